@@ -1,0 +1,115 @@
+//! The calling contract between generated code (`codegen`) and the runtime (`runtime`):
+//! the context, how values cross the boundary, fault codes and runtime symbols.
+//! Both sides build from this file; neither reaches into the other.
+//!
+//! - Every generated function takes the run context `ctx: ptr` as its first parameter.
+//!   The context starts with a `u32` status (offset 0): 0 while all is well; a runtime
+//!   function that records a fault sets it, and generated code that sees it non-zero
+//!   after a call that may fail returns at once (so `print` output already written stays).
+//! - Scalars cross as `u64` bits: integers sign- or zero-extended from their type, bool
+//!   0/1, f32 as its bit pattern in the low 32 bits, f64 as its bit pattern.
+//! - Strings and lists are (pointer, length) pairs, `{ ptr, i64 }` in IR; a string's length
+//!   counts bytes of UTF-8, a list's counts elements. List elements are contiguous in
+//!   their natural layout (bool as one byte, strings as `{ ptr, i64 }`). Runtime
+//!   functions take the two halves as separate arguments and return pairs through an out
+//!   pointer to a [`RtStr`].
+
+/// Offset of the `u32` status word in the run context.
+pub const STATUS_OFFSET: u64 = 0;
+
+/// A (pointer, length) pair as the runtime sees it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct RtStr {
+    pub ptr: *const u8,
+    pub len: i64,
+}
+
+/// Value kind codes passed to runtime functions.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Bool = 0,
+    I8 = 1,
+    I16 = 2,
+    I32 = 3,
+    I64 = 4,
+    U8 = 5,
+    U16 = 6,
+    U32 = 7,
+    U64 = 8,
+    F32 = 9,
+    F64 = 10,
+    Str = 11,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Bool,
+        Kind::I8,
+        Kind::I16,
+        Kind::I32,
+        Kind::I64,
+        Kind::U8,
+        Kind::U16,
+        Kind::U32,
+        Kind::U64,
+        Kind::F32,
+        Kind::F64,
+        Kind::Str,
+    ];
+
+    pub fn from_u32(k: u32) -> Option<Kind> {
+        Kind::ALL.get(k as usize).copied()
+    }
+}
+
+/// Runtime fault codes, passed to [`RT_FAIL`].
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Integer division or remainder by zero. `a` = dividend.
+    DivByZero = 1,
+    /// Signed `MIN / -1`. `a` = dividend, `b` = divisor.
+    DivOverflow = 2,
+    /// `xs[i]` out of bounds. `a` = index, `b` = length.
+    IndexOutOfBounds = 3,
+    /// A string did not parse as the target type (recorded by the runtime itself).
+    ParseFailed = 4,
+}
+
+impl Fault {
+    pub fn from_u32(k: u32) -> Option<Fault> {
+        Some(match k {
+            1 => Fault::DivByZero,
+            2 => Fault::DivOverflow,
+            3 => Fault::IndexOutOfBounds,
+            4 => Fault::ParseFailed,
+            _ => return None,
+        })
+    }
+}
+
+// Runtime symbols. `span` is an index into the span table codegen returns with the module.
+
+/// `fn(ctx, fault: u32, span: u32, a: i64, b: i64)`: record a fault; sets the status.
+pub const RT_FAIL: &str = "kiln_rt_fail";
+/// `fn(ctx, size: i64, align: i64) -> ptr`: memory from the run's arena.
+pub const RT_ALLOC: &str = "kiln_rt_alloc";
+/// `fn(ctx, kind: u32, bits: u64)`: print a scalar (not Str) and a newline.
+pub const RT_PRINT: &str = "kiln_rt_print";
+/// `fn(ctx, ptr, len: i64)`: print a string's raw text and a newline.
+pub const RT_PRINT_STR: &str = "kiln_rt_print_str";
+/// `fn(ctx, elem_kind: u32, ptr, len: i64)`: print a list and a newline.
+pub const RT_PRINT_LIST: &str = "kiln_rt_print_list";
+/// `fn(ctx, kind: u32, bits: u64, out: *mut RtStr)`: display format of a scalar.
+pub const RT_TO_STRING: &str = "kiln_rt_to_string";
+/// `fn(ctx, elem_kind: u32, ptr, len: i64, out: *mut RtStr)`: display format of a list.
+pub const RT_LIST_TO_STRING: &str = "kiln_rt_list_to_string";
+/// `fn(ctx, a_ptr, a_len: i64, b_ptr, b_len: i64, out: *mut RtStr)`: `a + b`.
+pub const RT_CONCAT: &str = "kiln_rt_concat";
+/// `fn(a_ptr, a_len: i64, b_ptr, b_len: i64) -> i32`: bytewise compare, -1/0/1.
+pub const RT_STR_CMP: &str = "kiln_rt_str_cmp";
+/// `fn(ctx, span: u32, kind: u32, ptr, len: i64) -> u64`: parse a string as `kind`
+/// (Rust `str::parse` rules); on failure records `ParseFailed` and returns 0.
+pub const RT_PARSE: &str = "kiln_rt_parse";

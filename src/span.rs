@@ -1,0 +1,77 @@
+//! Byte spans into one source text. Every stage carries them; nothing else is shared.
+
+/// A half-open byte range `lo..hi` into the source of one compilation unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub lo: u32,
+    pub hi: u32,
+}
+
+impl Span {
+    pub fn new(lo: usize, hi: usize) -> Span {
+        Span {
+            lo: lo as u32,
+            hi: hi as u32,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+        }
+    }
+
+    /// An empty span at the end of this one (where a missing token belongs).
+    pub fn end_point(self) -> Span {
+        Span {
+            lo: self.hi,
+            hi: self.hi,
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.lo as usize..self.hi as usize
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `pos` in `src`.
+pub fn line_col(src: &str, pos: u32) -> (usize, usize) {
+    let pos = (pos as usize).min(src.len());
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, b) in src.as_bytes()[..pos].iter().enumerate() {
+        if *b == b'\n' {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    // Count characters, not bytes; `pos` may sit inside a multi-byte char on bad input.
+    let col = src
+        .get(line_start..pos)
+        .map(|s| s.chars().count())
+        .unwrap_or(pos - line_start)
+        + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_chars() {
+        let src = "ab\ncé\nx";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 3), (2, 1));
+        // 'é' is two bytes; the column after it is 3.
+        assert_eq!(line_col(src, 6), (2, 3));
+        assert_eq!(line_col(src, 7), (3, 1));
+    }
+
+    #[test]
+    fn to_covers_both() {
+        assert_eq!(Span::new(5, 7).to(Span::new(1, 3)), Span::new(1, 7));
+    }
+}

@@ -1,0 +1,266 @@
+//! The surface syntax tree. Every node keeps the span of the text it came from.
+//! Produced by `syntax::parse`; read by `types::check`. Nothing here is typed yet.
+
+pub use crate::span::Span;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    pub stmts: Vec<Stmt>,
+}
+
+/// A name as written, with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A type as written: `i64`, `string`, `[f64]`, `[[u8]]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeExpr {
+    pub kind: TypeExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeExprKind {
+    /// Any identifier in type position; `types` decides whether it names a type.
+    Named(String),
+    List(Box<TypeExpr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    /// The whole statement, without its terminating `;`.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `fn name(a: T, ...) -> R = expr;` or `fn name(...) -> R { ... }`.
+    Fn(FnDecl),
+    /// `let x = e;` / `let x: T = e;`
+    Let {
+        name: Ident,
+        ty: Option<TypeExpr>,
+        value: Expr,
+    },
+    /// `x = e;`
+    Assign { name: Ident, value: Expr },
+    /// `param x: T;`
+    Param { name: Ident, ty: TypeExpr },
+    /// `e;`
+    Expr(Expr),
+    /// `when c { ... } elif c { ... } else { ... }`: one arm per `when`/`elif`.
+    When {
+        arms: Vec<WhenArm>,
+        else_block: Option<Block>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhenArm {
+    pub cond: Expr,
+    pub block: Block,
+    /// The `when` or `elif` keyword.
+    pub keyword_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnDecl {
+    pub name: Ident,
+    pub params: Vec<FnParam>,
+    pub ret: Option<TypeExpr>,
+    pub body: FnBody,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnParam {
+    pub name: Ident,
+    pub ty: TypeExpr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FnBody {
+    /// `= expr`
+    Expr(Expr),
+    /// `{ stmt; ...; last }`: its value is the value of its last statement.
+    Block(Block),
+}
+
+/// `{ stmt; stmt; ... }` — the final `;` is optional.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    /// From `{` to `}` inclusive.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NumSuffix {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    F32,
+    F64,
+}
+
+impl NumSuffix {
+    pub fn parse(s: &str) -> Option<NumSuffix> {
+        use NumSuffix::*;
+        Some(match s {
+            "i8" => I8,
+            "i16" => I16,
+            "i32" => I32,
+            "i64" => I64,
+            "u8" => U8,
+            "u16" => U16,
+            "u32" => U32,
+            "u64" => U64,
+            "f32" => F32,
+            "f64" => F64,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        use NumSuffix::*;
+        match self {
+            I8 => "i8",
+            I16 => "i16",
+            I32 => "i32",
+            I64 => "i64",
+            U8 => "u8",
+            U16 => "u16",
+            U32 => "u32",
+            U64 => "u64",
+            F32 => "f32",
+            F64 => "f64",
+        }
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self, NumSuffix::F32 | NumSuffix::F64)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    /// `-`
+    Neg,
+    /// `+`
+    Plus,
+    /// `not` or `!`
+    Not,
+    /// `~`
+    BitNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    BitOr,
+    BitXor,
+    BitAnd,
+    Shl,
+    Shr,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinaryOp {
+    /// The operator as the user would write it (`and` for both `and` and `&&`).
+    pub fn symbol(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            Or => "or",
+            And => "and",
+            Eq => "==",
+            Ne => "!=",
+            Lt => "<",
+            Le => "<=",
+            Gt => ">",
+            Ge => ">=",
+            In => "in",
+            BitOr => "|",
+            BitXor => "^",
+            BitAnd => "&",
+            Shl => "<<",
+            Shr => ">>",
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Rem => "%",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// An integer literal: `42`, `1_000`, `0xff`, `0b1010`, `255u8`. The value is the
+    /// magnitude as written (a leading `-` is a separate `Unary`); it may exceed u64, in
+    /// which case `types` reports it. A decimal literal with a float suffix (`3f32`) is a
+    /// `Float`, not an `Int`.
+    Int {
+        value: u128,
+        suffix: Option<NumSuffix>,
+    },
+    /// A float literal: `1.5`, `.5`, `2.`, `1e-3`, `3f32`. `text` is the literal without
+    /// underscores and suffix, ready for `str::parse::<f32 | f64>()`.
+    Float {
+        text: String,
+        suffix: Option<NumSuffix>,
+    },
+    /// A string literal with its escapes already decoded.
+    Str(String),
+    Bool(bool),
+    Name(String),
+    /// `[a, b, c]`
+    List(Vec<Expr>),
+    Unary {
+        op: UnaryOp,
+        op_span: Span,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        op_span: Span,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `f(a, b)`; also type-name conversions such as `i32(x)`.
+    Call { callee: Ident, args: Vec<Expr> },
+    /// `xs[i]`
+    Index {
+        target: Box<Expr>,
+        index: Box<Expr>,
+    },
+    /// `if(c, a, b)`, with whatever arguments were written (arity is checked by `types`).
+    If { keyword_span: Span, args: Vec<Expr> },
+    /// `switch(c1, v1, ..., default)`, arguments as written.
+    Switch { keyword_span: Span, args: Vec<Expr> },
+}

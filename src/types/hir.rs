@@ -1,0 +1,230 @@
+//! The checked program: every name resolved, every node typed, every implicit
+//! conversion explicit. Produced by `types::check`; consumed by `codegen`.
+//!
+//! Invariants (upheld by `types::check`, relied on by `codegen`):
+//! - No `Ty::IntLit`, `Ty::FloatLit`, `Ty::EmptyElem` or `Ty::Error` appears anywhere.
+//! - Operands of a `Binary` have equal types, except `Shl`/`Shr` whose rhs is any `Int`.
+//! - Every implicit widening is a `Cast` node; a `Cast` converts between `Bool`, `Int`
+//!   and `Float` types with Rust `as` semantics (int→int truncates or extends,
+//!   float→int saturates with NaN→0, int→float rounds to nearest, bool→int is 0/1).
+//! - Literal values already fit their type (`Int` holds the two's-complement bits
+//!   truncated to the type's width; an `f32` `Float` holds an f32-representable value).
+//! - A `Block` used as a function body has a `value`; `When` blocks have none.
+
+use super::ty::Ty;
+use crate::span::Span;
+
+pub type FnId = usize;
+pub type LocalId = usize;
+pub type GlobalId = usize;
+
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// User functions; a `Call` names one by index.
+    pub functions: Vec<Function>,
+    /// The program's top level. Its `params` are the program's inputs (`param x: T;`),
+    /// in declaration order; `ret` is the program's result type (`None`: no result).
+    pub main: Function,
+    /// Program-level bindings that functions read; `main` stores them, functions load them.
+    pub globals: Vec<Global>,
+    /// One entry per `param` declaration, in order (same order as `main.params`).
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub name: String,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Global {
+    pub name: String,
+    pub ty: Ty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The name as written (`main` for the top level).
+    pub name: String,
+    /// Parameters, in order: each is a local.
+    pub params: Vec<LocalId>,
+    /// Every variable of the function (parameters first), with its type.
+    pub locals: Vec<Local>,
+    /// `None` only for a `main` with no result.
+    pub ret: Option<Ty>,
+    pub body: Block,
+    /// The declaration (for `main`, the whole program).
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Local {
+    pub name: String,
+    pub ty: Ty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    /// The block's value: present for function bodies (and `main` with a result).
+    pub value: Option<Box<Expr>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Var {
+    Local(LocalId),
+    Global(GlobalId),
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    /// Store a value into a variable: `let`, assignment, and binding of inputs.
+    Assign { var: Var, value: Expr },
+    /// Evaluate for its effects.
+    Expr(Expr),
+    /// `when`/`elif` arms in order, then the optional `else`.
+    When {
+        arms: Vec<(Expr, Block)>,
+        else_block: Option<Block>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Ty,
+    /// Runtime errors raised by this node point here.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    /// Integer: wrapping negation. Float: IEEE negation.
+    Neg,
+    /// Bool negation.
+    Not,
+    /// Integer bitwise complement.
+    BitNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// Int: wrapping. Float: IEEE. Str: concatenation.
+    Add,
+    Sub,
+    Mul,
+    /// Int: truncating; zero divisor and MIN / -1 are runtime errors. Float: IEEE.
+    Div,
+    /// Int: sign of the dividend; zero divisor is a runtime error; MIN % -1 is 0.
+    /// Float: fmod.
+    Rem,
+    BitAnd,
+    BitOr,
+    BitXor,
+    /// Count taken modulo the lhs width.
+    Shl,
+    /// Arithmetic on signed, logical on unsigned; count modulo the lhs width.
+    Shr,
+    /// Comparisons give Bool; operands are numeric, Bool (Eq/Ne only) or Str (bytewise).
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// The one-argument float functions, each an LLVM intrinsic for f32 and f64.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MathFn {
+    Sqrt,
+    Exp,
+    Log,
+    Log2,
+    Log10,
+    Sin,
+    Cos,
+    Tan,
+    Floor,
+    Ceil,
+    Round,
+    Trunc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `print(x)`: writes x in the display format and a newline; returns x.
+    Print,
+    /// `string(x)`: the display format of x (identity on Str).
+    ToString,
+    /// `T(s)` with `s: string` and T scalar: parse like Rust's `str::parse::<T>`; failure
+    /// is a runtime error. The target type is the node's type.
+    Parse,
+    /// Integer: wrapping absolute value (identity on unsigned). Float: fabs.
+    Abs,
+    /// Two arguments of the node's type. Float: IEEE minNum/maxNum (NaN ignored).
+    Min,
+    Max,
+    /// Two float arguments of the node's type.
+    Pow,
+    /// One float argument of the node's type.
+    Math(MathFn),
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Bool(bool),
+    /// Two's-complement bits of an integer constant, truncated to the type's width.
+    Int(u64),
+    Float(f64),
+    Str(String),
+    Var(Var),
+    /// A list literal; `ty` is `List(elem)`.
+    List(Vec<Expr>),
+    /// Numeric conversion from the operand's type to this node's type.
+    Cast(Box<Expr>),
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// Short-circuit: rhs only when lhs is true.
+    And(Box<Expr>, Box<Expr>),
+    /// Short-circuit: rhs only when lhs is false.
+    Or(Box<Expr>, Box<Expr>),
+    /// Only the chosen branch is evaluated.
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        else_: Box<Expr>,
+    },
+    /// Conditions in order; nothing after the first true one is evaluated.
+    Switch {
+        arms: Vec<(Expr, Expr)>,
+        default: Box<Expr>,
+    },
+    /// `item in list`; `item` has the list's element type.
+    In {
+        item: Box<Expr>,
+        list: Box<Expr>,
+    },
+    /// `list[index]`, `index: i64`, bounds-checked (negative is out of bounds).
+    Index {
+        list: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Call {
+        func: FnId,
+        args: Vec<Expr>,
+    },
+    Builtin {
+        op: Builtin,
+        args: Vec<Expr>,
+    },
+}

@@ -1,0 +1,259 @@
+//! Kiln's types, and the numeric facts (widths, ranges, widening) described once as data.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntTy {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FloatTy {
+    F32,
+    F64,
+}
+
+/// One row per integer type: (type, name, bits, signed).
+const INT_TABLE: [(IntTy, &str, u32, bool); 8] = [
+    (IntTy::I8, "i8", 8, true),
+    (IntTy::I16, "i16", 16, true),
+    (IntTy::I32, "i32", 32, true),
+    (IntTy::I64, "i64", 64, true),
+    (IntTy::U8, "u8", 8, false),
+    (IntTy::U16, "u16", 16, false),
+    (IntTy::U32, "u32", 32, false),
+    (IntTy::U64, "u64", 64, false),
+];
+
+impl IntTy {
+    pub const ALL: [IntTy; 8] = [
+        IntTy::I8,
+        IntTy::I16,
+        IntTy::I32,
+        IntTy::I64,
+        IntTy::U8,
+        IntTy::U16,
+        IntTy::U32,
+        IntTy::U64,
+    ];
+
+    fn row(self) -> &'static (IntTy, &'static str, u32, bool) {
+        &INT_TABLE[self as usize]
+    }
+    pub fn name(self) -> &'static str {
+        self.row().1
+    }
+    pub fn bits(self) -> u32 {
+        self.row().2
+    }
+    pub fn signed(self) -> bool {
+        self.row().3
+    }
+    pub fn min(self) -> i128 {
+        if self.signed() {
+            -(1i128 << (self.bits() - 1))
+        } else {
+            0
+        }
+    }
+    pub fn max(self) -> i128 {
+        if self.signed() {
+            (1i128 << (self.bits() - 1)) - 1
+        } else {
+            (1i128 << self.bits()) - 1
+        }
+    }
+    pub fn fits(self, v: i128) -> bool {
+        self.min() <= v && v <= self.max()
+    }
+    /// All bits of this width set (the mask that truncates a u64 to this type).
+    pub fn mask(self) -> u64 {
+        if self.bits() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.bits()) - 1
+        }
+    }
+}
+
+impl FloatTy {
+    pub fn name(self) -> &'static str {
+        match self {
+            FloatTy::F32 => "f32",
+            FloatTy::F64 => "f64",
+        }
+    }
+    pub fn bits(self) -> u32 {
+        match self {
+            FloatTy::F32 => 32,
+            FloatTy::F64 => 64,
+        }
+    }
+}
+
+/// A Kiln type. The `IntLit`, `FloatLit`, `EmptyElem` and `Error` variants exist only
+/// while `types::check` runs (an unsuffixed literal whose type context has not been seen
+/// yet, the element of a bare `[]`, and a node whose error was already reported); a
+/// checked program contains none of them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Bool,
+    Int(IntTy),
+    Float(FloatTy),
+    Str,
+    List(Box<Ty>),
+    IntLit,
+    FloatLit,
+    EmptyElem,
+    Error,
+}
+
+impl Ty {
+    pub const I64: Ty = Ty::Int(IntTy::I64);
+    pub const F64: Ty = Ty::Float(FloatTy::F64);
+
+    /// Every scalar type, in the order literals prefer them after their default:
+    /// used for tables (conversions, docs).
+    pub fn scalars() -> Vec<Ty> {
+        let mut v = vec![Ty::Bool];
+        v.extend(IntTy::ALL.iter().map(|&i| Ty::Int(i)));
+        v.push(Ty::Float(FloatTy::F32));
+        v.push(Ty::Float(FloatTy::F64));
+        v.push(Ty::Str);
+        v
+    }
+
+    /// Resolve a type name as written in source (`i32`, `string`, …).
+    pub fn from_name(name: &str) -> Option<Ty> {
+        Some(match name {
+            "bool" => Ty::Bool,
+            "f32" => Ty::Float(FloatTy::F32),
+            "f64" => Ty::Float(FloatTy::F64),
+            "string" => Ty::Str,
+            _ => Ty::Int(*IntTy::ALL.iter().find(|i| i.name() == name)?),
+        })
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Ty::Int(_) | Ty::Float(_) | Ty::IntLit | Ty::FloatLit)
+    }
+    pub fn is_int(&self) -> bool {
+        matches!(self, Ty::Int(_) | Ty::IntLit)
+    }
+    pub fn is_float(&self) -> bool {
+        matches!(self, Ty::Float(_) | Ty::FloatLit)
+    }
+    /// Still waiting for context (contains a literal type or an unknown element).
+    pub fn is_flexible(&self) -> bool {
+        match self {
+            Ty::IntLit | Ty::FloatLit | Ty::EmptyElem => true,
+            Ty::List(e) => e.is_flexible(),
+            _ => false,
+        }
+    }
+    pub fn is_error(&self) -> bool {
+        match self {
+            Ty::Error => true,
+            Ty::List(e) => e.is_error(),
+            _ => false,
+        }
+    }
+
+    /// `from` converts to `to` implicitly without loss (the contract's widening table):
+    /// i8→i16→i32→i64, u8→u16→u32→u64, uN→i(2N), ints up to 16 bits→f32,
+    /// up to 32 bits→f64, f32→f64. Identity counts as widening here.
+    pub fn widens_to(&self, to: &Ty) -> bool {
+        match (self, to) {
+            _ if self == to => true,
+            (Ty::Int(a), Ty::Int(b)) => {
+                if a.signed() == b.signed() {
+                    a.bits() <= b.bits()
+                } else {
+                    !a.signed() && b.signed() && a.bits() < b.bits()
+                }
+            }
+            (Ty::Int(a), Ty::Float(f)) => match f {
+                FloatTy::F32 => a.bits() <= 16,
+                FloatTy::F64 => a.bits() <= 32,
+            },
+            (Ty::Float(FloatTy::F32), Ty::Float(FloatTy::F64)) => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Bool => write!(f, "bool"),
+            Ty::Int(i) => write!(f, "{}", i.name()),
+            Ty::Float(x) => write!(f, "{}", x.name()),
+            Ty::Str => write!(f, "string"),
+            Ty::List(e) => write!(f, "[{e}]"),
+            Ty::IntLit => write!(f, "{{integer}}"),
+            Ty::FloatLit => write!(f, "{{float}}"),
+            Ty::EmptyElem => write!(f, "_"),
+            Ty::Error => write!(f, "{{error}}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Ty {
+        Ty::from_name(s).unwrap()
+    }
+
+    #[test]
+    fn widening_table_matches_the_contract() {
+        let ok = [
+            ("i8", "i16"),
+            ("i16", "i64"),
+            ("u8", "u64"),
+            ("u8", "i16"),
+            ("u16", "i32"),
+            ("u32", "i64"),
+            ("u8", "i64"),
+            ("i16", "f32"),
+            ("u16", "f32"),
+            ("i32", "f64"),
+            ("u32", "f64"),
+            ("f32", "f64"),
+        ];
+        for (a, b) in ok {
+            assert!(t(a).widens_to(&t(b)), "{a} -> {b}");
+        }
+        let bad = [
+            ("i64", "u64"),
+            ("u64", "i64"),
+            ("i8", "u8"),
+            ("u8", "i8"),
+            ("u16", "i16"),
+            ("i32", "f32"),
+            ("i64", "f64"),
+            ("f64", "f32"),
+            ("i16", "i8"),
+            ("bool", "i64"),
+        ];
+        for (a, b) in bad {
+            assert!(!t(a).widens_to(&t(b)), "{a} -> {b}");
+        }
+    }
+
+    #[test]
+    fn int_ranges() {
+        assert_eq!(IntTy::I8.min(), -128);
+        assert_eq!(IntTy::I8.max(), 127);
+        assert_eq!(IntTy::U64.max(), u64::MAX as i128);
+        assert!(IntTy::U8.fits(255) && !IntTy::U8.fits(256) && !IntTy::U8.fits(-1));
+    }
+}
