@@ -253,14 +253,23 @@ pub enum ExprKind {
         rhs: Box<Expr>,
     },
     /// `f(a, b)`; also type-name conversions such as `i32(x)`.
-    Call { callee: Ident, args: Vec<Expr> },
+    Call {
+        callee: Ident,
+        args: Vec<Expr>,
+    },
     /// `xs[i]`
     Index {
         target: Box<Expr>,
         index: Box<Expr>,
     },
     /// `if(c, a, b)`, with whatever arguments were written (arity is checked by `types`).
-    If { keyword_span: Span, args: Vec<Expr> },
+    If {
+        keyword_span: Span,
+        args: Vec<Expr>,
+    },
     /// `switch(c1, v1, ..., default)`, arguments as written.
-    Switch { keyword_span: Span, args: Vec<Expr> },
+    Switch {
+        keyword_span: Span,
+        args: Vec<Expr>,
+    },
 }

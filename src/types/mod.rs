@@ -1,8 +1,16 @@
 //! Stage 2: AST → typed HIR (`hir::Program`): name resolution, literal inference,
 //! widening, overload resolution, constant-folded checks.
 
+pub mod builtins;
+mod call;
+mod check;
+mod expr;
+mod fold;
 pub mod hir;
+mod lit;
 pub mod ty;
+
+pub use fold::const_int;
 
 use crate::diag::Diagnostic;
 use crate::syntax::ast;
@@ -16,6 +24,8 @@ pub struct Checked {
 
 /// Type-check a program. Reports every error found, not just the first.
 pub fn check(program: &ast::Program) -> Result<Checked, Vec<Diagnostic>> {
-    let _ = program;
-    todo!("types::check")
+    check::Checker::new().program(program)
 }
+
+#[cfg(test)]
+mod tests;

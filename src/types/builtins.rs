@@ -1,0 +1,275 @@
+//! The built-in functions, described once as data. A signature is either concrete or
+//! generic over one type variable `T` drawn from a class; a generic signature becomes one
+//! concrete candidate per call (its `T` found by joining the arguments like the operands
+//! of one operator), then competes with user overloads by the contract's ranking.
+
+use super::hir::{Builtin, MathFn};
+use super::ty::{FloatTy, Ty};
+use std::sync::OnceLock;
+
+/// What a type variable may stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Every type (scalars and lists).
+    Any,
+    /// Every integer and float type.
+    Num,
+    /// f32 and f64.
+    Float,
+}
+
+impl Class {
+    pub fn contains(self, ty: &Ty) -> bool {
+        match self {
+            Class::Any => true,
+            Class::Num => matches!(ty, Ty::Int(_) | Ty::Float(_)),
+            Class::Float => matches!(ty, Ty::Float(_)),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Class::Any => "any type",
+            Class::Num => "any numeric type",
+            Class::Float => "f32 or f64",
+        }
+    }
+}
+
+/// A parameter or result of a built-in signature.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pat {
+    /// The signature's type variable.
+    T,
+    Ty(Ty),
+}
+
+/// What a call to a built-in becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lowering {
+    /// A numeric/bool conversion (`hir::ExprKind::Cast`), or nothing when the types match.
+    Cast,
+    Op(Builtin),
+}
+
+#[derive(Clone, Debug)]
+pub struct BuiltinFn {
+    pub name: String,
+    /// The class of `T`, when the signature is generic.
+    pub class: Option<Class>,
+    pub params: Vec<Pat>,
+    pub ret: Pat,
+    pub lowering: Lowering,
+    pub doc: &'static str,
+}
+
+impl BuiltinFn {
+    /// `abs(T) -> T where T: any numeric type`, `i32(string) -> i32`.
+    pub fn signature(&self) -> String {
+        let show = |p: &Pat| match p {
+            Pat::T => "T".to_string(),
+            Pat::Ty(t) => t.to_string(),
+        };
+        let params: Vec<String> = self.params.iter().map(show).collect();
+        let mut s = format!(
+            "{}({}) -> {}",
+            self.name,
+            params.join(", "),
+            show(&self.ret)
+        );
+        if let Some(c) = self.class {
+            s += &format!(" where T is {}", c.describe());
+        }
+        s
+    }
+}
+
+const MATH: [(&str, MathFn, &str); 12] = [
+    ("sqrt", MathFn::Sqrt, "square root"),
+    ("exp", MathFn::Exp, "e raised to the argument"),
+    ("log", MathFn::Log, "natural logarithm"),
+    ("log2", MathFn::Log2, "base-2 logarithm"),
+    ("log10", MathFn::Log10, "base-10 logarithm"),
+    ("sin", MathFn::Sin, "sine (radians)"),
+    ("cos", MathFn::Cos, "cosine (radians)"),
+    ("tan", MathFn::Tan, "tangent (radians)"),
+    (
+        "floor",
+        MathFn::Floor,
+        "largest integer value not above the argument",
+    ),
+    (
+        "ceil",
+        MathFn::Ceil,
+        "smallest integer value not below the argument",
+    ),
+    (
+        "round",
+        MathFn::Round,
+        "nearest integer value, halves away from zero",
+    ),
+    ("trunc", MathFn::Trunc, "integer part, rounding toward zero"),
+];
+
+fn generic(
+    name: &str,
+    class: Class,
+    arity: usize,
+    ret: Pat,
+    lowering: Lowering,
+    doc: &'static str,
+) -> BuiltinFn {
+    BuiltinFn {
+        name: name.to_string(),
+        class: Some(class),
+        params: vec![Pat::T; arity],
+        ret,
+        lowering,
+        doc,
+    }
+}
+
+fn build() -> Vec<BuiltinFn> {
+    use Lowering::*;
+    let mut v = vec![
+        generic(
+            "print",
+            Class::Any,
+            1,
+            Pat::T,
+            Op(Builtin::Print),
+            "writes the value in the display format and a newline to stdout; returns it",
+        ),
+        generic(
+            "string",
+            Class::Any,
+            1,
+            Pat::Ty(Ty::Str),
+            Op(Builtin::ToString),
+            "the display format of a value",
+        ),
+        generic(
+            "abs",
+            Class::Num,
+            1,
+            Pat::T,
+            Op(Builtin::Abs),
+            "absolute value (integers wrap: abs of MIN is MIN)",
+        ),
+        generic(
+            "min",
+            Class::Num,
+            2,
+            Pat::T,
+            Op(Builtin::Min),
+            "the smaller argument (floats: a NaN argument is ignored)",
+        ),
+        generic(
+            "max",
+            Class::Num,
+            2,
+            Pat::T,
+            Op(Builtin::Max),
+            "the larger argument (floats: a NaN argument is ignored)",
+        ),
+        generic(
+            "pow",
+            Class::Float,
+            2,
+            Pat::T,
+            Op(Builtin::Pow),
+            "the first argument raised to the second",
+        ),
+    ];
+    for (name, f, doc) in MATH {
+        v.push(generic(
+            name,
+            Class::Float,
+            1,
+            Pat::T,
+            Op(Builtin::Math(f)),
+            doc,
+        ));
+    }
+    // Each scalar type name converts: from any number and bool (`as` semantics),
+    // and from string (parse, a runtime error on bad input).
+    for target in Ty::scalars() {
+        if target == Ty::Str {
+            continue; // `string(x)` is the generic display conversion above.
+        }
+        let name = target.to_string();
+        if target != Ty::Bool {
+            v.push(BuiltinFn {
+                name: name.clone(),
+                class: Some(Class::Num),
+                params: vec![Pat::T],
+                ret: Pat::Ty(target.clone()),
+                lowering: Cast,
+                doc: "numeric conversion: integers truncate or extend, floats saturate (NaN is 0)",
+            });
+        }
+        v.push(BuiltinFn {
+            name: name.clone(),
+            class: None,
+            params: vec![Pat::Ty(Ty::Bool)],
+            ret: Pat::Ty(target.clone()),
+            lowering: Cast,
+            doc: "false is 0, true is 1",
+        });
+        v.push(BuiltinFn {
+            name,
+            class: None,
+            params: vec![Pat::Ty(Ty::Str)],
+            ret: Pat::Ty(target.clone()),
+            lowering: Op(Builtin::Parse),
+            doc: "parses the text (Rust `str::parse` rules); a runtime error if it does not parse",
+        });
+    }
+    v
+}
+
+/// Every built-in signature.
+pub fn all() -> &'static [BuiltinFn] {
+    static TABLE: OnceLock<Vec<BuiltinFn>> = OnceLock::new();
+    TABLE.get_or_init(build)
+}
+
+/// The built-in signatures named `name`.
+pub fn named(name: &str) -> impl Iterator<Item = &'static BuiltinFn> + '_ {
+    all().iter().filter(move |b| b.name == name)
+}
+
+/// For a `Float`-class `T` instantiated from an integer type: the float it widens to,
+/// preferring f64.
+pub fn float_for(ty: &Ty) -> Option<Ty> {
+    [FloatTy::F64, FloatTy::F32]
+        .into_iter()
+        .map(Ty::Float)
+        .find(|f| ty.widens_to(f))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scalar_type_name_is_a_conversion() {
+        for t in Ty::scalars() {
+            let n = t.to_string();
+            assert!(named(&n).count() >= 1, "{n}");
+        }
+        // numeric targets: from numbers, bool and string
+        assert_eq!(named("u16").count(), 3);
+        assert_eq!(named("bool").count(), 2);
+    }
+
+    #[test]
+    fn signatures_read_well() {
+        let abs = named("abs").next().unwrap();
+        assert_eq!(abs.signature(), "abs(T) -> T where T is any numeric type");
+        let parse = named("i32")
+            .find(|b| b.params == [Pat::Ty(Ty::Str)])
+            .unwrap();
+        assert_eq!(parse.signature(), "i32(string) -> i32");
+    }
+}

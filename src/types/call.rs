@@ -1,0 +1,356 @@
+//! Calls: gather the candidates of a name (user functions and built-ins share one
+//! namespace), rank each argument the contract's way, pick the candidate that beats all
+//! others, and report "no matching overload" or "ambiguous call" otherwise.
+//!
+//! Per argument, best first: exact type; an unsuffixed literal at its default type
+//! (i64/f64); a literal adapted to another type (other integer types it fits, then f64,
+//! then f32); a lossless widening. Candidate A beats B when every argument of A ranks at
+//! least as well as in B and one strictly better.
+
+use super::builtins::{self, BuiltinFn, Class, Lowering, Pat};
+use super::check::{sig, Body, Checker};
+use super::expr::node;
+use super::hir::{self, ExprKind, FnId};
+use super::lit::{default_ty, join};
+use super::ty::{FloatTy, IntTy, Ty};
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast;
+
+/// (class, order within the class); smaller is better.
+type Rank = (u8, u8);
+
+const EXACT: Rank = (0, 0);
+const LIT_DEFAULT: Rank = (1, 0);
+const WIDENING: Rank = (3, 0);
+
+#[derive(Clone, Copy)]
+enum Target {
+    User(FnId),
+    Builtin(&'static BuiltinFn),
+}
+
+struct Candidate {
+    target: Target,
+    params: Vec<Ty>,
+    ret: Ty,
+    /// How each argument ranks, or why the candidate does not apply.
+    ranks: Result<Vec<Rank>, String>,
+    signature: String,
+}
+
+/// Does a built-in accept exactly these parameter types (used to forbid a user function
+/// that would duplicate it)?
+pub(super) fn builtin_accepts_exactly(b: &BuiltinFn, params: &[Ty]) -> bool {
+    match b.class {
+        None => b
+            .params
+            .iter()
+            .zip(params)
+            .all(|(p, t)| *p == Pat::Ty(t.clone())),
+        Some(class) => {
+            let mut tvar: Option<&Ty> = None;
+            b.params.iter().zip(params).all(|(p, t)| match p {
+                Pat::Ty(x) => x == t,
+                Pat::T => {
+                    let same = tvar.is_none_or(|v| v == t);
+                    tvar = Some(t);
+                    same && class.contains(t)
+                }
+            })
+        }
+    }
+}
+
+/// The preference of a literal for a parameter type other than its default.
+fn adapted_rank(t: &Ty) -> Rank {
+    match t {
+        Ty::Int(_) => (2, 0),
+        Ty::Float(FloatTy::F64) => (2, 1),
+        Ty::Float(FloatTy::F32) => (2, 2),
+        Ty::List(e) => adapted_rank(e),
+        _ => (2, 3),
+    }
+}
+
+/// The order an unsuffixed integer literal tries numeric types in.
+const INT_LITERAL_ORDER: [Ty; 10] = [
+    Ty::Int(IntTy::I64),
+    Ty::Int(IntTy::I8),
+    Ty::Int(IntTy::I16),
+    Ty::Int(IntTy::I32),
+    Ty::Int(IntTy::U8),
+    Ty::Int(IntTy::U16),
+    Ty::Int(IntTy::U32),
+    Ty::Int(IntTy::U64),
+    Ty::Float(FloatTy::F64),
+    Ty::Float(FloatTy::F32),
+];
+
+impl<'a> Checker<'a> {
+    pub fn call(
+        &mut self,
+        b: &mut Body,
+        callee: &ast::Ident,
+        args: &'a [ast::Expr],
+        span: Span,
+    ) -> hir::Expr {
+        let name = callee.name.as_str();
+        let users: Vec<FnId> = self
+            .fn_names
+            .get(name)
+            .map(|ids| {
+                ids.iter()
+                    .copied()
+                    .filter(|&id| self.fns[id].callable)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let any_defined = self.fn_names.contains_key(name);
+        let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
+        let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
+        if users.is_empty() && builtin_list.is_empty() {
+            if !any_defined {
+                self.unknown_function(b, callee);
+            }
+            return hir::Expr::error(span);
+        }
+        if args.iter().any(|a| a.ty.is_error()) {
+            return hir::Expr::error(span);
+        }
+
+        let mut cands: Vec<Candidate> = users
+            .iter()
+            .map(|&id| {
+                let params = self.fns[id].params.clone();
+                Candidate {
+                    target: Target::User(id),
+                    ranks: self.rank_all(&args, &params),
+                    signature: format!(
+                        "{}{}",
+                        sig(name, &params),
+                        self.fns[id]
+                            .ret
+                            .as_ref()
+                            .filter(|_| self.fns[id].declared_ret)
+                            .map(|r| format!(" -> {r}"))
+                            .unwrap_or_default()
+                    ),
+                    params,
+                    ret: Ty::Error, // known after the body is checked
+                }
+            })
+            .collect();
+        for bf in builtin_list {
+            cands.push(self.instantiate(bf, &args));
+        }
+
+        let viable: Vec<usize> = (0..cands.len())
+            .filter(|&i| cands[i].ranks.is_ok())
+            .collect();
+        let arg_sig = sig(name, &args.iter().map(|a| a.ty.clone()).collect::<Vec<_>>());
+        if viable.is_empty() {
+            let mut d = Diagnostic::error(
+                "E0301",
+                callee.span,
+                format!("no matching overload for `{arg_sig}`"),
+            )
+            .with_label("no candidate accepts these arguments");
+            for c in &cands {
+                d = d.with_note(format!(
+                    "candidate `{}`: {}",
+                    c.signature,
+                    c.ranks.as_ref().err().map(String::as_str).unwrap_or("")
+                ));
+            }
+            d = d.with_help("convert the arguments to one of the candidates' parameter types");
+            self.error(d);
+            return hir::Expr::error(span);
+        }
+        let beats = |a: &Candidate, b: &Candidate| -> bool {
+            let (ra, rb) = (a.ranks.as_ref().unwrap(), b.ranks.as_ref().unwrap());
+            ra.iter().zip(rb).all(|(x, y)| x <= y) && ra.iter().zip(rb).any(|(x, y)| x < y)
+        };
+        let winner = viable.iter().copied().find(|&w| {
+            viable
+                .iter()
+                .all(|&o| o == w || beats(&cands[w], &cands[o]))
+        });
+        let Some(w) = winner else {
+            // The tied candidates: those no other candidate beats.
+            let tied: Vec<&Candidate> = viable
+                .iter()
+                .filter(|&&i| {
+                    !viable
+                        .iter()
+                        .any(|&o| o != i && beats(&cands[o], &cands[i]))
+                })
+                .map(|&i| &cands[i])
+                .collect();
+            let mut d = Diagnostic::error(
+                "E0302",
+                callee.span,
+                format!("ambiguous call to `{arg_sig}`"),
+            )
+            .with_label(format!("{} candidates fit equally well", tied.len()));
+            for c in &tied {
+                d = d.with_note(format!("candidate `{}`", c.signature));
+            }
+            d = d.with_help(
+                "pick one by giving a literal a suffix (`1i32`, `2.0f32`) or converting an argument (`f32(x)`)",
+            );
+            self.error(d);
+            return hir::Expr::error(span);
+        };
+
+        let c = cands.swap_remove(w);
+        let args: Vec<hir::Expr> = args
+            .into_iter()
+            .zip(&c.params)
+            .map(|(a, p)| self.coerce(a, p))
+            .collect();
+        match c.target {
+            Target::User(id) => {
+                let ret = self.fn_ret(id, span);
+                node(ExprKind::Call { func: id, args }, ret, span)
+            }
+            Target::Builtin(bf) => match bf.lowering {
+                Lowering::Cast => {
+                    let arg = args.into_iter().next().expect("one argument");
+                    if arg.ty == c.ret {
+                        arg
+                    } else {
+                        node(ExprKind::Cast(Box::new(arg)), c.ret, span)
+                    }
+                }
+                Lowering::Op(op) => node(ExprKind::Builtin { op, args }, c.ret, span),
+            },
+        }
+    }
+
+    fn rank_all(&self, args: &[hir::Expr], params: &[Ty]) -> Result<Vec<Rank>, String> {
+        if args.len() != params.len() {
+            return Err(format!(
+                "takes {} argument{}, found {}",
+                params.len(),
+                if params.len() == 1 { "" } else { "s" },
+                args.len()
+            ));
+        }
+        args.iter()
+            .zip(params)
+            .enumerate()
+            .map(|(i, (a, p))| {
+                self.rank(a, p)
+                    .ok_or_else(|| format!("argument {} expects {p}, found {}", i + 1, a.ty))
+            })
+            .collect()
+    }
+
+    fn rank(&self, a: &hir::Expr, p: &Ty) -> Option<Rank> {
+        if a.ty == *p {
+            Some(EXACT)
+        } else if a.ty.is_flexible() {
+            if !self.fits(a, p) {
+                None
+            } else if default_ty(&a.ty).as_ref() == Some(p) {
+                Some(LIT_DEFAULT)
+            } else {
+                Some(adapted_rank(p))
+            }
+        } else if a.ty.widens_to(p) {
+            Some(WIDENING)
+        } else {
+            None
+        }
+    }
+
+    /// Make a built-in's signature concrete for these arguments.
+    fn instantiate(&self, bf: &'static BuiltinFn, args: &[hir::Expr]) -> Candidate {
+        let fail = |why: String| Candidate {
+            target: Target::Builtin(bf),
+            params: Vec::new(),
+            ret: Ty::Error,
+            ranks: Err(why),
+            signature: bf.signature(),
+        };
+        if args.len() != bf.params.len() {
+            return fail(format!(
+                "takes {} argument{}, found {}",
+                bf.params.len(),
+                if bf.params.len() == 1 { "" } else { "s" },
+                args.len()
+            ));
+        }
+        let tvar = match bf.class {
+            None => None,
+            Some(class) => match self.solve(class, bf, args) {
+                Ok(t) => Some(t),
+                Err(why) => return fail(why),
+            },
+        };
+        let concrete = |p: &Pat| match p {
+            Pat::T => tvar.clone().expect("generic signature"),
+            Pat::Ty(t) => t.clone(),
+        };
+        let params: Vec<Ty> = bf.params.iter().map(concrete).collect();
+        Candidate {
+            target: Target::Builtin(bf),
+            ranks: self.rank_all(args, &params),
+            ret: concrete(&bf.ret),
+            params,
+            signature: bf.signature(),
+        }
+    }
+
+    /// The type variable of a generic built-in: the join of the arguments in `T`
+    /// positions, settled the way a literal prefers, then fitted into the class.
+    fn solve(&self, class: Class, bf: &BuiltinFn, args: &[hir::Expr]) -> Result<Ty, String> {
+        let t_args: Vec<&hir::Expr> = bf
+            .params
+            .iter()
+            .zip(args)
+            .filter(|(p, _)| **p == Pat::T)
+            .map(|(_, a)| a)
+            .collect();
+        let mut j = t_args[0].ty.clone();
+        for a in &t_args[1..] {
+            j = join(&j, &a.ty).ok_or_else(|| {
+                format!(
+                    "its arguments must have one type, found {} and {}",
+                    t_args[0].ty, a.ty
+                )
+            })?;
+        }
+        let fits_all = |t: &Ty| t_args.iter().all(|a| self.fits(a, t));
+        let t = match (&j, class) {
+            (Ty::IntLit, Class::Float) | (Ty::FloatLit, _) => Ty::F64,
+            (Ty::IntLit, _) => INT_LITERAL_ORDER
+                .iter()
+                .find(|t| class.contains(t) && fits_all(t))
+                .cloned()
+                .ok_or("the literal fits no numeric type")?,
+            (t, _) if t.is_flexible() => {
+                default_ty(t).ok_or("cannot infer the element type of `[]`")?
+            }
+            (t, Class::Float) if matches!(t, Ty::Int(_)) => builtins::float_for(t).ok_or_else(|| {
+                format!("{t} does not convert to a float type without loss; convert it with `f64(...)`")
+            })?,
+            (t, _) => t.clone(),
+        };
+        if !class.contains(&t) {
+            return Err(format!("expects {}, found {}", class.describe(), t));
+        }
+        Ok(t)
+    }
+
+    fn unknown_function(&mut self, b: &Body, callee: &ast::Ident) {
+        let n = &callee.name;
+        let mut d = Diagnostic::error("E0102", callee.span, format!("unknown function `{n}`"))
+            .with_label("no function of this name");
+        if b.lookup(n).is_some() {
+            d = d.with_note(format!("`{n}` is a variable, not a function"));
+        }
+        self.error(d);
+    }
+}

@@ -1,0 +1,736 @@
+//! The checker's state, scopes, statements and functions. Expressions live in
+//! `expr.rs`, calls and overload resolution in `call.rs`, literal typing in `lit.rs`.
+//!
+//! Order of work: a pre-pass collects every `fn` signature (functions are visible to the
+//! whole program) and every program-level `let`/`param` (so a function reading one can be
+//! given a global). Then `main` is checked statement by statement; a function body is
+//! checked the first time a call to it is checked (so a function's return type can be
+//! inferred), and any function never called is checked at the end. A function reading a
+//! program-level binding that `main` has not reached yet is reading it before it is bound.
+
+use super::hir::{self, FnId, GlobalId, LocalId, Var};
+use super::lit::LitVal;
+use super::ty::Ty;
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FnState {
+    Pending,
+    InProgress,
+    Done,
+}
+
+pub(super) struct FnEntry<'a> {
+    pub decl: &'a ast::FnDecl,
+    /// Index of the declaring statement in the program.
+    pub pos: usize,
+    pub params: Vec<Ty>,
+    /// Declared, or inferred once the body is checked.
+    pub ret: Option<Ty>,
+    pub declared_ret: bool,
+    pub state: FnState,
+    pub hir: Option<hir::Function>,
+    /// Excluded from calls: a duplicate definition or a signature with errors.
+    pub callable: bool,
+}
+
+/// A program-level `let` or `param`: visible to functions declared after it.
+pub(super) struct TopBinding {
+    pub name: String,
+    pub pos: usize,
+    pub span: Span,
+    /// Set when `main` checks the binding.
+    pub ty: Option<Ty>,
+    /// Set when some function may read it.
+    pub global: Option<GlobalId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BindKind {
+    Let,
+    Param,
+    FnParam,
+    Mutable,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct LocalBinding {
+    pub local: LocalId,
+    pub kind: BindKind,
+    /// Where it was bound (first assigned, for a mutable variable).
+    pub span: Span,
+}
+
+/// The function being checked: its locals and block scopes.
+pub(super) struct Body {
+    pub locals: Vec<hir::Local>,
+    pub scopes: Vec<HashMap<String, LocalBinding>>,
+    /// `None` for `main`; else the position of the `fn` statement (for visibility of
+    /// program-level bindings) and its id.
+    pub func: Option<(usize, FnId)>,
+}
+
+impl Body {
+    fn new(func: Option<(usize, FnId)>) -> Body {
+        Body {
+            locals: Vec::new(),
+            scopes: vec![HashMap::new()],
+            func,
+        }
+    }
+
+    pub fn declare(&mut self, name: &str, ty: Ty, kind: BindKind, span: Span) -> LocalId {
+        let id = self.locals.len();
+        self.locals.push(hir::Local {
+            name: name.to_string(),
+            ty,
+        });
+        self.scopes.last_mut().expect("a scope").insert(
+            name.to_string(),
+            LocalBinding {
+                local: id,
+                kind,
+                span,
+            },
+        );
+        id
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<&LocalBinding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+}
+
+pub(super) struct Checker<'a> {
+    pub diags: Vec<Diagnostic>,
+    pub fns: Vec<FnEntry<'a>>,
+    pub fn_names: HashMap<String, Vec<FnId>>,
+    pub tops: Vec<TopBinding>,
+    /// Statement position → index in `tops`.
+    top_at: HashMap<usize, usize>,
+    /// Names of program-level mutable variables (functions cannot see them).
+    pub top_mutables: HashSet<String>,
+    pub globals: Vec<hir::Global>,
+    pub inputs: Vec<hir::Input>,
+    /// The program statement `main` is checking (for "read before bound" notes).
+    pub main_stmt: Span,
+    /// Values of literals whose type is not settled yet, by span.
+    pub lits: HashMap<Span, LitVal>,
+}
+
+/// The result of checking a sequence of statements.
+pub(super) struct Checked {
+    pub stmts: Vec<hir::Stmt>,
+    pub value: Option<hir::Expr>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new() -> Checker<'a> {
+        Checker {
+            diags: Vec::new(),
+            fns: Vec::new(),
+            fn_names: HashMap::new(),
+            tops: Vec::new(),
+            top_at: HashMap::new(),
+            top_mutables: HashSet::new(),
+            globals: Vec::new(),
+            inputs: Vec::new(),
+            main_stmt: Span::default(),
+            lits: HashMap::new(),
+        }
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Resolve a written type.
+    pub fn resolve_type(&mut self, t: &ast::TypeExpr) -> Ty {
+        match &t.kind {
+            ast::TypeExprKind::Named(n) => match Ty::from_name(n) {
+                Some(ty) => ty,
+                None => {
+                    self.error(
+                        Diagnostic::error("E0103", t.span, format!("unknown type `{n}`"))
+                            .with_label("not a type")
+                            .with_note(
+                                "types are bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, \
+                                 f64, string and lists [T]",
+                            ),
+                    );
+                    Ty::Error
+                }
+            },
+            ast::TypeExprKind::List(inner) => {
+                let e = self.resolve_type(inner);
+                if matches!(e, Ty::List(_)) {
+                    self.error(
+                        Diagnostic::error("E0211", t.span, "lists of lists are not supported")
+                            .with_label("the element type must be a scalar or string"),
+                    );
+                    return Ty::Error;
+                }
+                Ty::List(Box::new(e))
+            }
+        }
+    }
+
+    // ----- the whole program -----
+
+    pub fn program(mut self, prog: &'a ast::Program) -> Result<super::Checked, Vec<Diagnostic>> {
+        self.collect(prog);
+        let mut main = Body::new(None);
+        let checked = self.stmts(&mut main, &prog.stmts, true);
+        // Functions never called from main are still checked.
+        for id in 0..self.fns.len() {
+            if self.fns[id].state == FnState::Pending {
+                self.check_fn(id);
+            }
+        }
+        let mut main_fn = hir::Function {
+            name: "main".to_string(),
+            params: (0..self.inputs.len()).collect(),
+            locals: main.locals,
+            ret: checked.value.as_ref().map(|v| v.ty.clone()),
+            body: hir::Block {
+                stmts: checked.stmts,
+                value: checked.value.map(Box::new),
+            },
+            span: prog
+                .stmts
+                .first()
+                .map(|s| s.span.to(prog.stmts.last().unwrap().span))
+                .unwrap_or_default(),
+        };
+        self.fold_checks(&mut main_fn);
+        if !self.diags.is_empty() {
+            return Err(self.diags);
+        }
+        let functions = self
+            .fns
+            .into_iter()
+            .map(|f| f.hir.expect("every function was checked"))
+            .collect();
+        Ok(super::Checked {
+            program: hir::Program {
+                functions,
+                main: main_fn,
+                globals: self.globals,
+                inputs: self.inputs,
+            },
+            warnings: Vec::new(),
+        })
+    }
+
+    /// Pre-pass: function signatures, program-level bindings and what functions read.
+    fn collect(&mut self, prog: &'a ast::Program) {
+        for (pos, stmt) in prog.stmts.iter().enumerate() {
+            match &stmt.kind {
+                ast::StmtKind::Fn(decl) => self.declare_fn(decl, pos),
+                ast::StmtKind::Let { name, .. } | ast::StmtKind::Param { name, .. } => {
+                    self.top_at.insert(pos, self.tops.len());
+                    self.tops.push(TopBinding {
+                        name: name.name.clone(),
+                        pos,
+                        span: name.span,
+                        ty: None,
+                        global: None,
+                    });
+                }
+                ast::StmtKind::Assign { name, .. } => {
+                    self.top_mutables.insert(name.name.clone());
+                }
+                _ => {}
+            }
+        }
+        // A binding a function may read becomes a global. Over-approximate: any name the
+        // body mentions that resolves to a visible program-level binding.
+        for f in 0..self.fns.len() {
+            let mut names = Vec::new();
+            match &self.fns[f].decl.body {
+                ast::FnBody::Expr(e) => names_in_expr(e, &mut names),
+                ast::FnBody::Block(b) => names_in_stmts(&b.stmts, &mut names),
+            }
+            let pos = self.fns[f].pos;
+            for n in names {
+                if let Some(t) = self.visible_top(n, pos) {
+                    if self.tops[t].global.is_none() {
+                        let g = self.globals.len();
+                        self.globals.push(hir::Global {
+                            name: n.to_string(),
+                            ty: Ty::Error, // set when main checks the binding
+                        });
+                        self.tops[t].global = Some(g);
+                    }
+                }
+            }
+        }
+    }
+
+    fn declare_fn(&mut self, decl: &'a ast::FnDecl, pos: usize) {
+        let params: Vec<Ty> = decl
+            .params
+            .iter()
+            .map(|p| self.resolve_type(&p.ty))
+            .collect();
+        let ret = decl.ret.as_ref().map(|r| self.resolve_type(r));
+        let mut callable = !params.iter().any(Ty::is_error);
+        let name = &decl.name.name;
+        // Same name and parameter types as an earlier definition.
+        if callable {
+            if let Some(prev) = self.fn_names.get(name).and_then(|ids| {
+                ids.iter()
+                    .find(|&&id| self.fns[id].callable && self.fns[id].params == params)
+            }) {
+                let prev_span = self.fns[*prev].decl.name.span;
+                self.error(
+                    Diagnostic::error(
+                        "E0401",
+                        decl.name.span,
+                        format!(
+                            "`{}` is defined twice with the same parameter types",
+                            sig(name, &params)
+                        ),
+                    )
+                    .with_label("second definition")
+                    .with_secondary(prev_span, "first defined here")
+                    .with_help(
+                        "rename one of them, or change its parameter types to make an overload",
+                    ),
+                );
+                callable = false;
+            } else if super::builtins::named(name).any(|b| {
+                b.params.len() == params.len() && super::call::builtin_accepts_exactly(b, &params)
+            }) {
+                self.error(
+                    Diagnostic::error(
+                        "E0406",
+                        decl.name.span,
+                        format!("`{}` is already a built-in function", sig(name, &params)),
+                    )
+                    .with_label("conflicts with the built-in")
+                    .with_help("choose another name, or other parameter types"),
+                );
+                callable = false;
+            }
+        }
+        let id = self.fns.len();
+        self.fns.push(FnEntry {
+            decl,
+            pos,
+            params,
+            declared_ret: ret.is_some(),
+            ret,
+            state: FnState::Pending,
+            hir: None,
+            callable,
+        });
+        self.fn_names.entry(name.clone()).or_default().push(id);
+    }
+
+    /// The program-level binding named `name` visible at statement `pos`.
+    pub fn visible_top(&self, name: &str, pos: usize) -> Option<usize> {
+        self.tops
+            .iter()
+            .rposition(|t| t.pos < pos && t.name == name)
+    }
+
+    // ----- functions -----
+
+    /// The return type of a function, checking its body first if need be.
+    pub fn fn_ret(&mut self, id: FnId, call_span: Span) -> Ty {
+        match self.fns[id].state {
+            FnState::Pending => self.check_fn(id),
+            FnState::InProgress if !self.fns[id].declared_ret => {
+                let decl = self.fns[id].decl;
+                self.error(
+                    Diagnostic::error(
+                        "E0402",
+                        decl.name.span,
+                        format!(
+                            "recursive function `{}` needs a return type",
+                            decl.name.name
+                        ),
+                    )
+                    .with_label("its return type cannot be inferred")
+                    .with_secondary(call_span, "called recursively here")
+                    .with_help(format!("declare it: `fn {}(...) -> TYPE`", decl.name.name)),
+                );
+                // Declare it as unknown so the error is reported once.
+                self.fns[id].ret = Some(Ty::Error);
+                self.fns[id].declared_ret = true;
+            }
+            _ => {}
+        }
+        self.fns[id].ret.clone().unwrap_or(Ty::Error)
+    }
+
+    fn check_fn(&mut self, id: FnId) {
+        self.fns[id].state = FnState::InProgress;
+        let decl = self.fns[id].decl;
+        let mut body = Body::new(Some((self.fns[id].pos, id)));
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for (p, ty) in decl.params.iter().zip(self.fns[id].params.clone()) {
+            if let Some(first) = seen.insert(&p.name.name, p.name.span) {
+                self.error(
+                    Diagnostic::error(
+                        "E0405",
+                        p.name.span,
+                        format!("parameter `{}` is declared twice", p.name.name),
+                    )
+                    .with_secondary(first, "first declared here"),
+                );
+            }
+            body.declare(&p.name.name, ty, BindKind::FnParam, p.name.span);
+        }
+        let params: Vec<LocalId> = (0..decl.params.len()).collect();
+        let (stmts, value) = match &decl.body {
+            ast::FnBody::Expr(e) => (Vec::new(), Some(self.synth(&mut body, e))),
+            ast::FnBody::Block(b) => {
+                body.scopes.push(HashMap::new());
+                let c = self.stmts(&mut body, &b.stmts, false);
+                (c.stmts, c.value)
+            }
+        };
+        let value = match value {
+            None => {
+                let span = match &decl.body {
+                    ast::FnBody::Block(b) => b.span,
+                    ast::FnBody::Expr(e) => e.span,
+                };
+                self.error(
+                    Diagnostic::error(
+                        "E0404",
+                        span,
+                        format!("the body of `{}` has no value", decl.name.name),
+                    )
+                    .with_label("its last statement gives no value")
+                    .with_help("end the body with an expression, e.g. the variable it computes"),
+                );
+                hir::Expr::error(span)
+            }
+            Some(v) => match self.fns[id]
+                .ret
+                .clone()
+                .filter(|_| self.fns[id].declared_ret)
+            {
+                Some(ret) => {
+                    let ret_span = decl.ret.as_ref().map(|r| r.span).unwrap_or(decl.name.span);
+                    let name = decl.name.name.clone();
+                    self.coerce_or(v, &ret, |found, span| {
+                        Diagnostic::error(
+                            "E0403",
+                            span,
+                            format!("`{name}` returns {ret}, but its body has type {found}"),
+                        )
+                        .with_label(format!("this is {found}"))
+                        .with_secondary(ret_span, "return type declared here")
+                    })
+                }
+                None => {
+                    let v = self.default(v);
+                    self.fns[id].ret = Some(v.ty.clone());
+                    v
+                }
+            },
+        };
+        let mut f = hir::Function {
+            name: decl.name.name.clone(),
+            params,
+            locals: body.locals,
+            ret: Some(value.ty.clone()),
+            body: hir::Block {
+                stmts,
+                value: Some(Box::new(value)),
+            },
+            span: decl.name.span,
+        };
+        self.fold_checks(&mut f);
+        self.fns[id].hir = Some(f);
+        self.fns[id].state = FnState::Done;
+    }
+
+    // ----- statements -----
+
+    /// Check statements in the current scope. The value is the last statement's.
+    pub fn stmts(&mut self, b: &mut Body, stmts: &'a [ast::Stmt], top: bool) -> Checked {
+        let mut out = Vec::new();
+        let mut value = None;
+        let last = stmts.len().saturating_sub(1);
+        for (i, stmt) in stmts.iter().enumerate() {
+            if top {
+                self.main_stmt = stmt.span;
+            }
+            value = None;
+            let is_last = i == last;
+            match &stmt.kind {
+                ast::StmtKind::Fn(decl) => {
+                    if !top {
+                        self.error(Diagnostic::error(
+                            "E0009",
+                            decl.name.span,
+                            "functions can only be defined at the top level",
+                        ));
+                    }
+                }
+                ast::StmtKind::Param { name, ty } => {
+                    if !top {
+                        self.error(Diagnostic::error(
+                            "E0009",
+                            name.span,
+                            "`param` can only be declared at the top level",
+                        ));
+                        continue;
+                    }
+                    let ty = self.resolve_type(ty);
+                    if let Some(prev) = self.inputs.iter().find(|p| p.name == name.name) {
+                        let prev = prev.span;
+                        self.error(
+                            Diagnostic::error(
+                                "E0407",
+                                name.span,
+                                format!("input `{}` is declared twice", name.name),
+                            )
+                            .with_secondary(prev, "first declared here"),
+                        );
+                    }
+                    self.inputs.push(hir::Input {
+                        name: name.name.clone(),
+                        ty: ty.clone(),
+                        span: name.span,
+                    });
+                    let local = b.declare(&name.name, ty.clone(), BindKind::Param, name.span);
+                    self.bind_top(i, local, &ty, name.span, &mut out);
+                    value = Some(var_expr(Var::Local(local), ty, name.span));
+                }
+                ast::StmtKind::Let {
+                    name,
+                    ty,
+                    value: init,
+                } => {
+                    let init = self.synth(b, init);
+                    let init = match ty {
+                        Some(t) => {
+                            let t = self.resolve_type(t);
+                            self.coerce(init, &t)
+                        }
+                        None => self.default(init),
+                    };
+                    let ty = init.ty.clone();
+                    let local = b.declare(&name.name, ty.clone(), BindKind::Let, name.span);
+                    out.push(hir::Stmt::Assign {
+                        var: Var::Local(local),
+                        value: init,
+                    });
+                    if top {
+                        self.bind_top(i, local, &ty, name.span, &mut out);
+                    }
+                    value = Some(var_expr(Var::Local(local), ty, name.span));
+                }
+                ast::StmtKind::Assign { name, value: init } => {
+                    let (var, ty) = self.assign(b, name, init, &mut out);
+                    value = Some(var_expr(var, ty, name.span));
+                }
+                ast::StmtKind::Expr(e) => {
+                    let e = self.synth(b, e);
+                    let e = self.default(e);
+                    if is_last {
+                        value = Some(e);
+                    } else {
+                        out.push(hir::Stmt::Expr(e));
+                    }
+                }
+                ast::StmtKind::When { arms, else_block } => {
+                    let mut harms = Vec::new();
+                    for arm in arms {
+                        let cond = self.synth(b, &arm.cond);
+                        let cond = self.condition(cond, "the `when` condition");
+                        let blk = self.block(b, &arm.block);
+                        harms.push((cond, blk));
+                    }
+                    let else_block = else_block.as_ref().map(|eb| self.block(b, eb));
+                    out.push(hir::Stmt::When {
+                        arms: harms,
+                        else_block,
+                    });
+                }
+            }
+        }
+        Checked { stmts: out, value }
+    }
+
+    /// A `when` branch: its own scope, no value.
+    fn block(&mut self, b: &mut Body, blk: &'a ast::Block) -> hir::Block {
+        b.scopes.push(HashMap::new());
+        let mut c = self.stmts(b, &blk.stmts, false);
+        b.scopes.pop();
+        // A trailing expression is evaluated for its effects.
+        if let Some(v) = c.value.take() {
+            if matches!(v.kind, hir::ExprKind::Var(_)) {
+                // the value of a trailing `let`/assignment: nothing to evaluate
+            } else {
+                c.stmts.push(hir::Stmt::Expr(v));
+            }
+        }
+        hir::Block {
+            stmts: c.stmts,
+            value: None,
+        }
+    }
+
+    /// After `main` binds program-level binding at statement `pos` to `local`.
+    fn bind_top(
+        &mut self,
+        pos: usize,
+        local: LocalId,
+        ty: &Ty,
+        span: Span,
+        out: &mut Vec<hir::Stmt>,
+    ) {
+        let Some(&t) = self.top_at.get(&pos) else {
+            return;
+        };
+        self.tops[t].ty = Some(ty.clone());
+        if let Some(g) = self.tops[t].global {
+            self.globals[g].ty = ty.clone();
+            out.push(hir::Stmt::Assign {
+                var: Var::Global(g),
+                value: var_expr(Var::Local(local), ty.clone(), span),
+            });
+        }
+    }
+
+    /// `x = e;`: update a mutable variable in scope, or declare one in this scope.
+    fn assign(
+        &mut self,
+        b: &mut Body,
+        name: &ast::Ident,
+        init: &'a ast::Expr,
+        out: &mut Vec<hir::Stmt>,
+    ) -> (Var, Ty) {
+        let value = self.synth(b, init);
+        if let Some(bind) = b.lookup(&name.name).cloned() {
+            let ty = b.locals[bind.local].ty.clone();
+            if bind.kind != BindKind::Mutable {
+                let what = match bind.kind {
+                    BindKind::Let => "bound by `let`",
+                    BindKind::Param => "an input (`param`)",
+                    _ => "a function parameter",
+                };
+                self.error(
+                    Diagnostic::error(
+                        "E0104",
+                        name.span,
+                        format!("cannot assign to `{}`: it is immutable", name.name),
+                    )
+                    .with_label("assignment to an immutable name")
+                    .with_secondary(bind.span, format!("`{}` is {what} here", name.name))
+                    .with_help(format!(
+                        "use a new name, or make `{0}` mutable by binding it with `{0} = ...` instead of `let`",
+                        name.name
+                    )),
+                );
+                return (Var::Local(bind.local), ty);
+            }
+            let first = bind.span;
+            let n = name.name.clone();
+            let value = self.coerce_or(value, &ty, |found, span| {
+                Diagnostic::error(
+                    "E0207",
+                    span,
+                    format!("`{n}` has type {ty}; it cannot be assigned a {found}"),
+                )
+                .with_label(format!("this is {found}"))
+                .with_secondary(first, format!("`{n}` first assigned here, as {ty}"))
+                .with_note("a variable keeps the type of its first assignment")
+            });
+            out.push(hir::Stmt::Assign {
+                var: Var::Local(bind.local),
+                value,
+            });
+            return (Var::Local(bind.local), b.locals[bind.local].ty.clone());
+        }
+        if let Some((pos, _)) = b.func {
+            if let Some(t) = self.visible_top(&name.name, pos) {
+                let span = self.tops[t].span;
+                self.error(
+                    Diagnostic::error(
+                        "E0104",
+                        name.span,
+                        format!("cannot assign to `{}`: it is immutable", name.name),
+                    )
+                    .with_label("assignment to a program-level binding")
+                    .with_secondary(span, format!("`{}` is bound here", name.name))
+                    .with_help("functions cannot change program-level bindings; use a new name"),
+                );
+                return (Var::Local(0), Ty::Error);
+            }
+        }
+        let value = self.default(value);
+        let ty = value.ty.clone();
+        let local = b.declare(&name.name, ty.clone(), BindKind::Mutable, name.span);
+        out.push(hir::Stmt::Assign {
+            var: Var::Local(local),
+            value,
+        });
+        (Var::Local(local), ty)
+    }
+}
+
+pub(super) fn var_expr(var: Var, ty: Ty, span: Span) -> hir::Expr {
+    hir::Expr {
+        kind: hir::ExprKind::Var(var),
+        ty,
+        span,
+    }
+}
+
+/// `f(i64, string)`
+pub(super) fn sig(name: &str, params: &[Ty]) -> String {
+    let p: Vec<String> = params.iter().map(|t| t.to_string()).collect();
+    format!("{name}({})", p.join(", "))
+}
+
+fn names_in_stmts<'a>(stmts: &'a [ast::Stmt], out: &mut Vec<&'a str>) {
+    for s in stmts {
+        match &s.kind {
+            ast::StmtKind::Let { value, .. } | ast::StmtKind::Assign { value, .. } => {
+                names_in_expr(value, out)
+            }
+            ast::StmtKind::Expr(e) => names_in_expr(e, out),
+            ast::StmtKind::When { arms, else_block } => {
+                for a in arms {
+                    names_in_expr(&a.cond, out);
+                    names_in_stmts(&a.block.stmts, out);
+                }
+                if let Some(b) = else_block {
+                    names_in_stmts(&b.stmts, out);
+                }
+            }
+            ast::StmtKind::Fn(_) | ast::StmtKind::Param { .. } => {}
+        }
+    }
+}
+
+fn names_in_expr<'a>(e: &'a ast::Expr, out: &mut Vec<&'a str>) {
+    use ast::ExprKind::*;
+    match &e.kind {
+        Name(n) => out.push(n),
+        Int { .. } | Float { .. } | Str(_) | Bool(_) => {}
+        List(xs) | Call { args: xs, .. } | If { args: xs, .. } | Switch { args: xs, .. } => {
+            xs.iter().for_each(|x| names_in_expr(x, out))
+        }
+        Unary { operand, .. } => names_in_expr(operand, out),
+        Binary { lhs, rhs, .. } => {
+            names_in_expr(lhs, out);
+            names_in_expr(rhs, out);
+        }
+        Index { target, index } => {
+            names_in_expr(target, out);
+            names_in_expr(index, out);
+        }
+    }
+}

@@ -1,0 +1,662 @@
+//! Typing expressions. `synth` gives every node a type; an unsuffixed literal (and any
+//! operator tree over literals) keeps a flexible type (`IntLit`/`FloatLit`) until a
+//! context settles it through `coerce` or `default` (see `lit.rs`).
+
+use super::check::{Body, Checker};
+use super::hir::{self, BinOp, ExprKind, UnOp, Var};
+use super::ty::Ty;
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::{self, BinaryOp, UnaryOp};
+
+/// How a source operator is typed. Described once for every operator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OpKind {
+    /// `+ - * / %`: numbers (and `+` on strings); the operands join.
+    Arith,
+    /// `& | ^`: integers; the operands join.
+    Bits,
+    /// `<< >>`: integer lhs, any integer count; the result has the lhs type.
+    Shift,
+    /// `< <= > >=`: numbers and strings; gives bool.
+    Order,
+    /// `== !=`: numbers, strings and bools; gives bool.
+    Equality,
+    /// `and or`: bools, short-circuit.
+    Logic,
+    /// `x in xs`.
+    In,
+}
+
+fn classify(op: BinaryOp) -> (OpKind, Option<BinOp>) {
+    use BinaryOp as B;
+    match op {
+        B::Add => (OpKind::Arith, Some(BinOp::Add)),
+        B::Sub => (OpKind::Arith, Some(BinOp::Sub)),
+        B::Mul => (OpKind::Arith, Some(BinOp::Mul)),
+        B::Div => (OpKind::Arith, Some(BinOp::Div)),
+        B::Rem => (OpKind::Arith, Some(BinOp::Rem)),
+        B::BitAnd => (OpKind::Bits, Some(BinOp::BitAnd)),
+        B::BitOr => (OpKind::Bits, Some(BinOp::BitOr)),
+        B::BitXor => (OpKind::Bits, Some(BinOp::BitXor)),
+        B::Shl => (OpKind::Shift, Some(BinOp::Shl)),
+        B::Shr => (OpKind::Shift, Some(BinOp::Shr)),
+        B::Lt => (OpKind::Order, Some(BinOp::Lt)),
+        B::Le => (OpKind::Order, Some(BinOp::Le)),
+        B::Gt => (OpKind::Order, Some(BinOp::Gt)),
+        B::Ge => (OpKind::Order, Some(BinOp::Ge)),
+        B::Eq => (OpKind::Equality, Some(BinOp::Eq)),
+        B::Ne => (OpKind::Equality, Some(BinOp::Ne)),
+        B::And | B::Or => (OpKind::Logic, None),
+        B::In => (OpKind::In, None),
+    }
+}
+
+/// Whether an operator of this kind is defined for operands of type `t` (`t` may be a
+/// literal type; `op` is the source operator, for `+` on strings).
+fn defined_for(kind: OpKind, op: BinaryOp, t: &Ty) -> bool {
+    match kind {
+        OpKind::Arith => t.is_numeric() || (op == BinaryOp::Add && *t == Ty::Str),
+        OpKind::Bits | OpKind::Shift => t.is_int(),
+        OpKind::Order => t.is_numeric() || *t == Ty::Str,
+        OpKind::Equality => t.is_numeric() || matches!(t, Ty::Str | Ty::Bool),
+        OpKind::Logic => *t == Ty::Bool,
+        OpKind::In => true,
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub fn synth(&mut self, b: &mut Body, e: &'a ast::Expr) -> hir::Expr {
+        use ast::ExprKind as K;
+        let span = e.span;
+        match &e.kind {
+            K::Int { value, suffix } => self.int_literal(*value as i128, *value, *suffix, span),
+            K::Float { text, suffix } => self.float_literal(text, *suffix, span),
+            K::Str(s) => node(ExprKind::Str(s.clone()), Ty::Str, span),
+            K::Bool(v) => node(ExprKind::Bool(*v), Ty::Bool, span),
+            K::Name(n) => self.name(b, n, span),
+            K::List(items) => self.list(b, items, span),
+            K::Unary {
+                op,
+                op_span,
+                operand,
+            } => self.unary(b, *op, *op_span, operand, span),
+            K::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => self.binary(b, *op, *op_span, lhs, rhs, span),
+            K::Call { callee, args } => self.call(b, callee, args, span),
+            K::Index { target, index } => self.index(b, target, index, span),
+            K::If { keyword_span, args } => self.if_expr(b, *keyword_span, args, span),
+            K::Switch { keyword_span, args } => self.switch_expr(b, *keyword_span, args, span),
+        }
+    }
+
+    /// A condition: must be bool.
+    pub fn condition(&mut self, cond: hir::Expr, what: &str) -> hir::Expr {
+        if cond.ty == Ty::Bool || cond.ty.is_error() {
+            return cond;
+        }
+        let found = cond.ty.clone();
+        self.error(
+            Diagnostic::error(
+                "E0205",
+                cond.span,
+                format!("{what} must be bool, found {found}"),
+            )
+            .with_label(format!("this is {found}"))
+            .with_help(if found.is_numeric() {
+                "compare it to make a bool, e.g. `x != 0`"
+            } else {
+                "write a comparison or another bool expression"
+            }),
+        );
+        hir::Expr::error(cond.span)
+    }
+
+    fn name(&mut self, b: &mut Body, n: &str, span: Span) -> hir::Expr {
+        if let Some(bind) = b.lookup(n) {
+            let ty = b.locals[bind.local].ty.clone();
+            return node(ExprKind::Var(Var::Local(bind.local)), ty, span);
+        }
+        if let Some((pos, fid)) = b.func {
+            if let Some(t) = self.visible_top(n, pos) {
+                let top = &self.tops[t];
+                match (&top.ty, top.global) {
+                    (Some(ty), Some(g)) => {
+                        return node(ExprKind::Var(Var::Global(g)), ty.clone(), span);
+                    }
+                    _ => {
+                        let (bound_at, fname, call) = (
+                            top.span,
+                            self.fns[fid].decl.name.name.clone(),
+                            self.main_stmt,
+                        );
+                        self.error(
+                            Diagnostic::error(
+                                "E0105",
+                                span,
+                                format!("`{n}` is read by `{fname}` before it is bound"),
+                            )
+                            .with_label("read here")
+                            .with_secondary(bound_at, format!("`{n}` is bound here"))
+                            .with_secondary(call, format!("but `{fname}` runs here, earlier"))
+                            .with_help(format!("bind `{n}` before the first call of `{fname}`")),
+                        );
+                        return hir::Expr::error(span);
+                    }
+                }
+            }
+        }
+        let mut d = Diagnostic::error("E0101", span, format!("unknown name `{n}`"))
+            .with_label("not found in this scope");
+        if self.fn_names.contains_key(n) || super::builtins::named(n).next().is_some() {
+            d = d.with_help(format!("`{n}` is a function: call it with `{n}(...)`"));
+        } else if b.func.is_some() && self.top_mutables.contains(n) {
+            d = d.with_note(format!(
+                "`{n}` is a mutable variable of the program; functions cannot see mutable variables"
+            ));
+        }
+        self.error(d);
+        hir::Expr::error(span)
+    }
+
+    fn list(&mut self, b: &mut Body, items: &'a [ast::Expr], span: Span) -> hir::Expr {
+        let elems: Vec<hir::Expr> = items.iter().map(|x| self.synth(b, x)).collect();
+        let mut ty = Ty::EmptyElem;
+        for (i, e) in elems.iter().enumerate() {
+            match super::lit::join(&ty, &e.ty) {
+                Some(t) => ty = t,
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "E0201",
+                            e.span,
+                            format!("list elements have different types: {ty} and {}", e.ty),
+                        )
+                        .with_label(format!("this is {}", e.ty))
+                        .with_secondary(
+                            elems[0].span,
+                            format!("the list starts with {}", elems[0].ty),
+                        )
+                        .with_note(format!("element {} of the list", i + 1)),
+                    );
+                    return hir::Expr::error(span);
+                }
+            }
+        }
+        if matches!(ty, Ty::List(_)) {
+            self.error(
+                Diagnostic::error("E0211", span, "lists of lists are not supported")
+                    .with_label("the elements of a list must be scalars or strings"),
+            );
+            return hir::Expr::error(span);
+        }
+        let elems = if ty.is_flexible() {
+            elems
+        } else {
+            elems.into_iter().map(|e| self.coerce(e, &ty)).collect()
+        };
+        node(ExprKind::List(elems), Ty::List(Box::new(ty)), span)
+    }
+
+    fn unary(
+        &mut self,
+        b: &mut Body,
+        op: UnaryOp,
+        op_span: Span,
+        operand: &'a ast::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        // `-` directly on a literal negates it before the range check.
+        if op == UnaryOp::Neg {
+            match &operand.kind {
+                ast::ExprKind::Int { value, suffix } => {
+                    return self.int_literal(-(*value as i128), *value, *suffix, span)
+                }
+                ast::ExprKind::Float { text, suffix } => {
+                    return self.float_literal(&format!("-{text}"), *suffix, span)
+                }
+                _ => {}
+            }
+        }
+        let inner = self.synth(b, operand);
+        if inner.ty.is_error() {
+            return inner;
+        }
+        let (ok, hop, sym) = match op {
+            UnaryOp::Neg => (inner.ty.is_numeric(), Some(UnOp::Neg), "-"),
+            UnaryOp::Plus => (inner.ty.is_numeric(), None, "+"),
+            UnaryOp::Not => (inner.ty == Ty::Bool, Some(UnOp::Not), "not"),
+            UnaryOp::BitNot => (inner.ty.is_int(), Some(UnOp::BitNot), "~"),
+        };
+        if !ok {
+            let help = match op {
+                UnaryOp::Not => "`not` takes a bool; compare first, e.g. `x == 0`",
+                UnaryOp::BitNot => "`~` takes an integer",
+                _ => "unary `-` and `+` take a number",
+            };
+            self.error(
+                Diagnostic::error(
+                    "E0204",
+                    op_span,
+                    format!("unary `{sym}` is not defined for {}", inner.ty),
+                )
+                .with_label(format!("cannot apply to {}", inner.ty))
+                .with_secondary(inner.span, format!("this is {}", inner.ty))
+                .with_help(help),
+            );
+            return hir::Expr::error(span);
+        }
+        match hop {
+            None => inner,
+            Some(op) => {
+                let ty = inner.ty.clone();
+                node(
+                    ExprKind::Unary {
+                        op,
+                        operand: Box::new(inner),
+                    },
+                    ty,
+                    span,
+                )
+            }
+        }
+    }
+
+    fn binary(
+        &mut self,
+        b: &mut Body,
+        op: BinaryOp,
+        op_span: Span,
+        lhs: &'a ast::Expr,
+        rhs: &'a ast::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let (kind, hop) = classify(op);
+        let l = self.synth(b, lhs);
+        let r = self.synth(b, rhs);
+        if l.ty.is_error() || r.ty.is_error() {
+            return hir::Expr::error(span);
+        }
+        match kind {
+            OpKind::Logic => {
+                let word = op.symbol();
+                let what = format!("an operand of `{word}`");
+                let l = self.condition(l, &what);
+                let r = self.condition(r, &what);
+                let k = if op == BinaryOp::And {
+                    ExprKind::And(Box::new(l), Box::new(r))
+                } else {
+                    ExprKind::Or(Box::new(l), Box::new(r))
+                };
+                node(k, Ty::Bool, span)
+            }
+            OpKind::In => self.membership(l, r, op_span, span),
+            OpKind::Shift => {
+                for side in [&l, &r] {
+                    if !side.ty.is_int() {
+                        self.op_undefined(op, op_span, side);
+                        return hir::Expr::error(span);
+                    }
+                }
+                let r = self.default(r);
+                let ty = l.ty.clone();
+                binary_node(hop.unwrap(), l, r, ty, span)
+            }
+            OpKind::Arith | OpKind::Bits | OpKind::Order | OpKind::Equality => {
+                let Some(mut ty) = super::lit::join(&l.ty, &r.ty) else {
+                    self.mismatch(op, op_span, &l, &r);
+                    return hir::Expr::error(span);
+                };
+                if !defined_for(kind, op, &ty) {
+                    let culprit = if defined_for(kind, op, &l.ty) { &r } else { &l };
+                    self.op_undefined(op, op_span, culprit);
+                    return hir::Expr::error(span);
+                }
+                let gives_bool = matches!(kind, OpKind::Order | OpKind::Equality);
+                if gives_bool {
+                    // Nothing outside can settle the operands' type: default it now.
+                    ty = super::lit::default_ty(&ty).unwrap_or(ty);
+                }
+                let (l, r) = if ty.is_flexible() {
+                    (l, r)
+                } else {
+                    (self.coerce(l, &ty), self.coerce(r, &ty))
+                };
+                let result = if gives_bool { Ty::Bool } else { ty };
+                binary_node(hop.unwrap(), l, r, result, span)
+            }
+        }
+    }
+
+    fn membership(
+        &mut self,
+        item: hir::Expr,
+        list: hir::Expr,
+        op_span: Span,
+        span: Span,
+    ) -> hir::Expr {
+        let Ty::List(elem) = list.ty.clone() else {
+            self.error(
+                Diagnostic::error(
+                    "E0204",
+                    list.span,
+                    format!("`in` needs a list on its right, found {}", list.ty),
+                )
+                .with_label(format!("this is {}", list.ty))
+                .with_secondary(op_span, "membership test"),
+            );
+            return hir::Expr::error(span);
+        };
+        let Some(j) = super::lit::join(&item.ty, &elem) else {
+            self.error(
+                Diagnostic::error(
+                    "E0201",
+                    item.span,
+                    format!("cannot look for a {} in a list of {}", item.ty, elem),
+                )
+                .with_label(format!("this is {}", item.ty))
+                .with_secondary(list.span, format!("this is [{elem}]")),
+            );
+            return hir::Expr::error(span);
+        };
+        let Some(j) = super::lit::default_ty(&j) else {
+            return self.cannot_infer(list.span);
+        };
+        let item = self.coerce(item, &j);
+        let list = self.coerce(list, &Ty::List(Box::new(j)));
+        node(
+            ExprKind::In {
+                item: Box::new(item),
+                list: Box::new(list),
+            },
+            Ty::Bool,
+            span,
+        )
+    }
+
+    fn index(
+        &mut self,
+        b: &mut Body,
+        target: &'a ast::Expr,
+        index: &'a ast::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let t = self.synth(b, target);
+        let i = self.synth(b, index);
+        if t.ty.is_error() || i.ty.is_error() {
+            return hir::Expr::error(span);
+        }
+        let t = self.default(t);
+        let Ty::List(elem) = t.ty.clone() else {
+            let help = if t.ty == Ty::Str {
+                "strings cannot be indexed; convert or compare whole strings"
+            } else {
+                "only lists can be indexed"
+            };
+            self.error(
+                Diagnostic::error(
+                    "E0204",
+                    t.span,
+                    format!("cannot index a value of type {}", t.ty),
+                )
+                .with_label(format!("this is {}", t.ty))
+                .with_help(help),
+            );
+            return hir::Expr::error(span);
+        };
+        let i = self.coerce_or(i, &Ty::I64, |found, s| {
+            Diagnostic::error(
+                "E0201",
+                s,
+                format!("a list index must be i64, found {found}"),
+            )
+            .with_label(format!("this is {found}"))
+            .with_help("convert it: `i64(...)`")
+        });
+        node(
+            ExprKind::Index {
+                list: Box::new(t),
+                index: Box::new(i),
+            },
+            *elem,
+            span,
+        )
+    }
+
+    fn if_expr(&mut self, b: &mut Body, kw: Span, args: &'a [ast::Expr], span: Span) -> hir::Expr {
+        if args.len() != 3 {
+            self.error(
+                Diagnostic::error(
+                    "E0303",
+                    kw,
+                    format!("`if` takes 3 arguments, found {}", args.len()),
+                )
+                .with_label("here")
+                .with_help("write `if(condition, value_if_true, value_if_false)`"),
+            );
+            return hir::Expr::error(span);
+        }
+        let cond = self.synth(b, &args[0]);
+        let cond = self.condition(cond, "the `if` condition");
+        let branches = self.join_branches(b, &args[1..], "`if`");
+        let Some((mut vals, ty)) = branches else {
+            return hir::Expr::error(span);
+        };
+        let else_ = vals.pop().unwrap();
+        let then = vals.pop().unwrap();
+        node(
+            ExprKind::If {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                else_: Box::new(else_),
+            },
+            ty,
+            span,
+        )
+    }
+
+    fn switch_expr(
+        &mut self,
+        b: &mut Body,
+        kw: Span,
+        args: &'a [ast::Expr],
+        span: Span,
+    ) -> hir::Expr {
+        if args.len() < 3 || args.len() % 2 == 0 {
+            self.error(
+                Diagnostic::error(
+                    "E0303",
+                    kw,
+                    format!(
+                        "`switch` takes condition/value pairs and a default (an odd number, at least 3), found {} argument{}",
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_label("here")
+                .with_help("write `switch(c1, v1, c2, v2, ..., default)`"),
+            );
+            return hir::Expr::error(span);
+        }
+        let mut conds = Vec::new();
+        let mut value_args = Vec::new();
+        for pair in args[..args.len() - 1].chunks(2) {
+            let c = self.synth(b, &pair[0]);
+            conds.push(self.condition(c, "a `switch` condition"));
+            value_args.push(&pair[1]);
+        }
+        value_args.push(&args[args.len() - 1]);
+        let values: Vec<hir::Expr> = value_args.iter().map(|a| self.synth(b, a)).collect();
+        let Some((mut vals, ty)) = self.join_values(values, "`switch`") else {
+            return hir::Expr::error(span);
+        };
+        let default = vals.pop().unwrap();
+        node(
+            ExprKind::Switch {
+                arms: conds.into_iter().zip(vals).collect(),
+                default: Box::new(default),
+            },
+            ty,
+            span,
+        )
+    }
+
+    fn join_branches(
+        &mut self,
+        b: &mut Body,
+        args: &'a [ast::Expr],
+        what: &str,
+    ) -> Option<(Vec<hir::Expr>, Ty)> {
+        let values: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
+        self.join_values(values, what)
+    }
+
+    /// Join the branch values of `if`/`switch` into one type and convert each to it.
+    fn join_values(&mut self, values: Vec<hir::Expr>, what: &str) -> Option<(Vec<hir::Expr>, Ty)> {
+        let mut ty = values[0].ty.clone();
+        for v in &values[1..] {
+            match super::lit::join(&ty, &v.ty) {
+                Some(t) => ty = t,
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "E0206",
+                            v.span,
+                            format!(
+                                "{what} branches have different types: {} and {}",
+                                values[0].ty, v.ty
+                            ),
+                        )
+                        .with_label(format!("this is {}", v.ty))
+                        .with_secondary(values[0].span, format!("this is {}", values[0].ty))
+                        .with_help("every branch must have the same type; convert one of them"),
+                    );
+                    return None;
+                }
+            }
+        }
+        if ty.is_error() {
+            return None;
+        }
+        let values = if ty.is_flexible() {
+            values
+        } else {
+            values.into_iter().map(|v| self.coerce(v, &ty)).collect()
+        };
+        Some((values, ty))
+    }
+
+    fn op_undefined(&mut self, op: BinaryOp, op_span: Span, culprit: &hir::Expr) {
+        let ty = &culprit.ty;
+        let help = match (op, ty) {
+            (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge, Ty::Bool) => {
+                "bools support only `==` and `!=`"
+            }
+            (
+                BinaryOp::BitAnd
+                | BinaryOp::BitOr
+                | BinaryOp::BitXor
+                | BinaryOp::Shl
+                | BinaryOp::Shr,
+                Ty::Float(_) | Ty::FloatLit,
+            ) => "bitwise operators take integers; convert with `i64(...)` first",
+            (BinaryOp::BitAnd | BinaryOp::BitOr, Ty::Bool) => "for bools use `and` / `or`",
+            (_, Ty::Str) => "strings support `+` and comparisons",
+            _ => "see the operator table in docs/language.md",
+        };
+        self.error(
+            Diagnostic::error(
+                "E0204",
+                op_span,
+                format!("operator `{}` is not defined for {ty}", op.symbol()),
+            )
+            .with_label(format!("cannot apply to {ty}"))
+            .with_secondary(culprit.span, format!("this is {ty}"))
+            .with_help(help),
+        );
+    }
+
+    /// Two operands that do not join.
+    fn mismatch(&mut self, op: BinaryOp, op_span: Span, l: &hir::Expr, r: &hir::Expr) {
+        let numeric = l.ty.is_numeric() && r.ty.is_numeric();
+        let (code, msg) = if numeric {
+            (
+                "E0202",
+                format!("cannot mix {} and {} in `{}`", l.ty, r.ty, op.symbol()),
+            )
+        } else {
+            (
+                "E0201",
+                format!(
+                    "mismatched operand types for `{}`: {} and {}",
+                    op.symbol(),
+                    l.ty,
+                    r.ty
+                ),
+            )
+        };
+        let mut d = Diagnostic::error(code, op_span, msg)
+            .with_secondary(l.span, format!("this is {}", l.ty))
+            .with_secondary(r.span, format!("this is {}", r.ty));
+        if numeric {
+            d = d
+                .with_note("numbers convert implicitly only where no value can be lost")
+                .with_help(cast_hint(l, r));
+        }
+        self.error(d);
+    }
+
+    pub fn cannot_infer(&mut self, span: Span) -> hir::Expr {
+        self.error(
+            Diagnostic::error("E0208", span, "cannot infer the element type of `[]`")
+                .with_label("empty list with no type context")
+                .with_help("annotate it, e.g. `let xs: [i64] = [];`"),
+        );
+        hir::Expr::error(span)
+    }
+}
+
+/// The explicit conversion that makes a lossy mix compile.
+fn cast_hint(l: &hir::Expr, r: &hir::Expr) -> String {
+    let float_side = |t: &Ty| t.is_float();
+    // Convert the integer side to the float type (or f64 for a float literal).
+    if float_side(&l.ty) != float_side(&r.ty) {
+        let (int_side, float_ty) = if float_side(&l.ty) {
+            (r, &l.ty)
+        } else {
+            (l, &r.ty)
+        };
+        let target = match float_ty {
+            Ty::Float(f) => f.name(),
+            _ => "f64",
+        };
+        return format!(
+            "convert the {} operand explicitly: `{target}(...)` (or the other side to {})",
+            int_side.ty, int_side.ty
+        );
+    }
+    format!(
+        "convert one side explicitly, e.g. `{}(...)` around the {} operand",
+        l.ty, r.ty
+    )
+}
+
+pub(super) fn node(kind: ExprKind, ty: Ty, span: Span) -> hir::Expr {
+    hir::Expr { kind, ty, span }
+}
+
+fn binary_node(op: BinOp, l: hir::Expr, r: hir::Expr, ty: Ty, span: Span) -> hir::Expr {
+    node(
+        ExprKind::Binary {
+            op,
+            lhs: Box::new(l),
+            rhs: Box::new(r),
+        },
+        ty,
+        span,
+    )
+}

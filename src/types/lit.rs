@@ -1,0 +1,394 @@
+//! Literal typing. An unsuffixed literal's node carries a flexible type (`IntLit`,
+//! `FloatLit`, `List(..)` of those, or `List(EmptyElem)` for `[]`) and its value sits in
+//! `Checker::lits` keyed by span. When a context settles the type, `coerce` pushes it down
+//! through the operators, `if`/`switch` branches and list elements to every literal,
+//! checking each literal's range on the way.
+
+use super::check::Checker;
+use super::expr::node;
+use super::hir::{self, ExprKind};
+use super::ty::{FloatTy, IntTy, Ty};
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::NumSuffix;
+
+/// The value of a literal whose type is not settled yet.
+#[derive(Clone, Debug)]
+pub enum LitVal {
+    /// Negation already applied.
+    Int(i128),
+    /// Source text, with a leading `-` when negated.
+    Float(String),
+}
+
+impl hir::Expr {
+    /// A node standing for an expression whose error was already reported.
+    pub fn error(span: Span) -> hir::Expr {
+        node(ExprKind::Int(0), Ty::Error, span)
+    }
+}
+
+fn suffix_ty(s: NumSuffix) -> Ty {
+    Ty::from_name(s.name()).expect("suffixes are type names")
+}
+
+/// The type two values join to (operands of one operator, branches, list elements):
+/// equal types; a literal takes the other side's type; otherwise the side that widens
+/// losslessly to the other. `None` when they don't join.
+pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
+    use Ty::*;
+    Some(match (a, b) {
+        (Error, _) | (_, Error) => Error,
+        _ if a == b => a.clone(),
+        (EmptyElem, t) | (t, EmptyElem) => t.clone(),
+        (IntLit, FloatLit) | (FloatLit, IntLit) => FloatLit,
+        (IntLit, t @ (Int(_) | Float(_))) | (t @ (Int(_) | Float(_)), IntLit) => t.clone(),
+        (FloatLit, t @ Float(_)) | (t @ Float(_), FloatLit) => t.clone(),
+        (List(x), List(y)) => List(Box::new(join(x, y)?)),
+        _ if a.widens_to(b) => b.clone(),
+        _ if b.widens_to(a) => a.clone(),
+        _ => return None,
+    })
+}
+
+/// The type a flexible type takes with no context: i64, f64. `None` for `[]`.
+pub fn default_ty(t: &Ty) -> Option<Ty> {
+    match t {
+        Ty::IntLit => Some(Ty::I64),
+        Ty::FloatLit => Some(Ty::F64),
+        Ty::EmptyElem => None,
+        Ty::List(e) => Some(Ty::List(Box::new(default_ty(e)?))),
+        t => Some(t.clone()),
+    }
+}
+
+fn range_text(i: IntTy) -> String {
+    format!("{} holds {} to {}", i.name(), i.min(), i.max())
+}
+
+impl<'a> Checker<'a> {
+    pub fn int_literal(
+        &mut self,
+        value: i128,
+        magnitude: u128,
+        suffix: Option<NumSuffix>,
+        span: Span,
+    ) -> hir::Expr {
+        if magnitude > u64::MAX as u128 {
+            self.error(
+                Diagnostic::error("E0203", span, "integer literal is too large")
+                    .with_label("does not fit in any integer type")
+                    .with_note("the largest integer type is u64, up to 18446744073709551615"),
+            );
+            return hir::Expr::error(span);
+        }
+        match suffix {
+            None => {
+                self.lits.insert(span, LitVal::Int(value));
+                node(ExprKind::Int(0), Ty::IntLit, span)
+            }
+            Some(s) => {
+                let ty = suffix_ty(s);
+                if s.is_float() {
+                    self.lits.insert(span, LitVal::Int(value));
+                    let flex = node(ExprKind::Int(0), Ty::IntLit, span);
+                    return self.push(flex, &ty);
+                }
+                self.lits.insert(span, LitVal::Int(value));
+                self.push(node(ExprKind::Int(0), Ty::IntLit, span), &ty)
+            }
+        }
+    }
+
+    pub fn float_literal(
+        &mut self,
+        text: &str,
+        suffix: Option<NumSuffix>,
+        span: Span,
+    ) -> hir::Expr {
+        self.lits.insert(span, LitVal::Float(text.to_string()));
+        let flex = node(ExprKind::Float(0.0), Ty::FloatLit, span);
+        match suffix {
+            None => {
+                // Out of range even for f64: report now, whatever the context.
+                if text.parse::<f64>().map(|v| v.is_infinite()).unwrap_or(true) {
+                    return self.push(flex, &Ty::F64);
+                }
+                flex
+            }
+            Some(s) if s.is_float() => self.push(flex, &suffix_ty(s)),
+            Some(s) => {
+                self.error(
+                    Diagnostic::error(
+                        "E0005",
+                        span,
+                        format!(
+                            "a float literal cannot have the integer suffix `{}`",
+                            s.name()
+                        ),
+                    )
+                    .with_help(format!("write an integer, or convert: `{}(...)`", s.name())),
+                );
+                hir::Expr::error(span)
+            }
+        }
+    }
+
+    /// Give an expression its type from context: push a settled type into a literal tree,
+    /// or widen losslessly (an explicit `Cast` node). Reports a mismatch otherwise.
+    pub fn coerce(&mut self, e: hir::Expr, target: &Ty) -> hir::Expr {
+        self.coerce_or(e, target, |found, span| {
+            let (code, help) = if found.is_numeric() && target.is_numeric() {
+                (
+                    "E0202",
+                    format!("convert explicitly: `{target}(...)` (this conversion can lose information)"),
+                )
+            } else {
+                ("E0201", format!("a {target} is needed here"))
+            };
+            Diagnostic::error(code, span, format!("expected {target}, found {found}"))
+                .with_label(format!("this is {found}"))
+                .with_help(help)
+        })
+    }
+
+    /// `coerce`, with the caller's diagnostic for a value of a settled, incompatible type.
+    pub fn coerce_or(
+        &mut self,
+        e: hir::Expr,
+        target: &Ty,
+        mismatch: impl FnOnce(&Ty, Span) -> Diagnostic,
+    ) -> hir::Expr {
+        if e.ty == *target || e.ty.is_error() || target.is_error() {
+            return e;
+        }
+        if e.ty.is_flexible() && join(&e.ty, target).is_some_and(|j| j == *target) {
+            return self.push(e, target);
+        }
+        if e.ty.widens_to(target) {
+            let span = e.span;
+            return node(ExprKind::Cast(Box::new(e)), target.clone(), span);
+        }
+        if e.ty.is_flexible() {
+            // e.g. a float literal where an integer is needed: push reports it precisely.
+            return self.push(e, target);
+        }
+        let d = mismatch(&e.ty, e.span);
+        self.error(d);
+        hir::Expr::error(e.span)
+    }
+
+    /// Settle a flexible type with its default (i64, f64); `[]` with no context is an error.
+    pub fn default(&mut self, e: hir::Expr) -> hir::Expr {
+        if !e.ty.is_flexible() {
+            return e;
+        }
+        match default_ty(&e.ty) {
+            Some(t) => self.push(e, &t),
+            None => self.cannot_infer(e.span),
+        }
+    }
+
+    /// Push `target` into a flexible tree. Reports literals out of range, float literals
+    /// in integer positions, and integer-only operators settled to floats.
+    pub fn push(&mut self, e: hir::Expr, target: &Ty) -> hir::Expr {
+        if !e.ty.is_flexible() {
+            return self.coerce(e, target);
+        }
+        let span = e.span;
+        let kind = match e.kind {
+            ExprKind::Int(_) if e.ty == Ty::IntLit => {
+                let Some(LitVal::Int(v)) = self.lits.get(&span).cloned() else {
+                    return hir::Expr::error(span);
+                };
+                match target {
+                    Ty::Int(i) => {
+                        if !i.fits(v) {
+                            self.error(
+                                Diagnostic::error(
+                                    "E0203",
+                                    span,
+                                    format!("literal {v} out of range for {}", i.name()),
+                                )
+                                .with_label(format!("does not fit in {}", i.name()))
+                                .with_note(range_text(*i)),
+                            );
+                            return hir::Expr::error(span);
+                        }
+                        ExprKind::Int((v as i64 as u64) & i.mask())
+                    }
+                    Ty::Float(FloatTy::F64) => ExprKind::Float(v as f64),
+                    Ty::Float(FloatTy::F32) => ExprKind::Float(v as f32 as f64),
+                    _ => return self.literal_mismatch(span, "an integer literal", target),
+                }
+            }
+            ExprKind::Float(_) if e.ty == Ty::FloatLit => {
+                let Some(LitVal::Float(text)) = self.lits.get(&span).cloned() else {
+                    return hir::Expr::error(span);
+                };
+                let value = match target {
+                    Ty::Float(FloatTy::F64) => text.parse::<f64>().ok(),
+                    Ty::Float(FloatTy::F32) => text.parse::<f32>().ok().map(f64::from),
+                    Ty::Int(i) => {
+                        self.error(
+                            Diagnostic::error(
+                                "E0209",
+                                span,
+                                format!("a float literal cannot be {}", i.name()),
+                            )
+                            .with_label(format!("{} is an integer type", i.name()))
+                            .with_help(format!(
+                                "convert the other operand to a float (`f64(...)`), or write `{}(...)` around this value",
+                                i.name()
+                            )),
+                        );
+                        return hir::Expr::error(span);
+                    }
+                    _ => return self.literal_mismatch(span, "a float literal", target),
+                };
+                match value {
+                    Some(v) if v.is_finite() => ExprKind::Float(v),
+                    _ => {
+                        self.error(
+                            Diagnostic::error(
+                                "E0203",
+                                span,
+                                format!("float literal out of range for {target}"),
+                            )
+                            .with_label(format!("too large for {target}"))
+                            .with_note(match target {
+                                Ty::Float(FloatTy::F32) => "the largest finite f32 is about 3.4e38",
+                                _ => "the largest finite f64 is about 1.8e308",
+                            }),
+                        );
+                        return hir::Expr::error(span);
+                    }
+                }
+            }
+            ExprKind::Unary { op, operand } => {
+                if op == hir::UnOp::BitNot && !matches!(target, Ty::Int(_)) {
+                    return self.int_only(span, "~", target);
+                }
+                ExprKind::Unary {
+                    op,
+                    operand: Box::new(self.push(*operand, target)),
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                use hir::BinOp::*;
+                let int_only = matches!(op, BitAnd | BitOr | BitXor | Shl | Shr);
+                if int_only && !matches!(target, Ty::Int(_)) {
+                    let sym = match op {
+                        BitAnd => "&",
+                        BitOr => "|",
+                        BitXor => "^",
+                        Shl => "<<",
+                        _ => ">>",
+                    };
+                    return self.int_only(span, sym, target);
+                }
+                if !matches!(target, Ty::Int(_) | Ty::Float(_)) {
+                    return self.literal_mismatch(span, "a number", target);
+                }
+                let lhs = Box::new(self.push(*lhs, target));
+                // A shift count keeps its own type.
+                let rhs = if matches!(op, Shl | Shr) {
+                    rhs
+                } else {
+                    Box::new(self.push(*rhs, target))
+                };
+                ExprKind::Binary { op, lhs, rhs }
+            }
+            ExprKind::If { cond, then, else_ } => ExprKind::If {
+                cond,
+                then: Box::new(self.push(*then, target)),
+                else_: Box::new(self.push(*else_, target)),
+            },
+            ExprKind::Switch { arms, default } => ExprKind::Switch {
+                arms: arms
+                    .into_iter()
+                    .map(|(c, v)| (c, self.push(v, target)))
+                    .collect(),
+                default: Box::new(self.push(*default, target)),
+            },
+            ExprKind::List(items) => {
+                let Ty::List(elem) = target else {
+                    return self.literal_mismatch(span, "a list", target);
+                };
+                ExprKind::List(items.into_iter().map(|x| self.push(x, elem)).collect())
+            }
+            other => {
+                // Not a literal form: nothing flexible below (should not happen).
+                return node(other, e.ty, span);
+            }
+        };
+        node(kind, target.clone(), span)
+    }
+
+    /// Whether `e` (flexible) can take type `t` without error: used to rank overloads.
+    pub fn fits(&self, e: &hir::Expr, t: &Ty) -> bool {
+        if !e.ty.is_flexible() {
+            return e.ty.widens_to(t);
+        }
+        match &e.kind {
+            ExprKind::Int(_) if e.ty == Ty::IntLit => match (self.lits.get(&e.span), t) {
+                (Some(LitVal::Int(v)), Ty::Int(i)) => i.fits(*v),
+                (Some(LitVal::Int(_)), Ty::Float(_)) => true,
+                _ => false,
+            },
+            ExprKind::Float(_) if e.ty == Ty::FloatLit => match (self.lits.get(&e.span), t) {
+                (Some(LitVal::Float(s)), Ty::Float(FloatTy::F64)) => {
+                    s.parse::<f64>().is_ok_and(f64::is_finite)
+                }
+                (Some(LitVal::Float(s)), Ty::Float(FloatTy::F32)) => {
+                    s.parse::<f32>().is_ok_and(f32::is_finite)
+                }
+                _ => false,
+            },
+            ExprKind::Unary { op, operand } => {
+                (*op != hir::UnOp::BitNot || matches!(t, Ty::Int(_))) && self.fits(operand, t)
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                use hir::BinOp::*;
+                match op {
+                    BitAnd | BitOr | BitXor => {
+                        matches!(t, Ty::Int(_)) && self.fits(lhs, t) && self.fits(rhs, t)
+                    }
+                    Shl | Shr => matches!(t, Ty::Int(_)) && self.fits(lhs, t),
+                    _ => t.is_numeric() && self.fits(lhs, t) && self.fits(rhs, t),
+                }
+            }
+            ExprKind::If { then, else_, .. } => self.fits(then, t) && self.fits(else_, t),
+            ExprKind::Switch { arms, default } => {
+                arms.iter().all(|(_, v)| self.fits(v, t)) && self.fits(default, t)
+            }
+            ExprKind::List(items) => match t {
+                Ty::List(elem) => items.iter().all(|x| self.fits(x, elem)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn literal_mismatch(&mut self, span: Span, what: &str, target: &Ty) -> hir::Expr {
+        self.error(
+            Diagnostic::error("E0201", span, format!("expected {target}, found {what}"))
+                .with_label(format!("this is {what}"))
+                .with_help(format!("a {target} is needed here")),
+        );
+        hir::Expr::error(span)
+    }
+
+    fn int_only(&mut self, span: Span, sym: &str, target: &Ty) -> hir::Expr {
+        self.error(
+            Diagnostic::error(
+                "E0204",
+                span,
+                format!("operator `{sym}` is not defined for {target}"),
+            )
+            .with_label(format!("this is needed as {target}"))
+            .with_help(format!("`{sym}` takes integers")),
+        );
+        hir::Expr::error(span)
+    }
+}

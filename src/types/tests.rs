@@ -1,0 +1,332 @@
+//! Checker tests, driven from source text through the real parser.
+
+use super::hir::{self, ExprKind};
+use super::ty::Ty;
+use crate::diag::Diagnostic;
+
+fn check(src: &str) -> Result<hir::Program, Vec<Diagnostic>> {
+    let ast = crate::syntax::parse(src).unwrap_or_else(|d| panic!("parse failed: {d:?}"));
+    super::check(&ast).map(|c| c.program)
+}
+
+fn ok(src: &str) -> hir::Program {
+    check(src).unwrap_or_else(|d| panic!("unexpected errors for {src:?}: {d:#?}"))
+}
+
+/// The type of the program's result.
+fn ty(src: &str) -> String {
+    ok(src).main.ret.expect("a result").to_string()
+}
+
+fn errs(src: &str) -> Vec<Diagnostic> {
+    match check(src) {
+        Ok(_) => panic!("expected errors for {src:?}"),
+        Err(d) => d,
+    }
+}
+
+fn codes(src: &str) -> Vec<&'static str> {
+    errs(src).iter().map(|d| d.code).collect()
+}
+
+/// Exactly one error, with this code; returns it.
+fn one(src: &str, code: &str) -> Diagnostic {
+    let d = errs(src);
+    assert_eq!(d.len(), 1, "expected one error for {src:?}, got {d:#?}");
+    assert_eq!(d[0].code, code, "{src:?}: {:#?}", d[0]);
+    d.into_iter().next().unwrap()
+}
+
+fn result(src: &str) -> hir::Expr {
+    *ok(src).main.body.value.expect("a result")
+}
+
+#[test]
+fn literal_defaults_are_i64_and_f64() {
+    assert_eq!(ty("1"), "i64");
+    assert_eq!(ty("1.5"), "f64");
+    assert_eq!(ty("1 + 2.5"), "f64");
+    assert_eq!(ty("-7"), "i64");
+    assert_eq!(ty("if(true, 1, 2)"), "i64");
+    assert_eq!(ty("[1, 2]"), "[i64]");
+}
+
+#[test]
+fn literals_take_the_type_of_the_other_operand() {
+    assert_eq!(ty("let x: u8 = 200; x + 1"), "u8");
+    assert_eq!(ty("let x: f32 = 1.5; x * 2"), "f32");
+    assert_eq!(ty("let x: i16 = 1; 3 * (x - 2) + -4"), "i16");
+    assert_eq!(ty("let x: u8 = 1; if(true, x, 7)"), "u8");
+    assert_eq!(ty("let x: u8 = 1; switch(false, 1, true, x, 3)"), "u8");
+    assert_eq!(ty("let xs: [u8] = [1, 2, 3]; xs"), "[u8]");
+    // The literal's value is stored at its settled width.
+    let e = result("let x: u8 = 1; x + 255");
+    let ExprKind::Binary { rhs, .. } = e.kind else {
+        panic!()
+    };
+    assert!(matches!(rhs.kind, ExprKind::Int(255)));
+}
+
+#[test]
+fn literal_out_of_range_has_no_fallback() {
+    let d = one("let x: u8 = 1; x + 300", "E0203");
+    assert!(
+        d.message.contains("300") && d.message.contains("u8"),
+        "{}",
+        d.message
+    );
+    one("128i8", "E0203");
+    one("let a: u8 = -1; a", "E0203");
+    one("let xs: [u8] = [1, 2, 300]; xs", "E0203");
+    one("1e39f32", "E0203");
+    one("1e400", "E0203");
+    one("99999999999999999999", "E0203");
+}
+
+#[test]
+fn negative_literals_negate_before_the_range_check() {
+    assert_eq!(ty("-128i8"), "i8");
+    assert_eq!(ty("let a: i8 = -128; a"), "i8");
+    assert_eq!(ty("-9223372036854775808"), "i64");
+    let e = result("-128i8");
+    assert!(matches!(e.kind, ExprKind::Int(0x80)), "{e:?}");
+}
+
+#[test]
+fn hex_binary_and_suffixes() {
+    assert!(matches!(result("0x1f32").kind, ExprKind::Int(7986)));
+    assert_eq!(ty("0x1fu32"), "u32");
+    assert!(matches!(result("0b1010").kind, ExprKind::Int(10)));
+    assert_eq!(ty("3f32"), "f32");
+    assert_eq!(ty("18446744073709551615u64"), "u64");
+}
+
+#[test]
+fn lossless_widening_is_implicit_and_explicit_in_hir() {
+    assert_eq!(ty("let a: i32 = 5; let b: i64 = 7; a + b"), "i64");
+    assert_eq!(ty("let a: u8 = 5; let b: i16 = 7; a + b"), "i16");
+    assert_eq!(ty("let a: u32 = 5; let b: f64 = 7.0; a * b"), "f64");
+    assert_eq!(ty("let a: i16 = 5; let b: f32 = 7.0; a * b"), "f32");
+    assert_eq!(ty("let a: f32 = 5.0; let b: f64 = 7.0; a - b"), "f64");
+    assert_eq!(ty("let a: i32 = 5; let b: i64 = a; b"), "i64");
+    let e = result("let a: i32 = 5; let b: i64 = 7; a + b");
+    let ExprKind::Binary { lhs, .. } = e.kind else {
+        panic!()
+    };
+    assert!(matches!(lhs.kind, ExprKind::Cast(_)) && lhs.ty == Ty::I64);
+}
+
+#[test]
+fn lossy_mixes_are_errors_with_a_cast_hint() {
+    let d = one("let a: i64 = 1; let b: u64 = 2; a + b", "E0202");
+    assert!(d.help.as_deref().unwrap_or("").contains("(...)"), "{d:?}");
+    one("let a: i8 = 1; let b: u8 = 2; a + b", "E0202");
+    one("let a: u16 = 1; let b: i16 = 2; a + b", "E0202");
+    one("let a: i32 = 1; let b: f32 = 2.0; a + b", "E0202");
+    let d = one("let a: i64 = 1; a * 1.5", "E0209");
+    assert!(d.help.as_deref().unwrap_or("").contains("f64("), "{d:?}");
+    one("let a: i64 = 1; let b: i32 = a; b", "E0202");
+}
+
+#[test]
+fn operators_per_type() {
+    one("true < false", "E0204");
+    assert_eq!(ty("true == false"), "bool");
+    one("~1.5", "E0204");
+    one("-\"a\"", "E0204");
+    one("\"a\" < 3", "E0201");
+    assert_eq!(ty("\"a\" < \"b\""), "bool");
+    assert_eq!(ty("\"a\" + \"b\""), "string");
+    one("\"a\" - \"b\"", "E0204");
+    one("1.5 & 2", "E0204");
+    one("1 and true", "E0205");
+    one("not 1", "E0204");
+    assert_eq!(ty("let x: u8 = 1; x << 9"), "u8");
+    assert_eq!(ty("let x: u8 = 1; let n: i64 = 3; x >> n"), "u8");
+    assert_eq!(ty("~0"), "i64");
+    assert_eq!(ty("let x: u8 = 3; -x"), "u8");
+}
+
+#[test]
+fn conditions_and_branches() {
+    one("if(1, 2, 3)", "E0205");
+    one("if(true, 1, \"a\")", "E0206");
+    one("if(true, 1)", "E0303");
+    one("switch(true, 1)", "E0303");
+    one("switch(1, 2, 3)", "E0205");
+    one("switch(true, 1, false, \"x\", 3)", "E0206");
+    one("x = 1; when x { x = 2 }", "E0205");
+}
+
+#[test]
+fn overloads_rank_as_the_contract_says() {
+    // f(1) with f(f32) and f(f64) calls f(f64).
+    let p = ok("fn f(x: f32) -> string = \"f32\"; fn f(x: f64) -> string = \"f64\"; f(1)");
+    let ExprKind::Call { func, .. } = p.main.body.value.unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(func, 1);
+    // The literal's default type beats other integer types.
+    let p = ok("fn g(x: i32) -> i64 = 1; fn g(x: i64) -> i64 = 2; g(5)");
+    let ExprKind::Call { func, .. } = p.main.body.value.unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(func, 1);
+    // Exact beats widening.
+    let p = ok("fn h(x: i64) -> i64 = 1; fn h(x: i32) -> i64 = 2; let a: i32 = 1; h(a)");
+    let ExprKind::Call { func, .. } = p.main.body.value.unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(func, 1);
+    // Two other integer types the literal fits: a tie.
+    let d = one(
+        "fn g(x: i32) -> i32 = 1; fn g(x: u8) -> i32 = 2; g(1)",
+        "E0302",
+    );
+    assert_eq!(d.notes.len(), 2, "{d:#?}");
+    // Widening to two types: a tie.
+    one(
+        "fn k(x: i64) -> i64 = 1; fn k(x: f64) -> i64 = 2; let a: i32 = 1; k(a)",
+        "E0302",
+    );
+    // No candidate: every candidate is listed with its reason.
+    let d = one(
+        "fn f(x: i32) -> i32 = x; fn f(x: bool) -> i32 = 1; f(\"s\")",
+        "E0301",
+    );
+    assert_eq!(d.notes.len(), 2);
+    assert!(
+        d.notes.iter().all(|n| n.contains("argument 1")),
+        "{:?}",
+        d.notes
+    );
+    one("fn f(x: i32) -> i32 = x; f(1, 2)", "E0301");
+}
+
+#[test]
+fn builtins_are_generic_over_their_class() {
+    assert_eq!(ty("sqrt(2)"), "f64");
+    assert_eq!(ty("let x: f32 = 2.0; sqrt(x)"), "f32");
+    assert_eq!(ty("let x: i32 = 2; sqrt(x)"), "f64");
+    one("let x: i64 = 2; sqrt(x)", "E0301");
+    assert_eq!(ty("let x: u8 = 2; max(x, 1)"), "u8");
+    assert_eq!(ty("let x: u8 = 2; let y: u16 = 3; min(x, y)"), "u16");
+    assert_eq!(ty("abs(-3)"), "i64");
+    assert_eq!(ty("let x: f32 = 2.0; pow(x, 2)"), "f32");
+    assert_eq!(ty("print(1)"), "i64");
+    assert_eq!(ty("string(1.5)"), "string");
+    assert_eq!(ty("i32(3.9)"), "i32");
+    assert_eq!(ty("u64(18446744073709551615)"), "u64");
+    assert_eq!(ty("i64(\"42\")"), "i64");
+    assert_eq!(ty("f32(true)"), "f32");
+    assert_eq!(ty("bool(\"true\")"), "bool");
+    one("min(1, \"a\")", "E0301");
+    one("nope(1)", "E0102");
+}
+
+#[test]
+fn functions_recursion_and_inference() {
+    assert_eq!(ty("fn twice(x: i64) = x * 2; twice(4)"), "i64");
+    assert_eq!(ty("fn f(x: i64) { let y = x * 2; y + 1 } f(1)"), "i64");
+    let d = one(
+        "fn fact(n: i64) = if(n < 2, 1, n * fact(n - 1)); fact(5)",
+        "E0402",
+    );
+    assert!(d.help.unwrap().contains("->"));
+    assert_eq!(
+        ty("fn fact(n: i64) -> i64 = if(n < 2, 1, n * fact(n - 1)); fact(5)"),
+        "i64"
+    );
+    // Mutual recursion, and a call before the definition.
+    assert_eq!(
+        ty(
+            "is_even(10); fn is_even(n: i64) -> bool = if(n == 0, true, is_odd(n - 1)); \
+            fn is_odd(n: i64) -> bool = if(n == 0, false, is_even(n - 1))"
+        ),
+        "bool"
+    );
+    one("fn f(x: i64) -> string = x; f(1)", "E0403");
+    one("fn f(x: i64) -> i64 { when x > 0 { y = 1 } } f(1)", "E0404");
+    one(
+        "fn f(x: i64) -> i64 = x; fn f(y: i64) -> i64 = y; 1",
+        "E0401",
+    );
+    one("fn abs(x: i64) -> i64 = x; 1", "E0406");
+    one("fn f(x: i64, x: i64) -> i64 = x; 1", "E0405");
+    // Overloads of a user function are fine.
+    ok("fn f(x: i64) -> i64 = x; fn f(x: string) -> string = x; f(1)");
+}
+
+#[test]
+fn bindings_scopes_and_mutability() {
+    one("let x = 1; x = 2; x", "E0104");
+    one("fn f(a: i64) { a = 2; a } f(1)", "E0104");
+    let d = one("x = 1; x = \"a\"; x", "E0207");
+    assert!(!d.secondary.is_empty());
+    assert_eq!(ty("x = 1; let b: u8 = 2; x = b; x"), "i64");
+    assert_eq!(
+        ty("x = 0; when true { x = 5 } elif false { x = 6 } else { x = 7 } x"),
+        "i64"
+    );
+    one("when true { y = 1 } y", "E0101");
+    one("when true { let y = 1; } y", "E0101");
+    assert_eq!(ty("let x = 1; let x = \"s\"; x"), "string");
+    // fn bodies see earlier program-level lets (through a global), not mutable variables.
+    let p = ok("let k = 3; fn f() -> i64 = k; f()");
+    assert_eq!(p.globals.len(), 1);
+    let d = one("m = 1; fn f() -> i64 = m; f()", "E0101");
+    assert!(d.notes[0].contains("mutable"), "{d:?}");
+    one("fn f() -> i64 = k; let k = 3; f()", "E0101");
+    one(
+        "fn g() -> i64 = f(); g(); let k = 1; fn f() -> i64 = k;",
+        "E0105",
+    );
+    assert_eq!(ty("param a: f64; fn f(x: f64) -> f64 = x * a; f(2)"), "f64");
+}
+
+#[test]
+fn constant_zero_divisors_are_compile_errors() {
+    one("10 / 0", "E0501");
+    one("10 % (2 - 2)", "E0501");
+    one("let x: u8 = 7; x / (1 - 1)", "E0501");
+    ok("10.0 / 0.0");
+    ok("let z = 0; 10 / z");
+    ok("fn z() -> i64 = 0; 10 / z()");
+}
+
+#[test]
+fn lists_and_membership() {
+    one("[]", "E0208");
+    assert_eq!(ty("let e: [i64] = []; e"), "[i64]");
+    assert_eq!(ty("let x: u8 = 2; x in [1, 2, 3]"), "bool");
+    assert_eq!(ty("[1, 2, 3][0]"), "i64");
+    assert_eq!(ty("let xs = [\"a\", \"b\"]; xs[1]"), "string");
+    one("[1, \"a\"]", "E0201");
+    one("\"abc\"[0]", "E0204");
+    one("let i: u64 = 1; [1][i]", "E0201");
+    one("let xs: [[i64]] = []; xs", "E0211");
+}
+
+#[test]
+fn names_and_types_are_resolved() {
+    one("y + 1", "E0101");
+    one("let x: int = 1; x", "E0103");
+    let d = one("sqrt + 1", "E0101");
+    assert!(d.help.unwrap().contains("sqrt(...)"));
+}
+
+#[test]
+fn every_error_of_a_program_is_reported() {
+    let c = codes("let a = y; let b: u8 = 300; let c = 1 + \"s\"; true < false");
+    assert_eq!(c, vec!["E0101", "E0203", "E0201", "E0204"]);
+}
+
+#[test]
+fn results_of_statements() {
+    assert_eq!(ty("let x = 5;"), "i64");
+    assert_eq!(ty("x = 2.5"), "f64");
+    assert!(ok("fn f() -> i64 = 1").main.ret.is_none());
+    assert!(ok("when true { print(1) }").main.ret.is_none());
+    assert!(ok("").main.ret.is_none());
+    assert_eq!(ty("param n: u8; n"), "u8");
+}
