@@ -159,8 +159,12 @@ impl<'a> Checker<'a> {
         target: &Ty,
         mismatch: impl FnOnce(&Ty, Span) -> Diagnostic,
     ) -> hir::Expr {
-        if e.ty == *target || e.ty.is_error() || target.is_error() {
+        if e.ty == *target || e.ty.is_error() {
             return e;
+        }
+        if target.is_error() {
+            // The type was already reported as wrong: nothing more to say about the value.
+            return hir::Expr::error(e.span);
         }
         if e.ty.is_flexible() && join(&e.ty, target).is_some_and(|j| j == *target) {
             return self.push(e, target);

@@ -123,7 +123,10 @@ fn lossy_mixes_are_errors_with_a_cast_hint() {
     one("let a: i8 = 1; let b: u8 = 2; a + b", "E0202");
     one("let a: u16 = 1; let b: i16 = 2; a + b", "E0202");
     one("let a: i32 = 1; let b: f32 = 2.0; a + b", "E0202");
-    let d = one("let a: i64 = 1; a * 1.5", "E0209");
+    let d = one("let a: i64 = 1; a * 1.5", "E0202");
+    assert!(d.help.as_deref().unwrap_or("").contains("f64("), "{d:?}");
+    // A float literal where only an integer can go.
+    let d = one("let a: i64 = 1.5; a", "E0209");
     assert!(d.help.as_deref().unwrap_or("").contains("f64("), "{d:?}");
     one("let a: i64 = 1; let b: i32 = a; b", "E0202");
 }
@@ -240,8 +243,8 @@ fn functions_recursion_and_inference() {
     // Mutual recursion, and a call before the definition.
     assert_eq!(
         ty(
-            "is_even(10); fn is_even(n: i64) -> bool = if(n == 0, true, is_odd(n - 1)); \
-            fn is_odd(n: i64) -> bool = if(n == 0, false, is_even(n - 1))"
+            "let r = is_even(10); fn is_even(n: i64) -> bool = if(n == 0, true, is_odd(n - 1)); \
+            fn is_odd(n: i64) -> bool = if(n == 0, false, is_even(n - 1)); r"
         ),
         "bool"
     );
