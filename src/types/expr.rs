@@ -635,8 +635,8 @@ fn cast_hint(l: &hir::Expr, r: &hir::Expr) -> String {
             _ => "f64",
         };
         return format!(
-            "convert the {} operand explicitly: `{target}(...)` (or the other side to {})",
-            int_side.ty, int_side.ty
+            "convert the {} operand explicitly: `{target}(...)`",
+            int_side.ty
         );
     }
     format!(

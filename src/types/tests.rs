@@ -333,3 +333,14 @@ fn results_of_statements() {
     assert!(ok("").main.ret.is_none());
     assert_eq!(ty("param n: u8; n"), "u8");
 }
+
+/// `KILN_SRC='…' cargo test --lib types::tests::debug_check -- --ignored --nocapture`
+#[test]
+#[ignore = "debugging aid"]
+fn debug_check() {
+    let src = std::env::var("KILN_SRC").unwrap_or_default();
+    match check(&src) {
+        Ok(p) => println!("{p:#?}"),
+        Err(d) => print!("{}", crate::diag::render_all(&d, "t.expr", &src)),
+    }
+}
