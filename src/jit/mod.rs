@@ -1,8 +1,27 @@
 //! Stage 4: verify, optimise (new pass manager, -O0..-O3) and JIT-compile a generated
 //! module; call it.
+//!
+//! Every runtime symbol (and every C math function LLVM may lower to) is mapped
+//! explicitly with `add_global_mapping`; nothing relies on finding symbols in the host
+//! process. Targets are initialised once per process, the host's target machine is built
+//! once per thread.
 
-use crate::runtime::{RuntimeError, Value};
+use crate::abi;
+use crate::codegen::{self, EntryFn, ENTRY_SYMBOL, MAIN_SYMBOL};
+use crate::runtime::{self, RunCtx, RuntimeError, Value};
+use crate::span::Span;
 use crate::types::hir;
+use crate::types::ty::Ty;
+use inkwell::attributes::AttributeLoc;
+use inkwell::context::Context;
+use inkwell::execution_engine::ExecutionEngine;
+use inkwell::module::{Linkage, Module};
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::OptimizationLevel;
+use std::cell::RefCell;
+use std::mem::ManuallyDrop;
+use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -16,24 +35,355 @@ impl Default for Options {
     }
 }
 
+/// The host's target description, computed once per process.
+struct Host {
+    triple: inkwell::targets::TargetTriple,
+    cpu: String,
+    features: String,
+}
+
+// SAFETY: `TargetTriple` is an owned C string, only read after creation.
+unsafe impl Send for Host {}
+unsafe impl Sync for Host {}
+
+fn host() -> Result<&'static Host, String> {
+    static HOST: OnceLock<Result<Host, String>> = OnceLock::new();
+    HOST.get_or_init(|| {
+        Target::initialize_native(&InitializationConfig::default())?;
+        Ok(Host {
+            triple: TargetMachine::get_default_triple(),
+            cpu: TargetMachine::get_host_cpu_name().to_string(),
+            features: TargetMachine::get_host_cpu_features().to_string(),
+        })
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+thread_local! {
+    /// The host target machine, used for the module's data layout and the optimiser's
+    /// cost model. Built on first use in each thread.
+    static MACHINE: RefCell<Option<TargetMachine>> = const { RefCell::new(None) };
+}
+
+fn with_machine<R>(f: impl FnOnce(&TargetMachine, &Host) -> R) -> Result<R, String> {
+    let host = host()?;
+    MACHINE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let target = Target::from_triple(&host.triple).map_err(|e| e.to_string())?;
+            let tm = target
+                .create_target_machine(
+                    &host.triple,
+                    &host.cpu,
+                    &host.features,
+                    OptimizationLevel::Default,
+                    RelocMode::Default,
+                    CodeModel::JITDefault,
+                )
+                .ok_or("cannot create a target machine for the host")?;
+            *slot = Some(tm);
+        }
+        match slot.as_ref() {
+            Some(tm) => Ok(f(tm, host)),
+            None => Err("no target machine".to_owned()),
+        }
+    })
+}
+
+fn llvm_level(opt_level: u8) -> OptimizationLevel {
+    match opt_level {
+        0 => OptimizationLevel::None,
+        1 => OptimizationLevel::Less,
+        2 => OptimizationLevel::Default,
+        _ => OptimizationLevel::Aggressive,
+    }
+}
+
+/// Generate, target, verify and optimise a module in `context`.
+fn build<'ctx>(
+    context: &'ctx Context,
+    program: &hir::Program,
+    options: &Options,
+) -> Result<codegen::Generated<'ctx>, String> {
+    let generated = codegen::try_generate(context, program)?;
+    let module = &generated.module;
+    with_machine(|tm, host| {
+        module.set_triple(&host.triple);
+        module.set_data_layout(&tm.get_target_data().get_data_layout());
+        // MCJIT builds its own, generic target machine: per-function attributes make it
+        // generate code for the host CPU.
+        let cpu = context.create_string_attribute("target-cpu", &host.cpu);
+        let features = context.create_string_attribute("target-features", &host.features);
+        for f in module
+            .get_functions()
+            .filter(|f| f.count_basic_blocks() > 0)
+        {
+            f.add_attribute(AttributeLoc::Function, cpu);
+            f.add_attribute(AttributeLoc::Function, features);
+        }
+        module.verify().map_err(|e| e.to_string())?;
+        let level = options.opt_level.min(3);
+        module
+            .run_passes(
+                &format!("default<O{level}>"),
+                tm,
+                PassBuilderOptions::create(),
+            )
+            .map_err(|e| e.to_string())
+    })??;
+    Ok(generated)
+}
+
 /// A compiled program, callable many times.
-pub struct Compiled {}
+///
+/// Owns its LLVM context, module and execution engine. The context is boxed so its
+/// address is stable; the module and engine borrow it with a lifetime extended to
+/// `'static`, which is sound because they never leave this struct and [`Drop`] drops them
+/// before the context.
+pub struct Compiled {
+    engine: ManuallyDrop<ExecutionEngine<'static>>,
+    module: ManuallyDrop<Module<'static>>,
+    context: ManuallyDrop<Box<Context>>,
+    entry: EntryFn,
+    main: usize,
+    spans: Vec<Span>,
+    result: Option<Ty>,
+    inputs: Vec<hir::Input>,
+}
+
+impl Drop for Compiled {
+    fn drop(&mut self) {
+        // SAFETY: each field is dropped exactly once, here; the engine (which owns the
+        // module's code) and the module go before the context they were created in.
+        unsafe {
+            ManuallyDrop::drop(&mut self.engine);
+            ManuallyDrop::drop(&mut self.module);
+            ManuallyDrop::drop(&mut self.context);
+        }
+    }
+}
 
 impl Compiled {
     /// Run with one value per input (`param`), in declaration order.
+    ///
+    /// Inputs that do not match the program's `param`s (count or types) give a
+    /// `RuntimeError` with fault [`abi::Fault::InvalidInput`] (code E0605), before any
+    /// generated code runs.
     pub fn run(&self, inputs: &[Value]) -> Result<Option<Value>, RuntimeError> {
-        let _ = inputs;
-        todo!("Compiled::run")
+        let mut ctx = RunCtx::new();
+        self.run_in(&mut ctx, inputs)
+    }
+
+    /// Like [`Compiled::run`], in a caller-provided context (reset first). Use it to reuse
+    /// a context's arena across runs or to capture `print` output
+    /// ([`RunCtx::capture_output`]).
+    pub fn run_in(
+        &self,
+        ctx: &mut RunCtx,
+        inputs: &[Value],
+    ) -> Result<Option<Value>, RuntimeError> {
+        self.check_inputs(inputs)?;
+        ctx.reset();
+        let mut slots = Vec::with_capacity(inputs.len());
+        for v in inputs {
+            slots.push(input_slot(ctx, v));
+        }
+        let mut out = [0u64; 2];
+        // SAFETY: `entry` is the generated `kiln_entry`, whose slot layout matches
+        // `slots`/`out`; the inputs were checked against the program's types, and strings
+        // and lists they point to outlive the call.
+        unsafe { (self.entry)(ctx, slots.as_ptr(), &mut out) };
+        if ctx.status() != 0 {
+            return Err(ctx.error(&self.spans).unwrap_or_else(|| RuntimeError {
+                fault: abi::Fault::InvalidInput,
+                span: Span::default(),
+                message: format!("unknown runtime fault {}", ctx.status()),
+            }));
+        }
+        let Some(ty) = &self.result else {
+            return Ok(None);
+        };
+        // SAFETY: the run succeeded, so `out` holds a value of the result type whose
+        // memory (arena or constants) is alive until `ctx` is reset or dropped.
+        Ok(unsafe { Value::from_slot(ty, out) })
+    }
+
+    fn check_inputs(&self, inputs: &[Value]) -> Result<(), RuntimeError> {
+        let bad = |span, message| {
+            Err(RuntimeError {
+                fault: abi::Fault::InvalidInput,
+                span,
+                message,
+            })
+        };
+        if inputs.len() != self.inputs.len() {
+            return bad(
+                Span::default(),
+                format!(
+                    "the program takes {} input(s), {} given",
+                    self.inputs.len(),
+                    inputs.len()
+                ),
+            );
+        }
+        for (input, v) in self.inputs.iter().zip(inputs) {
+            let ok = match (v, &input.ty) {
+                (Value::List(elem, items), Ty::List(want)) => {
+                    **want == *elem && items.iter().all(|i| i.ty() == *elem)
+                }
+                (v, t) => v.ty() == *t,
+            };
+            if !ok {
+                return bad(
+                    input.span,
+                    format!(
+                        "input `{}` has type {}, but a value of type {} was given",
+                        input.name,
+                        input.ty,
+                        v.ty()
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Address of the generated `kiln_main`: `(ctx, [out,] inputs...)` with inputs and a
+    /// scalar result in their natural types (see `codegen::MAIN_SYMBOL`). For benchmarks:
+    /// transmute to the matching `extern "C" fn` and pass a context from
+    /// [`Compiled::new_context`].
+    pub fn main_address(&self) -> usize {
+        self.main
+    }
+
+    /// Address of the uniform entry wrapper (`codegen::ENTRY_SYMBOL`).
+    pub fn entry(&self) -> EntryFn {
+        self.entry
+    }
+
+    /// A fresh run context to pass to `kiln_main` directly. Reusable: a program that does
+    /// not allocate never touches its arena; call [`RunCtx::reset`] between runs that do.
+    pub fn new_context(&self) -> Box<RunCtx> {
+        Box::new(RunCtx::new())
+    }
+
+    /// The program's result type (`None`: no result).
+    pub fn result_type(&self) -> Option<&Ty> {
+        self.result.as_ref()
+    }
+
+    /// The program's inputs (`param`s), in order.
+    pub fn inputs(&self) -> &[hir::Input] {
+        &self.inputs
+    }
+
+    /// The span table runtime faults index into.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+}
+
+/// The 16-byte slot of one (type-checked) input.
+fn input_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
+    match v {
+        Value::Str(s) => [s.as_ptr() as u64, s.len() as u64],
+        Value::List(elem, items) => {
+            let Some(kind) = abi::Kind::of(elem) else {
+                return [0, 0];
+            };
+            let (size, align) = kind.layout();
+            let ptr = ctx.alloc(size as usize * items.len(), align as usize);
+            for (i, item) in items.iter().enumerate() {
+                // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
+                unsafe {
+                    let p = ptr.add(i * size as usize);
+                    match item {
+                        Value::Str(s) => (p as *mut abi::RtStr).write_unaligned(abi::RtStr {
+                            ptr: s.as_ptr(),
+                            len: s.len() as i64,
+                        }),
+                        v => {
+                            let bits = v.to_bits().unwrap_or(0).to_le_bytes();
+                            std::ptr::copy_nonoverlapping(bits.as_ptr(), p, size as usize);
+                        }
+                    }
+                }
+            }
+            [ptr as u64, items.len() as u64]
+        }
+        v => [v.to_bits().unwrap_or(0), 0],
     }
 }
 
 pub fn compile(program: &hir::Program, options: &Options) -> Result<Compiled, String> {
-    let _ = (program, options);
-    todo!("jit::compile")
+    let context = Box::new(Context::create());
+    // SAFETY: the context is boxed (stable address) and owned by the `Compiled` built
+    // below, which drops everything borrowing it first (see `Drop for Compiled`). On the
+    // error paths the borrowers are dropped before `context` (reverse declaration order).
+    let cx: &'static Context = unsafe { &*(&*context as *const Context) };
+    let generated = build(cx, program, options)?;
+    let module = generated.module;
+    // LLVM may lower intrinsics and `frem` to C math calls: declare them (after the
+    // optimiser, which would drop unused declarations) so they can be mapped.
+    let f64t = cx.f64_type();
+    let f32t = cx.f32_type();
+    for (name, ft, arity) in abi::LIBM_FUNCTIONS {
+        if module.get_function(name).is_none() {
+            let t: inkwell::types::BasicMetadataTypeEnum = match ft {
+                crate::types::ty::FloatTy::F32 => f32t.into(),
+                crate::types::ty::FloatTy::F64 => f64t.into(),
+            };
+            let params = vec![t; *arity as usize];
+            let fn_ty = match ft {
+                crate::types::ty::FloatTy::F32 => f32t.fn_type(&params, false),
+                crate::types::ty::FloatTy::F64 => f64t.fn_type(&params, false),
+            };
+            module.add_function(name, fn_ty, Some(Linkage::External));
+        }
+    }
+    let engine = module
+        .create_jit_execution_engine(llvm_level(options.opt_level))
+        .map_err(|e| e.to_string())?;
+    for f in module.get_functions() {
+        if f.count_basic_blocks() > 0 {
+            continue;
+        }
+        let name = f.get_name().to_str().unwrap_or("");
+        if name.starts_with("llvm.") {
+            continue;
+        }
+        let addr = runtime::runtime_address(name)
+            .or_else(|| runtime::libm_address(name))
+            .ok_or_else(|| format!("no runtime symbol for `{name}`"))?;
+        engine.add_global_mapping(&f, addr);
+    }
+    let entry = engine
+        .get_function_address(ENTRY_SYMBOL)
+        .map_err(|e| format!("{ENTRY_SYMBOL}: {e}"))?;
+    let main = engine
+        .get_function_address(MAIN_SYMBOL)
+        .map_err(|e| format!("{MAIN_SYMBOL}: {e}"))?;
+    // SAFETY: `kiln_entry` was generated with exactly this signature.
+    let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(entry) };
+    Ok(Compiled {
+        engine: ManuallyDrop::new(engine),
+        module: ManuallyDrop::new(module),
+        context: ManuallyDrop::new(context),
+        entry,
+        main,
+        spans: generated.spans,
+        result: program.main.ret.clone(),
+        inputs: program.inputs.clone(),
+    })
 }
 
 /// The optimised LLVM IR of a program, as text.
 pub fn emit_ir(program: &hir::Program, options: &Options) -> Result<String, String> {
-    let _ = (program, options);
-    todo!("jit::emit_ir")
+    let context = Context::create();
+    let generated = build(&context, program, options)?;
+    Ok(generated.module.print_to_string().to_string())
 }
+
+#[cfg(test)]
+mod tests;
