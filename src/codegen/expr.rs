@@ -300,7 +300,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     return bug("kiln_rt_parse returned nothing");
                 };
                 self.check_status()?;
-                self.from_bits(bits.into_int_value(), &e.ty)
+                self.bits_to_value(bits.into_int_value(), &e.ty)
             }
             _ => self.math(op, &vals, &e.ty),
         }

@@ -274,7 +274,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     // ---- values in memory and at the ABI ------------------------------------------------
 
-    fn to_mem(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+    fn reg_to_mem(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
         Ok(match ty {
             Ty::Bool => self
                 .b
@@ -284,7 +284,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         })
     }
 
-    fn from_mem(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+    fn mem_to_reg(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
         Ok(match ty {
             Ty::Bool => self
                 .b
@@ -296,11 +296,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     fn load(&self, ptr: PointerValue<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
         let v = self.b.build_load(self.mem_ty(ty)?, ptr, "")?;
-        self.from_mem(v, ty)
+        self.mem_to_reg(v, ty)
     }
 
     fn store(&self, ptr: PointerValue<'ctx>, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<()> {
-        let v = self.to_mem(v, ty)?;
+        let v = self.reg_to_mem(v, ty)?;
         self.b.build_store(ptr, v)?;
         Ok(())
     }
@@ -339,7 +339,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// The inverse of [`Cg::to_bits`].
-    fn from_bits(&self, bits: IntValue<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+    fn bits_to_value(&self, bits: IntValue<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
         Ok(match ty {
             Ty::Bool => self
                 .b
@@ -682,7 +682,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.b.build_load(self.pair_ty(), slot, "")?
             } else {
                 let bits = self.b.build_load(self.i64_ty(), slot, "")?;
-                self.from_bits(bits.into_int_value(), &input.ty)?
+                self.bits_to_value(bits.into_int_value(), &input.ty)?
             };
             args.push(v.into());
         }

@@ -342,8 +342,18 @@ pub fn compile(program: &hir::Program, options: &Options) -> Result<Compiled, St
             module.add_function(name, fn_ty, Some(Linkage::External));
         }
     }
+    // Machine-code generation dominates compile time. Straight-line code (no loops, no
+    // calls left between generated functions: each instruction runs at most once per
+    // call) gains little from the optimising instruction selector and register
+    // allocator, so small straight-line modules use the fast ones. The IR was optimised
+    // at the requested level either way.
+    let level = if is_small_straight_line(&module) {
+        OptimizationLevel::None
+    } else {
+        llvm_level(options.opt_level)
+    };
     let engine = module
-        .create_jit_execution_engine(llvm_level(options.opt_level))
+        .create_jit_execution_engine(level)
         .map_err(|e| e.to_string())?;
     for f in module.get_functions() {
         if f.count_basic_blocks() > 0 {
@@ -376,6 +386,53 @@ pub fn compile(program: &hir::Program, options: &Options) -> Result<Compiled, St
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
     })
+}
+
+/// At most this many instructions count as "small" for [`is_small_straight_line`].
+const SMALL_MODULE: usize = 400;
+
+/// No cycle in any function's control flow, no calls from one generated function to
+/// another (recursion), and at most [`SMALL_MODULE`] instructions in all.
+fn is_small_straight_line(module: &Module<'_>) -> bool {
+    let mut count = 0;
+    for f in module.get_functions() {
+        let blocks = f.get_basic_blocks();
+        for (i, bb) in blocks.iter().enumerate() {
+            for inst in bb.get_instructions() {
+                count += 1;
+                if count > SMALL_MODULE {
+                    return false;
+                }
+                let ops = inst.get_num_operands();
+                if inst.get_opcode() == inkwell::values::InstructionOpcode::Call {
+                    let callee = inst
+                        .get_operand(ops.saturating_sub(1))
+                        .and_then(|o| o.value());
+                    let internal = match callee {
+                        Some(inkwell::values::BasicValueEnum::PointerValue(p)) => {
+                            p.get_name().to_bytes().starts_with(b"kiln.fn.")
+                        }
+                        _ => true,
+                    };
+                    if internal {
+                        return false;
+                    }
+                }
+                if inst.is_terminator() {
+                    // In any linear order of the blocks, a cycle has an edge that goes
+                    // back (or to itself).
+                    for k in 0..ops {
+                        if let Some(target) = inst.get_operand(k).and_then(|o| o.block()) {
+                            if blocks[..=i].contains(&target) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    true
 }
 
 /// The optimised LLVM IR of a program, as text.
