@@ -449,8 +449,21 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             .module
             .add_function(name, fn_ty, Some(Linkage::External));
         f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
-        if name == abi::RT_FAIL {
-            f.add_attribute(AttributeLoc::Function, self.enum_attr("cold"));
+        match name {
+            abi::RT_FAIL => f.add_attribute(AttributeLoc::Function, self.enum_attr("cold")),
+            // Fresh arena memory: aliases nothing else.
+            abi::RT_ALLOC => f.add_attribute(AttributeLoc::Return, self.enum_attr("noalias")),
+            abi::RT_STR_CMP => {
+                // Only reads memory (`memory(read)`: ref for every location kind), always
+                // returns: calls can be reused or dropped.
+                let memory = Attribute::get_named_enum_kind_id("memory");
+                f.add_attribute(
+                    AttributeLoc::Function,
+                    self.cx.create_enum_attribute(memory, 0b01_01_01),
+                );
+                f.add_attribute(AttributeLoc::Function, self.enum_attr("willreturn"));
+            }
+            _ => {}
         }
         Ok(f)
     }

@@ -17,7 +17,9 @@ use inkwell::context::Context;
 use inkwell::execution_engine::ExecutionEngine;
 use inkwell::module::{Linkage, Module};
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::targets::{
+    CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine,
+};
 use inkwell::OptimizationLevel;
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
@@ -61,15 +63,18 @@ fn host() -> Result<&'static Host, String> {
 }
 
 thread_local! {
-    /// The host target machine, used for the module's data layout and the optimiser's
-    /// cost model. Built on first use in each thread.
-    static MACHINE: RefCell<Option<TargetMachine>> = const { RefCell::new(None) };
+    /// Host target machines, one per optimisation level, built on first use in each
+    /// thread: the module's data layout, the optimiser's cost model, and ahead-of-time
+    /// output (position-independent, default code model).
+    static MACHINES: RefCell<[Option<TargetMachine>; 4]> = const { RefCell::new([None, None, None, None]) };
 }
 
-fn with_machine<R>(f: impl FnOnce(&TargetMachine, &Host) -> R) -> Result<R, String> {
+fn with_machine<R>(opt_level: u8, f: impl FnOnce(&TargetMachine, &Host) -> R) -> Result<R, String> {
     let host = host()?;
-    MACHINE.with(|cell| {
-        let mut slot = cell.borrow_mut();
+    let level = opt_level.min(3);
+    MACHINES.with(|cell| {
+        let mut slots = cell.borrow_mut();
+        let slot = &mut slots[level as usize];
         if slot.is_none() {
             let target = Target::from_triple(&host.triple).map_err(|e| e.to_string())?;
             let tm = target
@@ -77,9 +82,9 @@ fn with_machine<R>(f: impl FnOnce(&TargetMachine, &Host) -> R) -> Result<R, Stri
                     &host.triple,
                     &host.cpu,
                     &host.features,
-                    OptimizationLevel::Default,
-                    RelocMode::Default,
-                    CodeModel::JITDefault,
+                    llvm_level(level),
+                    RelocMode::PIC,
+                    CodeModel::Default,
                 )
                 .ok_or("cannot create a target machine for the host")?;
             *slot = Some(tm);
@@ -106,9 +111,10 @@ fn build<'ctx>(
     program: &hir::Program,
     options: &Options,
 ) -> Result<codegen::Generated<'ctx>, String> {
+    check_boundary_types(program)?;
     let generated = codegen::try_generate(context, program)?;
     let module = &generated.module;
-    with_machine(|tm, host| {
+    with_machine(options.opt_level, |tm, host| {
         module.set_triple(&host.triple);
         module.set_data_layout(&tm.get_target_data().get_data_layout());
         // MCJIT builds its own, generic target machine: per-function attributes make it
@@ -440,6 +446,52 @@ pub fn emit_ir(program: &hir::Program, options: &Options) -> Result<String, Stri
     let context = Context::create();
     let generated = build(&context, program, options)?;
     Ok(generated.module.print_to_string().to_string())
+}
+
+/// Host assembly (`asm`) or a relocatable object file (`obj`) of the optimised module.
+/// The code calls the runtime symbols of `abi::RUNTIME_FUNCTIONS` by name.
+fn emit_machine_code(
+    program: &hir::Program,
+    options: &Options,
+    file_type: FileType,
+) -> Result<Vec<u8>, String> {
+    let context = Context::create();
+    let generated = build(&context, program, options)?;
+    with_machine(options.opt_level, |tm, _| {
+        tm.write_to_memory_buffer(&generated.module, file_type)
+            .map(|buf| buf.as_slice().to_vec())
+            .map_err(|e| e.to_string())
+    })?
+}
+
+/// The program as host assembly text.
+pub fn emit_asm(program: &hir::Program, options: &Options) -> Result<String, String> {
+    let bytes = emit_machine_code(program, options, FileType::Assembly)?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// The program as a host relocatable object file (ELF on Linux).
+pub fn emit_object(program: &hir::Program, options: &Options) -> Result<Vec<u8>, String> {
+    emit_machine_code(program, options, FileType::Object)
+}
+
+/// Inputs and the result cross the host boundary as scalars, strings or lists of those;
+/// anything else (a list of lists) is not supported there.
+fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
+    let ok = |t: &Ty| match t {
+        Ty::List(e) => abi::Kind::of(e).is_some(),
+        t => abi::Kind::of(t).is_some(),
+    };
+    if let Some(t) = program.main.ret.as_ref().filter(|t| !ok(t)) {
+        return Err(format!("a program result of type {t} is not supported"));
+    }
+    if let Some(i) = program.inputs.iter().find(|i| !ok(&i.ty)) {
+        return Err(format!(
+            "input `{}` of type {} is not supported",
+            i.name, i.ty
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1230,6 +1230,41 @@ fn emitted_ir_is_named_and_optimised() {
 }
 
 #[test]
+fn machine_code_can_be_emitted() {
+    let p = Prog::new()
+        .input("x", Ty::I64)
+        .build(Some(faulting_bool_of(local(0, Ty::I64))));
+    let asm = emit_asm(&p, &Options::default()).unwrap();
+    assert!(asm.contains("kiln_main"), "{asm}");
+    assert!(asm.contains("kiln_rt_fail"), "{asm}");
+    let obj = emit_object(&p, &Options::default()).unwrap();
+    assert!(obj.starts_with(b"\x7fELF") || obj.len() > 64);
+}
+
+/// `100 / x == 1`: may fault at run time.
+fn faulting_bool_of(x: Expr) -> Expr {
+    bin(BinOp::Eq, bin(BinOp::Div, i64c(100), x), i64c(1))
+}
+
+#[test]
+fn nested_list_results_are_rejected_at_compile_time() {
+    let inner = Ty::List(Box::new(Ty::I64));
+    let e = list(inner, vec![ints(&[1])]);
+    let err = compile(&prog(e), &Options::default())
+        .err()
+        .expect("an error");
+    assert!(err.contains("not supported"), "{err}");
+}
+
+#[test]
+fn nested_lists_work_inside_a_program() {
+    let inner = Ty::List(Box::new(Ty::I64));
+    let outer = list(inner, vec![ints(&[1, 2]), ints(&[3, 4, 5])]);
+    let e = index(index(outer, i64c(1)), i64c(2));
+    assert_eq!(eval(e), Value::I64(5));
+}
+
+#[test]
 fn compiled_programs_drop_cleanly() {
     for i in 0..50 {
         let p = prog(bin(BinOp::Add, i64c(i), strlen_free(i)));

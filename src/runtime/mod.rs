@@ -396,6 +396,14 @@ mod tests {
     }
 
     #[test]
+    fn status_word_is_where_the_abi_says() {
+        assert_eq!(
+            std::mem::offset_of!(RunCtx, status) as u64,
+            crate::abi::STATUS_OFFSET
+        );
+    }
+
+    #[test]
     fn parse_is_rusts() {
         assert_eq!(parse_bits(Kind::I8, "-128"), Ok(-128i64 as u64));
         assert!(parse_bits(Kind::U8, "256")
