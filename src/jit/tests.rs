@@ -286,14 +286,30 @@ fn prog(value: Expr) -> Program {
     Prog::new().build(Some(value))
 }
 
-/// Run at -O0 and -O2; both must agree.
+/// Run at -O0 and -O2 on both engines; all must agree.
 fn run_prog(p: &Program, inputs: &[Value]) -> Result<Option<Value>, RuntimeError> {
-    let o0 = compile(p, &Options { opt_level: 0 }).expect("compile -O0");
-    let o2 = compile(p, &Options { opt_level: 2 }).expect("compile -O2");
-    let (a, b) = (o0.run(inputs), o2.run(inputs));
-    // NaN != NaN: compare displays for floats.
-    assert_eq!(format!("{a:?}"), format!("{b:?}"), "-O0 and -O2 disagree");
-    b
+    let mut results = Vec::new();
+    for (level, engine) in [
+        (0, JitEngine::Mcjit),
+        (0, JitEngine::Orc),
+        (2, JitEngine::Mcjit),
+        (2, JitEngine::Orc),
+    ] {
+        let c = compile_with(p, &Options { opt_level: level }, engine)
+            .unwrap_or_else(|e| panic!("compile -O{level} {engine:?}: {e}"));
+        assert_eq!(c.engine(), engine);
+        results.push((level, engine, c.run(inputs)));
+    }
+    let (_, _, last) = results.pop().expect("results");
+    for (level, engine, r) in results {
+        // NaN != NaN: compare debug text.
+        assert_eq!(
+            format!("{r:?}"),
+            format!("{last:?}"),
+            "-O{level} {engine:?} disagrees with -O2 Orc"
+        );
+    }
+    last
 }
 
 fn eval(e: Expr) -> Value {
@@ -1284,18 +1300,23 @@ fn strlen_free(i: i64) -> Expr {
 fn compile_time_of_one_plus_two() {
     use std::time::{Duration, Instant};
     let p = prog(bin(BinOp::Add, i64c(1), i64c(2)));
-    for level in [0u8, 1, 2, 3] {
-        let opts = Options { opt_level: level };
-        let _ = compile(&p, &opts).unwrap();
-        let n = 300u32;
-        let (mut min, mut total) = (Duration::MAX, Duration::ZERO);
-        for _ in 0..n {
-            let t = Instant::now();
-            let c = compile(&p, &opts).unwrap();
-            let dt = t.elapsed();
-            (min, total) = (min.min(dt), total + dt);
-            assert_eq!(c.run(&[]).unwrap(), Some(Value::I64(3)));
+    for engine in [JitEngine::Orc, JitEngine::Mcjit] {
+        for level in [0u8, 1, 2, 3] {
+            let opts = Options { opt_level: level };
+            let _ = compile_with(&p, &opts, engine).unwrap();
+            let n = 300u32;
+            let (mut min, mut total) = (Duration::MAX, Duration::ZERO);
+            for _ in 0..n {
+                let t = Instant::now();
+                let c = compile_with(&p, &opts, engine).unwrap();
+                let dt = t.elapsed();
+                (min, total) = (min.min(dt), total + dt);
+                assert_eq!(c.run(&[]).unwrap(), Some(Value::I64(3)));
+            }
+            eprintln!(
+                "{engine:?} -O{level}: compile min {min:?}, mean {:?}",
+                total / n
+            );
         }
-        eprintln!("-O{level}: compile min {min:?}, mean {:?}", total / n);
     }
 }
