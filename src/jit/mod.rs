@@ -394,13 +394,12 @@ fn machine_level(module: &Module<'_>, options: &Options) -> u8 {
 }
 
 fn compile_orc(program: &hir::Program, options: &Options) -> Result<Compiled, String> {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let object = {
         let context = Context::create();
         let generated = build(&context, program, options)?;
         let module = &generated.module;
         // All programs share one JITDylib: give the two exported symbols unique names.
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = orc::reserve_suffix();
         for symbol in [MAIN_SYMBOL, ENTRY_SYMBOL] {
             if let Some(f) = module.get_function(symbol) {
                 f.as_global_value().set_name(&format!("{symbol}.{n}"));
@@ -415,7 +414,7 @@ fn compile_orc(program: &hir::Program, options: &Options) -> Result<Compiled, St
     };
     let (object, n, spans) = object;
     let names = [format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
-    let (tracker, addresses) = orc::load(object, &[&names[0], &names[1]])?;
+    let (tracker, addresses) = orc::load(object, n, &[&names[0], &names[1]])?;
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
     Ok(Compiled {

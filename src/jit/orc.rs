@@ -21,7 +21,8 @@ use inkwell::llvm_sys::orc2::{
 };
 use inkwell::memory_buffer::MemoryBuffer;
 use std::ffi::{CStr, CString};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 struct Jit {
     lljit: LLVMOrcLLJITRef,
@@ -100,32 +101,58 @@ pub(super) fn available() -> bool {
     jit().is_ok()
 }
 
+/// Suffixes of exported symbol names no loaded object uses any more. Reusing them keeps
+/// ORC's symbol string pool from growing with every program compiled.
+static FREE_SUFFIXES: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+static NEXT_SUFFIX: AtomicU64 = AtomicU64::new(0);
+
+/// A suffix that makes a program's exported symbol names unique among loaded objects.
+/// Give it back through [`load`] (which returns it when the object is unloaded).
+pub(super) fn reserve_suffix() -> u64 {
+    let reused = FREE_SUFFIXES.lock().ok().and_then(|mut free| free.pop());
+    reused.unwrap_or_else(|| NEXT_SUFFIX.fetch_add(1, Ordering::Relaxed))
+}
+
 /// The code and data of one loaded object; dropping it frees them.
-pub(super) struct Tracker(LLVMOrcResourceTrackerRef);
+pub(super) struct Tracker {
+    tracker: LLVMOrcResourceTrackerRef,
+    suffix: u64,
+}
 
 impl Drop for Tracker {
     fn drop(&mut self) {
         // SAFETY: the tracker was created by `load` and is removed and released once.
-        // Removal can only fail if the session is broken; nothing to do about it here.
-        unsafe {
-            let _ = check(LLVMOrcResourceTrackerRemove(self.0));
-            LLVMOrcReleaseResourceTracker(self.0);
+        let removed = unsafe {
+            let removed = check(LLVMOrcResourceTrackerRemove(self.tracker));
+            LLVMOrcReleaseResourceTracker(self.tracker);
+            removed
+        };
+        // Removal only fails if the session is broken; then the names stay taken.
+        if removed.is_ok() {
+            if let Ok(mut free) = FREE_SUFFIXES.lock() {
+                free.push(self.suffix);
+            }
         }
     }
 }
 
 /// Link an object file into the process and look up `symbols` (unmangled names) in it.
+/// `suffix` (from [`reserve_suffix`]) is released when the returned tracker is dropped.
 pub(super) fn load(
     object: MemoryBuffer<'static>,
+    suffix: u64,
     symbols: &[&str],
 ) -> Result<(Tracker, Vec<usize>), String> {
     let jit = jit()?;
     // SAFETY: the main JITDylib lives as long as the LLJIT (forever); the object buffer's
     // ownership passes to LLJIT (hence `forget`).
-    let tracker = unsafe { Tracker(LLVMOrcJITDylibCreateResourceTracker(jit.main)) };
+    let tracker = Tracker {
+        tracker: unsafe { LLVMOrcJITDylibCreateResourceTracker(jit.main) },
+        suffix,
+    };
     let raw = object.as_mut_ptr();
     std::mem::forget(object);
-    check(unsafe { LLVMOrcLLJITAddObjectFileWithRT(jit.lljit, tracker.0, raw) })?;
+    check(unsafe { LLVMOrcLLJITAddObjectFileWithRT(jit.lljit, tracker.tracker, raw) })?;
     let mut addresses = Vec::with_capacity(symbols.len());
     for name in symbols {
         let cname = CString::new(*name).map_err(|e| e.to_string())?;

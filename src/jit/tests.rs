@@ -1320,3 +1320,65 @@ fn compile_time_of_one_plus_two() {
         }
     }
 }
+
+#[test]
+fn compiles_and_runs_on_several_threads_at_once() {
+    let handles: Vec<_> = (0..4i64)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..20i64 {
+                    let p = Prog::new().input("x", Ty::I64).build(Some(bin(
+                        BinOp::Mul,
+                        local(0, Ty::I64),
+                        i64c(t * 100 + i),
+                    )));
+                    let c = compile(&p, &Options::default()).unwrap();
+                    assert_eq!(
+                        c.run(&[Value::I64(3)]).unwrap(),
+                        Some(Value::I64(3 * (t * 100 + i)))
+                    );
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+/// Resident memory stays flat over many compile/run/drop cycles:
+/// `cargo test --release -- --ignored --nocapture memory_is_freed`.
+#[test]
+#[ignore]
+fn memory_is_freed() {
+    fn rss_kib() -> u64 {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+        statm
+            .split_whitespace()
+            .nth(1)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            * 4
+    }
+    let p = Prog::new().input("s", Ty::Str).build(Some(bin(
+        BinOp::Add,
+        local(0, Ty::Str),
+        to_string(ints(&[1, 2, 3])),
+    )));
+    for engine in [JitEngine::Orc, JitEngine::Mcjit] {
+        let mut samples = Vec::new();
+        for round in 0..4 {
+            for _ in 0..1000 {
+                let c = compile_with(&p, &Options::default(), engine).unwrap();
+                let r = c.run(&[Value::Str("x".into())]).unwrap();
+                assert_eq!(r, Some(Value::Str("x[1, 2, 3]".into())));
+            }
+            samples.push(rss_kib());
+            eprintln!("{engine:?} round {round}: rss {} KiB", rss_kib());
+        }
+        assert!(
+            samples[3] < samples[1] + 512,
+            "{engine:?} grows: {samples:?}"
+        );
+    }
+}
