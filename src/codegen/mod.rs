@@ -578,6 +578,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         });
 
         self.b.position_at_end(body);
+        if is_main {
+            // Every run starts from zeroed globals, whatever an earlier run left there.
+            for (g, h) in self.globals.iter().zip(&self.prog.globals) {
+                self.b
+                    .build_store(g.as_pointer_value(), self.mem_ty(&h.ty)?.const_zero())?;
+            }
+        }
         for (i, &local) in f.params.iter().enumerate() {
             let v = param(first + i as u32)?;
             let (ptr, ty) = self.var_slot(Var::Local(local))?;

@@ -1382,3 +1382,31 @@ fn memory_is_freed() {
         );
     }
 }
+
+#[test]
+fn each_run_starts_with_zeroed_globals() {
+    // fn get() = g; main: print(get()); g = x; get()
+    let get = func("get", &[], Ty::I64, global(0, Ty::I64));
+    let p = Prog::new()
+        .input("x", Ty::I64)
+        .global("g", Ty::I64)
+        .func(get)
+        .stmt(Stmt::Expr(print(call(0, vec![], Ty::I64))))
+        .stmt(Stmt::Assign {
+            var: Var::Global(0),
+            value: local(0, Ty::I64),
+        })
+        .build(Some(call(0, vec![], Ty::I64)));
+    let c = compile(&p, &Options::default()).unwrap();
+    let mut ctx = RunCtx::new();
+    ctx.capture_output();
+    assert_eq!(
+        c.run_in(&mut ctx, &[Value::I64(7)]).unwrap(),
+        Some(Value::I64(7))
+    );
+    assert_eq!(
+        c.run_in(&mut ctx, &[Value::I64(8)]).unwrap(),
+        Some(Value::I64(8))
+    );
+    assert_eq!(ctx.take_output(), "0\n0\n");
+}
