@@ -1322,6 +1322,12 @@ fn compile_time_of_one_plus_two() {
 }
 
 #[test]
+fn run_contexts_can_move_between_threads() {
+    fn assert_send<T: Send>() {}
+    assert_send::<RunCtx>();
+}
+
+#[test]
 fn compiles_and_runs_on_several_threads_at_once() {
     let handles: Vec<_> = (0..4i64)
         .map(|t| {

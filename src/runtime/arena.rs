@@ -90,6 +90,10 @@ impl Arena {
     }
 }
 
+// SAFETY: the arena exclusively owns its chunks (plain bytes); moving it to another
+// thread moves that ownership.
+unsafe impl Send for Arena {}
+
 impl Default for Arena {
     fn default() -> Self {
         Arena::new()

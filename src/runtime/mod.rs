@@ -291,12 +291,12 @@ impl RunCtx {
     }
 
     /// Memory from the run's arena.
-    pub fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
+    pub(crate) fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
         self.arena.alloc(size, align)
     }
 
     /// Copy bytes into the arena as a (ptr, len) pair.
-    pub fn alloc_bytes(&mut self, bytes: &[u8]) -> RtStr {
+    pub(crate) fn alloc_bytes(&mut self, bytes: &[u8]) -> RtStr {
         let ptr = self.arena.alloc(bytes.len(), 1);
         // SAFETY: `ptr` has room for `bytes.len()` bytes and does not overlap `bytes`.
         unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
@@ -307,7 +307,7 @@ impl RunCtx {
     }
 
     /// Record a fault unless one is recorded already; sets the status.
-    pub fn record(&mut self, record: FaultRecord) {
+    pub(crate) fn record(&mut self, record: FaultRecord) {
         if self.status == 0 {
             self.status = record.fault as u32;
             self.fault = Some(record);
