@@ -14,6 +14,8 @@
 //!   functions take the two halves as separate arguments and return pairs through an out
 //!   pointer to a [`RtStr`].
 
+use crate::types::ty::{FloatTy, IntTy, Ty};
+
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
 
@@ -62,13 +64,50 @@ impl Kind {
     pub fn from_u32(k: u32) -> Option<Kind> {
         Kind::ALL.get(k as usize).copied()
     }
+
+    /// The kind of a scalar or string type; `None` for lists.
+    pub fn of(ty: &Ty) -> Option<Kind> {
+        Some(match ty {
+            Ty::Bool => Kind::Bool,
+            Ty::Int(i) => Kind::ALL[1 + *i as usize],
+            Ty::Float(FloatTy::F32) => Kind::F32,
+            Ty::Float(FloatTy::F64) => Kind::F64,
+            Ty::Str => Kind::Str,
+            _ => return None,
+        })
+    }
+
+    /// The type this kind stands for.
+    pub fn ty(self) -> Ty {
+        match self {
+            Kind::Bool => Ty::Bool,
+            Kind::F32 => Ty::Float(FloatTy::F32),
+            Kind::F64 => Ty::Float(FloatTy::F64),
+            Kind::Str => Ty::Str,
+            k => Ty::Int(IntTy::ALL[k as usize - 1]),
+        }
+    }
+
+    /// Size and alignment in bytes of one element of this kind in a list (its natural
+    /// layout: bool one byte, strings a `{ ptr, i64 }` pair).
+    pub fn layout(self) -> (u64, u64) {
+        match self {
+            Kind::Bool | Kind::I8 | Kind::U8 => (1, 1),
+            Kind::I16 | Kind::U16 => (2, 2),
+            Kind::I32 | Kind::U32 | Kind::F32 => (4, 4),
+            Kind::I64 | Kind::U64 | Kind::F64 => (8, 8),
+            Kind::Str => (16, 8),
+        }
+    }
 }
 
-/// Runtime fault codes, passed to [`RT_FAIL`].
+/// Runtime fault codes, passed to [`RT_FAIL`]. `InvalidInput` is never raised by
+/// generated code: the host reports with it that the inputs given to a run do not match
+/// the program's `param`s (count or types).
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// Integer division or remainder by zero. `a` = dividend.
+    /// Integer division or remainder by zero. `a` = dividend, `b` = 0 for `/`, 1 for `%`.
     DivByZero = 1,
     /// Signed `MIN / -1`. `a` = dividend, `b` = divisor.
     DivOverflow = 2,
@@ -76,6 +115,8 @@ pub enum Fault {
     IndexOutOfBounds = 3,
     /// A string did not parse as the target type (recorded by the runtime itself).
     ParseFailed = 4,
+    /// The host passed inputs that do not match the program's `param`s.
+    InvalidInput = 5,
 }
 
 impl Fault {
@@ -85,6 +126,7 @@ impl Fault {
             2 => Fault::DivOverflow,
             3 => Fault::IndexOutOfBounds,
             4 => Fault::ParseFailed,
+            5 => Fault::InvalidInput,
             _ => return None,
         })
     }
@@ -113,3 +155,71 @@ pub const RT_STR_CMP: &str = "kiln_rt_str_cmp";
 /// `fn(ctx, span: u32, kind: u32, ptr, len: i64) -> u64`: parse a string as `kind`
 /// (Rust `str::parse` rules); on failure records `ParseFailed` and returns 0.
 pub const RT_PARSE: &str = "kiln_rt_parse";
+
+/// A parameter or return type of a runtime function, as the IR declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbiTy {
+    Ptr,
+    I32,
+    I64,
+}
+
+/// Every runtime function: (symbol, return type (`None`: void), parameter types).
+/// Codegen declares them from this table; the runtime maps each symbol to its address.
+pub const RUNTIME_FUNCTIONS: &[(&str, Option<AbiTy>, &[AbiTy])] = {
+    use AbiTy::{Ptr, I32, I64};
+    &[
+        (RT_FAIL, None, &[Ptr, I32, I32, I64, I64]),
+        (RT_ALLOC, Some(Ptr), &[Ptr, I64, I64]),
+        (RT_PRINT, None, &[Ptr, I32, I64]),
+        (RT_PRINT_STR, None, &[Ptr, Ptr, I64]),
+        (RT_PRINT_LIST, None, &[Ptr, I32, Ptr, I64]),
+        (RT_TO_STRING, None, &[Ptr, I32, I64, Ptr]),
+        (RT_LIST_TO_STRING, None, &[Ptr, I32, Ptr, I64, Ptr]),
+        (RT_CONCAT, None, &[Ptr, Ptr, I64, Ptr, I64, Ptr]),
+        (RT_STR_CMP, Some(I32), &[Ptr, I64, Ptr, I64]),
+        (RT_PARSE, Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+    ]
+};
+
+/// C math library functions generated code may call, directly or through LLVM's lowering
+/// of intrinsics and `frem` (`tan`, `fmod`, …). The JIT maps each to the runtime's own
+/// wrapper so nothing depends on symbol lookup in the host process.
+pub const LIBM_FUNCTIONS: &[(&str, FloatTy, u8)] = &[
+    ("fmod", FloatTy::F64, 2),
+    ("fmodf", FloatTy::F32, 2),
+    ("pow", FloatTy::F64, 2),
+    ("powf", FloatTy::F32, 2),
+    ("fmin", FloatTy::F64, 2),
+    ("fminf", FloatTy::F32, 2),
+    ("fmax", FloatTy::F64, 2),
+    ("fmaxf", FloatTy::F32, 2),
+    ("sin", FloatTy::F64, 1),
+    ("sinf", FloatTy::F32, 1),
+    ("cos", FloatTy::F64, 1),
+    ("cosf", FloatTy::F32, 1),
+    ("tan", FloatTy::F64, 1),
+    ("tanf", FloatTy::F32, 1),
+    ("exp", FloatTy::F64, 1),
+    ("expf", FloatTy::F32, 1),
+    ("exp2", FloatTy::F64, 1),
+    ("exp2f", FloatTy::F32, 1),
+    ("exp10", FloatTy::F64, 1),
+    ("exp10f", FloatTy::F32, 1),
+    ("log", FloatTy::F64, 1),
+    ("logf", FloatTy::F32, 1),
+    ("log2", FloatTy::F64, 1),
+    ("log2f", FloatTy::F32, 1),
+    ("log10", FloatTy::F64, 1),
+    ("log10f", FloatTy::F32, 1),
+    ("sqrt", FloatTy::F64, 1),
+    ("sqrtf", FloatTy::F32, 1),
+    ("floor", FloatTy::F64, 1),
+    ("floorf", FloatTy::F32, 1),
+    ("ceil", FloatTy::F64, 1),
+    ("ceilf", FloatTy::F32, 1),
+    ("round", FloatTy::F64, 1),
+    ("roundf", FloatTy::F32, 1),
+    ("trunc", FloatTy::F64, 1),
+    ("truncf", FloatTy::F32, 1),
+];

@@ -1,14 +1,55 @@
 //! Stage 3: typed HIR → one LLVM module (one function per user function, one `main`).
+//!
+//! Layout of the module:
+//! - `kiln.fn.<name>.<id>`: one internal function per `hir::Function`, `(ctx, params...)`.
+//! - [`MAIN_SYMBOL`]: the program's top level, `(ctx, [out,] inputs...)`.
+//! - [`ENTRY_SYMBOL`]: a uniform wrapper over `kiln_main` that hosts call through one
+//!   function-pointer type (see [`EntryFn`]).
+//! - `kiln.global.<name>`: internal, zero-initialised module globals.
+//! - Private constant globals for string literals.
+//!
+//! Faults: a failing check calls `kiln_rt_fail(ctx, fault, span, a, b)` and branches to
+//! the function's `bail` block, which returns a zero value. After a call that may fail
+//! (a user function the fixpoint in [`analysis`] marks fallible, or `kiln_rt_parse`),
+//! the status word is loaded and a non-zero status branches to `bail` as well.
 
+mod analysis;
+mod expr;
+mod ops;
+
+use crate::abi::{self, AbiTy};
 use crate::span::Span;
-use crate::types::hir;
+use crate::types::hir::{self, Block, Stmt, Var};
+use crate::types::ty::{FloatTy, IntTy, Ty};
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::{Builder, BuilderError};
 use inkwell::context::Context;
-use inkwell::module::Module;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum, IntType, StructType};
+use inkwell::values::{
+    BasicMetadataValueEnum, BasicValue, BasicValueEnum, FunctionValue, GlobalValue, IntValue,
+    PointerValue, StructValue,
+};
+use inkwell::{AddressSpace, IntPredicate};
+use std::collections::HashMap;
+
+pub use analysis::fallible_functions;
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`
 /// returning the result directly when it is a scalar, through `out` when it is a string
 /// or list, and nothing when the program has no result.
 pub const MAIN_SYMBOL: &str = "kiln_main";
+
+/// Name of the uniform entry wrapper: `void (ctx: ptr, inputs: ptr, out: ptr)`. `inputs`
+/// points to one 16-byte slot per input (a scalar's ABI bits in the first word; a string
+/// or list as ptr, len); the result is stored the same way into the slot at `out`
+/// (nothing is stored when the program has no result or a fault was recorded).
+pub const ENTRY_SYMBOL: &str = "kiln_entry";
+
+/// The Rust type of [`ENTRY_SYMBOL`].
+pub type EntryFn =
+    unsafe extern "C" fn(*mut crate::runtime::RunCtx, *const [u64; 2], *mut [u64; 2]);
 
 /// A generated, verified, not yet optimised module.
 pub struct Generated<'ctx> {
@@ -17,7 +58,686 @@ pub struct Generated<'ctx> {
     pub spans: Vec<Span>,
 }
 
+/// Generate the module for a checked program. Panics on a program that breaks the HIR
+/// invariants; [`try_generate`] reports that as an error instead.
 pub fn generate<'ctx>(context: &'ctx Context, program: &hir::Program) -> Generated<'ctx> {
-    let _ = (context, program);
-    todo!("codegen::generate")
+    try_generate(context, program).unwrap_or_else(|e| panic!("codegen: {e}"))
+}
+
+/// Generate and verify the module; an error names what was unexpected in the program.
+pub fn try_generate<'ctx>(
+    context: &'ctx Context,
+    program: &hir::Program,
+) -> Result<Generated<'ctx>, String> {
+    let mut cg = Cg::new(context, program);
+    cg.run().map_err(|Error(e)| e)?;
+    cg.module.verify().map_err(|e| e.to_string())?;
+    Ok(Generated {
+        module: cg.module,
+        spans: cg.spans,
+    })
+}
+
+/// A codegen failure (a program outside what the HIR invariants allow, or a builder error).
+#[derive(Debug)]
+pub(crate) struct Error(pub String);
+
+impl From<BuilderError> for Error {
+    fn from(e: BuilderError) -> Self {
+        Error(format!("LLVM builder: {e}"))
+    }
+}
+
+impl From<String> for Error {
+    fn from(e: String) -> Self {
+        Error(e)
+    }
+}
+
+pub(crate) type Res<T> = Result<T, Error>;
+
+fn bug<T>(what: impl Into<String>) -> Res<T> {
+    Err(Error(what.into()))
+}
+
+/// Per-function state.
+struct Frame<'a, 'ctx> {
+    hir: &'a hir::Function,
+    func: FunctionValue<'ctx>,
+    ctx: PointerValue<'ctx>,
+    locals: Vec<PointerValue<'ctx>>,
+    bail: BasicBlock<'ctx>,
+    /// A `{ ptr, i64 }` slot for runtime functions that return a pair through `out`.
+    scratch: Option<PointerValue<'ctx>>,
+}
+
+pub(crate) struct Cg<'a, 'ctx> {
+    cx: &'ctx Context,
+    module: Module<'ctx>,
+    b: Builder<'ctx>,
+    /// Positioned at the end of the current function's entry block (allocas only).
+    alloca_b: Builder<'ctx>,
+    prog: &'a hir::Program,
+    fns: Vec<FunctionValue<'ctx>>,
+    fallible: Vec<bool>,
+    globals: Vec<GlobalValue<'ctx>>,
+    spans: Vec<Span>,
+    span_ids: HashMap<Span, u32>,
+    strings: HashMap<String, GlobalValue<'ctx>>,
+    frame: Option<Frame<'a, 'ctx>>,
+}
+
+/// Whether values of this type cross as a (ptr, len) pair.
+fn is_pair(ty: &Ty) -> bool {
+    matches!(ty, Ty::Str | Ty::List(_))
+}
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    fn new(cx: &'ctx Context, prog: &'a hir::Program) -> Self {
+        Cg {
+            cx,
+            module: cx.create_module("kiln"),
+            b: cx.create_builder(),
+            alloca_b: cx.create_builder(),
+            prog,
+            fns: Vec::new(),
+            fallible: fallible_functions(prog),
+            globals: Vec::new(),
+            spans: Vec::new(),
+            span_ids: HashMap::new(),
+            strings: HashMap::new(),
+            frame: None,
+        }
+    }
+
+    fn run(&mut self) -> Res<()> {
+        let prog = self.prog;
+        for g in &prog.globals {
+            let ty = self.mem_ty(&g.ty)?;
+            let global = self
+                .module
+                .add_global(ty, None, &format!("kiln.global.{}", g.name));
+            global.set_linkage(Linkage::Internal);
+            global.set_initializer(&ty.const_zero());
+            self.globals.push(global);
+        }
+        // Declare every function first: calls may go forward and be mutually recursive.
+        for (id, f) in prog.functions.iter().enumerate() {
+            let mut params = vec![self.ptr_ty().into()];
+            for &p in &f.params {
+                params.push(self.local_ty(f, p)?.into());
+            }
+            let fn_ty = self.fn_type(f.ret.as_ref(), &params)?;
+            let name = format!("kiln.fn.{}.{}", f.name, id);
+            let func = self
+                .module
+                .add_function(&name, fn_ty, Some(Linkage::Internal));
+            self.fns.push(func);
+        }
+        let main = self.declare_main()?;
+        for (id, f) in prog.functions.iter().enumerate() {
+            self.define(self.fns[id], f, false)?;
+        }
+        self.define(main, &prog.main, true)?;
+        self.define_entry(main)
+    }
+
+    // ---- types -------------------------------------------------------------------------
+
+    fn ptr_ty(&self) -> inkwell::types::PointerType<'ctx> {
+        self.cx.ptr_type(AddressSpace::default())
+    }
+
+    fn i32_ty(&self) -> IntType<'ctx> {
+        self.cx.i32_type()
+    }
+
+    fn i64_ty(&self) -> IntType<'ctx> {
+        self.cx.i64_type()
+    }
+
+    fn int_ty(&self, it: IntTy) -> IntType<'ctx> {
+        match it.bits() {
+            8 => self.cx.i8_type(),
+            16 => self.cx.i16_type(),
+            32 => self.cx.i32_type(),
+            _ => self.cx.i64_type(),
+        }
+    }
+
+    fn float_ty(&self, ft: FloatTy) -> inkwell::types::FloatType<'ctx> {
+        match ft {
+            FloatTy::F32 => self.cx.f32_type(),
+            FloatTy::F64 => self.cx.f64_type(),
+        }
+    }
+
+    /// `{ ptr, i64 }`: strings and lists.
+    fn pair_ty(&self) -> StructType<'ctx> {
+        self.cx
+            .struct_type(&[self.ptr_ty().into(), self.i64_ty().into()], false)
+    }
+
+    /// The type of a value in registers.
+    fn llty(&self, ty: &Ty) -> Res<BasicTypeEnum<'ctx>> {
+        Ok(match ty {
+            Ty::Bool => self.cx.bool_type().into(),
+            Ty::Int(i) => self.int_ty(*i).into(),
+            Ty::Float(f) => self.float_ty(*f).into(),
+            Ty::Str | Ty::List(_) => self.pair_ty().into(),
+            t => return bug(format!("unexpected type `{t}` in a checked program")),
+        })
+    }
+
+    /// The type of a value in memory (locals, globals, list elements): bool is a byte.
+    fn mem_ty(&self, ty: &Ty) -> Res<BasicTypeEnum<'ctx>> {
+        match ty {
+            Ty::Bool => Ok(self.cx.i8_type().into()),
+            t => self.llty(t),
+        }
+    }
+
+    fn local_ty(&self, f: &hir::Function, id: usize) -> Res<BasicTypeEnum<'ctx>> {
+        match f.locals.get(id) {
+            Some(l) => self.llty(&l.ty),
+            None => bug(format!("local {id} out of range in `{}`", f.name)),
+        }
+    }
+
+    fn fn_type(
+        &self,
+        ret: Option<&Ty>,
+        params: &[BasicMetadataTypeEnum<'ctx>],
+    ) -> Res<inkwell::types::FunctionType<'ctx>> {
+        Ok(match ret {
+            Some(t) => self.llty(t)?.fn_type(params, false),
+            None => self.cx.void_type().fn_type(params, false),
+        })
+    }
+
+    fn declare_main(&mut self) -> Res<FunctionValue<'ctx>> {
+        let main = &self.prog.main;
+        let mut params: Vec<BasicMetadataTypeEnum> = vec![self.ptr_ty().into()];
+        let out = main.ret.as_ref().is_some_and(is_pair);
+        if out {
+            params.push(self.ptr_ty().into());
+        }
+        for &p in &main.params {
+            params.push(self.local_ty(main, p)?.into());
+        }
+        let ret = main.ret.as_ref().filter(|t| !is_pair(t));
+        let fn_ty = self.fn_type(ret, &params)?;
+        Ok(self
+            .module
+            .add_function(MAIN_SYMBOL, fn_ty, Some(Linkage::External)))
+    }
+
+    // ---- values in memory and at the ABI ------------------------------------------------
+
+    fn reg_to_mem(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        Ok(match ty {
+            Ty::Bool => self
+                .b
+                .build_int_z_extend(v.into_int_value(), self.cx.i8_type(), "")?
+                .into(),
+            _ => v,
+        })
+    }
+
+    fn mem_to_reg(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        Ok(match ty {
+            Ty::Bool => self
+                .b
+                .build_int_truncate(v.into_int_value(), self.cx.bool_type(), "")?
+                .into(),
+            _ => v,
+        })
+    }
+
+    fn load(&self, ptr: PointerValue<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        let v = self.b.build_load(self.mem_ty(ty)?, ptr, "")?;
+        self.mem_to_reg(v, ty)
+    }
+
+    fn store(&self, ptr: PointerValue<'ctx>, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<()> {
+        let v = self.reg_to_mem(v, ty)?;
+        self.b.build_store(ptr, v)?;
+        Ok(())
+    }
+
+    fn var_slot(&self, var: Var) -> Res<(PointerValue<'ctx>, Ty)> {
+        let func = self.current_hir()?;
+        Ok(match var {
+            Var::Local(id) => match (self.frame()?.locals.get(id), func.locals.get(id)) {
+                (Some(p), Some(l)) => (*p, l.ty.clone()),
+                _ => return bug(format!("local {id} out of range")),
+            },
+            Var::Global(id) => match (self.globals.get(id), self.prog.globals.get(id)) {
+                (Some(g), Some(h)) => (g.as_pointer_value(), h.ty.clone()),
+                _ => return bug(format!("global {id} out of range")),
+            },
+        })
+    }
+
+    /// A scalar as `u64` ABI bits: integers extended by signedness, bool 0/1, floats as
+    /// their bit patterns.
+    fn to_bits(&self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<IntValue<'ctx>> {
+        let i64t = self.i64_ty();
+        Ok(match ty {
+            Ty::Bool => self.b.build_int_z_extend(v.into_int_value(), i64t, "")?,
+            Ty::Int(i) => {
+                self.b
+                    .build_int_cast_sign_flag(v.into_int_value(), i64t, i.signed(), "")?
+            }
+            Ty::Float(FloatTy::F32) => {
+                let i = self.b.build_bit_cast(v, self.i32_ty(), "")?;
+                self.b.build_int_z_extend(i.into_int_value(), i64t, "")?
+            }
+            Ty::Float(FloatTy::F64) => self.b.build_bit_cast(v, i64t, "")?.into_int_value(),
+            t => return bug(format!("`{t}` has no scalar bits")),
+        })
+    }
+
+    /// The inverse of [`Cg::to_bits`].
+    fn bits_to_value(&self, bits: IntValue<'ctx>, ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        Ok(match ty {
+            Ty::Bool => self
+                .b
+                .build_int_truncate(bits, self.cx.bool_type(), "")?
+                .into(),
+            Ty::Int(i) => self
+                .b
+                .build_int_cast_sign_flag(bits, self.int_ty(*i), false, "")?
+                .into(),
+            Ty::Float(FloatTy::F32) => {
+                let i = self.b.build_int_truncate(bits, self.i32_ty(), "")?;
+                self.b.build_bit_cast(i, self.cx.f32_type(), "")?
+            }
+            Ty::Float(FloatTy::F64) => self.b.build_bit_cast(bits, self.cx.f64_type(), "")?,
+            t => return bug(format!("`{t}` has no scalar bits")),
+        })
+    }
+
+    fn make_pair(&self, ptr: PointerValue<'ctx>, len: IntValue<'ctx>) -> Res<StructValue<'ctx>> {
+        let undef = self.pair_ty().get_undef();
+        let s = self.b.build_insert_value(undef, ptr, 0, "")?;
+        Ok(self
+            .b
+            .build_insert_value(s, len, 1, "")?
+            .into_struct_value())
+    }
+
+    fn split_pair(&self, v: BasicValueEnum<'ctx>) -> Res<(PointerValue<'ctx>, IntValue<'ctx>)> {
+        let s = v.into_struct_value();
+        let ptr = self.b.build_extract_value(s, 0, "")?.into_pointer_value();
+        let len = self.b.build_extract_value(s, 1, "")?.into_int_value();
+        Ok((ptr, len))
+    }
+
+    // ---- function state -----------------------------------------------------------------
+
+    fn frame(&self) -> Res<&Frame<'a, 'ctx>> {
+        self.frame
+            .as_ref()
+            .ok_or_else(|| Error("no current function".into()))
+    }
+
+    fn ctx_ptr(&self) -> Res<PointerValue<'ctx>> {
+        Ok(self.frame()?.ctx)
+    }
+
+    fn current_hir(&self) -> Res<&'a hir::Function> {
+        Ok(self.frame()?.hir)
+    }
+
+    fn block(&self, name: &str) -> Res<BasicBlock<'ctx>> {
+        Ok(self.cx.append_basic_block(self.frame()?.func, name))
+    }
+
+    fn current_block(&self) -> Res<BasicBlock<'ctx>> {
+        self.b
+            .get_insert_block()
+            .ok_or_else(|| Error("builder has no block".into()))
+    }
+
+    /// An alloca in the entry block (so mem2reg can promote it).
+    fn entry_alloca(&self, ty: BasicTypeEnum<'ctx>, name: &str) -> Res<PointerValue<'ctx>> {
+        Ok(self.alloca_b.build_alloca(ty, name)?)
+    }
+
+    fn scratch(&mut self) -> Res<PointerValue<'ctx>> {
+        if let Some(p) = self.frame()?.scratch {
+            return Ok(p);
+        }
+        let p = self.entry_alloca(self.pair_ty().into(), "scratch")?;
+        if let Some(f) = self.frame.as_mut() {
+            f.scratch = Some(p);
+        }
+        Ok(p)
+    }
+
+    fn span_id(&mut self, span: Span) -> u32 {
+        *self.span_ids.entry(span).or_insert_with(|| {
+            self.spans.push(span);
+            (self.spans.len() - 1) as u32
+        })
+    }
+
+    // ---- runtime calls and faults -------------------------------------------------------
+
+    /// The declaration of runtime function `name` (declared on first use from the ABI table).
+    fn rt(&self, name: &str) -> Res<FunctionValue<'ctx>> {
+        if let Some(f) = self.module.get_function(name) {
+            return Ok(f);
+        }
+        let Some((_, ret, params)) = abi::RUNTIME_FUNCTIONS.iter().find(|r| r.0 == name) else {
+            return bug(format!("unknown runtime function {name}"));
+        };
+        let abi_ty = |t: &AbiTy| -> BasicTypeEnum<'ctx> {
+            match t {
+                AbiTy::Ptr => self.ptr_ty().into(),
+                AbiTy::I32 => self.i32_ty().into(),
+                AbiTy::I64 => self.i64_ty().into(),
+            }
+        };
+        let params: Vec<BasicMetadataTypeEnum> = params.iter().map(|p| abi_ty(p).into()).collect();
+        let fn_ty = match ret {
+            Some(r) => abi_ty(r).fn_type(&params, false),
+            None => self.cx.void_type().fn_type(&params, false),
+        };
+        let f = self
+            .module
+            .add_function(name, fn_ty, Some(Linkage::External));
+        f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
+        match name {
+            abi::RT_FAIL => f.add_attribute(AttributeLoc::Function, self.enum_attr("cold")),
+            // Fresh arena memory: aliases nothing else.
+            abi::RT_ALLOC => f.add_attribute(AttributeLoc::Return, self.enum_attr("noalias")),
+            abi::RT_STR_CMP => {
+                // Only reads memory (`memory(read)`: ref for every location kind), always
+                // returns: calls can be reused or dropped.
+                let memory = Attribute::get_named_enum_kind_id("memory");
+                f.add_attribute(
+                    AttributeLoc::Function,
+                    self.cx.create_enum_attribute(memory, 0b01_01_01),
+                );
+                f.add_attribute(AttributeLoc::Function, self.enum_attr("willreturn"));
+            }
+            _ => {}
+        }
+        Ok(f)
+    }
+
+    fn enum_attr(&self, name: &str) -> Attribute {
+        self.cx
+            .create_enum_attribute(Attribute::get_named_enum_kind_id(name), 0)
+    }
+
+    fn call_rt(
+        &self,
+        name: &str,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> Res<Option<BasicValueEnum<'ctx>>> {
+        let f = self.rt(name)?;
+        let call = self.b.build_call(f, args, "")?;
+        Ok(match call.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => Some(v),
+            inkwell::values::ValueKind::Instruction(_) => None,
+        })
+    }
+
+    /// Call a runtime function that returns a (ptr, len) pair through an out pointer.
+    fn call_rt_pair(
+        &mut self,
+        name: &str,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let out = self.scratch()?;
+        let mut all = args.to_vec();
+        all.push(out.into());
+        self.call_rt(name, &all)?;
+        Ok(self.b.build_load(self.pair_ty(), out, "")?)
+    }
+
+    /// When `cond` holds: record `fault` at `span` with operands `a`, `b` (i64) and return
+    /// from the function. Continues in the not-failed block.
+    fn fail_if(
+        &mut self,
+        cond: IntValue<'ctx>,
+        fault: abi::Fault,
+        span: Span,
+        a: IntValue<'ctx>,
+        b: IntValue<'ctx>,
+    ) -> Res<()> {
+        let fail = self.block("fail")?;
+        let ok = self.block("ok")?;
+        self.b.build_conditional_branch(cond, fail, ok)?;
+        self.b.position_at_end(fail);
+        let span = self.span_id(span);
+        let ctx = self.ctx_ptr()?;
+        let args = [
+            ctx.into(),
+            self.i32_ty().const_int(fault as u64, false).into(),
+            self.i32_ty().const_int(span as u64, false).into(),
+            a.into(),
+            b.into(),
+        ];
+        self.call_rt(abi::RT_FAIL, &args)?;
+        self.b.build_unconditional_branch(self.frame()?.bail)?;
+        self.b.position_at_end(ok);
+        Ok(())
+    }
+
+    /// Return at once if the status word is set (after a call that may fail).
+    fn check_status(&mut self) -> Res<()> {
+        let ctx = self.ctx_ptr()?;
+        let status = self.b.build_load(self.i32_ty(), ctx, "status")?;
+        let failed = self.b.build_int_compare(
+            IntPredicate::NE,
+            status.into_int_value(),
+            self.i32_ty().const_zero(),
+            "",
+        )?;
+        let ok = self.block("ok")?;
+        self.b
+            .build_conditional_branch(failed, self.frame()?.bail, ok)?;
+        self.b.position_at_end(ok);
+        Ok(())
+    }
+
+    // ---- functions and statements -------------------------------------------------------
+
+    fn define(
+        &mut self,
+        func: FunctionValue<'ctx>,
+        f: &'a hir::Function,
+        is_main: bool,
+    ) -> Res<()> {
+        let entry = self.cx.append_basic_block(func, "entry");
+        let body = self.cx.append_basic_block(func, "body");
+        let bail = self.cx.append_basic_block(func, "bail");
+        self.alloca_b.position_at_end(entry);
+        let mut locals = Vec::with_capacity(f.locals.len());
+        for l in &f.locals {
+            locals.push(self.alloca_b.build_alloca(self.mem_ty(&l.ty)?, &l.name)?);
+        }
+        let param = |i: u32| {
+            func.get_nth_param(i)
+                .ok_or_else(|| Error(format!("missing parameter {i} of `{}`", f.name)))
+        };
+        let ctx = param(0)?.into_pointer_value();
+        let out_param = is_main && f.ret.as_ref().is_some_and(is_pair);
+        let first = if out_param { 2 } else { 1 };
+        self.frame = Some(Frame {
+            hir: f,
+            func,
+            ctx,
+            locals,
+            bail,
+            scratch: None,
+        });
+
+        self.b.position_at_end(body);
+        if is_main {
+            // Every run starts from zeroed globals, whatever an earlier run left there.
+            for (g, h) in self.globals.iter().zip(&self.prog.globals) {
+                self.b
+                    .build_store(g.as_pointer_value(), self.mem_ty(&h.ty)?.const_zero())?;
+            }
+        }
+        for (i, &local) in f.params.iter().enumerate() {
+            let v = param(first + i as u32)?;
+            let (ptr, ty) = self.var_slot(Var::Local(local))?;
+            self.store(ptr, v, &ty)?;
+        }
+        for s in &f.body.stmts {
+            self.stmt(s)?;
+        }
+        let value = match &f.body.value {
+            Some(e) => Some(self.expr(e)?),
+            None => None,
+        };
+        match (&f.ret, value) {
+            (Some(_), Some(v)) if out_param => {
+                self.b.build_store(param(1)?.into_pointer_value(), v)?;
+                self.b.build_return(None)?;
+            }
+            (Some(_), Some(v)) => {
+                self.b.build_return(Some(&v))?;
+            }
+            (None, _) => {
+                self.b.build_return(None)?;
+            }
+            (Some(_), None) => return bug(format!("`{}` has a result type but no value", f.name)),
+        }
+
+        // A fault: return a zero value (the host reads the status, not the value).
+        self.b.position_at_end(bail);
+        match f.ret.as_ref().filter(|_| !out_param) {
+            Some(t) => {
+                let zero = self.llty(t)?.const_zero();
+                self.b.build_return(Some(&zero))?
+            }
+            None => self.b.build_return(None)?,
+        };
+        if let Some(last) = func.get_last_basic_block() {
+            let _ = bail.move_after(last);
+        }
+        self.alloca_b.build_unconditional_branch(body)?;
+        self.frame = None;
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &hir::Stmt) -> Res<()> {
+        match s {
+            Stmt::Assign { var, value } => {
+                let v = self.expr(value)?;
+                let (ptr, ty) = self.var_slot(*var)?;
+                self.store(ptr, v, &ty)
+            }
+            Stmt::Expr(e) => self.expr(e).map(|_| ()),
+            Stmt::When { arms, else_block } => {
+                let merge = self.block("when.end")?;
+                for (cond, block) in arms {
+                    let c = self.expr(cond)?.into_int_value();
+                    let then = self.block("when.then")?;
+                    let next = self.block("when.next")?;
+                    self.b.build_conditional_branch(c, then, next)?;
+                    self.b.position_at_end(then);
+                    self.block_stmts(block)?;
+                    self.b.build_unconditional_branch(merge)?;
+                    self.b.position_at_end(next);
+                }
+                if let Some(block) = else_block {
+                    self.block_stmts(block)?;
+                }
+                self.b.build_unconditional_branch(merge)?;
+                let _ = merge.move_after(self.current_block()?);
+                self.b.position_at_end(merge);
+                Ok(())
+            }
+        }
+    }
+
+    fn block_stmts(&mut self, block: &Block) -> Res<()> {
+        for s in &block.stmts {
+            self.stmt(s)?;
+        }
+        if let Some(v) = &block.value {
+            self.expr(v)?;
+        }
+        Ok(())
+    }
+
+    /// `kiln_entry(ctx, inputs, out)`: load each input from its slot, call `kiln_main`,
+    /// store the result into `out`.
+    fn define_entry(&mut self, main: FunctionValue<'ctx>) -> Res<()> {
+        let ptr = self.ptr_ty();
+        let fn_ty = self
+            .cx
+            .void_type()
+            .fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
+        let func = self
+            .module
+            .add_function(ENTRY_SYMBOL, fn_ty, Some(Linkage::External));
+        let entry = self.cx.append_basic_block(func, "entry");
+        self.b.position_at_end(entry);
+        let p = |i| func.get_nth_param(i).map(|v| v.into_pointer_value());
+        let (Some(ctx), Some(inputs), Some(out)) = (p(0), p(1), p(2)) else {
+            return bug("entry parameters");
+        };
+        let mut args: Vec<BasicMetadataValueEnum> = vec![ctx.into()];
+        let ret = self.prog.main.ret.clone();
+        if ret.as_ref().is_some_and(is_pair) {
+            args.push(out.into());
+        }
+        for (i, input) in self.prog.inputs.iter().enumerate() {
+            let offset = self.i64_ty().const_int(16 * i as u64, false);
+            // SAFETY (IR): the host passes one 16-byte slot per input.
+            let slot = unsafe {
+                self.b
+                    .build_in_bounds_gep(self.cx.i8_type(), inputs, &[offset], "")?
+            };
+            let v = if is_pair(&input.ty) {
+                self.b.build_load(self.pair_ty(), slot, "")?
+            } else {
+                let bits = self.b.build_load(self.i64_ty(), slot, "")?;
+                self.bits_to_value(bits.into_int_value(), &input.ty)?
+            };
+            args.push(v.into());
+        }
+        let call = self.b.build_call(main, &args, "")?;
+        if let (Some(t), inkwell::values::ValueKind::Basic(v)) = (&ret, call.try_as_basic_value()) {
+            let bits = self.to_bits(v, t)?;
+            self.b.build_store(out, bits)?;
+        }
+        self.b.build_return(None)?;
+        Ok(())
+    }
+
+    fn str_literal(&mut self, s: &str) -> Res<BasicValueEnum<'ctx>> {
+        let len = self.i64_ty().const_int(s.len() as u64, false);
+        let ptr = if s.is_empty() {
+            self.ptr_ty().const_null()
+        } else {
+            let global = match self.strings.get(s) {
+                Some(g) => *g,
+                None => {
+                    let bytes = self.cx.const_string(s.as_bytes(), false);
+                    let g = self.module.add_global(bytes.get_type(), None, "str");
+                    g.set_initializer(&bytes);
+                    g.set_constant(true);
+                    g.set_linkage(Linkage::Private);
+                    g.set_unnamed_addr(true);
+                    self.strings.insert(s.to_owned(), g);
+                    g
+                }
+            };
+            global.as_pointer_value()
+        };
+        Ok(self
+            .cx
+            .const_struct(&[ptr.into(), len.into()], false)
+            .as_basic_value_enum())
+    }
 }

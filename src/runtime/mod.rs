@@ -1,8 +1,18 @@
 //! Stage 5: what generated code calls (see `abi.rs`), the run context with its arena,
 //! and host-side values with the display format.
 
+mod arena;
+pub mod display;
+mod rt;
+
+pub use arena::Arena;
+pub use rt::{libm_address, runtime_address};
+
+use crate::abi::{Fault, Kind, RtStr};
+use crate::diag::Diagnostic;
 use crate::span::Span;
-use crate::types::ty::Ty;
+use crate::types::ty::{IntTy, Ty};
+use display::{write_list, write_scalar, Scalar};
 use std::fmt;
 
 /// A Kiln value on the host side.
@@ -24,11 +34,122 @@ pub enum Value {
     List(Ty, Vec<Value>),
 }
 
+impl Value {
+    /// The value's Kiln type.
+    pub fn ty(&self) -> Ty {
+        match self {
+            Value::List(elem, _) => Ty::List(Box::new(elem.clone())),
+            v => v.kind().map_or(Ty::Error, Kind::ty),
+        }
+    }
+
+    /// The ABI kind of a scalar or string; `None` for a list.
+    pub fn kind(&self) -> Option<Kind> {
+        Some(match self {
+            Value::Bool(_) => Kind::Bool,
+            Value::I8(_) => Kind::I8,
+            Value::I16(_) => Kind::I16,
+            Value::I32(_) => Kind::I32,
+            Value::I64(_) => Kind::I64,
+            Value::U8(_) => Kind::U8,
+            Value::U16(_) => Kind::U16,
+            Value::U32(_) => Kind::U32,
+            Value::U64(_) => Kind::U64,
+            Value::F32(_) => Kind::F32,
+            Value::F64(_) => Kind::F64,
+            Value::Str(_) => Kind::Str,
+            Value::List(..) => return None,
+        })
+    }
+
+    /// A scalar's bits as they cross the ABI (integers extended from their type, bool
+    /// 0/1, floats as bit patterns); `None` for strings and lists.
+    pub fn to_bits(&self) -> Option<u64> {
+        Some(match *self {
+            Value::Bool(b) => b as u64,
+            Value::I8(v) => v as i64 as u64,
+            Value::I16(v) => v as i64 as u64,
+            Value::I32(v) => v as i64 as u64,
+            Value::I64(v) => v as u64,
+            Value::U8(v) => v as u64,
+            Value::U16(v) => v as u64,
+            Value::U32(v) => v as u64,
+            Value::U64(v) => v,
+            Value::F32(v) => v.to_bits() as u64,
+            Value::F64(v) => v.to_bits(),
+            Value::Str(_) | Value::List(..) => return None,
+        })
+    }
+
+    /// The scalar of `kind` with these ABI bits (`Str` gives an empty string).
+    pub fn from_bits(kind: Kind, bits: u64) -> Value {
+        match kind {
+            Kind::Bool => Value::Bool(bits & 1 != 0),
+            Kind::I8 => Value::I8(bits as i8),
+            Kind::I16 => Value::I16(bits as i16),
+            Kind::I32 => Value::I32(bits as i32),
+            Kind::I64 => Value::I64(bits as i64),
+            Kind::U8 => Value::U8(bits as u8),
+            Kind::U16 => Value::U16(bits as u16),
+            Kind::U32 => Value::U32(bits as u32),
+            Kind::U64 => Value::U64(bits),
+            Kind::F32 => Value::F32(f32::from_bits(bits as u32)),
+            Kind::F64 => Value::F64(f64::from_bits(bits)),
+            Kind::Str => Value::Str(String::new()),
+        }
+    }
+
+    fn scalar(&self) -> Option<Scalar<'_>> {
+        match self {
+            Value::Str(s) => Some(Scalar::Str(s)),
+            Value::List(..) => None,
+            v => Some(Scalar::from_bits(v.kind()?, v.to_bits()?)),
+        }
+    }
+
+    /// Copy a value of type `ty` out of its ABI representation: a scalar's bits in
+    /// `slot[0]`, a string or list as (ptr, len) in `slot`.
+    ///
+    /// # Safety
+    /// For strings and lists, `slot` must hold a valid (ptr, len) pair of that type.
+    pub unsafe fn from_slot(ty: &Ty, slot: [u64; 2]) -> Option<Value> {
+        let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
+        Some(match ty {
+            Ty::Str => Value::Str(display::str_from_raw(ptr, len).to_owned()),
+            Ty::List(elem) => {
+                let kind = Kind::of(elem)?;
+                let items = (0..len.max(0) as usize)
+                    .map(|i| Value::from_scalar(kind, Scalar::read_elem(kind, ptr, i)))
+                    .collect();
+                Value::List((**elem).clone(), items)
+            }
+            t => Value::from_bits(Kind::of(t)?, slot[0]),
+        })
+    }
+
+    fn from_scalar(kind: Kind, s: Scalar<'_>) -> Value {
+        let bits = match s {
+            Scalar::Str(s) => return Value::Str(s.to_owned()),
+            Scalar::Bool(b) => b as u64,
+            Scalar::Int(v) => v as u64,
+            Scalar::UInt(v) => v,
+            Scalar::F32(v) => v.to_bits() as u64,
+            Scalar::F64(v) => v.to_bits(),
+        };
+        Value::from_bits(kind, bits)
+    }
+}
+
 impl fmt::Display for Value {
     /// The contract's display format (strings raw; inside lists quoted).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = f;
-        todo!("Value display")
+        match self {
+            Value::List(_, items) => write_list(f, items.iter().filter_map(Value::scalar)),
+            v => match v.scalar() {
+                Some(s) => write_scalar(f, s, false),
+                None => Ok(()),
+            },
+        }
     }
 }
 
@@ -39,4 +160,282 @@ pub struct RuntimeError {
     pub span: Span,
     /// Human message with the values involved, e.g. "index 7 is out of bounds for a list of length 3".
     pub message: String,
+}
+
+impl RuntimeError {
+    /// Stable diagnostic code per fault: E0601 division by zero, E0602 division
+    /// overflow, E0603 index out of bounds, E0604 parse failure, E0605 inputs that do not
+    /// match the program's `param`s (reported by the host, never by generated code).
+    pub fn code(&self) -> &'static str {
+        match self.fault {
+            Fault::DivByZero => "E0601",
+            Fault::DivOverflow => "E0602",
+            Fault::IndexOutOfBounds => "E0603",
+            Fault::ParseFailed => "E0604",
+            Fault::InvalidInput => "E0605",
+        }
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let label = match self.fault {
+            Fault::DivByZero => "the divisor is zero",
+            Fault::DivOverflow => "this division overflows",
+            Fault::IndexOutOfBounds => "this index is out of bounds",
+            Fault::ParseFailed => "this conversion failed",
+            Fault::InvalidInput => "this input",
+        };
+        Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+/// The first fault of a run, as generated code or the runtime recorded it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultRecord {
+    pub fault: Fault,
+    /// Index into the program's span table.
+    pub span: u32,
+    pub a: i64,
+    pub b: i64,
+    /// Set by the runtime for faults it raises itself (parse failures).
+    pub message: Option<String>,
+}
+
+impl FaultRecord {
+    /// The human message naming the values involved.
+    pub fn message(&self) -> String {
+        if let Some(m) = &self.message {
+            return m.clone();
+        }
+        let (a, b) = (self.a, self.b);
+        match self.fault {
+            Fault::DivByZero => {
+                let op = if b == 1 { '%' } else { '/' };
+                format!("division by zero: `{a} {op} 0`")
+            }
+            Fault::DivOverflow => {
+                // The dividend is its type's MIN, which names the type.
+                let ty = [IntTy::I8, IntTy::I16, IntTy::I32, IntTy::I64]
+                    .into_iter()
+                    .find(|&t| IntTy::min(t) == a as i128)
+                    .map_or("its type", IntTy::name);
+                format!("`{a} / {b}` overflows {ty}")
+            }
+            Fault::IndexOutOfBounds => {
+                format!("index {a} is out of bounds for a list of length {b}")
+            }
+            Fault::ParseFailed => "a string could not be parsed".to_owned(),
+            Fault::InvalidInput => "invalid input".to_owned(),
+        }
+    }
+}
+
+/// The context of one run: the status word generated code checks (first, at
+/// `abi::STATUS_OFFSET`), the recorded fault, the run's arena, and where `print` writes.
+/// A context may be reused for many runs: [`RunCtx::reset`] clears it.
+#[repr(C)]
+pub struct RunCtx {
+    status: u32,
+    fault: Option<FaultRecord>,
+    arena: Arena,
+    /// `Some`: `print` appends here instead of writing to stdout.
+    captured: Option<String>,
+}
+
+impl RunCtx {
+    pub fn new() -> RunCtx {
+        RunCtx {
+            status: 0,
+            fault: None,
+            arena: Arena::new(),
+            captured: None,
+        }
+    }
+
+    /// Clear the status and fault and release the arena's memory for reuse. Strings and
+    /// lists of earlier runs become invalid.
+    pub fn reset(&mut self) {
+        self.status = 0;
+        self.fault = None;
+        self.arena.reset();
+    }
+
+    /// 0 while all is well, else the code of the recorded fault.
+    pub fn status(&self) -> u32 {
+        self.status
+    }
+
+    pub fn fault(&self) -> Option<&FaultRecord> {
+        self.fault.as_ref()
+    }
+
+    /// From now on, `print` output is kept in the context (see [`RunCtx::take_output`])
+    /// instead of being written to stdout.
+    pub fn capture_output(&mut self) {
+        self.captured.get_or_insert_with(String::new);
+    }
+
+    /// The output captured so far (empty when not capturing); capturing continues.
+    pub fn take_output(&mut self) -> String {
+        self.captured
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Memory from the run's arena.
+    pub(crate) fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
+        self.arena.alloc(size, align)
+    }
+
+    /// Copy bytes into the arena as a (ptr, len) pair.
+    pub(crate) fn alloc_bytes(&mut self, bytes: &[u8]) -> RtStr {
+        let ptr = self.arena.alloc(bytes.len(), 1);
+        // SAFETY: `ptr` has room for `bytes.len()` bytes and does not overlap `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
+        RtStr {
+            ptr,
+            len: bytes.len() as i64,
+        }
+    }
+
+    /// Record a fault unless one is recorded already; sets the status.
+    pub(crate) fn record(&mut self, record: FaultRecord) {
+        if self.status == 0 {
+            self.status = record.fault as u32;
+            self.fault = Some(record);
+        }
+    }
+
+    /// The recorded fault as a `RuntimeError`, its span looked up in `spans`.
+    pub fn error(&self, spans: &[Span]) -> Option<RuntimeError> {
+        let record = self.fault.as_ref()?;
+        Some(RuntimeError {
+            fault: record.fault,
+            span: spans.get(record.span as usize).copied().unwrap_or_default(),
+            message: record.message(),
+        })
+    }
+
+    fn write_line(&mut self, text: &str) {
+        use std::io::Write;
+        match &mut self.captured {
+            Some(buf) => {
+                buf.push_str(text);
+                buf.push('\n');
+            }
+            None => {
+                // Output errors (a closed pipe) are ignored: printing never faults.
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(text.as_bytes());
+                let _ = out.write_all(b"\n");
+                let _ = out.flush();
+            }
+        }
+    }
+}
+
+impl Default for RunCtx {
+    fn default() -> Self {
+        RunCtx::new()
+    }
+}
+
+/// Rust's `str::parse` for the type of `kind`, as ABI bits; the error names the text
+/// and the type.
+pub fn parse_bits(kind: Kind, text: &str) -> Result<u64, String> {
+    fn p<T: std::str::FromStr>(text: &str, bits: impl Fn(T) -> u64) -> Result<u64, String>
+    where
+        T::Err: fmt::Display,
+    {
+        text.parse::<T>().map(bits).map_err(|e| e.to_string())
+    }
+    let r = match kind {
+        Kind::Bool => p(text, |v: bool| v as u64),
+        Kind::I8 => p(text, |v: i8| v as i64 as u64),
+        Kind::I16 => p(text, |v: i16| v as i64 as u64),
+        Kind::I32 => p(text, |v: i32| v as i64 as u64),
+        Kind::I64 => p(text, |v: i64| v as u64),
+        Kind::U8 => p(text, |v: u8| v as u64),
+        Kind::U16 => p(text, |v: u16| v as u64),
+        Kind::U32 => p(text, |v: u32| v as u64),
+        Kind::U64 => p(text, |v: u64| v),
+        Kind::F32 => p(text, |v: f32| v.to_bits() as u64),
+        Kind::F64 => p(text, |v: f64| v.to_bits()),
+        Kind::Str => Err("a string is not parsed".to_owned()),
+    };
+    r.map_err(|why| format!("cannot parse {text:?} as {} ({why})", kind.ty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_display_matches_contract() {
+        assert_eq!(Value::F64(2.0).to_string(), "2.0");
+        assert_eq!(Value::F32(0.1).to_string(), "0.1");
+        assert_eq!(Value::Str("a\"b".into()).to_string(), "a\"b");
+        let l = Value::List(
+            Ty::Str,
+            vec![Value::Str("a".into()), Value::Str("b\n".into())],
+        );
+        assert_eq!(l.to_string(), r#"["a", "b\n"]"#);
+        let l = Value::List(Ty::I64, vec![Value::I64(1), Value::I64(-2)]);
+        assert_eq!(l.to_string(), "[1, -2]");
+        assert_eq!(Value::List(Ty::Bool, vec![]).to_string(), "[]");
+        assert_eq!(Value::U8(255).to_string(), "255");
+        assert_eq!(Value::Bool(true).to_string(), "true");
+    }
+
+    #[test]
+    fn status_word_is_where_the_abi_says() {
+        assert_eq!(
+            std::mem::offset_of!(RunCtx, status) as u64,
+            crate::abi::STATUS_OFFSET
+        );
+    }
+
+    #[test]
+    fn parse_is_rusts() {
+        assert_eq!(parse_bits(Kind::I8, "-128"), Ok(-128i64 as u64));
+        assert!(parse_bits(Kind::U8, "256")
+            .unwrap_err()
+            .contains("\"256\" as u8"));
+        assert!(parse_bits(Kind::I64, " 1").is_err());
+        assert_eq!(parse_bits(Kind::Bool, "true"), Ok(1));
+        assert!(parse_bits(Kind::Bool, "True").is_err());
+        assert_eq!(parse_bits(Kind::F64, "inf"), Ok(f64::INFINITY.to_bits()));
+        assert_eq!(parse_bits(Kind::U16, "+7"), Ok(7));
+    }
+
+    #[test]
+    fn messages_name_the_values() {
+        let r = |fault, a, b| FaultRecord {
+            fault,
+            span: 0,
+            a,
+            b,
+            message: None,
+        };
+        assert_eq!(
+            r(Fault::DivOverflow, -128, -1).message(),
+            "`-128 / -1` overflows i8"
+        );
+        assert_eq!(
+            r(Fault::IndexOutOfBounds, 7, 3).message(),
+            "index 7 is out of bounds for a list of length 3"
+        );
+        assert_eq!(
+            r(Fault::DivByZero, 5, 1).message(),
+            "division by zero: `5 % 0`"
+        );
+    }
 }

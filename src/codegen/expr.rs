@@ -1,0 +1,308 @@
+//! Expressions: control flow (`and`/`or`/`if`/`switch` as blocks and phis), lists,
+//! calls and builtins. Operators and conversions are in `ops.rs`.
+
+use super::{bug, Cg, Res};
+use crate::abi::{self, Kind};
+use crate::types::hir::{Builtin, Expr, ExprKind};
+use crate::types::ty::Ty;
+use inkwell::basic_block::BasicBlock;
+use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue};
+use inkwell::IntPredicate;
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    pub(super) fn expr(&mut self, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        match &e.kind {
+            ExprKind::Bool(b) => Ok(self.cx.bool_type().const_int(*b as u64, false).into()),
+            ExprKind::Int(bits) => match &e.ty {
+                Ty::Int(it) => Ok(self.int_ty(*it).const_int(*bits, false).into()),
+                t => bug(format!("integer literal of type `{t}`")),
+            },
+            ExprKind::Float(v) => match &e.ty {
+                Ty::Float(ft) => Ok(self.float_ty(*ft).const_float(*v).into()),
+                t => bug(format!("float literal of type `{t}`")),
+            },
+            ExprKind::Str(s) => self.str_literal(s),
+            ExprKind::Var(var) => {
+                let (ptr, ty) = self.var_slot(*var)?;
+                self.load(ptr, &ty)
+            }
+            ExprKind::List(items) => self.list_literal(items, &e.ty),
+            ExprKind::Cast(x) => {
+                let v = self.expr(x)?;
+                self.cast(v, &x.ty, &e.ty)
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.expr(operand)?;
+                self.unary(*op, v, &operand.ty)
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let l = self.expr(lhs)?;
+                let r = self.expr(rhs)?;
+                self.binary(*op, l, r, &lhs.ty, &rhs.ty, e.span)
+            }
+            ExprKind::And(l, r) => self.short_circuit(l, r, true),
+            ExprKind::Or(l, r) => self.short_circuit(l, r, false),
+            ExprKind::If { cond, then, else_ } => self.choice(&[(cond, then)], else_, &e.ty),
+            ExprKind::Switch { arms, default } => {
+                let arms: Vec<(&Expr, &Expr)> = arms.iter().map(|(c, v)| (c, v)).collect();
+                self.choice(&arms, default, &e.ty)
+            }
+            ExprKind::In { item, list } => self.member(item, list),
+            ExprKind::Index { list, index } => self.index(list, index, e),
+            ExprKind::Call { func, args } => self.call(*func, args),
+            ExprKind::Builtin { op, args } => self.builtin(*op, args, e),
+        }
+    }
+
+    /// `and` (`is_and`) / `or`: the rhs runs in its own block only when needed.
+    fn short_circuit(&mut self, l: &Expr, r: &Expr, is_and: bool) -> Res<BasicValueEnum<'ctx>> {
+        let lv = self.expr(l)?.into_int_value();
+        let l_end = self.current_block()?;
+        let rhs = self.block(if is_and { "and.rhs" } else { "or.rhs" })?;
+        let merge = self.block(if is_and { "and.end" } else { "or.end" })?;
+        if is_and {
+            self.b.build_conditional_branch(lv, rhs, merge)?;
+        } else {
+            self.b.build_conditional_branch(lv, merge, rhs)?;
+        }
+        self.b.position_at_end(rhs);
+        let rv = self.expr(r)?;
+        let r_end = self.current_block()?;
+        self.b.build_unconditional_branch(merge)?;
+        let _ = merge.move_after(r_end);
+        self.b.position_at_end(merge);
+        let phi = self.b.build_phi(self.cx.bool_type(), "")?;
+        let short = self.cx.bool_type().const_int(!is_and as u64, false);
+        phi.add_incoming(&[(&short, l_end), (&rv, r_end)]);
+        Ok(phi.as_basic_value())
+    }
+
+    /// `if` and `switch`: each condition in turn; only the chosen value is evaluated.
+    fn choice(
+        &mut self,
+        arms: &[(&Expr, &Expr)],
+        default: &Expr,
+        ty: &Ty,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let merge = self.block("choice.end")?;
+        let mut incoming: Vec<(BasicValueEnum<'ctx>, BasicBlock<'ctx>)> = Vec::new();
+        for (cond, value) in arms {
+            let c = self.expr(cond)?.into_int_value();
+            let then = self.block("choice.then")?;
+            let next = self.block("choice.next")?;
+            self.b.build_conditional_branch(c, then, next)?;
+            self.b.position_at_end(then);
+            let v = self.expr(value)?;
+            incoming.push((v, self.current_block()?));
+            self.b.build_unconditional_branch(merge)?;
+            self.b.position_at_end(next);
+        }
+        let v = self.expr(default)?;
+        let end = self.current_block()?;
+        incoming.push((v, end));
+        self.b.build_unconditional_branch(merge)?;
+        let _ = merge.move_after(end);
+        self.b.position_at_end(merge);
+        let phi = self.b.build_phi(self.llty(ty)?, "")?;
+        let refs: Vec<(&dyn BasicValue<'ctx>, BasicBlock<'ctx>)> = incoming
+            .iter()
+            .map(|(v, b)| (v as &dyn BasicValue<'ctx>, *b))
+            .collect();
+        phi.add_incoming(&refs);
+        Ok(phi.as_basic_value())
+    }
+
+    fn elem_ty<'t>(&self, list_ty: &'t Ty) -> Res<&'t Ty> {
+        match list_ty {
+            Ty::List(e) => Ok(e),
+            t => bug(format!("`{t}` is not a list type")),
+        }
+    }
+
+    /// A list literal: one arena allocation, then each element stored in order.
+    fn list_literal(&mut self, items: &[Expr], ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        let elem = self.elem_ty(ty)?;
+        let n = self.i64_ty().const_int(items.len() as u64, false);
+        if items.is_empty() {
+            return Ok(self.make_pair(self.ptr_ty().const_null(), n)?.into());
+        }
+        let (size, align) = match Kind::of(elem) {
+            Some(k) => k.layout(),
+            None => (16, 8), // a nested list: a (ptr, len) pair
+        };
+        let ctx = self.ctx_ptr()?;
+        let args = [
+            ctx.into(),
+            self.i64_ty()
+                .const_int(size * items.len() as u64, false)
+                .into(),
+            self.i64_ty().const_int(align, false).into(),
+        ];
+        let Some(ptr) = self.call_rt(abi::RT_ALLOC, &args)? else {
+            return bug("kiln_rt_alloc returned nothing");
+        };
+        let ptr = ptr.into_pointer_value();
+        let mem = self.mem_ty(elem)?;
+        for (i, item) in items.iter().enumerate() {
+            let v = self.expr(item)?;
+            let idx = self.i64_ty().const_int(i as u64, false);
+            // SAFETY (IR): the allocation holds `items.len()` elements.
+            let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[idx], "")? };
+            self.store(p, v, elem)?;
+        }
+        Ok(self.make_pair(ptr, n)?.into())
+    }
+
+    /// `list[index]`, bounds-checked: an index that is negative or at least the length
+    /// faults with `a` = index, `b` = length.
+    fn index(&mut self, list: &Expr, index: &Expr, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        let elem = self.elem_ty(&list.ty)?;
+        let lv = self.expr(list)?;
+        let iv = self.expr(index)?.into_int_value();
+        let iv = self
+            .b
+            .build_int_cast_sign_flag(iv, self.i64_ty(), true, "")?;
+        let (ptr, len) = self.split_pair(lv)?;
+        // Unsigned comparison: a negative index is a huge one.
+        let oob = self.b.build_int_compare(IntPredicate::UGE, iv, len, "")?;
+        self.fail_if(oob, abi::Fault::IndexOutOfBounds, e.span, iv, len)?;
+        let mem = self.mem_ty(elem)?;
+        // SAFETY (IR): 0 <= index < len was just checked.
+        let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[iv], "")? };
+        self.load(p, elem)
+    }
+
+    /// `item in list`: a loop over the elements that stops at the first equal one.
+    fn member(&mut self, item: &Expr, list: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        let elem = self.elem_ty(&list.ty)?;
+        let iv = self.expr(item)?;
+        let lv = self.expr(list)?;
+        let (ptr, len) = self.split_pair(lv)?;
+        let pre = self.current_block()?;
+        let header = self.block("in.loop")?;
+        let body = self.block("in.body")?;
+        let next = self.block("in.next")?;
+        let merge = self.block("in.end")?;
+        self.b.build_unconditional_branch(header)?;
+
+        self.b.position_at_end(header);
+        let i = self.b.build_phi(self.i64_ty(), "i")?;
+        let iv64 = i.as_basic_value().into_int_value();
+        let done = self.b.build_int_compare(IntPredicate::SGE, iv64, len, "")?;
+        self.b.build_conditional_branch(done, merge, body)?;
+
+        self.b.position_at_end(body);
+        let mem = self.mem_ty(elem)?;
+        // SAFETY (IR): 0 <= i < len.
+        let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[iv64], "")? };
+        let ev = self.load(p, elem)?;
+        let eq = self.equal(iv, ev, elem)?;
+        let body_end = self.current_block()?;
+        self.b.build_conditional_branch(eq, merge, next)?;
+
+        self.b.position_at_end(next);
+        let one = self.i64_ty().const_int(1, false);
+        let inc = self.b.build_int_add(iv64, one, "")?;
+        self.b.build_unconditional_branch(header)?;
+        i.add_incoming(&[(&self.i64_ty().const_zero(), pre), (&inc, next)]);
+
+        self.b.position_at_end(merge);
+        let phi = self.b.build_phi(self.cx.bool_type(), "")?;
+        let f = self.cx.bool_type().const_zero();
+        let t = self.cx.bool_type().const_all_ones();
+        phi.add_incoming(&[(&f, header), (&t, body_end)]);
+        Ok(phi.as_basic_value())
+    }
+
+    fn call(&mut self, func: usize, args: &[Expr]) -> Res<BasicValueEnum<'ctx>> {
+        let Some(&f) = self.fns.get(func) else {
+            return bug(format!("call of unknown function {func}"));
+        };
+        let mut vals: Vec<BasicMetadataValueEnum<'ctx>> = vec![self.ctx_ptr()?.into()];
+        for a in args {
+            vals.push(self.expr(a)?.into());
+        }
+        let call = self.b.build_call(f, &vals, "")?;
+        if self.fallible[func] {
+            self.check_status()?;
+        }
+        match call.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => Ok(v),
+            inkwell::values::ValueKind::Instruction(_) => {
+                bug(format!("function {func} used as a value has no result"))
+            }
+        }
+    }
+
+    fn kind(&self, ty: &Ty) -> Res<IntValue<'ctx>> {
+        match Kind::of(ty) {
+            Some(k) => Ok(self.i32_ty().const_int(k as u64, false)),
+            None => bug(format!("no runtime kind for `{ty}`")),
+        }
+    }
+
+    fn builtin(&mut self, op: Builtin, args: &[Expr], e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.expr(a)?);
+        }
+        let Some((&v, arg)) = vals.first().zip(args.first()) else {
+            return bug(format!("{op:?} without arguments"));
+        };
+        let ctx = self.ctx_ptr()?;
+        match op {
+            Builtin::Print => {
+                match &arg.ty {
+                    Ty::Str => {
+                        let (p, l) = self.split_pair(v)?;
+                        self.call_rt(abi::RT_PRINT_STR, &[ctx.into(), p.into(), l.into()])?;
+                    }
+                    Ty::List(elem) => {
+                        let k = self.kind(elem)?;
+                        let (p, l) = self.split_pair(v)?;
+                        let args = [ctx.into(), k.into(), p.into(), l.into()];
+                        self.call_rt(abi::RT_PRINT_LIST, &args)?;
+                    }
+                    t => {
+                        let k = self.kind(t)?;
+                        let bits = self.to_bits(v, t)?;
+                        self.call_rt(abi::RT_PRINT, &[ctx.into(), k.into(), bits.into()])?;
+                    }
+                }
+                Ok(v)
+            }
+            Builtin::ToString => match &arg.ty {
+                Ty::Str => Ok(v),
+                Ty::List(elem) => {
+                    let k = self.kind(elem)?;
+                    let (p, l) = self.split_pair(v)?;
+                    self.call_rt_pair(
+                        abi::RT_LIST_TO_STRING,
+                        &[ctx.into(), k.into(), p.into(), l.into()],
+                    )
+                }
+                t => {
+                    let k = self.kind(t)?;
+                    let bits = self.to_bits(v, t)?;
+                    self.call_rt_pair(abi::RT_TO_STRING, &[ctx.into(), k.into(), bits.into()])
+                }
+            },
+            Builtin::Parse => {
+                if e.ty == Ty::Str {
+                    return Ok(v);
+                }
+                let k = self.kind(&e.ty)?;
+                let span = self.span_id(e.span);
+                let span = self.i32_ty().const_int(span as u64, false);
+                let (p, l) = self.split_pair(v)?;
+                let args = [ctx.into(), span.into(), k.into(), p.into(), l.into()];
+                let Some(bits) = self.call_rt(abi::RT_PARSE, &args)? else {
+                    return bug("kiln_rt_parse returned nothing");
+                };
+                self.check_status()?;
+                self.bits_to_value(bits.into_int_value(), &e.ty)
+            }
+            _ => self.math(op, &vals, &e.ty),
+        }
+    }
+}
