@@ -121,8 +121,9 @@ fn kiln(args: &[&str]) -> Run {
     kiln_with_stdin(args, None)
 }
 
+/// `kiln eval -- CODE` (the `--` lets CODE start with `-`).
 fn eval(code: &str) -> Run {
-    kiln(&["eval", code])
+    kiln(&["eval", "--", code])
 }
 
 /// `kiln eval CODE` succeeds, writes nothing to stderr and exactly `stdout` to stdout.
@@ -203,6 +204,14 @@ fn eval_prints_the_value_of_an_expression() {
     value("1 + 2", "3");
     value("2 * (3 + 4) - 1", "13");
     value("let x = 5; x * x", "25");
+}
+
+#[test]
+fn eval_takes_options_around_the_code_and_a_double_dash_before_a_leading_minus() {
+    kiln(&["eval", "-O0", "1 + 2"]).status(0).stdout("3\n");
+    kiln(&["eval", "1 + 2", "-O", "3"]).status(0).stdout("3\n");
+    kiln(&["eval", "--", "-5 + 1"]).status(0).stdout("-4\n");
+    kiln(&["eval", "-5 + 1"]).status(2).stderr_has("--");
 }
 
 #[test]
@@ -362,7 +371,7 @@ fn piped_stdin_runs_as_a_program() {
         .stderr_empty()
         .stdout("1\n5\n");
     kiln_with_stdin(&[], Some("")).status(0).stdout("");
-    kiln_with_stdin(&[], Some("1 +\n"))
+    kiln_with_stdin(&[], Some("let = 5;\n"))
         .status(1)
         .stderr_has("<stdin>:1:");
     let run = kiln_with_stdin(&[], Some("fn z(x: i64) -> i64 = x - x;\n1 / z(1)\n"));
@@ -374,12 +383,13 @@ fn piped_stdin_runs_as_a_program() {
 fn a_terminal_without_a_program_gets_a_hint_instead_of_a_repl() {
     // `script` gives kiln a pseudo-terminal as stdin. When the REPL lands, this test
     // changes with it.
-    let script_exists = Command::new("script")
-        .arg("--version")
+    let script_works = Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .stdin(Stdio::null())
         .output()
         .is_ok_and(|o| o.status.success());
-    if !script_exists {
-        eprintln!("skipped: `script` (util-linux) is not installed");
+    if !script_works {
+        eprintln!("skipped: `script` (util-linux) cannot run a program on a pseudo-terminal here");
         return;
     }
     let output = Command::new("script")

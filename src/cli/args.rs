@@ -4,10 +4,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Kiln: a typed expression language compiled to native code by LLVM.
-///
-/// With no command and a program piped to standard input, runs that program.
 #[derive(Debug, Parser)]
-#[command(name = "kiln", version, about, long_about = None)]
+#[command(
+    name = "kiln",
+    version,
+    about,
+    long_about = None,
+    after_help = "Without a command, kiln runs the program piped to its standard input.\n\
+                  Exit status: 0 success, 1 compile error, 2 usage error, 3 runtime error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -31,8 +36,7 @@ pub enum Command {
     },
     /// Compile and run a snippet given on the command line; print its result.
     Eval {
-        /// The program text, e.g. '1 + 2'.
-        #[arg(allow_hyphen_values = true)]
+        /// The program text, e.g. '1 + 2' (after `--` when it starts with `-`).
         code: String,
         #[command(flatten)]
         params: Params,
@@ -126,11 +130,30 @@ mod tests {
     }
 
     #[test]
-    fn eval_accepts_code_starting_with_a_minus() {
-        match parse(&["eval", "-5 + 1"]).unwrap().command {
-            Some(Command::Eval { code, .. }) => assert_eq!(code, "-5 + 1"),
+    fn eval_takes_options_before_or_after_the_code() {
+        for args in [
+            &["eval", "-O0", "1 + 2"][..],
+            &["eval", "-O", "0", "1 + 2"],
+            &["eval", "1 + 2", "-O", "0"],
+        ] {
+            match parse(args).unwrap().command {
+                Some(Command::Eval { code, opt, .. }) => {
+                    assert_eq!((code.as_str(), opt.level), ("1 + 2", 0), "{args:?}")
+                }
+                other => panic!("unexpected parse of {args:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn eval_code_starting_with_a_minus_follows_a_double_dash() {
+        match parse(&["eval", "-O1", "--", "-5 + 1"]).unwrap().command {
+            Some(Command::Eval { code, opt, .. }) => {
+                assert_eq!((code.as_str(), opt.level), ("-5 + 1", 1))
+            }
             other => panic!("unexpected parse: {other:?}"),
         }
+        assert_eq!(parse(&["eval", "-5 + 1"]).unwrap_err().exit_code(), 2);
     }
 
     #[test]
