@@ -138,7 +138,7 @@ run_tests() {
   else
     note "== clippy: skipped, clippy is not installed (rustup component add clippy)"
   fi
-  step tests cargo test
+  step tests cargo test --no-fail-fast
   step benches cargo bench --no-run
   if ((${#failed[@]} > 0)); then
     note "FAILED: ${failed[*]}"
