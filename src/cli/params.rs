@@ -39,8 +39,13 @@ pub fn bind(inputs: &[Input], args: &[String]) -> Result<Vec<Value>, String> {
             .iter()
             .map(|i| format!("--param {}=<{}>", i.name, i.ty))
             .collect();
+        let what = if missing.len() == 1 {
+            "value for parameter"
+        } else {
+            "values for parameters"
+        };
         return Err(format!(
-            "missing value for parameter {}: pass {}",
+            "missing {what} {}: pass {}",
             names.join(", "),
             usage.join(" ")
         ));
@@ -227,7 +232,7 @@ mod tests {
         assert!(err.contains("--param x=<i64>"), "{err}");
 
         let err = bind(&inputs, &args(&[])).unwrap_err();
-        assert!(err.contains("`x`, `y`"), "{err}");
+        assert!(err.contains("values for parameters `x`, `y`"), "{err}");
 
         let err = bind(&inputs, &args(&["x=1", "x=2", "y=0"])).unwrap_err();
         assert!(
