@@ -6,32 +6,15 @@
 //! expects exactly one line of output; `prints(CODE, STDOUT)` expects the whole
 //! stdout; `compile_error` and `runtime_error` expect the failure and its diagnostic.
 
-use std::fmt;
-use std::io::Write;
+mod common;
+
+use common::{kiln_command, run, scratch_dir, Run};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-/// What one run of `kiln` did.
-struct Run {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl fmt::Debug for Run {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit status {:?}\n--- stdout ---\n{}--- stderr ---\n{}--------------",
-            self.status, self.stdout, self.stderr
-        )
-    }
-}
 
 impl Run {
     #[track_caller]
@@ -94,27 +77,7 @@ impl Run {
 }
 
 fn kiln_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kiln starts");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().expect("a stdin pipe");
-        pipe.write_all(text.as_bytes()).expect("write stdin");
-    }
-    let output = child.wait_with_output().expect("kiln finishes");
-    Run {
-        status: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    run(kiln_command().args(args), stdin)
 }
 
 fn kiln(args: &[&str]) -> Run {
@@ -161,18 +124,9 @@ fn runtime_error(code: &str, diag_code: &str) -> Run {
     run
 }
 
-/// A fresh file under Cargo's scratch directory for integration tests.
+/// A file with `contents` in a fresh scratch directory.
 fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli-tests")
-        .join(format!(
-            "{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    let path = dir.join(name);
+    let path = scratch_dir("cli").join(name);
     std::fs::write(&path, contents).expect("write a scratch file");
     path
 }
@@ -392,15 +346,17 @@ fn a_terminal_without_a_program_gets_a_hint_instead_of_a_repl() {
         eprintln!("skipped: `script` (util-linux) cannot run a program on a pseudo-terminal here");
         return;
     }
-    let output = Command::new("script")
-        .args(["-qec", env!("CARGO_BIN_EXE_kiln"), "/dev/null"])
-        .stdin(Stdio::null())
-        .output()
-        .expect("script runs");
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(2), "{text}");
-    assert!(text.contains("REPL is not available yet"), "{text}");
-    assert!(text.contains("kiln run"), "{text}");
+    // On the pseudo-terminal, kiln's stderr arrives on script's stdout.
+    let done = run(
+        Command::new("script").args(["-qec", env!("CARGO_BIN_EXE_kiln"), "/dev/null"]),
+        None,
+    );
+    assert_eq!(done.status, Some(2), "{done:?}");
+    assert!(
+        done.stdout.contains("REPL is not available yet"),
+        "{done:?}"
+    );
+    assert!(done.stdout.contains("kiln run"), "{done:?}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,15 +10,13 @@
 //!
 //! Every example must exit with status 0 and write nothing to standard error.
 
+mod common;
+
+use common::{kiln_command, root, run, Run};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const FIB_LINE: &str = "0 1 1 2 3 5 8 13 21 34 55 89 144 233 377 610 987\n";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Every `examples/*.expr`, as paths relative to the crate root, sorted by name.
 fn example_programs() -> Vec<PathBuf> {
@@ -33,28 +31,18 @@ fn example_programs() -> Vec<PathBuf> {
     programs
 }
 
-struct Outcome {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// `kiln run PROGRAM ARGS...` from the crate root.
-fn run_example(program: &Path) -> Outcome {
+fn run_example(program: &Path) -> Run {
     let args_file = root().join(program.with_extension("args"));
     let extra = fs::read_to_string(&args_file).unwrap_or_default();
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .current_dir(root())
-        .arg("run")
-        .arg(program)
-        .args(extra.split_whitespace())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start kiln: {e}"));
-    Outcome {
-        status: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    run(
+        kiln_command()
+            .current_dir(root())
+            .arg("run")
+            .arg(program)
+            .args(extra.split_whitespace()),
+        None,
+    )
 }
 
 /// A line-by-line comparison: `  ` same, `-` expected only, `+` actual only.

@@ -6,11 +6,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{root, run, scratch_dir};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A real tool, found on the test's own PATH.
 fn which(name: &str) -> PathBuf {
@@ -42,13 +44,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn new() -> Sandbox {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "x-sh-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = fs::remove_dir_all(&root);
+        let root = scratch_dir("x-sh");
         fs::create_dir_all(root.join("bin")).expect("mkdir bin");
         for tool in ["dirname", "sed", "env"] {
             std::os::unix::fs::symlink(which(tool), root.join("bin").join(tool))
@@ -109,10 +105,9 @@ impl Sandbox {
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String) {
-        let x_sh = Path::new(env!("CARGO_MANIFEST_DIR")).join("x.sh");
         let mut command = Command::new(which("bash"));
         command
-            .arg(x_sh)
+            .arg(root().join("x.sh"))
             .args(args)
             .env_clear()
             .env("PATH", self.bin())
@@ -120,10 +115,8 @@ impl Sandbox {
         for (key, value) in env {
             command.env(key, value);
         }
-        let output = command.output().expect("bash runs x.sh");
-        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-        text += &String::from_utf8_lossy(&output.stderr);
-        (output.status.code(), text)
+        let done = run(&mut command, None);
+        (done.status, done.stdout + &done.stderr)
     }
 
     fn setup(&self) -> (Option<i32>, String) {
