@@ -1,0 +1,178 @@
+//! The command-line grammar, declared with clap's derive API.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Kiln: a typed expression language compiled to native code by LLVM.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kiln",
+    version,
+    about,
+    long_about = None,
+    after_help = "Without a command, kiln runs the program piped to its standard input.\n\
+                  Exit status: 0 success, 1 compile error, 2 usage error, 3 runtime error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile and run a program; print its result, if it has one.
+    Run {
+        /// The program (`.expr`).
+        file: PathBuf,
+        #[command(flatten)]
+        params: Params,
+        #[command(flatten)]
+        opt: Opt,
+    },
+    /// Parse and type-check a program without running it.
+    Check {
+        /// The program (`.expr`).
+        file: PathBuf,
+    },
+    /// Compile and run a snippet given on the command line; print its result.
+    Eval {
+        /// The program text, e.g. '1 + 2' (after `--` when it starts with `-`).
+        code: String,
+        #[command(flatten)]
+        params: Params,
+        #[command(flatten)]
+        opt: Opt,
+    },
+    /// Compile a program ahead of time and write the chosen output.
+    Build {
+        /// The program (`.expr`).
+        file: PathBuf,
+        /// What to produce.
+        #[arg(long, value_enum, value_name = "KIND")]
+        emit: Emit,
+        /// Write the output to this file instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        opt: Opt,
+    },
+}
+
+/// `--param NAME=VALUE`, repeatable: values for the program's `param` inputs.
+#[derive(Debug, Args)]
+pub struct Params {
+    /// Bind the program's `param NAME: T` to VALUE (parsed as T); repeat for each input.
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    pub values: Vec<String>,
+}
+
+/// `-O N`: how hard LLVM optimises.
+#[derive(Debug, Args)]
+pub struct Opt {
+    /// Optimisation level, 0 to 3.
+    #[arg(
+        short = 'O',
+        value_name = "LEVEL",
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u8).range(0..=3)
+    )]
+    pub level: u8,
+}
+
+/// Output kinds of `kiln build --emit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// Optimised LLVM IR as text.
+    LlvmIr,
+    /// Native assembly (not available yet).
+    Asm,
+    /// A native object file (not available yet).
+    Obj,
+    /// A native executable (not available yet).
+    Exe,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("kiln").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn run_takes_params_and_an_optimisation_level() {
+        let cli = parse(&["run", "f.expr", "--param", "x=1", "-p", "y=2", "-O0"]).unwrap();
+        match cli.command {
+            Some(Command::Run { file, params, opt }) => {
+                assert_eq!(file, PathBuf::from("f.expr"));
+                assert_eq!(params.values, ["x=1", "y=2"]);
+                assert_eq!(opt.level, 0);
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn optimisation_level_defaults_to_2_and_rejects_7() {
+        match parse(&["eval", "1"]).unwrap().command {
+            Some(Command::Eval { opt, .. }) => assert_eq!(opt.level, 2),
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        let err = parse(&["eval", "-O", "7", "1"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn eval_takes_options_before_or_after_the_code() {
+        for args in [
+            &["eval", "-O0", "1 + 2"][..],
+            &["eval", "-O", "0", "1 + 2"],
+            &["eval", "1 + 2", "-O", "0"],
+        ] {
+            match parse(args).unwrap().command {
+                Some(Command::Eval { code, opt, .. }) => {
+                    assert_eq!((code.as_str(), opt.level), ("1 + 2", 0), "{args:?}")
+                }
+                other => panic!("unexpected parse of {args:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn eval_code_starting_with_a_minus_follows_a_double_dash() {
+        match parse(&["eval", "-O1", "--", "-5 + 1"]).unwrap().command {
+            Some(Command::Eval { code, opt, .. }) => {
+                assert_eq!((code.as_str(), opt.level), ("-5 + 1", 1))
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert_eq!(parse(&["eval", "-5 + 1"]).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn build_requires_an_emit_kind() {
+        assert!(parse(&["build", "f.expr"]).is_err());
+        match parse(&["build", "f.expr", "--emit", "llvm-ir", "-o", "f.ll"])
+            .unwrap()
+            .command
+        {
+            Some(Command::Build { emit, output, .. }) => {
+                assert_eq!(emit, Emit::LlvmIr);
+                assert_eq!(output, Some(PathBuf::from("f.ll")));
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_command_is_allowed() {
+        assert!(parse(&[]).unwrap().command.is_none());
+    }
+}

@@ -1,0 +1,254 @@
+//! `--param NAME=VALUE`: turning command-line text into one [`Value`] per `param` input.
+
+use crate::runtime::Value;
+use crate::types::hir::Input;
+use crate::types::ty::{FloatTy, IntTy, Ty};
+use std::fmt::Display;
+use std::str::FromStr;
+
+/// Bind `NAME=VALUE` arguments to the program's inputs, in the inputs' declaration
+/// order. Every problem is a usage error; the message names the parameter concerned.
+pub fn bind(inputs: &[Input], args: &[String]) -> Result<Vec<Value>, String> {
+    let mut given: Vec<Option<&str>> = vec![None; inputs.len()];
+    for arg in args {
+        let Some((name, text)) = arg.split_once('=') else {
+            return Err(format!(
+                "`--param {arg}` is not of the form NAME=VALUE (for example `--param x=5`)"
+            ));
+        };
+        let Some(index) = inputs.iter().position(|input| input.name == name) else {
+            return Err(format!(
+                "unknown parameter `{name}`: {}",
+                declared_list(inputs)
+            ));
+        };
+        if given[index].replace(text).is_some() {
+            return Err(format!("parameter `{name}` is given more than once"));
+        }
+    }
+
+    let missing: Vec<&Input> = inputs
+        .iter()
+        .zip(&given)
+        .filter(|(_, text)| text.is_none())
+        .map(|(input, _)| input)
+        .collect();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|i| format!("`{}`", i.name)).collect();
+        let usage: Vec<String> = missing
+            .iter()
+            .map(|i| format!("--param {}=<{}>", i.name, i.ty))
+            .collect();
+        let what = if missing.len() == 1 {
+            "value for parameter"
+        } else {
+            "values for parameters"
+        };
+        return Err(format!(
+            "missing {what} {}: pass {}",
+            names.join(", "),
+            usage.join(" ")
+        ));
+    }
+
+    inputs
+        .iter()
+        .zip(given)
+        .map(|(input, text)| {
+            let text = text.unwrap_or_default();
+            parse_value(text, &input.ty).map_err(|why| {
+                format!(
+                    "invalid value `{text}` for parameter `{}` of type {}: {why}",
+                    input.name, input.ty
+                )
+            })
+        })
+        .collect()
+}
+
+fn declared_list(inputs: &[Input]) -> String {
+    if inputs.is_empty() {
+        return "the program declares no `param` inputs".to_owned();
+    }
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|input| format!("`{}: {}`", input.name, input.ty))
+        .collect();
+    format!("the program declares {}", names.join(", "))
+}
+
+/// Parse one value of type `ty` the way Rust's `str::parse` does for that type. A string
+/// is taken as is. A list of numbers or bools is written `[1, 2, 3]`.
+pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
+    match ty {
+        Ty::Bool => parse_as(text, Value::Bool),
+        Ty::Int(int) => match int {
+            IntTy::I8 => parse_as(text, Value::I8),
+            IntTy::I16 => parse_as(text, Value::I16),
+            IntTy::I32 => parse_as(text, Value::I32),
+            IntTy::I64 => parse_as(text, Value::I64),
+            IntTy::U8 => parse_as(text, Value::U8),
+            IntTy::U16 => parse_as(text, Value::U16),
+            IntTy::U32 => parse_as(text, Value::U32),
+            IntTy::U64 => parse_as(text, Value::U64),
+        },
+        Ty::Float(FloatTy::F32) => parse_as(text, Value::F32),
+        Ty::Float(FloatTy::F64) => parse_as(text, Value::F64),
+        Ty::Str => Ok(Value::Str(text.to_owned())),
+        Ty::List(elem) if matches!(**elem, Ty::Bool | Ty::Int(_) | Ty::Float(_)) => {
+            let inner = text
+                .trim()
+                .strip_prefix('[')
+                .and_then(|rest| rest.strip_suffix(']'))
+                .ok_or_else(|| format!("write a list as `[a, b, c]`, with {elem} elements"))?;
+            if inner.trim().is_empty() {
+                return Ok(Value::List((**elem).clone(), Vec::new()));
+            }
+            let items = inner
+                .split(',')
+                .map(|item| parse_value(item.trim(), elem))
+                .collect::<Result<Vec<Value>, String>>()?;
+            Ok(Value::List((**elem).clone(), items))
+        }
+        other => Err(format!(
+            "a value of type {other} cannot be given on the command line"
+        )),
+    }
+}
+
+fn parse_as<T>(text: &str, wrap: fn(T) -> Value) -> Result<Value, String>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    text.parse::<T>().map(wrap).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn input(name: &str, ty: &str) -> Input {
+        let ty = match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(elem) => Ty::List(Box::new(Ty::from_name(elem).unwrap())),
+            None => Ty::from_name(ty).unwrap(),
+        };
+        Input {
+            name: name.to_owned(),
+            ty,
+            span: Span::default(),
+        }
+    }
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn binds_in_declaration_order_whatever_the_argument_order() {
+        let inputs = [
+            input("x", "i64"),
+            input("name", "string"),
+            input("on", "bool"),
+        ];
+        let values = bind(&inputs, &args(&["on=true", "name=a=b", "x=-5"])).unwrap();
+        assert_eq!(
+            values,
+            [
+                Value::I64(-5),
+                Value::Str("a=b".to_owned()),
+                Value::Bool(true)
+            ]
+        );
+    }
+
+    #[test]
+    fn parses_every_scalar_type_like_rust() {
+        let cases = [
+            ("i8", "-128", Value::I8(-128)),
+            ("i16", "300", Value::I16(300)),
+            ("i32", "+7", Value::I32(7)),
+            ("u8", "255", Value::U8(255)),
+            ("u16", "65535", Value::U16(65535)),
+            ("u32", "0", Value::U32(0)),
+            ("u64", "18446744073709551615", Value::U64(u64::MAX)),
+            ("f32", "0.1", Value::F32(0.1)),
+            ("f64", "1e300", Value::F64(1e300)),
+            ("f64", "inf", Value::F64(f64::INFINITY)),
+            ("bool", "false", Value::Bool(false)),
+            ("string", "", Value::Str(String::new())),
+        ];
+        for (ty, text, want) in cases {
+            assert_eq!(
+                parse_value(text, &input("v", ty).ty).unwrap(),
+                want,
+                "{ty} {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn parses_lists_of_numbers() {
+        let ty = input("xs", "[i64]").ty;
+        assert_eq!(
+            parse_value("[1, -2,3]", &ty).unwrap(),
+            Value::List(Ty::I64, vec![Value::I64(1), Value::I64(-2), Value::I64(3)])
+        );
+        assert_eq!(
+            parse_value("[]", &ty).unwrap(),
+            Value::List(Ty::I64, vec![])
+        );
+        assert!(parse_value("1, 2", &ty).is_err());
+        assert!(parse_value("[a]", &input("s", "[string]").ty).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_values_naming_the_parameter_and_the_value() {
+        let inputs = [input("n", "u8")];
+        for bad in ["256", "-1", "1.5", "x", " 5", ""] {
+            let err = bind(&inputs, &args(&[&format!("n={bad}")])).unwrap_err();
+            assert!(
+                err.contains("`n`") && err.contains(&format!("`{bad}`")),
+                "{err}"
+            );
+            assert!(err.contains("u8"), "{err}");
+        }
+        let err = bind(&[input("b", "bool")], &args(&["b=yes"])).unwrap_err();
+        assert!(err.contains("`b`") && err.contains("`yes`"), "{err}");
+    }
+
+    #[test]
+    fn reports_unknown_missing_duplicate_and_malformed_params() {
+        let inputs = [input("x", "i64"), input("y", "f64")];
+        let err = bind(&inputs, &args(&["x=1", "y=2", "z=3"])).unwrap_err();
+        assert!(
+            err.contains("unknown parameter `z`") && err.contains("`x: i64`"),
+            "{err}"
+        );
+
+        let err = bind(&inputs, &args(&["y=2"])).unwrap_err();
+        assert!(err.contains("missing") && err.contains("`x`"), "{err}");
+        assert!(err.contains("--param x=<i64>"), "{err}");
+
+        let err = bind(&inputs, &args(&[])).unwrap_err();
+        assert!(err.contains("values for parameters `x`, `y`"), "{err}");
+
+        let err = bind(&inputs, &args(&["x=1", "x=2", "y=0"])).unwrap_err();
+        assert!(
+            err.contains("`x`") && err.contains("more than once"),
+            "{err}"
+        );
+
+        let err = bind(&inputs, &args(&["x"])).unwrap_err();
+        assert!(err.contains("NAME=VALUE"), "{err}");
+
+        let err = bind(&[], &args(&["x=1"])).unwrap_err();
+        assert!(err.contains("declares no `param`"), "{err}");
+    }
+
+    #[test]
+    fn no_inputs_and_no_args_bind_nothing() {
+        assert_eq!(bind(&[], &[]).unwrap(), []);
+    }
+}

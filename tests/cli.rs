@@ -1,0 +1,1035 @@
+//! Drives the real `kiln` binary and checks its standard output, standard error and
+//! exit status against the language contract: 0 success, 1 compile error, 2 usage
+//! error, 3 runtime error.
+//!
+//! Most tests are one line: `value(CODE, DISPLAY)` evaluates `kiln eval CODE` and
+//! expects exactly one line of output; `prints(CODE, STDOUT)` expects the whole
+//! stdout; `compile_error` and `runtime_error` expect the failure and its diagnostic.
+
+mod common;
+
+use common::{kiln_command, run, scratch_dir, Run};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+impl Run {
+    #[track_caller]
+    fn status(&self, want: i32) -> &Self {
+        assert_eq!(self.status, Some(want), "wrong exit status:\n{self:?}");
+        self
+    }
+
+    #[track_caller]
+    fn stdout(&self, want: &str) -> &Self {
+        assert_eq!(self.stdout, want, "wrong stdout:\n{self:?}");
+        self
+    }
+
+    #[track_caller]
+    fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{self:?}"
+        );
+        self
+    }
+
+    #[track_caller]
+    fn stderr_empty(&self) -> &Self {
+        assert!(self.stderr.is_empty(), "stderr is not empty:\n{self:?}");
+        self
+    }
+
+    /// The code of the first error in stderr, e.g. `E0101`.
+    #[track_caller]
+    fn error_code(&self) -> &str {
+        self.stderr
+            .split("error[")
+            .nth(1)
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(code, _)| code)
+            .unwrap_or_else(|| panic!("no `error[CODE]` in stderr:\n{self:?}"))
+    }
+
+    /// The `LINE:COL` of the first diagnostic `FILE:LINE:COL: error[CODE]` in stderr.
+    #[track_caller]
+    fn diag_at(&self, file: &str, code: &str) -> (usize, usize) {
+        let tail = format!(": error[{code}]");
+        for line in self.stderr.lines() {
+            let Some(rest) = line.strip_prefix(file).and_then(|r| r.strip_prefix(':')) else {
+                continue;
+            };
+            let Some(end) = rest.find(&tail) else {
+                continue;
+            };
+            if let Some((l, c)) = rest[..end].split_once(':') {
+                if let (Ok(l), Ok(c)) = (l.parse(), c.parse()) {
+                    return (l, c);
+                }
+            }
+        }
+        panic!("no `{file}:LINE:COL{tail}` diagnostic:\n{self:?}")
+    }
+}
+
+fn kiln_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
+    run(kiln_command().args(args), stdin)
+}
+
+fn kiln(args: &[&str]) -> Run {
+    kiln_with_stdin(args, None)
+}
+
+/// `kiln eval -- CODE` (the `--` lets CODE start with `-`).
+fn eval(code: &str) -> Run {
+    kiln(&["eval", "--", code])
+}
+
+/// `kiln eval CODE` succeeds, writes nothing to stderr and exactly `stdout` to stdout.
+#[track_caller]
+fn prints(code: &str, stdout: &str) {
+    eval(code).status(0).stderr_empty().stdout(stdout);
+}
+
+/// `kiln eval CODE` succeeds and prints exactly one line: `display`.
+#[track_caller]
+fn value(code: &str, display: &str) {
+    prints(code, &format!("{display}\n"));
+}
+
+/// `kiln eval CODE` is a compile error (exit 1) reported at `<eval>:LINE:COL` whose
+/// text contains every needle; nothing is run, so stdout stays empty.
+#[track_caller]
+fn compile_error(code: &str, needles: &[&str]) -> Run {
+    let run = eval(code);
+    run.status(1)
+        .stdout("")
+        .stderr_has("<eval>:")
+        .stderr_has("error[E");
+    for needle in needles {
+        run.stderr_has(needle);
+    }
+    run
+}
+
+/// `kiln eval CODE` stops with the runtime error `E06xx` (exit 3).
+#[track_caller]
+fn runtime_error(code: &str, diag_code: &str) -> Run {
+    let run = eval(code);
+    run.status(3).stderr_has(&format!("error[{diag_code}]"));
+    run
+}
+
+/// A file with `contents` in a fresh scratch directory.
+fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = scratch_dir("cli").join(name);
+    std::fs::write(&path, contents).expect("write a scratch file");
+    path
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("scratch paths are UTF-8")
+}
+
+const SIGNED: [(&str, &str, &str); 4] = [
+    ("i8", "-128", "127"),
+    ("i16", "-32768", "32767"),
+    ("i32", "-2147483648", "2147483647"),
+    ("i64", "-9223372036854775808", "9223372036854775807"),
+];
+
+const UNSIGNED: [(&str, &str); 4] = [
+    ("u8", "255"),
+    ("u16", "65535"),
+    ("u32", "4294967295"),
+    ("u64", "18446744073709551615"),
+];
+
+// ---------------------------------------------------------------------------------------
+// eval, run, check, stdin
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn eval_prints_the_value_of_an_expression() {
+    value("1 + 2", "3");
+    value("2 * (3 + 4) - 1", "13");
+    value("let x = 5; x * x", "25");
+}
+
+#[test]
+fn eval_takes_options_around_the_code_and_a_double_dash_before_a_leading_minus() {
+    kiln(&["eval", "-O0", "1 + 2"]).status(0).stdout("3\n");
+    kiln(&["eval", "1 + 2", "-O", "3"]).status(0).stdout("3\n");
+    kiln(&["eval", "--", "-5 + 1"]).status(0).stdout("-4\n");
+    kiln(&["eval", "-5 + 1"]).status(2).stderr_has("--");
+}
+
+#[test]
+fn operators_follow_the_precedence_table() {
+    value("1 + 2 * 3", "7");
+    value("1 << 2 + 1", "8");
+    value("6 & 3 | 8", "10");
+    value("1 | 6 ^ 3", "5");
+    value("12 ^ 10 & 6", "14");
+    value("not true or true", "true");
+    value("true or true and false", "true");
+    value("1 < 2 == true", "true");
+    value("-2 * 3", "-6");
+    value("2 in [1, 2] and true", "true");
+}
+
+#[test]
+fn binary_operators_associate_to_the_left() {
+    value("10 - 4 - 3", "3");
+    value("100 / 10 / 5", "2");
+    value("2 * 3 % 4", "2");
+    value("64 >> 2 >> 1", "8");
+}
+
+#[test]
+fn comments_and_literal_forms() {
+    value("1 + /* two */ 2 // trailing", "3");
+    value("1_000 + 0xff + 0b1010", "1265");
+    value(".5 + 2.", "2.5");
+    value("1e-3", "0.001");
+    value("2.5E10", "25000000000.0");
+    value("0x1f32", "7986");
+    value("0x1fu32", "31");
+    value("3f32", "3.0");
+    value("'single' + \"double\"", "singledouble");
+    value(r#""a\"b\'c\\d""#, r#"a"b'c\d"#);
+    value(r#""\u{1F600}""#, "\u{1F600}");
+    prints(r#""x\ty\nz""#, "x\ty\nz\n");
+}
+
+#[test]
+fn the_last_statement_is_the_result() {
+    value("let x = 5;", "5");
+    value("x = 7;", "7");
+    value("x = 1; x = x + 41", "42");
+}
+
+#[test]
+fn a_program_without_a_result_prints_nothing() {
+    prints("", "");
+    prints("fn f(x: i64) -> i64 = x", "");
+    prints("n = 1; when n > 0 { n = 2; }", "");
+    prints("// only a comment", "");
+}
+
+#[test]
+fn print_writes_its_argument_and_returns_it() {
+    prints("print(print(1))", "1\n1\n1\n");
+    prints("print(\"a\"); print(2.5); 3", "a\n2.5\n3\n");
+    prints("print([1, 2])", "[1, 2]\n[1, 2]\n");
+}
+
+#[test]
+fn operands_and_arguments_are_evaluated_left_to_right() {
+    prints("print(1) + print(2)", "1\n2\n3\n");
+    prints(
+        "fn f(a: i64, b: i64) -> i64 = a - b; f(print(5), print(3))",
+        "5\n3\n2\n",
+    );
+}
+
+#[test]
+fn run_prints_the_result_of_a_file() {
+    let file = temp_file("six_times_seven.expr", "let a = 6;\nlet b = 7;\na * b\n");
+    kiln(&["run", path_str(&file)])
+        .status(0)
+        .stderr_empty()
+        .stdout("42\n");
+}
+
+#[test]
+fn every_optimisation_level_gives_the_same_output() {
+    let file = temp_file(
+        "levels.expr",
+        "fn f(n: i64) -> i64 = if(n < 2, n, f(n - 1) + f(n - 2));\nprint(f(20));\nlet x: u8 = 250; x + 10\n",
+    );
+    for level in ["0", "1", "2", "3"] {
+        kiln(&["run", path_str(&file), "-O", level])
+            .status(0)
+            .stderr_empty()
+            .stdout("6765\n4\n");
+        kiln(&["eval", &format!("-O{level}"), "sqrt(2)"])
+            .status(0)
+            .stdout("1.4142135623730951\n");
+    }
+}
+
+#[test]
+fn check_accepts_a_good_program_silently_without_running_it() {
+    let file = temp_file("good.expr", "print(\"ran\");\nparam x: i64;\nx + 1\n");
+    kiln(&["check", path_str(&file)])
+        .status(0)
+        .stdout("")
+        .stderr_empty();
+}
+
+#[test]
+fn check_reports_a_type_error_with_file_line_and_column() {
+    let file = temp_file("bad_type.expr", "let a = 1;\nlet b = a + true;\nb\n");
+    let name = path_str(&file);
+    let run = kiln(&["check", name]);
+    run.status(1).stdout("");
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("{name}:")) && l.contains("error[E"))
+        .unwrap_or_else(|| panic!("no `{name}:LINE:COL: error[..]` line:\n{run:?}"));
+    let position: Vec<&str> = line[name.len() + 1..].splitn(3, ':').collect();
+    assert_eq!(position[0], "2", "the error is on line 2: {line}");
+    let col: usize = position[1].parse().expect("a column number");
+    assert!(
+        (9..=16).contains(&col),
+        "the column points into `a + true`: {line}"
+    );
+}
+
+#[test]
+fn an_unknown_name_is_reported_at_its_column() {
+    let file = temp_file("unknown.expr", "let a = 1;\nlet b = a + nope;\nb\n");
+    let name = path_str(&file);
+    let run = kiln(&["check", name]);
+    run.status(1);
+    let code = run.error_code();
+    assert!(code.starts_with("E01"), "names are E01xx: {run:?}");
+    assert_eq!(run.diag_at(name, code), (2, 13));
+    run.stderr_has("nope");
+}
+
+#[test]
+fn a_syntax_error_is_a_compile_error() {
+    let run = compile_error("let = 5", &["error[E00"]);
+    assert_eq!(run.diag_at("<eval>", run.error_code()).0, 1);
+    compile_error("1 +", &["error[E00"]);
+    compile_error("(1 + 2", &["error[E00"]);
+    compile_error("fn (x: i64) = x", &["error[E00"]);
+    let file = temp_file("syntax.expr", "let a = 1;\nlet b = ;\n");
+    kiln(&["run", path_str(&file)])
+        .status(1)
+        .stdout("")
+        .stderr_has(&format!("{}:2:", path_str(&file)));
+}
+
+#[test]
+fn piped_stdin_runs_as_a_program() {
+    kiln_with_stdin(&[], Some("print(1);\n2 + 3\n"))
+        .status(0)
+        .stderr_empty()
+        .stdout("1\n5\n");
+    kiln_with_stdin(&[], Some("")).status(0).stdout("");
+    kiln_with_stdin(&[], Some("let = 5;\n"))
+        .status(1)
+        .stderr_has("<stdin>:1:");
+    let run = kiln_with_stdin(&[], Some("fn z(x: i64) -> i64 = x - x;\n1 / z(1)\n"));
+    run.status(3);
+    assert_eq!(run.diag_at("<stdin>", "E0601").0, 2);
+}
+
+#[test]
+fn a_terminal_without_a_program_gets_a_hint_instead_of_a_repl() {
+    // `script` gives kiln a pseudo-terminal as stdin. When the REPL lands, this test
+    // changes with it.
+    let script_works = Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !script_works {
+        eprintln!("skipped: `script` (util-linux) cannot run a program on a pseudo-terminal here");
+        return;
+    }
+    // On the pseudo-terminal, kiln's stderr arrives on script's stdout.
+    let done = run(
+        Command::new("script").args(["-qec", env!("CARGO_BIN_EXE_kiln"), "/dev/null"]),
+        None,
+    );
+    assert_eq!(done.status, Some(2), "{done:?}");
+    assert!(
+        done.stdout.contains("REPL is not available yet"),
+        "{done:?}"
+    );
+    assert!(done.stdout.contains("kiln run"), "{done:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Usage errors (exit 2)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    kiln(&["frobnicate"]).status(2).stdout("");
+    kiln(&["run"]).status(2);
+    kiln(&["eval"]).status(2);
+    kiln(&["eval", "-O", "7", "1"]).status(2).stderr_has("7");
+    kiln(&["run", "--bogus", "x.expr"]).status(2);
+    kiln(&["build", "x.expr"]).status(2).stderr_has("--emit");
+    kiln(&["build", "x.expr", "--emit", "wasm"]).status(2);
+}
+
+#[test]
+fn an_unreadable_file_is_a_usage_error_naming_it() {
+    kiln(&["run", "/no/such/dir/missing.expr"])
+        .status(2)
+        .stdout("")
+        .stderr_has("/no/such/dir/missing.expr");
+    kiln(&["check", "/no/such/dir/missing.expr"]).status(2);
+    let dir = temp_file("placeholder", "");
+    let dir = dir.parent().expect("a parent directory");
+    kiln(&["run", path_str(dir)]).status(2);
+    let latin1 = temp_file("latin1.expr", b"\"caf\xe9\"\n");
+    kiln(&["run", path_str(&latin1)])
+        .status(2)
+        .stderr_has("UTF-8");
+}
+
+#[test]
+fn help_and_version_succeed() {
+    kiln(&["--help"]).status(0).stderr_empty();
+    assert!(kiln(&["--help"]).stdout.contains("Usage"));
+    assert!(kiln(&["run", "--help"]).stdout.contains("--param"));
+    assert!(kiln(&["--version"]).stdout.starts_with("kiln "));
+}
+
+// ---------------------------------------------------------------------------------------
+// --param
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn params_are_bound_by_name_and_parsed_by_type() {
+    let file = temp_file(
+        "params.expr",
+        "param x: i64;\nparam name: string;\nparam on: bool;\nparam f: f64;\nparam b: u8;\n\
+         print(name + \": \" + string(x * 2));\nprint(if(on, f * 2.0, 0.0));\nb + 1\n",
+    );
+    kiln(&[
+        "run",
+        path_str(&file),
+        "--param",
+        "b=255",
+        "--param",
+        "x=21",
+        "--param",
+        "name=the answer",
+        "--param",
+        "on=true",
+        "--param",
+        "f=1.25",
+    ])
+    .status(0)
+    .stderr_empty()
+    .stdout("the answer: 42\n2.5\n0\n");
+}
+
+#[test]
+fn eval_takes_params_too_and_functions_see_them() {
+    kiln(&[
+        "eval",
+        "param p: i64; fn f(x: i64) -> i64 = x + p; f(1)",
+        "--param",
+        "p=2",
+    ])
+    .status(0)
+    .stdout("3\n");
+}
+
+#[test]
+fn param_mistakes_are_usage_errors_naming_the_param() {
+    let file = temp_file("one_param.expr", "param x: i64;\nx * 2\n");
+    let f = path_str(&file);
+    kiln(&["run", f, "--param", "x=4"]).status(0).stdout("8\n");
+    kiln(&["run", f])
+        .status(2)
+        .stdout("")
+        .stderr_has("missing")
+        .stderr_has("`x`");
+    kiln(&["run", f, "--param", "x=4", "--param", "y=1"])
+        .status(2)
+        .stderr_has("unknown parameter `y`");
+    kiln(&["run", f, "--param", "x=four"])
+        .status(2)
+        .stderr_has("`x`")
+        .stderr_has("`four`")
+        .stderr_has("i64");
+    kiln(&["run", f, "--param", "x=1.5"]).status(2);
+    kiln(&["run", f, "--param", "x"])
+        .status(2)
+        .stderr_has("NAME=VALUE");
+    kiln(&["run", f, "--param", "x=1", "--param", "x=2"])
+        .status(2)
+        .stderr_has("more than once");
+    let small = temp_file("u8_param.expr", "param b: u8;\nb\n");
+    kiln(&["run", path_str(&small), "--param", "b=256"])
+        .status(2)
+        .stderr_has("`b`");
+}
+
+// ---------------------------------------------------------------------------------------
+// build --emit llvm-ir
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn build_prints_llvm_ir() {
+    let file = temp_file("ir.expr", "1 + 2\n");
+    let run = kiln(&["build", path_str(&file), "--emit", "llvm-ir"]);
+    run.status(0).stderr_empty();
+    assert!(run.stdout.contains("define"), "{run:?}");
+}
+
+#[test]
+fn build_writes_llvm_ir_to_a_file_with_o() {
+    let file = temp_file("ir_out.expr", "param x: f64;\nsqrt(x) + 1.0\n");
+    let out = file.with_extension("ll");
+    kiln(&[
+        "build",
+        path_str(&file),
+        "--emit",
+        "llvm-ir",
+        "-o",
+        path_str(&out),
+        "-O",
+        "3",
+    ])
+    .status(0)
+    .stdout("")
+    .stderr_empty();
+    let ir = std::fs::read_to_string(&out).expect("the IR file was written");
+    assert!(ir.contains("define"), "{ir}");
+}
+
+#[test]
+fn short_circuit_and_compiles_to_a_conditional_branch() {
+    let file = temp_file("and.expr", "param a: bool;\nparam b: bool;\na and b\n");
+    let run = kiln(&["build", path_str(&file), "--emit", "llvm-ir", "-O", "0"]);
+    run.status(0);
+    assert!(run.stdout.contains("br i1"), "{run:?}");
+}
+
+#[test]
+fn build_reports_compile_errors() {
+    let file = temp_file("bad_ir.expr", "1 + true\n");
+    kiln(&["build", path_str(&file), "--emit", "llvm-ir"])
+        .status(1)
+        .stdout("")
+        .stderr_has(&format!("{}:1:", path_str(&file)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Control flow: short-circuit, if, switch, when
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn and_or_short_circuit() {
+    prints("false and print(true)", "false\n");
+    prints("true or print(false)", "true\n");
+    prints("true and print(false)", "false\nfalse\n");
+    prints("false or print(true)", "true\ntrue\n");
+    prints("false && print(true)", "false\n");
+    prints("true || print(false)", "true\n");
+    prints("!true && print(true)", "false\n");
+}
+
+#[test]
+fn if_evaluates_only_the_chosen_branch() {
+    prints("if(true, print(1), print(2))", "1\n1\n");
+    prints("if(1 > 2, print(1), print(2))", "2\n2\n");
+}
+
+#[test]
+fn switch_evaluates_nothing_after_the_first_true_condition() {
+    prints(
+        "switch(print(1) > 5, print(10), print(2) > 1, print(20), print(3) > 0, print(30), print(40))",
+        "1\n2\n20\n20\n",
+    );
+    prints(
+        "switch(print(false), 1, print(false), 2, print(3))",
+        "false\nfalse\n3\n3\n",
+    );
+    value("fn g(s: i64) -> string = switch(s >= 90, \"A\", s >= 80, \"B\", \"C\"); g(95) + g(85) + g(10)", "ABC");
+}
+
+#[test]
+fn when_branches_assign_outer_mutable_variables() {
+    value(
+        "n = 5; label = \"\"; when n < 0 { label = \"neg\"; } elif n == 0 { label = \"zero\"; } else { label = \"pos\"; } label",
+        "pos",
+    );
+    value("n = 1; when n == 1 { n = 5; } n", "5");
+    value("n = 1; when n == 2 { n = 5; } n", "1");
+}
+
+// ---------------------------------------------------------------------------------------
+// Integers: wrapping, division, shifts, bit operations
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn signed_arithmetic_wraps_at_every_width() {
+    for (ty, min, max) in SIGNED {
+        let min_plus_1 = (min.parse::<i128>().unwrap() + 1).to_string();
+        let code = format!(
+            "let hi: {ty} = {max}; let lo: {ty} = {min}; let two: {ty} = 2;\n\
+             print(hi + 1); print(lo - 1); print(hi * two); print(-lo); -hi"
+        );
+        let want = format!("{min}\n{max}\n-2\n{min}\n{min_plus_1}\n");
+        for level in ["-O0", "-O2"] {
+            kiln(&["eval", level, &code])
+                .status(0)
+                .stderr_empty()
+                .stdout(&want);
+        }
+    }
+}
+
+#[test]
+fn unsigned_arithmetic_wraps_at_every_width() {
+    for (ty, max) in UNSIGNED {
+        let max_minus_1 = (max.parse::<u128>().unwrap() - 1).to_string();
+        let code = format!(
+            "let hi: {ty} = {max}; let lo: {ty} = 0; let one: {ty} = 1; let two: {ty} = 2;\n\
+             print(hi + 1); print(lo - 1); print(hi * two); print(-one); -lo"
+        );
+        let want = format!("0\n{max}\n{max_minus_1}\n{max}\n0\n");
+        for level in ["-O0", "-O2"] {
+            kiln(&["eval", level, &code])
+                .status(0)
+                .stderr_empty()
+                .stdout(&want);
+        }
+    }
+}
+
+#[test]
+fn suffixed_literal_arithmetic_wraps() {
+    value("255u8 + 1u8", "0");
+    value("-128i8 - 1i8", "127");
+    value("0u64 - 1u64", "18446744073709551615");
+    value("9223372036854775807 + 1", "-9223372036854775808");
+}
+
+#[test]
+fn integer_division_truncates_toward_zero() {
+    value("-7 / 2", "-3");
+    value("7 / -2", "-3");
+    value("-7 % 2", "-1");
+    value("7 % -2", "1");
+    value("let a: u8 = 200; a / 7", "28");
+    value("let a: u32 = 4000000000; a % 7", "3");
+}
+
+#[test]
+fn division_by_a_runtime_zero_is_a_runtime_error_at_every_width() {
+    for ty in ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"] {
+        let div = format!("fn d(x: {ty}) -> {ty} = x; let n: {ty} = 7; n / d(0)");
+        runtime_error(&div, "E0601").stdout("");
+        let rem = format!("fn d(x: {ty}) -> {ty} = x; let n: {ty} = 7; n % d(0)");
+        runtime_error(&rem, "E0601").stdout("");
+    }
+}
+
+#[test]
+fn min_divided_by_minus_one_is_a_runtime_error_and_min_rem_minus_one_is_0() {
+    for (ty, min, _) in SIGNED {
+        for level in ["-O0", "-O2"] {
+            let div = format!("fn d(x: {ty}) -> {ty} = x; let lo: {ty} = {min}; lo / d(-1)");
+            let run = kiln(&["eval", level, &div]);
+            run.status(3).stdout("").stderr_has("error[E0602]");
+            let rem = format!("fn d(x: {ty}) -> {ty} = x; let lo: {ty} = {min}; lo % d(-1)");
+            kiln(&["eval", level, &rem])
+                .status(0)
+                .stderr_empty()
+                .stdout("0\n");
+        }
+    }
+}
+
+#[test]
+fn division_by_a_param_that_is_zero_is_a_runtime_error() {
+    kiln(&["eval", "param d: i64; 10 / d", "--param", "d=0"])
+        .status(3)
+        .stderr_has("error[E0601]");
+    kiln(&["eval", "param d: i64; 10 / d", "--param", "d=3"])
+        .status(0)
+        .stdout("3\n");
+}
+
+#[test]
+fn a_runtime_error_points_at_its_span() {
+    let run = eval("fn z(x: i64) -> i64 = x - x;\nlet a = 10;\n  a / z(3)");
+    run.status(3);
+    let (line, col) = run.diag_at("<eval>", "E0601");
+    assert_eq!(line, 3, "{run:?}");
+    assert!(
+        (3..=7).contains(&col),
+        "column {col} is not in `a / z(3)`:\n{run:?}"
+    );
+
+    let file = temp_file(
+        "runtime.expr",
+        "let xs = [1, 2, 3];\nfn i(n: i64) -> i64 = n;\nxs[i(3)]\n",
+    );
+    let run = kiln(&["run", path_str(&file)]);
+    run.status(3);
+    assert_eq!(run.diag_at(path_str(&file), "E0603").0, 3, "{run:?}");
+}
+
+#[test]
+fn division_by_a_constant_zero_is_a_compile_error() {
+    compile_error("1 / 0", &["error[E05"]);
+    compile_error("10 % (2 - 2)", &["error[E05"]);
+    value("1.0 / 0.0", "inf");
+}
+
+#[test]
+fn print_output_before_a_runtime_error_stays_written() {
+    eval("print(\"before\"); fn z(x: i64) -> i64 = x - x; print(1 / z(1)); print(\"after\")")
+        .status(3)
+        .stdout("before\n")
+        .stderr_has("error[E0601]");
+}
+
+#[test]
+fn index_out_of_bounds_is_a_runtime_error() {
+    value("let xs = [10, 20, 30]; xs[2]", "30");
+    runtime_error(
+        "let xs = [10, 20, 30]; fn i(n: i64) -> i64 = n; xs[i(3)]",
+        "E0603",
+    );
+    runtime_error(
+        "let xs = [10, 20, 30]; fn i(n: i64) -> i64 = n; xs[i(-1)]",
+        "E0603",
+    );
+    runtime_error("[1, 2, 3][5]", "E0603");
+}
+
+#[test]
+fn parsing_a_bad_string_is_a_runtime_error() {
+    value("i64(\"42\") + 1", "43");
+    value("f64(\"2.5\")", "2.5");
+    runtime_error("i64(\"4x2\")", "E0604");
+    runtime_error("u8(\"256\")", "E0604");
+    runtime_error("i32(\"\")", "E0604");
+}
+
+#[test]
+fn shifts_take_the_count_modulo_the_width() {
+    value("1 << 65", "2");
+    value("1i8 << 9", "2");
+    value("1 << -1", "-9223372036854775808");
+    value("let n: u8 = 1; n << 7", "128");
+    value("let n: u16 = 1; let c: u64 = 17; n << c", "2");
+}
+
+#[test]
+fn right_shift_is_arithmetic_on_signed_and_logical_on_unsigned() {
+    value("-16 >> 2", "-4");
+    value("let x: i8 = -16; x >> 2", "-4");
+    value("let x: u8 = 240; x >> 2", "60");
+    value("let x: u64 = 18446744073709551615; x >> 63", "1");
+}
+
+#[test]
+fn bit_operators_work_on_integers_only() {
+    value("5 & 3", "1");
+    value("5 | 3", "7");
+    value("5 ^ 3", "6");
+    value("~0", "-1");
+    value("~0u8", "255");
+    value("let x: u16 = 1; ~x", "65534");
+    compile_error("~1.5", &[]);
+    compile_error("~true", &[]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Literal inference and widening
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn literals_take_their_type_from_context() {
+    value("let x: u8 = 200; x + 100", "44");
+    value("let x: u8 = 250; if(x > 0, x, 5) + 10", "4");
+    value("let x: i16 = 300; x * 200", "-5536");
+    value("sqrt(2)", "1.4142135623730951");
+    value("let f: f32 = 1; f / 3", "0.33333334");
+}
+
+#[test]
+fn a_literal_that_does_not_fit_its_type_is_a_compile_error() {
+    compile_error("let x: u8 = 200; x + 300", &["300", "u8"]);
+    compile_error("128i8", &["128", "i8"]);
+    compile_error("let b: u8 = -1; b", &["u8"]);
+    compile_error("let x: u16 = 1; x + 70000", &["70000", "u16"]);
+    compile_error("let x: u8 = 1; [x, 300]", &["300"]);
+    compile_error("1e39f32", &[]);
+    compile_error("let f: f32 = 1e39; f", &[]);
+    compile_error("1e400", &[]);
+}
+
+#[test]
+fn a_negative_literal_is_negated_before_its_range_check() {
+    value("-128i8", "-128");
+    value("let a: i8 = -128; a", "-128");
+    value("-9223372036854775808", "-9223372036854775808");
+}
+
+#[test]
+fn lossless_widening_is_implicit() {
+    value("let a: i32 = 5; let b: i64 = 7; a + b", "12");
+    value("let a: u8 = 200; let b: i16 = 1000; a + b", "1200");
+    value(
+        "let a: u32 = 4000000000; let b: i64 = 1; a + b",
+        "4000000001",
+    );
+    value("let a: i16 = 3; let f: f32 = 0.5; a * f", "1.5");
+    value("let a: f32 = 0.5; let b: f64 = 0.25; a + b", "0.75");
+    value("let a: i32 = 7; let b: i64 = a; b", "7");
+    value("x = 1i64; let s: i32 = 5; x = s; x", "5");
+    value("let a: u8 = 1; let xs = [a, 1000i16]; xs", "[1, 1000]");
+}
+
+#[test]
+fn lossy_mixes_are_compile_errors_with_a_hint() {
+    compile_error("let a: i64 = 1; let b: u64 = 2; a + b", &["help"]);
+    compile_error("let a: i64 = 2; a * 1.5", &[]);
+    compile_error("let a: i8 = 1; let b: u8 = 1; a + b", &[]);
+    compile_error("let a: u16 = 1; let b: i16 = 1; a + b", &[]);
+    compile_error("let a: i32 = 1; let b: f32 = 1.0; a + b", &[]);
+    compile_error("let x: f32 = 1.0f64; x", &[]);
+    compile_error("x = 1; x = \"a\"; x", &[]);
+}
+
+#[test]
+fn operators_reject_the_wrong_types() {
+    compile_error("1 + true", &[]);
+    compile_error("1 + \"a\"", &[]);
+    compile_error("true < false", &[]);
+    compile_error("not 1", &[]);
+    compile_error("if(1, 2, 3)", &[]);
+    compile_error("if(true, 1, \"a\")", &[]);
+    value("true == true", "true");
+    value("true != false", "true");
+}
+
+// ---------------------------------------------------------------------------------------
+// Calls, overloads, recursion, scopes
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn overloads_rank_literals_by_preference() {
+    value(
+        "fn f(x: f32) -> string = \"f32\"; fn f(x: f64) -> string = \"f64\"; f(1)",
+        "f64",
+    );
+    value(
+        "fn h(x: i32) -> string = \"i32\"; fn h(x: i64) -> string = \"i64\"; h(1) + h(1i32)",
+        "i64i32",
+    );
+    value(
+        "fn k(x: i32) -> string = \"i32\"; fn k(x: f64) -> string = \"f64\"; k(1) + k(1.0)",
+        "i32f64",
+    );
+    value(
+        "fn w(x: i32) -> string = \"i32\"; fn w(x: i64) -> string = \"i64\"; let a: i32 = 1; w(a)",
+        "i32",
+    );
+    value(
+        "fn m(a: i64, b: f64) -> string = \"A\"; fn m(a: f64, b: i64) -> string = \"B\"; m(1, 1.5)",
+        "A",
+    );
+}
+
+#[test]
+fn a_tie_is_an_ambiguous_call() {
+    compile_error(
+        "fn g(x: i32) -> i32 = 1; fn g(x: u8) -> i32 = 2; g(1)",
+        &["ambiguous", "error[E03"],
+    );
+    compile_error(
+        "fn m(a: i64, b: f64) -> string = \"A\"; fn m(a: f64, b: i64) -> string = \"B\"; m(1, 1)",
+        &["ambiguous"],
+    );
+}
+
+#[test]
+fn no_matching_overload_is_a_compile_error() {
+    compile_error(
+        "fn f(x: bool) -> i64 = 1; f(\"s\")",
+        &["no matching overload", "error[E03"],
+    );
+    compile_error("fn f(x: i64) -> i64 = x; f(1, 2)", &["error[E03"]);
+    compile_error("sqrt(\"4\")", &[]);
+}
+
+#[test]
+fn defining_the_same_overload_twice_is_an_error() {
+    compile_error(
+        "fn f(x: i64) -> i64 = 1; fn f(x: i64) -> i64 = 2; f(1)",
+        &[],
+    );
+}
+
+#[test]
+fn builtins_work_across_numeric_types() {
+    value("abs(-3)", "3");
+    value("abs(-2.5)", "2.5");
+    value("let x: u8 = 7; max(x, 1) + 250", "1");
+    value("min(2.5, 1)", "1.0");
+    value("pow(2, 10)", "1024.0");
+    value("sqrt(2f32)", "1.4142135");
+    value("floor(-2.5) + ceil(2.1) + round(2.5) + trunc(-2.7)", "1.0");
+    value("exp(0) + log(1) + log2(8) + log10(1000)", "7.0");
+    value("sin(0) + cos(0) + tan(0)", "1.0");
+}
+
+#[test]
+fn recursion_and_mutual_recursion() {
+    value(
+        "fn fact(n: i64) -> i64 = if(n <= 1, 1, n * fact(n - 1)); fact(20)",
+        "2432902008176640000",
+    );
+    value(
+        "fn even(n: i64) -> bool = if(n == 0, true, odd(n - 1));\n\
+         fn odd(n: i64) -> bool = if(n == 0, false, even(n - 1));\n\
+         string(even(10)) + \" \" + string(odd(7)) + \" \" + string(even(7))",
+        "true true false",
+    );
+    value(
+        "fn sum(n: i64) -> i64 = if(n == 0, 0, n + sum(n - 1)); sum(100000)",
+        "5000050000",
+    );
+    value(
+        "fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2)); fib(25)",
+        "75025",
+    );
+}
+
+#[test]
+fn recursion_needs_a_return_type() {
+    compile_error("fn f(n: i64) = if(n == 0, 0, f(n - 1)); f(3)", &[]);
+    value("fn twice(n: i64) = n * 2; twice(21)", "42");
+}
+
+#[test]
+fn let_shadows_and_blocks_scope() {
+    value("let x = 1; let x = x + 1; x", "2");
+    value("let x = 1; let x = \"one\"; x", "one");
+    value("fn f(n: i64) -> i64 { let y = n * 2; y + 1 } f(20)", "41");
+    compile_error("when true { let t = 1; } t", &["t"]);
+    compile_error("when true { fresh = 1; } fresh", &["fresh"]);
+    compile_error("fn f(n: i64) -> i64 { let y = n; y } y", &[]);
+}
+
+#[test]
+fn functions_see_earlier_lets_but_not_mutable_variables() {
+    value("let k = 10; fn f(x: i64) -> i64 = x + k; f(1)", "11");
+    compile_error("fn f(x: i64) -> i64 = x + k; let k = 10; f(1)", &["k"]);
+    compile_error("y = 5; fn f(x: i64) -> i64 = x + y; f(1)", &["y"]);
+}
+
+#[test]
+fn strings_concatenate_and_compare_bytewise() {
+    value("\"ab\" + \"cd\"", "abcd");
+    value("\"Z\" < \"a\"", "true");
+    value("\"abc\" < \"abd\"", "true");
+    value("\"ab\" < \"abc\"", "true");
+    value("\"b\" >= \"abc\"", "true");
+    value("\"x\" == 'x'", "true");
+    value(
+        "string(42) + string(true) + string(2.0) + string([1, 2])",
+        "42true2.0[1, 2]",
+    );
+}
+
+#[test]
+fn membership_with_in() {
+    value("3 in [1, 2, 3]", "true");
+    value("4 in [1, 2, 3]", "false");
+    value("\"b\" in [\"a\", \"b\"]", "true");
+    value("let x: u8 = 2; x in [1, 2]", "true");
+}
+
+#[test]
+fn conversions_behave_like_rust_as() {
+    value("i32(3.9)", "3");
+    value("i64(-1.5)", "-1");
+    value("u8(300)", "44");
+    value("i8(200)", "-56");
+    value("u8(-1)", "255");
+    value("u8(1e10)", "255");
+    value("i32(-1e20)", "-2147483648");
+    value("i64(0.0 / 0.0)", "0");
+    value("f64(7)", "7.0");
+    value("f32(0.1)", "0.1");
+    value("u64(-1)", "18446744073709551615");
+    value("string(255u8)", "255");
+}
+
+#[test]
+fn an_empty_list_needs_a_type() {
+    compile_error("[]", &["cannot infer"]);
+    value("let e: [i64] = []; e", "[]");
+}
+
+#[test]
+fn deeply_nested_input_does_not_crash() {
+    let depth = 3000;
+    let code = format!("{}1{}", "(1 + ".repeat(depth), ")".repeat(depth));
+    let run = eval(&code);
+    // A nesting limit reported as a compile error would be fine; a crash would not.
+    match run.status {
+        Some(0) => assert_eq!(run.stdout, format!("{}\n", depth + 1)),
+        Some(1) => assert!(run.stderr.contains("error["), "{run:?}"),
+        _ => panic!("kiln crashed on deep nesting:\n{run:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Display format
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn floats_display_like_rust_debug() {
+    value("2.0", "2.0");
+    value("0.1", "0.1");
+    value("0.1 + 0.2", "0.30000000000000004");
+    value("1e300", "1e300");
+    value("1e16", "1e16");
+    value("1e15", "1000000000000000.0");
+    value("1e-7", "1e-7");
+    value("0.0 / 0.0", "NaN");
+    value("1.0 / 0.0", "inf");
+    value("-1.0 / 0.0", "-inf");
+    value("-0.0", "-0.0");
+    value("f32(0.1)", "0.1");
+    value("0.1f32", "0.1");
+    value("1.0f32 / 3.0f32", "0.33333334");
+    value("1.0 / 3.0", "0.3333333333333333");
+}
+
+#[test]
+fn scalars_display_plainly() {
+    value("true", "true");
+    value("false", "false");
+    value("-42", "-42");
+    value("18446744073709551615u64", "18446744073709551615");
+    value("\"raw text, no quotes\"", "raw text, no quotes");
+    prints("\"tab\\there\"", "tab\there\n");
+}
+
+#[test]
+fn lists_display_with_quoted_strings() {
+    value("[1, 2, 3]", "[1, 2, 3]");
+    value("let e: [i64] = []; e", "[]");
+    value(r#"["a", "b\n"]"#, r#"["a", "b\n"]"#);
+    value(r#"["say \"hi\"", "it's"]"#, r#"["say \"hi\"", "it's"]"#);
+    value("[1.0, 2.5]", "[1.0, 2.5]");
+    value("[true, false]", "[true, false]");
+    value("[0.1f32]", "[0.1]");
+    value("let xs: [u8] = [255]; xs", "[255]");
+}

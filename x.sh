@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Kiln's set-up and developer entry point.
+#
+#   ./x.sh run FILE.expr [ARGS...]   run a program: `kiln run FILE.expr ARGS...`
+#   ./x.sh kiln [ARGS...]            any kiln command: `./x.sh kiln eval '1 + 2'`
+#   ./x.sh test                      rustfmt check, clippy, every test, benches compile
+#   ./x.sh setup                     only install what is missing
+#
+# Every command first makes sure cargo and LLVM 19 are there. LLVM 19 counts as
+# present when one of these is an LLVM 19 llvm-config:
+#   $LLVM_SYS_191_PREFIX/bin/llvm-config, llvm-config-19 on PATH,
+#   /usr/lib/llvm-19/bin/llvm-config (Debian and Ubuntu's llvm-19-dev).
+# When it is missing and apt-get exists, it installs llvm-19-dev libzstd-dev zlib1g-dev
+# (with sudo when not root); otherwise it says what to install and stops.
+#
+# KILN_LLVM_DEFAULT_PREFIX replaces /usr/lib/llvm-19 above; it exists so the detection
+# can be tested on a machine that has LLVM 19 installed.
+set -euo pipefail
+
+readonly LLVM_PACKAGES=(llvm-19-dev libzstd-dev zlib1g-dev)
+readonly LLVM_DEFAULT_PREFIX="${KILN_LLVM_DEFAULT_PREFIX:-/usr/lib/llvm-19}"
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+note() { printf 'x.sh: %s\n' "$*" >&2; }
+
+usage() {
+  sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+# Print the first LLVM 19 llvm-config found, or fail.
+find_llvm_config() {
+  local candidates=() candidate
+  if [[ -n "${LLVM_SYS_191_PREFIX:-}" ]]; then
+    candidates+=("$LLVM_SYS_191_PREFIX/bin/llvm-config")
+  fi
+  if candidate=$(command -v llvm-config-19); then
+    candidates+=("$candidate")
+  fi
+  candidates+=("$LLVM_DEFAULT_PREFIX/bin/llvm-config")
+  for candidate in "${candidates[@]}"; do
+    if [[ -x "$candidate" ]] && [[ "$("$candidate" --version 2>/dev/null)" == 19.* ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+explain_llvm_install() {
+  printf '%s\n' >&2 \
+    "x.sh: LLVM 19 (its development files) is required but was not found." \
+    "  Looked for: \$LLVM_SYS_191_PREFIX/bin/llvm-config, llvm-config-19 on PATH," \
+    "              $LLVM_DEFAULT_PREFIX/bin/llvm-config" \
+    "  Install it, then run this again:" \
+    "    Debian, Ubuntu:   sudo apt-get install ${LLVM_PACKAGES[*]}" \
+    "    macOS (Homebrew): brew install llvm@19" \
+    "                      export LLVM_SYS_191_PREFIX=\"\$(brew --prefix llvm@19)\"" \
+    "    elsewhere:        install LLVM 19 and set LLVM_SYS_191_PREFIX to the directory" \
+    "                      that holds bin/llvm-config"
+}
+
+install_llvm_with_apt() {
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      note "installing LLVM 19 needs root, and sudo is not available"
+      return 1
+    fi
+    sudo=(sudo)
+  fi
+  note "LLVM 19 not found; installing ${LLVM_PACKAGES[*]} with apt-get"
+  ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -q --no-install-recommends "${LLVM_PACKAGES[@]}"
+}
+
+ensure_cargo() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    note "cargo was not found: Kiln needs the Rust toolchain (1.85 or newer)."
+    note "Install it with rustup (or your system's package manager), open a new shell, and run this again."
+    exit 1
+  fi
+}
+
+ensure_llvm() {
+  local config
+  if ! config=$(find_llvm_config); then
+    if ! command -v apt-get >/dev/null 2>&1; then
+      explain_llvm_install
+      exit 1
+    fi
+    if ! install_llvm_with_apt || ! config=$(find_llvm_config); then
+      note "installing LLVM 19 with apt-get did not work."
+      explain_llvm_install
+      exit 1
+    fi
+  fi
+  # Tell llvm-sys where this LLVM lives (it wins over the default in .cargo/config.toml).
+  local prefix
+  prefix=$("$config" --prefix)
+  if [[ -n "${LLVM_SYS_191_PREFIX:-}" && "$LLVM_SYS_191_PREFIX" != "$prefix" ]]; then
+    note "LLVM_SYS_191_PREFIX=$LLVM_SYS_191_PREFIX has no LLVM 19; using $prefix"
+  fi
+  export LLVM_SYS_191_PREFIX="$prefix"
+}
+
+ensure_tools() {
+  ensure_cargo
+  ensure_llvm
+}
+
+# Build (release) and run kiln with the given arguments.
+run_kiln() {
+  if [[ ! -x "${CARGO_TARGET_DIR:-target}/release/kiln" ]]; then
+    note "building Kiln in release mode (the first build takes a few minutes)"
+  fi
+  exec cargo run --release --quiet -- "$@"
+}
+
+run_tests() {
+  local failed=()
+  step() {
+    local name=$1
+    shift
+    note "== $name: $*"
+    if ! "$@"; then
+      failed+=("$name")
+    fi
+  }
+  if cargo fmt --version >/dev/null 2>&1; then
+    step format cargo fmt --all -- --check
+  else
+    note "== format: skipped, rustfmt is not installed (rustup component add rustfmt)"
+  fi
+  if cargo clippy --version >/dev/null 2>&1; then
+    step clippy cargo clippy --all-targets -- -D warnings
+  else
+    note "== clippy: skipped, clippy is not installed (rustup component add clippy)"
+  fi
+  step tests cargo test --no-fail-fast
+  step benches cargo bench --no-run
+  if ((${#failed[@]} > 0)); then
+    note "FAILED: ${failed[*]}"
+    return 1
+  fi
+  note "every step passed"
+}
+
+main() {
+  local command=${1:-}
+  case "$command" in
+    run)
+      shift
+      ensure_tools
+      run_kiln run "$@"
+      ;;
+    kiln)
+      shift
+      ensure_tools
+      run_kiln "$@"
+      ;;
+    test)
+      ensure_tools
+      run_tests
+      ;;
+    setup)
+      ensure_tools
+      note "ready: cargo and LLVM 19 ($LLVM_SYS_191_PREFIX)"
+      ;;
+    help | -h | --help)
+      usage
+      ;;
+    *)
+      usage >&2
+      [[ -z "$command" ]] || note "unknown command: $command"
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
