@@ -19,6 +19,11 @@ use crate::types::ty::{FloatTy, IntTy, Ty};
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
 
+/// Offset of the stack limit (a pointer-sized address) in the run context. A recursive
+/// function whose frame address is below it raises [`Fault::StackOverflow`] instead of
+/// overflowing the thread's stack. 0 disables the check.
+pub const STACK_LIMIT_OFFSET: u64 = 8;
+
 /// A (pointer, length) pair as the runtime sees it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -117,6 +122,8 @@ pub enum Fault {
     ParseFailed = 4,
     /// The host passed inputs that do not match the program's `param`s.
     InvalidInput = 5,
+    /// Recursion went deeper than the thread's stack allows.
+    StackOverflow = 6,
 }
 
 impl Fault {
@@ -127,6 +134,7 @@ impl Fault {
             3 => Fault::IndexOutOfBounds,
             4 => Fault::ParseFailed,
             5 => Fault::InvalidInput,
+            6 => Fault::StackOverflow,
             _ => return None,
         })
     }

@@ -1033,3 +1033,27 @@ fn lists_display_with_quoted_strings() {
     value("[0.1f32]", "[0.1]");
     value("let xs: [u8] = [255]; xs", "[255]");
 }
+
+#[test]
+fn runaway_recursion_is_a_runtime_error_not_a_crash() {
+    // Output printed before the fault stays written; the report points at the function.
+    for level in ["-O0", "-O2"] {
+        let code = "print(\"start\");\nfn down(n: i64) -> i64 = down(n + 1) + 1;\ndown(0)";
+        let run = kiln(&["eval", level, code]);
+        run.status(3).stdout("start\n").stderr_has("error[E0606]");
+        assert_eq!(run.diag_at("<eval>", "E0606"), (2, 4), "{level}");
+        // Mutual recursion is guarded too.
+        kiln(&[
+            "eval",
+            level,
+            "fn a(n: i64) -> i64 = b(n) + 1; fn b(n: i64) -> i64 = a(n) + 1; a(0)",
+        ])
+        .status(3)
+        .stderr_has("error[E0606]");
+    }
+    // Deep but finite recursion still runs.
+    value(
+        "fn d(n: i64) -> i64 = if(n == 0, 0, 1 + d(n - 1)); d(200000)",
+        "200000",
+    );
+}

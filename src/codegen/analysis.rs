@@ -1,12 +1,73 @@
-//! Which user functions can fail at run time: a fixpoint over the call graph. Calls to
-//! functions that cannot fail need no status check afterwards.
+//! Facts about the call graph: which user functions are recursive (they guard their
+//! stack on entry) and which can fail at run time (a fixpoint; calls to functions that
+//! cannot fail need no status check afterwards).
 
 use crate::types::hir::{BinOp, Block, Builtin, Expr, ExprKind, Program, Stmt};
 use crate::types::ty::Ty;
 
-/// `result[id]`: function `id` may record a fault (directly or through a call).
+/// `result[id]`: function `id` can reach a call of itself, directly or through others.
+pub fn recursive_functions(program: &Program) -> Vec<bool> {
+    let callees: Vec<Vec<usize>> = program
+        .functions
+        .iter()
+        .map(|f| {
+            let mut out = Vec::new();
+            for_each_expr(&f.body, &mut |e| {
+                if let ExprKind::Call { func, .. } = e.kind {
+                    out.push(func);
+                }
+            });
+            out
+        })
+        .collect();
+    (0..callees.len())
+        .map(|start| {
+            let mut seen = vec![false; callees.len()];
+            let mut stack = callees[start].clone();
+            while let Some(f) = stack.pop() {
+                if f == start {
+                    return true;
+                }
+                if f < seen.len() && !std::mem::replace(&mut seen[f], true) {
+                    stack.extend(&callees[f]);
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// Visit every expression of a block, statements included.
+fn for_each_expr(b: &Block, f: &mut impl FnMut(&Expr)) {
+    fn expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
+        f(e);
+        for c in children(e) {
+            expr(c, f);
+        }
+    }
+    for s in &b.stmts {
+        match s {
+            Stmt::Assign { value, .. } | Stmt::Expr(value) => expr(value, f),
+            Stmt::When { arms, else_block } => {
+                for (c, blk) in arms {
+                    expr(c, f);
+                    for_each_expr(blk, f);
+                }
+                if let Some(blk) = else_block {
+                    for_each_expr(blk, f);
+                }
+            }
+        }
+    }
+    if let Some(v) = &b.value {
+        expr(v, f);
+    }
+}
+
+/// `result[id]`: function `id` may record a fault (directly or through a call). A
+/// recursive function may always fault: it can run out of stack.
 pub fn fallible_functions(program: &Program) -> Vec<bool> {
-    let mut fallible = vec![false; program.functions.len()];
+    let mut fallible = recursive_functions(program);
     loop {
         let mut changed = false;
         for (id, f) in program.functions.iter().enumerate() {
@@ -88,5 +149,39 @@ pub(super) fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::In { item, list } => vec![item, list],
         ExprKind::Index { list, index } => vec![list, index],
         ExprKind::Call { args, .. } | ExprKind::Builtin { args, .. } => args.iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(src: &str) -> Program {
+        crate::check_source(src).expect("a valid program").program
+    }
+
+    #[test]
+    fn recursion_is_found_through_any_cycle_and_only_there() {
+        let p = program(
+            "fn fact(n: i64) -> i64 = if(n < 2, 1, n * fact(n - 1));
+             fn even(n: i64) -> bool = if(n == 0, true, odd(n - 1));
+             fn odd(n: i64) -> bool = if(n == 0, false, even(n - 1));
+             fn twice(n: i64) = fact(n) * 2;
+             fn leaf(n: i64) = n + 1;
+             0",
+        );
+        assert_eq!(recursive_functions(&p), [true, true, true, false, false]);
+    }
+
+    #[test]
+    fn recursive_functions_and_their_callers_are_fallible() {
+        let p = program(
+            "fn r(n: i64) -> i64 = if(n == 0, 0, r(n - 1));
+             fn calls_r(n: i64) = r(n) + 1;
+             fn pure(n: i64) = n * 2;
+             fn divides(n: i64) = 10 / n;
+             0",
+        );
+        assert_eq!(fallible_functions(&p), [true, true, false, true]);
     }
 }

@@ -175,8 +175,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             self.fns.push(func);
         }
         let main = self.declare_main()?;
+        let recursive = analysis::recursive_functions(prog);
         for (id, f) in prog.functions.iter().enumerate() {
             self.define(self.fns[id], f, false)?;
+            if recursive[id] {
+                self.guard_stack(self.fns[id], f.span)?;
+            }
         }
         self.define(main, &prog.main, true)?;
         self.define_entry(main)
@@ -625,6 +629,75 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         self.alloca_b.build_unconditional_branch(body)?;
         self.frame = None;
+        Ok(())
+    }
+
+    /// Prepend to a defined recursive function: if its frame lies below the run's stack
+    /// limit, raise `StackOverflow` (pointing at the function) instead of recursing on.
+    fn guard_stack(&mut self, func: FunctionValue<'ctx>, span: Span) -> Res<()> {
+        let (Some(entry), Some(body)) = (
+            func.get_first_basic_block(),
+            func.get_basic_blocks().get(1).copied(),
+        ) else {
+            return bug("a defined function has an entry and a body block");
+        };
+        let Some(bail) = func.get_last_basic_block() else {
+            return bug("a defined function has a bail block");
+        };
+        let ctx = func
+            .get_nth_param(0)
+            .ok_or_else(|| Error("missing context parameter".into()))?
+            .into_pointer_value();
+        // The guard runs in its own block between `entry` (allocas) and `body`.
+        let guard = self.cx.prepend_basic_block(body, "stack.guard");
+        let Some(jump) = entry.get_terminator() else {
+            return bug("the entry block ends in a branch");
+        };
+        jump.erase_from_basic_block();
+        self.alloca_b.position_at_end(entry);
+        self.alloca_b.build_unconditional_branch(guard)?;
+        self.b.position_at_end(guard);
+        let frame = self.intrinsic(
+            "llvm.frameaddress",
+            &[self.ptr_ty().into()],
+            &[self.i32_ty().const_zero().into()],
+        )?;
+        let here = self
+            .b
+            .build_ptr_to_int(frame.into_pointer_value(), self.i64_ty(), "sp")?;
+        // SAFETY of the offset: the run context is `#[repr(C)]` with the limit there.
+        let slot = unsafe {
+            self.b.build_gep(
+                self.cx.i8_type(),
+                ctx,
+                &[self.i64_ty().const_int(abi::STACK_LIMIT_OFFSET, false)],
+                "limit.ptr",
+            )?
+        };
+        let limit = self
+            .b
+            .build_load(self.i64_ty(), slot, "limit")?
+            .into_int_value();
+        let low = self
+            .b
+            .build_int_compare(IntPredicate::ULT, here, limit, "stack.low")?;
+        let fail = self.cx.insert_basic_block_after(guard, "stack.overflow");
+        self.b.build_conditional_branch(low, fail, body)?;
+        self.b.position_at_end(fail);
+        let zero = self.i64_ty().const_zero();
+        let args = [
+            ctx.into(),
+            self.i32_ty()
+                .const_int(abi::Fault::StackOverflow as u64, false)
+                .into(),
+            self.i32_ty()
+                .const_int(self.span_id(span) as u64, false)
+                .into(),
+            zero.into(),
+            zero.into(),
+        ];
+        self.call_rt(abi::RT_FAIL, &args)?;
+        self.b.build_unconditional_branch(bail)?;
         Ok(())
     }
 

@@ -222,6 +222,7 @@ impl Compiled {
     ) -> Result<Option<Value>, RuntimeError> {
         self.check_inputs(inputs)?;
         ctx.reset();
+        ctx.arm_stack_guard();
         let mut slots = Vec::with_capacity(inputs.len());
         for v in inputs {
             slots.push(input_slot(ctx, v));

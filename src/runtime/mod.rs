@@ -165,7 +165,8 @@ pub struct RuntimeError {
 impl RuntimeError {
     /// Stable diagnostic code per fault: E0601 division by zero, E0602 division
     /// overflow, E0603 index out of bounds, E0604 parse failure, E0605 inputs that do not
-    /// match the program's `param`s (reported by the host, never by generated code).
+    /// match the program's `param`s (reported by the host, never by generated code),
+    /// E0606 recursion deeper than the stack allows.
     pub fn code(&self) -> &'static str {
         match self.fault {
             Fault::DivByZero => "E0601",
@@ -173,6 +174,7 @@ impl RuntimeError {
             Fault::IndexOutOfBounds => "E0603",
             Fault::ParseFailed => "E0604",
             Fault::InvalidInput => "E0605",
+            Fault::StackOverflow => "E0606",
         }
     }
 
@@ -183,6 +185,7 @@ impl RuntimeError {
             Fault::IndexOutOfBounds => "this index is out of bounds",
             Fault::ParseFailed => "this conversion failed",
             Fault::InvalidInput => "this input",
+            Fault::StackOverflow => "this function recursed too deeply",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
@@ -233,9 +236,17 @@ impl FaultRecord {
             }
             Fault::ParseFailed => "a string could not be parsed".to_owned(),
             Fault::InvalidInput => "invalid input".to_owned(),
+            Fault::StackOverflow => {
+                "stack overflow: the recursion went deeper than the stack allows".to_owned()
+            }
         }
     }
 }
+
+/// Stack kept free below the deepest generated frame, for the runtime and the host.
+pub const STACK_RESERVE: usize = 256 * 1024;
+/// How deep generated code may go where the thread's stack bounds are unknown.
+const FALLBACK_STACK_BUDGET: usize = 1024 * 1024;
 
 /// The context of one run: the status word generated code checks (first, at
 /// `abi::STATUS_OFFSET`), the recorded fault, the run's arena, and where `print` writes.
@@ -243,6 +254,8 @@ impl FaultRecord {
 #[repr(C)]
 pub struct RunCtx {
     status: u32,
+    /// At `abi::STACK_LIMIT_OFFSET`: recursive generated functions fault below it.
+    stack_limit: usize,
     fault: Option<FaultRecord>,
     arena: Arena,
     /// `Some`: `print` appends here instead of writing to stdout.
@@ -253,6 +266,7 @@ impl RunCtx {
     pub fn new() -> RunCtx {
         RunCtx {
             status: 0,
+            stack_limit: 0,
             fault: None,
             arena: Arena::new(),
             captured: None,
@@ -265,6 +279,20 @@ impl RunCtx {
         self.status = 0;
         self.fault = None;
         self.arena.reset();
+    }
+
+    /// Arm the recursion guard for a run about to start on the current thread: generated
+    /// code faults (E0606) once its frames come within [`STACK_RESERVE`] bytes of the end
+    /// of this thread's stack, leaving room for runtime calls and the host.
+    pub fn arm_stack_guard(&mut self) {
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        self.stack_limit = match stacker::remaining_stack() {
+            Some(left) if left > STACK_RESERVE => here - (left - STACK_RESERVE),
+            // Too little stack to recurse at all: every recursive call faults.
+            Some(_) => here,
+            None => here.saturating_sub(FALLBACK_STACK_BUDGET),
+        };
     }
 
     /// 0 while all is well, else the code of the recorded fault.
@@ -396,10 +424,30 @@ mod tests {
     }
 
     #[test]
-    fn status_word_is_where_the_abi_says() {
+    fn status_word_and_stack_limit_are_where_the_abi_says() {
         assert_eq!(
             std::mem::offset_of!(RunCtx, status) as u64,
             crate::abi::STATUS_OFFSET
+        );
+        assert_eq!(
+            std::mem::offset_of!(RunCtx, stack_limit) as u64,
+            crate::abi::STACK_LIMIT_OFFSET
+        );
+    }
+
+    #[test]
+    fn the_stack_guard_sits_below_the_current_frame_within_the_stack() {
+        let mut ctx = RunCtx::new();
+        assert_eq!(ctx.stack_limit, 0, "disarmed until a run arms it");
+        ctx.arm_stack_guard();
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        assert!(ctx.stack_limit < here);
+        // The test thread's stack is a few MiB: the limit lies within it.
+        assert!(
+            here - ctx.stack_limit < 64 << 20,
+            "{}",
+            here - ctx.stack_limit
         );
     }
 
