@@ -11,7 +11,7 @@ use kiln::{compile_source, Compiled, Options, Value};
 use std::hint::black_box;
 use std::time::Duration;
 
-const FORMULA: &str = "param a: f64; param b: f64; param c: f64; (a*1.8+b)/(c+1.0)-log(a+1.0)";
+const FORMULA: &str = "param a: f64; param b: f64; param c: f64; (a*1.8+b)/(c+1)-log(a+1)";
 
 /// The formula as plain Rust, for comparison.
 fn formula_in_rust(a: f64, b: f64, c: f64) -> f64 {
@@ -54,7 +54,7 @@ fn call_formula(c: &mut Criterion) {
     let inputs = [Value::F64(a), Value::F64(b), Value::F64(c_in)];
     assert_eq!(compiled.run(&inputs), Ok(Some(Value::F64(direct))));
 
-    let mut group = c.benchmark_group("call (a*1.8+b)/(c+1.0)-log(a+1.0)");
+    let mut group = c.benchmark_group("call (a*1.8+b)/(c+1)-log(a+1)");
     group.bench_function("kiln, function pointer", |bench| {
         // SAFETY: as above.
         bench.iter(|| unsafe { formula(ctx, black_box(a), black_box(b), black_box(c_in)) })
