@@ -1,6 +1,8 @@
 //! The one diagnostic type every stage reports with, and its plain rendering
 //! (`FILE:LINE:COL: error[E0001]: message`, then labels, notes and help).
 
+pub mod codes;
+
 use crate::span::{line_col, Span};
 use std::fmt::Write;
 
