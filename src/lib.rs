@@ -23,8 +23,10 @@ use span::Span;
 
 /// Parse and type-check a program.
 pub fn check_source(src: &str) -> Result<types::Checked, Vec<Diagnostic>> {
-    let ast = syntax::parse(src)?;
-    types::check(&ast)
+    with_stack(src, || {
+        let ast = syntax::parse(src)?;
+        types::check(&ast)
+    })
 }
 
 /// Parse, check and JIT-compile a program. Returns the program and any warnings.
@@ -32,15 +34,46 @@ pub fn compile_source(
     src: &str,
     options: &Options,
 ) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let checked = check_source(src)?;
-    let compiled = jit::compile(&checked.program, options).map_err(internal_error)?;
-    Ok((compiled, checked.warnings))
+    with_stack(src, || {
+        let checked = check_source(src)?;
+        let compiled = jit::compile(&checked.program, options).map_err(internal_error)?;
+        Ok((compiled, checked.warnings))
+    })
 }
 
 /// The optimised LLVM IR of a program.
 pub fn emit_ir(src: &str, options: &Options) -> Result<String, Vec<Diagnostic>> {
-    let checked = check_source(src)?;
-    jit::emit_ir(&checked.program, options).map_err(internal_error)
+    with_stack(src, || {
+        let checked = check_source(src)?;
+        jit::emit_ir(&checked.program, options).map_err(internal_error)
+    })
+}
+
+/// The checker, the code generator and LLVM recurse once per level of the program tree,
+/// and a level takes at least two bytes of source (`1+`). The deepest program the parser
+/// accepts (a chain of 1000 `+`) was measured to need under 3 MiB of stack in a release
+/// build. So a compile gets a red zone that grows with the source, capped; below that
+/// much free stack it continues on a fresh segment of `COMPILER_STACK_BYTES` (committed
+/// only as touched), otherwise it runs in place at no cost.
+const STACK_PER_SOURCE_BYTE: usize = if cfg!(debug_assertions) {
+    16 << 10
+} else {
+    2 << 10
+};
+const STACK_RED_ZONE_MIN: usize = 256 << 10;
+const STACK_RED_ZONE_MAX: usize = if cfg!(debug_assertions) {
+    64 << 20
+} else {
+    8 << 20
+};
+const COMPILER_STACK_BYTES: usize = 256 << 20;
+
+fn with_stack<R>(src: &str, f: impl FnOnce() -> R) -> R {
+    let red_zone = src
+        .len()
+        .saturating_mul(STACK_PER_SOURCE_BYTE)
+        .clamp(STACK_RED_ZONE_MIN, STACK_RED_ZONE_MAX);
+    stacker::maybe_grow(red_zone, COMPILER_STACK_BYTES, f)
 }
 
 fn internal_error(message: String) -> Vec<Diagnostic> {
