@@ -153,14 +153,16 @@ impl<'a> Checker<'a> {
             ast::TypeExprKind::Named(n) => match Ty::from_name(n) {
                 Some(ty) => ty,
                 None => {
-                    self.error(
-                        Diagnostic::error("E0103", t.span, format!("unknown type `{n}`"))
-                            .with_label("not a type")
-                            .with_note(
-                                "types are bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, \
-                                 f64, string and lists [T]",
-                            ),
-                    );
+                    let mut d = Diagnostic::error("E0103", t.span, format!("unknown type `{n}`"))
+                        .with_label("not a type")
+                        .with_note(
+                            "types are bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, \
+                             f64, string and lists [T]",
+                        );
+                    if let Some(help) = super::suggest::suggest_type(n) {
+                        d = d.with_help(help);
+                    }
+                    self.error(d);
                     Ty::Error
                 }
             },

@@ -154,10 +154,15 @@ impl<'a> Checker<'a> {
             .with_label("not found in this scope");
         if self.fn_names.contains_key(n) || super::builtins::named(n).next().is_some() {
             d = d.with_help(format!("`{n}` is a function: call it with `{n}(...)`"));
-        } else if b.func.is_some() && self.top_mutables.contains(n) {
-            d = d.with_note(format!(
-                "`{n}` is a mutable variable of the program; functions cannot see mutable variables"
-            ));
+        } else {
+            if b.func.is_some() && self.top_mutables.contains(n) {
+                d = d.with_note(format!(
+                    "`{n}` is a mutable variable of the program; functions cannot see mutable variables"
+                ));
+            }
+            if let Some(help) = self.suggest_name(b, n) {
+                d = d.with_help(help);
+            }
         }
         self.error(d);
         hir::Expr::error(span)

@@ -8,6 +8,7 @@ mod expr;
 mod fold;
 pub mod hir;
 mod lit;
+mod suggest;
 pub mod ty;
 
 pub use fold::const_int;

@@ -318,6 +318,83 @@ fn names_and_types_are_resolved() {
     assert!(d.help.unwrap().contains("sqrt(...)"));
 }
 
+fn help(d: &Diagnostic) -> &str {
+    d.help.as_deref().unwrap_or("")
+}
+
+#[test]
+fn unknown_names_suggest_close_ones() {
+    // A variable in scope.
+    let d = one("let count = 1; cuont + 1", "E0101");
+    assert_eq!(help(&d), "did you mean `count`?");
+    // Inside a function: its parameters and the program-level bindings it sees.
+    let ds = errs("let limit = 3; fn f(total: i64) -> i64 = totl + limt; f(1)");
+    assert_eq!(ds.len(), 2);
+    assert_eq!(help(&ds[0]), "did you mean `total`?");
+    assert_eq!(help(&ds[1]), "did you mean `limit`?");
+    // ...but not program-level bindings written after the function.
+    let d = one("fn f() -> i64 = limt; let limit = 3; f()", "E0101");
+    assert_eq!(help(&d), "", "{d:?}");
+    // Nothing close: no help.
+    let d = one("let count = 1; zebra", "E0101");
+    assert!(d.help.is_none(), "{d:?}");
+    // A one-letter name is not "close" to another one-letter name.
+    assert!(one("let x = 1; y", "E0101").help.is_none());
+    // A block's bindings are out of scope after it: not suggested.
+    let d = one("when true { let total = 1; print(total) } totl", "E0101");
+    assert!(d.help.is_none(), "{d:?}");
+    // No close variable, but a close function.
+    let d = one("fn square(x: i64) -> i64 = x * x; squre", "E0101");
+    assert_eq!(help(&d), "did you mean to call `square(...)`?");
+}
+
+#[test]
+fn unknown_functions_suggest_close_ones() {
+    let d = one("sqr(4.0)", "E0102");
+    assert_eq!(help(&d), "did you mean `sqrt`?");
+    let d = one("fn total(x: i64) -> i64 = x; totl(1)", "E0102");
+    assert_eq!(help(&d), "did you mean `total`?");
+    // Up to three, closest first.
+    let d = one(
+        "fn ab1() -> i64 = 1; fn ab2() -> i64 = 2; fn ab3() -> i64 = 3; fn ab4() -> i64 = 4; abx()",
+        "E0102",
+    );
+    assert_eq!(help(&d), "did you mean `ab1`, `ab2` or `ab3`?", "{d:?}");
+    // A variable of that name is pointed out.
+    let d = one("let count = 1; count(2)", "E0102");
+    assert!(d.notes.iter().any(|n| n.contains("is a variable")), "{d:?}");
+    assert!(one("frobnicate(1)", "E0102").help.is_none());
+}
+
+#[test]
+fn unknown_types_suggest_close_ones() {
+    assert_eq!(
+        help(&one("let x: f46 = 1; x", "E0103")),
+        "did you mean `f64`?"
+    );
+    assert_eq!(
+        help(&one("let x: i46 = 1; x", "E0103")),
+        "did you mean `i16` or `i64`?"
+    );
+    assert_eq!(
+        help(&one("let x: String = \"\"; x", "E0103")),
+        "did you mean `string`?"
+    );
+    assert_eq!(
+        help(&one("let x: int = 1; x", "E0103")),
+        "did you mean `i64`?"
+    );
+    assert_eq!(
+        help(&one("fn f(x: double) -> f64 = x; 1", "E0103")),
+        "did you mean `f64`?"
+    );
+    assert_eq!(
+        help(&one("let x: [boll] = []; x", "E0103")),
+        "did you mean `bool`?"
+    );
+    assert!(one("let x: widget = 1; x", "E0103").help.is_none());
+}
+
 #[test]
 fn every_error_of_a_program_is_reported() {
     let c = codes("let a = y; let b: u8 = 300; let c = 1 + \"s\"; true < false");
