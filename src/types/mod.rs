@@ -7,6 +7,7 @@ mod check;
 mod expr;
 mod fold;
 pub mod hir;
+mod lint;
 mod lit;
 mod suggest;
 pub mod ty;
