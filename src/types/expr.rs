@@ -532,21 +532,29 @@ impl<'a> Checker<'a> {
     /// Join the branch values of `if`/`switch` into one type and convert each to it.
     fn join_values(&mut self, values: Vec<hir::Expr>, what: &str) -> Option<(Vec<hir::Expr>, Ty)> {
         let mut ty = values[0].ty.clone();
-        for v in &values[1..] {
+        // The earlier branch the joined type comes from: the one to show on a mismatch.
+        let mut witness = 0;
+        for (i, v) in values.iter().enumerate().skip(1) {
             match super::lit::join(&ty, &v.ty) {
-                Some(t) => ty = t,
+                Some(t) => {
+                    if t != ty {
+                        witness = i;
+                    }
+                    ty = t;
+                }
                 None => {
+                    let w = &values[witness];
                     self.error(
                         Diagnostic::error(
                             "E0206",
                             v.span,
                             format!(
                                 "{what} branches have different types: {} and {}",
-                                values[0].ty, v.ty
+                                w.ty, v.ty
                             ),
                         )
                         .with_label(format!("this is {}", v.ty))
-                        .with_secondary(values[0].span, format!("this is {}", values[0].ty))
+                        .with_secondary(w.span, format!("this is {}", w.ty))
                         .with_help("every branch must have the same type; convert one of them"),
                     );
                     return None;

@@ -411,6 +411,52 @@ fn results_of_statements() {
     assert_eq!(ty("param n: u8; n"), "u8");
 }
 
+#[test]
+fn secondary_labels_point_at_the_other_side() {
+    // E0206: the other branch, the one whose type the branches had joined to.
+    let src = "if(true, 1, \"a\")";
+    let d = one(src, "E0206");
+    assert_eq!(d.span, at(src, "\"a\"", 0));
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(d.secondary[0].span, at(src, "1", 0));
+    assert_eq!(d.secondary[0].message, "this is {integer}");
+    let src = "param c: bool; switch(c, 1, c, 1.5f32, \"s\")";
+    let d = one(src, "E0206");
+    assert_eq!(
+        d.message,
+        "`switch` branches have different types: f32 and string"
+    );
+    assert_eq!(d.span, at(src, "\"s\"", 0));
+    assert_eq!(d.secondary[0].span, at(src, "1.5f32", 0));
+    assert_eq!(d.secondary[0].message, "this is f32");
+    // E0403: the declared return type.
+    let src = "fn f(x: i64) -> string = x; f(1)";
+    let d = one(src, "E0403");
+    assert_eq!(d.span, at(src, "x", 1));
+    assert_eq!(d.secondary[0].span, at(src, "string", 0));
+    assert_eq!(d.secondary[0].message, "return type declared here");
+    // E0104: the `let` (or parameter, or program-level binding) that makes it immutable.
+    let src = "let total = 1; total = 2; total";
+    let d = one(src, "E0104");
+    assert_eq!(d.span, at(src, "total", 1));
+    assert_eq!(d.secondary[0].span, at(src, "total", 0));
+    assert_eq!(d.secondary[0].message, "`total` is bound by `let` here");
+    let src = "fn f(a: i64) -> i64 { a = 2; a } f(1)";
+    let d = one(src, "E0104");
+    assert_eq!(d.secondary[0].span, at(src, "a", 0));
+    assert_eq!(d.secondary[0].message, "`a` is a function parameter here");
+    let src = "let k = 1; fn f() -> i64 { k = 2; k } f()";
+    let d = one(src, "E0104");
+    assert_eq!(d.span, at(src, "k", 1));
+    assert_eq!(d.secondary[0].span, at(src, "k", 0));
+    // E0401: the first definition.
+    let src = "fn g(x: i64) -> i64 = x; fn g(y: i64) -> i64 = y; 1";
+    let d = one(src, "E0401");
+    assert_eq!(d.span, at(src, "g", 1));
+    assert_eq!(d.secondary[0].span, at(src, "g", 0));
+    assert_eq!(d.secondary[0].message, "first defined here");
+}
+
 // ----- warnings -----
 
 /// The warnings of a program that must check without errors.
