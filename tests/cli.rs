@@ -538,8 +538,15 @@ fn and_or_short_circuit() {
 
 #[test]
 fn if_evaluates_only_the_chosen_branch() {
-    prints("if(true, print(1), print(2))", "1\n1\n");
-    prints("if(1 > 2, print(1), print(2))", "2\n2\n");
+    // Constant conditions: the dead branch is reported (W0002) and never evaluated.
+    eval("if(true, print(1), print(2))")
+        .status(0)
+        .stdout("1\n1\n")
+        .stderr_has("warning[W0002]: this condition is always true");
+    eval("if(1 > 2, print(1), print(2))")
+        .status(0)
+        .stdout("2\n2\n")
+        .stderr_has("warning[W0002]: this condition is always false");
 }
 
 #[test]
@@ -823,23 +830,23 @@ fn operators_reject_the_wrong_types() {
 #[test]
 fn overloads_rank_literals_by_preference() {
     value(
-        "fn f(x: f32) -> string = \"f32\"; fn f(x: f64) -> string = \"f64\"; f(1)",
+        "fn f(_x: f32) -> string = \"f32\"; fn f(_x: f64) -> string = \"f64\"; f(1)",
         "f64",
     );
     value(
-        "fn h(x: i32) -> string = \"i32\"; fn h(x: i64) -> string = \"i64\"; h(1) + h(1i32)",
+        "fn h(_x: i32) -> string = \"i32\"; fn h(_x: i64) -> string = \"i64\"; h(1) + h(1i32)",
         "i64i32",
     );
     value(
-        "fn k(x: i32) -> string = \"i32\"; fn k(x: f64) -> string = \"f64\"; k(1) + k(1.0)",
+        "fn k(_x: i32) -> string = \"i32\"; fn k(_x: f64) -> string = \"f64\"; k(1) + k(1.0)",
         "i32f64",
     );
     value(
-        "fn w(x: i32) -> string = \"i32\"; fn w(x: i64) -> string = \"i64\"; let a: i32 = 1; w(a)",
+        "fn w(_x: i32) -> string = \"i32\"; fn w(_x: i64) -> string = \"i64\"; let a: i32 = 1; w(a)",
         "i32",
     );
     value(
-        "fn m(a: i64, b: f64) -> string = \"A\"; fn m(a: f64, b: i64) -> string = \"B\"; m(1, 1.5)",
+        "fn m(_a: i64, _b: f64) -> string = \"A\"; fn m(_a: f64, _b: i64) -> string = \"B\"; m(1, 1.5)",
         "A",
     );
 }
@@ -918,7 +925,10 @@ fn recursion_needs_a_return_type() {
 #[test]
 fn let_shadows_and_blocks_scope() {
     value("let x = 1; let x = x + 1; x", "2");
-    value("let x = 1; let x = \"one\"; x", "one");
+    value(
+        "let x = 1; let x = if(x == 1, \"one\", \"other\"); x",
+        "one",
+    );
     value("fn f(n: i64) -> i64 { let y = n * 2; y + 1 } f(20)", "41");
     compile_error("when true { let t = 1; } t", &["t"]);
     compile_error("when true { fresh = 1; } fresh", &["fresh"]);

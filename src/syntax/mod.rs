@@ -11,6 +11,7 @@ pub mod ast;
 mod lexer;
 mod literal;
 mod parser;
+mod recover;
 #[cfg(test)]
 mod tests;
 
@@ -30,7 +31,7 @@ const PARSER_RED_ZONE: usize = if cfg!(debug_assertions) {
 const PARSER_STACK_BYTES: usize = 64 << 20;
 
 /// Parse a whole program. On failure returns at least one diagnostic (codes E00xx),
-/// sorted by position. The result does not depend on the caller's stack size.
+/// sorted by position: one per broken top-level statement (see `recover.rs`). The result does not depend on the caller's stack size.
 pub fn parse(src: &str) -> Result<ast::Program, Vec<Diagnostic>> {
     let parsed = stacker::maybe_grow(PARSER_RED_ZONE, PARSER_STACK_BYTES, || {
         std::panic::catch_unwind(|| parser::parse_program(src))

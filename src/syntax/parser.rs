@@ -6,7 +6,10 @@
 //!    recursive-descent parser can never exhaust the stack.
 //! 2. pest parses. On failure its error (a position plus the rules it expected there) is
 //!    translated into one diagnostic in plain words (E0001, E0002, E0003, E0008); pest
-//!    rule names never reach the user.
+//!    rule names never reach the user. Then every other top-level statement chunk
+//!    (`recover.rs`) is parsed on its own, so one run reports each broken statement's
+//!    first error and the literal errors of the statements that parse; a chunk whose
+//!    failure follows a lexical error in it adds nothing (the lexical error explains it).
 //! 3. The pair tree is converted to the AST. Errors found here (bad literals and escapes,
 //!    `fn`/`param` inside blocks) are all collected, not just the first.
 //!
@@ -80,13 +83,70 @@ pub(crate) fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
         }
         Err(err) => {
             let (pos, d) = syntax_error(src, &lexed.tokens, &err);
-            let mut diags = lexed.errors;
+            let mut diags = Vec::new();
             if first_lex_error.is_none_or(|lo| pos < lo) {
                 diags.push(d);
             }
-            Err(sorted(diags))
+            // Recovery: every other top-level chunk on its own (see `recover.rs`). The
+            // chunk pest failed in keeps the whole-program diagnostic above.
+            for (lo, hi) in super::recover::chunks(&lexed.tokens, src) {
+                if (lo..hi).contains(&pos) || (hi == src.len() && pos == hi) {
+                    continue;
+                }
+                // A lexical error in the chunk explains any failure after it.
+                let lexical = |at: usize| {
+                    lexed.errors.iter().any(|e| {
+                        let e = e.span.lo as usize;
+                        lo <= e && e <= at
+                    })
+                };
+                for (at, d) in parse_chunk(&src[lo..hi]) {
+                    if !lexical(lo + at) {
+                        diags.push(shifted(d, lo));
+                    }
+                }
+            }
+            let mut all = lexed.errors;
+            all.extend(diags);
+            Err(sorted(all))
         }
     }
+}
+
+/// The diagnostics of one top-level chunk parsed as a program of its own: its first
+/// syntax error, or the errors of building its AST. Each comes with the position the
+/// parser failed at (for a syntax error) or its own start. Positions are within `chunk`.
+fn parse_chunk(chunk: &str) -> Vec<(usize, Diagnostic)> {
+    match KilnGrammar::parse(Rule::program, chunk) {
+        Ok(mut pairs) => {
+            let mut b = Builder { diags: Vec::new() };
+            if let Some(program) = pairs.next() {
+                let _ = b.program(program);
+            }
+            b.diags
+                .into_iter()
+                .map(|d| (d.span.lo as usize, d))
+                .collect()
+        }
+        Err(err) => {
+            let tokens = lexer::lex(chunk).tokens;
+            vec![syntax_error(chunk, &tokens, &err)]
+        }
+    }
+}
+
+/// A diagnostic of a chunk starting at byte `by`, moved to whole-source positions.
+fn shifted(mut d: Diagnostic, by: usize) -> Diagnostic {
+    let by = by as u32;
+    let shift = |s: Span| Span {
+        lo: s.lo + by,
+        hi: s.hi + by,
+    };
+    d.span = shift(d.span);
+    for l in &mut d.secondary {
+        l.span = shift(l.span);
+    }
+    d
 }
 
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -959,6 +959,78 @@ fn post_parse_errors_are_collected_and_sorted() {
     assert!(ds.windows(2).all(|w| w[0].span.lo <= w[1].span.lo));
 }
 
+/// The codes and primary spans of the diagnostics for `src`.
+fn codes_at(src: &str) -> Vec<(&'static str, Span)> {
+    errs(src).iter().map(|d| (d.code, d.span)).collect()
+}
+
+#[test]
+fn independent_mistakes_are_all_reported() {
+    let src = "let a = 1 +;\nlet ok = 2;\nlet b = (2 * 3];\nfn f(x: i64) = x;\nlet c = f(1 2);\n";
+    let ds = errs(src);
+    assert_eq!(ds.len(), 3, "{}", render(&ds, src));
+    assert_eq!(ds[0].message, "expected an expression after `+`");
+    assert_eq!(ds[0].span, find(src, ";", 0));
+    assert_eq!(ds[1].message, "mismatched closing delimiter `]`");
+    assert_eq!(ds[1].span, find(src, "]", 0));
+    assert_eq!(ds[1].secondary[0].span, find(src, "(", 0));
+    assert_eq!(ds[2].message, "expected `)` to close this call");
+    assert_eq!(ds[2].span, find(src, "2", 2));
+    assert_eq!(ds[2].secondary[0].span, find(src, "(", 2));
+    assert_eq!(ds[2].help.as_deref(), Some("separate arguments with `,`"));
+
+    // The first diagnostic is the whole program's; a failure at the very end counts.
+    let src = "let x = 1\nlet y = 2;\nwhen y > 1 { z = 1 }\nlet w = 3 *";
+    assert_eq!(
+        codes_at(src),
+        [("E0002", span(9, 9)), ("E0001", span(src.len(), src.len()))]
+    );
+    // `fn` and `when` blocks end a statement; a mistake inside one is reported once.
+    let src = "fn f() { let a = ; a }\nwhen true { x = 1 } else { y = }\nfn g() = ;";
+    assert_eq!(
+        codes_at(src),
+        [
+            ("E0001", find(src, ";", 0)),
+            ("E0001", find(src, "}", 2)),
+            ("E0001", find(src, ";", 1)),
+        ]
+    );
+}
+
+#[test]
+fn recovery_also_collects_literal_and_placement_errors() {
+    // Errors found while building the AST of the statements that do parse.
+    let src = "let a = 12u7;\nlet b = ;\nlet c = \"\\q\";\nwhen c { param p: i64; }";
+    let codes: Vec<&str> = errs(src).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0005", "E0001", "E0004", "E0009"]);
+}
+
+#[test]
+fn recovery_limits() {
+    // An unclosed bracket swallows the rest: its statements cannot be told apart.
+    let src = "let a = (1 + 2;\nlet b = ;\nlet c = 3 +;";
+    let ds = errs(src);
+    assert_eq!(ds.len(), 1, "{}", render(&ds, src));
+    assert_eq!(ds[0].message, "unclosed `(`");
+    // A `when` chain is one statement: its first mistake hides the others.
+    assert_eq!(errs("when a { x = } elif b { y = }").len(), 1);
+    // A lexical error explains the syntax error that follows it in its statement...
+    let src = "let a = 3 @ 4;\nlet b = 1 +;";
+    assert_eq!(
+        codes_at(src),
+        [("E0011", find(src, "@", 0)), ("E0001", find(src, ";", 1))]
+    );
+    let src = "let a = 1 +;\nlet b = 3 @ 4;";
+    assert_eq!(
+        codes_at(src),
+        [("E0001", find(src, ";", 0)), ("E0011", find(src, "@", 0))]
+    );
+    // ...and an unterminated string or comment ends the search.
+    let src = "let a = 1 +;\nlet s = \"abc;\nlet b = ;";
+    let codes: Vec<&str> = errs(src).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0001", "E0006"]);
+}
+
 #[test]
 fn lexical_errors() {
     let d = err1("x = \"abc");

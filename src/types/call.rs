@@ -351,6 +351,9 @@ impl<'a> Checker<'a> {
         if b.lookup(n).is_some() {
             d = d.with_note(format!("`{n}` is a variable, not a function"));
         }
+        if let Some(help) = self.suggest_function(n) {
+            d = d.with_help(help);
+        }
         self.error(d);
     }
 }

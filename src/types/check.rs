@@ -46,6 +46,10 @@ pub(super) struct TopBinding {
     pub ty: Option<Ty>,
     /// Set when some function may read it.
     pub global: Option<GlobalId>,
+    /// The local of `main` that holds it, once `main` binds it.
+    pub local: Option<LocalId>,
+    /// Set when a function reads it (for the unused-binding warning of that local).
+    pub read: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,9 +68,19 @@ pub(super) struct LocalBinding {
     pub span: Span,
 }
 
+/// How a local was bound and whether anything reads it (for W0001).
+#[derive(Clone, Debug)]
+pub(super) struct LocalUse {
+    pub kind: BindKind,
+    pub span: Span,
+    pub read: bool,
+}
+
 /// The function being checked: its locals and block scopes.
 pub(super) struct Body {
     pub locals: Vec<hir::Local>,
+    /// Parallel to `locals`.
+    pub uses: Vec<LocalUse>,
     pub scopes: Vec<HashMap<String, LocalBinding>>,
     /// `None` for `main`; else the position of the `fn` statement (for visibility of
     /// program-level bindings) and its id.
@@ -77,6 +91,7 @@ impl Body {
     fn new(func: Option<(usize, FnId)>) -> Body {
         Body {
             locals: Vec::new(),
+            uses: Vec::new(),
             scopes: vec![HashMap::new()],
             func,
         }
@@ -87,6 +102,11 @@ impl Body {
         self.locals.push(hir::Local {
             name: name.to_string(),
             ty,
+        });
+        self.uses.push(LocalUse {
+            kind,
+            span,
+            read: false,
         });
         self.scopes.last_mut().expect("a scope").insert(
             name.to_string(),
@@ -102,10 +122,31 @@ impl Body {
     pub fn lookup(&self, name: &str) -> Option<&LocalBinding> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
     }
+
+    /// Record that `local` is read (assignments to it are not reads).
+    pub fn mark_read(&mut self, local: LocalId) {
+        if let Some(u) = self.uses.get_mut(local) {
+            u.read = true;
+        }
+    }
+
+    /// The value of a body is read by whoever uses the body's result: when it is the
+    /// variable bound by a final `let` or assignment, that variable is read.
+    fn mark_result_read(&mut self, value: Option<&hir::Expr>) {
+        if let Some(hir::Expr {
+            kind: hir::ExprKind::Var(Var::Local(l)),
+            ..
+        }) = value
+        {
+            self.mark_read(*l);
+        }
+    }
 }
 
 pub(super) struct Checker<'a> {
     pub diags: Vec<Diagnostic>,
+    /// Returned with a program that has no errors.
+    pub warnings: Vec<Diagnostic>,
     pub fns: Vec<FnEntry<'a>>,
     pub fn_names: HashMap<String, Vec<FnId>>,
     pub tops: Vec<TopBinding>,
@@ -131,6 +172,7 @@ impl<'a> Checker<'a> {
     pub fn new() -> Checker<'a> {
         Checker {
             diags: Vec::new(),
+            warnings: Vec::new(),
             fns: Vec::new(),
             fn_names: HashMap::new(),
             tops: Vec::new(),
@@ -153,14 +195,16 @@ impl<'a> Checker<'a> {
             ast::TypeExprKind::Named(n) => match Ty::from_name(n) {
                 Some(ty) => ty,
                 None => {
-                    self.error(
-                        Diagnostic::error("E0103", t.span, format!("unknown type `{n}`"))
-                            .with_label("not a type")
-                            .with_note(
-                                "types are bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, \
-                                 f64, string and lists [T]",
-                            ),
-                    );
+                    let mut d = Diagnostic::error("E0103", t.span, format!("unknown type `{n}`"))
+                        .with_label("not a type")
+                        .with_note(
+                            "types are bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, \
+                             f64, string and lists [T]",
+                        );
+                    if let Some(help) = super::suggest::suggest_type(n) {
+                        d = d.with_help(help);
+                    }
+                    self.error(d);
                     Ty::Error
                 }
             },
@@ -184,12 +228,20 @@ impl<'a> Checker<'a> {
         self.collect(prog);
         let mut main = Body::new(None);
         let checked = self.stmts(&mut main, &prog.stmts, true);
+        main.mark_result_read(checked.value.as_ref());
         // Functions never called from main are still checked.
         for id in 0..self.fns.len() {
             if self.fns[id].state == FnState::Pending {
                 self.check_fn(id);
             }
         }
+        // Program-level bindings that functions read are read.
+        for t in &self.tops {
+            if let (true, Some(l)) = (t.read, t.local) {
+                main.mark_read(l);
+            }
+        }
+        self.unused_warnings(&main, None);
         let mut main_fn = hir::Function {
             name: "main".to_string(),
             params: (0..self.inputs.len()).collect(),
@@ -209,6 +261,7 @@ impl<'a> Checker<'a> {
         if !self.diags.is_empty() {
             return Err(self.diags);
         }
+        self.warnings.sort_by_key(|w| (w.span.lo, w.span.hi));
         let functions = self
             .fns
             .into_iter()
@@ -221,7 +274,7 @@ impl<'a> Checker<'a> {
                 globals: self.globals,
                 inputs: self.inputs,
             },
-            warnings: Vec::new(),
+            warnings: self.warnings,
         })
     }
 
@@ -238,6 +291,8 @@ impl<'a> Checker<'a> {
                         span: name.span,
                         ty: None,
                         global: None,
+                        local: None,
+                        read: false,
                     });
                 }
                 ast::StmtKind::Assign { name, .. } => {
@@ -395,6 +450,8 @@ impl<'a> Checker<'a> {
                 (c.stmts, c.value)
             }
         };
+        body.mark_result_read(value.as_ref());
+        self.unused_warnings(&body, Some(&decl.name.name));
         let value = match value {
             None => {
                 let span = match &decl.body {
@@ -545,9 +602,17 @@ impl<'a> Checker<'a> {
                 }
                 ast::StmtKind::When { arms, else_block } => {
                     let mut harms = Vec::new();
-                    for arm in arms {
+                    let end = else_block
+                        .as_ref()
+                        .map_or_else(|| arms[arms.len() - 1].block.span, |e| e.span);
+                    for (k, arm) in arms.iter().enumerate() {
                         let cond = self.synth(b, &arm.cond);
                         let cond = self.condition(cond, "the `when` condition");
+                        let later = match arms.get(k + 1) {
+                            Some(next) => Some(next.keyword_span.to(end)),
+                            None => else_block.as_ref().map(|e| e.span),
+                        };
+                        self.check_when_condition(&cond, k == 0, arm.block.span, later);
                         let blk = self.block(b, &arm.block);
                         harms.push((cond, blk));
                     }
@@ -594,6 +659,7 @@ impl<'a> Checker<'a> {
             return;
         };
         self.tops[t].ty = Some(ty.clone());
+        self.tops[t].local = Some(local);
         if let Some(g) = self.tops[t].global {
             self.globals[g].ty = ty.clone();
             out.push(hir::Stmt::Assign {

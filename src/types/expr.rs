@@ -117,16 +117,19 @@ impl<'a> Checker<'a> {
     }
 
     fn name(&mut self, b: &mut Body, n: &str, span: Span) -> hir::Expr {
-        if let Some(bind) = b.lookup(n) {
-            let ty = b.locals[bind.local].ty.clone();
-            return node(ExprKind::Var(Var::Local(bind.local)), ty, span);
+        if let Some(local) = b.lookup(n).map(|bind| bind.local) {
+            b.mark_read(local);
+            let ty = b.locals[local].ty.clone();
+            return node(ExprKind::Var(Var::Local(local)), ty, span);
         }
         if let Some((pos, fid)) = b.func {
             if let Some(t) = self.visible_top(n, pos) {
                 let top = &self.tops[t];
                 match (&top.ty, top.global) {
                     (Some(ty), Some(g)) => {
-                        return node(ExprKind::Var(Var::Global(g)), ty.clone(), span);
+                        let ty = ty.clone();
+                        self.tops[t].read = true;
+                        return node(ExprKind::Var(Var::Global(g)), ty, span);
                     }
                     _ => {
                         let (bound_at, fname, call) = (
@@ -154,10 +157,15 @@ impl<'a> Checker<'a> {
             .with_label("not found in this scope");
         if self.fn_names.contains_key(n) || super::builtins::named(n).next().is_some() {
             d = d.with_help(format!("`{n}` is a function: call it with `{n}(...)`"));
-        } else if b.func.is_some() && self.top_mutables.contains(n) {
-            d = d.with_note(format!(
-                "`{n}` is a mutable variable of the program; functions cannot see mutable variables"
-            ));
+        } else {
+            if b.func.is_some() && self.top_mutables.contains(n) {
+                d = d.with_note(format!(
+                    "`{n}` is a mutable variable of the program; functions cannot see mutable variables"
+                ));
+            }
+            if let Some(help) = self.suggest_name(b, n) {
+                d = d.with_help(help);
+            }
         }
         self.error(d);
         hir::Expr::error(span)
@@ -442,6 +450,7 @@ impl<'a> Checker<'a> {
         }
         let cond = self.synth(b, &args[0]);
         let cond = self.condition(cond, "the `if` condition");
+        self.check_if_condition(&cond, args[1].span, args[2].span);
         let branches = self.join_branches(b, &args[1..], "`if`");
         let Some((mut vals, ty)) = branches else {
             return hir::Expr::error(span);
@@ -484,9 +493,14 @@ impl<'a> Checker<'a> {
         }
         let mut conds = Vec::new();
         let mut value_args = Vec::new();
-        for pair in args[..args.len() - 1].chunks(2) {
+        let last = &args[args.len() - 1];
+        let arms = args.len() / 2;
+        for (i, pair) in args[..args.len() - 1].chunks(2).enumerate() {
             let c = self.synth(b, &pair[0]);
-            conds.push(self.condition(c, "a `switch` condition"));
+            let c = self.condition(c, "a `switch` condition");
+            let rest = args[2 * i + 2].span.to(last.span);
+            self.check_switch_condition(&c, pair[1].span, rest, i + 1 == arms);
+            conds.push(c);
             value_args.push(&pair[1]);
         }
         value_args.push(&args[args.len() - 1]);
@@ -518,21 +532,29 @@ impl<'a> Checker<'a> {
     /// Join the branch values of `if`/`switch` into one type and convert each to it.
     fn join_values(&mut self, values: Vec<hir::Expr>, what: &str) -> Option<(Vec<hir::Expr>, Ty)> {
         let mut ty = values[0].ty.clone();
-        for v in &values[1..] {
+        // The earlier branch the joined type comes from: the one to show on a mismatch.
+        let mut witness = 0;
+        for (i, v) in values.iter().enumerate().skip(1) {
             match super::lit::join(&ty, &v.ty) {
-                Some(t) => ty = t,
+                Some(t) => {
+                    if t != ty {
+                        witness = i;
+                    }
+                    ty = t;
+                }
                 None => {
+                    let w = &values[witness];
                     self.error(
                         Diagnostic::error(
                             "E0206",
                             v.span,
                             format!(
                                 "{what} branches have different types: {} and {}",
-                                values[0].ty, v.ty
+                                w.ty, v.ty
                             ),
                         )
                         .with_label(format!("this is {}", v.ty))
-                        .with_secondary(values[0].span, format!("this is {}", values[0].ty))
+                        .with_secondary(w.span, format!("this is {}", w.ty))
                         .with_help("every branch must have the same type; convert one of them"),
                     );
                     return None;

@@ -7,7 +7,9 @@ mod check;
 mod expr;
 mod fold;
 pub mod hir;
+mod lint;
 mod lit;
+mod suggest;
 pub mod ty;
 
 pub use fold::const_int;

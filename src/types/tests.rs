@@ -318,6 +318,83 @@ fn names_and_types_are_resolved() {
     assert!(d.help.unwrap().contains("sqrt(...)"));
 }
 
+fn help(d: &Diagnostic) -> &str {
+    d.help.as_deref().unwrap_or("")
+}
+
+#[test]
+fn unknown_names_suggest_close_ones() {
+    // A variable in scope.
+    let d = one("let count = 1; cuont + 1", "E0101");
+    assert_eq!(help(&d), "did you mean `count`?");
+    // Inside a function: its parameters and the program-level bindings it sees.
+    let ds = errs("let limit = 3; fn f(total: i64) -> i64 = totl + limt; f(1)");
+    assert_eq!(ds.len(), 2);
+    assert_eq!(help(&ds[0]), "did you mean `total`?");
+    assert_eq!(help(&ds[1]), "did you mean `limit`?");
+    // ...but not program-level bindings written after the function.
+    let d = one("fn f() -> i64 = limt; let limit = 3; f()", "E0101");
+    assert_eq!(help(&d), "", "{d:?}");
+    // Nothing close: no help.
+    let d = one("let count = 1; zebra", "E0101");
+    assert!(d.help.is_none(), "{d:?}");
+    // A one-letter name is not "close" to another one-letter name.
+    assert!(one("let x = 1; y", "E0101").help.is_none());
+    // A block's bindings are out of scope after it: not suggested.
+    let d = one("when true { let total = 1; print(total) } totl", "E0101");
+    assert!(d.help.is_none(), "{d:?}");
+    // No close variable, but a close function.
+    let d = one("fn square(x: i64) -> i64 = x * x; squre", "E0101");
+    assert_eq!(help(&d), "did you mean to call `square(...)`?");
+}
+
+#[test]
+fn unknown_functions_suggest_close_ones() {
+    let d = one("sqr(4.0)", "E0102");
+    assert_eq!(help(&d), "did you mean `sqrt`?");
+    let d = one("fn total(x: i64) -> i64 = x; totl(1)", "E0102");
+    assert_eq!(help(&d), "did you mean `total`?");
+    // Up to three, closest first.
+    let d = one(
+        "fn ab1() -> i64 = 1; fn ab2() -> i64 = 2; fn ab3() -> i64 = 3; fn ab4() -> i64 = 4; abx()",
+        "E0102",
+    );
+    assert_eq!(help(&d), "did you mean `ab1`, `ab2` or `ab3`?", "{d:?}");
+    // A variable of that name is pointed out.
+    let d = one("let count = 1; count(2)", "E0102");
+    assert!(d.notes.iter().any(|n| n.contains("is a variable")), "{d:?}");
+    assert!(one("frobnicate(1)", "E0102").help.is_none());
+}
+
+#[test]
+fn unknown_types_suggest_close_ones() {
+    assert_eq!(
+        help(&one("let x: f46 = 1; x", "E0103")),
+        "did you mean `f64`?"
+    );
+    assert_eq!(
+        help(&one("let x: i46 = 1; x", "E0103")),
+        "did you mean `i16` or `i64`?"
+    );
+    assert_eq!(
+        help(&one("let x: String = \"\"; x", "E0103")),
+        "did you mean `string`?"
+    );
+    assert_eq!(
+        help(&one("let x: int = 1; x", "E0103")),
+        "did you mean `i64`?"
+    );
+    assert_eq!(
+        help(&one("fn f(x: double) -> f64 = x; 1", "E0103")),
+        "did you mean `f64`?"
+    );
+    assert_eq!(
+        help(&one("let x: [boll] = []; x", "E0103")),
+        "did you mean `bool`?"
+    );
+    assert!(one("let x: widget = 1; x", "E0103").help.is_none());
+}
+
 #[test]
 fn every_error_of_a_program_is_reported() {
     let c = codes("let a = y; let b: u8 = 300; let c = 1 + \"s\"; true < false");
@@ -332,6 +409,271 @@ fn results_of_statements() {
     assert!(ok("when true { print(1) }").main.ret.is_none());
     assert!(ok("").main.ret.is_none());
     assert_eq!(ty("param n: u8; n"), "u8");
+}
+
+#[test]
+fn secondary_labels_point_at_the_other_side() {
+    // E0206: the other branch, the one whose type the branches had joined to.
+    let src = "if(true, 1, \"a\")";
+    let d = one(src, "E0206");
+    assert_eq!(d.span, at(src, "\"a\"", 0));
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(d.secondary[0].span, at(src, "1", 0));
+    assert_eq!(d.secondary[0].message, "this is {integer}");
+    let src = "param c: bool; switch(c, 1, c, 1.5f32, \"s\")";
+    let d = one(src, "E0206");
+    assert_eq!(
+        d.message,
+        "`switch` branches have different types: f32 and string"
+    );
+    assert_eq!(d.span, at(src, "\"s\"", 0));
+    assert_eq!(d.secondary[0].span, at(src, "1.5f32", 0));
+    assert_eq!(d.secondary[0].message, "this is f32");
+    // E0403: the declared return type.
+    let src = "fn f(x: i64) -> string = x; f(1)";
+    let d = one(src, "E0403");
+    assert_eq!(d.span, at(src, "x", 1));
+    assert_eq!(d.secondary[0].span, at(src, "string", 0));
+    assert_eq!(d.secondary[0].message, "return type declared here");
+    // E0104: the `let` (or parameter, or program-level binding) that makes it immutable.
+    let src = "let total = 1; total = 2; total";
+    let d = one(src, "E0104");
+    assert_eq!(d.span, at(src, "total", 1));
+    assert_eq!(d.secondary[0].span, at(src, "total", 0));
+    assert_eq!(d.secondary[0].message, "`total` is bound by `let` here");
+    let src = "fn f(a: i64) -> i64 { a = 2; a } f(1)";
+    let d = one(src, "E0104");
+    assert_eq!(d.secondary[0].span, at(src, "a", 0));
+    assert_eq!(d.secondary[0].message, "`a` is a function parameter here");
+    let src = "let k = 1; fn f() -> i64 { k = 2; k } f()";
+    let d = one(src, "E0104");
+    assert_eq!(d.span, at(src, "k", 1));
+    assert_eq!(d.secondary[0].span, at(src, "k", 0));
+    // E0401: the first definition.
+    let src = "fn g(x: i64) -> i64 = x; fn g(y: i64) -> i64 = y; 1";
+    let d = one(src, "E0401");
+    assert_eq!(d.span, at(src, "g", 1));
+    assert_eq!(d.secondary[0].span, at(src, "g", 0));
+    assert_eq!(d.secondary[0].message, "first defined here");
+}
+
+// ----- warnings -----
+
+/// The warnings of a program that must check without errors.
+fn warnings(src: &str) -> Vec<Diagnostic> {
+    let ast = crate::syntax::parse(src).unwrap_or_else(|d| panic!("parse failed: {d:?}"));
+    let checked =
+        super::check(&ast).unwrap_or_else(|d| panic!("unexpected errors for {src:?}: {d:#?}"));
+    for w in &checked.warnings {
+        assert_eq!(w.severity, crate::diag::Severity::Warning, "{w:?}");
+    }
+    checked.warnings
+}
+
+/// Exactly one warning, with this code; returns it.
+fn warns(src: &str, code: &str) -> Diagnostic {
+    let w = warnings(src);
+    assert_eq!(w.len(), 1, "expected one warning for {src:?}, got {w:#?}");
+    assert_eq!(w[0].code, code, "{src:?}: {:#?}", w[0]);
+    w.into_iter().next().unwrap()
+}
+
+#[track_caller]
+fn quiet(src: &str) {
+    let w = warnings(src);
+    assert!(w.is_empty(), "expected no warnings for {src:?}, got {w:#?}");
+}
+
+/// The span of the `nth` occurrence of `needle` in `src`.
+fn at(src: &str, needle: &str, nth: usize) -> crate::span::Span {
+    let lo = src.match_indices(needle).nth(nth).expect("needle").0;
+    crate::span::Span::new(lo, lo + needle.len())
+}
+
+#[test]
+fn unused_let_bindings_warn() {
+    let src = "let count = 1; 2";
+    let w = warns(src, "W0001");
+    assert_eq!(w.message, "unused binding `count`");
+    assert_eq!(w.span, at(src, "count", 0));
+    assert_eq!(
+        help(&w),
+        "if this is intentional, prefix it with `_` to silence this: `_count`"
+    );
+    // Names starting with `_` are exempt.
+    quiet("let _count = 1; 2");
+    quiet("let _ = 1; 2");
+    // Read anywhere: in an expression, a condition, an argument, a later binding.
+    quiet("let a = 1; a + 1");
+    quiet("let a = true; when a { print(1) }");
+    quiet("let a = 1; let b = a; b");
+    // A shadowed binding nothing read before the shadowing is unused.
+    let src = "let x = 1; let x = 2; x";
+    assert_eq!(warns(src, "W0001").span, at(src, "x", 0));
+    quiet("let x = 1; let x = x + 1; x");
+    // A `let` in a `when` block that the block does not read.
+    let src = "param c: bool; when c { let tmp = 1; }";
+    assert_eq!(warns(src, "W0001").span, at(src, "tmp", 0));
+    // In a function body.
+    let src = "fn f() -> i64 { let y = 1; 2 } f()";
+    assert_eq!(warns(src, "W0001").span, at(src, "y", 0));
+}
+
+#[test]
+fn the_last_statement_is_read() {
+    // The program's result is its last statement's value.
+    quiet("let x = 5;");
+    quiet("let x = 5");
+    quiet("x = 5;");
+    quiet("x = 1; x = 2");
+    // So is a function body's.
+    quiet("fn f() -> i64 { let y = 1; } f()");
+    quiet("fn f() -> i64 { y = 1 } f()");
+    // A `when` block has no value: its last `let` is not read.
+    assert_eq!(warnings("when true { let y = 1 } 0").len(), 2); // W0002 and W0001
+}
+
+#[test]
+fn assignments_are_not_reads() {
+    let src = "x = 1; x = 2; 3";
+    let w = warns(src, "W0001");
+    assert_eq!(w.message, "variable `x` is assigned but never read");
+    assert_eq!(w.span, at(src, "x", 0));
+    assert!(w.notes[0].contains("does not count as reading"), "{w:?}");
+    quiet("x = 1; x = x + 1; x");
+    quiet("param c: bool; x = 0; when c { x = 1 } else { x = 2 } print(x); 0");
+    let src = "param c: bool; x = 0; when c { x = 1 } 0";
+    assert_eq!(warns(src, "W0001").span, at(src, "x", 0));
+    // A variable local to a block that the block only assigns.
+    let src = "param c: bool; when c { fresh = 1; fresh = 2 }";
+    assert_eq!(warns(src, "W0001").span, at(src, "fresh", 0));
+}
+
+#[test]
+fn unused_function_parameters_warn() {
+    let src = "fn f(a: i64, b: i64) -> i64 = a; f(1, 2)";
+    let w = warns(src, "W0001");
+    assert_eq!(w.message, "unused parameter `b`");
+    assert_eq!(w.span, at(src, "b", 0));
+    assert_eq!(w.label, "the body of `f` never reads it");
+    quiet("fn f(a: i64, _b: i64) -> i64 = a; f(1, 2)");
+    quiet("fn f(a: i64) -> i64 { let d = a * 2; d } f(1)");
+    // A function nothing calls is still checked.
+    assert_eq!(
+        warns("fn g(n: i64) -> i64 = 1; 0", "W0001").message,
+        "unused parameter `n`"
+    );
+}
+
+#[test]
+fn inputs_do_not_warn() {
+    // `param` inputs are the host's interface: never W0001.
+    quiet("param p: i64; 1");
+    quiet("param p: i64; param q: string; p");
+}
+
+#[test]
+fn program_bindings_read_by_functions_are_read() {
+    quiet("let k = 3; fn f() -> i64 = k; f()");
+    // Even when only a function nothing calls reads it.
+    quiet("let k = 3; fn f() -> i64 = k; 0");
+    // A parameter of the same name hides it: the binding is unused.
+    let src = "let k = 3; fn f(k: i64) -> i64 = k; f(1)";
+    assert_eq!(warns(src, "W0001").span, at(src, "k", 0));
+}
+
+#[test]
+fn warnings_come_only_with_a_program_that_checks() {
+    // A misspelt name is an error; the binding it meant is not reported as unused.
+    let d = errs("let count = 1; cuont");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "E0101");
+    // Several warnings are sorted by position.
+    let w = warnings("fn f(a: i64) -> i64 = 1; let b = 2; x = if(true, 1, 2); f(0)");
+    let codes: Vec<&str> = w.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["W0001", "W0001", "W0001", "W0002"]);
+    assert!(w.windows(2).all(|p| p[0].span.lo < p[1].span.lo));
+}
+
+#[test]
+fn constant_if_conditions_warn() {
+    let src = "if(true, 1, 2)";
+    let w = warns(src, "W0002");
+    assert_eq!(w.message, "this condition is always true");
+    assert_eq!(w.span, at(src, "true", 0));
+    assert_eq!(w.secondary[0].span, at(src, "2", 0));
+    assert!(help(&w).contains("third argument"), "{w:?}");
+    let src = "if(false, 1, 2)";
+    let w = warns(src, "W0002");
+    assert_eq!(w.message, "this condition is always false");
+    assert_eq!(w.secondary[0].span, at(src, "1", 0));
+    assert!(help(&w).contains("second argument"), "{w:?}");
+    // Folding literal expressions.
+    for (src, v) in [
+        ("if(not true, 1, 2)", false),
+        ("if(!false, 1, 2)", true),
+        ("if(1 < 2, 1, 2)", true),
+        ("if(true and false, 1, 2)", false),
+        ("if(false or (2 >= 2), 1, 2)", true),
+        ("if(\"a\" == \"b\", 1, 2)", false),
+        ("if(\"a\" < \"b\", 1, 2)", true),
+        ("if(2 in [1, 2], 1, 2)", true),
+        ("if(1.5 > 2.0, 1, 2)", false),
+        ("if(-1 < 0, 1, 2)", true),
+        ("if(255u8 > 1u8, 1, 2)", true),
+        ("if(1 + 1 == 2, 1, 2)", true),
+        ("if(true == false, 1, 2)", false),
+        ("if(0.0 / 0.0 == 0.0 / 0.0, 1, 2)", false), // NaN
+        ("if(0.0 / 0.0 != 0.0 / 0.0, 1, 2)", true),
+        ("if(1 < 2.5, 1, 2)", true),
+    ] {
+        let w = warns(src, "W0002");
+        assert_eq!(w.message, format!("this condition is always {v}"), "{src}");
+    }
+    // Anything that reads a variable or calls a function is not a constant.
+    quiet("param p: bool; if(p, 1, 2)");
+    quiet("param p: bool; if(false and p, 1, 2)");
+    quiet("param n: i64; if(n > 0, 1, 2)");
+    quiet("fn t() -> bool = true; if(t(), 1, 2)");
+    quiet("if(abs(-1) == 1, 1, 2)");
+}
+
+#[test]
+fn constant_switch_and_when_conditions_warn() {
+    let src = "switch(false, 1, true, 2, 3)";
+    let w = warnings(src);
+    assert_eq!(w.len(), 2, "{w:#?}");
+    assert_eq!(w[0].message, "this condition is always false");
+    assert_eq!(w[0].span, at(src, "false", 0));
+    assert_eq!(w[0].secondary[0].span, at(src, "1", 0));
+    assert_eq!(w[1].message, "this condition is always true");
+    assert_eq!(w[1].span, at(src, "true", 0));
+    assert_eq!(w[1].secondary[0].span, at(src, "3", 0));
+    assert!(help(&w[1]).contains("the default"), "{:?}", w[1]);
+    // An always-true arm that is not the last hides the later arms too.
+    let src = "param n: i64; switch(true, 1, n > 0, 2, 3)";
+    let w = warns(src, "W0002");
+    assert_eq!(w.secondary[0].span, at(src, "n > 0, 2, 3", 0));
+    // The default has no condition: a literal there is fine.
+    quiet("param n: i64; switch(n > 0, true, n < 0, false, true)");
+
+    let src = "param c: bool; x = 0; when false { x = 1 } elif true { x = 2 } else { x = 3 } x";
+    let w = warnings(src);
+    assert_eq!(w.len(), 2, "{w:#?}");
+    assert_eq!(w[0].message, "this condition is always false");
+    assert_eq!(w[0].span, at(src, "false", 0));
+    assert_eq!(w[0].secondary[0].span, at(src, "{ x = 1 }", 0));
+    assert!(
+        help(&w[0]).contains("`when` block never runs"),
+        "{:?}",
+        w[0]
+    );
+    assert_eq!(w[1].message, "this condition is always true");
+    assert_eq!(w[1].span, at(src, "true", 0));
+    assert_eq!(w[1].secondary[0].span, at(src, "{ x = 3 }", 0));
+    let w = warns("when 1 < 2 { print(1) }", "W0002");
+    assert!(help(&w).contains("unnecessary"), "{w:?}");
+    quiet("param c: bool; when c { print(1) } elif not c { print(2) }");
 }
 
 /// `KILN_SRC='…' cargo test --lib types::tests::debug_check -- --ignored --nocapture`
