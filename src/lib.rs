@@ -37,10 +37,11 @@ pub fn compile_source(
     Ok((compiled, checked.warnings))
 }
 
-/// The optimised LLVM IR of a program.
-pub fn emit_ir(src: &str, options: &Options) -> Result<String, Vec<Diagnostic>> {
+/// The optimised LLVM IR of a program, and any warnings.
+pub fn emit_ir(src: &str, options: &Options) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
     let checked = check_source(src)?;
-    jit::emit_ir(&checked.program, options).map_err(internal_error)
+    let ir = jit::emit_ir(&checked.program, options).map_err(internal_error)?;
+    Ok((ir, checked.warnings))
 }
 
 fn internal_error(message: String) -> Vec<Diagnostic> {

@@ -44,35 +44,42 @@ impl Run {
         self
     }
 
-    /// The code of the first error in stderr, e.g. `E0101`.
+    /// The code of the first error in stderr, e.g. `E0101`: its header is
+    /// `error[CODE]: message`.
     #[track_caller]
     fn error_code(&self) -> &str {
         self.stderr
-            .split("error[")
-            .nth(1)
-            .and_then(|rest| rest.split_once(']'))
+            .lines()
+            .find_map(|line| line.strip_prefix("error["))
+            .and_then(|rest| rest.split_once("]: "))
             .map(|(code, _)| code)
-            .unwrap_or_else(|| panic!("no `error[CODE]` in stderr:\n{self:?}"))
+            .unwrap_or_else(|| panic!("no `error[CODE]: ` header in stderr:\n{self:?}"))
     }
 
-    /// The `LINE:COL` of the first diagnostic `FILE:LINE:COL: error[CODE]` in stderr.
+    /// The `LINE:COL` of the first diagnostic with `code` in stderr: its header
+    /// `error[CODE]: message` is followed by the location line `╭─[ FILE:LINE:COL ]`.
     #[track_caller]
     fn diag_at(&self, file: &str, code: &str) -> (usize, usize) {
-        let tail = format!(": error[{code}]");
-        for line in self.stderr.lines() {
-            let Some(rest) = line.strip_prefix(file).and_then(|r| r.strip_prefix(':')) else {
+        let header = format!("error[{code}]: ");
+        let mut lines = self.stderr.lines();
+        while let Some(line) = lines.next() {
+            if !line.starts_with(&header) {
                 continue;
-            };
-            let Some(end) = rest.find(&tail) else {
-                continue;
-            };
-            if let Some((l, c)) = rest[..end].split_once(':') {
+            }
+            let place = lines
+                .next()
+                .and_then(|l| l.trim_start().strip_prefix("╭─[ "))
+                .and_then(|l| l.strip_suffix(" ]"))
+                .and_then(|l| l.strip_prefix(file))
+                .and_then(|l| l.strip_prefix(':'))
+                .and_then(|l| l.split_once(':'));
+            if let Some((l, c)) = place {
                 if let (Ok(l), Ok(c)) = (l.parse(), c.parse()) {
                     return (l, c);
                 }
             }
         }
-        panic!("no `{file}:LINE:COL{tail}` diagnostic:\n{self:?}")
+        panic!("no `{header}` diagnostic located at `{file}:LINE:COL`:\n{self:?}")
     }
 }
 
@@ -106,21 +113,21 @@ fn value(code: &str, display: &str) {
 #[track_caller]
 fn compile_error(code: &str, needles: &[&str]) -> Run {
     let run = eval(code);
-    run.status(1)
-        .stdout("")
-        .stderr_has("<eval>:")
-        .stderr_has("error[E");
+    run.status(1).stdout("").stderr_has("error[E");
+    run.diag_at("<eval>", run.error_code());
     for needle in needles {
         run.stderr_has(needle);
     }
     run
 }
 
-/// `kiln eval CODE` stops with the runtime error `E06xx` (exit 3).
+/// `kiln eval CODE` stops with the runtime error `E06xx` (exit 3), reported at
+/// `<eval>:LINE:COL`.
 #[track_caller]
 fn runtime_error(code: &str, diag_code: &str) -> Run {
     let run = eval(code);
-    run.status(3).stderr_has(&format!("error[{diag_code}]"));
+    run.status(3).stderr_has(&format!("error[{diag_code}]: "));
+    run.diag_at("<eval>", diag_code);
     run
 }
 
@@ -278,17 +285,11 @@ fn check_reports_a_type_error_with_file_line_and_column() {
     let name = path_str(&file);
     let run = kiln(&["check", name]);
     run.status(1).stdout("");
-    let line = run
-        .stderr
-        .lines()
-        .find(|l| l.starts_with(&format!("{name}:")) && l.contains("error[E"))
-        .unwrap_or_else(|| panic!("no `{name}:LINE:COL: error[..]` line:\n{run:?}"));
-    let position: Vec<&str> = line[name.len() + 1..].splitn(3, ':').collect();
-    assert_eq!(position[0], "2", "the error is on line 2: {line}");
-    let col: usize = position[1].parse().expect("a column number");
+    let (line, col) = run.diag_at(name, run.error_code());
+    assert_eq!(line, 2, "the error is on line 2:\n{run:?}");
     assert!(
         (9..=16).contains(&col),
-        "the column points into `a + true`: {line}"
+        "the column points into `a + true`:\n{run:?}"
     );
 }
 
@@ -312,10 +313,9 @@ fn a_syntax_error_is_a_compile_error() {
     compile_error("(1 + 2", &["error[E00"]);
     compile_error("fn (x: i64) = x", &["error[E00"]);
     let file = temp_file("syntax.expr", "let a = 1;\nlet b = ;\n");
-    kiln(&["run", path_str(&file)])
-        .status(1)
-        .stdout("")
-        .stderr_has(&format!("{}:2:", path_str(&file)));
+    let run = kiln(&["run", path_str(&file)]);
+    run.status(1).stdout("");
+    assert_eq!(run.diag_at(path_str(&file), run.error_code()).0, 2);
 }
 
 #[test]
@@ -325,9 +325,9 @@ fn piped_stdin_runs_as_a_program() {
         .stderr_empty()
         .stdout("1\n5\n");
     kiln_with_stdin(&[], Some("")).status(0).stdout("");
-    kiln_with_stdin(&[], Some("let = 5;\n"))
-        .status(1)
-        .stderr_has("<stdin>:1:");
+    let run = kiln_with_stdin(&[], Some("let = 5;\n"));
+    run.status(1);
+    assert_eq!(run.diag_at("<stdin>", run.error_code()).0, 1);
     let run = kiln_with_stdin(&[], Some("fn z(x: i64) -> i64 = x - x;\n1 / z(1)\n"));
     run.status(3);
     assert_eq!(run.diag_at("<stdin>", "E0601").0, 2);
@@ -515,10 +515,9 @@ fn short_circuit_and_compiles_to_a_conditional_branch() {
 #[test]
 fn build_reports_compile_errors() {
     let file = temp_file("bad_ir.expr", "1 + true\n");
-    kiln(&["build", path_str(&file), "--emit", "llvm-ir"])
-        .status(1)
-        .stdout("")
-        .stderr_has(&format!("{}:1:", path_str(&file)));
+    let run = kiln(&["build", path_str(&file), "--emit", "llvm-ir"]);
+    run.status(1).stdout("");
+    assert_eq!(run.diag_at(path_str(&file), run.error_code()).0, 1);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -78,6 +78,21 @@ codes! {
     "W0002": "constant condition",
 }
 
+/// What `kiln explain CODE` prints.
+pub fn explain(info: &CodeInfo) -> String {
+    format!("{}: {}\n", info.code, info.title)
+}
+
+/// What `kiln explain` says about a code it does not know.
+pub fn unknown_code_message(code: &str) -> String {
+    format!("error: no diagnostic code `{code}`\n")
+}
+
+/// `docs/errors.md`.
+pub fn markdown() -> String {
+    String::new()
+}
+
 /// The entry for `code` (case-insensitive).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
     ALL.iter().find(|c| c.code.eq_ignore_ascii_case(code))
