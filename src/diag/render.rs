@@ -5,13 +5,15 @@
 //!
 //! ```text
 //! error[E0203]: literal 300 out of range for u8
-//!    ╭─[ t.expr:1:22 ]
+//!    ╭─[ t.expr:2:5 ]
 //!    │
-//!  1 │ let x: u8 = 200; x + 300
-//!    │                  ┬   ─┬─
-//!    │                  │    ╰── u8 holds 0 to 255
-//!    │                  ╰── this is u8
+//!  2 │ x + 300
+//!    │ ┬   ─┬─
+//!    │ │    ╰─── u8 holds 0 to 255
+//!    │ │
+//!    │ ╰──────── this is u8
 //!    │
+//!    │ note: a literal takes the type of the other operand
 //!    │ help: write `u16(x) + 300` to compute in a wider type
 //! ───╯
 //! ```
