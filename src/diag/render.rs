@@ -258,7 +258,7 @@ pub fn json(d: &Diagnostic, file: &str, src: &str) -> String {
     .to_string()
 }
 
-/// How [`render_all`](super::render_all)'s successors lay out a list of diagnostics.
+/// How [`render_list`] lays out diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// [`human`], in colour when the flag is set; a blank line between diagnostics.
