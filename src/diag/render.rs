@@ -373,6 +373,9 @@ error[E0203]: literal 300 out of range for u8
                 for hi in 0..=len + 2 {
                     let d = Diagnostic::error("E0001", Span { lo, hi }, "m")
                         .with_secondary(Span { lo: hi, hi: lo }, "s")
+                        .with_secondary(Span { lo, hi }, "same")
+                        .with_secondary(Span { lo: 0, hi }, "")
+                        .with_note("n1\nn2")
                         .with_help("h");
                     let text = human(&d, "f", src, false);
                     let (line, col) = line_col(src, lo);
