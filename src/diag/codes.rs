@@ -5,6 +5,11 @@
 //! Ranges: E00xx syntax, E01xx names and scopes, E02xx types, E03xx calls and overloads,
 //! E04xx functions and bindings, E05xx constant evaluation, E06xx runtime, E0999
 //! internal; W00xx warnings.
+//!
+//! An entry is `"CODE": "title" { explanation: "...", example: "..." }`: the explanation
+//! says what the rule is and what to do; the example is a small program that reports
+//! the code (a test runs every example and checks). After changing an entry, regenerate
+//! the docs with [`REGENERATE`]: `cargo run --quiet -- explain --markdown > docs/errors.md`.
 
 /// One code.
 #[derive(Clone, Copy, Debug)]
