@@ -6,6 +6,7 @@
 //! minute (short warm-up and measurement, few samples).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use kiln::diag::render::{render_list, Format};
 use kiln::runtime::RunCtx;
 use kiln::{compile_source, Compiled, Options, Value};
 use std::hint::black_box;
@@ -25,7 +26,10 @@ type Formula = unsafe extern "C" fn(*mut RunCtx, f64, f64, f64) -> f64;
 fn compile(src: &str) -> Compiled {
     match compile_source(src, &Options::default()) {
         Ok((compiled, _warnings)) => compiled,
-        Err(diags) => panic!("{}", kiln::diag::render_all(&diags, "<bench>", src)),
+        Err(diags) => panic!(
+            "{}",
+            render_list(&diags, "<bench>", src, Format::Human { color: false })
+        ),
     }
 }
 

@@ -41,11 +41,12 @@ pub fn compile_source(
     })
 }
 
-/// The optimised LLVM IR of a program.
-pub fn emit_ir(src: &str, options: &Options) -> Result<String, Vec<Diagnostic>> {
+/// The optimised LLVM IR of a program, and any warnings.
+pub fn emit_ir(src: &str, options: &Options) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
     with_stack(src, || {
         let checked = check_source(src)?;
-        jit::emit_ir(&checked.program, options).map_err(internal_error)
+        let ir = jit::emit_ir(&checked.program, options).map_err(internal_error)?;
+        Ok((ir, checked.warnings))
     })
 }
 

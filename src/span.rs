@@ -36,9 +36,13 @@ impl Span {
     }
 }
 
-/// 1-based line and column (in characters) of byte offset `pos` in `src`.
+/// 1-based line and column (in characters) of byte offset `pos` in `src`. A `pos` past
+/// the end counts as the end; one inside a multi-byte character as that character.
 pub fn line_col(src: &str, pos: u32) -> (usize, usize) {
-    let pos = (pos as usize).min(src.len());
+    let mut pos = (pos as usize).min(src.len());
+    while !src.is_char_boundary(pos) {
+        pos -= 1;
+    }
     let mut line = 1;
     let mut line_start = 0;
     for (i, b) in src.as_bytes()[..pos].iter().enumerate() {
@@ -47,12 +51,7 @@ pub fn line_col(src: &str, pos: u32) -> (usize, usize) {
             line_start = i + 1;
         }
     }
-    // Count characters, not bytes; `pos` may sit inside a multi-byte char on bad input.
-    let col = src
-        .get(line_start..pos)
-        .map(|s| s.chars().count())
-        .unwrap_or(pos - line_start)
-        + 1;
+    let col = src[line_start..pos].chars().count() + 1;
     (line, col)
 }
 
@@ -68,6 +67,9 @@ mod tests {
         // 'é' is two bytes; the column after it is 3.
         assert_eq!(line_col(src, 6), (2, 3));
         assert_eq!(line_col(src, 7), (3, 1));
+        // Inside 'é', and past the end.
+        assert_eq!(line_col(src, 5), (2, 2));
+        assert_eq!(line_col(src, 99), (3, 2));
     }
 
     #[test]

@@ -16,6 +16,49 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How diagnostics are reported; accepted by every command.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Colour diagnostics: `auto` when stderr is a terminal and NO_COLOR is unset or empty.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorChoice::Auto,
+        global = true
+    )]
+    pub color: ColorChoice,
+    /// `human`: source excerpts with labels; `json`: one JSON object per line (docs/errors.md).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = ErrorFormat::Human,
+        global = true
+    )]
+    pub error_format: ErrorFormat,
+    /// Treat warnings as errors: report them as errors and stop with status 1.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--error-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +98,15 @@ pub enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         opt: Opt,
+    },
+    /// Explain a diagnostic code (such as E0203) with an example.
+    Explain {
+        /// The code, e.g. E0203 or e0203.
+        #[arg(required_unless_present = "markdown")]
+        code: Option<String>,
+        /// Print the index of every code as Markdown (the text of docs/errors.md).
+        #[arg(long, conflicts_with = "code")]
+        markdown: bool,
     },
 }
 
@@ -169,6 +221,51 @@ mod tests {
             }
             other => panic!("unexpected parse: {other:?}"),
         }
+    }
+
+    #[test]
+    fn report_options_are_global_with_defaults() {
+        let cli = parse(&["eval", "1"]).unwrap();
+        assert_eq!(cli.report.color, ColorChoice::Auto);
+        assert_eq!(cli.report.error_format, ErrorFormat::Human);
+        assert!(!cli.report.deny_warnings);
+        for args in [
+            &[
+                "--color",
+                "never",
+                "--error-format",
+                "json",
+                "--deny-warnings",
+                "check",
+                "f",
+            ][..],
+            &[
+                "check",
+                "f",
+                "--color=never",
+                "--error-format=json",
+                "--deny-warnings",
+            ],
+        ] {
+            let cli = parse(args).unwrap();
+            assert_eq!(cli.report.color, ColorChoice::Never, "{args:?}");
+            assert_eq!(cli.report.error_format, ErrorFormat::Json, "{args:?}");
+            assert!(cli.report.deny_warnings, "{args:?}");
+        }
+        assert!(parse(&["run", "f", "--color", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn explain_takes_a_code_or_markdown() {
+        match parse(&["explain", "e0203"]).unwrap().command {
+            Some(Command::Explain { code, markdown }) => {
+                assert_eq!((code.as_deref(), markdown), (Some("e0203"), false))
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert!(parse(&["explain", "--markdown"]).is_ok());
+        assert!(parse(&["explain"]).is_err());
+        assert!(parse(&["explain", "E0203", "--markdown"]).is_err());
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The `kiln` command line (clap): run, check, eval, build, and piped stdin.
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
-//! input, unwritable output), 3 runtime error. Diagnostics go to stderr in the plain
-//! `FILE:LINE:COL: error[CODE]: message` rendering; program output goes to stdout.
+//! input, unwritable output, an unknown code for `explain`), 3 runtime error.
+//! Diagnostics go to stderr, drawn by `diag::render` (`--error-format human`, the
+//! default, or `json`); program output goes to stdout.
 
 mod args;
 mod params;
 
-use crate::diag::{render_all, Diagnostic};
+use crate::diag::render::{render_list, Format};
+use crate::diag::{codes, Diagnostic, Severity};
 use crate::jit::Options;
-use args::{Cli, Command, Emit};
+use args::{Cli, ColorChoice, Command, Emit, ErrorFormat, ReportArgs};
 use clap::{Parser, ValueEnum};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -60,13 +62,14 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             return e.exit_code();
         }
     };
+    let rep = Reporter::new(&cli.report);
     match cli.command {
         Some(Command::Run { file, params, opt }) => match read_file(&file) {
-            Ok(src) => run_program(&src, &params.values, opt.level),
+            Ok(src) => run_program(&rep, &src, &params.values, opt.level),
             Err(code) => code,
         },
         Some(Command::Check { file }) => match read_file(&file) {
-            Ok(src) => check_program(&src),
+            Ok(src) => check_program(&rep, &src),
             Err(code) => code,
         },
         Some(Command::Eval { code, params, opt }) => {
@@ -74,15 +77,115 @@ fn dispatch(args: Vec<OsString>) -> i32 {
                 name: "<eval>".to_owned(),
                 text: code,
             };
-            run_program(&src, &params.values, opt.level)
+            run_program(&rep, &src, &params.values, opt.level)
         }
         Some(Command::Build {
             file,
             emit,
             output,
             opt,
-        }) => build(&file, emit, output.as_deref(), opt.level),
-        None => run_stdin(),
+        }) => build(&rep, &file, emit, output.as_deref(), opt.level),
+        Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
+        None => run_stdin(&rep),
+    }
+}
+
+/// How this run reports diagnostics: `--error-format`, `--color`, `--deny-warnings`.
+struct Reporter {
+    format: Format,
+    deny_warnings: bool,
+}
+
+impl Reporter {
+    fn new(args: &ReportArgs) -> Reporter {
+        let format = match args.error_format {
+            ErrorFormat::Json => Format::Json,
+            ErrorFormat::Human => Format::Human {
+                color: use_color(
+                    args.color,
+                    io::stderr().is_terminal(),
+                    std::env::var_os("NO_COLOR"),
+                ),
+            },
+        };
+        Reporter {
+            format,
+            deny_warnings: args.deny_warnings,
+        }
+    }
+
+    /// Print diagnostics (errors and warnings alike) to stderr; return `code`.
+    fn report(&self, diags: &[Diagnostic], src: &Source, code: i32) -> i32 {
+        if !diags.is_empty() {
+            say(&render_list(diags, &src.name, &src.text, self.format));
+        }
+        code
+    }
+
+    /// Report what compiling `src` said; the compiled value when the command goes on,
+    /// `Err(EXIT_COMPILE_ERROR)` when it stops.
+    fn compiled<T>(
+        &self,
+        outcome: Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>,
+        src: &Source,
+    ) -> Result<T, i32> {
+        let (value, diags) = settle(outcome, self.deny_warnings);
+        self.report(&diags, src, EXIT_OK);
+        value
+    }
+}
+
+/// Whether diagnostics are coloured: `--color always` or `never` decide; `auto` colours
+/// when stderr is a terminal and `NO_COLOR` is unset or empty.
+fn use_color(choice: ColorChoice, stderr_is_terminal: bool, no_color: Option<OsString>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stderr_is_terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// What a compilation's outcome means for the command: the value to go on with, or the
+/// exit status to stop with ([`EXIT_COMPILE_ERROR`]), and the diagnostics to print.
+/// Under `--deny-warnings` every warning becomes an error, and any warning stops the
+/// command.
+fn settle<T>(
+    outcome: Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>,
+    deny_warnings: bool,
+) -> (Result<T, i32>, Vec<Diagnostic>) {
+    let (value, diags) = match outcome {
+        Ok((value, warnings)) => (Ok(value), warnings),
+        Err(diags) => (Err(EXIT_COMPILE_ERROR), diags),
+    };
+    if !deny_warnings || !diags.iter().any(|d| d.severity == Severity::Warning) {
+        return (value, diags);
+    }
+    let diags = diags
+        .into_iter()
+        .map(|d| match d.severity {
+            Severity::Warning => {
+                let mut d = d.with_note("`--deny-warnings` turns every warning into an error");
+                d.severity = Severity::Error;
+                d
+            }
+            Severity::Error => d,
+        })
+        .collect();
+    (Err(EXIT_COMPILE_ERROR), diags)
+}
+
+/// `kiln explain CODE` and `kiln explain --markdown`.
+fn explain(code: Option<&str>, markdown: bool) -> i32 {
+    if markdown {
+        return write_stdout(&codes::markdown());
+    }
+    let code = code.unwrap_or_default();
+    match codes::lookup(code) {
+        Some(info) => write_stdout(&codes::explain(info)),
+        None => {
+            say(&codes::unknown_code_message(code));
+            EXIT_USAGE
+        }
     }
 }
 
@@ -106,7 +209,7 @@ fn read_file(path: &Path) -> Result<Source, i32> {
 }
 
 /// Bare `kiln`: run a piped-in program; on a terminal, explain what to do instead.
-fn run_stdin() -> i32 {
+fn run_stdin(rep: &Reporter) -> i32 {
     let mut stdin = io::stdin();
     if stdin.is_terminal() {
         say(concat!(
@@ -131,16 +234,16 @@ fn run_stdin() -> i32 {
         name: "<stdin>".to_owned(),
         text,
     };
-    run_program(&src, &[], Options::default().opt_level)
+    run_program(rep, &src, &[], Options::default().opt_level)
 }
 
 /// Compile, bind `--param` values, run, print the result.
-fn run_program(src: &Source, param_args: &[String], opt_level: u8) -> i32 {
-    let (compiled, warnings) = match crate::compile_source(&src.text, &Options { opt_level }) {
-        Ok(ok) => ok,
-        Err(diags) => return report(&diags, src, EXIT_COMPILE_ERROR),
+fn run_program(rep: &Reporter, src: &Source, param_args: &[String], opt_level: u8) -> i32 {
+    let outcome = crate::compile_source(&src.text, &Options { opt_level });
+    let compiled = match rep.compiled(outcome, src) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
     };
-    report(&warnings, src, EXIT_OK);
     let inputs = match params::bind(compiled.inputs(), param_args) {
         Ok(inputs) => inputs,
         Err(message) => {
@@ -154,19 +257,20 @@ fn run_program(src: &Source, param_args: &[String], opt_level: u8) -> i32 {
         Err(fault) => {
             // Whatever `print` wrote before the fault stays written, before the diagnostic.
             let _ = io::stdout().flush();
-            report(&[fault.to_diagnostic()], src, EXIT_RUNTIME_ERROR)
+            rep.report(&[fault.to_diagnostic()], src, EXIT_RUNTIME_ERROR)
         }
     }
 }
 
-fn check_program(src: &Source) -> i32 {
-    match crate::check_source(&src.text) {
-        Ok(checked) => report(&checked.warnings, src, EXIT_OK),
-        Err(diags) => report(&diags, src, EXIT_COMPILE_ERROR),
+fn check_program(rep: &Reporter, src: &Source) -> i32 {
+    let outcome = crate::check_source(&src.text).map(|c| ((), c.warnings));
+    match rep.compiled(outcome, src) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
 }
 
-fn build(file: &Path, emit: Emit, output: Option<&Path>, opt_level: u8) -> i32 {
+fn build(rep: &Reporter, file: &Path, emit: Emit, output: Option<&Path>, opt_level: u8) -> i32 {
     if emit != Emit::LlvmIr {
         let name = emit
             .to_possible_value()
@@ -181,9 +285,10 @@ fn build(file: &Path, emit: Emit, output: Option<&Path>, opt_level: u8) -> i32 {
         Ok(src) => src,
         Err(code) => return code,
     };
-    let mut ir = match crate::emit_ir(&src.text, &Options { opt_level }) {
+    let outcome = crate::emit_ir(&src.text, &Options { opt_level });
+    let mut ir = match rep.compiled(outcome, &src) {
         Ok(ir) => ir,
-        Err(diags) => return report(&diags, &src, EXIT_COMPILE_ERROR),
+        Err(code) => return code,
     };
     if !ir.ends_with('\n') {
         ir.push('\n');
@@ -198,14 +303,6 @@ fn build(file: &Path, emit: Emit, output: Option<&Path>, opt_level: u8) -> i32 {
             }
         },
     }
-}
-
-/// Print diagnostics (errors and warnings alike) to stderr; return `code`.
-fn report(diags: &[Diagnostic], src: &Source, code: i32) -> i32 {
-    if !diags.is_empty() {
-        say(&render_all(diags, &src.name, &src.text));
-    }
-    code
 }
 
 /// Write to stdout and flush. A reader that went away (`kiln run f | head -1`) is not an
@@ -225,4 +322,59 @@ fn write_stdout(text: &str) -> i32 {
 /// Write to stderr, ignoring failure (there is nowhere left to report it).
 fn say(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn warning(code: &'static str) -> Diagnostic {
+        let mut d = Diagnostic::error(code, Span::new(0, 1), "unused binding `x`");
+        d.severity = Severity::Warning;
+        d
+    }
+
+    #[test]
+    fn colour_follows_the_flag_the_terminal_and_no_color() {
+        let unset = || None;
+        let set = |v: &str| Some(OsString::from(v));
+        assert!(use_color(ColorChoice::Auto, true, unset()));
+        assert!(use_color(ColorChoice::Auto, true, set("")));
+        assert!(!use_color(ColorChoice::Auto, true, set("1")));
+        assert!(!use_color(ColorChoice::Auto, false, unset()));
+        assert!(use_color(ColorChoice::Always, false, set("1")));
+        assert!(!use_color(ColorChoice::Never, true, unset()));
+    }
+
+    #[test]
+    fn warnings_are_printed_and_the_command_goes_on() {
+        let (value, diags) = settle(Ok((7, vec![warning("W0001")])), false);
+        assert_eq!(value, Ok(7));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].severity, Severity::Warning);
+        let (value, diags) = settle(Ok((7, vec![])), true);
+        assert_eq!((value, diags.len()), (Ok(7), 0));
+    }
+
+    #[test]
+    fn deny_warnings_makes_a_warning_an_error_that_stops_the_command() {
+        let (value, diags) = settle(Ok((7, vec![warning("W0001"), warning("W0002")])), true);
+        assert_eq!(value, Err(EXIT_COMPILE_ERROR));
+        assert_eq!(diags.len(), 2);
+        for d in &diags {
+            assert_eq!(d.severity, Severity::Error);
+            assert!(d.notes.iter().any(|n| n.contains("--deny-warnings")));
+        }
+        assert_eq!(diags[0].code, "W0001", "the code stays the warning's");
+        // Errors stay errors; warnings among them are promoted too.
+        let error = Diagnostic::error("E0101", Span::new(0, 1), "unknown name");
+        let (value, diags) = settle::<()>(Err(vec![error.clone(), warning("W0001")]), true);
+        assert_eq!(value, Err(EXIT_COMPILE_ERROR));
+        assert_eq!(diags[0], error);
+        assert_eq!(diags[1].severity, Severity::Error);
+        let (value, diags) = settle::<()>(Err(vec![error.clone(), warning("W0001")]), false);
+        assert_eq!(value, Err(EXIT_COMPILE_ERROR));
+        assert_eq!(diags[1].severity, Severity::Warning);
+    }
 }

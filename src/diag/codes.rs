@@ -5,6 +5,11 @@
 //! Ranges: E00xx syntax, E01xx names and scopes, E02xx types, E03xx calls and overloads,
 //! E04xx functions and bindings, E05xx constant evaluation, E06xx runtime, E0999
 //! internal; W00xx warnings.
+//!
+//! An entry is `"CODE": "title" { explanation: "...", example: "..." }`: the explanation
+//! says what the rule is and what to do; the example is a small program that reports
+//! the code (a test runs every example and checks). After changing an entry, regenerate
+//! the docs with [`REGENERATE`]: `cargo run --quiet -- explain --markdown > docs/errors.md`.
 
 /// One code.
 #[derive(Clone, Copy, Debug)]
@@ -20,63 +25,549 @@ pub struct CodeInfo {
 }
 
 macro_rules! codes {
-    ($( $code:literal : $title:literal ),* $(,)?) => {
+    ($( $code:literal : $title:literal {
+        explanation: $explanation:expr,
+        example: $example:expr $(,)?
+    } ),* $(,)?) => {
         /// Every code, in order.
         pub const ALL: &[CodeInfo] = &[
-            $( CodeInfo { code: $code, title: $title, explanation: "", example: "" }, )*
+            $( CodeInfo {
+                code: $code,
+                title: $title,
+                explanation: $explanation,
+                example: $example,
+            }, )*
         ];
     };
 }
 
 codes! {
-    "E0001": "unexpected token",
-    "E0002": "missing `;` between statements",
-    "E0003": "unclosed or mismatched delimiter",
-    "E0004": "invalid escape in a string",
-    "E0005": "invalid number literal",
-    "E0006": "unterminated string",
-    "E0007": "unterminated block comment",
-    "E0008": "keyword used as a name",
-    "E0009": "`fn` or `param` inside a block",
-    "E0010": "nesting too deep",
-    "E0011": "invalid character",
-    "E0099": "internal parser error",
-    "E0101": "unknown name",
-    "E0102": "unknown function",
-    "E0103": "unknown type",
-    "E0104": "assignment to an immutable binding",
-    "E0105": "binding read by a function before it is bound",
-    "E0201": "mismatched types",
-    "E0202": "lossy numeric conversion",
-    "E0203": "literal out of range",
-    "E0204": "operator not defined for a type",
-    "E0205": "condition is not bool",
-    "E0206": "branches have different types",
-    "E0207": "a variable's type cannot change",
-    "E0208": "cannot infer the element type of `[]`",
-    "E0209": "float literal where an integer is needed",
-    "E0211": "lists of lists are not supported",
-    "E0301": "no matching overload",
-    "E0302": "ambiguous call",
-    "E0303": "wrong number of arguments for `if` or `switch`",
-    "E0401": "function defined twice",
-    "E0402": "recursive function needs a return type",
-    "E0403": "function body does not match its return type",
-    "E0404": "function body has no value",
-    "E0405": "parameter declared twice",
-    "E0406": "function conflicts with a built-in",
-    "E0407": "input declared twice",
-    "E0501": "division by a constant zero",
-    "E0601": "division by zero",
-    "E0602": "division overflow",
-    "E0603": "index out of bounds",
-    "E0604": "string does not parse",
-    "E0605": "inputs do not match the program's params",
-    "E0606": "stack overflow",
-    "E0999": "internal compiler error",
-    "W0001": "unused binding",
-    "W0002": "constant condition",
+    "E0001": "unexpected token" {
+        explanation: "The parser found a token that cannot stand where it is: an operator \
+            with no operand after it, an `else` with no `when` before it, `=` where a \
+            statement needs `;`, a call of something that is not a function name. The \
+            message says what was expected instead; write that, or remove the stray token.",
+        example: "let total = 1 + ;",
+    },
+    "E0002": "missing `;` between statements" {
+        explanation: "Statements are separated by `;`; only the last statement of a \
+            program or block may go without one. A new statement started right after \
+            one that was not ended; the error points where the `;` belongs. Add it.",
+        example: "let a = 1\nlet b = 2;\na + b",
+    },
+    "E0003": "unclosed or mismatched delimiter" {
+        explanation: "An opening `(`, `[` or `{` is never closed, or is closed by the \
+            wrong kind of bracket. The secondary label shows where it was opened. Close \
+            it with the matching bracket at the point the error shows.",
+        example: "print((1 + 2)",
+    },
+    "E0004": "invalid escape in a string" {
+        explanation: "Inside a string literal a backslash starts an escape, and only \
+            these exist: `\\\\` `\\\"` `\\'` `\\n` `\\t` `\\r` `\\0` and `\\u{...}` with \
+            1 to 6 hex digits naming a Unicode scalar value. Write one of them, or double \
+            the backslash to get a backslash.",
+        example: "print(\"C:\\files\")",
+    },
+    "E0005": "invalid number literal" {
+        explanation: "A number literal is malformed: `0x` or `0b` without digits, a digit \
+            its base does not have, an unknown suffix, or an integer suffix on a float \
+            (`1.5u8`). Valid suffixes are i8 i16 i32 i64 u8 u16 u32 u64 f32 f64; float \
+            literals take only f32 or f64. To turn a float into an integer, call a \
+            conversion such as `u8(1.5)`.",
+        example: "let x = 1.5u8;",
+    },
+    "E0006": "unterminated string" {
+        explanation: "A string literal runs to the end of the input without its closing \
+            quote. Close it with the same quote it opened with (`\"` or `'`); a quote \
+            inside the string must be escaped (`\\\"`).",
+        example: "let greeting = \"hello;",
+    },
+    "E0007": "unterminated block comment" {
+        explanation: "A `/*` comment is never closed with `*/`. Block comments do not \
+            nest: the first `*/` closes the comment. Add the `*/`, or use `//` comments, \
+            which end at the end of the line.",
+        example: "1 + 2 /* the sum",
+    },
+    "E0008": "keyword used as a name" {
+        explanation: "Keywords (`let fn param if switch when elif else in and or not true \
+            false`) cannot name a binding, variable, parameter or function. Choose another \
+            name, such as `if_` or `cond`.",
+        example: "let if = 1;",
+    },
+    "E0009": "`fn` or `param` inside a block" {
+        explanation: "Functions and `param` inputs belong to the whole program, so they can \
+            only be declared at its top level, not inside a `when` branch or a function \
+            body. Move the declaration out of the block.",
+        example: "when true {\n    fn twice(x: i64) -> i64 = x * 2;\n}",
+    },
+    "E0010": "nesting too deep" {
+        explanation: "Brackets nested more than 256 deep, or more than 256 prefix \
+            operators in a row, are refused so that neither the compiler nor the program \
+            can run out of stack. Split the expression with `let` bindings or functions.",
+        example: "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~1",
+    },
+    "E0011": "invalid character" {
+        explanation: "The source holds a character that is not part of Kiln's syntax \
+            outside a string or comment: a symbol such as `#` or `$`, a letter outside \
+            ASCII in a name, or an invisible character (often pasted). Names use only \
+            ASCII letters, digits and `_`; delete or replace the character.",
+        example: "let x = 5 # 2;",
+    },
+    "E0099": "internal parser error" {
+        explanation: "The parser reached a state it should never reach. This is a bug in \
+            Kiln, not in your program; please report it with the program that caused it.",
+        example: "",
+    },
+    "E0101": "unknown name" {
+        explanation: "A name is read where no binding of that name is visible. Bindings \
+            are visible after the statement that makes them and only in their block; a \
+            function body sees its parameters, every function, and the program-level \
+            `let` bindings written before the function, but not mutable variables. Check \
+            the spelling, bind the name before its use, or pass it as a parameter.",
+        example: "let width = 3;\nwidth * heigth",
+    },
+    "E0102": "unknown function" {
+        explanation: "A call names a function that is neither built in nor defined with \
+            `fn` anywhere in the program. Check the spelling, or define the function \
+            (functions may be defined before or after their calls).",
+        example: "let r = squareroot(2.0);",
+    },
+    "E0103": "unknown type" {
+        explanation: "A type annotation names a type Kiln does not have. The types are \
+            bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, string and lists `[T]` \
+            of those.",
+        example: "let count: int = 1;",
+    },
+    "E0104": "assignment to an immutable binding" {
+        explanation: "`let` bindings, function parameters and `param` inputs cannot be \
+            assigned after they are bound, and a function cannot assign the program's \
+            bindings. Bind a new name with `let`, or make a mutable variable by \
+            introducing it with `name = value;` instead of `let`.",
+        example: "let total = 1;\ntotal = total + 1;",
+    },
+    "E0105": "binding read by a function before it is bound" {
+        explanation: "A function reads a program-level `let` binding, and the function is \
+            called (here, through another function) before the statement that binds it has \
+            run, so there would be no value to read. Move the binding above the first \
+            statement that calls the function.",
+        example: "fn g() -> i64 = f();\ng();\nlet k = 1;\nfn f() -> i64 = k;",
+    },
+    "E0201": "mismatched types" {
+        explanation: "A value of one type is used where another type is required and no \
+            implicit conversion exists, such as comparing a string with a number, mixing \
+            element types in a list literal, or indexing with a non-integer. Convert \
+            explicitly with the type's name as a function (`string(n)`, `i64(s)`), or use \
+            a value of the required type.",
+        example: "\"10\" < 3",
+    },
+    "E0202": "lossy numeric conversion" {
+        explanation: "Numbers convert implicitly only where no value can be lost: to a \
+            wider integer of the same signedness, unsigned to a signed type twice as wide, \
+            small integers to floats, f32 to f64. Mixing, say, i64 and u64, i8 and u8, or \
+            i64 and f64 is refused because some values of one side do not fit the other. \
+            Convert one side explicitly, e.g. `i64(b)` or `f64(n)`, choosing which \
+            values you are willing to lose.",
+        example: "let a: i64 = 1;\nlet b: u64 = 2;\na + b",
+    },
+    "E0203": "literal out of range" {
+        explanation: "An integer literal takes its type from its context (an annotation, \
+            the other operand, the other branch...), and its value must fit that type: \
+            u8 holds 0 to 255, i8 -128 to 127, and so on. A float literal must be finite \
+            in its type. There is no fallback to a wider type: use a literal that fits, \
+            or convert the other operand to a wider type first (`u16(x) + 300`).",
+        example: "let x: u8 = 200;\nx + 300",
+    },
+    "E0204": "operator not defined for a type" {
+        explanation: "The operator does not apply to values of this type: arithmetic \
+            needs numbers (strings allow only `+`), `<` and friends need numbers or \
+            strings, bit operators and `~` need integers, `and`/`or`/`not` need bool. \
+            Convert the operand, or use a function that does what you mean.",
+        example: "true < false",
+    },
+    "E0205": "condition is not bool" {
+        explanation: "The condition of `if`, `switch`, `when` and `elif`, and the operands \
+            of `and`, `or` and `not`, must be bool; numbers are not truth values in Kiln. \
+            Write the comparison you mean, such as `n != 0`.",
+        example: "let n = 3;\nif(n, \"some\", \"none\")",
+    },
+    "E0206": "branches have different types" {
+        explanation: "The branches of `if(c, a, b)` and the values of `switch` make one \
+            value, so they must have one type: the same type, or types where one widens \
+            losslessly to the other. Convert a branch, e.g. with `string(...)`.",
+        example: "let n = 3;\nif(n > 2, \"big\", n)",
+    },
+    "E0207": "a variable's type cannot change" {
+        explanation: "A mutable variable gets its type from its first assignment; every \
+            later assignment must give a value of that type (or one that widens to it). \
+            Use a new variable for the value of the other type, or convert it.",
+        example: "x = 1;\nx = \"one\";",
+    },
+    "E0208": "cannot infer the element type of `[]`" {
+        explanation: "An empty list literal has no elements to take a type from, and \
+            nothing around it says what the list holds. Annotate the binding, as in \
+            `let xs: [i64] = [];`.",
+        example: "let xs = [];",
+    },
+    "E0209": "float literal where an integer is needed" {
+        explanation: "A literal with a fractional part or an exponent (`1.5`, `2.`, `1e3`) \
+            is a float, and its context needs an integer type. A float never becomes an \
+            integer implicitly: write an integer literal, or convert with the integer \
+            type's name (`i64(1.5)` truncates toward zero).",
+        example: "let a: i64 = 1.5;",
+    },
+    "E0211": "lists of lists are not supported" {
+        explanation: "A list's elements may be bool, numbers or strings, but not lists. \
+            Keep the inner lists in separate bindings, or flatten the data into one list.",
+        example: "let grid: [[i64]] = [];",
+    },
+    "E0301": "no matching overload" {
+        explanation: "No definition of the function accepts these arguments: none has this \
+            number of parameters, or some argument has a type that neither equals nor \
+            widens losslessly to the parameter's. The error lists every candidate and why \
+            it failed; convert the argument or call another function.",
+        example: "fn shout(s: string) -> string = s + \"!\";\nshout(42)",
+    },
+    "E0302": "ambiguous call" {
+        explanation: "Several overloads accept the arguments and none ranks better than \
+            every other for all of them (an exact type beats a literal at its default type, \
+            which beats a literal adapted to another type, which beats a widening). Make the \
+            call specific: give the literal a suffix (`1u8`) or convert the argument \
+            (`i32(x)`).",
+        example: "fn g(x: i32) -> i32 = 1;\nfn g(x: u8) -> i32 = 2;\ng(1)",
+    },
+    "E0303": "wrong number of arguments for `if` or `switch`" {
+        explanation: "`if` takes exactly three arguments, `if(cond, then, else)`. `switch` \
+            takes condition/value pairs and a default, `switch(c1, v1, c2, v2, ..., \
+            default)`: an odd number of at least three. Add the missing branch or default.",
+        example: "let n = 3;\nif(n > 2, \"big\")",
+    },
+    "E0401": "function defined twice" {
+        explanation: "Two `fn` definitions have the same name and the same parameter types, \
+            so no call could tell them apart. Rename one, or give it different parameter \
+            types to make it an overload.",
+        example: "fn f(x: i64) -> i64 = x;\nfn f(y: i64) -> i64 = y + 1;\nf(1)",
+    },
+    "E0402": "recursive function needs a return type" {
+        explanation: "A function's return type may be left out only when it can be \
+            inferred from the body, and a function that calls itself (directly or through \
+            others) needs its own return type to type its body. Declare it: \
+            `fn name(...) -> TYPE = ...`.",
+        example: "fn fact(n: i64) = if(n <= 1, 1, n * fact(n - 1));\nfact(5)",
+    },
+    "E0403": "function body does not match its return type" {
+        explanation: "The value of a function's body has a type other than the declared \
+            return type, and does not widen to it losslessly. Change the declared type, or \
+            convert the value (`string(x)`, `i64(x)`).",
+        example: "fn label(n: i64) -> string = n;\nlabel(1)",
+    },
+    "E0404": "function body has no value" {
+        explanation: "A function returns the value of the last statement of its body, and \
+            that statement gives none (a `when`, or nothing at all). End the body with an \
+            expression, such as the variable it computes.",
+        example: "fn sign(x: i64) -> i64 {\n    when x > 0 { s = 1; }\n}\nsign(1)",
+    },
+    "E0405": "parameter declared twice" {
+        explanation: "Two parameters of one function have the same name, so the body \
+            could not tell them apart. Rename one.",
+        example: "fn add(x: i64, x: i64) -> i64 = x + x;\nadd(1, 2)",
+    },
+    "E0406": "function conflicts with a built-in" {
+        explanation: "A `fn` has the name and parameter types of a built-in function, which \
+            it may not replace. Choose another name, or other parameter types to add an \
+            overload next to the built-in ones.",
+        example: "fn abs(x: i64) -> i64 = x;\nabs(-1)",
+    },
+    "E0407": "input declared twice" {
+        explanation: "Two `param` declarations have the same name; an input can be given \
+            only one value. Remove one declaration or rename it.",
+        example: "param rate: f64;\nparam rate: f64;\nrate",
+    },
+    "E0501": "division by a constant zero" {
+        explanation: "The divisor of an integer `/` or `%` is zero once literal arithmetic \
+            is folded, so the division would fail every time it runs. Fix the divisor. \
+            (Float division by zero is allowed: it gives `inf` or `NaN`.)",
+        example: "let per_day = 100 / (7 - 7);",
+    },
+    "E0601": "division by zero" {
+        explanation: "At run time, an integer `/` or `%` had a zero divisor. Integer \
+            division by zero has no value, so the program stops here, after any output it \
+            already printed. Check the divisor first, e.g. `if(d == 0, 0, n / d)`.",
+        example: "fn per(total: i64, count: i64) -> i64 = total / count;\nper(10, 0)",
+    },
+    "E0602": "division overflow" {
+        explanation: "At run time, the smallest value of a signed integer type was divided \
+            by -1 (`-9223372036854775808 / -1` for i64): the quotient does not fit the type. \
+            (The remainder `MIN % -1` is 0 and does not fail.) Widen the operands or check \
+            for this case.",
+        example: "fn div(a: i64, b: i64) -> i64 = a / b;\ndiv(-9223372036854775808, -1)",
+    },
+    "E0603": "index out of bounds" {
+        explanation: "At run time, `xs[i]` was evaluated with `i` negative or not less than \
+            the list's length. Indices start at 0; check `i < len(xs)` first.",
+        example: "let xs = [10, 20, 30];\nxs[3]",
+    },
+    "E0604": "string does not parse" {
+        explanation: "At run time, a conversion from string to a number (`i64(s)`, \
+            `f64(s)`, ...) was given text that is not a number of that type, or is out of \
+            its range. Exactly what Rust's `str::parse` accepts is accepted: no spaces, no \
+            `_`, no suffix.",
+        example: "i64(\"4x2\")",
+    },
+    "E0605": "inputs do not match the program's params" {
+        explanation: "A host called a compiled program through the library API with input \
+            values that do not match its `param` declarations in number or type. The \
+            command line checks `--param` values itself, so only a program embedding Kiln \
+            can see this; pass one value of the declared type per `param`, in order.",
+        example: "",
+    },
+    "E0606": "stack overflow" {
+        explanation: "At run time, function calls nested deeper than the stack allows, \
+            usually because a recursive function never reaches its base case. Check that \
+            every recursive call moves toward a case that returns without recursing.",
+        example: "fn down(n: i64) -> i64 = down(n + 1) + 1;\ndown(0)",
+    },
+    "E0999": "internal compiler error" {
+        explanation: "Kiln failed after your program was checked, while generating or \
+            compiling code. This is a bug in Kiln, not in your program; please report it \
+            with the program that caused it.",
+        example: "",
+    },
+    "W0001": "unused binding" {
+        explanation: "A `let` binding or variable is never read. It may be a leftover, or a \
+            sign that another name was read where this one was meant. Remove it, or use it.",
+        example: "fn area(w: i64, h: i64) -> i64 {\n    let unused = w + h;\n    w * h\n}\narea(2, 3)",
+    },
+    "W0002": "constant condition" {
+        explanation: "A condition is a constant, so one branch always runs and the other \
+            never does. Write the condition you mean, or keep only the branch that runs.",
+        example: "x = 1;\nwhen true { x = 2; }\nx",
+    },
 }
+
+/// The command that regenerates `docs/errors.md`.
+pub const REGENERATE: &str = "cargo run --quiet -- explain --markdown > docs/errors.md";
+
+/// The ranges of codes, for `kiln explain` and the docs.
+pub const RANGES: &[(&str, &str)] = &[
+    ("E00xx", "syntax"),
+    ("E01xx", "names and scopes"),
+    ("E02xx", "types"),
+    ("E03xx", "calls and overloads"),
+    ("E04xx", "functions and bindings"),
+    ("E05xx", "constant evaluation"),
+    ("E06xx", "runtime"),
+    ("E0999", "internal"),
+    ("W00xx", "warnings"),
+];
+
+/// `text` broken into lines of at most `width` columns (longer words stay whole).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
+/// What `kiln explain CODE` prints: the title, the explanation, the example.
+pub fn explain(info: &CodeInfo) -> String {
+    let mut out = format!(
+        "{}: {}\n\n{}\n",
+        info.code,
+        info.title,
+        wrap(info.explanation, 80)
+    );
+    if info.example.is_empty() {
+        out.push_str("\nNo program text triggers this code, so it has no example.\n");
+    } else {
+        out.push_str("\nFor example:\n\n");
+        for line in info.example.lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out
+}
+
+/// The registered codes nearest to `code` (same letter, nearest number below and
+/// above), when `code` looks like a code at all.
+pub fn nearest(code: &str) -> Vec<&'static CodeInfo> {
+    let code = code.trim();
+    let number = |c: &str| -> Option<(char, u32)> {
+        let mut chars = c.chars();
+        let letter = chars.next()?.to_ascii_uppercase();
+        let digits = chars.as_str();
+        let valid = matches!(letter, 'E' | 'W')
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit());
+        Some((letter, digits.parse().ok()?)).filter(|_| valid)
+    };
+    let Some((letter, n)) = number(code) else {
+        return Vec::new();
+    };
+    let same: Vec<(u32, &CodeInfo)> = ALL
+        .iter()
+        .filter_map(|c| {
+            number(c.code)
+                .filter(|(l, _)| *l == letter)
+                .map(|(_, m)| (m, c))
+        })
+        .collect();
+    let below = same.iter().rev().find(|(m, _)| *m < n).map(|(_, c)| *c);
+    let above = same.iter().find(|(m, _)| *m > n).map(|(_, c)| *c);
+    below.into_iter().chain(above).collect()
+}
+
+/// What `kiln explain` says about a code it does not know: the nearest codes and the
+/// ranges.
+pub fn unknown_code_message(code: &str) -> String {
+    let mut out = format!("error: `{code}` is not a Kiln diagnostic code\n");
+    let near = nearest(code);
+    if !near.is_empty() {
+        out.push_str("  nearest codes:\n");
+        for c in near {
+            out.push_str(&format!("    {}  {}\n", c.code, c.title));
+        }
+    }
+    out.push_str("  codes are grouped by range:\n");
+    for (range, what) in RANGES {
+        out.push_str(&format!("    {range}  {what}\n"));
+    }
+    out.push_str("  `kiln explain --markdown` lists every code\n");
+    out
+}
+
+/// The text of `docs/errors.md`: how diagnostics look, then every code.
+pub fn markdown() -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "<!-- Generated from src/diag/codes.rs; do not edit. Regenerate with:\n     {REGENERATE}\n     (the test `docs_errors_md_is_current` fails while this file is out of date) -->\n\n"
+    ));
+    out.push_str(DOC_INTRO);
+    out.push_str("\n## Index\n\n| code | title |\n|---|---|\n");
+    for c in ALL {
+        out.push_str(&format!(
+            "| [{}](#{}) | {} |\n",
+            c.code,
+            c.code.to_ascii_lowercase(),
+            c.title.replace('|', "\\|")
+        ));
+    }
+    let mut range = "";
+    for c in ALL {
+        let (r, what) = range_of(c.code);
+        if r != range {
+            range = r;
+            out.push_str(&format!("\n## {r}: {what}\n"));
+        }
+        out.push_str(&format!("\n### {}\n\n**{}**\n\n", c.code, c.title));
+        out.push_str(c.explanation);
+        out.push('\n');
+        if c.example.is_empty() {
+            out.push_str("\nNo program text triggers this code, so it has no example.\n");
+        } else {
+            out.push_str(&format!("\n```\n{}\n```\n", c.example));
+        }
+    }
+    out
+}
+
+/// The range a code belongs to.
+fn range_of(code: &str) -> (&'static str, &'static str) {
+    let (prefix, last) = (&code[..3], &code[..5]);
+    RANGES
+        .iter()
+        .copied()
+        .find(|(r, _)| *r == last)
+        .or_else(|| RANGES.iter().copied().find(|(r, _)| r.starts_with(prefix)))
+        .unwrap_or(("other", "other"))
+}
+
+/// The start of `docs/errors.md`: the two output formats.
+const DOC_INTRO: &str = r#"# Kiln diagnostics
+
+Every problem Kiln reports — syntax, names, types, overloads, runtime faults — is a
+diagnostic with a stable code, a message, the span of source it is about (its primary
+span), optional secondary spans with labels, notes and a help line. `kiln explain CODE`
+prints the explanation and example of a code below (`kiln explain e0203` works too).
+
+Diagnostics go to standard error. Warnings (`W00xx`) do not stop a program;
+`--deny-warnings` turns them into errors (exit status 1).
+
+## Human format (`--error-format human`, the default)
+
+For `prog.expr` holding `let a: i64 = 1;`, `let b: u64 = 2;` and `a + b` on three lines,
+`kiln check prog.expr` prints:
+
+```
+error[E0202]: cannot mix i64 and u64 in `+`
+   ╭─[ prog.expr:3:3 ]
+   │
+ 3 │ a + b
+   │ ┬ ┬ ┬
+   │ │ │ ╰── this is u64
+   │ │ │
+   │ │ ╰──── cannot mix i64 and u64 in `+`
+   │ │
+   │ ╰────── this is i64
+   │
+   │ note: numbers convert implicitly only where no value can be lost
+   │ help: convert one side explicitly, e.g. `i64(...)` around the u64 operand
+───╯
+```
+
+The header is `SEVERITY[CODE]: message` (`error` or `warning`). The next line names the
+primary span as `FILE:LINE:COL` (1-based; columns count characters), then the source
+excerpt with the primary label and any secondary labels, then one `note:` line per note
+and the `help:` line. Diagnostics are listed in source order, separated by a blank line.
+Colour is used when standard error is a terminal and the environment variable `NO_COLOR`
+is unset or empty; `--color always` and `--color never` override both.
+
+## JSON format (`--error-format json`)
+
+One JSON object per diagnostic, one per line, on standard error, in source order. For
+the program above (shown here on several lines; key order is not significant):
+
+```json
+{"code":"E0202","severity":"error","message":"cannot mix i64 and u64 in `+`",
+ "spans":[
+  {"file":"prog.expr","byte_start":34,"byte_end":35,"line_start":3,"column_start":3,
+   "line_end":3,"column_end":4,"label":null,"is_primary":true},
+  {"file":"prog.expr","byte_start":32,"byte_end":33,"line_start":3,"column_start":1,
+   "line_end":3,"column_end":2,"label":"this is i64","is_primary":false},
+  {"file":"prog.expr","byte_start":36,"byte_end":37,"line_start":3,"column_start":5,
+   "line_end":3,"column_end":6,"label":"this is u64","is_primary":false}],
+ "notes":["numbers convert implicitly only where no value can be lost"],
+ "help":"convert one side explicitly, e.g. `i64(...)` around the u64 operand"}
+```
+
+| field | type | meaning |
+|---|---|---|
+| `code` | string | the code, e.g. `"E0203"` |
+| `severity` | string | `"error"` or `"warning"` |
+| `message` | string | the one-line message |
+| `spans` | array | the primary span first (`is_primary: true`), then each secondary span |
+| `spans[].file` | string | the file name as given (`<eval>` for `kiln eval`, `<stdin>` for piped input) |
+| `spans[].byte_start`, `byte_end` | integer | the half-open byte range in the file (`byte_start == byte_end` for a point such as a missing `;`) |
+| `spans[].line_start`, `column_start` | integer | 1-based line and column (in characters) of `byte_start` |
+| `spans[].line_end`, `column_end` | integer | the same for `byte_end` (exclusive) |
+| `spans[].label` | string or null | what the span's label says; `null` for a primary span without one |
+| `spans[].is_primary` | bool | whether this is the primary span |
+| `notes` | array of strings | the notes, possibly empty |
+| `help` | string or null | the help line |
+
+Other failures — a file that cannot be read, a bad `--param` value, a bad command line —
+are usage errors (exit status 2) and stay plain text in both formats.
+"#;
 
 /// The entry for `code` (case-insensitive).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
@@ -92,6 +583,104 @@ mod tests {
         for w in ALL.windows(2) {
             assert!(w[0].code < w[1].code, "{} then {}", w[0].code, w[1].code);
         }
+    }
+
+    #[test]
+    fn every_code_has_an_explanation_and_an_example_unless_no_program_can_trigger_it() {
+        for c in ALL {
+            assert!(
+                c.explanation.len() > 60,
+                "{}: explanation too short",
+                c.code
+            );
+            let no_example = ["E0099", "E0605", "E0999"].contains(&c.code);
+            assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);
+        }
+    }
+
+    /// The codes reported for `example`: compile errors, warnings, or the runtime fault.
+    fn reported(example: &str) -> Vec<&'static str> {
+        match crate::compile_source(example, &crate::Options::default()) {
+            Err(diags) => diags.iter().map(|d| d.code).collect(),
+            Ok((compiled, warnings)) => {
+                let mut codes: Vec<_> = warnings.iter().map(|d| d.code).collect();
+                if let Err(fault) = compiled.run(&[]) {
+                    codes.push(fault.code());
+                }
+                codes
+            }
+        }
+    }
+
+    #[test]
+    fn every_example_reports_its_code() {
+        for c in ALL.iter().filter(|c| !c.example.is_empty()) {
+            let codes = reported(c.example);
+            if c.code.starts_with('W') && codes.is_empty() {
+                // Warnings are not reported yet by the checker; once they are, the
+                // example must report its own code.
+                continue;
+            }
+            assert!(
+                codes.contains(&c.code),
+                "the example of {} reports {codes:?}:\n{}",
+                c.code,
+                c.example
+            );
+        }
+    }
+
+    #[test]
+    fn explain_shows_the_title_explanation_and_example() {
+        let text = explain(lookup("e0203").unwrap());
+        assert!(
+            text.starts_with("E0203: literal out of range\n\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    let x: u8 = 200;\n    x + 300\n"),
+            "{text}"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        assert!(explain(lookup("E0999").unwrap()).contains("no example"));
+    }
+
+    #[test]
+    fn unknown_codes_get_the_nearest_codes_and_the_ranges() {
+        let near: Vec<&str> = nearest("e0210").iter().map(|c| c.code).collect();
+        assert_eq!(near, ["E0209", "E0211"]);
+        let near: Vec<&str> = nearest("e0000").iter().map(|c| c.code).collect();
+        assert_eq!(near, ["E0001"]);
+        let near: Vec<&str> = nearest("W9").iter().map(|c| c.code).collect();
+        assert_eq!(near, ["W0002"]);
+        assert!(nearest("hello").is_empty());
+        assert!(nearest("").is_empty());
+        assert!(nearest("É1").is_empty());
+        let message = unknown_code_message("e0210");
+        assert!(
+            message.contains("E0209") && message.contains("E0211"),
+            "{message}"
+        );
+        assert!(message.contains("E02xx  types"), "{message}");
+        assert!(unknown_code_message("x").contains("E06xx  runtime"));
+    }
+
+    #[test]
+    fn docs_errors_md_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        let generated = markdown();
+        for c in ALL {
+            assert!(
+                generated.contains(&format!("\n### {}\n", c.code)),
+                "{}",
+                c.code
+            );
+        }
+        assert!(
+            committed == generated,
+            "docs/errors.md is not what src/diag/codes.rs generates; regenerate it with\n    {REGENERATE}"
+        );
     }
 
     #[test]

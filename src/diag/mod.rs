@@ -1,7 +1,9 @@
-//! The one diagnostic type every stage reports with, and its plain rendering
-//! (`FILE:LINE:COL: error[E0001]: message`, then labels, notes and help).
+//! The one diagnostic type every stage reports with. [`render`] draws it for people
+//! (ariadne) and tools (JSON); [`Diagnostic::render`] and [`render_all`] are a plain
+//! one-line-per-item fallback kept for unit tests and benchmarks.
 
 pub mod codes;
+pub mod render;
 
 use crate::span::{line_col, Span};
 use std::fmt::Write;
