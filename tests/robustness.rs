@@ -170,8 +170,8 @@ fn library(src: &str, opt_level: u8) -> Outcome {
     }
 }
 
-/// Run the binary on `args` (with `src`, if any, written to a file whose path is
-/// appended) and check its exit status and stderr.
+/// Run the binary as `kiln ARGS FILE`, with `src` written to FILE, and check its exit
+/// status and stderr.
 fn binary(dir: &Path, name: &str, src: &[u8], args: &[&str]) -> common::Run {
     let file = dir.join(name);
     std::fs::write(&file, src).expect("write the input");

@@ -190,8 +190,9 @@ fn every_code_has_a_case() {
     assert!(
         missing.is_empty(),
         "{} registered code(s) appear in no tests/ui snapshot: {}\n\
-         add a tests/ui/NAME.expr case that makes `kiln run` report each, accept its \
-         snapshot (see tests/ui/README.md), or, if no program can trigger it, add it to \
+         add a tests/ui/NAME.expr case that makes `kiln run` report each and accept its \
+         snapshot (see tests/ui/README.md); if a case exists but its snapshot predates \
+         the code, re-accept the snapshots; if no program can trigger it, add it to \
          EXEMPT in tests/ui.rs with the reason",
         missing.len(),
         missing.join(", ")
