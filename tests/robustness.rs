@@ -696,28 +696,66 @@ impl ProgramGen<'_> {
             for (j, p) in params.iter().enumerate() {
                 self.vars.push((format!("p{j}"), p.clone()));
             }
-            let body = self.expr(&ret, 3);
+            let body = if self.rng.chance(30) {
+                // A block body: a local binding, then the value.
+                let local_ty = self.any_type();
+                let local = self.expr(&local_ty, 2);
+                self.vars.push(("l".into(), local_ty));
+                let value = self.expr(&ret, 3);
+                format!("{{ let l = {local}; {value} }}")
+            } else {
+                let value = self.expr(&ret, 3);
+                format!("= {value};")
+            };
             self.vars = saved;
             let list: Vec<String> = params
                 .iter()
                 .enumerate()
                 .map(|(j, p)| format!("p{j}: {p}"))
                 .collect();
-            out.push_str(&format!(
-                "fn f{i}({}) -> {ret} = {body};\n",
-                list.join(", ")
-            ));
+            out.push_str(&format!("fn f{i}({}) -> {ret} {body}\n", list.join(", ")));
             self.fns.push((format!("f{i}"), params, ret));
+        }
+        // A recursive function, called now and then deeply enough to hit the recursion
+        // guard (E0606).
+        if self.rng.chance(25) {
+            let ret = self.any_type();
+            let saved = std::mem::take(&mut self.vars);
+            self.vars.push(("n".into(), "i64".into()));
+            let base = self.expr(&ret, 2);
+            let rec = match ret.as_str() {
+                "string" => "(string(n) + r(n - 1))".to_string(),
+                t if INT_TYPES.contains(&t) || FLOAT_TYPES.contains(&t) => {
+                    let step = self.expr(&ret, 1);
+                    format!("({step} + r(n - 1))")
+                }
+                _ => "r(n - 1)".to_string(),
+            };
+            self.vars = saved;
+            out.push_str(&format!(
+                "fn r(n: i64) -> {ret} = if(n <= 0, {base}, {rec});\n"
+            ));
+            if self.rng.chance(20) {
+                out.push_str("r(100000000);\n");
+            }
+            self.fns.push(("r".into(), vec!["i64".into()], ret));
         }
         for i in 0..self.rng.below(4) {
             let ty = self.any_type();
             let e = self.expr(&ty, 4);
-            if self.rng.chance(50) {
-                out.push_str(&format!("let v{i}: {ty} = {e};\n"));
+            // Now and then shadow an earlier binding, maybe with another type.
+            let name = if i > 0 && self.rng.chance(20) {
+                format!("v{}", self.rng.below(i))
             } else {
-                out.push_str(&format!("let v{i} = {e};\n"));
+                format!("v{i}")
+            };
+            if self.rng.chance(50) {
+                out.push_str(&format!("let {name}: {ty} = {e};\n"));
+            } else {
+                out.push_str(&format!("let {name} = {e};\n"));
             }
-            self.vars.push((format!("v{i}"), ty));
+            self.vars.retain(|(n, _)| *n != name);
+            self.vars.push((name, ty));
         }
         if self.rng.chance(40) {
             let ty = self.rng.pick(INT_TYPES).to_string();
