@@ -126,7 +126,7 @@ enum Outcome {
 /// so for a rejected program it would only repeat the same work.)
 fn library(src: &str, opt_level: u8) -> Outcome {
     if verbose() {
-        eprintln!("library input: {}", excerpt(src));
+        eprintln!("library input: {src:?}");
     }
     let checked = no_panic("check_source", src, || kiln::check_source(src));
     if let Err(diags) = checked {
@@ -1137,5 +1137,17 @@ fn invalid_utf8_on_stdin_is_a_usage_error() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bytes:?}: {stderr}");
         assert!(stderr.contains("UTF-8"), "{bytes:?}: {stderr}");
+    }
+}
+
+/// A bug the random programs found: the checker accepts `x in []` when `x` is a list
+/// (the `[]` takes the type "list of lists", which Kiln does not support), and code
+/// generation then fails with an internal compiler error (E0999, at 1:1). It should be
+/// a compile error such as E0211. Remove the `ignore` once it is fixed.
+#[test]
+#[ignore = "known bug: `[73] in []` passes the checker, then codegen reports E0999"]
+fn a_list_in_an_empty_list_is_a_compile_error() {
+    for src in ["[73] in []", "let xs: [i64] = [1];\nxs in []"] {
+        assert_eq!(library(src, 0), Outcome::Rejected, "{src:?}");
     }
 }
