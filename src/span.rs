@@ -55,9 +55,53 @@ pub fn line_col(src: &str, pos: u32) -> (usize, usize) {
     (line, col)
 }
 
+/// The line starts of one source: many line/column look-ups without rescanning it.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// Exactly [`line_col`] of the source this index was built from.
+    pub fn line_col(&self, src: &str, pos: u32) -> (usize, usize) {
+        let mut pos = (pos as usize).min(src.len());
+        while !src.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        // The number of line starts at or before `pos` is its 1-based line.
+        let line = self.starts.partition_point(|&s| s <= pos);
+        let start = self.starts[line - 1];
+        (line, src[start..pos].chars().count() + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col_everywhere() {
+        for src in ["", "a", "\n", "ab\ncé\nx", "\n\nz\n", "日本\n語\r\nok"] {
+            let index = LineIndex::new(src);
+            for pos in 0..=src.len() as u32 + 2 {
+                assert_eq!(
+                    index.line_col(src, pos),
+                    line_col(src, pos),
+                    "{src:?} at {pos}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn line_col_counts_lines_and_chars() {

@@ -15,9 +15,7 @@ use std::path::Path;
 
 /// Options that turn colour off, passed to every run after `run FILE`. `NO_COLOR=1` is
 /// always set as well.
-// TODO: once `--color` lands, make this `&["--color", "never"]` (it goes after the
-// file, so it must be an option of `run` or a global one).
-const NO_COLOR_ARGS: &[&str] = &[];
+const NO_COLOR_ARGS: &[&str] = &["--color", "never"];
 
 /// Codes no `.expr` file can make `kiln run` report. Each needs a reason.
 const EXEMPT: &[(&str, &str)] = &[

@@ -48,7 +48,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.choice(&arms, default, &e.ty)
             }
             ExprKind::In { item, list } => self.member(item, list),
-            ExprKind::Index { list, index } => self.index(list, index, e),
+            ExprKind::Index { list, index } => self.index(list, index),
             ExprKind::Call { func, args } => self.call(*func, args),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e),
         }
@@ -154,8 +154,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// `list[index]`, bounds-checked: an index that is negative or at least the length
-    /// faults with `a` = index, `b` = length.
-    fn index(&mut self, list: &Expr, index: &Expr, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+    /// faults with `a` = index, `b` = length, pointing at the index.
+    fn index(&mut self, list: &Expr, index: &Expr) -> Res<BasicValueEnum<'ctx>> {
         let elem = self.elem_ty(&list.ty)?;
         let lv = self.expr(list)?;
         let iv = self.expr(index)?.into_int_value();
@@ -165,7 +165,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let (ptr, len) = self.split_pair(lv)?;
         // Unsigned comparison: a negative index is a huge one.
         let oob = self.b.build_int_compare(IntPredicate::UGE, iv, len, "")?;
-        self.fail_if(oob, abi::Fault::IndexOutOfBounds, e.span, iv, len)?;
+        self.fail_if(oob, abi::Fault::IndexOutOfBounds, index.span, iv, len)?;
         let mem = self.mem_ty(elem)?;
         // SAFETY (IR): 0 <= index < len was just checked.
         let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[iv], "")? };

@@ -19,13 +19,13 @@
 //! ```
 //!
 //! The header is `SEVERITY[CODE]: message`; the location line names `FILE:LINE:COL` of
-//! the primary span (1-based, columns count characters, as [`line_col`] does); the
+//! the primary span (1-based, columns count characters, as [`line_col`](crate::span::line_col) does); the
 //! primary label says `label` (or the message when `label` is empty); every secondary
 //! label is drawn on its own span; then one `note:` line per note and a `help:` line.
 //! Every span is clamped into the source first, so no span can make rendering panic.
 
 use super::{Diagnostic, Severity};
-use crate::span::{line_col, Span};
+use crate::span::{LineIndex, Span};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -65,7 +65,7 @@ pub fn clamp(span: Span, src: &str) -> Range<usize> {
 }
 
 /// The text ariadne draws. Ariadne also breaks lines at `\r`, vertical tab, form feed,
-/// U+0085, U+2028 and U+2029, where Kiln (and [`line_col`]) count only `\n`: each of those
+/// U+0085, U+2028 and U+2029, where Kiln (and [`line_col`](crate::span::line_col)) count only `\n`: each of those
 /// becomes whitespace of the same length in bytes and characters, so offsets, line
 /// numbers and columns stay Kiln's. A space is appended so that a span at the very end
 /// (after a final newline, say) has a line and a column to point at.
@@ -138,7 +138,31 @@ fn trailer(d: &Diagnostic, margin: &str, color: bool) -> Vec<String> {
 /// One diagnostic for a person: header, excerpt with labels, notes, help. Ends with a
 /// newline. Colour (ANSI) only when `color`.
 pub fn human(d: &Diagnostic, file: &str, src: &str, color: bool) -> String {
-    let text = excerpt_text(src);
+    human_prepared(d, file, &Prepared::new(src), color)
+}
+
+/// A source made ready once for drawing any number of its diagnostics: the text ariadne
+/// draws, with its line index, and Kiln's own line index. Rendering many diagnostics of
+/// a large file stays linear instead of redoing this per diagnostic.
+pub struct Prepared<'a> {
+    src: &'a str,
+    source: Source<String>,
+    lines: LineIndex,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(src: &'a str) -> Prepared<'a> {
+        Prepared {
+            src,
+            source: Source::from(excerpt_text(src)),
+            lines: LineIndex::new(src),
+        }
+    }
+}
+
+fn human_prepared(d: &Diagnostic, file: &str, prepared: &Prepared<'_>, color: bool) -> String {
+    let src = prepared.src;
+    let line_col = |src: &str, pos: u32| prepared.lines.line_col(src, pos);
     let primary = clamp(d.span, src);
     let (label_color, kind) = match d.severity {
         Severity::Error => (Color::Red, ReportKind::Error),
@@ -182,7 +206,7 @@ pub fn human(d: &Diagnostic, file: &str, src: &str, color: bool) -> String {
         .with_labels(labels)
         .finish();
     let mut drawn = Vec::new();
-    let excerpt = match report.write((file, Source::from(text.as_str())), &mut drawn) {
+    let excerpt = match report.write((file, &prepared.source), &mut drawn) {
         Ok(()) => String::from_utf8_lossy(&drawn).into_owned(),
         Err(_) => String::new(),
     };
@@ -221,6 +245,11 @@ pub fn human(d: &Diagnostic, file: &str, src: &str, color: bool) -> String {
 /// One diagnostic for a tool: a JSON object on one line, no newline. The schema is in
 /// `docs/errors.md`.
 pub fn json(d: &Diagnostic, file: &str, src: &str) -> String {
+    json_indexed(d, file, src, &LineIndex::new(src))
+}
+
+fn json_indexed(d: &Diagnostic, file: &str, src: &str, lines: &LineIndex) -> String {
+    let line_col = |src: &str, pos: u32| lines.line_col(src, pos);
     let span = |span: Span, label: Option<&str>, primary: bool| -> Value {
         let r = clamp(span, src);
         let (line_start, column_start) = line_col(src, r.start as u32);
@@ -272,16 +301,17 @@ pub fn render_list(diags: &[Diagnostic], file: &str, src: &str, format: Format) 
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by_key(|d| d.span.lo);
     let mut out = String::new();
+    let prepared = Prepared::new(src);
     for (i, d) in sorted.into_iter().enumerate() {
         match format {
             Format::Human { color } => {
                 if i > 0 {
                     out.push('\n');
                 }
-                out.push_str(&human(d, file, src, color));
+                out.push_str(&human_prepared(d, file, &prepared, color));
             }
             Format::Json => {
-                out.push_str(&json(d, file, src));
+                out.push_str(&json_indexed(d, file, src, &prepared.lines));
                 out.push('\n');
             }
         }
@@ -292,6 +322,7 @@ pub fn render_list(diags: &[Diagnostic], file: &str, src: &str, format: Format) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::span::line_col;
 
     fn out_of_range() -> (&'static str, Diagnostic) {
         let src = "let x: u8 = 200;\nx + 300\n";

@@ -1043,11 +1043,15 @@ fn ints(v: &[i64]) -> Expr {
 #[test]
 fn list_index_is_bounds_checked() {
     let p = Prog::new().input("i", Ty::I64);
-    let e = at(index(ints(&[10, 20, 30]), local(0, Ty::I64)), sp(33));
+    // The fault points at the index, not the whole `xs[i]`.
+    let e = at(
+        index(ints(&[10, 20, 30]), at(local(0, Ty::I64), sp(34))),
+        sp(33),
+    );
     let c = compile(&p.build(Some(e)), &Options::default()).unwrap();
     assert_eq!(c.run(&[Value::I64(2)]).unwrap(), Some(Value::I64(30)));
     let e = c.run(&[Value::I64(7)]).unwrap_err();
-    assert_eq!((e.fault, e.span), (Fault::IndexOutOfBounds, sp(33)));
+    assert_eq!((e.fault, e.span), (Fault::IndexOutOfBounds, sp(34)));
     assert_eq!(e.message, "index 7 is out of bounds for a list of length 3");
     assert_eq!(e.to_diagnostic().code, "E0603");
     let e = c.run(&[Value::I64(-1)]).unwrap_err();

@@ -241,8 +241,16 @@ impl<'a> Checker<'a> {
             .zip(params)
             .enumerate()
             .map(|(i, (a, p))| {
-                self.rank(a, p)
-                    .ok_or_else(|| format!("argument {} expects {p}, found {}", i + 1, a.ty))
+                self.rank(a, p).ok_or_else(|| match self.literal_value(a) {
+                    // A literal of the right kind that does not fit: say so.
+                    Some(v) if p.is_numeric() && a.ty.is_numeric() => {
+                        format!(
+                            "argument {} expects {p}, and {v} does not fit in {p}",
+                            i + 1
+                        )
+                    }
+                    _ => format!("argument {} expects {p}, found {}", i + 1, a.ty),
+                })
             })
             .collect()
     }

@@ -374,6 +374,16 @@ impl<'a> Checker<'a> {
         let Some(j) = super::lit::default_ty(&j) else {
             return self.cannot_infer(list.span);
         };
+        if matches!(j, Ty::List(_)) {
+            // `[1] in []` would need a list of lists.
+            self.error(
+                Diagnostic::error("E0211", list.span, "lists of lists are not supported")
+                    .with_label(format!("this would be a list of {j}"))
+                    .with_secondary(item.span, format!("because this is {j}"))
+                    .with_help("`in` looks for one element in a list of scalars or strings"),
+            );
+            return hir::Expr::error(span);
+        }
         let item = self.coerce(item, &j);
         let list = self.coerce(list, &Ty::List(Box::new(j)));
         node(

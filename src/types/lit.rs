@@ -329,6 +329,17 @@ impl<'a> Checker<'a> {
         node(kind, target.clone(), span)
     }
 
+    /// The source value of an unsettled literal (`300`, `-1`, `1e40`), for messages.
+    pub fn literal_value(&self, e: &hir::Expr) -> Option<String> {
+        if !matches!(e.ty, Ty::IntLit | Ty::FloatLit) {
+            return None;
+        }
+        match self.lits.get(&e.span)? {
+            LitVal::Int(v) => Some(v.to_string()),
+            LitVal::Float(text) => Some(text.clone()),
+        }
+    }
+
     /// Whether `e` (flexible) can take type `t` without error: used to rank overloads.
     pub fn fits(&self, e: &hir::Expr, t: &Ty) -> bool {
         if !e.ty.is_flexible() {

@@ -204,6 +204,13 @@ fn overloads_rank_as_the_contract_says() {
         d.notes
     );
     one("fn f(x: i32) -> i32 = x; f(1, 2)", "E0301");
+    // A literal that does not fit says so.
+    let d = one("fn f(x: u8) -> u8 = x; f(256)", "E0301");
+    assert!(
+        d.notes[0].contains("256 does not fit in u8"),
+        "{:?}",
+        d.notes
+    );
 }
 
 #[test]
@@ -308,6 +315,9 @@ fn lists_and_membership() {
     one("\"abc\"[0]", "E0204");
     one("let i: u64 = 1; [1][i]", "E0201");
     one("let xs: [[i64]] = []; xs", "E0211");
+    // Found by fuzzing: `in` with a list item and an empty list needs a list of lists.
+    one("[73] in []", "E0211");
+    one("let xs: [i64] = [1]; xs in []", "E0211");
 }
 
 #[test]
