@@ -446,9 +446,10 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     fn span_id(&mut self, span: Span) -> u32 {
+        let base = self.prog.link.span_base;
         *self.span_ids.entry(span).or_insert_with(|| {
             self.spans.push(span);
-            (self.spans.len() - 1) as u32
+            base + (self.spans.len() - 1) as u32
         })
     }
 

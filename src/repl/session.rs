@@ -5,11 +5,12 @@ use crate::abi::{Kind, RtStr};
 use crate::diag::render::{render_list, Format};
 use crate::diag::Diagnostic;
 use crate::jit::{self, Compiled, Options};
-use crate::runtime::{RunCtx, Value};
+use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::span::Span;
 use crate::types::hir;
 use crate::types::ty::Ty;
 use crate::types::{self, Env};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -56,6 +57,16 @@ type Owned = Box<[u64]>;
 /// A loaded line that defines something later lines use.
 struct Line {
     _code: Compiled,
+    /// Its span ids are `base..base + spans.len()`.
+    base: u32,
+    spans: Vec<Span>,
+    src: String,
+    file: String,
+    /// Symbols of the globals and functions it defines.
+    exports: Vec<String>,
+    /// Symbols its functions may use (empty when it defines no function: its `main`
+    /// never runs again).
+    imports: Vec<String>,
 }
 
 pub struct Session {
@@ -73,6 +84,8 @@ pub struct Session {
     lines: Vec<Line>,
     ctx: Box<RunCtx>,
     time: bool,
+    /// The span base of the next line (see `hir::Linking::span_base`).
+    next_span: u32,
 }
 
 /// A line that passed the checker.
@@ -100,6 +113,7 @@ impl Session {
             lines: Vec::new(),
             ctx,
             time: false,
+            next_span: 0,
         }
     }
 
@@ -174,6 +188,9 @@ impl Session {
             }
         };
         reply.stderr = self.render(&p.warnings, file, src);
+        let mut p = p;
+        let base = self.next_span;
+        p.program.link.span_base = base;
         let program = &p.program;
         let link = &program.link;
         // The symbols to look up: this line's exported globals.
@@ -195,6 +212,7 @@ impl Session {
             }
         };
         let compile = t.elapsed();
+        self.next_span = base.saturating_add(compiled.spans().len() as u32);
 
         // Earlier globals this line may assign: save their bytes to restore after a fault.
         let mut saved: Vec<(usize, Ty, [u8; 16])> = Vec::new();
@@ -218,8 +236,39 @@ impl Session {
                     // SAFETY: restores the bytes read above into the same global.
                     unsafe { write_bytes(*addr, ty, bytes) };
                 }
+                // The fault may come from a function of an earlier line: find its source.
+                let (e, where_) = match self.ctx.fault() {
+                    Some(record) => {
+                        let id = record.span;
+                        let found = if id >= base {
+                            compiled
+                                .spans()
+                                .get((id - base) as usize)
+                                .map(|&sp| (sp, file, src))
+                        } else {
+                            self.lines.iter().find_map(|l| {
+                                let i = id.checked_sub(l.base)? as usize;
+                                Some((*l.spans.get(i)?, l.file.as_str(), l.src.as_str()))
+                            })
+                        };
+                        match found {
+                            Some((span, f, s)) => (
+                                RuntimeError {
+                                    fault: record.fault,
+                                    span,
+                                    message: record.message(),
+                                },
+                                (f, s),
+                            ),
+                            None => (e, (file, src)),
+                        }
+                    }
+                    None => (e, (file, src)),
+                };
                 let d = e.to_diagnostic();
-                reply.stderr.push_str(&self.render(&[d], file, src));
+                reply
+                    .stderr
+                    .push_str(&self.render(&[d], where_.0, where_.1));
                 self.ctx.reset();
                 return reply;
             }
@@ -250,17 +299,32 @@ impl Session {
             }
         }
         self.ctx.reset();
-        // Forget what the new definitions replace (their memory and addresses).
-        for e in &link.exported_globals {
-            if let Some(old) = self.env.bindings.iter().find(|b| b.name == e.name) {
-                let old = old.symbol.clone();
-                self.owned.remove(&old);
-                self.addresses.remove(&old);
-            }
-        }
         self.env.commit(link, &program.functions);
-        if !link.exported_globals.is_empty() || !link.exported_fns.is_empty() {
-            self.lines.push(Line { _code: compiled });
+        let mut exports: Vec<String> = link
+            .exported_globals
+            .iter()
+            .map(|e| e.symbol.clone())
+            .collect();
+        exports.extend(link.exported_fns.iter().map(|(_, s)| s.clone()));
+        if !exports.is_empty() {
+            let imports = if link.exported_fns.is_empty() {
+                Vec::new()
+            } else {
+                let globals = link.imported_globals.iter().map(|(_, s)| s.clone());
+                globals
+                    .chain(link.extern_fns.iter().map(|f| f.symbol.clone()))
+                    .collect()
+            };
+            self.lines.push(Line {
+                base,
+                spans: compiled.spans().to_vec(),
+                _code: compiled,
+                src: src.to_string(),
+                file: file.to_string(),
+                exports,
+                imports,
+            });
+            self.collect_garbage();
         }
         if self.time {
             let _ = writeln!(
@@ -273,6 +337,37 @@ impl Session {
             );
         }
         reply
+    }
+
+    /// Unload the lines nothing can reach any more: a line stays while the environment
+    /// names one of its globals or functions, or a function of a line that stays may use
+    /// one. The memory of unreachable globals' strings and lists goes with them.
+    fn collect_garbage(&mut self) {
+        let mut live: HashSet<&str> = self
+            .env
+            .bindings
+            .iter()
+            .map(|b| b.symbol.as_str())
+            .collect();
+        live.extend(self.env.functions.iter().map(|f| f.symbol.as_str()));
+        loop {
+            let mut changed = false;
+            for l in &self.lines {
+                if l.exports.iter().any(|s| live.contains(s.as_str())) {
+                    for i in &l.imports {
+                        changed |= live.insert(i);
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let live: HashSet<String> = live.into_iter().map(str::to_string).collect();
+        self.lines
+            .retain(|l| l.exports.iter().any(|s| live.contains(s)));
+        self.owned.retain(|k, _| live.contains(k));
+        self.addresses.retain(|k, _| live.contains(k));
     }
 
     /// Copy the string or list held by the global at `addr` into session memory and point

@@ -301,4 +301,30 @@ fn many_lines() {
     }
     assert_eq!(ok(&mut s, "n"), "500 : i64\n");
     assert_eq!(ok(&mut s, "s"), "500 : string\n");
+    // Superseded lines are unloaded: only the lines of `n`, `s` and the last `v` stay.
+    assert!(s.loaded_lines() <= 3, "{} lines loaded", s.loaded_lines());
+}
+
+#[test]
+fn shadowed_values_stay_alive_for_functions_that_read_them() {
+    let mut s = session();
+    ok(&mut s, "let greeting = \"hel\" + \"lo\";");
+    ok(&mut s, "fn greet() -> string = greeting + \"!\";");
+    ok(&mut s, "let greeting = 5;");
+    ok(&mut s, "let pad = \"zzzzzzzzzzzzzzzzzzzzzzzzzzz\" + \"y\";");
+    assert_eq!(ok(&mut s, "greet()"), "hello! : string\n");
+    assert_eq!(ok(&mut s, "greeting"), "5 : i64\n");
+    // Replacing a function keeps the old one for the functions that call it.
+    ok(&mut s, "fn one() -> i64 = 1;");
+    ok(&mut s, "fn two() -> i64 = one() + one();");
+    ok(&mut s, "fn one() -> i64 = 100;");
+    assert_eq!(ok(&mut s, "two() + one()"), "102 : i64\n");
+}
+
+#[test]
+fn fault_in_an_earlier_function_points_into_its_line() {
+    let mut s = session();
+    ok(&mut s, "fn pick(xs: [i64], i: i64) -> i64 = xs[i];");
+    let r = err(&mut s, "pick([1, 2], 5)");
+    assert!(r.stderr.contains("<repl:1>:1:40"), "{}", r.stderr);
 }

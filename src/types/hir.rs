@@ -46,6 +46,10 @@ pub struct Linking {
     pub exported_fns: Vec<(FnId, String)>,
     /// Functions defined by earlier modules; `CallExtern` names one by index.
     pub extern_fns: Vec<ExternFn>,
+    /// The first span id of this module: faults raised by code of several modules in
+    /// one run name ids from one table (the REPL's). Span `base + i` is the module's
+    /// `spans[i]`. 0 for a file.
+    pub span_base: u32,
 }
 
 /// A program-level binding exported to later modules.
