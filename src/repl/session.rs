@@ -366,8 +366,10 @@ impl Session {
         let live: HashSet<String> = live.into_iter().map(str::to_string).collect();
         self.lines
             .retain(|l| l.exports.iter().any(|s| live.contains(s)));
-        self.owned.retain(|k, _| live.contains(k));
-        self.addresses.retain(|k, _| live.contains(k));
+        // Everything a kept line defines stays (its functions may read any of it).
+        let kept: HashSet<&String> = self.lines.iter().flat_map(|l| &l.exports).collect();
+        self.owned.retain(|k, _| kept.contains(k));
+        self.addresses.retain(|k, _| kept.contains(k));
     }
 
     /// Copy the string or list held by the global at `addr` into session memory and point

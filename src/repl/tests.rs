@@ -322,6 +322,14 @@ fn shadowed_values_stay_alive_for_functions_that_read_them() {
 }
 
 #[test]
+fn values_read_by_functions_of_the_same_line_survive() {
+    let mut s = session();
+    ok(&mut s, "let a = \"x\" + \"y\"; fn fa() -> string = a; let a = \"p\" + \"q\"; fn fb() -> string = a;");
+    ok(&mut s, "let pad = \"zzzzzzzzzzzzzzzzzzzzzzzzzzz\" + \"y\";");
+    assert_eq!(ok(&mut s, "fa() + fb() + a"), "xypqpq : string\n");
+}
+
+#[test]
 fn fault_in_an_earlier_function_points_into_its_line() {
     let mut s = session();
     ok(&mut s, "fn pick(xs: [i64], i: i64) -> i64 = xs[i];");

@@ -278,28 +278,59 @@ impl<'a> Checker<'a> {
             .map(|(n, b)| (n.clone(), b.clone()))
             .collect();
         top.sort_by_key(|(_, b)| b.local);
+        let mut exported = HashSet::new();
         for (name, bind) in top {
             let ty = main.locals[bind.local].ty.clone();
             if ty.is_error() {
                 continue;
             }
             main.mark_read(bind.local);
-            let g = self.globals.len();
-            self.globals.push(hir::Global {
-                name: name.clone(),
-                ty: ty.clone(),
-            });
+            // A `let` this line's functions read has a global already: export that one.
+            let existing = self
+                .tops
+                .iter()
+                .find(|t| t.local == Some(bind.local))
+                .and_then(|t| t.global);
+            let g = match existing {
+                Some(g) => g,
+                None => {
+                    let g = self.globals.len();
+                    self.globals.push(hir::Global {
+                        name: name.clone(),
+                        ty: ty.clone(),
+                    });
+                    stmts.push(hir::Stmt::Assign {
+                        var: Var::Global(g),
+                        value: var_expr(Var::Local(bind.local), ty.clone(), bind.span),
+                    });
+                    g
+                }
+            };
+            exported.insert(g);
             self.link.exported_globals.push(hir::ExportedGlobal {
                 global: g,
                 symbol: format!("{prefix}.{name}.{g}"),
                 name,
-                ty: ty.clone(),
+                ty,
                 mutable: bind.kind == BindKind::Mutable,
+                visible: true,
             });
-            stmts.push(hir::Stmt::Assign {
-                var: Var::Global(g),
-                value: var_expr(Var::Local(bind.local), ty, bind.span),
-            });
+        }
+        // Shadowed bindings this line's functions read: later lines call those functions,
+        // so the values must outlive the run as well.
+        for t in &self.tops {
+            if let (Some(g), Some(ty)) = (t.global, &t.ty) {
+                if exported.insert(g) {
+                    self.link.exported_globals.push(hir::ExportedGlobal {
+                        global: g,
+                        symbol: format!("{prefix}.{}.{g}", t.name),
+                        name: t.name.clone(),
+                        ty: ty.clone(),
+                        mutable: false,
+                        visible: false,
+                    });
+                }
+            }
         }
         for (id, f) in self.fns.iter().enumerate() {
             let name = &f.decl.name.name;

@@ -60,6 +60,9 @@ pub struct ExportedGlobal {
     pub name: String,
     pub ty: Ty,
     pub mutable: bool,
+    /// Later lines see it by name (false: a shadowed binding only this module's
+    /// functions read).
+    pub visible: bool,
 }
 
 /// A function of another module: `(ctx, params...) -> ret`; it may fail.

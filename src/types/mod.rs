@@ -60,7 +60,7 @@ impl Env {
     /// Add what a line defined (see `hir::Linking`): a binding replaces an earlier one of
     /// the same name; a function replaces one with the same name and parameter types.
     pub fn commit(&mut self, link: &hir::Linking, functions: &[hir::Function]) {
-        for e in &link.exported_globals {
+        for e in link.exported_globals.iter().filter(|e| e.visible) {
             self.bindings.retain(|b| b.name != e.name);
             self.bindings.push(EnvBinding {
                 name: e.name.clone(),
