@@ -119,8 +119,11 @@ impl Session {
 
     /// One input: a (possibly multi-line) program fragment or a `:command`.
     pub fn eval(&mut self, input: &str) -> Reply {
-        self.count += 1;
         let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Reply::default();
+        }
+        self.count += 1;
         if trimmed.starts_with(':') {
             return self.command(trimmed);
         }

@@ -175,6 +175,18 @@ fn runtime_error_leaves_state_intact() {
 }
 
 #[test]
+fn unknown_names_suggest_earlier_definitions() {
+    let mut s = session();
+    ok(&mut s, "let counter = 1;");
+    ok(&mut s, "fn double(x: i64) -> i64 = x * 2;");
+    let r = err(&mut s, "countr");
+    assert!(r.stderr.contains("`counter`"), "{}", r.stderr);
+    let r = err(&mut s, "doubel(2)");
+    assert!(r.stderr.contains("`double"), "{}", r.stderr);
+    assert_eq!(s.eval("   "), Reply::default());
+}
+
+#[test]
 fn param_is_rejected() {
     let mut s = session();
     let r = err(&mut s, "param x: i64;");
