@@ -128,6 +128,50 @@ fn strings_and_lists_survive_across_lines() {
 }
 
 #[test]
+fn every_type_persists() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "let a = true; let b = -3i8; let c = 200u8; let d = -40000i32; let e = 0.1f32;",
+    );
+    ok(
+        &mut s,
+        "let f = 1e300; let g = 18446744073709551615u64; let h = -7i16; let k: [i64] = [];",
+    );
+    ok(
+        &mut s,
+        "let l = \"\"; let m = [true, false]; let n = [1.5f32]; let o: [string] = [];",
+    );
+    assert_eq!(
+        ok(
+            &mut s,
+            "string(a) + string(b) + string(c) + string(d) + string(e)"
+        ),
+        "true-3200-400000.1 : string\n"
+    );
+    assert_eq!(ok(&mut s, "f"), "1e300 : f64\n");
+    assert_eq!(ok(&mut s, "g"), "18446744073709551615 : u64\n");
+    assert_eq!(ok(&mut s, "h"), "-7 : i16\n");
+    assert_eq!(ok(&mut s, "k"), "[] : [i64]\n");
+    assert_eq!(ok(&mut s, "l + \"|\""), "| : string\n");
+    assert_eq!(ok(&mut s, "m"), "[true, false] : [bool]\n");
+    assert_eq!(ok(&mut s, "n"), "[1.5] : [f32]\n");
+    assert_eq!(ok(&mut s, "o"), "[] : [string]\n");
+    let env = ok(&mut s, ":env");
+    for want in [
+        "let a : bool = true",
+        "let b : i8 = -3",
+        "let c : u8 = 200",
+        "let d : i32 = -40000",
+        "let e : f32 = 0.1",
+        "let h : i16 = -7",
+        "let m : [bool] = [true, false]",
+    ] {
+        assert!(env.contains(want), "{want} missing from\n{env}");
+    }
+}
+
+#[test]
 fn print_output_is_captured() {
     let mut s = session();
     assert_eq!(ok(&mut s, "print(1); 2"), "1\n2 : i64\n");
