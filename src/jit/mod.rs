@@ -540,7 +540,16 @@ fn is_small_straight_line(module: &Module<'_>) -> bool {
                         .and_then(|o| o.value());
                     let internal = match callee {
                         Some(inkwell::values::BasicValueEnum::PointerValue(p)) => {
-                            p.get_name().to_bytes().starts_with(b"kiln.fn.")
+                            let name = p.get_name().to_bytes();
+                            // User functions: internal ones, and the exported ones of a
+                            // REPL line (defined here; not the entry points).
+                            name.starts_with(b"kiln.fn.")
+                                || (!name.starts_with(b"kiln_")
+                                    && p.get_name()
+                                        .to_str()
+                                        .ok()
+                                        .and_then(|n| module.get_function(n))
+                                        .is_some_and(|f| f.count_basic_blocks() > 0))
                         }
                         _ => true,
                     };
