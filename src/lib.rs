@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codegen;
 pub mod diag;
 pub mod jit;
+pub mod repl;
 pub mod runtime;
 pub mod span;
 pub mod syntax;
@@ -69,7 +70,7 @@ const STACK_RED_ZONE_MAX: usize = if cfg!(debug_assertions) {
 };
 const COMPILER_STACK_BYTES: usize = 256 << 20;
 
-fn with_stack<R>(src: &str, f: impl FnOnce() -> R) -> R {
+pub(crate) fn with_stack<R>(src: &str, f: impl FnOnce() -> R) -> R {
     let red_zone = src
         .len()
         .saturating_mul(STACK_PER_SOURCE_BYTE)
@@ -77,7 +78,7 @@ fn with_stack<R>(src: &str, f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(red_zone, COMPILER_STACK_BYTES, f)
 }
 
-fn internal_error(message: String) -> Vec<Diagnostic> {
+pub(crate) fn internal_error(message: String) -> Vec<Diagnostic> {
     vec![Diagnostic::error(
         "E0999",
         Span::default(),

@@ -123,6 +123,7 @@ pub(super) fn expr_may_fail(e: &Expr, fallible: &[bool]) -> bool {
             op: Builtin::Parse, ..
         } => e.ty != Ty::Str,
         ExprKind::Call { func, .. } => fallible.get(*func).copied().unwrap_or(true),
+        ExprKind::CallExtern { .. } => true,
         _ => false,
     };
     here || children(e).into_iter().any(|c| expr_may_fail(c, fallible))
@@ -148,7 +149,9 @@ pub(super) fn children(e: &Expr) -> Vec<&Expr> {
             .collect(),
         ExprKind::In { item, list } => vec![item, list],
         ExprKind::Index { list, index } => vec![list, index],
-        ExprKind::Call { args, .. } | ExprKind::Builtin { args, .. } => args.iter().collect(),
+        ExprKind::Call { args, .. }
+        | ExprKind::CallExtern { args, .. }
+        | ExprKind::Builtin { args, .. } => args.iter().collect(),
     }
 }
 

@@ -6,6 +6,8 @@ use crate::abi::{self, Kind};
 use crate::types::hir::{Builtin, Expr, ExprKind};
 use crate::types::ty::Ty;
 use inkwell::basic_block::BasicBlock;
+use inkwell::module::Linkage;
+use inkwell::types::BasicMetadataTypeEnum;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue};
 use inkwell::IntPredicate;
 
@@ -50,6 +52,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             ExprKind::In { item, list } => self.member(item, list),
             ExprKind::Index { list, index } => self.index(list, index),
             ExprKind::Call { func, args } => self.call(*func, args),
+            ExprKind::CallExtern { func, args } => self.call_extern(*func, args),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e),
         }
     }
@@ -230,6 +233,38 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             inkwell::values::ValueKind::Basic(v) => Ok(v),
             inkwell::values::ValueKind::Instruction(_) => {
                 bug(format!("function {func} used as a value has no result"))
+            }
+        }
+    }
+
+    /// A call of a function defined by another module (declared by symbol on first use);
+    /// it may fail, so the status word is checked afterwards.
+    fn call_extern(&mut self, func: usize, args: &[Expr]) -> Res<BasicValueEnum<'ctx>> {
+        let Some(ext) = self.prog.link.extern_fns.get(func) else {
+            return bug(format!("call of unknown extern function {func}"));
+        };
+        let f = match self.module.get_function(&ext.symbol) {
+            Some(f) => f,
+            None => {
+                let mut params: Vec<BasicMetadataTypeEnum<'ctx>> = vec![self.ptr_ty().into()];
+                for p in &ext.params {
+                    params.push(self.llty(p)?.into());
+                }
+                let fn_ty = self.fn_type(Some(&ext.ret), &params)?;
+                self.module
+                    .add_function(&ext.symbol, fn_ty, Some(Linkage::External))
+            }
+        };
+        let mut vals: Vec<BasicMetadataValueEnum<'ctx>> = vec![self.ctx_ptr()?.into()];
+        for a in args {
+            vals.push(self.expr(a)?.into());
+        }
+        let call = self.b.build_call(f, &vals, "")?;
+        self.check_status()?;
+        match call.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => Ok(v),
+            inkwell::values::ValueKind::Instruction(_) => {
+                bug(format!("extern function {func} has no result"))
             }
         }
     }

@@ -152,13 +152,31 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     fn run(&mut self) -> Res<()> {
         let prog = self.prog;
-        for g in &prog.globals {
+        for (id, g) in prog.globals.iter().enumerate() {
             let ty = self.mem_ty(&g.ty)?;
-            let global = self
-                .module
-                .add_global(ty, None, &format!("kiln.global.{}", g.name));
-            global.set_linkage(Linkage::Internal);
-            global.set_initializer(&ty.const_zero());
+            let imported = prog.link.imported_globals.iter().find(|(i, _)| *i == id);
+            let exported = prog.link.exported_globals.iter().find(|e| e.global == id);
+            let global = match (imported, exported) {
+                (Some((_, symbol)), _) => {
+                    let global = self.module.add_global(ty, None, symbol);
+                    global.set_linkage(Linkage::External);
+                    global
+                }
+                (None, Some(e)) => {
+                    let global = self.module.add_global(ty, None, &e.symbol);
+                    global.set_linkage(Linkage::External);
+                    global.set_initializer(&ty.const_zero());
+                    global
+                }
+                (None, None) => {
+                    let global =
+                        self.module
+                            .add_global(ty, None, &format!("kiln.global.{}", g.name));
+                    global.set_linkage(Linkage::Internal);
+                    global.set_initializer(&ty.const_zero());
+                    global
+                }
+            };
             self.globals.push(global);
         }
         // Declare every function first: calls may go forward and be mutually recursive.
@@ -168,10 +186,17 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 params.push(self.local_ty(f, p)?.into());
             }
             let fn_ty = self.fn_type(f.ret.as_ref(), &params)?;
-            let name = format!("kiln.fn.{}.{}", f.name, id);
-            let func = self
-                .module
-                .add_function(&name, fn_ty, Some(Linkage::Internal));
+            let func = match prog.link.exported_fns.iter().find(|(i, _)| *i == id) {
+                Some((_, symbol)) => {
+                    self.module
+                        .add_function(symbol, fn_ty, Some(Linkage::External))
+                }
+                None => {
+                    let name = format!("kiln.fn.{}.{}", f.name, id);
+                    self.module
+                        .add_function(&name, fn_ty, Some(Linkage::Internal))
+                }
+            };
             self.fns.push(func);
         }
         let main = self.declare_main()?;
@@ -421,9 +446,10 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     fn span_id(&mut self, span: Span) -> u32 {
+        let base = self.prog.link.span_base;
         *self.span_ids.entry(span).or_insert_with(|| {
             self.spans.push(span);
-            (self.spans.len() - 1) as u32
+            base + (self.spans.len() - 1) as u32
         })
     }
 
@@ -584,7 +610,17 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b.position_at_end(body);
         if is_main {
             // Every run starts from zeroed globals, whatever an earlier run left there.
-            for (g, h) in self.globals.iter().zip(&self.prog.globals) {
+            // Globals of other modules (the REPL's earlier lines) are left alone.
+            for (id, (g, h)) in self.globals.iter().zip(&self.prog.globals).enumerate() {
+                if self
+                    .prog
+                    .link
+                    .imported_globals
+                    .iter()
+                    .any(|(i, _)| *i == id)
+                {
+                    continue;
+                }
                 self.b
                     .build_store(g.as_pointer_value(), self.mem_ty(&h.ty)?.const_zero())?;
             }

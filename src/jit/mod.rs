@@ -395,6 +395,28 @@ fn machine_level(module: &Module<'_>, options: &Options) -> u8 {
 }
 
 fn compile_orc(program: &hir::Program, options: &Options) -> Result<Compiled, String> {
+    compile_orc_linked(program, options, &[]).map(|(c, _)| c)
+}
+
+/// Compile with the ORC engine into the process-wide JITDylib, where the program can use
+/// the symbols of earlier programs (its `hir::Linking`), and look up the addresses of
+/// `symbols` it defines (exported globals and functions). The REPL's way to compile.
+pub fn compile_linked(
+    program: &hir::Program,
+    options: &Options,
+    symbols: &[String],
+) -> Result<(Compiled, Vec<usize>), String> {
+    if !orc::available() {
+        return Err("the ORC JIT is not available in this process".to_owned());
+    }
+    compile_orc_linked(program, options, symbols)
+}
+
+fn compile_orc_linked(
+    program: &hir::Program,
+    options: &Options,
+    symbols: &[String],
+) -> Result<(Compiled, Vec<usize>), String> {
     let object = {
         let context = Context::create();
         let generated = build(&context, program, options)?;
@@ -415,10 +437,13 @@ fn compile_orc(program: &hir::Program, options: &Options) -> Result<Compiled, St
     };
     let (object, n, spans) = object;
     let names = [format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
-    let (tracker, addresses) = orc::load(object, n, &[&names[0], &names[1]])?;
+    let mut wanted: Vec<&str> = vec![&names[0], &names[1]];
+    wanted.extend(symbols.iter().map(String::as_str));
+    let (tracker, mut addresses) = orc::load(object, n, &wanted)?;
+    let extra = addresses.split_off(2);
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
-    Ok(Compiled {
+    let compiled = Compiled {
         entry,
         main: addresses[1],
         spans,
@@ -426,7 +451,8 @@ fn compile_orc(program: &hir::Program, options: &Options) -> Result<Compiled, St
         inputs: program.inputs.clone(),
         engine: JitEngine::Orc,
         _code: Code::Orc { _tracker: tracker },
-    })
+    };
+    Ok((compiled, extra))
 }
 
 fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, String> {
@@ -514,7 +540,16 @@ fn is_small_straight_line(module: &Module<'_>) -> bool {
                         .and_then(|o| o.value());
                     let internal = match callee {
                         Some(inkwell::values::BasicValueEnum::PointerValue(p)) => {
-                            p.get_name().to_bytes().starts_with(b"kiln.fn.")
+                            let name = p.get_name().to_bytes();
+                            // User functions: internal ones, and the exported ones of a
+                            // REPL line (defined here; not the entry points).
+                            name.starts_with(b"kiln.fn.")
+                                || (!name.starts_with(b"kiln_")
+                                    && p.get_name()
+                                        .to_str()
+                                        .ok()
+                                        .and_then(|n| module.get_function(n))
+                                        .is_some_and(|f| f.count_basic_blocks() > 0))
                         }
                         _ => true,
                     };

@@ -265,6 +265,7 @@ impl Prog {
             .collect();
         Program {
             functions: self.functions,
+            link: Default::default(),
             main: Function {
                 name: "main".into(),
                 params: (0..inputs.len()).collect(),

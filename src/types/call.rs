@@ -27,6 +27,8 @@ const WIDENING: Rank = (3, 0);
 #[derive(Clone, Copy)]
 enum Target {
     User(FnId),
+    /// A function of an earlier REPL line (index into the env).
+    Extern(usize),
     Builtin(&'static BuiltinFn),
 }
 
@@ -106,10 +108,11 @@ impl<'a> Checker<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let any_defined = self.fn_names.contains_key(name);
+        let externs = self.env_fns_named(name);
+        let any_defined = self.fn_names.contains_key(name) || !externs.is_empty();
         let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
         let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
-        if users.is_empty() && builtin_list.is_empty() {
+        if users.is_empty() && builtin_list.is_empty() && externs.is_empty() {
             if !any_defined {
                 self.unknown_function(b, callee);
             }
@@ -141,6 +144,15 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect();
+        for (i, f) in externs {
+            cands.push(Candidate {
+                target: Target::Extern(i),
+                ranks: self.rank_all(&args, &f.params),
+                signature: format!("{} -> {}", sig(name, &f.params), f.ret),
+                params: f.params.clone(),
+                ret: f.ret.clone(),
+            });
+        }
         for bf in builtin_list {
             cands.push(self.instantiate(bf, &args));
         }
@@ -213,6 +225,10 @@ impl<'a> Checker<'a> {
             Target::User(id) => {
                 let ret = self.fn_ret(id, span);
                 node(ExprKind::Call { func: id, args }, ret, span)
+            }
+            Target::Extern(i) => {
+                let func = self.env_fn(i);
+                node(ExprKind::CallExtern { func, args }, c.ret, span)
             }
             Target::Builtin(bf) => match bf.lowering {
                 Lowering::Cast => {

@@ -160,6 +160,13 @@ pub(super) struct Checker<'a> {
     pub main_stmt: Span,
     /// Values of literals whose type is not settled yet, by span.
     pub lits: HashMap<Span, LitVal>,
+    /// REPL mode: earlier lines' definitions and this line's symbol prefix.
+    pub env: Option<(&'a super::Env, String)>,
+    /// Env binding index → the global that imports it.
+    env_globals: HashMap<usize, GlobalId>,
+    /// Env function index → index in `link.extern_fns`.
+    env_fns: HashMap<usize, usize>,
+    pub link: hir::Linking,
 }
 
 /// The result of checking a sequence of statements.
@@ -182,6 +189,154 @@ impl<'a> Checker<'a> {
             inputs: Vec::new(),
             main_stmt: Span::default(),
             lits: HashMap::new(),
+            env: None,
+            env_globals: HashMap::new(),
+            env_fns: HashMap::new(),
+            link: hir::Linking::default(),
+        }
+    }
+
+    pub fn new_in(env: &'a super::Env, prefix: &str) -> Checker<'a> {
+        let mut c = Checker::new();
+        c.env = Some((env, prefix.to_string()));
+        c
+    }
+
+    fn env_ref(&self) -> Option<&'a super::Env> {
+        self.env.as_ref().map(|(e, _)| *e)
+    }
+
+    /// The earlier line's binding `name` (REPL), as (env index, binding).
+    pub fn env_binding(&self, name: &str) -> Option<(usize, &'a super::EnvBinding)> {
+        let env = self.env_ref()?;
+        let i = env.bindings.iter().rposition(|b| b.name == name)?;
+        Some((i, &env.bindings[i]))
+    }
+
+    /// The global that imports env binding `i`.
+    pub fn env_global(&mut self, i: usize) -> GlobalId {
+        if let Some(&g) = self.env_globals.get(&i) {
+            return g;
+        }
+        let env = self.env_ref().expect("REPL mode");
+        let b = &env.bindings[i];
+        let g = self.globals.len();
+        self.globals.push(hir::Global {
+            name: b.name.clone(),
+            ty: b.ty.clone(),
+        });
+        self.link.imported_globals.push((g, b.symbol.clone()));
+        self.env_globals.insert(i, g);
+        g
+    }
+
+    /// Earlier lines' functions named `name` that this line does not redefine.
+    pub fn env_fns_named(&self, name: &str) -> Vec<(usize, &'a super::EnvFn)> {
+        let Some(env) = self.env_ref() else {
+            return Vec::new();
+        };
+        env.functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.name == name)
+            .filter(|(_, f)| {
+                !self.fn_names.get(name).is_some_and(|ids| {
+                    ids.iter()
+                        .any(|&id| self.fns[id].callable && self.fns[id].params == f.params)
+                })
+            })
+            .collect()
+    }
+
+    /// The `link.extern_fns` index of env function `i`.
+    pub fn env_fn(&mut self, i: usize) -> usize {
+        if let Some(&k) = self.env_fns.get(&i) {
+            return k;
+        }
+        let env = self.env_ref().expect("REPL mode");
+        let f = &env.functions[i];
+        let k = self.link.extern_fns.len();
+        self.link.extern_fns.push(hir::ExternFn {
+            name: f.name.clone(),
+            symbol: f.symbol.clone(),
+            params: f.params.clone(),
+            ret: f.ret.clone(),
+        });
+        self.env_fns.insert(i, k);
+        k
+    }
+
+    /// REPL mode: export every binding of the line's top scope as a global (stored at the
+    /// end of `main`) and every function under a symbol.
+    fn export(&mut self, main: &mut Body, stmts: &mut Vec<hir::Stmt>) {
+        let Some((_, prefix)) = self.env.clone() else {
+            return;
+        };
+        let mut top: Vec<(String, LocalBinding)> = main.scopes[0]
+            .iter()
+            .filter(|(_, b)| matches!(b.kind, BindKind::Let | BindKind::Mutable))
+            .map(|(n, b)| (n.clone(), b.clone()))
+            .collect();
+        top.sort_by_key(|(_, b)| b.local);
+        let mut exported = HashSet::new();
+        for (name, bind) in top {
+            let ty = main.locals[bind.local].ty.clone();
+            if ty.is_error() {
+                continue;
+            }
+            main.mark_read(bind.local);
+            // A `let` this line's functions read has a global already: export that one.
+            let existing = self
+                .tops
+                .iter()
+                .find(|t| t.local == Some(bind.local))
+                .and_then(|t| t.global);
+            let g = match existing {
+                Some(g) => g,
+                None => {
+                    let g = self.globals.len();
+                    self.globals.push(hir::Global {
+                        name: name.clone(),
+                        ty: ty.clone(),
+                    });
+                    stmts.push(hir::Stmt::Assign {
+                        var: Var::Global(g),
+                        value: var_expr(Var::Local(bind.local), ty.clone(), bind.span),
+                    });
+                    g
+                }
+            };
+            exported.insert(g);
+            self.link.exported_globals.push(hir::ExportedGlobal {
+                global: g,
+                symbol: format!("{prefix}.{name}.{g}"),
+                name,
+                ty,
+                mutable: bind.kind == BindKind::Mutable,
+                visible: true,
+            });
+        }
+        // Shadowed bindings this line's functions read: later lines call those functions,
+        // so the values must outlive the run as well.
+        for t in &self.tops {
+            if let (Some(g), Some(ty)) = (t.global, &t.ty) {
+                if exported.insert(g) {
+                    self.link.exported_globals.push(hir::ExportedGlobal {
+                        global: g,
+                        symbol: format!("{prefix}.{}.{g}", t.name),
+                        name: t.name.clone(),
+                        ty: ty.clone(),
+                        mutable: false,
+                        visible: false,
+                    });
+                }
+            }
+        }
+        for (id, f) in self.fns.iter().enumerate() {
+            let name = &f.decl.name.name;
+            self.link
+                .exported_fns
+                .push((id, format!("{prefix}.fn.{name}.{id}")));
         }
     }
 
@@ -227,8 +382,9 @@ impl<'a> Checker<'a> {
     pub fn program(mut self, prog: &'a ast::Program) -> Result<super::Checked, Vec<Diagnostic>> {
         self.collect(prog);
         let mut main = Body::new(None);
-        let checked = self.stmts(&mut main, &prog.stmts, true);
+        let mut checked = self.stmts(&mut main, &prog.stmts, true);
         main.mark_result_read(checked.value.as_ref());
+        self.export(&mut main, &mut checked.stmts);
         // Functions never called from main are still checked.
         for id in 0..self.fns.len() {
             if self.fns[id].state == FnState::Pending {
@@ -273,6 +429,7 @@ impl<'a> Checker<'a> {
                 main: main_fn,
                 globals: self.globals,
                 inputs: self.inputs,
+                link: self.link,
             },
             warnings: self.warnings,
         })
@@ -534,6 +691,18 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::StmtKind::Param { name, ty } => {
+                    if self.env.is_some() {
+                        self.error(
+                            Diagnostic::error(
+                                "E0009",
+                                name.span,
+                                "`param` is not available in the REPL",
+                            )
+                            .with_label("inputs come from outside a program")
+                            .with_help(format!("bind a value instead: `let {} = ...;`", name.name)),
+                        );
+                        continue;
+                    }
                     if !top {
                         self.error(Diagnostic::error(
                             "E0009",
@@ -718,6 +887,44 @@ impl<'a> Checker<'a> {
                 value,
             });
             return (Var::Local(bind.local), b.locals[bind.local].ty.clone());
+        }
+        if let Some((i, eb)) = self.env_binding(&name.name) {
+            if !eb.mutable || b.func.is_some() {
+                if !eb.mutable {
+                    self.error(
+                        Diagnostic::error(
+                            "E0104",
+                            name.span,
+                            format!("cannot assign to `{}`: it is immutable", name.name),
+                        )
+                        .with_label("assignment to a binding of an earlier input")
+                        .with_note(format!("`{}` was bound by `let`", name.name))
+                        .with_help(format!(
+                            "use a new name, or shadow it with `let {} = ...`",
+                            name.name
+                        )),
+                    );
+                    return (Var::Local(0), Ty::Error);
+                }
+            } else {
+                let ty = eb.ty.clone();
+                let n = name.name.clone();
+                let value = self.coerce_or(value, &ty, |found, span| {
+                    Diagnostic::error(
+                        "E0207",
+                        span,
+                        format!("`{n}` has type {ty}; it cannot be assigned a {found}"),
+                    )
+                    .with_label(format!("this is {found}"))
+                    .with_note("a variable keeps the type of its first assignment")
+                });
+                let g = self.env_global(i);
+                out.push(hir::Stmt::Assign {
+                    var: Var::Global(g),
+                    value,
+                });
+                return (Var::Global(g), eb.ty.clone());
+            }
         }
         if let Some((pos, _)) = b.func {
             if let Some(t) = self.visible_top(&name.name, pos) {

@@ -153,6 +153,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        if let Some((i, eb)) = self.env_binding(n) {
+            // Functions see earlier `let` bindings, not mutable variables (as in a file).
+            if b.func.is_none() || !eb.mutable {
+                let g = self.env_global(i);
+                return node(ExprKind::Var(Var::Global(g)), eb.ty.clone(), span);
+            }
+        }
         let mut d = Diagnostic::error("E0101", span, format!("unknown name `{n}`"))
             .with_label("not found in this scope");
         if self.fn_names.contains_key(n) || super::builtins::named(n).next().is_some() {

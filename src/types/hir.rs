@@ -29,6 +29,49 @@ pub struct Program {
     pub globals: Vec<Global>,
     /// One entry per `param` declaration, in order (same order as `main.params`).
     pub inputs: Vec<Input>,
+    /// Symbols shared with other modules (the REPL); empty for a file.
+    pub link: Linking,
+}
+
+/// How a module links to code and data of other modules (used by the REPL, where each
+/// line is its own module). A file's program has an empty `Linking`.
+#[derive(Clone, Debug, Default)]
+pub struct Linking {
+    /// Globals defined by an earlier module, by symbol: declared here, never defined nor
+    /// zeroed.
+    pub imported_globals: Vec<(GlobalId, String)>,
+    /// Globals this module defines under an exported symbol.
+    pub exported_globals: Vec<ExportedGlobal>,
+    /// Functions this module defines under an exported symbol.
+    pub exported_fns: Vec<(FnId, String)>,
+    /// Functions defined by earlier modules; `CallExtern` names one by index.
+    pub extern_fns: Vec<ExternFn>,
+    /// The first span id of this module: faults raised by code of several modules in
+    /// one run name ids from one table (the REPL's). Span `base + i` is the module's
+    /// `spans[i]`. 0 for a file.
+    pub span_base: u32,
+}
+
+/// A program-level binding exported to later modules.
+#[derive(Clone, Debug)]
+pub struct ExportedGlobal {
+    pub global: GlobalId,
+    pub symbol: String,
+    pub name: String,
+    pub ty: Ty,
+    pub mutable: bool,
+    /// Later lines see it by name (false: a shadowed binding only this module's
+    /// functions read).
+    pub visible: bool,
+}
+
+/// A function of another module: `(ctx, params...) -> ret`; it may fail.
+#[derive(Clone, Debug)]
+pub struct ExternFn {
+    pub name: String,
+    pub symbol: String,
+    pub params: Vec<Ty>,
+    pub ret: Ty,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +264,11 @@ pub enum ExprKind {
     },
     Call {
         func: FnId,
+        args: Vec<Expr>,
+    },
+    /// A call of `Program::link.extern_fns[func]`.
+    CallExtern {
+        func: usize,
         args: Vec<Expr>,
     },
     Builtin {

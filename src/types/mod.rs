@@ -29,5 +29,72 @@ pub fn check(program: &ast::Program) -> Result<Checked, Vec<Diagnostic>> {
     check::Checker::new().program(program)
 }
 
+/// What earlier REPL lines defined: the names a new line can use, each with the symbol
+/// of the global or function that holds it in the JIT.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub bindings: Vec<EnvBinding>,
+    pub functions: Vec<EnvFn>,
+}
+
+/// A program-level binding of an earlier line (a global named `symbol`).
+#[derive(Clone, Debug)]
+pub struct EnvBinding {
+    pub name: String,
+    pub ty: ty::Ty,
+    /// A mutable variable (`x = ...`) rather than a `let`.
+    pub mutable: bool,
+    pub symbol: String,
+}
+
+/// A function of an earlier line: `symbol` takes `(ctx, params...)`.
+#[derive(Clone, Debug)]
+pub struct EnvFn {
+    pub name: String,
+    pub params: Vec<ty::Ty>,
+    pub ret: ty::Ty,
+    pub symbol: String,
+}
+
+impl Env {
+    /// Add what a line defined (see `hir::Linking`): a binding replaces an earlier one of
+    /// the same name; a function replaces one with the same name and parameter types.
+    pub fn commit(&mut self, link: &hir::Linking, functions: &[hir::Function]) {
+        for e in link.exported_globals.iter().filter(|e| e.visible) {
+            self.bindings.retain(|b| b.name != e.name);
+            self.bindings.push(EnvBinding {
+                name: e.name.clone(),
+                ty: e.ty.clone(),
+                mutable: e.mutable,
+                symbol: e.symbol.clone(),
+            });
+        }
+        for (id, symbol) in &link.exported_fns {
+            let f = &functions[*id];
+            let params: Vec<ty::Ty> = f.params.iter().map(|&p| f.locals[p].ty.clone()).collect();
+            self.functions
+                .retain(|g| !(g.name == f.name && g.params == params));
+            self.functions.push(EnvFn {
+                name: f.name.clone(),
+                params,
+                ret: f.ret.clone().unwrap_or(ty::Ty::Error),
+                symbol: symbol.clone(),
+            });
+        }
+    }
+}
+
+/// Type-check one REPL line against the definitions of earlier lines. The line's
+/// program-level bindings and functions are exported under symbols starting with
+/// `prefix` (see `hir::Linking`); redefining a function with the same parameter types
+/// replaces the earlier one; `param` is rejected.
+pub fn check_in(
+    program: &ast::Program,
+    env: &Env,
+    prefix: &str,
+) -> Result<Checked, Vec<Diagnostic>> {
+    check::Checker::new_in(env, prefix).program(program)
+}
+
 #[cfg(test)]
 mod tests;

@@ -51,6 +51,9 @@ impl Checker<'_> {
     fn function_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.fn_names.keys().map(String::as_str).collect();
         names.extend(super::builtins::all().iter().map(|b| b.name.as_str()));
+        if let Some((env, _)) = &self.env {
+            names.extend(env.functions.iter().map(|f| f.name.as_str()));
+        }
         names
     }
 
@@ -69,6 +72,15 @@ impl Checker<'_> {
                     .iter()
                     .filter(|t| t.pos < pos)
                     .map(|t| t.name.as_str()),
+            );
+        }
+        // Earlier REPL lines' bindings (functions see only the `let` ones).
+        if let Some((env, _)) = &self.env {
+            vars.extend(
+                env.bindings
+                    .iter()
+                    .filter(|e| b.func.is_none() || !e.mutable)
+                    .map(|e| e.name.as_str()),
             );
         }
         let close = closest(n, vars, MAX_SUGGESTIONS);

@@ -1,0 +1,604 @@
+//! One REPL session: the environment of earlier definitions, the JIT code that holds
+//! them, and the memory that keeps their strings and lists alive.
+
+use crate::abi::{Kind, RtStr};
+use crate::diag::render::{render_list, Format};
+use crate::diag::Diagnostic;
+use crate::jit::{self, Compiled, Options};
+use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::span::Span;
+use crate::types::hir;
+use crate::types::ty::Ty;
+use crate::types::{self, Env};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// What one input produced.
+///
+/// An input whose last statement is an expression shows its value as `VALUE : TYPE`
+/// (`7 : i64`, `hi : string`). An input ending with a `let`, an assignment, a `fn` or a
+/// `when` shows nothing: it defines or updates names, whose values `:env` lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    /// What the line printed (`print` output, captured) followed by the result line, e.g. "7 : i64\n".
+    pub stdout: String,
+    /// Rendered diagnostics (warnings and errors, ariadne, same renderer as the runner: `diag::render::render_list` with `Format::Human { color }`), or command output that is an error.
+    pub stderr: String,
+    /// `:quit` was entered.
+    pub quit: bool,
+}
+
+/// Sessions in one process share one JITDylib: each gets its own symbol prefix.
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(0);
+
+const COMMANDS: [(&str, &str); 10] = [
+    (":help", "list the commands"),
+    (":type EXPR", "show the type of EXPR without running it"),
+    (":ir EXPR", "show the optimised LLVM IR of EXPR's module"),
+    (":asm EXPR", "show the native assembly of EXPR's module"),
+    (":time", "toggle timing of parse, check, compile and run"),
+    (":env", "list bindings (with values) and functions"),
+    (":load FILE", "evaluate a file's contents as one input"),
+    (":reset", "forget every definition"),
+    (":quit", "leave the REPL"),
+    (":q", "same as :quit"),
+];
+
+const KEYWORDS: [&str; 14] = [
+    "let", "fn", "param", "if", "switch", "when", "elif", "else", "in", "and", "or", "not", "true",
+    "false",
+];
+
+/// A string or list copied out of a run's arena, owned by the session (8-byte aligned).
+type Owned = Box<[u64]>;
+
+/// A loaded line that defines something later lines use.
+struct Line {
+    _code: Compiled,
+    /// Its span ids are `base..base + spans.len()`.
+    base: u32,
+    spans: Vec<Span>,
+    src: String,
+    file: String,
+    /// Symbols of the globals and functions it defines.
+    exports: Vec<String>,
+    /// Symbols its functions may use (empty when it defines no function: its `main`
+    /// never runs again).
+    imports: Vec<String>,
+}
+
+pub struct Session {
+    options: Options,
+    color: bool,
+    id: u64,
+    /// Number of inputs evaluated (for `<repl:N>` and symbol prefixes).
+    count: u64,
+    env: Env,
+    /// Address of every env binding's global, by symbol.
+    addresses: HashMap<String, usize>,
+    /// Memory the string/list value of each global (by symbol) points to.
+    owned: HashMap<String, Owned>,
+    /// Loaded lines whose globals or functions later lines may use.
+    lines: Vec<Line>,
+    ctx: Box<RunCtx>,
+    time: bool,
+    /// The span base of the next line (see `hir::Linking::span_base`).
+    next_span: u32,
+}
+
+/// A line that passed the checker.
+struct Prepared {
+    program: hir::Program,
+    warnings: Vec<Diagnostic>,
+    /// The last statement is an expression: show its value.
+    shows_value: bool,
+    parse: Duration,
+    check: Duration,
+}
+
+impl Session {
+    pub fn new(options: Options, color: bool) -> Session {
+        let mut ctx = Box::new(RunCtx::new());
+        ctx.capture_output();
+        Session {
+            options,
+            color,
+            id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+            count: 0,
+            env: Env::default(),
+            addresses: HashMap::new(),
+            owned: HashMap::new(),
+            lines: Vec::new(),
+            ctx,
+            time: false,
+            next_span: 0,
+        }
+    }
+
+    /// One input: a (possibly multi-line) program fragment or a `:command`.
+    pub fn eval(&mut self, input: &str) -> Reply {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Reply::default();
+        }
+        self.count += 1;
+        if trimmed.starts_with(':') {
+            return self.command(trimmed);
+        }
+        let file = format!("<repl:{}>", self.count);
+        self.eval_source(input, &file)
+    }
+
+    /// Names for Tab completion: keywords, builtins, user functions, bindings, `:commands`.
+    pub fn completion_candidates(&self) -> Vec<String> {
+        let mut out: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+        out.extend(types::builtins::all().iter().map(|b| b.name.to_string()));
+        out.extend(self.env.functions.iter().map(|f| f.name.clone()));
+        out.extend(self.env.bindings.iter().map(|b| b.name.clone()));
+        out.extend(
+            COMMANDS
+                .iter()
+                .map(|(c, _)| c.split(' ').next().unwrap_or(c).to_string()),
+        );
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    // ----- evaluation -----
+
+    fn render(&self, diags: &[Diagnostic], file: &str, src: &str) -> String {
+        if diags.is_empty() {
+            return String::new();
+        }
+        render_list(diags, file, src, Format::Human { color: self.color })
+    }
+
+    fn prefix(&self) -> String {
+        format!("repl.{}.{}", self.id, self.count)
+    }
+
+    /// Parse and check `src` against the session's environment.
+    fn prepare(&self, src: &str) -> Result<Prepared, Vec<Diagnostic>> {
+        let t = Instant::now();
+        let ast = crate::syntax::parse(src)?;
+        let parse = t.elapsed();
+        let t = Instant::now();
+        let checked = types::check_in(&ast, &self.env, &self.prefix())?;
+        let check = t.elapsed();
+        let shows_value = matches!(
+            ast.stmts.last().map(|s| &s.kind),
+            Some(crate::syntax::ast::StmtKind::Expr(_))
+        );
+        Ok(Prepared {
+            program: checked.program,
+            warnings: checked.warnings,
+            shows_value,
+            parse,
+            check,
+        })
+    }
+
+    fn eval_source(&mut self, src: &str, file: &str) -> Reply {
+        let mut reply = Reply::default();
+        let p = match crate::with_stack(src, || self.prepare(src)) {
+            Ok(p) => p,
+            Err(diags) => {
+                reply.stderr = self.render(&diags, file, src);
+                return reply;
+            }
+        };
+        reply.stderr = self.render(&p.warnings, file, src);
+        let mut p = p;
+        let base = self.next_span;
+        p.program.link.span_base = base;
+        let program = &p.program;
+        let link = &program.link;
+        // The symbols to look up: this line's exported globals.
+        let symbols: Vec<String> = link
+            .exported_globals
+            .iter()
+            .map(|e| e.symbol.clone())
+            .collect();
+        let t = Instant::now();
+        let compiled = crate::with_stack(src, || {
+            jit::compile_linked(program, &self.options, &symbols)
+        });
+        let (compiled, exported_addrs) = match compiled {
+            Ok(c) => c,
+            Err(e) => {
+                let diags = crate::internal_error(e);
+                reply.stderr.push_str(&self.render(&diags, file, src));
+                return reply;
+            }
+        };
+        let compile = t.elapsed();
+        self.next_span = base.saturating_add(compiled.spans().len() as u32);
+
+        // Earlier globals this line may assign: save their bytes to restore after a fault.
+        let mut saved: Vec<(usize, Ty, [u8; 16])> = Vec::new();
+        for (g, symbol) in &link.imported_globals {
+            let Some(&addr) = self.addresses.get(symbol) else {
+                continue;
+            };
+            let ty = program.globals[*g].ty.clone();
+            // SAFETY: `addr` is a live global of that type (its line is loaded).
+            let bytes = unsafe { read_bytes(addr, &ty) };
+            saved.push((addr, ty, bytes));
+        }
+
+        let t = Instant::now();
+        let result = compiled.run_in(&mut self.ctx, &[]);
+        let run = t.elapsed();
+        reply.stdout.push_str(&self.ctx.take_output());
+        match result {
+            Err(e) => {
+                for (addr, ty, bytes) in &saved {
+                    // SAFETY: restores the bytes read above into the same global.
+                    unsafe { write_bytes(*addr, ty, bytes) };
+                }
+                // The fault may come from a function of an earlier line: find its source.
+                let (e, where_) = match self.ctx.fault() {
+                    Some(record) => {
+                        let id = record.span;
+                        let found = if id >= base {
+                            compiled
+                                .spans()
+                                .get((id - base) as usize)
+                                .map(|&sp| (sp, file, src))
+                        } else {
+                            self.lines.iter().find_map(|l| {
+                                let i = id.checked_sub(l.base)? as usize;
+                                Some((*l.spans.get(i)?, l.file.as_str(), l.src.as_str()))
+                            })
+                        };
+                        match found {
+                            Some((span, f, s)) => (
+                                RuntimeError {
+                                    fault: record.fault,
+                                    span,
+                                    message: record.message(),
+                                },
+                                (f, s),
+                            ),
+                            None => (e, (file, src)),
+                        }
+                    }
+                    None => (e, (file, src)),
+                };
+                let d = e.to_diagnostic();
+                reply
+                    .stderr
+                    .push_str(&self.render(&[d], where_.0, where_.1));
+                self.ctx.reset();
+                return reply;
+            }
+            Ok(value) => {
+                // Strings and lists stored in globals point into the arena (or this
+                // line's constants): copy them into session memory.
+                for (g, symbol) in &link.imported_globals {
+                    let ty = &program.globals[*g].ty;
+                    if let (true, Some(&addr)) = (is_pair(ty), self.addresses.get(symbol)) {
+                        let before = saved.iter().find(|s| s.0 == addr).map(|s| s.2);
+                        // SAFETY: a live global of type `ty`.
+                        if before != Some(unsafe { read_bytes(addr, ty) }) {
+                            self.own(symbol.clone(), addr, ty);
+                        }
+                    }
+                }
+                for (e, &addr) in link.exported_globals.iter().zip(&exported_addrs) {
+                    self.addresses.insert(e.symbol.clone(), addr);
+                    if is_pair(&e.ty) {
+                        self.own(e.symbol.clone(), addr, &e.ty);
+                    }
+                }
+                if p.shows_value {
+                    if let (Some(v), Some(ty)) = (value, program.main.ret.as_ref()) {
+                        let _ = writeln!(reply.stdout, "{v} : {ty}");
+                    }
+                }
+            }
+        }
+        self.ctx.reset();
+        self.env.commit(link, &program.functions);
+        let mut exports: Vec<String> = link
+            .exported_globals
+            .iter()
+            .map(|e| e.symbol.clone())
+            .collect();
+        exports.extend(link.exported_fns.iter().map(|(_, s)| s.clone()));
+        if !exports.is_empty() {
+            let imports = if link.exported_fns.is_empty() {
+                Vec::new()
+            } else {
+                let globals = link.imported_globals.iter().map(|(_, s)| s.clone());
+                globals
+                    .chain(link.extern_fns.iter().map(|f| f.symbol.clone()))
+                    .collect()
+            };
+            self.lines.push(Line {
+                base,
+                spans: compiled.spans().to_vec(),
+                _code: compiled,
+                src: src.to_string(),
+                file: file.to_string(),
+                exports,
+                imports,
+            });
+            self.collect_garbage();
+        }
+        if self.time {
+            let _ = writeln!(
+                reply.stdout,
+                "parse {:.3} ms, check {:.3} ms, compile {:.3} ms, run {:.3} ms",
+                ms(p.parse),
+                ms(p.check),
+                ms(compile),
+                ms(run)
+            );
+        }
+        reply
+    }
+
+    /// Unload the lines nothing can reach any more: a line stays while the environment
+    /// names one of its globals or functions, or a function of a line that stays may use
+    /// one. The memory of unreachable globals' strings and lists goes with them.
+    fn collect_garbage(&mut self) {
+        let mut live: HashSet<&str> = self
+            .env
+            .bindings
+            .iter()
+            .map(|b| b.symbol.as_str())
+            .collect();
+        live.extend(self.env.functions.iter().map(|f| f.symbol.as_str()));
+        loop {
+            let mut changed = false;
+            for l in &self.lines {
+                if l.exports.iter().any(|s| live.contains(s.as_str())) {
+                    for i in &l.imports {
+                        changed |= live.insert(i);
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let live: HashSet<String> = live.into_iter().map(str::to_string).collect();
+        self.lines
+            .retain(|l| l.exports.iter().any(|s| live.contains(s)));
+        // Everything a kept line defines stays (its functions may read any of it).
+        let kept: HashSet<&String> = self.lines.iter().flat_map(|l| &l.exports).collect();
+        self.owned.retain(|k, _| kept.contains(k));
+        self.addresses.retain(|k, _| kept.contains(k));
+    }
+
+    /// Copy the string or list held by the global at `addr` into session memory and point
+    /// the global at the copy.
+    fn own(&mut self, symbol: String, addr: usize, ty: &Ty) {
+        // SAFETY: `addr` is a global of type `ty` holding a valid (ptr, len) pair of that
+        // type (the run that stored it succeeded and its arena is not reset yet).
+        let (buf, pair) = unsafe { copy_pair(addr, ty) };
+        unsafe { (addr as *mut RtStr).write_unaligned(pair) };
+        self.owned.insert(symbol, buf);
+    }
+
+    // ----- commands -----
+
+    fn command(&mut self, line: &str) -> Reply {
+        let (cmd, arg) = match line.find(char::is_whitespace) {
+            Some(i) => (&line[..i], line[i..].trim()),
+            None => (line, ""),
+        };
+        let mut reply = Reply::default();
+        match cmd {
+            ":help" | ":h" | ":?" => reply.stdout = help(),
+            ":quit" | ":q" | ":exit" => reply.quit = true,
+            ":reset" => {
+                self.lines.clear();
+                self.env = Env::default();
+                self.addresses.clear();
+                self.owned.clear();
+                reply.stdout = "session reset\n".to_string();
+            }
+            ":time" => {
+                self.time = !self.time;
+                reply.stdout = format!("timing {}\n", if self.time { "on" } else { "off" });
+            }
+            ":env" => reply.stdout = self.env_listing(),
+            ":load" => {
+                if arg.is_empty() {
+                    reply.stderr = "usage: :load FILE\n".to_string();
+                } else {
+                    match std::fs::read_to_string(arg) {
+                        Ok(src) => return self.eval_source(&src, arg),
+                        Err(e) => reply.stderr = format!("cannot read `{arg}`: {e}\n"),
+                    }
+                }
+            }
+            ":type" | ":t" | ":ir" | ":asm" => {
+                if arg.is_empty() {
+                    reply.stderr = format!("usage: {cmd} EXPR\n");
+                    return reply;
+                }
+                let file = format!("<repl:{}>", self.count);
+                // The fragment starts after the command: point diagnostics into it alone.
+                let p = match crate::with_stack(arg, || self.prepare(arg)) {
+                    Ok(p) => p,
+                    Err(diags) => {
+                        reply.stderr = self.render(&diags, &file, arg);
+                        return reply;
+                    }
+                };
+                reply.stderr = self.render(&p.warnings, &file, arg);
+                let out = match cmd {
+                    ":ir" => jit::emit_ir(&p.program, &self.options),
+                    ":asm" => jit::emit_asm(&p.program, &self.options),
+                    _ => Ok(match &p.program.main.ret {
+                        Some(t) => format!("{t}\n"),
+                        None => "(no value)\n".to_string(),
+                    }),
+                };
+                match out {
+                    Ok(text) => reply.stdout = text,
+                    Err(e) => reply.stderr.push_str(&format!("{e}\n")),
+                }
+            }
+            _ => {
+                reply.stderr = format!("unknown command `{cmd}`\n{}", help());
+            }
+        }
+        reply
+    }
+
+    fn env_listing(&self) -> String {
+        let mut out = String::new();
+        for b in &self.env.bindings {
+            let value = self
+                .addresses
+                .get(&b.symbol)
+                // SAFETY: a live global of type `b.ty` holding a value of a successful run
+                // (strings and lists in session memory).
+                .and_then(|&a| unsafe { read_value(a, &b.ty) })
+                .map(|v| match v {
+                    Value::Str(s) => format!("{s:?}"),
+                    v => v.to_string(),
+                })
+                .unwrap_or_else(|| "?".to_string());
+            let kw = if b.mutable { "" } else { "let " };
+            let _ = writeln!(out, "{kw}{} : {} = {value}", b.name, b.ty);
+        }
+        for f in &self.env.functions {
+            let params: Vec<String> = f.params.iter().map(|t| t.to_string()).collect();
+            let _ = writeln!(out, "fn {}({}) -> {}", f.name, params.join(", "), f.ret);
+        }
+        if out.is_empty() {
+            out.push_str("(nothing defined)\n");
+        }
+        out
+    }
+
+    /// How many loaded lines the session keeps (tests).
+    #[cfg(test)]
+    pub(super) fn loaded_lines(&self) -> usize {
+        self.lines.len()
+    }
+}
+
+fn help() -> String {
+    let mut s = String::from("commands:\n");
+    for (c, what) in COMMANDS {
+        let _ = writeln!(s, "  {c:<12} {what}");
+    }
+    s
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn is_pair(ty: &Ty) -> bool {
+    matches!(ty, Ty::Str | Ty::List(_))
+}
+
+/// Size in memory of a global of type `ty` (bool is a byte; pairs 16 bytes).
+fn mem_size(ty: &Ty) -> usize {
+    match ty {
+        Ty::Str | Ty::List(_) => 16,
+        t => Kind::of(t).map_or(8, |k| k.layout().0 as usize),
+    }
+}
+
+/// # Safety
+/// `addr` must be a live global of type `ty`.
+unsafe fn read_bytes(addr: usize, ty: &Ty) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    std::ptr::copy_nonoverlapping(addr as *const u8, out.as_mut_ptr(), mem_size(ty));
+    out
+}
+
+/// # Safety
+/// `addr` must be a live global of type `ty`.
+unsafe fn write_bytes(addr: usize, ty: &Ty, bytes: &[u8; 16]) {
+    std::ptr::copy_nonoverlapping(bytes.as_ptr(), addr as *mut u8, mem_size(ty));
+}
+
+/// # Safety
+/// `addr` must be a live global of type `ty` holding a valid value.
+unsafe fn read_value(addr: usize, ty: &Ty) -> Option<Value> {
+    let bytes = read_bytes(addr, ty);
+    let lo = u64::from_le_bytes(bytes[..8].try_into().ok()?);
+    let hi = u64::from_le_bytes(bytes[8..].try_into().ok()?);
+    if is_pair(ty) {
+        return Value::from_slot(ty, [lo, hi]);
+    }
+    let size = mem_size(ty);
+    let bits = if size >= 8 {
+        lo
+    } else {
+        lo & ((1u64 << (size * 8)) - 1)
+    };
+    Some(Value::from_bits(Kind::of(ty)?, bits))
+}
+
+/// Copy the string or list at global `addr` into one session-owned buffer: list elements
+/// first (8-byte aligned), then the bytes of the strings. Returns the buffer and the
+/// (ptr, len) pair that points into it.
+///
+/// # Safety
+/// `addr` must be a global of type `ty` holding a valid (ptr, len) pair.
+unsafe fn copy_pair(addr: usize, ty: &Ty) -> (Owned, RtStr) {
+    let pair = (addr as *const RtStr).read_unaligned();
+    let len = pair.len.max(0) as usize;
+    let (head, strings): (usize, Vec<RtStr>) = match ty {
+        Ty::Str => (0, vec![pair]),
+        Ty::List(elem) => {
+            let kind = Kind::of(elem).unwrap_or(Kind::I64);
+            let size = kind.layout().0 as usize * len;
+            let strs = if kind == Kind::Str {
+                (0..len)
+                    .map(|i| (pair.ptr as *const RtStr).add(i).read_unaligned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (size, strs)
+        }
+        _ => (0, Vec::new()),
+    };
+    let head_words = head.div_ceil(8);
+    let str_bytes: usize = strings.iter().map(|s| s.len.max(0) as usize).sum();
+    let mut buf: Owned = vec![0u64; head_words + str_bytes.div_ceil(8) + 1].into_boxed_slice();
+    let base = buf.as_mut_ptr() as *mut u8;
+    if head > 0 {
+        std::ptr::copy_nonoverlapping(pair.ptr, base, head);
+    }
+    let mut at = head_words * 8;
+    let mut copied = Vec::with_capacity(strings.len());
+    for s in &strings {
+        let n = s.len.max(0) as usize;
+        if n > 0 {
+            std::ptr::copy_nonoverlapping(s.ptr, base.add(at), n);
+        }
+        copied.push(RtStr {
+            ptr: base.add(at),
+            len: n as i64,
+        });
+        at += n;
+    }
+    let result = match ty {
+        Ty::Str => copied[0],
+        _ => {
+            for (i, s) in copied.iter().enumerate() {
+                (base as *mut RtStr).add(i).write_unaligned(*s);
+            }
+            RtStr {
+                ptr: base,
+                len: len as i64,
+            }
+        }
+    };
+    (buf, result)
+}

@@ -1,0 +1,394 @@
+use super::{input_is_incomplete, Reply, Session};
+use crate::jit::Options;
+
+fn session() -> Session {
+    Session::new(Options::default(), false)
+}
+
+/// Evaluate and expect no diagnostics.
+fn ok(s: &mut Session, input: &str) -> String {
+    let r = s.eval(input);
+    assert_eq!(r.stderr, "", "stderr of {input:?}");
+    r.stdout
+}
+
+fn err(s: &mut Session, input: &str) -> Reply {
+    let r = s.eval(input);
+    assert_ne!(r.stderr, "", "expected an error from {input:?}");
+    r
+}
+
+#[test]
+fn let_binding_persists() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, "let x = 20;"), "");
+    assert_eq!(ok(&mut s, "x * 2 + 1"), "41 : i64\n");
+}
+
+#[test]
+fn mutable_variable_updates_across_lines() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, "n = 1;"), "");
+    assert_eq!(ok(&mut s, "n = n + 1;"), "");
+    assert_eq!(ok(&mut s, "n"), "2 : i64\n");
+    // In a `when` block of a later line.
+    ok(&mut s, "when n > 1 { n = n * 10; }");
+    assert_eq!(ok(&mut s, "n"), "20 : i64\n");
+    // Widening on assignment to an earlier variable.
+    ok(&mut s, "m = 1.5;");
+    ok(&mut s, "m = 2f32;");
+    assert_eq!(ok(&mut s, "m"), "2.0 : f64\n");
+}
+
+#[test]
+fn assigning_an_earlier_let_is_e0104() {
+    let mut s = session();
+    ok(&mut s, "let x = 1;");
+    let r = err(&mut s, "x = 2;");
+    assert!(r.stderr.contains("E0104"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "x"), "1 : i64\n");
+}
+
+#[test]
+fn functions_are_called_not_recompiled() {
+    let mut s = session();
+    ok(&mut s, "fn sq(x: i64) -> i64 = x * x;");
+    let loaded = s.loaded_lines();
+    assert_eq!(ok(&mut s, "sq(7)"), "49 : i64\n");
+    assert_eq!(ok(&mut s, "sq(sq(2)) + 1"), "17 : i64\n");
+    // Lines that define nothing are not kept loaded; the function's line stays.
+    assert_eq!(s.loaded_lines(), loaded);
+    // The call in a later line's module names the earlier function; it does not define it.
+    let ir = ok(&mut s, ":ir sq(3)");
+    assert!(ir.contains("declare"), "{ir}");
+    assert!(!ir.contains("define i64 @repl"), "sq was recompiled:\n{ir}");
+}
+
+#[test]
+fn functions_see_earlier_lets_and_call_earlier_functions() {
+    let mut s = session();
+    ok(&mut s, "let rate = 3;");
+    ok(&mut s, "fn f(x: i64) -> i64 = x * rate;");
+    ok(&mut s, "fn g(x: i64) -> i64 = f(x) + 1;");
+    assert_eq!(ok(&mut s, "g(2)"), "7 : i64\n");
+}
+
+#[test]
+fn redefining_a_function_replaces_it() {
+    let mut s = session();
+    ok(&mut s, "fn f(x: i64) -> i64 = x + 1;");
+    ok(&mut s, "fn g(x: i64) -> i64 = f(x) * 10;");
+    assert_eq!(ok(&mut s, "f(1)"), "2 : i64\n");
+    ok(&mut s, "fn f(x: i64) -> i64 = x + 100;");
+    assert_eq!(ok(&mut s, "f(1)"), "101 : i64\n");
+    // A file still rejects the duplicate.
+    let e = crate::check_source("fn f(x: i64) = x; fn f(x: i64) = x;").unwrap_err();
+    assert_eq!(e[0].code, "E0401");
+}
+
+#[test]
+fn adding_an_overload() {
+    let mut s = session();
+    ok(&mut s, "fn h(_x: i64) -> string = \"int\";");
+    ok(&mut s, "fn h(_x: string) -> string = \"str\";");
+    assert_eq!(ok(&mut s, "h(1) + h(\"a\")"), "intstr : string\n");
+}
+
+#[test]
+fn shadowing_with_another_type() {
+    let mut s = session();
+    ok(&mut s, "let x = 1;");
+    ok(&mut s, "let x = \"one\";");
+    assert_eq!(ok(&mut s, "x + \"!\""), "one! : string\n");
+    ok(&mut s, "let x = 2.5;");
+    assert_eq!(ok(&mut s, "x"), "2.5 : f64\n");
+}
+
+#[test]
+fn strings_and_lists_survive_across_lines() {
+    let mut s = session();
+    ok(&mut s, "let s = \"ab\" + \"cd\";");
+    // Reuse the arena to overwrite anything left there.
+    ok(
+        &mut s,
+        "let junk = \"zzzzzzzzzzzzzzzzzzzz\" + \"yyyyyyyyyyyyy\";",
+    );
+    assert_eq!(ok(&mut s, "s + \"!\""), "abcd! : string\n");
+    ok(&mut s, "let xs = [1, 2, 3];");
+    ok(&mut s, "let names = [\"a\" + \"b\", string(42)];");
+    ok(&mut s, "t = \"x\" + \"y\";");
+    ok(&mut s, "t = t + \"z\";");
+    ok(
+        &mut s,
+        "let junk2 = \"qqqqqqqqqqqqqqqqqqqqqqqqqq\" + \"w\";",
+    );
+    assert_eq!(ok(&mut s, "xs[2] + xs[0]"), "4 : i64\n");
+    assert_eq!(ok(&mut s, "names"), "[\"ab\", \"42\"] : [string]\n");
+    assert_eq!(ok(&mut s, "t"), "xyz : string\n");
+}
+
+#[test]
+fn every_type_persists() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "let a = true; let b = -3i8; let c = 200u8; let d = -40000i32; let e = 0.1f32;",
+    );
+    ok(
+        &mut s,
+        "let f = 1e300; let g = 18446744073709551615u64; let h = -7i16; let k: [i64] = [];",
+    );
+    ok(
+        &mut s,
+        "let l = \"\"; let m = [true, false]; let n = [1.5f32]; let o: [string] = [];",
+    );
+    assert_eq!(
+        ok(
+            &mut s,
+            "string(a) + string(b) + string(c) + string(d) + string(e)"
+        ),
+        "true-3200-400000.1 : string\n"
+    );
+    assert_eq!(ok(&mut s, "f"), "1e300 : f64\n");
+    assert_eq!(ok(&mut s, "g"), "18446744073709551615 : u64\n");
+    assert_eq!(ok(&mut s, "h"), "-7 : i16\n");
+    assert_eq!(ok(&mut s, "k"), "[] : [i64]\n");
+    assert_eq!(ok(&mut s, "l + \"|\""), "| : string\n");
+    assert_eq!(ok(&mut s, "m"), "[true, false] : [bool]\n");
+    assert_eq!(ok(&mut s, "n"), "[1.5] : [f32]\n");
+    assert_eq!(ok(&mut s, "o"), "[] : [string]\n");
+    let env = ok(&mut s, ":env");
+    for want in [
+        "let a : bool = true",
+        "let b : i8 = -3",
+        "let c : u8 = 200",
+        "let d : i32 = -40000",
+        "let e : f32 = 0.1",
+        "let h : i16 = -7",
+        "let m : [bool] = [true, false]",
+    ] {
+        assert!(env.contains(want), "{want} missing from\n{env}");
+    }
+}
+
+#[test]
+fn print_output_is_captured() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, "print(1); 2"), "1\n2 : i64\n");
+    assert_eq!(ok(&mut s, "\"hi\""), "hi : string\n");
+    assert_eq!(ok(&mut s, "1.5"), "1.5 : f64\n");
+}
+
+#[test]
+fn compile_error_leaves_state_intact() {
+    let mut s = session();
+    ok(&mut s, "let a = 5;");
+    let r = err(&mut s, "let b = a + \"x\";");
+    assert!(r.stderr.contains("<repl"), "{}", r.stderr);
+    assert!(r.stderr.contains(":1:"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let r = err(&mut s, "let c = 1; nope");
+    assert!(r.stderr.contains("E0101"), "{}", r.stderr);
+    assert!(r.stderr.contains(":1:12"), "{}", r.stderr);
+    // Nothing of the failed lines was defined.
+    let r = err(&mut s, "c");
+    assert!(r.stderr.contains("E0101"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "a"), "5 : i64\n");
+}
+
+#[test]
+fn runtime_error_leaves_state_intact() {
+    let mut s = session();
+    ok(&mut s, "let z = 0;");
+    let r = err(&mut s, "10 / z");
+    assert!(r.stderr.contains("E0601"), "{}", r.stderr);
+    assert!(r.stderr.contains("<repl"), "{}", r.stderr);
+    ok(&mut s, "v = 5;");
+    ok(&mut s, "w = \"keep\" + \"me\";");
+    // Assigns, then faults: the old values stay.
+    let r = err(&mut s, "v = 99; w = \"lost\"; let q = 1; 1 / z");
+    assert!(r.stderr.contains("E0601"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "v"), "5 : i64\n");
+    assert_eq!(ok(&mut s, "w"), "keepme : string\n");
+    assert!(err(&mut s, "q").stderr.contains("E0101"));
+    // A fault inside an earlier function.
+    ok(&mut s, "fn d(x: i64) -> i64 = 100 / x;");
+    let r = err(&mut s, "v = 7; d(z)");
+    assert!(r.stderr.contains("E0601"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "v + d(5)"), "25 : i64\n");
+}
+
+#[test]
+fn unknown_names_suggest_earlier_definitions() {
+    let mut s = session();
+    ok(&mut s, "let counter = 1;");
+    ok(&mut s, "fn double(x: i64) -> i64 = x * 2;");
+    let r = err(&mut s, "countr");
+    assert!(r.stderr.contains("`counter`"), "{}", r.stderr);
+    let r = err(&mut s, "doubel(2)");
+    assert!(r.stderr.contains("`double"), "{}", r.stderr);
+    assert_eq!(s.eval("   "), Reply::default());
+}
+
+#[test]
+fn param_is_rejected() {
+    let mut s = session();
+    let r = err(&mut s, "param x: i64;");
+    assert!(
+        r.stderr.contains("not available in the REPL"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn type_command() {
+    let mut s = session();
+    ok(&mut s, "let x = 2u8;");
+    assert_eq!(ok(&mut s, ":type x + 1"), "u8\n");
+    assert_eq!(ok(&mut s, ":type [1.5]"), "[f64]\n");
+    // Not run: no fault.
+    assert_eq!(ok(&mut s, ":type 1 / (x - x)"), "u8\n");
+}
+
+#[test]
+fn ir_and_asm_commands() {
+    let mut s = session();
+    let ir = ok(&mut s, ":ir 1 + 2");
+    assert!(ir.contains("define"), "{ir}");
+    let asm = ok(&mut s, ":asm 40 + 2");
+    assert!(asm.contains("kiln_main"), "{asm}");
+}
+
+#[test]
+fn env_command() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, ":env"), "(nothing defined)\n");
+    ok(&mut s, "let x = 3;");
+    ok(&mut s, "s = \"hi\";");
+    ok(&mut s, "fn f(a: i64, _b: string) -> bool = a > 0;");
+    let env = ok(&mut s, ":env");
+    assert!(env.contains("let x : i64 = 3"), "{env}");
+    assert!(env.contains("s : string = \"hi\""), "{env}");
+    assert!(env.contains("fn f(i64, string) -> bool"), "{env}");
+}
+
+#[test]
+fn load_command() {
+    let dir = std::env::temp_dir().join(format!("kiln-repl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("defs.expr");
+    std::fs::write(&path, "let base = 10;\nfn add(x: i64) -> i64 = x + base;\n").unwrap();
+    let mut s = session();
+    ok(&mut s, &format!(":load {}", path.display()));
+    assert_eq!(ok(&mut s, "add(5)"), "15 : i64\n");
+    let r = err(&mut s, ":load /nonexistent/file.expr");
+    assert!(r.stderr.contains("cannot read"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn reset_help_quit_and_unknown() {
+    let mut s = session();
+    ok(&mut s, "let x = 1;");
+    ok(&mut s, ":reset");
+    assert!(err(&mut s, "x").stderr.contains("E0101"));
+    assert!(ok(&mut s, ":help").contains(":load"));
+    let r = s.eval(":quit");
+    assert!(r.quit);
+    let r = err(&mut s, ":frobnicate");
+    assert!(r.stderr.contains(":help") && !r.quit);
+    assert!(!ok(&mut s, "1").is_empty());
+}
+
+#[test]
+fn time_command() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, ":time"), "timing on\n");
+    let out = ok(&mut s, "1");
+    assert!(
+        out.starts_with("1 : i64\n") && out.contains("compile"),
+        "{out}"
+    );
+    ok(&mut s, ":time");
+    assert_eq!(ok(&mut s, "1"), "1 : i64\n");
+}
+
+#[test]
+fn completion() {
+    let mut s = session();
+    ok(&mut s, "let alpha = 1;");
+    ok(&mut s, "fn beta(x: i64) = x;");
+    let c = s.completion_candidates();
+    for want in ["alpha", "beta", "let", "sqrt", ":quit"] {
+        assert!(c.iter().any(|x| x == want), "{want} missing");
+    }
+}
+
+#[test]
+fn incomplete_input() {
+    assert!(input_is_incomplete("fn f(x: i64) {"));
+    assert!(input_is_incomplete("(1 +"));
+    assert!(input_is_incomplete("1 +"));
+    assert!(input_is_incomplete("x and"));
+    assert!(input_is_incomplete("let x ="));
+    assert!(input_is_incomplete("1 << // comment"));
+    assert!(input_is_incomplete("[1, 2"));
+    assert!(!input_is_incomplete("1 + 2"));
+    assert!(!input_is_incomplete("\"(\""));
+    assert!(!input_is_incomplete("f(1) // (unbalanced in comment"));
+    assert!(!input_is_incomplete("let band = 1;"));
+    assert!(!input_is_incomplete("x == y"));
+    assert!(!input_is_incomplete(""));
+}
+
+#[test]
+fn many_lines() {
+    let mut s = session();
+    ok(&mut s, "n = 0;");
+    ok(&mut s, "s = \"\";");
+    for i in 0..2000 {
+        match i % 4 {
+            0 => ok(&mut s, "n = n + 1;"),
+            1 => ok(&mut s, "s = string(n);"),
+            2 => ok(&mut s, &format!("let v = {i};")),
+            _ => ok(&mut s, "n + v"),
+        };
+    }
+    assert_eq!(ok(&mut s, "n"), "500 : i64\n");
+    assert_eq!(ok(&mut s, "s"), "500 : string\n");
+    // Superseded lines are unloaded: only the lines of `n`, `s` and the last `v` stay.
+    assert!(s.loaded_lines() <= 3, "{} lines loaded", s.loaded_lines());
+}
+
+#[test]
+fn shadowed_values_stay_alive_for_functions_that_read_them() {
+    let mut s = session();
+    ok(&mut s, "let greeting = \"hel\" + \"lo\";");
+    ok(&mut s, "fn greet() -> string = greeting + \"!\";");
+    ok(&mut s, "let greeting = 5;");
+    ok(&mut s, "let pad = \"zzzzzzzzzzzzzzzzzzzzzzzzzzz\" + \"y\";");
+    assert_eq!(ok(&mut s, "greet()"), "hello! : string\n");
+    assert_eq!(ok(&mut s, "greeting"), "5 : i64\n");
+    // Replacing a function keeps the old one for the functions that call it.
+    ok(&mut s, "fn one() -> i64 = 1;");
+    ok(&mut s, "fn two() -> i64 = one() + one();");
+    ok(&mut s, "fn one() -> i64 = 100;");
+    assert_eq!(ok(&mut s, "two() + one()"), "102 : i64\n");
+}
+
+#[test]
+fn values_read_by_functions_of_the_same_line_survive() {
+    let mut s = session();
+    ok(&mut s, "let a = \"x\" + \"y\"; fn fa() -> string = a; let a = \"p\" + \"q\"; fn fb() -> string = a;");
+    ok(&mut s, "let pad = \"zzzzzzzzzzzzzzzzzzzzzzzzzzz\" + \"y\";");
+    assert_eq!(ok(&mut s, "fa() + fb() + a"), "xypqpq : string\n");
+}
+
+#[test]
+fn fault_in_an_earlier_function_points_into_its_line() {
+    let mut s = session();
+    ok(&mut s, "fn pick(xs: [i64], i: i64) -> i64 = xs[i];");
+    let r = err(&mut s, "pick([1, 2], 5)");
+    assert!(r.stderr.contains("<repl:1>:1:40"), "{}", r.stderr);
+}
