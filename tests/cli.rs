@@ -334,6 +334,27 @@ fn piped_stdin_runs_as_a_program() {
 }
 
 #[test]
+fn repl_reads_lines_from_a_pipe_too() {
+    // Without a terminal, `kiln repl` reads plain lines: no editing, same replies.
+    let home = scratch_dir("cli-repl-pipe");
+    let done = run(
+        kiln_command()
+            .args(["repl", "--color", "never"])
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data")),
+        Some("let x = 20\nx * 2 + 1\n1 +\n2\nnope\n:quit\n6 * 7\n"),
+    );
+    assert_eq!(done.status, Some(0), "{done:?}");
+    assert!(done.stdout.starts_with("Kiln 0.1 "), "{done:?}");
+    assert!(done.stdout.contains("41 : i64\n3 : i64\n"), "{done:?}");
+    assert!(
+        !done.stdout.contains("42"),
+        "`:quit` stops reading: {done:?}"
+    );
+    assert!(done.stderr.contains("error[E0101]"), "{done:?}");
+}
+
+#[test]
 fn a_terminal_without_a_program_gets_the_repl() {
     // On a pseudo-terminal, bare `kiln` opens the REPL (tests/repl_pty.rs drives it);
     // Ctrl-D leaves with status 0.

@@ -7,8 +7,8 @@
 //! - history is kept in [`history_path`], one entry per complete input;
 //! - Ctrl-C drops the input being typed, Ctrl-D on an empty line leaves.
 
-use super::{input_is_incomplete, Reply, Session};
 use crate::jit::Options;
+use crate::repl::{input_is_incomplete, Reply, Session};
 use rustyline::completion::Completer;
 use rustyline::config::{ColorMode, Config};
 use rustyline::error::ReadlineError;
@@ -99,8 +99,12 @@ pub fn run(options: Options, color: bool) -> i32 {
 }
 
 /// Whether `buffer` goes on with another line: the core says it is incomplete, or a
-/// brace (of a `when` or `fn` block) is still open.
+/// brace (of a `when` or `fn` block) is still open. A `:command` is always one line
+/// (`:load dir/` must not wait for a right operand).
 pub fn needs_more(buffer: &str) -> bool {
+    if buffer.trim_start().starts_with(':') {
+        return false;
+    }
     input_is_incomplete(buffer) || open_braces(buffer) > 0
 }
 
@@ -340,6 +344,8 @@ mod tests {
         assert!(!needs_more("\"{\""));
         assert!(needs_more("1 +"));
         assert!(!needs_more("1 + 2"));
+        assert!(!needs_more(":load dir/"));
+        assert!(!needs_more(" :type f("));
     }
 
     #[test]

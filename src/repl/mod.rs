@@ -1,7 +1,8 @@
 //! TEMPORARY STAND-IN for the REPL's session core, written only so the terminal front
 //! end (`editor.rs`) can be built and tested on the `repl-ui` branch. It has exactly the
 //! API of the real core (`Session`, `Reply`, `input_is_incomplete`), which replaces this
-//! file and `session.rs` at merge.
+//! file and `session.rs` at merge. At merge, keep `pub mod editor;` (the front end, not
+//! a stand-in) in the real `mod.rs`.
 
 mod session;
 
