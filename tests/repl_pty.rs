@@ -160,6 +160,20 @@ fn ctrl_c_drops_the_half_typed_input() {
 }
 
 #[test]
+fn lines_typed_ahead_or_pasted_are_all_evaluated() {
+    let mut repl = start("repl-paste", &["repl"]);
+    // Several lines in one write, while the REPL is still busy with the first.
+    repl.pty
+        .send("let y = 2\ny * 10\nfn h(n: i64) -> i64 {\nn + y\n}\nh(40)\n")
+        .expect("type ahead");
+    repl.pty.flush().expect("flush");
+    repl.expect("20 : i64");
+    repl.expect("42 : i64");
+    repl.expect("kiln> ");
+    repl.leave();
+}
+
+#[test]
 fn quit_leaves_and_history_is_kept_for_the_next_session() {
     let home = scratch_dir("repl-history");
     // Bare `kiln` on a terminal is the REPL too.
