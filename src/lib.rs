@@ -2,7 +2,7 @@
 //!
 //! Pipeline: [`syntax`] (text → AST) → [`types`] (AST → typed HIR) → [`codegen`]
 //! (HIR → LLVM IR) → [`jit`] (optimise, compile, call) → [`runtime`] (what generated code
-//! calls). [`cli`] sits on top. See ARCHITECTURE.md.
+//! calls). [`cli`] and the interactive [`repl`] sit on top. See ARCHITECTURE.md.
 
 pub mod abi;
 pub mod cli;

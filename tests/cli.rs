@@ -334,29 +334,51 @@ fn piped_stdin_runs_as_a_program() {
 }
 
 #[test]
-fn a_terminal_without_a_program_gets_a_hint_instead_of_a_repl() {
-    // `script` gives kiln a pseudo-terminal as stdin. When the REPL lands, this test
-    // changes with it.
-    let script_works = Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
-        .stdin(Stdio::null())
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !script_works {
-        eprintln!("skipped: `script` (util-linux) cannot run a program on a pseudo-terminal here");
-        return;
-    }
-    // On the pseudo-terminal, kiln's stderr arrives on script's stdout.
+fn repl_reads_lines_from_a_pipe_too() {
+    // Without a terminal, `kiln repl` reads plain lines: no editing, same replies.
+    let home = scratch_dir("cli-repl-pipe");
     let done = run(
-        Command::new("script").args(["-qec", env!("CARGO_BIN_EXE_kiln"), "/dev/null"]),
-        None,
+        kiln_command()
+            .args(["repl", "--color", "never"])
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data")),
+        Some("let x = 20\nx * 2 + 1\n1 +\n2\nnope\n:quit\n6 * 7\n"),
     );
-    assert_eq!(done.status, Some(2), "{done:?}");
+    assert_eq!(done.status, Some(0), "{done:?}");
+    assert!(done.stdout.starts_with("Kiln 0.1 "), "{done:?}");
+    assert!(done.stdout.contains("41 : i64\n3 : i64\n"), "{done:?}");
     assert!(
-        done.stdout.contains("REPL is not available yet"),
-        "{done:?}"
+        !done.stdout.contains("42"),
+        "`:quit` stops reading: {done:?}"
     );
-    assert!(done.stdout.contains("kiln run"), "{done:?}");
+    assert!(done.stderr.contains("error[E0101]"), "{done:?}");
+}
+
+#[test]
+fn a_terminal_without_a_program_gets_the_repl() {
+    // On a pseudo-terminal, bare `kiln` opens the REPL (tests/repl_pty.rs drives it);
+    // Ctrl-D leaves with status 0.
+    use rexpect::process::WaitStatus;
+    let home = scratch_dir("cli-repl");
+    let mut command = kiln_command();
+    command
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("NO_COLOR", "1");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(10_000))
+        .strip_ansi_escape_codes(true);
+    let mut pty = rexpect::spawn_with_options(command, options).expect("a pseudo-terminal");
+    // rexpect reads bytes as Latin-1, so the banner's dash is matched around.
+    let before = pty
+        .exp_string(":help for commands, Ctrl-D to leave")
+        .expect("the banner");
+    assert!(before.starts_with("Kiln 0.1 "), "{before:?}");
+    pty.exp_string("kiln> ").expect("the prompt");
+    pty.send_control('d').expect("Ctrl-D");
+    pty.exp_eof().expect("kiln leaves");
+    let status = pty.process_mut().wait().expect("an exit status");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ use std::path::PathBuf;
     version,
     about,
     long_about = None,
-    after_help = "Without a command, kiln runs the program piped to its standard input.\n\
+    after_help = "Without a command, kiln opens the REPL on a terminal, and runs the program\n\
+                  piped to its standard input otherwise.\n\
                   Exit status: 0 success, 1 compile error, 2 usage error, 3 runtime error."
 )]
 pub struct Cli {
@@ -96,6 +97,11 @@ pub enum Command {
         /// Write the output to this file instead of standard output.
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        opt: Opt,
+    },
+    /// Start the interactive REPL (what `kiln` alone does on a terminal).
+    Repl {
         #[command(flatten)]
         opt: Opt,
     },
@@ -266,6 +272,15 @@ mod tests {
         assert!(parse(&["explain", "--markdown"]).is_ok());
         assert!(parse(&["explain"]).is_err());
         assert!(parse(&["explain", "E0203", "--markdown"]).is_err());
+    }
+
+    #[test]
+    fn repl_takes_an_optimisation_level() {
+        match parse(&["repl", "-O1"]).unwrap().command {
+            Some(Command::Repl { opt }) => assert_eq!(opt.level, 1),
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert!(parse(&["repl", "f.expr"]).is_err());
     }
 
     #[test]

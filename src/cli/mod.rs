@@ -1,4 +1,5 @@
-//! The `kiln` command line (clap): run, check, eval, build, and piped stdin.
+//! The `kiln` command line (clap): run, check, eval, build, explain, repl, and bare
+//! `kiln` (the REPL on a terminal, the piped program otherwise).
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
 //! input, unwritable output, an unknown code for `explain`), 3 runtime error.
@@ -86,6 +87,8 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             opt,
         }) => build(&rep, &file, emit, output.as_deref(), opt.level),
         Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
+        Some(Command::Repl { opt }) => repl(&cli.report, opt.level),
+        None if io::stdin().is_terminal() => repl(&cli.report, Options::default().opt_level),
         None => run_stdin(&rep),
     }
 }
@@ -135,13 +138,14 @@ impl Reporter {
     }
 }
 
-/// Whether diagnostics are coloured: `--color always` or `never` decide; `auto` colours
-/// when stderr is a terminal and `NO_COLOR` is unset or empty.
-fn use_color(choice: ColorChoice, stderr_is_terminal: bool, no_color: Option<OsString>) -> bool {
+/// Whether output is coloured: `--color always` or `never` decide; `auto` colours when
+/// the output (stderr for diagnostics, stdout for the REPL) is a terminal and `NO_COLOR`
+/// is unset or empty.
+fn use_color(choice: ColorChoice, is_terminal: bool, no_color: Option<OsString>) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stderr_is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
     }
 }
 
@@ -208,19 +212,20 @@ fn read_file(path: &Path) -> Result<Source, i32> {
     Ok(Source { name, text })
 }
 
-/// Bare `kiln`: run a piped-in program; on a terminal, explain what to do instead.
+/// `kiln repl`, and bare `kiln` on a terminal: the interactive loop. Colour follows
+/// `--color`; `auto` colours when stdout is a terminal and `NO_COLOR` is unset or empty.
+fn repl(args: &ReportArgs, opt_level: u8) -> i32 {
+    let color = use_color(
+        args.color,
+        io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR"),
+    );
+    crate::repl::editor::run(Options { opt_level }, color)
+}
+
+/// Bare `kiln` with stdin not a terminal: run the piped-in program.
 fn run_stdin(rep: &Reporter) -> i32 {
     let mut stdin = io::stdin();
-    if stdin.is_terminal() {
-        say(concat!(
-            "kiln: the interactive REPL is not available yet.\n",
-            "  run a program:      kiln run FILE.expr\n",
-            "  evaluate a snippet: kiln eval '1 + 2'\n",
-            "  or pipe a program:  echo '1 + 2' | kiln\n",
-            "See `kiln --help` for every command.\n",
-        ));
-        return EXIT_USAGE;
-    }
     let mut bytes = Vec::new();
     if let Err(e) = stdin.read_to_end(&mut bytes) {
         say(&format!("error: cannot read standard input: {e}\n"));

@@ -6,6 +6,7 @@
 //!
 //! The terminal front end (line editing, history) is `editor.rs`; it drives this API.
 
+pub mod editor;
 mod session;
 
 pub use session::{Reply, Session};

@@ -1,0 +1,359 @@
+//! The REPL's terminal front end: reads lines with rustyline, gathers multi-line input,
+//! hands each complete input to a [`Session`] and prints its [`Reply`].
+//!
+//! - prompt `kiln> `, continuation prompt `  ... ` while the input is incomplete
+//!   ([`input_is_incomplete`], or a `{` of a `when` or `fn` block still open);
+//! - Tab completes the word under the cursor from [`Session::completion_candidates`];
+//! - history is kept in [`history_path`], one entry per complete input;
+//! - Ctrl-C drops the input being typed, Ctrl-D on an empty line leaves.
+
+use crate::jit::Options;
+use crate::repl::{input_is_incomplete, Reply, Session};
+use rustyline::completion::Completer;
+use rustyline::config::{ColorMode, Config};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Editor, Helper};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// The first line the REPL prints.
+pub const BANNER: &str = "Kiln 0.1 — :help for commands, Ctrl-D to leave";
+/// The prompt for a new input.
+pub const PROMPT: &str = "kiln> ";
+/// The prompt for each further line of an input.
+pub const CONTINUATION: &str = "  ... ";
+
+/// Run the interactive loop on the terminal until Ctrl-D or `:quit`; returns the exit
+/// status (0, or 2 when the terminal cannot be used).
+pub fn run(options: Options, color: bool) -> i32 {
+    let config = Config::builder()
+        .color_mode(if color {
+            ColorMode::Enabled
+        } else {
+            ColorMode::Disabled
+        })
+        .auto_add_history(false)
+        .build();
+    let mut editor: Editor<KilnHelper, _> = match Editor::with_config(config) {
+        Ok(editor) => editor,
+        Err(e) => {
+            eprintln!("error: cannot use the terminal: {e}");
+            return 2;
+        }
+    };
+    let mut session = Session::new(options, color);
+    editor.set_helper(Some(KilnHelper {
+        candidates: session.completion_candidates(),
+    }));
+    let history = history_path(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"));
+    if let Some(path) = &history {
+        // A missing or unreadable history is no reason not to start.
+        let _ = editor.load_history(path);
+    }
+    println!("{BANNER}");
+
+    let mut buffer = String::new();
+    loop {
+        let prompt = if buffer.is_empty() {
+            Styled::new(PROMPT, color)
+        } else {
+            Styled::new(CONTINUATION, color)
+        };
+        match editor.readline(&prompt) {
+            Ok(line) => {
+                if !buffer.is_empty() {
+                    buffer.push('\n');
+                }
+                buffer.push_str(&line);
+                if needs_more(&buffer) {
+                    continue;
+                }
+                let input = std::mem::take(&mut buffer);
+                if input.trim().is_empty() {
+                    continue;
+                }
+                remember(&mut editor, history.as_ref(), &input);
+                let reply = session.eval(&input);
+                show(&reply);
+                if reply.quit {
+                    return 0;
+                }
+                if let Some(helper) = editor.helper_mut() {
+                    helper.candidates = session.completion_candidates();
+                }
+            }
+            Err(ReadlineError::Interrupted) => buffer.clear(),
+            Err(ReadlineError::Eof) => {
+                println!();
+                return 0;
+            }
+            Err(e) => {
+                eprintln!("error: cannot read from the terminal: {e}");
+                return 2;
+            }
+        }
+    }
+}
+
+/// Whether `buffer` goes on with another line: the core says it is incomplete, or a
+/// brace (of a `when` or `fn` block) is still open. A `:command` is always one line
+/// (`:load dir/` must not wait for a right operand).
+pub fn needs_more(buffer: &str) -> bool {
+    if buffer.trim_start().starts_with(':') {
+        return false;
+    }
+    input_is_incomplete(buffer) || open_braces(buffer) > 0
+}
+
+/// `{` minus `}` outside string literals and comments.
+fn open_braces(text: &str) -> i64 {
+    let mut depth = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut star = false;
+                for c in chars.by_ref() {
+                    if star && c == '/' {
+                        break;
+                    }
+                    star = c == '*';
+                }
+            }
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// Add a complete input to the history, and append it to the history file.
+fn remember(
+    editor: &mut Editor<KilnHelper, rustyline::history::DefaultHistory>,
+    path: Option<&PathBuf>,
+    input: &str,
+) {
+    let _ = editor.add_history_entry(input);
+    if let Some(path) = path {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        // Failing to write the history must not disturb the session.
+        let _ = editor.append_history(path);
+    }
+}
+
+fn show(reply: &Reply) {
+    if !reply.stdout.is_empty() {
+        let mut out = io::stdout().lock();
+        let _ = out.write_all(reply.stdout.as_bytes());
+        let _ = out.flush();
+    }
+    if !reply.stderr.is_empty() {
+        let mut err = io::stderr().lock();
+        let _ = err.write_all(reply.stderr.as_bytes());
+        let _ = err.flush();
+    }
+}
+
+/// Where the history lives: `$XDG_DATA_HOME/kiln/history` when that is set to an
+/// absolute path (the XDG rule), else `$HOME/.local/share/kiln/history`; none without
+/// either (then nothing is kept).
+pub fn history_path(
+    xdg_data_home: Option<std::ffi::OsString>,
+    home: Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    let data = match xdg_data_home.map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        _ => {
+            let home = PathBuf::from(home.filter(|h| !h.is_empty())?);
+            home.join(".local").join("share")
+        }
+    };
+    Some(data.join("kiln").join("history"))
+}
+
+/// The word under the cursor: an identifier, or a `:command` at the start of the line.
+/// Returns its start and text.
+pub fn word_before(line: &str, pos: usize) -> (usize, &str) {
+    let head = &line[..pos];
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '_')
+        .last()
+        .map_or(pos, |(i, _)| i);
+    if head[..start].trim_start() == ":" {
+        let colon = head.find(':').unwrap_or(start);
+        return (colon, &head[colon..]);
+    }
+    (start, &head[start..])
+}
+
+/// The names that complete `word`, sorted, without repeats.
+pub fn completions(candidates: &[String], word: &str) -> Vec<String> {
+    let mut found: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.starts_with(word))
+        .cloned()
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// A prompt, bold when colour is on (same width either way).
+struct Styled {
+    raw: &'static str,
+    styled: String,
+}
+
+impl Styled {
+    fn new(raw: &'static str, color: bool) -> Styled {
+        let styled = if color {
+            format!("\x1b[1;32m{raw}\x1b[0m")
+        } else {
+            raw.to_owned()
+        };
+        Styled { raw, styled }
+    }
+}
+
+impl rustyline::Prompt for Styled {
+    fn raw(&self) -> &str {
+        self.raw
+    }
+    fn styled(&self) -> &str {
+        &self.styled
+    }
+}
+
+/// Tab completion from the session's names; no hints, no highlighting of the input.
+struct KilnHelper {
+    candidates: Vec<String>,
+}
+
+impl Completer for KilnHelper {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        let (start, word) = word_before(line, pos);
+        if word.is_empty() {
+            return Ok((pos, Vec::new()));
+        }
+        Ok((start, completions(&self.candidates, word)))
+    }
+}
+
+impl Hinter for KilnHelper {
+    type Hint = String;
+}
+
+impl Highlighter for KilnHelper {}
+
+impl Validator for KilnHelper {}
+
+impl Helper for KilnHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    #[test]
+    fn history_lives_in_the_xdg_data_directory_or_under_home() {
+        let os = |s: &str| Some(OsString::from(s));
+        assert_eq!(
+            history_path(os("/data"), os("/home/a")),
+            Some(PathBuf::from("/data/kiln/history"))
+        );
+        assert_eq!(
+            history_path(None, os("/home/a")),
+            Some(PathBuf::from("/home/a/.local/share/kiln/history"))
+        );
+        // A relative or empty XDG_DATA_HOME is ignored, as the XDG rules say.
+        for xdg in ["relative/dir", ""] {
+            assert_eq!(
+                history_path(os(xdg), os("/home/a")),
+                Some(PathBuf::from("/home/a/.local/share/kiln/history"))
+            );
+        }
+        assert_eq!(history_path(None, None), None);
+        assert_eq!(history_path(None, os("")), None);
+    }
+
+    #[test]
+    fn the_word_under_the_cursor_is_an_identifier_or_a_command() {
+        assert_eq!(word_before("sq", 2), (0, "sq"));
+        assert_eq!(word_before("1 + sq", 6), (4, "sq"));
+        assert_eq!(word_before("f(my_v", 6), (2, "my_v"));
+        assert_eq!(word_before("x + ", 4), (4, ""));
+        assert_eq!(word_before(":ty", 3), (0, ":ty"));
+        assert_eq!(word_before("  :re", 5), (2, ":re"));
+        assert_eq!(word_before("a:b", 3), (2, "b"));
+        assert_eq!(word_before("π1", "π1".len()), (0, "π1"));
+    }
+
+    #[test]
+    fn completion_is_a_sorted_prefix_match() {
+        let names: Vec<String> = ["sqrt", "sq", "string", "sqrt", ":reset", ":help"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(completions(&names, "sq"), ["sq", "sqrt"]);
+        assert_eq!(completions(&names, "sqr"), ["sqrt"]);
+        assert_eq!(completions(&names, "s"), ["sq", "sqrt", "string"]);
+        assert_eq!(completions(&names, ":r"), [":reset"]);
+        assert!(completions(&names, "zz").is_empty());
+    }
+
+    #[test]
+    fn input_goes_on_while_a_block_is_open() {
+        assert!(needs_more("fn sq(x: i64) -> i64 {"));
+        assert!(needs_more("fn sq(x: i64) -> i64 {\nx * x"));
+        assert!(!needs_more("fn sq(x: i64) -> i64 {\nx * x\n}"));
+        assert!(needs_more("when x > 1 {"));
+        assert!(!needs_more("\"{\""));
+        assert!(needs_more("1 +"));
+        assert!(!needs_more("1 + 2"));
+        assert!(!needs_more(":load dir/"));
+        assert!(!needs_more(" :type f("));
+    }
+
+    #[test]
+    fn open_braces_ignore_strings_and_comments() {
+        assert_eq!(open_braces("{ \"}\\\"}\" "), 1);
+        assert_eq!(open_braces("{}{"), 1);
+        assert_eq!(open_braces("/* } */ {"), 1);
+        assert_eq!(open_braces("1 // {"), 0);
+        assert_eq!(open_braces("1 /* { */"), 0);
+    }
+}
