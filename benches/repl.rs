@@ -1,7 +1,9 @@
 //! The REPL session: (a) how long one line takes from Enter to result, without the
-//! terminal (`Session::eval("x * 2 + 1")` after `let x = 20`); (b) how resident memory
-//! grows over 10 000 lines in one session (`let vN = N` and `vN * 2 + 1` alternating),
-//! printed at 1 000, 5 000 and 10 000 lines.
+//! terminal (`Session::eval("x * 2 + 1")` after `let x = 20`); (b) resident memory over
+//! 10 000 lines in one session, printed at 1 000, 5 000 and 10 000 lines, for two
+//! workloads: "steady" updates, rebinds and redefines the same names (live state stays
+//! the same, so memory must stay flat), "growing" binds a new name every other line
+//! (`let vN = N` and `vN * 2 + 1`; live state grows, and memory with it).
 //!
 //! Run with `cargo bench --bench repl`. The memory run happens once, before criterion's
 //! measurements, and stops early (saying so) if it passes its time budget, so the whole
@@ -33,35 +35,63 @@ fn expect_value(session: &mut Session, line: &str, want: &str) {
     assert!(reply.stderr.is_empty(), "`{line}`: {reply:?}");
 }
 
-/// (b): run once, print the figures.
-fn memory_over_many_lines() {
+/// One line of the growing workload: every other line binds a new name, so the live
+/// state (and so memory) grows with the session.
+fn growing_line(n: usize) -> (String, Option<String>) {
+    if n % 2 == 1 {
+        (format!("let v{n} = {n}"), None)
+    } else {
+        (
+            format!("v{} * 2 + 1", n - 1),
+            Some(format!("{} : i64\n", 2 * (n - 1) + 1)),
+        )
+    }
+}
+
+/// One line of the steady workload: the same names are updated, rebound and redefined
+/// over and over, so the live state stays the same size and memory must stay flat.
+fn steady_line(n: usize) -> (String, Option<String>) {
+    let round = (n - 1) / 4;
+    match (n - 1) % 4 {
+        0 => ("count = count + 1".to_owned(), None),
+        1 => (format!("let y = {round}"), None),
+        2 => (format!("fn f(a: i64) -> i64 = a + {round}"), None),
+        _ => (
+            "f(y) + count".to_owned(),
+            Some(format!("{} : i64\n", 2 * round as i64 + round as i64 + 1)),
+        ),
+    }
+}
+
+/// (b): run a workload once, print the figures.
+fn memory_over_many_lines(name: &str, setup: &str, line: fn(usize) -> (String, Option<String>)) {
     let mut session = Session::new(Options::default(), false);
+    if !setup.is_empty() {
+        let reply = session.eval(setup);
+        assert!(reply.stderr.is_empty(), "`{setup}`: {reply:?}");
+    }
     let start = Instant::now();
     println!(
-        "repl memory: resident {:.1} MiB before the first line",
+        "repl memory ({name}): resident {:.1} MiB before the first line",
         resident_mib().unwrap_or(f64::NAN)
     );
     for n in 1..=LINES {
-        let line = if n % 2 == 1 {
-            format!("let v{n} = {n}")
-        } else {
-            format!("v{} * 2 + 1", n - 1)
-        };
-        let reply = session.eval(&line);
-        assert!(reply.stderr.is_empty(), "`{line}`: {reply:?}");
-        if n % 2 == 0 {
-            assert_eq!(reply.stdout, format!("{} : i64\n", 2 * (n - 1) + 1));
+        let (text, want) = line(n);
+        let reply = session.eval(&text);
+        assert!(reply.stderr.is_empty(), "`{text}`: {reply:?}");
+        if let Some(want) = want {
+            assert_eq!(reply.stdout, want, "`{text}`");
         }
         if CHECKPOINTS.contains(&n) {
             println!(
-                "repl memory: resident {:.1} MiB after {n} lines ({:.1} s)",
+                "repl memory ({name}): resident {:.1} MiB after {n} lines ({:.1} s)",
                 resident_mib().unwrap_or(f64::NAN),
                 start.elapsed().as_secs_f64()
             );
         }
         if start.elapsed() > MEMORY_BUDGET {
             println!(
-                "repl memory: stopped after {n} lines: over the {} s budget; resident {:.1} MiB",
+                "repl memory ({name}): stopped after {n} lines: over the {} s budget; resident {:.1} MiB",
                 MEMORY_BUDGET.as_secs(),
                 resident_mib().unwrap_or(f64::NAN)
             );
@@ -72,7 +102,8 @@ fn memory_over_many_lines() {
 
 /// (a): one line's latency.
 fn eval_latency(c: &mut Criterion) {
-    memory_over_many_lines();
+    memory_over_many_lines("steady", "count = 0", steady_line);
+    memory_over_many_lines("growing", "", growing_line);
     let mut session = Session::new(Options::default(), false);
     assert!(session.eval("let x = 20").stdout.is_empty());
     expect_value(&mut session, "x * 2 + 1", "41 : i64\n");
