@@ -392,3 +392,23 @@ fn fault_in_an_earlier_function_points_into_its_line() {
     let r = err(&mut s, "pick([1, 2], 5)");
     assert!(r.stderr.contains("<repl:1>:1:40"), "{}", r.stderr);
 }
+
+/// The REPL prints exactly the report the runner prints for the same text (issue 3):
+/// one renderer, with the input named `<repl:N>` instead of a file.
+#[test]
+fn reports_are_the_runners_reports() {
+    use crate::diag::render::{render_list, Format};
+    let human = Format::Human { color: false };
+    // A compile error, on the session's first input.
+    let src = "let a: u8 = 1; a + 300 + nope";
+    let mut s = session();
+    let reply = s.eval(src);
+    let diags = crate::check_source(src).unwrap_err();
+    assert_eq!(reply.stderr, render_list(&diags, "<repl:1>", src, human));
+    // A runtime error, on the second input.
+    let src = "fn z() -> i64 = 0; 7 / z()";
+    let reply = s.eval(src);
+    let (compiled, _) = crate::compile_source(src, &Options::default()).unwrap();
+    let fault = compiled.run(&[]).unwrap_err().to_diagnostic();
+    assert_eq!(reply.stderr, render_list(&[fault], "<repl:2>", src, human));
+}
