@@ -187,6 +187,93 @@ pub const RUNTIME_FUNCTIONS: &[(&str, Option<AbiTy>, &[AbiTy])] = {
         (RT_CONCAT, None, &[Ptr, Ptr, I64, Ptr, I64, Ptr]),
         (RT_STR_CMP, Some(I32), &[Ptr, I64, Ptr, I64]),
         (RT_PARSE, Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        // The standard library (`LIB_SYMBOLS`): (ctx, span, elem_kind, args..., [out]).
+        ("kiln_rt_str_len", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        (
+            "kiln_rt_str_concat",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
+        ),
+        (
+            "kiln_rt_str_contains",
+            Some(I64),
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
+        ),
+        (
+            "kiln_rt_str_starts_with",
+            Some(I64),
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
+        ),
+        (
+            "kiln_rt_str_ends_with",
+            Some(I64),
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
+        ),
+        (
+            "kiln_rt_str_find",
+            Some(I64),
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
+        ),
+        (
+            "kiln_rt_str_substr",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, I64, I64, Ptr],
+        ),
+        ("kiln_rt_str_upper", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
+        ("kiln_rt_str_lower", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
+        ("kiln_rt_str_trim", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
+        (
+            "kiln_rt_str_replace",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr, I64, Ptr],
+        ),
+        (
+            "kiln_rt_str_split",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
+        ),
+        (
+            "kiln_rt_str_join",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
+        ),
+        (
+            "kiln_rt_str_repeat",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, I64, Ptr],
+        ),
+        ("kiln_rt_list_sum", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        ("kiln_rt_list_min", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        ("kiln_rt_list_max", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        ("kiln_rt_list_avg", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        ("kiln_rt_list_median", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
+        ("kiln_rt_list_sort", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
+        (
+            "kiln_rt_list_sort_desc",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr],
+        ),
+        (
+            "kiln_rt_list_reverse",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr],
+        ),
+        ("kiln_rt_list_unique", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
+        (
+            "kiln_rt_list_count_distinct",
+            Some(I64),
+            &[Ptr, I32, I32, Ptr, I64],
+        ),
+        (
+            "kiln_rt_list_concat",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
+        ),
+        (
+            "kiln_rt_list_slice",
+            None,
+            &[Ptr, I32, I32, Ptr, I64, I64, I64, Ptr],
+        ),
     ]
 };
 
@@ -231,3 +318,44 @@ pub const LIBM_FUNCTIONS: &[(&str, FloatTy, u8)] = &[
     ("trunc", FloatTy::F64, 1),
     ("truncf", FloatTy::F32, 1),
 ];
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+/// The runtime symbol of each standard-library function (`ListLen`, `First`, `Last`,
+/// `IndexOf` and `ListContains` have none: codegen emits them inline). Each symbol is in [`RUNTIME_FUNCTIONS`].
+pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
+    use crate::types::hir::LibFn::*;
+    &[
+        (StrLen, "kiln_rt_str_len"),
+        (StrConcat, "kiln_rt_str_concat"),
+        (StrContains, "kiln_rt_str_contains"),
+        (StartsWith, "kiln_rt_str_starts_with"),
+        (EndsWith, "kiln_rt_str_ends_with"),
+        (Find, "kiln_rt_str_find"),
+        (Substr, "kiln_rt_str_substr"),
+        (Upper, "kiln_rt_str_upper"),
+        (Lower, "kiln_rt_str_lower"),
+        (Trim, "kiln_rt_str_trim"),
+        (Replace, "kiln_rt_str_replace"),
+        (Split, "kiln_rt_str_split"),
+        (Join, "kiln_rt_str_join"),
+        (Repeat, "kiln_rt_str_repeat"),
+        (Sum, "kiln_rt_list_sum"),
+        (ListMin, "kiln_rt_list_min"),
+        (ListMax, "kiln_rt_list_max"),
+        (Avg, "kiln_rt_list_avg"),
+        (Median, "kiln_rt_list_median"),
+        (Sort, "kiln_rt_list_sort"),
+        (SortDesc, "kiln_rt_list_sort_desc"),
+        (Reverse, "kiln_rt_list_reverse"),
+        (Unique, "kiln_rt_list_unique"),
+        (CountDistinct, "kiln_rt_list_count_distinct"),
+        (ListConcat, "kiln_rt_list_concat"),
+        (Slice, "kiln_rt_list_slice"),
+    ]
+};
+
+/// The runtime symbol of a standard-library function.
+pub fn lib_symbol(f: crate::types::hir::LibFn) -> Option<&'static str> {
+    LIB_SYMBOLS.iter().find(|r| r.0 == f).map(|r| r.1)
+}

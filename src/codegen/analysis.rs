@@ -122,6 +122,10 @@ pub(super) fn expr_may_fail(e: &Expr, fallible: &[bool]) -> bool {
         ExprKind::Builtin {
             op: Builtin::Parse, ..
         } => e.ty != Ty::Str,
+        ExprKind::Builtin {
+            op: Builtin::Lib(f),
+            ..
+        } => f.may_fail(),
         ExprKind::Call { func, .. } => fallible.get(*func).copied().unwrap_or(true),
         ExprKind::CallExtern { .. } => true,
         _ => false,

@@ -337,6 +337,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.check_status()?;
                 self.bits_to_value(bits.into_int_value(), &e.ty)
             }
+            Builtin::Lib(f) => self.lib_call(f, &vals, args, e),
             _ => self.math(op, &vals, &e.ty),
         }
     }

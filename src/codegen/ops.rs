@@ -2,9 +2,9 @@
 //! tables, intrinsic-name tables and one conversion match.
 
 use super::{bug, Cg, Res};
-use crate::abi::{self, Fault};
+use crate::abi::{self, Fault, Kind};
 use crate::span::Span;
-use crate::types::hir::{BinOp, Builtin, MathFn, UnOp};
+use crate::types::hir::{BinOp, Builtin, Expr, LibFn, MathFn, UnOp};
 use crate::types::ty::{IntTy, Ty};
 use inkwell::intrinsics::Intrinsic;
 use inkwell::types::BasicTypeEnum;
@@ -391,5 +391,150 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             return self.intrinsic(name, &overload, &[vals[0], no_poison.into()]);
         }
         self.intrinsic(name, &overload, &vals)
+    }
+}
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// A standard-library call: the few list functions that are a load or a loop inline,
+    /// the rest one runtime call `(ctx, span, elem_kind, args...)` (`abi::LIB_SYMBOLS`).
+    pub(super) fn lib_call(
+        &mut self,
+        f: LibFn,
+        vals: &[BasicValueEnum<'ctx>],
+        args: &[Expr],
+        e: &Expr,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        match f {
+            LibFn::ListLen => return Ok(self.split_pair(vals[0])?.1.into()),
+            LibFn::First | LibFn::Last => {
+                return self.list_end(f == LibFn::First, vals[0], &e.ty, e.span)
+            }
+            LibFn::IndexOf | LibFn::ListContains => {
+                let i = self.find_index(vals[0], vals[1], &args[1].ty)?;
+                if f == LibFn::IndexOf {
+                    return Ok(i.into());
+                }
+                let zero = self.i64_ty().const_zero();
+                return Ok(self
+                    .b
+                    .build_int_compare(IntPredicate::SGE, i, zero, "")?
+                    .into());
+            }
+            _ => {}
+        }
+        let Some(symbol) = abi::lib_symbol(f) else {
+            return bug(format!("{f:?} has no runtime function"));
+        };
+        let kind = args
+            .iter()
+            .find_map(|a| match &a.ty {
+                Ty::List(elem) => Kind::of(elem),
+                _ => None,
+            })
+            .unwrap_or(Kind::I64);
+        let span = if f.may_fail() {
+            self.span_id(e.span)
+        } else {
+            0
+        };
+        let mut call: Vec<BasicMetadataValueEnum<'ctx>> = vec![
+            self.ctx_ptr()?.into(),
+            self.i32_ty().const_int(span as u64, false).into(),
+            self.i32_ty().const_int(kind as u64, false).into(),
+        ];
+        for (&v, a) in vals.iter().zip(args) {
+            match &a.ty {
+                Ty::Str | Ty::List(_) => {
+                    let (p, l) = self.split_pair(v)?;
+                    call.push(p.into());
+                    call.push(l.into());
+                }
+                t => call.push(self.to_bits(v, t)?.into()),
+            }
+        }
+        if matches!(e.ty, Ty::Str | Ty::List(_)) {
+            return self.call_rt_pair(symbol, &call);
+        }
+        let Some(bits) = self.call_rt(symbol, &call)? else {
+            return bug(format!("{symbol} returned nothing"));
+        };
+        if f.may_fail() {
+            self.check_status()?;
+        }
+        self.bits_to_value(bits.into_int_value(), &e.ty)
+    }
+
+    /// `first(xs)` / `last(xs)`: an empty list faults (index out of bounds, index 0 or -1).
+    fn list_end(
+        &mut self,
+        first: bool,
+        list: BasicValueEnum<'ctx>,
+        elem: &Ty,
+        span: Span,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let (ptr, len) = self.split_pair(list)?;
+        let i64t = self.i64_ty();
+        let empty = self
+            .b
+            .build_int_compare(IntPredicate::EQ, len, i64t.const_zero(), "")?;
+        let shown = if first {
+            i64t.const_zero()
+        } else {
+            i64t.const_all_ones()
+        };
+        self.fail_if(empty, Fault::IndexOutOfBounds, span, shown, len)?;
+        let i = if first {
+            i64t.const_zero()
+        } else {
+            self.b.build_int_sub(len, i64t.const_int(1, false), "")?
+        };
+        let mem = self.mem_ty(elem)?;
+        // SAFETY (IR): 0 <= i < len was just checked.
+        let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[i], "")? };
+        self.load(p, elem)
+    }
+
+    /// The index of the first element equal to `item` (as `in` compares), or -1.
+    fn find_index(
+        &mut self,
+        list: BasicValueEnum<'ctx>,
+        item: BasicValueEnum<'ctx>,
+        elem: &Ty,
+    ) -> Res<IntValue<'ctx>> {
+        let (ptr, len) = self.split_pair(list)?;
+        let i64t = self.i64_ty();
+        let pre = self.current_block()?;
+        let header = self.block("find.loop")?;
+        let body = self.block("find.body")?;
+        let next = self.block("find.next")?;
+        let merge = self.block("find.end")?;
+        self.b.build_unconditional_branch(header)?;
+
+        self.b.position_at_end(header);
+        let i = self.b.build_phi(i64t, "i")?;
+        let iv = i.as_basic_value().into_int_value();
+        let done = self.b.build_int_compare(IntPredicate::SGE, iv, len, "")?;
+        self.b.build_conditional_branch(done, merge, body)?;
+
+        self.b.position_at_end(body);
+        let mem = self.mem_ty(elem)?;
+        // SAFETY (IR): 0 <= i < len.
+        let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[iv], "")? };
+        let ev = self.load(p, elem)?;
+        let eq = self.equal(item, ev, elem)?;
+        let body_end = self.current_block()?;
+        self.b.build_conditional_branch(eq, merge, next)?;
+
+        self.b.position_at_end(next);
+        let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
+        self.b.build_unconditional_branch(header)?;
+        i.add_incoming(&[(&i64t.const_zero(), pre), (&inc, next)]);
+
+        self.b.position_at_end(merge);
+        let phi = self.b.build_phi(i64t, "")?;
+        phi.add_incoming(&[(&i64t.const_all_ones(), header), (&iv, body_end)]);
+        Ok(phi.as_basic_value().into_int_value())
     }
 }

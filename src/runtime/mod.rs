@@ -3,6 +3,7 @@
 
 mod arena;
 pub mod display;
+mod lib_fns;
 mod rt;
 
 pub use arena::Arena;
@@ -293,6 +294,11 @@ impl RunCtx {
             Some(_) => here,
             None => here.saturating_sub(FALLBACK_STACK_BUDGET),
         };
+    }
+
+    /// Bytes the run's arena holds (for memory tests and statistics).
+    pub fn arena_bytes(&self) -> usize {
+        self.arena.capacity()
     }
 
     /// 0 while all is well, else the code of the recorded fault.

@@ -179,7 +179,7 @@ pub fn runtime_address(symbol: &str) -> Option<usize> {
         abi::RT_CONCAT => kiln_rt_concat as Concat as usize,
         abi::RT_STR_CMP => kiln_rt_str_cmp as StrCmp as usize,
         abi::RT_PARSE => kiln_rt_parse as Parse as usize,
-        _ => return None,
+        _ => return super::lib_fns::address(symbol),
     })
 }
 

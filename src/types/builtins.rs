@@ -3,8 +3,8 @@
 //! concrete candidate per call (its `T` found by joining the arguments like the operands
 //! of one operator), then competes with user overloads by the contract's ranking.
 
-use super::hir::{Builtin, MathFn};
-use super::ty::{FloatTy, Ty};
+use super::hir::{Builtin, LibFn, MathFn};
+use super::ty::{FloatTy, IntTy, Ty};
 use std::sync::OnceLock;
 
 /// What a type variable may stand for.
@@ -42,6 +42,26 @@ pub enum Pat {
     /// The signature's type variable.
     T,
     Ty(Ty),
+    /// A list of `T`: `[T]`.
+    ListT,
+    /// The float type of `T`'s results (`avg`, `median`): f32 for f32, f64 otherwise.
+    FloatT,
+}
+
+impl Pat {
+    /// The concrete type for `T` = `t`.
+    pub fn concrete(&self, t: Option<&Ty>) -> Ty {
+        let t = || t.cloned().unwrap_or(Ty::Error);
+        match self {
+            Pat::T => t(),
+            Pat::Ty(x) => x.clone(),
+            Pat::ListT => Ty::List(Box::new(t())),
+            Pat::FloatT => match t() {
+                Ty::Float(FloatTy::F32) => Ty::Float(FloatTy::F32),
+                _ => Ty::Float(FloatTy::F64),
+            },
+        }
+    }
 }
 
 /// What a call to a built-in becomes.
@@ -69,6 +89,8 @@ impl BuiltinFn {
         let show = |p: &Pat| match p {
             Pat::T => "T".to_string(),
             Pat::Ty(t) => t.to_string(),
+            Pat::ListT => "[T]".to_string(),
+            Pat::FloatT => "f64 (f32 when T is f32)".to_string(),
         };
         let params: Vec<String> = self.params.iter().map(show).collect();
         let mut s = format!(
@@ -191,6 +213,7 @@ fn build() -> Vec<BuiltinFn> {
             doc,
         ));
     }
+    v.extend(library());
     // Each scalar type name converts: from any number and bool (`as` semantics),
     // and from string (parse, a runtime error on bad input).
     for target in Ty::scalars() {
@@ -226,6 +249,288 @@ fn build() -> Vec<BuiltinFn> {
         });
     }
     v
+}
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+fn lib(
+    name: &str,
+    class: Option<Class>,
+    params: Vec<Pat>,
+    ret: Pat,
+    f: LibFn,
+    doc: &'static str,
+) -> BuiltinFn {
+    BuiltinFn {
+        name: name.to_string(),
+        class,
+        params,
+        ret,
+        lowering: Lowering::Op(Builtin::Lib(f)),
+        doc,
+    }
+}
+
+/// The string and list functions (`docs/language.md`, "Strings" and "Lists").
+fn library() -> Vec<BuiltinFn> {
+    use LibFn as L;
+    let s = || Pat::Ty(Ty::Str);
+    let i = || Pat::Ty(Ty::Int(IntTy::I64));
+    let b = || Pat::Ty(Ty::Bool);
+    let strs = || Pat::Ty(Ty::List(Box::new(Ty::Str)));
+    let any = Some(Class::Any);
+    let num = Some(Class::Num);
+    let l = Pat::ListT;
+    vec![
+        lib(
+            "len",
+            None,
+            vec![s()],
+            i(),
+            L::StrLen,
+            "number of characters (Unicode scalar values)",
+        ),
+        lib(
+            "concat",
+            None,
+            vec![s(), s()],
+            s(),
+            L::StrConcat,
+            "the two strings joined",
+        ),
+        lib(
+            "contains",
+            None,
+            vec![s(), s()],
+            b(),
+            L::StrContains,
+            "whether the second string occurs in the first",
+        ),
+        lib(
+            "starts_with",
+            None,
+            vec![s(), s()],
+            b(),
+            L::StartsWith,
+            "whether the string starts with the prefix",
+        ),
+        lib(
+            "ends_with",
+            None,
+            vec![s(), s()],
+            b(),
+            L::EndsWith,
+            "whether the string ends with the suffix",
+        ),
+        lib(
+            "find",
+            None,
+            vec![s(), s()],
+            i(),
+            L::Find,
+            "character index of the first occurrence, or -1",
+        ),
+        lib(
+            "substr",
+            None,
+            vec![s(), i(), i()],
+            s(),
+            L::Substr,
+            "`count` characters from index `start`; only those that exist",
+        ),
+        lib(
+            "upper",
+            None,
+            vec![s()],
+            s(),
+            L::Upper,
+            "upper case (Unicode rules: \"straße\" becomes \"STRASSE\")",
+        ),
+        lib(
+            "lower",
+            None,
+            vec![s()],
+            s(),
+            L::Lower,
+            "lower case (Unicode rules)",
+        ),
+        lib(
+            "trim",
+            None,
+            vec![s()],
+            s(),
+            L::Trim,
+            "without leading and trailing whitespace",
+        ),
+        lib(
+            "replace",
+            None,
+            vec![s(), s(), s()],
+            s(),
+            L::Replace,
+            "every occurrence of `from` replaced by `to` (an empty `from` changes nothing)",
+        ),
+        lib(
+            "split",
+            None,
+            vec![s(), s()],
+            strs(),
+            L::Split,
+            "the pieces between separators (an empty separator splits into characters)",
+        ),
+        lib(
+            "join",
+            None,
+            vec![strs(), s()],
+            s(),
+            L::Join,
+            "the strings with the separator between them",
+        ),
+        lib(
+            "repeat",
+            None,
+            vec![s(), i()],
+            s(),
+            L::Repeat,
+            "the string `n` times (empty when n <= 0)",
+        ),
+        lib(
+            "len",
+            any,
+            vec![l.clone()],
+            i(),
+            L::ListLen,
+            "number of elements",
+        ),
+        lib(
+            "sum",
+            num,
+            vec![l.clone()],
+            Pat::T,
+            L::Sum,
+            "the sum, in the element type (integers wrap); 0 for []",
+        ),
+        lib(
+            "min",
+            num,
+            vec![l.clone()],
+            Pat::T,
+            L::ListMin,
+            "the smallest element, NaN ignored; a runtime error for []",
+        ),
+        lib(
+            "max",
+            num,
+            vec![l.clone()],
+            Pat::T,
+            L::ListMax,
+            "the largest element, NaN ignored; a runtime error for []",
+        ),
+        lib(
+            "avg",
+            num,
+            vec![l.clone()],
+            Pat::FloatT,
+            L::Avg,
+            "the mean; NaN for []",
+        ),
+        lib(
+            "median",
+            num,
+            vec![l.clone()],
+            Pat::FloatT,
+            L::Median,
+            "the middle value (mean of the two middle ones); NaN for []",
+        ),
+        lib(
+            "sort",
+            any,
+            vec![l.clone()],
+            l.clone(),
+            L::Sort,
+            "ascending, stable; NaN last",
+        ),
+        lib(
+            "sort_desc",
+            any,
+            vec![l.clone()],
+            l.clone(),
+            L::SortDesc,
+            "descending, stable; NaN last",
+        ),
+        lib(
+            "reverse",
+            any,
+            vec![l.clone()],
+            l.clone(),
+            L::Reverse,
+            "the elements in reverse order",
+        ),
+        lib(
+            "unique",
+            any,
+            vec![l.clone()],
+            l.clone(),
+            L::Unique,
+            "first occurrences, in order",
+        ),
+        lib(
+            "count_distinct",
+            any,
+            vec![l.clone()],
+            i(),
+            L::CountDistinct,
+            "number of distinct elements",
+        ),
+        lib(
+            "concat",
+            any,
+            vec![l.clone(), l.clone()],
+            l.clone(),
+            L::ListConcat,
+            "the two lists one after the other",
+        ),
+        lib(
+            "slice",
+            any,
+            vec![l.clone(), i(), i()],
+            l.clone(),
+            L::Slice,
+            "elements `start` up to (not including) `end` that exist",
+        ),
+        lib(
+            "first",
+            any,
+            vec![l.clone()],
+            Pat::T,
+            L::First,
+            "the first element; a runtime error for []",
+        ),
+        lib(
+            "last",
+            any,
+            vec![l.clone()],
+            Pat::T,
+            L::Last,
+            "the last element; a runtime error for []",
+        ),
+        lib(
+            "index_of",
+            any,
+            vec![l.clone(), Pat::T],
+            i(),
+            L::IndexOf,
+            "index of the first equal element, or -1",
+        ),
+        lib(
+            "contains",
+            any,
+            vec![l.clone(), Pat::T],
+            b(),
+            L::ListContains,
+            "whether an element equals the value",
+        ),
+    ]
 }
 
 /// Every built-in signature.

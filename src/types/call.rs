@@ -54,11 +54,17 @@ pub(super) fn builtin_accepts_exactly(b: &BuiltinFn, params: &[Ty]) -> bool {
             let mut tvar: Option<&Ty> = None;
             b.params.iter().zip(params).all(|(p, t)| match p {
                 Pat::Ty(x) => x == t,
-                Pat::T => {
+                Pat::T | Pat::ListT => {
+                    let t = match (p, t) {
+                        (Pat::ListT, Ty::List(e)) => &**e,
+                        (Pat::ListT, _) => return false,
+                        _ => t,
+                    };
                     let same = tvar.is_none_or(|v| v == t);
                     tvar = Some(t);
                     same && class.contains(t)
                 }
+                Pat::FloatT => false,
             })
         }
     }
@@ -313,10 +319,7 @@ impl<'a> Checker<'a> {
                 Err(why) => return fail(why),
             },
         };
-        let concrete = |p: &Pat| match p {
-            Pat::T => tvar.clone().expect("generic signature"),
-            Pat::Ty(t) => t.clone(),
-        };
+        let concrete = |p: &Pat| p.concrete(tvar.as_ref());
         let params: Vec<Ty> = bf.params.iter().map(concrete).collect();
         Candidate {
             target: Target::Builtin(bf),
@@ -330,23 +333,37 @@ impl<'a> Checker<'a> {
     /// The type variable of a generic built-in: the join of the arguments in `T`
     /// positions, settled the way a literal prefers, then fitted into the class.
     fn solve(&self, class: Class, bf: &BuiltinFn, args: &[hir::Expr]) -> Result<Ty, String> {
-        let t_args: Vec<&hir::Expr> = bf
-            .params
-            .iter()
-            .zip(args)
-            .filter(|(p, _)| **p == Pat::T)
-            .map(|(_, a)| a)
-            .collect();
-        let mut j = t_args[0].ty.clone();
-        for a in &t_args[1..] {
-            j = join(&j, &a.ty).ok_or_else(|| {
+        // Each argument in a `T` position with the type it gives `T` (a `[T]` argument
+        // gives its element type).
+        let mut t_args: Vec<(&hir::Expr, Ty, bool)> = Vec::new();
+        for (i, (p, a)) in bf.params.iter().zip(args).enumerate() {
+            match (p, &a.ty) {
+                (Pat::T, t) => t_args.push((a, t.clone(), false)),
+                (Pat::ListT, Ty::List(e)) => t_args.push((a, (**e).clone(), true)),
+                (Pat::ListT, t) => {
+                    return Err(format!("argument {} expects a list, found {t}", i + 1))
+                }
+                _ => {}
+            }
+        }
+        let mut j = t_args[0].1.clone();
+        for (_, t, _) in &t_args[1..] {
+            j = join(&j, t).ok_or_else(|| {
                 format!(
                     "its arguments must have one type, found {} and {}",
-                    t_args[0].ty, a.ty
+                    t_args[0].1, t
                 )
             })?;
         }
-        let fits_all = |t: &Ty| t_args.iter().all(|a| self.fits(a, t));
+        let fits_all = |t: &Ty| {
+            t_args.iter().all(|(a, _, list)| {
+                if *list {
+                    self.fits(a, &Ty::List(Box::new(t.clone())))
+                } else {
+                    self.fits(a, t)
+                }
+            })
+        };
         let t = match (&j, class) {
             (Ty::IntLit, Class::Float) | (Ty::FloatLit, _) => Ty::F64,
             (Ty::IntLit, _) => INT_LITERAL_ORDER

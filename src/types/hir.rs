@@ -214,6 +214,8 @@ pub enum Builtin {
     Pow,
     /// One float argument of the node's type.
     Math(MathFn),
+    /// A standard-library function on strings or lists (see [`LibFn`]).
+    Lib(LibFn),
 }
 
 #[derive(Clone, Debug)]
@@ -275,4 +277,56 @@ pub enum ExprKind {
         op: Builtin,
         args: Vec<Expr>,
     },
+}
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+/// Standard-library functions on strings and lists. Except `ListLen` (the pair's length),
+/// each is a runtime function called as `(ctx, span, elem_kind, args...)`: strings and
+/// lists pass as (ptr, len), scalars as `u64` bits; a scalar result comes back as bits, a
+/// string or list through an out pointer. Counts, lengths and indices are `i64`;
+/// strings count Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LibFn {
+    StrLen,
+    StrConcat,
+    StrContains,
+    StartsWith,
+    EndsWith,
+    Find,
+    Substr,
+    Upper,
+    Lower,
+    Trim,
+    Replace,
+    Split,
+    Join,
+    Repeat,
+    ListLen,
+    Sum,
+    ListMin,
+    ListMax,
+    Avg,
+    Median,
+    Sort,
+    SortDesc,
+    Reverse,
+    Unique,
+    CountDistinct,
+    ListConcat,
+    Slice,
+    First,
+    Last,
+    IndexOf,
+    ListContains,
+}
+
+impl LibFn {
+    /// Whether a call may record a fault (`min`/`max`/`first`/`last` of an empty list).
+    pub fn may_fail(self) -> bool {
+        matches!(
+            self,
+            LibFn::ListMin | LibFn::ListMax | LibFn::First | LibFn::Last
+        )
+    }
 }

@@ -1,0 +1,310 @@
+//! The string and list library (`docs/language.md`, "Strings" and "Lists"): every
+//! function and overload, empty inputs, Unicode, out-of-range indices, wrapping sums and
+//! NaN. Programs run in-process on both JIT engines, which must agree.
+
+use kiln::jit::{compile_with, JitEngine, Options};
+use kiln::runtime::RunCtx;
+
+/// The program's result in the display format, or `error[CODE]: message`; both engines.
+fn eval(src: &str) -> String {
+    let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
+    let outs: Vec<String> = [JitEngine::Orc, JitEngine::Mcjit]
+        .into_iter()
+        .map(|engine| {
+            let c = compile_with(&checked.program, &Options::default(), engine)
+                .unwrap_or_else(|e| panic!("{src}: {e}"));
+            match c.run(&[]) {
+                Ok(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                Err(e) => format!("error[{}]: {}", e.code(), e.message),
+            }
+        })
+        .collect();
+    assert_eq!(outs[0], outs[1], "engines disagree on {src}");
+    outs[0].clone()
+}
+
+#[track_caller]
+fn cases(table: &[(&str, &str)]) {
+    for (src, want) in table {
+        assert_eq!(eval(src), *want, "{src}");
+    }
+}
+
+/// A compile error whose diagnostics mention `needle`.
+#[track_caller]
+fn rejects(src: &str, needle: &str) {
+    match kiln::check_source(src) {
+        Ok(_) => panic!("{src}: accepted"),
+        Err(d) => assert!(format!("{d:?}").contains(needle), "{src}: {d:?}"),
+    }
+}
+
+#[test]
+fn string_length_search_and_tests_count_characters() {
+    cases(&[
+        ("len(\"héllo\")", "5"),
+        ("len(\"\")", "0"),
+        ("len(\"😀a\")", "2"),
+        ("find(\"héllo\", \"l\")", "2"),
+        ("find(\"héllo\", \"\")", "0"),
+        ("find(\"abc\", \"z\")", "-1"),
+        ("find(\"\", \"a\")", "-1"),
+        ("contains(\"hello\", \"ell\")", "true"),
+        ("contains(\"hello\", \"\")", "true"),
+        ("contains(\"hello\", \"xyz\")", "false"),
+        ("starts_with(\"héllo\", \"hé\")", "true"),
+        ("starts_with(\"hello\", \"lo\")", "false"),
+        ("ends_with(\"hello\", \"lo\")", "true"),
+        ("ends_with(\"\", \"\")", "true"),
+    ]);
+}
+
+#[test]
+fn substr_counts_characters_and_clamps_to_what_exists() {
+    cases(&[
+        ("substr(\"héllo\", 1, 3)", "éll"),
+        ("substr(\"hello\", 0, 99)", "hello"),
+        ("substr(\"hello\", 3, 99)", "lo"),
+        ("substr(\"hello\", 7, 2)", ""),
+        ("substr(\"hello\", -2, 4)", "he"),
+        ("substr(\"hello\", -9, 2)", ""),
+        ("substr(\"hello\", 1, -1)", ""),
+        ("substr(\"hello\", 2, 0)", ""),
+        ("substr(\"\", 0, 1)", ""),
+        ("substr(\"😀ab\", 1, 1)", "a"),
+        ("substr(\"abc\", 1, 9223372036854775807)", "bc"),
+    ]);
+}
+
+#[test]
+fn case_trim_replace_concat_and_repeat() {
+    cases(&[
+        ("upper(\"straße\")", "STRASSE"),
+        ("upper(\"héllo\")", "HÉLLO"),
+        ("lower(\"ÀBC\")", "àbc"),
+        ("upper(\"\")", ""),
+        ("trim(\"  hi there \\t\\n\")", "hi there"),
+        ("trim(\"   \")", ""),
+        ("replace(\"aXbX\", \"X\", \"yy\")", "ayybyy"),
+        ("replace(\"aaa\", \"aa\", \"b\")", "ba"),
+        ("replace(\"abc\", \"\", \"-\")", "abc"),
+        ("replace(\"héllo\", \"é\", \"e\")", "hello"),
+        ("concat(\"ab\", \"cd\")", "abcd"),
+        ("concat(\"\", \"\")", ""),
+        ("repeat(\"ab\", 3)", "ababab"),
+        ("repeat(\"ab\", 0)", ""),
+        ("repeat(\"ab\", -2)", ""),
+        ("repeat(\"\", 5)", ""),
+    ]);
+}
+
+#[test]
+fn split_and_join() {
+    cases(&[
+        ("split(\"a,b,,c\", \",\")", "[\"a\", \"b\", \"\", \"c\"]"),
+        ("split(\"a--b\", \"--\")", "[\"a\", \"b\"]"),
+        (
+            "split(\"héllo\", \"\")",
+            "[\"h\", \"é\", \"l\", \"l\", \"o\"]",
+        ),
+        ("split(\"\", \",\")", "[\"\"]"),
+        ("split(\"abc\", \",\")", "[\"abc\"]"),
+        ("len(split(\"a b c\", \" \"))", "3"),
+        ("join([\"a\", \"b\", \"c\"], \", \")", "a, b, c"),
+        ("join(split(\"a,b\", \",\"), \";\")", "a;b"),
+        ("let e: [string] = []; join(e, \",\")", ""),
+        ("join([\"x\"], \",\")", "x"),
+    ]);
+}
+
+#[test]
+fn list_len_first_last() {
+    cases(&[
+        ("len([1, 2, 3])", "3"),
+        ("let e: [f64] = []; len(e)", "0"),
+        ("len([\"a\", \"bc\"])", "2"),
+        ("first([4, 5])", "4"),
+        ("last([4, 5])", "5"),
+        ("first([\"a\", \"b\"])", "a"),
+        ("last([true, false])", "false"),
+        ("last([1.5f32])", "1.5"),
+        (
+            "let e: [i64] = []; first(e)",
+            "error[E0603]: index 0 is out of bounds for a list of length 0",
+        ),
+        (
+            "let e: [string] = []; last(e)",
+            "error[E0603]: index -1 is out of bounds for a list of length 0",
+        ),
+    ]);
+}
+
+#[test]
+fn sum_keeps_the_element_type_and_wraps() {
+    cases(&[
+        ("sum([1, 2, 3])", "6"),
+        ("let e: [i64] = []; sum(e)", "0"),
+        ("let e: [f64] = []; sum(e)", "0.0"),
+        ("sum([127i8, 1i8])", "-128"),
+        ("sum([255u8, 1u8])", "0"),
+        ("sum([9223372036854775807, 1])", "-9223372036854775808"),
+        ("sum([18446744073709551615u64, 2u64])", "1"),
+        ("sum([1.5, 2.25])", "3.75"),
+        ("sum([0.1f32, 0.2f32])", "0.3"),
+        ("string(sum([1i16, 2i16]))", "3"),
+    ]);
+}
+
+#[test]
+fn min_and_max_ignore_nan_and_fail_on_empty() {
+    cases(&[
+        ("min([3, 1, 2])", "1"),
+        ("max([3, 1, 2])", "3"),
+        ("min([-5i8, 7i8])", "-5"),
+        ("max([200u8, 7u8])", "200"),
+        ("min([0.0 / 0.0, 2.0, 1.0])", "1.0"),
+        ("max([1.0, 0.0 / 0.0, 3.0])", "3.0"),
+        ("max([0.0 / 0.0])", "NaN"),
+        ("min([2.5f32, -1f32])", "-1.0"),
+        (
+            "let e: [i64] = []; min(e)",
+            "error[E0603]: `min` of an empty list",
+        ),
+        (
+            "let e: [f64] = []; max(e)",
+            "error[E0603]: `max` of an empty list",
+        ),
+    ]);
+}
+
+#[test]
+fn avg_and_median_are_floats() {
+    cases(&[
+        ("avg([1, 2])", "1.5"),
+        ("avg([1.0, 2.0, 6.0])", "3.0"),
+        ("avg([1f32, 2f32])", "1.5"),
+        ("let e: [i64] = []; avg(e)", "NaN"),
+        ("median([3, 1, 2])", "2.0"),
+        ("median([3, 1, 2, 10])", "2.5"),
+        ("median([5u8])", "5.0"),
+        ("median([1f32, 2f32])", "1.5"),
+        ("let e: [f64] = []; median(e)", "NaN"),
+        ("median([1.0, 0.0 / 0.0, 2.0])", "2.0"),
+        (
+            "avg([9223372036854775807, 9223372036854775807])",
+            "9.223372036854776e18",
+        ),
+    ]);
+}
+
+#[test]
+fn sorting_puts_nan_last_and_is_stable() {
+    cases(&[
+        ("sort([3, 1, 2])", "[1, 2, 3]"),
+        ("sort_desc([3, 1, 2])", "[3, 2, 1]"),
+        ("sort([3.0, 0.0 / 0.0, 1.0])", "[1.0, 3.0, NaN]"),
+        (
+            "sort_desc([3.0, 0.0 / 0.0, 1.0, 5.0])",
+            "[5.0, 3.0, 1.0, NaN]",
+        ),
+        ("sort([\"b\", \"a\", \"B\"])", "[\"B\", \"a\", \"b\"]"),
+        ("sort([true, false])", "[false, true]"),
+        ("sort([-1i8, 5i8, -128i8])", "[-128, -1, 5]"),
+        ("sort([200u8, 1u8])", "[1, 200]"),
+        ("let e: [i64] = []; sort(e)", "[]"),
+        ("sort([-0.0, 0.0])", "[-0.0, 0.0]"),
+        ("sort([0.0, -0.0])", "[0.0, -0.0]"),
+    ]);
+}
+
+#[test]
+fn reverse_unique_count_distinct() {
+    cases(&[
+        ("reverse([1, 2, 3])", "[3, 2, 1]"),
+        ("reverse([\"a\", \"b\"])", "[\"b\", \"a\"]"),
+        ("let e: [bool] = []; reverse(e)", "[]"),
+        ("unique([3, 1, 3, 2, 1])", "[3, 1, 2]"),
+        ("unique([\"b\", \"a\", \"b\"])", "[\"b\", \"a\"]"),
+        ("unique([0.0 / 0.0, 1.0, 0.0 / 0.0])", "[NaN, 1.0]"),
+        ("unique([0.0, -0.0])", "[0.0]"),
+        ("let e: [i64] = []; unique(e)", "[]"),
+        ("count_distinct([1, 1, 2])", "2"),
+        ("count_distinct([\"x\", \"y\", \"x\"])", "2"),
+        ("let e: [u8] = []; count_distinct(e)", "0"),
+    ]);
+}
+
+#[test]
+fn concat_and_slice() {
+    cases(&[
+        ("concat([1, 2], [3])", "[1, 2, 3]"),
+        ("concat([\"a\"], [\"b\", \"c\"])", "[\"a\", \"b\", \"c\"]"),
+        ("let e: [i64] = []; concat(e, e)", "[]"),
+        ("let a: [i32] = [1i32]; concat(a, [2])", "[1, 2]"),
+        ("slice([1, 2, 3, 4], 1, 3)", "[2, 3]"),
+        ("slice([1, 2, 3], 0, 3)", "[1, 2, 3]"),
+        ("slice([1, 2, 3], -5, 10)", "[1, 2, 3]"),
+        ("slice([1, 2, 3], 2, 1)", "[]"),
+        ("slice([1, 2, 3], 5, 9)", "[]"),
+        ("slice([\"a\", \"b\", \"c\"], 1, 2)", "[\"b\"]"),
+    ]);
+}
+
+#[test]
+fn index_of_and_contains() {
+    cases(&[
+        ("index_of([1, 2, 3], 3)", "2"),
+        ("index_of([1, 2, 2], 2)", "1"),
+        ("index_of([1, 2, 3], 7)", "-1"),
+        ("index_of([\"a\", \"b\"], \"b\")", "1"),
+        ("index_of([0.0 / 0.0], 0.0 / 0.0)", "-1"),
+        ("let e: [i64] = []; index_of(e, 1)", "-1"),
+        ("contains([\"a\", \"b\"], \"b\")", "true"),
+        ("contains([1u8, 2u8], 3)", "false"),
+        ("contains([1.5, 2.0], 2)", "true"),
+    ]);
+}
+
+#[test]
+fn library_calls_are_type_checked() {
+    rejects("sum([\"a\"])", "no matching overload");
+    rejects("len(5)", "no matching overload");
+    rejects("substr(\"abc\", 1.5, 2)", "no matching overload");
+    rejects("join([1, 2], \",\")", "no matching overload");
+    rejects("concat([1], [\"a\"])", "no matching overload");
+    rejects("avg([true])", "no matching overload");
+}
+
+/// A list-building program run 100 000 times through one `Compiled` in one context:
+/// the arena is reset per run, so its size and the process's resident memory stay flat.
+#[test]
+fn memory_stays_flat_over_many_runs() {
+    let src = "param n: i64;
+        let xs = [n, n + 1, n + 2, n * 3];
+        let s = split(repeat(\"ab,\", n % 7 + 3), \",\");
+        sum(sort(concat(xs, reverse(xs)))) + len(join(s, \"-\"))";
+    let (c, _) = kiln::compile_source(src, &Options::default()).expect("compiles");
+    let mut ctx = RunCtx::new();
+    let resident = || -> usize {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+        statm
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(0)
+            * 4096
+    };
+    let mut arena_after_warmup = 0;
+    let mut rss_after_warmup = 0;
+    for i in 0..100_000i64 {
+        let v = c.run_in(&mut ctx, &[kiln::Value::I64(i)]).expect("runs");
+        assert!(v.is_some());
+        if i == 1_000 {
+            arena_after_warmup = ctx.arena_bytes();
+            rss_after_warmup = resident();
+        }
+    }
+    assert_eq!(ctx.arena_bytes(), arena_after_warmup, "the arena grew");
+    let grown = resident().saturating_sub(rss_after_warmup);
+    assert!(grown < 8 << 20, "resident memory grew by {grown} bytes");
+}
