@@ -124,6 +124,9 @@ pub enum Fault {
     InvalidInput = 5,
     /// Recursion went deeper than the thread's stack allows.
     StackOverflow = 6,
+    /// An element-wise operation or `filter` on lists of different lengths. `a`, `b` =
+    /// the two lengths.
+    LengthMismatch = 7,
 }
 
 impl Fault {
@@ -135,6 +138,7 @@ impl Fault {
             4 => Fault::ParseFailed,
             5 => Fault::InvalidInput,
             6 => Fault::StackOverflow,
+            7 => Fault::LengthMismatch,
             _ => return None,
         })
     }

@@ -308,3 +308,80 @@ fn memory_stays_flat_over_many_runs() {
     let grown = resident().saturating_sub(rss_after_warmup);
     assert!(grown < 8 << 20, "resident memory grew by {grown} bytes");
 }
+
+#[test]
+fn element_wise_arithmetic_between_lists_and_with_scalars() {
+    cases(&[
+        ("[1, 2, 3] + [10, 20, 30]", "[11, 22, 33]"),
+        ("[5, 7] - [1, 2]", "[4, 5]"),
+        ("[1.0, 2.0] * 2", "[2.0, 4.0]"),
+        ("2 * [1, 2]", "[2, 4]"),
+        ("10 - [1, 2]", "[9, 8]"),
+        ("[7, -7] / 2", "[3, -3]"),
+        ("[7, -7] % 2", "[1, -1]"),
+        ("[7.5] % 2.0", "[1.5]"),
+        ("[1, 2] + 1.5", "[2.5, 3.5]"),
+        ("let xs: [u8] = [200u8, 100u8]; xs + 100", "[44, 200]"),
+        (
+            "let xs: [i32] = [1i32, 2i32]; let k: i16 = 3i16; xs * k",
+            "[3, 6]",
+        ),
+        ("let xs: [f32] = [1f32, 2f32]; xs * 2.0", "[2.0, 4.0]"),
+        ("[1.0] / 0.0", "[inf]"),
+        ("[\"a\", \"b\"] + \"!\"", "[\"a!\", \"b!\"]"),
+        ("let e: [i64] = []; e * 2", "[]"),
+        ("sum([1, 2, 3] * [4, 5, 6])", "32"),
+        (
+            "[1, 2, 3] + [1, 2]",
+            "error[E0607]: list lengths differ: 3 and 2",
+        ),
+        ("[6, 7] / [2, 0]", "error[E0601]: division by zero: `7 / 0`"),
+        ("[6, 7] % 0", "error[E0601]: division by zero: `6 % 0`"),
+        (
+            "let xs = [-128i8]; xs / -1",
+            "error[E0602]: `-128 / -1` overflows i8",
+        ),
+    ]);
+}
+
+#[test]
+fn element_wise_comparisons_and_masks() {
+    cases(&[
+        ("[1, 2, 3] > 1", "[false, true, true]"),
+        ("1 < [1, 2]", "[false, true]"),
+        ("[1.0, 2.0] == [1.0, 3.0]", "[true, false]"),
+        ("[0.0 / 0.0] != [0.0 / 0.0]", "[true]"),
+        ("[\"a\", \"b\"] <= \"a\"", "[true, false]"),
+        ("[true, false] == true", "[true, false]"),
+        ("filter([1, 2, 3], [true, false, true])", "[1, 3]"),
+        ("let xs = [5, 1, 7]; filter(xs, xs > 2)", "[5, 7]"),
+        ("filter([\"a\", \"b\"], [false, true])", "[\"b\"]"),
+        ("let e: [f64] = []; filter(e, e > 0.0)", "[]"),
+        (
+            "filter([1], [true, false])",
+            "error[E0607]: list lengths differ: 1 and 2",
+        ),
+        ("count([1, 2, 3] > 1)", "2"),
+        ("let e: [bool] = []; count(e)", "0"),
+        ("any([1, 2, 3] > 5)", "false"),
+        ("any([false, true])", "true"),
+        ("let e: [bool] = []; any(e)", "false"),
+        ("all([1, 2, 3] > 0)", "true"),
+        ("all([true, false])", "false"),
+        ("let e: [bool] = []; all(e)", "true"),
+    ]);
+}
+
+#[test]
+fn element_wise_operators_are_type_checked() {
+    rejects(
+        "let a: [i32] = [1i32]; let b: [i64] = [2]; a + b",
+        "mismatched operand types",
+    );
+    rejects("[1, 2] & [3, 4]", "not defined");
+    rejects("[true] + [false]", "not defined");
+    rejects("[\"a\"] - \"b\"", "not defined");
+    rejects("let x: u8 = 1u8; [1000] + x", "out of range");
+    rejects("count([1, 2])", "no matching overload");
+    rejects("filter([1, 2], [1, 2])", "no matching overload");
+}

@@ -8,7 +8,7 @@ use crate::types::hir::{BinOp, Builtin, Expr, LibFn, MathFn, UnOp};
 use crate::types::ty::{IntTy, Ty};
 use inkwell::intrinsics::Intrinsic;
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, IntValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 /// The integer predicate of a comparison: (op, signed predicate, unsigned predicate).
@@ -422,6 +422,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     .build_int_compare(IntPredicate::SGE, i, zero, "")?
                     .into());
             }
+            LibFn::Map(op) => return self.map_lists(op, vals, args, e),
+            LibFn::Filter => return self.filter_list(vals, args, e),
+            LibFn::Count | LibFn::Any | LibFn::All => {
+                let (ptr, len) = self.split_pair(vals[0])?;
+                let n = self.count_true(ptr, len)?;
+                let (pred, rhs) = match f {
+                    LibFn::Count => return Ok(n.into()),
+                    LibFn::Any => (IntPredicate::SGT, self.i64_ty().const_zero()),
+                    _ => (IntPredicate::EQ, len),
+                };
+                return Ok(self.b.build_int_compare(pred, n, rhs, "")?.into());
+            }
             _ => {}
         }
         let Some(symbol) = abi::lib_symbol(f) else {
@@ -536,5 +548,184 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let phi = self.b.build_phi(i64t, "")?;
         phi.add_incoming(&[(&i64t.const_all_ones(), header), (&iv, body_end)]);
         Ok(phi.as_basic_value().into_int_value())
+    }
+}
+
+// ---- element-wise operations and masks: loops the optimiser can vectorise ---------------
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// `for i in 0..len { body(i) }`, continuing after the loop.
+    fn counted_loop(
+        &mut self,
+        len: IntValue<'ctx>,
+        body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<()>,
+    ) -> Res<()> {
+        let i64t = self.i64_ty();
+        let pre = self.current_block()?;
+        let header = self.block("each.loop")?;
+        let inner = self.block("each.body")?;
+        let exit = self.block("each.end")?;
+        self.b.build_unconditional_branch(header)?;
+        self.b.position_at_end(header);
+        let i = self.b.build_phi(i64t, "i")?;
+        let iv = i.as_basic_value().into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, iv, len, "")?;
+        self.b.build_conditional_branch(more, inner, exit)?;
+        self.b.position_at_end(inner);
+        body(self, iv)?;
+        let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
+        let latch = self.current_block()?;
+        self.b.build_unconditional_branch(header)?;
+        i.add_incoming(&[(&i64t.const_zero(), pre), (&inc, latch)]);
+        let _ = exit.move_after(latch);
+        self.b.position_at_end(exit);
+        Ok(())
+    }
+
+    /// Arena memory for `len` elements of `elem`.
+    fn alloc_list(&mut self, elem: &Ty, len: IntValue<'ctx>) -> Res<PointerValue<'ctx>> {
+        let (size, align) = Kind::of(elem).map_or((16, 8), Kind::layout);
+        let i64t = self.i64_ty();
+        let bytes = self.b.build_int_mul(len, i64t.const_int(size, false), "")?;
+        let args = [
+            self.ctx_ptr()?.into(),
+            bytes.into(),
+            i64t.const_int(align, false).into(),
+        ];
+        match self.call_rt(abi::RT_ALLOC, &args)? {
+            Some(p) => Ok(p.into_pointer_value()),
+            None => bug("kiln_rt_alloc returned nothing"),
+        }
+    }
+
+    fn elem_ptr(
+        &self,
+        elem: &Ty,
+        base: PointerValue<'ctx>,
+        i: IntValue<'ctx>,
+    ) -> Res<PointerValue<'ctx>> {
+        let mem = self.mem_ty(elem)?;
+        // SAFETY (IR): callers index below the list's length.
+        Ok(unsafe { self.b.build_in_bounds_gep(mem, base, &[i], "")? })
+    }
+
+    /// Fault E0607 unless two lengths are equal.
+    fn same_length(&mut self, a: IntValue<'ctx>, b: IntValue<'ctx>, span: Span) -> Res<()> {
+        let differ = self.b.build_int_compare(IntPredicate::NE, a, b, "")?;
+        self.fail_if(differ, Fault::LengthMismatch, span, a, b)
+    }
+
+    /// Element-wise `l op r` (see `LibFn::Map`).
+    fn map_lists(
+        &mut self,
+        op: BinOp,
+        vals: &[BasicValueEnum<'ctx>],
+        args: &[Expr],
+        e: &Expr,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let operand = |t: &Ty| match t {
+            Ty::List(x) => Some((**x).clone()),
+            _ => None,
+        };
+        let (lelem, relem) = (operand(&args[0].ty), operand(&args[1].ty));
+        let Some(elem) = lelem.clone().or_else(|| relem.clone()) else {
+            return bug("element-wise operation without a list");
+        };
+        let Ty::List(res) = &e.ty else {
+            return bug("element-wise operation without a list result");
+        };
+        let res = (**res).clone();
+        let side = |v: BasicValueEnum<'ctx>, is_list: bool, cg: &Self| -> Res<_> {
+            Ok(if is_list {
+                let (p, l) = cg.split_pair(v)?;
+                (Some(p), Some(l), v)
+            } else {
+                (None, None, v)
+            })
+        };
+        let (lp, ll, lv) = side(vals[0], lelem.is_some(), self)?;
+        let (rp, rl, rv) = side(vals[1], relem.is_some(), self)?;
+        let len = match (ll, rl) {
+            (Some(a), Some(b)) => {
+                self.same_length(a, b, e.span)?;
+                a
+            }
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return bug("element-wise operation without a list"),
+        };
+        let dst = self.alloc_list(&res, len)?;
+        let span = e.span;
+        self.counted_loop(len, &mut |cg, i| {
+            let a = match lp {
+                Some(p) => {
+                    let p = cg.elem_ptr(&elem, p, i)?;
+                    cg.load(p, &elem)?
+                }
+                None => lv,
+            };
+            let b = match rp {
+                Some(p) => {
+                    let p = cg.elem_ptr(&elem, p, i)?;
+                    cg.load(p, &elem)?
+                }
+                None => rv,
+            };
+            let v = cg.binary(op, a, b, &elem, &elem, span)?;
+            let q = cg.elem_ptr(&res, dst, i)?;
+            cg.store(q, v, &res)
+        })?;
+        Ok(self.make_pair(dst, len)?.into())
+    }
+
+    /// `filter(xs, mask)`: a branch-free compaction loop.
+    fn filter_list(
+        &mut self,
+        vals: &[BasicValueEnum<'ctx>],
+        args: &[Expr],
+        e: &Expr,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let Ty::List(elem) = &args[0].ty else {
+            return bug("filter of a non-list");
+        };
+        let elem = (**elem).clone();
+        let (xp, xl) = self.split_pair(vals[0])?;
+        let (mp, ml) = self.split_pair(vals[1])?;
+        self.same_length(xl, ml, e.span)?;
+        let dst = self.alloc_list(&elem, xl)?;
+        let i64t = self.i64_ty();
+        let count = self.entry_alloca(i64t.into(), "kept")?;
+        self.b.build_store(count, i64t.const_zero())?;
+        self.counted_loop(xl, &mut |cg, i| {
+            let j = cg.b.build_load(i64t, count, "")?.into_int_value();
+            let src = cg.elem_ptr(&elem, xp, i)?;
+            let v = cg.load(src, &elem)?;
+            let q = cg.elem_ptr(&elem, dst, j)?;
+            cg.store(q, v, &elem)?;
+            let mptr = cg.elem_ptr(&Ty::Bool, mp, i)?;
+            let keep = cg.load(mptr, &Ty::Bool)?.into_int_value();
+            let keep = cg.b.build_int_z_extend(keep, i64t, "")?;
+            let j = cg.b.build_int_add(j, keep, "")?;
+            cg.b.build_store(count, j)?;
+            Ok(())
+        })?;
+        let n = self.b.build_load(i64t, count, "")?.into_int_value();
+        Ok(self.make_pair(dst, n)?.into())
+    }
+
+    /// The number of true entries of a `[bool]`.
+    fn count_true(&mut self, ptr: PointerValue<'ctx>, len: IntValue<'ctx>) -> Res<IntValue<'ctx>> {
+        let i64t = self.i64_ty();
+        let acc = self.entry_alloca(i64t.into(), "count")?;
+        self.b.build_store(acc, i64t.const_zero())?;
+        self.counted_loop(len, &mut |cg, i| {
+            let p = cg.elem_ptr(&Ty::Bool, ptr, i)?;
+            let byte = cg.b.build_load(cg.cx.i8_type(), p, "")?.into_int_value();
+            let bit = cg.b.build_int_z_extend(byte, i64t, "")?;
+            let n = cg.b.build_load(i64t, acc, "")?.into_int_value();
+            let n = cg.b.build_int_add(n, bit, "")?;
+            cg.b.build_store(acc, n)?;
+            Ok(())
+        })?;
+        Ok(self.b.build_load(i64t, acc, "")?.into_int_value())
     }
 }

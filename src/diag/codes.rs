@@ -326,6 +326,13 @@ codes! {
             every recursive call moves toward a case that returns without recursing.",
         example: "fn down(n: i64) -> i64 = down(n + 1) + 1;\ndown(0)",
     },
+    "E0607": "list lengths differ" {
+        explanation: "At run time, an element-wise operator (`xs + ys`, `xs < ys`, ...) or \
+            `filter(xs, mask)` was given two lists of different lengths. Element-wise \
+            operations pair the elements by index, so both lists need the same length; \
+            `slice` one of them, or combine a list with a single value (`xs * 2`).",
+        example: "[1, 2, 3] + [10, 20]",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \

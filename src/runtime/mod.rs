@@ -176,6 +176,7 @@ impl RuntimeError {
             Fault::ParseFailed => "E0604",
             Fault::InvalidInput => "E0605",
             Fault::StackOverflow => "E0606",
+            Fault::LengthMismatch => "E0607",
         }
     }
 
@@ -187,6 +188,7 @@ impl RuntimeError {
             Fault::ParseFailed => "this conversion failed",
             Fault::InvalidInput => "this input",
             Fault::StackOverflow => "this function recursed too deeply",
+            Fault::LengthMismatch => "these lists have different lengths",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
@@ -239,6 +241,9 @@ impl FaultRecord {
             Fault::InvalidInput => "invalid input".to_owned(),
             Fault::StackOverflow => {
                 "stack overflow: the recursion went deeper than the stack allows".to_owned()
+            }
+            Fault::LengthMismatch => {
+                format!("list lengths differ: {a} and {b}")
             }
         }
     }

@@ -530,6 +530,38 @@ fn library() -> Vec<BuiltinFn> {
             L::ListContains,
             "whether an element equals the value",
         ),
+        lib(
+            "filter",
+            any,
+            vec![l.clone(), Pat::Ty(Ty::List(Box::new(Ty::Bool)))],
+            l.clone(),
+            L::Filter,
+            "the elements whose mask entry is true (lengths must match)",
+        ),
+        lib(
+            "count",
+            None,
+            vec![Pat::Ty(Ty::List(Box::new(Ty::Bool)))],
+            i(),
+            L::Count,
+            "number of true entries",
+        ),
+        lib(
+            "any",
+            None,
+            vec![Pat::Ty(Ty::List(Box::new(Ty::Bool)))],
+            b(),
+            L::Any,
+            "whether some entry is true (false for [])",
+        ),
+        lib(
+            "all",
+            None,
+            vec![Pat::Ty(Ty::List(Box::new(Ty::Bool)))],
+            b(),
+            L::All,
+            "whether every entry is true (true for [])",
+        ),
     ]
 }
 

@@ -321,6 +321,11 @@ impl<'a> Checker<'a> {
                 let ty = l.ty.clone();
                 binary_node(hop.unwrap(), l, r, ty, span)
             }
+            OpKind::Arith | OpKind::Order | OpKind::Equality
+                if matches!(l.ty, Ty::List(_)) || matches!(r.ty, Ty::List(_)) =>
+            {
+                self.elementwise(kind, op, op_span, l, r, span)
+            }
             OpKind::Arith | OpKind::Bits | OpKind::Order | OpKind::Equality => {
                 let Some(mut ty) = super::lit::join(&l.ty, &r.ty) else {
                     self.mismatch(op, op_span, &l, &r);
@@ -682,6 +687,66 @@ fn cast_hint(l: &hir::Expr, r: &hir::Expr) -> String {
         "convert one side explicitly, e.g. `{}(...)` around the {} operand",
         l.ty, r.ty
     )
+}
+
+// ---- element-wise operators on lists ----------------------------------------------------
+
+impl<'a> Checker<'a> {
+    /// `xs op ys` (equal element types) or `xs op v` / `v op xs` (`v` joins the element
+    /// type; literals take it). The element type is settled (defaulted) here.
+    fn elementwise(
+        &mut self,
+        kind: OpKind,
+        op: BinaryOp,
+        op_span: Span,
+        l: hir::Expr,
+        r: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let elem = |t: &Ty| match t {
+            Ty::List(e) => (**e).clone(),
+            t => t.clone(),
+        };
+        let (le, re) = (elem(&l.ty), elem(&r.ty));
+        let both = matches!(l.ty, Ty::List(_)) && matches!(r.ty, Ty::List(_));
+        let joined = super::lit::join(&le, &re)
+            .filter(|j| !both || le.is_flexible() || re.is_flexible() || (le == *j && re == *j));
+        let Some(ty) = joined else {
+            self.mismatch(op, op_span, &l, &r);
+            return hir::Expr::error(span);
+        };
+        if !defined_for(kind, op, &ty) {
+            let culprit = if defined_for(kind, op, &le) { &r } else { &l };
+            self.op_undefined(op, op_span, culprit);
+            return hir::Expr::error(span);
+        }
+        let ty = match super::lit::default_ty(&ty) {
+            Some(t) => t,
+            None => return self.cannot_infer(span),
+        };
+        let side = |c: &mut Self, e: hir::Expr| {
+            if matches!(e.ty, Ty::List(_)) {
+                c.coerce(e, &Ty::List(Box::new(ty.clone())))
+            } else {
+                c.coerce(e, &ty)
+            }
+        };
+        let (l, r) = (side(self, l), side(self, r));
+        if l.ty.is_error() || r.ty.is_error() {
+            return hir::Expr::error(span);
+        }
+        let gives_bool = matches!(kind, OpKind::Order | OpKind::Equality);
+        let result = if gives_bool { Ty::Bool } else { ty };
+        let (_, hop) = classify(op);
+        node(
+            ExprKind::Builtin {
+                op: hir::Builtin::Lib(hir::LibFn::Map(hop.expect("an arithmetic operator"))),
+                args: vec![l, r],
+            },
+            Ty::List(Box::new(result)),
+            span,
+        )
+    }
 }
 
 pub(super) fn node(kind: ExprKind, ty: Ty, span: Span) -> hir::Expr {

@@ -319,6 +319,16 @@ pub enum LibFn {
     Last,
     IndexOf,
     ListContains,
+    /// Element-wise `lhs op rhs`: two lists of one element type and equal length (else
+    /// fault E0607), or a list and a scalar of its element type (either side). The node's
+    /// type is `[elem]`, `[bool]` for comparisons. Integer `/` and `%` keep their checks.
+    Map(BinOp),
+    /// `filter(xs, mask)`: the elements whose mask entry is true (lengths must match).
+    Filter,
+    /// `count(mask)`, `any(mask)`, `all(mask)` over a `[bool]`.
+    Count,
+    Any,
+    All,
 }
 
 impl LibFn {
@@ -326,7 +336,12 @@ impl LibFn {
     pub fn may_fail(self) -> bool {
         matches!(
             self,
-            LibFn::ListMin | LibFn::ListMax | LibFn::First | LibFn::Last
+            LibFn::ListMin
+                | LibFn::ListMax
+                | LibFn::First
+                | LibFn::Last
+                | LibFn::Map(_)
+                | LibFn::Filter
         )
     }
 }

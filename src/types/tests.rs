@@ -371,7 +371,7 @@ fn unknown_functions_suggest_close_ones() {
     );
     assert_eq!(help(&d), "did you mean `ab1`, `ab2` or `ab3`?", "{d:?}");
     // A variable of that name is pointed out.
-    let d = one("let count = 1; count(2)", "E0102");
+    let d = one("let tally = 1; tally(2)", "E0102");
     assert!(d.notes.iter().any(|n| n.contains("is a variable")), "{d:?}");
     assert!(one("frobnicate(1)", "E0102").help.is_none());
 }
