@@ -127,6 +127,9 @@ pub enum Fault {
     /// An element-wise operation or `filter` on lists of different lengths. `a`, `b` =
     /// the two lengths.
     LengthMismatch = 7,
+    /// `min`, `max`, `first` or `last` of an empty list. `a` = which: 0 min, 1 max,
+    /// 2 first, 3 last.
+    EmptyList = 8,
 }
 
 impl Fault {
@@ -139,6 +142,7 @@ impl Fault {
             5 => Fault::InvalidInput,
             6 => Fault::StackOverflow,
             7 => Fault::LengthMismatch,
+            8 => Fault::EmptyList,
             _ => return None,
         })
     }
@@ -246,10 +250,6 @@ pub const RUNTIME_FUNCTIONS: &[(&str, Option<AbiTy>, &[AbiTy])] = {
             None,
             &[Ptr, I32, I32, Ptr, I64, I64, Ptr],
         ),
-        ("kiln_rt_list_sum", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
-        ("kiln_rt_list_min", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
-        ("kiln_rt_list_max", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
-        ("kiln_rt_list_avg", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
         ("kiln_rt_list_median", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
         ("kiln_rt_list_sort", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
         (
@@ -325,8 +325,9 @@ pub const LIBM_FUNCTIONS: &[(&str, FloatTy, u8)] = &[
 
 // ---- standard library: strings and lists ------------------------------------------------
 
-/// The runtime symbol of each standard-library function (`ListLen`, `First`, `Last`,
-/// `IndexOf` and `ListContains` have none: codegen emits them inline). Each symbol is in [`RUNTIME_FUNCTIONS`].
+/// The runtime symbol of each standard-library function. The rest (`len` of a list,
+/// `first`, `last`, `index_of`, `contains`, `sum`, `avg`, `min`, `max`, element-wise
+/// operators, `filter`, `count`, `any`, `all`) are loops or loads codegen emits inline. Each symbol is in [`RUNTIME_FUNCTIONS`].
 pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
     use crate::types::hir::LibFn::*;
     &[
@@ -344,10 +345,6 @@ pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
         (Split, "kiln_rt_str_split"),
         (Join, "kiln_rt_str_join"),
         (Repeat, "kiln_rt_str_repeat"),
-        (Sum, "kiln_rt_list_sum"),
-        (ListMin, "kiln_rt_list_min"),
-        (ListMax, "kiln_rt_list_max"),
-        (Avg, "kiln_rt_list_avg"),
         (Median, "kiln_rt_list_median"),
         (Sort, "kiln_rt_list_sort"),
         (SortDesc, "kiln_rt_list_sort_desc"),

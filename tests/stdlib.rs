@@ -130,11 +130,11 @@ fn list_len_first_last() {
         ("last([1.5f32])", "1.5"),
         (
             "let e: [i64] = []; first(e)",
-            "error[E0603]: index 0 is out of bounds for a list of length 0",
+            "error[E0608]: `first` of an empty list",
         ),
         (
             "let e: [string] = []; last(e)",
-            "error[E0603]: index -1 is out of bounds for a list of length 0",
+            "error[E0608]: `last` of an empty list",
         ),
     ]);
 }
@@ -168,11 +168,11 @@ fn min_and_max_ignore_nan_and_fail_on_empty() {
         ("min([2.5f32, -1f32])", "-1.0"),
         (
             "let e: [i64] = []; min(e)",
-            "error[E0603]: `min` of an empty list",
+            "error[E0608]: `min` of an empty list",
         ),
         (
             "let e: [f64] = []; max(e)",
-            "error[E0603]: `max` of an empty list",
+            "error[E0608]: `max` of an empty list",
         ),
     ]);
 }

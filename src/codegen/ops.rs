@@ -422,6 +422,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     .build_int_compare(IntPredicate::SGE, i, zero, "")?
                     .into());
             }
+            LibFn::Sum | LibFn::Avg | LibFn::ListMin | LibFn::ListMax => {
+                let Ty::List(elem) = &args[0].ty else {
+                    return bug(format!("{f:?} of a non-list"));
+                };
+                let elem = (**elem).clone();
+                return self.aggregate(f, vals[0], &elem, &e.ty, e.span);
+            }
             LibFn::Map(op) => return self.map_lists(op, vals, args, e),
             LibFn::Filter => return self.filter_list(vals, args, e),
             LibFn::Count | LibFn::Any | LibFn::All => {
@@ -478,7 +485,66 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.bits_to_value(bits.into_int_value(), &e.ty)
     }
 
-    /// `first(xs)` / `last(xs)`: an empty list faults (index out of bounds, index 0 or -1).
+    /// `sum`, `avg`, `min`, `max` of a numeric list: one accumulator loop. `sum` adds in
+    /// the element type (wrapping, or IEEE in order); `avg` adds in f64 and divides (NaN
+    /// for []); `min`/`max` use the scalar builtins (floats ignore NaN) and fault on [].
+    fn aggregate(
+        &mut self,
+        f: LibFn,
+        list: BasicValueEnum<'ctx>,
+        elem: &Ty,
+        ret: &Ty,
+        span: Span,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let (ptr, len) = self.split_pair(list)?;
+        let f64t = Ty::Float(crate::types::ty::FloatTy::F64);
+        let acc_ty = if f == LibFn::Avg { &f64t } else { elem };
+        let acc = self.entry_alloca(self.llty(acc_ty)?, "acc")?;
+        let init: BasicValueEnum<'ctx> = match (f, acc_ty) {
+            (LibFn::ListMin | LibFn::ListMax, _) => {
+                let i64t = self.i64_ty();
+                let empty =
+                    self.b
+                        .build_int_compare(IntPredicate::EQ, len, i64t.const_zero(), "")?;
+                let which = i64t.const_int((f == LibFn::ListMax) as u64, false);
+                self.fail_if(empty, Fault::EmptyList, span, which, i64t.const_zero())?;
+                let p = self.elem_ptr(elem, ptr, i64t.const_zero())?;
+                self.load(p, elem)?
+            }
+            (_, Ty::Int(it)) => self.int_ty(*it).const_zero().into(),
+            (_, Ty::Float(ft)) => self.float_ty(*ft).const_float(0.0).into(),
+            (_, t) => return bug(format!("{f:?} of `[{t}]`")),
+        };
+        self.b.build_store(acc, init)?;
+        let acc_llty = self.llty(acc_ty)?;
+        self.counted_loop(len, &mut |cg, i| {
+            let p = cg.elem_ptr(elem, ptr, i)?;
+            let x = cg.load(p, elem)?;
+            let a = cg.b.build_load(acc_llty, acc, "")?;
+            let next = match f {
+                LibFn::Sum => cg.binary(BinOp::Add, a, x, elem, elem, span)?,
+                LibFn::Avg => {
+                    let x = cg.cast(x, elem, &f64t)?;
+                    cg.float_binary(BinOp::Add, a.into_float_value(), x.into_float_value())?
+                }
+                LibFn::ListMin => cg.math(Builtin::Min, &[a, x], elem)?,
+                _ => cg.math(Builtin::Max, &[a, x], elem)?,
+            };
+            cg.b.build_store(acc, next)?;
+            Ok(())
+        })?;
+        let total = self.b.build_load(acc_llty, acc, "")?;
+        if f != LibFn::Avg {
+            return Ok(total);
+        }
+        let n = self
+            .b
+            .build_signed_int_to_float(len, self.cx.f64_type(), "")?;
+        let mean = self.b.build_float_div(total.into_float_value(), n, "")?;
+        self.cast(mean.into(), &f64t, ret)
+    }
+
+    /// `first(xs)` / `last(xs)`: an empty list faults (E0608).
     fn list_end(
         &mut self,
         first: bool,
@@ -491,12 +557,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let empty = self
             .b
             .build_int_compare(IntPredicate::EQ, len, i64t.const_zero(), "")?;
-        let shown = if first {
-            i64t.const_zero()
-        } else {
-            i64t.const_all_ones()
-        };
-        self.fail_if(empty, Fault::IndexOutOfBounds, span, shown, len)?;
+        let which = i64t.const_int(if first { 2 } else { 3 }, false);
+        self.fail_if(empty, Fault::EmptyList, span, which, len)?;
         let i = if first {
             i64t.const_zero()
         } else {

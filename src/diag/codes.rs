@@ -333,6 +333,12 @@ codes! {
             `slice` one of them, or combine a list with a single value (`xs * 2`).",
         example: "[1, 2, 3] + [10, 20]",
     },
+    "E0608": "empty list" {
+        explanation: "At run time, `min`, `max`, `first` or `last` was given an empty \
+            list, which has no such element. Check `len(xs) > 0` first, or use a function \
+            that has a value for `[]` (`sum` is 0, `avg` and `median` are NaN).",
+        example: "let xs: [i64] = [];\nmax(xs)",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \

@@ -4,8 +4,8 @@
 //! `u64` ABI bits. Strings count Unicode scalar values. Nothing here unwinds.
 
 use super::display::{str_from_raw, Scalar};
-use super::{FaultRecord, RunCtx};
-use crate::abi::{Fault, Kind, RtStr};
+use super::RunCtx;
+use crate::abi::{Kind, RtStr};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -356,63 +356,6 @@ fn key<'a>(s: Scalar<'a>) -> Key<'a> {
     }
 }
 
-/// The sum with the element type's wrapping (integers) or IEEE (floats) addition.
-unsafe extern "C" fn kiln_rt_list_sum(
-    _c: *mut RunCtx,
-    _s: u32,
-    k: u32,
-    p: *const u8,
-    l: i64,
-) -> u64 {
-    let k = kind(k);
-    let xs = elems(k, p, l);
-    match k {
-        Kind::F32 => xs.iter().fold(0f32, |a, x| a + as_f64(*x) as f32).to_bits() as u64,
-        Kind::F64 => xs.iter().fold(0f64, |a, x| a + as_f64(*x)).to_bits(),
-        _ => xs.iter().fold(0u64, |a, x| a.wrapping_add(bits(*x))),
-    }
-}
-
-/// min/max ignoring NaN (NaN only when every element is NaN); an empty list faults.
-unsafe fn extreme(c: *mut RunCtx, span: u32, k: u32, p: *const u8, l: i64, max: bool) -> u64 {
-    let xs = elems(kind(k), p, l);
-    let Some(&first) = xs.first() else {
-        ctx(c).record(FaultRecord {
-            fault: Fault::IndexOutOfBounds,
-            span,
-            a: 0,
-            b: 0,
-            message: Some(format!(
-                "`{}` of an empty list",
-                if max { "max" } else { "min" }
-            )),
-        });
-        return 0;
-    };
-    let best = xs.iter().fold(first, |best, x| {
-        let o = order(x, &best);
-        let better = if max {
-            o == Ordering::Greater && !is_nan(x)
-        } else {
-            o == Ordering::Less
-        };
-        if better || (is_nan(&best) && !is_nan(x)) {
-            *x
-        } else {
-            best
-        }
-    });
-    bits(best)
-}
-
-unsafe extern "C" fn kiln_rt_list_min(c: *mut RunCtx, s: u32, k: u32, p: *const u8, l: i64) -> u64 {
-    extreme(c, s, k, p, l, false)
-}
-
-unsafe extern "C" fn kiln_rt_list_max(c: *mut RunCtx, s: u32, k: u32, p: *const u8, l: i64) -> u64 {
-    extreme(c, s, k, p, l, true)
-}
-
 /// An f64 result in the ABI bits of the list's float type (f32 for f32 lists).
 fn float_bits(k: Kind, v: f64) -> u64 {
     if k == Kind::F32 {
@@ -420,20 +363,6 @@ fn float_bits(k: Kind, v: f64) -> u64 {
     } else {
         v.to_bits()
     }
-}
-
-/// The mean, computed in f64; NaN for an empty list.
-unsafe extern "C" fn kiln_rt_list_avg(
-    _c: *mut RunCtx,
-    _s: u32,
-    k: u32,
-    p: *const u8,
-    l: i64,
-) -> u64 {
-    let k = kind(k);
-    let xs = elems(k, p, l);
-    let sum: f64 = xs.iter().map(|x| as_f64(*x)).sum();
-    float_bits(k, sum / xs.len() as f64)
 }
 
 /// The middle element of the sorted list (NaN sorts last), or the mean of the two middle
@@ -639,10 +568,6 @@ pub fn address(symbol: &str) -> Option<usize> {
         "kiln_rt_str_split" => kiln_rt_str_split as P2 as usize,
         "kiln_rt_str_join" => kiln_rt_str_join as P2 as usize,
         "kiln_rt_str_repeat" => kiln_rt_str_repeat as PN as usize,
-        "kiln_rt_list_sum" => kiln_rt_list_sum as B1 as usize,
-        "kiln_rt_list_min" => kiln_rt_list_min as B1 as usize,
-        "kiln_rt_list_max" => kiln_rt_list_max as B1 as usize,
-        "kiln_rt_list_avg" => kiln_rt_list_avg as B1 as usize,
         "kiln_rt_list_median" => kiln_rt_list_median as B1 as usize,
         "kiln_rt_list_sort" => kiln_rt_list_sort as P1 as usize,
         "kiln_rt_list_sort_desc" => kiln_rt_list_sort_desc as P1 as usize,

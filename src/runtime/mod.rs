@@ -177,6 +177,7 @@ impl RuntimeError {
             Fault::InvalidInput => "E0605",
             Fault::StackOverflow => "E0606",
             Fault::LengthMismatch => "E0607",
+            Fault::EmptyList => "E0608",
         }
     }
 
@@ -189,6 +190,7 @@ impl RuntimeError {
             Fault::InvalidInput => "this input",
             Fault::StackOverflow => "this function recursed too deeply",
             Fault::LengthMismatch => "these lists have different lengths",
+            Fault::EmptyList => "this list is empty",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
@@ -244,6 +246,12 @@ impl FaultRecord {
             }
             Fault::LengthMismatch => {
                 format!("list lengths differ: {a} and {b}")
+            }
+            Fault::EmptyList => {
+                let f = ["min", "max", "first", "last"]
+                    .get(a as usize)
+                    .unwrap_or(&"it");
+                format!("`{f}` of an empty list")
             }
         }
     }
