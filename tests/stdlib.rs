@@ -385,3 +385,18 @@ fn element_wise_operators_are_type_checked() {
     rejects("count([1, 2])", "no matching overload");
     rejects("filter([1, 2], [1, 2])", "no matching overload");
 }
+
+/// Aggregates and element-wise operators are loops in the generated code that LLVM
+/// vectorises (no runtime call per element).
+#[test]
+fn element_wise_loops_and_integer_sums_are_vectorised() {
+    let ir = |src: &str| {
+        let checked = kiln::check_source(src).expect("checks");
+        kiln::jit::emit_ir(&checked.program, &Options::default()).expect("emits")
+    };
+    let axpy = ir("param xs: [f64]; param ys: [f64]; xs * 2.0 + ys");
+    assert!(axpy.contains("x double>"), "{axpy}");
+    let isum = ir("param xs: [i64]; sum(xs)");
+    assert!(isum.contains("x i64>"), "{isum}");
+    assert!(!isum.contains("kiln_rt_list"), "{isum}");
+}
