@@ -1,6 +1,6 @@
-//! The string and list library (`docs/language.md`, "Strings" and "Lists"): every
-//! function and overload, empty inputs, Unicode, out-of-range indices, wrapping sums and
-//! NaN. Programs run in-process on both JIT engines, which must agree.
+//! The string and list library (`docs/language.md`, "String functions", "List functions"
+//! and "Element-wise"): every function and overload, empty inputs, Unicode, out-of-range
+//! indices, wrapping sums and NaN. Programs run in-process on both JIT engines, which must agree.
 
 use kiln::jit::{compile_with, JitEngine, Options};
 use kiln::runtime::RunCtx;

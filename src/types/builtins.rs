@@ -271,7 +271,8 @@ fn lib(
     }
 }
 
-/// The string and list functions (`docs/language.md`, "Strings" and "Lists").
+/// The string and list functions (`docs/language.md`, "String functions" and "List
+/// functions").
 fn library() -> Vec<BuiltinFn> {
     use LibFn as L;
     let s = || Pat::Ty(Ty::Str);
