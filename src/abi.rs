@@ -130,7 +130,12 @@ pub enum Fault {
     /// `min`, `max`, `first` or `last` of an empty list. `a` = which: 0 min, 1 max,
     /// 2 first, 3 last.
     EmptyList = 8,
+    /// `repeat` would make a string over [`MAX_STRING_BYTES`]. `a` = bytes it would need.
+    TooLarge = 9,
 }
+
+/// The largest string `repeat` builds (1 GiB); more is runtime error E0609.
+pub const MAX_STRING_BYTES: i64 = 1 << 30;
 
 impl Fault {
     pub fn from_u32(k: u32) -> Option<Fault> {
@@ -143,6 +148,7 @@ impl Fault {
             6 => Fault::StackOverflow,
             7 => Fault::LengthMismatch,
             8 => Fault::EmptyList,
+            9 => Fault::TooLarge,
             _ => return None,
         })
     }

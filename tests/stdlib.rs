@@ -95,6 +95,11 @@ fn case_trim_replace_concat_and_repeat() {
         ("repeat(\"ab\", 0)", ""),
         ("repeat(\"ab\", -2)", ""),
         ("repeat(\"\", 5)", ""),
+        ("repeat(\"\", 9223372036854775807)", ""),
+        (
+            "repeat(\"ab\", 9223372036854775807)",
+            "error[E0609]: the result would take 9223372036854775807 bytes; strings are limited to 1073741824 bytes",
+        ),
     ]);
 }
 

@@ -474,7 +474,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }
         }
         if matches!(e.ty, Ty::Str | Ty::List(_)) {
-            return self.call_rt_pair(symbol, &call);
+            let v = self.call_rt_pair(symbol, &call)?;
+            if f.may_fail() {
+                self.check_status()?;
+            }
+            return Ok(v);
         }
         let Some(bits) = self.call_rt(symbol, &call)? else {
             return bug(format!("{symbol} returned nothing"));

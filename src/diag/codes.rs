@@ -339,6 +339,11 @@ codes! {
             that has a value for `[]` (`sum` is 0, `avg` and `median` are NaN).",
         example: "let xs: [i64] = [];\nmax(xs)",
     },
+    "E0609": "result too large" {
+        explanation: "At run time, `repeat(s, n)` would have built a string of more than \
+            1 GiB (2^30 bytes). Check `n` before repeating, or repeat a shorter string.",
+        example: "repeat(\"abc\", 1000000000)",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \

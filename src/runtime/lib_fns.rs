@@ -4,8 +4,8 @@
 //! `u64` ABI bits. Strings count Unicode scalar values. Nothing here unwinds.
 
 use super::display::{str_from_raw, Scalar};
-use super::RunCtx;
-use crate::abi::{Kind, RtStr};
+use super::{FaultRecord, RunCtx};
+use crate::abi::{Fault, Kind, RtStr, MAX_STRING_BYTES};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -262,10 +262,10 @@ unsafe extern "C" fn kiln_rt_str_join(
     put(ctx(c), out, &joined);
 }
 
-/// `n` copies; `n <= 0` gives the empty string.
+/// `n` copies; `n <= 0` gives the empty string; over `MAX_STRING_BYTES` faults (E0609).
 unsafe extern "C" fn kiln_rt_str_repeat(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     _k: u32,
     p: *const u8,
     l: i64,
@@ -273,7 +273,20 @@ unsafe extern "C" fn kiln_rt_str_repeat(
     out: *mut RtStr,
 ) {
     let s = text(p, l);
-    let r = s.repeat(n.max(0) as usize);
+    let n = n.max(0);
+    let bytes = (s.len() as i64).saturating_mul(n);
+    if bytes > MAX_STRING_BYTES {
+        ctx(c).record(FaultRecord {
+            fault: Fault::TooLarge,
+            span,
+            a: bytes,
+            b: 0,
+            message: None,
+        });
+        out.write(RtStr { ptr: p, len: 0 });
+        return;
+    }
+    let r = s.repeat(n as usize);
     put(ctx(c), out, &r);
 }
 

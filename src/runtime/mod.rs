@@ -178,6 +178,7 @@ impl RuntimeError {
             Fault::StackOverflow => "E0606",
             Fault::LengthMismatch => "E0607",
             Fault::EmptyList => "E0608",
+            Fault::TooLarge => "E0609",
         }
     }
 
@@ -191,6 +192,7 @@ impl RuntimeError {
             Fault::StackOverflow => "this function recursed too deeply",
             Fault::LengthMismatch => "these lists have different lengths",
             Fault::EmptyList => "this list is empty",
+            Fault::TooLarge => "this result is too large",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
@@ -253,6 +255,10 @@ impl FaultRecord {
                     .unwrap_or(&"it");
                 format!("`{f}` of an empty list")
             }
+            Fault::TooLarge => format!(
+                "the result would take {a} bytes; strings are limited to {} bytes",
+                crate::abi::MAX_STRING_BYTES
+            ),
         }
     }
 }

@@ -332,7 +332,8 @@ pub enum LibFn {
 }
 
 impl LibFn {
-    /// Whether a call may record a fault (`min`/`max`/`first`/`last` of an empty list).
+    /// Whether a call may record a fault: `min`/`max`/`first`/`last` of an empty list,
+    /// lists of different lengths, `repeat` beyond the string size limit.
     pub fn may_fail(self) -> bool {
         matches!(
             self,
@@ -342,6 +343,7 @@ impl LibFn {
                 | LibFn::Last
                 | LibFn::Map(_)
                 | LibFn::Filter
+                | LibFn::Repeat
         )
     }
 }
