@@ -1373,3 +1373,42 @@ fn explain_markdown_is_docs_errors_md() {
         "docs/errors.md is out of date: cargo run --quiet -- explain --markdown > docs/errors.md"
     );
 }
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+#[test]
+fn string_and_list_functions_from_the_command_line() {
+    value("len(\"héllo\")", "5");
+    value("upper(\"straße\")", "STRASSE");
+    value("join(split(\"a,b,c\", \",\"), \"+\")", "a+b+c");
+    value("sort_desc(unique([3, 1, 3, 2]))", "[3, 2, 1]");
+    value(
+        "let xs = [1.0, 4.0, 9.0]; avg(sqrt(xs[0]) * xs)",
+        "4.666666666666667",
+    );
+    value("median([4, 1, 3, 2])", "2.5");
+    prints("print(sum([1, 2]) * 2)", "6\n6\n");
+}
+
+#[test]
+fn list_params_feed_the_library_and_element_wise_operators() {
+    kiln(&[
+        "eval",
+        "param xs: [f64]; param ys: [f64]; sum(xs * 2.0 + ys)",
+        "--param",
+        "xs=[1, 2, 3]",
+        "--param",
+        "ys=[10, 20, 30]",
+    ])
+    .status(0)
+    .stderr_empty()
+    .stdout("72.0\n");
+}
+
+#[test]
+fn library_runtime_errors_point_at_the_call() {
+    runtime_error("let e: [i64] = [];\nmax(e)", "E0608").stderr_has("`max` of an empty list");
+    runtime_error("[1, 2] * [1, 2, 3]", "E0607").stderr_has("list lengths differ: 2 and 3");
+    runtime_error("first(slice([1, 2], 1, 1))", "E0608");
+    runtime_error("repeat(\"ab\", 1000000000)", "E0609");
+}

@@ -696,3 +696,87 @@ fn debug_check() {
         Err(d) => print!("{}", crate::diag::render_all(&d, "t.expr", &src)),
     }
 }
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+#[test]
+fn library_results_have_the_documented_types() {
+    let cases = [
+        ("len(\"abc\")", "i64"),
+        ("find(\"abc\", \"b\")", "i64"),
+        ("substr(\"abc\", 1, 1)", "string"),
+        ("split(\"a,b\", \",\")", "[string]"),
+        ("join([\"a\"], \",\")", "string"),
+        ("contains(\"abc\", \"b\")", "bool"),
+        ("len([1u8])", "i64"),
+        ("sum([1, 2])", "i64"),
+        ("sum([1i8, 2i8])", "i8"),
+        ("let xs: [u16] = [1u16]; sum(xs)", "u16"),
+        ("sum([1.5f32])", "f32"),
+        ("min([1, 2])", "i64"),
+        ("max([1.0, 2.5])", "f64"),
+        ("avg([1, 2])", "f64"),
+        ("avg([1f32])", "f32"),
+        ("median([1u64])", "f64"),
+        ("median([1f32])", "f32"),
+        ("sort([\"b\"])", "[string]"),
+        ("unique([true])", "[bool]"),
+        ("count_distinct([1.0])", "i64"),
+        ("concat([1i32], [2])", "[i32]"),
+        ("slice([1.0], 0, 1)", "[f64]"),
+        ("first([\"a\"])", "string"),
+        ("last([1u8])", "u8"),
+        ("index_of([1i16], 1)", "i64"),
+        ("contains([1.0], 1)", "bool"),
+        ("[1, 2] + [3, 4]", "[i64]"),
+        ("[1i32] * 2", "[i32]"),
+        ("2.5 * [1, 2]", "[f64]"),
+        ("let xs: [f32] = [1f32]; xs + 1", "[f32]"),
+        ("let xs: [i64] = [1]; let k: i32 = 2i32; xs * k", "[i64]"),
+        ("[1, 2] < 2", "[bool]"),
+        ("[\"a\"] == \"a\"", "[bool]"),
+        ("filter([1u8], [true])", "[u8]"),
+        ("count([true])", "i64"),
+        ("any([true])", "bool"),
+        ("all([true])", "bool"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(ty(src), want, "{src}");
+    }
+}
+
+#[test]
+fn library_calls_report_overload_errors() {
+    for src in [
+        "sum([\"a\"])",
+        "avg([true])",
+        "len(1)",
+        "substr(\"a\", 1.5, 1)",
+        "join([1], \",\")",
+        "concat([1], [\"a\"])",
+        "filter([1], [1])",
+        "count([1])",
+        "index_of([1], \"a\")",
+        "let xs: [i64] = [1]; let k: u64 = 1u64; sum(xs) + k",
+    ] {
+        let c = codes(src);
+        assert!(
+            c.iter().all(|c| c.starts_with("E0")) && !c.is_empty(),
+            "{src}: {c:?}"
+        );
+    }
+    assert_eq!(codes("sum([\"a\"])"), ["E0301"]);
+    assert_eq!(
+        codes("let a: [i32] = [1i32]; let b: [i64] = [1]; a + b"),
+        ["E0201"]
+    );
+    // A bare `[]` still needs its type from somewhere.
+    assert!(!codes("len([])").is_empty());
+}
+
+#[test]
+fn a_user_function_cannot_duplicate_a_list_builtin() {
+    assert!(!codes("fn sum(xs: [i64]) -> i64 = 0; 1").is_empty());
+    // Another element type or arity is a new overload.
+    ok("fn sum(a: i64, b: i64) -> i64 = a + b; sum(1, 2)");
+}
