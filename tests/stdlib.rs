@@ -405,3 +405,43 @@ fn element_wise_loops_and_integer_sums_are_vectorised() {
     assert!(isum.contains("x i64>"), "{isum}");
     assert!(!isum.contains("kiln_rt_list"), "{isum}");
 }
+
+/// Nested element-wise operators run as one loop; evaluation order, length checks and
+/// results are those of the unfused operators.
+#[test]
+fn fused_element_wise_trees_behave_like_separate_operators() {
+    cases(&[
+        (
+            "let xs = [1.0, 2.0]; let ys = [10.0, 20.0]; xs * 2.0 + ys",
+            "[12.0, 24.0]",
+        ),
+        ("2.0 * ([1.0, 2.0] - 1.0) / [2.0, 4.0]", "[0.0, 0.5]"),
+        (
+            "([1, 2, 3] > 1) == [true, true, false]",
+            "[false, true, false]",
+        ),
+        (
+            "([\"a\", \"b\"] + \"x\") + [\"1\", \"2\"]",
+            "[\"ax1\", \"bx2\"]",
+        ),
+        ("([6, 8] / 2) + 1", "[4, 5]"),
+        ("sum(([1, 2, 3] * 2) + 1)", "15"),
+        ("let e: [f64] = []; (e + 1.0) * e", "[]"),
+        (
+            "([1, 2, 3] + [1, 2]) * [7]",
+            "error[E0607]: list lengths differ: 3 and 2",
+        ),
+        (
+            "([1, 2] + [1, 2]) * [7, 8, 9]",
+            "error[E0607]: list lengths differ: 2 and 3",
+        ),
+        ("([255u8] + 1) * 2", "[0]"),
+    ]);
+    let ir = {
+        let checked =
+            kiln::check_source("param xs: [f64]; param ys: [f64]; xs * 2.0 + ys").expect("checks");
+        kiln::jit::emit_ir(&checked.program, &Options::default()).expect("emits")
+    };
+    let main = ir.split("define void @kiln_entry").next().unwrap_or("");
+    assert_eq!(main.matches("call ptr @kiln_rt_alloc").count(), 1, "{main}");
+}

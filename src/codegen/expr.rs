@@ -277,6 +277,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     fn builtin(&mut self, op: Builtin, args: &[Expr], e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        if Self::fusable(e) {
+            return self.fused_map(e);
+        }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
             vals.push(self.expr(a)?);

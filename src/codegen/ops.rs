@@ -4,7 +4,7 @@
 use super::{bug, Cg, Res};
 use crate::abi::{self, Fault, Kind};
 use crate::span::Span;
-use crate::types::hir::{BinOp, Builtin, Expr, LibFn, MathFn, UnOp};
+use crate::types::hir::{BinOp, Builtin, Expr, ExprKind, LibFn, MathFn, UnOp};
 use crate::types::ty::{IntTy, Ty};
 use inkwell::intrinsics::Intrinsic;
 use inkwell::types::BasicTypeEnum;
@@ -793,5 +793,130 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Ok(())
         })?;
         Ok(self.b.build_load(i64t, acc, "")?.into_int_value())
+    }
+}
+
+// ---- fused element-wise expressions ------------------------------------------------------
+
+/// A value an element-wise tree reads: a list (read at each index) or a scalar.
+#[derive(Clone, Copy)]
+enum Leaf<'ctx> {
+    List(PointerValue<'ctx>),
+    Scalar(BasicValueEnum<'ctx>),
+}
+
+/// The operands of an element-wise node, when `e` is one.
+fn map_node(e: &Expr) -> Option<(BinOp, &Expr, &Expr)> {
+    match &e.kind {
+        ExprKind::Builtin {
+            op: Builtin::Lib(LibFn::Map(op)),
+            args,
+        } if args.len() == 2 => Some((*op, &args[0], &args[1])),
+        _ => None,
+    }
+}
+
+/// The element type an element-wise node computes on.
+fn operand_elem(x: &Expr) -> &Ty {
+    match &x.ty {
+        Ty::List(e) => e,
+        t => t,
+    }
+}
+
+/// No per-element fault (integer `/` or `%`) anywhere in the tree.
+fn fault_free(e: &Expr) -> bool {
+    match map_node(e) {
+        None => true,
+        Some((op, l, r)) => {
+            let int_div =
+                matches!(op, BinOp::Div | BinOp::Rem) && matches!(operand_elem(l), Ty::Int(_));
+            !int_div && fault_free(l) && fault_free(r)
+        }
+    }
+}
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// An element-wise node whose operands are element-wise nodes too, with no
+    /// per-element faults, becomes one loop without intermediate lists. Operands are
+    /// evaluated and lengths checked in the order the unfused code would use, so the
+    /// observable behaviour is the same.
+    pub(super) fn fusable(e: &Expr) -> bool {
+        map_node(e).is_some_and(|(_, l, r)| {
+            (map_node(l).is_some() || map_node(r).is_some()) && fault_free(e)
+        })
+    }
+
+    pub(super) fn fused_map(&mut self, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        let mut leaves = Vec::new();
+        let Some(len) = self.plan(e, &mut leaves)? else {
+            return bug("element-wise tree without a list");
+        };
+        let Ty::List(res) = &e.ty else {
+            return bug("element-wise tree without a list result");
+        };
+        let res = (**res).clone();
+        let dst = self.alloc_list(&res, len)?;
+        self.counted_loop(len, &mut |cg, i| {
+            let mut next = 0;
+            let v = cg.element(e, &leaves, &mut next, i)?;
+            let q = cg.elem_ptr(&res, dst, i)?;
+            cg.store(q, v, &res)
+        })?;
+        Ok(self.make_pair(dst, len)?.into())
+    }
+
+    /// Evaluate the tree's leaves left to right, checking each node's lengths after its
+    /// operands; the tree's length (`None` for a scalar).
+    fn plan(&mut self, e: &Expr, leaves: &mut Vec<Leaf<'ctx>>) -> Res<Option<IntValue<'ctx>>> {
+        if let Some((_, l, r)) = map_node(e) {
+            let a = self.plan(l, leaves)?;
+            let b = self.plan(r, leaves)?;
+            return Ok(match (a, b) {
+                (Some(a), Some(b)) => {
+                    self.same_length(a, b, e.span)?;
+                    Some(a)
+                }
+                (Some(a), None) | (None, Some(a)) => Some(a),
+                (None, None) => return bug("element-wise node without a list"),
+            });
+        }
+        let v = self.expr(e)?;
+        if matches!(e.ty, Ty::List(_)) {
+            let (p, l) = self.split_pair(v)?;
+            leaves.push(Leaf::List(p));
+            Ok(Some(l))
+        } else {
+            leaves.push(Leaf::Scalar(v));
+            Ok(None)
+        }
+    }
+
+    /// Element `i` of the tree, reading the leaves in `plan`'s order.
+    fn element(
+        &mut self,
+        e: &Expr,
+        leaves: &[Leaf<'ctx>],
+        next: &mut usize,
+        i: IntValue<'ctx>,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        if let Some((op, l, r)) = map_node(e) {
+            let a = self.element(l, leaves, next, i)?;
+            let b = self.element(r, leaves, next, i)?;
+            let t = operand_elem(l).clone();
+            return self.binary(op, a, b, &t, &t, e.span);
+        }
+        let Some(&leaf) = leaves.get(*next) else {
+            return bug("element-wise leaf out of range");
+        };
+        *next += 1;
+        match leaf {
+            Leaf::Scalar(v) => Ok(v),
+            Leaf::List(p) => {
+                let t = operand_elem(e).clone();
+                let q = self.elem_ptr(&t, p, i)?;
+                self.load(q, &t)
+            }
+        }
     }
 }
