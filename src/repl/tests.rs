@@ -412,3 +412,24 @@ fn reports_are_the_runners_reports() {
     let fault = compiled.run(&[]).unwrap_err().to_diagnostic();
     assert_eq!(reply.stderr, render_list(&[fault], "<repl:2>", src, human));
 }
+
+// ---- standard library: strings and lists ------------------------------------------------
+
+/// Library results that share memory with their input (`trim`, `split`, `slice`) are
+/// copied into the session like any string or list, and outlive the names they came from.
+#[test]
+fn library_results_outlive_their_inputs_across_lines() {
+    let mut s = session();
+    ok(&mut s, "let text = \"  a,b,c  \";");
+    ok(&mut s, "let parts = split(trim(text), \",\");");
+    ok(&mut s, "let tail = slice(parts, 1, 3);");
+    ok(&mut s, "let text = \"replaced\";");
+    ok(&mut s, "let parts = [\"x\"];");
+    assert_eq!(ok(&mut s, "tail"), "[\"b\", \"c\"] : [string]\n");
+    ok(&mut s, "let xs = [1.0, 2.0, 3.0];");
+    ok(&mut s, "let ys = xs * 2.0 + xs;");
+    assert_eq!(ok(&mut s, "sum(ys)"), "18.0 : f64\n");
+    let r = err(&mut s, "max(slice(ys, 2, 2))");
+    assert!(r.stderr.contains("E0608"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "count(ys > 5.0)"), "2 : i64\n");
+}
