@@ -953,6 +953,45 @@ fn math_extras_for_f64_and_f32() {
 }
 
 #[test]
+fn clamp_is_generic_over_every_numeric_type() {
+    value("clamp(5, 0, 3)", "3");
+    value("let x: u8 = 200; clamp(x, 10, 100) + 1", "101");
+    value("clamp(-7i8, -5, 5)", "-5");
+    value("clamp(-1.5, 0, 1)", "0.0");
+    value("clamp(2.5f32, 0, 1)", "1.0");
+    value("clamp(0.0 / 0.0, 0, 1)", "NaN");
+    value("clamp(0.5, 0, 1)", "0.5");
+}
+
+#[test]
+fn prelude_functions_written_in_kiln() {
+    value("[sign(-5), sign(0), sign(7)]", "[-1, 0, 1]");
+    value("let x: u8 = 3; sign(x)", "1");
+    value("sign(-2.5)", "-1.0");
+    value("sign(-0.0)", "-0.0");
+    value("sign(0.0 / 0.0)", "NaN");
+    value("sign(2.5f32)", "1.0");
+    value("lerp(0, 10, 0.25)", "2.5");
+    value("lerp(0f32, 10f32, 0.5f32)", "5.0");
+    value("mean3(1, 2, 4)", "2.3333333333333335");
+    value("[median3(3, 1, 2), median3(1, 1, 9)]", "[2, 1]");
+    value("median3(3.5, 1, 2)", "2.0");
+    // A user function replaces the prelude's of the same parameter types...
+    value("fn sign(x: i64) -> i64 = x * 10; sign(-3)", "-30");
+    // ...and overloads it with other parameter types.
+    value(
+        "fn sign(s: string) -> string = s; [sign(\"a\"), string(sign(-3))]",
+        "[\"a\", \"-1\"]",
+    );
+    // Errors in calls to prelude functions point at the program.
+    compile_error(
+        "sign(\"a\")",
+        &["no matching overload", "sign(x: i64) -> i64"],
+    );
+    compile_error("sing(3)", &["did you mean", "`sign`"]);
+}
+
+#[test]
 fn is_nan_and_is_inf_test_floats() {
     value("is_nan(0.0 / 0.0)", "true");
     value("is_nan(1)", "false");

@@ -376,6 +376,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 MATH_INTRINSICS.iter().find(|r| r.0 == f).map(|r| r.1)
             }
             Builtin::IsNan | Builtin::IsInf => return self.float_test(op, args[0]),
+            Builtin::Clamp => return self.clamp(args, ty),
             Builtin::Pow => Some("llvm.pow"),
             _ => {
                 let Some(c) = class(ty) else {
@@ -474,5 +475,36 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     .into()
             }
         })
+    }
+}
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// `clamp(x, lo, hi)`: two compares and selects; float compares are ordered, so a
+    /// NaN `x` is returned unchanged.
+    fn clamp(&self, args: &[BasicValueEnum<'ctx>], ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        let [x, lo, hi] = args else {
+            return bug("clamp takes three arguments");
+        };
+        let below = |a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>| -> Res<IntValue<'ctx>> {
+            Ok(match ty {
+                Ty::Int(it) => self.b.build_int_compare(
+                    int_predicate(BinOp::Lt, it.signed()).unwrap_or(IntPredicate::SLT),
+                    a.into_int_value(),
+                    b.into_int_value(),
+                    "",
+                )?,
+                Ty::Float(_) => self.b.build_float_compare(
+                    FloatPredicate::OLT,
+                    a.into_float_value(),
+                    b.into_float_value(),
+                    "",
+                )?,
+                t => return bug(format!("clamp on `{t}`")),
+            })
+        };
+        let low = below(*x, *lo)?;
+        let v = self.b.build_select(low, *lo, *x, "")?;
+        let high = below(*hi, v)?;
+        Ok(self.b.build_select(high, *hi, v, "")?)
     }
 }

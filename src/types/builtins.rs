@@ -290,6 +290,17 @@ fn math_extras() -> Vec<BuiltinFn> {
             doc,
         ));
     }
+    // Native rather than prelude overloads: a generic `T` joins its arguments like the
+    // operands of one operator (`clamp(x_u8, 0, 10)` is a u8), which ten Kiln overloads
+    // cannot do (the literal arguments would rank i64 as well as u8: ambiguous).
+    v.push(generic(
+        "clamp",
+        Class::Num,
+        3,
+        Pat::T,
+        Lowering::Op(Builtin::Clamp),
+        "clamp(x, lo, hi): lo when x < lo, hi when x > hi, else x (a NaN x stays NaN)",
+    ));
     v
 }
 

@@ -230,6 +230,9 @@ pub enum Builtin {
     /// `is_nan(x)`, `is_inf(x)`: one float argument, a bool result.
     IsNan,
     IsInf,
+    /// `clamp(x, lo, hi)`, three arguments of the node's numeric type: `lo` when
+    /// `x < lo`, else `hi` when `x > hi`, else `x` (so a NaN `x` stays NaN).
+    Clamp,
 }
 
 #[derive(Clone, Debug)]
