@@ -1469,6 +1469,17 @@ fn explain_an_unknown_code_lists_the_nearest_codes_and_exits_2() {
 }
 
 #[test]
+fn stdlib_doc_is_docs_stdlib_md() {
+    let run = kiln(&["stdlib-doc"]);
+    run.status(0);
+    let committed = std::fs::read_to_string(common::root().join("docs/stdlib.md")).unwrap();
+    assert!(
+        run.stdout == committed,
+        "docs/stdlib.md is out of date: cargo run --quiet -- stdlib-doc > docs/stdlib.md"
+    );
+}
+
+#[test]
 fn explain_markdown_is_docs_errors_md() {
     let run = kiln(&["explain", "--markdown"]);
     run.status(0);

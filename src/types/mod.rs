@@ -10,6 +10,7 @@ pub mod hir;
 mod lint;
 mod lit;
 pub mod prelude;
+pub mod reference;
 mod suggest;
 pub mod ty;
 
