@@ -43,6 +43,15 @@ pub fn entries(name: &str) -> Vec<Entry> {
     v
 }
 
+/// Up to three names among `candidates` close to `written`, best first (for "did you
+/// mean").
+pub fn close_names<'c>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Vec<&'c str> {
+    super::suggest::closest(written, candidates, 3)
+}
+
 /// The text of `docs/stdlib.md`.
 pub fn markdown() -> String {
     let mut s = String::new();
