@@ -1501,3 +1501,26 @@ fn math_extras_call_libm_on_both_engines() {
         assert_eq!(got, Value::Bool(want), "{op:?}({x}f32)");
     }
 }
+
+/// `clamp` through inputs on both engines: unsigned compares, and a NaN `x` kept.
+#[test]
+fn clamp_compares_by_type() {
+    let u8t = Ty::Int(IntTy::U8);
+    let args = vec![
+        local(0, u8t.clone()),
+        int(IntTy::U8, 10),
+        int(IntTy::U8, 100),
+    ];
+    let e = builtin(Builtin::Clamp, args, u8t.clone());
+    let prog = Prog::new().input("x", u8t).build(Some(e));
+    for (x, want) in [(200u8, 100u8), (5, 10), (50, 50)] {
+        assert_eq!(ok(run_prog(&prog, &[Value::U8(x)])), Value::U8(want));
+    }
+    let args = vec![local(0, Ty::F64), f64c(0.0), f64c(1.0)];
+    let e = builtin(Builtin::Clamp, args, Ty::F64);
+    let prog = Prog::new().input("x", Ty::F64).build(Some(e));
+    assert_eq!(ok(run_prog(&prog, &[Value::F64(-2.0)])), Value::F64(0.0));
+    assert_eq!(ok(run_prog(&prog, &[Value::F64(0.25)])), Value::F64(0.25));
+    let nan = ok(run_prog(&prog, &[Value::F64(f64::NAN)])).to_string();
+    assert_eq!(nan, "NaN");
+}
