@@ -460,3 +460,17 @@ fn doc_command_shows_builtins_prelude_and_session_functions() {
     assert!(ok(&mut s, ":help").contains(":doc NAME"));
     assert!(s.completion_candidates().contains(&"lerp".to_string()));
 }
+
+#[test]
+fn prelude_functions_in_several_lines_and_in_session_functions() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, "sign(-3)"), "-1 : i64\n");
+    ok(&mut s, "fn f(x: f64) -> f64 = lerp(0, 10, x) + sign(x);");
+    assert_eq!(ok(&mut s, "sign(5) + i64(f(0.5))"), "7 : i64\n");
+    // Prelude copies are not session definitions.
+    assert!(!ok(&mut s, ":env").contains("sign"));
+    // A session function replaces the prelude overload from then on.
+    ok(&mut s, "fn sign(x: i64) -> i64 = x * 100;");
+    assert_eq!(ok(&mut s, "sign(-3)"), "-300 : i64\n");
+    assert_eq!(ok(&mut s, "sign(-3.0)"), "-1.0 : f64\n");
+}
