@@ -327,6 +327,25 @@ pub const LIBM_FUNCTIONS: &[(&str, FloatTy, u8)] = &[
     ("roundf", FloatTy::F32, 1),
     ("trunc", FloatTy::F64, 1),
     ("truncf", FloatTy::F32, 1),
+    // The math extras (issue 5).
+    ("asin", FloatTy::F64, 1),
+    ("asinf", FloatTy::F32, 1),
+    ("acos", FloatTy::F64, 1),
+    ("acosf", FloatTy::F32, 1),
+    ("atan", FloatTy::F64, 1),
+    ("atanf", FloatTy::F32, 1),
+    ("sinh", FloatTy::F64, 1),
+    ("sinhf", FloatTy::F32, 1),
+    ("cosh", FloatTy::F64, 1),
+    ("coshf", FloatTy::F32, 1),
+    ("tanh", FloatTy::F64, 1),
+    ("tanhf", FloatTy::F32, 1),
+    ("cbrt", FloatTy::F64, 1),
+    ("cbrtf", FloatTy::F32, 1),
+    ("hypot", FloatTy::F64, 2),
+    ("hypotf", FloatTy::F32, 2),
+    ("atan2", FloatTy::F64, 2),
+    ("atan2f", FloatTy::F32, 2),
 ];
 
 // ---- standard library: strings and lists ------------------------------------------------

@@ -916,6 +916,111 @@ fn builtins_work_across_numeric_types() {
 }
 
 #[test]
+fn math_extras_for_f64_and_f32() {
+    value("hypot(3, 4)", "5.0");
+    value("hypot(3f32, 4f32)", "5.0");
+    value("hypot(1e308, 1e308)", "1.4142135623730951e308");
+    value("atan2(1, 1)", "0.7853981633974483");
+    value("atan2(0, -1)", "3.141592653589793");
+    value("atan2(1f32, -1f32)", "2.3561945");
+    value("asin(1)", "1.5707963267948966");
+    value("asin(2)", "NaN");
+    value("acos(-1)", "3.141592653589793");
+    value("atan(1)", "0.7853981633974483");
+    value("sinh(1)", "1.1752011936438014");
+    value("sinh(1000)", "inf");
+    value("cosh(1)", "1.5430806348152437");
+    value("cosh(-0.5f32)", "1.127626");
+    value("tanh(1)", "0.7615941559557649");
+    value("tanh(1f32)", "0.7615942");
+    value("exp2(10)", "1024.0");
+    value("exp2(0.5f32)", "1.4142135");
+    value("cbrt(-27)", "-3.0");
+    value("cbrt(2f32)", "1.2599211");
+    value("asin(0.5f32) + acos(0.5f32)", "1.5707964");
+    // Through a parameter, so nothing is folded at compile time.
+    kiln(&[
+        "eval",
+        "--param",
+        "x=3",
+        "--",
+        "param x: f32; [hypot(x, 4), atan2(x, 0), sinh(x), cbrt(-x), asin(x/4), acos(x/4), atan(x), cosh(x), tanh(x), exp2(x)]",
+    ])
+    .status(0)
+    .stdout("[5.0, 1.5707964, 10.017875, -1.4422495, 0.8480621, 0.7227343, 1.2490457, 10.067662, 0.9950548, 8.0]\n");
+    compile_error("hypot(1)", &[]);
+    compile_error("cbrt(\"8\")", &[]);
+}
+
+#[test]
+fn clamp_is_generic_over_every_numeric_type() {
+    value("clamp(5, 0, 3)", "3");
+    value("let x: u8 = 200; clamp(x, 10, 100) + 1", "101");
+    value("clamp(-7i8, -5, 5)", "-5");
+    value("clamp(-1.5, 0, 1)", "0.0");
+    value("clamp(2.5f32, 0, 1)", "1.0");
+    value("clamp(0.0 / 0.0, 0, 1)", "NaN");
+    value("clamp(0.5, 0, 1)", "0.5");
+}
+
+#[test]
+fn prelude_functions_written_in_kiln() {
+    value("[sign(-5), sign(0), sign(7)]", "[-1, 0, 1]");
+    value("let x: u8 = 3; sign(x)", "1");
+    value("sign(-2.5)", "-1.0");
+    value("sign(-0.0)", "-0.0");
+    value("sign(0.0 / 0.0)", "NaN");
+    value("sign(2.5f32)", "1.0");
+    value("lerp(0, 10, 0.25)", "2.5");
+    value("lerp(0f32, 10f32, 0.5f32)", "5.0");
+    value("mean3(1, 2, 4)", "2.3333333333333335");
+    value("[median3(3, 1, 2), median3(1, 1, 9)]", "[2, 1]");
+    value("median3(3.5, 1, 2)", "2.0");
+    // A user function replaces the prelude's of the same parameter types...
+    value("fn sign(x: i64) -> i64 = x * 10; sign(-3)", "-30");
+    // ...and overloads it with other parameter types.
+    value(
+        "fn sign(s: string) -> string = s; [sign(\"a\"), string(sign(-3))]",
+        "[\"a\", \"-1\"]",
+    );
+    // Errors in calls to prelude functions point at the program.
+    compile_error(
+        "sign(\"a\")",
+        &["no matching overload", "sign(x: i64) -> i64"],
+    );
+    compile_error("sing(3)", &["did you mean", "`sign`"]);
+}
+
+#[test]
+fn is_nan_and_is_inf_test_floats() {
+    value("is_nan(0.0 / 0.0)", "true");
+    value("is_nan(1)", "false");
+    value("is_nan(sqrt(-1f32))", "true");
+    value("is_inf(-1.0 / 0.0)", "true");
+    value("is_inf(1e308 * 10)", "true");
+    value("is_inf(1f32)", "false");
+    value("is_inf(0.0 / 0.0)", "false");
+    kiln(&[
+        "eval",
+        "--param",
+        "x=0",
+        "--",
+        "param x: f64; [is_inf(1/x), is_nan(x/x), is_inf(-1/x), is_nan(asin(x+2)), is_inf(x)]",
+    ])
+    .status(0)
+    .stdout("[true, true, true, true, false]\n");
+    kiln(&[
+        "eval",
+        "--param",
+        "x=3",
+        "--",
+        "param x: f32; [is_inf(x/0), is_nan(x - x)]",
+    ])
+    .status(0)
+    .stdout("[true, false]\n");
+}
+
+#[test]
 fn recursion_and_mutual_recursion() {
     value(
         "fn fact(n: i64) -> i64 = if(n <= 1, 1, n * fact(n - 1)); fact(20)",
@@ -1361,6 +1466,17 @@ fn explain_an_unknown_code_lists_the_nearest_codes_and_exits_2() {
         .stderr_has("E02xx");
     kiln(&["explain", "nonsense"]).status(2).stderr_has("E06xx");
     kiln(&["explain"]).status(2);
+}
+
+#[test]
+fn stdlib_doc_is_docs_stdlib_md() {
+    let run = kiln(&["stdlib-doc"]);
+    run.status(0);
+    let committed = std::fs::read_to_string(common::root().join("docs/stdlib.md")).unwrap();
+    assert!(
+        run.stdout == committed,
+        "docs/stdlib.md is out of date: cargo run --quiet -- stdlib-doc > docs/stdlib.md"
+    );
 }
 
 #[test]

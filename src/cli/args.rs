@@ -114,6 +114,9 @@ pub enum Command {
         #[arg(long, conflicts_with = "code")]
         markdown: bool,
     },
+    /// Print the standard-library reference as Markdown (the text of docs/stdlib.md).
+    #[command(name = "stdlib-doc", hide = true)]
+    StdlibDoc,
 }
 
 /// `--param NAME=VALUE`, repeatable: values for the program's `param` inputs.

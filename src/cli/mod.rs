@@ -87,6 +87,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             opt,
         }) => build(&rep, &file, emit, output.as_deref(), opt.level),
         Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
+        Some(Command::StdlibDoc) => write_stdout(&crate::types::reference::markdown()),
         Some(Command::Repl { opt }) => repl(&cli.report, opt.level),
         None if io::stdin().is_terminal() => repl(&cli.report, Options::default().opt_level),
         None => run_stdin(&rep),

@@ -369,7 +369,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let overload = [self.llty(ty)?];
         let vals: Vec<BasicMetadataValueEnum> = args.iter().map(|&v| v.into()).collect();
         let name = match op {
-            Builtin::Math(f) => MATH_INTRINSICS.iter().find(|r| r.0 == f).map(|r| r.1),
+            Builtin::Math(f) => {
+                if let Some(v) = self.math_extra(f, &vals, ty)? {
+                    return Ok(v);
+                }
+                MATH_INTRINSICS.iter().find(|r| r.0 == f).map(|r| r.1)
+            }
+            Builtin::IsNan | Builtin::IsInf => return self.float_test(op, args[0]),
+            Builtin::Clamp => return self.clamp(args, ty),
             Builtin::Pow => Some("llvm.pow"),
             _ => {
                 let Some(c) = class(ty) else {
@@ -918,5 +925,113 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.load(q, &t)
             }
         }
+    }
+}
+
+/// How a math extra (issue 5) is lowered: an intrinsic overloaded on f32/f64, or a C
+/// math library call (f64 name, f32 name; both in `abi::LIBM_FUNCTIONS`).
+#[derive(Clone, Copy)]
+enum Lower {
+    Intrinsic(&'static str),
+    Libm(&'static str, &'static str),
+}
+
+const MATH_EXTRAS: [(MathFn, Lower); 10] = [
+    (MathFn::Asin, Lower::Libm("asin", "asinf")),
+    (MathFn::Acos, Lower::Libm("acos", "acosf")),
+    (MathFn::Atan, Lower::Libm("atan", "atanf")),
+    (MathFn::Sinh, Lower::Libm("sinh", "sinhf")),
+    (MathFn::Cosh, Lower::Libm("cosh", "coshf")),
+    (MathFn::Tanh, Lower::Libm("tanh", "tanhf")),
+    (MathFn::Exp2, Lower::Intrinsic("llvm.exp2")),
+    (MathFn::Cbrt, Lower::Libm("cbrt", "cbrtf")),
+    (MathFn::Hypot, Lower::Libm("hypot", "hypotf")),
+    (MathFn::Atan2, Lower::Libm("atan2", "atan2f")),
+];
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// A math extra, or `None` for the original one-argument intrinsics.
+    fn math_extra(
+        &self,
+        f: MathFn,
+        args: &[BasicMetadataValueEnum<'ctx>],
+        ty: &Ty,
+    ) -> Res<Option<BasicValueEnum<'ctx>>> {
+        let Some(&(_, lower)) = MATH_EXTRAS.iter().find(|r| r.0 == f) else {
+            return Ok(None);
+        };
+        let fty = self.llty(ty)?;
+        let name = match (lower, ty) {
+            (Lower::Intrinsic(name), _) => return self.intrinsic(name, &[fty], args).map(Some),
+            (Lower::Libm(_, f32_name), Ty::Float(crate::types::ty::FloatTy::F32)) => f32_name,
+            (Lower::Libm(f64_name, _), _) => f64_name,
+        };
+        let decl = match self.module.get_function(name) {
+            Some(d) => d,
+            None => {
+                let BasicTypeEnum::FloatType(ft) = fty else {
+                    return bug(format!("{f:?} on `{ty}`"));
+                };
+                let params = vec![ft.into(); args.len()];
+                let fn_ty = ft.fn_type(&params, false);
+                self.module
+                    .add_function(name, fn_ty, Some(inkwell::module::Linkage::External))
+            }
+        };
+        match self.b.build_call(decl, args, "")?.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => Ok(Some(v)),
+            inkwell::values::ValueKind::Instruction(_) => bug(format!("{name} has no result")),
+        }
+    }
+
+    /// `is_nan` (unordered with itself) and `is_inf` (|x| == inf).
+    fn float_test(&self, op: Builtin, v: BasicValueEnum<'ctx>) -> Res<BasicValueEnum<'ctx>> {
+        let x = v.into_float_value();
+        Ok(match op {
+            Builtin::IsNan => self
+                .b
+                .build_float_compare(FloatPredicate::UNO, x, x, "")?
+                .into(),
+            _ => {
+                let a = self
+                    .intrinsic("llvm.fabs", &[x.get_type().into()], &[x.into()])?
+                    .into_float_value();
+                let inf = x.get_type().const_float(f64::INFINITY);
+                self.b
+                    .build_float_compare(FloatPredicate::OEQ, a, inf, "")?
+                    .into()
+            }
+        })
+    }
+}
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// `clamp(x, lo, hi)`: two compares and selects; float compares are ordered, so a
+    /// NaN `x` is returned unchanged.
+    fn clamp(&self, args: &[BasicValueEnum<'ctx>], ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        let [x, lo, hi] = args else {
+            return bug("clamp takes three arguments");
+        };
+        let below = |a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>| -> Res<IntValue<'ctx>> {
+            Ok(match ty {
+                Ty::Int(it) => self.b.build_int_compare(
+                    int_predicate(BinOp::Lt, it.signed()).unwrap_or(IntPredicate::SLT),
+                    a.into_int_value(),
+                    b.into_int_value(),
+                    "",
+                )?,
+                Ty::Float(_) => self.b.build_float_compare(
+                    FloatPredicate::OLT,
+                    a.into_float_value(),
+                    b.into_float_value(),
+                    "",
+                )?,
+                t => return bug(format!("clamp on `{t}`")),
+            })
+        };
+        let low = below(*x, *lo)?;
+        let v = self.b.build_select(low, *lo, *x, "")?;
+        let high = below(*hi, v)?;
+        Ok(self.b.build_select(high, *hi, v, "")?)
     }
 }

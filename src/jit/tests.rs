@@ -1421,3 +1421,106 @@ fn each_run_starts_with_zeroed_globals() {
     );
     assert_eq!(ctx.take_output(), "0\n0\n");
 }
+
+/// The math extras through inputs (nothing folded), on both engines, f64 and f32.
+#[test]
+fn math_extras_call_libm_on_both_engines() {
+    type F1 = fn(f64) -> f64;
+    type G1 = fn(f32) -> f32;
+    let one: [(MathFn, F1, G1); 8] = [
+        (MathFn::Asin, f64::asin, f32::asin),
+        (MathFn::Acos, f64::acos, f32::acos),
+        (MathFn::Atan, f64::atan, f32::atan),
+        (MathFn::Sinh, f64::sinh, f32::sinh),
+        (MathFn::Cosh, f64::cosh, f32::cosh),
+        (MathFn::Tanh, f64::tanh, f32::tanh),
+        (MathFn::Exp2, f64::exp2, f32::exp2),
+        (MathFn::Cbrt, f64::cbrt, f32::cbrt),
+    ];
+    let f32t = Ty::Float(FloatTy::F32);
+    for (mf, r64, r32) in one {
+        let e = builtin(Builtin::Math(mf), vec![local(0, Ty::F64)], Ty::F64);
+        let prog = Prog::new().input("x", Ty::F64).build(Some(e));
+        let e = builtin(
+            Builtin::Math(mf),
+            vec![local(0, f32t.clone())],
+            f32t.clone(),
+        );
+        let prog32 = Prog::new().input("x", f32t.clone()).build(Some(e));
+        for x in [-0.5, 0.25, 3.0] {
+            let got = ok(run_prog(&prog, &[Value::F64(x)])).to_string();
+            assert_eq!(got, Value::F64(r64(x)).to_string(), "{mf:?}({x})");
+            let got = ok(run_prog(&prog32, &[Value::F32(x as f32)])).to_string();
+            assert_eq!(got, Value::F32(r32(x as f32)).to_string(), "{mf:?}({x}f32)");
+        }
+    }
+    type F2 = fn(f64, f64) -> f64;
+    type G2 = fn(f32, f32) -> f32;
+    let two: [(MathFn, F2, G2); 2] = [
+        (MathFn::Hypot, f64::hypot, f32::hypot),
+        (MathFn::Atan2, f64::atan2, f32::atan2),
+    ];
+    for (mf, r64, r32) in two {
+        let args = vec![local(0, Ty::F64), local(1, Ty::F64)];
+        let e = builtin(Builtin::Math(mf), args, Ty::F64);
+        let prog = Prog::new()
+            .input("x", Ty::F64)
+            .input("y", Ty::F64)
+            .build(Some(e));
+        let args = vec![local(0, f32t.clone()), local(1, f32t.clone())];
+        let e = builtin(Builtin::Math(mf), args, f32t.clone());
+        let prog32 = Prog::new()
+            .input("x", f32t.clone())
+            .input("y", f32t.clone())
+            .build(Some(e));
+        for (x, y) in [(3.0, 4.0), (-1.0, 0.5), (1e300, 1e300)] {
+            let got = ok(run_prog(&prog, &[Value::F64(x), Value::F64(y)])).to_string();
+            assert_eq!(got, Value::F64(r64(x, y)).to_string(), "{mf:?}({x}, {y})");
+            let (a, b) = (x as f32, y as f32);
+            let got = ok(run_prog(&prog32, &[Value::F32(a), Value::F32(b)])).to_string();
+            assert_eq!(got, Value::F32(r32(a, b)).to_string(), "{mf:?}({a}, {b})");
+        }
+    }
+    for (op, x, want) in [
+        (Builtin::IsNan, f64::NAN, true),
+        (Builtin::IsNan, f64::INFINITY, false),
+        (Builtin::IsInf, f64::NEG_INFINITY, true),
+        (Builtin::IsInf, f64::NAN, false),
+        (Builtin::IsInf, 1e30, false),
+    ] {
+        let e = builtin(op, vec![local(0, Ty::F64)], Ty::Bool);
+        let prog = Prog::new().input("x", Ty::F64).build(Some(e));
+        assert_eq!(
+            ok(run_prog(&prog, &[Value::F64(x)])),
+            Value::Bool(want),
+            "{op:?}({x})"
+        );
+        let e = builtin(op, vec![local(0, f32t.clone())], Ty::Bool);
+        let prog = Prog::new().input("x", f32t.clone()).build(Some(e));
+        let got = ok(run_prog(&prog, &[Value::F32(x as f32)]));
+        assert_eq!(got, Value::Bool(want), "{op:?}({x}f32)");
+    }
+}
+
+/// `clamp` through inputs on both engines: unsigned compares, and a NaN `x` kept.
+#[test]
+fn clamp_compares_by_type() {
+    let u8t = Ty::Int(IntTy::U8);
+    let args = vec![
+        local(0, u8t.clone()),
+        int(IntTy::U8, 10),
+        int(IntTy::U8, 100),
+    ];
+    let e = builtin(Builtin::Clamp, args, u8t.clone());
+    let prog = Prog::new().input("x", u8t).build(Some(e));
+    for (x, want) in [(200u8, 100u8), (5, 10), (50, 50)] {
+        assert_eq!(ok(run_prog(&prog, &[Value::U8(x)])), Value::U8(want));
+    }
+    let args = vec![local(0, Ty::F64), f64c(0.0), f64c(1.0)];
+    let e = builtin(Builtin::Clamp, args, Ty::F64);
+    let prog = Prog::new().input("x", Ty::F64).build(Some(e));
+    assert_eq!(ok(run_prog(&prog, &[Value::F64(-2.0)])), Value::F64(0.0));
+    assert_eq!(ok(run_prog(&prog, &[Value::F64(0.25)])), Value::F64(0.25));
+    let nan = ok(run_prog(&prog, &[Value::F64(f64::NAN)])).to_string();
+    assert_eq!(nan, "NaN");
+}

@@ -33,13 +33,14 @@ pub struct Reply {
 /// Sessions in one process share one JITDylib: each gets its own symbol prefix.
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(0);
 
-const COMMANDS: [(&str, &str); 10] = [
+const COMMANDS: [(&str, &str); 11] = [
     (":help", "list the commands"),
     (":type EXPR", "show the type of EXPR without running it"),
     (":ir EXPR", "show the optimised LLVM IR of EXPR's module"),
     (":asm EXPR", "show the native assembly of EXPR's module"),
     (":time", "toggle timing of parse, check, compile and run"),
     (":env", "list bindings (with values) and functions"),
+    (":doc NAME", "show a function's overloads and what it does"),
     (":load FILE", "evaluate a file's contents as one input"),
     (":reset", "forget every definition"),
     (":quit", "leave the REPL"),
@@ -135,6 +136,7 @@ impl Session {
     pub fn completion_candidates(&self) -> Vec<String> {
         let mut out: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
         out.extend(types::builtins::all().iter().map(|b| b.name.to_string()));
+        out.extend(types::prelude::all().iter().map(|f| f.name.clone()));
         out.extend(self.env.functions.iter().map(|f| f.name.clone()));
         out.extend(self.env.bindings.iter().map(|b| b.name.clone()));
         out.extend(
@@ -408,6 +410,10 @@ impl Session {
                 reply.stdout = format!("timing {}\n", if self.time { "on" } else { "off" });
             }
             ":env" => reply.stdout = self.env_listing(),
+            ":doc" => match self.doc(arg) {
+                Ok(text) => reply.stdout = text,
+                Err(text) => reply.stderr = text,
+            },
             ":load" => {
                 if arg.is_empty() {
                     reply.stderr = "usage: :load FILE\n".to_string();
@@ -478,6 +484,54 @@ impl Session {
             out.push_str("(nothing defined)\n");
         }
         out
+    }
+
+    /// `:doc NAME`: the overloads of a function, the session's own first (they take
+    /// precedence over a prelude function of the same parameter types), then the
+    /// standard library's, each with what it does.
+    fn doc(&self, name: &str) -> Result<String, String> {
+        if name.is_empty() {
+            return Err("usage: :doc NAME\n".to_string());
+        }
+        let mut out = String::new();
+        for f in self.env.functions.iter().filter(|f| f.name == name) {
+            let params: Vec<String> = f.params.iter().map(|t| t.to_string()).collect();
+            let _ = writeln!(
+                out,
+                "fn {}({}) -> {}\n    defined in this session",
+                f.name,
+                params.join(", "),
+                f.ret
+            );
+        }
+        let own: Vec<&Vec<types::ty::Ty>> = self
+            .env
+            .functions
+            .iter()
+            .filter(|f| f.name == name)
+            .map(|f| &f.params)
+            .collect();
+        for e in types::reference::entries(name) {
+            // A prelude overload the session redefined is hidden by it.
+            let replaced = types::prelude::named(name)
+                .any(|(_, p)| p.signature() == e.signature && own.contains(&&p.params));
+            if replaced {
+                continue;
+            }
+            let _ = writeln!(out, "{}\n    {} ({})", e.signature, e.doc, e.origin);
+        }
+        if !out.is_empty() {
+            return Ok(out);
+        }
+        let mut names = types::reference::names();
+        names.extend(self.env.functions.iter().map(|f| f.name.as_str()));
+        let close = types::reference::close_names(name, names);
+        let mut msg = format!("no function named `{name}`");
+        if !close.is_empty() {
+            let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+            msg += &format!("; did you mean {}?", list.join(" or "));
+        }
+        Err(msg + "\n")
     }
 
     /// How many loaded lines the session keeps (tests).

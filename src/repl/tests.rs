@@ -433,3 +433,65 @@ fn library_results_outlive_their_inputs_across_lines() {
     assert!(r.stderr.contains("E0608"), "{}", r.stderr);
     assert_eq!(ok(&mut s, "count(ys > 5.0)"), "2 : i64\n");
 }
+
+#[test]
+fn doc_command_shows_builtins_prelude_and_session_functions() {
+    let mut s = session();
+    let hypot = ok(&mut s, ":doc hypot");
+    assert_eq!(
+        hypot,
+        "hypot(T, T) -> T where T is f32 or f64\n    \
+         sqrt(x*x + y*y) without intermediate overflow or underflow (built-in)\n"
+    );
+    let sign = ok(&mut s, ":doc sign");
+    assert_eq!(sign.lines().count(), 20, "{sign}");
+    assert!(sign.starts_with(
+        "sign(x: i8) -> i8\n    -1, 0 or 1: the sign of `x`. (stdlib/prelude.expr)\n"
+    ));
+    // A session function is listed first; one replacing a prelude overload hides it.
+    ok(&mut s, "fn sign(x: i64) -> i64 = x;");
+    ok(&mut s, "fn sign(_s: string) -> i64 = 0;");
+    let sign = ok(&mut s, ":doc sign");
+    assert!(
+        sign.starts_with(
+            "fn sign(i64) -> i64\n    defined in this session\nfn sign(string) -> i64\n"
+        ),
+        "{sign}"
+    );
+    assert!(!sign.contains("sign(x: i64) -> i64"), "{sign}");
+    assert!(sign.contains("sign(x: u8) -> u8"), "{sign}");
+    ok(&mut s, "fn double(x: i64) -> i64 = x * 2;");
+    assert!(ok(&mut s, ":doc double").starts_with("fn double(i64) -> i64"));
+    // Unknown names: "did you mean", from every source of functions.
+    let r = err(&mut s, ":doc sing");
+    assert!(
+        r.stderr
+            .starts_with("no function named `sing`; did you mean"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`sign`"), "{}", r.stderr);
+    let r = err(&mut s, ":doc doubel");
+    assert!(r.stderr.contains("`double`"), "{}", r.stderr);
+    assert_eq!(
+        err(&mut s, ":doc zzzzzzzz").stderr,
+        "no function named `zzzzzzzz`\n"
+    );
+    assert_eq!(err(&mut s, ":doc").stderr, "usage: :doc NAME\n");
+    assert!(ok(&mut s, ":help").contains(":doc NAME"));
+    assert!(s.completion_candidates().contains(&"lerp".to_string()));
+}
+
+#[test]
+fn prelude_functions_in_several_lines_and_in_session_functions() {
+    let mut s = session();
+    assert_eq!(ok(&mut s, "sign(-3)"), "-1 : i64\n");
+    ok(&mut s, "fn f(x: f64) -> f64 = lerp(0, 10, x) + sign(x);");
+    assert_eq!(ok(&mut s, "sign(5) + i64(f(0.5))"), "7 : i64\n");
+    // Prelude copies are not session definitions.
+    assert!(!ok(&mut s, ":env").contains("sign"));
+    // A session function replaces the prelude overload from then on.
+    ok(&mut s, "fn sign(x: i64) -> i64 = x * 100;");
+    assert_eq!(ok(&mut s, "sign(-3)"), "-300 : i64\n");
+    assert_eq!(ok(&mut s, "sign(-3.0)"), "-1.0 : f64\n");
+}

@@ -223,6 +223,24 @@ mod libm {
         pub fn roundf(a: f32) -> f32;
         pub fn trunc(a: f64) -> f64;
         pub fn truncf(a: f32) -> f32;
+        pub fn asin(a: f64) -> f64;
+        pub fn asinf(a: f32) -> f32;
+        pub fn acos(a: f64) -> f64;
+        pub fn acosf(a: f32) -> f32;
+        pub fn atan(a: f64) -> f64;
+        pub fn atanf(a: f32) -> f32;
+        pub fn sinh(a: f64) -> f64;
+        pub fn sinhf(a: f32) -> f32;
+        pub fn cosh(a: f64) -> f64;
+        pub fn coshf(a: f32) -> f32;
+        pub fn tanh(a: f64) -> f64;
+        pub fn tanhf(a: f32) -> f32;
+        pub fn cbrt(a: f64) -> f64;
+        pub fn cbrtf(a: f32) -> f32;
+        pub fn hypot(a: f64, b: f64) -> f64;
+        pub fn hypotf(a: f32, b: f32) -> f32;
+        pub fn atan2(a: f64, b: f64) -> f64;
+        pub fn atan2f(a: f32, b: f32) -> f32;
     }
 }
 
@@ -270,6 +288,24 @@ pub fn libm_address(symbol: &str) -> Option<usize> {
         "roundf" => roundf as G1 as usize,
         "trunc" => trunc as F1 as usize,
         "truncf" => truncf as G1 as usize,
+        "asin" => asin as F1 as usize,
+        "asinf" => asinf as G1 as usize,
+        "acos" => acos as F1 as usize,
+        "acosf" => acosf as G1 as usize,
+        "atan" => atan as F1 as usize,
+        "atanf" => atanf as G1 as usize,
+        "sinh" => sinh as F1 as usize,
+        "sinhf" => sinhf as G1 as usize,
+        "cosh" => cosh as F1 as usize,
+        "coshf" => coshf as G1 as usize,
+        "tanh" => tanh as F1 as usize,
+        "tanhf" => tanhf as G1 as usize,
+        "cbrt" => cbrt as F1 as usize,
+        "cbrtf" => cbrtf as G1 as usize,
+        "hypot" => hypot as F2 as usize,
+        "hypotf" => hypotf as G2 as usize,
+        "atan2" => atan2 as F2 as usize,
+        "atan2f" => atan2f as G2 as usize,
         _ => return None,
     })
 }

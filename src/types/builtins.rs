@@ -248,6 +248,82 @@ fn build() -> Vec<BuiltinFn> {
             doc: "parses the text (Rust `str::parse` rules); a runtime error if it does not parse",
         });
     }
+    v.extend(math_extras());
+    v
+}
+
+/// The math extras (issue 5): (name, function, arity, doc), each `(T, ...) -> T` for
+/// T in f32|f64.
+const MATH_EXTRAS: [(&str, MathFn, usize, &str); 10] = [
+    ("asin", MathFn::Asin, 1, "arcsine, in radians"),
+    ("acos", MathFn::Acos, 1, "arccosine, in radians"),
+    ("atan", MathFn::Atan, 1, "arctangent, in radians"),
+    ("sinh", MathFn::Sinh, 1, "hyperbolic sine"),
+    ("cosh", MathFn::Cosh, 1, "hyperbolic cosine"),
+    ("tanh", MathFn::Tanh, 1, "hyperbolic tangent"),
+    ("exp2", MathFn::Exp2, 1, "2 raised to the argument"),
+    (
+        "cbrt",
+        MathFn::Cbrt,
+        1,
+        "cube root (negative for a negative argument)",
+    ),
+    (
+        "hypot",
+        MathFn::Hypot,
+        2,
+        "sqrt(x*x + y*y) without intermediate overflow or underflow",
+    ),
+    (
+        "atan2",
+        MathFn::Atan2,
+        2,
+        "atan2(y, x): the angle of the point (x, y), in radians from -pi to pi",
+    ),
+];
+
+fn math_extras() -> Vec<BuiltinFn> {
+    let mut v: Vec<BuiltinFn> = MATH_EXTRAS
+        .iter()
+        .map(|&(name, f, arity, doc)| {
+            generic(
+                name,
+                Class::Float,
+                arity,
+                Pat::T,
+                Lowering::Op(Builtin::Math(f)),
+                doc,
+            )
+        })
+        .collect();
+    for (name, op, doc) in [
+        ("is_nan", Builtin::IsNan, "whether the argument is NaN"),
+        (
+            "is_inf",
+            Builtin::IsInf,
+            "whether the argument is infinite (inf or -inf)",
+        ),
+    ] {
+        v.push(generic(
+            name,
+            Class::Float,
+            1,
+            Pat::Ty(Ty::Bool),
+            Lowering::Op(op),
+            doc,
+        ));
+    }
+    // Native rather than prelude overloads: a generic `T` joins its arguments like the
+    // operands of one operator (`clamp(x_u8, 0, 10)` is a u8), which ten Kiln overloads
+    // cannot do (the literal arguments would rank i64 as well as u8: ambiguous).
+    v.push(generic(
+        "clamp",
+        Class::Num,
+        3,
+        Pat::T,
+        Lowering::Op(Builtin::Clamp),
+        "clamp(x, lo, hi): lo when x < lo, hi when x > hi, else x (a NaN x stays NaN)",
+    ));
     v
 }
 

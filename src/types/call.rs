@@ -30,6 +30,8 @@ enum Target {
     /// A function of an earlier REPL line (index into the env).
     Extern(usize),
     Builtin(&'static BuiltinFn),
+    /// A prelude function (index into `prelude::all()`).
+    Prelude(usize),
 }
 
 struct Candidate {
@@ -117,8 +119,10 @@ impl<'a> Checker<'a> {
         let externs = self.env_fns_named(name);
         let any_defined = self.fn_names.contains_key(name) || !externs.is_empty();
         let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
+        let preludes = self.prelude_named(name);
         let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
-        if users.is_empty() && builtin_list.is_empty() && externs.is_empty() {
+        if users.is_empty() && builtin_list.is_empty() && externs.is_empty() && preludes.is_empty()
+        {
             if !any_defined {
                 self.unknown_function(b, callee);
             }
@@ -161,6 +165,15 @@ impl<'a> Checker<'a> {
         }
         for bf in builtin_list {
             cands.push(self.instantiate(bf, &args));
+        }
+        for (i, f) in preludes {
+            cands.push(Candidate {
+                target: Target::Prelude(i),
+                ranks: self.rank_all(&args, &f.params),
+                signature: f.signature(),
+                params: f.params.clone(),
+                ret: f.ret.clone(),
+            });
         }
 
         let viable: Vec<usize> = (0..cands.len())
@@ -235,6 +248,10 @@ impl<'a> Checker<'a> {
             Target::Extern(i) => {
                 let func = self.env_fn(i);
                 node(ExprKind::CallExtern { func, args }, c.ret, span)
+            }
+            Target::Prelude(i) => {
+                let func = self.prelude_fn(i);
+                node(ExprKind::Call { func, args }, c.ret, span)
             }
             Target::Builtin(bf) => match bf.lowering {
                 Lowering::Cast => {
@@ -383,6 +400,51 @@ impl<'a> Checker<'a> {
             return Err(format!("expects {}, found {}", class.describe(), t));
         }
         Ok(t)
+    }
+
+    /// The prelude functions named `name` that neither this program nor (in the REPL) an
+    /// earlier line redefines with the same parameter types. The prelude is loaded only
+    /// for a name no user function or earlier line defines with every overload.
+    fn prelude_named(&self, name: &str) -> Vec<(usize, &'static super::prelude::PreludeFn)> {
+        if !self.use_prelude {
+            return Vec::new();
+        }
+        let user_params: Vec<&Vec<Ty>> = self
+            .fn_names
+            .get(name)
+            .map(|ids| {
+                ids.iter()
+                    .filter(|&&id| self.fns[id].callable)
+                    .map(|&id| &self.fns[id].params)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let env_params: Vec<&Vec<Ty>> = self
+            .env
+            .as_ref()
+            .map(|(env, _)| {
+                env.functions
+                    .iter()
+                    .filter(|f| f.name == name)
+                    .map(|f| &f.params)
+                    .collect()
+            })
+            .unwrap_or_default();
+        super::prelude::named(name)
+            .filter(|(_, f)| !user_params.contains(&&f.params) && !env_params.contains(&&f.params))
+            .collect()
+    }
+
+    /// The function id of prelude function `i` in this program, copying it in once.
+    fn prelude_fn(&mut self, i: usize) -> FnId {
+        let k = match self.prelude_used.iter().position(|&u| u == i) {
+            Some(k) => k,
+            None => {
+                self.prelude_used.push(i);
+                self.prelude_used.len() - 1
+            }
+        };
+        self.fns.len() + k
     }
 
     fn unknown_function(&mut self, b: &Body, callee: &ast::Ident) {

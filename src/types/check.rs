@@ -167,6 +167,11 @@ pub(super) struct Checker<'a> {
     /// Env function index → index in `link.extern_fns`.
     env_fns: HashMap<usize, usize>,
     pub link: hir::Linking,
+    /// Prelude functions this program calls, as indexes into `prelude::all()`: the k-th
+    /// becomes function `fns.len() + k`.
+    pub prelude_used: Vec<usize>,
+    /// False while checking the prelude itself.
+    pub use_prelude: bool,
 }
 
 /// The result of checking a sequence of statements.
@@ -193,6 +198,8 @@ impl<'a> Checker<'a> {
             env_globals: HashMap::new(),
             env_fns: HashMap::new(),
             link: hir::Linking::default(),
+            prelude_used: Vec::new(),
+            use_prelude: true,
         }
     }
 
@@ -418,11 +425,15 @@ impl<'a> Checker<'a> {
             return Err(self.diags);
         }
         self.warnings.sort_by_key(|w| (w.span.lo, w.span.hi));
-        let functions = self
+        let mut functions: Vec<hir::Function> = self
             .fns
             .into_iter()
             .map(|f| f.hir.expect("every function was checked"))
             .collect();
+        if !self.prelude_used.is_empty() {
+            let prelude = super::prelude::all();
+            functions.extend(self.prelude_used.iter().map(|&i| prelude[i].hir.clone()));
+        }
         Ok(super::Checked {
             program: hir::Program {
                 functions,

@@ -194,6 +194,19 @@ pub enum MathFn {
     Ceil,
     Round,
     Trunc,
+    // The extras (issue 5): lowered to libm calls or intrinsics by `codegen::ops`.
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Exp2,
+    Cbrt,
+    /// Two arguments.
+    Hypot,
+    /// Two arguments: `atan2(y, x)`.
+    Atan2,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,10 +225,16 @@ pub enum Builtin {
     Max,
     /// Two float arguments of the node's type.
     Pow,
-    /// One float argument of the node's type.
+    /// One float argument of the node's type (two for `Hypot`, `Atan2`).
     Math(MathFn),
     /// A standard-library function on strings or lists (see [`LibFn`]).
     Lib(LibFn),
+    /// `is_nan(x)`, `is_inf(x)`: one float argument, a bool result.
+    IsNan,
+    IsInf,
+    /// `clamp(x, lo, hi)`, three arguments of the node's numeric type: `lo` when
+    /// `x < lo`, else `hi` when `x > hi`, else `x` (so a NaN `x` stays NaN).
+    Clamp,
 }
 
 #[derive(Clone, Debug)]

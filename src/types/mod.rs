@@ -9,6 +9,8 @@ mod fold;
 pub mod hir;
 mod lint;
 mod lit;
+pub mod prelude;
+pub mod reference;
 mod suggest;
 pub mod ty;
 
@@ -27,6 +29,13 @@ pub struct Checked {
 /// Type-check a program. Reports every error found, not just the first.
 pub fn check(program: &ast::Program) -> Result<Checked, Vec<Diagnostic>> {
     check::Checker::new().program(program)
+}
+
+/// Type-check a prelude file: like `check`, without the prelude's own functions.
+pub(crate) fn check_prelude_source(program: &ast::Program) -> Result<Checked, Vec<Diagnostic>> {
+    let mut c = check::Checker::new();
+    c.use_prelude = false;
+    c.program(program)
 }
 
 /// What earlier REPL lines defined: the names a new line can use, each with the symbol

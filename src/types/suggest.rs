@@ -51,6 +51,9 @@ impl Checker<'_> {
     fn function_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.fn_names.keys().map(String::as_str).collect();
         names.extend(super::builtins::all().iter().map(|b| b.name.as_str()));
+        if self.use_prelude {
+            names.extend(super::prelude::all().iter().map(|f| f.name.as_str()));
+        }
         if let Some((env, _)) = &self.env {
             names.extend(env.functions.iter().map(|f| f.name.as_str()));
         }

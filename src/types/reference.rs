@@ -1,0 +1,96 @@
+//! `docs/stdlib.md`: the standard-library reference, generated from the builtin table
+//! (`builtins::all`) and the prelude (`prelude::all`), and the look-up behind the
+//! REPL's `:doc NAME`. Regenerate the file with
+//! `cargo run --quiet -- stdlib-doc > docs/stdlib.md` (a test fails when it is stale).
+
+use super::{builtins, prelude};
+
+/// The command that regenerates `docs/stdlib.md`.
+pub const REGENERATE: &str = "cargo run --quiet -- stdlib-doc > docs/stdlib.md";
+
+/// One overload of a standard-library function, for documentation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub signature: String,
+    pub doc: String,
+    /// "built-in" or the prelude file that defines it.
+    pub origin: String,
+}
+
+/// Every standard-library name, sorted, without duplicates.
+pub fn names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = builtins::all().iter().map(|b| b.name.as_str()).collect();
+    names.extend(prelude::all().iter().map(|f| f.name.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The overloads named `name`: built-ins first, then prelude functions.
+pub fn entries(name: &str) -> Vec<Entry> {
+    let mut v: Vec<Entry> = builtins::named(name)
+        .map(|b| Entry {
+            signature: b.signature(),
+            doc: b.doc.to_string(),
+            origin: "built-in".to_string(),
+        })
+        .collect();
+    v.extend(prelude::named(name).map(|(_, f)| Entry {
+        signature: f.signature(),
+        doc: f.doc.clone(),
+        origin: f.file.to_string(),
+    }));
+    v
+}
+
+/// Up to three names among `candidates` close to `written`, best first (for "did you
+/// mean").
+pub fn close_names<'c>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Vec<&'c str> {
+    super::suggest::closest(written, candidates, 3)
+}
+
+/// The text of `docs/stdlib.md`.
+pub fn markdown() -> String {
+    let mut s = String::new();
+    s += "# Standard library reference\n\n";
+    s += &format!(
+        "<!-- Generated from src/types/builtins.rs and stdlib/*.expr; do not edit. \
+         Regenerate with `{REGENERATE}`. -->\n\n"
+    );
+    s += "Every function available without a definition: the native built-ins and the \
+          prelude written in Kiln (`stdlib/`). A generic signature has one type variable \
+          `T`; its arguments join like the operands of one operator. Your own functions \
+          may overload any of these; one with the same name and parameter types as a \
+          prelude function replaces it. In the REPL, `:doc NAME` shows one entry.\n\n";
+    s += "| name | overloads |\n|---|---|\n";
+    for name in names() {
+        s += &format!("| [`{name}`](#{name}) | {} |\n", entries(name).len());
+    }
+    for name in names() {
+        s += &format!("\n## {name}\n\n");
+        for e in entries(name) {
+            s += &format!("- `{}` — {} ({})\n", e.signature, e.doc, e.origin);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_and_prelude_function_is_documented() {
+        for name in names() {
+            for e in entries(name) {
+                assert!(!e.doc.trim().is_empty(), "{} has no doc", e.signature);
+            }
+        }
+        let md = markdown();
+        assert!(md.contains("- `hypot(T, T) -> T where T is f32 or f64`"));
+        assert!(md.contains("- `sign(x: u8) -> u8` — 0 or 1"));
+    }
+}
