@@ -59,40 +59,28 @@ unsafe extern "C" fn kiln_rt_str_concat(
     put(ctx(c), out, &joined);
 }
 
-unsafe extern "C" fn kiln_rt_str_contains(
-    _c: *mut RunCtx,
-    _s: u32,
-    _k: u32,
-    a: *const u8,
-    al: i64,
-    b: *const u8,
-    bl: i64,
-) -> i64 {
-    text(a, al).contains(text(b, bl)) as i64
+/// Predicates over two strings, `(ctx, span, kind, a, b) -> bool`, differing only in the
+/// `str` method they call.
+macro_rules! str_pair_predicates {
+    ($($name:ident => $method:ident),* $(,)?) => {$(
+        unsafe extern "C" fn $name(
+            _c: *mut RunCtx,
+            _s: u32,
+            _k: u32,
+            a: *const u8,
+            al: i64,
+            b: *const u8,
+            bl: i64,
+        ) -> i64 {
+            text(a, al).$method(text(b, bl)) as i64
+        }
+    )*};
 }
 
-unsafe extern "C" fn kiln_rt_str_starts_with(
-    _c: *mut RunCtx,
-    _s: u32,
-    _k: u32,
-    a: *const u8,
-    al: i64,
-    b: *const u8,
-    bl: i64,
-) -> i64 {
-    text(a, al).starts_with(text(b, bl)) as i64
-}
-
-unsafe extern "C" fn kiln_rt_str_ends_with(
-    _c: *mut RunCtx,
-    _s: u32,
-    _k: u32,
-    a: *const u8,
-    al: i64,
-    b: *const u8,
-    bl: i64,
-) -> i64 {
-    text(a, al).ends_with(text(b, bl)) as i64
+str_pair_predicates! {
+    kiln_rt_str_contains => contains,
+    kiln_rt_str_starts_with => starts_with,
+    kiln_rt_str_ends_with => ends_with,
 }
 
 /// The character index of the first occurrence, or -1.
@@ -130,28 +118,27 @@ unsafe extern "C" fn kiln_rt_str_substr(
     put(ctx(c), out, &s[lo..hi]);
 }
 
-unsafe extern "C" fn kiln_rt_str_upper(
-    c: *mut RunCtx,
-    _s: u32,
-    _k: u32,
-    p: *const u8,
-    l: i64,
-    out: *mut RtStr,
-) {
-    let s = text(p, l).to_uppercase();
-    put(ctx(c), out, &s);
+/// Case mappings, `(ctx, span, kind, s) -> string` in the arena, differing only in the
+/// `str` method they call (Unicode rules: `upper("straße")` is `STRASSE`).
+macro_rules! str_case_maps {
+    ($($name:ident => $method:ident),* $(,)?) => {$(
+        unsafe extern "C" fn $name(
+            c: *mut RunCtx,
+            _s: u32,
+            _k: u32,
+            p: *const u8,
+            l: i64,
+            out: *mut RtStr,
+        ) {
+            let s = text(p, l).$method();
+            put(ctx(c), out, &s);
+        }
+    )*};
 }
 
-unsafe extern "C" fn kiln_rt_str_lower(
-    c: *mut RunCtx,
-    _s: u32,
-    _k: u32,
-    p: *const u8,
-    l: i64,
-    out: *mut RtStr,
-) {
-    let s = text(p, l).to_lowercase();
-    put(ctx(c), out, &s);
+str_case_maps! {
+    kiln_rt_str_upper => to_uppercase,
+    kiln_rt_str_lower => to_lowercase,
 }
 
 unsafe extern "C" fn kiln_rt_str_trim(
