@@ -881,17 +881,9 @@ impl<'a> Checker<'a> {
                 );
                 return (Var::Local(bind.local), ty);
             }
-            let first = bind.span;
-            let n = name.name.clone();
+            let first = Some(bind.span);
             let value = self.coerce_or(value, &ty, |found, span| {
-                Diagnostic::error(
-                    "E0207",
-                    span,
-                    format!("`{n}` has type {ty}; it cannot be assigned a {found}"),
-                )
-                .with_label(format!("this is {found}"))
-                .with_secondary(first, format!("`{n}` first assigned here, as {ty}"))
-                .with_note("a variable keeps the type of its first assignment")
+                type_change(&name.name, &ty, found, span, first)
             });
             out.push(hir::Stmt::Assign {
                 var: Var::Local(bind.local),
@@ -900,41 +892,34 @@ impl<'a> Checker<'a> {
             return (Var::Local(bind.local), b.locals[bind.local].ty.clone());
         }
         if let Some((i, eb)) = self.env_binding(&name.name) {
-            if !eb.mutable || b.func.is_some() {
-                if !eb.mutable {
-                    self.error(
-                        Diagnostic::error(
-                            "E0104",
-                            name.span,
-                            format!("cannot assign to `{}`: it is immutable", name.name),
-                        )
-                        .with_label("assignment to a binding of an earlier input")
-                        .with_note(format!("`{}` was bound by `let`", name.name))
-                        .with_help(format!(
-                            "use a new name, or shadow it with `let {} = ...`",
-                            name.name
-                        )),
-                    );
-                    return (Var::Local(0), Ty::Error);
-                }
-            } else {
-                let ty = eb.ty.clone();
-                let n = name.name.clone();
-                let value = self.coerce_or(value, &ty, |found, span| {
+            if !eb.mutable {
+                self.error(
                     Diagnostic::error(
-                        "E0207",
-                        span,
-                        format!("`{n}` has type {ty}; it cannot be assigned a {found}"),
+                        "E0104",
+                        name.span,
+                        format!("cannot assign to `{}`: it is immutable", name.name),
                     )
-                    .with_label(format!("this is {found}"))
-                    .with_note("a variable keeps the type of its first assignment")
+                    .with_label("assignment to a binding of an earlier input")
+                    .with_note(format!("`{}` was bound by `let`", name.name))
+                    .with_help(format!(
+                        "use a new name, or shadow it with `let {} = ...`",
+                        name.name
+                    )),
+                );
+                return (Var::Local(0), Ty::Error);
+            }
+            // A function does not see mutable variables: there the name is a new local.
+            if b.func.is_none() {
+                let ty = eb.ty.clone();
+                let value = self.coerce_or(value, &ty, |found, span| {
+                    type_change(&name.name, &ty, found, span, None)
                 });
                 let g = self.env_global(i);
                 out.push(hir::Stmt::Assign {
                     var: Var::Global(g),
                     value,
                 });
-                return (Var::Global(g), eb.ty.clone());
+                return (Var::Global(g), ty);
             }
         }
         if let Some((pos, _)) = b.func {
@@ -962,6 +947,21 @@ impl<'a> Checker<'a> {
         });
         (Var::Local(local), ty)
     }
+}
+
+/// E0207: a mutable variable assigned a value of another type (`first`: where it was
+/// first assigned, when that is in this source).
+fn type_change(name: &str, ty: &Ty, found: &Ty, span: Span, first: Option<Span>) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "E0207",
+        span,
+        format!("`{name}` has type {ty}; it cannot be assigned a {found}"),
+    )
+    .with_label(format!("this is {found}"));
+    if let Some(first) = first {
+        d = d.with_secondary(first, format!("`{name}` first assigned here, as {ty}"));
+    }
+    d.with_note("a variable keeps the type of its first assignment")
 }
 
 pub(super) fn var_expr(var: Var, ty: Ty, span: Span) -> hir::Expr {
