@@ -82,21 +82,13 @@ impl<'a> Checker<'a> {
             );
             return hir::Expr::error(span);
         }
+        // Unsuffixed: flexible until a context settles it. Suffixed (an integer or a
+        // float suffix): settled now, with the same range check.
+        self.lits.insert(span, LitVal::Int(value));
+        let flex = node(ExprKind::Int(0), Ty::IntLit, span);
         match suffix {
-            None => {
-                self.lits.insert(span, LitVal::Int(value));
-                node(ExprKind::Int(0), Ty::IntLit, span)
-            }
-            Some(s) => {
-                let ty = suffix_ty(s);
-                if s.is_float() {
-                    self.lits.insert(span, LitVal::Int(value));
-                    let flex = node(ExprKind::Int(0), Ty::IntLit, span);
-                    return self.push(flex, &ty);
-                }
-                self.lits.insert(span, LitVal::Int(value));
-                self.push(node(ExprKind::Int(0), Ty::IntLit, span), &ty)
-            }
+            None => flex,
+            Some(s) => self.push(flex, &suffix_ty(s)),
         }
     }
 
