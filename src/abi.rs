@@ -24,6 +24,16 @@ pub const STATUS_OFFSET: u64 = 0;
 /// overflowing the thread's stack. 0 disables the check.
 pub const STACK_LIMIT_OFFSET: u64 = 8;
 
+/// Offset of the host value pointer in the run context: the opaque context the host
+/// passed to this run (`engine::Program::run_with`), null when none. Host functions that
+/// ask for it receive it.
+pub const HOST_OFFSET: u64 = 16;
+
+/// Offset of the run's globals frame pointer in the run context: program-level bindings
+/// that functions read live in a per-run frame (so concurrent runs never share them),
+/// which `kiln_main` allocates and publishes here.
+pub const GLOBALS_OFFSET: u64 = 24;
+
 /// A (pointer, length) pair as the runtime sees it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]

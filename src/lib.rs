@@ -8,6 +8,7 @@ pub mod abi;
 pub mod cli;
 pub mod codegen;
 pub mod diag;
+pub mod engine;
 pub mod jit;
 pub mod repl;
 pub mod runtime;
@@ -16,6 +17,7 @@ pub mod syntax;
 pub mod types;
 
 pub use diag::{Diagnostic, Severity};
+pub use engine::{CompileError, Engine, EngineOptions, FpMath, Program, Purity};
 
 pub use jit::{Compiled, Options};
 pub use runtime::{RuntimeError, Value};

@@ -141,7 +141,7 @@ fn library(src: &str, opt_level: u8) -> Outcome {
         }
         return Outcome::Rejected;
     }
-    let options = Options { opt_level };
+    let options = Options::at_level(opt_level);
     let compiled = no_panic("compile_source", src, || {
         kiln::compile_source(src, &options)
     });

@@ -221,7 +221,7 @@ fn repl(args: &ReportArgs, opt_level: u8) -> i32 {
         io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR"),
     );
-    crate::repl::editor::run(Options { opt_level }, color)
+    crate::repl::editor::run(Options::at_level(opt_level), color)
 }
 
 /// Bare `kiln` with stdin not a terminal: run the piped-in program.
@@ -245,7 +245,7 @@ fn run_stdin(rep: &Reporter) -> i32 {
 
 /// Compile, bind `--param` values, run, print the result.
 fn run_program(rep: &Reporter, src: &Source, param_args: &[String], opt_level: u8) -> i32 {
-    let outcome = crate::compile_source(&src.text, &Options { opt_level });
+    let outcome = crate::compile_source(&src.text, &Options::at_level(opt_level));
     let compiled = match rep.compiled(outcome, src) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -291,7 +291,7 @@ fn build(rep: &Reporter, file: &Path, emit: Emit, output: Option<&Path>, opt_lev
         Ok(src) => src,
         Err(code) => return code,
     };
-    let outcome = crate::emit_ir(&src.text, &Options { opt_level });
+    let outcome = crate::emit_ir(&src.text, &Options::at_level(opt_level));
     let mut ir = match rep.compiled(outcome, &src) {
         Ok(ir) => ir,
         Err(code) => return code,

@@ -128,6 +128,7 @@ pub(super) fn expr_may_fail(e: &Expr, fallible: &[bool]) -> bool {
         } => f.may_fail(),
         ExprKind::Call { func, .. } => fallible.get(*func).copied().unwrap_or(true),
         ExprKind::CallExtern { .. } => true,
+        ExprKind::CallHost { .. } => true,
         _ => false,
     };
     here || children(e).into_iter().any(|c| expr_may_fail(c, fallible))
@@ -155,6 +156,7 @@ pub(super) fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::Index { list, index } => vec![list, index],
         ExprKind::Call { args, .. }
         | ExprKind::CallExtern { args, .. }
+        | ExprKind::CallHost { args, .. }
         | ExprKind::Builtin { args, .. } => args.iter().collect(),
     }
 }

@@ -53,6 +53,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             ExprKind::Index { list, index } => self.index(list, index),
             ExprKind::Call { func, args } => self.call(*func, args),
             ExprKind::CallExtern { func, args } => self.call_extern(*func, args),
+            ExprKind::CallHost { func, args } => self.call_host(*func, args, e),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e),
         }
     }

@@ -14,7 +14,10 @@
 //! the status word is loaded and a non-zero status branches to `bail` as well.
 
 mod analysis;
+mod batch;
+mod columns;
 mod expr;
+mod host;
 mod ops;
 
 use crate::abi::{self, AbiTy};
@@ -35,6 +38,8 @@ use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
 pub use analysis::fallible_functions;
+pub use columns::COLUMNS_SYMBOL;
+pub use host::HostImpl;
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`
 /// returning the result directly when it is a scalar, through `out` when it is a string

@@ -36,15 +36,49 @@ use std::cell::RefCell;
 use std::mem::ManuallyDrop;
 use std::sync::OnceLock;
 
-#[derive(Clone, Copy, Debug)]
+/// How floating-point arithmetic may be optimised (jitfusion's `fp_math_mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FpMath {
+    /// IEEE semantics exactly as written (the default).
+    #[default]
+    Strict,
+    /// Float operations may be reassociated, contracted into fused multiply-adds,
+    /// replaced by reciprocals and approximate library calls, and may ignore the sign of
+    /// zero. NaN and infinity keep their IEEE meaning, so no value becomes poison and
+    /// generated code stays free of undefined behaviour.
+    Fast,
+}
+
+#[derive(Clone, Debug)]
 pub struct Options {
     /// 0..=3; default 2.
     pub opt_level: u8,
+    pub fp_math: FpMath,
+    /// Also generate the columnar entry (`codegen::COLUMNS_SYMBOL`): one call runs the
+    /// program over a batch of rows.
+    pub columns: bool,
+    /// What each `hir::ExprKind::CallHost` calls, by index.
+    pub host: std::sync::Arc<[codegen::HostImpl]>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { opt_level: 2 }
+        Options {
+            opt_level: 2,
+            fp_math: FpMath::Strict,
+            columns: false,
+            host: std::sync::Arc::from(Vec::new()),
+        }
+    }
+}
+
+impl Options {
+    /// Default options at optimisation level `opt_level`.
+    pub fn at_level(opt_level: u8) -> Options {
+        Options {
+            opt_level,
+            ..Options::default()
+        }
     }
 }
 
@@ -200,6 +234,14 @@ pub struct Compiled {
     engine: JitEngine,
     _code: Code,
 }
+
+// SAFETY: a `Compiled` is immutable once made: its machine code is finalised and only
+// executed, and every run gets its own `RunCtx` (program-level bindings live in the
+// run's globals frame, not in module globals). The LLVM objects it owns (the ORC
+// resource tracker; MCJIT's context, module and engine) are touched again only by `Drop`,
+// which runs once, on whichever thread drops the last reference, when no run is active.
+unsafe impl Send for Compiled {}
+unsafe impl Sync for Compiled {}
 
 impl Compiled {
     /// Run with one value per input (`param`), in declaration order.

@@ -266,6 +266,7 @@ impl Prog {
         Program {
             functions: self.functions,
             link: Default::default(),
+            outputs: Vec::new(),
             main: Function {
                 name: "main".into(),
                 params: (0..inputs.len()).collect(),
@@ -296,7 +297,7 @@ fn run_prog(p: &Program, inputs: &[Value]) -> Result<Option<Value>, RuntimeError
         (2, JitEngine::Mcjit),
         (2, JitEngine::Orc),
     ] {
-        let c = compile_with(p, &Options { opt_level: level }, engine)
+        let c = compile_with(p, &Options::at_level(level), engine)
             .unwrap_or_else(|e| panic!("compile -O{level} {engine:?}: {e}"));
         assert_eq!(c.engine(), engine);
         results.push((level, engine, c.run(inputs)));
@@ -1185,7 +1186,7 @@ fn main_address_is_callable_directly() {
         .input("b", Ty::F64)
         .input("c", Ty::F64)
         .build(Some(e));
-    let c = compile(&p, &Options { opt_level: 3 }).unwrap();
+    let c = compile(&p, &Options::at_level(3)).unwrap();
     let mut ctx = c.new_context();
     type Main = unsafe extern "C" fn(*mut RunCtx, f64, f64, f64) -> f64;
     // SAFETY: the program's kiln_main has exactly this signature.
@@ -1211,7 +1212,7 @@ fn and_lowers_to_branches_not_select() {
     );
     let prog = p.build(Some(e));
     for level in [0, 2] {
-        let ir = emit_ir(&prog, &Options { opt_level: level }).unwrap();
+        let ir = emit_ir(&prog, &Options::at_level(level)).unwrap();
         let main = ir
             .split("define ")
             .find(|f| f.contains("@kiln_main("))
@@ -1238,7 +1239,7 @@ fn emitted_ir_is_named_and_optimised() {
         vec![local(0, Ty::I64)],
         Ty::I64,
     )));
-    let ir0 = emit_ir(&p, &Options { opt_level: 0 }).unwrap();
+    let ir0 = emit_ir(&p, &Options::at_level(0)).unwrap();
     assert!(
         ir0.contains("define internal i64 @kiln.fn.twice.0(ptr"),
         "{ir0}"
@@ -1307,7 +1308,7 @@ fn compile_time_of_one_plus_two() {
     let p = prog(bin(BinOp::Add, i64c(1), i64c(2)));
     for engine in [JitEngine::Orc, JitEngine::Mcjit] {
         for level in [0u8, 1, 2, 3] {
-            let opts = Options { opt_level: level };
+            let opts = Options::at_level(level);
             let _ = compile_with(&p, &opts, engine).unwrap();
             let n = 300u32;
             let (mut min, mut total) = (Duration::MAX, Duration::ZERO);

@@ -276,6 +276,10 @@ pub struct RunCtx {
     status: u32,
     /// At `abi::STACK_LIMIT_OFFSET`: recursive generated functions fault below it.
     stack_limit: usize,
+    /// At `abi::HOST_OFFSET`: the host value of this run (null: none).
+    host: *const (),
+    /// At `abi::GLOBALS_OFFSET`: the running program's globals frame.
+    globals: *mut u8,
     fault: Option<FaultRecord>,
     arena: Arena,
     /// `Some`: `print` appends here instead of writing to stdout.
@@ -287,6 +291,8 @@ impl RunCtx {
         RunCtx {
             status: 0,
             stack_limit: 0,
+            host: std::ptr::null(),
+            globals: std::ptr::null_mut(),
             fault: None,
             arena: Arena::new(),
             captured: None,
@@ -313,6 +319,16 @@ impl RunCtx {
             Some(_) => here,
             None => here.saturating_sub(FALLBACK_STACK_BUDGET),
         };
+    }
+
+    /// Set the host value host functions receive during the next runs (null: none).
+    pub fn set_host(&mut self, host: *const ()) {
+        self.host = host;
+    }
+
+    /// The host value set by [`RunCtx::set_host`].
+    pub fn host(&self) -> *const () {
+        self.host
     }
 
     /// Bytes the run's arena holds (for memory tests and statistics).
@@ -395,6 +411,11 @@ impl RunCtx {
     }
 }
 
+// SAFETY: the raw pointers are set for the duration of a run by the thread running it
+// (`host` points at a value the caller borrows for the run; `globals` into the running
+// generated frame); between runs they are not dereferenced.
+unsafe impl Send for RunCtx {}
+
 impl Default for RunCtx {
     fn default() -> Self {
         RunCtx::new()
@@ -457,6 +478,14 @@ mod tests {
         assert_eq!(
             std::mem::offset_of!(RunCtx, stack_limit) as u64,
             crate::abi::STACK_LIMIT_OFFSET
+        );
+        assert_eq!(
+            std::mem::offset_of!(RunCtx, host) as u64,
+            crate::abi::HOST_OFFSET
+        );
+        assert_eq!(
+            std::mem::offset_of!(RunCtx, globals) as u64,
+            crate::abi::GLOBALS_OFFSET
         );
     }
 

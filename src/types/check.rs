@@ -172,6 +172,8 @@ pub(super) struct Checker<'a> {
     pub prelude_used: Vec<usize>,
     /// False while checking the prelude itself.
     pub use_prelude: bool,
+    /// Host functions and program-set outputs (library API).
+    pub setup: super::Setup<'a>,
 }
 
 /// The result of checking a sequence of statements.
@@ -200,6 +202,7 @@ impl<'a> Checker<'a> {
             link: hir::Linking::default(),
             prelude_used: Vec::new(),
             use_prelude: true,
+            setup: super::Setup::default(),
         }
     }
 
@@ -441,6 +444,7 @@ impl<'a> Checker<'a> {
                 globals: self.globals,
                 inputs: self.inputs,
                 link: self.link,
+                outputs: Vec::new(),
             },
             warnings: self.warnings,
         })

@@ -140,6 +140,7 @@ fn visit(e: &hir::Expr, f: &mut impl FnMut(&hir::Expr)) {
         ExprKind::List(xs)
         | ExprKind::Call { args: xs, .. }
         | ExprKind::CallExtern { args: xs, .. }
+        | ExprKind::CallHost { args: xs, .. }
         | ExprKind::Builtin { args: xs, .. } => xs.iter().for_each(|x| visit(x, f)),
         ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } => visit(x, f),
         ExprKind::Binary { lhs: a, rhs: b, .. }

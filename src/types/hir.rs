@@ -31,6 +31,28 @@ pub struct Program {
     pub inputs: Vec<Input>,
     /// Symbols shared with other modules (the REPL); empty for a file.
     pub link: Linking,
+    /// A program set's named outputs (`types::Setup::outputs`), in order; empty
+    /// otherwise. Each is a local of `main` holding one output expression's value.
+    pub outputs: Vec<Output>,
+}
+
+/// One output of a program set (see `Program::outputs`).
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub local: LocalId,
+    pub ty: Ty,
+    /// The output expression.
+    pub span: Span,
+}
+
+/// The signature of a host function (registered through the library API): what the
+/// checker resolves calls against. `CallHost` names one by its index in
+/// `types::Setup::host`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostSig {
+    pub name: String,
+    pub params: Vec<Ty>,
+    pub ret: Ty,
 }
 
 /// How a module links to code and data of other modules (used by the REPL, where each
@@ -294,6 +316,12 @@ pub enum ExprKind {
     },
     Builtin {
         op: Builtin,
+        args: Vec<Expr>,
+    },
+    /// A call of host function `func` (an index into `types::Setup::host`, and into the
+    /// `codegen::HostImpl`s the program is compiled with).
+    CallHost {
+        func: usize,
         args: Vec<Expr>,
     },
 }

@@ -31,6 +31,24 @@ pub fn check(program: &ast::Program) -> Result<Checked, Vec<Diagnostic>> {
     check::Checker::new().program(program)
 }
 
+/// What a program is checked against besides the language: the host's functions, and
+/// for a program set how many of its last statements are named outputs.
+#[derive(Clone, Debug, Default)]
+pub struct Setup<'a> {
+    /// Host functions, callable by name like user functions (overloads allowed).
+    pub host: &'a [hir::HostSig],
+    /// The last `outputs` statements of the program are expression statements whose
+    /// values become `hir::Program::outputs` (0: an ordinary program).
+    pub outputs: usize,
+}
+
+/// Type-check a program against a [`Setup`].
+pub fn check_with(program: &ast::Program, setup: &Setup<'_>) -> Result<Checked, Vec<Diagnostic>> {
+    let mut c = check::Checker::new();
+    c.setup = setup.clone();
+    c.program(program)
+}
+
 /// Type-check a prelude file: like `check`, without the prelude's own functions.
 pub(crate) fn check_prelude_source(program: &ast::Program) -> Result<Checked, Vec<Diagnostic>> {
     let mut c = check::Checker::new();

@@ -147,6 +147,7 @@ mod tests {
             globals: Vec::new(),
             inputs: Vec::new(),
             link: hir::Linking::default(),
+            outputs: Vec::new(),
         };
         let fallible = crate::codegen::fallible_functions(&program);
         for (f, may_fault) in fns.iter().zip(fallible) {

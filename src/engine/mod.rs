@@ -1,0 +1,248 @@
+//! The library API: compile a program once, run it many times from any thread, with
+//! host functions, typed native calls, program sets and columnar batches.
+//!
+//! Sits on top of the pipeline like `cli` and `repl`: it drives `syntax`, `types`,
+//! `jit` and `runtime` through their entry points and owns the public types
+//! ([`Engine`], [`Program`], [`CompileError`]).
+//!
+//! ```
+//! use kiln::{Engine, Value};
+//!
+//! let engine = Engine::new();
+//! let program = engine
+//!     .compile("param a: f64; param b: f64; (a * 1.8 + b) / 2")
+//!     .expect("it compiles");
+//! assert_eq!(program.params()[0].name, "a");
+//! assert_eq!(
+//!     program.run(&[Value::F64(10.0), Value::F64(2.0)]).unwrap(),
+//!     Some(Value::F64(10.0))
+//! );
+//! ```
+
+mod batch;
+mod columns;
+mod host;
+mod typed;
+
+pub use crate::jit::FpMath;
+pub use batch::ProgramSet;
+pub use columns::{Column, ColumnBuf, RowError};
+pub use host::{HostRegistry, Purity};
+pub use typed::{Arg, Ret, SignatureError, TypedFn};
+
+use crate::diag::Diagnostic;
+use crate::jit::{self, Compiled, Options};
+use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::types::ty::Ty;
+use std::fmt;
+use std::sync::Arc;
+
+/// How an [`Engine`] compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// LLVM optimisation level, 0..=3 (default 2).
+    pub opt_level: u8,
+    /// Strict IEEE floating point (default) or fast-math optimisations.
+    pub fp_math: FpMath,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            opt_level: 2,
+            fp_math: FpMath::Strict,
+        }
+    }
+}
+
+/// Compiles programs. Holds the options and the host functions programs may call;
+/// compiled programs keep what they use, so the engine may be dropped or changed after.
+#[derive(Default)]
+pub struct Engine {
+    options: EngineOptions,
+    host: HostRegistry,
+}
+
+impl Engine {
+    /// An engine with default options and no host functions.
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    pub fn with_options(options: EngineOptions) -> Engine {
+        Engine {
+            options,
+            host: HostRegistry::default(),
+        }
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    /// The host functions programs compiled from now on may call.
+    pub fn host(&mut self) -> &mut HostRegistry {
+        &mut self.host
+    }
+
+    /// Parse, check and compile `source` (named `<input>` in diagnostics).
+    pub fn compile(&self, source: &str) -> Result<Program, CompileError> {
+        self.compile_named("<input>", source)
+    }
+
+    /// Like [`Engine::compile`], with the file name diagnostics show.
+    pub fn compile_named(&self, name: &str, source: &str) -> Result<Program, CompileError> {
+        let error = |diagnostics| CompileError {
+            file: name.to_owned(),
+            source: source.to_owned(),
+            diagnostics,
+        };
+        let sigs = self.host.signatures();
+        let setup = crate::types::Setup {
+            host: &sigs,
+            outputs: 0,
+        };
+        let checked = crate::with_stack(source, || {
+            let ast = crate::syntax::parse(source)?;
+            crate::types::check_with(&ast, &setup)
+        })
+        .map_err(error)?;
+        let options = self.jit_options(true);
+        let compiled = crate::with_stack(source, || jit::compile(&checked.program, &options))
+            .map_err(|e| error(crate::internal_error(e)))?;
+        Ok(Program {
+            inner: Arc::new(Inner {
+                params: compiled
+                    .inputs()
+                    .iter()
+                    .map(|i| Param {
+                        name: i.name.clone(),
+                        ty: i.ty.clone(),
+                    })
+                    .collect(),
+                host: self.host.used_by(&checked.program),
+                compiled,
+                warnings: checked.warnings,
+                file: name.to_owned(),
+                source: source.to_owned(),
+            }),
+        })
+    }
+
+    fn jit_options(&self, columns: bool) -> Options {
+        Options {
+            opt_level: self.options.opt_level,
+            fp_math: self.options.fp_math,
+            columns,
+            host: self.host.impls(),
+        }
+    }
+}
+
+/// One input of a program: a `param` declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub ty: Ty,
+}
+
+/// A compiled program: cheap to clone, `Send + Sync`, runnable from many threads at once
+/// (each run has its own scratch memory).
+#[derive(Clone)]
+pub struct Program {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    compiled: Compiled,
+    params: Vec<Param>,
+    warnings: Vec<Diagnostic>,
+    /// The host functions the program calls (kept alive with it).
+    host: host::Used,
+    file: String,
+    source: String,
+}
+
+impl Program {
+    /// The program's inputs (`param` declarations), in order.
+    pub fn params(&self) -> &[Param] {
+        &self.inner.params
+    }
+
+    /// The type of the program's result (`None`: it has none).
+    pub fn output_type(&self) -> Option<&Ty> {
+        self.inner.compiled.result_type()
+    }
+
+    /// Warnings found while compiling.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.inner.warnings
+    }
+
+    /// The source text the program was compiled from.
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// Render a diagnostic (a warning, or a [`RuntimeError::to_diagnostic`]) against the
+    /// program's source, as the CLI prints it (no colour).
+    pub fn render(&self, diagnostic: &Diagnostic) -> String {
+        diagnostic.render(&self.inner.file, &self.inner.source)
+    }
+
+    /// Run with one value per param, in order. A runtime fault (division by zero, an
+    /// index out of bounds, a host function's error) is an `Err`; the program stays
+    /// usable.
+    pub fn run(&self, inputs: &[Value]) -> Result<Option<Value>, RuntimeError> {
+        self.run_in(&mut RunCtx::new(), None, inputs)
+    }
+
+    /// Like [`Program::run`], passing `host` to the host functions that take a context.
+    /// Its type must be the one those functions were registered with.
+    pub fn run_with<T: 'static>(
+        &self,
+        host: &T,
+        inputs: &[Value],
+    ) -> Result<Option<Value>, RuntimeError> {
+        let value = host::HostValue::of(host);
+        self.run_in(&mut RunCtx::new(), Some(value), inputs)
+    }
+
+    fn run_in(
+        &self,
+        ctx: &mut RunCtx,
+        host: Option<host::HostValue>,
+        inputs: &[Value],
+    ) -> Result<Option<Value>, RuntimeError> {
+        let inner = &self.inner;
+        ctx.set_host(inner.host.check(host)?);
+        let result = inner.compiled.run_in(ctx, inputs);
+        inner.host.finish(ctx, result)
+    }
+}
+
+/// A program that did not compile: every diagnostic, and the source they point into.
+#[derive(Clone, Debug)]
+pub struct CompileError {
+    pub file: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CompileError {
+    /// The diagnostics as the CLI renders them (no colour).
+    pub fn render(&self) -> String {
+        crate::diag::render_all(&self.diagnostics, &self.file, &self.source)
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+#[cfg(test)]
+mod tests;
