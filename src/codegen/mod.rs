@@ -5,7 +5,11 @@
 //! - [`MAIN_SYMBOL`]: the program's top level, `(ctx, [out,] inputs...)`.
 //! - [`ENTRY_SYMBOL`]: a uniform wrapper over `kiln_main` that hosts call through one
 //!   function-pointer type (see [`EntryFn`]).
-//! - `kiln.global.<name>`: internal, zero-initialised module globals.
+//! - Program-level bindings that functions read live in a per-run *globals frame*: a
+//!   struct `main` allocates on its stack, zeroes and publishes in the run context (at
+//!   `abi::GLOBALS_OFFSET`); functions load the frame pointer from the context. So
+//!   concurrent runs of one program share nothing. (REPL lines instead share module
+//!   globals by symbol, see `hir::Linking`.)
 //! - Private constant globals for string literals.
 //!
 //! Faults: a failing check calls `kiln_rt_fail(ctx, fault, span, a, b)` and branches to
@@ -37,7 +41,7 @@ use inkwell::values::{
 use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
-pub use analysis::fallible_functions;
+pub use analysis::{fallible_functions, recursive_functions};
 pub use columns::COLUMNS_SYMBOL;
 pub use host::HostImpl;
 
@@ -105,6 +109,15 @@ fn bug<T>(what: impl Into<String>) -> Res<T> {
     Err(Error(what.into()))
 }
 
+/// Where a program-level binding lives.
+#[derive(Clone, Copy)]
+enum GlobalSlot<'ctx> {
+    /// A module global shared with other modules by symbol (REPL).
+    Linked(GlobalValue<'ctx>),
+    /// Field `i` of the run's globals frame.
+    Frame(u32),
+}
+
 /// Per-function state.
 struct Frame<'a, 'ctx> {
     hir: &'a hir::Function,
@@ -114,6 +127,8 @@ struct Frame<'a, 'ctx> {
     bail: BasicBlock<'ctx>,
     /// A `{ ptr, i64 }` slot for runtime functions that return a pair through `out`.
     scratch: Option<PointerValue<'ctx>>,
+    /// The run's globals frame (when the program has one).
+    globals: Option<PointerValue<'ctx>>,
 }
 
 pub(crate) struct Cg<'a, 'ctx> {
@@ -125,7 +140,9 @@ pub(crate) struct Cg<'a, 'ctx> {
     prog: &'a hir::Program,
     fns: Vec<FunctionValue<'ctx>>,
     fallible: Vec<bool>,
-    globals: Vec<GlobalValue<'ctx>>,
+    globals: Vec<GlobalSlot<'ctx>>,
+    /// The globals frame's struct type (`None`: the program has no frame globals).
+    frame_ty: Option<StructType<'ctx>>,
     spans: Vec<Span>,
     span_ids: HashMap<Span, u32>,
     strings: HashMap<String, GlobalValue<'ctx>>,
@@ -148,6 +165,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             fns: Vec::new(),
             fallible: fallible_functions(prog),
             globals: Vec::new(),
+            frame_ty: None,
             spans: Vec::new(),
             span_ids: HashMap::new(),
             strings: HashMap::new(),
@@ -157,32 +175,32 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     fn run(&mut self) -> Res<()> {
         let prog = self.prog;
+        let mut fields = Vec::new();
         for (id, g) in prog.globals.iter().enumerate() {
             let ty = self.mem_ty(&g.ty)?;
             let imported = prog.link.imported_globals.iter().find(|(i, _)| *i == id);
             let exported = prog.link.exported_globals.iter().find(|e| e.global == id);
-            let global = match (imported, exported) {
+            let slot = match (imported, exported) {
                 (Some((_, symbol)), _) => {
                     let global = self.module.add_global(ty, None, symbol);
                     global.set_linkage(Linkage::External);
-                    global
+                    GlobalSlot::Linked(global)
                 }
                 (None, Some(e)) => {
                     let global = self.module.add_global(ty, None, &e.symbol);
                     global.set_linkage(Linkage::External);
                     global.set_initializer(&ty.const_zero());
-                    global
+                    GlobalSlot::Linked(global)
                 }
                 (None, None) => {
-                    let global =
-                        self.module
-                            .add_global(ty, None, &format!("kiln.global.{}", g.name));
-                    global.set_linkage(Linkage::Internal);
-                    global.set_initializer(&ty.const_zero());
-                    global
+                    fields.push(ty);
+                    GlobalSlot::Frame(fields.len() as u32 - 1)
                 }
             };
-            self.globals.push(global);
+            self.globals.push(slot);
+        }
+        if !fields.is_empty() {
+            self.frame_ty = Some(self.cx.struct_type(&fields, false));
         }
         // Declare every function first: calls may go forward and be mutually recursive.
         for (id, f) in prog.functions.iter().enumerate() {
@@ -301,9 +319,31 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         let ret = main.ret.as_ref().filter(|t| !is_pair(t));
         let fn_ty = self.fn_type(ret, &params)?;
-        Ok(self
+        let func = self
             .module
-            .add_function(MAIN_SYMBOL, fn_ty, Some(Linkage::External)))
+            .add_function(MAIN_SYMBOL, fn_ty, Some(Linkage::External));
+        // The C ABI of narrow scalars, so hosts may call `kiln_main` as an `extern "C"`
+        // function of the matching Rust types (typed handles do).
+        let first = if out { 2 } else { 1 };
+        for (i, &p) in main.params.iter().enumerate() {
+            if let Some(attr) = self.extension(&main.locals[p].ty) {
+                func.add_attribute(AttributeLoc::Param(first + i as u32), attr);
+            }
+        }
+        if let Some(attr) = ret.and_then(|t| self.extension(t)) {
+            func.add_attribute(AttributeLoc::Return, attr);
+        }
+        Ok(func)
+    }
+
+    /// `zeroext`/`signext` for scalars narrower than 32 bits (bool, 8- and 16-bit ints).
+    fn extension(&self, ty: &Ty) -> Option<Attribute> {
+        match ty {
+            Ty::Bool => Some(self.enum_attr("zeroext")),
+            Ty::Int(i) if i.bits() < 32 && i.signed() => Some(self.enum_attr("signext")),
+            Ty::Int(i) if i.bits() < 32 => Some(self.enum_attr("zeroext")),
+            _ => None,
+        }
     }
 
     // ---- values in memory and at the ABI ------------------------------------------------
@@ -347,7 +387,15 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 _ => return bug(format!("local {id} out of range")),
             },
             Var::Global(id) => match (self.globals.get(id), self.prog.globals.get(id)) {
-                (Some(g), Some(h)) => (g.as_pointer_value(), h.ty.clone()),
+                (Some(GlobalSlot::Linked(g)), Some(h)) => (g.as_pointer_value(), h.ty.clone()),
+                (Some(GlobalSlot::Frame(i)), Some(h)) => {
+                    let (Some(frame_ty), Some(frame)) = (self.frame_ty, self.frame()?.globals)
+                    else {
+                        return bug("a frame global without a globals frame");
+                    };
+                    let ptr = self.b.build_struct_gep(frame_ty, frame, *i, "")?;
+                    (ptr, h.ty.clone())
+                }
                 _ => return bug(format!("global {id} out of range")),
             },
         })
@@ -603,6 +651,23 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let ctx = param(0)?.into_pointer_value();
         let out_param = is_main && f.ret.as_ref().is_some_and(is_pair);
         let first = if out_param { 2 } else { 1 };
+        // The globals frame: `main` owns it (zeroed: every run starts afresh, whatever
+        // an earlier run left) and publishes it in the context; functions find it there.
+        let globals = match self.frame_ty {
+            None => None,
+            Some(frame_ty) if is_main => {
+                let frame = self.alloca_b.build_alloca(frame_ty, "globals")?;
+                self.alloca_b.build_store(frame, frame_ty.const_zero())?;
+                let slot = self.ctx_field(&self.alloca_b, ctx, abi::GLOBALS_OFFSET)?;
+                self.alloca_b.build_store(slot, frame)?;
+                Some(frame)
+            }
+            Some(_) => {
+                let slot = self.ctx_field(&self.alloca_b, ctx, abi::GLOBALS_OFFSET)?;
+                let frame = self.alloca_b.build_load(self.ptr_ty(), slot, "globals")?;
+                Some(frame.into_pointer_value())
+            }
+        };
         self.frame = Some(Frame {
             hir: f,
             func,
@@ -610,24 +675,21 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             locals,
             bail,
             scratch: None,
+            globals,
         });
 
         self.b.position_at_end(body);
         if is_main {
-            // Every run starts from zeroed globals, whatever an earlier run left there.
-            // Globals of other modules (the REPL's earlier lines) are left alone.
+            // Exported globals (a REPL line's) start zeroed too; imported ones (earlier
+            // lines') are left alone.
+            let link = &self.prog.link;
             for (id, (g, h)) in self.globals.iter().zip(&self.prog.globals).enumerate() {
-                if self
-                    .prog
-                    .link
-                    .imported_globals
-                    .iter()
-                    .any(|(i, _)| *i == id)
-                {
-                    continue;
+                if let GlobalSlot::Linked(g) = g {
+                    if !link.imported_globals.iter().any(|(i, _)| *i == id) {
+                        let zero = self.mem_ty(&h.ty)?.const_zero();
+                        self.b.build_store(g.as_pointer_value(), zero)?;
+                    }
                 }
-                self.b
-                    .build_store(g.as_pointer_value(), self.mem_ty(&h.ty)?.const_zero())?;
             }
         }
         for (i, &local) in f.params.iter().enumerate() {
@@ -671,6 +733,24 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.alloca_b.build_unconditional_branch(body)?;
         self.frame = None;
         Ok(())
+    }
+
+    /// A pointer to the context field at byte `offset` (see `abi`).
+    fn ctx_field(
+        &self,
+        b: &Builder<'ctx>,
+        ctx: PointerValue<'ctx>,
+        offset: u64,
+    ) -> Res<PointerValue<'ctx>> {
+        // SAFETY (IR): the run context is `#[repr(C)]` with the field at `offset`.
+        Ok(unsafe {
+            b.build_in_bounds_gep(
+                self.cx.i8_type(),
+                ctx,
+                &[self.i64_ty().const_int(offset, false)],
+                "",
+            )?
+        })
     }
 
     /// Prepend to a defined recursive function: if its frame lies below the run's stack

@@ -75,6 +75,11 @@ impl Used {
         Ok(host.map_or(std::ptr::null(), |h| h.ptr))
     }
 
+    /// A failure a pure host function reported during the run just made in `ctx`.
+    pub fn check_pure_failures(&self, _ctx: &mut RunCtx) -> Result<(), RuntimeError> {
+        Ok(())
+    }
+
     /// The result of a run, with a failure a pure host function reported during it.
     pub fn finish(
         &self,

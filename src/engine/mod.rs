@@ -28,7 +28,7 @@ pub use crate::jit::FpMath;
 pub use batch::ProgramSet;
 pub use columns::{Column, ColumnBuf, RowError};
 pub use host::{HostRegistry, Purity};
-pub use typed::{Arg, Ret, SignatureError, TypedFn};
+pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 
 use crate::diag::Diagnostic;
 use crate::jit::{self, Compiled, Options};
@@ -187,7 +187,7 @@ impl Program {
     /// Render a diagnostic (a warning, or a [`RuntimeError::to_diagnostic`]) against the
     /// program's source, as the CLI prints it (no colour).
     pub fn render(&self, diagnostic: &Diagnostic) -> String {
-        diagnostic.render(&self.inner.file, &self.inner.source)
+        crate::diag::render::human(diagnostic, &self.inner.file, &self.inner.source, false)
     }
 
     /// Run with one value per param, in order. A runtime fault (division by zero, an
@@ -221,6 +221,15 @@ impl Program {
     }
 }
 
+impl fmt::Debug for Program {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Program")
+            .field("params", &self.inner.params)
+            .field("output_type", &self.output_type())
+            .finish_non_exhaustive()
+    }
+}
+
 /// A program that did not compile: every diagnostic, and the source they point into.
 #[derive(Clone, Debug)]
 pub struct CompileError {
@@ -232,7 +241,8 @@ pub struct CompileError {
 impl CompileError {
     /// The diagnostics as the CLI renders them (no colour).
     pub fn render(&self) -> String {
-        crate::diag::render_all(&self.diagnostics, &self.file, &self.source)
+        let format = crate::diag::render::Format::Human { color: false };
+        crate::diag::render::render_list(&self.diagnostics, &self.file, &self.source, format)
     }
 }
 

@@ -13,3 +13,149 @@ fn a_program_compiles_and_runs_with_params() {
     let r = program.run(&[Value::I64(4), Value::I64(2)]).unwrap();
     assert_eq!(r, Some(Value::I64(42)));
 }
+
+fn compile(src: &str) -> Program {
+    Engine::new()
+        .compile(src)
+        .unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+#[test]
+fn a_typed_handle_is_the_program_as_a_native_function() {
+    let p = compile("param a: f64; param b: f64; param c: f64; (a*1.8+b)/(c+1)-log(a+1)");
+    let f = p.typed::<(f64, f64, f64), f64>().unwrap();
+    for (a, b, c) in [(1.0, 2.0, 3.0), (0.5, -4.0, 10.0), (100.0, 0.0, 0.0)] {
+        let want = (a * 1.8 + b) / (c + 1.0) - (a + 1.0f64).ln();
+        assert_eq!(f.call(a, b, c), Ok(want));
+    }
+}
+
+#[test]
+fn narrow_scalars_cross_the_typed_call_intact() {
+    // i8 and bool params, i8 result: the C ABI's sign and zero extensions.
+    let p = compile("param a: i8; param neg: bool; if(neg, -a, a)");
+    let f = p.typed::<(i8, bool), i8>().unwrap();
+    assert_eq!(f.call(-128, true), Ok(-128)); // wraps
+    assert_eq!(f.call(-5, true), Ok(5));
+    assert_eq!(f.call(-5, false), Ok(-5));
+    let p = compile("param x: u16; x + 1");
+    let f = p.typed::<(u16,), u16>().unwrap();
+    assert_eq!(f.call(65535), Ok(0));
+    assert_eq!(f.call(41), Ok(42));
+    let p = compile("param x: i16; param y: u8; x < 0 and y > 200u8");
+    let f = p.typed::<(i16, u8), bool>().unwrap();
+    assert_eq!(f.call(-1, 255), Ok(true));
+    assert_eq!(f.call(-1, 200), Ok(false));
+    assert_eq!(f.call(i16::MIN, 201), Ok(true));
+    let p = compile("param x: u64; param y: f32; x > 1u64 << 63 and y > 0.5");
+    let f = p.typed::<(u64, f32), bool>().unwrap();
+    assert_eq!(f.call(u64::MAX, 0.75), Ok(true));
+    assert_eq!(f.call(1, 0.75), Ok(false));
+}
+
+#[test]
+fn a_program_without_params_or_result_has_a_typed_handle_too() {
+    let p = compile("41 + 1");
+    assert_eq!(p.typed::<(), i64>().unwrap().call(), Ok(42));
+    let p = compile("param x: i64; when x > 0 { y = x; }");
+    assert_eq!(p.output_type(), None);
+    assert_eq!(p.typed::<(i64,), ()>().unwrap().call(3), Ok(()));
+}
+
+#[test]
+fn a_handle_that_does_not_match_says_what_differs() {
+    let p = compile("param a: f64; param n: i64; a * f64(n)");
+    let e = p.typed::<(f64, f64), f64>().err().unwrap();
+    assert!(e.message.contains("param `n` is i64"), "{e}");
+    let e = p.typed::<(f64,), f64>().err().unwrap();
+    assert!(e.message.contains("has 2 params"), "{e}");
+    let e = p.typed::<(f64, i64), f32>().err().unwrap();
+    assert!(e.message.contains("returns f64"), "{e}");
+    let p = compile("param s: string; len(s)");
+    let e = p.typed::<(i64,), i64>().err().unwrap();
+    assert!(e.message.contains("is string"), "{e}");
+    let p = compile("param n: i64; string(n)");
+    let e = p.typed::<(i64,), i64>().err().unwrap();
+    assert!(e.message.contains("scalars only"), "{e}");
+}
+
+#[test]
+fn a_typed_runtime_error_is_a_value_and_the_handle_stays_usable() {
+    let p = compile("param a: i64; param b: i64; a / b");
+    let f = p.typed::<(i64, i64), i64>().unwrap();
+    let e = f.call(7, 0).unwrap_err();
+    assert_eq!(e.code(), "E0601");
+    assert_eq!(f.call(7, 2), Ok(3));
+    let e = f.call(i64::MIN, -1).unwrap_err();
+    assert_eq!(e.code(), "E0602");
+    assert_eq!(f.call(-9, 3), Ok(-3));
+}
+
+#[test]
+fn runaway_recursion_through_a_handle_is_an_error() {
+    let p = compile("param n: i64; fn f(x: i64) -> i64 = f(x + 1) + 1; f(n)");
+    let f = p.typed::<(i64,), i64>().unwrap();
+    assert_eq!(f.call(0).unwrap_err().code(), "E0606");
+    assert_eq!(p.run(&[Value::I64(0)]).unwrap_err().code(), "E0606");
+}
+
+#[test]
+fn runtime_errors_of_dynamic_runs_are_values_too() {
+    let p = compile("param xs: [i64]; param i: i64; xs[i]");
+    let xs = Value::List(Ty::Int(crate::types::ty::IntTy::I64), vec![Value::I64(5)]);
+    let e = p.run(&[xs.clone(), Value::I64(3)]).unwrap_err();
+    assert_eq!(e.code(), "E0603");
+    let text = p.render(&e.to_diagnostic());
+    assert!(text.contains("E0603") && text.contains("xs[i]"), "{text}");
+    assert_eq!(p.run(&[xs, Value::I64(0)]), Ok(Some(Value::I64(5))));
+    let e = p.run(&[Value::I64(1)]).unwrap_err();
+    assert_eq!(e.code(), "E0605");
+}
+
+#[test]
+fn compile_errors_are_the_clis_diagnostics() {
+    let e = Engine::new()
+        .compile("param a: f64; a + undefined_name")
+        .unwrap_err();
+    assert_eq!(e.diagnostics.len(), 1);
+    assert_eq!(e.diagnostics[0].code, "E0101");
+    let text = e.render();
+    assert!(
+        text.contains("E0101") && text.contains("undefined_name"),
+        "{text}"
+    );
+    let p = compile("let unused = 1; 2");
+    assert_eq!(p.warnings().len(), 1);
+    assert_eq!(p.warnings()[0].code, "W0001");
+}
+
+#[test]
+fn programs_are_send_and_sync_and_runs_in_threads_share_nothing() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Program>();
+    fn send<T: Send>() {}
+    send::<TypedFn<(i64,), i64>>();
+    // `k` is a program-level binding a function reads: it lives in each run's frame.
+    let p = compile(
+        "param n: i64; let k = n * 3; fn f(x: i64) -> i64 = x + k; fn g(x: i64) -> i64 = if(x <= 0, 0, g(x - 1) + 1); f(n) + g(n % 7)",
+    );
+    let typed = p.typed::<(i64,), i64>().unwrap();
+    std::thread::scope(|s| {
+        for t in 0..8i64 {
+            let p = p.clone();
+            let f = typed.clone();
+            s.spawn(move || {
+                for i in 0..100_000i64 {
+                    let n = t * 1_000_000 + i;
+                    let want = 4 * n + n % 7;
+                    if i % 2 == 0 {
+                        assert_eq!(f.call(n), Ok(want), "thread {t}, call {i}");
+                    } else {
+                        let got = p.run(&[Value::I64(n)]).unwrap();
+                        assert_eq!(got, Some(Value::I64(want)), "thread {t}, call {i}");
+                    }
+                }
+            });
+        }
+    });
+}

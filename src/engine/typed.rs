@@ -1,21 +1,283 @@
-//! Typed handles: a program called as a native function of Rust types, no boxing.
+//! Typed handles: a program called as a native function of Rust types, with no boxing.
+//!
+//! `kiln_main` takes the run context and then the params in their natural types (see
+//! `codegen::MAIN_SYMBOL`), with the C ABI's extensions for narrow scalars, so a handle
+//! whose Rust signature matches the program's calls it as an `extern "C"` function
+//! pointer. The match is checked once, when the handle is made.
 
+use super::host::HostValue;
 use super::Program;
+use crate::runtime::{RunCtx, RuntimeError};
+use crate::types::ty::{FloatTy, IntTy, Ty};
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// A Rust type that can be a typed handle's argument.
-pub trait Arg: Copy {}
+mod sealed {
+    pub trait Sealed {}
+}
 
-/// A Rust type that can be a typed handle's result.
-pub trait Ret {}
+/// A Rust type a typed handle can pass as a param: `bool`, the integer types of Kiln's
+/// widths, `f32` and `f64`.
+pub trait Arg: Copy + sealed::Sealed + 'static {
+    /// The Kiln type of the param it fills.
+    fn ty() -> Ty;
+}
 
-/// The handle's Rust signature does not match the program's.
+/// A Rust type a typed handle can return: an [`Arg`] type, or `()` for a program with no
+/// result.
+pub trait Ret: Copy + sealed::Sealed + 'static {
+    /// The program's result type (`None`: no result).
+    fn ty() -> Option<Ty>;
+}
+
+macro_rules! scalars {
+    ($($rust:ty => $kiln:expr;)*) => {$(
+        impl sealed::Sealed for $rust {}
+        impl Arg for $rust {
+            fn ty() -> Ty {
+                $kiln
+            }
+        }
+        impl Ret for $rust {
+            fn ty() -> Option<Ty> {
+                Some($kiln)
+            }
+        }
+    )*};
+}
+
+scalars! {
+    bool => Ty::Bool;
+    i8 => Ty::Int(IntTy::I8);
+    i16 => Ty::Int(IntTy::I16);
+    i32 => Ty::Int(IntTy::I32);
+    i64 => Ty::Int(IntTy::I64);
+    u8 => Ty::Int(IntTy::U8);
+    u16 => Ty::Int(IntTy::U16);
+    u32 => Ty::Int(IntTy::U32);
+    u64 => Ty::Int(IntTy::U64);
+    f32 => Ty::Float(FloatTy::F32);
+    f64 => Ty::Float(FloatTy::F64);
+}
+
+// `()` is `Sealed` through the arity-0 `Args` impl below.
+impl Ret for () {
+    fn ty() -> Option<Ty> {
+        None
+    }
+}
+
+/// A tuple of [`Arg`]s: a typed handle's parameter list, `()` to `(A1, ..., A8)`.
+pub trait Args: Copy + sealed::Sealed + 'static {
+    /// The Kiln types of the params, in order.
+    fn types() -> Vec<Ty>;
+
+    /// Call `kiln_main` at `main` with these arguments.
+    ///
+    /// # Safety
+    /// `main` must be a `kiln_main` whose params are exactly [`Args::types`] and whose
+    /// result is `R`'s, and `ctx` a prepared context.
+    #[doc(hidden)]
+    unsafe fn invoke<R: Ret>(self, main: usize, ctx: *mut RunCtx) -> R;
+}
+
+macro_rules! arities {
+    ($(($($a:ident $v:ident),*);)*) => {$(
+        impl<$($a: Arg),*> sealed::Sealed for ($($a,)*) {}
+        impl<$($a: Arg),*> Args for ($($a,)*) {
+            fn types() -> Vec<Ty> {
+                vec![$($a::ty()),*]
+            }
+
+            unsafe fn invoke<R: Ret>(self, main: usize, ctx: *mut RunCtx) -> R {
+                let ($($v,)*) = self;
+                // SAFETY: the caller guarantees `main` has exactly this signature.
+                let f = unsafe {
+                    std::mem::transmute::<usize, unsafe extern "C" fn(*mut RunCtx $(, $a)*) -> R>(
+                        main,
+                    )
+                };
+                // SAFETY: as above; `ctx` is a prepared, exclusively borrowed context.
+                unsafe { f(ctx $(, $v)*) }
+            }
+        }
+
+        impl<R: Ret $(, $a: Arg)*> TypedFn<($($a,)*), R> {
+            /// Run the program with these params: a direct native call.
+            #[allow(clippy::too_many_arguments)]
+            #[inline]
+            pub fn call(&self $(, $v: $a)*) -> Result<R, RuntimeError> {
+                self.invoke(None, ($($v,)*))
+            }
+
+            /// Like `call`, passing `host` to the host functions that take a context.
+            #[allow(clippy::too_many_arguments)]
+            #[inline]
+            pub fn call_with<H: 'static>(&self, host: &H $(, $v: $a)*) -> Result<R, RuntimeError> {
+                self.invoke(Some(HostValue::of(host)), ($($v,)*))
+            }
+        }
+    )*};
+}
+
+arities! {
+    ();
+    (A1 a1);
+    (A1 a1, A2 a2);
+    (A1 a1, A2 a2, A3 a3);
+    (A1 a1, A2 a2, A3 a3, A4 a4);
+    (A1 a1, A2 a2, A3 a3, A4 a4, A5 a5);
+    (A1 a1, A2 a2, A3 a3, A4 a4, A5 a5, A6 a6);
+    (A1 a1, A2 a2, A3 a3, A4 a4, A5 a5, A6 a6, A7 a7);
+    (A1 a1, A2 a2, A3 a3, A4 a4, A5 a5, A6 a6, A7 a7, A8 a8);
+}
+
+/// The Rust signature asked for does not match the program's params or result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureError {
     pub message: String,
 }
 
-/// A program called with Rust values of fixed types.
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SignatureError {}
+
+/// A program called with Rust values of fixed types: `A` is the tuple of param types, `R`
+/// the result type. Made by [`Program::typed`].
+///
+/// Each handle owns a run context (its scratch memory), so it is `Send` but not `Sync`:
+/// give each thread its own clone. A call made while another call of the same handle is
+/// running (from a host function) uses a fresh context.
 pub struct TypedFn<A, R> {
-    _program: Program,
-    _sig: std::marker::PhantomData<fn(A) -> R>,
+    program: Program,
+    main: usize,
+    ctx: RefCell<Box<RunCtx>>,
+    _sig: PhantomData<fn(A) -> R>,
+}
+
+impl<A: Args, R: Ret> TypedFn<A, R> {
+    fn invoke(&self, host: Option<HostValue>, args: A) -> Result<R, RuntimeError> {
+        match self.ctx.try_borrow_mut() {
+            Ok(mut ctx) => self.invoke_in(&mut ctx, host, args),
+            Err(_) => self.invoke_in(&mut RunCtx::new(), host, args),
+        }
+    }
+
+    #[inline]
+    fn invoke_in(
+        &self,
+        ctx: &mut RunCtx,
+        host: Option<HostValue>,
+        args: A,
+    ) -> Result<R, RuntimeError> {
+        let inner = &*self.program.inner;
+        ctx.reset();
+        if inner.compiled.needs_stack_guard() {
+            ctx.arm_stack_guard();
+        }
+        ctx.set_host(inner.host.check(host)?);
+        // SAFETY: `TypedFn::new` checked that the program's params and result are `A`
+        // and `R`; the program (and so its code) lives as long as `self`.
+        let value = unsafe { args.invoke::<R>(self.main, ctx) };
+        if ctx.status() != 0 {
+            return Err(inner.compiled.fault(ctx));
+        }
+        inner.host.check_pure_failures(ctx)?;
+        Ok(value)
+    }
+}
+
+impl<A: Args, R: Ret> TypedFn<A, R> {
+    pub(super) fn new(program: &Program) -> Result<TypedFn<A, R>, SignatureError> {
+        let compiled = &program.inner.compiled;
+        let want = A::types();
+        let params = program.params();
+        let sig = |tys: &[Ty]| tys.iter().map(Ty::to_string).collect::<Vec<_>>().join(", ");
+        let have: Vec<Ty> = params.iter().map(|p| p.ty.clone()).collect();
+        if want != have {
+            let detail = match params.iter().zip(&want).find(|(p, w)| p.ty != **w) {
+                Some((p, w)) => format!("param `{}` is {}, the handle passes {w}", p.name, p.ty),
+                None => format!(
+                    "the program has {} params, the handle passes {}",
+                    have.len(),
+                    want.len()
+                ),
+            };
+            return Err(SignatureError {
+                message: format!(
+                    "the program takes ({}), the handle passes ({}): {detail}",
+                    sig(&have),
+                    sig(&want)
+                ),
+            });
+        }
+        let result = compiled.result_type().cloned();
+        if let Some(t) = have.iter().chain(&result).find(|t| !is_scalar(t)) {
+            return Err(SignatureError {
+                message: format!(
+                    "typed handles pass and return scalars only, and the program uses {t}; use `Program::run` for strings and lists"
+                ),
+            });
+        }
+        if R::ty() != result {
+            let show = |t: &Option<Ty>| t.as_ref().map_or("no result".to_owned(), Ty::to_string);
+            return Err(SignatureError {
+                message: format!(
+                    "the program returns {}, the handle expects {}",
+                    show(&result),
+                    show(&R::ty())
+                ),
+            });
+        }
+        Ok(TypedFn {
+            program: program.clone(),
+            main: compiled.main_address(),
+            ctx: RefCell::new(Box::new(RunCtx::new())),
+            _sig: PhantomData,
+        })
+    }
+
+    /// The program this handle calls.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+}
+
+fn is_scalar(t: &Ty) -> bool {
+    matches!(t, Ty::Bool | Ty::Int(_) | Ty::Float(_))
+}
+
+impl<A: Args, R: Ret> Clone for TypedFn<A, R> {
+    /// Another handle to the same program, with its own run context.
+    fn clone(&self) -> Self {
+        TypedFn {
+            program: self.program.clone(),
+            main: self.main,
+            ctx: RefCell::new(Box::new(RunCtx::new())),
+            _sig: PhantomData,
+        }
+    }
+}
+
+impl Program {
+    /// A handle that calls the program as a native function from the param types `A` (a
+    /// tuple) to the result type `R` (`()` for no result). The types must be the
+    /// program's exactly (no conversions); otherwise the error says which differs.
+    ///
+    /// ```
+    /// let program = kiln::Engine::new()
+    ///     .compile("param a: f64; param b: f64; (a * 1.8 + b) / 2")
+    ///     .unwrap();
+    /// let f = program.typed::<(f64, f64), f64>().unwrap();
+    /// assert_eq!(f.call(10.0, 2.0), Ok(10.0));
+    /// assert!(program.typed::<(f64, i64), f64>().is_err());
+    /// ```
+    pub fn typed<A: Args, R: Ret>(&self) -> Result<TypedFn<A, R>, SignatureError> {
+        TypedFn::new(self)
+    }
 }

@@ -232,6 +232,8 @@ pub struct Compiled {
     result: Option<Ty>,
     inputs: Vec<hir::Input>,
     engine: JitEngine,
+    /// Some function recurses: runs must arm the stack guard.
+    stack_guard: bool,
     _code: Code,
 }
 
@@ -264,7 +266,9 @@ impl Compiled {
     ) -> Result<Option<Value>, RuntimeError> {
         self.check_inputs(inputs)?;
         ctx.reset();
-        ctx.arm_stack_guard();
+        if self.stack_guard {
+            ctx.arm_stack_guard();
+        }
         let mut slots = Vec::with_capacity(inputs.len());
         for v in inputs {
             slots.push(input_slot(ctx, v));
@@ -275,11 +279,7 @@ impl Compiled {
         // and lists they point to outlive the call.
         unsafe { (self.entry)(ctx, slots.as_ptr(), &mut out) };
         if ctx.status() != 0 {
-            return Err(ctx.error(&self.spans).unwrap_or_else(|| RuntimeError {
-                fault: abi::Fault::InvalidInput,
-                span: Span::default(),
-                message: format!("unknown runtime fault {}", ctx.status()),
-            }));
+            return Err(self.fault(ctx));
         }
         let Some(ty) = &self.result else {
             return Ok(None);
@@ -287,6 +287,15 @@ impl Compiled {
         // SAFETY: the run succeeded, so `out` holds a value of the result type whose
         // memory (arena or constants) is alive until `ctx` is reset or dropped.
         Ok(unsafe { Value::from_slot(ty, out) })
+    }
+
+    /// The fault a run recorded in `ctx` (its status is non-zero), as an error.
+    pub fn fault(&self, ctx: &RunCtx) -> RuntimeError {
+        ctx.error(&self.spans).unwrap_or_else(|| RuntimeError {
+            fault: abi::Fault::InvalidInput,
+            span: Span::default(),
+            message: format!("unknown runtime fault {}", ctx.status()),
+        })
     }
 
     fn check_inputs(&self, inputs: &[Value]) -> Result<(), RuntimeError> {
@@ -356,6 +365,12 @@ impl Compiled {
     /// The program's inputs (`param`s), in order.
     pub fn inputs(&self) -> &[hir::Input] {
         &self.inputs
+    }
+
+    /// Whether a run must arm the stack guard first ([`RunCtx::arm_stack_guard`]): some
+    /// generated function recurses.
+    pub fn needs_stack_guard(&self) -> bool {
+        self.stack_guard
     }
 
     /// The engine that linked this program.
@@ -492,6 +507,7 @@ fn compile_orc_linked(
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
         engine: JitEngine::Orc,
+        stack_guard: needs_stack_guard(program),
         _code: Code::Orc { _tracker: tracker },
     };
     Ok((compiled, extra))
@@ -550,6 +566,7 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
         engine: JitEngine::Mcjit,
+        stack_guard: needs_stack_guard(program),
         _code: Code::Mcjit {
             _engine: McjitCode {
                 engine: ManuallyDrop::new(engine),
@@ -558,6 +575,12 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
             },
         },
     })
+}
+
+/// Some function of the program recurses, or it calls functions of other modules (a
+/// REPL line calling an earlier line's functions, which may recurse).
+fn needs_stack_guard(program: &hir::Program) -> bool {
+    !program.link.extern_fns.is_empty() || codegen::recursive_functions(program).contains(&true)
 }
 
 /// At most this many instructions count as "small" for [`is_small_straight_line`].

@@ -66,6 +66,12 @@ impl Arena {
 
     /// Forget everything allocated; keeps the newest chunk for reuse.
     pub fn reset(&mut self) {
+        if let [(ptr, layout)] = self.chunks[..] {
+            // One chunk (the usual case): rewind it.
+            self.cur = ptr.as_ptr() as usize;
+            self.end = self.cur + layout.size();
+            return;
+        }
         let keep = self.chunks.pop();
         self.free_all();
         if let Some((ptr, layout)) = keep {
