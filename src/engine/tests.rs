@@ -159,3 +159,35 @@ fn programs_are_send_and_sync_and_runs_in_threads_share_nothing() {
         }
     });
 }
+
+#[test]
+fn fast_float_math_relaxes_float_operations_but_keeps_nan_and_infinity() {
+    let src = "param a: f64; param b: f64; param c: f64; a * b + c / a";
+    let ir = |fp_math| {
+        let options = crate::jit::Options {
+            fp_math,
+            ..crate::jit::Options::default()
+        };
+        crate::emit_ir(src, &options).unwrap().0
+    };
+    assert!(!ir(FpMath::Strict).contains("reassoc"));
+    let fast = ir(FpMath::Fast);
+    assert!(
+        fast.contains("reassoc") && fast.contains("contract"),
+        "{fast}"
+    );
+    assert!(!fast.contains("nnan") && !fast.contains("ninf"), "{fast}");
+
+    let engine = Engine::with_options(EngineOptions {
+        fp_math: FpMath::Fast,
+        ..EngineOptions::default()
+    });
+    let p = engine.compile(src).unwrap();
+    let f = p.typed::<(f64, f64, f64), f64>().unwrap();
+    assert!((f.call(2.0, 3.0, 4.0).unwrap() - 8.0).abs() < 1e-12);
+    let p = engine
+        .compile("param x: f64; [is_nan(x * 0.0), is_inf(x + 1.0)]")
+        .unwrap();
+    let r = p.run(&[Value::F64(f64::INFINITY)]).unwrap().unwrap();
+    assert_eq!(r.to_string(), "[true, true]");
+}

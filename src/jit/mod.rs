@@ -159,6 +159,9 @@ fn build<'ctx>(
     check_boundary_types(program)?;
     let generated = codegen::try_generate(context, program)?;
     let module = &generated.module;
+    if options.fp_math == FpMath::Fast {
+        relax_float_math(module);
+    }
     with_machine(options.opt_level, |tm, host| {
         module.set_triple(&host.triple);
         module.set_data_layout(&tm.get_target_data().get_data_layout());
@@ -184,6 +187,24 @@ fn build<'ctx>(
             .map_err(|e| e.to_string())
     })??;
     Ok(generated)
+}
+
+/// [`FpMath::Fast`]: every float operation may be reassociated, contracted, use
+/// reciprocals and approximate functions, and ignore the sign of zero. Not `nnan`/`ninf`:
+/// those turn a NaN or infinity into poison, which could reach a branch or an index.
+fn relax_float_math(module: &Module<'_>) {
+    use inkwell::values::FastMathFlags as F;
+    let flags =
+        F::AllowReassoc | F::AllowContract | F::AllowReciprocal | F::ApproxFunc | F::NoSignedZeros;
+    for f in module.get_functions() {
+        for bb in f.get_basic_blocks() {
+            for inst in bb.get_instructions() {
+                // Only instructions that take the flags (float operations, calls and phis
+                // of float type); `set` refuses the rest.
+                let _ = inst.set_fast_math_flags(flags);
+            }
+        }
+    }
 }
 
 /// Which JIT links the machine code into the process (see the module docs).
