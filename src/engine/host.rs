@@ -71,11 +71,13 @@ pub(crate) struct Used {}
 impl Used {
     /// The host pointer to put in the run context, or an error when the program's host
     /// functions need a host value of another type (or one and none was given).
+    #[inline]
     pub fn check(&self, host: Option<HostValue>) -> Result<*const (), RuntimeError> {
         Ok(host.map_or(std::ptr::null(), |h| h.ptr))
     }
 
     /// A failure a pure host function reported during the run just made in `ctx`.
+    #[inline]
     pub fn check_pure_failures(&self, _ctx: &mut RunCtx) -> Result<(), RuntimeError> {
         Ok(())
     }

@@ -363,6 +363,7 @@ impl Compiled {
     /// scalar result in their natural types (see `codegen::MAIN_SYMBOL`). For benchmarks:
     /// transmute to the matching `extern "C" fn` and pass a context from
     /// [`Compiled::new_context`].
+    #[inline]
     pub fn main_address(&self) -> usize {
         self.main
     }
@@ -390,6 +391,7 @@ impl Compiled {
 
     /// Whether a run must arm the stack guard first ([`RunCtx::arm_stack_guard`]): some
     /// generated function recurses.
+    #[inline]
     pub fn needs_stack_guard(&self) -> bool {
         self.stack_guard
     }

@@ -82,6 +82,12 @@ impl Arena {
     }
 
     /// Bytes held in chunks (for tests and statistics).
+    /// Nothing was ever allocated (or everything was freed).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
     pub fn capacity(&self) -> usize {
         self.chunks.iter().map(|(_, l)| l.size()).sum()
     }

@@ -301,10 +301,15 @@ impl RunCtx {
 
     /// Clear the status and fault and release the arena's memory for reuse. Strings and
     /// lists of earlier runs become invalid.
+    #[inline]
     pub fn reset(&mut self) {
-        self.status = 0;
-        self.fault = None;
-        self.arena.reset();
+        if self.status != 0 {
+            self.status = 0;
+            self.fault = None;
+        }
+        if !self.arena.is_empty() {
+            self.arena.reset();
+        }
     }
 
     /// Arm the recursion guard for a run about to start on the current thread: generated
