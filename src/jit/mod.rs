@@ -232,6 +232,8 @@ pub struct Compiled {
     result: Option<Ty>,
     inputs: Vec<hir::Input>,
     engine: JitEngine,
+    /// A program set's entries (`set.rs`).
+    set: Option<set::SetCode>,
     _code: Code,
 }
 
@@ -465,7 +467,10 @@ fn compile_orc_linked(
         let module = &generated.module;
         // All programs share one JITDylib: give the two exported symbols unique names.
         let n = orc::reserve_suffix();
-        for symbol in [MAIN_SYMBOL, ENTRY_SYMBOL] {
+        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL]
+            .iter()
+            .chain(set::symbols(program))
+        {
             if let Some(f) = module.get_function(symbol) {
                 f.as_global_value().set_name(&format!("{symbol}.{n}"));
             }
@@ -480,9 +485,14 @@ fn compile_orc_linked(
     let (object, n, spans) = object;
     let names = [format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
     let mut wanted: Vec<&str> = vec![&names[0], &names[1]];
+    let set_names: Vec<String> = set::symbols(program)
+        .iter()
+        .map(|s| format!("{s}.{n}"))
+        .collect();
+    wanted.extend(set_names.iter().map(String::as_str));
     wanted.extend(symbols.iter().map(String::as_str));
     let (tracker, mut addresses) = orc::load(object, n, &wanted)?;
-    let extra = addresses.split_off(2);
+    let extra = addresses.split_off(2 + set_names.len());
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
     let compiled = Compiled {
@@ -492,6 +502,7 @@ fn compile_orc_linked(
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
         engine: JitEngine::Orc,
+        set: set::code(program, &addresses[2..]),
         _code: Code::Orc { _tracker: tracker },
     };
     Ok((compiled, extra))
@@ -543,6 +554,14 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         .map_err(|e| format!("{MAIN_SYMBOL}: {e}"))?;
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(entry) };
+    let set_addresses = set::symbols(program)
+        .iter()
+        .map(|s| {
+            engine
+                .get_function_address(s)
+                .map_err(|e| format!("{s}: {e}"))
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
     Ok(Compiled {
         entry,
         main,
@@ -550,6 +569,7 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
         engine: JitEngine::Mcjit,
+        set: set::code(program, &set_addresses),
         _code: Code::Mcjit {
             _engine: McjitCode {
                 engine: ManuallyDrop::new(engine),
@@ -670,6 +690,7 @@ fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
 }
 
 mod orc;
+mod set;
 
 #[cfg(test)]
 mod tests;
