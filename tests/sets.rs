@@ -60,6 +60,33 @@ fn the_row_of_run_all_equals_each_output_run_alone() {
 }
 
 #[test]
+fn list_outputs_cross_as_values() {
+    let s = set(
+        "param xs: [i64]; param a: i64;",
+        &[
+            ("pair", "[a, a + 1]"),
+            ("scaled", "xs * a"),
+            ("n", "len(xs)"),
+        ],
+    );
+    let xs = Value::List(Ty::Int(IntTy::I64), vec![Value::I64(1), Value::I64(2)]);
+    let list = |v: &[i64]| {
+        Value::List(
+            Ty::Int(IntTy::I64),
+            v.iter().map(|&i| Value::I64(i)).collect(),
+        )
+    };
+    assert_eq!(
+        s.run_all(&[xs.clone(), Value::I64(3)]).unwrap(),
+        [list(&[3, 4]), list(&[3, 6]), Value::I64(2)]
+    );
+    assert_eq!(
+        s.run("scaled", &[xs, Value::I64(2)]).unwrap(),
+        Some(list(&[2, 4]))
+    );
+}
+
+#[test]
 fn an_unknown_output_name_is_an_input_error() {
     let s = set("param a: i64;", &[("x", "a + 1")]);
     let err = s.run("y", &[Value::I64(1)]).unwrap_err();
@@ -258,4 +285,20 @@ fn many_threads_run_one_set_at_once() {
             });
         }
     });
+}
+
+#[test]
+fn engine_options_apply_to_sets() {
+    for opt_level in [0, 3] {
+        for fp_math in [kiln::FpMath::Strict, kiln::FpMath::Fast] {
+            let engine = Engine::with_options(kiln::EngineOptions { opt_level, fp_math });
+            let s = engine
+                .compile_set("param a: f64;", &[("h", "a / 2.0"), ("d", "a * 2.0")])
+                .unwrap();
+            assert_eq!(
+                s.run_all(&[Value::F64(3.0)]).unwrap(),
+                [Value::F64(1.5), Value::F64(6.0)]
+            );
+        }
+    }
 }
