@@ -104,38 +104,32 @@ impl Engine {
             source: layout.source.clone(),
             diagnostics,
         };
-        let mut diags = layout.name_errors(exprs);
-        if exprs.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    "E0408",
-                    Span::default(),
-                    "a program set needs an expression",
-                )
-                .with_label("no expressions given"),
-            );
-        }
         let sigs = self.host.signatures();
         let setup = types::Setup {
             host: &sigs,
             outputs: exprs.len(),
         };
         let checked = crate::with_stack(&layout.source, || {
-            let ast = crate::syntax::parse(&layout.source)?;
-            diags.extend(layout.shape_errors(&ast, exprs));
-            if !diags.is_empty() {
-                return Err(std::mem::take(&mut diags));
+            let parsed = crate::syntax::parse(&layout.source);
+            let mut diags = layout.name_errors(exprs);
+            match parsed {
+                Ok(ast) => {
+                    diags.extend(layout.shape_errors(&ast, exprs));
+                    if diags.is_empty() {
+                        return types::check_with(&ast, &setup);
+                    }
+                }
+                Err(found) => diags.extend(found),
             }
-            types::check_with(&ast, &setup)
+            Err(diags)
         });
         match checked {
             Ok(mut c) => {
                 layout.name_outputs(&mut c.warnings, exprs);
                 Ok((layout, c))
             }
-            Err(mut found) => {
-                layout.name_outputs(&mut found, exprs);
-                diags.append(&mut found);
+            Err(mut diags) => {
+                layout.name_outputs(&mut diags, exprs);
                 Err(error(diags))
             }
         }
@@ -181,9 +175,20 @@ impl Layout {
         }
     }
 
-    /// E0408 for each name given to an earlier expression already.
+    /// E0408 for a set without expressions and for each name given to an earlier
+    /// expression already.
     fn name_errors(&self, exprs: &[(&str, &str)]) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
+        if exprs.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "E0408",
+                    Span::default(),
+                    "a program set needs an expression",
+                )
+                .with_label("no expressions given"),
+            );
+        }
         for (i, (name, _)) in exprs.iter().enumerate() {
             if let Some(first) = exprs[..i].iter().position(|(n, _)| n == name) {
                 diags.push(
