@@ -1,26 +1,30 @@
 //! Entries of a program set (`hir::Program::outputs`): run every output into a row, or
 //! one output by index.
 //!
-//! For a set, [`super::MAIN_SYMBOL`] is `void (ctx, row, sel: i64, inputs...)`. It runs
-//! the shared statements in order; the assignment of output `k` runs only when `sel` is
-//! `k` or [`ALL_OUTPUTS`], and is followed by a store of the value into the 16-byte slot
-//! `k` of `row` (the slot convention of `kiln_entry`: a scalar's ABI bits in the first
-//! word, a string or list as (ptr, len)). `kiln_main` is `alwaysinline`, so in each entry
-//! below, where `sel` is a constant or a parameter, it is inlined and the guards fold:
+//! A set's top level is the internal function [`SET_MAIN`], `void (ctx, row, sel: i64,
+//! inputs...)`. It runs the shared statements in order; the assignment of output `k`
+//! runs only when `sel` is `k` or [`ALL_OUTPUTS`], and is followed by a store of the
+//! value into the 16-byte slot `k` of `row` (the slot convention of `kiln_entry`: a
+//! scalar's ABI bits in the first word, a string or list as (ptr, len)). It is
+//! `alwaysinline`: each of the two entries below gets its own copy, where the guards fold
+//! (`sel` a constant) or become one switch (`sel` a parameter):
 //! - [`SET_ALL_SYMBOL`] `(ctx, inputs, row)` ([`super::EntryFn`]): `sel` = all. Every
 //!   output is computed in one function with no guard left, so identical pure
 //!   sub-expressions of different outputs are merged by CSE/GVN (at -O1 and above).
 //! - [`SET_ONE_SYMBOL`] `(ctx, inputs, row, k)` ([`SetOneFn`]): `sel` = `k`; only output
 //!   `k`'s expression runs (the shared statements run too; pure ones nothing reads are
 //!   dropped by the optimiser). Only slot `k` of `row` is written.
-//! - [`super::ENTRY_SYMBOL`] keeps its contract for a set (a program with no result):
-//!   it runs every output into a row on its own stack and stores nothing.
+//!
+//! Both are `noinline`; the symbols every program has are thin wrappers over them.
+//! [`super::ENTRY_SYMBOL`] keeps its contract for a program with no result: it runs every
+//! output into a row on its own stack and stores nothing. [`super::MAIN_SYMBOL`] has the
+//! signature of [`SET_ONE_SYMBOL`] and calls it.
 
 use super::{bug, is_pair, Cg, Res};
 use crate::types::hir::{Stmt, Var};
 use inkwell::attributes::AttributeLoc;
 use inkwell::module::Linkage;
-use inkwell::types::BasicMetadataTypeEnum;
+use inkwell::types::{BasicMetadataTypeEnum, FunctionType};
 use inkwell::values::{BasicMetadataValueEnum, FunctionValue, PointerValue};
 use inkwell::IntPredicate;
 
@@ -36,8 +40,11 @@ pub const SET_ONE_SYMBOL: &str = "kiln_set_one";
 pub type SetOneFn =
     unsafe extern "C" fn(*mut crate::runtime::RunCtx, *const [u64; 2], *mut [u64; 2], u64);
 
-/// The `sel` of `kiln_main` that runs every output.
+/// The `sel` of [`SET_MAIN`] that runs every output.
 pub const ALL_OUTPUTS: u64 = u64::MAX;
+
+/// The internal function holding a set's top level.
+const SET_MAIN: &str = "kiln.set.main";
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// Whether the program is a program set.
@@ -45,7 +52,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         !self.prog.outputs.is_empty()
     }
 
-    /// `kiln_main` of a set: `void (ctx, row, sel, inputs...)`, always inlined.
+    /// The top level of a set: `void (ctx, row, sel, inputs...)`, always inlined.
     pub(super) fn declare_set_main(&mut self) -> Res<FunctionValue<'ctx>> {
         let main = &self.prog.main;
         let mut params: Vec<BasicMetadataTypeEnum> = vec![
@@ -59,12 +66,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let fn_ty = self.cx.void_type().fn_type(&params, false);
         let f = self
             .module
-            .add_function(super::MAIN_SYMBOL, fn_ty, Some(Linkage::External));
+            .add_function(SET_MAIN, fn_ty, Some(Linkage::Internal));
         f.add_attribute(AttributeLoc::Function, self.enum_attr("alwaysinline"));
         Ok(f)
     }
 
-    /// A statement of a set's `kiln_main`: an output's assignment is guarded by `sel` and
+    /// A statement of a set's top level: an output's assignment is guarded by `sel` and
     /// followed by the store of its value into the row.
     pub(super) fn set_stmt(&mut self, s: &Stmt) -> Res<()> {
         let output = match s {
@@ -118,7 +125,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         })
     }
 
-    /// The entries of a set (see the module docs), after `kiln_main`.
+    /// The entries of a set (see the module docs), after its top level `main`.
     pub(super) fn define_set_entries(&mut self, main: FunctionValue<'ctx>) -> Res<()> {
         let ptr = self.ptr_ty();
         let all_ty = self
@@ -130,13 +137,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             &[ptr.into(), ptr.into(), ptr.into(), self.i64_ty().into()],
             false,
         );
-        self.set_entry(SET_ONE_SYMBOL, one_ty, main, Some(3))?;
+        let one = self.set_entry(SET_ONE_SYMBOL, one_ty, main, Some(3))?;
         // `kiln_entry`: every output into a row of its own; nothing is stored into `out`.
-        let entry = self
-            .module
-            .add_function(super::ENTRY_SYMBOL, all_ty, Some(Linkage::External));
-        self.b
-            .position_at_end(self.cx.append_basic_block(entry, "entry"));
+        let entry = self.wrapper(super::ENTRY_SYMBOL, all_ty)?;
         let row_ty = self.i64_ty().array_type(2 * self.prog.outputs.len() as u32);
         let row = self.b.build_alloca(row_ty, "row")?;
         let (Some(ctx), Some(inputs)) = (entry.get_nth_param(0), entry.get_nth_param(1)) else {
@@ -145,21 +148,35 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b
             .build_call(all, &[ctx.into(), inputs.into(), row.into()], "")?;
         self.b.build_return(None)?;
+        // `kiln_main`: `kiln_set_one` under the name every program has.
+        let wrapper = self.wrapper(super::MAIN_SYMBOL, one_ty)?;
+        let args: Vec<BasicMetadataValueEnum> =
+            wrapper.get_param_iter().map(|p| p.into()).collect();
+        self.b.build_call(one, &args, "")?;
+        self.b.build_return(None)?;
         Ok(())
     }
 
-    /// An entry `(ctx, inputs, row[, sel])` calling `kiln_main` with `sel` = parameter
-    /// `sel_param`, or all outputs.
-    fn set_entry(
-        &mut self,
-        name: &str,
-        ty: inkwell::types::FunctionType<'ctx>,
-        main: FunctionValue<'ctx>,
-        sel_param: Option<u32>,
-    ) -> Res<FunctionValue<'ctx>> {
+    /// An external function `name` of type `ty`, the builder at the end of its entry
+    /// block.
+    fn wrapper(&mut self, name: &str, ty: FunctionType<'ctx>) -> Res<FunctionValue<'ctx>> {
         let func = self.module.add_function(name, ty, Some(Linkage::External));
         self.b
             .position_at_end(self.cx.append_basic_block(func, "entry"));
+        Ok(func)
+    }
+
+    /// An entry `(ctx, inputs, row[, sel])` with its own copy of the set's top level,
+    /// `sel` = parameter `sel_param` or all outputs.
+    fn set_entry(
+        &mut self,
+        name: &str,
+        ty: FunctionType<'ctx>,
+        main: FunctionValue<'ctx>,
+        sel_param: Option<u32>,
+    ) -> Res<FunctionValue<'ctx>> {
+        let func = self.wrapper(name, ty)?;
+        func.add_attribute(AttributeLoc::Function, self.enum_attr("noinline"));
         let p = |i| func.get_nth_param(i);
         let (Some(ctx), Some(inputs), Some(row)) = (p(0), p(1), p(2)) else {
             return bug("set entry parameters");

@@ -19,6 +19,8 @@ fn the_all_entry_computes_a_shared_division_once() {
         .unwrap();
     let all = function_ir(&ir, crate::codegen::SET_ALL_SYMBOL);
     assert_eq!(all.matches("fdiv").count(), 1, "{all}");
+    // The top level lives on only in the two entries it was inlined into.
+    assert!(!ir.contains("@kiln.set.main("), "{ir}");
 }
 
 #[test]
