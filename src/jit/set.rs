@@ -1,6 +1,9 @@
 //! Running a program set (`hir::Program::outputs`) through its entries
 //! (`codegen::SET_ALL_SYMBOL`, `codegen::SET_ONE_SYMBOL`): every output into a row, or
 //! one output by index.
+//!
+//! For a set, [`Compiled::entry`] runs every output and returns no result, and
+//! [`Compiled::main_address`] has the signature of `codegen::SetOneFn`.
 
 use super::{input_slot, Compiled};
 use crate::abi;
