@@ -24,6 +24,11 @@ const EXEMPT: &[(&str, &str)] = &[
         "E0099",
         "internal parser error: only a parser bug can cause it",
     ),
+    // Program sets exist only in the library API (`Engine::compile_set`).
+    (
+        "E0408",
+        "invalid program-set output: only the library API can cause it",
+    ),
     // `kiln run` checks `--param` values itself (a usage error, exit 2) before the
     // program runs; only a library caller can pass the wrong inputs.
     (

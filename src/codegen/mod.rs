@@ -42,6 +42,7 @@ use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
 pub use analysis::{fallible_functions, recursive_functions};
+pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
 pub use columns::COLUMNS_SYMBOL;
 pub use host::HostImpl;
 
@@ -231,6 +232,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }
         }
         self.define(main, &prog.main, true)?;
+        if self.is_set() {
+            return self.define_set_entries(main);
+        }
         self.define_entry(main)
     }
 
@@ -308,6 +312,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     fn declare_main(&mut self) -> Res<FunctionValue<'ctx>> {
+        if self.is_set() {
+            return self.declare_set_main();
+        }
         let main = &self.prog.main;
         let mut params: Vec<BasicMetadataTypeEnum> = vec![self.ptr_ty().into()];
         let out = main.ret.as_ref().is_some_and(is_pair);
@@ -650,7 +657,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         };
         let ctx = param(0)?.into_pointer_value();
         let out_param = is_main && f.ret.as_ref().is_some_and(is_pair);
-        let first = if out_param { 2 } else { 1 };
+        // A set's main takes (ctx, row, sel, inputs...): see batch.rs.
+        let first = if is_main && self.is_set() {
+            3
+        } else if out_param {
+            2
+        } else {
+            1
+        };
         // The globals frame: `main` owns it (zeroed: every run starts afresh, whatever
         // an earlier run left) and publishes it in the context; functions find it there.
         let globals = match self.frame_ty {
@@ -698,7 +712,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             self.store(ptr, v, &ty)?;
         }
         for s in &f.body.stmts {
-            self.stmt(s)?;
+            if is_main && self.is_set() {
+                self.set_stmt(s)?;
+            } else {
+                self.stmt(s)?;
+            }
         }
         let value = match &f.body.value {
             Some(e) => Some(self.expr(e)?),

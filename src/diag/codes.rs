@@ -282,6 +282,14 @@ codes! {
             only one value. Remove one declaration or rename it.",
         example: "param rate: f64;\nparam rate: f64;\nrate",
     },
+    "E0408": "invalid output of a program set" {
+        explanation: "A program set (`Engine::compile_set` in the library API) compiles \
+            named expressions over a shared source. Each expression must be exactly one \
+            expression: not empty, no `;`, no `let`, `fn`, `param`, assignment or `when` \
+            (put those in the shared source), and each name may be given only once. Only \
+            a program embedding Kiln can make a set, so no program text reports this.",
+        example: "",
+    },
     "E0501": "division by a constant zero" {
         explanation: "The divisor of an integer `/` or `%` is zero once literal arithmetic \
             is folded, so the division would fail every time it runs. Fix the divisor. \
@@ -611,7 +619,7 @@ mod tests {
                 "{}: explanation too short",
                 c.code
             );
-            let no_example = ["E0099", "E0605", "E0999"].contains(&c.code);
+            let no_example = ["E0099", "E0408", "E0605", "E0999"].contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);
         }
     }

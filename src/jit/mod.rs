@@ -255,6 +255,8 @@ pub struct Compiled {
     engine: JitEngine,
     /// Some function recurses: runs must arm the stack guard.
     stack_guard: bool,
+    /// A program set's entries (`set.rs`).
+    set: Option<set::SetCode>,
     _code: Code,
 }
 
@@ -503,7 +505,10 @@ fn compile_orc_linked(
         let module = &generated.module;
         // All programs share one JITDylib: give the two exported symbols unique names.
         let n = orc::reserve_suffix();
-        for symbol in [MAIN_SYMBOL, ENTRY_SYMBOL] {
+        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL]
+            .iter()
+            .chain(set::symbols(program))
+        {
             if let Some(f) = module.get_function(symbol) {
                 f.as_global_value().set_name(&format!("{symbol}.{n}"));
             }
@@ -518,9 +523,14 @@ fn compile_orc_linked(
     let (object, n, spans) = object;
     let names = [format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
     let mut wanted: Vec<&str> = vec![&names[0], &names[1]];
+    let set_names: Vec<String> = set::symbols(program)
+        .iter()
+        .map(|s| format!("{s}.{n}"))
+        .collect();
+    wanted.extend(set_names.iter().map(String::as_str));
     wanted.extend(symbols.iter().map(String::as_str));
     let (tracker, mut addresses) = orc::load(object, n, &wanted)?;
-    let extra = addresses.split_off(2);
+    let extra = addresses.split_off(2 + set_names.len());
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
     let compiled = Compiled {
@@ -531,6 +541,7 @@ fn compile_orc_linked(
         inputs: program.inputs.clone(),
         engine: JitEngine::Orc,
         stack_guard: needs_stack_guard(program),
+        set: set::code(program, &addresses[2..]),
         _code: Code::Orc { _tracker: tracker },
     };
     Ok((compiled, extra))
@@ -582,6 +593,14 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         .map_err(|e| format!("{MAIN_SYMBOL}: {e}"))?;
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(entry) };
+    let set_addresses = set::symbols(program)
+        .iter()
+        .map(|s| {
+            engine
+                .get_function_address(s)
+                .map_err(|e| format!("{s}: {e}"))
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
     Ok(Compiled {
         entry,
         main,
@@ -590,6 +609,7 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         inputs: program.inputs.clone(),
         engine: JitEngine::Mcjit,
         stack_guard: needs_stack_guard(program),
+        set: set::code(program, &set_addresses),
         _code: Code::Mcjit {
             _engine: McjitCode {
                 engine: ManuallyDrop::new(engine),
@@ -716,6 +736,7 @@ fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
 }
 
 mod orc;
+mod set;
 
 #[cfg(test)]
 mod tests;

@@ -174,6 +174,8 @@ pub(super) struct Checker<'a> {
     pub use_prelude: bool,
     /// Host functions and program-set outputs (library API).
     pub setup: super::Setup<'a>,
+    /// Program sets: the outputs bound so far (see `outputs.rs`).
+    pub outputs: Vec<hir::Output>,
 }
 
 /// The result of checking a sequence of statements.
@@ -203,6 +205,7 @@ impl<'a> Checker<'a> {
             prelude_used: Vec::new(),
             use_prelude: true,
             setup: super::Setup::default(),
+            outputs: Vec::new(),
         }
     }
 
@@ -390,6 +393,7 @@ impl<'a> Checker<'a> {
     // ----- the whole program -----
 
     pub fn program(mut self, prog: &'a ast::Program) -> Result<super::Checked, Vec<Diagnostic>> {
+        self.check_output_positions(prog);
         self.collect(prog);
         let mut main = Body::new(None);
         let mut checked = self.stmts(&mut main, &prog.stmts, true);
@@ -444,7 +448,7 @@ impl<'a> Checker<'a> {
                 globals: self.globals,
                 inputs: self.inputs,
                 link: self.link,
-                outputs: Vec::new(),
+                outputs: self.outputs,
             },
             warnings: self.warnings,
         })
@@ -778,7 +782,9 @@ impl<'a> Checker<'a> {
                 ast::StmtKind::Expr(e) => {
                     let e = self.synth(b, e);
                     let e = self.default(e);
-                    if is_last {
+                    if self.is_output(top, i, stmts.len()) {
+                        self.bind_output(b, e, &mut out);
+                    } else if is_last {
                         value = Some(e);
                     } else {
                         out.push(hir::Stmt::Expr(e));

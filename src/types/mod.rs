@@ -9,12 +9,14 @@ mod fold;
 pub mod hir;
 mod lint;
 mod lit;
+mod outputs;
 pub mod prelude;
 pub mod reference;
 mod suggest;
 pub mod ty;
 
 pub use fold::const_int;
+pub(crate) use outputs::not_an_expression;
 
 use crate::diag::Diagnostic;
 use crate::syntax::ast;

@@ -1,0 +1,118 @@
+//! Running a program set (`hir::Program::outputs`) through its entries
+//! (`codegen::SET_ALL_SYMBOL`, `codegen::SET_ONE_SYMBOL`): every output into a row, or
+//! one output by index.
+//!
+//! For a set, [`Compiled::entry`] runs every output and returns no result, and
+//! [`Compiled::main_address`] has the signature of `codegen::SetOneFn`.
+
+use super::{input_slot, Compiled};
+use crate::abi;
+use crate::codegen::{EntryFn, SetOneFn, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
+use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::span::Span;
+use crate::types::hir;
+use crate::types::ty::Ty;
+
+/// The entries and output types of a compiled program set.
+pub(super) struct SetCode {
+    all: EntryFn,
+    one: SetOneFn,
+    outputs: Vec<Ty>,
+}
+
+/// The entry symbols a program defines besides `kiln_main` and `kiln_entry` (none unless
+/// it is a set).
+pub(super) fn symbols(program: &hir::Program) -> &'static [&'static str] {
+    if program.outputs.is_empty() {
+        &[]
+    } else {
+        &[SET_ALL_SYMBOL, SET_ONE_SYMBOL]
+    }
+}
+
+/// The set's entries from the addresses of [`symbols`], in order.
+pub(super) fn code(program: &hir::Program, addresses: &[usize]) -> Option<SetCode> {
+    let &[all, one] = addresses else {
+        return None;
+    };
+    // SAFETY: codegen generated both entries with exactly these signatures.
+    let (all, one) = unsafe {
+        (
+            std::mem::transmute::<usize, EntryFn>(all),
+            std::mem::transmute::<usize, SetOneFn>(one),
+        )
+    };
+    Some(SetCode {
+        all,
+        one,
+        outputs: program.outputs.iter().map(|o| o.ty.clone()).collect(),
+    })
+}
+
+impl Compiled {
+    /// The output types of a program set, in order (empty for an ordinary program).
+    pub fn output_types(&self) -> &[Ty] {
+        self.set.as_ref().map_or(&[], |s| &s.outputs)
+    }
+
+    /// Run a program set in `ctx` (reset first) with one value per input: every output
+    /// (`only` = `None`, the values in output order) or output `only` alone (one value).
+    /// Inputs are checked like [`Compiled::run`]'s; an ordinary program or an output
+    /// index out of range is an `InvalidInput` error.
+    pub fn run_set_in(
+        &self,
+        ctx: &mut RunCtx,
+        inputs: &[Value],
+        only: Option<usize>,
+    ) -> Result<Vec<Value>, RuntimeError> {
+        let invalid = |message: String| RuntimeError {
+            fault: abi::Fault::InvalidInput,
+            span: Span::default(),
+            message,
+        };
+        let Some(set) = &self.set else {
+            return Err(invalid("the program is not a program set".to_owned()));
+        };
+        if let Some(k) = only.filter(|&k| k >= set.outputs.len()) {
+            return Err(invalid(format!(
+                "output {k} does not exist; the set has {}",
+                set.outputs.len()
+            )));
+        }
+        self.check_inputs(inputs)?;
+        ctx.reset();
+        ctx.arm_stack_guard();
+        let slots: Vec<[u64; 2]> = inputs.iter().map(|v| input_slot(ctx, v)).collect();
+        let mut row = vec![[0u64; 2]; set.outputs.len()];
+        // SAFETY: the entries were generated for exactly these slot layouts: one slot
+        // per (type-checked) input, one per output in `row`; `only` is in range.
+        unsafe {
+            match only {
+                None => (set.all)(ctx, slots.as_ptr(), row.as_mut_ptr()),
+                Some(k) => (set.one)(ctx, slots.as_ptr(), row.as_mut_ptr(), k as u64),
+            }
+        }
+        if ctx.status() != 0 {
+            return Err(ctx
+                .error(&self.spans)
+                .unwrap_or_else(|| invalid(format!("unknown runtime fault {}", ctx.status()))));
+        }
+        let wanted: Vec<usize> = match only {
+            None => (0..set.outputs.len()).collect(),
+            Some(k) => vec![k],
+        };
+        wanted
+            .into_iter()
+            .map(|k| {
+                // SAFETY: the run succeeded, so slot `k` holds a value of output `k`'s
+                // type, alive until `ctx` is reset.
+                unsafe { Value::from_slot(&set.outputs[k], row[k]) }.ok_or_else(|| {
+                    invalid(format!(
+                        "output of type {} is not supported",
+                        set.outputs[k]
+                    ))
+                })
+            })
+            .collect()
+    }
+}
