@@ -344,6 +344,15 @@ codes! {
             1 GiB (2^30 bytes). Check `n` before repeating, or repeat a shorter string.",
         example: "repeat(\"abc\", 1000000000)",
     },
+    "E0610": "host function failed" {
+        explanation: "At run time, a host function (a Rust function the embedding program \
+            registered through the library API) returned an error or panicked. The message \
+            names the function and what it reported; the label points at the call (for a \
+            pure function, at its first call in the program). The program stays usable: fix \
+            the inputs the host function rejected, or the host function itself. The command \
+            line registers no host functions, so only a program embedding Kiln can see this.",
+        example: "",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \
@@ -611,7 +620,7 @@ mod tests {
                 "{}: explanation too short",
                 c.code
             );
-            let no_example = ["E0099", "E0605", "E0999"].contains(&c.code);
+            let no_example = ["E0099", "E0605", "E0610", "E0999"].contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);
         }
     }
