@@ -157,7 +157,7 @@ fn build<'ctx>(
     options: &Options,
 ) -> Result<codegen::Generated<'ctx>, String> {
     check_boundary_types(program)?;
-    let generated = codegen::try_generate(context, program)?;
+    let generated = codegen::try_generate_with(context, program, &options.host)?;
     let module = &generated.module;
     with_machine(options.opt_level, |tm, host| {
         module.set_triple(&host.triple);
