@@ -419,3 +419,31 @@ fn many_threads_run_a_program_with_host_functions_at_once() {
     });
     assert_eq!(total.load(Ordering::SeqCst), 4 * (0..50).sum::<usize>());
 }
+
+#[test]
+fn strings_cross_in_both_directions() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    let mut engine = Engine::new();
+    engine
+        .host()
+        .register("greet", Purity::Pure, move |name: String, n: i64| {
+            c.fetch_add(1, Ordering::SeqCst);
+            format!("{name}!").repeat(n as usize)
+        })
+        .register("shout", Purity::SideEffect, |s: String| s.to_uppercase())
+        .register("chars", Purity::Pure, |s: String| s.chars().count() as i64);
+    let p = engine
+        .compile(
+            "param who: string; let g = greet(who, 2); shout(g) + greet(who, 2) + string(chars(g))",
+        )
+        .unwrap();
+    let r = p.run(&[Value::Str("zoë".into())]).unwrap();
+    assert_eq!(r, Some(Value::Str("ZOË!ZOË!zoë!zoë!8".into())));
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "equal pure calls merge");
+    // Strings made by the program (in the run's memory) and literals.
+    let p = engine
+        .compile(r#"join(split(shout("a,b"), ","), greet("-", 1))"#)
+        .unwrap();
+    assert_eq!(p.run(&[]).unwrap(), Some(Value::Str("A-!B".into())));
+}

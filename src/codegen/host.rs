@@ -8,17 +8,19 @@
 //! engine monomorphises per registered Rust function type:
 //!
 //! ```text
-//! i64 tramp(ptr ctx, ptr data, ptr host, i32 span, i64 a0, ..., i64 a(n-1))
+//! { i64, i64 } tramp(ptr ctx, ptr data, ptr host, i32 span, i64 w0, ..., i64 w(k-1))
 //! ```
 //!
-//! - `ctx`: the run context; null for a pure function, which must not touch it.
+//! - `ctx`: the run context; null for a pure function, which must not touch it (unless
+//!   it returns a string, which it copies into the run's memory and nothing else).
 //! - `data`: the registered function's state (its closure), kept alive by every
 //!   [`HostImpl`] that refers to it (the registry's and each compiled program's).
 //! - `host`: the run's host value, loaded from `ctx + abi::HOST_OFFSET`; null when the
 //!   function takes none.
 //! - `span`: the call site's span id, for the fault; 0 for a pure call, so that equal
 //!   pure calls are equal values the optimiser can merge.
-//! - arguments and result: scalars as `abi` u64 bits.
+//! - arguments: one word per scalar (`abi` u64 bits), two per string (pointer, length).
+//! - result: a scalar's bits in the first word, or a string's pointer and length.
 //!
 //! The trampoline's and the data's addresses are constants in the code: there is no
 //! symbol to link. A trampoline never unwinds. A side-effecting function that fails (an
@@ -30,6 +32,7 @@
 use super::{bug, Cg, Error, Res};
 use crate::abi;
 use crate::types::hir::Expr;
+use crate::types::ty::Ty;
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -59,6 +62,8 @@ pub struct NativeCall {
     pub data: usize,
     /// `memory(none)`: calls may be merged, hoisted or dropped.
     pub pure: bool,
+    /// Gets the run context even though pure (to allocate a string result in it).
+    pub needs_ctx: bool,
     /// Receives the run's host value.
     pub takes_host: bool,
     /// What `data` points into; alive as long as any code calling it.
@@ -208,10 +213,21 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         e: &Expr,
     ) -> Res<BasicValueEnum<'ctx>> {
         let (ptr, i64t) = (self.ptr_ty(), self.i64_ty());
+        let mut words: Vec<BasicMetadataValueEnum> = Vec::new();
+        for (v, a) in vals.iter().zip(args) {
+            if a.ty == Ty::Str {
+                let (p, len) = self.split_pair(*v)?;
+                words.push(self.b.build_ptr_to_int(p, i64t, "")?.into());
+                words.push(len.into());
+            } else {
+                words.push(self.to_bits(*v, &a.ty)?.into());
+            }
+        }
         let mut params: Vec<BasicMetadataTypeEnum> =
             vec![ptr.into(), ptr.into(), ptr.into(), self.i32_ty().into()];
-        params.extend(args.iter().map(|_| BasicMetadataTypeEnum::from(i64t)));
-        let fn_ty = i64t.fn_type(&params, false);
+        params.extend(words.iter().map(|_| BasicMetadataTypeEnum::from(i64t)));
+        let ret_ty = self.cx.struct_type(&[i64t.into(), i64t.into()], false);
+        let fn_ty = ret_ty.fn_type(&params, false);
         let ctx = self.ctx_ptr()?;
         let host = if n.takes_host {
             load_host(self.cx, &self.b, ctx)?
@@ -220,16 +236,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         };
         let span = if n.pure { 0 } else { self.span_id(e.span) };
         let mut call_args: Vec<BasicMetadataValueEnum> = vec![
-            if n.pure { ptr.const_null() } else { ctx }.into(),
+            if n.needs_ctx { ctx } else { ptr.const_null() }.into(),
             i64t.const_int(n.data as u64, false)
                 .const_to_pointer(ptr)
                 .into(),
             host.into(),
             self.i32_ty().const_int(span as u64, false).into(),
         ];
-        for (v, a) in vals.iter().zip(args) {
-            call_args.push(self.to_bits(*v, &a.ty)?.into());
-        }
+        call_args.extend(words);
         let callee = i64t.const_int(n.tramp as u64, false).const_to_pointer(ptr);
         let call = self
             .b
@@ -245,9 +259,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         } else {
             self.check_status()?;
         }
-        let ValueKind::Basic(bits) = call.try_as_basic_value() else {
+        let ValueKind::Basic(result) = call.try_as_basic_value() else {
             return bug(format!("host function `{}` returned nothing", n.name));
         };
-        self.bits_to_value(bits.into_int_value(), &e.ty)
+        let result = result.into_struct_value();
+        let a = self.b.build_extract_value(result, 0, "")?.into_int_value();
+        if e.ty == Ty::Str {
+            let len = self.b.build_extract_value(result, 1, "")?.into_int_value();
+            let p = self.b.build_int_to_ptr(a, ptr, "")?;
+            return Ok(self.make_pair(p, len)?.into());
+        }
+        self.bits_to_value(a, &e.ty)
     }
 }

@@ -10,7 +10,7 @@ mod sig;
 mod tramp;
 
 pub use crate::codegen::InlineCx;
-pub use sig::{HostFn, HostFnWith, HostRet, HostType};
+pub use sig::{HostArg, HostFn, HostFnWith, HostOut, HostRet};
 
 use crate::abi::Fault;
 use crate::codegen::{HostImpl, InlineCall, NativeCall};
@@ -85,8 +85,13 @@ impl HostTy {
 struct Plain<F, A>(F, PhantomData<fn(A)>);
 
 impl<F: HostFn<A>, A: 'static> tramp::Invoke for Plain<F, A> {
-    unsafe fn invoke(&self, _host: *const (), args: &[u64]) -> Result<u64, String> {
-        self.0.call_bits(args)
+    unsafe fn invoke(
+        &self,
+        _host: *const (),
+        args: &[u64],
+        ctx: Option<&mut RunCtx>,
+    ) -> Result<[u64; 2], String> {
+        self.0.call_words(args, ctx)
     }
 }
 
@@ -94,11 +99,16 @@ impl<F: HostFn<A>, A: 'static> tramp::Invoke for Plain<F, A> {
 struct WithHost<T, F, A>(F, PhantomData<fn(&T, A)>);
 
 impl<T: 'static, F: HostFnWith<T, A>, A: 'static> tramp::Invoke for WithHost<T, F, A> {
-    unsafe fn invoke(&self, host: *const (), args: &[u64]) -> Result<u64, String> {
+    unsafe fn invoke(
+        &self,
+        host: *const (),
+        args: &[u64],
+        ctx: Option<&mut RunCtx>,
+    ) -> Result<[u64; 2], String> {
         // SAFETY: a run of a program calling this function has a host value of type `T`
         // (`Used::check`), alive for the run.
         match (host as *const T).as_ref() {
-            Some(host) => self.0.call_bits(host, args),
+            Some(host) => self.0.call_words(host, args, ctx),
             None => Err("the run has no host value".to_owned()),
         }
     }
@@ -106,8 +116,9 @@ impl<T: 'static, F: HostFnWith<T, A>, A: 'static> tramp::Invoke for WithHost<T, 
 
 impl HostRegistry {
     /// Register a Rust function (closure or `fn`) under `name`. Its Kiln signature comes
-    /// from its Rust type: up to 6 parameters of [`HostType`]s (`bool`, `i8`…`u64`,
-    /// `f32`, `f64`), returning one, or `Result<T, E: Display>` of one to report a
+    /// from its Rust type: up to 6 parameters of [`HostArg`] types (`bool`, `i8`…`u64`,
+    /// `f32`, `f64`, and `String` for a Kiln `string`, copied for the call), returning
+    /// a [`HostOut`] type (the same), or `Result<T, E: Display>` of one to report a
     /// failure (the run's error, E0610). A panic is reported the same way and never
     /// crosses into generated code.
     ///
@@ -289,13 +300,20 @@ impl HostRegistry {
             pure,
             f,
         });
-        // At most 6 parameters: the `HostFn` impls stop there.
-        let tramp = tramp::trampoline::<H>(params.len()).unwrap_or(0);
+        // At most 6 parameters of at most 2 words: the `HostFn` impls stop there.
+        let words = params
+            .iter()
+            .map(|p| if *p == Ty::Str { 2 } else { 1 })
+            .sum();
+        let tramp = tramp::trampoline::<H>(words).unwrap_or(0);
+        // A string result is copied into the run's memory.
+        let needs_ctx = !pure || ret == Ty::Str;
         let imp = HostImpl::Native(Arc::new(NativeCall {
             name: name.to_owned(),
             tramp,
             data: Arc::as_ptr(&slot) as usize,
             pure,
+            needs_ctx,
             takes_host: host.is_some(),
             keep: slot,
         }));

@@ -1,49 +1,62 @@
 //! Kiln signatures from Rust function types: a trait per Rust value type giving its Kiln
-//! type and ABI bits, and one impl per arity (a macro) for plain functions and for
-//! functions that take the run's host value first.
+//! type and how it crosses the trampoline (ABI words), and one impl per arity (a macro)
+//! for plain functions and for functions that take the run's host value first.
 
+use crate::runtime::RunCtx;
 use crate::types::ty::{FloatTy, IntTy, Ty};
 use std::fmt::Display;
 
-/// A Rust scalar type a host function can take or return, with its Kiln type:
-/// `bool`, `i8`…`i64`, `u8`…`u64`, `f32`, `f64`.
-pub trait HostType: Copy + 'static {
+/// A Rust type a host function can take: `bool`, `i8`…`i64`, `u8`…`u64`, `f32`, `f64`
+/// (the Kiln type of the same name), or `String` (a Kiln `string`, copied for the call).
+pub trait HostArg: Sized + 'static {
+    /// How many 64-bit words the value takes at the trampoline (a string: pointer and
+    /// length).
+    const WORDS: usize;
     /// The Kiln type.
     fn ty() -> Ty;
-    /// From the ABI bits generated code passes (see `abi.rs`).
-    fn from_bits(bits: u64) -> Self;
-    /// To the ABI bits generated code reads.
-    fn to_bits(self) -> u64;
+    /// The value from its words (scalars as `abi` bits).
+    ///
+    /// # Safety
+    /// For a string, the words are a pointer and a length of bytes alive for the call.
+    unsafe fn from_words(words: &[u64]) -> Self;
 }
 
-macro_rules! host_types {
+/// A Rust type a host function can return: the scalars of [`HostArg`], or `String`
+/// (copied into the run's memory).
+pub trait HostOut: Sized + 'static {
+    /// The Kiln type.
+    fn ty() -> Ty;
+    /// The result's words: a scalar's bits, or a string's pointer and length in `ctx`'s
+    /// memory (`None`: the function is called without a run context).
+    fn into_words(self, ctx: Option<&mut RunCtx>) -> Result<[u64; 2], String>;
+}
+
+macro_rules! scalars {
     ($($t:ty => $ty:expr, |$v:ident| $to:expr, |$b:ident| $from:expr;)*) => {$(
-        impl HostType for $t {
+        impl HostArg for $t {
+            const WORDS: usize = 1;
             fn ty() -> Ty {
                 $ty
             }
-            fn from_bits($b: u64) -> Self {
+            unsafe fn from_words(words: &[u64]) -> Self {
+                let $b = words[0];
                 $from
-            }
-            fn to_bits(self) -> u64 {
-                let $v = self;
-                $to
             }
         }
 
-        impl HostRet for $t {
-            const FALLIBLE: bool = false;
+        impl HostOut for $t {
             fn ty() -> Ty {
                 $ty
             }
-            fn into_bits(self) -> Result<u64, String> {
-                Ok(HostType::to_bits(self))
+            fn into_words(self, _ctx: Option<&mut RunCtx>) -> Result<[u64; 2], String> {
+                let $v = self;
+                Ok([$to, 0])
             }
         }
     )*};
 }
 
-host_types! {
+scalars! {
     bool => Ty::Bool, |v| v as u64, |b| b & 1 != 0;
     i8 => Ty::Int(IntTy::I8), |v| v as i64 as u64, |b| b as i8;
     i16 => Ty::Int(IntTy::I16), |v| v as i64 as u64, |b| b as i16;
@@ -57,39 +70,79 @@ host_types! {
     f64 => Ty::Float(FloatTy::F64), |v| v.to_bits(), |b| f64::from_bits(b);
 }
 
-/// What a host function may return: a [`HostType`], or `Result<T, E>` of one for a
+impl HostArg for String {
+    const WORDS: usize = 2;
+    fn ty() -> Ty {
+        Ty::Str
+    }
+    unsafe fn from_words(words: &[u64]) -> Self {
+        let (ptr, len) = (words[0] as usize as *const u8, words[1] as i64);
+        if ptr.is_null() || len <= 0 {
+            return String::new();
+        }
+        String::from_utf8_lossy(std::slice::from_raw_parts(ptr, len as usize)).into_owned()
+    }
+}
+
+impl HostOut for String {
+    fn ty() -> Ty {
+        Ty::Str
+    }
+    fn into_words(self, ctx: Option<&mut RunCtx>) -> Result<[u64; 2], String> {
+        let ctx = ctx.ok_or("a string result needs the run context")?;
+        if self.len() as u64 > crate::abi::MAX_STRING_BYTES as u64 {
+            return Err(format!("a result of {} bytes is too large", self.len()));
+        }
+        let s = ctx.alloc_bytes(self.as_bytes());
+        Ok([s.ptr as u64, s.len as u64])
+    }
+}
+
+/// What a host function may return: a [`HostOut`], or `Result<T, E>` of one for a
 /// function that can fail (its `Err` becomes the run's error, E0610).
 pub trait HostRet {
     /// Whether the function can report failure.
     const FALLIBLE: bool;
     /// The Kiln result type.
     fn ty() -> Ty;
-    /// The ABI bits, or the failure's message.
-    fn into_bits(self) -> Result<u64, String>;
+    /// The result's words, or the failure's message.
+    fn into_words(self, ctx: Option<&mut RunCtx>) -> Result<[u64; 2], String>;
 }
 
-impl<T: HostType, E: Display> HostRet for Result<T, E> {
+impl<T: HostOut> HostRet for T {
+    const FALLIBLE: bool = false;
+    fn ty() -> Ty {
+        T::ty()
+    }
+    fn into_words(self, ctx: Option<&mut RunCtx>) -> Result<[u64; 2], String> {
+        HostOut::into_words(self, ctx)
+    }
+}
+
+impl<T: HostOut, E: Display> HostRet for Result<T, E> {
     const FALLIBLE: bool = true;
     fn ty() -> Ty {
         T::ty()
     }
-    fn into_bits(self) -> Result<u64, String> {
-        self.map(T::to_bits).map_err(|e| e.to_string())
+    fn into_words(self, ctx: Option<&mut RunCtx>) -> Result<[u64; 2], String> {
+        self.map_err(|e| e.to_string())?.into_words(ctx)
     }
 }
 
 /// A Rust function a program can call: `Fn(A1, …, An) -> R` with `n` up to 6, each `Ai`
-/// a [`HostType`] and `R` a [`HostRet`]. `Args` is the tuple of argument types (it lets
+/// a [`HostArg`] and `R` a [`HostRet`]. `Args` is the tuple of argument types (it lets
 /// one closure type have one signature); implemented for every such closure and `fn`.
 pub trait HostFn<Args>: Send + Sync + 'static {
     /// The Kiln parameter types.
     fn params() -> Vec<Ty>;
     /// The Kiln result type.
     fn ret() -> Ty;
-    /// Whether the function can report failure (returns a `Result`).
-    fn fallible() -> bool;
-    /// Call with the arguments' ABI bits (one per parameter).
-    fn call_bits(&self, args: &[u64]) -> Result<u64, String>;
+    /// Call with the arguments' words (see [`HostArg::from_words`]).
+    ///
+    /// # Safety
+    /// `args` holds the words of one value of each parameter type, in order.
+    unsafe fn call_words(&self, args: &[u64], ctx: Option<&mut RunCtx>)
+        -> Result<[u64; 2], String>;
 }
 
 /// Like [`HostFn`], for `Fn(&T, A1, …, An) -> R`: the function also receives the run's
@@ -99,19 +152,25 @@ pub trait HostFnWith<T, Args>: Send + Sync + 'static {
     fn params() -> Vec<Ty>;
     /// The Kiln result type.
     fn ret() -> Ty;
-    /// Whether the function can report failure (returns a `Result`).
-    fn fallible() -> bool;
-    /// Call with the host value and the arguments' ABI bits (one per parameter).
-    fn call_bits(&self, host: &T, args: &[u64]) -> Result<u64, String>;
+    /// Call with the host value and the arguments' words.
+    ///
+    /// # Safety
+    /// As for [`HostFn::call_words`].
+    unsafe fn call_words(
+        &self,
+        host: &T,
+        args: &[u64],
+        ctx: Option<&mut RunCtx>,
+    ) -> Result<[u64; 2], String>;
 }
 
 macro_rules! host_fns {
-    ($($a:ident : $i:tt),*) => {
+    ($($a:ident),*) => {
         impl<F, R, $($a),*> HostFn<($($a,)*)> for F
         where
             F: Fn($($a),*) -> R + Send + Sync + 'static,
             R: HostRet,
-            $($a: HostType,)*
+            $($a: HostArg,)*
         {
             fn params() -> Vec<Ty> {
                 vec![$($a::ty()),*]
@@ -119,12 +178,18 @@ macro_rules! host_fns {
             fn ret() -> Ty {
                 R::ty()
             }
-            fn fallible() -> bool {
-                R::FALLIBLE
-            }
-            fn call_bits(&self, args: &[u64]) -> Result<u64, String> {
-                let _ = args;
-                (self)($($a::from_bits(args[$i])),*).into_bits()
+            #[allow(unused_mut, unused_variables, unused_assignments, non_snake_case)]
+            unsafe fn call_words(
+                &self,
+                args: &[u64],
+                ctx: Option<&mut RunCtx>,
+            ) -> Result<[u64; 2], String> {
+                let mut at = 0;
+                $(
+                    let $a = $a::from_words(&args[at..at + $a::WORDS]);
+                    at += $a::WORDS;
+                )*
+                (self)($($a),*).into_words(ctx)
             }
         }
 
@@ -133,7 +198,7 @@ macro_rules! host_fns {
             T: 'static,
             F: Fn(&T, $($a),*) -> R + Send + Sync + 'static,
             R: HostRet,
-            $($a: HostType,)*
+            $($a: HostArg,)*
         {
             fn params() -> Vec<Ty> {
                 vec![$($a::ty()),*]
@@ -141,31 +206,38 @@ macro_rules! host_fns {
             fn ret() -> Ty {
                 R::ty()
             }
-            fn fallible() -> bool {
-                R::FALLIBLE
-            }
-            fn call_bits(&self, host: &T, args: &[u64]) -> Result<u64, String> {
-                let _ = args;
-                (self)(host, $($a::from_bits(args[$i])),*).into_bits()
+            #[allow(unused_mut, unused_variables, unused_assignments, non_snake_case)]
+            unsafe fn call_words(
+                &self,
+                host: &T,
+                args: &[u64],
+                ctx: Option<&mut RunCtx>,
+            ) -> Result<[u64; 2], String> {
+                let mut at = 0;
+                $(
+                    let $a = $a::from_words(&args[at..at + $a::WORDS]);
+                    at += $a::WORDS;
+                )*
+                (self)(host, $($a),*).into_words(ctx)
             }
         }
     };
 }
 
 host_fns!();
-host_fns!(A0: 0);
-host_fns!(A0: 0, A1: 1);
-host_fns!(A0: 0, A1: 1, A2: 2);
-host_fns!(A0: 0, A1: 1, A2: 2, A3: 3);
-host_fns!(A0: 0, A1: 1, A2: 2, A3: 3, A4: 4);
-host_fns!(A0: 0, A1: 1, A2: 2, A3: 3, A4: 4, A5: 5);
+host_fns!(A0);
+host_fns!(A0, A1);
+host_fns!(A0, A1, A2);
+host_fns!(A0, A1, A2, A3);
+host_fns!(A0, A1, A2, A3, A4);
+host_fns!(A0, A1, A2, A3, A4, A5);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sig<Args, F: HostFn<Args>>(_: &F) -> (Vec<Ty>, Ty, bool) {
-        (F::params(), F::ret(), F::fallible())
+    fn sig<Args, F: HostFn<Args>>(_: &F) -> (Vec<Ty>, Ty) {
+        (F::params(), F::ret())
     }
 
     #[test]
@@ -175,22 +247,25 @@ mod tests {
             sig(&f),
             (
                 vec![Ty::Int(IntTy::I32), Ty::F64, Ty::Bool],
-                Ty::Int(IntTy::U8),
-                false
+                Ty::Int(IntTy::U8)
             )
         );
         let g = |x: u64| -> Result<f32, String> { Ok(x as f32) };
         assert_eq!(
             sig(&g),
-            (vec![Ty::Int(IntTy::U64)], Ty::Float(FloatTy::F32), true)
+            (vec![Ty::Int(IntTy::U64)], Ty::Float(FloatTy::F32))
         );
-        assert_eq!(sig(&|| 1i64), (vec![], Ty::I64, false));
+        assert_eq!(sig(&|| 1i64), (vec![], Ty::I64));
+        let h = |s: String, n: i64| s.repeat(n as usize);
+        assert_eq!(sig(&h), (vec![Ty::Str, Ty::I64], Ty::Str));
     }
 
     #[test]
-    fn bits_round_trip_every_scalar() {
-        fn rt<T: HostType + PartialEq + std::fmt::Debug>(v: T) {
-            assert_eq!(T::from_bits(v.to_bits()), v);
+    fn words_round_trip_every_scalar() {
+        fn rt<T: HostArg + HostOut + PartialEq + std::fmt::Debug + Copy>(v: T) {
+            let words = v.into_words(None).unwrap();
+            // SAFETY: scalar words.
+            assert_eq!(unsafe { T::from_words(&words) }, v);
         }
         rt(true);
         rt(-5i8);
@@ -204,8 +279,22 @@ mod tests {
         rt(-1.5f32);
         rt(f64::MAX);
         // Signed integers cross sign-extended, as generated code passes them.
-        assert_eq!((-1i8).to_bits(), u64::MAX);
-        let add = |a: i8, b: i8| a.wrapping_add(b);
-        assert_eq!(add.call_bits(&[(-3i8).to_bits(), 1]), Ok((-2i8).to_bits()));
+        assert_eq!(HostOut::into_words(-1i8, None), Ok([u64::MAX, 0]));
+        let add = |a: i8, b: String| a.wrapping_add(b.len() as i8);
+        let text = "abc";
+        let args = [(-5i8) as i64 as u64, text.as_ptr() as u64, 3];
+        // SAFETY: the words are an i8 and a live string.
+        let r = unsafe { add.call_words(&args, None) };
+        assert_eq!(r, Ok([(-2i8) as i64 as u64, 0]));
+    }
+
+    #[test]
+    fn a_string_result_needs_a_run_context_and_lands_in_its_memory() {
+        assert!(HostOut::into_words("x".to_owned(), None).is_err());
+        let mut ctx = RunCtx::new();
+        let [ptr, len] = HostOut::into_words("héllo".to_owned(), Some(&mut ctx)).unwrap();
+        // SAFETY: the words point into `ctx`'s arena, alive until it is reset.
+        let s = unsafe { crate::runtime::display::str_from_raw(ptr as *const u8, len as i64) };
+        assert_eq!(s, "héllo");
     }
 }

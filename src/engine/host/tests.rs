@@ -124,3 +124,31 @@ fn pending_failures_nest_with_runs() {
     assert_eq!(tramp::end(), None);
     assert_eq!(tramp::end(), None, "an unmatched end is harmless");
 }
+
+#[test]
+fn host_calls_run_on_both_jit_engines() {
+    let mut engine = Engine::new();
+    engine
+        .host()
+        .register("p", Purity::Pure, |x: i64| x * 3)
+        .register("s", Purity::SideEffect, |x: i64| {
+            if x < 0 {
+                Err("negative")
+            } else {
+                Ok(x + 1)
+            }
+        })
+        .register("t", Purity::Pure, |s: String| format!("<{s}>"));
+    let (_, program) = optimised(&engine, "param x: i64; t(string(p(x) + s(x)))");
+    for jit in [crate::jit::JitEngine::Orc, crate::jit::JitEngine::Mcjit] {
+        let compiled = crate::jit::compile_with(&program, &engine.jit_options(false), jit).unwrap();
+        assert_eq!(
+            compiled.run(&[Value::I64(2)]).unwrap(),
+            Some(Value::Str("<9>".into()))
+        );
+        let e = compiled.run(&[Value::I64(-2)]).unwrap_err();
+        assert_eq!(e.fault, Fault::HostError);
+        assert_eq!(e.message, "host function `s` failed: negative");
+        assert_eq!(e.span, Span { lo: 30, hi: 34 }, "`s(x)`");
+    }
+}

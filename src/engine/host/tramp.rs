@@ -13,8 +13,23 @@ pub(super) trait Invoke: Send + Sync + 'static {
     /// # Safety
     /// When the function takes a host value, `host` points to a live value of the type
     /// it was registered with (the engine checks the type before a run).
-    unsafe fn invoke(&self, host: *const (), args: &[u64]) -> Result<u64, String>;
+    unsafe fn invoke(
+        &self,
+        host: *const (),
+        args: &[u64],
+        ctx: Option<&mut RunCtx>,
+    ) -> Result<[u64; 2], String>;
 }
+
+/// A trampoline's result: `{ i64, i64 }` in IR (a scalar's bits in `a`; a string's
+/// pointer and length), returned in two registers.
+#[repr(C)]
+pub(super) struct Words {
+    a: u64,
+    b: u64,
+}
+
+const FAILED: Words = Words { a: 0, b: 0 };
 
 /// The state `data` points to: the function and what reporting its failure needs.
 pub(super) struct Slot<H> {
@@ -65,7 +80,7 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
 }
 
 /// Call the function behind `data`; on failure record it (in `ctx`, or for a pure
-/// function in the thread's pending slot) and return 0.
+/// function in the thread's pending slot) and return zeros (an empty string).
 ///
 /// # Safety
 /// `data` points to a live `Slot<H>`; `ctx` is null (pure) or the running context;
@@ -76,7 +91,7 @@ unsafe fn enter<H: Invoke>(
     host: *const (),
     span: u32,
     args: &[u64],
-) -> u64 {
+) -> Words {
     let slot = &*data;
     if !slot.pure && pending() {
         // A pure function failed earlier in this run: no further effects. The run's
@@ -86,10 +101,11 @@ unsafe fn enter<H: Invoke>(
             span,
             format!("host function `{}` not called", slot.name),
         );
-        return 0;
+        return FAILED;
     }
-    let message = match catch_unwind(AssertUnwindSafe(|| slot.f.invoke(host, args))) {
-        Ok(Ok(bits)) => return bits,
+    let call = || slot.f.invoke(host, args, ctx.as_mut());
+    let message = match catch_unwind(AssertUnwindSafe(call)) {
+        Ok(Ok([a, b])) => return Words { a, b },
         Ok(Err(e)) => format!("host function `{}` failed: {e}", slot.name),
         Err(payload) => {
             let text = panic_text(&*payload);
@@ -103,7 +119,7 @@ unsafe fn enter<H: Invoke>(
     } else {
         fail(ctx, span, message);
     }
-    0
+    FAILED
 }
 
 /// Record `Fault::HostError` in the run context (a no-op without one).
@@ -135,20 +151,20 @@ macro_rules! trampolines {
                 host: *const (),
                 span: u32,
                 $($a: u64,)*
-            ) -> u64 {
+            ) -> Words {
                 enter(ctx, data, host, span, &[$($a),*])
             }
         )*
 
-        /// The address of the trampoline for `arity` arguments (at most 6).
-        pub(super) fn trampoline<H: Invoke>(arity: usize) -> Option<usize> {
+        /// The address of the trampoline for `words` argument words (at most 12).
+        pub(super) fn trampoline<H: Invoke>(words: usize) -> Option<usize> {
             let all = [$(
                 $name::<H>
                     as unsafe extern "C" fn(
                         *mut RunCtx, *const Slot<H>, *const (), u32, $(word!($a)),*
-                    ) -> u64 as usize
+                    ) -> Words as usize
             ),*];
-            all.get(arity).copied()
+            all.get(words).copied()
         }
     };
 }
@@ -161,4 +177,10 @@ trampolines! {
     t4(a0, a1, a2, a3);
     t5(a0, a1, a2, a3, a4);
     t6(a0, a1, a2, a3, a4, a5);
+    t7(a0, a1, a2, a3, a4, a5, a6);
+    t8(a0, a1, a2, a3, a4, a5, a6, a7);
+    t9(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    t10(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    t11(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+    t12(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
 }
