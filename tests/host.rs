@@ -379,7 +379,11 @@ fn an_inline_emitter_error_is_an_internal_error_naming_the_function() {
         })
         .register_inline("peek", &[], Ty::I64, Purity::Pure, |cx, _| {
             cx.host().map(|p| p.into())
-        });
+        })
+        .register_inline("wrong", &[], Ty::I64, Purity::Pure, |cx, _| {
+            Ok(cx.context().f64_type().const_float(1.0).into())
+        })
+        .register_inline("panics", &[], Ty::I64, Purity::Pure, |_, _| panic!("oops"));
     let e = compile_err(&engine, "nope(1)");
     assert_eq!(e.diagnostics[0].code, "E0999");
     assert!(e.diagnostics[0]
@@ -390,6 +394,23 @@ fn an_inline_emitter_error_is_an_internal_error_naming_the_function() {
     assert!(e.diagnostics[0]
         .message
         .contains("registered without a host type"));
+    let e = compile_err(&engine, "wrong()");
+    assert!(
+        e.diagnostics[0]
+            .message
+            .contains("`wrong` returned a double value for its result type i64"),
+        "{e}"
+    );
+    let e = compile_err(&engine, "panics() + 1");
+    assert_eq!(e.diagnostics[0].code, "E0999");
+    assert!(
+        e.diagnostics[0]
+            .message
+            .contains("`panics`: the emitter panicked"),
+        "{e}"
+    );
+    // The engine still compiles programs afterwards.
+    assert!(engine.compile("1 + 1").is_ok());
 }
 
 #[test]

@@ -190,13 +190,17 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     takes_host: i.takes_host,
                     name: &i.name,
                 };
-                let v = (i.emit)(&cx, &vals)
+                // A panicking emitter fails the compile like one that returns an error.
+                let emitted =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (i.emit)(&cx, &vals)))
+                        .unwrap_or_else(|_| Err("the emitter panicked".to_owned()));
+                let v = emitted
                     .map_err(|m| Error(format!("inline host function `{}`: {m}", i.name)))?;
                 if v.get_type() != self.llty(&e.ty)? {
                     return bug(format!(
                         "inline host function `{}` returned a {} value for its result type {}",
                         i.name,
-                        v.get_type().print_to_string(),
+                        v.get_type().print_to_string().to_string().trim_matches('"'),
                         e.ty
                     ));
                 }
