@@ -317,7 +317,10 @@ codes! {
         explanation: "A host called a compiled program through the library API with input \
             values that do not match its `param` declarations in number or type. The \
             command line checks `--param` values itself, so only a program embedding Kiln \
-            can see this; pass one value of the declared type per `param`, in order.",
+            can see this; pass one value of the declared type per `param`, in order. The \
+            same code reports a run of a program whose host functions take a host value \
+            (`register_with_host`) without one, or with a value of another type: pass the \
+            value they were registered for to `run_with`.",
         example: "",
     },
     "E0606": "stack overflow" {

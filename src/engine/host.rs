@@ -192,8 +192,9 @@ impl HostRegistry {
     /// Register a function whose body the host emits as LLVM IR where each call stands
     /// (so a hot accessor inlines into the expression). `emit` gets the arguments in
     /// register form (bool `i1`, integers `iN`, floats, strings `{ptr, i64}`) and returns
-    /// the result in the form of `ret`; an `Err` is an internal compile error (E0999)
-    /// naming the function. The function cannot read the host value
+    /// the result in the form of `ret`; an `Err` (or a panic) is an internal compile
+    /// error (E0999) naming the function. The emitted IR is what the function does, so
+    /// `purity` is documentation only. The function cannot read the host value
     /// ([`InlineCx::host`]); see [`HostRegistry::register_inline_with_host`].
     ///
     /// ```
