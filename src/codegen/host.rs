@@ -216,6 +216,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         args: &[Expr],
         e: &Expr,
     ) -> Res<BasicValueEnum<'ctx>> {
+        if n.tramp == 0 {
+            return bug(format!("host function `{}` has no trampoline", n.name));
+        }
         let (ptr, i64t) = (self.ptr_ty(), self.i64_ty());
         let mut words: Vec<BasicMetadataValueEnum> = Vec::new();
         for (v, a) in vals.iter().zip(args) {
