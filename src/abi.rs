@@ -142,6 +142,9 @@ pub enum Fault {
     EmptyList = 8,
     /// `repeat` would make a string over [`MAX_STRING_BYTES`]. `a` = bytes it would need.
     TooLarge = 9,
+    /// A host function (registered through the library API) reported an error or
+    /// panicked. The message names the function and what it said.
+    HostError = 10,
 }
 
 /// The largest string `repeat` builds (1 GiB); more is runtime error E0609.
@@ -159,6 +162,7 @@ impl Fault {
             7 => Fault::LengthMismatch,
             8 => Fault::EmptyList,
             9 => Fault::TooLarge,
+            10 => Fault::HostError,
             _ => return None,
         })
     }

@@ -2,6 +2,8 @@
 //! stack on entry) and which can fail at run time (a fixpoint; calls to functions that
 //! cannot fail need no status check afterwards).
 
+use super::HostImpl;
+use crate::span::Span;
 use crate::types::hir::{BinOp, Block, Builtin, Expr, ExprKind, Program, Stmt};
 use crate::types::ty::Ty;
 
@@ -65,13 +67,25 @@ fn for_each_expr(b: &Block, f: &mut impl FnMut(&Expr)) {
 }
 
 /// `result[id]`: function `id` may record a fault (directly or through a call). A
-/// recursive function may always fault: it can run out of stack.
+/// recursive function may always fault: it can run out of stack. Every host function
+/// counts as one that may fail (see [`fallible_functions_with`]).
 pub fn fallible_functions(program: &Program) -> Vec<bool> {
+    fallible_functions_with(program, &[])
+}
+
+/// Like [`fallible_functions`], knowing how host functions are called: only those
+/// whose [`HostImpl::may_fail`] holds may fail (an unknown one may).
+pub fn fallible_functions_with(program: &Program, host: &[HostImpl]) -> Vec<bool> {
+    let host: Vec<bool> = host.iter().map(HostImpl::may_fail).collect();
     let mut fallible = recursive_functions(program);
     loop {
         let mut changed = false;
         for (id, f) in program.functions.iter().enumerate() {
-            if !fallible[id] && block_may_fail(&f.body, &fallible) {
+            let facts = Facts {
+                fallible: &fallible,
+                host: &host,
+            };
+            if !fallible[id] && block_may_fail(&f.body, facts) {
                 fallible[id] = true;
                 changed = true;
             }
@@ -82,23 +96,46 @@ pub fn fallible_functions(program: &Program) -> Vec<bool> {
     }
 }
 
-fn block_may_fail(b: &Block, fallible: &[bool]) -> bool {
-    b.stmts.iter().any(|s| stmt_may_fail(s, fallible))
-        || b.value
-            .as_deref()
-            .is_some_and(|e| expr_may_fail(e, fallible))
+/// What the fixpoint knows: which user functions and which host functions may fail.
+#[derive(Clone, Copy)]
+struct Facts<'f> {
+    fallible: &'f [bool],
+    host: &'f [bool],
 }
 
-fn stmt_may_fail(s: &Stmt, fallible: &[bool]) -> bool {
+/// Every call of a host function in the program (functions first, then `main`): the
+/// function's index and the call's span.
+pub fn host_calls(program: &Program) -> Vec<(usize, Span)> {
+    let mut out = Vec::new();
+    for f in program
+        .functions
+        .iter()
+        .chain(std::iter::once(&program.main))
+    {
+        for_each_expr(&f.body, &mut |e| {
+            if let ExprKind::CallHost { func, .. } = e.kind {
+                out.push((func, e.span));
+            }
+        });
+    }
+    out
+}
+
+fn block_may_fail(b: &Block, facts: Facts) -> bool {
+    b.stmts.iter().any(|s| stmt_may_fail(s, facts))
+        || b.value.as_deref().is_some_and(|e| expr_may_fail(e, facts))
+}
+
+fn stmt_may_fail(s: &Stmt, facts: Facts) -> bool {
     match s {
-        Stmt::Assign { value, .. } => expr_may_fail(value, fallible),
-        Stmt::Expr(e) => expr_may_fail(e, fallible),
+        Stmt::Assign { value, .. } => expr_may_fail(value, facts),
+        Stmt::Expr(e) => expr_may_fail(e, facts),
         Stmt::When { arms, else_block } => {
             arms.iter()
-                .any(|(c, b)| expr_may_fail(c, fallible) || block_may_fail(b, fallible))
+                .any(|(c, b)| expr_may_fail(c, facts) || block_may_fail(b, facts))
                 || else_block
                     .as_ref()
-                    .is_some_and(|b| block_may_fail(b, fallible))
+                    .is_some_and(|b| block_may_fail(b, facts))
         }
     }
 }
@@ -111,7 +148,7 @@ fn safe_divisor(rhs: &Expr) -> bool {
     }
 }
 
-pub(super) fn expr_may_fail(e: &Expr, fallible: &[bool]) -> bool {
+fn expr_may_fail(e: &Expr, facts: Facts) -> bool {
     let here = match &e.kind {
         ExprKind::Binary {
             op: BinOp::Div | BinOp::Rem,
@@ -126,12 +163,12 @@ pub(super) fn expr_may_fail(e: &Expr, fallible: &[bool]) -> bool {
             op: Builtin::Lib(f),
             ..
         } => f.may_fail(),
-        ExprKind::Call { func, .. } => fallible.get(*func).copied().unwrap_or(true),
+        ExprKind::Call { func, .. } => facts.fallible.get(*func).copied().unwrap_or(true),
         ExprKind::CallExtern { .. } => true,
-        ExprKind::CallHost { .. } => true,
+        ExprKind::CallHost { func, .. } => facts.host.get(*func).copied().unwrap_or(true),
         _ => false,
     };
-    here || children(e).into_iter().any(|c| expr_may_fail(c, fallible))
+    here || children(e).into_iter().any(|c| expr_may_fail(c, facts))
 }
 
 /// The direct sub-expressions of `e`.

@@ -41,10 +41,10 @@ use inkwell::values::{
 use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
-pub use analysis::{fallible_functions, recursive_functions};
+pub use analysis::{fallible_functions, fallible_functions_with, host_calls, recursive_functions};
 pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
 pub use columns::COLUMNS_SYMBOL;
-pub use host::HostImpl;
+pub use host::{HostImpl, InlineCall, InlineCx, InlineEmit, NativeCall};
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`
 /// returning the result directly when it is a scalar, through `out` when it is a string
@@ -79,7 +79,17 @@ pub fn try_generate<'ctx>(
     context: &'ctx Context,
     program: &hir::Program,
 ) -> Result<Generated<'ctx>, String> {
-    let mut cg = Cg::new(context, program);
+    try_generate_with(context, program, &[])
+}
+
+/// Like [`try_generate`], for a program that calls host functions: `host[i]` is how
+/// `hir::ExprKind::CallHost { func: i, .. }` is called.
+pub fn try_generate_with<'ctx>(
+    context: &'ctx Context,
+    program: &hir::Program,
+    host: &[HostImpl],
+) -> Result<Generated<'ctx>, String> {
+    let mut cg = Cg::new(context, program, host);
     cg.run().map_err(|Error(e)| e)?;
     cg.module.verify().map_err(|e| e.to_string())?;
     Ok(Generated {
@@ -139,6 +149,8 @@ pub(crate) struct Cg<'a, 'ctx> {
     /// Positioned at the end of the current function's entry block (allocas only).
     alloca_b: Builder<'ctx>,
     prog: &'a hir::Program,
+    /// How each host function is called (`hir::ExprKind::CallHost`).
+    host: &'a [HostImpl],
     fns: Vec<FunctionValue<'ctx>>,
     fallible: Vec<bool>,
     globals: Vec<GlobalSlot<'ctx>>,
@@ -156,15 +168,16 @@ fn is_pair(ty: &Ty) -> bool {
 }
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
-    fn new(cx: &'ctx Context, prog: &'a hir::Program) -> Self {
+    fn new(cx: &'ctx Context, prog: &'a hir::Program, host: &'a [HostImpl]) -> Self {
         Cg {
             cx,
             module: cx.create_module("kiln"),
             b: cx.create_builder(),
             alloca_b: cx.create_builder(),
             prog,
+            host,
             fns: Vec::new(),
-            fallible: fallible_functions(prog),
+            fallible: analysis::fallible_functions_with(prog, host),
             globals: Vec::new(),
             frame_ty: None,
             spans: Vec::new(),

@@ -325,7 +325,10 @@ codes! {
         explanation: "A host called a compiled program through the library API with input \
             values that do not match its `param` declarations in number or type. The \
             command line checks `--param` values itself, so only a program embedding Kiln \
-            can see this; pass one value of the declared type per `param`, in order.",
+            can see this; pass one value of the declared type per `param`, in order. The \
+            same code reports a run of a program whose host functions take a host value \
+            (`register_with_host`) without one, or with a value of another type: pass the \
+            value they were registered for to `run_with`.",
         example: "",
     },
     "E0606": "stack overflow" {
@@ -351,6 +354,15 @@ codes! {
         explanation: "At run time, `repeat(s, n)` would have built a string of more than \
             1 GiB (2^30 bytes). Check `n` before repeating, or repeat a shorter string.",
         example: "repeat(\"abc\", 1000000000)",
+    },
+    "E0610": "host function failed" {
+        explanation: "At run time, a host function (a Rust function the embedding program \
+            registered through the library API) returned an error or panicked. The message \
+            names the function and what it reported; the label points at the call (for a \
+            pure function, at its first call in the program). The program stays usable: fix \
+            the inputs the host function rejected, or the host function itself. The command \
+            line registers no host functions, so only a program embedding Kiln can see this.",
+        example: "",
     },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
@@ -619,7 +631,7 @@ mod tests {
                 "{}: explanation too short",
                 c.code
             );
-            let no_example = ["E0099", "E0408", "E0605", "E0999"].contains(&c.code);
+            let no_example = ["E0099", "E0408", "E0605", "E0610", "E0999"].contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);
         }
     }

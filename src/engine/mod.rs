@@ -27,7 +27,7 @@ mod typed;
 pub use crate::jit::FpMath;
 pub use batch::ProgramSet;
 pub use columns::{Column, ColumnBuf, RowError};
-pub use host::{HostRegistry, Purity};
+pub use host::{HostArg, HostFn, HostFnWith, HostOut, HostRegistry, HostRet, InlineCx, Purity};
 pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 
 use crate::diag::Diagnostic;

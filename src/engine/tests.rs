@@ -191,3 +191,35 @@ fn fast_float_math_relaxes_float_operations_but_keeps_nan_and_infinity() {
     let r = p.run(&[Value::F64(f64::INFINITY)]).unwrap().unwrap();
     assert_eq!(r.to_string(), "[true, true]");
 }
+
+#[test]
+fn typed_handles_call_host_functions_with_the_host_value_and_report_their_failures() {
+    struct Row {
+        scale: f64,
+    }
+    let mut engine = Engine::new();
+    engine
+        .host()
+        .register_with_host("scaled", Purity::Pure, |row: &Row, x: f64| x * row.scale)
+        .register("checked_sqrt", Purity::Pure, |x: f64| {
+            if x < 0.0 {
+                Err(format!("{x} is negative"))
+            } else {
+                Ok(x.sqrt())
+            }
+        });
+    let p = engine
+        .compile("param x: f64; scaled(x) + checked_sqrt(x)")
+        .unwrap();
+    let f = p.typed::<(f64,), f64>().unwrap();
+    assert_eq!(f.call_with(&Row { scale: 2.0 }, 4.0), Ok(10.0));
+    assert_eq!(f.call_with(&Row { scale: 3.0 }, 9.0), Ok(30.0));
+    // The host value is required, and of the registered type.
+    assert_eq!(f.call(4.0).unwrap_err().code(), "E0605");
+    assert_eq!(f.call_with(&1u8, 4.0).unwrap_err().code(), "E0605");
+    // A pure function's failure is the call's error; the handle stays usable.
+    let e = f.call_with(&Row { scale: 1.0 }, -1.0).unwrap_err();
+    assert_eq!(e.code(), "E0610");
+    assert!(e.message.contains("-1 is negative"), "{}", e.message);
+    assert_eq!(f.call_with(&Row { scale: 1.0 }, 16.0), Ok(20.0));
+}

@@ -184,11 +184,12 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
         // SAFETY: `TypedFn::new` checked that the program's params and result are `A`
         // and `R`; the program (and so its code) lives as long as `self`.
         let value = unsafe { args.invoke::<R>(self.main, ctx) };
-        if ctx.status() != 0 {
-            return Err(inner.compiled.fault(ctx));
-        }
-        inner.host.check_pure_failures(ctx)?;
-        Ok(value)
+        let result = if ctx.status() != 0 {
+            Err(inner.compiled.fault(ctx))
+        } else {
+            Ok(value)
+        };
+        inner.host.finish_with(result)
     }
 }
 

@@ -157,7 +157,7 @@ fn build<'ctx>(
     options: &Options,
 ) -> Result<codegen::Generated<'ctx>, String> {
     check_boundary_types(program)?;
-    let generated = codegen::try_generate(context, program)?;
+    let generated = codegen::try_generate_with(context, program, &options.host)?;
     let module = &generated.module;
     if options.fp_math == FpMath::Fast {
         relax_float_math(module);

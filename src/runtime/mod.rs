@@ -167,7 +167,8 @@ impl RuntimeError {
     /// Stable diagnostic code per fault: E0601 division by zero, E0602 division
     /// overflow, E0603 index out of bounds, E0604 parse failure, E0605 inputs that do not
     /// match the program's `param`s (reported by the host, never by generated code),
-    /// E0606 recursion deeper than the stack allows.
+    /// E0606 recursion deeper than the stack allows, E0607 list lengths differ, E0608 an
+    /// empty list, E0609 a result too large, E0610 a host function failed.
     pub fn code(&self) -> &'static str {
         match self.fault {
             Fault::DivByZero => "E0601",
@@ -179,6 +180,7 @@ impl RuntimeError {
             Fault::LengthMismatch => "E0607",
             Fault::EmptyList => "E0608",
             Fault::TooLarge => "E0609",
+            Fault::HostError => "E0610",
         }
     }
 
@@ -193,6 +195,7 @@ impl RuntimeError {
             Fault::LengthMismatch => "these lists have different lengths",
             Fault::EmptyList => "this list is empty",
             Fault::TooLarge => "this result is too large",
+            Fault::HostError => "this host function failed",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
@@ -259,6 +262,7 @@ impl FaultRecord {
                 "the result would take {a} bytes; strings are limited to {} bytes",
                 crate::abi::MAX_STRING_BYTES
             ),
+            Fault::HostError => "a host function failed".to_owned(),
         }
     }
 }

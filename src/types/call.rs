@@ -32,6 +32,8 @@ enum Target {
     Builtin(&'static BuiltinFn),
     /// A prelude function (index into `prelude::all()`).
     Prelude(usize),
+    /// A host function (index into `Setup::host`).
+    Host(usize),
 }
 
 struct Candidate {
@@ -120,8 +122,13 @@ impl<'a> Checker<'a> {
         let any_defined = self.fn_names.contains_key(name) || !externs.is_empty();
         let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
         let preludes = self.prelude_named(name);
+        let hosts: Vec<(usize, &'a hir::HostSig)> = self.host_named(name);
         let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
-        if users.is_empty() && builtin_list.is_empty() && externs.is_empty() && preludes.is_empty()
+        if users.is_empty()
+            && builtin_list.is_empty()
+            && externs.is_empty()
+            && preludes.is_empty()
+            && hosts.is_empty()
         {
             if !any_defined {
                 self.unknown_function(b, callee);
@@ -173,6 +180,22 @@ impl<'a> Checker<'a> {
                 signature: f.signature(),
                 params: f.params.clone(),
                 ret: f.ret.clone(),
+            });
+        }
+        // A host function replaces a built-in or prelude overload with its parameter
+        // types (as instantiated for this call).
+        cands.retain(|c| {
+            matches!(c.target, Target::User(_) | Target::Extern(_))
+                || c.ranks.is_err()
+                || !hosts.iter().any(|(_, h)| h.params == c.params)
+        });
+        for (i, h) in hosts {
+            cands.push(Candidate {
+                target: Target::Host(i),
+                ranks: self.rank_all(&args, &h.params),
+                signature: format!("{} -> {}", sig(name, &h.params), h.ret),
+                params: h.params.clone(),
+                ret: h.ret.clone(),
             });
         }
 
@@ -253,6 +276,7 @@ impl<'a> Checker<'a> {
                 let func = self.prelude_fn(i);
                 node(ExprKind::Call { func, args }, c.ret, span)
             }
+            Target::Host(func) => node(ExprKind::CallHost { func, args }, c.ret, span),
             Target::Builtin(bf) => match bf.lowering {
                 Lowering::Cast => {
                     let arg = args.into_iter().next().expect("one argument");
@@ -432,6 +456,15 @@ impl<'a> Checker<'a> {
             .unwrap_or_default();
         super::prelude::named(name)
             .filter(|(_, f)| !user_params.contains(&&f.params) && !env_params.contains(&&f.params))
+            .collect()
+    }
+
+    /// The host functions named `name` (index into `Setup::host`, signature).
+    fn host_named(&self, name: &str) -> Vec<(usize, &'a hir::HostSig)> {
+        let host: &'a [hir::HostSig] = self.setup.host;
+        host.iter()
+            .enumerate()
+            .filter(|(_, h)| h.name == name)
             .collect()
     }
 

@@ -47,7 +47,7 @@ pub(super) fn closest<'c>(
 }
 
 impl Checker<'_> {
-    /// Every function name: the user's and the built-ins'.
+    /// Every function name: the user's, the built-ins', the prelude's and the host's.
     fn function_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.fn_names.keys().map(String::as_str).collect();
         names.extend(super::builtins::all().iter().map(|b| b.name.as_str()));
@@ -57,6 +57,7 @@ impl Checker<'_> {
         if let Some((env, _)) = &self.env {
             names.extend(env.functions.iter().map(|f| f.name.as_str()));
         }
+        names.extend(self.setup.host.iter().map(|h| h.name.as_str()));
         names
     }
 
