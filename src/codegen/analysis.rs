@@ -82,7 +82,7 @@ pub fn fallible_functions(program: &Program) -> Vec<bool> {
     }
 }
 
-fn block_may_fail(b: &Block, fallible: &[bool]) -> bool {
+pub(super) fn block_may_fail(b: &Block, fallible: &[bool]) -> bool {
     b.stmts.iter().any(|s| stmt_may_fail(s, fallible))
         || b.value
             .as_deref()

@@ -38,7 +38,9 @@ use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
 pub use analysis::fallible_functions;
-pub use columns::COLUMNS_SYMBOL;
+pub use columns::{
+    add_columns_entry, has_columns_entry, is_column_type, ColumnsFn, COLUMNS_SYMBOL,
+};
 pub use host::HostImpl;
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`

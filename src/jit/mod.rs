@@ -159,6 +159,9 @@ fn build<'ctx>(
     check_boundary_types(program)?;
     let generated = codegen::try_generate(context, program)?;
     let module = &generated.module;
+    if options.columns {
+        codegen::add_columns_entry(context, module, program)?;
+    }
     with_machine(options.opt_level, |tm, host| {
         module.set_triple(&host.triple);
         module.set_data_layout(&tm.get_target_data().get_data_layout());
@@ -228,6 +231,8 @@ enum Code {
 pub struct Compiled {
     entry: EntryFn,
     main: usize,
+    /// The columnar entry, when `Options::columns` asked for it and the program has one.
+    columns: Option<codegen::ColumnsFn>,
     spans: Vec<Span>,
     result: Option<Ty>,
     inputs: Vec<hir::Input>,
@@ -335,6 +340,12 @@ impl Compiled {
     /// [`Compiled::new_context`].
     pub fn main_address(&self) -> usize {
         self.main
+    }
+
+    /// The columnar entry (`codegen::COLUMNS_SYMBOL`): present when compiled with
+    /// `Options::columns` and the program's inputs and result are scalars or strings.
+    pub fn columns(&self) -> Option<codegen::ColumnsFn> {
+        self.columns
     }
 
     /// Address of the uniform entry wrapper (`codegen::ENTRY_SYMBOL`).
@@ -465,7 +476,8 @@ fn compile_orc_linked(
         let module = &generated.module;
         // All programs share one JITDylib: give the two exported symbols unique names.
         let n = orc::reserve_suffix();
-        for symbol in [MAIN_SYMBOL, ENTRY_SYMBOL] {
+        let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
+        for symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL] {
             if let Some(f) = module.get_function(symbol) {
                 f.as_global_value().set_name(&format!("{symbol}.{n}"));
             }
@@ -475,19 +487,28 @@ fn compile_orc_linked(
             tm.write_to_memory_buffer(module, FileType::Object)
                 .map_err(|e| e.to_string())
         })??;
-        (object, n, generated.spans)
+        (object, n, generated.spans, columns)
     };
-    let (object, n, spans) = object;
-    let names = [format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
-    let mut wanted: Vec<&str> = vec![&names[0], &names[1]];
+    let (object, n, spans, columns) = object;
+    let names = [
+        format!("{ENTRY_SYMBOL}.{n}"),
+        format!("{MAIN_SYMBOL}.{n}"),
+        format!("{}.{n}", codegen::COLUMNS_SYMBOL),
+    ];
+    let fixed = if columns { 3 } else { 2 };
+    let mut wanted: Vec<&str> = names[..fixed].iter().map(String::as_str).collect();
     wanted.extend(symbols.iter().map(String::as_str));
     let (tracker, mut addresses) = orc::load(object, n, &wanted)?;
-    let extra = addresses.split_off(2);
+    let extra = addresses.split_off(fixed);
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
+    // SAFETY: `kiln_columns` was generated with exactly this signature.
+    let columns = (addresses.len() > 2)
+        .then(|| unsafe { std::mem::transmute::<usize, codegen::ColumnsFn>(addresses[2]) });
     let compiled = Compiled {
         entry,
         main: addresses[1],
+        columns,
         spans,
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
@@ -543,9 +564,20 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         .map_err(|e| format!("{MAIN_SYMBOL}: {e}"))?;
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(entry) };
+    let columns = match module.get_function(codegen::COLUMNS_SYMBOL) {
+        Some(_) => {
+            let address = engine
+                .get_function_address(codegen::COLUMNS_SYMBOL)
+                .map_err(|e| format!("{}: {e}", codegen::COLUMNS_SYMBOL))?;
+            // SAFETY: `kiln_columns` was generated with exactly this signature.
+            Some(unsafe { std::mem::transmute::<usize, codegen::ColumnsFn>(address) })
+        }
+        None => None,
+    };
     Ok(Compiled {
         entry,
         main,
+        columns,
         spans: generated.spans,
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
