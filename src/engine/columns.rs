@@ -141,6 +141,34 @@ macro_rules! define_columns {
                 }
             }
 
+            /// Borrow as an input column (`None` for strings: a `Vec<String>` is not a
+            /// `&[&str]`).
+            pub fn as_column(&self) -> Option<Column<'_>> {
+                match self {
+                    $(ColumnBuf::$v(c) => Some(Column::$v(c)),)*
+                    ColumnBuf::Str(_) => None,
+                }
+            }
+
+            /// Append `value`; `false` (and nothing appended) when its type is not the
+            /// column's.
+            pub fn push(&mut self, value: Value) -> bool {
+                match (self, value) {
+                    $((ColumnBuf::$v(c), Value::$v(v)) => c.push(v),)*
+                    (ColumnBuf::Str(c), Value::Str(v)) => c.push(v),
+                    _ => return false,
+                }
+                true
+            }
+
+            /// An empty column of type `ty` (`None`: a list type).
+            pub fn empty(ty: &Ty) -> Option<ColumnBuf> {
+                match ty {
+                    Ty::Str => Some(ColumnBuf::Str(Vec::new())),
+                    ty => ColumnBuf::zeroed(ty, 0),
+                }
+            }
+
             /// `rows` zero values of scalar type `ty` (`None`: not a scalar type).
             fn zeroed(ty: &Ty, rows: usize) -> Option<ColumnBuf> {
                 $(if *ty == $ty {

@@ -26,7 +26,7 @@ mod typed;
 
 pub use crate::jit::FpMath;
 pub use batch::ProgramSet;
-pub use columns::{Column, ColumnBuf, RowError};
+pub use columns::{Column, ColumnBuf, RowError, CHUNK_ROWS};
 pub use host::{HostRegistry, Purity};
 pub use typed::{Arg, Ret, SignatureError, TypedFn};
 
