@@ -277,6 +277,7 @@ impl ColumnBuf {
 pub struct RowError {
     /// 0-based index of the row.
     pub row: usize,
+    /// The fault, as [`Program::run`] would report it for that row alone.
     pub error: RuntimeError,
 }
 
