@@ -234,9 +234,9 @@ fn the_columns_loop_of_an_infallible_program_is_vectorised() {
     let ir = crate::jit::emit_ir(&checked.program, &options).unwrap();
     let columns = function(&ir, "@kiln_columns(");
     assert!(
-        ["<2 x double>", "<4 x double>", "<8 x double>"]
-            .iter()
-            .any(|v| columns.contains(&format!("fmul {v}"))),
+        columns
+            .lines()
+            .any(|l| l.contains("fmul <") && l.contains(" x double>")),
         "no vector multiply in\n{columns}"
     );
     assert!(
