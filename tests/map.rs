@@ -183,3 +183,11 @@ fn the_example_in_examples_map_gives_its_stored_output() {
     let want = std::fs::read_to_string(root.join("examples/map/orders.stdout")).unwrap();
     assert_eq!(r.stdout, want, "{r:?}");
 }
+
+#[test]
+fn print_output_goes_to_stderr_and_leaves_the_csv_whole() {
+    let r = map("param a: i64; print(a * 10); a + 1", "a\n1\n2\n");
+    assert_status(&r, 0);
+    assert_eq!(r.stdout, "a,result\n1,2\n2,3\n");
+    assert_eq!(r.stderr, "10\n20\n");
+}

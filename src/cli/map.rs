@@ -5,7 +5,7 @@
 //! The file is streamed: rows are read, parsed and run in chunks of
 //! `engine::columns::CHUNK_ROWS` through the program's columnar entry
 //! ([`crate::Program::run_columns`]), so memory stays bounded however large the file.
-//! Columns no param names pass through unchanged. A cell that does not parse as its
+//! Columns no param names pass through unchanged; `print` output goes to stderr. A cell that does not parse as its
 //! param's type, a malformed row, or a runtime fault stops the command with status 3
 //! naming `DATA.csv:LINE`; the rows before it have been written already.
 
@@ -52,11 +52,12 @@ fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> Result<
     }
     let bindings = bind(&program, &header, &data_name)?;
     let mut out = csv::Writer::from_writer(io::stdout().lock());
-    let mut title = header.clone();
-    title.push_field("result");
-    write(&mut out, &title)?;
+    let title = header.iter().chain(std::iter::once("result"));
+    out.write_record(title).map_err(output_error)?;
 
+    // `print` output would break up the CSV on stdout: it goes to stderr, chunk by chunk.
     let mut ctx = RunCtx::new();
+    ctx.capture_output();
     let mut records = vec![csv::StringRecord::new(); CHUNK_ROWS];
     loop {
         // Read a chunk, parsing each param's cells; stop at a row that does not parse.
@@ -101,11 +102,11 @@ fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> Result<
             .map(|(c, s)| c.as_column().unwrap_or(Column::Str(s)))
             .collect();
         let (results, fault) = program.run_rows(&mut ctx, None, rows, &inputs);
+        say(&ctx.take_output());
         for (row, record) in chunk.iter().enumerate().take(results.len()) {
-            let mut line = record.clone();
             let value = results.get(row).map(|v| v.to_string()).unwrap_or_default();
-            line.push_field(&value);
-            write(&mut out, &line)?;
+            let fields = record.iter().chain(std::iter::once(value.as_str()));
+            out.write_record(fields).map_err(output_error)?;
         }
         flush(&mut out)?;
         if let Some(fault) = fault {
@@ -220,18 +221,11 @@ fn usage(message: String) -> Stop {
     EXIT_USAGE
 }
 
-/// Write one record; a reader that went away ends the command quietly.
-fn write(
-    out: &mut csv::Writer<io::StdoutLock<'_>>,
-    record: &csv::StringRecord,
-) -> Result<(), Stop> {
-    out.write_record(record).map_err(output_error)
-}
-
 fn flush(out: &mut csv::Writer<io::StdoutLock<'_>>) -> Result<(), Stop> {
     out.flush().map_err(|e| output_error(e.into()))
 }
 
+/// A failure to write: a reader that went away ends the command quietly.
 fn output_error(e: csv::Error) -> Stop {
     match e.kind() {
         csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
