@@ -15,7 +15,7 @@
 //!
 //! Only programs whose inputs and result are scalars or strings get the entry.
 
-use super::{analysis, MAIN_SYMBOL};
+use super::{analysis, Error, Res, MAIN_SYMBOL};
 use crate::runtime::RunCtx;
 use crate::types::hir;
 use crate::types::ty::{FloatTy, Ty};
@@ -65,7 +65,7 @@ pub fn add_columns_entry<'ctx>(
         b: cx.create_builder(),
     };
     gen.define(module, main, program, may_fail)
-        .map_err(|e| format!("columns entry: {e}"))?;
+        .map_err(|Error(e)| format!("columns entry: {e}"))?;
     module.verify().map_err(|e| e.to_string())?;
     Ok(true)
 }
@@ -74,8 +74,6 @@ struct Gen<'ctx> {
     cx: &'ctx Context,
     b: Builder<'ctx>,
 }
-
-type Res<T> = Result<T, inkwell::builder::BuilderError>;
 
 impl<'ctx> Gen<'ctx> {
     /// The in-memory type of one element of a column of `ty`.
@@ -114,6 +112,7 @@ impl<'ctx> Gen<'ctx> {
         unsafe {
             self.b
                 .build_in_bounds_gep(self.elem_ty(ty), base, &[row], "")
+                .map_err(Error::from)
         }
     }
 
@@ -132,16 +131,11 @@ impl<'ctx> Gen<'ctx> {
             false,
         );
         let func = module.add_function(COLUMNS_SYMBOL, fn_ty, Some(Linkage::External));
-        let param = |i| {
-            func.get_nth_param(i)
-                .unwrap_or_else(|| i64t.const_zero().into())
+        let params = func.get_params();
+        use BasicValueEnum::{IntValue as I, PointerValue as P};
+        let &[P(ctx), P(cols), P(out), I(start), I(end)] = &params[..] else {
+            return Err(Error("unexpected parameters".into()));
         };
-        let (ctx, cols, out) = (
-            param(0).into_pointer_value(),
-            param(1).into_pointer_value(),
-            param(2).into_pointer_value(),
-        );
-        let (start, end) = (param(3).into_int_value(), param(4).into_int_value());
         let entry = cx.append_basic_block(func, "entry");
         let body = cx.append_basic_block(func, "row");
         let done = cx.append_basic_block(func, "done");
@@ -227,6 +221,6 @@ impl<'ctx> Gen<'ctx> {
     ) -> Res<PointerValue<'ctx>> {
         let index = self.cx.i64_type().const_int(i, false);
         // SAFETY (IR): the host passes one base pointer per input.
-        unsafe { self.b.build_in_bounds_gep(ty, base, &[index], "") }
+        unsafe { Ok(self.b.build_in_bounds_gep(ty, base, &[index], "")?) }
     }
 }
