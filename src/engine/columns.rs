@@ -8,28 +8,6 @@
 //! Rows run in chunks of [`CHUNK_ROWS`]: strings a chunk makes live in the run's arena
 //! until its results are copied out, then the arena is reset, so memory stays bounded
 //! however many rows there are.
-//!
-//! ```
-//! use kiln::engine::{Column, ColumnBuf};
-//! use kiln::Engine;
-//!
-//! let program = Engine::new()
-//!     .compile("param price: f64; param qty: i32; price * qty")
-//!     .unwrap();
-//! let prices = [2.5, 4.0, 1.25];
-//! let qtys = [4i32, 2, 8];
-//! let totals = program
-//!     .run_columns(&[Column::from(&prices[..]), Column::from(&qtys[..])])
-//!     .unwrap();
-//! assert_eq!(totals, ColumnBuf::F64(vec![10.0, 8.0, 10.0]));
-//!
-//! // A fault names its row; the program stays usable.
-//! let program = Engine::new().compile("param a: i64; param b: i64; a / b").unwrap();
-//! let err = program
-//!     .run_columns(&[Column::from(&[1i64, 2, 3][..]), Column::from(&[1i64, 0, 1][..])])
-//!     .unwrap_err();
-//! assert_eq!((err.row, err.error.code()), (1, "E0601"));
-//! ```
 
 use super::host::HostValue;
 use super::Program;
@@ -315,7 +293,29 @@ impl Program {
     /// Columns that do not match the params (count, types, lengths), a program whose
     /// params or result are lists, and a program without params or without a result are
     /// an `Err` with fault `InvalidInput` (E0605). A runtime fault stops the run and names
-    /// its row. See the [module docs](self) for an example.
+    /// its row (the program stays usable).
+    ///
+    /// ```
+    /// use kiln::engine::{Column, ColumnBuf};
+    /// use kiln::Engine;
+    ///
+    /// let program = Engine::new()
+    ///     .compile("param price: f64; param qty: i32; price * qty")
+    ///     .unwrap();
+    /// let prices = [2.5, 4.0, 1.25];
+    /// let qtys = [4i32, 2, 8];
+    /// let totals = program
+    ///     .run_columns(&[Column::from(&prices[..]), Column::from(&qtys[..])])
+    ///     .unwrap();
+    /// assert_eq!(totals, ColumnBuf::F64(vec![10.0, 8.0, 10.0]));
+    ///
+    /// // A fault names its row; the program stays usable.
+    /// let program = Engine::new().compile("param a: i64; param b: i64; a / b").unwrap();
+    /// let err = program
+    ///     .run_columns(&[Column::from(&[1i64, 2, 3][..]), Column::from(&[1i64, 0, 1][..])])
+    ///     .unwrap_err();
+    /// assert_eq!((err.row, err.error.code()), (1, "E0601"));
+    /// ```
     pub fn run_columns(&self, columns: &[Column<'_>]) -> Result<ColumnBuf, RowError> {
         self.columns_run(None, columns)
     }
