@@ -13,10 +13,13 @@ use super::host::HostValue;
 use super::Program;
 use crate::abi::{Fault, RtStr};
 use crate::codegen::{self, ColumnsFn};
+use crate::jit::{self, Compiled, Options};
 use crate::runtime::{display, RunCtx, RuntimeError, Value};
 use crate::span::Span;
+use crate::types::hir;
 use crate::types::ty::{FloatTy, IntTy, Ty};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Rows per chunk: the arena is reset (string results copied out) after each chunk.
 pub const CHUNK_ROWS: usize = 4096;
@@ -278,6 +281,44 @@ fn invalid(message: String) -> RowError {
     }
 }
 
+/// A program's columnar code, compiled on first use: the columns entry makes a module
+/// about ten times slower to compile (a loop, optimised and vectorised), a cost only
+/// programs that run over columns should pay.
+pub(super) struct Lazy {
+    program: hir::Program,
+    options: Options,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+impl Lazy {
+    /// `options` ask for the columns entry.
+    pub fn new(program: &hir::Program, options: Options) -> Lazy {
+        Lazy {
+            program: program.clone(),
+            options,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The program compiled with its columns entry (compiled now if not yet).
+    fn get(&self, source: &str) -> Result<&Compiled, RowError> {
+        let compiled = self.compiled.get_or_init(|| {
+            crate::with_stack(source, || jit::compile(&self.program, &self.options))
+        });
+        compiled
+            .as_ref()
+            .map_err(|e| invalid(format!("internal compiler error: {e}")))
+    }
+}
+
+/// A columns entry with the arguments of one run.
+struct Entry<'a> {
+    entry: ColumnsFn,
+    spans: &'a [Span],
+    bases: &'a [*const u8],
+    out: *mut u8,
+}
+
 /// Where one run's results go: a scalar column written in place, or string pairs copied
 /// out into `String`s after each chunk.
 enum Out {
@@ -347,8 +388,13 @@ impl Program {
         }
     }
 
-    /// The columns entry after checking `columns` against the params: `rows` each.
-    fn columns_entry(&self, rows: usize, columns: &[Column<'_>]) -> Result<ColumnsFn, RowError> {
+    /// The compiled program and its columns entry, after checking `columns` against the
+    /// params: `rows` each.
+    fn columns_entry(
+        &self,
+        rows: usize,
+        columns: &[Column<'_>],
+    ) -> Result<(&Compiled, ColumnsFn), RowError> {
         let params = self.params();
         let ret = self.output_type();
         let listed = params
@@ -392,10 +438,11 @@ impl Program {
                 )));
             }
         }
-        self.inner
-            .compiled
+        let compiled = self.inner.columns.get(&self.inner.source)?;
+        let entry = compiled
             .columns()
-            .ok_or_else(|| invalid("the program was compiled without a columns entry".into()))
+            .ok_or_else(|| invalid("the program was compiled without a columns entry".into()))?;
+        Ok((compiled, entry))
     }
 
     /// Run `rows` rows over `columns` in `ctx` (the crate's way to run a program without
@@ -433,7 +480,7 @@ impl Program {
         columns: &[Column<'_>],
         out: &mut Out,
     ) -> Result<(), RowError> {
-        let entry = self.columns_entry(rows, columns)?;
+        let (compiled, entry) = self.columns_entry(rows, columns)?;
         let used = &self.inner.host;
         ctx.set_host(
             used.check(host)
@@ -472,7 +519,7 @@ impl Program {
                 pairs.as_mut_ptr() as *mut u8
             }
         };
-        let spans = self.inner.compiled.spans();
+        let spans = compiled.spans();
         let mut start = 0;
         while start < rows {
             let end = rows.min(start + CHUNK_ROWS);
@@ -495,9 +542,15 @@ impl Program {
                     error,
                 })
             } else {
-                used.finish(ctx, Ok(None))
-                    .err()
-                    .map(|error| self.locate(ctx, entry, &bases, out_base, start, end, error))
+                used.finish(ctx, Ok(None)).err().map(|error| {
+                    let run = Entry {
+                        entry,
+                        spans,
+                        bases: &bases,
+                        out: out_base,
+                    };
+                    self.locate(ctx, &run, start, end, error)
+                })
             };
             let done = fault.as_ref().map_or(end, |f| f.row);
             if let Out::Str(pairs, strings) = out {
@@ -520,13 +573,10 @@ impl Program {
     /// status word (a pure function: see `host::Used::finish`). Run the rows again one at
     /// a time to find the first that fails; `error` (at `start`) if none does again. The
     /// arena is not reset meanwhile: results of rows before the failing one stay valid.
-    #[allow(clippy::too_many_arguments)]
     fn locate(
         &self,
         ctx: &mut RunCtx,
-        entry: ColumnsFn,
-        bases: &[*const u8],
-        out_base: *mut u8,
+        run: &Entry<'_>,
         start: usize,
         end: usize,
         error: RuntimeError,
@@ -534,8 +584,8 @@ impl Program {
         let used = &self.inner.host;
         for row in start..end {
             // SAFETY: as in `run_rows_into`, for the single row `row < end`.
-            unsafe { entry(ctx, bases.as_ptr(), out_base, row as i64, row as i64 + 1) };
-            let result = match ctx.error(self.inner.compiled.spans()) {
+            unsafe { (run.entry)(ctx, run.bases.as_ptr(), run.out, row as i64, row as i64 + 1) };
+            let result = match ctx.error(run.spans) {
                 Some(e) if ctx.status() != 0 => Err(e),
                 _ => Ok(None),
             };

@@ -307,3 +307,42 @@ fn column_conversions_round_trip() {
     assert_eq!(wrong, Err(ColumnBuf::Str(vec!["a".into()])));
     assert!(ColumnBuf::empty(&Ty::List(Box::new(Ty::Str))).is_none());
 }
+
+#[test]
+fn the_columns_entry_is_compiled_on_first_use_only() {
+    let program = compile("param x: f64; x * 3.0");
+    assert!(
+        program.inner.compiled.columns().is_none(),
+        "compile stays lean"
+    );
+    assert!(program.inner.columns.compiled.get().is_none());
+    program.run(&[Value::F64(1.0)]).unwrap();
+    assert!(
+        program.inner.columns.compiled.get().is_none(),
+        "run needs no columns"
+    );
+    let x = [1.0, 2.0];
+    let clone = program.clone();
+    assert_eq!(
+        clone.run_columns(&[Column::from(&x[..])]),
+        Ok(ColumnBuf::F64(vec![3.0, 6.0]))
+    );
+    let first = program
+        .inner
+        .columns
+        .compiled
+        .get()
+        .unwrap()
+        .as_ref()
+        .unwrap() as *const _;
+    program.run_columns(&[Column::from(&x[..])]).unwrap();
+    let again = program
+        .inner
+        .columns
+        .compiled
+        .get()
+        .unwrap()
+        .as_ref()
+        .unwrap() as *const _;
+    assert_eq!(first, again, "compiled once, shared by clones");
+}
