@@ -1,5 +1,6 @@
 use super::*;
-use crate::Engine;
+use crate::runtime::RunCtx;
+use crate::{Engine, Program};
 
 fn compile(src: &str) -> Program {
     Engine::new()
