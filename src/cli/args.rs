@@ -73,6 +73,16 @@ pub enum Command {
         #[command(flatten)]
         opt: Opt,
     },
+    /// Run a program once per row of a CSV file (params bound to the columns of the same
+    /// name) and write the rows with a `result` column to standard output.
+    Map {
+        /// The program (`.expr`).
+        file: PathBuf,
+        /// The CSV data: a header row naming the columns, then one row per run.
+        data: PathBuf,
+        #[command(flatten)]
+        opt: Opt,
+    },
     /// Parse and type-check a program without running it.
     Check {
         /// The program (`.expr`).
@@ -284,6 +294,22 @@ mod tests {
             other => panic!("unexpected parse: {other:?}"),
         }
         assert!(parse(&["repl", "f.expr"]).is_err());
+    }
+
+    #[test]
+    fn map_takes_a_program_a_csv_file_and_an_optimisation_level() {
+        match parse(&["map", "f.expr", "data.csv", "-O3"])
+            .unwrap()
+            .command
+        {
+            Some(Command::Map { file, data, opt }) => {
+                assert_eq!(file, PathBuf::from("f.expr"));
+                assert_eq!(data, PathBuf::from("data.csv"));
+                assert_eq!(opt.level, 3);
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert!(parse(&["map", "f.expr"]).is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The `kiln` command line (clap): run, check, eval, build, explain, repl, and bare
+//! The `kiln` command line (clap): run, map, check, eval, build, explain, repl, and bare
 //! `kiln` (the REPL on a terminal, the piped program otherwise).
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
@@ -7,6 +7,7 @@
 //! default, or `json`); program output goes to stdout.
 
 mod args;
+mod map;
 mod params;
 
 use crate::diag::render::{render_list, Format};
@@ -69,6 +70,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             Ok(src) => run_program(&rep, &src, &params.values, opt.level),
             Err(code) => code,
         },
+        Some(Command::Map { file, data, opt }) => map::map(&rep, &file, &data, opt.level),
         Some(Command::Check { file }) => match read_file(&file) {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,

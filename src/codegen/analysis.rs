@@ -121,6 +121,18 @@ pub fn host_calls(program: &Program) -> Vec<(usize, Span)> {
     out
 }
 
+/// Whether the program's top level may record a fault (so a loop over rows must check
+/// the status word after each).
+pub(super) fn main_may_fail(program: &Program, host: &[HostImpl]) -> bool {
+    let fallible = fallible_functions_with(program, host);
+    let host: Vec<bool> = host.iter().map(HostImpl::may_fail).collect();
+    let facts = Facts {
+        fallible: &fallible,
+        host: &host,
+    };
+    block_may_fail(&program.main.body, facts)
+}
+
 fn block_may_fail(b: &Block, facts: Facts) -> bool {
     b.stmts.iter().any(|s| stmt_may_fail(s, facts))
         || b.value.as_deref().is_some_and(|e| expr_may_fail(e, facts))

@@ -1,5 +1,228 @@
 //! The columnar entry: one call runs the program over a batch of rows (a loop the
 //! optimiser can vectorise), generated when `jit::Options::columns` is set.
+//!
+//! `i64 kiln_columns(ctx: ptr, columns: ptr, out: ptr, start: i64, end: i64)`:
+//! `columns` points to one base pointer per input (`param`), each an array of that
+//! input's values in their natural layout (bool one byte 0/1, integers and floats their
+//! width, strings `{ ptr, i64 }` pairs); `out` is an array of results in the same layout.
+//! For each row `r` in `start..end` the entry loads element `r` of every column, calls
+//! `kiln_main` (inlined by the optimiser) and stores the result into `out[r]`.
+//!
+//! When `kiln_main` can fault (see [`super::analysis`]), the status word is checked after
+//! every row and the entry returns the failing row at once; otherwise the loop body has
+//! no exit and the optimiser is free to vectorise it. Either way it returns the row it
+//! stopped at: `end` after a complete run.
+//!
+//! Only programs whose inputs and result are scalars or strings get the entry.
+
+use super::{analysis, Error, Res, MAIN_SYMBOL};
+use crate::runtime::RunCtx;
+use crate::types::hir;
+use crate::types::ty::{FloatTy, Ty};
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::BasicTypeEnum;
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue, PointerValue};
+use inkwell::{AddressSpace, IntPredicate};
 
 /// Name of the columnar entry point.
 pub const COLUMNS_SYMBOL: &str = "kiln_columns";
+
+/// The Rust type of [`COLUMNS_SYMBOL`]: `(ctx, columns, out, start, end) -> stopped_at`.
+pub type ColumnsFn = unsafe extern "C" fn(*mut RunCtx, *const *const u8, *mut u8, i64, i64) -> i64;
+
+/// Whether values of `ty` can be a column: scalars and strings (not lists).
+pub fn is_column_type(ty: &Ty) -> bool {
+    matches!(ty, Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str)
+}
+
+/// Whether `program` gets a columnar entry: it has a result, and it and every input are
+/// column types.
+pub fn has_columns_entry(program: &hir::Program) -> bool {
+    // A program set's top level has another signature (see `batch.rs`).
+    program.outputs.is_empty()
+        && program.main.ret.as_ref().is_some_and(is_column_type)
+        && program.inputs.iter().all(|i| is_column_type(&i.ty))
+}
+
+/// Add [`COLUMNS_SYMBOL`] to a generated module (before optimisation, so `kiln_main`
+/// inlines into the loop). Returns whether it was added (see [`has_columns_entry`]).
+pub fn add_columns_entry<'ctx>(
+    cx: &'ctx Context,
+    module: &Module<'ctx>,
+    program: &hir::Program,
+    host: &[super::HostImpl],
+) -> Result<bool, String> {
+    if !has_columns_entry(program) {
+        return Ok(false);
+    }
+    let main = module
+        .get_function(MAIN_SYMBOL)
+        .ok_or("the module has no main function")?;
+    let may_fail = analysis::main_may_fail(program, host);
+    let gen = Gen {
+        cx,
+        b: cx.create_builder(),
+    };
+    gen.define(module, main, program, may_fail)
+        .map_err(|Error(e)| format!("columns entry: {e}"))?;
+    module.verify().map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+struct Gen<'ctx> {
+    cx: &'ctx Context,
+    b: Builder<'ctx>,
+}
+
+impl<'ctx> Gen<'ctx> {
+    /// The in-memory type of one element of a column of `ty`.
+    fn elem_ty(&self, ty: &Ty) -> BasicTypeEnum<'ctx> {
+        match ty {
+            Ty::Bool => self.cx.i8_type().into(),
+            Ty::Int(i) => match i.bits() {
+                8 => self.cx.i8_type().into(),
+                16 => self.cx.i16_type().into(),
+                32 => self.cx.i32_type().into(),
+                _ => self.cx.i64_type().into(),
+            },
+            Ty::Float(FloatTy::F32) => self.cx.f32_type().into(),
+            Ty::Float(FloatTy::F64) => self.cx.f64_type().into(),
+            _ => self
+                .cx
+                .struct_type(
+                    &[
+                        self.cx.ptr_type(AddressSpace::default()).into(),
+                        self.cx.i64_type().into(),
+                    ],
+                    false,
+                )
+                .into(),
+        }
+    }
+
+    /// Address of element `row` of the column at `base`.
+    fn elem_ptr(
+        &self,
+        ty: &Ty,
+        base: PointerValue<'ctx>,
+        row: IntValue<'ctx>,
+    ) -> Res<PointerValue<'ctx>> {
+        // SAFETY (IR): the host passes columns with at least `end` elements.
+        unsafe {
+            self.b
+                .build_in_bounds_gep(self.elem_ty(ty), base, &[row], "")
+                .map_err(Error::from)
+        }
+    }
+
+    fn define(
+        &self,
+        module: &Module<'ctx>,
+        main: inkwell::values::FunctionValue<'ctx>,
+        program: &hir::Program,
+        may_fail: bool,
+    ) -> Res<()> {
+        let (cx, b) = (self.cx, &self.b);
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let i64t = cx.i64_type();
+        let fn_ty = i64t.fn_type(
+            &[ptr.into(), ptr.into(), ptr.into(), i64t.into(), i64t.into()],
+            false,
+        );
+        let func = module.add_function(COLUMNS_SYMBOL, fn_ty, Some(Linkage::External));
+        let params = func.get_params();
+        use BasicValueEnum::{IntValue as I, PointerValue as P};
+        let &[P(ctx), P(cols), P(out), I(start), I(end)] = &params[..] else {
+            return Err(Error("unexpected parameters".into()));
+        };
+        let entry = cx.append_basic_block(func, "entry");
+        let body = cx.append_basic_block(func, "row");
+        let done = cx.append_basic_block(func, "done");
+        let empty = cx.append_basic_block(func, "empty");
+
+        b.position_at_end(entry);
+        let mut bases = Vec::with_capacity(program.inputs.len());
+        for i in 0..program.inputs.len() {
+            let slot = self.elem_ptr_of(ptr.into(), cols, i as u64)?;
+            bases.push(b.build_load(ptr, slot, "col")?.into_pointer_value());
+        }
+        let any = b.build_int_compare(IntPredicate::SLT, start, end, "")?;
+        b.build_conditional_branch(any, body, empty)?;
+
+        b.position_at_end(body);
+        let row = b.build_phi(i64t, "r")?;
+        row.add_incoming(&[(&start, entry)]);
+        let r = row.as_basic_value().into_int_value();
+        let ret = program.main.ret.as_ref();
+        let mut args: Vec<BasicMetadataValueEnum> = vec![ctx.into()];
+        let out_slot = match ret {
+            Some(t) => Some(self.elem_ptr(t, out, r)?),
+            None => None,
+        };
+        if let (Some(Ty::Str), Some(slot)) = (ret, out_slot) {
+            args.push(slot.into());
+        }
+        for (input, base) in program.inputs.iter().zip(&bases) {
+            let p = self.elem_ptr(&input.ty, *base, r)?;
+            let v = b.build_load(self.elem_ty(&input.ty), p, "")?;
+            let v: BasicValueEnum = match input.ty {
+                Ty::Bool => b
+                    .build_int_truncate(v.into_int_value(), cx.bool_type(), "")?
+                    .into(),
+                _ => v,
+            };
+            args.push(v.into());
+        }
+        let call = b.build_call(main, &args, "")?;
+        let inline = Attribute::get_named_enum_kind_id("alwaysinline");
+        call.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inline, 0));
+        if let (Some(t), Some(slot), inkwell::values::ValueKind::Basic(v)) =
+            (ret, out_slot, call.try_as_basic_value())
+        {
+            let v: BasicValueEnum = match t {
+                Ty::Bool => b
+                    .build_int_z_extend(v.into_int_value(), cx.i8_type(), "")?
+                    .into(),
+                _ => v,
+            };
+            b.build_store(slot, v)?;
+        }
+        if may_fail {
+            let status = b.build_load(cx.i32_type(), ctx, "status")?.into_int_value();
+            let failed =
+                b.build_int_compare(IntPredicate::NE, status, cx.i32_type().const_zero(), "")?;
+            let fail = cx.insert_basic_block_after(body, "fault");
+            let cont = cx.insert_basic_block_after(fail, "next");
+            b.build_conditional_branch(failed, fail, cont)?;
+            b.position_at_end(fail);
+            b.build_return(Some(&r))?;
+            b.position_at_end(cont);
+        }
+        let next = b.build_int_nsw_add(r, i64t.const_int(1, false), "")?;
+        let latch = b.get_insert_block().unwrap_or(body);
+        row.add_incoming(&[(&next, latch)]);
+        let more = b.build_int_compare(IntPredicate::SLT, next, end, "")?;
+        b.build_conditional_branch(more, body, done)?;
+
+        b.position_at_end(done);
+        b.build_return(Some(&end))?;
+        b.position_at_end(empty);
+        b.build_return(Some(&start))?;
+        Ok(())
+    }
+
+    /// Address of element `i` (a constant) of an array of `ty` at `base`.
+    fn elem_ptr_of(
+        &self,
+        ty: BasicTypeEnum<'ctx>,
+        base: PointerValue<'ctx>,
+        i: u64,
+    ) -> Res<PointerValue<'ctx>> {
+        let index = self.cx.i64_type().const_int(i, false);
+        // SAFETY (IR): the host passes one base pointer per input.
+        unsafe { Ok(self.b.build_in_bounds_gep(ty, base, &[index], "")?) }
+    }
+}

@@ -43,7 +43,9 @@ use std::collections::HashMap;
 
 pub use analysis::{fallible_functions, fallible_functions_with, host_calls, recursive_functions};
 pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
-pub use columns::COLUMNS_SYMBOL;
+pub use columns::{
+    add_columns_entry, has_columns_entry, is_column_type, ColumnsFn, COLUMNS_SYMBOL,
+};
 pub use host::{HostImpl, InlineCall, InlineCx, InlineEmit, NativeCall};
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`

@@ -26,7 +26,7 @@ mod typed;
 
 pub use crate::jit::FpMath;
 pub use batch::ProgramSet;
-pub use columns::{Column, ColumnBuf, RowError};
+pub use columns::{Column, ColumnBuf, RowError, CHUNK_ROWS};
 pub use host::{HostArg, HostFn, HostFnWith, HostOut, HostRegistry, HostRet, InlineCx, Purity};
 pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 
@@ -107,7 +107,7 @@ impl Engine {
             crate::types::check_with(&ast, &setup)
         })
         .map_err(error)?;
-        let options = self.jit_options(true);
+        let options = self.jit_options(false);
         let compiled = crate::with_stack(source, || jit::compile(&checked.program, &options))
             .map_err(|e| error(crate::internal_error(e)))?;
         Ok(Program {
@@ -121,6 +121,7 @@ impl Engine {
                     })
                     .collect(),
                 host: self.host.used_by(&checked.program),
+                columns: columns::Lazy::new(&checked.program, self.jit_options(true)),
                 compiled,
                 warnings: checked.warnings,
                 file: name.to_owned(),
@@ -159,6 +160,8 @@ struct Inner {
     warnings: Vec<Diagnostic>,
     /// The host functions the program calls (kept alive with it).
     host: host::Used,
+    /// The program compiled again with its columnar entry, on first use.
+    columns: columns::Lazy,
     file: String,
     source: String,
 }

@@ -159,6 +159,9 @@ fn build<'ctx>(
     check_boundary_types(program)?;
     let generated = codegen::try_generate_with(context, program, &options.host)?;
     let module = &generated.module;
+    if options.columns {
+        codegen::add_columns_entry(context, module, program, &options.host)?;
+    }
     if options.fp_math == FpMath::Fast {
         relax_float_math(module);
     }
@@ -249,6 +252,8 @@ enum Code {
 pub struct Compiled {
     entry: EntryFn,
     main: usize,
+    /// The columnar entry, when `Options::columns` asked for it and the program has one.
+    columns: Option<codegen::ColumnsFn>,
     spans: Vec<Span>,
     result: Option<Ty>,
     inputs: Vec<hir::Input>,
@@ -368,6 +373,12 @@ impl Compiled {
     #[inline]
     pub fn main_address(&self) -> usize {
         self.main
+    }
+
+    /// The columnar entry (`codegen::COLUMNS_SYMBOL`): present when compiled with
+    /// `Options::columns` and the program's inputs and result are scalars or strings.
+    pub fn columns(&self) -> Option<codegen::ColumnsFn> {
+        self.columns
     }
 
     /// Address of the uniform entry wrapper (`codegen::ENTRY_SYMBOL`).
@@ -505,7 +516,8 @@ fn compile_orc_linked(
         let module = &generated.module;
         // All programs share one JITDylib: give the two exported symbols unique names.
         let n = orc::reserve_suffix();
-        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL]
+        let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
+        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
             .iter()
             .chain(set::symbols(program))
         {
@@ -518,30 +530,38 @@ fn compile_orc_linked(
             tm.write_to_memory_buffer(module, FileType::Object)
                 .map_err(|e| e.to_string())
         })??;
-        (object, n, generated.spans)
+        (object, n, generated.spans, columns)
     };
-    let (object, n, spans) = object;
-    let names = [format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
-    let mut wanted: Vec<&str> = vec![&names[0], &names[1]];
-    let set_names: Vec<String> = set::symbols(program)
-        .iter()
-        .map(|s| format!("{s}.{n}"))
-        .collect();
-    wanted.extend(set_names.iter().map(String::as_str));
+    let (object, n, spans, columns) = object;
+    // Addresses wanted, in order: the entry, main, a set's entries, the columns entry,
+    // then the caller's symbols.
+    let mut names = vec![format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
+    names.extend(set::symbols(program).iter().map(|s| format!("{s}.{n}")));
+    let set_len = names.len() - 2;
+    if columns {
+        names.push(format!("{}.{n}", codegen::COLUMNS_SYMBOL));
+    }
+    let fixed = names.len();
+    let mut wanted: Vec<&str> = names.iter().map(String::as_str).collect();
     wanted.extend(symbols.iter().map(String::as_str));
     let (tracker, mut addresses) = orc::load(object, n, &wanted)?;
-    let extra = addresses.split_off(2 + set_names.len());
+    let extra = addresses.split_off(fixed);
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
+    // SAFETY: `kiln_columns` was generated with exactly this signature.
+    let columns = columns.then(|| unsafe {
+        std::mem::transmute::<usize, codegen::ColumnsFn>(addresses[2 + set_len])
+    });
     let compiled = Compiled {
         entry,
         main: addresses[1],
+        columns,
         spans,
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),
         engine: JitEngine::Orc,
         stack_guard: needs_stack_guard(program),
-        set: set::code(program, &addresses[2..]),
+        set: set::code(program, &addresses[2..2 + set_len]),
         _code: Code::Orc { _tracker: tracker },
     };
     Ok((compiled, extra))
@@ -601,9 +621,20 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
                 .map_err(|e| format!("{s}: {e}"))
         })
         .collect::<Result<Vec<usize>, String>>()?;
+    let columns = match module.get_function(codegen::COLUMNS_SYMBOL) {
+        Some(_) => {
+            let address = engine
+                .get_function_address(codegen::COLUMNS_SYMBOL)
+                .map_err(|e| format!("{}: {e}", codegen::COLUMNS_SYMBOL))?;
+            // SAFETY: `kiln_columns` was generated with exactly this signature.
+            Some(unsafe { std::mem::transmute::<usize, codegen::ColumnsFn>(address) })
+        }
+        None => None,
+    };
     Ok(Compiled {
         entry,
         main,
+        columns,
         spans: generated.spans,
         result: program.main.ret.clone(),
         inputs: program.inputs.clone(),

@@ -1,0 +1,330 @@
+//! Running a program over columns: checking them, the chunked loop over the compiled
+//! columns entry, faults by row, and the lazily compiled columnar code.
+
+use super::{invalid, Column, ColumnBuf, RowError, CHUNK_ROWS};
+use crate::abi::{Fault, RtStr};
+use crate::codegen::{self, ColumnsFn};
+use crate::engine::host::HostValue;
+use crate::engine::Program;
+use crate::jit::{self, Compiled, Options};
+use crate::runtime::{display, RunCtx, RuntimeError};
+use crate::span::Span;
+use crate::types::hir;
+use crate::types::ty::Ty;
+use std::sync::OnceLock;
+
+/// A program's columnar code, compiled on first use: the columns entry makes a module
+/// about ten times slower to compile (a loop, optimised and vectorised), a cost only
+/// programs that run over columns should pay.
+pub(crate) struct Lazy {
+    program: hir::Program,
+    options: Options,
+    pub(super) compiled: OnceLock<Result<Compiled, String>>,
+}
+
+impl Lazy {
+    /// `options` ask for the columns entry.
+    pub fn new(program: &hir::Program, options: Options) -> Lazy {
+        Lazy {
+            program: program.clone(),
+            options,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The program compiled with its columns entry (compiled now if not yet).
+    fn get(&self, source: &str) -> Result<&Compiled, RowError> {
+        let compiled = self.compiled.get_or_init(|| {
+            crate::with_stack(source, || jit::compile(&self.program, &self.options))
+        });
+        compiled
+            .as_ref()
+            .map_err(|e| invalid(format!("internal compiler error: {e}")))
+    }
+}
+
+/// A columns entry with the arguments of one run.
+struct Entry<'a> {
+    entry: ColumnsFn,
+    spans: &'a [Span],
+    bases: &'a [*const u8],
+    out: *mut u8,
+}
+
+/// Where one run's results go: a scalar column written in place, or string pairs copied
+/// out into `String`s after each chunk.
+enum Out {
+    Scalar(ColumnBuf),
+    Str(Vec<RtStr>, Vec<String>),
+}
+
+impl Program {
+    /// Run the program once per row over `columns` (one per `param`, in order, all of
+    /// one length) and collect the results into one column, in one call: the rows run
+    /// in a compiled loop, not a call per row.
+    ///
+    /// Columns that do not match the params (count, types, lengths), a program whose
+    /// params or result are lists, and a program without params or without a result are
+    /// an `Err` with fault `InvalidInput` (E0605). A runtime fault stops the run and names
+    /// its row (the program stays usable).
+    ///
+    /// ```
+    /// use kiln::engine::{Column, ColumnBuf};
+    /// use kiln::Engine;
+    ///
+    /// let program = Engine::new()
+    ///     .compile("param price: f64; param qty: i32; price * qty")
+    ///     .unwrap();
+    /// let prices = [2.5, 4.0, 1.25];
+    /// let qtys = [4i32, 2, 8];
+    /// let totals = program
+    ///     .run_columns(&[Column::from(&prices[..]), Column::from(&qtys[..])])
+    ///     .unwrap();
+    /// assert_eq!(totals, ColumnBuf::F64(vec![10.0, 8.0, 10.0]));
+    ///
+    /// // A fault names its row; the program stays usable.
+    /// let program = Engine::new().compile("param a: i64; param b: i64; a / b").unwrap();
+    /// let err = program
+    ///     .run_columns(&[Column::from(&[1i64, 2, 3][..]), Column::from(&[1i64, 0, 1][..])])
+    ///     .unwrap_err();
+    /// assert_eq!((err.row, err.error.code()), (1, "E0601"));
+    /// ```
+    pub fn run_columns(&self, columns: &[Column<'_>]) -> Result<ColumnBuf, RowError> {
+        self.columns_run(None, columns)
+    }
+
+    /// Like [`Program::run_columns`], passing `host` to the host functions that take a
+    /// context (as [`Program::run_with`] does).
+    pub fn run_columns_with<T: 'static>(
+        &self,
+        host: &T,
+        columns: &[Column<'_>],
+    ) -> Result<ColumnBuf, RowError> {
+        self.columns_run(Some(HostValue::of(host)), columns)
+    }
+
+    fn columns_run(
+        &self,
+        host: Option<HostValue>,
+        columns: &[Column<'_>],
+    ) -> Result<ColumnBuf, RowError> {
+        if self.params().is_empty() {
+            return Err(invalid(
+                "the program has no params, so there are no columns to run over".to_owned(),
+            ));
+        }
+        let rows = columns.first().map_or(0, Column::len);
+        match self.run_rows(&mut RunCtx::new(), host, rows, columns) {
+            (out, None) => Ok(out),
+            (_, Some(e)) => Err(e),
+        }
+    }
+
+    /// The compiled program and its columns entry, after checking `columns` against the
+    /// params: `rows` each.
+    fn columns_entry(
+        &self,
+        rows: usize,
+        columns: &[Column<'_>],
+    ) -> Result<(&Compiled, ColumnsFn), RowError> {
+        let params = self.params();
+        let ret = self.output_type();
+        let listed = params
+            .iter()
+            .map(|p| (format!("param `{}`", p.name), &p.ty))
+            .chain(ret.map(|t| ("the result".to_owned(), t)));
+        for (what, ty) in listed {
+            if !codegen::is_column_type(ty) {
+                return Err(invalid(format!(
+                    "{what} has type {ty}; columns hold scalars and strings, not lists"
+                )));
+            }
+        }
+        if ret.is_none() {
+            return Err(invalid(
+                "the program has no result to put in a column".to_owned(),
+            ));
+        }
+        if columns.len() != params.len() {
+            return Err(invalid(format!(
+                "the program takes {} param(s), {} column(s) given",
+                params.len(),
+                columns.len()
+            )));
+        }
+        for (p, c) in params.iter().zip(columns) {
+            if c.ty() != p.ty {
+                return Err(invalid(format!(
+                    "param `{}` has type {}, but a column of {} was given",
+                    p.name,
+                    p.ty,
+                    c.ty()
+                )));
+            }
+            if c.len() != rows {
+                return Err(invalid(format!(
+                    "columns differ in length: {} rows, but the column of `{}` has {}",
+                    rows,
+                    p.name,
+                    c.len()
+                )));
+            }
+        }
+        let compiled = self.inner.columns.get(&self.inner.source)?;
+        let entry = compiled
+            .columns()
+            .ok_or_else(|| invalid("the program was compiled without a columns entry".into()))?;
+        Ok((compiled, entry))
+    }
+
+    /// Run `rows` rows over `columns` in `ctx` (the crate's way to run a program without
+    /// params over a number of rows, and to observe the context). On a fault the output
+    /// holds the rows before it.
+    pub(crate) fn run_rows(
+        &self,
+        ctx: &mut RunCtx,
+        host: Option<HostValue>,
+        rows: usize,
+        columns: &[Column<'_>],
+    ) -> (ColumnBuf, Option<RowError>) {
+        let ret = self.output_type().cloned().unwrap_or(Ty::Str);
+        let mut out = match ColumnBuf::zeroed(&ret, rows) {
+            Some(buf) => Out::Scalar(buf),
+            None => Out::Str(Vec::new(), Vec::with_capacity(rows)),
+        };
+        let error = self.run_rows_into(ctx, host, rows, columns, &mut out).err();
+        let buf = match out {
+            Out::Scalar(mut buf) => {
+                let done = error.as_ref().map_or(rows, |e| e.row.min(rows));
+                buf.truncate(done);
+                buf
+            }
+            Out::Str(_, strings) => ColumnBuf::Str(strings),
+        };
+        (buf, error)
+    }
+
+    fn run_rows_into(
+        &self,
+        ctx: &mut RunCtx,
+        host: Option<HostValue>,
+        rows: usize,
+        columns: &[Column<'_>],
+        out: &mut Out,
+    ) -> Result<(), RowError> {
+        let (compiled, entry) = self.columns_entry(rows, columns)?;
+        let used = &self.inner.host;
+        ctx.set_host(
+            used.check(host)
+                .map_err(|error| RowError { row: 0, error })?,
+        );
+        ctx.arm_stack_guard();
+        // Strings cross as `{ ptr, i64 }` pairs (a `&str`'s layout is not guaranteed).
+        let strings: Vec<Vec<RtStr>> = columns
+            .iter()
+            .map(|c| match c {
+                Column::Str(values) => values
+                    .iter()
+                    .map(|s| RtStr {
+                        ptr: s.as_ptr(),
+                        len: s.len() as i64,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let bases: Vec<*const u8> = columns
+            .iter()
+            .zip(&strings)
+            .map(|(c, s)| c.scalar_base().unwrap_or(s.as_ptr() as *const u8))
+            .collect();
+        let out_base = match out {
+            Out::Scalar(buf) => buf.scalar_base_mut().unwrap_or(std::ptr::null_mut()),
+            Out::Str(pairs, _) => {
+                pairs.resize(
+                    rows,
+                    RtStr {
+                        ptr: std::ptr::null(),
+                        len: 0,
+                    },
+                );
+                pairs.as_mut_ptr() as *mut u8
+            }
+        };
+        let spans = compiled.spans();
+        let mut start = 0;
+        while start < rows {
+            let end = rows.min(start + CHUNK_ROWS);
+            ctx.reset();
+            // SAFETY: `entry` is this program's `kiln_columns`; every base points to
+            // `rows` elements of its param's type in the natural layout (checked above;
+            // strings converted to pairs), `out_base` to `rows` results, and
+            // `start < end <= rows`.
+            let stopped = unsafe { entry(ctx, bases.as_ptr(), out_base, start as i64, end as i64) };
+            let stopped = (stopped.max(start as i64) as usize).min(end);
+            let fault = if ctx.status() != 0 {
+                let error = ctx.error(spans).unwrap_or_else(|| RuntimeError {
+                    fault: Fault::InvalidInput,
+                    span: Span::default(),
+                    message: format!("unknown runtime fault {}", ctx.status()),
+                });
+                let error = used.finish(ctx, Err(error.clone())).err().unwrap_or(error);
+                Some(RowError {
+                    row: stopped,
+                    error,
+                })
+            } else {
+                used.finish(ctx, Ok(None)).err().map(|error| {
+                    let run = Entry {
+                        entry,
+                        spans,
+                        bases: &bases,
+                        out: out_base,
+                    };
+                    self.locate(ctx, &run, start, end, error)
+                })
+            };
+            let done = fault.as_ref().map_or(end, |f| f.row);
+            if let Out::Str(pairs, strings) = out {
+                // SAFETY: rows before `done` hold strings alive until `ctx` is reset.
+                strings.extend(
+                    pairs[start..done]
+                        .iter()
+                        .map(|p| unsafe { display::str_from_raw(p.ptr, p.len) }.to_owned()),
+                );
+            }
+            if let Some(fault) = fault {
+                return Err(fault);
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// A host function reported a failure somewhere in rows `start..end` outside the
+    /// status word (a pure function: see `host::Used::finish`). Run the rows again one at
+    /// a time to find the first that fails; `error` (at `start`) if none does again. The
+    /// arena is not reset meanwhile: results of rows before the failing one stay valid.
+    fn locate(
+        &self,
+        ctx: &mut RunCtx,
+        run: &Entry<'_>,
+        start: usize,
+        end: usize,
+        error: RuntimeError,
+    ) -> RowError {
+        let used = &self.inner.host;
+        for row in start..end {
+            // SAFETY: as in `run_rows_into`, for the single row `row < end`.
+            unsafe { (run.entry)(ctx, run.bases.as_ptr(), run.out, row as i64, row as i64 + 1) };
+            let result = match ctx.error(run.spans) {
+                Some(e) if ctx.status() != 0 => Err(e),
+                _ => Ok(None),
+            };
+            if let Err(error) = used.finish(ctx, result) {
+                return RowError { row, error };
+            }
+        }
+        RowError { row: start, error }
+    }
+}
