@@ -470,6 +470,16 @@ impl Used {
         Ok(host.map_or(std::ptr::null(), |h| h.ptr))
     }
 
+    /// Start another run after the one [`Used::check`] started has been finished (a
+    /// columnar run's next chunk): every run between `begin`/`check` and
+    /// `finish`/`finish_with` collects the failures of pure functions.
+    #[inline]
+    pub fn begin(&self) {
+        if self.pure_native {
+            tramp::begin();
+        }
+    }
+
     /// The result of a run, with a failure a pure host function reported during it
     /// (which comes first: what the run did after it is void).
     pub fn finish(

@@ -223,3 +223,43 @@ fn typed_handles_call_host_functions_with_the_host_value_and_report_their_failur
     assert!(e.message.contains("-1 is negative"), "{}", e.message);
     assert_eq!(f.call_with(&Row { scale: 1.0 }, 16.0), Ok(20.0));
 }
+
+#[test]
+fn host_functions_in_a_columnar_run_fail_at_their_row() {
+    let mut engine = Engine::new();
+    engine
+        .host()
+        .register("inv", Purity::Pure, |x: f64| {
+            if x == 0.0 {
+                Err("zero has no inverse".to_owned())
+            } else {
+                Ok(1.0 / x)
+            }
+        })
+        .register("logged", Purity::SideEffect, |x: i64| {
+            if x == 7 {
+                Err("seven".to_owned())
+            } else {
+                Ok(x * 2)
+            }
+        });
+    let p = engine.compile("param x: f64; inv(x) * 2.0").unwrap();
+    let xs: Vec<f64> = (1..=10_000).map(|i| i as f64).collect();
+    let ColumnBuf::F64(out) = p.run_columns(&[Column::F64(&xs)]).unwrap() else {
+        panic!("an f64 column")
+    };
+    assert_eq!(out[3], 0.5);
+    let mut bad = xs.clone();
+    bad[5000] = 0.0;
+    let e = p.run_columns(&[Column::F64(&bad)]).unwrap_err();
+    assert_eq!((e.row, e.error.code()), (5000, "E0610"));
+    let p = engine.compile("param n: i64; logged(n) + 1").unwrap();
+    let ns: Vec<i64> = (0..20).collect();
+    let e = p.run_columns(&[Column::I64(&ns)]).unwrap_err();
+    assert_eq!((e.row, e.error.code()), (7, "E0610"));
+    assert!(e.error.message.contains("seven"));
+    let ColumnBuf::I64(out) = p.run_columns(&[Column::I64(&ns[..7])]).unwrap() else {
+        panic!("an i64 column")
+    };
+    assert_eq!(out, [1, 3, 5, 7, 9, 11, 13]);
+}

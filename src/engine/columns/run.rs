@@ -255,6 +255,10 @@ impl Program {
         let mut start = 0;
         while start < rows {
             let end = rows.min(start + CHUNK_ROWS);
+            if start > 0 {
+                // `check` began the first chunk's run; `finish` ended the last one.
+                used.begin();
+            }
             ctx.reset();
             // SAFETY: `entry` is this program's `kiln_columns`; every base points to
             // `rows` elements of its param's type in the natural layout (checked above;
@@ -298,6 +302,10 @@ impl Program {
             }
             start = end;
         }
+        if rows == 0 {
+            // No chunk ran: end the run `check` began.
+            let _ = used.finish(ctx, Ok(None));
+        }
         Ok(())
     }
 
@@ -315,6 +323,7 @@ impl Program {
     ) -> RowError {
         let used = &self.inner.host;
         for row in start..end {
+            used.begin();
             // SAFETY: as in `run_rows_into`, for the single row `row < end`.
             unsafe { (run.entry)(ctx, run.bases.as_ptr(), run.out, row as i64, row as i64 + 1) };
             let result = match ctx.error(run.spans) {
