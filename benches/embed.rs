@@ -5,13 +5,16 @@
 //! - `rule`: a switch/and/or feature rule over an i64 and two f64 params;
 //! - `columns`: the formula over 1 M rows of three f64 columns.
 //!
-//! Each call cycles through a small table of inputs (so nothing is constant-folded).
+//! Each call cycles through a small table of inputs (so nothing is constant-folded), and
+//! every variant hands criterion the plain result (`call(..).unwrap()` for Kiln), as a
+//! caller uses it.
 //! Run with `cargo bench --bench embed`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use evalexpr::{
     ContextWithMutableVariables, DefaultNumericTypes, HashMapContext, Node, Value as EValue,
 };
+use kiln::engine::{Column, ColumnBuf};
 use kiln::{Engine, Program, Value};
 use std::hint::black_box;
 use std::time::Duration;
@@ -119,13 +122,15 @@ fn formula(c: &mut Criterion) {
     g.bench_function("kiln typed", |bch| {
         bch.iter(|| {
             let (a, b, c) = next();
-            typed.call(a, b, c)
+            typed.call(a, b, c).unwrap()
         })
     });
     g.bench_function("kiln dynamic", |bch| {
         bch.iter(|| {
             let (a, b, c) = next();
-            program.run(&[Value::F64(a), Value::F64(b), Value::F64(c)])
+            program
+                .run(&[Value::F64(a), Value::F64(b), Value::F64(c)])
+                .unwrap()
         })
     });
     g.bench_function("evalexpr", |bch| bch.iter(|| eval(&mut vars, next())));
@@ -172,7 +177,7 @@ fn rule(c: &mut Criterion) {
     g.bench_function("kiln typed", |bch| {
         bch.iter(|| {
             let (age, income, debt) = next();
-            typed.call(age, income, debt)
+            typed.call(age, income, debt).unwrap()
         })
     });
     g.bench_function("evalexpr", |bch| bch.iter(|| eval(&mut vars, next())));
@@ -193,11 +198,32 @@ fn columns(c: &mut Criterion) {
         }
     };
     rust_loop(&mut out);
+    let program = compile(FORMULA);
+    let cols = [Column::F64(&a), Column::F64(&b), Column::F64(&cc)];
+    match program.run_columns(&cols) {
+        Ok(ColumnBuf::F64(got)) => assert_eq!(got, out),
+        other => panic!("{other:?}"),
+    }
     let mut g = c.benchmark_group("columns");
     g.throughput(Throughput::Elements(n as u64));
     g.bench_with_input(BenchmarkId::new("rust loop", n), &n, |bch, _| {
         bch.iter(|| rust_loop(black_box(&mut out)))
     });
+    g.bench_with_input(BenchmarkId::new("kiln run_columns", n), &n, |bch, _| {
+        bch.iter(|| program.run_columns(black_box(&cols)))
+    });
+    let typed = program.typed::<(f64, f64, f64), f64>().unwrap();
+    g.bench_with_input(
+        BenchmarkId::new("kiln typed call per row", n),
+        &n,
+        |bch, _| {
+            bch.iter(|| {
+                for i in 0..n {
+                    out[i] = typed.call(a[i], b[i], cc[i]).unwrap();
+                }
+            })
+        },
+    );
     g.finish();
 }
 

@@ -444,6 +444,15 @@ impl Used {
     /// functions need a host value of another type (or one and none was given).
     #[inline]
     pub fn check(&self, host: Option<HostValue>) -> Result<*const (), RuntimeError> {
+        if self.fns.is_empty() {
+            // No host function: nothing to check, nothing to begin (the common case).
+            return Ok(host.map_or(std::ptr::null(), |h| h.ptr));
+        }
+        self.check_functions(host)
+    }
+
+    #[inline(never)]
+    fn check_functions(&self, host: Option<HostValue>) -> Result<*const (), RuntimeError> {
         for u in &self.fns {
             let Some(want) = u.host else { continue };
             let name = u.imp.name();
@@ -494,18 +503,40 @@ impl Used {
     /// that passed [`Used::check`] must end here, on the same thread.
     #[inline]
     pub fn finish_with<T>(&self, result: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
-        if !self.pure_native {
-            return result;
+        match self.end() {
+            Some(failure) => Err(failure),
+            None => result,
         }
-        let Some((data, message)) = tramp::end() else {
-            return result;
-        };
+    }
+
+    /// The program calls no host function.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.fns.is_empty()
+    }
+
+    /// Whether runs collect the failures of pure host functions (and so must end with
+    /// [`Used::end`] or [`Used::finish`]).
+    #[inline]
+    pub fn collects_failures(&self) -> bool {
+        self.pure_native
+    }
+
+    /// End the run [`Used::check`] (or [`Used::begin`]) started: the failure a pure
+    /// host function reported during it, if any (it comes first: what the run did after
+    /// it is void).
+    #[inline]
+    pub fn end(&self) -> Option<RuntimeError> {
+        if !self.pure_native {
+            return None;
+        }
+        let (data, message) = tramp::end()?;
         let span = self
             .fns
             .iter()
             .find(|u| matches!(&u.imp, HostImpl::Native(n) if n.data == data))
             .map_or(Span::default(), |u| u.first_call);
-        Err(RuntimeError {
+        Some(RuntimeError {
             fault: Fault::HostError,
             span,
             message,

@@ -136,6 +136,8 @@ impl Engine {
             fp_math: self.options.fp_math,
             columns,
             host: self.host.impls(),
+            // Compiled once, run many times: the best machine code.
+            quick_machine_code: false,
         }
     }
 }

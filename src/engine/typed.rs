@@ -156,27 +156,48 @@ impl std::error::Error for SignatureError {}
 pub struct TypedFn<A, R> {
     program: Program,
     main: usize,
+    /// No stack guard to arm and no host function to check or collect failures of: a
+    /// call is the native call and a status check.
+    plain: bool,
     ctx: RefCell<Box<RunCtx>>,
     _sig: PhantomData<fn(A) -> R>,
 }
 
 impl<A: Args, R: Ret> TypedFn<A, R> {
+    /// One call: the handle's context when free, else (a call from within a call of the
+    /// same handle, through a host function) a fresh one. The fast path is a few
+    /// compares around the native call; everything else is out of line.
+    #[inline(always)]
     fn invoke(&self, host: Option<HostValue>, args: A) -> Result<R, RuntimeError> {
-        match self.ctx.try_borrow_mut() {
-            Ok(mut ctx) => self.invoke_in(&mut ctx, host, args),
-            Err(_) => self.invoke_in(&mut RunCtx::new(), host, args),
-        }
+        let Ok(mut ctx) = self.ctx.try_borrow_mut() else {
+            return self.invoke_fresh(host, args);
+        };
+        self.invoke_in(&mut ctx, host, args)
     }
 
-    #[inline]
+    #[cold]
+    #[inline(never)]
+    fn invoke_fresh(&self, host: Option<HostValue>, args: A) -> Result<R, RuntimeError> {
+        self.invoke_in(&mut RunCtx::new(), host, args)
+    }
+
+    #[inline(always)]
     fn invoke_in(
         &self,
         ctx: &mut RunCtx,
         host: Option<HostValue>,
         args: A,
     ) -> Result<R, RuntimeError> {
-        let inner = &*self.program.inner;
         ctx.reset();
+        if self.plain && host.is_none() {
+            // SAFETY: as below.
+            let value = unsafe { args.invoke::<R>(self.main, ctx) };
+            if ctx.status() != 0 {
+                return self.failed(ctx, value);
+            }
+            return Ok(value);
+        }
+        let inner = &*self.program.inner;
         if inner.compiled.needs_stack_guard() {
             ctx.arm_stack_guard();
         }
@@ -184,12 +205,25 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
         // SAFETY: `TypedFn::new` checked that the program's params and result are `A`
         // and `R`; the program (and so its code) lives as long as `self`.
         let value = unsafe { args.invoke::<R>(self.main, ctx) };
-        let result = if ctx.status() != 0 {
-            Err(inner.compiled.fault(ctx))
-        } else {
-            Ok(value)
-        };
-        inner.host.finish_with(result)
+        if inner.host.collects_failures() || ctx.status() != 0 {
+            return self.failed(ctx, value);
+        }
+        Ok(value)
+    }
+
+    /// After a run that may have failed: a pure host function's failure comes first
+    /// (what followed it is void), then a fault in the status word.
+    #[cold]
+    #[inline(never)]
+    fn failed(&self, ctx: &RunCtx, value: R) -> Result<R, RuntimeError> {
+        let inner = &*self.program.inner;
+        if let Some(failure) = inner.host.end() {
+            return Err(failure);
+        }
+        if ctx.status() != 0 {
+            return Err(inner.compiled.fault(ctx));
+        }
+        Ok(value)
     }
 }
 
@@ -235,9 +269,11 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
                 ),
             });
         }
+        let inner = &*program.inner;
         Ok(TypedFn {
             program: program.clone(),
             main: compiled.main_address(),
+            plain: !compiled.needs_stack_guard() && inner.host.is_empty(),
             ctx: RefCell::new(Box::new(RunCtx::new())),
             _sig: PhantomData,
         })
@@ -259,6 +295,7 @@ impl<A: Args, R: Ret> Clone for TypedFn<A, R> {
         TypedFn {
             program: self.program.clone(),
             main: self.main,
+            plain: self.plain,
             ctx: RefCell::new(Box::new(RunCtx::new())),
             _sig: PhantomData,
         }

@@ -59,6 +59,11 @@ pub struct Options {
     pub columns: bool,
     /// What each `hir::ExprKind::CallHost` calls, by index.
     pub host: std::sync::Arc<[codegen::HostImpl]>,
+    /// Make machine code for small straight-line programs with LLVM's fast instruction
+    /// selector (see `machine_level`): compiles about twice as fast, runs a little
+    /// slower. Right for the CLI and the REPL, which run a program once; the library
+    /// API, which compiles once and runs many times, turns it off.
+    pub quick_machine_code: bool,
 }
 
 impl Default for Options {
@@ -68,6 +73,7 @@ impl Default for Options {
             fp_math: FpMath::Strict,
             columns: false,
             host: std::sync::Arc::from(Vec::new()),
+            quick_machine_code: true,
         }
     }
 }
@@ -480,7 +486,7 @@ pub fn compile_with(
 /// straight-line modules use the fast ones. The IR was optimised at the requested level
 /// either way.
 fn machine_level(module: &Module<'_>, options: &Options) -> u8 {
-    if is_small_straight_line(module) {
+    if options.quick_machine_code && is_small_straight_line(module) {
         0
     } else {
         options.opt_level.min(3)
