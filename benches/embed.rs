@@ -8,7 +8,11 @@
 //! Each call cycles through a small table of inputs (so nothing is constant-folded), and
 //! every variant hands criterion the plain result (`call(..).unwrap()` for Kiln), as a
 //! caller uses it.
-//! Run with `cargo bench --bench embed`.
+//! Run with `cargo bench --bench embed`. Kiln compiles for the host CPU; for a Rust
+//! baseline on equal terms, build the benchmark for it too:
+//! `RUSTFLAGS="-C target-cpu=native" cargo bench --bench embed` (without it, Rust code is
+//! generic x86-64 SSE2, which calls into glibc's AVX `log` at a large transition cost, so
+//! the formula in Rust looks 2× slower than it is).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use evalexpr::{

@@ -17,7 +17,10 @@ pub mod syntax;
 pub mod types;
 
 pub use diag::{Diagnostic, Severity};
-pub use engine::{CompileError, Engine, EngineOptions, FpMath, Program, Purity};
+pub use engine::{
+    Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Program, ProgramSet, Purity,
+    TypedFn,
+};
 
 pub use jit::{Compiled, Options};
 pub use runtime::{RuntimeError, Value};

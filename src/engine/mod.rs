@@ -69,6 +69,16 @@ impl Engine {
         Engine::default()
     }
 
+    /// An engine with the given options.
+    ///
+    /// ```
+    /// use kiln::{Engine, EngineOptions, FpMath};
+    ///
+    /// let engine = Engine::with_options(EngineOptions { opt_level: 3, fp_math: FpMath::Fast });
+    /// let dot = engine.compile("param a: f64; param b: f64; a * a + b * b").unwrap();
+    /// let f = dot.typed::<(f64, f64), f64>().unwrap();
+    /// assert_eq!(f.call(3.0, 4.0), Ok(25.0));
+    /// ```
     pub fn with_options(options: EngineOptions) -> Engine {
         Engine {
             options,
@@ -85,7 +95,24 @@ impl Engine {
         &mut self.host
     }
 
-    /// Parse, check and compile `source` (named `<input>` in diagnostics).
+    /// Parse, check and compile `source` (named `<input>` in diagnostics). Every error
+    /// found comes back in the [`CompileError`], each a [`Diagnostic`] with its stable
+    /// code, as `kiln check` would report it.
+    ///
+    /// ```
+    /// use kiln::types::ty::{FloatTy, Ty};
+    /// use kiln::Engine;
+    ///
+    /// let engine = Engine::new();
+    /// let program = engine.compile("param x: f64; let unused = 2; x / 4").unwrap();
+    /// assert_eq!(program.params()[0].ty, Ty::Float(FloatTy::F64));
+    /// assert_eq!(program.output_type(), Some(&Ty::Float(FloatTy::F64)));
+    /// assert_eq!(program.warnings()[0].code, "W0001");
+    ///
+    /// let error = engine.compile("param x: u8; x + 300").unwrap_err();
+    /// assert_eq!(error.diagnostics[0].code, "E0203");
+    /// assert!(error.render().contains("literal 300 out of range for u8"));
+    /// ```
     pub fn compile(&self, source: &str) -> Result<Program, CompileError> {
         self.compile_named("<input>", source)
     }
@@ -198,6 +225,15 @@ impl Program {
     /// Run with one value per param, in order. A runtime fault (division by zero, an
     /// index out of bounds, a host function's error) is an `Err`; the program stays
     /// usable.
+    ///
+    /// ```
+    /// use kiln::{Engine, Value};
+    ///
+    /// let p = Engine::new().compile("param a: i64; param b: i64; a / b").unwrap();
+    /// let error = p.run(&[Value::I64(1), Value::I64(0)]).unwrap_err();
+    /// assert_eq!(error.code(), "E0601");
+    /// assert_eq!(p.run(&[Value::I64(6), Value::I64(3)]), Ok(Some(Value::I64(2))));
+    /// ```
     pub fn run(&self, inputs: &[Value]) -> Result<Option<Value>, RuntimeError> {
         self.run_in(&mut RunCtx::new(), None, inputs)
     }
