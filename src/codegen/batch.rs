@@ -25,7 +25,7 @@ use crate::types::hir::{Stmt, Var};
 use inkwell::attributes::AttributeLoc;
 use inkwell::module::Linkage;
 use inkwell::types::{BasicMetadataTypeEnum, FunctionType};
-use inkwell::values::{BasicMetadataValueEnum, FunctionValue, PointerValue};
+use inkwell::values::{BasicMetadataValueEnum, FunctionValue};
 use inkwell::IntPredicate;
 
 /// The all-outputs entry of a program set: [`super::EntryFn`], `out` a row of one slot
@@ -116,15 +116,6 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// Slot `k` (16 bytes each) of the row or input array at `base`.
-    fn slot(&self, base: PointerValue<'ctx>, k: usize) -> Res<PointerValue<'ctx>> {
-        let offset = self.i64_ty().const_int(16 * k as u64, false);
-        // SAFETY (IR): callers pass one 16-byte slot per input and per output.
-        Ok(unsafe {
-            self.b
-                .build_in_bounds_gep(self.cx.i8_type(), base, &[offset], "")?
-        })
-    }
-
     /// The entries of a set (see the module docs), after its top level `main`.
     pub(super) fn define_set_entries(&mut self, main: FunctionValue<'ctx>) -> Res<()> {
         let ptr = self.ptr_ty();
@@ -187,13 +178,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         };
         let mut args: Vec<BasicMetadataValueEnum> = vec![ctx.into(), row.into(), sel.into()];
         for (i, input) in self.prog.inputs.iter().enumerate() {
-            let slot = self.slot(inputs.into_pointer_value(), i)?;
-            let v = if is_pair(&input.ty) {
-                self.b.build_load(self.pair_ty(), slot, "")?
-            } else {
-                let bits = self.b.build_load(self.i64_ty(), slot, "")?;
-                self.bits_to_value(bits.into_int_value(), &input.ty)?
-            };
+            let v = self.load_input(inputs.into_pointer_value(), i, &input.ty)?;
             args.push(v.into());
         }
         self.b.build_call(main, &args, "")?;

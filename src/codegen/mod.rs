@@ -919,19 +919,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             args.push(out.into());
         }
         for (i, input) in self.prog.inputs.iter().enumerate() {
-            let offset = self.i64_ty().const_int(16 * i as u64, false);
-            // SAFETY (IR): the host passes one 16-byte slot per input.
-            let slot = unsafe {
-                self.b
-                    .build_in_bounds_gep(self.cx.i8_type(), inputs, &[offset], "")?
-            };
-            let v = if is_pair(&input.ty) {
-                self.b.build_load(self.pair_ty(), slot, "")?
-            } else {
-                let bits = self.b.build_load(self.i64_ty(), slot, "")?;
-                self.bits_to_value(bits.into_int_value(), &input.ty)?
-            };
-            args.push(v.into());
+            args.push(self.load_input(inputs, i, &input.ty)?.into());
         }
         let call = self.b.build_call(main, &args, "")?;
         if let (Some(t), inkwell::values::ValueKind::Basic(v)) = (&ret, call.try_as_basic_value()) {
@@ -940,6 +928,32 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         self.b.build_return(None)?;
         Ok(())
+    }
+
+    /// Slot `k` of a row of 16-byte slots (`kiln_entry`'s inputs and results).
+    fn slot(&self, base: PointerValue<'ctx>, k: usize) -> Res<PointerValue<'ctx>> {
+        let offset = self.i64_ty().const_int(16 * k as u64, false);
+        // SAFETY (IR): callers pass one 16-byte slot per input and per output.
+        Ok(unsafe {
+            self.b
+                .build_in_bounds_gep(self.cx.i8_type(), base, &[offset], "")?
+        })
+    }
+
+    /// Input `k` of type `ty`, loaded from its slot in `inputs`.
+    fn load_input(
+        &self,
+        inputs: PointerValue<'ctx>,
+        k: usize,
+        ty: &Ty,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let slot = self.slot(inputs, k)?;
+        Ok(if is_pair(ty) {
+            self.b.build_load(self.pair_ty(), slot, "")?
+        } else {
+            let bits = self.b.build_load(self.i64_ty(), slot, "")?;
+            self.bits_to_value(bits.into_int_value(), ty)?
+        })
     }
 
     fn str_literal(&mut self, s: &str) -> Res<BasicValueEnum<'ctx>> {

@@ -61,20 +61,10 @@ impl Engine {
             source: layout.source.clone(),
             diagnostics,
         };
-        let options = self.jit_options(false);
-        let compiled =
-            crate::with_stack(&layout.source, || jit::compile(&checked.program, &options))
-                .map_err(|e| error(crate::internal_error(e)))?;
+        let compiled = self.jit(&layout.source, &checked.program).map_err(error)?;
         Ok(ProgramSet {
             inner: Arc::new(SetInner {
-                params: compiled
-                    .inputs()
-                    .iter()
-                    .map(|i| Param {
-                        name: i.name.clone(),
-                        ty: i.ty.clone(),
-                    })
-                    .collect(),
+                params: super::params_of(&compiled),
                 names: exprs.iter().map(|(n, _)| (*n).to_owned()).collect(),
                 host: self.host.used_by(&checked.program),
                 compiled,

@@ -134,19 +134,10 @@ impl Engine {
             crate::types::check_with(&ast, &setup)
         })
         .map_err(error)?;
-        let options = self.jit_options(false);
-        let compiled = crate::with_stack(source, || jit::compile(&checked.program, &options))
-            .map_err(|e| error(crate::internal_error(e)))?;
+        let compiled = self.jit(source, &checked.program).map_err(error)?;
         Ok(Program {
             inner: Arc::new(Inner {
-                params: compiled
-                    .inputs()
-                    .iter()
-                    .map(|i| Param {
-                        name: i.name.clone(),
-                        ty: i.ty.clone(),
-                    })
-                    .collect(),
+                params: params_of(&compiled),
                 host: self.host.used_by(&checked.program),
                 columns: columns::Lazy::new(&checked.program, self.jit_options(true)),
                 compiled,
@@ -155,6 +146,16 @@ impl Engine {
                 source: source.to_owned(),
             }),
         })
+    }
+
+    /// JIT-compile a checked program (without the columnar entry).
+    fn jit(
+        &self,
+        source: &str,
+        program: &crate::types::hir::Program,
+    ) -> Result<Compiled, Vec<Diagnostic>> {
+        let options = self.jit_options(false);
+        crate::with_stack(source, || jit::compile(program, &options)).map_err(crate::internal_error)
     }
 
     fn jit_options(&self, columns: bool) -> Options {
@@ -167,6 +168,18 @@ impl Engine {
             quick_machine_code: false,
         }
     }
+}
+
+/// The params of a compiled program.
+fn params_of(compiled: &Compiled) -> Vec<Param> {
+    compiled
+        .inputs()
+        .iter()
+        .map(|i| Param {
+            name: i.name.clone(),
+            ty: i.ty.clone(),
+        })
+        .collect()
 }
 
 /// One input of a program: a `param` declaration.

@@ -480,22 +480,19 @@ mod tests {
 
     #[test]
     fn status_word_and_stack_limit_are_where_the_abi_says() {
-        assert_eq!(
-            std::mem::offset_of!(RunCtx, status) as u64,
-            crate::abi::STATUS_OFFSET
-        );
-        assert_eq!(
-            std::mem::offset_of!(RunCtx, stack_limit) as u64,
-            crate::abi::STACK_LIMIT_OFFSET
-        );
-        assert_eq!(
-            std::mem::offset_of!(RunCtx, host) as u64,
-            crate::abi::HOST_OFFSET
-        );
-        assert_eq!(
-            std::mem::offset_of!(RunCtx, globals) as u64,
-            crate::abi::GLOBALS_OFFSET
-        );
+        use std::mem::offset_of;
+        let fields = [
+            (offset_of!(RunCtx, status), crate::abi::STATUS_OFFSET),
+            (
+                offset_of!(RunCtx, stack_limit),
+                crate::abi::STACK_LIMIT_OFFSET,
+            ),
+            (offset_of!(RunCtx, host), crate::abi::HOST_OFFSET),
+            (offset_of!(RunCtx, globals), crate::abi::GLOBALS_OFFSET),
+        ];
+        for (i, (actual, abi)) in fields.into_iter().enumerate() {
+            assert_eq!(actual as u64, abi, "field {i}");
+        }
     }
 
     #[test]
