@@ -134,11 +134,11 @@ run_tests() {
     note "== format: skipped, rustfmt is not installed (rustup component add rustfmt)"
   fi
   if cargo clippy --version >/dev/null 2>&1; then
-    step clippy cargo clippy --all-targets -- -D warnings
+    step clippy cargo clippy --workspace --all-targets -- -D warnings
   else
     note "== clippy: skipped, clippy is not installed (rustup component add clippy)"
   fi
-  step tests cargo test --no-fail-fast
+  step tests cargo test --workspace --no-fail-fast
   step benches cargo bench --no-run
   if ((${#failed[@]} > 0)); then
     note "FAILED: ${failed[*]}"

@@ -10,6 +10,7 @@
 //! naming `DATA.csv:LINE`; the rows before it have been written already.
 
 use super::{read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE};
+use crate::abi::KindTy;
 use crate::engine::{Column, ColumnBuf, Engine, EngineOptions, Program, CHUNK_ROWS};
 use crate::runtime::{parse_bits, RunCtx, Value};
 use crate::types::ty::Ty;

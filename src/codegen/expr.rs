@@ -2,6 +2,7 @@
 //! calls and builtins. Operators and conversions are in `ops.rs`.
 
 use super::{bug, Cg, Res};
+use crate::abi::KindTy;
 use crate::abi::{self, Kind};
 use crate::types::hir::{Builtin, Expr, ExprKind};
 use crate::types::ty::Ty;

@@ -2,6 +2,7 @@
 //! tables, intrinsic-name tables and one conversion match.
 
 use super::{bug, Cg, Res};
+use crate::abi::KindTy;
 use crate::abi::{self, Fault, Kind};
 use crate::span::Span;
 use crate::types::hir::{BinOp, Builtin, Expr, ExprKind, LibFn, MathFn, UnOp};

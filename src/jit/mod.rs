@@ -18,7 +18,9 @@
 //! once per process.
 
 use crate::abi;
+use crate::abi::KindTy;
 use crate::codegen::{self, EntryFn, ENTRY_SYMBOL, MAIN_SYMBOL};
+use crate::runtime::RunError;
 use crate::runtime::{self, RunCtx, RuntimeError, Value};
 use crate::span::Span;
 use crate::types::hir;

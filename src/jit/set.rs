@@ -8,6 +8,7 @@
 use super::{input_slot, Compiled};
 use crate::abi;
 use crate::codegen::{EntryFn, SetOneFn, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
+use crate::runtime::RunError;
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::span::Span;
 use crate::types::hir;

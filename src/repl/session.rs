@@ -1,6 +1,7 @@
 //! One REPL session: the environment of earlier definitions, the JIT code that holds
 //! them, and the memory that keeps their strings and lists alive.
 
+use crate::abi::KindTy;
 use crate::abi::{Kind, RtStr};
 use crate::diag::render::{render_list, Format};
 use crate::diag::Diagnostic;

@@ -7,6 +7,7 @@ use crate::codegen::{self, ColumnsFn};
 use crate::engine::host::HostValue;
 use crate::engine::Program;
 use crate::jit::{self, Compiled, Options};
+use crate::runtime::RunError;
 use crate::runtime::{display, RunCtx, RuntimeError};
 use crate::span::Span;
 use crate::types::hir;

@@ -19,7 +19,8 @@ unsafe fn ctx<'a>(ctx: *mut RunCtx) -> &'a mut RunCtx {
     &mut *ctx
 }
 
-unsafe extern "C" fn kiln_rt_fail(c: *mut RunCtx, fault: u32, span: u32, a: i64, b: i64) {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_fail(c: *mut RunCtx, fault: u32, span: u32, a: i64, b: i64) {
     let c = ctx(c);
     let Some(fault) = Fault::from_u32(fault) else {
         // Unknown code: still stop the program.
@@ -35,7 +36,8 @@ unsafe extern "C" fn kiln_rt_fail(c: *mut RunCtx, fault: u32, span: u32, a: i64,
     });
 }
 
-unsafe extern "C" fn kiln_rt_alloc(c: *mut RunCtx, size: i64, align: i64) -> *mut u8 {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_alloc(c: *mut RunCtx, size: i64, align: i64) -> *mut u8 {
     ctx(c).alloc(size.max(0) as usize, align.max(1) as usize)
 }
 
@@ -55,7 +57,8 @@ unsafe fn list_text(kind: u32, ptr: *const u8, len: i64) -> String {
     s
 }
 
-unsafe extern "C" fn kiln_rt_print(c: *mut RunCtx, kind: u32, bits: u64) {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_print(c: *mut RunCtx, kind: u32, bits: u64) {
     let c = ctx(c);
     guard((), || {
         if let Some(kind) = Kind::from_u32(kind) {
@@ -64,17 +67,20 @@ unsafe extern "C" fn kiln_rt_print(c: *mut RunCtx, kind: u32, bits: u64) {
     })
 }
 
-unsafe extern "C" fn kiln_rt_print_str(c: *mut RunCtx, ptr: *const u8, len: i64) {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_print_str(c: *mut RunCtx, ptr: *const u8, len: i64) {
     let c = ctx(c);
     guard((), || c.write_line(str_from_raw(ptr, len)))
 }
 
-unsafe extern "C" fn kiln_rt_print_list(c: *mut RunCtx, kind: u32, ptr: *const u8, len: i64) {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_print_list(c: *mut RunCtx, kind: u32, ptr: *const u8, len: i64) {
     let c = ctx(c);
     guard((), || c.write_line(&list_text(kind, ptr, len)))
 }
 
-unsafe extern "C" fn kiln_rt_to_string(c: *mut RunCtx, kind: u32, bits: u64, out: *mut RtStr) {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_to_string(c: *mut RunCtx, kind: u32, bits: u64, out: *mut RtStr) {
     let c = ctx(c);
     let text = guard(String::new(), || {
         Kind::from_u32(kind).map_or_else(String::new, |k| scalar_text(k, bits))
@@ -82,7 +88,8 @@ unsafe extern "C" fn kiln_rt_to_string(c: *mut RunCtx, kind: u32, bits: u64, out
     out.write(c.alloc_bytes(text.as_bytes()));
 }
 
-unsafe extern "C" fn kiln_rt_list_to_string(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_to_string(
     c: *mut RunCtx,
     kind: u32,
     ptr: *const u8,
@@ -102,7 +109,8 @@ unsafe fn bytes<'a>(ptr: *const u8, len: i64) -> &'a [u8] {
     }
 }
 
-unsafe extern "C" fn kiln_rt_concat(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_concat(
     c: *mut RunCtx,
     a: *const u8,
     a_len: i64,
@@ -121,11 +129,18 @@ unsafe extern "C" fn kiln_rt_concat(
     });
 }
 
-unsafe extern "C" fn kiln_rt_str_cmp(a: *const u8, a_len: i64, b: *const u8, b_len: i64) -> i32 {
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_cmp(
+    a: *const u8,
+    a_len: i64,
+    b: *const u8,
+    b_len: i64,
+) -> i32 {
     bytes(a, a_len).cmp(bytes(b, b_len)) as i32
 }
 
-unsafe extern "C" fn kiln_rt_parse(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_parse(
     c: *mut RunCtx,
     span: u32,
     kind: u32,
@@ -318,9 +333,6 @@ mod tests {
     fn every_abi_symbol_has_an_address() {
         for (name, _, _) in abi::RUNTIME_FUNCTIONS {
             assert!(runtime_address(name).is_some(), "{name}");
-        }
-        for (name, _, _) in abi::LIBM_FUNCTIONS {
-            assert!(libm_address(name).is_some(), "{name}");
         }
     }
 

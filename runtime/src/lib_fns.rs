@@ -35,7 +35,8 @@ fn char_offset(s: &str, i: i64) -> usize {
         .map_or(s.len(), |(off, _)| off)
 }
 
-unsafe extern "C" fn kiln_rt_str_len(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_len(
     _c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -45,7 +46,8 @@ unsafe extern "C" fn kiln_rt_str_len(
     text(p, l).chars().count() as i64
 }
 
-unsafe extern "C" fn kiln_rt_str_concat(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_concat(
     c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -63,7 +65,8 @@ unsafe extern "C" fn kiln_rt_str_concat(
 /// `str` method they call.
 macro_rules! str_pair_predicates {
     ($($name:ident => $method:ident),* $(,)?) => {$(
-        unsafe extern "C" fn $name(
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
             _c: *mut RunCtx,
             _s: u32,
             _k: u32,
@@ -84,7 +87,8 @@ str_pair_predicates! {
 }
 
 /// The character index of the first occurrence, or -1.
-unsafe extern "C" fn kiln_rt_str_find(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_find(
     _c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -101,7 +105,8 @@ unsafe extern "C" fn kiln_rt_str_find(
 }
 
 /// The characters at positions `start .. start + count` that exist (clamped).
-unsafe extern "C" fn kiln_rt_str_substr(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_substr(
     c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -122,7 +127,8 @@ unsafe extern "C" fn kiln_rt_str_substr(
 /// `str` method they call (Unicode rules: `upper("straße")` is `STRASSE`).
 macro_rules! str_case_maps {
     ($($name:ident => $method:ident),* $(,)?) => {$(
-        unsafe extern "C" fn $name(
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
             c: *mut RunCtx,
             _s: u32,
             _k: u32,
@@ -141,7 +147,8 @@ str_case_maps! {
     kiln_rt_str_lower => to_lowercase,
 }
 
-unsafe extern "C" fn kiln_rt_str_trim(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_trim(
     _c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -158,7 +165,8 @@ unsafe extern "C" fn kiln_rt_str_trim(
 }
 
 /// Every occurrence of `from` replaced by `to`; an empty `from` leaves the text as is.
-unsafe extern "C" fn kiln_rt_str_replace(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_replace(
     c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -205,7 +213,8 @@ fn put_strs(c: &mut RunCtx, out: *mut RtStr, parts: &[&str]) {
 
 /// The pieces between separators; an empty separator splits into characters, and the
 /// empty string gives `[""]`.
-unsafe extern "C" fn kiln_rt_str_split(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_split(
     c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -235,7 +244,8 @@ unsafe fn strs<'a>(p: *const u8, l: i64) -> Vec<&'a str> {
         .collect()
 }
 
-unsafe extern "C" fn kiln_rt_str_join(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_join(
     c: *mut RunCtx,
     _s: u32,
     _k: u32,
@@ -250,7 +260,8 @@ unsafe extern "C" fn kiln_rt_str_join(
 }
 
 /// `n` copies; `n <= 0` gives the empty string; over `MAX_STRING_BYTES` faults (E0609).
-unsafe extern "C" fn kiln_rt_str_repeat(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_str_repeat(
     c: *mut RunCtx,
     span: u32,
     _k: u32,
@@ -367,7 +378,8 @@ fn float_bits(k: Kind, v: f64) -> u64 {
 
 /// The middle element of the sorted list (NaN sorts last), or the mean of the two middle
 /// ones; NaN for an empty list.
-unsafe extern "C" fn kiln_rt_list_median(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_median(
     _c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -419,7 +431,8 @@ unsafe fn sorted(c: *mut RunCtx, k: u32, p: *const u8, l: i64, out: *mut RtStr, 
 }
 
 /// Ascending, stable; NaN last.
-unsafe extern "C" fn kiln_rt_list_sort(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_sort(
     c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -431,7 +444,8 @@ unsafe extern "C" fn kiln_rt_list_sort(
 }
 
 /// Descending, stable; NaN last.
-unsafe extern "C" fn kiln_rt_list_sort_desc(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_sort_desc(
     c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -442,7 +456,8 @@ unsafe extern "C" fn kiln_rt_list_sort_desc(
     sorted(c, k, p, l, out, true)
 }
 
-unsafe extern "C" fn kiln_rt_list_reverse(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_reverse(
     c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -455,7 +470,8 @@ unsafe extern "C" fn kiln_rt_list_reverse(
 }
 
 /// First occurrences, in order.
-unsafe extern "C" fn kiln_rt_list_unique(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_unique(
     c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -470,7 +486,8 @@ unsafe extern "C" fn kiln_rt_list_unique(
     gather(c, k, p, &idx, out);
 }
 
-unsafe extern "C" fn kiln_rt_list_count_distinct(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_count_distinct(
     _c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -481,7 +498,8 @@ unsafe extern "C" fn kiln_rt_list_count_distinct(
     xs.into_iter().map(key).collect::<HashSet<_>>().len() as i64
 }
 
-unsafe extern "C" fn kiln_rt_list_concat(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_concat(
     c: *mut RunCtx,
     _s: u32,
     k: u32,
@@ -508,7 +526,8 @@ unsafe extern "C" fn kiln_rt_list_concat(
 }
 
 /// Elements `start .. end` (end-exclusive) that exist: both ends clamped to `0..=len`.
-unsafe extern "C" fn kiln_rt_list_slice(
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_slice(
     _c: *mut RunCtx,
     _s: u32,
     k: u32,

@@ -1,0 +1,324 @@
+//! The run context: the status word generated code checks, the recorded fault, the run's
+//! arena, the stack limit, and where `print` writes.
+
+use crate::abi::{Fault, Kind, RtStr, MAX_STRING_BYTES};
+use crate::arena::Arena;
+use std::fmt;
+
+/// The first fault of a run, as generated code or the runtime recorded it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultRecord {
+    pub fault: Fault,
+    /// Index into the program's span table.
+    pub span: u32,
+    pub a: i64,
+    pub b: i64,
+    /// Set by the runtime for faults it raises itself (parse failures).
+    pub message: Option<String>,
+}
+
+impl FaultRecord {
+    /// The human message naming the values involved.
+    pub fn message(&self) -> String {
+        if let Some(m) = &self.message {
+            return m.clone();
+        }
+        let (a, b) = (self.a, self.b);
+        match self.fault {
+            Fault::DivByZero => {
+                let op = if b == 1 { '%' } else { '/' };
+                format!("division by zero: `{a} {op} 0`")
+            }
+            Fault::DivOverflow => {
+                // The dividend is its type's MIN, which names the type.
+                let ty = [
+                    (i8::MIN as i64, "i8"),
+                    (i16::MIN as i64, "i16"),
+                    (i32::MIN as i64, "i32"),
+                    (i64::MIN, "i64"),
+                ]
+                .into_iter()
+                .find(|&(min, _)| min == a)
+                .map_or("its type", |(_, name)| name);
+                format!("`{a} / {b}` overflows {ty}")
+            }
+            Fault::IndexOutOfBounds => {
+                format!("index {a} is out of bounds for a list of length {b}")
+            }
+            Fault::ParseFailed => "a string could not be parsed".to_owned(),
+            Fault::InvalidInput => "invalid input".to_owned(),
+            Fault::StackOverflow => {
+                "stack overflow: the recursion went deeper than the stack allows".to_owned()
+            }
+            Fault::LengthMismatch => {
+                format!("list lengths differ: {a} and {b}")
+            }
+            Fault::EmptyList => {
+                let f = ["min", "max", "first", "last"]
+                    .get(a as usize)
+                    .unwrap_or(&"it");
+                format!("`{f}` of an empty list")
+            }
+            Fault::TooLarge => format!(
+                "the result would take {a} bytes; strings are limited to {} bytes",
+                MAX_STRING_BYTES
+            ),
+            Fault::HostError => "a host function failed".to_owned(),
+        }
+    }
+}
+
+/// Stack kept free below the deepest generated frame, for the runtime and the host.
+pub const STACK_RESERVE: usize = 256 * 1024;
+/// How deep generated code may go where the thread's stack bounds are unknown.
+const FALLBACK_STACK_BUDGET: usize = 1024 * 1024;
+
+/// The context of one run: the status word generated code checks (first, at
+/// `abi::STATUS_OFFSET`), the recorded fault, the run's arena, and where `print` writes.
+/// A context may be reused for many runs: [`RunCtx::reset`] clears it.
+#[repr(C)]
+pub struct RunCtx {
+    pub(crate) status: u32,
+    /// At `abi::STACK_LIMIT_OFFSET`: recursive generated functions fault below it.
+    stack_limit: usize,
+    /// At `abi::HOST_OFFSET`: the host value of this run (null: none).
+    host: *const (),
+    /// At `abi::GLOBALS_OFFSET`: the running program's globals frame.
+    globals: *mut u8,
+    fault: Option<FaultRecord>,
+    arena: Arena,
+    /// `Some`: `print` appends here instead of writing to stdout.
+    captured: Option<String>,
+}
+
+impl RunCtx {
+    pub fn new() -> RunCtx {
+        RunCtx {
+            status: 0,
+            stack_limit: 0,
+            host: std::ptr::null(),
+            globals: std::ptr::null_mut(),
+            fault: None,
+            arena: Arena::new(),
+            captured: None,
+        }
+    }
+
+    /// Clear the status and fault and release the arena's memory for reuse. Strings and
+    /// lists of earlier runs become invalid.
+    #[inline]
+    pub fn reset(&mut self) {
+        if self.status != 0 {
+            self.status = 0;
+            self.fault = None;
+        }
+        if !self.arena.is_empty() {
+            self.arena.reset();
+        }
+    }
+
+    /// Arm the recursion guard for a run about to start on the current thread: generated
+    /// code faults (E0606) once its frames come within [`STACK_RESERVE`] bytes of the end
+    /// of this thread's stack, leaving room for runtime calls and the host.
+    pub fn arm_stack_guard(&mut self) {
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        self.stack_limit = match stacker::remaining_stack() {
+            Some(left) if left > STACK_RESERVE => here - (left - STACK_RESERVE),
+            // Too little stack to recurse at all: every recursive call faults.
+            Some(_) => here,
+            None => here.saturating_sub(FALLBACK_STACK_BUDGET),
+        };
+    }
+
+    /// Set the host value host functions receive during the next runs (null: none).
+    pub fn set_host(&mut self, host: *const ()) {
+        self.host = host;
+    }
+
+    /// The host value set by [`RunCtx::set_host`].
+    pub fn host(&self) -> *const () {
+        self.host
+    }
+
+    /// Bytes the run's arena holds (for memory tests and statistics).
+    pub fn arena_bytes(&self) -> usize {
+        self.arena.capacity()
+    }
+
+    /// 0 while all is well, else the code of the recorded fault.
+    pub fn status(&self) -> u32 {
+        self.status
+    }
+
+    pub fn fault(&self) -> Option<&FaultRecord> {
+        self.fault.as_ref()
+    }
+
+    /// From now on, `print` output is kept in the context (see [`RunCtx::take_output`])
+    /// instead of being written to stdout.
+    pub fn capture_output(&mut self) {
+        self.captured.get_or_insert_with(String::new);
+    }
+
+    /// The output captured so far (empty when not capturing); capturing continues.
+    pub fn take_output(&mut self) -> String {
+        self.captured
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Memory from the run's arena.
+    /// Memory from the run's arena (valid until the context is reset or dropped).
+    pub fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
+        self.arena.alloc(size, align)
+    }
+
+    /// Copy bytes into the arena as a (ptr, len) pair.
+    pub fn alloc_bytes(&mut self, bytes: &[u8]) -> RtStr {
+        let ptr = self.arena.alloc(bytes.len(), 1);
+        // SAFETY: `ptr` has room for `bytes.len()` bytes and does not overlap `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
+        RtStr {
+            ptr,
+            len: bytes.len() as i64,
+        }
+    }
+
+    /// Record a fault unless one is recorded already; sets the status.
+    pub fn record(&mut self, record: FaultRecord) {
+        if self.status == 0 {
+            self.status = record.fault as u32;
+            self.fault = Some(record);
+        }
+    }
+
+    pub(crate) fn write_line(&mut self, text: &str) {
+        use std::io::Write;
+        match &mut self.captured {
+            Some(buf) => {
+                buf.push_str(text);
+                buf.push('\n');
+            }
+            None => {
+                // Output errors (a closed pipe) are ignored: printing never faults.
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(text.as_bytes());
+                let _ = out.write_all(b"\n");
+                let _ = out.flush();
+            }
+        }
+    }
+}
+
+// SAFETY: the raw pointers are set for the duration of a run by the thread running it
+// (`host` points at a value the caller borrows for the run; `globals` into the running
+// generated frame); between runs they are not dereferenced.
+unsafe impl Send for RunCtx {}
+
+impl Default for RunCtx {
+    fn default() -> Self {
+        RunCtx::new()
+    }
+}
+
+/// Rust's `str::parse` for the type of `kind`, as ABI bits; the error names the text
+/// and the type.
+pub fn parse_bits(kind: Kind, text: &str) -> Result<u64, String> {
+    fn p<T: std::str::FromStr>(text: &str, bits: impl Fn(T) -> u64) -> Result<u64, String>
+    where
+        T::Err: fmt::Display,
+    {
+        text.parse::<T>().map(bits).map_err(|e| e.to_string())
+    }
+    let r = match kind {
+        Kind::Bool => p(text, |v: bool| v as u64),
+        Kind::I8 => p(text, |v: i8| v as i64 as u64),
+        Kind::I16 => p(text, |v: i16| v as i64 as u64),
+        Kind::I32 => p(text, |v: i32| v as i64 as u64),
+        Kind::I64 => p(text, |v: i64| v as u64),
+        Kind::U8 => p(text, |v: u8| v as u64),
+        Kind::U16 => p(text, |v: u16| v as u64),
+        Kind::U32 => p(text, |v: u32| v as u64),
+        Kind::U64 => p(text, |v: u64| v),
+        Kind::F32 => p(text, |v: f32| v.to_bits() as u64),
+        Kind::F64 => p(text, |v: f64| v.to_bits()),
+        Kind::Str => Err("a string is not parsed".to_owned()),
+    };
+    r.map_err(|why| format!("cannot parse {text:?} as {} ({why})", kind.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_word_and_stack_limit_are_where_the_abi_says() {
+        use std::mem::offset_of;
+        let fields = [
+            (offset_of!(RunCtx, status), crate::abi::STATUS_OFFSET),
+            (
+                offset_of!(RunCtx, stack_limit),
+                crate::abi::STACK_LIMIT_OFFSET,
+            ),
+            (offset_of!(RunCtx, host), crate::abi::HOST_OFFSET),
+            (offset_of!(RunCtx, globals), crate::abi::GLOBALS_OFFSET),
+        ];
+        for (i, (actual, abi)) in fields.into_iter().enumerate() {
+            assert_eq!(actual as u64, abi, "field {i}");
+        }
+    }
+
+    #[test]
+    fn the_stack_guard_sits_below_the_current_frame_within_the_stack() {
+        let mut ctx = RunCtx::new();
+        assert_eq!(ctx.stack_limit, 0, "disarmed until a run arms it");
+        ctx.arm_stack_guard();
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        assert!(ctx.stack_limit < here);
+        // The test thread's stack is a few MiB: the limit lies within it.
+        assert!(
+            here - ctx.stack_limit < 64 << 20,
+            "{}",
+            here - ctx.stack_limit
+        );
+    }
+
+    #[test]
+    fn parse_is_rusts() {
+        assert_eq!(parse_bits(Kind::I8, "-128"), Ok(-128i64 as u64));
+        assert!(parse_bits(Kind::U8, "256")
+            .unwrap_err()
+            .contains("\"256\" as u8"));
+        assert!(parse_bits(Kind::I64, " 1").is_err());
+        assert_eq!(parse_bits(Kind::Bool, "true"), Ok(1));
+        assert!(parse_bits(Kind::Bool, "True").is_err());
+        assert_eq!(parse_bits(Kind::F64, "inf"), Ok(f64::INFINITY.to_bits()));
+        assert_eq!(parse_bits(Kind::U16, "+7"), Ok(7));
+    }
+
+    #[test]
+    fn messages_name_the_values() {
+        let r = |fault, a, b| FaultRecord {
+            fault,
+            span: 0,
+            a,
+            b,
+            message: None,
+        };
+        assert_eq!(
+            r(Fault::DivOverflow, -128, -1).message(),
+            "`-128 / -1` overflows i8"
+        );
+        assert_eq!(
+            r(Fault::IndexOutOfBounds, 7, 3).message(),
+            "index 7 is out of bounds for a list of length 3"
+        );
+        assert_eq!(
+            r(Fault::DivByZero, 5, 1).message(),
+            "division by zero: `5 % 0`"
+        );
+    }
+}

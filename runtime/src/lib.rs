@@ -1,0 +1,19 @@
+//! Kiln's runtime: everything generated code calls (printing, strings, lists, the arena,
+//! runtime faults), with the run context it works on.
+//!
+//! One runtime for every way a Kiln program runs: the compiler's JIT maps these functions
+//! into the process by address, and the same crate is built as a shared library (for
+//! `lli -load`) and a static library (linked into `kiln build --emit exe` programs), where
+//! generated code finds them by their unmangled symbol names. The contract with generated
+//! code is [`abi`].
+
+pub mod abi;
+mod arena;
+mod ctx;
+pub mod display;
+mod lib_fns;
+mod rt;
+
+pub use arena::Arena;
+pub use ctx::{parse_bits, FaultRecord, RunCtx, STACK_RESERVE};
+pub use rt::{libm_address, runtime_address};
