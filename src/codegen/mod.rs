@@ -23,6 +23,7 @@ mod columns;
 mod expr;
 mod host;
 mod ops;
+mod standalone;
 
 use crate::abi::{self, AbiTy};
 use crate::span::Span;
@@ -47,6 +48,7 @@ pub use columns::{
     add_columns_entry, has_columns_entry, is_column_type, ColumnsFn, COLUMNS_SYMBOL,
 };
 pub use host::{HostImpl, InlineCall, InlineCx, InlineEmit, NativeCall};
+pub use standalone::{add_c_main, Standalone};
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`
 /// returning the result directly when it is a scalar, through `out` when it is a string

@@ -166,6 +166,7 @@ impl Engine {
             host: self.host.impls(),
             // Compiled once, run many times: the best machine code.
             quick_machine_code: false,
+            standalone: None,
         }
     }
 }

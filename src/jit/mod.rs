@@ -66,6 +66,11 @@ pub struct Options {
     /// slower. Right for the CLI and the REPL, which run a program once; the library
     /// API, which compiles once and runs many times, turns it off.
     pub quick_machine_code: bool,
+    /// Ahead-of-time output for a standalone program: also generate a C `main` that runs
+    /// the program through the runtime's `kiln_rt_main` (command-line params, printing
+    /// the result, faults reported with `FILE:LINE:COL` and exit status 3). `None` for
+    /// JIT use.
+    pub standalone: Option<std::sync::Arc<codegen::Standalone>>,
 }
 
 impl Default for Options {
@@ -76,6 +81,7 @@ impl Default for Options {
             columns: false,
             host: std::sync::Arc::from(Vec::new()),
             quick_machine_code: true,
+            standalone: None,
         }
     }
 }
@@ -169,6 +175,9 @@ fn build<'ctx>(
     let module = &generated.module;
     if options.columns {
         codegen::add_columns_entry(context, module, program, &options.host)?;
+    }
+    if let Some(standalone) = &options.standalone {
+        codegen::add_c_main(context, module, program, &generated.spans, standalone)?;
     }
     if options.fp_math == FpMath::Fast {
         relax_float_math(module);
