@@ -134,6 +134,22 @@ pub enum Fault {
 pub const MAX_STRING_BYTES: i64 = 1 << 30;
 
 impl Fault {
+    /// The stable diagnostic code of the fault (`E0601`…), as `kiln explain` knows it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Fault::DivByZero => "E0601",
+            Fault::DivOverflow => "E0602",
+            Fault::IndexOutOfBounds => "E0603",
+            Fault::ParseFailed => "E0604",
+            Fault::InvalidInput => "E0605",
+            Fault::StackOverflow => "E0606",
+            Fault::LengthMismatch => "E0607",
+            Fault::EmptyList => "E0608",
+            Fault::TooLarge => "E0609",
+            Fault::HostError => "E0610",
+        }
+    }
+
     pub fn from_u32(k: u32) -> Option<Fault> {
         Some(match k {
             1 => Fault::DivByZero,

@@ -13,6 +13,7 @@ mod ctx;
 pub mod display;
 mod lib_fns;
 mod rt;
+pub mod standalone;
 
 pub use arena::Arena;
 pub use ctx::{parse_bits, FaultRecord, RunCtx, STACK_RESERVE};

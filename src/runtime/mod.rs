@@ -167,18 +167,7 @@ impl RuntimeError {
     /// E0606 recursion deeper than the stack allows, E0607 list lengths differ, E0608 an
     /// empty list, E0609 a result too large, E0610 a host function failed.
     pub fn code(&self) -> &'static str {
-        match self.fault {
-            Fault::DivByZero => "E0601",
-            Fault::DivOverflow => "E0602",
-            Fault::IndexOutOfBounds => "E0603",
-            Fault::ParseFailed => "E0604",
-            Fault::InvalidInput => "E0605",
-            Fault::StackOverflow => "E0606",
-            Fault::LengthMismatch => "E0607",
-            Fault::EmptyList => "E0608",
-            Fault::TooLarge => "E0609",
-            Fault::HostError => "E0610",
-        }
+        self.fault.code()
     }
 
     pub fn to_diagnostic(&self) -> Diagnostic {

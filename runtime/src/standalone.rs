@@ -1,0 +1,319 @@
+//! Standalone programs: what the C `main` of a built program (`kiln build --emit exe`, or
+//! LLVM IR run by `lli`) calls. [`kiln_rt_main`] reads `--param NAME=VALUE` arguments,
+//! runs the program, prints its result and reports a fault the way `kiln run` does:
+//! same output, same exit status (0 success, 2 usage error, 3 runtime error).
+
+use crate::abi::{Kind, RtStr};
+use crate::display::{str_from_raw, write_list, write_scalar, Scalar};
+use crate::{parse_bits, RunCtx};
+use std::ffi::{c_char, CStr};
+use std::io::Write;
+
+/// The entry every program has (`kiln_entry`): inputs and the result in 16-byte slots.
+pub type EntryFn = unsafe extern "C" fn(*mut RunCtx, *const [u64; 2], *mut [u64; 2]);
+
+/// [`ProgramDesc::result_kind`] of a program without a result.
+pub const NO_RESULT: u32 = u32::MAX;
+
+/// One `param` of a standalone program.
+#[repr(C)]
+pub struct InputDesc {
+    pub name: RtStr,
+    /// A [`Kind`] code: the type, or for a list its element type.
+    pub kind: u32,
+    /// 1: a list of `kind`.
+    pub list: u32,
+}
+
+/// What the generated `main` tells [`kiln_rt_main`] about its program (a constant global
+/// of the module).
+#[repr(C)]
+pub struct ProgramDesc {
+    pub entry: EntryFn,
+    pub inputs: *const InputDesc,
+    pub input_count: i64,
+    /// A [`Kind`] code, or [`NO_RESULT`].
+    pub result_kind: u32,
+    /// 1: the result is a list of `result_kind`.
+    pub result_list: u32,
+    /// The source file's name, as diagnostics show it.
+    pub file: RtStr,
+    /// (line, column), 1-based, of each span id faults name.
+    pub positions: *const [u32; 2],
+    pub position_count: i64,
+    /// 1: some function recurses; arm the stack guard.
+    pub stack_guard: u32,
+}
+
+const EXIT_OK: i32 = 0;
+const EXIT_USAGE: i32 = 2;
+const EXIT_RUNTIME_ERROR: i32 = 3;
+
+/// Stack for the program's thread, as `kiln run` gives it: deep recursion behaves alike.
+const PROGRAM_STACK_BYTES: usize = 256 << 20;
+
+/// Run the described program with the process's arguments; returns the exit status.
+///
+/// # Safety
+/// `argv` holds `argc` C strings and `desc` is a description generated with the program
+/// (its entry, inputs, positions and file name valid for the whole process).
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_main(
+    argc: i32,
+    argv: *const *const c_char,
+    desc: *const ProgramDesc,
+) -> i32 {
+    let args: Vec<String> = (1..argc.max(0) as usize)
+        .map(|i| {
+            // SAFETY: the C runtime passes `argc` valid C strings.
+            let arg = unsafe { CStr::from_ptr(*argv.add(i)) };
+            arg.to_string_lossy().into_owned()
+        })
+        .collect();
+    // SAFETY: the generated `main` passes its own constant description.
+    let desc = unsafe { &*desc };
+    let program = Program::new(desc);
+    // The description is plain data in the module; the thread only reads it.
+    let program = SendProgram(program);
+    let run = std::thread::Builder::new()
+        .stack_size(PROGRAM_STACK_BYTES)
+        .spawn(move || {
+            let program = program;
+            program.0.main(&args)
+        });
+    match run.map(|handle| handle.join()) {
+        Ok(Ok(status)) => status,
+        _ => {
+            eprintln!("error: the program could not run");
+            EXIT_RUNTIME_ERROR
+        }
+    }
+}
+
+struct SendProgram(Program);
+// SAFETY: a `Program` only holds views of the module's constant data.
+unsafe impl Send for SendProgram {}
+
+/// The description, read into Rust values.
+struct Program {
+    entry: EntryFn,
+    inputs: Vec<(String, Kind, bool)>,
+    result: Option<(Kind, bool)>,
+    file: String,
+    positions: Vec<[u32; 2]>,
+    stack_guard: bool,
+}
+
+impl Program {
+    /// # Safety
+    /// As for [`kiln_rt_main`]'s `desc`.
+    unsafe fn new(desc: &ProgramDesc) -> Program {
+        let slice = |ptr: *const InputDesc, n: i64| {
+            if ptr.is_null() || n <= 0 {
+                &[][..]
+            } else {
+                // SAFETY: the description holds `n` entries at `ptr`.
+                unsafe { std::slice::from_raw_parts(ptr, n as usize) }
+            }
+        };
+        let inputs = slice(desc.inputs, desc.input_count)
+            .iter()
+            .map(|i| {
+                // SAFETY: names are constant strings of the module.
+                let name = unsafe { str_from_raw(i.name.ptr, i.name.len) }.to_owned();
+                (
+                    name,
+                    Kind::from_u32(i.kind).unwrap_or(Kind::I64),
+                    i.list != 0,
+                )
+            })
+            .collect();
+        let positions = if desc.positions.is_null() || desc.position_count <= 0 {
+            Vec::new()
+        } else {
+            // SAFETY: the description holds `position_count` pairs.
+            unsafe { std::slice::from_raw_parts(desc.positions, desc.position_count as usize) }
+                .to_vec()
+        };
+        Program {
+            entry: desc.entry,
+            inputs,
+            result: Kind::from_u32(desc.result_kind).map(|k| (k, desc.result_list != 0)),
+            // SAFETY: the file name is a constant string of the module.
+            file: unsafe { str_from_raw(desc.file.ptr, desc.file.len) }.to_owned(),
+            positions,
+            stack_guard: desc.stack_guard != 0,
+        }
+    }
+
+    fn main(&self, args: &[String]) -> i32 {
+        let texts = match self.bind(args) {
+            Ok(texts) => texts,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
+        };
+        let mut ctx = RunCtx::new();
+        let mut slots = Vec::with_capacity(self.inputs.len());
+        for ((name, kind, list), text) in self.inputs.iter().zip(&texts) {
+            match input_slot(&mut ctx, *kind, *list, text) {
+                Ok(slot) => slots.push(slot),
+                Err(why) => {
+                    let ty = type_name(*kind, *list);
+                    eprintln!(
+                        "error: invalid value `{text}` for parameter `{name}` of type {ty}: {why}"
+                    );
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        if self.stack_guard {
+            ctx.arm_stack_guard();
+        }
+        let mut out = [0u64; 2];
+        // SAFETY: `entry` is the program's `kiln_entry`, `slots` one slot per input of
+        // the described types (strings point into `texts`, lists into the arena).
+        unsafe { (self.entry)(&mut ctx, slots.as_ptr(), &mut out) };
+        if let Some(fault) = ctx.fault() {
+            let _ = std::io::stdout().flush();
+            let (line, col) = self
+                .positions
+                .get(fault.span as usize)
+                .map_or((0, 0), |p| (p[0], p[1]));
+            eprintln!(
+                "error[{}]: {}\n --> {}:{line}:{col}",
+                fault.fault.code(),
+                fault.message(),
+                self.file
+            );
+            return EXIT_RUNTIME_ERROR;
+        }
+        if ctx.status() != 0 {
+            eprintln!("error: runtime fault {}", ctx.status());
+            return EXIT_RUNTIME_ERROR;
+        }
+        if let Some((kind, list)) = self.result {
+            let mut text = String::new();
+            // SAFETY: the run succeeded, so `out` holds a value of the result type.
+            let _ = unsafe { write_slot(&mut text, kind, list, out) };
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "{text}");
+            let _ = stdout.flush();
+        }
+        EXIT_OK
+    }
+
+    /// The text given for each input, in declaration order.
+    fn bind(&self, args: &[String]) -> Result<Vec<String>, String> {
+        let mut given: Vec<Option<String>> = vec![None; self.inputs.len()];
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let pair = match arg.strip_prefix("--param") {
+                Some("") => rest
+                    .next()
+                    .ok_or("`--param` needs NAME=VALUE after it")?
+                    .as_str(),
+                Some(eq) if eq.starts_with('=') => &eq[1..],
+                _ => return Err(format!("unexpected argument `{arg}`; {}", self.usage())),
+            };
+            let (name, text) = pair.split_once('=').ok_or_else(|| {
+                format!(
+                    "`--param {pair}` is not of the form NAME=VALUE (for example `--param x=5`)"
+                )
+            })?;
+            let Some(i) = self.inputs.iter().position(|(n, _, _)| n == name) else {
+                return Err(format!("unknown parameter `{name}`; {}", self.usage()));
+            };
+            if given[i].replace(text.to_owned()).is_some() {
+                return Err(format!("parameter `{name}` is given more than once"));
+            }
+        }
+        let missing: Vec<String> = self
+            .inputs
+            .iter()
+            .zip(&given)
+            .filter(|(_, g)| g.is_none())
+            .map(|((name, kind, list), _)| format!("--param {name}=<{}>", type_name(*kind, *list)))
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!("missing parameters: pass {}", missing.join(" ")));
+        }
+        Ok(given.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
+    fn usage(&self) -> String {
+        if self.inputs.is_empty() {
+            return "the program takes no parameters".to_owned();
+        }
+        let params: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|(name, kind, list)| format!("--param {name}=<{}>", type_name(*kind, *list)))
+            .collect();
+        format!("usage: {}", params.join(" "))
+    }
+}
+
+fn type_name(kind: Kind, list: bool) -> String {
+    if list {
+        format!("[{}]", kind.name())
+    } else {
+        kind.name().to_owned()
+    }
+}
+
+/// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
+/// string as is; a list written `[a, b, c]`).
+fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u64; 2], String> {
+    if !list {
+        return Ok(match kind {
+            Kind::Str => [text.as_ptr() as u64, text.len() as u64],
+            k => [parse_bits(k, text)?, 0],
+        });
+    }
+    if kind == Kind::Str {
+        return Err("a list of strings cannot be given on the command line".to_owned());
+    }
+    let inner = text
+        .trim()
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .ok_or_else(|| format!("write a list as `[a, b, c]`, with {} elements", kind.name()))?;
+    let items: Vec<u64> = if inner.trim().is_empty() {
+        Vec::new()
+    } else {
+        inner
+            .split(',')
+            .map(|item| parse_bits(kind, item.trim()))
+            .collect::<Result<_, _>>()?
+    };
+    let (size, align) = kind.layout();
+    let ptr = ctx.alloc(size as usize * items.len(), align as usize);
+    for (i, bits) in items.iter().enumerate() {
+        let bytes = bits.to_le_bytes();
+        // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(i * size as usize), size as usize)
+        };
+    }
+    Ok([ptr as u64, items.len() as u64])
+}
+
+/// The display format of a result slot.
+///
+/// # Safety
+/// `slot` holds a value of the given type (a string or list as a valid (ptr, len)).
+unsafe fn write_slot(out: &mut String, kind: Kind, list: bool, slot: [u64; 2]) -> std::fmt::Result {
+    let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
+    if list {
+        // SAFETY: a list of `len` elements of `kind` at `ptr`.
+        let items = (0..len.max(0) as usize).map(|i| unsafe { Scalar::read_elem(kind, ptr, i) });
+        return write_list(out, items);
+    }
+    match kind {
+        // SAFETY: a string (ptr, len).
+        Kind::Str => write_scalar(out, Scalar::Str(unsafe { str_from_raw(ptr, len) }), false),
+        k => write_scalar(out, Scalar::from_bits(k, slot[0]), false),
+    }
+}
