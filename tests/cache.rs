@@ -206,6 +206,23 @@ fn a_program_with_errors_never_reaches_the_cache() {
     assert!(s.entries().is_empty());
 }
 
+#[test]
+fn a_program_denied_for_its_warnings_is_not_cached() {
+    let s = Setup::new("cache-deny");
+    let file = s.program("w.expr", "let unused = 1;\n2\n");
+    let r = s.run(&file, &["--deny-warnings"]);
+    assert_eq!(r.status, Some(1), "{r:?}");
+    assert!(r.stderr.contains("error[W0001]"), "{r:?}");
+    assert!(r.stderr.contains("--deny-warnings"), "{r:?}");
+    assert!(!r.stderr.contains("cache: "), "{r:?}");
+    assert!(s.entries().is_empty());
+    // Without the flag it runs, warns and is cached.
+    let r = s.run(&file, &[]);
+    r.succeeded_with("2\n");
+    assert!(r.stderr.contains("warning[W0001]"), "{r:?}");
+    assert_eq!(s.entries().len(), 1);
+}
+
 /// Damage the only entry with `damage`, then check the next run notices (`why` in the
 /// trace), runs correctly, rewrites the entry, and the run after that is a hit.
 #[track_caller]

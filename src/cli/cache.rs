@@ -43,13 +43,19 @@ pub(super) enum Policy {
 
 /// Parse, check and compile `src` for `kiln run` (like `crate::compile_source`), through
 /// the cache under `policy`; prints the trace line when `KILN_CACHE_LOG` asks for it.
+/// Under `deny_warnings` a program with warnings is not compiled (nor cached): they come
+/// back as the error list, which the caller turns into errors.
 pub(super) fn compile_source(
     src: &str,
     options: &Options,
     policy: Policy,
+    deny_warnings: bool,
 ) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
     crate::with_stack(src, || {
         let checked = crate::check_source(src)?;
+        if deny_warnings && !checked.warnings.is_empty() {
+            return Err(checked.warnings);
+        }
         let (compiled, trace) = compile(&checked.program, src, options, policy);
         if trace_enabled(std::env::var_os("KILN_CACHE_LOG")) {
             super::say(&format!("cache: {trace}\n"));

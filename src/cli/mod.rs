@@ -269,7 +269,7 @@ fn run_program(
 ) -> i32 {
     let options = Options::at_level(opt_level);
     let outcome = match cache {
-        Some(policy) => cache::compile_source(&src.text, &options, policy),
+        Some(policy) => cache::compile_source(&src.text, &options, policy, rep.deny_warnings),
         None => crate::compile_source(&src.text, &options),
     };
     let compiled = match rep.compiled(outcome, src) {

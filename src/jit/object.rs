@@ -45,6 +45,18 @@ pub struct ObjectCode {
 /// Compile `program` to an object whose exported names end with `.<suffix>` (a letter,
 /// then ASCII letters and digits). Fails for programs that cannot live in an object (see
 /// the module docs), and if code generation fails.
+///
+/// ```
+/// use kiln::jit::{compile_object, load_object, Options};
+/// use kiln::Value;
+///
+/// let checked = kiln::check_source("param n: i64;\nn * n").expect("a valid program");
+/// let code = compile_object(&checked.program, &Options::default(), "kdemo").unwrap();
+/// // `code.object` can be stored and linked later, in this or another process, with
+/// // the HIR of the same source.
+/// let program = load_object(&checked.program, &code).unwrap();
+/// assert_eq!(program.run(&[Value::I64(7)]).unwrap(), Some(Value::I64(49)));
+/// ```
 pub fn compile_object(
     program: &hir::Program,
     options: &Options,
