@@ -153,14 +153,20 @@ pub(super) fn reserve_suffix() -> Suffix {
     Suffix::Number(reused.unwrap_or_else(|| NEXT_SUFFIX.fetch_add(1, Ordering::Relaxed)))
 }
 
-/// The named suffix `name` (a letter, then letters and digits), unless an object loaded
-/// now uses it: two objects never define the same symbol in the shared JITDylib.
-pub(super) fn reserve_named(name: &str) -> Result<Suffix, String> {
+/// Whether `name` can be a named suffix: a letter, then letters and digits.
+pub(super) fn check_named(name: &str) -> Result<(), String> {
     let well_formed = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric());
-    if !well_formed {
-        return Err(format!("`{name}` is not a valid symbol suffix"));
+    match well_formed {
+        true => Ok(()),
+        false => Err(format!("`{name}` is not a valid symbol suffix")),
     }
+}
+
+/// The named suffix `name` ([`check_named`]), unless an object loaded now uses it: two
+/// objects never define the same symbol in the shared JITDylib.
+pub(super) fn reserve_named(name: &str) -> Result<Suffix, String> {
+    check_named(name)?;
     let mut named = NAMED_SUFFIXES
         .lock()
         .map_err(|_| "the symbol-suffix table is poisoned".to_owned())?;
