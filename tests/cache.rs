@@ -8,6 +8,7 @@ mod common;
 use common::{kiln_command, run, scratch_dir, Run};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// A cache directory and a directory of programs, both fresh.
 struct Setup {
@@ -379,6 +380,54 @@ fn an_entry_that_cannot_be_written_still_runs() {
         1,
         "no temporary files are left: {leftovers:?}"
     );
+}
+
+/// Set a file's modification time `days` days back.
+fn age(path: &Path, days: u64) {
+    let then = SystemTime::now() - Duration::from_secs(days * 24 * 60 * 60);
+    let file = fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.set_modified(then).unwrap();
+}
+
+#[test]
+fn storing_removes_entries_unused_for_a_month_and_a_hit_keeps_one() {
+    let s = Setup::new("cache-prune");
+    let fib = s.program("fib.expr", FIB);
+    s.run(&fib, &[]).succeeded_with(FIB_OUT);
+    let fib_entry = s.entry();
+    // A hit refreshes an old entry, so the next store keeps it.
+    age(&fib_entry, 40);
+    s.run(&fib, &[]).succeeded_with(FIB_OUT).hit(&fib_entry);
+    let one = s.program("one.expr", "1\n");
+    s.run(&one, &[]).succeeded_with("1\n");
+    assert!(fib_entry.exists());
+    let one_entry = s.entries().into_iter().find(|e| *e != fib_entry).unwrap();
+    // Unused for 40 days: removed by the next store, with a dead writer's temporary
+    // file; a young entry, and files that are not the cache's, stay.
+    age(&fib_entry, 40);
+    age(&one_entry, 20);
+    let name = fib_entry
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let temp = s.cache.join(format!(".{name}.99.12345.tmp"));
+    let young_temp = s.cache.join(format!(".{name}.98.12345.tmp"));
+    let stranger = s.cache.join("notes.txt");
+    for f in [&temp, &young_temp, &stranger] {
+        fs::write(f, b"x").unwrap();
+    }
+    age(&temp, 1);
+    age(&stranger, 400);
+    let two = s.program("two.expr", "2\n");
+    s.run(&two, &[]).succeeded_with("2\n");
+    assert!(!fib_entry.exists() && !temp.exists());
+    assert!(one_entry.exists() && young_temp.exists() && stranger.exists());
+    assert_eq!(s.entries().len(), 2);
+    // The removed program is simply compiled again.
+    let again = s.run(&fib, &[]);
+    again.succeeded_with(FIB_OUT);
+    assert!(again.trace().starts_with("miss, stored "), "{again:?}");
 }
 
 #[test]

@@ -22,6 +22,9 @@
 //!   `cache: hit PATH`, `cache: miss, stored PATH`, `cache: invalid entry (WHY), rebuilt
 //!   PATH`, `cache: off` (`--no-cache`) or `cache: off (WHY)`; when an entry cannot be
 //!   written, `stored`/`rebuilt PATH` reads `not stored (WHY)`.
+//! - **Age**: a hit refreshes its entry's modification time; storing an entry removes
+//!   entries unused for 30 days (older builds' entries end there) and temporary files an
+//!   interrupted writer left.
 
 mod entry;
 
@@ -30,6 +33,7 @@ use crate::jit::{self, Compiled, ObjectCode, Options};
 use crate::types::hir;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 use xxhash_rust::xxh3::xxh3_128;
 
 /// Whether a command uses the cache.
@@ -95,7 +99,10 @@ fn compile(
         Ok(None) => None,
         Ok(Some(code)) if code.suffix != suffix => Some(format!("symbol suffix {}", code.suffix)),
         Ok(Some(code)) => match jit::load_object(program, &code) {
-            Ok(compiled) => return (Ok(compiled), format!("hit {}", path.display())),
+            Ok(compiled) => {
+                touch(&path);
+                return (Ok(compiled), format!("hit {}", path.display()));
+            }
             Err(why) => Some(format!("object refused: {why}")),
         },
         Err(why) => Some(why),
@@ -107,6 +114,7 @@ fn compile(
         // Not something the cache can hold: compile as if it were off.
         Err(why) => return uncached(format!("off ({why})")),
     };
+    prune(&dir, SystemTime::now());
     let stored = entry::write_atomically(&path, &entry::encode(key, &code));
     if stored.is_err() && invalid.is_some() {
         let _ = std::fs::remove_file(&path);
@@ -132,6 +140,47 @@ fn read(path: &Path, key: u128) -> Result<Option<ObjectCode>, String> {
         Ok(bytes) => entry::decode(&bytes, key).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("unreadable: {e}")),
+    }
+}
+
+/// Entries not used for this long are removed when a new entry is stored.
+const MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// Temporary files this old were left by writers that died.
+const TEMP_AGE: Duration = Duration::from_secs(60 * 60);
+
+/// Mark an entry as used now (its modification time), so [`prune`] keeps it.
+fn touch(path: &Path) {
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file.set_modified(SystemTime::now());
+    }
+}
+
+/// Remove entries unused for [`MAX_AGE`] and temporary files older than [`TEMP_AGE`].
+/// Only regular files named like the cache's own are touched, so a cache directory
+/// shared with other files (`KILN_CACHE_DIR=/tmp`) loses nothing else.
+fn prune(dir: &Path, now: SystemTime) {
+    let Ok(list) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for item in list.flatten() {
+        let name = item.file_name();
+        let Some(limit) = name.to_str().and_then(|n| match entry::file_kind(n) {
+            Some(entry::FileKind::Entry) => Some(MAX_AGE),
+            Some(entry::FileKind::Temporary) => Some(TEMP_AGE),
+            None => None,
+        }) else {
+            continue;
+        };
+        let Ok(meta) = item.metadata() else {
+            continue;
+        };
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok());
+        if meta.is_file() && age.is_some_and(|age| age > limit) {
+            let _ = std::fs::remove_file(item.path());
+        }
     }
 }
 

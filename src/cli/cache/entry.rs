@@ -151,6 +151,29 @@ fn decode_payload(mut r: Reader<'_>) -> Result<ObjectCode, String> {
     })
 }
 
+/// What a file in the cache directory is, by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FileKind {
+    /// `<32 hex digits>.kobj`
+    Entry,
+    /// `.<32 hex digits>.kobj.<pid>.<nanos>.tmp`, from [`write_atomically`].
+    Temporary,
+}
+
+/// The kind of a file named `name`, if it is one of the cache's.
+pub(super) fn file_kind(name: &str) -> Option<FileKind> {
+    let is_key = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(key) = name.strip_suffix(".kobj") {
+        return is_key(key).then_some(FileKind::Entry);
+    }
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (entry, numbers) = rest.split_at_checked(32 + 5)?;
+    let (pid, nanos) = numbers.strip_prefix('.')?.split_once('.')?;
+    let ok = file_kind(entry) == Some(FileKind::Entry) && is_number(pid) && is_number(nanos);
+    ok.then_some(FileKind::Temporary)
+}
+
 /// Write `bytes` to `path` atomically: into a fresh temporary file in the same directory,
 /// then renamed over `path`. Readers see the old entry or the new one, never a part.
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
@@ -246,6 +269,29 @@ mod tests {
         ] {
             let err = decode(&with_payload(&bytes), 7).expect_err(what);
             assert!(err.starts_with("payload does not decode"), "{what}: {err}");
+        }
+    }
+
+    #[test]
+    fn only_the_caches_own_file_names_are_recognised() {
+        let key = "0123456789abcdef0123456789ABCDEF";
+        assert_eq!(file_kind(&format!("{key}.kobj")), Some(FileKind::Entry));
+        assert_eq!(
+            file_kind(&format!(".{key}.kobj.42.123456.tmp")),
+            Some(FileKind::Temporary)
+        );
+        for other in [
+            "notes.txt".to_owned(),
+            ".kobj".to_owned(),
+            format!("{key}0.kobj"),
+            format!("{}.kobj", &key[1..]),
+            format!("{key}.kobj.tmp"),
+            format!(".{key}.kobj.42.tmp"),
+            format!(".{key}.kobj.x.1.tmp"),
+            format!(".{key}.kobj.1.2.tmp.old"),
+            format!(".{}g.kobj.1.2.tmp", &key[1..]),
+        ] {
+            assert_eq!(file_kind(&other), None, "{other}");
         }
     }
 
