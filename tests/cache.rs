@@ -355,6 +355,24 @@ fn a_cache_directory_that_cannot_be_made_means_no_cache() {
 }
 
 #[test]
+fn a_read_only_cache_directory_still_runs() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Setup::new("cache-read-only");
+    let file = s.program("fib.expr", FIB);
+    fs::create_dir_all(&s.cache).unwrap();
+    fs::set_permissions(&s.cache, fs::Permissions::from_mode(0o555)).unwrap();
+    let r = s.run(&file, &[]);
+    fs::set_permissions(&s.cache, fs::Permissions::from_mode(0o755)).unwrap();
+    r.succeeded_with(FIB_OUT);
+    // Root writes anyway; anyone else cannot, and is told so.
+    if s.entries().is_empty() {
+        assert!(r.trace().starts_with("miss, not stored ("), "{r:?}");
+    } else {
+        assert!(r.trace().starts_with("miss, stored "), "{r:?}");
+    }
+}
+
+#[test]
 fn an_entry_that_cannot_be_written_still_runs() {
     let s = Setup::new("cache-unwritable");
     let file = s.program("fib.expr", FIB);
