@@ -65,6 +65,12 @@ pub enum ErrorFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile and run a program; print its result, if it has one.
+    #[command(
+        after_help = "The compiled program is cached (in $KILN_CACHE_DIR, else \
+                            $XDG_CACHE_HOME/kiln, else ~/.cache/kiln): running the same \
+                            file again with the same options skips LLVM. Set \
+                            KILN_CACHE_LOG=1 to see whether a run used the cache."
+    )]
     Run {
         /// The program (`.expr`).
         file: PathBuf,
@@ -72,6 +78,9 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        /// Neither read nor write the compiled-program cache.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Run a program once per row of a CSV file (params bound to the columns of the same
     /// name) and write the rows with a `result` column to standard output.
@@ -181,11 +190,21 @@ mod tests {
     fn run_takes_params_and_an_optimisation_level() {
         let cli = parse(&["run", "f.expr", "--param", "x=1", "-p", "y=2", "-O0"]).unwrap();
         match cli.command {
-            Some(Command::Run { file, params, opt }) => {
+            Some(Command::Run {
+                file,
+                params,
+                opt,
+                no_cache,
+            }) => {
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(params.values, ["x=1", "y=2"]);
                 assert_eq!(opt.level, 0);
+                assert!(!no_cache);
             }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        match parse(&["run", "--no-cache", "f.expr"]).unwrap().command {
+            Some(Command::Run { no_cache, .. }) => assert!(no_cache),
             other => panic!("unexpected parse: {other:?}"),
         }
     }

@@ -1,5 +1,6 @@
 //! The `kiln` command line (clap): run, map, check, eval, build, explain, repl, and bare
-//! `kiln` (the REPL on a terminal, the piped program otherwise).
+//! `kiln` (the REPL on a terminal, the piped program otherwise). `kiln run` goes through
+//! the compiled-program cache (`cache.rs`).
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
 //! input, unwritable output, an unknown code for `explain`), 3 runtime error.
@@ -7,6 +8,7 @@
 //! default, or `json`); program output goes to stdout.
 
 mod args;
+mod cache;
 mod map;
 mod params;
 
@@ -66,8 +68,19 @@ fn dispatch(args: Vec<OsString>) -> i32 {
     };
     let rep = Reporter::new(&cli.report);
     match cli.command {
-        Some(Command::Run { file, params, opt }) => match read_file(&file) {
-            Ok(src) => run_program(&rep, &src, &params.values, opt.level),
+        Some(Command::Run {
+            file,
+            params,
+            opt,
+            no_cache,
+        }) => match read_file(&file) {
+            Ok(src) => {
+                let policy = match no_cache {
+                    true => cache::Policy::Off,
+                    false => cache::Policy::On,
+                };
+                run_program(&rep, &src, &params.values, opt.level, Some(policy))
+            }
             Err(code) => code,
         },
         Some(Command::Map { file, data, opt }) => map::map(&rep, &file, &data, opt.level),
@@ -80,7 +93,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
                 name: "<eval>".to_owned(),
                 text: code,
             };
-            run_program(&rep, &src, &params.values, opt.level)
+            run_program(&rep, &src, &params.values, opt.level, None)
         }
         Some(Command::Build {
             file,
@@ -242,12 +255,23 @@ fn run_stdin(rep: &Reporter) -> i32 {
         name: "<stdin>".to_owned(),
         text,
     };
-    run_program(rep, &src, &[], Options::default().opt_level)
+    run_program(rep, &src, &[], Options::default().opt_level, None)
 }
 
-/// Compile, bind `--param` values, run, print the result.
-fn run_program(rep: &Reporter, src: &Source, param_args: &[String], opt_level: u8) -> i32 {
-    let outcome = crate::compile_source(&src.text, &Options::at_level(opt_level));
+/// Compile (through the compiled-program cache if `cache` says so), bind `--param`
+/// values, run, print the result.
+fn run_program(
+    rep: &Reporter,
+    src: &Source,
+    param_args: &[String],
+    opt_level: u8,
+    cache: Option<cache::Policy>,
+) -> i32 {
+    let options = Options::at_level(opt_level);
+    let outcome = match cache {
+        Some(policy) => cache::compile_source(&src.text, &options, policy, rep.deny_warnings),
+        None => crate::compile_source(&src.text, &options),
+    };
     let compiled = match rep.compiled(outcome, src) {
         Ok(compiled) => compiled,
         Err(code) => return code,

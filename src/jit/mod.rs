@@ -527,61 +527,10 @@ fn compile_orc_linked(
     options: &Options,
     symbols: &[String],
 ) -> Result<(Compiled, Vec<usize>), String> {
-    let object = {
-        let context = Context::create();
-        let generated = build(&context, program, options)?;
-        let module = &generated.module;
-        // All programs share one JITDylib: give the two exported symbols unique names.
-        let n = orc::reserve_suffix();
-        let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
-        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
-            .iter()
-            .chain(set::symbols(program))
-        {
-            if let Some(f) = module.get_function(symbol) {
-                f.as_global_value().set_name(&format!("{symbol}.{n}"));
-            }
-        }
-        let level = machine_level(module, options);
-        let object = with_machine(level, |tm, _| {
-            tm.write_to_memory_buffer(module, FileType::Object)
-                .map_err(|e| e.to_string())
-        })??;
-        (object, n, generated.spans, columns)
-    };
-    let (object, n, spans, columns) = object;
-    // Addresses wanted, in order: the entry, main, a set's entries, the columns entry,
-    // then the caller's symbols.
-    let mut names = vec![format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
-    names.extend(set::symbols(program).iter().map(|s| format!("{s}.{n}")));
-    let set_len = names.len() - 2;
-    if columns {
-        names.push(format!("{}.{n}", codegen::COLUMNS_SYMBOL));
-    }
-    let fixed = names.len();
-    let mut wanted: Vec<&str> = names.iter().map(String::as_str).collect();
-    wanted.extend(symbols.iter().map(String::as_str));
-    let (tracker, mut addresses) = orc::load(object, n, &wanted)?;
-    let extra = addresses.split_off(fixed);
-    // SAFETY: `kiln_entry` was generated with exactly this signature.
-    let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
-    // SAFETY: `kiln_columns` was generated with exactly this signature.
-    let columns = columns.then(|| unsafe {
-        std::mem::transmute::<usize, codegen::ColumnsFn>(addresses[2 + set_len])
-    });
-    let compiled = Compiled {
-        entry,
-        main: addresses[1],
-        columns,
-        spans,
-        result: program.main.ret.clone(),
-        inputs: program.inputs.clone(),
-        engine: JitEngine::Orc,
-        stack_guard: needs_stack_guard(program),
-        set: set::code(program, &addresses[2..2 + set_len]),
-        _code: Code::Orc { _tracker: tracker },
-    };
-    Ok((compiled, extra))
+    // All programs share one JITDylib: the exported symbols get a unique suffix.
+    let suffix = orc::reserve_suffix();
+    let (object, spans, columns) = object::make_object(program, options, &suffix.text())?;
+    object::link(program, object, spans, columns, suffix, symbols)
 }
 
 fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, String> {
@@ -783,8 +732,11 @@ fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
     Ok(())
 }
 
+mod object;
 mod orc;
 mod set;
+
+pub use object::{compile_object, load_object, target_id, ObjectCode};
 
 #[cfg(test)]
 mod tests;

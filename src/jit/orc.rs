@@ -20,6 +20,7 @@ use inkwell::llvm_sys::orc2::{
     LLVMOrcResourceTrackerRemove,
 };
 use inkwell::memory_buffer::MemoryBuffer;
+use std::collections::BTreeSet;
 use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -105,18 +106,82 @@ pub(super) fn available() -> bool {
 /// ORC's symbol string pool from growing with every program compiled.
 static FREE_SUFFIXES: Mutex<Vec<u64>> = Mutex::new(Vec::new());
 static NEXT_SUFFIX: AtomicU64 = AtomicU64::new(0);
+/// Named suffixes (of cached objects, `object.rs`) of the objects loaded now.
+static NAMED_SUFFIXES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
-/// A suffix that makes a program's exported symbol names unique among loaded objects.
-/// Give it back through [`load`] (which returns it when the object is unloaded).
-pub(super) fn reserve_suffix() -> u64 {
+/// What makes a program's exported symbol names (`kiln_entry.<suffix>`, ...) unique among
+/// the objects loaded in the shared JITDylib. Held by the loaded object's [`Tracker`] and
+/// given back when it is unloaded (or when the suffix is dropped unused).
+pub(super) enum Suffix {
+    /// A number from [`reserve_suffix`]: all digits.
+    Number(u64),
+    /// A name fixed when a cached object was made (from [`reserve_named`]): starts with a
+    /// letter, so it never equals a number.
+    Named(String),
+}
+
+impl Suffix {
+    /// The text appended (after a `.`) to the exported symbol names.
+    pub(super) fn text(&self) -> String {
+        match self {
+            Suffix::Number(n) => n.to_string(),
+            Suffix::Named(name) => name.clone(),
+        }
+    }
+}
+
+impl Drop for Suffix {
+    fn drop(&mut self) {
+        match self {
+            Suffix::Number(n) => {
+                if let Ok(mut free) = FREE_SUFFIXES.lock() {
+                    free.push(*n);
+                }
+            }
+            Suffix::Named(name) => {
+                if let Ok(mut named) = NAMED_SUFFIXES.lock() {
+                    named.remove(name.as_str());
+                }
+            }
+        }
+    }
+}
+
+/// A numeric suffix no loaded object uses.
+pub(super) fn reserve_suffix() -> Suffix {
     let reused = FREE_SUFFIXES.lock().ok().and_then(|mut free| free.pop());
-    reused.unwrap_or_else(|| NEXT_SUFFIX.fetch_add(1, Ordering::Relaxed))
+    Suffix::Number(reused.unwrap_or_else(|| NEXT_SUFFIX.fetch_add(1, Ordering::Relaxed)))
+}
+
+/// Whether `name` can be a named suffix: a letter, then letters and digits.
+pub(super) fn check_named(name: &str) -> Result<(), String> {
+    let well_formed = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    match well_formed {
+        true => Ok(()),
+        false => Err(format!("`{name}` is not a valid symbol suffix")),
+    }
+}
+
+/// The named suffix `name` ([`check_named`]), unless an object loaded now uses it: two
+/// objects never define the same symbol in the shared JITDylib.
+pub(super) fn reserve_named(name: &str) -> Result<Suffix, String> {
+    check_named(name)?;
+    let mut named = NAMED_SUFFIXES
+        .lock()
+        .map_err(|_| "the symbol-suffix table is poisoned".to_owned())?;
+    if !named.insert(name.to_owned()) {
+        return Err(format!(
+            "an object with symbol suffix `{name}` is already loaded"
+        ));
+    }
+    Ok(Suffix::Named(name.to_owned()))
 }
 
 /// The code and data of one loaded object; dropping it frees them.
 pub(super) struct Tracker {
     tracker: LLVMOrcResourceTrackerRef,
-    suffix: u64,
+    suffix: Option<Suffix>,
 }
 
 impl Drop for Tracker {
@@ -128,19 +193,18 @@ impl Drop for Tracker {
             removed
         };
         // Removal only fails if the session is broken; then the names stay taken.
-        if removed.is_ok() {
-            if let Ok(mut free) = FREE_SUFFIXES.lock() {
-                free.push(self.suffix);
-            }
+        if removed.is_err() {
+            std::mem::forget(self.suffix.take());
         }
     }
 }
 
 /// Link an object file into the process and look up `symbols` (unmangled names) in it.
-/// `suffix` (from [`reserve_suffix`]) is released when the returned tracker is dropped.
+/// `suffix` (the one the object's names end with) is released when the returned tracker is
+/// dropped.
 pub(super) fn load(
     object: MemoryBuffer<'static>,
-    suffix: u64,
+    suffix: Suffix,
     symbols: &[&str],
 ) -> Result<(Tracker, Vec<usize>), String> {
     let jit = jit()?;
@@ -148,7 +212,7 @@ pub(super) fn load(
     // ownership passes to LLJIT (hence `forget`).
     let tracker = Tracker {
         tracker: unsafe { LLVMOrcJITDylibCreateResourceTracker(jit.main) },
-        suffix,
+        suffix: Some(suffix),
     };
     let raw = object.as_mut_ptr();
     std::mem::forget(object);

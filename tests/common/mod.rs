@@ -51,9 +51,15 @@ pub fn run(command: &mut Command, stdin: Option<&str>) -> Run {
     }
 }
 
-/// The `kiln` binary under test.
+/// The `kiln` binary under test. Its compiled-program cache (`kiln run`) is kept under
+/// Cargo's scratch space, not in the user's cache directory.
 pub fn kiln_command() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    command.env(
+        "KILN_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("kiln-cache"),
+    );
+    command
 }
 
 /// The crate's root directory.
