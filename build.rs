@@ -7,6 +7,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::Xxh3;
 
 /// What the fingerprint covers, relative to the package root; missing ones are skipped.
 const SOURCES: [&str; 6] = [
@@ -17,15 +18,6 @@ const SOURCES: [&str; 6] = [
     "Cargo.toml",
     "Cargo.lock",
 ];
-
-/// 64-bit FNV-1a, continued from `state`.
-fn fnv1a(mut state: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        state ^= u64::from(b);
-        state = state.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    state
-}
 
 /// Every file under `path` (or `path` itself), in a stable order.
 fn files(path: &Path, out: &mut Vec<PathBuf>) {
@@ -55,16 +47,14 @@ fn main() {
             files(&path, &mut all);
         }
     }
-    // Two independent 64-bit hashes (different offset bases) make a 128-bit id.
-    let mut h = [0xcbf2_9ce4_8422_2325_u64, 0x6c62_272e_07bb_0142_u64];
+    // The cache's own hash (xxh3-128) over every file's path, length and contents.
+    let mut hasher = Xxh3::new();
     for file in &all {
         let name = file.strip_prefix(&root).unwrap_or(file);
         let contents = fs::read(file).unwrap_or_default();
-        for state in &mut h {
-            *state = fnv1a(*state, name.to_string_lossy().as_bytes());
-            *state = fnv1a(*state, &(contents.len() as u64).to_le_bytes());
-            *state = fnv1a(*state, &contents);
-        }
+        hasher.update(name.to_string_lossy().as_bytes());
+        hasher.update(&(contents.len() as u64).to_le_bytes());
+        hasher.update(&contents);
     }
-    println!("cargo:rustc-env=KILN_BUILD_ID={:016x}{:016x}", h[0], h[1]);
+    println!("cargo:rustc-env=KILN_BUILD_ID={:032x}", hasher.digest128());
 }
