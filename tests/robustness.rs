@@ -1040,6 +1040,7 @@ fn huge_literals_and_odd_characters_are_reported_not_panicked_on() {
 }
 
 #[test]
+#[ignore = "needs the standalone main"]
 fn the_binary_reports_every_kind_of_bad_input() {
     let dir = scratch_dir("robustness");
     let mut inputs: Vec<(String, String)> = Vec::new();
