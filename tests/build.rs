@@ -448,3 +448,36 @@ fn a_missing_c_compiler_is_a_usage_error_and_leaves_no_temporary_object() {
         "a temporary file was left"
     );
 }
+
+#[test]
+fn binary_output_is_never_written_to_a_terminal() {
+    use rexpect::process::WaitStatus;
+    let dir = scratch_dir("terminal");
+    write(&dir, "prog.expr", "1\n");
+    for kind in ["llvm-bc", "obj"] {
+        let mut command = kiln_command();
+        command.current_dir(&dir).env("NO_COLOR", "1").args([
+            "build",
+            "prog.expr",
+            "--emit",
+            kind,
+            "-o",
+            "-",
+        ]);
+        let options = rexpect::reader::Options::new().timeout_ms(Some(10_000));
+        let mut pty = rexpect::spawn_with_options(command, options).expect("a pseudo-terminal");
+        pty.exp_string("standard output is a terminal")
+            .expect("the refusal");
+        pty.exp_eof().expect("kiln stops");
+        let status = pty.process_mut().wait().expect("an exit status");
+        assert!(
+            matches!(status, WaitStatus::Exited(_, 2)),
+            "{kind}: {status:?}"
+        );
+    }
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["prog.expr"], "files were written");
+}

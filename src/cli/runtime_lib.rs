@@ -1,9 +1,11 @@
 //! Where the Kiln runtime library is: the shared library `lli -load`s to run LLVM IR or
 //! bitcode, and the static library executables are linked with.
 //!
-//! Looked for, in order: in `$KILN_RUNTIME_DIR` alone when it is set (and not empty);
-//! otherwise in the directory of the running `kiln` executable, then in its `deps/`
-//! subdirectory (where cargo puts the runtime when it builds the compiler).
+//! Looked for in `$KILN_RUNTIME_DIR` alone when it is set (and not empty); otherwise in
+//! the directory of the running `kiln` executable and in its `deps/` subdirectory (where
+//! cargo puts the runtime when it builds the compiler; `cargo build -p kiln-runtime`
+//! puts it next to `kiln`). When both hold one, the newer file wins: building the
+//! compiler refreshes only the copy in `deps/`, so the one next to `kiln` may be stale.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -58,11 +60,16 @@ fn find_in(
     let from_env = env_dir.as_ref().is_some_and(|d| !d.is_empty());
     let dirs = search_dirs(env_dir, exe);
     let name = lib.file_name();
-    for dir in &dirs {
-        let path = dir.join(&name);
-        if path.is_file() {
-            return std::path::absolute(&path).map_err(|e| format!("{}: {e}", path.display()));
-        }
+    let modified = |path: &Path| path.metadata().and_then(|m| m.modified()).ok();
+    let newest = dirs
+        .iter()
+        .map(|dir| dir.join(&name))
+        .filter(|path| path.is_file())
+        // The first of equally new files: `max_by_key` keeps the last, so go backwards.
+        .rev()
+        .max_by_key(|path| modified(path));
+    if let Some(path) = newest {
+        return std::path::absolute(&path).map_err(|e| format!("{}: {e}", path.display()));
     }
     let looked = dirs
         .iter()
@@ -113,7 +120,7 @@ mod tests {
     }
 
     #[test]
-    fn next_to_the_executable_then_in_its_deps_directory() {
+    fn next_to_the_executable_or_in_its_deps_directory_whichever_is_newer() {
         let dir = scratch("exe");
         let exe = dir.join("kiln");
         let shared = RuntimeLib::Shared.file_name();
@@ -122,6 +129,24 @@ mod tests {
         let found = find_in(RuntimeLib::Shared, Some(OsString::new()), Some(&exe)).unwrap();
         assert_eq!(found, dir.join("deps").join(&shared));
         std::fs::write(dir.join(&shared), b"!").unwrap();
+        let now = std::time::SystemTime::now();
+        let age = |path: &Path, secs: u64| {
+            let when = now - std::time::Duration::from_secs(secs);
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(when).unwrap();
+        };
+        // Both there: the newer wins (the one next to `kiln` may be left from an
+        // earlier `cargo build -p kiln-runtime`); equally new, the one next to `kiln`.
+        age(&dir.join(&shared), 100);
+        age(&dir.join("deps").join(&shared), 100);
+        assert_eq!(
+            find_in(RuntimeLib::Shared, None, Some(&exe)).unwrap(),
+            dir.join(&shared)
+        );
+        age(&dir.join(&shared), 200);
+        let found = find_in(RuntimeLib::Shared, None, Some(&exe)).unwrap();
+        assert_eq!(found, dir.join("deps").join(&shared));
+        age(&dir.join("deps").join(&shared), 300);
         assert_eq!(
             find_in(RuntimeLib::Shared, None, Some(&exe)).unwrap(),
             dir.join(&shared)
