@@ -406,6 +406,9 @@ fn an_executable_cannot_go_to_standard_output_nor_overwrite_its_source() {
     let over = build_in(&dir, &["prog", "--emit", "exe"]);
     assert_eq!(over.status, Some(2), "{over:?}");
     assert!(over.stderr.contains("overwrite"), "{over:?}");
+    let named = build_in(&dir, &["prog", "--emit", "llvm-ir", "-o", "./prog"]);
+    assert_eq!(named.status, Some(2), "{named:?}");
+    assert!(named.stderr.contains("overwrite"), "{named:?}");
     assert_eq!(fs::read_to_string(dir.join("prog")).unwrap(), "1\n");
 }
 

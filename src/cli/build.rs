@@ -65,26 +65,37 @@ impl Emit {
 
 /// Where the output of `emit` goes for `-o output` (see the module docs).
 fn destination(input: &Path, emit: Emit, output: Option<&Path>) -> Result<Dest, String> {
-    match output {
-        Some(out) if out == Path::new("-") => match emit {
-            Emit::Exe => Err("an executable cannot be written to standard output".to_owned()),
-            _ => Ok(Dest::Stdout),
-        },
-        Some(out) => Ok(Dest::File(out.to_path_buf())),
-        None if emit.jit_kind().is_text() => Ok(Dest::Stdout),
+    let out = match output {
+        Some(out) if out == Path::new("-") => {
+            return match emit {
+                Emit::Exe => Err("an executable cannot be written to standard output".to_owned()),
+                _ => Ok(Dest::Stdout),
+            }
+        }
+        Some(out) => out.to_path_buf(),
+        None if emit.jit_kind().is_text() => return Ok(Dest::Stdout),
         None => {
             let stem = input.file_stem().filter(|s| !s.is_empty()).ok_or_else(|| {
                 format!("`{}` has no file name; give one with -o", input.display())
             })?;
-            let out = PathBuf::from(stem).with_extension(emit.extension());
-            if std::path::absolute(&out).ok() == std::path::absolute(input).ok() {
-                return Err(format!(
-                    "the output would overwrite the input `{}`; give another name with -o",
-                    input.display()
-                ));
-            }
-            Ok(Dest::File(out))
+            PathBuf::from(stem).with_extension(emit.extension())
         }
+    };
+    if same_file(&out, input) {
+        return Err(format!(
+            "the output would overwrite the input `{}`; give another name with -o",
+            input.display()
+        ));
+    }
+    Ok(Dest::File(out))
+}
+
+/// Whether two paths name the same file (the same absolute path, or, when both exist,
+/// the same file through links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
     }
 }
 
@@ -295,6 +306,12 @@ mod tests {
         assert!(err.contains("overwrite"), "{err}");
         assert!(destination(Path::new("fib.expr"), Emit::Exe, Some(Path::new("-"))).is_err());
         assert!(destination(Path::new(".."), Emit::Obj, None).is_err());
+        let named = destination(
+            Path::new("p.expr"),
+            Emit::LlvmIr,
+            Some(Path::new("./p.expr")),
+        );
+        assert!(named.unwrap_err().contains("overwrite"));
     }
 
     #[test]
