@@ -521,7 +521,7 @@ fn build_writes_llvm_ir_to_a_file_with_o() {
     ])
     .status(0)
     .stdout("")
-    .stderr_empty();
+    .stderr_has("run it with: lli");
     let ir = std::fs::read_to_string(&out).expect("the IR file was written");
     assert!(ir.contains("define"), "{ir}");
 }

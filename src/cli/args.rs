@@ -106,14 +106,18 @@ pub enum Command {
         #[command(flatten)]
         opt: Opt,
     },
-    /// Compile a program ahead of time and write the chosen output.
+    /// Compile a program ahead of time: LLVM IR or bitcode (run it with `lli -load` and the
+    /// runtime library), assembly, an object file or an executable.
+    #[command(after_help = BUILD_HELP)]
     Build {
         /// The program (`.expr`).
         file: PathBuf,
         /// What to produce.
         #[arg(long, value_enum, value_name = "KIND")]
         emit: Emit,
-        /// Write the output to this file instead of standard output.
+        /// Write the output to OUT (`-` for standard output). Default: standard output
+        /// for llvm-ir and asm; for the others a file in the current directory named after
+        /// the program (prog.bc, prog.o, prog).
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -159,16 +163,29 @@ pub struct Opt {
     pub level: u8,
 }
 
+/// What `kiln build --help` says after the options.
+const BUILD_HELP: &str = "\
+Every output is a standalone program: its `main` reads `--param NAME=VALUE` arguments,
+prints the result and exits with kiln run's status (3 on a runtime error).
+  kiln build prog.expr --emit llvm-ir -o prog.ll
+  lli-19 -load /path/to/libkiln_runtime.so prog.ll --param x=3
+  kiln build prog.expr --emit exe -o prog && ./prog --param x=3
+The runtime library is looked for in $KILN_RUNTIME_DIR if set, else next to kiln and in
+its deps/ directory; build it with `cargo build -p kiln-runtime --release`.
+Executables are linked by $CC (default cc) with the static runtime.";
+
 /// Output kinds of `kiln build --emit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
-    /// Optimised LLVM IR as text.
+    /// Optimised LLVM IR as text (.ll).
     LlvmIr,
-    /// Native assembly (not available yet).
+    /// Optimised LLVM bitcode (.bc).
+    LlvmBc,
+    /// Native assembly (.s).
     Asm,
-    /// A native object file (not available yet).
+    /// A native object file (.o).
     Obj,
-    /// A native executable (not available yet).
+    /// A native executable, linked with the static runtime.
     Exe,
 }
 
@@ -259,6 +276,31 @@ mod tests {
             }
             other => panic!("unexpected parse: {other:?}"),
         }
+    }
+
+    #[test]
+    fn build_takes_every_output_kind() {
+        for (name, kind) in [
+            ("llvm-ir", Emit::LlvmIr),
+            ("llvm-bc", Emit::LlvmBc),
+            ("asm", Emit::Asm),
+            ("obj", Emit::Obj),
+            ("exe", Emit::Exe),
+        ] {
+            match parse(&["build", "f.expr", "--emit", name, "-O3"])
+                .unwrap()
+                .command
+            {
+                Some(Command::Build { emit, opt, .. }) => assert_eq!((emit, opt.level), (kind, 3)),
+                other => panic!("unexpected parse: {other:?}"),
+            }
+        }
+        assert_eq!(
+            parse(&["build", "f.expr", "--emit", "wasm"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
     }
 
     #[test]

@@ -3,20 +3,24 @@
 //! the compiled-program cache (`cache.rs`).
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
-//! input, unwritable output, an unknown code for `explain`), 3 runtime error.
+//! input, unwritable output, an unknown code for `explain`; for `build`, a missing
+//! runtime library or C compiler, a failed link), 3 runtime error.
 //! Diagnostics go to stderr, drawn by `diag::render` (`--error-format human`, the
 //! default, or `json`); program output goes to stdout.
 
 mod args;
+mod build;
 mod cache;
+mod link;
 mod map;
 mod params;
+mod runtime_lib;
 
 use crate::diag::render::{render_list, Format};
 use crate::diag::{codes, Diagnostic, Severity};
 use crate::jit::Options;
-use args::{Cli, ColorChoice, Command, Emit, ErrorFormat, ReportArgs};
-use clap::{Parser, ValueEnum};
+use args::{Cli, ColorChoice, Command, ErrorFormat, ReportArgs};
+use clap::Parser;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -100,7 +104,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             emit,
             output,
             opt,
-        }) => build(&rep, &file, emit, output.as_deref(), opt.level),
+        }) => build::build(&rep, &file, emit, output.as_deref(), opt.level),
         Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
         Some(Command::StdlibDoc) => write_stdout(&crate::types::reference::markdown()),
         Some(Command::Repl { opt }) => repl(&cli.report, opt.level),
@@ -299,41 +303,6 @@ fn check_program(rep: &Reporter, src: &Source) -> i32 {
     match rep.compiled(outcome, src) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
-    }
-}
-
-fn build(rep: &Reporter, file: &Path, emit: Emit, output: Option<&Path>, opt_level: u8) -> i32 {
-    if emit != Emit::LlvmIr {
-        let name = emit
-            .to_possible_value()
-            .map(|v| v.get_name().to_owned())
-            .unwrap_or_default();
-        say(&format!(
-            "error: `--emit {name}` is not available yet; use `--emit llvm-ir`\n"
-        ));
-        return EXIT_USAGE;
-    }
-    let src = match read_file(file) {
-        Ok(src) => src,
-        Err(code) => return code,
-    };
-    let outcome = crate::emit_ir(&src.text, &Options::at_level(opt_level));
-    let mut ir = match rep.compiled(outcome, &src) {
-        Ok(ir) => ir,
-        Err(code) => return code,
-    };
-    if !ir.ends_with('\n') {
-        ir.push('\n');
-    }
-    match output {
-        None => write_stdout(&ir),
-        Some(out) => match std::fs::write(out, ir) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                say(&format!("error: cannot write `{}`: {e}\n", out.display()));
-                EXIT_USAGE
-            }
-        },
     }
 }
 

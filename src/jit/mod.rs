@@ -30,9 +30,7 @@ use inkwell::context::Context;
 use inkwell::execution_engine::ExecutionEngine;
 use inkwell::module::{Linkage, Module};
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{
-    CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine,
-};
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
 use inkwell::OptimizationLevel;
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
@@ -679,40 +677,6 @@ fn is_small_straight_line(module: &Module<'_>) -> bool {
     true
 }
 
-/// The optimised LLVM IR of a program, as text.
-pub fn emit_ir(program: &hir::Program, options: &Options) -> Result<String, String> {
-    let context = Context::create();
-    let generated = build(&context, program, options)?;
-    Ok(generated.module.print_to_string().to_string())
-}
-
-/// Host assembly (`asm`) or a relocatable object file (`obj`) of the optimised module.
-/// The code calls the runtime symbols of `abi::RUNTIME_FUNCTIONS` by name.
-fn emit_machine_code(
-    program: &hir::Program,
-    options: &Options,
-    file_type: FileType,
-) -> Result<Vec<u8>, String> {
-    let context = Context::create();
-    let generated = build(&context, program, options)?;
-    with_machine(options.opt_level, |tm, _| {
-        tm.write_to_memory_buffer(&generated.module, file_type)
-            .map(|buf| buf.as_slice().to_vec())
-            .map_err(|e| e.to_string())
-    })?
-}
-
-/// The program as host assembly text.
-pub fn emit_asm(program: &hir::Program, options: &Options) -> Result<String, String> {
-    let bytes = emit_machine_code(program, options, FileType::Assembly)?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
-}
-
-/// The program as a host relocatable object file (ELF on Linux).
-pub fn emit_object(program: &hir::Program, options: &Options) -> Result<Vec<u8>, String> {
-    emit_machine_code(program, options, FileType::Object)
-}
-
 /// Inputs and the result cross the host boundary as scalars, strings or lists of those;
 /// anything else (a list of lists) is not supported there.
 fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
@@ -732,10 +696,12 @@ fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
     Ok(())
 }
 
+mod emit;
 mod object;
 mod orc;
 mod set;
 
+pub use emit::{emit, emit_asm, emit_bitcode, emit_ir, emit_object, EmitKind};
 pub use object::{compile_object, load_object, target_id, ObjectCode};
 
 #[cfg(test)]

@@ -1,0 +1,474 @@
+//! `kiln build --emit llvm-ir|llvm-bc|asm|obj|exe`, through the real binary: the outputs
+//! are checked by the LLVM tools (`llvm-as-19`, `llc-19`, `llvm-dis-19`,
+//! `llvm-objdump-19`) and the C compiler, and every example run under `lli-19 -load
+//! libkiln_runtime.so` and as an executable must print what `kiln run` prints and exit
+//! with its status.
+//!
+//! The tools are required (CI installs LLVM 19 and has `cc`): a missing one fails loudly.
+
+mod common;
+
+use common::{kiln_command, root, run, scratch_dir, Run};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `kiln build ARGS...` in `dir`.
+fn build_in(dir: &Path, args: &[&str]) -> Run {
+    run(
+        kiln_command().current_dir(dir).arg("build").args(args),
+        None,
+    )
+}
+
+/// Run an external tool; it must exist.
+fn tool(program: &str, args: &[&str], dir: &Path) -> Run {
+    run(Command::new(program).current_dir(dir).args(args), None)
+}
+
+/// A tool run that succeeded silently (no warnings); its stdout.
+fn quiet_ok(what: Run, label: &str) -> String {
+    assert_eq!(what.status, Some(0), "{label}: {what:?}");
+    assert_eq!(what.stderr, "", "{label} printed warnings: {what:?}");
+    what.stdout
+}
+
+/// `dir/NAME` with `text` in it; its path.
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).expect("write a test file");
+    path
+}
+
+const SQUARE: &str =
+    "param x: i64;\nfn sq(n: i64) -> i64 = n * n;\nprint(\"square\");\nsq(x) + 1\n";
+
+/// `kiln build` of `text` saved as `prog.expr` in a new directory, with `args`; must
+/// succeed. The directory and the run.
+fn built(label: &str, text: &str, args: &[&str]) -> (PathBuf, Run) {
+    let dir = scratch_dir(label);
+    write(&dir, "prog.expr", text);
+    let mut all = vec!["prog.expr"];
+    all.extend_from_slice(args);
+    let made = build_in(&dir, &all);
+    assert_eq!(made.status, Some(0), "kiln build {all:?}: {made:?}");
+    (dir, made)
+}
+
+/// LLVM's default target triple, as `llc-19 --version` reports it.
+fn host_triple() -> String {
+    let version = quiet_ok(
+        tool("llc-19", &["--version"], Path::new(".")),
+        "llc-19 --version",
+    );
+    version
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Default target: "))
+        .expect("llc-19 names its default target")
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------------------
+// Each output kind, checked by the tools
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn llvm_ir_is_accepted_by_llvm_as_and_llc_and_names_the_host() {
+    let (dir, made) = built("ir", SQUARE, &["--emit", "llvm-ir", "-o", "prog.ll"]);
+    assert_eq!(made.stdout, "", "{made:?}");
+    let ir = fs::read_to_string(dir.join("prog.ll")).expect("prog.ll was written");
+    assert!(
+        ir.contains(&format!("target triple = \"{}\"", host_triple())),
+        "{ir}"
+    );
+    assert!(ir.contains("target datalayout = \""), "{ir}");
+    assert!(ir.contains("@kiln_main(") && ir.contains("@main("), "{ir}");
+    quiet_ok(
+        tool("llvm-as-19", &["prog.ll", "-o", "as.bc"], &dir),
+        "llvm-as-19",
+    );
+    quiet_ok(tool("llc-19", &["prog.ll", "-o", "llc.s"], &dir), "llc-19");
+    // Without -o the IR goes to standard output, with nothing on stderr.
+    let piped = build_in(&dir, &["prog.expr", "--emit", "llvm-ir", "-O0"]);
+    assert_eq!(
+        (piped.status, piped.stderr.as_str()),
+        (Some(0), ""),
+        "{piped:?}"
+    );
+    assert!(piped.stdout.contains("define i32 @main("), "{piped:?}");
+}
+
+#[test]
+fn llvm_bitcode_disassembles_to_ir_for_the_host() {
+    // Without -o: `prog.bc` in the current directory.
+    let (dir, made) = built("bc", SQUARE, &["--emit", "llvm-bc", "-O3"]);
+    assert_eq!(made.stdout, "", "{made:?}");
+    let bc = fs::read(dir.join("prog.bc")).expect("prog.bc was written");
+    assert!(bc.starts_with(b"BC\xC0\xDE"), "not bitcode");
+    let ir = quiet_ok(
+        tool("llvm-dis-19", &["prog.bc", "-o", "-"], &dir),
+        "llvm-dis-19",
+    );
+    assert!(
+        ir.contains(&format!("target triple = \"{}\"", host_triple())),
+        "{ir}"
+    );
+    assert!(ir.contains("define i64 @kiln_main("), "{ir}");
+    assert!(ir.contains("@main("), "{ir}");
+}
+
+#[test]
+fn asm_has_the_entry_points_and_assembles() {
+    let (dir, made) = built("asm", SQUARE, &["--emit", "asm"]);
+    let asm = made.stdout;
+    for needle in [
+        "kiln_main:",
+        "main:",
+        "\t.text",
+        ".globl\tkiln_main",
+        ".globl\tmain",
+    ] {
+        assert!(asm.contains(needle), "no {needle:?} in:\n{asm}");
+    }
+    write(&dir, "prog.s", &asm);
+    quiet_ok(
+        tool("cc", &["-c", "prog.s", "-o", "prog.o"], &dir),
+        "cc -c prog.s",
+    );
+}
+
+#[test]
+fn obj_is_an_object_with_kiln_main_and_main_and_says_how_to_link_it() {
+    let (dir, made) = built("obj", SQUARE, &["--emit", "obj", "-O1"]);
+    assert!(dir.join("prog.o").is_file(), "prog.o was not written");
+    let dump = quiet_ok(
+        tool("llvm-objdump-19", &["-d", "prog.o"], &dir),
+        "llvm-objdump-19",
+    );
+    assert!(dump.contains("<kiln_main>:"), "{dump}");
+    assert!(dump.contains("<main>:"), "{dump}");
+    // The hint is a link command that works.
+    let line = made
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("link it with: "))
+        .unwrap_or_else(|| panic!("no link hint: {made:?}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    quiet_ok(tool(words[0], &words[1..], &dir), "the link hint");
+    let prog = run(
+        Command::new(dir.join("prog")).args(["--param", "x=4"]),
+        None,
+    );
+    assert_eq!(
+        (prog.status, prog.stdout.as_str()),
+        (Some(0), "square\n17\n"),
+        "{prog:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Every example under lli and as an executable, compared with `kiln run`
+// ---------------------------------------------------------------------------------------
+
+/// Every `examples/*.expr` with its extra arguments (`.args`).
+fn examples() -> Vec<(PathBuf, Vec<String>)> {
+    let mut found: Vec<PathBuf> = fs::read_dir(root().join("examples"))
+        .expect("examples/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "expr"))
+        .collect();
+    found.sort();
+    assert!(found.len() >= 12, "examples missing: {found:?}");
+    found
+        .into_iter()
+        .map(|p| {
+            let args = fs::read_to_string(p.with_extension("args")).unwrap_or_default();
+            let args = args.split_whitespace().map(str::to_owned).collect();
+            (p, args)
+        })
+        .collect()
+}
+
+/// `kiln run PROGRAM ARGS`.
+fn kiln_run(program: &Path, args: &[String]) -> Run {
+    run(kiln_command().arg("run").arg(program).args(args), None)
+}
+
+/// Build `program` to IR in `dir` and run it with the exact command `kiln build` printed.
+fn through_lli(dir: &Path, program: &Path, args: &[String]) -> Run {
+    let ll = dir.join(format!("{}.ll", stem(program)));
+    let made = run(
+        kiln_command()
+            .arg("build")
+            .arg(program)
+            .args(["--emit", "llvm-ir", "-o"])
+            .arg(&ll),
+        None,
+    );
+    assert_eq!(made.status, Some(0), "{}: {made:?}", program.display());
+    let line = made
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("run it with: "))
+        .unwrap_or_else(|| panic!("no lli hint: {made:?}"));
+    // The hint ends with a `--param NAME=VALUE` template per param: replace those.
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .take_while(|w| *w != "--param")
+        .collect();
+    assert!(words[0].starts_with("lli"), "{line}");
+    assert!(Path::new(words[2]).is_absolute(), "{line}");
+    run(Command::new(words[0]).args(&words[1..]).args(args), None)
+}
+
+/// Build `program` to an executable in `dir` and run it with an empty environment.
+fn through_exe(dir: &Path, program: &Path, args: &[String]) -> Run {
+    let exe = dir.join(stem(program));
+    let made = run(
+        kiln_command()
+            .arg("build")
+            .arg(program)
+            .args(["--emit", "exe", "-o"])
+            .arg(&exe),
+        None,
+    );
+    assert_eq!(made.status, Some(0), "{}: {made:?}", program.display());
+    assert_eq!(made.stderr, "", "{made:?}");
+    run(Command::new(&exe).env_clear().args(args), None)
+}
+
+fn stem(program: &Path) -> String {
+    program
+        .file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Differences between `got` and `kiln run`'s `want` (stdout and status; stderr must be
+/// empty when the run succeeded).
+fn compare(label: &str, program: &Path, want: &Run, got: &Run) -> Option<String> {
+    let same = got.stdout == want.stdout
+        && got.status == want.status
+        && (want.status != Some(0) || got.stderr.is_empty());
+    (!same).then(|| {
+        format!(
+            "{label} {}:\nkiln run: {want:?}\n{label}: {got:?}",
+            program.display()
+        )
+    })
+}
+
+fn every_example_through(label: &str, way: fn(&Path, &Path, &[String]) -> Run) {
+    let dir = scratch_dir(label);
+    let mut failures = Vec::new();
+    for (program, args) in examples() {
+        let want = kiln_run(&program, &args);
+        assert_eq!(want.status, Some(0), "{want:?}");
+        let got = way(&dir, &program, &args);
+        failures.extend(compare(label, &program, &want, &got));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_example_runs_under_lli_as_kiln_run_runs_it() {
+    every_example_through("lli", through_lli);
+}
+
+#[test]
+fn every_example_runs_as_an_executable_as_kiln_run_runs_it() {
+    every_example_through("exe", through_exe);
+}
+
+#[test]
+fn a_runtime_error_exits_3_under_lli_and_as_an_executable() {
+    let dir = scratch_dir("fault");
+    let program = write(
+        &dir,
+        "fault.expr",
+        "fn z(x: i64) -> i64 = x - x;\nprint(\"before\");\n10 / z(1)\n",
+    );
+    let want = kiln_run(&program, &[]);
+    assert_eq!(
+        (want.status, want.stdout.as_str()),
+        (Some(3), "before\n"),
+        "{want:?}"
+    );
+    for (label, got) in [
+        ("lli", through_lli(&dir, &program, &[])),
+        ("exe", through_exe(&dir, &program, &[])),
+    ] {
+        assert_eq!(compare(label, &program, &want, &got), None);
+        assert!(got.stderr.contains("fault.expr"), "{label}: {got:?}");
+        assert!(got.stderr.contains("division by zero"), "{label}: {got:?}");
+    }
+}
+
+#[test]
+fn an_executable_takes_params_from_its_command_line() {
+    let (dir, _) = built("params", SQUARE, &["--emit", "exe", "-o", "square"]);
+    let exe = dir.join("square");
+    for (x, want) in [("3", "square\n10\n"), ("-5", "square\n26\n")] {
+        let arg = format!("x={x}");
+        let got = run(Command::new(&exe).args(["--param", &arg]), None);
+        assert_eq!(
+            (got.status, got.stdout.as_str()),
+            (Some(0), want),
+            "{got:?}"
+        );
+    }
+    let missing = run(&mut Command::new(&exe), None);
+    assert_eq!(missing.status, Some(2), "{missing:?}");
+    let bad = run(Command::new(&exe).args(["--param", "x=three"]), None);
+    assert_eq!(bad.status, Some(2), "{bad:?}");
+    assert!(bad.stderr.contains('x'), "{bad:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn an_unknown_emit_kind_is_a_usage_error_listing_the_kinds() {
+    let dir = scratch_dir("kind");
+    write(&dir, "prog.expr", "1\n");
+    let run = build_in(&dir, &["prog.expr", "--emit", "wasm"]);
+    assert_eq!(run.status, Some(2), "{run:?}");
+    for kind in ["llvm-ir", "llvm-bc", "asm", "obj", "exe"] {
+        assert!(run.stderr.contains(kind), "{kind} not listed: {run:?}");
+    }
+}
+
+#[test]
+fn a_compile_error_exits_1_and_writes_nothing() {
+    let dir = scratch_dir("compile-error");
+    write(&dir, "bad.expr", "1 + true\n");
+    for kind in ["llvm-ir", "llvm-bc", "asm", "obj", "exe"] {
+        let named = build_in(&dir, &["bad.expr", "--emit", kind, "-o", "out"]);
+        assert_eq!(
+            (named.status, named.stdout.as_str()),
+            (Some(1), ""),
+            "{kind}: {named:?}"
+        );
+        assert!(named.stderr.contains("bad.expr:1:"), "{kind}: {named:?}");
+        let default = build_in(&dir, &["bad.expr", "--emit", kind]);
+        assert_eq!(default.status, Some(1), "{kind}: {default:?}");
+    }
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["bad.expr"], "files were written");
+}
+
+#[test]
+fn an_executable_without_the_runtime_library_is_a_usage_error_saying_how_to_build_it() {
+    let dir = scratch_dir("no-runtime");
+    write(&dir, "prog.expr", "1\n");
+    let run = run(
+        kiln_command()
+            .current_dir(&dir)
+            .env("KILN_RUNTIME_DIR", &dir)
+            .args(["build", "prog.expr", "--emit", "exe"]),
+        None,
+    );
+    assert_eq!(run.status, Some(2), "{run:?}");
+    assert!(run.stderr.contains("libkiln_runtime.a"), "{run:?}");
+    assert!(run.stderr.contains("KILN_RUNTIME_DIR"), "{run:?}");
+    assert!(
+        run.stderr.contains("cargo build -p kiln-runtime"),
+        "{run:?}"
+    );
+    assert!(!dir.join("prog").exists());
+}
+
+#[test]
+fn an_executable_cannot_go_to_standard_output_nor_overwrite_its_source() {
+    let dir = scratch_dir("exe-dest");
+    write(&dir, "prog", "1\n");
+    let stdout = build_in(&dir, &["prog", "--emit", "exe", "-o", "-"]);
+    assert_eq!(
+        (stdout.status, stdout.stdout.as_str()),
+        (Some(2), ""),
+        "{stdout:?}"
+    );
+    let over = build_in(&dir, &["prog", "--emit", "exe"]);
+    assert_eq!(over.status, Some(2), "{over:?}");
+    assert!(over.stderr.contains("overwrite"), "{over:?}");
+    let named = build_in(&dir, &["prog", "--emit", "llvm-ir", "-o", "./prog"]);
+    assert_eq!(named.status, Some(2), "{named:?}");
+    assert!(named.stderr.contains("overwrite"), "{named:?}");
+    assert_eq!(fs::read_to_string(dir.join("prog")).unwrap(), "1\n");
+}
+
+#[test]
+fn an_unwritable_output_is_a_usage_error() {
+    let dir = scratch_dir("unwritable");
+    write(&dir, "prog.expr", "1\n");
+    for kind in ["llvm-ir", "llvm-bc", "asm", "obj", "exe"] {
+        let run = build_in(
+            &dir,
+            &["prog.expr", "--emit", kind, "-o", "no/such/dir/out"],
+        );
+        assert_eq!(run.status, Some(2), "{kind}: {run:?}");
+        assert!(run.stderr.contains("no/such/dir/out"), "{kind}: {run:?}");
+    }
+}
+
+#[test]
+fn a_missing_c_compiler_is_a_usage_error_and_leaves_no_temporary_object() {
+    let dir = scratch_dir("no-cc");
+    write(&dir, "prog.expr", "1\n");
+    let tmp = dir.join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let run = run(
+        kiln_command()
+            .current_dir(&dir)
+            .env("CC", "kiln-no-such-cc")
+            .env("TMPDIR", &tmp)
+            .args(["build", "prog.expr", "--emit", "exe"]),
+        None,
+    );
+    assert_eq!(run.status, Some(2), "{run:?}");
+    assert!(run.stderr.contains("kiln-no-such-cc"), "{run:?}");
+    assert!(!dir.join("prog").exists());
+    assert_eq!(
+        fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "a temporary file was left"
+    );
+}
+
+#[test]
+fn binary_output_is_never_written_to_a_terminal() {
+    use rexpect::process::WaitStatus;
+    let dir = scratch_dir("terminal");
+    write(&dir, "prog.expr", "1\n");
+    for kind in ["llvm-bc", "obj"] {
+        let mut command = kiln_command();
+        command.current_dir(&dir).env("NO_COLOR", "1").args([
+            "build",
+            "prog.expr",
+            "--emit",
+            kind,
+            "-o",
+            "-",
+        ]);
+        let options = rexpect::reader::Options::new().timeout_ms(Some(10_000));
+        let mut pty = rexpect::spawn_with_options(command, options).expect("a pseudo-terminal");
+        pty.exp_string("standard output is a terminal")
+            .expect("the refusal");
+        pty.exp_eof().expect("kiln stops");
+        let status = pty.process_mut().wait().expect("an exit status");
+        assert!(
+            matches!(status, WaitStatus::Exited(_, 2)),
+            "{kind}: {status:?}"
+        );
+    }
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["prog.expr"], "files were written");
+}
