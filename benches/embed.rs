@@ -103,6 +103,12 @@ fn formula(c: &mut Criterion) {
         assert!((eval(&mut vars, (a, b, c)) - want).abs() < 1e-9);
     }
     let mut g = c.benchmark_group("formula");
+    g.bench_function("kiln compile", |bch| {
+        bch.iter(|| Engine::new().compile(black_box(FORMULA)).unwrap())
+    });
+    g.bench_function("evalexpr parse", |bch| {
+        bch.iter(|| evalexpr_tree(black_box(FORMULA_EVALEXPR)))
+    });
     let mut i = 0;
     let mut next = move || {
         i = (i + 1) % ROWS.len();
