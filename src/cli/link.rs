@@ -8,7 +8,10 @@ use std::process::Command;
 
 /// The native libraries a Rust static library needs on Linux, as
 /// `rustc --print native-static-libs` lists them for `kiln-runtime`.
+/// `--gc-sections` first: the runtime archive holds all of Rust's standard library, and
+/// dropping what the program cannot reach makes the executable smaller.
 pub const NATIVE_LIBS: &[&str] = &[
+    "-Wl,--gc-sections",
     "-lgcc_s",
     "-lutil",
     "-lrt",
