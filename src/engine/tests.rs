@@ -263,3 +263,41 @@ fn host_functions_in_a_columnar_run_fail_at_their_row() {
     };
     assert_eq!(out, [1, 3, 5, 7, 9, 11, 13]);
 }
+
+#[test]
+fn only_programs_that_never_touch_their_context_skip_it_in_typed_calls() {
+    let free = |src: &str, opt_level: u8| {
+        let engine = Engine::with_options(EngineOptions {
+            opt_level,
+            ..EngineOptions::default()
+        });
+        let p = engine.compile(src).unwrap();
+        p.inner.compiled.context_free()
+    };
+    let rule =
+        "param a: i64; param x: f64; switch(a < 18, 0.0, x <= 0.0 or 1.0 / x > 0.6, 0.1, 0.9)";
+    assert!(free(rule, 2));
+    assert!(free(
+        "param a: f64; param b: f64; (a*1.8+b)/(b+1)-log(a+1)",
+        3
+    ));
+    // At -O0 nothing is inferred: the checked path.
+    assert!(!free(rule, 0));
+    // Anything that may fault, print, allocate or recurse reaches the context.
+    for src in [
+        "param a: i64; param b: i64; a / b",
+        "param a: i64; print(a) + 1",
+        "param a: i64; len(string(a))",
+        "param xs: [i64]; param i: i64; xs[i]",
+        "param n: i64; fn f(x: i64) -> i64 = if(x <= 0, 0, f(x - 1) + 1); f(n)",
+        "param n: i64; let k = n * 2; fn g(x: i64) -> i64 = x + k; g(n)",
+    ] {
+        assert!(!free(src, 2), "{src}");
+    }
+    // Either way the typed call gives the same results and errors.
+    let p = Engine::new().compile(rule).unwrap();
+    let f = p.typed::<(i64, f64), f64>().unwrap();
+    assert_eq!(f.call(17, 1.0), Ok(0.0));
+    assert_eq!(f.call(30, 0.0), Ok(0.1));
+    assert_eq!(f.call(30, 10.0), Ok(0.9));
+}

@@ -12,6 +12,7 @@ use crate::types::ty::{FloatTy, IntTy, Ty};
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::ptr::NonNull;
 
 mod sealed {
     pub trait Sealed {}
@@ -159,6 +160,8 @@ pub struct TypedFn<A, R> {
     /// No stack guard to arm and no host function to check or collect failures of: a
     /// call is the native call and a status check.
     plain: bool,
+    /// `plain`, and `kiln_main` never touches its context: a call is the native call.
+    bare: bool,
     ctx: RefCell<Box<RunCtx>>,
     _sig: PhantomData<fn(A) -> R>,
 }
@@ -169,6 +172,12 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
     /// compares around the native call; everything else is out of line.
     #[inline(always)]
     fn invoke(&self, host: Option<HostValue>, args: A) -> Result<R, RuntimeError> {
+        if self.bare && host.is_none() {
+            // SAFETY: as in `invoke_in`; `kiln_main` never touches its context (see
+            // `Compiled::context_free`), so any non-null pointer will do and no fault
+            // can be recorded.
+            return Ok(unsafe { args.invoke::<R>(self.main, NonNull::dangling().as_ptr()) });
+        }
         let Ok(mut ctx) = self.ctx.try_borrow_mut() else {
             return self.invoke_fresh(host, args);
         };
@@ -274,6 +283,7 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
             program: program.clone(),
             main: compiled.main_address(),
             plain: !compiled.needs_stack_guard() && inner.host.is_empty(),
+            bare: !compiled.needs_stack_guard() && inner.host.is_empty() && compiled.context_free(),
             ctx: RefCell::new(Box::new(RunCtx::new())),
             _sig: PhantomData,
         })
@@ -296,6 +306,7 @@ impl<A: Args, R: Ret> Clone for TypedFn<A, R> {
             program: self.program.clone(),
             main: self.main,
             plain: self.plain,
+            bare: self.bare,
             ctx: RefCell::new(Box::new(RunCtx::new())),
             _sig: PhantomData,
         }

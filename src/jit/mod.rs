@@ -275,6 +275,8 @@ pub struct Compiled {
     engine: JitEngine,
     /// Some function recurses: runs must arm the stack guard.
     stack_guard: bool,
+    /// `kiln_main` never reads or writes its run context (see [`context_free`]).
+    context_free: bool,
     /// A program set's entries (`set.rs`).
     set: Option<set::SetCode>,
     _code: Code,
@@ -424,6 +426,15 @@ impl Compiled {
         self.stack_guard
     }
 
+    /// `kiln_main` never reads or writes its run context, as LLVM proved while optimising
+    /// (its context parameter is `readnone`): it cannot fault, allocate, print or call
+    /// anything that could, so a host may call it with any pointer and skip the status
+    /// check. Conservatively `false` at -O0 and for objects loaded from the cache.
+    #[inline]
+    pub fn context_free(&self) -> bool {
+        self.context_free
+    }
+
     /// The engine that linked this program.
     pub fn engine(&self) -> JitEngine {
         self.engine
@@ -527,8 +538,11 @@ fn compile_orc_linked(
 ) -> Result<(Compiled, Vec<usize>), String> {
     // All programs share one JITDylib: the exported symbols get a unique suffix.
     let suffix = orc::reserve_suffix();
-    let (object, spans, columns) = object::make_object(program, options, &suffix.text())?;
-    object::link(program, object, spans, columns, suffix, symbols)
+    let (object, spans, columns, context_free) =
+        object::make_object(program, options, &suffix.text())?;
+    let (mut compiled, extra) = object::link(program, object, spans, columns, suffix, symbols)?;
+    compiled.context_free = context_free;
+    Ok((compiled, extra))
 }
 
 fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, String> {
@@ -604,6 +618,7 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
         inputs: program.inputs.clone(),
         engine: JitEngine::Mcjit,
         stack_guard: needs_stack_guard(program),
+        context_free: context_free(&module),
         set: set::code(program, &set_addresses),
         _code: Code::Mcjit {
             _engine: McjitCode {
@@ -613,6 +628,17 @@ fn compile_mcjit(program: &hir::Program, options: &Options) -> Result<Compiled, 
             },
         },
     })
+}
+
+/// Whether the optimised `kiln_main` of `module` leaves its context parameter alone:
+/// LLVM's attribute inference marks it `readnone` only when no instruction of the
+/// function, and no call it makes, can read or write through it.
+fn context_free(module: &Module<'_>) -> bool {
+    let readnone = inkwell::attributes::Attribute::get_named_enum_kind_id("readnone");
+    module
+        .get_function(MAIN_SYMBOL)
+        .and_then(|f| f.get_enum_attribute(AttributeLoc::Param(0), readnone))
+        .is_some()
 }
 
 /// Some function of the program recurses, or it calls functions of other modules (a

@@ -74,7 +74,7 @@ pub fn compile_object(
         return Err("a program linked with other modules cannot be kept as an object".to_owned());
     }
     orc::check_named(suffix)?;
-    let (object, spans, columns) = make_object(program, options, suffix)?;
+    let (object, spans, columns, _) = make_object(program, options, suffix)?;
     Ok(ObjectCode {
         object: object.as_slice().to_vec(),
         spans,
@@ -121,16 +121,18 @@ pub fn target_id() -> Result<String, String> {
 }
 
 /// Generate, optimise and write the object of `program` with its exported names ending
-/// in `.<suffix>`; also its span table and whether it has the columnar entry.
+/// in `.<suffix>`; also its span table, whether it has the columnar entry, and whether
+/// `kiln_main` never touches its run context ([`super::context_free`]).
 pub(super) fn make_object(
     program: &hir::Program,
     options: &Options,
     suffix: &str,
-) -> Result<(MemoryBuffer<'static>, Vec<Span>, bool), String> {
+) -> Result<(MemoryBuffer<'static>, Vec<Span>, bool, bool), String> {
     let context = Context::create();
     let generated = build(&context, program, options)?;
     let module = &generated.module;
     let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
+    let context_free = super::context_free(module);
     for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
         .iter()
         .chain(set::symbols(program))
@@ -144,7 +146,7 @@ pub(super) fn make_object(
         tm.write_to_memory_buffer(module, FileType::Object)
             .map_err(|e| e.to_string())
     })??;
-    Ok((object, generated.spans, columns))
+    Ok((object, generated.spans, columns, context_free))
 }
 
 /// Link `object` (made by [`make_object`] with `suffix`) into the process-wide JITDylib
@@ -186,6 +188,7 @@ pub(super) fn link(
         inputs: program.inputs.clone(),
         engine: JitEngine::Orc,
         stack_guard: needs_stack_guard(program),
+        context_free: false,
         set: set::code(program, &addresses[2..2 + set_len]),
         _code: Code::Orc { _tracker: tracker },
     };
