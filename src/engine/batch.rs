@@ -9,7 +9,7 @@
 
 use super::{host, CompileError, Engine, Param};
 use crate::diag::Diagnostic;
-use crate::jit::{self, Compiled};
+use crate::jit::Compiled;
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::span::Span;
 use crate::syntax::ast;
@@ -75,11 +75,13 @@ impl Engine {
     }
 
     /// The optimised LLVM IR of a set's module (for tests of what the optimiser merges).
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg(test)]
     pub(crate) fn set_ir(&self, shared: &str, exprs: &[(&str, &str)]) -> Result<String, String> {
         let (layout, checked) = self.check_set(shared, exprs).map_err(|e| e.render())?;
         let options = self.jit_options(false);
-        crate::with_stack(&layout.source, || jit::emit_ir(&checked.program, &options))
+        crate::with_stack(&layout.source, || {
+            crate::jit::emit_ir(&checked.program, &options)
+        })
     }
 
     /// Lay out, parse and check a set.

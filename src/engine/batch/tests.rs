@@ -1,4 +1,5 @@
 use super::*;
+use crate::jit;
 
 /// The body of function `name` in a module's IR text.
 fn function_ir<'a>(ir: &'a str, name: &str) -> &'a str {
