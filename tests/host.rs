@@ -332,12 +332,9 @@ fn inline_engine(opt_level: u8) -> Engine {
         ("x", std::mem::offset_of!(Point, x)),
         ("y", std::mem::offset_of!(Point, y)),
     ] {
-        engine.host().register_inline_with_host::<Point, _>(
-            name,
-            &[],
-            Ty::F64,
-            Purity::Pure,
-            move |cx, _| {
+        engine
+            .host()
+            .register_inline_with_host::<Point, _>(name, &[], Ty::F64, move |cx, _| {
                 let c = cx.context();
                 let b = cx.builder();
                 let err = |e: inkwell::builder::BuilderError| e.to_string();
@@ -346,8 +343,7 @@ fn inline_engine(opt_level: u8) -> Engine {
                 let field =
                     unsafe { b.build_gep(c.i8_type(), cx.host()?, &[at], name) }.map_err(err)?;
                 b.build_load(c.f64_type(), field, name).map_err(err)
-            },
-        );
+            });
     }
     engine
 }
@@ -374,16 +370,14 @@ fn an_inline_emitter_error_is_an_internal_error_naming_the_function() {
     let mut engine = Engine::new();
     engine
         .host()
-        .register_inline("nope", &[Ty::I64], Ty::I64, Purity::Pure, |_, _| {
+        .register_inline("nope", &[Ty::I64], Ty::I64, |_, _| {
             Err("cannot emit this".to_owned())
         })
-        .register_inline("peek", &[], Ty::I64, Purity::Pure, |cx, _| {
-            cx.host().map(|p| p.into())
-        })
-        .register_inline("wrong", &[], Ty::I64, Purity::Pure, |cx, _| {
+        .register_inline("peek", &[], Ty::I64, |cx, _| cx.host().map(|p| p.into()))
+        .register_inline("wrong", &[], Ty::I64, |cx, _| {
             Ok(cx.context().f64_type().const_float(1.0).into())
         })
-        .register_inline("panics", &[], Ty::I64, Purity::Pure, |_, _| panic!("oops"));
+        .register_inline("panics", &[], Ty::I64, |_, _| panic!("oops"));
     let e = compile_err(&engine, "nope(1)");
     assert_eq!(e.diagnostics[0].code, "E0999");
     assert!(e.diagnostics[0]

@@ -193,17 +193,17 @@ impl HostRegistry {
     /// (so a hot accessor inlines into the expression). `emit` gets the arguments in
     /// register form (bool `i1`, integers `iN`, floats, strings `{ptr, i64}`) and returns
     /// the result in the form of `ret`; an `Err` (or a panic) is an internal compile
-    /// error (E0999) naming the function. The emitted IR is what the function does, so
-    /// `purity` is documentation only. The function cannot read the host value
+    /// error (E0999) naming the function. The emitted IR is what the function does, so it
+    /// takes no [`Purity`]: the optimiser sees the IR itself. The function cannot read the host value
     /// ([`InlineCx::host`]); see [`HostRegistry::register_inline_with_host`].
     ///
     /// ```
-    /// use kiln::engine::{Engine, Purity};
+    /// use kiln::engine::Engine;
     /// use kiln::types::ty::Ty;
     /// use kiln::Value;
     ///
     /// let mut engine = Engine::new();
-    /// engine.host().register_inline("half", &[Ty::F64], Ty::F64, Purity::Pure, |cx, args| {
+    /// engine.host().register_inline("half", &[Ty::F64], Ty::F64, |cx, args| {
     ///     let two = cx.context().f64_type().const_float(2.0);
     ///     let x = args[0].into_float_value();
     ///     let half = cx.builder().build_float_div(x, two, "half").map_err(|e| e.to_string())?;
@@ -212,14 +212,7 @@ impl HostRegistry {
     /// let program = engine.compile("param x: f64; half(x)").unwrap();
     /// assert_eq!(program.run(&[Value::F64(5.0)]).unwrap(), Some(Value::F64(2.5)));
     /// ```
-    pub fn register_inline<E>(
-        &mut self,
-        name: &str,
-        params: &[Ty],
-        ret: Ty,
-        purity: Purity,
-        emit: E,
-    ) -> &mut Self
+    pub fn register_inline<E>(&mut self, name: &str, params: &[Ty], ret: Ty, emit: E) -> &mut Self
     where
         E: for<'c> Fn(
                 &InlineCx<'_, 'c>,
@@ -229,7 +222,7 @@ impl HostRegistry {
             + Sync
             + 'static,
     {
-        self.add_inline(name, params, ret, purity, None, Arc::new(emit))
+        self.add_inline(name, params, ret, None, Arc::new(emit))
     }
 
     /// Like [`HostRegistry::register_inline`], for a function that reads the run's host
@@ -238,7 +231,7 @@ impl HostRegistry {
     /// another type.
     ///
     /// ```
-    /// use kiln::engine::{Engine, Purity};
+    /// use kiln::engine::Engine;
     /// use kiln::types::ty::Ty;
     /// use kiln::Value;
     ///
@@ -246,7 +239,7 @@ impl HostRegistry {
     /// struct Point { x: f64, y: f64 }
     ///
     /// let mut engine = Engine::new();
-    /// engine.host().register_inline_with_host::<Point, _>("y", &[], Ty::F64, Purity::Pure, |cx, _| {
+    /// engine.host().register_inline_with_host::<Point, _>("y", &[], Ty::F64, |cx, _| {
     ///     let f64t = cx.context().f64_type();
     ///     let offset = cx.context().i64_type().const_int(std::mem::offset_of!(Point, y) as u64, false);
     ///     let b = cx.builder();
@@ -264,7 +257,6 @@ impl HostRegistry {
         name: &str,
         params: &[Ty],
         ret: Ty,
-        purity: Purity,
         emit: E,
     ) -> &mut Self
     where
@@ -277,7 +269,7 @@ impl HostRegistry {
             + 'static,
     {
         let host = Some(HostTy::of::<T>());
-        self.add_inline(name, params, ret, purity, host, Arc::new(emit))
+        self.add_inline(name, params, ret, host, Arc::new(emit))
     }
 
     /// The names of the registered functions, in registration order (an overloaded
@@ -326,7 +318,6 @@ impl HostRegistry {
         name: &str,
         params: &[Ty],
         ret: Ty,
-        _purity: Purity,
         host: Option<HostTy>,
         emit: Arc<crate::codegen::InlineEmit>,
     ) -> &mut Self {

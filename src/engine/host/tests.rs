@@ -39,7 +39,7 @@ fn an_inline_accessor_leaves_no_call_in_the_optimised_ir() {
     let mut engine = Engine::with_options(EngineOptions::default());
     engine
         .host()
-        .register_inline_with_host::<Row, _>("b", &[], Ty::F64, Purity::Pure, |cx, _| {
+        .register_inline_with_host::<Row, _>("b", &[], Ty::F64, |cx, _| {
             let c = cx.context();
             let at = c
                 .i64_type()
