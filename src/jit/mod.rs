@@ -309,15 +309,7 @@ impl Compiled {
         ctx: &mut RunCtx,
         inputs: &[Value],
     ) -> Result<Option<Value>, RuntimeError> {
-        self.check_inputs(inputs)?;
-        ctx.reset();
-        if self.stack_guard {
-            ctx.arm_stack_guard();
-        }
-        let mut slots = Vec::with_capacity(inputs.len());
-        for v in inputs {
-            slots.push(input_slot(ctx, v));
-        }
+        let slots = self.prepare(ctx, inputs)?;
         let mut out = [0u64; 2];
         // SAFETY: `entry` is the generated `kiln_entry`, whose slot layout matches
         // `slots`/`out`; the inputs were checked against the program's types, and strings
@@ -332,6 +324,17 @@ impl Compiled {
         // SAFETY: the run succeeded, so `out` holds a value of the result type whose
         // memory (arena or constants) is alive until `ctx` is reset or dropped.
         Ok(unsafe { Value::from_slot(ty, out) })
+    }
+
+    /// Before a run through a slot entry: check the inputs, reset `ctx` (arming the
+    /// stack guard when needed) and lay the inputs out in their 16-byte slots.
+    fn prepare(&self, ctx: &mut RunCtx, inputs: &[Value]) -> Result<Vec<[u64; 2]>, RuntimeError> {
+        self.check_inputs(inputs)?;
+        ctx.reset();
+        if self.stack_guard {
+            ctx.arm_stack_guard();
+        }
+        Ok(inputs.iter().map(|v| input_slot(ctx, v)).collect())
     }
 
     /// The fault a run recorded in `ctx` (its status is non-zero), as an error.

@@ -5,10 +5,9 @@
 //! For a set, [`Compiled::entry`] runs every output and returns no result, and
 //! [`Compiled::main_address`] has the signature of `codegen::SetOneFn`.
 
-use super::{input_slot, Compiled};
+use super::Compiled;
 use crate::abi;
 use crate::codegen::{EntryFn, SetOneFn, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
-use crate::runtime::RunError;
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::span::Span;
 use crate::types::hir;
@@ -80,10 +79,7 @@ impl Compiled {
                 set.outputs.len()
             )));
         }
-        self.check_inputs(inputs)?;
-        ctx.reset();
-        ctx.arm_stack_guard();
-        let slots: Vec<[u64; 2]> = inputs.iter().map(|v| input_slot(ctx, v)).collect();
+        let slots = self.prepare(ctx, inputs)?;
         let mut row = vec![[0u64; 2]; set.outputs.len()];
         // SAFETY: the entries were generated for exactly these slot layouts: one slot
         // per (type-checked) input, one per output in `row`; `only` is in range.
@@ -94,9 +90,7 @@ impl Compiled {
             }
         }
         if ctx.status() != 0 {
-            return Err(ctx
-                .error(&self.spans)
-                .unwrap_or_else(|| invalid(format!("unknown runtime fault {}", ctx.status()))));
+            return Err(self.fault(ctx));
         }
         let wanted: Vec<usize> = match only {
             None => (0..set.outputs.len()).collect(),
