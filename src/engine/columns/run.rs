@@ -2,7 +2,7 @@
 //! columns entry, faults by row, and the lazily compiled columnar code.
 
 use super::{invalid, Column, ColumnBuf, RowError, CHUNK_ROWS};
-use crate::abi::{Fault, RtStr};
+use crate::abi::RtStr;
 use crate::codegen::{self, ColumnsFn};
 use crate::engine::host::HostValue;
 use crate::engine::Program;
@@ -268,11 +268,7 @@ impl Program {
             let stopped = unsafe { entry(ctx, bases.as_ptr(), out_base, start as i64, end as i64) };
             let stopped = (stopped.max(start as i64) as usize).min(end);
             let fault = if ctx.status() != 0 {
-                let error = ctx.error(spans).unwrap_or_else(|| RuntimeError {
-                    fault: Fault::InvalidInput,
-                    span: Span::default(),
-                    message: format!("unknown runtime fault {}", ctx.status()),
-                });
+                let error = compiled.fault(ctx);
                 let error = used.finish(ctx, Err(error.clone())).err().unwrap_or(error);
                 Some(RowError {
                     row: stopped,
