@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{kiln_command, root, run, scratch_dir, Run};
+use common::{kiln_command, root, run, scratch_dir, Run, ScratchDir};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,7 +45,7 @@ const SQUARE: &str =
 
 /// `kiln build` of `text` saved as `prog.expr` in a new directory, with `args`; must
 /// succeed. The directory and the run.
-fn built(label: &str, text: &str, args: &[&str]) -> (PathBuf, Run) {
+fn built(label: &str, text: &str, args: &[&str]) -> (ScratchDir, Run) {
     let dir = scratch_dir(label);
     write(&dir, "prog.expr", text);
     let mut all = vec!["prog.expr"];

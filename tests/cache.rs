@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{kiln_command, run, scratch_dir, Run};
+use common::{kiln_command, run, scratch_dir, Run, ScratchDir};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -14,6 +14,8 @@ use std::time::{Duration, SystemTime};
 struct Setup {
     cache: PathBuf,
     programs: PathBuf,
+    /// Holds both; removed when the test ends.
+    _root: ScratchDir,
 }
 
 impl Setup {
@@ -21,7 +23,11 @@ impl Setup {
         let root = scratch_dir(label);
         let (cache, programs) = (root.join("cache"), root.join("programs"));
         fs::create_dir_all(&programs).expect("create the programs directory");
-        Setup { cache, programs }
+        Setup {
+            cache,
+            programs,
+            _root: root,
+        }
     }
 
     /// Write a program file; its path.

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{kiln_command, run, scratch_dir, Run};
+use common::{kiln_command, run, scratch_dir, Run, ScratchDir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -131,11 +131,25 @@ fn runtime_error(code: &str, diag_code: &str) -> Run {
     run
 }
 
-/// A file with `contents` in a fresh scratch directory.
-fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let path = scratch_dir("cli").join(name);
+/// A file with `contents` in a fresh scratch directory, removed with it when dropped.
+fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> TempFile {
+    let dir = scratch_dir("cli");
+    let path = dir.join(name);
     std::fs::write(&path, contents).expect("write a scratch file");
-    path
+    TempFile { path, _dir: dir }
+}
+
+/// A file from [`temp_file`]; it is a `Path` to its users.
+struct TempFile {
+    path: PathBuf,
+    _dir: ScratchDir,
+}
+
+impl std::ops::Deref for TempFile {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
 }
 
 fn path_str(path: &Path) -> &str {

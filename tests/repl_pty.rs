@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::scratch_dir;
+use common::{scratch_dir, ScratchDir};
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{spawn_with_options, PtySession};
@@ -18,6 +18,8 @@ const TIMEOUT_MS: u64 = 10_000;
 struct Repl {
     pty: PtySession,
     data_home: PathBuf,
+    /// Its home, removed when the last REPL using it is gone.
+    _home: ScratchDir,
 }
 
 fn start(label: &str, args: &[&str]) -> Repl {
@@ -25,7 +27,7 @@ fn start(label: &str, args: &[&str]) -> Repl {
 }
 
 /// Start the REPL with `dir` as its home.
-fn start_in(dir: PathBuf, args: &[&str]) -> Repl {
+fn start_in(dir: ScratchDir, args: &[&str]) -> Repl {
     let data_home = dir.join("data");
     let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
     command
@@ -38,7 +40,11 @@ fn start_in(dir: PathBuf, args: &[&str]) -> Repl {
         .timeout_ms(Some(TIMEOUT_MS))
         .strip_ansi_escape_codes(true);
     let pty = spawn_with_options(command, options).expect("start kiln on a pseudo-terminal");
-    let mut repl = Repl { pty, data_home };
+    let mut repl = Repl {
+        pty,
+        data_home,
+        _home: dir,
+    };
     repl.expect("Kiln 0.1");
     repl.expect("kiln> ");
     repl

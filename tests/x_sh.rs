@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{root, run, scratch_dir};
+use common::{root, run, scratch_dir, ScratchDir};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ fn llvm_config_body(version: &str, prefix: &Path) -> String {
 
 /// A scratch machine: `bin/` is the whole PATH; `log` records what fake tools ran.
 struct Sandbox {
-    root: PathBuf,
+    root: ScratchDir,
 }
 
 impl Sandbox {

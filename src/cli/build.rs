@@ -184,7 +184,12 @@ fn compile(
 
 /// Write the object to a temporary file and link it with the static runtime into `out`.
 fn link_executable(object: &[u8], runtime: &Path, out: &Path) -> i32 {
-    let temp = match link::TempFile::create(".o") {
+    // A file of its own (random name, created exclusively), removed when `temp` drops.
+    let temp = match tempfile::Builder::new()
+        .prefix("kiln-link-")
+        .suffix(".o")
+        .tempfile()
+    {
         Ok(temp) => temp,
         Err(e) => return usage(&format!("cannot create a temporary object file: {e}")),
     };

@@ -3,7 +3,7 @@
 //! start files and linker.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// The native libraries a Rust static library needs on Linux, as
@@ -92,45 +92,6 @@ fn link_with(cc: &[String], object: &Path, runtime: &Path, out: &Path) -> Result
     ))
 }
 
-/// A file removed when this value is dropped (the temporary object of a link).
-pub struct TempFile {
-    path: PathBuf,
-}
-
-impl TempFile {
-    /// Create a new, empty file in the system's temporary directory whose name ends in
-    /// `suffix`.
-    pub fn create(suffix: &str) -> std::io::Result<TempFile> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir();
-        loop {
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let path = dir.join(format!("kiln-{}-{n}{suffix}", std::process::id()));
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(_) => return Ok(TempFile { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,17 +118,6 @@ mod tests {
         assert!(at("p.o") < at("/rt/libkiln_runtime.a"));
         assert_eq!(line[at("-o") + 1], "p");
         assert_eq!(&line[line.len() - NATIVE_LIBS.len()..], NATIVE_LIBS);
-    }
-
-    #[test]
-    fn a_temporary_file_is_removed_when_dropped() {
-        let a = TempFile::create(".o").unwrap();
-        let b = TempFile::create(".o").unwrap();
-        assert_ne!(a.path(), b.path());
-        let path = a.path().to_path_buf();
-        assert!(path.is_file());
-        drop(a);
-        assert!(!path.exists());
     }
 
     #[test]

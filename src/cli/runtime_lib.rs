@@ -98,30 +98,32 @@ fn find_in(
 mod tests {
     use super::*;
 
-    fn scratch(label: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("kiln-rtlib-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("deps")).unwrap();
+    /// A new directory of this test's own with an empty `deps/`, removed when dropped.
+    fn scratch() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("deps")).unwrap();
         dir
     }
 
     #[test]
     fn the_environment_variable_wins_and_is_the_only_place_looked() {
-        let dir = scratch("env");
+        let scratch = scratch();
+        let dir = scratch.path();
         std::fs::write(dir.join("deps").join(RuntimeLib::Static.file_name()), b"!").unwrap();
         let exe = dir.join("kiln");
-        let err = find_in(RuntimeLib::Static, Some(dir.clone().into()), Some(&exe)).unwrap_err();
+        let err = find_in(RuntimeLib::Static, Some(dir.into()), Some(&exe)).unwrap_err();
         assert!(err.contains(RUNTIME_DIR_VAR), "{err}");
         assert!(err.contains("cargo build -p kiln-runtime"), "{err}");
         std::fs::write(dir.join(RuntimeLib::Static.file_name()), b"!").unwrap();
-        let found = find_in(RuntimeLib::Static, Some(dir.clone().into()), None).unwrap();
+        let found = find_in(RuntimeLib::Static, Some(dir.into()), None).unwrap();
         assert_eq!(found, dir.join("libkiln_runtime.a"));
         assert!(found.is_absolute());
     }
 
     #[test]
     fn next_to_the_executable_or_in_its_deps_directory_whichever_is_newer() {
-        let dir = scratch("exe");
+        let scratch = scratch();
+        let dir = scratch.path();
         let exe = dir.join("kiln");
         let shared = RuntimeLib::Shared.file_name();
         std::fs::write(dir.join("deps").join(&shared), b"!").unwrap();
@@ -155,7 +157,8 @@ mod tests {
 
     #[test]
     fn a_missing_library_names_the_places_looked_and_how_to_build_it() {
-        let dir = scratch("missing");
+        let scratch = scratch();
+        let dir = scratch.path();
         let err = find_in(RuntimeLib::Static, None, Some(&dir.join("kiln"))).unwrap_err();
         assert!(err.contains("libkiln_runtime.a"), "{err}");
         assert!(

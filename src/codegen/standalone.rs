@@ -191,9 +191,8 @@ mod tests {
             ..Options::default()
         };
         let (ir, _) = crate::emit_ir(src, &options).unwrap_or_else(|d| panic!("{d:?}"));
-        let dir = std::env::temp_dir().join(format!("kiln-standalone-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let ll = dir.join(format!("{name}.ll"));
+        let dir = tempfile::tempdir().unwrap();
+        let ll = dir.path().join(format!("{name}.ll"));
         std::fs::write(&ll, ir).unwrap();
         let out = Command::new("lli-19")
             .arg("-load")

@@ -90,16 +90,15 @@ mod tests {
     /// Run an LLVM tool on `input` (written to a scratch file with `ext`); it must succeed
     /// without printing anything to stderr. Its stdout.
     fn tool(name: &str, args: &[&str], input: &[u8], ext: &str) -> String {
-        let dir = std::env::temp_dir().join(format!("kiln-emit-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join(format!("prog.{ext}"));
+        // A directory of this call's own: tests run in parallel and may use the same tool.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(format!("prog.{ext}"));
         std::fs::write(&file, input).unwrap();
         let out = Command::new(name)
             .args(args)
             .arg(&file)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {name} (LLVM 19's tools are required): {e}"));
-        let _ = std::fs::remove_dir_all(&dir);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             out.status.success() && stderr.is_empty(),

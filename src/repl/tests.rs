@@ -275,16 +275,14 @@ fn env_command() {
 
 #[test]
 fn load_command() {
-    let dir = std::env::temp_dir().join(format!("kiln-repl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("defs.expr");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("defs.expr");
     std::fs::write(&path, "let base = 10;\nfn add(x: i64) -> i64 = x + base;\n").unwrap();
     let mut s = session();
     ok(&mut s, &format!(":load {}", path.display()));
     assert_eq!(ok(&mut s, "add(5)"), "15 : i64\n");
     let r = err(&mut s, ":load /nonexistent/file.expr");
     assert!(r.stderr.contains("cannot read"));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

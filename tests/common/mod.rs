@@ -6,9 +6,8 @@
 
 use std::fmt;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one run of a command did.
 pub struct Run {
@@ -67,15 +66,43 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A new, empty directory under Cargo's scratch space for integration tests.
-pub fn scratch_dir(label: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "{label}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
+/// A new, empty directory of the caller's own under Cargo's scratch space for integration
+/// tests (a random name, created exclusively, so no other test, thread or process shares
+/// it), removed when the value is dropped, also when the test fails.
+pub fn scratch_dir(label: &str) -> ScratchDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{label}-"))
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("create a scratch directory");
+    ScratchDir(std::sync::Arc::new(dir))
+}
+
+/// A directory from [`scratch_dir`]; it is a `Path` to its users. Clones share it, and the
+/// last one to drop removes it.
+#[derive(Clone)]
+pub struct ScratchDir(std::sync::Arc<tempfile::TempDir>);
+
+impl std::ops::Deref for ScratchDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for ScratchDir {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for ScratchDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
+}
+
+impl fmt::Debug for ScratchDir {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.path().fmt(f)
+    }
 }

@@ -156,11 +156,16 @@ fn decode_payload(mut r: Reader<'_>) -> Result<ObjectCode, String> {
 pub(super) enum FileKind {
     /// `<32 hex digits>.kobj`
     Entry,
-    /// `.<32 hex digits>.kobj.<pid>.<nanos>.tmp`, from [`write_atomically`].
+    /// `.<32 hex digits>.kobj.<tag>.tmp`, from [`write_atomically`]: the tag is
+    /// [`TEMP_TAG_LEN`] random ASCII letters and digits.
     Temporary,
 }
 
-/// The kind of a file named `name`, if it is one of the cache's.
+/// How many random letters and digits name a temporary file apart from its entry.
+const TEMP_TAG_LEN: usize = 12;
+
+/// The kind of a file named `name`, if it is one of the cache's. Temporary files named
+/// `.<entry>.<pid>.<nanos>.tmp` by earlier Kiln builds count too, so pruning removes them.
 pub(super) fn file_kind(name: &str) -> Option<FileKind> {
     let is_key = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
     let is_number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -168,31 +173,36 @@ pub(super) fn file_kind(name: &str) -> Option<FileKind> {
         return is_key(key).then_some(FileKind::Entry);
     }
     let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let (entry, numbers) = rest.split_at_checked(32 + 5)?;
-    let (pid, nanos) = numbers.strip_prefix('.')?.split_once('.')?;
-    let ok = file_kind(entry) == Some(FileKind::Entry) && is_number(pid) && is_number(nanos);
-    ok.then_some(FileKind::Temporary)
+    let (entry, tag) = rest.split_at_checked(32 + 5)?;
+    let tag = tag.strip_prefix('.')?;
+    let random = tag.len() == TEMP_TAG_LEN && tag.bytes().all(|b| b.is_ascii_alphanumeric());
+    let legacy = tag
+        .split_once('.')
+        .is_some_and(|(pid, nanos)| is_number(pid) && is_number(nanos));
+    (file_kind(entry) == Some(FileKind::Entry) && (random || legacy)).then_some(FileKind::Temporary)
 }
 
-/// Write `bytes` to `path` atomically: into a fresh temporary file in the same directory,
-/// then renamed over `path`. Readers see the old entry or the new one, never a part.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// A new temporary file beside `path`, named so that [`file_kind`] knows it.
+fn temporary_for(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let temp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut file| file.write_all(bytes))
-        .and_then(|()| std::fs::rename(&temp, path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        e.to_string()
-    })
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .rand_bytes(TEMP_TAG_LEN)
+        .tempfile_in(dir)
+}
+
+/// Write `bytes` to `path` atomically: into a fresh temporary file in the same directory
+/// (a random name, created exclusively, so no other writer thread or process can share it),
+/// then renamed over `path`. Readers see the old entry or the new one, never a part.
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut temp = temporary_for(path).map_err(|e| e.to_string())?;
+    temp.write_all(bytes).map_err(|e| e.to_string())?;
+    // On failure the temporary file is removed when `persist`'s error drops it.
+    temp.persist(path)
+        .map(drop)
+        .map_err(|e| e.error.to_string())
 }
 
 #[cfg(test)]
@@ -280,6 +290,10 @@ mod tests {
             file_kind(&format!(".{key}.kobj.42.123456.tmp")),
             Some(FileKind::Temporary)
         );
+        assert_eq!(
+            file_kind(&format!(".{key}.kobj.aZ09bY18cX27.tmp")),
+            Some(FileKind::Temporary)
+        );
         for other in [
             "notes.txt".to_owned(),
             ".kobj".to_owned(),
@@ -288,6 +302,8 @@ mod tests {
             format!("{key}.kobj.tmp"),
             format!(".{key}.kobj.42.tmp"),
             format!(".{key}.kobj.x.1.tmp"),
+            format!(".{key}.kobj.aZ09bY18cX2.tmp"),
+            format!(".{key}.kobj.aZ09bY18cX2-.tmp"),
             format!(".{key}.kobj.1.2.tmp.old"),
             format!(".{}g.kobj.1.2.tmp", &key[1..]),
         ] {
@@ -297,13 +313,23 @@ mod tests {
 
     #[test]
     fn writing_replaces_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("kiln-entry-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("k.kobj");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.kobj");
         write_atomically(&path, b"first").unwrap();
         write_atomically(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_files_are_distinct_and_recognised_as_the_caches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("0123456789abcdef0123456789abcdef.kobj");
+        let (a, b) = (temporary_for(&path).unwrap(), temporary_for(&path).unwrap());
+        assert_ne!(a.path(), b.path());
+        for temp in [&a, &b] {
+            let name = temp.path().file_name().unwrap().to_str().unwrap();
+            assert_eq!(file_kind(name), Some(FileKind::Temporary), "{name}");
+        }
     }
 }
