@@ -2,7 +2,8 @@
 //! and "Element-wise"): every function and overload, empty inputs, Unicode, out-of-range
 //! indices, wrapping sums and NaN. Programs run in-process on both JIT engines, which must agree.
 
-use kiln::jit::{compile_with, JitEngine, Options};
+use kiln::driver::{compile_with, Options};
+use kiln::jit::JitEngine;
 use kiln::runtime::RunCtx;
 
 /// The program's result in the display format, or `error[CODE]: message`; both engines.
@@ -397,7 +398,7 @@ fn element_wise_operators_are_type_checked() {
 fn element_wise_loops_and_integer_sums_are_vectorised() {
     let ir = |src: &str| {
         let checked = kiln::check_source(src).expect("checks");
-        kiln::jit::emit_ir(&checked.program, &Options::default()).expect("emits")
+        kiln::driver::emit_ir(&checked.program, &Options::default()).expect("emits")
     };
     let axpy = ir("param xs: [f64]; param ys: [f64]; xs * 2.0 + ys");
     assert!(axpy.contains("x double>"), "{axpy}");
@@ -440,7 +441,7 @@ fn fused_element_wise_trees_behave_like_separate_operators() {
     let ir = {
         let checked =
             kiln::check_source("param xs: [f64]; param ys: [f64]; xs * 2.0 + ys").expect("checks");
-        kiln::jit::emit_ir(&checked.program, &Options::default()).expect("emits")
+        kiln::driver::emit_ir(&checked.program, &Options::default()).expect("emits")
     };
     let main = ir.split("define void @kiln_entry").next().unwrap_or("");
     assert_eq!(main.matches("call ptr @kiln_rt_alloc").count(), 1, "{main}");

@@ -1,6 +1,6 @@
 //! `kiln build FILE --emit KIND [-o OUT] [-O N]`: ahead-of-time output.
 //!
-//! Every kind is generated as a standalone program (`jit::Options::standalone`): the
+//! Every kind is generated as a standalone program (`driver::Options::standalone`): the
 //! module has a C `main` that runs the program through the runtime's `kiln_rt_main`, so
 //! IR and bitcode run under `lli -load libkiln_runtime.so` and objects link into
 //! executables.
@@ -17,7 +17,8 @@ use super::runtime_lib::{self, RuntimeLib};
 use super::{args::Emit, link, read_file, say, write_stdout, Reporter, Source};
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::codegen::Standalone;
-use crate::jit::{self, EmitKind, Options};
+use crate::driver::{self, Options};
+use crate::jit::EmitKind;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -165,21 +166,18 @@ fn compile(
         })),
         ..Options::at_level(level)
     };
-    crate::with_stack(&src.text, || {
-        let checked = crate::check_source(&src.text)?;
-        let mut bytes = jit::emit(&checked.program, &options, emit.jit_kind())
-            .map_err(crate::internal_error)?;
-        if emit.jit_kind().is_text() && bytes.last() != Some(&b'\n') {
-            bytes.push(b'\n');
-        }
-        let params = checked
-            .program
-            .inputs
-            .iter()
-            .map(|i| i.name.clone())
-            .collect();
-        Ok((Built { bytes, params }, checked.warnings))
-    })
+    let checked = driver::check_source(&src.text)?;
+    let mut bytes = driver::emit(&checked.program, &options, emit.jit_kind())?;
+    if emit.jit_kind().is_text() && bytes.last() != Some(&b'\n') {
+        bytes.push(b'\n');
+    }
+    let params = checked
+        .program
+        .inputs
+        .iter()
+        .map(|i| i.name.clone())
+        .collect();
+    Ok((Built { bytes, params }, checked.warnings))
 }
 
 /// Write the object to a temporary file and link it with the static runtime into `out`.

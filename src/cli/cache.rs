@@ -29,7 +29,8 @@
 mod entry;
 
 use crate::diag::Diagnostic;
-use crate::jit::{self, Compiled, ObjectCode, Options};
+use crate::driver::{self, InternalError, Options};
+use crate::jit::{self, Compiled, ObjectCode};
 use crate::types::hir;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -55,18 +56,15 @@ pub(super) fn compile_source(
     policy: Policy,
     deny_warnings: bool,
 ) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
-    crate::with_stack(src, || {
-        let checked = crate::check_source(src)?;
-        if deny_warnings && !checked.warnings.is_empty() {
-            return Err(checked.warnings);
-        }
-        let (compiled, trace) = compile(&checked.program, src, options, policy);
-        if trace_enabled(std::env::var_os("KILN_CACHE_LOG")) {
-            super::say(&format!("cache: {trace}\n"));
-        }
-        let compiled = compiled.map_err(crate::internal_error)?;
-        Ok((compiled, checked.warnings))
-    })
+    let checked = driver::check_source(src)?;
+    if deny_warnings && !checked.warnings.is_empty() {
+        return Err(checked.warnings);
+    }
+    let (compiled, trace) = compile(&checked.program, src, options, policy);
+    if trace_enabled(std::env::var_os("KILN_CACHE_LOG")) {
+        super::say(&format!("cache: {trace}\n"));
+    }
+    Ok((compiled?, checked.warnings))
 }
 
 fn trace_enabled(value: Option<OsString>) -> bool {
@@ -79,8 +77,8 @@ fn compile(
     src: &str,
     options: &Options,
     policy: Policy,
-) -> (Result<Compiled, String>, String) {
-    let uncached = |why: String| (jit::compile(program, options), why);
+) -> (Result<Compiled, InternalError>, String) {
+    let uncached = |why: String| (driver::compile(program, options), why);
     if policy == Policy::Off {
         return uncached("off".to_owned());
     }
@@ -98,7 +96,7 @@ fn compile(
     let invalid = match read(&path, key) {
         Ok(None) => None,
         Ok(Some(code)) if code.suffix != suffix => Some(format!("symbol suffix {}", code.suffix)),
-        Ok(Some(code)) => match jit::load_object(program, &code) {
+        Ok(Some(code)) => match driver::load_object(program, &code) {
             Ok(compiled) => {
                 touch(&path);
                 return (Ok(compiled), format!("hit {}", path.display()));
@@ -107,8 +105,8 @@ fn compile(
         },
         Err(why) => Some(why),
     };
-    let made = jit::compile_object(program, options, &suffix)
-        .and_then(|code| jit::load_object(program, &code).map(|compiled| (compiled, code)));
+    let made = driver::compile_object(program, options, &suffix)
+        .and_then(|code| driver::load_object(program, &code).map(|compiled| (compiled, code)));
     let (compiled, code) = match made {
         Ok(made) => made,
         // Not something the cache can hold: compile as if it were off.
@@ -241,7 +239,7 @@ fn key(src: &str, options: &Options, target: &str) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jit::FpMath;
+    use crate::driver::FpMath;
 
     #[test]
     fn the_directory_is_kiln_cache_dir_then_xdg_then_home() {

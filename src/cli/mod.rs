@@ -18,7 +18,7 @@ mod runtime_lib;
 
 use crate::diag::render::{render_list, Format};
 use crate::diag::{codes, Diagnostic, Severity};
-use crate::jit::Options;
+use crate::driver::{self, Options};
 use args::{Cli, ColorChoice, Command, ErrorFormat, ReportArgs};
 use clap::Parser;
 use std::ffi::OsString;
@@ -274,7 +274,7 @@ fn run_program(
     let options = Options::at_level(opt_level);
     let outcome = match cache {
         Some(policy) => cache::compile_source(&src.text, &options, policy, rep.deny_warnings),
-        None => crate::compile_source(&src.text, &options),
+        None => driver::compile_source(&src.text, &options),
     };
     let compiled = match rep.compiled(outcome, src) {
         Ok(compiled) => compiled,
@@ -299,7 +299,7 @@ fn run_program(
 }
 
 fn check_program(rep: &Reporter, src: &Source) -> i32 {
-    let outcome = crate::check_source(&src.text).map(|c| ((), c.warnings));
+    let outcome = driver::check_source(&src.text).map(|c| ((), c.warnings));
     match rep.compiled(outcome, src) {
         Ok(()) => EXIT_OK,
         Err(code) => code,

@@ -1,5 +1,5 @@
 //! The columnar entry: one call runs the program over a batch of rows (a loop the
-//! optimiser can vectorise), generated when `jit::Options::columns` is set.
+//! optimiser can vectorise), generated when `codegen::Options::columns` is set.
 //!
 //! `i64 kiln_columns(ctx: ptr, columns: ptr, out: ptr, start: i64, end: i64)`:
 //! `columns` points to one base pointer per input (`param`), each an array of that
@@ -49,7 +49,7 @@ pub fn has_columns_entry(program: &hir::Program) -> bool {
 
 /// Add [`COLUMNS_SYMBOL`] to a generated module (before optimisation, so `kiln_main`
 /// inlines into the loop). Returns whether it was added (see [`has_columns_entry`]).
-pub fn add_columns_entry<'ctx>(
+pub(super) fn add_columns_entry<'ctx>(
     cx: &'ctx Context,
     module: &Module<'ctx>,
     program: &hir::Program,
@@ -68,7 +68,6 @@ pub fn add_columns_entry<'ctx>(
     };
     gen.define(module, main, program, may_fail)
         .map_err(|Error(e)| format!("columns entry: {e}"))?;
-    module.verify().map_err(|e| e.to_string())?;
     Ok(true)
 }
 

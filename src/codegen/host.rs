@@ -43,7 +43,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 /// How generated code calls one host function. Built by the engine's host registry;
-/// `jit::Options::host` holds one per registered function, in the order of the
+/// `codegen::Options::host` holds one per registered function, in the order of the
 /// `types::Setup::host` signatures.
 #[derive(Clone)]
 pub enum HostImpl {

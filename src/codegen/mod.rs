@@ -44,11 +44,11 @@ use std::collections::HashMap;
 
 pub use analysis::{fallible_functions, fallible_functions_with, host_calls, recursive_functions};
 pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
-pub use columns::{
-    add_columns_entry, has_columns_entry, is_column_type, ColumnsFn, COLUMNS_SYMBOL,
-};
+use columns::add_columns_entry;
+pub use columns::{has_columns_entry, is_column_type, ColumnsFn, COLUMNS_SYMBOL};
 pub use host::{HostImpl, InlineCall, InlineCx, InlineEmit, NativeCall};
-pub use standalone::{add_c_main, Standalone};
+use standalone::add_c_main;
+pub use standalone::Standalone;
 
 /// Name of the generated entry point. Its signature: `(ctx: ptr, [out: ptr,] inputs...)`
 /// returning the result directly when it is a scalar, through `out` when it is a string
@@ -65,41 +65,148 @@ pub const ENTRY_SYMBOL: &str = "kiln_entry";
 pub type EntryFn =
     unsafe extern "C" fn(*mut crate::runtime::RunCtx, *const [u64; 2], *mut [u64; 2]);
 
-/// A generated, verified, not yet optimised module.
+/// How floating-point arithmetic may be optimised (jitfusion's `fp_math_mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FpMath {
+    /// IEEE semantics exactly as written (the default).
+    #[default]
+    Strict,
+    /// Float operations may be reassociated, contracted into fused multiply-adds,
+    /// replaced by reciprocals and approximate library calls, and may ignore the sign of
+    /// zero. NaN and infinity keep their IEEE meaning, so no value becomes poison and
+    /// generated code stays free of undefined behaviour.
+    Fast,
+}
+
+/// What goes into a module besides the program itself.
+#[derive(Clone, Debug, Default)]
+pub struct Options<'a> {
+    /// How each `hir::ExprKind::CallHost` is called, by index.
+    pub host: &'a [HostImpl],
+    /// Also generate the columnar entry ([`COLUMNS_SYMBOL`]) when the program can have
+    /// one ([`has_columns_entry`]): one call runs the program over a batch of rows.
+    pub columns: bool,
+    /// Also generate a C `main` that runs the program as a standalone executable (see
+    /// [`add_c_main`]); `None` for JIT use.
+    pub standalone: Option<&'a Standalone>,
+    /// Fast-math flags on float operations ([`FpMath::Fast`]).
+    pub fp_math: FpMath,
+}
+
+/// What a host needs to know to call a module's entry points, derived from the program
+/// alone (so a module loaded from an object file gets it without generating code).
+#[derive(Clone, Debug)]
+pub struct Interface {
+    /// The program's inputs (`param`s), in order: `kiln_entry`'s input slots.
+    pub inputs: Vec<hir::Input>,
+    /// The result type (`None`: no result).
+    pub result: Option<Ty>,
+    /// A program set's output types, in order (empty for an ordinary program).
+    pub outputs: Vec<Ty>,
+    /// Runs must arm the stack guard first: some function recurses, or the program
+    /// calls functions of other modules (a REPL line calling an earlier line's functions,
+    /// which may recurse).
+    pub stack_guard: bool,
+}
+
+impl Interface {
+    /// The program's interface. Fails for inputs or a result that cannot cross the host
+    /// boundary (only scalars, strings and lists of those can).
+    pub fn of(program: &hir::Program) -> Result<Interface, String> {
+        check_boundary_types(program)?;
+        Ok(Interface {
+            inputs: program.inputs.clone(),
+            result: program.main.ret.clone(),
+            outputs: program.outputs.iter().map(|o| o.ty.clone()).collect(),
+            stack_guard: !program.link.extern_fns.is_empty()
+                || analysis::recursive_functions(program).contains(&true),
+        })
+    }
+
+    /// The entry symbols a module defines besides [`MAIN_SYMBOL`] and [`ENTRY_SYMBOL`]
+    /// (and [`COLUMNS_SYMBOL`]): a set's two entries, or none.
+    pub fn set_symbols(&self) -> &'static [&'static str] {
+        if self.outputs.is_empty() {
+            &[]
+        } else {
+            &[SET_ALL_SYMBOL, SET_ONE_SYMBOL]
+        }
+    }
+}
+
+/// Inputs and the result cross the host boundary as scalars, strings or lists of those;
+/// anything else (a list of lists) is not supported there.
+fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
+    use abi::KindTy;
+    let ok = |t: &Ty| match t {
+        Ty::List(e) => abi::Kind::of(e).is_some(),
+        t => abi::Kind::of(t).is_some(),
+    };
+    if let Some(t) = program.main.ret.as_ref().filter(|t| !ok(t)) {
+        return Err(format!("a program result of type {t} is not supported"));
+    }
+    if let Some(i) = program.inputs.iter().find(|i| !ok(&i.ty)) {
+        return Err(format!(
+            "input `{}` of type {} is not supported",
+            i.name, i.ty
+        ));
+    }
+    Ok(())
+}
+
+/// A finished, verified, not yet optimised module.
 pub struct Generated<'ctx> {
     pub module: Module<'ctx>,
     /// Span table: runtime faults name an index into it.
     pub spans: Vec<Span>,
+    pub interface: Interface,
 }
 
-/// Generate the module for a checked program. Panics on a program that breaks the HIR
-/// invariants; [`try_generate`] reports that as an error instead.
-pub fn generate<'ctx>(context: &'ctx Context, program: &hir::Program) -> Generated<'ctx> {
-    try_generate(context, program).unwrap_or_else(|e| panic!("codegen: {e}"))
-}
-
-/// Generate and verify the module; an error names what was unexpected in the program.
-pub fn try_generate<'ctx>(
+/// Generate the whole module of a checked program in `context`: its functions and entry
+/// points, plus what `options` ask for; verified. An error names what was unexpected in
+/// the program (one outside the HIR invariants) or what LLVM refused.
+pub fn generate<'ctx>(
     context: &'ctx Context,
     program: &hir::Program,
+    options: &Options<'_>,
 ) -> Result<Generated<'ctx>, String> {
-    try_generate_with(context, program, &[])
-}
-
-/// Like [`try_generate`], for a program that calls host functions: `host[i]` is how
-/// `hir::ExprKind::CallHost { func: i, .. }` is called.
-pub fn try_generate_with<'ctx>(
-    context: &'ctx Context,
-    program: &hir::Program,
-    host: &[HostImpl],
-) -> Result<Generated<'ctx>, String> {
-    let mut cg = Cg::new(context, program, host);
+    let interface = Interface::of(program)?;
+    let mut cg = Cg::new(context, program, options.host);
     cg.run().map_err(|Error(e)| e)?;
-    cg.module.verify().map_err(|e| e.to_string())?;
+    let (module, spans) = (cg.module, cg.spans);
+    if options.columns {
+        add_columns_entry(context, &module, program, options.host)?;
+    }
+    if let Some(standalone) = options.standalone {
+        add_c_main(context, &module, program, &spans, standalone)?;
+    }
+    if options.fp_math == FpMath::Fast {
+        relax_float_math(&module);
+    }
+    module.verify().map_err(|e| e.to_string())?;
     Ok(Generated {
-        module: cg.module,
-        spans: cg.spans,
+        module,
+        spans,
+        interface,
     })
+}
+
+/// [`FpMath::Fast`]: every float operation may be reassociated, contracted, use
+/// reciprocals and approximate functions, and ignore the sign of zero. Not `nnan`/`ninf`:
+/// those turn a NaN or infinity into poison, which could reach a branch or an index.
+fn relax_float_math(module: &Module<'_>) {
+    use inkwell::values::FastMathFlags as F;
+    let flags =
+        F::AllowReassoc | F::AllowContract | F::AllowReciprocal | F::ApproxFunc | F::NoSignedZeros;
+    for f in module.get_functions() {
+        for bb in f.get_basic_blocks() {
+            for inst in bb.get_instructions() {
+                // Only instructions that take the flags (float operations, calls and phis
+                // of float type); `set` refuses the rest.
+                let _ = inst.set_fast_math_flags(flags);
+            }
+        }
+    }
 }
 
 /// A codegen failure (a program outside what the HIR invariants allow, or a builder error).

@@ -9,6 +9,7 @@
 
 use super::{host, CompileError, Engine, Param};
 use crate::diag::Diagnostic;
+use crate::driver;
 use crate::jit::Compiled;
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::span::Span;
@@ -61,7 +62,7 @@ impl Engine {
             source: layout.source.clone(),
             diagnostics,
         };
-        let compiled = self.jit(&layout.source, &checked.program).map_err(error)?;
+        let compiled = self.jit(&checked.program).map_err(error)?;
         Ok(ProgramSet {
             inner: Arc::new(SetInner {
                 params: super::params_of(&compiled),
@@ -77,11 +78,8 @@ impl Engine {
     /// The optimised LLVM IR of a set's module (for tests of what the optimiser merges).
     #[cfg(test)]
     pub(crate) fn set_ir(&self, shared: &str, exprs: &[(&str, &str)]) -> Result<String, String> {
-        let (layout, checked) = self.check_set(shared, exprs).map_err(|e| e.render())?;
-        let options = self.jit_options(false);
-        crate::with_stack(&layout.source, || {
-            crate::jit::emit_ir(&checked.program, &options)
-        })
+        let (_, checked) = self.check_set(shared, exprs).map_err(|e| e.render())?;
+        crate::driver::emit_ir(&checked.program, &self.jit_options(false)).map_err(|e| e.0)
     }
 
     /// Lay out, parse and check a set.
@@ -101,20 +99,22 @@ impl Engine {
             host: &sigs,
             outputs: exprs.len(),
         };
-        let checked = crate::with_stack(&layout.source, || {
-            let parsed = crate::syntax::parse(&layout.source);
-            let mut diags = layout.name_errors(exprs);
-            match parsed {
-                Ok(ast) => {
-                    diags.extend(layout.shape_errors(&ast, exprs));
-                    if diags.is_empty() {
-                        return types::check_with(&ast, &setup);
-                    }
+        let parsed = driver::parse(&layout.source);
+        let mut diags = layout.name_errors(exprs);
+        let checked = match parsed {
+            Ok(ast) => {
+                diags.extend(layout.shape_errors(&ast, exprs));
+                if diags.is_empty() {
+                    driver::check_parsed(&layout.source, &ast, &setup)
+                } else {
+                    Err(diags)
                 }
-                Err(found) => diags.extend(found),
             }
-            Err(diags)
-        });
+            Err(found) => {
+                diags.extend(found);
+                Err(diags)
+            }
+        };
         match checked {
             Ok(mut c) => {
                 layout.name_outputs(&mut c.warnings, exprs);

@@ -1,8 +1,8 @@
 //! The library API: compile a program once, run it many times from any thread, with
 //! host functions, typed native calls, program sets and columnar batches.
 //!
-//! Sits on top of the pipeline like `cli` and `repl`: it drives `syntax`, `types`,
-//! `jit` and `runtime` through their entry points and owns the public types
+//! Sits on top of the pipeline like `cli` and `repl`: it drives the stages through the
+//! `driver` room, runs programs through `jit::Compiled` and owns the public types
 //! ([`Engine`], [`Program`], [`CompileError`]).
 //!
 //! ```
@@ -24,14 +24,15 @@ mod columns;
 mod host;
 mod typed;
 
-pub use crate::jit::FpMath;
+pub use crate::driver::FpMath;
 pub use batch::ProgramSet;
 pub use columns::{Column, ColumnBuf, RowError, CHUNK_ROWS};
 pub use host::{HostArg, HostFn, HostFnWith, HostOut, HostRegistry, HostRet, InlineCx, Purity};
 pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 
 use crate::diag::Diagnostic;
-use crate::jit::{self, Compiled, Options};
+use crate::driver::{self, Options};
+use crate::jit::Compiled;
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::types::ty::Ty;
 use std::fmt;
@@ -129,12 +130,8 @@ impl Engine {
             host: &sigs,
             outputs: 0,
         };
-        let checked = crate::with_stack(source, || {
-            let ast = crate::syntax::parse(source)?;
-            crate::types::check_with(&ast, &setup)
-        })
-        .map_err(error)?;
-        let compiled = self.jit(source, &checked.program).map_err(error)?;
+        let checked = driver::check_with(source, &setup).map_err(error)?;
+        let compiled = self.jit(&checked.program).map_err(error)?;
         Ok(Program {
             inner: Arc::new(Inner {
                 params: params_of(&compiled),
@@ -149,13 +146,8 @@ impl Engine {
     }
 
     /// JIT-compile a checked program (without the columnar entry).
-    fn jit(
-        &self,
-        source: &str,
-        program: &crate::types::hir::Program,
-    ) -> Result<Compiled, Vec<Diagnostic>> {
-        let options = self.jit_options(false);
-        crate::with_stack(source, || jit::compile(program, &options)).map_err(crate::internal_error)
+    fn jit(&self, program: &crate::types::hir::Program) -> Result<Compiled, Vec<Diagnostic>> {
+        Ok(driver::compile(program, &self.jit_options(false))?)
     }
 
     fn jit_options(&self, columns: bool) -> Options {

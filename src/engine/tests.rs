@@ -164,11 +164,11 @@ fn programs_are_send_and_sync_and_runs_in_threads_share_nothing() {
 fn fast_float_math_relaxes_float_operations_but_keeps_nan_and_infinity() {
     let src = "param a: f64; param b: f64; param c: f64; a * b + c / a";
     let ir = |fp_math| {
-        let options = crate::jit::Options {
+        let options = crate::driver::Options {
             fp_math,
-            ..crate::jit::Options::default()
+            ..crate::driver::Options::default()
         };
-        crate::emit_ir(src, &options).unwrap().0
+        crate::driver::source_ir(src, &options).unwrap().0
     };
     assert!(!ir(FpMath::Strict).contains("reassoc"));
     let fast = ir(FpMath::Fast);

@@ -52,7 +52,7 @@ fn check(err: LLVMErrorRef) -> Result<(), String> {
 fn jit() -> Result<&'static Jit, String> {
     static JIT: OnceLock<Result<Jit, String>> = OnceLock::new();
     JIT.get_or_init(|| {
-        super::host()?;
+        super::target::host()?;
         // SAFETY: plain ORC C API use; the builder is consumed by LLVMOrcCreateLLJIT, the
         // symbol-map entries by LLVMOrcAbsoluteSymbols, the unit by LLVMOrcJITDylibDefine
         // and the generator by LLVMOrcJITDylibAddGenerator.

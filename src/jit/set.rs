@@ -1,4 +1,4 @@
-//! Running a program set (`hir::Program::outputs`) through its entries
+//! Running a program set (`codegen::Interface::outputs`) through its entries
 //! (`codegen::SET_ALL_SYMBOL`, `codegen::SET_ONE_SYMBOL`): every output into a row, or
 //! one output by index.
 //!
@@ -7,31 +7,19 @@
 
 use super::Compiled;
 use crate::abi;
-use crate::codegen::{EntryFn, SetOneFn, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
+use crate::codegen::{EntryFn, Interface, SetOneFn};
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::span::Span;
-use crate::types::hir;
 use crate::types::ty::Ty;
 
-/// The entries and output types of a compiled program set.
+/// The entries of a compiled program set (its output types are the interface's).
 pub(super) struct SetCode {
     all: EntryFn,
     one: SetOneFn,
-    outputs: Vec<Ty>,
 }
 
-/// The entry symbols a program defines besides `kiln_main` and `kiln_entry` (none unless
-/// it is a set).
-pub(super) fn symbols(program: &hir::Program) -> &'static [&'static str] {
-    if program.outputs.is_empty() {
-        &[]
-    } else {
-        &[SET_ALL_SYMBOL, SET_ONE_SYMBOL]
-    }
-}
-
-/// The set's entries from the addresses of [`symbols`], in order.
-pub(super) fn code(program: &hir::Program, addresses: &[usize]) -> Option<SetCode> {
+/// The set's entries from the addresses of [`Interface::set_symbols`], in order.
+pub(super) fn code(interface: &Interface, addresses: &[usize]) -> Option<SetCode> {
     let &[all, one] = addresses else {
         return None;
     };
@@ -42,17 +30,13 @@ pub(super) fn code(program: &hir::Program, addresses: &[usize]) -> Option<SetCod
             std::mem::transmute::<usize, SetOneFn>(one),
         )
     };
-    Some(SetCode {
-        all,
-        one,
-        outputs: program.outputs.iter().map(|o| o.ty.clone()).collect(),
-    })
+    (!interface.outputs.is_empty()).then_some(SetCode { all, one })
 }
 
 impl Compiled {
     /// The output types of a program set, in order (empty for an ordinary program).
     pub fn output_types(&self) -> &[Ty] {
-        self.set.as_ref().map_or(&[], |s| &s.outputs)
+        &self.interface.outputs
     }
 
     /// Run a program set in `ctx` (reset first) with one value per input: every output
@@ -73,14 +57,14 @@ impl Compiled {
         let Some(set) = &self.set else {
             return Err(invalid("the program is not a program set".to_owned()));
         };
-        if let Some(k) = only.filter(|&k| k >= set.outputs.len()) {
+        if let Some(k) = only.filter(|&k| k >= self.interface.outputs.len()) {
             return Err(invalid(format!(
                 "output {k} does not exist; the set has {}",
-                set.outputs.len()
+                self.interface.outputs.len()
             )));
         }
         let slots = self.prepare(ctx, inputs)?;
-        let mut row = vec![[0u64; 2]; set.outputs.len()];
+        let mut row = vec![[0u64; 2]; self.interface.outputs.len()];
         // SAFETY: the entries were generated for exactly these slot layouts: one slot
         // per (type-checked) input, one per output in `row`; `only` is in range.
         unsafe {
@@ -93,7 +77,7 @@ impl Compiled {
             return Err(self.fault(ctx));
         }
         let wanted: Vec<usize> = match only {
-            None => (0..set.outputs.len()).collect(),
+            None => (0..self.interface.outputs.len()).collect(),
             Some(k) => vec![k],
         };
         wanted
@@ -101,10 +85,10 @@ impl Compiled {
             .map(|k| {
                 // SAFETY: the run succeeded, so slot `k` holds a value of output `k`'s
                 // type, alive until `ctx` is reset.
-                unsafe { Value::from_slot(&set.outputs[k], row[k]) }.ok_or_else(|| {
+                unsafe { Value::from_slot(&self.interface.outputs[k], row[k]) }.ok_or_else(|| {
                     invalid(format!(
                         "output of type {} is not supported",
-                        set.outputs[k]
+                        self.interface.outputs[k]
                     ))
                 })
             })

@@ -7,7 +7,7 @@
 //! - history is kept in [`history_path`], one entry per complete input;
 //! - Ctrl-C drops the input being typed, Ctrl-D on an empty line leaves.
 
-use crate::jit::Options;
+use crate::driver::Options;
 use crate::repl::{input_is_incomplete, Reply, Session};
 use rustyline::completion::Completer;
 use rustyline::config::{ColorMode, Config};

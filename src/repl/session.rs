@@ -5,7 +5,8 @@ use crate::abi::KindTy;
 use crate::abi::{Kind, RtStr};
 use crate::diag::render::{render_list, Format};
 use crate::diag::Diagnostic;
-use crate::jit::{self, Compiled, Options};
+use crate::driver::{self, Options};
+use crate::jit::Compiled;
 use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::span::Span;
 use crate::types::hir;
@@ -166,10 +167,10 @@ impl Session {
     /// Parse and check `src` against the session's environment.
     fn prepare(&self, src: &str) -> Result<Prepared, Vec<Diagnostic>> {
         let t = Instant::now();
-        let ast = crate::syntax::parse(src)?;
+        let ast = driver::parse(src)?;
         let parse = t.elapsed();
         let t = Instant::now();
-        let checked = types::check_in(&ast, &self.env, &self.prefix())?;
+        let checked = driver::check_in(src, &ast, &self.env, &self.prefix())?;
         let check = t.elapsed();
         let shows_value = matches!(
             ast.stmts.last().map(|s| &s.kind),
@@ -186,7 +187,7 @@ impl Session {
 
     fn eval_source(&mut self, src: &str, file: &str) -> Reply {
         let mut reply = Reply::default();
-        let p = match crate::with_stack(src, || self.prepare(src)) {
+        let p = match self.prepare(src) {
             Ok(p) => p,
             Err(diags) => {
                 reply.stderr = self.render(&diags, file, src);
@@ -206,13 +207,11 @@ impl Session {
             .map(|e| e.symbol.clone())
             .collect();
         let t = Instant::now();
-        let compiled = crate::with_stack(src, || {
-            jit::compile_linked(program, &self.options, &symbols)
-        });
+        let compiled = driver::compile_linked(program, &self.options, &symbols);
         let (compiled, exported_addrs) = match compiled {
             Ok(c) => c,
             Err(e) => {
-                let diags = crate::internal_error(e);
+                let diags: Vec<Diagnostic> = e.into();
                 reply.stderr.push_str(&self.render(&diags, file, src));
                 return reply;
             }
@@ -432,7 +431,7 @@ impl Session {
                 }
                 let file = format!("<repl:{}>", self.count);
                 // The fragment starts after the command: point diagnostics into it alone.
-                let p = match crate::with_stack(arg, || self.prepare(arg)) {
+                let p = match self.prepare(arg) {
                     Ok(p) => p,
                     Err(diags) => {
                         reply.stderr = self.render(&diags, &file, arg);
@@ -441,8 +440,8 @@ impl Session {
                 };
                 reply.stderr = self.render(&p.warnings, &file, arg);
                 let out = match cmd {
-                    ":ir" => jit::emit_ir(&p.program, &self.options),
-                    ":asm" => jit::emit_asm(&p.program, &self.options),
+                    ":ir" => driver::emit_ir(&p.program, &self.options),
+                    ":asm" => driver::emit_asm(&p.program, &self.options),
                     _ => Ok(match &p.program.main.ret {
                         Some(t) => format!("{t}\n"),
                         None => "(no value)\n".to_string(),

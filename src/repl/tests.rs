@@ -1,5 +1,5 @@
 use super::{input_is_incomplete, Reply, Session};
-use crate::jit::Options;
+use crate::driver::Options;
 
 fn session() -> Session {
     Session::new(Options::default(), false)

@@ -85,8 +85,9 @@ fn both_jit_engines_at_every_level_run_a_set_alike() {
     let faulty = [Value::I64(7), Value::I64(0), Value::Str("n".into())];
     for jit_engine in [jit::JitEngine::Orc, jit::JitEngine::Mcjit] {
         for level in 0..=3 {
-            let options = jit::Options::at_level(level);
-            let compiled = jit::compile_with(&checked.program, &options, jit_engine).unwrap();
+            let options = crate::driver::Options::at_level(level);
+            let compiled =
+                crate::driver::compile_with(&checked.program, &options, jit_engine).unwrap();
             let mut ctx = RunCtx::new();
             let row = compiled.run_set_in(&mut ctx, &inputs, None).unwrap();
             let want = [Value::I64(3), Value::Str("n7".into()), Value::Bool(true)];
@@ -114,7 +115,7 @@ fn both_jit_engines_at_every_level_run_a_set_alike() {
 
 #[test]
 fn an_ordinary_program_is_not_run_as_a_set() {
-    let compiled = crate::compile_source("param a: i64; a", &jit::Options::default())
+    let compiled = crate::compile_source("param a: i64; a", &crate::driver::Options::default())
         .unwrap()
         .0;
     let err = compiled

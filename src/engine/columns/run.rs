@@ -4,9 +4,10 @@
 use super::{invalid, Column, ColumnBuf, RowError, CHUNK_ROWS};
 use crate::abi::RtStr;
 use crate::codegen::{self, ColumnsFn};
+use crate::driver::{self, InternalError, Options};
 use crate::engine::host::HostValue;
 use crate::engine::Program;
-use crate::jit::{self, Compiled, Options};
+use crate::jit::Compiled;
 use crate::runtime::RunError;
 use crate::runtime::{display, RunCtx, RuntimeError};
 use crate::span::Span;
@@ -20,7 +21,7 @@ use std::sync::OnceLock;
 pub(crate) struct Lazy {
     program: hir::Program,
     options: Options,
-    pub(super) compiled: OnceLock<Result<Compiled, String>>,
+    pub(super) compiled: OnceLock<Result<Compiled, InternalError>>,
 }
 
 impl Lazy {
@@ -34,10 +35,10 @@ impl Lazy {
     }
 
     /// The program compiled with its columns entry (compiled now if not yet).
-    fn get(&self, source: &str) -> Result<&Compiled, RowError> {
-        let compiled = self.compiled.get_or_init(|| {
-            crate::with_stack(source, || jit::compile(&self.program, &self.options))
-        });
+    fn get(&self) -> Result<&Compiled, RowError> {
+        let compiled = self
+            .compiled
+            .get_or_init(|| driver::compile(&self.program, &self.options));
         compiled
             .as_ref()
             .map_err(|e| invalid(format!("internal compiler error: {e}")))
@@ -171,7 +172,7 @@ impl Program {
                 )));
             }
         }
-        let compiled = self.inner.columns.get(&self.inner.source)?;
+        let compiled = self.inner.columns.get()?;
         let entry = compiled
             .columns()
             .ok_or_else(|| invalid("the program was compiled without a columns entry".into()))?;

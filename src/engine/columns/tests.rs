@@ -228,11 +228,11 @@ fn many_threads_run_columns_of_one_program_at_once() {
 #[test]
 fn the_columns_loop_of_an_infallible_program_is_vectorised() {
     let checked = crate::check_source("param a: f64; param b: f64; a * 2.0 + b").unwrap();
-    let options = crate::jit::Options {
+    let options = crate::driver::Options {
         columns: true,
-        ..crate::jit::Options::default()
+        ..crate::driver::Options::default()
     };
-    let ir = crate::jit::emit_ir(&checked.program, &options).unwrap();
+    let ir = crate::driver::emit_ir(&checked.program, &options).unwrap();
     let columns = function(&ir, "@kiln_columns(");
     assert!(
         columns
@@ -246,7 +246,7 @@ fn the_columns_loop_of_an_infallible_program_is_vectorised() {
     );
     // A program that may fault checks the status after each row instead.
     let checked = crate::check_source("param a: i64; param b: i64; a / b").unwrap();
-    let ir = crate::jit::emit_ir(&checked.program, &options).unwrap();
+    let ir = crate::driver::emit_ir(&checked.program, &options).unwrap();
     let columns = function(&ir, "@kiln_columns(");
     assert!(columns.contains("%status"), "{columns}");
 }
@@ -264,7 +264,8 @@ fn function<'a>(ir: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn both_jit_engines_link_the_columns_entry() {
-    use crate::jit::{compile_with, JitEngine, Options};
+    use crate::driver::{compile_with, Options};
+    use crate::jit::JitEngine;
     let checked = crate::check_source("param a: f64; param b: i32; a * f64(b)").unwrap();
     let options = Options {
         columns: true,

@@ -10,7 +10,8 @@ fn optimised(engine: &Engine, source: &str) -> (String, hir::Program) {
     };
     let ast = crate::syntax::parse(source).expect("parses");
     let checked = crate::types::check_with(&ast, &setup).expect("checks");
-    let ir = crate::jit::emit_ir(&checked.program, &engine.jit_options(false)).expect("compiles");
+    let ir =
+        crate::driver::emit_ir(&checked.program, &engine.jit_options(false)).expect("compiles");
     (ir, checked.program)
 }
 
@@ -141,7 +142,8 @@ fn host_calls_run_on_both_jit_engines() {
         .register("t", Purity::Pure, |s: String| format!("<{s}>"));
     let (_, program) = optimised(&engine, "param x: i64; t(string(p(x) + s(x)))");
     for jit in [crate::jit::JitEngine::Orc, crate::jit::JitEngine::Mcjit] {
-        let compiled = crate::jit::compile_with(&program, &engine.jit_options(false), jit).unwrap();
+        let compiled =
+            crate::driver::compile_with(&program, &engine.jit_options(false), jit).unwrap();
         assert_eq!(
             compiled.run(&[Value::I64(2)]).unwrap(),
             Some(Value::Str("<9>".into()))

@@ -1,7 +1,8 @@
 //! End-to-end backend tests on hand-built HIR: codegen → optimise → JIT → run.
 
 use super::*;
-use crate::abi::Fault;
+use crate::abi::{self, Fault, KindTy};
+use crate::runtime::{RunCtx, RuntimeError, Value};
 use crate::types::hir::*;
 use crate::types::ty::{FloatTy, IntTy, Ty};
 
@@ -1275,7 +1276,7 @@ fn nested_list_results_are_rejected_at_compile_time() {
     let err = compile(&prog(e), &Options::default())
         .err()
         .expect("an error");
-    assert!(err.contains("not supported"), "{err}");
+    assert!(err.0.contains("not supported"), "{err}");
 }
 
 #[test]
