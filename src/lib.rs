@@ -13,10 +13,10 @@ pub mod driver;
 pub mod engine;
 pub mod jit;
 pub mod repl;
-pub mod runtime;
 pub mod span;
 pub mod syntax;
 pub mod types;
+pub mod value;
 
 pub use diag::{Diagnostic, Severity};
 pub use engine::{
@@ -26,4 +26,7 @@ pub use engine::{
 
 pub use driver::{check_source, compile_source, Options};
 pub use jit::Compiled;
-pub use runtime::{RuntimeError, Value};
+/// What generated code calls: the `kiln-runtime` crate (the run context, the arena, the
+/// display format, every runtime symbol).
+pub use kiln_runtime as runtime;
+pub use value::{RuntimeError, Value};

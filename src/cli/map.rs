@@ -12,8 +12,9 @@
 use super::{read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE};
 use crate::abi::KindTy;
 use crate::engine::{Column, ColumnBuf, Engine, EngineOptions, Program, CHUNK_ROWS};
-use crate::runtime::{parse_bits, RunCtx, Value};
+use crate::runtime::{parse_bits, RunCtx};
 use crate::types::ty::Ty;
+use crate::value::Value;
 use std::io;
 use std::path::Path;
 

@@ -1,8 +1,8 @@
 //! `--param NAME=VALUE`: turning command-line text into one [`Value`] per `param` input.
 
-use crate::runtime::Value;
 use crate::types::hir::Input;
 use crate::types::ty::{FloatTy, IntTy, Ty};
+use crate::value::Value;
 use std::fmt::Display;
 use std::str::FromStr;
 

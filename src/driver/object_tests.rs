@@ -1,5 +1,5 @@
 use super::*;
-use crate::runtime::Value;
+use crate::value::Value;
 
 fn program(src: &str) -> hir::Program {
     match crate::check_source(src) {

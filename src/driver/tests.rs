@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::abi::{self, Fault, KindTy};
-use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::types::hir::*;
 use crate::types::ty::{FloatTy, IntTy, Ty};
+use crate::value::{RuntimeError, Value};
 
 // ---- HIR builders ----------------------------------------------------------------------
 

@@ -11,11 +11,12 @@ use super::{host, CompileError, Engine, Param};
 use crate::diag::Diagnostic;
 use crate::driver;
 use crate::jit::Compiled;
-use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::span::Span;
 use crate::syntax::ast;
 use crate::types::ty::Ty;
 use crate::types::{self, Checked};
+use crate::value::{RuntimeError, Value};
 use std::sync::Arc;
 
 /// The file name diagnostics of a set show.

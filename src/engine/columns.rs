@@ -10,9 +10,9 @@
 //! however many rows there are.
 
 use crate::abi::Fault;
-use crate::runtime::{RuntimeError, Value};
 use crate::span::Span;
 use crate::types::ty::{FloatTy, IntTy, Ty};
+use crate::value::{RuntimeError, Value};
 use std::fmt;
 
 /// Rows per chunk: the arena is reset (string results copied out) after each chunk.

@@ -14,10 +14,11 @@ pub use sig::{HostArg, HostFn, HostFnWith, HostOut, HostRet};
 
 use crate::abi::Fault;
 use crate::codegen::{HostImpl, InlineCall, NativeCall};
-use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::span::Span;
 use crate::types::hir;
 use crate::types::ty::Ty;
+use crate::value::{RuntimeError, Value};
 use inkwell::values::BasicValueEnum;
 use std::any::TypeId;
 use std::marker::PhantomData;

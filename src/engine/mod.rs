@@ -33,8 +33,9 @@ pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 use crate::diag::Diagnostic;
 use crate::driver::{self, Options};
 use crate::jit::Compiled;
-use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::types::ty::Ty;
+use crate::value::{RuntimeError, Value};
 use std::fmt;
 use std::sync::Arc;
 

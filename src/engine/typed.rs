@@ -7,8 +7,9 @@
 
 use super::host::HostValue;
 use super::Program;
-use crate::runtime::{RunCtx, RuntimeError};
+use crate::runtime::RunCtx;
 use crate::types::ty::{FloatTy, IntTy, Ty};
+use crate::value::RuntimeError;
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;

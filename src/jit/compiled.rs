@@ -4,12 +4,12 @@
 use super::mcjit::McjitCode;
 use super::{orc, set, JitEngine};
 use crate::abi;
-use crate::abi::KindTy;
 use crate::codegen::{self, EntryFn, Interface};
-use crate::runtime::{RunCtx, RunError, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::span::Span;
 use crate::types::hir;
 use crate::types::ty::Ty;
+use crate::value::{layout, RunError, RuntimeError, Value};
 
 /// What keeps a program's machine code alive; dropping it frees the code.
 pub(super) enum Code {
@@ -78,7 +78,7 @@ impl Compiled {
         };
         // SAFETY: the run succeeded, so `out` holds a value of the result type whose
         // memory (arena or constants) is alive until `ctx` is reset or dropped.
-        Ok(unsafe { Value::from_slot(ty, out) })
+        Ok(unsafe { layout::from_slot(ty, out) })
     }
 
     /// Before a run through a slot entry: check the inputs, reset `ctx` (arming the
@@ -93,7 +93,7 @@ impl Compiled {
         if self.interface.stack_guard {
             ctx.arm_stack_guard();
         }
-        Ok(inputs.iter().map(|v| input_slot(ctx, v)).collect())
+        Ok(inputs.iter().map(|v| layout::to_slot(ctx, v)).collect())
     }
 
     /// The fault a run recorded in `ctx` (its status is non-zero), as an error.
@@ -205,37 +205,5 @@ impl Compiled {
     /// The span table runtime faults index into.
     pub fn spans(&self) -> &[Span] {
         &self.spans
-    }
-}
-
-/// The 16-byte slot of one (type-checked) input.
-fn input_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
-    match v {
-        Value::Str(s) => [s.as_ptr() as u64, s.len() as u64],
-        Value::List(elem, items) => {
-            let Some(kind) = abi::Kind::of(elem) else {
-                return [0, 0];
-            };
-            let (size, align) = kind.layout();
-            let ptr = ctx.alloc(size as usize * items.len(), align as usize);
-            for (i, item) in items.iter().enumerate() {
-                // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
-                unsafe {
-                    let p = ptr.add(i * size as usize);
-                    match item {
-                        Value::Str(s) => (p as *mut abi::RtStr).write_unaligned(abi::RtStr {
-                            ptr: s.as_ptr(),
-                            len: s.len() as i64,
-                        }),
-                        v => {
-                            let bits = v.to_bits().unwrap_or(0).to_le_bytes();
-                            std::ptr::copy_nonoverlapping(bits.as_ptr(), p, size as usize);
-                        }
-                    }
-                }
-            }
-            [ptr as u64, items.len() as u64]
-        }
-        v => [v.to_bits().unwrap_or(0), 0],
     }
 }

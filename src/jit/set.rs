@@ -8,9 +8,10 @@
 use super::Compiled;
 use crate::abi;
 use crate::codegen::{EntryFn, Interface, SetOneFn};
-use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::span::Span;
 use crate::types::ty::Ty;
+use crate::value::{layout, RuntimeError, Value};
 
 /// The entries of a compiled program set (its output types are the interface's).
 pub(super) struct SetCode {
@@ -85,7 +86,7 @@ impl Compiled {
             .map(|k| {
                 // SAFETY: the run succeeded, so slot `k` holds a value of output `k`'s
                 // type, alive until `ctx` is reset.
-                unsafe { Value::from_slot(&self.interface.outputs[k], row[k]) }.ok_or_else(|| {
+                unsafe { layout::from_slot(&self.interface.outputs[k], row[k]) }.ok_or_else(|| {
                     invalid(format!(
                         "output of type {} is not supported",
                         self.interface.outputs[k]

@@ -1,17 +1,17 @@
 //! One REPL session: the environment of earlier definitions, the JIT code that holds
 //! them, and the memory that keeps their strings and lists alive.
 
-use crate::abi::KindTy;
-use crate::abi::{Kind, RtStr};
+use crate::abi::RtStr;
 use crate::diag::render::{render_list, Format};
 use crate::diag::Diagnostic;
 use crate::driver::{self, Options};
 use crate::jit::Compiled;
-use crate::runtime::{RunCtx, RuntimeError, Value};
+use crate::runtime::RunCtx;
 use crate::span::Span;
 use crate::types::hir;
 use crate::types::ty::Ty;
 use crate::types::{self, Env};
+use crate::value::{layout, RuntimeError, Value};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -227,7 +227,7 @@ impl Session {
             };
             let ty = program.globals[*g].ty.clone();
             // SAFETY: `addr` is a live global of that type (its line is loaded).
-            let bytes = unsafe { read_bytes(addr, &ty) };
+            let bytes = unsafe { layout::read_bytes(addr, &ty) };
             saved.push((addr, ty, bytes));
         }
 
@@ -239,7 +239,7 @@ impl Session {
             Err(e) => {
                 for (addr, ty, bytes) in &saved {
                     // SAFETY: restores the bytes read above into the same global.
-                    unsafe { write_bytes(*addr, ty, bytes) };
+                    unsafe { layout::write_bytes(*addr, ty, bytes) };
                 }
                 // The fault may come from a function of an earlier line: find its source.
                 let (e, where_) = match self.ctx.fault() {
@@ -282,17 +282,17 @@ impl Session {
                 // line's constants): copy them into session memory.
                 for (g, symbol) in &link.imported_globals {
                     let ty = &program.globals[*g].ty;
-                    if let (true, Some(&addr)) = (is_pair(ty), self.addresses.get(symbol)) {
+                    if let (true, Some(&addr)) = (layout::is_pair(ty), self.addresses.get(symbol)) {
                         let before = saved.iter().find(|s| s.0 == addr).map(|s| s.2);
                         // SAFETY: a live global of type `ty`.
-                        if before != Some(unsafe { read_bytes(addr, ty) }) {
+                        if before != Some(unsafe { layout::read_bytes(addr, ty) }) {
                             self.own(symbol.clone(), addr, ty);
                         }
                     }
                 }
                 for (e, &addr) in link.exported_globals.iter().zip(&exported_addrs) {
                     self.addresses.insert(e.symbol.clone(), addr);
-                    if is_pair(&e.ty) {
+                    if layout::is_pair(&e.ty) {
                         self.own(e.symbol.clone(), addr, &e.ty);
                     }
                 }
@@ -382,7 +382,7 @@ impl Session {
     fn own(&mut self, symbol: String, addr: usize, ty: &Ty) {
         // SAFETY: `addr` is a global of type `ty` holding a valid (ptr, len) pair of that
         // type (the run that stored it succeeded and its arena is not reset yet).
-        let (buf, pair) = unsafe { copy_pair(addr, ty) };
+        let (buf, pair) = unsafe { layout::copy_pair(addr, ty) };
         unsafe { (addr as *mut RtStr).write_unaligned(pair) };
         self.owned.insert(symbol, buf);
     }
@@ -467,7 +467,7 @@ impl Session {
                 .get(&b.symbol)
                 // SAFETY: a live global of type `b.ty` holding a value of a successful run
                 // (strings and lists in session memory).
-                .and_then(|&a| unsafe { read_value(a, &b.ty) })
+                .and_then(|&a| unsafe { layout::read(a, &b.ty) })
                 .map(|v| match v {
                     Value::Str(s) => format!("{s:?}"),
                     v => v.to_string(),
@@ -551,108 +551,4 @@ fn help() -> String {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn is_pair(ty: &Ty) -> bool {
-    matches!(ty, Ty::Str | Ty::List(_))
-}
-
-/// Size in memory of a global of type `ty` (bool is a byte; pairs 16 bytes).
-fn mem_size(ty: &Ty) -> usize {
-    match ty {
-        Ty::Str | Ty::List(_) => 16,
-        t => Kind::of(t).map_or(8, |k| k.layout().0 as usize),
-    }
-}
-
-/// # Safety
-/// `addr` must be a live global of type `ty`.
-unsafe fn read_bytes(addr: usize, ty: &Ty) -> [u8; 16] {
-    let mut out = [0u8; 16];
-    std::ptr::copy_nonoverlapping(addr as *const u8, out.as_mut_ptr(), mem_size(ty));
-    out
-}
-
-/// # Safety
-/// `addr` must be a live global of type `ty`.
-unsafe fn write_bytes(addr: usize, ty: &Ty, bytes: &[u8; 16]) {
-    std::ptr::copy_nonoverlapping(bytes.as_ptr(), addr as *mut u8, mem_size(ty));
-}
-
-/// # Safety
-/// `addr` must be a live global of type `ty` holding a valid value.
-unsafe fn read_value(addr: usize, ty: &Ty) -> Option<Value> {
-    let bytes = read_bytes(addr, ty);
-    let lo = u64::from_le_bytes(bytes[..8].try_into().ok()?);
-    let hi = u64::from_le_bytes(bytes[8..].try_into().ok()?);
-    if is_pair(ty) {
-        return Value::from_slot(ty, [lo, hi]);
-    }
-    let size = mem_size(ty);
-    let bits = if size >= 8 {
-        lo
-    } else {
-        lo & ((1u64 << (size * 8)) - 1)
-    };
-    Some(Value::from_bits(Kind::of(ty)?, bits))
-}
-
-/// Copy the string or list at global `addr` into one session-owned buffer: list elements
-/// first (8-byte aligned), then the bytes of the strings. Returns the buffer and the
-/// (ptr, len) pair that points into it.
-///
-/// # Safety
-/// `addr` must be a global of type `ty` holding a valid (ptr, len) pair.
-unsafe fn copy_pair(addr: usize, ty: &Ty) -> (Owned, RtStr) {
-    let pair = (addr as *const RtStr).read_unaligned();
-    let len = pair.len.max(0) as usize;
-    let (head, strings): (usize, Vec<RtStr>) = match ty {
-        Ty::Str => (0, vec![pair]),
-        Ty::List(elem) => {
-            let kind = Kind::of(elem).unwrap_or(Kind::I64);
-            let size = kind.layout().0 as usize * len;
-            let strs = if kind == Kind::Str {
-                (0..len)
-                    .map(|i| (pair.ptr as *const RtStr).add(i).read_unaligned())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            (size, strs)
-        }
-        _ => (0, Vec::new()),
-    };
-    let head_words = head.div_ceil(8);
-    let str_bytes: usize = strings.iter().map(|s| s.len.max(0) as usize).sum();
-    let mut buf: Owned = vec![0u64; head_words + str_bytes.div_ceil(8) + 1].into_boxed_slice();
-    let base = buf.as_mut_ptr() as *mut u8;
-    if head > 0 {
-        std::ptr::copy_nonoverlapping(pair.ptr, base, head);
-    }
-    let mut at = head_words * 8;
-    let mut copied = Vec::with_capacity(strings.len());
-    for s in &strings {
-        let n = s.len.max(0) as usize;
-        if n > 0 {
-            std::ptr::copy_nonoverlapping(s.ptr, base.add(at), n);
-        }
-        copied.push(RtStr {
-            ptr: base.add(at),
-            len: n as i64,
-        });
-        at += n;
-    }
-    let result = match ty {
-        Ty::Str => copied[0],
-        _ => {
-            for (i, s) in copied.iter().enumerate() {
-                (base as *mut RtStr).add(i).write_unaligned(*s);
-            }
-            RtStr {
-                ptr: base,
-                len: len as i64,
-            }
-        }
-    };
-    (buf, result)
 }

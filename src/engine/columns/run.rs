@@ -8,11 +8,11 @@ use crate::driver::{self, InternalError, Options};
 use crate::engine::host::HostValue;
 use crate::engine::Program;
 use crate::jit::Compiled;
-use crate::runtime::RunError;
-use crate::runtime::{display, RunCtx, RuntimeError};
+use crate::runtime::{display, RunCtx};
 use crate::span::Span;
 use crate::types::hir;
 use crate::types::ty::Ty;
+use crate::value::{layout, RunError, RuntimeError};
 use std::sync::OnceLock;
 
 /// A program's columnar code, compiled on first use: the columns entry makes a module
@@ -225,13 +225,7 @@ impl Program {
         let strings: Vec<Vec<RtStr>> = columns
             .iter()
             .map(|c| match c {
-                Column::Str(values) => values
-                    .iter()
-                    .map(|s| RtStr {
-                        ptr: s.as_ptr(),
-                        len: s.len() as i64,
-                    })
-                    .collect(),
+                Column::Str(values) => values.iter().map(|s| layout::str_pair(s)).collect(),
                 _ => Vec::new(),
             })
             .collect();

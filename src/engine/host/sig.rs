@@ -76,11 +76,7 @@ impl HostArg for String {
         Ty::Str
     }
     unsafe fn from_words(words: &[u64]) -> Self {
-        let (ptr, len) = (words[0] as usize as *const u8, words[1] as i64);
-        if ptr.is_null() || len <= 0 {
-            return String::new();
-        }
-        String::from_utf8_lossy(std::slice::from_raw_parts(ptr, len as usize)).into_owned()
+        crate::value::layout::string_from_pair(words[0] as usize as *const u8, words[1] as i64)
     }
 }
 

@@ -1,10 +1,11 @@
-//! Stage 5: the runtime. What generated code calls, and the run context it works on, are
-//! the `kiln-runtime` crate (`runtime/` in this workspace), re-exported here; this module
-//! adds the host side: [`Value`]s, and faults as [`RuntimeError`]s with source spans.
+//! Values on the host side: [`Value`]s, how each type sits in an ABI slot or a list
+//! element ([`layout`]), and faults as [`RuntimeError`]s with source spans. What generated
+//! code calls, and the run context it works on, are the `kiln-runtime` crate (`runtime/`
+//! in this workspace, `crate::runtime` here).
 
-pub use kiln_runtime::{
-    display, libm_address, parse_bits, runtime_address, Arena, FaultRecord, RunCtx, STACK_RESERVE,
-};
+pub mod layout;
+
+use kiln_runtime::{display, RunCtx};
 
 use crate::abi::{Fault, Kind, KindTy};
 use crate::diag::Diagnostic;
@@ -103,38 +104,6 @@ impl Value {
             Value::List(..) => None,
             v => Some(Scalar::from_bits(v.kind()?, v.to_bits()?)),
         }
-    }
-
-    /// Copy a value of type `ty` out of its ABI representation: a scalar's bits in
-    /// `slot[0]`, a string or list as (ptr, len) in `slot`.
-    ///
-    /// # Safety
-    /// For strings and lists, `slot` must hold a valid (ptr, len) pair of that type.
-    pub unsafe fn from_slot(ty: &Ty, slot: [u64; 2]) -> Option<Value> {
-        let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
-        Some(match ty {
-            Ty::Str => Value::Str(display::str_from_raw(ptr, len).to_owned()),
-            Ty::List(elem) => {
-                let kind = Kind::of(elem)?;
-                let items = (0..len.max(0) as usize)
-                    .map(|i| Value::from_scalar(kind, Scalar::read_elem(kind, ptr, i)))
-                    .collect();
-                Value::List((**elem).clone(), items)
-            }
-            t => Value::from_bits(Kind::of(t)?, slot[0]),
-        })
-    }
-
-    fn from_scalar(kind: Kind, s: Scalar<'_>) -> Value {
-        let bits = match s {
-            Scalar::Str(s) => return Value::Str(s.to_owned()),
-            Scalar::Bool(b) => b as u64,
-            Scalar::Int(v) => v as u64,
-            Scalar::UInt(v) => v,
-            Scalar::F32(v) => v.to_bits() as u64,
-            Scalar::F64(v) => v.to_bits(),
-        };
-        Value::from_bits(kind, bits)
     }
 }
 

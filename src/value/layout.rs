@@ -1,0 +1,207 @@
+//! How each Kiln type sits in memory where the host meets generated code, and reading
+//! and writing it. One place for all of it: the JIT's input and result slots, the REPL's
+//! globals, columns and host trampolines use these functions.
+//!
+//! - A **slot** is 16 bytes (`[u64; 2]`): a scalar's ABI bits in the first word
+//!   (integers extended from their type, bool 0/1, floats as bit patterns); a string or
+//!   list as its (pointer, length) pair.
+//! - In **memory** (a global, a list element, a column) a value has its natural layout:
+//!   bool one byte, integers and floats their width, strings and lists a `{ ptr, i64 }`
+//!   pair ([`RtStr`]) of 16 bytes.
+
+use super::Value;
+use crate::abi::{Kind, KindTy, RtStr};
+use crate::types::ty::Ty;
+use kiln_runtime::display::{self, Scalar};
+use kiln_runtime::RunCtx;
+
+/// Whether values of this type are a (pointer, length) pair.
+pub fn is_pair(ty: &Ty) -> bool {
+    matches!(ty, Ty::Str | Ty::List(_))
+}
+
+/// Size in memory of a value of type `ty` (bool one byte; pairs 16 bytes).
+pub fn mem_size(ty: &Ty) -> usize {
+    match ty {
+        Ty::Str | Ty::List(_) => 16,
+        t => Kind::of(t).map_or(8, |k| k.layout().0 as usize),
+    }
+}
+
+/// The pair generated code sees for `s` (borrowing its bytes).
+pub fn str_pair(s: &str) -> RtStr {
+    RtStr {
+        ptr: s.as_ptr(),
+        len: s.len() as i64,
+    }
+}
+
+/// The string a (pointer, length) pair points to, copied (invalid UTF-8 replaced).
+///
+/// # Safety
+/// `ptr` must point to `len` readable bytes, or be null, or `len` not positive.
+pub unsafe fn string_from_pair(ptr: *const u8, len: i64) -> String {
+    if ptr.is_null() || len <= 0 {
+        return String::new();
+    }
+    String::from_utf8_lossy(std::slice::from_raw_parts(ptr, len as usize)).into_owned()
+}
+
+/// The slot of a (type-checked) value. A string's pair borrows its bytes; a list's
+/// elements are laid out in `ctx`'s arena, so the slot is valid until `ctx` is reset.
+pub fn to_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
+    match v {
+        Value::Str(s) => [s.as_ptr() as u64, s.len() as u64],
+        Value::List(elem, items) => {
+            let Some(kind) = Kind::of(elem) else {
+                return [0, 0];
+            };
+            let (size, align) = kind.layout();
+            let ptr = ctx.alloc(size as usize * items.len(), align as usize);
+            for (i, item) in items.iter().enumerate() {
+                // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
+                unsafe {
+                    let p = ptr.add(i * size as usize);
+                    match item {
+                        Value::Str(s) => (p as *mut RtStr).write_unaligned(str_pair(s)),
+                        v => {
+                            let bits = v.to_bits().unwrap_or(0).to_le_bytes();
+                            std::ptr::copy_nonoverlapping(bits.as_ptr(), p, size as usize);
+                        }
+                    }
+                }
+            }
+            [ptr as u64, items.len() as u64]
+        }
+        v => [v.to_bits().unwrap_or(0), 0],
+    }
+}
+
+/// Copy a value of type `ty` out of its slot. `None` for a type that cannot be in one.
+///
+/// # Safety
+/// For strings and lists, `slot` must hold a valid (ptr, len) pair of that type.
+pub unsafe fn from_slot(ty: &Ty, slot: [u64; 2]) -> Option<Value> {
+    let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
+    Some(match ty {
+        Ty::Str => Value::Str(display::str_from_raw(ptr, len).to_owned()),
+        Ty::List(elem) => {
+            let kind = Kind::of(elem)?;
+            let items = (0..len.max(0) as usize)
+                .map(|i| from_scalar(kind, Scalar::read_elem(kind, ptr, i)))
+                .collect();
+            Value::List((**elem).clone(), items)
+        }
+        t => Value::from_bits(Kind::of(t)?, slot[0]),
+    })
+}
+
+fn from_scalar(kind: Kind, s: Scalar<'_>) -> Value {
+    let bits = match s {
+        Scalar::Str(s) => return Value::Str(s.to_owned()),
+        Scalar::Bool(b) => b as u64,
+        Scalar::Int(v) => v as u64,
+        Scalar::UInt(v) => v,
+        Scalar::F32(v) => v.to_bits() as u64,
+        Scalar::F64(v) => v.to_bits(),
+    };
+    Value::from_bits(kind, bits)
+}
+
+/// The bytes of the value of type `ty` at `addr` (its natural layout; the rest zero).
+///
+/// # Safety
+/// `addr` must point to a live value of type `ty`.
+pub unsafe fn read_bytes(addr: usize, ty: &Ty) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    std::ptr::copy_nonoverlapping(addr as *const u8, out.as_mut_ptr(), mem_size(ty));
+    out
+}
+
+/// Write back bytes [`read_bytes`] read.
+///
+/// # Safety
+/// `addr` must point to a live, writable value of type `ty`.
+pub unsafe fn write_bytes(addr: usize, ty: &Ty, bytes: &[u8; 16]) {
+    std::ptr::copy_nonoverlapping(bytes.as_ptr(), addr as *mut u8, mem_size(ty));
+}
+
+/// Copy the value of type `ty` at `addr` (its natural layout) out as a [`Value`].
+///
+/// # Safety
+/// `addr` must point to a live value of type `ty` holding a valid value.
+pub unsafe fn read(addr: usize, ty: &Ty) -> Option<Value> {
+    let bytes = read_bytes(addr, ty);
+    let lo = u64::from_le_bytes(bytes[..8].try_into().ok()?);
+    let hi = u64::from_le_bytes(bytes[8..].try_into().ok()?);
+    if is_pair(ty) {
+        return from_slot(ty, [lo, hi]);
+    }
+    let size = mem_size(ty);
+    let bits = if size >= 8 {
+        lo
+    } else {
+        lo & ((1u64 << (size * 8)) - 1)
+    };
+    Some(Value::from_bits(Kind::of(ty)?, bits))
+}
+
+/// Copy the string or list whose pair is at `addr` into one new buffer: list elements
+/// first (8-byte aligned), then the bytes of the strings. Returns the buffer and the
+/// (ptr, len) pair that points into it.
+///
+/// # Safety
+/// `addr` must point to a valid (ptr, len) pair of type `ty`.
+pub unsafe fn copy_pair(addr: usize, ty: &Ty) -> (Box<[u64]>, RtStr) {
+    let pair = (addr as *const RtStr).read_unaligned();
+    let len = pair.len.max(0) as usize;
+    let (head, strings): (usize, Vec<RtStr>) = match ty {
+        Ty::Str => (0, vec![pair]),
+        Ty::List(elem) => {
+            let kind = Kind::of(elem).unwrap_or(Kind::I64);
+            let size = kind.layout().0 as usize * len;
+            let strs = if kind == Kind::Str {
+                (0..len)
+                    .map(|i| (pair.ptr as *const RtStr).add(i).read_unaligned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (size, strs)
+        }
+        _ => (0, Vec::new()),
+    };
+    let head_words = head.div_ceil(8);
+    let str_bytes: usize = strings.iter().map(|s| s.len.max(0) as usize).sum();
+    let mut buf: Box<[u64]> = vec![0u64; head_words + str_bytes.div_ceil(8) + 1].into_boxed_slice();
+    let base = buf.as_mut_ptr() as *mut u8;
+    if head > 0 {
+        std::ptr::copy_nonoverlapping(pair.ptr, base, head);
+    }
+    let mut at = head_words * 8;
+    let mut copied = Vec::with_capacity(strings.len());
+    for s in &strings {
+        let n = s.len.max(0) as usize;
+        if n > 0 {
+            std::ptr::copy_nonoverlapping(s.ptr, base.add(at), n);
+        }
+        copied.push(RtStr {
+            ptr: base.add(at),
+            len: n as i64,
+        });
+        at += n;
+    }
+    let result = match ty {
+        Ty::Str => copied[0],
+        _ => {
+            for (i, s) in copied.iter().enumerate() {
+                (base as *mut RtStr).add(i).write_unaligned(*s);
+            }
+            RtStr {
+                ptr: base,
+                len: len as i64,
+            }
+        }
+    };
+    (buf, result)
+}
