@@ -14,6 +14,11 @@
 use super::ty::Ty;
 use crate::span::Span;
 
+mod effects;
+mod walk;
+
+pub use effects::{Effects, FallibleCalls};
+
 pub type FnId = usize;
 pub type LocalId = usize;
 pub type GlobalId = usize;
@@ -376,21 +381,4 @@ pub enum LibFn {
     Count,
     Any,
     All,
-}
-
-impl LibFn {
-    /// Whether a call may record a fault: `min`/`max`/`first`/`last` of an empty list,
-    /// lists of different lengths, `repeat` beyond the string size limit.
-    pub fn may_fail(self) -> bool {
-        matches!(
-            self,
-            LibFn::ListMin
-                | LibFn::ListMax
-                | LibFn::First
-                | LibFn::Last
-                | LibFn::Map(_)
-                | LibFn::Filter
-                | LibFn::Repeat
-        )
-    }
 }
