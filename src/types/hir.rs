@@ -169,6 +169,18 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    pub fn new(kind: ExprKind, ty: Ty, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+
+    /// While checking: a node standing for an expression whose error was already
+    /// reported (it never reaches a checked program).
+    pub fn error(span: Span) -> Expr {
+        Expr::new(ExprKind::Int(0), Ty::Error, span)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnOp {
     /// Integer: wrapping negation. Float: IEEE negation.
