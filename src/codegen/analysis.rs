@@ -4,7 +4,7 @@
 
 use super::HostImpl;
 use crate::span::Span;
-use crate::types::hir::{ExprKind, FallibleCalls, Program};
+use crate::types::hir::{ExprKind, FallibleCalls, Program, Walk};
 
 /// `result[id]`: function `id` can reach a call of itself, directly or through others.
 pub fn recursive_functions(program: &Program) -> Vec<bool> {

@@ -2,7 +2,7 @@
 //! folds to zero is a compile error (every other fault stays a runtime error).
 
 use super::check::Checker;
-use super::hir::{self, BinOp, ExprKind, UnOp};
+use super::hir::{self, BinOp, ExprKind, UnOp, Walk};
 use super::ty::Ty;
 use crate::diag::Diagnostic;
 

@@ -18,6 +18,7 @@ mod effects;
 mod walk;
 
 pub use effects::{Effects, FallibleCalls};
+pub use walk::Walk;
 
 pub type FnId = usize;
 pub type LocalId = usize;

@@ -3,7 +3,7 @@
 //! trap). Codegen (status checks, fused element-wise loops, the columnar row loop),
 //! the call-graph analysis and compile-time folding all read it from here.
 
-use super::{BinOp, Builtin, Expr, ExprKind, LibFn, UnOp};
+use super::{BinOp, Block, Builtin, Expr, ExprKind, LibFn, UnOp, Walk};
 use crate::types::ty::Ty;
 
 /// The effects of one operation, its operands' own effects not included.
@@ -177,11 +177,6 @@ impl Expr {
         }
     }
 
-    /// Whether evaluating this expression may record a fault, here or below.
-    pub fn may_fault(&self, calls: FallibleCalls) -> bool {
-        self.any(|e| e.may_fault_locally(calls))
-    }
-
     /// A constant divisor that is neither zero nor (for signed types) -1: an integer
     /// `/` or `%` by it cannot fault.
     pub fn is_safe_divisor(&self) -> bool {
@@ -194,8 +189,9 @@ impl Expr {
     }
 }
 
-impl super::Block {
-    /// Whether running the block may record a fault.
+impl Block {
+    /// Whether running the block may record a fault (an expression: `e.any(|x|
+    /// x.may_fault_locally(calls))`).
     pub fn may_fault(&self, calls: FallibleCalls) -> bool {
         self.any(|e| e.may_fault_locally(calls))
     }

@@ -57,38 +57,45 @@ impl Expr {
             ControlFlow::<()>::Continue(())
         });
     }
+}
 
-    /// Calls `f` on this expression and every one below it, parents first, until `f`
-    /// breaks.
-    pub fn try_walk<'e, B>(
-        &'e self,
-        f: &mut impl FnMut(&'e Expr) -> ControlFlow<B>,
-    ) -> ControlFlow<B> {
-        f(self)?;
-        self.try_for_each_child(|c| c.try_walk(f))
-    }
+/// A walk over every expression of a node, parents before their children (see the
+/// module's order): an expression walks itself and all below it, a block every
+/// expression of its statements (nested blocks included) and of its value.
+pub trait Walk {
+    /// Calls `f` on each expression, until `f` breaks.
+    fn try_walk<'e, B>(&'e self, f: &mut impl FnMut(&'e Expr) -> ControlFlow<B>) -> ControlFlow<B>;
 
-    /// Calls `f` on this expression and every one below it, parents first.
-    pub fn walk<'e>(&'e self, f: &mut impl FnMut(&'e Expr)) {
+    /// Calls `f` on each expression.
+    fn walk<'e>(&'e self, f: &mut impl FnMut(&'e Expr)) {
         let _ = self.try_walk(&mut |e| {
             f(e);
             ControlFlow::<()>::Continue(())
         });
     }
 
-    /// Whether `f` holds for this expression or any below it (stops at the first).
-    pub fn any(&self, mut f: impl FnMut(&Expr) -> bool) -> bool {
-        self.try_walk(&mut |e| brk(f(e))).is_break()
+    /// Whether `f` holds for some expression (stops at the first).
+    fn any(&self, mut f: impl FnMut(&Expr) -> bool) -> bool {
+        self.try_walk(&mut |e| {
+            if f(e) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .is_break()
     }
 }
 
-impl Block {
-    /// Calls `f` on every expression of the block, nested blocks included (parents
-    /// first; see the module's order), until `f` breaks.
-    pub fn try_walk<'e, B>(
-        &'e self,
-        f: &mut impl FnMut(&'e Expr) -> ControlFlow<B>,
-    ) -> ControlFlow<B> {
+impl Walk for Expr {
+    fn try_walk<'e, B>(&'e self, f: &mut impl FnMut(&'e Expr) -> ControlFlow<B>) -> ControlFlow<B> {
+        f(self)?;
+        self.try_for_each_child(|c| c.try_walk(f))
+    }
+}
+
+impl Walk for Block {
+    fn try_walk<'e, B>(&'e self, f: &mut impl FnMut(&'e Expr) -> ControlFlow<B>) -> ControlFlow<B> {
         for s in &self.stmts {
             match s {
                 Stmt::Assign { value, .. } | Stmt::Expr(value) => value.try_walk(f)?,
@@ -107,26 +114,5 @@ impl Block {
             Some(v) => v.try_walk(f),
             None => ControlFlow::Continue(()),
         }
-    }
-
-    /// Calls `f` on every expression of the block, nested blocks included.
-    pub fn walk<'e>(&'e self, f: &mut impl FnMut(&'e Expr)) {
-        let _ = self.try_walk(&mut |e| {
-            f(e);
-            ControlFlow::<()>::Continue(())
-        });
-    }
-
-    /// Whether `f` holds for some expression of the block (stops at the first).
-    pub fn any(&self, mut f: impl FnMut(&Expr) -> bool) -> bool {
-        self.try_walk(&mut |e| brk(f(e))).is_break()
-    }
-}
-
-fn brk(found: bool) -> ControlFlow<()> {
-    if found {
-        ControlFlow::Break(())
-    } else {
-        ControlFlow::Continue(())
     }
 }
