@@ -116,3 +116,29 @@ impl Walk for Block {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_visits_every_expression_parents_first_in_source_order() {
+        let src = "let a = [1, 2][0] + if(3 > 4, 5, 6);
+                   when a > 7 { print(8); } elif a > 9 { print(10); } else { print(11); }
+                   switch(a == 12, 13, 14)";
+        let p = crate::check_source(src).expect("a valid program").program;
+        let mut ints = Vec::new();
+        p.main.body.walk(&mut |e| {
+            if let ExprKind::Int(v) = e.kind {
+                ints.push(v);
+            }
+        });
+        // The list, then its elements, then the index: parents first.
+        assert_eq!(ints, [1, 2, 0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+        assert!(p
+            .main
+            .body
+            .any(|e| matches!(e.kind, ExprKind::Index { .. })));
+        assert!(!p.main.body.any(|e| matches!(e.kind, ExprKind::Float(_))));
+    }
+}
