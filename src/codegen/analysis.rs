@@ -4,8 +4,7 @@
 
 use super::HostImpl;
 use crate::span::Span;
-use crate::types::hir::{BinOp, Block, Builtin, Expr, ExprKind, Program, Stmt};
-use crate::types::ty::Ty;
+use crate::types::hir::{ExprKind, FallibleCalls, Program, Walk};
 
 /// `result[id]`: function `id` can reach a call of itself, directly or through others.
 pub fn recursive_functions(program: &Program) -> Vec<bool> {
@@ -14,7 +13,7 @@ pub fn recursive_functions(program: &Program) -> Vec<bool> {
         .iter()
         .map(|f| {
             let mut out = Vec::new();
-            for_each_expr(&f.body, &mut |e| {
+            f.body.walk(&mut |e| {
                 if let ExprKind::Call { func, .. } = e.kind {
                     out.push(func);
                 }
@@ -39,33 +38,6 @@ pub fn recursive_functions(program: &Program) -> Vec<bool> {
         .collect()
 }
 
-/// Visit every expression of a block, statements included.
-fn for_each_expr(b: &Block, f: &mut impl FnMut(&Expr)) {
-    fn expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
-        f(e);
-        for c in children(e) {
-            expr(c, f);
-        }
-    }
-    for s in &b.stmts {
-        match s {
-            Stmt::Assign { value, .. } | Stmt::Expr(value) => expr(value, f),
-            Stmt::When { arms, else_block } => {
-                for (c, blk) in arms {
-                    expr(c, f);
-                    for_each_expr(blk, f);
-                }
-                if let Some(blk) = else_block {
-                    for_each_expr(blk, f);
-                }
-            }
-        }
-    }
-    if let Some(v) = &b.value {
-        expr(v, f);
-    }
-}
-
 /// `result[id]`: function `id` may record a fault (directly or through a call). A
 /// recursive function may always fault: it can run out of stack. Every host function
 /// counts as one that may fail (see [`fallible_functions_with`]).
@@ -81,11 +53,11 @@ pub fn fallible_functions_with(program: &Program, host: &[HostImpl]) -> Vec<bool
     loop {
         let mut changed = false;
         for (id, f) in program.functions.iter().enumerate() {
-            let facts = Facts {
-                fallible: &fallible,
+            let calls = FallibleCalls {
+                functions: &fallible,
                 host: &host,
             };
-            if !fallible[id] && block_may_fail(&f.body, facts) {
+            if !fallible[id] && f.body.may_fault(calls) {
                 fallible[id] = true;
                 changed = true;
             }
@@ -94,13 +66,6 @@ pub fn fallible_functions_with(program: &Program, host: &[HostImpl]) -> Vec<bool
             return fallible;
         }
     }
-}
-
-/// What the fixpoint knows: which user functions and which host functions may fail.
-#[derive(Clone, Copy)]
-struct Facts<'f> {
-    fallible: &'f [bool],
-    host: &'f [bool],
 }
 
 /// Every call of a host function in the program (functions first, then `main`): the
@@ -112,7 +77,7 @@ pub fn host_calls(program: &Program) -> Vec<(usize, Span)> {
         .iter()
         .chain(std::iter::once(&program.main))
     {
-        for_each_expr(&f.body, &mut |e| {
+        f.body.walk(&mut |e| {
             if let ExprKind::CallHost { func, .. } = e.kind {
                 out.push((func, e.span));
             }
@@ -126,88 +91,10 @@ pub fn host_calls(program: &Program) -> Vec<(usize, Span)> {
 pub(super) fn main_may_fail(program: &Program, host: &[HostImpl]) -> bool {
     let fallible = fallible_functions_with(program, host);
     let host: Vec<bool> = host.iter().map(HostImpl::may_fail).collect();
-    let facts = Facts {
-        fallible: &fallible,
+    program.main.body.may_fault(FallibleCalls {
+        functions: &fallible,
         host: &host,
-    };
-    block_may_fail(&program.main.body, facts)
-}
-
-fn block_may_fail(b: &Block, facts: Facts) -> bool {
-    b.stmts.iter().any(|s| stmt_may_fail(s, facts))
-        || b.value.as_deref().is_some_and(|e| expr_may_fail(e, facts))
-}
-
-fn stmt_may_fail(s: &Stmt, facts: Facts) -> bool {
-    match s {
-        Stmt::Assign { value, .. } => expr_may_fail(value, facts),
-        Stmt::Expr(e) => expr_may_fail(e, facts),
-        Stmt::When { arms, else_block } => {
-            arms.iter()
-                .any(|(c, b)| expr_may_fail(c, facts) || block_may_fail(b, facts))
-                || else_block
-                    .as_ref()
-                    .is_some_and(|b| block_may_fail(b, facts))
-        }
-    }
-}
-
-/// A divisor that can neither be zero nor (for signed types) -1.
-fn safe_divisor(rhs: &Expr) -> bool {
-    match (&rhs.kind, &rhs.ty) {
-        (ExprKind::Int(bits), Ty::Int(it)) => *bits != 0 && !(it.signed() && *bits == it.mask()),
-        _ => false,
-    }
-}
-
-fn expr_may_fail(e: &Expr, facts: Facts) -> bool {
-    let here = match &e.kind {
-        ExprKind::Binary {
-            op: BinOp::Div | BinOp::Rem,
-            lhs,
-            rhs,
-        } => matches!(lhs.ty, Ty::Int(_)) && !safe_divisor(rhs),
-        ExprKind::Index { .. } => true,
-        ExprKind::Builtin {
-            op: Builtin::Parse, ..
-        } => e.ty != Ty::Str,
-        ExprKind::Builtin {
-            op: Builtin::Lib(f),
-            ..
-        } => f.may_fail(),
-        ExprKind::Call { func, .. } => facts.fallible.get(*func).copied().unwrap_or(true),
-        ExprKind::CallExtern { .. } => true,
-        ExprKind::CallHost { func, .. } => facts.host.get(*func).copied().unwrap_or(true),
-        _ => false,
-    };
-    here || children(e).into_iter().any(|c| expr_may_fail(c, facts))
-}
-
-/// The direct sub-expressions of `e`.
-pub(super) fn children(e: &Expr) -> Vec<&Expr> {
-    match &e.kind {
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Var(_) => vec![],
-        ExprKind::List(items) => items.iter().collect(),
-        ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } => vec![x],
-        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-        ExprKind::And(a, b) | ExprKind::Or(a, b) => vec![a, b],
-        ExprKind::If { cond, then, else_ } => vec![cond, then, else_],
-        ExprKind::Switch { arms, default } => arms
-            .iter()
-            .flat_map(|(c, v)| [c, v])
-            .chain(std::iter::once(&**default))
-            .collect(),
-        ExprKind::In { item, list } => vec![item, list],
-        ExprKind::Index { list, index } => vec![list, index],
-        ExprKind::Call { args, .. }
-        | ExprKind::CallExtern { args, .. }
-        | ExprKind::CallHost { args, .. }
-        | ExprKind::Builtin { args, .. } => args.iter().collect(),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -461,7 +461,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 _ => None,
             })
             .unwrap_or(Kind::I64);
-        let span = if f.may_fail() {
+        let span = if f.effects().can_fault {
             self.span_id(e.span)
         } else {
             0
@@ -483,7 +483,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         if matches!(e.ty, Ty::Str | Ty::List(_)) {
             let v = self.call_rt_pair(symbol, &call)?;
-            if f.may_fail() {
+            if f.effects().can_fault {
                 self.check_status()?;
             }
             return Ok(v);
@@ -491,7 +491,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let Some(bits) = self.call_rt(symbol, &call)? else {
             return bug(format!("{symbol} returned nothing"));
         };
-        if f.may_fail() {
+        if f.effects().can_fault {
             self.check_status()?;
         }
         self.bits_to_value(bits.into_int_value(), &e.ty)
@@ -832,14 +832,13 @@ fn operand_elem(x: &Expr) -> &Ty {
     }
 }
 
-/// No per-element fault (integer `/` or `%`) anywhere in the tree.
+/// No per-element fault (an operator's own, such as integer `/`) anywhere in the tree;
+/// lengths are checked before the loop.
 fn fault_free(e: &Expr) -> bool {
     match map_node(e) {
         None => true,
         Some((op, l, r)) => {
-            let int_div =
-                matches!(op, BinOp::Div | BinOp::Rem) && matches!(operand_elem(l), Ty::Int(_));
-            !int_div && fault_free(l) && fault_free(r)
+            !op.effects(operand_elem(l)).can_fault && fault_free(l) && fault_free(r)
         }
     }
 }

@@ -104,6 +104,35 @@ impl BuiltinFn {
         }
         s
     }
+
+    /// Whether this built-in accepts exactly these parameter types (used to forbid a user
+    /// function that would duplicate it).
+    pub fn accepts_exactly(&self, params: &[Ty]) -> bool {
+        match self.class {
+            None => self
+                .params
+                .iter()
+                .zip(params)
+                .all(|(p, t)| *p == Pat::Ty(t.clone())),
+            Some(class) => {
+                let mut tvar: Option<&Ty> = None;
+                self.params.iter().zip(params).all(|(p, t)| match p {
+                    Pat::Ty(x) => x == t,
+                    Pat::T | Pat::ListT => {
+                        let t = match (p, t) {
+                            (Pat::ListT, Ty::List(e)) => &**e,
+                            (Pat::ListT, _) => return false,
+                            _ => t,
+                        };
+                        let same = tvar.is_none_or(|v| v == t);
+                        tvar = Some(t);
+                        same && class.contains(t)
+                    }
+                    Pat::FloatT => false,
+                })
+            }
+        }
+    }
 }
 
 const MATH: [(&str, MathFn, &str); 12] = [

@@ -9,9 +9,7 @@
 
 use super::builtins::{self, BuiltinFn, Class, Lowering, Pat};
 use super::check::{sig, Body, Checker};
-use super::expr::node;
 use super::hir::{self, ExprKind, FnId};
-use super::lit::{default_ty, join};
 use super::ty::{FloatTy, IntTy, Ty};
 use crate::diag::Diagnostic;
 use crate::span::Span;
@@ -43,35 +41,6 @@ struct Candidate {
     /// How each argument ranks, or why the candidate does not apply.
     ranks: Result<Vec<Rank>, String>,
     signature: String,
-}
-
-/// Does a built-in accept exactly these parameter types (used to forbid a user function
-/// that would duplicate it)?
-pub(super) fn builtin_accepts_exactly(b: &BuiltinFn, params: &[Ty]) -> bool {
-    match b.class {
-        None => b
-            .params
-            .iter()
-            .zip(params)
-            .all(|(p, t)| *p == Pat::Ty(t.clone())),
-        Some(class) => {
-            let mut tvar: Option<&Ty> = None;
-            b.params.iter().zip(params).all(|(p, t)| match p {
-                Pat::Ty(x) => x == t,
-                Pat::T | Pat::ListT => {
-                    let t = match (p, t) {
-                        (Pat::ListT, Ty::List(e)) => &**e,
-                        (Pat::ListT, _) => return false,
-                        _ => t,
-                    };
-                    let same = tvar.is_none_or(|v| v == t);
-                    tvar = Some(t);
-                    same && class.contains(t)
-                }
-                Pat::FloatT => false,
-            })
-        }
-    }
 }
 
 /// The preference of a literal for a parameter type other than its default.
@@ -266,27 +235,27 @@ impl<'a> Checker<'a> {
         match c.target {
             Target::User(id) => {
                 let ret = self.fn_ret(id, span);
-                node(ExprKind::Call { func: id, args }, ret, span)
+                hir::Expr::new(ExprKind::Call { func: id, args }, ret, span)
             }
             Target::Extern(i) => {
                 let func = self.env_fn(i);
-                node(ExprKind::CallExtern { func, args }, c.ret, span)
+                hir::Expr::new(ExprKind::CallExtern { func, args }, c.ret, span)
             }
             Target::Prelude(i) => {
                 let func = self.prelude_fn(i);
-                node(ExprKind::Call { func, args }, c.ret, span)
+                hir::Expr::new(ExprKind::Call { func, args }, c.ret, span)
             }
-            Target::Host(func) => node(ExprKind::CallHost { func, args }, c.ret, span),
+            Target::Host(func) => hir::Expr::new(ExprKind::CallHost { func, args }, c.ret, span),
             Target::Builtin(bf) => match bf.lowering {
                 Lowering::Cast => {
                     let arg = args.into_iter().next().expect("one argument");
                     if arg.ty == c.ret {
                         arg
                     } else {
-                        node(ExprKind::Cast(Box::new(arg)), c.ret, span)
+                        hir::Expr::new(ExprKind::Cast(Box::new(arg)), c.ret, span)
                     }
                 }
-                Lowering::Op(op) => node(ExprKind::Builtin { op, args }, c.ret, span),
+                Lowering::Op(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
             },
         }
     }
@@ -324,7 +293,7 @@ impl<'a> Checker<'a> {
         } else if a.ty.is_flexible() {
             if !self.fits(a, p) {
                 None
-            } else if default_ty(&a.ty).as_ref() == Some(p) {
+            } else if a.ty.default_ty().as_ref() == Some(p) {
                 Some(LIT_DEFAULT)
             } else {
                 Some(adapted_rank(p))
@@ -389,7 +358,7 @@ impl<'a> Checker<'a> {
         }
         let mut j = t_args[0].1.clone();
         for (_, t, _) in &t_args[1..] {
-            j = join(&j, t).ok_or_else(|| {
+            j = Ty::join(&j, t).ok_or_else(|| {
                 format!(
                     "its arguments must have one type, found {} and {}",
                     t_args[0].1, t
@@ -413,7 +382,7 @@ impl<'a> Checker<'a> {
                 .cloned()
                 .ok_or("the literal fits no numeric type")?,
             (t, _) if t.is_flexible() => {
-                default_ty(t).ok_or("cannot infer the element type of `[]`")?
+                t.default_ty().ok_or("cannot infer the element type of `[]`")?
             }
             (t, Class::Float) if matches!(t, Ty::Int(_)) => builtins::float_for(t).ok_or_else(|| {
                 format!("{t} does not convert to a float type without loss; convert it with `f64(...)`")

@@ -9,7 +9,6 @@
 //! program-level binding that `main` has not reached yet is reading it before it is bound.
 
 use super::hir::{self, FnId, GlobalId, LocalId, Var};
-use super::lit::LitVal;
 use super::ty::Ty;
 use crate::diag::Diagnostic;
 use crate::span::Span;
@@ -141,6 +140,15 @@ impl Body {
             self.mark_read(*l);
         }
     }
+}
+
+/// The value of a literal whose type is not settled yet.
+#[derive(Clone, Debug)]
+pub(super) enum LitVal {
+    /// Negation already applied.
+    Int(i128),
+    /// Source text, with a leading `-` when negated.
+    Float(String),
 }
 
 pub(super) struct Checker<'a> {
@@ -369,7 +377,7 @@ impl<'a> Checker<'a> {
                             "types are bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, \
                              f64, string and lists [T]",
                         );
-                    if let Some(help) = super::suggest::suggest_type(n) {
+                    if let Some(help) = Self::suggest_type(n) {
                         d = d.with_help(help);
                     }
                     self.error(d);
@@ -533,9 +541,9 @@ impl<'a> Checker<'a> {
                     ),
                 );
                 callable = false;
-            } else if super::builtins::named(name).any(|b| {
-                b.params.len() == params.len() && super::call::builtin_accepts_exactly(b, &params)
-            }) {
+            } else if super::builtins::named(name)
+                .any(|b| b.params.len() == params.len() && b.accepts_exactly(&params))
+            {
                 self.error(
                     Diagnostic::error(
                         "E0406",

@@ -72,8 +72,8 @@ impl<'a> Checker<'a> {
         match &e.kind {
             K::Int { value, suffix } => self.int_literal(*value as i128, *value, *suffix, span),
             K::Float { text, suffix } => self.float_literal(text, *suffix, span),
-            K::Str(s) => node(ExprKind::Str(s.clone()), Ty::Str, span),
-            K::Bool(v) => node(ExprKind::Bool(*v), Ty::Bool, span),
+            K::Str(s) => hir::Expr::new(ExprKind::Str(s.clone()), Ty::Str, span),
+            K::Bool(v) => hir::Expr::new(ExprKind::Bool(*v), Ty::Bool, span),
             K::Name(n) => self.name(b, n, span),
             K::List(items) => self.list(b, items, span),
             K::Unary {
@@ -120,7 +120,7 @@ impl<'a> Checker<'a> {
         if let Some(local) = b.lookup(n).map(|bind| bind.local) {
             b.mark_read(local);
             let ty = b.locals[local].ty.clone();
-            return node(ExprKind::Var(Var::Local(local)), ty, span);
+            return hir::Expr::new(ExprKind::Var(Var::Local(local)), ty, span);
         }
         if let Some((pos, fid)) = b.func {
             if let Some(t) = self.visible_top(n, pos) {
@@ -129,7 +129,7 @@ impl<'a> Checker<'a> {
                     (Some(ty), Some(g)) => {
                         let ty = ty.clone();
                         self.tops[t].read = true;
-                        return node(ExprKind::Var(Var::Global(g)), ty, span);
+                        return hir::Expr::new(ExprKind::Var(Var::Global(g)), ty, span);
                     }
                     _ => {
                         let (bound_at, fname, call) = (
@@ -157,7 +157,7 @@ impl<'a> Checker<'a> {
             // Functions see earlier `let` bindings, not mutable variables (as in a file).
             if b.func.is_none() || !eb.mutable {
                 let g = self.env_global(i);
-                return node(ExprKind::Var(Var::Global(g)), eb.ty.clone(), span);
+                return hir::Expr::new(ExprKind::Var(Var::Global(g)), eb.ty.clone(), span);
             }
         }
         let mut d = Diagnostic::error("E0101", span, format!("unknown name `{n}`"))
@@ -182,7 +182,7 @@ impl<'a> Checker<'a> {
         let elems: Vec<hir::Expr> = items.iter().map(|x| self.synth(b, x)).collect();
         let mut ty = Ty::EmptyElem;
         for (i, e) in elems.iter().enumerate() {
-            match super::lit::join(&ty, &e.ty) {
+            match Ty::join(&ty, &e.ty) {
                 Some(t) => ty = t,
                 None => {
                     self.error(
@@ -214,7 +214,7 @@ impl<'a> Checker<'a> {
         } else {
             elems.into_iter().map(|e| self.coerce(e, &ty)).collect()
         };
-        node(ExprKind::List(elems), Ty::List(Box::new(ty)), span)
+        hir::Expr::new(ExprKind::List(elems), Ty::List(Box::new(ty)), span)
     }
 
     fn unary(
@@ -269,7 +269,7 @@ impl<'a> Checker<'a> {
             None => inner,
             Some(op) => {
                 let ty = inner.ty.clone();
-                node(
+                hir::Expr::new(
                     ExprKind::Unary {
                         op,
                         operand: Box::new(inner),
@@ -307,7 +307,7 @@ impl<'a> Checker<'a> {
                 } else {
                     ExprKind::Or(Box::new(l), Box::new(r))
                 };
-                node(k, Ty::Bool, span)
+                hir::Expr::new(k, Ty::Bool, span)
             }
             OpKind::In => self.membership(l, r, op_span, span),
             OpKind::Shift => {
@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
                 self.elementwise(kind, op, op_span, l, r, span)
             }
             OpKind::Arith | OpKind::Bits | OpKind::Order | OpKind::Equality => {
-                let Some(mut ty) = super::lit::join(&l.ty, &r.ty) else {
+                let Some(mut ty) = Ty::join(&l.ty, &r.ty) else {
                     self.mismatch(op, op_span, &l, &r);
                     return hir::Expr::error(span);
                 };
@@ -339,7 +339,7 @@ impl<'a> Checker<'a> {
                 let gives_bool = matches!(kind, OpKind::Order | OpKind::Equality);
                 if gives_bool {
                     // Nothing outside can settle the operands' type: default it now.
-                    ty = super::lit::default_ty(&ty).unwrap_or(ty);
+                    ty = ty.default_ty().unwrap_or(ty);
                 }
                 let (l, r) = if ty.is_flexible() {
                     (l, r)
@@ -371,7 +371,7 @@ impl<'a> Checker<'a> {
             );
             return hir::Expr::error(span);
         };
-        let Some(j) = super::lit::join(&item.ty, &elem) else {
+        let Some(j) = Ty::join(&item.ty, &elem) else {
             self.error(
                 Diagnostic::error(
                     "E0201",
@@ -383,7 +383,7 @@ impl<'a> Checker<'a> {
             );
             return hir::Expr::error(span);
         };
-        let Some(j) = super::lit::default_ty(&j) else {
+        let Some(j) = j.default_ty() else {
             return self.cannot_infer(list.span);
         };
         if matches!(j, Ty::List(_)) {
@@ -398,7 +398,7 @@ impl<'a> Checker<'a> {
         }
         let item = self.coerce(item, &j);
         let list = self.coerce(list, &Ty::List(Box::new(j)));
-        node(
+        hir::Expr::new(
             ExprKind::In {
                 item: Box::new(item),
                 list: Box::new(list),
@@ -447,7 +447,7 @@ impl<'a> Checker<'a> {
             .with_label(format!("this is {found}"))
             .with_help("convert it: `i64(...)`")
         });
-        node(
+        hir::Expr::new(
             ExprKind::Index {
                 list: Box::new(t),
                 index: Box::new(i),
@@ -479,7 +479,7 @@ impl<'a> Checker<'a> {
         };
         let else_ = vals.pop().unwrap();
         let then = vals.pop().unwrap();
-        node(
+        hir::Expr::new(
             ExprKind::If {
                 cond: Box::new(cond),
                 then: Box::new(then),
@@ -531,7 +531,7 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         };
         let default = vals.pop().unwrap();
-        node(
+        hir::Expr::new(
             ExprKind::Switch {
                 arms: conds.into_iter().zip(vals).collect(),
                 default: Box::new(default),
@@ -557,7 +557,7 @@ impl<'a> Checker<'a> {
         // The earlier branch the joined type comes from: the one to show on a mismatch.
         let mut witness = 0;
         for (i, v) in values.iter().enumerate().skip(1) {
-            match super::lit::join(&ty, &v.ty) {
+            match Ty::join(&ty, &v.ty) {
                 Some(t) => {
                     if t != ty {
                         witness = i;
@@ -709,7 +709,7 @@ impl<'a> Checker<'a> {
         };
         let (le, re) = (elem(&l.ty), elem(&r.ty));
         let both = matches!(l.ty, Ty::List(_)) && matches!(r.ty, Ty::List(_));
-        let joined = super::lit::join(&le, &re)
+        let joined = Ty::join(&le, &re)
             .filter(|j| !both || le.is_flexible() || re.is_flexible() || (le == *j && re == *j));
         let Some(ty) = joined else {
             self.mismatch(op, op_span, &l, &r);
@@ -720,7 +720,7 @@ impl<'a> Checker<'a> {
             self.op_undefined(op, op_span, culprit);
             return hir::Expr::error(span);
         }
-        let ty = match super::lit::default_ty(&ty) {
+        let ty = match ty.default_ty() {
             Some(t) => t,
             None => return self.cannot_infer(span),
         };
@@ -738,7 +738,7 @@ impl<'a> Checker<'a> {
         let gives_bool = matches!(kind, OpKind::Order | OpKind::Equality);
         let result = if gives_bool { Ty::Bool } else { ty };
         let (_, hop) = classify(op);
-        node(
+        hir::Expr::new(
             ExprKind::Builtin {
                 op: hir::Builtin::Lib(hir::LibFn::Map(hop.expect("an arithmetic operator"))),
                 args: vec![l, r],
@@ -749,12 +749,8 @@ impl<'a> Checker<'a> {
     }
 }
 
-pub(super) fn node(kind: ExprKind, ty: Ty, span: Span) -> hir::Expr {
-    hir::Expr { kind, ty, span }
-}
-
 fn binary_node(op: BinOp, l: hir::Expr, r: hir::Expr, ty: Ty, span: Span) -> hir::Expr {
-    node(
+    hir::Expr::new(
         ExprKind::Binary {
             op,
             lhs: Box::new(l),

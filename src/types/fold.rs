@@ -2,7 +2,7 @@
 //! folds to zero is a compile error (every other fault stays a runtime error).
 
 use super::check::Checker;
-use super::hir::{self, BinOp, ExprKind, UnOp};
+use super::hir::{self, BinOp, ExprKind, UnOp, Walk};
 use super::ty::Ty;
 use crate::diag::Diagnostic;
 
@@ -79,14 +79,15 @@ impl Checker<'_> {
     /// Report integer division or remainder by a constant zero anywhere in a function.
     pub fn fold_checks(&mut self, f: &mut hir::Function) {
         let mut found = Vec::new();
-        visit_block(&f.body, &mut |e| {
+        f.body.walk(&mut |e| {
             if let ExprKind::Binary {
                 op: op @ (BinOp::Div | BinOp::Rem),
                 rhs,
                 ..
             } = &e.kind
             {
-                if matches!(e.ty, Ty::Int(_)) && const_int(rhs) == Some(0) {
+                // A division's type is its operands'.
+                if op.effects(&e.ty).can_fault && const_int(rhs) == Some(0) {
                     found.push((rhs.span, e.span, *op));
                 }
             }
@@ -105,63 +106,6 @@ impl Checker<'_> {
                         "an integer divisor must not be zero; floats give inf or NaN instead",
                     ),
             );
-        }
-    }
-}
-
-fn visit_block(b: &hir::Block, f: &mut impl FnMut(&hir::Expr)) {
-    for s in &b.stmts {
-        match s {
-            hir::Stmt::Assign { value, .. } | hir::Stmt::Expr(value) => visit(value, f),
-            hir::Stmt::When { arms, else_block } => {
-                for (c, blk) in arms {
-                    visit(c, f);
-                    visit_block(blk, f);
-                }
-                if let Some(blk) = else_block {
-                    visit_block(blk, f);
-                }
-            }
-        }
-    }
-    if let Some(v) = &b.value {
-        visit(v, f);
-    }
-}
-
-fn visit(e: &hir::Expr, f: &mut impl FnMut(&hir::Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Var(_) => {}
-        ExprKind::List(xs)
-        | ExprKind::Call { args: xs, .. }
-        | ExprKind::CallExtern { args: xs, .. }
-        | ExprKind::CallHost { args: xs, .. }
-        | ExprKind::Builtin { args: xs, .. } => xs.iter().for_each(|x| visit(x, f)),
-        ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } => visit(x, f),
-        ExprKind::Binary { lhs: a, rhs: b, .. }
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::In { item: a, list: b }
-        | ExprKind::Index { list: a, index: b } => {
-            visit(a, f);
-            visit(b, f);
-        }
-        ExprKind::If { cond, then, else_ } => {
-            visit(cond, f);
-            visit(then, f);
-            visit(else_, f);
-        }
-        ExprKind::Switch { arms, default } => {
-            for (c, v) in arms {
-                visit(c, f);
-                visit(v, f);
-            }
-            visit(default, f);
         }
     }
 }

@@ -14,6 +14,12 @@
 use super::ty::Ty;
 use crate::span::Span;
 
+mod effects;
+mod walk;
+
+pub use effects::{Effects, FallibleCalls};
+pub use walk::Walk;
+
 pub type FnId = usize;
 pub type LocalId = usize;
 pub type GlobalId = usize;
@@ -162,6 +168,18 @@ pub struct Expr {
     pub ty: Ty,
     /// Runtime errors raised by this node point here.
     pub span: Span,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: Ty, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+
+    /// While checking: a node standing for an expression whose error was already
+    /// reported (it never reaches a checked program).
+    pub fn error(span: Span) -> Expr {
+        Expr::new(ExprKind::Int(0), Ty::Error, span)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -376,21 +394,4 @@ pub enum LibFn {
     Count,
     Any,
     All,
-}
-
-impl LibFn {
-    /// Whether a call may record a fault: `min`/`max`/`first`/`last` of an empty list,
-    /// lists of different lengths, `repeat` beyond the string size limit.
-    pub fn may_fail(self) -> bool {
-        matches!(
-            self,
-            LibFn::ListMin
-                | LibFn::ListMax
-                | LibFn::First
-                | LibFn::Last
-                | LibFn::Map(_)
-                | LibFn::Filter
-                | LibFn::Repeat
-        )
-    }
 }

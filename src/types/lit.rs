@@ -4,62 +4,15 @@
 //! through the operators, `if`/`switch` branches and list elements to every literal,
 //! checking each literal's range on the way.
 
-use super::check::Checker;
-use super::expr::node;
+use super::check::{Checker, LitVal};
 use super::hir::{self, ExprKind};
 use super::ty::{FloatTy, IntTy, Ty};
 use crate::diag::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::NumSuffix;
 
-/// The value of a literal whose type is not settled yet.
-#[derive(Clone, Debug)]
-pub enum LitVal {
-    /// Negation already applied.
-    Int(i128),
-    /// Source text, with a leading `-` when negated.
-    Float(String),
-}
-
-impl hir::Expr {
-    /// A node standing for an expression whose error was already reported.
-    pub fn error(span: Span) -> hir::Expr {
-        node(ExprKind::Int(0), Ty::Error, span)
-    }
-}
-
 fn suffix_ty(s: NumSuffix) -> Ty {
     Ty::from_name(s.name()).expect("suffixes are type names")
-}
-
-/// The type two values join to (operands of one operator, branches, list elements):
-/// equal types; a literal takes the other side's type; otherwise the side that widens
-/// losslessly to the other. `None` when they don't join.
-pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
-    use Ty::*;
-    Some(match (a, b) {
-        (Error, _) | (_, Error) => Error,
-        _ if a == b => a.clone(),
-        (EmptyElem, t) | (t, EmptyElem) => t.clone(),
-        (IntLit, FloatLit) | (FloatLit, IntLit) => FloatLit,
-        (IntLit, t @ (Int(_) | Float(_))) | (t @ (Int(_) | Float(_)), IntLit) => t.clone(),
-        (FloatLit, t @ Float(_)) | (t @ Float(_), FloatLit) => t.clone(),
-        (List(x), List(y)) => List(Box::new(join(x, y)?)),
-        _ if a.widens_to(b) => b.clone(),
-        _ if b.widens_to(a) => a.clone(),
-        _ => return None,
-    })
-}
-
-/// The type a flexible type takes with no context: i64, f64. `None` for `[]`.
-pub fn default_ty(t: &Ty) -> Option<Ty> {
-    match t {
-        Ty::IntLit => Some(Ty::I64),
-        Ty::FloatLit => Some(Ty::F64),
-        Ty::EmptyElem => None,
-        Ty::List(e) => Some(Ty::List(Box::new(default_ty(e)?))),
-        t => Some(t.clone()),
-    }
 }
 
 fn range_text(i: IntTy) -> String {
@@ -85,7 +38,7 @@ impl<'a> Checker<'a> {
         // Unsuffixed: flexible until a context settles it. Suffixed (an integer or a
         // float suffix): settled now, with the same range check.
         self.lits.insert(span, LitVal::Int(value));
-        let flex = node(ExprKind::Int(0), Ty::IntLit, span);
+        let flex = hir::Expr::new(ExprKind::Int(0), Ty::IntLit, span);
         match suffix {
             None => flex,
             Some(s) => self.push(flex, &suffix_ty(s)),
@@ -99,7 +52,7 @@ impl<'a> Checker<'a> {
         span: Span,
     ) -> hir::Expr {
         self.lits.insert(span, LitVal::Float(text.to_string()));
-        let flex = node(ExprKind::Float(0.0), Ty::FloatLit, span);
+        let flex = hir::Expr::new(ExprKind::Float(0.0), Ty::FloatLit, span);
         match suffix {
             None => {
                 // Out of range even for f64: report now, whatever the context.
@@ -158,12 +111,12 @@ impl<'a> Checker<'a> {
             // The type was already reported as wrong: nothing more to say about the value.
             return hir::Expr::error(e.span);
         }
-        if e.ty.is_flexible() && join(&e.ty, target).is_some_and(|j| j == *target) {
+        if e.ty.is_flexible() && Ty::join(&e.ty, target).is_some_and(|j| j == *target) {
             return self.push(e, target);
         }
         if e.ty.widens_to(target) {
             let span = e.span;
-            return node(ExprKind::Cast(Box::new(e)), target.clone(), span);
+            return hir::Expr::new(ExprKind::Cast(Box::new(e)), target.clone(), span);
         }
         if e.ty.is_flexible() {
             // e.g. a float literal where an integer is needed: push reports it precisely.
@@ -179,7 +132,7 @@ impl<'a> Checker<'a> {
         if !e.ty.is_flexible() {
             return e;
         }
-        match default_ty(&e.ty) {
+        match e.ty.default_ty() {
             Some(t) => self.push(e, &t),
             None => self.cannot_infer(e.span),
         }
@@ -315,10 +268,10 @@ impl<'a> Checker<'a> {
             }
             other => {
                 // Not a literal form: nothing flexible below (should not happen).
-                return node(other, e.ty, span);
+                return hir::Expr::new(other, e.ty, span);
             }
         };
-        node(kind, target.clone(), span)
+        hir::Expr::new(kind, target.clone(), span)
     }
 
     /// The source value of an unsettled literal (`300`, `-1`, `1e40`), for messages.

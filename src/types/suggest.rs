@@ -110,20 +110,20 @@ impl Checker<'_> {
         (!close.is_empty())
             .then(|| format!("did you mean {}?", one_of(&close, |c| format!("`{c}`"))))
     }
-}
 
-/// Help for an unknown type (E0103): a close type name, or the Kiln name of a type
-/// from another language.
-pub(super) fn suggest_type(n: &str) -> Option<String> {
-    let names: Vec<String> = Ty::scalars().iter().map(|t| t.to_string()).collect();
-    let close = closest(n, names.iter().map(String::as_str), MAX_SUGGESTIONS);
-    if !close.is_empty() {
-        return Some(format!(
-            "did you mean {}?",
-            one_of(&close, |c| format!("`{c}`"))
-        ));
+    /// Help for an unknown type (E0103): a close type name, or the Kiln name of a type
+    /// from another language.
+    pub(super) fn suggest_type(n: &str) -> Option<String> {
+        let names: Vec<String> = Ty::scalars().iter().map(|t| t.to_string()).collect();
+        let close = closest(n, names.iter().map(String::as_str), MAX_SUGGESTIONS);
+        if !close.is_empty() {
+            return Some(format!(
+                "did you mean {}?",
+                one_of(&close, |c| format!("`{c}`"))
+            ));
+        }
+        type_alias(n).map(|t| format!("did you mean `{t}`?"))
     }
-    type_alias(n).map(|t| format!("did you mean `{t}`?"))
 }
 
 /// Type names people bring from other languages, and the Kiln type they likely mean.

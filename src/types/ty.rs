@@ -187,6 +187,36 @@ impl Ty {
             _ => false,
         }
     }
+
+    /// The type two values join to (operands of one operator, branches, list elements):
+    /// equal types; a literal takes the other side's type; otherwise the side that widens
+    /// losslessly to the other. `None` when they don't join.
+    pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
+        use Ty::*;
+        Some(match (a, b) {
+            (Error, _) | (_, Error) => Error,
+            _ if a == b => a.clone(),
+            (EmptyElem, t) | (t, EmptyElem) => t.clone(),
+            (IntLit, FloatLit) | (FloatLit, IntLit) => FloatLit,
+            (IntLit, t @ (Int(_) | Float(_))) | (t @ (Int(_) | Float(_)), IntLit) => t.clone(),
+            (FloatLit, t @ Float(_)) | (t @ Float(_), FloatLit) => t.clone(),
+            (List(x), List(y)) => List(Box::new(Ty::join(x, y)?)),
+            _ if a.widens_to(b) => b.clone(),
+            _ if b.widens_to(a) => a.clone(),
+            _ => return None,
+        })
+    }
+
+    /// The type a flexible type takes with no context: i64, f64. `None` for `[]`.
+    pub fn default_ty(&self) -> Option<Ty> {
+        match self {
+            Ty::IntLit => Some(Ty::I64),
+            Ty::FloatLit => Some(Ty::F64),
+            Ty::EmptyElem => None,
+            Ty::List(e) => Some(Ty::List(Box::new(e.default_ty()?))),
+            t => Some(t.clone()),
+        }
+    }
 }
 
 impl fmt::Display for Ty {

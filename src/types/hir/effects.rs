@@ -1,0 +1,227 @@
+//! What evaluating a node can do besides computing its value, declared once per
+//! operator and per built-in (as an instruction table marks each instruction that can
+//! trap). Codegen (status checks, fused element-wise loops, the columnar row loop),
+//! the call-graph analysis and compile-time folding all read it from here.
+
+use super::{BinOp, Block, Builtin, Expr, ExprKind, LibFn, UnOp, Walk};
+use crate::types::ty::Ty;
+
+/// The effects of one operation, its operands' own effects not included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effects {
+    /// It may record a run-time fault (so the status word is checked after it, or it
+    /// branches to a fault path).
+    pub can_fault: bool,
+    /// It has no side effect (output, state outside the run); it may still fault.
+    pub pure: bool,
+}
+
+impl Effects {
+    /// Computes a value and nothing else.
+    pub const NONE: Effects = Effects {
+        can_fault: false,
+        pure: true,
+    };
+    /// No side effect, but it may fault.
+    pub const FAULTS: Effects = Effects {
+        can_fault: true,
+        pure: true,
+    };
+    /// A side effect that cannot fault.
+    pub const SIDE_EFFECT: Effects = Effects {
+        can_fault: false,
+        pure: false,
+    };
+}
+
+impl UnOp {
+    pub fn effects(self) -> Effects {
+        match self {
+            UnOp::Neg | UnOp::Not | UnOp::BitNot => Effects::NONE,
+        }
+    }
+}
+
+impl BinOp {
+    /// `lhs op rhs` on operands of type `operand` (for an element-wise operation, the
+    /// element type).
+    pub fn effects(self, operand: &Ty) -> Effects {
+        match self {
+            // A zero divisor, or MIN / -1 (see `Expr::is_safe_divisor`).
+            BinOp::Div | BinOp::Rem if matches!(operand, Ty::Int(_)) => Effects::FAULTS,
+            BinOp::Add
+            | BinOp::Sub
+            | BinOp::Mul
+            | BinOp::Div
+            | BinOp::Rem
+            | BinOp::BitAnd
+            | BinOp::BitOr
+            | BinOp::BitXor
+            | BinOp::Shl
+            | BinOp::Shr
+            | BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge => Effects::NONE,
+        }
+    }
+
+    /// Whether `lhs op rhs` may fault: [`BinOp::effects`], except that a constant
+    /// divisor that is neither 0 nor -1 rules out the faults of `/` and `%`.
+    pub fn may_fault(self, lhs: &Expr, rhs: &Expr) -> bool {
+        let divides = matches!(self, BinOp::Div | BinOp::Rem);
+        self.effects(&lhs.ty).can_fault && !(divides && rhs.is_safe_divisor())
+    }
+}
+
+impl Builtin {
+    /// A call whose node has type `ty`.
+    pub fn effects(self, ty: &Ty) -> Effects {
+        match self {
+            Builtin::Print => Effects::SIDE_EFFECT,
+            // Parse failed (to `string` it is the identity).
+            Builtin::Parse if *ty != Ty::Str => Effects::FAULTS,
+            Builtin::Parse
+            | Builtin::ToString
+            | Builtin::Abs
+            | Builtin::Min
+            | Builtin::Max
+            | Builtin::Pow
+            | Builtin::Math(_)
+            | Builtin::IsNan
+            | Builtin::IsInf
+            | Builtin::Clamp => Effects::NONE,
+            Builtin::Lib(f) => f.effects(),
+        }
+    }
+}
+
+impl LibFn {
+    pub fn effects(self) -> Effects {
+        match self {
+            // The empty list.
+            LibFn::ListMin | LibFn::ListMax | LibFn::First | LibFn::Last => Effects::FAULTS,
+            // Lists of different lengths (and, per element, the operator's own faults:
+            // `BinOp::effects` of the element type).
+            LibFn::Map(_) | LibFn::Filter => Effects::FAULTS,
+            // Beyond the string size limit.
+            LibFn::Repeat => Effects::FAULTS,
+            LibFn::StrLen
+            | LibFn::StrConcat
+            | LibFn::StrContains
+            | LibFn::StartsWith
+            | LibFn::EndsWith
+            | LibFn::Find
+            | LibFn::Substr
+            | LibFn::Upper
+            | LibFn::Lower
+            | LibFn::Trim
+            | LibFn::Replace
+            | LibFn::Split
+            | LibFn::Join
+            | LibFn::ListLen
+            | LibFn::Sum
+            | LibFn::Avg
+            | LibFn::Median
+            | LibFn::Sort
+            | LibFn::SortDesc
+            | LibFn::Reverse
+            | LibFn::Unique
+            | LibFn::CountDistinct
+            | LibFn::ListConcat
+            | LibFn::Slice
+            | LibFn::IndexOf
+            | LibFn::ListContains
+            | LibFn::Count
+            | LibFn::Any
+            | LibFn::All => Effects::NONE,
+        }
+    }
+}
+
+/// Which callees may fault, by index: user functions (`Call`) and host functions
+/// (`CallHost`). An index out of range may fault; a function of another module
+/// (`CallExtern`) always may.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FallibleCalls<'a> {
+    pub functions: &'a [bool],
+    pub host: &'a [bool],
+}
+
+impl Expr {
+    /// Whether evaluating this node itself, not its operands, may record a fault.
+    pub fn may_fault_locally(&self, calls: FallibleCalls) -> bool {
+        match &self.kind {
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Var(_)
+            | ExprKind::List(_)
+            | ExprKind::Cast(_)
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::If { .. }
+            | ExprKind::Switch { .. }
+            | ExprKind::In { .. } => false,
+            ExprKind::Unary { op, .. } => op.effects().can_fault,
+            ExprKind::Binary { op, lhs, rhs } => op.may_fault(lhs, rhs),
+            // Out of bounds.
+            ExprKind::Index { .. } => true,
+            ExprKind::Call { func, .. } => calls.functions.get(*func).copied().unwrap_or(true),
+            ExprKind::CallExtern { .. } => true,
+            ExprKind::CallHost { func, .. } => calls.host.get(*func).copied().unwrap_or(true),
+            ExprKind::Builtin { op, .. } => op.effects(&self.ty).can_fault,
+        }
+    }
+
+    /// A constant divisor that is neither zero nor (for signed types) -1: an integer
+    /// `/` or `%` by it cannot fault.
+    pub fn is_safe_divisor(&self) -> bool {
+        match (&self.kind, &self.ty) {
+            (ExprKind::Int(bits), Ty::Int(it)) => {
+                *bits != 0 && !(it.signed() && *bits == it.mask())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Block {
+    /// Whether running the block may record a fault (an expression: `e.any(|x|
+    /// x.may_fault_locally(calls))`).
+    pub fn may_fault(&self, calls: FallibleCalls) -> bool {
+        self.any(|e| e.may_fault_locally(calls))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_print_has_a_side_effect() {
+        let t = Ty::Int(crate::types::ty::IntTy::I64);
+        assert!(!Builtin::Print.effects(&t).pure);
+        assert!(!Builtin::Print.effects(&t).can_fault);
+        assert!(Builtin::ToString.effects(&Ty::Str).pure);
+        assert!(Builtin::Parse.effects(&t).pure);
+        assert!(Builtin::Lib(LibFn::ListMin).effects(&t).pure);
+    }
+
+    #[test]
+    fn integer_division_faults_and_float_division_does_not() {
+        let i = Ty::Int(crate::types::ty::IntTy::I32);
+        let f = Ty::Float(crate::types::ty::FloatTy::F64);
+        assert!(BinOp::Div.effects(&i).can_fault);
+        assert!(BinOp::Rem.effects(&i).can_fault);
+        assert!(!BinOp::Div.effects(&f).can_fault);
+        assert!(!BinOp::Add.effects(&i).can_fault);
+        assert!(Builtin::Parse.effects(&i).can_fault);
+        assert!(!Builtin::Parse.effects(&Ty::Str).can_fault);
+        assert!(!Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
+        assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str).can_fault);
+    }
+}
