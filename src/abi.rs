@@ -121,6 +121,17 @@ mod tests {
     }
 
     #[test]
+    fn every_c_math_row_matches_its_rust_signature() {
+        for (name, ft, arity) in LIBM_FUNCTIONS {
+            let rust = libm_signature(name).unwrap_or_else(|| panic!("{name}"));
+            let float = ft.name();
+            assert_eq!(rust.ret.name, float, "{name}");
+            assert_eq!(rust.params.len(), *arity as usize, "{name}");
+            assert!(rust.params.iter().all(|p| p.name == float), "{name}");
+        }
+    }
+
+    #[test]
     fn kinds_and_types_correspond() {
         for k in Kind::ALL {
             assert_eq!(Kind::of(&k.ty()), Some(k));

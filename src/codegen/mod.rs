@@ -25,6 +25,9 @@ mod host;
 mod ops;
 mod standalone;
 
+#[cfg(test)]
+mod runtime_abi;
+
 use crate::abi::{self, AbiTy};
 use crate::span::Span;
 use crate::types::hir::{self, Block, Stmt, Var};
