@@ -39,96 +39,68 @@ impl KindTy for Kind {
 }
 
 /// C math library functions generated code may call, directly or through LLVM's lowering
-/// of intrinsics and `frem` (`tan`, `fmod`, …). The JIT maps each to the runtime's own
-/// wrapper so nothing depends on symbol lookup in the host process.
-pub const LIBM_FUNCTIONS: &[(&str, FloatTy, u8)] = &[
-    ("fmod", FloatTy::F64, 2),
-    ("fmodf", FloatTy::F32, 2),
-    ("pow", FloatTy::F64, 2),
-    ("powf", FloatTy::F32, 2),
-    ("fmin", FloatTy::F64, 2),
-    ("fminf", FloatTy::F32, 2),
-    ("fmax", FloatTy::F64, 2),
-    ("fmaxf", FloatTy::F32, 2),
-    ("sin", FloatTy::F64, 1),
-    ("sinf", FloatTy::F32, 1),
-    ("cos", FloatTy::F64, 1),
-    ("cosf", FloatTy::F32, 1),
-    ("tan", FloatTy::F64, 1),
-    ("tanf", FloatTy::F32, 1),
-    ("exp", FloatTy::F64, 1),
-    ("expf", FloatTy::F32, 1),
-    ("exp2", FloatTy::F64, 1),
-    ("exp2f", FloatTy::F32, 1),
-    ("exp10", FloatTy::F64, 1),
-    ("exp10f", FloatTy::F32, 1),
-    ("log", FloatTy::F64, 1),
-    ("logf", FloatTy::F32, 1),
-    ("log2", FloatTy::F64, 1),
-    ("log2f", FloatTy::F32, 1),
-    ("log10", FloatTy::F64, 1),
-    ("log10f", FloatTy::F32, 1),
-    ("sqrt", FloatTy::F64, 1),
-    ("sqrtf", FloatTy::F32, 1),
-    ("floor", FloatTy::F64, 1),
-    ("floorf", FloatTy::F32, 1),
-    ("ceil", FloatTy::F64, 1),
-    ("ceilf", FloatTy::F32, 1),
-    ("round", FloatTy::F64, 1),
-    ("roundf", FloatTy::F32, 1),
-    ("trunc", FloatTy::F64, 1),
-    ("truncf", FloatTy::F32, 1),
-    // The math extras (issue 5).
-    ("asin", FloatTy::F64, 1),
-    ("asinf", FloatTy::F32, 1),
-    ("acos", FloatTy::F64, 1),
-    ("acosf", FloatTy::F32, 1),
-    ("atan", FloatTy::F64, 1),
-    ("atanf", FloatTy::F32, 1),
-    ("sinh", FloatTy::F64, 1),
-    ("sinhf", FloatTy::F32, 1),
-    ("cosh", FloatTy::F64, 1),
-    ("coshf", FloatTy::F32, 1),
-    ("tanh", FloatTy::F64, 1),
-    ("tanhf", FloatTy::F32, 1),
-    ("cbrt", FloatTy::F64, 1),
-    ("cbrtf", FloatTy::F32, 1),
-    ("hypot", FloatTy::F64, 2),
-    ("hypotf", FloatTy::F32, 2),
-    ("atan2", FloatTy::F64, 2),
-    ("atan2f", FloatTy::F32, 2),
-];
+/// of intrinsics and `frem` (`tan`, `fmod`, …): (symbol, float type, arity), as the
+/// runtime's [`C_MATH_FUNCTIONS`] (which its functions' definitions make) has them. The JIT
+/// maps each to the runtime's own wrapper so nothing depends on symbol lookup in the host
+/// process.
+pub const LIBM_FUNCTIONS: &[(&str, FloatTy, u8)] = &libm_functions::<{ C_MATH_FUNCTIONS.len() }>();
+
+/// [`LIBM_FUNCTIONS`] from [`C_MATH_FUNCTIONS`] (`N` rows).
+const fn libm_functions<const N: usize>() -> [(&'static str, FloatTy, u8); N] {
+    let mut rows = [("", FloatTy::F64, 0); N];
+    let mut i = 0;
+    while i < N {
+        let (symbol, ret, params) = C_MATH_FUNCTIONS[i];
+        let ft = match ret {
+            Some(AbiTy::F32) => FloatTy::F32,
+            Some(AbiTy::F64) => FloatTy::F64,
+            _ => panic!("a C math function returns f32 or f64"),
+        };
+        let mut p = 0;
+        while p < params.len() {
+            assert!(
+                params[p] as u8 == ret.unwrap() as u8,
+                "a C math function's parameters have its return type"
+            );
+            p += 1;
+        }
+        rows[i] = (symbol, ft, params.len() as u8);
+        i += 1;
+    }
+    rows
+}
 
 // ---- standard library: strings and lists ------------------------------------------------
 
 /// The runtime symbol of each standard-library function. The rest (`len` of a list,
 /// `first`, `last`, `index_of`, `contains`, `sum`, `avg`, `min`, `max`, element-wise
-/// operators, `filter`, `count`, `any`, `all`) are loops or loads codegen emits inline. Each symbol is in [`RUNTIME_FUNCTIONS`].
+/// operators, `filter`, `count`, `any`, `all`) are loops or loads codegen emits inline. Each
+/// symbol is a constant of [`RUNTIME_FUNCTIONS`], so it has a row and an address.
 pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
     use crate::types::hir::LibFn::*;
     &[
-        (StrLen, "kiln_rt_str_len"),
-        (StrConcat, "kiln_rt_str_concat"),
-        (StrContains, "kiln_rt_str_contains"),
-        (StartsWith, "kiln_rt_str_starts_with"),
-        (EndsWith, "kiln_rt_str_ends_with"),
-        (Find, "kiln_rt_str_find"),
-        (Substr, "kiln_rt_str_substr"),
-        (Upper, "kiln_rt_str_upper"),
-        (Lower, "kiln_rt_str_lower"),
-        (Trim, "kiln_rt_str_trim"),
-        (Replace, "kiln_rt_str_replace"),
-        (Split, "kiln_rt_str_split"),
-        (Join, "kiln_rt_str_join"),
-        (Repeat, "kiln_rt_str_repeat"),
-        (Median, "kiln_rt_list_median"),
-        (Sort, "kiln_rt_list_sort"),
-        (SortDesc, "kiln_rt_list_sort_desc"),
-        (Reverse, "kiln_rt_list_reverse"),
-        (Unique, "kiln_rt_list_unique"),
-        (CountDistinct, "kiln_rt_list_count_distinct"),
-        (ListConcat, "kiln_rt_list_concat"),
-        (Slice, "kiln_rt_list_slice"),
+        (StrLen, RT_STR_LEN),
+        (StrConcat, RT_STR_CONCAT),
+        (StrContains, RT_STR_CONTAINS),
+        (StartsWith, RT_STR_STARTS_WITH),
+        (EndsWith, RT_STR_ENDS_WITH),
+        (Find, RT_STR_FIND),
+        (Substr, RT_STR_SUBSTR),
+        (Upper, RT_STR_UPPER),
+        (Lower, RT_STR_LOWER),
+        (Trim, RT_STR_TRIM),
+        (Replace, RT_STR_REPLACE),
+        (Split, RT_STR_SPLIT),
+        (Join, RT_STR_JOIN),
+        (Repeat, RT_STR_REPEAT),
+        (Median, RT_LIST_MEDIAN),
+        (Sort, RT_LIST_SORT),
+        (SortDesc, RT_LIST_SORT_DESC),
+        (Reverse, RT_LIST_REVERSE),
+        (Unique, RT_LIST_UNIQUE),
+        (CountDistinct, RT_LIST_COUNT_DISTINCT),
+        (ListConcat, RT_LIST_CONCAT),
+        (Slice, RT_LIST_SLICE),
     ]
 };
 
@@ -145,6 +117,17 @@ mod tests {
     fn every_c_math_function_has_a_runtime_wrapper() {
         for (name, _, _) in LIBM_FUNCTIONS {
             assert!(crate::runtime::libm_address(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_c_math_row_matches_its_rust_signature() {
+        for (name, ft, arity) in LIBM_FUNCTIONS {
+            let rust = libm_signature(name).unwrap_or_else(|| panic!("{name}"));
+            let float = ft.name();
+            assert_eq!(rust.ret.name, float, "{name}");
+            assert_eq!(rust.params.len(), *arity as usize, "{name}");
+            assert!(rust.params.iter().all(|p| p.name == float), "{name}");
         }
     }
 

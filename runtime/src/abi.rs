@@ -14,6 +14,9 @@
 //!   functions take the two halves as separate arguments and return pairs through an out
 //!   pointer to a [`RtStr`].
 
+use crate::symbols::{runtime_functions, symbol_table};
+use crate::{lib_fns, libm, rt};
+
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
 
@@ -167,135 +170,152 @@ impl Fault {
     }
 }
 
-// Runtime symbols. `span` is an index into the span table codegen returns with the module.
-
-/// `fn(ctx, fault: u32, span: u32, a: i64, b: i64)`: record a fault; sets the status.
-pub const RT_FAIL: &str = "kiln_rt_fail";
-/// `fn(ctx, size: i64, align: i64) -> ptr`: memory from the run's arena.
-pub const RT_ALLOC: &str = "kiln_rt_alloc";
-/// `fn(ctx, kind: u32, bits: u64)`: print a scalar (not Str) and a newline.
-pub const RT_PRINT: &str = "kiln_rt_print";
-/// `fn(ctx, ptr, len: i64)`: print a string's raw text and a newline.
-pub const RT_PRINT_STR: &str = "kiln_rt_print_str";
-/// `fn(ctx, elem_kind: u32, ptr, len: i64)`: print a list and a newline.
-pub const RT_PRINT_LIST: &str = "kiln_rt_print_list";
-/// `fn(ctx, kind: u32, bits: u64, out: *mut RtStr)`: display format of a scalar.
-pub const RT_TO_STRING: &str = "kiln_rt_to_string";
-/// `fn(ctx, elem_kind: u32, ptr, len: i64, out: *mut RtStr)`: display format of a list.
-pub const RT_LIST_TO_STRING: &str = "kiln_rt_list_to_string";
-/// `fn(ctx, a_ptr, a_len: i64, b_ptr, b_len: i64, out: *mut RtStr)`: `a + b`.
-pub const RT_CONCAT: &str = "kiln_rt_concat";
-/// `fn(a_ptr, a_len: i64, b_ptr, b_len: i64) -> i32`: bytewise compare, -1/0/1.
-pub const RT_STR_CMP: &str = "kiln_rt_str_cmp";
-/// `fn(ctx, span: u32, kind: u32, ptr, len: i64) -> u64`: parse a string as `kind`
-/// (Rust `str::parse` rules); on failure records `ParseFailed` and returns 0.
-pub const RT_PARSE: &str = "kiln_rt_parse";
-
 /// A parameter or return type of a runtime function, as the IR declares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AbiTy {
     Ptr,
     I32,
     I64,
+    F32,
+    F64,
 }
 
-/// Every runtime function: (symbol, return type (`None`: void), parameter types).
-/// Codegen declares them from this table; the runtime maps each symbol to its address.
-pub const RUNTIME_FUNCTIONS: &[(&str, Option<AbiTy>, &[AbiTy])] = {
-    use AbiTy::{Ptr, I32, I64};
-    &[
-        (RT_FAIL, None, &[Ptr, I32, I32, I64, I64]),
-        (RT_ALLOC, Some(Ptr), &[Ptr, I64, I64]),
-        (RT_PRINT, None, &[Ptr, I32, I64]),
-        (RT_PRINT_STR, None, &[Ptr, Ptr, I64]),
-        (RT_PRINT_LIST, None, &[Ptr, I32, Ptr, I64]),
-        (RT_TO_STRING, None, &[Ptr, I32, I64, Ptr]),
-        (RT_LIST_TO_STRING, None, &[Ptr, I32, Ptr, I64, Ptr]),
-        (RT_CONCAT, None, &[Ptr, Ptr, I64, Ptr, I64, Ptr]),
-        (RT_STR_CMP, Some(I32), &[Ptr, I64, Ptr, I64]),
-        (RT_PARSE, Some(I64), &[Ptr, I32, I32, Ptr, I64]),
-        // The standard library (`LIB_SYMBOLS`): (ctx, span, elem_kind, args..., [out]).
-        ("kiln_rt_str_len", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
-        (
-            "kiln_rt_str_concat",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
-        ),
-        (
-            "kiln_rt_str_contains",
-            Some(I64),
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
-        ),
-        (
-            "kiln_rt_str_starts_with",
-            Some(I64),
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
-        ),
-        (
-            "kiln_rt_str_ends_with",
-            Some(I64),
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
-        ),
-        (
-            "kiln_rt_str_find",
-            Some(I64),
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64],
-        ),
-        (
-            "kiln_rt_str_substr",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, I64, I64, Ptr],
-        ),
-        ("kiln_rt_str_upper", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
-        ("kiln_rt_str_lower", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
-        ("kiln_rt_str_trim", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
-        (
-            "kiln_rt_str_replace",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr, I64, Ptr],
-        ),
-        (
-            "kiln_rt_str_split",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
-        ),
-        (
-            "kiln_rt_str_join",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
-        ),
-        (
-            "kiln_rt_str_repeat",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, I64, Ptr],
-        ),
-        ("kiln_rt_list_median", Some(I64), &[Ptr, I32, I32, Ptr, I64]),
-        ("kiln_rt_list_sort", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
-        (
-            "kiln_rt_list_sort_desc",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr],
-        ),
-        (
-            "kiln_rt_list_reverse",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr],
-        ),
-        ("kiln_rt_list_unique", None, &[Ptr, I32, I32, Ptr, I64, Ptr]),
-        (
-            "kiln_rt_list_count_distinct",
-            Some(I64),
-            &[Ptr, I32, I32, Ptr, I64],
-        ),
-        (
-            "kiln_rt_list_concat",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, Ptr, I64, Ptr],
-        ),
-        (
-            "kiln_rt_list_slice",
-            None,
-            &[Ptr, I32, I32, Ptr, I64, I64, I64, Ptr],
-        ),
-    ]
-};
+/// A parameter or return type of a runtime function as its Rust definition has it: the
+/// type's name (`*mut kiln_runtime::ctx::RunCtx`, `u32`, `()`, …) and size in bytes. For
+/// checking [`RUNTIME_FUNCTIONS`] against the functions (see [`runtime_signature`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RustTy {
+    pub name: &'static str,
+    pub size: usize,
+}
+
+/// The signature of a runtime function as its Rust definition has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RustSig {
+    pub ret: RustTy,
+    pub params: Vec<RustTy>,
+}
+
+// Runtime symbols, each named once as `CONST = module::symbol/arity` (see `symbols.rs`):
+// its row, address and Rust signature come from the function's own definition. `span` is
+// an index into the span table codegen returns with the module.
+runtime_functions! {
+    /// Every runtime function: (symbol, return type (`None`: void), parameter types).
+    /// Codegen declares them from this table; the JIT maps each to [`runtime_address`].
+    RUNTIME_FUNCTIONS,
+    /// The address of the runtime function named `symbol` (one of [`RUNTIME_FUNCTIONS`]).
+    runtime_address,
+    /// The Rust signature of the runtime function named `symbol` (one of
+    /// [`RUNTIME_FUNCTIONS`]), which its row is made from.
+    runtime_signature;
+
+    /// `fn(ctx, fault: u32, span: u32, a: i64, b: i64)`: record a fault; sets the status.
+    RT_FAIL = rt::kiln_rt_fail/5;
+    /// `fn(ctx, size: i64, align: i64) -> ptr`: memory from the run's arena.
+    RT_ALLOC = rt::kiln_rt_alloc/3;
+    /// `fn(ctx, kind: u32, bits: u64)`: print a scalar (not Str) and a newline.
+    RT_PRINT = rt::kiln_rt_print/3;
+    /// `fn(ctx, ptr, len: i64)`: print a string's raw text and a newline.
+    RT_PRINT_STR = rt::kiln_rt_print_str/3;
+    /// `fn(ctx, elem_kind: u32, ptr, len: i64)`: print a list and a newline.
+    RT_PRINT_LIST = rt::kiln_rt_print_list/4;
+    /// `fn(ctx, kind: u32, bits: u64, out: *mut RtStr)`: display format of a scalar.
+    RT_TO_STRING = rt::kiln_rt_to_string/4;
+    /// `fn(ctx, elem_kind: u32, ptr, len: i64, out: *mut RtStr)`: display format of a list.
+    RT_LIST_TO_STRING = rt::kiln_rt_list_to_string/5;
+    /// `fn(ctx, a_ptr, a_len: i64, b_ptr, b_len: i64, out: *mut RtStr)`: `a + b`.
+    RT_CONCAT = rt::kiln_rt_concat/6;
+    /// `fn(a_ptr, a_len: i64, b_ptr, b_len: i64) -> i32`: bytewise compare, -1/0/1.
+    RT_STR_CMP = rt::kiln_rt_str_cmp/4;
+    /// `fn(ctx, span: u32, kind: u32, ptr, len: i64) -> u64`: parse a string as `kind`
+    /// (Rust `str::parse` rules); on failure records `ParseFailed` and returns 0.
+    RT_PARSE = rt::kiln_rt_parse/5;
+
+    // The standard library (the compiler's `LIB_SYMBOLS`): `(ctx, span, elem_kind,
+    // args..., [out])`, a pair result through `out`, a scalar one returned as its bits.
+    /// `len` of a string (in characters).
+    RT_STR_LEN = lib_fns::kiln_rt_str_len/5;
+    /// `concat` of two strings.
+    RT_STR_CONCAT = lib_fns::kiln_rt_str_concat/8;
+    /// `contains` on strings.
+    RT_STR_CONTAINS = lib_fns::kiln_rt_str_contains/7;
+    /// `starts_with`.
+    RT_STR_STARTS_WITH = lib_fns::kiln_rt_str_starts_with/7;
+    /// `ends_with`.
+    RT_STR_ENDS_WITH = lib_fns::kiln_rt_str_ends_with/7;
+    /// `find`: a character index or -1.
+    RT_STR_FIND = lib_fns::kiln_rt_str_find/7;
+    /// `substr(s, start, count)`.
+    RT_STR_SUBSTR = lib_fns::kiln_rt_str_substr/8;
+    /// `upper`.
+    RT_STR_UPPER = lib_fns::kiln_rt_str_upper/6;
+    /// `lower`.
+    RT_STR_LOWER = lib_fns::kiln_rt_str_lower/6;
+    /// `trim`.
+    RT_STR_TRIM = lib_fns::kiln_rt_str_trim/6;
+    /// `replace(s, from, to)`.
+    RT_STR_REPLACE = lib_fns::kiln_rt_str_replace/10;
+    /// `split(s, separator)`.
+    RT_STR_SPLIT = lib_fns::kiln_rt_str_split/8;
+    /// `join(list, separator)`.
+    RT_STR_JOIN = lib_fns::kiln_rt_str_join/8;
+    /// `repeat(s, n)`.
+    RT_STR_REPEAT = lib_fns::kiln_rt_str_repeat/7;
+    /// `median` of a numeric list, as the bits of its float type.
+    RT_LIST_MEDIAN = lib_fns::kiln_rt_list_median/5;
+    /// `sort`.
+    RT_LIST_SORT = lib_fns::kiln_rt_list_sort/6;
+    /// `sort_desc`.
+    RT_LIST_SORT_DESC = lib_fns::kiln_rt_list_sort_desc/6;
+    /// `reverse`.
+    RT_LIST_REVERSE = lib_fns::kiln_rt_list_reverse/6;
+    /// `unique`.
+    RT_LIST_UNIQUE = lib_fns::kiln_rt_list_unique/6;
+    /// `count_distinct`.
+    RT_LIST_COUNT_DISTINCT = lib_fns::kiln_rt_list_count_distinct/5;
+    /// `concat` of two lists.
+    RT_LIST_CONCAT = lib_fns::kiln_rt_list_concat/8;
+    /// `slice(list, start, end)`.
+    RT_LIST_SLICE = lib_fns::kiln_rt_list_slice/8;
+}
+
+symbol_table! {
+    /// C math library functions generated code may call, directly or through LLVM's
+    /// lowering of intrinsics and `frem` (`tan`, `fmod`, …): (symbol, return type,
+    /// parameter types). The JIT maps each to [`libm_address`], so nothing depends on
+    /// symbol lookup in the host process.
+    C_MATH_FUNCTIONS,
+    /// The address of a C math function generated code may call ([`C_MATH_FUNCTIONS`]).
+    libm_address,
+    /// The Rust signature of a C math function in [`C_MATH_FUNCTIONS`].
+    libm_signature;
+
+    libm::fmod/2, libm::fmodf/2,
+    libm::pow/2, libm::powf/2,
+    libm::fmin/2, libm::fminf/2,
+    libm::fmax/2, libm::fmaxf/2,
+    libm::sin/1, libm::sinf/1,
+    libm::cos/1, libm::cosf/1,
+    libm::tan/1, libm::tanf/1,
+    libm::exp/1, libm::expf/1,
+    libm::exp2/1, libm::exp2f/1,
+    libm::exp10/1, libm::exp10f/1,
+    libm::log/1, libm::logf/1,
+    libm::log2/1, libm::log2f/1,
+    libm::log10/1, libm::log10f/1,
+    libm::sqrt/1, libm::sqrtf/1,
+    libm::floor/1, libm::floorf/1,
+    libm::ceil/1, libm::ceilf/1,
+    libm::round/1, libm::roundf/1,
+    libm::trunc/1, libm::truncf/1,
+    // The math extras (issue 5).
+    libm::asin/1, libm::asinf/1,
+    libm::acos/1, libm::acosf/1,
+    libm::atan/1, libm::atanf/1,
+    libm::sinh/1, libm::sinhf/1,
+    libm::cosh/1, libm::coshf/1,
+    libm::tanh/1, libm::tanhf/1,
+    libm::cbrt/1, libm::cbrtf/1,
+    libm::hypot/2, libm::hypotf/2,
+    libm::atan2/2, libm::atan2f/2,
+}

@@ -12,9 +12,11 @@ mod arena;
 mod ctx;
 pub mod display;
 mod lib_fns;
+mod libm;
 mod rt;
 pub mod standalone;
+mod symbols;
 
+pub use abi::{libm_address, runtime_address};
 pub use arena::Arena;
 pub use ctx::{parse_bits, FaultRecord, RunCtx, STACK_RESERVE};
-pub use rt::{libm_address, runtime_address};

@@ -1,4 +1,4 @@
-//! The standard library's string and list functions (`abi::LIB_SYMBOLS`). Each takes
+//! The standard library's string and list functions (`abi::RT_STR_LEN`…). Each takes
 //! `(ctx, span, elem_kind, args...)`; strings and lists are (ptr, len) pairs, a pair
 //! result is written through the last (out) argument, a scalar result is returned as
 //! `u64` ABI bits. Strings count Unicode scalar values. Nothing here unwinds.
@@ -548,53 +548,4 @@ pub unsafe extern "C" fn kiln_rt_list_slice(
         p
     };
     out.write(RtStr { ptr, len: hi - lo });
-}
-
-/// The address of a standard-library runtime function.
-pub fn address(symbol: &str) -> Option<usize> {
-    type S1 = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64) -> i64;
-    type S2 = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64, *const u8, i64) -> i64;
-    type P1 = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64, *mut RtStr);
-    type P2 =
-        unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64, *const u8, i64, *mut RtStr);
-    type P3 = unsafe extern "C" fn(
-        *mut RunCtx,
-        u32,
-        u32,
-        *const u8,
-        i64,
-        *const u8,
-        i64,
-        *const u8,
-        i64,
-        *mut RtStr,
-    );
-    type PN = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64, i64, *mut RtStr);
-    type Pnn = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64, i64, i64, *mut RtStr);
-    type B1 = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64) -> u64;
-    Some(match symbol {
-        "kiln_rt_str_len" => kiln_rt_str_len as S1 as usize,
-        "kiln_rt_str_concat" => kiln_rt_str_concat as P2 as usize,
-        "kiln_rt_str_contains" => kiln_rt_str_contains as S2 as usize,
-        "kiln_rt_str_starts_with" => kiln_rt_str_starts_with as S2 as usize,
-        "kiln_rt_str_ends_with" => kiln_rt_str_ends_with as S2 as usize,
-        "kiln_rt_str_find" => kiln_rt_str_find as S2 as usize,
-        "kiln_rt_str_substr" => kiln_rt_str_substr as Pnn as usize,
-        "kiln_rt_str_upper" => kiln_rt_str_upper as P1 as usize,
-        "kiln_rt_str_lower" => kiln_rt_str_lower as P1 as usize,
-        "kiln_rt_str_trim" => kiln_rt_str_trim as P1 as usize,
-        "kiln_rt_str_replace" => kiln_rt_str_replace as P3 as usize,
-        "kiln_rt_str_split" => kiln_rt_str_split as P2 as usize,
-        "kiln_rt_str_join" => kiln_rt_str_join as P2 as usize,
-        "kiln_rt_str_repeat" => kiln_rt_str_repeat as PN as usize,
-        "kiln_rt_list_median" => kiln_rt_list_median as B1 as usize,
-        "kiln_rt_list_sort" => kiln_rt_list_sort as P1 as usize,
-        "kiln_rt_list_sort_desc" => kiln_rt_list_sort_desc as P1 as usize,
-        "kiln_rt_list_reverse" => kiln_rt_list_reverse as P1 as usize,
-        "kiln_rt_list_unique" => kiln_rt_list_unique as P1 as usize,
-        "kiln_rt_list_count_distinct" => kiln_rt_list_count_distinct as S1 as usize,
-        "kiln_rt_list_concat" => kiln_rt_list_concat as P2 as usize,
-        "kiln_rt_list_slice" => kiln_rt_list_slice as Pnn as usize,
-        _ => return None,
-    })
 }

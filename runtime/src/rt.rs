@@ -1,10 +1,10 @@
-//! The `extern "C"` functions generated code calls (signatures in `abi.rs`), and the
-//! address table the JIT maps them with. None of them unwinds: the little that could
-//! panic (formatting into a `String`) runs under `catch_unwind` and is dropped on failure.
+//! The `extern "C"` functions generated code calls (`abi.rs` names each one, and its row
+//! and address come from it). None of them unwinds: the little that could panic
+//! (formatting into a `String`) runs under `catch_unwind` and is dropped on failure.
 
 use super::display::{str_from_raw, write_list, write_scalar, Scalar};
 use super::{parse_bits, FaultRecord, RunCtx};
-use crate::abi::{self, Fault, Kind, RtStr};
+use crate::abi::{Fault, Kind, RtStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Run `f`, swallowing a panic (which would otherwise abort inside generated code).
@@ -171,163 +171,10 @@ pub unsafe extern "C" fn kiln_rt_parse(
     }
 }
 
-/// The address of the runtime function named `symbol` (one of `abi::RUNTIME_FUNCTIONS`).
-pub fn runtime_address(symbol: &str) -> Option<usize> {
-    type Fail = unsafe extern "C" fn(*mut RunCtx, u32, u32, i64, i64);
-    type Alloc = unsafe extern "C" fn(*mut RunCtx, i64, i64) -> *mut u8;
-    type Print = unsafe extern "C" fn(*mut RunCtx, u32, u64);
-    type PrintStr = unsafe extern "C" fn(*mut RunCtx, *const u8, i64);
-    type PrintList = unsafe extern "C" fn(*mut RunCtx, u32, *const u8, i64);
-    type ToString = unsafe extern "C" fn(*mut RunCtx, u32, u64, *mut RtStr);
-    type ListToString = unsafe extern "C" fn(*mut RunCtx, u32, *const u8, i64, *mut RtStr);
-    type Concat = unsafe extern "C" fn(*mut RunCtx, *const u8, i64, *const u8, i64, *mut RtStr);
-    type StrCmp = unsafe extern "C" fn(*const u8, i64, *const u8, i64) -> i32;
-    type Parse = unsafe extern "C" fn(*mut RunCtx, u32, u32, *const u8, i64) -> u64;
-    Some(match symbol {
-        abi::RT_FAIL => kiln_rt_fail as Fail as usize,
-        abi::RT_ALLOC => kiln_rt_alloc as Alloc as usize,
-        abi::RT_PRINT => kiln_rt_print as Print as usize,
-        abi::RT_PRINT_STR => kiln_rt_print_str as PrintStr as usize,
-        abi::RT_PRINT_LIST => kiln_rt_print_list as PrintList as usize,
-        abi::RT_TO_STRING => kiln_rt_to_string as ToString as usize,
-        abi::RT_LIST_TO_STRING => kiln_rt_list_to_string as ListToString as usize,
-        abi::RT_CONCAT => kiln_rt_concat as Concat as usize,
-        abi::RT_STR_CMP => kiln_rt_str_cmp as StrCmp as usize,
-        abi::RT_PARSE => kiln_rt_parse as Parse as usize,
-        _ => return super::lib_fns::address(symbol),
-    })
-}
-
-mod libm {
-    // The C math library (linked by Rust's std on every supported host).
-    #[link(name = "m")]
-    extern "C" {
-        pub fn fmod(a: f64, b: f64) -> f64;
-        pub fn fmodf(a: f32, b: f32) -> f32;
-        pub fn pow(a: f64, b: f64) -> f64;
-        pub fn powf(a: f32, b: f32) -> f32;
-        pub fn fmin(a: f64, b: f64) -> f64;
-        pub fn fminf(a: f32, b: f32) -> f32;
-        pub fn fmax(a: f64, b: f64) -> f64;
-        pub fn fmaxf(a: f32, b: f32) -> f32;
-        pub fn sin(a: f64) -> f64;
-        pub fn sinf(a: f32) -> f32;
-        pub fn cos(a: f64) -> f64;
-        pub fn cosf(a: f32) -> f32;
-        pub fn tan(a: f64) -> f64;
-        pub fn tanf(a: f32) -> f32;
-        pub fn exp(a: f64) -> f64;
-        pub fn expf(a: f32) -> f32;
-        pub fn exp2(a: f64) -> f64;
-        pub fn exp2f(a: f32) -> f32;
-        pub fn exp10(a: f64) -> f64;
-        pub fn exp10f(a: f32) -> f32;
-        pub fn log(a: f64) -> f64;
-        pub fn logf(a: f32) -> f32;
-        pub fn log2(a: f64) -> f64;
-        pub fn log2f(a: f32) -> f32;
-        pub fn log10(a: f64) -> f64;
-        pub fn log10f(a: f32) -> f32;
-        pub fn sqrt(a: f64) -> f64;
-        pub fn sqrtf(a: f32) -> f32;
-        pub fn floor(a: f64) -> f64;
-        pub fn floorf(a: f32) -> f32;
-        pub fn ceil(a: f64) -> f64;
-        pub fn ceilf(a: f32) -> f32;
-        pub fn round(a: f64) -> f64;
-        pub fn roundf(a: f32) -> f32;
-        pub fn trunc(a: f64) -> f64;
-        pub fn truncf(a: f32) -> f32;
-        pub fn asin(a: f64) -> f64;
-        pub fn asinf(a: f32) -> f32;
-        pub fn acos(a: f64) -> f64;
-        pub fn acosf(a: f32) -> f32;
-        pub fn atan(a: f64) -> f64;
-        pub fn atanf(a: f32) -> f32;
-        pub fn sinh(a: f64) -> f64;
-        pub fn sinhf(a: f32) -> f32;
-        pub fn cosh(a: f64) -> f64;
-        pub fn coshf(a: f32) -> f32;
-        pub fn tanh(a: f64) -> f64;
-        pub fn tanhf(a: f32) -> f32;
-        pub fn cbrt(a: f64) -> f64;
-        pub fn cbrtf(a: f32) -> f32;
-        pub fn hypot(a: f64, b: f64) -> f64;
-        pub fn hypotf(a: f32, b: f32) -> f32;
-        pub fn atan2(a: f64, b: f64) -> f64;
-        pub fn atan2f(a: f32, b: f32) -> f32;
-    }
-}
-
-/// The address of a C math function generated code may call (`abi::LIBM_FUNCTIONS`).
-pub fn libm_address(symbol: &str) -> Option<usize> {
-    use libm::*;
-    type F1 = unsafe extern "C" fn(f64) -> f64;
-    type F2 = unsafe extern "C" fn(f64, f64) -> f64;
-    type G1 = unsafe extern "C" fn(f32) -> f32;
-    type G2 = unsafe extern "C" fn(f32, f32) -> f32;
-    Some(match symbol {
-        "fmod" => fmod as F2 as usize,
-        "fmodf" => fmodf as G2 as usize,
-        "pow" => pow as F2 as usize,
-        "powf" => powf as G2 as usize,
-        "fmin" => fmin as F2 as usize,
-        "fminf" => fminf as G2 as usize,
-        "fmax" => fmax as F2 as usize,
-        "fmaxf" => fmaxf as G2 as usize,
-        "sin" => sin as F1 as usize,
-        "sinf" => sinf as G1 as usize,
-        "cos" => cos as F1 as usize,
-        "cosf" => cosf as G1 as usize,
-        "tan" => tan as F1 as usize,
-        "tanf" => tanf as G1 as usize,
-        "exp" => exp as F1 as usize,
-        "expf" => expf as G1 as usize,
-        "exp2" => exp2 as F1 as usize,
-        "exp2f" => exp2f as G1 as usize,
-        "exp10" => exp10 as F1 as usize,
-        "exp10f" => exp10f as G1 as usize,
-        "log" => log as F1 as usize,
-        "logf" => logf as G1 as usize,
-        "log2" => log2 as F1 as usize,
-        "log2f" => log2f as G1 as usize,
-        "log10" => log10 as F1 as usize,
-        "log10f" => log10f as G1 as usize,
-        "sqrt" => sqrt as F1 as usize,
-        "sqrtf" => sqrtf as G1 as usize,
-        "floor" => floor as F1 as usize,
-        "floorf" => floorf as G1 as usize,
-        "ceil" => ceil as F1 as usize,
-        "ceilf" => ceilf as G1 as usize,
-        "round" => round as F1 as usize,
-        "roundf" => roundf as G1 as usize,
-        "trunc" => trunc as F1 as usize,
-        "truncf" => truncf as G1 as usize,
-        "asin" => asin as F1 as usize,
-        "asinf" => asinf as G1 as usize,
-        "acos" => acos as F1 as usize,
-        "acosf" => acosf as G1 as usize,
-        "atan" => atan as F1 as usize,
-        "atanf" => atanf as G1 as usize,
-        "sinh" => sinh as F1 as usize,
-        "sinhf" => sinhf as G1 as usize,
-        "cosh" => cosh as F1 as usize,
-        "coshf" => coshf as G1 as usize,
-        "tanh" => tanh as F1 as usize,
-        "tanhf" => tanhf as G1 as usize,
-        "cbrt" => cbrt as F1 as usize,
-        "cbrtf" => cbrtf as G1 as usize,
-        "hypot" => hypot as F2 as usize,
-        "hypotf" => hypotf as G2 as usize,
-        "atan2" => atan2 as F2 as usize,
-        "atan2f" => atan2f as G2 as usize,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::abi::{self, runtime_address};
 
     #[test]
     fn every_abi_symbol_has_an_address() {

@@ -25,6 +25,9 @@ mod host;
 mod ops;
 mod standalone;
 
+#[cfg(test)]
+mod runtime_abi;
+
 use crate::abi::{self, AbiTy};
 use crate::span::Span;
 use crate::types::hir::{self, Block, Stmt, Var};
@@ -652,6 +655,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 AbiTy::Ptr => self.ptr_ty().into(),
                 AbiTy::I32 => self.i32_ty().into(),
                 AbiTy::I64 => self.i64_ty().into(),
+                AbiTy::F32 => self.cx.f32_type().into(),
+                AbiTy::F64 => self.cx.f64_type().into(),
             }
         };
         let params: Vec<BasicMetadataTypeEnum> = params.iter().map(|p| abi_ty(p).into()).collect();
