@@ -37,6 +37,11 @@ fn compile_tiny_program(c: &mut Criterion) {
     c.bench_function("compile `1 + 2`", |b| {
         b.iter(|| compile(black_box("1 + 2")))
     });
+    // The library path: fully optimised machine code, as an embedding host gets it.
+    let engine = kiln::Engine::new();
+    c.bench_function("Engine::compile `1 + 2`", |b| {
+        b.iter(|| engine.compile(black_box("1 + 2")).unwrap())
+    });
 }
 
 fn call_formula(c: &mut Criterion) {
