@@ -8,7 +8,7 @@
 //! by name: `lli -load libkiln_runtime.so` or a link with `libkiln_runtime.a` provides
 //! them.
 
-use super::optimise::optimise;
+use super::optimise::optimised;
 use super::target::with_machine;
 use super::Options;
 use crate::codegen::Generated;
@@ -41,19 +41,18 @@ pub fn emit<G>(build: G, options: &Options, kind: EmitKind) -> Result<Vec<u8>, S
 where
     G: for<'c> FnOnce(&'c Context) -> Result<Generated<'c>, String>,
 {
-    let context = Context::create();
-    let generated = build(&context)?;
-    let module = &generated.module;
-    optimise(module, options)?;
-    let file_type = match kind {
-        EmitKind::Ir => return Ok(module.print_to_string().to_bytes().to_vec()),
-        EmitKind::Bitcode => return Ok(module.write_bitcode_to_memory().as_slice().to_vec()),
-        EmitKind::Asm => FileType::Assembly,
-        EmitKind::Object => FileType::Object,
-    };
-    with_machine(options.opt_level, |tm, _| {
-        tm.write_to_memory_buffer(module, file_type)
-            .map(|buf| buf.as_slice().to_vec())
-            .map_err(|e| e.to_string())
-    })?
+    optimised(build, options, |generated| {
+        let module = &generated.module;
+        let file_type = match kind {
+            EmitKind::Ir => return Ok(module.print_to_string().to_bytes().to_vec()),
+            EmitKind::Bitcode => return Ok(module.write_bitcode_to_memory().as_slice().to_vec()),
+            EmitKind::Asm => FileType::Assembly,
+            EmitKind::Object => FileType::Object,
+        };
+        with_machine(options.opt_level, |tm, _| {
+            tm.write_to_memory_buffer(module, file_type)
+                .map(|buf| buf.as_slice().to_vec())
+                .map_err(|e| e.to_string())
+        })?
+    })
 }

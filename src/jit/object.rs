@@ -18,7 +18,7 @@
 //! lines, which link against earlier lines' symbols.
 
 use super::compiled::{Code, Compiled};
-use super::optimise::{context_free, machine_level, optimise};
+use super::optimise::{context_free, machine_level, optimised};
 use super::target::with_machine;
 use super::{orc, set, JitEngine, Options};
 use crate::codegen::{self, EntryFn, Generated, Interface, ENTRY_SYMBOL, MAIN_SYMBOL};
@@ -99,31 +99,30 @@ pub(super) fn make_object<G>(build: G, options: &Options, suffix: &str) -> Resul
 where
     G: for<'c> FnOnce(&'c Context) -> Result<Generated<'c>, String>,
 {
-    let context = Context::create();
-    let generated = build(&context)?;
-    let module = &generated.module;
-    optimise(module, options)?;
-    let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
-    let context_free = context_free(module);
-    for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
-        .iter()
-        .chain(generated.interface.set_symbols())
-    {
-        if let Some(f) = module.get_function(symbol) {
-            f.as_global_value().set_name(&format!("{symbol}.{suffix}"));
+    optimised(build, options, |generated| {
+        let module = &generated.module;
+        let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
+        let context_free = context_free(module);
+        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
+            .iter()
+            .chain(generated.interface.set_symbols())
+        {
+            if let Some(f) = module.get_function(symbol) {
+                f.as_global_value().set_name(&format!("{symbol}.{suffix}"));
+            }
         }
-    }
-    let level = machine_level(module, options);
-    let object = with_machine(level, |tm, _| {
-        tm.write_to_memory_buffer(module, FileType::Object)
-            .map_err(|e| e.to_string())
-    })??;
-    Ok(Made {
-        object,
-        spans: generated.spans,
-        columns,
-        context_free,
-        interface: generated.interface,
+        let level = machine_level(module, options);
+        let object = with_machine(level, |tm, _| {
+            tm.write_to_memory_buffer(module, FileType::Object)
+                .map_err(|e| e.to_string())
+        })??;
+        Ok(Made {
+            object,
+            spans: generated.spans,
+            columns,
+            context_free,
+            interface: generated.interface,
+        })
     })
 }
 

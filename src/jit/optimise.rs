@@ -5,10 +5,27 @@
 
 use super::target::with_machine;
 use super::Options;
-use crate::codegen::MAIN_SYMBOL;
+use crate::codegen::{Generated, MAIN_SYMBOL};
 use inkwell::attributes::AttributeLoc;
+use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
+
+/// Generate a module through `build` in a new LLVM context and optimise it; `then` takes
+/// it from there, while the context lives.
+pub(super) fn optimised<G, R>(
+    build: G,
+    options: &Options,
+    then: impl for<'c> FnOnce(Generated<'c>) -> Result<R, String>,
+) -> Result<R, String>
+where
+    G: for<'c> FnOnce(&'c Context) -> Result<Generated<'c>, String>,
+{
+    let context = Context::create();
+    let generated = build(&context)?;
+    optimise(&generated.module, options)?;
+    then(generated)
+}
 
 /// Target `module` at the host (triple, data layout, CPU and its features on every
 /// defined function) and run the optimisation pipeline of `options.opt_level`.
