@@ -304,7 +304,11 @@ fn many_threads_run_one_set_at_once() {
 fn engine_options_apply_to_sets() {
     for opt_level in [0, 3] {
         for fp_math in [kiln::FpMath::Strict, kiln::FpMath::Fast] {
-            let engine = Engine::with_options(kiln::EngineOptions { opt_level, fp_math });
+            let engine = Engine::with_options(kiln::EngineOptions {
+                opt_level,
+                fp_math,
+                ..Default::default()
+            });
             let s = engine
                 .compile_set("param a: f64;", &[("h", "a / 2.0"), ("d", "a * 2.0")])
                 .unwrap();

@@ -40,6 +40,12 @@ const EXEMPT: &[(&str, &str)] = &[
         "E0610",
         "host function failed: only the library API registers host functions",
     ),
+    // Issue 12 registers these before their cases land (each helper adds its case and
+    // removes its line here).
+    ("E0611", "run interrupted: case pending (issue 12)"),
+    ("E0615", "clamp bounds: case pending (issue 12)"),
+    ("E0616", "memory limit: case pending (issue 12)"),
+    ("E0617", "integer overflow: case pending (issue 12)"),
     // Only a bug in Kiln (LLVM rejecting generated code, …) can cause it.
     (
         "E0999",
@@ -47,7 +53,16 @@ const EXEMPT: &[(&str, &str)] = &[
     ),
 ];
 
-/// What `kiln run tests/ui/NAME.expr` did, as the snapshot records it.
+/// Options a case needs (`--overflow trap`, `--max-memory 1MiB`, ...): the
+/// whitespace-separated words of `tests/ui/NAME.args` when it exists.
+fn extra_args(case: &Path) -> Vec<String> {
+    match std::fs::read_to_string(case.with_extension("args")) {
+        Ok(text) => text.split_whitespace().map(str::to_owned).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// What `kiln run tests/ui/NAME.expr [ARGS]` did, as the snapshot records it.
 fn report(case: &Path) -> String {
     let rel = case
         .strip_prefix(root())
@@ -63,7 +78,8 @@ fn report(case: &Path) -> String {
             .env_remove("FORCE_COLOR")
             .arg("run")
             .arg(&rel)
-            .args(NO_COLOR_ARGS),
+            .args(NO_COLOR_ARGS)
+            .args(extra_args(case)),
         None,
     );
     let status = match out.status {

@@ -131,7 +131,20 @@ pub enum Fault {
     /// A host function (registered through the library API) reported an error or
     /// panicked. The message names the function and what it said.
     HostError = 10,
+    /// The run was interrupted (a cancel handle, a deadline, `--timeout`, Ctrl-C in the
+    /// REPL); generated code polls the interrupt flag at loop back-edges and calls.
+    Interrupted = 11,
+    /// `clamp(x, lo, hi)` with `lo > hi` or a NaN bound. `a`, `b` = the bounds' bits.
+    ClampBounds = 15,
+    /// The run's arena would exceed its memory limit. `a` = bytes requested, `b` = the
+    /// limit.
+    OutOfMemory = 16,
+    /// Integer `+ - *` or unary `-` overflowed in overflow-trap mode.
+    IntOverflow = 17,
 }
+
+/// A run's memory limit unless the host sets another (4 GiB).
+pub const DEFAULT_MAX_MEMORY: u64 = 4 << 30;
 
 /// The largest string `repeat` builds (1 GiB); more is runtime error E0609.
 pub const MAX_STRING_BYTES: i64 = 1 << 30;
@@ -150,6 +163,10 @@ impl Fault {
             Fault::EmptyList => "E0608",
             Fault::TooLarge => "E0609",
             Fault::HostError => "E0610",
+            Fault::Interrupted => "E0611",
+            Fault::ClampBounds => "E0615",
+            Fault::OutOfMemory => "E0616",
+            Fault::IntOverflow => "E0617",
         }
     }
 
@@ -165,6 +182,10 @@ impl Fault {
             8 => Fault::EmptyList,
             9 => Fault::TooLarge,
             10 => Fault::HostError,
+            11 => Fault::Interrupted,
+            15 => Fault::ClampBounds,
+            16 => Fault::OutOfMemory,
+            17 => Fault::IntOverflow,
             _ => return None,
         })
     }

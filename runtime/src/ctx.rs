@@ -64,6 +64,13 @@ impl FaultRecord {
                 MAX_STRING_BYTES
             ),
             Fault::HostError => "a host function failed".to_owned(),
+            Fault::Interrupted => "the run was interrupted".to_owned(),
+            Fault::ClampBounds => "`clamp` bounds are out of order".to_owned(),
+            Fault::OutOfMemory => format!(
+                "the run would need more than its memory limit of {b} bytes \
+                 (asked for {a} more)"
+            ),
+            Fault::IntOverflow => "integer overflow".to_owned(),
         }
     }
 }

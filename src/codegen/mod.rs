@@ -81,6 +81,16 @@ pub enum FpMath {
     Fast,
 }
 
+/// What integer `+ - *` and unary `-` do when the result does not fit the type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Overflow {
+    /// Wrap around (two's complement), the default.
+    #[default]
+    Wrap,
+    /// Fault with runtime error E0617 at the operator.
+    Trap,
+}
+
 /// What goes into a module besides the program itself.
 #[derive(Clone, Debug, Default)]
 pub struct Options<'a> {
@@ -94,6 +104,8 @@ pub struct Options<'a> {
     pub standalone: Option<&'a Standalone>,
     /// Fast-math flags on float operations ([`FpMath::Fast`]).
     pub fp_math: FpMath,
+    /// Integer overflow wraps or traps (E0617).
+    pub overflow: Overflow,
 }
 
 /// What a host needs to know to call a module's entry points, derived from the program

@@ -364,6 +364,35 @@ codes! {
             line registers no host functions, so only a program embedding Kiln can see this.",
         example: "",
     },
+    "E0611": "run interrupted" {
+        explanation: "The run was stopped from outside before it finished: `--timeout` \
+            expired, the host cancelled it through its cancel handle or deadline, or Ctrl-C \
+            was pressed in the REPL. Generated code checks for an interrupt at every loop \
+            iteration and every function call, so the label points at the loop or call \
+            that noticed it. Output printed before stays printed; a REPL session keeps \
+            its earlier definitions. Raise the timeout, or make the program do less work.",
+        example: "",
+    },
+    "E0615": "clamp bounds out of order" {
+        explanation: "At run time, `clamp(x, lo, hi)` was called with `lo` greater than \
+            `hi`, or with a NaN bound, so no value lies between the bounds. Pass the \
+            smaller bound first: `clamp(x, min(a, b), max(a, b))`.",
+        example: "",
+    },
+    "E0616": "memory limit exceeded" {
+        explanation: "At run time, the strings and lists a run built would have taken more \
+            memory than the run may use (4 GiB unless set otherwise with `--max-memory` \
+            or the engine's `max_memory` option). The run stops instead of exhausting the \
+            machine. Build smaller intermediate lists, or raise the limit.",
+        example: "",
+    },
+    "E0617": "integer overflow" {
+        explanation: "At run time, in overflow-trap mode (`--overflow trap`, or the \
+            engine's `overflow` option), an integer `+`, `-`, `*` or unary `-` gave a result \
+            that does not fit its type. By default these operations wrap around instead. \
+            Widen the operands (`i64(x) * y`) or check the range first.",
+        example: "",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \
@@ -631,7 +660,10 @@ mod tests {
                 "{}: explanation too short",
                 c.code
             );
-            let no_example = ["E0099", "E0408", "E0605", "E0610", "E0999"].contains(&c.code);
+            let no_example = [
+                "E0099", "E0408", "E0605", "E0610", "E0611", "E0615", "E0616", "E0617", "E0999",
+            ]
+            .contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);
         }
     }

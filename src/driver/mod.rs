@@ -24,7 +24,7 @@ use crate::types::{self, hir, Checked, Env, Setup};
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::codegen::FpMath;
+pub use crate::codegen::{FpMath, Overflow};
 
 /// How a program is compiled: what goes into its module and how it is optimised.
 #[derive(Clone)]
@@ -32,6 +32,8 @@ pub struct Options {
     /// 0..=3; default 2.
     pub opt_level: u8,
     pub fp_math: FpMath,
+    /// Integer `+ - *` and unary `-` wrap (default) or fault with E0617.
+    pub overflow: Overflow,
     /// Also generate the columnar entry (`codegen::COLUMNS_SYMBOL`): one call runs the
     /// program over a batch of rows.
     pub columns: bool,
@@ -54,6 +56,7 @@ impl Default for Options {
         Options {
             opt_level: 2,
             fp_math: FpMath::Strict,
+            overflow: Overflow::Wrap,
             columns: false,
             host: Arc::from(Vec::new()),
             quick_machine_code: true,
@@ -67,6 +70,7 @@ impl fmt::Debug for Options {
         f.debug_struct("Options")
             .field("opt_level", &self.opt_level)
             .field("fp_math", &self.fp_math)
+            .field("overflow", &self.overflow)
             .field("columns", &self.columns)
             .field("host", &self.host.len())
             .field("quick_machine_code", &self.quick_machine_code)
@@ -91,6 +95,7 @@ impl Options {
             columns: self.columns,
             standalone: self.standalone.as_deref(),
             fp_math: self.fp_math,
+            overflow: self.overflow,
         }
     }
 

@@ -24,7 +24,7 @@ mod columns;
 mod host;
 mod typed;
 
-pub use crate::driver::FpMath;
+pub use crate::driver::{FpMath, Overflow};
 pub use batch::ProgramSet;
 pub use columns::{Column, ColumnBuf, RowError, CHUNK_ROWS};
 pub use host::{HostArg, HostFn, HostFnWith, HostOut, HostRegistry, HostRet, InlineCx, Purity};
@@ -46,6 +46,12 @@ pub struct EngineOptions {
     pub opt_level: u8,
     /// Strict IEEE floating point (default) or fast-math optimisations.
     pub fp_math: FpMath,
+    /// Integer `+ - *` and unary `-` wrap (default) or fault with E0617.
+    pub overflow: Overflow,
+    /// The most memory one run's strings and lists may take, in bytes (default
+    /// [`DEFAULT_MAX_MEMORY`](crate::runtime::abi::DEFAULT_MAX_MEMORY), 4 GiB); more is
+    /// runtime error E0616.
+    pub max_memory: u64,
 }
 
 impl Default for EngineOptions {
@@ -53,6 +59,8 @@ impl Default for EngineOptions {
         EngineOptions {
             opt_level: 2,
             fp_math: FpMath::Strict,
+            overflow: Overflow::Wrap,
+            max_memory: crate::runtime::abi::DEFAULT_MAX_MEMORY,
         }
     }
 }
@@ -76,7 +84,11 @@ impl Engine {
     /// ```
     /// use kiln::{Engine, EngineOptions, FpMath};
     ///
-    /// let engine = Engine::with_options(EngineOptions { opt_level: 3, fp_math: FpMath::Fast });
+    /// let engine = Engine::with_options(EngineOptions {
+    ///     opt_level: 3,
+    ///     fp_math: FpMath::Fast,
+    ///     ..EngineOptions::default()
+    /// });
     /// let dot = engine.compile("param a: f64; param b: f64; a * a + b * b").unwrap();
     /// let f = dot.typed::<(f64, f64), f64>().unwrap();
     /// assert_eq!(f.call(3.0, 4.0), Ok(25.0));
@@ -155,6 +167,7 @@ impl Engine {
         Options {
             opt_level: self.options.opt_level,
             fp_math: self.options.fp_math,
+            overflow: self.options.overflow,
             columns,
             host: self.host.impls(),
             // Compiled once, run many times: the best machine code.

@@ -151,6 +151,10 @@ impl RuntimeError {
             Fault::EmptyList => "this list is empty",
             Fault::TooLarge => "this result is too large",
             Fault::HostError => "this host function failed",
+            Fault::Interrupted => "the run was interrupted here",
+            Fault::ClampBounds => "these bounds are out of order",
+            Fault::OutOfMemory => "this needed more memory than the run may use",
+            Fault::IntOverflow => "this operation overflows",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
