@@ -325,6 +325,35 @@ fn an_executable_takes_params_from_its_command_line() {
     assert!(bad.stderr.contains('x'), "{bad:?}");
 }
 
+/// `--overflow trap` is compiled into the output: an executable built with it faults with
+/// E0617 where one built without it wraps, like `kiln run` with the same flag.
+#[test]
+fn overflow_trap_is_built_into_the_executable() {
+    let text = "param x: i32;\nprint(x * 2);\nx * 1000000\n";
+    for (flags, status, stdout) in [
+        (&["--overflow", "trap"][..], 3, "2000000\n"),
+        (&[][..], 0, "2000000\n-727379968\n"),
+    ] {
+        let mut args = vec!["--emit", "exe", "-o", "prog"];
+        args.extend_from_slice(flags);
+        let (dir, _) = built("overflow", text, &args);
+        let got = run(Command::new(dir.join("prog")).args(["--param", "x=1000000"]), None);
+        assert_eq!(
+            (got.status, got.stdout.as_str()),
+            (Some(status), stdout),
+            "{flags:?}: {got:?}"
+        );
+        let mut run_args = vec!["run", "prog.expr", "--param", "x=1000000"];
+        run_args.extend_from_slice(flags);
+        let want = run(kiln_command().current_dir(&dir).args(&run_args), None);
+        assert_eq!((want.status, &want.stdout), (got.status, &got.stdout), "{flags:?}");
+        if status == 3 {
+            assert!(got.stderr.contains("E0617"), "{got:?}");
+            assert!(got.stderr.contains("prog.expr:3:1"), "{got:?}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------

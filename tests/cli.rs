@@ -1542,3 +1542,35 @@ fn library_runtime_errors_point_at_the_call() {
     runtime_error("first(slice([1, 2], 1, 1))", "E0608");
     runtime_error("repeat(\"ab\", 1000000000)", "E0609");
 }
+
+// ---------------------------------------------------------------------------------------
+// --overflow
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn overflow_wraps_by_default_and_traps_with_overflow_trap() {
+    let code = "let x: i8 = 100; print(x + 27); x + 28";
+    prints(code, "127\n-128\n");
+    let trap = kiln(&["eval", "--overflow", "trap", code]);
+    trap.status(3).stdout("127\n").stderr_has("error[E0617]: integer overflow");
+    trap.diag_at("<eval>", "E0617");
+    kiln(&["eval", "--overflow", "wrap", code]).status(0).stdout("127\n-128\n");
+    let bad = kiln(&["eval", "--overflow", "saturate", code]);
+    bad.status(2).stderr_has("saturate");
+}
+
+#[test]
+fn run_and_map_take_overflow_trap() {
+    let prog = temp_file("prog.expr", "param a: u8; param b: u8; a * b");
+    let path = path_str(&prog);
+    kiln(&["run", path, "-p", "a=16", "-p", "b=16"]).status(0).stdout("0\n");
+    let trapped = kiln(&["run", path, "-p", "a=16", "-p", "b=16", "--overflow", "trap"]);
+    trapped.status(3).stderr_has("error[E0617]");
+    // The cache keeps the two compilations apart: wrapping again after trapping.
+    kiln(&["run", path, "-p", "a=16", "-p", "b=16"]).status(0).stdout("0\n");
+    let data = temp_file("data.csv", "a,b\n2,3\n16,16\n");
+    let wrapped = kiln(&["map", path, path_str(&data)]);
+    wrapped.status(0).stdout("a,b,result\n2,3,6\n16,16,0\n");
+    let mapped = kiln(&["map", path, path_str(&data), "--overflow", "trap"]);
+    mapped.status(3).stderr_has("E0617");
+}

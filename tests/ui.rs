@@ -45,7 +45,6 @@ const EXEMPT: &[(&str, &str)] = &[
     ("E0611", "run interrupted: case pending (issue 12)"),
     ("E0615", "clamp bounds: case pending (issue 12)"),
     ("E0616", "memory limit: case pending (issue 12)"),
-    ("E0617", "integer overflow: case pending (issue 12)"),
     // Only a bug in Kiln (LLVM rejecting generated code, …) can cause it.
     (
         "E0999",

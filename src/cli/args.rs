@@ -150,7 +150,7 @@ pub struct Params {
     pub values: Vec<String>,
 }
 
-/// `-O N`: how hard LLVM optimises.
+/// `-O N` and `--overflow`: how the program is compiled.
 #[derive(Debug, Args)]
 pub struct Opt {
     /// Optimisation level, 0 to 3.
@@ -161,6 +161,34 @@ pub struct Opt {
         value_parser = clap::value_parser!(u8).range(0..=3)
     )]
     pub level: u8,
+    /// What integer `+ - *` and unary `-` do when the result does not fit its type:
+    /// `wrap` around (two's complement), or `trap` with runtime error E0617.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = OverflowArg::Wrap)]
+    pub overflow: OverflowArg,
+}
+
+/// `--overflow`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OverflowArg {
+    Wrap,
+    Trap,
+}
+
+impl Opt {
+    /// The compile options these flags ask for (the rest default).
+    pub fn options(&self) -> crate::driver::Options {
+        crate::driver::Options {
+            overflow: self.overflow(),
+            ..crate::driver::Options::at_level(self.level)
+        }
+    }
+
+    pub fn overflow(&self) -> crate::driver::Overflow {
+        match self.overflow {
+            OverflowArg::Wrap => crate::driver::Overflow::Wrap,
+            OverflowArg::Trap => crate::driver::Overflow::Trap,
+        }
+    }
 }
 
 /// What `kiln build --help` says after the options.

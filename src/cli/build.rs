@@ -106,7 +106,7 @@ pub(super) fn build(
     file: &Path,
     emit: Emit,
     output: Option<&Path>,
-    level: u8,
+    options: Options,
 ) -> i32 {
     let dest = match destination(file, emit, output) {
         Ok(dest) => dest,
@@ -130,7 +130,7 @@ pub(super) fn build(
         Ok(src) => src,
         Err(code) => return code,
     };
-    let Built { bytes, params } = match rep.compiled(compile(&src, emit, level), &src) {
+    let Built { bytes, params } = match rep.compiled(compile(&src, emit, options), &src) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
@@ -157,14 +157,14 @@ struct Built {
 fn compile(
     src: &Source,
     emit: Emit,
-    level: u8,
+    options: Options,
 ) -> Result<(Built, Vec<crate::Diagnostic>), Vec<crate::Diagnostic>> {
     let options = Options {
         standalone: Some(Arc::new(Standalone {
             file: src.name.clone(),
             source: src.text.clone(),
         })),
-        ..Options::at_level(level)
+        ..options
     };
     let checked = driver::check_source(&src.text)?;
     let mut bytes = driver::emit(&checked.program, &options, emit.jit_kind())?;

@@ -208,9 +208,10 @@ fn choose_directory(
 /// the same bytes.
 fn key(src: &str, options: &Options, target: &str) -> u128 {
     let options = format!(
-        "O{} {:?} columns={} quick={} host={}",
+        "O{} {:?} {:?} columns={} quick={} host={}",
         options.opt_level,
         options.fp_math,
+        options.overflow,
         options.columns,
         options.quick_machine_code,
         options.host.len()

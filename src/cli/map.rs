@@ -9,6 +9,7 @@
 //! param's type, a malformed row, or a runtime fault stops the command with status 3
 //! naming `DATA.csv:LINE`; the rows before it have been written already.
 
+use super::args::Opt;
 use super::{read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE};
 use crate::abi::KindTy;
 use crate::engine::{Column, ColumnBuf, Engine, EngineOptions, Program, CHUNK_ROWS};
@@ -28,16 +29,16 @@ struct Binding {
 /// Why a `map` stopped early: the exit status, after the message was printed.
 type Stop = i32;
 
-pub(super) fn map(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> i32 {
-    match map_inner(rep, file, data, opt_level) {
+pub(super) fn map(rep: &Reporter, file: &Path, data: &Path, opt: &Opt) -> i32 {
+    match map_inner(rep, file, data, opt) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }
 }
 
-fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> Result<(), Stop> {
+fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt: &Opt) -> Result<(), Stop> {
     let src = read_file(file)?;
-    let program = compile(rep, &src, opt_level)?;
+    let program = compile(rep, &src, opt)?;
     let data_name = data.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -133,9 +134,10 @@ fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> Result<
 }
 
 /// Compile `src`, reporting its diagnostics (and warnings) as `kiln run` does.
-fn compile(rep: &Reporter, src: &Source, opt_level: u8) -> Result<Program, Stop> {
+fn compile(rep: &Reporter, src: &Source, opt: &Opt) -> Result<Program, Stop> {
     let engine = Engine::with_options(EngineOptions {
-        opt_level,
+        opt_level: opt.level,
+        overflow: opt.overflow(),
         ..EngineOptions::default()
     });
     let outcome = match engine.compile_named(&src.name, &src.text) {

@@ -83,11 +83,11 @@ fn dispatch(args: Vec<OsString>) -> i32 {
                     true => cache::Policy::Off,
                     false => cache::Policy::On,
                 };
-                run_program(&rep, &src, &params.values, opt.level, Some(policy))
+                run_program(&rep, &src, &params.values, opt.options(), Some(policy))
             }
             Err(code) => code,
         },
-        Some(Command::Map { file, data, opt }) => map::map(&rep, &file, &data, opt.level),
+        Some(Command::Map { file, data, opt }) => map::map(&rep, &file, &data, &opt),
         Some(Command::Check { file }) => match read_file(&file) {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
@@ -97,18 +97,18 @@ fn dispatch(args: Vec<OsString>) -> i32 {
                 name: "<eval>".to_owned(),
                 text: code,
             };
-            run_program(&rep, &src, &params.values, opt.level, None)
+            run_program(&rep, &src, &params.values, opt.options(), None)
         }
         Some(Command::Build {
             file,
             emit,
             output,
             opt,
-        }) => build::build(&rep, &file, emit, output.as_deref(), opt.level),
+        }) => build::build(&rep, &file, emit, output.as_deref(), opt.options()),
         Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
         Some(Command::StdlibDoc) => write_stdout(&crate::types::reference::markdown()),
-        Some(Command::Repl { opt }) => repl(&cli.report, opt.level),
-        None if io::stdin().is_terminal() => repl(&cli.report, Options::default().opt_level),
+        Some(Command::Repl { opt }) => repl(&cli.report, opt.options()),
+        None if io::stdin().is_terminal() => repl(&cli.report, Options::default()),
         None => run_stdin(&rep),
     }
 }
@@ -234,13 +234,13 @@ fn read_file(path: &Path) -> Result<Source, i32> {
 
 /// `kiln repl`, and bare `kiln` on a terminal: the interactive loop. Colour follows
 /// `--color`; `auto` colours when stdout is a terminal and `NO_COLOR` is unset or empty.
-fn repl(args: &ReportArgs, opt_level: u8) -> i32 {
+fn repl(args: &ReportArgs, options: Options) -> i32 {
     let color = use_color(
         args.color,
         io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR"),
     );
-    crate::repl::editor::run(Options::at_level(opt_level), color)
+    crate::repl::editor::run(options, color)
 }
 
 /// Bare `kiln` with stdin not a terminal: run the piped-in program.
@@ -259,7 +259,7 @@ fn run_stdin(rep: &Reporter) -> i32 {
         name: "<stdin>".to_owned(),
         text,
     };
-    run_program(rep, &src, &[], Options::default().opt_level, None)
+    run_program(rep, &src, &[], Options::default(), None)
 }
 
 /// Compile (through the compiled-program cache if `cache` says so), bind `--param`
@@ -268,10 +268,9 @@ fn run_program(
     rep: &Reporter,
     src: &Source,
     param_args: &[String],
-    opt_level: u8,
+    options: Options,
     cache: Option<cache::Policy>,
 ) -> i32 {
-    let options = Options::at_level(opt_level);
     let outcome = match cache {
         Some(policy) => cache::compile_source(&src.text, &options, policy, rep.deny_warnings),
         None => driver::compile_source(&src.text, &options),

@@ -4,7 +4,7 @@
 
 use super::HostImpl;
 use crate::span::Span;
-use crate::types::hir::{ExprKind, FallibleCalls, Program, Walk};
+use crate::types::hir::{ExprKind, FallibleCalls, Overflow, Program, Walk};
 
 /// `result[id]`: function `id` can reach a call of itself, directly or through others.
 pub fn recursive_functions(program: &Program) -> Vec<bool> {
@@ -42,12 +42,17 @@ pub fn recursive_functions(program: &Program) -> Vec<bool> {
 /// recursive function may always fault: it can run out of stack. Every host function
 /// counts as one that may fail (see [`fallible_functions_with`]).
 pub fn fallible_functions(program: &Program) -> Vec<bool> {
-    fallible_functions_with(program, &[])
+    fallible_functions_with(program, &[], Overflow::Wrap)
 }
 
 /// Like [`fallible_functions`], knowing how host functions are called: only those
 /// whose [`HostImpl::may_fail`] holds may fail (an unknown one may).
-pub fn fallible_functions_with(program: &Program, host: &[HostImpl]) -> Vec<bool> {
+/// In `Overflow::Trap` mode integer arithmetic may fault too.
+pub fn fallible_functions_with(
+    program: &Program,
+    host: &[HostImpl],
+    overflow: Overflow,
+) -> Vec<bool> {
     let host: Vec<bool> = host.iter().map(HostImpl::may_fail).collect();
     let mut fallible = recursive_functions(program);
     loop {
@@ -56,6 +61,7 @@ pub fn fallible_functions_with(program: &Program, host: &[HostImpl]) -> Vec<bool
             let calls = FallibleCalls {
                 functions: &fallible,
                 host: &host,
+                overflow,
             };
             if !fallible[id] && f.body.may_fault(calls) {
                 fallible[id] = true;
@@ -88,12 +94,13 @@ pub fn host_calls(program: &Program) -> Vec<(usize, Span)> {
 
 /// Whether the program's top level may record a fault (so a loop over rows must check
 /// the status word after each).
-pub(super) fn main_may_fail(program: &Program, host: &[HostImpl]) -> bool {
-    let fallible = fallible_functions_with(program, host);
+pub(super) fn main_may_fail(program: &Program, host: &[HostImpl], overflow: Overflow) -> bool {
+    let fallible = fallible_functions_with(program, host, overflow);
     let host: Vec<bool> = host.iter().map(HostImpl::may_fail).collect();
     program.main.body.may_fault(FallibleCalls {
         functions: &fallible,
         host: &host,
+        overflow,
     })
 }
 

@@ -54,6 +54,7 @@ pub(super) fn add_columns_entry<'ctx>(
     module: &Module<'ctx>,
     program: &hir::Program,
     host: &[super::HostImpl],
+    overflow: super::Overflow,
 ) -> Result<bool, String> {
     if !has_columns_entry(program) {
         return Ok(false);
@@ -61,7 +62,7 @@ pub(super) fn add_columns_entry<'ctx>(
     let main = module
         .get_function(MAIN_SYMBOL)
         .ok_or("the module has no main function")?;
-    let may_fail = analysis::main_may_fail(program, host);
+    let may_fail = analysis::main_may_fail(program, host, overflow);
     let gen = Gen {
         cx,
         b: cx.create_builder(),

@@ -36,7 +36,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }
             ExprKind::Unary { op, operand } => {
                 let v = self.expr(operand)?;
-                self.unary(*op, v, &operand.ty)
+                self.unary(*op, v, &operand.ty, e.span)
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.expr(lhs)?;
@@ -279,7 +279,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     fn builtin(&mut self, op: Builtin, args: &[Expr], e: &Expr) -> Res<BasicValueEnum<'ctx>> {
-        if Self::fusable(e) {
+        if self.fusable(e) {
             return self.fused_map(e);
         }
         let mut vals = Vec::with_capacity(args.len());

@@ -45,6 +45,7 @@ use inkwell::values::{
 use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
+pub use crate::types::hir::Overflow;
 pub use analysis::{fallible_functions, fallible_functions_with, host_calls, recursive_functions};
 pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
 use columns::add_columns_entry;
@@ -79,16 +80,6 @@ pub enum FpMath {
     /// zero. NaN and infinity keep their IEEE meaning, so no value becomes poison and
     /// generated code stays free of undefined behaviour.
     Fast,
-}
-
-/// What integer `+ - *` and unary `-` do when the result does not fit the type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Overflow {
-    /// Wrap around (two's complement), the default.
-    #[default]
-    Wrap,
-    /// Fault with runtime error E0617 at the operator.
-    Trap,
 }
 
 /// What goes into a module besides the program itself.
@@ -186,11 +177,11 @@ pub fn generate<'ctx>(
     options: &Options<'_>,
 ) -> Result<Generated<'ctx>, String> {
     let interface = Interface::of(program)?;
-    let mut cg = Cg::new(context, program, options.host);
+    let mut cg = Cg::new(context, program, options.host, options.overflow);
     cg.run().map_err(|Error(e)| e)?;
     let (module, spans) = (cg.module, cg.spans);
     if options.columns {
-        add_columns_entry(context, &module, program, options.host)?;
+        add_columns_entry(context, &module, program, options.host, options.overflow)?;
     }
     if let Some(standalone) = options.standalone {
         add_c_main(context, &module, program, &spans, standalone)?;
@@ -286,6 +277,8 @@ pub(crate) struct Cg<'a, 'ctx> {
     span_ids: HashMap<Span, u32>,
     strings: HashMap<String, GlobalValue<'ctx>>,
     frame: Option<Frame<'a, 'ctx>>,
+    /// Integer `+ - *` and unary `-` wrap or trap (E0617).
+    overflow: Overflow,
 }
 
 /// Whether values of this type cross as a (ptr, len) pair.
@@ -294,7 +287,12 @@ fn is_pair(ty: &Ty) -> bool {
 }
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
-    fn new(cx: &'ctx Context, prog: &'a hir::Program, host: &'a [HostImpl]) -> Self {
+    fn new(
+        cx: &'ctx Context,
+        prog: &'a hir::Program,
+        host: &'a [HostImpl],
+        overflow: Overflow,
+    ) -> Self {
         Cg {
             cx,
             module: cx.create_module("kiln"),
@@ -303,7 +301,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             prog,
             host,
             fns: Vec::new(),
-            fallible: analysis::fallible_functions_with(prog, host),
+            fallible: analysis::fallible_functions_with(prog, host, overflow),
+            overflow,
             globals: Vec::new(),
             frame_ty: None,
             spans: Vec::new(),

@@ -5,7 +5,7 @@ use super::{bug, Cg, Res};
 use crate::abi::KindTy;
 use crate::abi::{self, Fault, Kind};
 use crate::span::Span;
-use crate::types::hir::{BinOp, Builtin, Expr, ExprKind, LibFn, MathFn, UnOp};
+use crate::types::hir::{BinOp, Builtin, Expr, ExprKind, LibFn, MathFn, Overflow, UnOp};
 use crate::types::ty::{IntTy, Ty};
 use inkwell::intrinsics::Intrinsic;
 use inkwell::types::BasicTypeEnum;
@@ -161,12 +161,17 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     pub(super) fn unary(
-        &self,
+        &mut self,
         op: UnOp,
         v: BasicValueEnum<'ctx>,
         ty: &Ty,
+        span: Span,
     ) -> Res<BasicValueEnum<'ctx>> {
         Ok(match (op, ty) {
+            (UnOp::Neg, Ty::Int(it)) if self.overflow == Overflow::Trap => {
+                let zero = self.int_ty(*it).const_zero();
+                self.checked_arith(BinOp::Sub, zero, v.into_int_value(), *it, span)?
+            }
             // `sub 0, x` without nsw: wraps, so -MIN is MIN.
             (UnOp::Neg, Ty::Int(_)) => self.b.build_int_neg(v.into_int_value(), "")?.into(),
             (UnOp::Neg, Ty::Float(_)) => self.b.build_float_neg(v.into_float_value(), "")?.into(),
@@ -224,6 +229,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             return Ok(b.build_int_compare(pred, l, r, "")?.into());
         }
         Ok(match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul if self.overflow == Overflow::Trap => {
+                self.checked_arith(op, l, r, it, span)?
+            }
             // Plain add/sub/mul: no nsw/nuw, so they wrap.
             BinOp::Add => b.build_int_add(l, r, "")?.into(),
             BinOp::Sub => b.build_int_sub(l, r, "")?.into(),
@@ -249,6 +257,39 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             BinOp::Div | BinOp::Rem => self.int_div_rem(op, l, r, it, span)?,
             _ => return bug(format!("{op:?} on integers")),
         })
+    }
+
+    /// `l op r` for `+ - *` in overflow-trap mode: LLVM's `*.with.overflow` intrinsic,
+    /// faulting with E0617 (operands in the record) when the result does not fit.
+    fn checked_arith(
+        &mut self,
+        op: BinOp,
+        l: IntValue<'ctx>,
+        r: IntValue<'ctx>,
+        it: IntTy,
+        span: Span,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let signed = it.signed();
+        let name = match (op, signed) {
+            (BinOp::Add, true) => "llvm.sadd.with.overflow",
+            (BinOp::Add, false) => "llvm.uadd.with.overflow",
+            (BinOp::Sub, true) => "llvm.ssub.with.overflow",
+            (BinOp::Sub, false) => "llvm.usub.with.overflow",
+            (BinOp::Mul, true) => "llvm.smul.with.overflow",
+            (BinOp::Mul, false) => "llvm.umul.with.overflow",
+            _ => return bug(format!("checked {op:?}")),
+        };
+        let ty = self.int_ty(it);
+        let pair = self
+            .intrinsic(name, &[ty.into()], &[l.into(), r.into()])?
+            .into_struct_value();
+        let value = self.b.build_extract_value(pair, 0, "")?.into_int_value();
+        let overflowed = self.b.build_extract_value(pair, 1, "")?.into_int_value();
+        let i64t = self.i64_ty();
+        let l64 = self.b.build_int_cast_sign_flag(l, i64t, signed, "")?;
+        let r64 = self.b.build_int_cast_sign_flag(r, i64t, signed, "")?;
+        self.fail_if(overflowed, Fault::IntOverflow, span, l64, r64)?;
+        Ok(value.into())
     }
 
     /// Guarded `/` and `%`: a zero divisor faults; signed `MIN / -1` faults; `MIN % -1`
@@ -834,11 +875,13 @@ fn operand_elem(x: &Expr) -> &Ty {
 
 /// No per-element fault (an operator's own, such as integer `/`) anywhere in the tree;
 /// lengths are checked before the loop.
-fn fault_free(e: &Expr) -> bool {
+fn fault_free(e: &Expr, overflow: Overflow) -> bool {
     match map_node(e) {
         None => true,
         Some((op, l, r)) => {
-            !op.effects(operand_elem(l)).can_fault && fault_free(l) && fault_free(r)
+            !op.effects(operand_elem(l), overflow).can_fault
+                && fault_free(l, overflow)
+                && fault_free(r, overflow)
         }
     }
 }
@@ -848,9 +891,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// per-element faults, becomes one loop without intermediate lists. Operands are
     /// evaluated and lengths checked in the order the unfused code would use, so the
     /// observable behaviour is the same.
-    pub(super) fn fusable(e: &Expr) -> bool {
+    pub(super) fn fusable(&self, e: &Expr) -> bool {
         map_node(e).is_some_and(|(_, l, r)| {
-            (map_node(l).is_some() || map_node(r).is_some()) && fault_free(e)
+            (map_node(l).is_some() || map_node(r).is_some()) && fault_free(e, self.overflow)
         })
     }
 

@@ -29,7 +29,7 @@ fn ir_type(t: &RustTy) -> String {
 fn every_runtime_declaration_matches_its_rust_signature() {
     let program = crate::check_source("0").expect("a valid program").program;
     let cx = Context::create();
-    let cg = Cg::new(&cx, &program, &[]);
+    let cg = Cg::new(&cx, &program, &[], super::Overflow::Wrap);
     assert!(!abi::RUNTIME_FUNCTIONS.is_empty());
     for (symbol, _, _) in abi::RUNTIME_FUNCTIONS {
         let declared = cg.rt(symbol).unwrap_or_else(|e| panic!("{symbol}: {e:?}"));

@@ -301,3 +301,90 @@ fn only_programs_that_never_touch_their_context_skip_it_in_typed_calls() {
     assert_eq!(f.call(30, 0.0), Ok(0.1));
     assert_eq!(f.call(30, 10.0), Ok(0.9));
 }
+
+/// `--overflow trap` semantics, exhaustively on 8-bit operands: `+ - *` and unary `-`
+/// fault with E0617 exactly when the mathematical result leaves the type's range, and
+/// otherwise give the wrapping result; at -O0 and -O2 alike. The default wraps.
+#[test]
+fn overflow_trap_faults_exactly_when_the_result_leaves_the_range() {
+    fn engine(opt_level: u8, overflow: Overflow) -> Engine {
+        Engine::with_options(EngineOptions {
+            opt_level,
+            overflow,
+            ..EngineOptions::default()
+        })
+    }
+    for opt_level in [0, 2] {
+        let trap = engine(opt_level, Overflow::Trap);
+        let wrap = engine(opt_level, Overflow::Wrap);
+        for (op, f) in [
+            ("+", (|a, b| a + b) as fn(i32, i32) -> i32),
+            ("-", |a, b| a - b),
+            ("*", |a, b| a * b),
+        ] {
+            let src = |t: &str| format!("param a: {t}; param b: {t}; a {op} b");
+            let (ti8, tu8) = (trap.compile(&src("i8")).unwrap(), trap.compile(&src("u8")).unwrap());
+            let (ti8, tu8) = (
+                ti8.typed::<(i8, i8), i8>().unwrap(),
+                tu8.typed::<(u8, u8), u8>().unwrap(),
+            );
+            let wi8 = wrap.compile(&src("i8")).unwrap();
+            let wi8 = wi8.typed::<(i8, i8), i8>().unwrap();
+            for a in 0..=255u8 {
+                for b in 0..=255u8 {
+                    let (sa, sb) = (a as i8, b as i8);
+                    let exact = f(sa as i32, sb as i32);
+                    match ti8.call(sa, sb) {
+                        Ok(v) => assert_eq!(v as i32, exact, "{sa} {op} {sb} at -O{opt_level}"),
+                        Err(e) => {
+                            assert_eq!(e.code(), "E0617", "{sa} {op} {sb}");
+                            assert!(i8::try_from(exact).is_err(), "{sa} {op} {sb} trapped");
+                        }
+                    }
+                    assert_eq!(wi8.call(sa, sb), Ok(exact as i8), "{sa} {op} {sb} wraps");
+                    let exact = f(a as i32, b as i32);
+                    match tu8.call(a, b) {
+                        Ok(v) => assert_eq!(v as i32, exact, "{a} {op} {b}u8"),
+                        Err(_) => assert!(u8::try_from(exact).is_err(), "{a} {op} {b}u8 trapped"),
+                    }
+                }
+            }
+        }
+        let neg = trap.compile("param a: i8; -a").unwrap();
+        let neg = neg.typed::<(i8,), i8>().unwrap();
+        assert_eq!(neg.call(-127), Ok(127));
+        assert_eq!(neg.call(-128).unwrap_err().code(), "E0617");
+        let neg = trap.compile("param a: u8; -a").unwrap();
+        let neg = neg.typed::<(u8,), u8>().unwrap();
+        assert_eq!(neg.call(0), Ok(0));
+        assert_eq!(neg.call(1).unwrap_err().code(), "E0617");
+    }
+}
+
+/// In trap mode a function that only adds may now fault, so its callers check: the fault
+/// surfaces from inside a function, an element-wise operation and an integer `sum`, with
+/// the operator's (or the call's) span, and output printed before it stays printed.
+#[test]
+fn overflow_trap_reaches_through_functions_lists_and_sums() {
+    let engine = Engine::with_options(EngineOptions {
+        overflow: Overflow::Trap,
+        ..EngineOptions::default()
+    });
+    let cases = [
+        ("fn inc(x: i32) -> i32 = x + 1;\ninc(2147483647)", "x + 1"),
+        ("let xs: [u8] = [200, 100];\nxs + xs", "xs + xs"),
+        ("sum([9223372036854775807, 1])", "sum([9223372036854775807, 1])"),
+        ("let xs = [1, 2];\nsum(xs * 4611686018427387904)", "xs * 4611686018427387904"),
+    ];
+    for (src, at) in cases {
+        let p = engine.compile(src).unwrap();
+        let e = p.run(&[]).unwrap_err();
+        assert_eq!(e.code(), "E0617", "{src}");
+        assert_eq!(&src[e.span.lo as usize..e.span.hi as usize], at, "{src}");
+    }
+    // Without overflow the same programs run, and wrap by default.
+    let p = engine.compile("fn inc(x: i32) -> i32 = x + 1;\ninc(41)").unwrap();
+    assert_eq!(p.run(&[]), Ok(Some(Value::I32(42))));
+    let p = Engine::new().compile("sum([9223372036854775807, 1])").unwrap();
+    assert_eq!(p.run(&[]), Ok(Some(Value::I64(i64::MIN))));
+}

@@ -87,7 +87,7 @@ impl Checker<'_> {
             } = &e.kind
             {
                 // A division's type is its operands'.
-                if op.effects(&e.ty).can_fault && const_int(rhs) == Some(0) {
+                if op.effects(&e.ty, hir::Overflow::Wrap).can_fault && const_int(rhs) == Some(0) {
                     found.push((rhs.span, e.span, *op));
                 }
             }

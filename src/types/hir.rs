@@ -17,7 +17,7 @@ use crate::span::Span;
 mod effects;
 mod walk;
 
-pub use effects::{Effects, FallibleCalls};
+pub use effects::{Effects, FallibleCalls, Overflow};
 pub use walk::Walk;
 
 pub type FnId = usize;

@@ -95,7 +95,7 @@ fn only_side_effecting_host_calls_make_a_function_fallible() {
     );
     let impls = engine.host.impls();
     assert_eq!(
-        crate::codegen::fallible_functions_with(&program, &impls),
+        crate::codegen::fallible_functions_with(&program, &impls, crate::codegen::Overflow::Wrap),
         [false, true]
     );
     // Without knowing the host functions, every call may fail.

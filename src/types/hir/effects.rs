@@ -6,6 +6,16 @@
 use super::{BinOp, Block, Builtin, Expr, ExprKind, LibFn, UnOp, Walk};
 use crate::types::ty::Ty;
 
+/// What integer `+ - *` and unary `-` do when the result does not fit the type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Overflow {
+    /// Wrap around (two's complement), the default.
+    #[default]
+    Wrap,
+    /// Fault with runtime error E0617 at the operator.
+    Trap,
+}
+
 /// The effects of one operation, its operands' own effects not included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Effects {
@@ -35,8 +45,13 @@ impl Effects {
 }
 
 impl UnOp {
-    pub fn effects(self) -> Effects {
+    /// The operation on an operand of type `operand`.
+    pub fn effects(self, operand: &Ty, overflow: Overflow) -> Effects {
         match self {
+            // -MIN (and the negation of a non-zero unsigned value) overflows.
+            UnOp::Neg if overflow == Overflow::Trap && matches!(operand, Ty::Int(_)) => {
+                Effects::FAULTS
+            }
             UnOp::Neg | UnOp::Not | UnOp::BitNot => Effects::NONE,
         }
     }
@@ -45,10 +60,15 @@ impl UnOp {
 impl BinOp {
     /// `lhs op rhs` on operands of type `operand` (for an element-wise operation, the
     /// element type).
-    pub fn effects(self, operand: &Ty) -> Effects {
+    pub fn effects(self, operand: &Ty, overflow: Overflow) -> Effects {
+        let int = matches!(operand, Ty::Int(_));
         match self {
             // A zero divisor, or MIN / -1 (see `Expr::is_safe_divisor`).
-            BinOp::Div | BinOp::Rem if matches!(operand, Ty::Int(_)) => Effects::FAULTS,
+            BinOp::Div | BinOp::Rem if int => Effects::FAULTS,
+            // A result out of the type's range, in trap mode.
+            BinOp::Add | BinOp::Sub | BinOp::Mul if int && overflow == Overflow::Trap => {
+                Effects::FAULTS
+            }
             BinOp::Add
             | BinOp::Sub
             | BinOp::Mul
@@ -70,15 +90,15 @@ impl BinOp {
 
     /// Whether `lhs op rhs` may fault: [`BinOp::effects`], except that a constant
     /// divisor that is neither 0 nor -1 rules out the faults of `/` and `%`.
-    pub fn may_fault(self, lhs: &Expr, rhs: &Expr) -> bool {
+    pub fn may_fault(self, lhs: &Expr, rhs: &Expr, overflow: Overflow) -> bool {
         let divides = matches!(self, BinOp::Div | BinOp::Rem);
-        self.effects(&lhs.ty).can_fault && !(divides && rhs.is_safe_divisor())
+        self.effects(&lhs.ty, overflow).can_fault && !(divides && rhs.is_safe_divisor())
     }
 }
 
 impl Builtin {
     /// A call whose node has type `ty`.
-    pub fn effects(self, ty: &Ty) -> Effects {
+    pub fn effects(self, ty: &Ty, overflow: Overflow) -> Effects {
         match self {
             Builtin::Print => Effects::SIDE_EFFECT,
             // Parse failed (to `string` it is the identity).
@@ -93,6 +113,8 @@ impl Builtin {
             | Builtin::IsNan
             | Builtin::IsInf
             | Builtin::Clamp => Effects::NONE,
+            // An integer `sum` adds with `+`, so it traps like `+`.
+            Builtin::Lib(LibFn::Sum) => BinOp::Add.effects(ty, overflow),
             Builtin::Lib(f) => f.effects(),
         }
     }
@@ -148,6 +170,8 @@ impl LibFn {
 pub struct FallibleCalls<'a> {
     pub functions: &'a [bool],
     pub host: &'a [bool],
+    /// Whether integer arithmetic traps.
+    pub overflow: Overflow,
 }
 
 impl Expr {
@@ -166,14 +190,14 @@ impl Expr {
             | ExprKind::If { .. }
             | ExprKind::Switch { .. }
             | ExprKind::In { .. } => false,
-            ExprKind::Unary { op, .. } => op.effects().can_fault,
-            ExprKind::Binary { op, lhs, rhs } => op.may_fault(lhs, rhs),
+            ExprKind::Unary { op, operand } => op.effects(&operand.ty, calls.overflow).can_fault,
+            ExprKind::Binary { op, lhs, rhs } => op.may_fault(lhs, rhs, calls.overflow),
             // Out of bounds.
             ExprKind::Index { .. } => true,
             ExprKind::Call { func, .. } => calls.functions.get(*func).copied().unwrap_or(true),
             ExprKind::CallExtern { .. } => true,
             ExprKind::CallHost { func, .. } => calls.host.get(*func).copied().unwrap_or(true),
-            ExprKind::Builtin { op, .. } => op.effects(&self.ty).can_fault,
+            ExprKind::Builtin { op, .. } => op.effects(&self.ty, calls.overflow).can_fault,
         }
     }
 
@@ -201,27 +225,35 @@ impl Block {
 mod tests {
     use super::*;
 
+    const W: Overflow = Overflow::Wrap;
+
     #[test]
     fn only_print_has_a_side_effect() {
         let t = Ty::Int(crate::types::ty::IntTy::I64);
-        assert!(!Builtin::Print.effects(&t).pure);
-        assert!(!Builtin::Print.effects(&t).can_fault);
-        assert!(Builtin::ToString.effects(&Ty::Str).pure);
-        assert!(Builtin::Parse.effects(&t).pure);
-        assert!(Builtin::Lib(LibFn::ListMin).effects(&t).pure);
+        assert!(!Builtin::Print.effects(&t, W).pure);
+        assert!(!Builtin::Print.effects(&t, W).can_fault);
+        assert!(Builtin::ToString.effects(&Ty::Str, W).pure);
+        assert!(Builtin::Parse.effects(&t, W).pure);
+        assert!(Builtin::Lib(LibFn::ListMin).effects(&t, W).pure);
     }
 
     #[test]
     fn integer_division_faults_and_float_division_does_not() {
         let i = Ty::Int(crate::types::ty::IntTy::I32);
         let f = Ty::Float(crate::types::ty::FloatTy::F64);
-        assert!(BinOp::Div.effects(&i).can_fault);
-        assert!(BinOp::Rem.effects(&i).can_fault);
-        assert!(!BinOp::Div.effects(&f).can_fault);
-        assert!(!BinOp::Add.effects(&i).can_fault);
-        assert!(Builtin::Parse.effects(&i).can_fault);
-        assert!(!Builtin::Parse.effects(&Ty::Str).can_fault);
-        assert!(!Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
-        assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str).can_fault);
+        assert!(BinOp::Div.effects(&i, W).can_fault);
+        assert!(BinOp::Rem.effects(&i, W).can_fault);
+        assert!(!BinOp::Div.effects(&f, W).can_fault);
+        assert!(!BinOp::Add.effects(&i, W).can_fault);
+        assert!(Builtin::Parse.effects(&i, W).can_fault);
+        assert!(!Builtin::Parse.effects(&Ty::Str, W).can_fault);
+        assert!(!Builtin::Lib(LibFn::Sum).effects(&i, W).can_fault);
+        let trap = Overflow::Trap;
+        assert!(BinOp::Add.effects(&i, trap).can_fault);
+        assert!(UnOp::Neg.effects(&i, trap).can_fault);
+        assert!(!UnOp::Neg.effects(&f, trap).can_fault);
+        assert!(!BinOp::Add.effects(&f, trap).can_fault);
+        assert!(Builtin::Lib(LibFn::Sum).effects(&i, trap).can_fault);
+        assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str, W).can_fault);
     }
 }
