@@ -271,6 +271,68 @@ fn every_example_through(label: &str, way: fn(&Path, &Path, &[String]) -> Run) {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Math a C library may round differently, and float orderings LLVM may choose freely,
+/// print the same bits under `kiln run` at -O0 and -O2, under `lli` and as an
+/// executable (issue 12: `cbrt(493.93)` differed in its last digit under `lli`, and
+/// `max([-0.0, 0.0])` between -O0 and -O2).
+#[test]
+fn math_and_float_order_are_bit_identical_on_every_path() {
+    let dir = scratch_dir("math");
+    let program = write(
+        &dir,
+        "math.expr",
+        "param x: f64;\n\
+         let inf = 1.0 / 0.0;\n\
+         let nan = 0.0 / 0.0;\n\
+         print([cbrt(x), sin(x * 1e15), cos(x), tan(x), exp(x / 100.0), exp2(x / 50.0)]);\n\
+         print([log(x), log2(x), log10(x), pow(x, 1.37), hypot(x, 3.3), atan2(x, -2.0)]);\n\
+         print([asin(0.3), acos(-0.7), atan(x), sinh(3.1), cosh(-2.2), tanh(0.55)]);\n\
+         print([cbrt(f32(x)), sin(f32(x)), pow(f32(x), 0.3f32), exp(f32(x) / 100.0f32)]);\n\
+         print([max([-0.0, 0.0]), min([0.0, -0.0]), max(0.0, -0.0), min(-0.0, 0.0)]);\n\
+         print([1.0 / min([0.0, -0.0]), min(nan, 2.0), max([nan, 1.0, nan])]);\n\
+         print(sort([0.0, nan, -0.0, -1.0]));\n\
+         print([median([-inf, 0.0]), median([inf, inf, 0.0, 1.0])]);\n\
+         median([1.7976931348623157e308, 1.7976931348623157e308])\n",
+    );
+    let args = ["--param".to_owned(), "x=493.93".to_owned()];
+    let want = kiln_run(&program, &args);
+    assert_eq!(want.status, Some(0), "{want:?}");
+    // The contract's rules, spelt out once.
+    let lines: Vec<&str> = want.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("[7.9047559889542764, "),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[4], "[0.0, -0.0, 0.0, -0.0]");
+    assert_eq!(lines[5], "[-inf, 2.0, 1.0]");
+    assert_eq!(lines[6], "[-1.0, -0.0, 0.0, NaN]");
+    assert_eq!(lines[7], "[-inf, inf]");
+    assert_eq!(lines[8], "1.7976931348623157e308");
+    let mut failures = Vec::new();
+    let o0 = run(
+        kiln_command()
+            .args(["run", "-O0", "--no-cache"])
+            .arg(&program)
+            .args(&args),
+        None,
+    );
+    failures.extend(compare("-O0", &program, &want, &o0));
+    failures.extend(compare(
+        "lli",
+        &program,
+        &want,
+        &through_lli(&dir, &program, &args),
+    ));
+    failures.extend(compare(
+        "exe",
+        &program,
+        &want,
+        &through_exe(&dir, &program, &args),
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 #[test]
 fn every_example_runs_under_lli_as_kiln_run_runs_it() {
     every_example_through("lli", through_lli);
@@ -337,7 +399,10 @@ fn overflow_trap_is_built_into_the_executable() {
         let mut args = vec!["--emit", "exe", "-o", "prog"];
         args.extend_from_slice(flags);
         let (dir, _) = built("overflow", text, &args);
-        let got = run(Command::new(dir.join("prog")).args(["--param", "x=1000000"]), None);
+        let got = run(
+            Command::new(dir.join("prog")).args(["--param", "x=1000000"]),
+            None,
+        );
         assert_eq!(
             (got.status, got.stdout.as_str()),
             (Some(status), stdout),
@@ -346,7 +411,11 @@ fn overflow_trap_is_built_into_the_executable() {
         let mut run_args = vec!["run", "prog.expr", "--param", "x=1000000"];
         run_args.extend_from_slice(flags);
         let want = run(kiln_command().current_dir(&dir).args(&run_args), None);
-        assert_eq!((want.status, &want.stdout), (got.status, &got.stdout), "{flags:?}");
+        assert_eq!(
+            (want.status, &want.stdout),
+            (got.status, &got.stdout),
+            "{flags:?}"
+        );
         if status == 3 {
             assert!(got.stderr.contains("E0617"), "{got:?}");
             assert!(got.stderr.contains("prog.expr:3:1"), "{got:?}");

@@ -134,7 +134,7 @@ pub enum Fault {
     /// The run was interrupted (a cancel handle, a deadline, `--timeout`, Ctrl-C in the
     /// REPL); generated code polls the interrupt flag at loop back-edges and calls.
     Interrupted = 11,
-    /// `clamp(x, lo, hi)` with `lo > hi` or a NaN bound. `a`, `b` = the bounds' bits.
+    /// `clamp(x, lo, hi)` with `lo > hi` or a NaN bound. `a`, `b` = the bounds' ABI bits.
     ClampBounds = 15,
     /// The run's arena would exceed its memory limit. `a` = bytes requested, `b` = the
     /// limit.
@@ -312,31 +312,30 @@ symbol_table! {
     libm_signature;
 
     libm::fmod/2, libm::fmodf/2,
-    libm::pow/2, libm::powf/2,
     libm::fmin/2, libm::fminf/2,
     libm::fmax/2, libm::fmaxf/2,
-    libm::sin/1, libm::sinf/1,
-    libm::cos/1, libm::cosf/1,
-    libm::tan/1, libm::tanf/1,
-    libm::exp/1, libm::expf/1,
-    libm::exp2/1, libm::exp2f/1,
-    libm::exp10/1, libm::exp10f/1,
-    libm::log/1, libm::logf/1,
-    libm::log2/1, libm::log2f/1,
-    libm::log10/1, libm::log10f/1,
     libm::sqrt/1, libm::sqrtf/1,
     libm::floor/1, libm::floorf/1,
     libm::ceil/1, libm::ceilf/1,
     libm::round/1, libm::roundf/1,
     libm::trunc/1, libm::truncf/1,
-    // The math extras (issue 5).
-    libm::asin/1, libm::asinf/1,
-    libm::acos/1, libm::acosf/1,
-    libm::atan/1, libm::atanf/1,
-    libm::sinh/1, libm::sinhf/1,
-    libm::cosh/1, libm::coshf/1,
-    libm::tanh/1, libm::tanhf/1,
-    libm::cbrt/1, libm::cbrtf/1,
-    libm::hypot/2, libm::hypotf/2,
-    libm::atan2/2, libm::atan2f/2,
+    // Kiln's own math: the `libm` crate, the same bits on every path.
+    libm::kiln_math_sin/1, libm::kiln_math_sinf/1,
+    libm::kiln_math_cos/1, libm::kiln_math_cosf/1,
+    libm::kiln_math_tan/1, libm::kiln_math_tanf/1,
+    libm::kiln_math_exp/1, libm::kiln_math_expf/1,
+    libm::kiln_math_exp2/1, libm::kiln_math_exp2f/1,
+    libm::kiln_math_log/1, libm::kiln_math_logf/1,
+    libm::kiln_math_log2/1, libm::kiln_math_log2f/1,
+    libm::kiln_math_log10/1, libm::kiln_math_log10f/1,
+    libm::kiln_math_asin/1, libm::kiln_math_asinf/1,
+    libm::kiln_math_acos/1, libm::kiln_math_acosf/1,
+    libm::kiln_math_atan/1, libm::kiln_math_atanf/1,
+    libm::kiln_math_sinh/1, libm::kiln_math_sinhf/1,
+    libm::kiln_math_cosh/1, libm::kiln_math_coshf/1,
+    libm::kiln_math_tanh/1, libm::kiln_math_tanhf/1,
+    libm::kiln_math_cbrt/1, libm::kiln_math_cbrtf/1,
+    libm::kiln_math_pow/2, libm::kiln_math_powf/2,
+    libm::kiln_math_hypot/2, libm::kiln_math_hypotf/2,
+    libm::kiln_math_atan2/2, libm::kiln_math_atan2f/2,
 }

@@ -65,12 +65,14 @@ impl FaultRecord {
             ),
             Fault::HostError => "a host function failed".to_owned(),
             Fault::Interrupted => "the run was interrupted".to_owned(),
-            Fault::ClampBounds => "`clamp` bounds are out of order".to_owned(),
+            Fault::ClampBounds => {
+                "`clamp(x, lo, hi)` needs `lo <= hi`, and neither bound may be NaN".to_owned()
+            }
             Fault::OutOfMemory => format!(
                 "the run would need more than its memory limit of {b} bytes \
                  (asked for {a} more)"
             ),
-            Fault::IntOverflow => "integer overflow".to_owned(),
+            Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
         }
     }
 }

@@ -330,7 +330,8 @@ fn is_nan(s: &Scalar<'_>) -> bool {
     }
 }
 
-/// Ascending order with every NaN after every number (NaNs equal among themselves).
+/// Ascending order with every NaN after every number (NaNs equal among themselves) and
+/// `-0.0` before `0.0`.
 fn order(a: &Scalar<'_>, b: &Scalar<'_>) -> Ordering {
     match (is_nan(a), is_nan(b)) {
         (true, true) => return Ordering::Equal,
@@ -342,8 +343,9 @@ fn order(a: &Scalar<'_>, b: &Scalar<'_>) -> Ordering {
         (Scalar::Bool(x), Scalar::Bool(y)) => x.cmp(y),
         (Scalar::Int(x), Scalar::Int(y)) => x.cmp(y),
         (Scalar::UInt(x), Scalar::UInt(y)) => x.cmp(y),
-        (Scalar::F32(x), Scalar::F32(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
-        (Scalar::F64(x), Scalar::F64(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+        // Neither is NaN here, so the total order is the numeric one with -0.0 < 0.0.
+        (Scalar::F32(x), Scalar::F32(y)) => x.total_cmp(y),
+        (Scalar::F64(x), Scalar::F64(y)) => x.total_cmp(y),
         (Scalar::Str(x), Scalar::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
         _ => Ordering::Equal,
     }
@@ -377,7 +379,7 @@ fn float_bits(k: Kind, v: f64) -> u64 {
 }
 
 /// The middle element of the sorted list (NaN sorts last), or the mean of the two middle
-/// ones; NaN for an empty list.
+/// ones ([`midpoint`]); NaN for an empty list.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_median(
     _c: *mut RunCtx,
@@ -393,12 +395,24 @@ pub unsafe extern "C" fn kiln_rt_list_median(
     let m = match n {
         0 => f64::NAN,
         _ if n % 2 == 1 => as_f64(xs[n / 2]),
-        _ => {
-            let (a, b) = (as_f64(xs[n / 2 - 1]), as_f64(xs[n / 2]));
-            a + (b - a) / 2.0
-        }
+        _ => midpoint(as_f64(xs[n / 2 - 1]), as_f64(xs[n / 2])),
     };
     float_bits(k, m)
+}
+
+/// The mean of `a` and `b`: correctly rounded where `a + b` is finite, without overflow
+/// where it is not (`a / 2 + b / 2`), and exact for infinities (`-inf` and `0` give
+/// `-inf`; `-inf` and `inf` give NaN).
+pub fn midpoint(a: f64, b: f64) -> f64 {
+    if a.is_infinite() || b.is_infinite() {
+        return a + b;
+    }
+    let sum = a + b;
+    if sum.is_finite() {
+        sum / 2.0
+    } else {
+        a / 2.0 + b / 2.0
+    }
 }
 
 /// A new list of the elements at `idx`, copied in that order.

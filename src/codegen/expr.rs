@@ -343,6 +343,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.bits_to_value(bits.into_int_value(), &e.ty)
             }
             Builtin::Lib(f) => self.lib_call(f, &vals, args, e),
+            Builtin::Clamp => self.clamp(&vals, &e.ty, e.span),
             _ => self.math(op, &vals, &e.ty),
         }
     }

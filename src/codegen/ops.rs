@@ -44,15 +44,10 @@ fn float_predicate(op: BinOp) -> Option<FloatPredicate> {
 }
 
 /// The one-argument math builtins: each an LLVM intrinsic overloaded on f32/f64.
-const MATH_INTRINSICS: [(MathFn, &str); 12] = [
+/// Math functions IEEE defines exactly: LLVM intrinsics (inline instructions, or C
+/// library calls that every C library answers alike).
+const MATH_INTRINSICS: [(MathFn, &str); 5] = [
     (MathFn::Sqrt, "llvm.sqrt"),
-    (MathFn::Exp, "llvm.exp"),
-    (MathFn::Log, "llvm.log"),
-    (MathFn::Log2, "llvm.log2"),
-    (MathFn::Log10, "llvm.log10"),
-    (MathFn::Sin, "llvm.sin"),
-    (MathFn::Cos, "llvm.cos"),
-    (MathFn::Tan, "llvm.tan"),
     (MathFn::Floor, "llvm.floor"),
     (MathFn::Ceil, "llvm.ceil"),
     (MathFn::Round, "llvm.round"),
@@ -83,10 +78,11 @@ const NUMERIC_INTRINSICS: [(Builtin, Class, Option<&str>); 9] = [
     (Builtin::Abs, Class::Float, Some("llvm.fabs")),
     (Builtin::Min, Class::Signed, Some("llvm.smin")),
     (Builtin::Min, Class::Unsigned, Some("llvm.umin")),
-    (Builtin::Min, Class::Float, Some("llvm.minnum")),
+    // Floats: `float_min_max`.
+    (Builtin::Min, Class::Float, None),
     (Builtin::Max, Class::Signed, Some("llvm.smax")),
     (Builtin::Max, Class::Unsigned, Some("llvm.umax")),
-    (Builtin::Max, Class::Float, Some("llvm.maxnum")),
+    (Builtin::Max, Class::Float, None),
 ];
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
@@ -412,18 +408,24 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let vals: Vec<BasicMetadataValueEnum> = args.iter().map(|&v| v.into()).collect();
         let name = match op {
             Builtin::Math(f) => {
-                if let Some(v) = self.math_extra(f, &vals, ty)? {
+                if let Some(v) = self.math_call(Some(f), &vals, ty)? {
                     return Ok(v);
                 }
                 MATH_INTRINSICS.iter().find(|r| r.0 == f).map(|r| r.1)
             }
             Builtin::IsNan | Builtin::IsInf => return self.float_test(op, args[0]),
-            Builtin::Clamp => return self.clamp(args, ty),
-            Builtin::Pow => Some("llvm.pow"),
+            Builtin::Pow => {
+                return self
+                    .math_call(None, &vals, ty)?
+                    .map_or_else(|| bug("pow"), Ok)
+            }
             _ => {
                 let Some(c) = class(ty) else {
                     return bug(format!("{op:?} on `{ty}`"));
                 };
+                if c == Class::Float && matches!(op, Builtin::Min | Builtin::Max) {
+                    return self.float_min_max(op == Builtin::Max, args[0], args[1]);
+                }
                 match NUMERIC_INTRINSICS.iter().find(|r| r.0 == op && r.1 == c) {
                     Some((_, _, None)) => return Ok(args[0]),
                     Some((_, _, Some(name))) => Some(*name),
@@ -971,43 +973,47 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 }
 
-/// How a math extra (issue 5) is lowered: an intrinsic overloaded on f32/f64, or a C
-/// math library call (f64 name, f32 name; both in `abi::LIBM_FUNCTIONS`).
-#[derive(Clone, Copy)]
-enum Lower {
-    Intrinsic(&'static str),
-    Libm(&'static str, &'static str),
-}
-
-const MATH_EXTRAS: [(MathFn, Lower); 10] = [
-    (MathFn::Asin, Lower::Libm("asin", "asinf")),
-    (MathFn::Acos, Lower::Libm("acos", "acosf")),
-    (MathFn::Atan, Lower::Libm("atan", "atanf")),
-    (MathFn::Sinh, Lower::Libm("sinh", "sinhf")),
-    (MathFn::Cosh, Lower::Libm("cosh", "coshf")),
-    (MathFn::Tanh, Lower::Libm("tanh", "tanhf")),
-    (MathFn::Exp2, Lower::Intrinsic("llvm.exp2")),
-    (MathFn::Cbrt, Lower::Libm("cbrt", "cbrtf")),
-    (MathFn::Hypot, Lower::Libm("hypot", "hypotf")),
-    (MathFn::Atan2, Lower::Libm("atan2", "atan2f")),
+/// The math functions a C library may round differently: calls of the runtime's own
+/// implementations (f64 symbol, f32 symbol; both in `abi::LIBM_FUNCTIONS`), so every
+/// execution path computes the same bits and LLVM never folds them with the host's libm.
+/// `pow` is here too, under `None`.
+const MATH_CALLS: [(Option<MathFn>, &str, &str); 18] = [
+    (Some(MathFn::Exp), "kiln_math_exp", "kiln_math_expf"),
+    (Some(MathFn::Exp2), "kiln_math_exp2", "kiln_math_exp2f"),
+    (Some(MathFn::Log), "kiln_math_log", "kiln_math_logf"),
+    (Some(MathFn::Log2), "kiln_math_log2", "kiln_math_log2f"),
+    (Some(MathFn::Log10), "kiln_math_log10", "kiln_math_log10f"),
+    (Some(MathFn::Sin), "kiln_math_sin", "kiln_math_sinf"),
+    (Some(MathFn::Cos), "kiln_math_cos", "kiln_math_cosf"),
+    (Some(MathFn::Tan), "kiln_math_tan", "kiln_math_tanf"),
+    (Some(MathFn::Asin), "kiln_math_asin", "kiln_math_asinf"),
+    (Some(MathFn::Acos), "kiln_math_acos", "kiln_math_acosf"),
+    (Some(MathFn::Atan), "kiln_math_atan", "kiln_math_atanf"),
+    (Some(MathFn::Sinh), "kiln_math_sinh", "kiln_math_sinhf"),
+    (Some(MathFn::Cosh), "kiln_math_cosh", "kiln_math_coshf"),
+    (Some(MathFn::Tanh), "kiln_math_tanh", "kiln_math_tanhf"),
+    (Some(MathFn::Cbrt), "kiln_math_cbrt", "kiln_math_cbrtf"),
+    (Some(MathFn::Hypot), "kiln_math_hypot", "kiln_math_hypotf"),
+    (Some(MathFn::Atan2), "kiln_math_atan2", "kiln_math_atan2f"),
+    (None, "kiln_math_pow", "kiln_math_powf"),
 ];
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
-    /// A math extra, or `None` for the original one-argument intrinsics.
-    fn math_extra(
+    /// A call of the runtime's math function for `f` (`None`: `pow`), or `None` when `f`
+    /// is an intrinsic.
+    fn math_call(
         &self,
-        f: MathFn,
+        f: Option<MathFn>,
         args: &[BasicMetadataValueEnum<'ctx>],
         ty: &Ty,
     ) -> Res<Option<BasicValueEnum<'ctx>>> {
-        let Some(&(_, lower)) = MATH_EXTRAS.iter().find(|r| r.0 == f) else {
+        let Some(&(_, f64_name, f32_name)) = MATH_CALLS.iter().find(|r| r.0 == f) else {
             return Ok(None);
         };
         let fty = self.llty(ty)?;
-        let name = match (lower, ty) {
-            (Lower::Intrinsic(name), _) => return self.intrinsic(name, &[fty], args).map(Some),
-            (Lower::Libm(_, f32_name), Ty::Float(crate::types::ty::FloatTy::F32)) => f32_name,
-            (Lower::Libm(f64_name, _), _) => f64_name,
+        let name = match ty {
+            Ty::Float(crate::types::ty::FloatTy::F32) => f32_name,
+            _ => f64_name,
         };
         let decl = match self.module.get_function(name) {
             Some(d) => d,
@@ -1025,6 +1031,48 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             inkwell::values::ValueKind::Basic(v) => Ok(Some(v)),
             inkwell::values::ValueKind::Instruction(_) => bug(format!("{name} has no result")),
         }
+    }
+
+    /// Float `min`/`max` as the contract orders them: `-0.0` below `0.0`, and NaN ignored
+    /// (NaN only when both are). Selects, no intrinsic: `llvm.minnum` leaves the sign of
+    /// a zero result open, so it could differ between optimisation levels.
+    fn float_min_max(
+        &self,
+        max: bool,
+        a: BasicValueEnum<'ctx>,
+        b: BasicValueEnum<'ctx>,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let (a, b) = (a.into_float_value(), b.into_float_value());
+        let fty = a.get_type();
+        let ity = match fty.get_bit_width() {
+            32 => self.cx.i32_type(),
+            _ => self.cx.i64_type(),
+        };
+        let bld = &self.b;
+        let lt = bld.build_float_compare(FloatPredicate::OLT, a, b, "")?;
+        let gt = bld.build_float_compare(FloatPredicate::OGT, a, b, "")?;
+        let eq = bld.build_float_compare(FloatPredicate::OEQ, a, b, "")?;
+        let a_nan = bld.build_float_compare(FloatPredicate::UNO, a, a, "")?;
+        // Equal values have equal bits except for the zeros: a set sign bit is the
+        // smaller, so `min` ORs the bits and `max` ANDs them.
+        let (ai, bi) = (
+            bld.build_bit_cast(a, ity, "")?.into_int_value(),
+            bld.build_bit_cast(b, ity, "")?.into_int_value(),
+        );
+        let tie = match max {
+            true => bld.build_and(ai, bi, "")?,
+            false => bld.build_or(ai, bi, "")?,
+        };
+        let tie = bld.build_bit_cast(tie, fty, "")?;
+        let (lower, upper) = (a, b);
+        let unordered = bld.build_select(a_nan, b, a, "")?;
+        let on_eq = bld.build_select(eq, tie, unordered, "")?;
+        let (if_lt, if_gt) = match max {
+            true => (upper, lower),
+            false => (lower, upper),
+        };
+        let on_gt = bld.build_select(gt, if_gt, on_eq.into_float_value(), "")?;
+        Ok(bld.build_select(lt, if_lt, on_gt.into_float_value(), "")?)
     }
 
     /// `is_nan` (unordered with itself) and `is_inf` (|x| == inf).
@@ -1051,10 +1099,33 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// `clamp(x, lo, hi)`: two compares and selects; float compares are ordered, so a
     /// NaN `x` is returned unchanged.
-    fn clamp(&self, args: &[BasicValueEnum<'ctx>], ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+    pub(super) fn clamp(
+        &mut self,
+        args: &[BasicValueEnum<'ctx>],
+        ty: &Ty,
+        span: Span,
+    ) -> Res<BasicValueEnum<'ctx>> {
         let [x, lo, hi] = args else {
             return bug("clamp takes three arguments");
         };
+        // Bounds out of order, or a NaN bound (`!(lo <= hi)`), fault with E0615.
+        let bad = match ty {
+            Ty::Int(it) => self.b.build_int_compare(
+                int_predicate(BinOp::Gt, it.signed()).unwrap_or(IntPredicate::SGT),
+                lo.into_int_value(),
+                hi.into_int_value(),
+                "",
+            )?,
+            Ty::Float(_) => self.b.build_float_compare(
+                FloatPredicate::UGT,
+                lo.into_float_value(),
+                hi.into_float_value(),
+                "",
+            )?,
+            t => return bug(format!("clamp on `{t}`")),
+        };
+        let (lo_bits, hi_bits) = (self.to_bits(*lo, ty)?, self.to_bits(*hi, ty)?);
+        self.fail_if(bad, Fault::ClampBounds, span, lo_bits, hi_bits)?;
         let below = |a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>| -> Res<IntValue<'ctx>> {
             Ok(match ty {
                 Ty::Int(it) => self.b.build_int_compare(

@@ -377,7 +377,7 @@ codes! {
         explanation: "At run time, `clamp(x, lo, hi)` was called with `lo` greater than \
             `hi`, or with a NaN bound, so no value lies between the bounds. Pass the \
             smaller bound first: `clamp(x, min(a, b), max(a, b))`.",
-        example: "",
+        example: "fn limit(x: i64, lo: i64, hi: i64) -> i64 = clamp(x, lo, hi);\nlimit(5, 10, 1)",
     },
     "E0616": "memory limit exceeded" {
         explanation: "At run time, the strings and lists a run built would have taken more \
@@ -661,7 +661,7 @@ mod tests {
                 c.code
             );
             let no_example = [
-                "E0099", "E0408", "E0605", "E0610", "E0611", "E0615", "E0616", "E0617", "E0999",
+                "E0099", "E0408", "E0605", "E0610", "E0611", "E0616", "E0617", "E0999",
             ]
             .contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);

@@ -323,7 +323,10 @@ fn overflow_trap_faults_exactly_when_the_result_leaves_the_range() {
             ("*", |a, b| a * b),
         ] {
             let src = |t: &str| format!("param a: {t}; param b: {t}; a {op} b");
-            let (ti8, tu8) = (trap.compile(&src("i8")).unwrap(), trap.compile(&src("u8")).unwrap());
+            let (ti8, tu8) = (
+                trap.compile(&src("i8")).unwrap(),
+                trap.compile(&src("u8")).unwrap(),
+            );
             let (ti8, tu8) = (
                 ti8.typed::<(i8, i8), i8>().unwrap(),
                 tu8.typed::<(u8, u8), u8>().unwrap(),
@@ -373,8 +376,14 @@ fn overflow_trap_reaches_through_functions_lists_and_sums() {
     let cases = [
         ("fn inc(x: i32) -> i32 = x + 1;\ninc(2147483647)", "x + 1"),
         ("let xs: [u8] = [200, 100];\nxs + xs", "xs + xs"),
-        ("sum([9223372036854775807, 1])", "sum([9223372036854775807, 1])"),
-        ("let xs = [1, 2];\nsum(xs * 4611686018427387904)", "xs * 4611686018427387904"),
+        (
+            "sum([9223372036854775807, 1])",
+            "sum([9223372036854775807, 1])",
+        ),
+        (
+            "let xs = [1, 2];\nsum(xs * 4611686018427387904)",
+            "xs * 4611686018427387904",
+        ),
     ];
     for (src, at) in cases {
         let p = engine.compile(src).unwrap();
@@ -383,8 +392,46 @@ fn overflow_trap_reaches_through_functions_lists_and_sums() {
         assert_eq!(&src[e.span.lo as usize..e.span.hi as usize], at, "{src}");
     }
     // Without overflow the same programs run, and wrap by default.
-    let p = engine.compile("fn inc(x: i32) -> i32 = x + 1;\ninc(41)").unwrap();
+    let p = engine
+        .compile("fn inc(x: i32) -> i32 = x + 1;\ninc(41)")
+        .unwrap();
     assert_eq!(p.run(&[]), Ok(Some(Value::I32(42))));
-    let p = Engine::new().compile("sum([9223372036854775807, 1])").unwrap();
+    let p = Engine::new()
+        .compile("sum([9223372036854775807, 1])")
+        .unwrap();
     assert_eq!(p.run(&[]), Ok(Some(Value::I64(i64::MIN))));
+}
+
+/// `clamp(x, lo, hi)` with `lo > hi` or a NaN bound is E0615 at the call, on every type
+/// class; equal bounds and a NaN `x` are fine (issue 12: `clamp(-8i8, 115i8, -7i8)` gave
+/// -7).
+#[test]
+fn clamp_with_bounds_out_of_order_faults() {
+    for opt_level in [0, 2] {
+        let engine = Engine::with_options(EngineOptions {
+            opt_level,
+            ..EngineOptions::default()
+        });
+        let i8s = engine.compile("param x: i8; param lo: i8; param hi: i8; clamp(x, lo, hi)");
+        let i8s = i8s.unwrap();
+        let i8s = i8s.typed::<(i8, i8, i8), i8>().unwrap();
+        assert_eq!(i8s.call(-8, 115, -7).unwrap_err().code(), "E0615");
+        assert_eq!(i8s.call(-8, -7, -7), Ok(-7));
+        assert_eq!(i8s.call(-8, -10, 115), Ok(-8));
+        let u = engine.compile("param x: u32; param lo: u32; param hi: u32; clamp(x, lo, hi)");
+        let u = u.unwrap();
+        let u = u.typed::<(u32, u32, u32), u32>().unwrap();
+        // Unsigned order: 4_000_000_000 is above 1, not negative.
+        assert_eq!(u.call(5, 1, 4_000_000_000), Ok(5));
+        assert_eq!(u.call(5, 4_000_000_000, 1).unwrap_err().code(), "E0615");
+        let f = engine.compile("param x: f64; param lo: f64; param hi: f64; clamp(x, lo, hi)");
+        let f = f.unwrap();
+        let f = f.typed::<(f64, f64, f64), f64>().unwrap();
+        assert_eq!(f.call(5.0, 0.0, 1.0), Ok(1.0));
+        assert!(f.call(f64::NAN, 0.0, 1.0).unwrap().is_nan());
+        for (lo, hi) in [(1.0, 0.0), (f64::NAN, 1.0), (0.0, f64::NAN)] {
+            let e = f.call(0.5, lo, hi).unwrap_err();
+            assert_eq!(e.code(), "E0615", "clamp(0.5, {lo}, {hi})");
+        }
+    }
 }

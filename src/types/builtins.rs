@@ -351,7 +351,7 @@ fn math_extras() -> Vec<BuiltinFn> {
         3,
         Pat::T,
         Lowering::Op(Builtin::Clamp),
-        "clamp(x, lo, hi): lo when x < lo, hi when x > hi, else x (a NaN x stays NaN)",
+        "clamp(x, lo, hi): lo when x < lo, hi when x > hi, else x (a NaN x stays NaN); lo > hi or a NaN bound is a runtime error",
     ));
     v
 }
@@ -546,7 +546,7 @@ fn library() -> Vec<BuiltinFn> {
             vec![l.clone()],
             Pat::FloatT,
             L::Median,
-            "the middle value (mean of the two middle ones); NaN for []",
+            "the middle value (mean of the two middle ones, exact for infinities); NaN for []",
         ),
         lib(
             "sort",
@@ -554,7 +554,7 @@ fn library() -> Vec<BuiltinFn> {
             vec![l.clone()],
             l.clone(),
             L::Sort,
-            "ascending, stable; NaN last",
+            "ascending, stable; NaN last, -0.0 before 0.0",
         ),
         lib(
             "sort_desc",

@@ -111,8 +111,9 @@ impl Builtin {
             | Builtin::Pow
             | Builtin::Math(_)
             | Builtin::IsNan
-            | Builtin::IsInf
-            | Builtin::Clamp => Effects::NONE,
+            | Builtin::IsInf => Effects::NONE,
+            // Bounds out of order or NaN.
+            Builtin::Clamp => Effects::FAULTS,
             // An integer `sum` adds with `+`, so it traps like `+`.
             Builtin::Lib(LibFn::Sum) => BinOp::Add.effects(ty, overflow),
             Builtin::Lib(f) => f.effects(),
