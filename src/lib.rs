@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod diag;
 pub mod driver;
 pub mod engine;
+pub mod interp;
 pub mod jit;
 pub mod repl;
 pub mod span;

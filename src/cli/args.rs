@@ -81,6 +81,8 @@ pub enum Command {
         /// Neither read nor write the compiled-program cache.
         #[arg(long)]
         no_cache: bool,
+        #[command(flatten)]
+        engine: EngineArg,
     },
     /// Run a program once per row of a CSV file (params bound to the columns of the same
     /// name) and write the rows with a `result` column to standard output.
@@ -105,6 +107,8 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        engine: EngineArg,
     },
     /// Compile a program ahead of time: LLVM IR or bitcode (run it with `lli -load` and the
     /// runtime library), assembly, an object file or an executable.
@@ -161,6 +165,23 @@ pub struct Opt {
         value_parser = clap::value_parser!(u8).range(0..=3)
     )]
     pub level: u8,
+}
+
+/// `--engine jit|interp`: how `run` and `eval` execute the checked program.
+#[derive(Debug, Args)]
+pub struct EngineArg {
+    /// `jit`: compile with LLVM and run native code (through the compiled-program cache);
+    /// `interp`: evaluate the checked program with the reference interpreter (no LLVM, no
+    /// cache), for cross-checking the JIT.
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = EngineChoice::Jit)]
+    pub engine: EngineChoice,
+}
+
+/// `--engine`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    Jit,
+    Interp,
 }
 
 /// What `kiln build --help` says after the options.
