@@ -233,11 +233,13 @@ mod tests {
                 params,
                 opt,
                 no_cache,
+                engine,
             }) => {
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(params.values, ["x=1", "y=2"]);
                 assert_eq!(opt.level, 0);
                 assert!(!no_cache);
+                assert_eq!(engine.engine, EngineChoice::Jit, "the JIT by default");
             }
             other => panic!("unexpected parse: {other:?}"),
         }
@@ -245,6 +247,22 @@ mod tests {
             Some(Command::Run { no_cache, .. }) => assert!(no_cache),
             other => panic!("unexpected parse: {other:?}"),
         }
+    }
+
+    #[test]
+    fn run_and_eval_take_an_engine() {
+        match parse(&["run", "--engine", "interp", "f.expr"]).unwrap().command {
+            Some(Command::Run { engine, .. }) => assert_eq!(engine.engine, EngineChoice::Interp),
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        match parse(&["eval", "--engine", "jit", "1"]).unwrap().command {
+            Some(Command::Eval { engine, .. }) => assert_eq!(engine.engine, EngineChoice::Jit),
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert_eq!(
+            parse(&["run", "--engine", "llvm", "f.expr"]).unwrap_err().exit_code(),
+            2
+        );
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! Differential tests: the reference interpreter (`kiln run --engine interp`) against the
+//! JIT (`kiln run`, the default engine) on every program the repository already runs:
+//! every `examples/*.expr` (with its `.args`) and every `tests/ui/*.expr` case (with its
+//! `.args`). Both runs must agree exactly: exit status, standard output, and standard
+//! error (so the same diagnostics: fault code, span and message, rendered alike).
+//!
+//! Where the JIT is known to disagree with the language contract (LANGUAGE.md,
+//! "Clarifications (v1)"), the interpreter follows the contract; such a case is listed
+//! in [`KNOWN_JIT_DISAGREEMENTS`] with the rule it breaks, and checked only for the
+//! interpreter's side. The list is empty: no example or ui case hits one today.
+
+mod common;
+
+use common::{kiln_command, root, run, scratch_dir, Run};
+use std::path::{Path, PathBuf};
+
+/// `(case path, the contract rule the JIT breaks there)`.
+const KNOWN_JIT_DISAGREEMENTS: &[(&str, &str)] = &[];
+
+/// The `.expr` files of a directory (relative to the repository root), sorted.
+fn programs(dir: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "expr"))
+        .map(|p| Path::new(dir).join(p.file_name().expect("a file name")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The whitespace-separated words of `NAME.args`, if it exists.
+fn extra_args(program: &Path) -> Vec<String> {
+    std::fs::read_to_string(root().join(program.with_extension("args")))
+        .map(|t| t.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// `kiln run [--engine interp] PROGRAM --color never ARGS...` from the repository root.
+fn kiln_run(program: &Path, interp: bool) -> Run {
+    let mut cmd = kiln_command();
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
+        .arg("run");
+    if interp {
+        cmd.args(["--engine", "interp"]);
+    }
+    cmd.arg(program)
+        .args(["--color", "never"])
+        .args(extra_args(program));
+    run(&mut cmd, None)
+}
+
+/// Every program of `dir` through both engines; the differences found.
+fn compare_dir(dir: &str) -> (usize, Vec<String>) {
+    let programs = programs(dir);
+    let mut problems = Vec::new();
+    for program in &programs {
+        let name = program.to_string_lossy().replace('\\', "/");
+        let interp = kiln_run(program, true);
+        if KNOWN_JIT_DISAGREEMENTS.iter().any(|(p, _)| *p == name) {
+            continue;
+        }
+        let jit = kiln_run(program, false);
+        if (jit.status, &jit.stdout, &jit.stderr) != (interp.status, &interp.stdout, &interp.stderr)
+        {
+            problems.push(format!(
+                "{name}: the engines differ\n--- jit ---\n{jit:?}\n--- interp ---\n{interp:?}"
+            ));
+        }
+    }
+    (programs.len(), problems)
+}
+
+#[test]
+fn every_example_runs_alike_on_the_jit_and_the_interpreter() {
+    let (n, problems) = compare_dir("examples");
+    assert!(n >= 12, "only {n} examples");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn every_ui_case_runs_alike_on_the_jit_and_the_interpreter() {
+    let (n, problems) = compare_dir("tests/ui");
+    assert!(n >= 100, "only {n} ui cases");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn the_interpreter_prints_each_examples_expected_output() {
+    for program in programs("examples") {
+        let expected = std::fs::read_to_string(root().join(program.with_extension("stdout")))
+            .expect("every example has a .stdout");
+        let out = kiln_run(&program, true);
+        assert_eq!(out.status, Some(0), "{}: {out:?}", program.display());
+        assert_eq!(out.stdout, expected, "{}", program.display());
+    }
+}
+
+/// `kiln run --engine interp` end to end: output before a fault stays, the fault is
+/// rendered with its code and location, exit 3; the compiled-program cache is neither
+/// read nor written.
+#[test]
+fn kiln_run_engine_interp_reports_like_the_jit_and_bypasses_the_cache() {
+    let dir = scratch_dir("interp-cli");
+    let cache = dir.join("cache");
+    let file = dir.join("prog.expr");
+    std::fs::write(
+        &file,
+        "param d: i64;\nprint(\"before\");\nlet xs = [1, 2, 3];\nprint(sum(xs) / d)\n",
+    )
+    .unwrap();
+    let go = |engine: Option<&str>, param: &str| {
+        let mut cmd = kiln_command();
+        cmd.env("KILN_CACHE_DIR", &cache)
+            .env("KILN_CACHE_LOG", "1")
+            .env("NO_COLOR", "1")
+            .arg("run");
+        if let Some(e) = engine {
+            cmd.args(["--engine", e]);
+        }
+        cmd.arg(&file).args(["--color", "never", "--param", param]);
+        run(&mut cmd, None)
+    };
+    let ok = go(Some("interp"), "d=2");
+    assert_eq!(ok.status, Some(0), "{ok:?}");
+    assert_eq!(ok.stdout, "before\n3\n3\n");
+    assert_eq!(ok.stderr, "", "no cache trace: the cache is not used");
+    let bad = go(Some("interp"), "d=0");
+    assert_eq!(bad.status, Some(3), "{bad:?}");
+    assert_eq!(bad.stdout, "before\n");
+    assert!(
+        bad.stderr.contains("error[E0601]: division by zero: `6 / 0`")
+            && bad.stderr.contains("prog.expr:4:7"),
+        "{bad:?}"
+    );
+    assert!(
+        !cache.exists() || std::fs::read_dir(&cache).unwrap().next().is_none(),
+        "--engine interp wrote to the cache"
+    );
+    // The JIT says the same (and does use the cache).
+    let jit = go(None, "d=0");
+    assert_eq!((jit.status, &jit.stdout), (bad.status, &bad.stdout));
+    assert!(jit.stderr.contains("cache"), "{jit:?}");
+    assert!(jit.stderr.ends_with(&bad.stderr), "{jit:?}\n{bad:?}");
+    let jit = go(Some("jit"), "d=2");
+    assert_eq!(jit.stdout, ok.stdout);
+    // Compile errors and usage errors keep their statuses.
+    std::fs::write(&file, "1 +").unwrap();
+    assert_eq!(go(Some("interp"), "d=1").status, Some(1));
+    let unknown = run(
+        kiln_command().args(["run", "--engine", "llvm"]).arg(&file),
+        None,
+    );
+    assert_eq!(unknown.status, Some(2), "{unknown:?}");
+    let eval = run(
+        kiln_command().args(["eval", "--engine", "interp", "sort([0.0, -0.0])"]),
+        None,
+    );
+    assert_eq!((eval.status, eval.stdout.as_str()), (Some(0), "[-0.0, 0.0]\n"));
+}
