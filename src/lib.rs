@@ -21,7 +21,7 @@ pub mod value;
 
 pub use diag::{Diagnostic, Severity};
 pub use engine::{
-    Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Overflow, Program, ProgramSet,
+    Backend, Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Overflow, Program, ProgramSet,
     Purity, TypedFn,
 };
 

@@ -161,3 +161,46 @@ fn kiln_run_engine_interp_reports_like_the_jit_and_bypasses_the_cache() {
     );
     assert_eq!((eval.status, eval.stdout.as_str()), (Some(0), "[-0.0, 0.0]\n"));
 }
+
+/// The library API: `EngineOptions::backend` chooses the interpreter for `run`,
+/// `run_with` and `run_captured`; typed handles are refused; the options reach the
+/// interpreter.
+#[test]
+fn the_engine_runs_programs_on_either_backend() {
+    use kiln::{Backend, Engine, EngineOptions, Overflow, Value};
+    let engine = |backend, overflow| {
+        Engine::with_options(EngineOptions {
+            backend,
+            overflow,
+            ..EngineOptions::default()
+        })
+    };
+    let src = "param n: i64; param s: string;\nfn f(k: i64) -> i64 = if(k == 0, 0, k + f(k - 1));\nprint(s);\n[f(n), 100 / n]";
+    let inputs = |n| [Value::I64(n), Value::Str("hi".into())];
+    let jit = engine(Backend::Jit, Overflow::Wrap).compile(src).unwrap();
+    let interp = engine(Backend::Interp, Overflow::Wrap).compile(src).unwrap();
+    assert_eq!((jit.backend(), interp.backend()), (Backend::Jit, Backend::Interp));
+    assert_eq!(interp.params(), jit.params());
+    assert_eq!(interp.output_type(), jit.output_type());
+    for n in [1, 10, 0] {
+        assert_eq!(
+            interp.run_captured(&inputs(n)),
+            jit.run_captured(&inputs(n)),
+            "n = {n}"
+        );
+    }
+    let (r, out) = interp.run_captured(&inputs(4));
+    assert_eq!(out, "hi\n");
+    assert_eq!(r.unwrap().unwrap().to_string(), "[10, 25]");
+    let e = match interp.typed::<(i64,), i64>() {
+        Err(e) => e,
+        Ok(_) => panic!("a typed handle of an interpreted program"),
+    };
+    assert!(e.message.contains("Backend::Interp"), "{e}");
+    let trap = engine(Backend::Interp, Overflow::Trap)
+        .compile("param x: i8; x + 100i8")
+        .unwrap();
+    assert_eq!(trap.run(&[Value::I8(1)]), Ok(Some(Value::I8(101))));
+    assert_eq!(trap.run(&[Value::I8(100)]).unwrap_err().code(), "E0617");
+    assert_eq!(interp.run(&[Value::I64(1)]).unwrap_err().code(), "E0605");
+}

@@ -66,7 +66,7 @@ impl Engine {
         let compiled = self.jit(&checked.program).map_err(error)?;
         Ok(ProgramSet {
             inner: Arc::new(SetInner {
-                params: super::params_of(&compiled),
+                params: super::params_of(compiled.inputs()),
                 names: exprs.iter().map(|(n, _)| (*n).to_owned()).collect(),
                 host: self.host.used_by(&checked.program),
                 compiled,
