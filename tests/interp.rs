@@ -132,7 +132,8 @@ fn kiln_run_engine_interp_reports_like_the_jit_and_bypasses_the_cache() {
     assert_eq!(bad.status, Some(3), "{bad:?}");
     assert_eq!(bad.stdout, "before\n");
     assert!(
-        bad.stderr.contains("error[E0601]: division by zero: `6 / 0`")
+        bad.stderr
+            .contains("error[E0601]: division by zero: `6 / 0`")
             && bad.stderr.contains("prog.expr:4:7"),
         "{bad:?}"
     );
@@ -159,7 +160,10 @@ fn kiln_run_engine_interp_reports_like_the_jit_and_bypasses_the_cache() {
         kiln_command().args(["eval", "--engine", "interp", "sort([0.0, -0.0])"]),
         None,
     );
-    assert_eq!((eval.status, eval.stdout.as_str()), (Some(0), "[-0.0, 0.0]\n"));
+    assert_eq!(
+        (eval.status, eval.stdout.as_str()),
+        (Some(0), "[-0.0, 0.0]\n")
+    );
 }
 
 /// The library API: `EngineOptions::backend` chooses the interpreter for `run`,
@@ -178,8 +182,13 @@ fn the_engine_runs_programs_on_either_backend() {
     let src = "param n: i64; param s: string;\nfn f(k: i64) -> i64 = if(k == 0, 0, k + f(k - 1));\nprint(s);\n[f(n), 100 / n]";
     let inputs = |n| [Value::I64(n), Value::Str("hi".into())];
     let jit = engine(Backend::Jit, Overflow::Wrap).compile(src).unwrap();
-    let interp = engine(Backend::Interp, Overflow::Wrap).compile(src).unwrap();
-    assert_eq!((jit.backend(), interp.backend()), (Backend::Jit, Backend::Interp));
+    let interp = engine(Backend::Interp, Overflow::Wrap)
+        .compile(src)
+        .unwrap();
+    assert_eq!(
+        (jit.backend(), interp.backend()),
+        (Backend::Jit, Backend::Interp)
+    );
     assert_eq!(interp.params(), jit.params());
     assert_eq!(interp.output_type(), jit.output_type());
     for n in [1, 10, 0] {

@@ -251,7 +251,10 @@ mod tests {
 
     #[test]
     fn run_and_eval_take_an_engine() {
-        match parse(&["run", "--engine", "interp", "f.expr"]).unwrap().command {
+        match parse(&["run", "--engine", "interp", "f.expr"])
+            .unwrap()
+            .command
+        {
             Some(Command::Run { engine, .. }) => assert_eq!(engine.engine, EngineChoice::Interp),
             other => panic!("unexpected parse: {other:?}"),
         }
@@ -260,7 +263,9 @@ mod tests {
             other => panic!("unexpected parse: {other:?}"),
         }
         assert_eq!(
-            parse(&["run", "--engine", "llvm", "f.expr"]).unwrap_err().exit_code(),
+            parse(&["run", "--engine", "llvm", "f.expr"])
+                .unwrap_err()
+                .exit_code(),
             2
         );
     }

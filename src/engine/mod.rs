@@ -242,7 +242,9 @@ struct Inner {
 }
 
 /// What runs a program: JIT-compiled native code, or the checked program and the
-/// options the interpreter runs it with.
+/// options the interpreter runs it with. (One per program, behind its `Arc`: the
+/// size difference does not matter.)
+#[allow(clippy::large_enum_variant)]
 enum Code {
     Jit(Compiled),
     Interp(Box<crate::types::hir::Program>, crate::interp::Options),

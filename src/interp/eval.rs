@@ -119,7 +119,12 @@ impl<'a> Machine<'a> {
     /// Account for a new string or list of `bytes` bytes built at `span`.
     pub(super) fn alloc(&mut self, bytes: u64, span: Span) -> R<()> {
         if bytes > MAX_STRING_BYTES as u64 {
-            return Err(fault(Fault::TooLarge, span, bytes.min(i64::MAX as u64) as i64, 0));
+            return Err(fault(
+                Fault::TooLarge,
+                span,
+                bytes.min(i64::MAX as u64) as i64,
+                0,
+            ));
         }
         let limit = self.opts.max_memory;
         if self.used.saturating_add(bytes) > limit {
@@ -395,7 +400,10 @@ impl<'a> Machine<'a> {
         for a in args {
             vals.push(self.eval(a, frame)?);
         }
-        let first = || vals.first().ok_or_else(|| bug(format!("{op:?} without arguments")));
+        let first = || {
+            vals.first()
+                .ok_or_else(|| bug(format!("{op:?} without arguments")))
+        };
         match op {
             Builtin::Print => {
                 let v = first()?;
@@ -448,7 +456,9 @@ fn literal(e: &Expr) -> R<Value> {
 
 #[cold]
 fn unknown_function(func: usize) -> RuntimeError {
-    bug(format!("a call of function {func}, which is unknown or has no value"))
+    bug(format!(
+        "a call of function {func}, which is unknown or has no value"
+    ))
 }
 
 /// What only native code can run (E0610, at the call): a host function, or a function

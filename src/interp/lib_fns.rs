@@ -103,7 +103,10 @@ fn midpoint(a: f64, b: f64) -> f64 {
 impl Machine<'_> {
     pub(super) fn lib(&mut self, f: LibFn, vals: Vec<Value>, e: &Expr) -> R<Value> {
         let span = e.span;
-        let arg = |i: usize| vals.get(i).ok_or_else(|| bug(format!("{f:?}: argument {i}")));
+        let arg = |i: usize| {
+            vals.get(i)
+                .ok_or_else(|| bug(format!("{f:?}: argument {i}")))
+        };
         Ok(match f {
             // ---- strings
             LibFn::StrLen => Value::I64(str_arg(arg(0)?)?.chars().count() as i64),
@@ -192,13 +195,7 @@ impl Machine<'_> {
                 for x in items {
                     self.poll(span)?;
                     // `sum` wraps in the element type (the contract), in either mode.
-                    acc = ops::binary(
-                        BinOp::Add,
-                        &acc,
-                        x,
-                        span,
-                        crate::codegen::Overflow::Wrap,
-                    )?;
+                    acc = ops::binary(BinOp::Add, &acc, x, span, crate::codegen::Overflow::Wrap)?;
                 }
                 acc
             }

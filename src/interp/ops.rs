@@ -41,7 +41,9 @@ pub(super) fn fault(fault: Fault, span: Span, a: i64, b: i64) -> RuntimeError {
         }
         Fault::LengthMismatch => format!("list lengths differ: {a} and {b}"),
         Fault::EmptyList => {
-            let f = ["min", "max", "first", "last"].get(a as usize).unwrap_or(&"it");
+            let f = ["min", "max", "first", "last"]
+                .get(a as usize)
+                .unwrap_or(&"it");
             format!("`{f}` of an empty list")
         }
         Fault::TooLarge => format!(
@@ -168,8 +170,7 @@ pub(super) fn binary(op: BinOp, l: &Value, r: &Value, span: Span, ovf: Overflow)
             // Concatenation is counted by the caller (it builds a string).
             BinOp::Add => Value::Str(format!("{a}{b}")),
             _ => Value::Bool(
-                cmp(Some(a.as_bytes().cmp(b.as_bytes())))
-                    .ok_or_else(|| bug("string operator"))?,
+                cmp(Some(a.as_bytes().cmp(b.as_bytes()))).ok_or_else(|| bug("string operator"))?,
             ),
         },
         _ => return Err(bug(format!("{op:?} on {} and {}", l.ty(), r.ty()))),

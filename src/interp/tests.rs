@@ -52,7 +52,10 @@ fn integers_wrap_at_their_width() {
     assert_eq!(ok("let x: i8 = 127; x + 1i8"), "-128");
     assert_eq!(ok("let x: u8 = 0; x - 1u8"), "255");
     assert_eq!(ok("let x: u16 = 300; x * 300u16"), "24464");
-    assert_eq!(ok("let x: i64 = 9223372036854775807; x * 3"), "9223372036854775805");
+    assert_eq!(
+        ok("let x: i64 = 9223372036854775807; x * 3"),
+        "9223372036854775805"
+    );
     assert_eq!(ok("let x: u64 = 18446744073709551615; x * x"), "1");
     assert_eq!(ok("let x: i8 = -128; -x"), "-128");
     assert_eq!(ok("let x: i8 = -128; abs(x)"), "-128");
@@ -75,7 +78,10 @@ fn shifts_are_masked_by_the_width() {
 fn division_faults_point_at_the_operator_with_the_runtimes_messages() {
     let src = "let z: i32 = 0;\nlet a: i32 = 5;\nprint(\"x\");\na / z";
     let e = err(src);
-    assert_eq!((e.code(), e.message.as_str()), ("E0601", "division by zero: `5 / 0`"));
+    assert_eq!(
+        (e.code(), e.message.as_str()),
+        ("E0601", "division by zero: `5 / 0`")
+    );
     assert_eq!(at(src, &e), "a / z");
     let e = err("let z: i64 = 0; 7 % z");
     assert_eq!(e.message, "division by zero: `7 % 0`");
@@ -84,7 +90,10 @@ fn division_faults_point_at_the_operator_with_the_runtimes_messages() {
     assert_eq!(e.message, "division by zero: `-1 / 0`");
     let src = "let a: i8 = -128; let b: i8 = -1; a / b";
     let e = err(src);
-    assert_eq!((e.code(), e.message.as_str()), ("E0602", "`-128 / -1` overflows i8"));
+    assert_eq!(
+        (e.code(), e.message.as_str()),
+        ("E0602", "`-128 / -1` overflows i8")
+    );
     assert_eq!(at(src, &e), "a / b");
     assert_eq!(ok("let a: i64 = -9223372036854775807 - 1; a % -1"), "0");
 }
@@ -129,9 +138,15 @@ fn floats_display_like_rusts_debug_at_their_width() {
     assert_eq!(ok("-0.0"), "-0.0");
     assert_eq!(ok("string(0.1f32)"), "0.1");
     assert_eq!(ok("[1.5, 2.0, 1e21]"), "[1.5, 2.0, 1e21]");
-    assert_eq!(ok(r#"["a", "b\n", "q\"t", "é"]"#), r#"["a", "b\n", "q\"t", "é"]"#);
+    assert_eq!(
+        ok(r#"["a", "b\n", "q\"t", "é"]"#),
+        r#"["a", "b\n", "q\"t", "é"]"#
+    );
     assert_eq!(ok("string([1.0f32, 2.5f32]) + \"!\""), "[1.0, 2.5]!");
-    assert_eq!(printed("print(\"raw\\ttext\"); print([true])"), "raw\ttext\n[true]\n");
+    assert_eq!(
+        printed("print(\"raw\\ttext\"); print([true])"),
+        "raw\ttext\n[true]\n"
+    );
 }
 
 #[test]
@@ -149,7 +164,11 @@ fn short_circuit_and_evaluation_order() {
         "false\ntrue\n2\n"
     );
     // Output written before a fault stays written.
-    let (r, out) = run_with("print(\"a\"); let z = 0; print(1 / z)", &[], &Options::default());
+    let (r, out) = run_with(
+        "print(\"a\"); let z = 0; print(1 / z)",
+        &[],
+        &Options::default(),
+    );
     assert_eq!((r.unwrap_err().code(), out.as_str()), ("E0601", "a\n"));
 }
 
@@ -161,7 +180,10 @@ fn functions_recursion_globals_and_inputs() {
         ok("fn t(n: i64) -> i64 = if(n == 0, 0, n + t(n - 1)); t(100000)"),
         "5000050000"
     );
-    assert_eq!(ok("let k = 10; fn f(x: i64) -> i64 = x * k; f(4) + k"), "50");
+    assert_eq!(
+        ok("let k = 10; fn f(x: i64) -> i64 = x * k; f(4) + k"),
+        "50"
+    );
     let src = "fn down(n: i64) -> i64 = down(n + 1) + 1;\ndown(0)";
     let e = err(src);
     assert_eq!(e.code(), "E0606");
@@ -179,10 +201,19 @@ fn functions_recursion_globals_and_inputs() {
     let (r, _) = run_with("param a: f64; a", &[Value::I64(1)], &Options::default());
     let e = r.unwrap_err();
     assert_eq!(e.code(), "E0605");
-    assert_eq!(e.message, "input `a` has type f64, but a value of type i64 was given");
+    assert_eq!(
+        e.message,
+        "input `a` has type f64, but a value of type i64 was given"
+    );
     let (r, _) = run_with("param a: f64; a", &[], &Options::default());
-    assert_eq!(r.unwrap_err().message, "the program takes 1 input(s), 0 given");
-    assert_eq!(run_with("fn f() -> i64 = 1;", &[], &Options::default()).0, Ok(None));
+    assert_eq!(
+        r.unwrap_err().message,
+        "the program takes 1 input(s), 0 given"
+    );
+    assert_eq!(
+        run_with("fn f() -> i64 = 1;", &[], &Options::default()).0,
+        Ok(None)
+    );
 }
 
 #[test]
@@ -193,7 +224,10 @@ fn index_and_membership() {
     assert_eq!(e.message, "index 3 is out of bounds for a list of length 3");
     assert_eq!(at(src, &e), "i");
     let e = err("let xs = [1, 2, 3]; let i = -1; xs[i]");
-    assert_eq!(e.message, "index -1 is out of bounds for a list of length 3");
+    assert_eq!(
+        e.message,
+        "index -1 is out of bounds for a list of length 3"
+    );
     assert_eq!(ok("3 in [1, 2, 3]"), "true");
     assert_eq!(ok("let n = 0.0/0.0; n in [n]"), "false");
     assert_eq!(ok("\"b\" in [\"a\", \"b\"]"), "true");
@@ -250,7 +284,9 @@ fn parse_failures_name_the_text_and_the_type() {
         err("i64(\" 12\")").message,
         "cannot parse \" 12\" as i64 (invalid digit found in string)"
     );
-    assert!(err("bool(\"True\")").message.starts_with("cannot parse \"True\" as bool"));
+    assert!(err("bool(\"True\")")
+        .message
+        .starts_with("cannot parse \"True\" as bool"));
 }
 
 #[test]
@@ -274,7 +310,10 @@ fn list_functions() {
         ok("let n = 0.0/0.0; unique([1.0, -0.0, 0.0, n, n, 1.0])"),
         "[1.0, -0.0, NaN]"
     );
-    assert_eq!(ok("let n = 0.0/0.0; count_distinct([1.0, -0.0, 0.0, n, n])"), "3");
+    assert_eq!(
+        ok("let n = 0.0/0.0; count_distinct([1.0, -0.0, 0.0, n, n])"),
+        "3"
+    );
     assert_eq!(ok("concat([1, 2], [3])"), "[1, 2, 3]");
     assert_eq!(ok("slice([1, 2, 3, 4], 1, 3)"), "[2, 3]");
     assert_eq!(ok("slice([1, 2, 3, 4], -5, 100)"), "[1, 2, 3, 4]");
@@ -309,13 +348,19 @@ fn element_wise_operators() {
     assert_eq!(ok("[\"a\"] + [\"b\"]"), r#"["ab"]"#);
     let src = "[1, 2, 3] + [10, 20]";
     let e = err(src);
-    assert_eq!((e.code(), e.message.as_str()), ("E0607", "list lengths differ: 3 and 2"));
+    assert_eq!(
+        (e.code(), e.message.as_str()),
+        ("E0607", "list lengths differ: 3 and 2")
+    );
     assert_eq!(at(src, &e), src);
     let src = "let z = 0; 10 / [1, z, 2]";
     let e = err(src);
     assert_eq!(e.message, "division by zero: `10 / 0`");
     assert_eq!(at(src, &e), "10 / [1, z, 2]");
-    assert_eq!(err("filter([1, 2, 3], [true])").message, "list lengths differ: 3 and 1");
+    assert_eq!(
+        err("filter([1, 2, 3], [true])").message,
+        "list lengths differ: 3 and 1"
+    );
 }
 
 #[test]
@@ -340,22 +385,38 @@ fn math_builtins() {
 fn signed_zero_nan_median_and_clamp_follow_the_contract() {
     assert_eq!(ok("sort([1.0, -0.0, 0.0, -0.0])"), "[-0.0, -0.0, 0.0, 1.0]");
     assert_eq!(ok("sort([0.0f32, -0.0f32])"), "[-0.0, 0.0]");
-    assert_eq!(ok("let n = 0.0/0.0; sort([3.0, n, 1.0])"), "[1.0, 3.0, NaN]");
-    assert_eq!(ok("let n = 0.0/0.0; sort_desc([3.0, n, -0.0, 0.0])"), "[3.0, 0.0, -0.0, NaN]");
+    assert_eq!(
+        ok("let n = 0.0/0.0; sort([3.0, n, 1.0])"),
+        "[1.0, 3.0, NaN]"
+    );
+    assert_eq!(
+        ok("let n = 0.0/0.0; sort_desc([3.0, n, -0.0, 0.0])"),
+        "[3.0, 0.0, -0.0, NaN]"
+    );
     let (r, _) = run_with(
         "param a: f64; param b: f64; [min(a, b), max(a, b), min(b, a), max(b, a), min([a, b]), max([b, a])]",
         &[Value::F64(0.0), Value::F64(-0.0)],
         &Options::default(),
     );
-    assert_eq!(display(&r.unwrap().unwrap()), "[-0.0, 0.0, -0.0, 0.0, -0.0, 0.0]");
+    assert_eq!(
+        display(&r.unwrap().unwrap()),
+        "[-0.0, 0.0, -0.0, 0.0, -0.0, 0.0]"
+    );
     assert_eq!(ok("let n = 0.0/0.0; max([n, 1.0, n])"), "1.0");
     assert_eq!(ok("let n = 0.0/0.0; min([n, n])"), "NaN");
     assert_eq!(ok("let n = 0.0/0.0; min(n, 2.0)"), "2.0");
     assert_eq!(ok("median([-1.0/0.0, 0.0])"), "-inf");
     assert_eq!(ok("median([1.0/0.0, 1.0/0.0])"), "inf");
     assert_eq!(ok("median([1e308, 1e308])"), "1e308");
-    assert_eq!(ok("median([9223372036854775807, 9223372036854775805])"), "9.223372036854776e18");
-    for src in ["clamp(5, 3, 1)", "clamp(1.0, 0.0/0.0, 2.0)", "clamp(1.0f32, 0.0f32, 0.0f32/0.0f32)"] {
+    assert_eq!(
+        ok("median([9223372036854775807, 9223372036854775805])"),
+        "9.223372036854776e18"
+    );
+    for src in [
+        "clamp(5, 3, 1)",
+        "clamp(1.0, 0.0/0.0, 2.0)",
+        "clamp(1.0f32, 0.0f32, 0.0f32/0.0f32)",
+    ] {
         let e = err(src);
         assert_eq!(
             (e.code(), e.message.as_str()),
@@ -381,14 +442,24 @@ fn overflow_trap_faults_at_the_operator() {
         ("let x: i16 = 32767;\n[1i16, x] + 1i16", "[1i16, x] + 1i16"),
     ] {
         let e = err_with(src, &trap);
-        assert_eq!((e.code(), e.message.as_str()), ("E0617", "integer overflow"), "{src}");
+        assert_eq!(
+            (e.code(), e.message.as_str()),
+            ("E0617", "integer overflow"),
+            "{src}"
+        );
         assert_eq!(at(src, &e), op, "{src}");
     }
     let (r, _) = run_with("let x: i8 = 100; x + 27i8 - 1i8", &[], &trap);
     assert_eq!(r, Ok(Some(Value::I8(126))));
     // Floats never trap; `sum` wraps in either mode (the contract).
-    assert_eq!(run_with("1e308 * 10.0", &[], &trap).0, Ok(Some(Value::F64(f64::INFINITY))));
-    assert_eq!(run_with("sum([127i8, 1i8])", &[], &trap).0, Ok(Some(Value::I8(-128))));
+    assert_eq!(
+        run_with("1e308 * 10.0", &[], &trap).0,
+        Ok(Some(Value::F64(f64::INFINITY)))
+    );
+    assert_eq!(
+        run_with("sum([127i8, 1i8])", &[], &trap).0,
+        Ok(Some(Value::I8(-128)))
+    );
 }
 
 #[test]
@@ -400,7 +471,9 @@ fn memory_is_bounded() {
     let src = "fn grow(s: string, n: i64) -> string = if(n == 0, s, grow(s + \"0123456789\", n - 1));\nlen(grow(\"\", 1000))";
     let e = err_with(src, &small);
     assert_eq!(e.code(), "E0616");
-    assert!(e.message.starts_with("the run would need more than its memory limit of 1000 bytes"));
+    assert!(e
+        .message
+        .starts_with("the run would need more than its memory limit of 1000 bytes"));
     assert_eq!(at(src, &e), "s + \"0123456789\"");
     // Sixteen i64 are 128 bytes: the literal and seven sums are 1024.
     let e = err_with(
@@ -427,7 +500,10 @@ fn an_interrupt_stops_at_the_next_call_or_loop_iteration() {
     let src = "fn f(x: i64) -> i64 = x + 1;\nprint(\"a\");\nf(1)";
     let (r, out) = run_with(src, &[], &opts);
     let e = r.unwrap_err();
-    assert_eq!((e.code(), e.message.as_str(), out.as_str()), ("E0611", "the run was interrupted", "a\n"));
+    assert_eq!(
+        (e.code(), e.message.as_str(), out.as_str()),
+        ("E0611", "the run was interrupted", "a\n")
+    );
     assert_eq!(at(src, &e), "f(1)");
     let src = "sum([1, 2, 3])";
     let e = err_with(src, &opts);
@@ -447,11 +523,23 @@ fn program_sets_evaluate_only_the_chosen_output() {
     let checked =
         crate::driver::check_with("param x: i64;\nprint(x) + 1;\nprint(x * 2)", &setup).unwrap();
     let mut out = String::new();
-    let all = run_set(&checked.program, &[Value::I64(5)], None, &Options::default(), &mut out);
+    let all = run_set(
+        &checked.program,
+        &[Value::I64(5)],
+        None,
+        &Options::default(),
+        &mut out,
+    );
     assert_eq!(all, Ok(vec![Some(Value::I64(6)), Some(Value::I64(10))]));
     assert_eq!(out, "5\n10\n");
     let mut out = String::new();
-    let one = run_set(&checked.program, &[Value::I64(5)], Some(1), &Options::default(), &mut out);
+    let one = run_set(
+        &checked.program,
+        &[Value::I64(5)],
+        Some(1),
+        &Options::default(),
+        &mut out,
+    );
     assert_eq!(one, Ok(vec![None, Some(Value::I64(10))]));
     assert_eq!(out, "10\n");
 }
