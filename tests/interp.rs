@@ -453,3 +453,56 @@ fn random_library_calls_run_alike_on_the_jit_and_the_interpreter() {
         problems.join("\n\n")
     );
 }
+
+/// Program sets follow the engine's backend: every output, or one alone (the others'
+/// expressions not evaluated), alike on both.
+#[test]
+fn program_sets_run_alike_on_both_backends() {
+    use kiln::{Backend, Engine, EngineOptions, Value};
+    let sets: Vec<kiln::ProgramSet> = [Backend::Jit, Backend::Interp]
+        .into_iter()
+        .map(|backend| {
+            Engine::with_options(EngineOptions {
+                backend,
+                ..EngineOptions::default()
+            })
+            .compile_set(
+                "param n: i64; param s: string; let t = n * 2;",
+                &[
+                    ("twice", "t"),
+                    ("ratio", "100 / n"),
+                    ("label", "s + string(t)"),
+                    ("half", "f64(n) / 2.0"),
+                ],
+            )
+            .unwrap()
+        })
+        .collect();
+    let (jit, interp) = (&sets[0], &sets[1]);
+    assert_eq!(jit.params(), interp.params());
+    for name in jit.names() {
+        assert_eq!(jit.output_type(name), interp.output_type(name), "{name}");
+    }
+    for n in [4, 0, -3] {
+        let inputs = [Value::I64(n), Value::Str("x".into())];
+        assert_eq!(jit.run_all(&inputs), interp.run_all(&inputs), "n = {n}");
+        for name in jit.names() {
+            assert_eq!(
+                jit.run(name, &inputs),
+                interp.run(name, &inputs),
+                "{name}, n = {n}"
+            );
+        }
+    }
+    assert_eq!(
+        interp.run("label", &[Value::I64(0), Value::Str("x".into())]),
+        Ok(Some(Value::Str("x0".into())))
+    );
+    assert_eq!(
+        interp
+            .run("nope", &[Value::I64(0), Value::Str("x".into())])
+            .unwrap_err()
+            .code(),
+        "E0605"
+    );
+}

@@ -55,8 +55,8 @@ pub struct EngineOptions {
     /// How [`Program::run`] and its variants execute a program: native code from the
     /// JIT (default), or the reference interpreter ([`crate::interp`], no LLVM, for
     /// cross-checking). Typed handles ([`Program::typed`]) call native code, so an
-    /// interpreted program refuses them; columnar runs and program sets always use the
-    /// JIT.
+    /// interpreted program refuses them; program sets follow it too; columnar runs
+    /// always use the JIT.
     pub backend: Backend,
 }
 
@@ -163,14 +163,9 @@ impl Engine {
         let checked = driver::check_with(source, &setup).map_err(error)?;
         let code = match self.options.backend {
             Backend::Jit => Code::Jit(self.jit(&checked.program).map_err(error)?),
-            Backend::Interp => Code::Interp(
-                Box::new(checked.program.clone()),
-                crate::interp::Options {
-                    overflow: self.options.overflow,
-                    max_memory: self.options.max_memory,
-                    interrupt: None,
-                },
-            ),
+            Backend::Interp => {
+                Code::Interp(Box::new(checked.program.clone()), self.interp_options())
+            }
         };
         Ok(Program {
             inner: Arc::new(Inner {
@@ -188,6 +183,15 @@ impl Engine {
     /// JIT-compile a checked program (without the columnar entry).
     fn jit(&self, program: &crate::types::hir::Program) -> Result<Compiled, Vec<Diagnostic>> {
         Ok(driver::compile(program, &self.jit_options(false))?)
+    }
+
+    /// How the interpreter runs this engine's programs.
+    fn interp_options(&self) -> crate::interp::Options {
+        crate::interp::Options {
+            overflow: self.options.overflow,
+            max_memory: self.options.max_memory,
+            interrupt: None,
+        }
     }
 
     fn jit_options(&self, columns: bool) -> Options {
