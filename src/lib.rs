@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod diag;
 pub mod driver;
 pub mod engine;
+pub mod interp;
 pub mod jit;
 pub mod repl;
 pub mod span;
@@ -20,8 +21,8 @@ pub mod value;
 
 pub use diag::{Diagnostic, Severity};
 pub use engine::{
-    Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Overflow, Program, ProgramSet,
-    Purity, TypedFn,
+    Backend, Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Overflow, Program,
+    ProgramSet, Purity, TypedFn,
 };
 
 pub use driver::{check_source, compile_source, Options};

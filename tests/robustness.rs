@@ -999,6 +999,82 @@ fn random_programs_check_compile_and_run_without_panicking() {
     );
 }
 
+/// What one engine made of a program: the result's display format and the printed
+/// output, or the fault (code, span, message) and the output before it.
+#[derive(Debug, PartialEq)]
+enum Ran {
+    Value(Option<String>, String),
+    Fault(&'static str, kiln::span::Span, String, String),
+}
+
+fn ran(result: Result<Option<kiln::Value>, kiln::RuntimeError>, output: String) -> Ran {
+    match result {
+        Ok(v) => Ran::Value(v.map(|v| kiln::interp::display(&v)), output),
+        Err(e) => Ran::Fault(e.code(), e.span, e.message, output),
+    }
+}
+
+/// Differential testing: random well-typed programs run on the JIT and on the reference
+/// interpreter must agree exactly (result, output, fault code, span and message).
+/// Runaway recursion (E0606) is compared by code and span only: how deep each engine
+/// gets before it, and so what it printed, depends on its stack. Known JIT disagreement:
+/// at -O1 and above LLVM turns self tail calls into loops, so a deep but finite tail
+/// recursion (`fn r(n: i64) -> bool = if(n <= 0, false, r(n - 1)); r(100000000)`)
+/// completes where -O0 (and the interpreter, whose calls nest at most
+/// `interp::MAX_CALL_DEPTH` deep) report E0606; a run where only one engine reports
+/// E0606 is not compared.
+#[test]
+fn random_programs_run_alike_on_the_jit_and_the_interpreter() {
+    let mut rng = Rng::new(0x5eed_0012);
+    let total = scale(300);
+    let (mut compared, mut problems) = (0, Vec::new());
+    for _ in 0..total {
+        let src = ProgramGen {
+            rng: &mut rng,
+            vars: Vec::new(),
+            fns: Vec::new(),
+        }
+        .program();
+        if verbose() {
+            eprintln!("differential input: {src:?}");
+        }
+        let Ok(checked) = kiln::check_source(&src) else {
+            continue;
+        };
+        let (program, _) = kiln::compile_source(&src, &Options::default())
+            .unwrap_or_else(|d| panic!("{src}: {d:?}"));
+        let mut ctx = RunCtx::new();
+        ctx.capture_output();
+        let jit_result = program.run_in(&mut ctx, &[]);
+        let jit = ran(jit_result, ctx.take_output());
+        let mut out = String::new();
+        let options = kiln::interp::Options::default();
+        let interp = ran(
+            kiln::driver::interpret(&checked.program, &[], &options, &mut out),
+            out,
+        );
+        compared += 1;
+        let same = match (&jit, &interp) {
+            (Ran::Fault("E0606", a, ..), Ran::Fault("E0606", b, ..)) => a == b,
+            (Ran::Fault("E0606", ..), _) | (_, Ran::Fault("E0606", ..)) => true,
+            _ => jit == interp,
+        };
+        if !same {
+            problems.push(format!("{src}\n  jit:    {jit:?}\n  interp: {interp:?}"));
+        }
+    }
+    assert!(
+        compared * 5 >= total,
+        "only {compared} of {total} programs checked"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} of {compared} programs differ:\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
 #[test]
 fn mutated_cases_and_examples_are_reported_not_panicked_on() {
     let mut rng = Rng::new(0x5eed_0004);

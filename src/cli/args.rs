@@ -81,6 +81,8 @@ pub enum Command {
         /// Neither read nor write the compiled-program cache.
         #[arg(long)]
         no_cache: bool,
+        #[command(flatten)]
+        engine: EngineArg,
     },
     /// Run a program once per row of a CSV file (params bound to the columns of the same
     /// name) and write the rows with a `result` column to standard output.
@@ -105,6 +107,8 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        engine: EngineArg,
     },
     /// Compile a program ahead of time: LLVM IR or bitcode (run it with `lli -load` and the
     /// runtime library), assembly, an object file or an executable.
@@ -191,6 +195,23 @@ impl Opt {
     }
 }
 
+/// `--engine jit|interp`: how `run` and `eval` execute the checked program.
+#[derive(Debug, Args)]
+pub struct EngineArg {
+    /// `jit`: compile with LLVM and run native code (through the compiled-program cache);
+    /// `interp`: evaluate the checked program with the reference interpreter (no LLVM, no
+    /// cache), for cross-checking the JIT.
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = EngineChoice::Jit)]
+    pub engine: EngineChoice,
+}
+
+/// `--engine`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    Jit,
+    Interp,
+}
+
 /// What `kiln build --help` says after the options.
 const BUILD_HELP: &str = "\
 Every output is a standalone program: its `main` reads `--param NAME=VALUE` arguments,
@@ -240,11 +261,13 @@ mod tests {
                 params,
                 opt,
                 no_cache,
+                engine,
             }) => {
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(params.values, ["x=1", "y=2"]);
                 assert_eq!(opt.level, 0);
                 assert!(!no_cache);
+                assert_eq!(engine.engine, EngineChoice::Jit, "the JIT by default");
             }
             other => panic!("unexpected parse: {other:?}"),
         }
@@ -252,6 +275,27 @@ mod tests {
             Some(Command::Run { no_cache, .. }) => assert!(no_cache),
             other => panic!("unexpected parse: {other:?}"),
         }
+    }
+
+    #[test]
+    fn run_and_eval_take_an_engine() {
+        match parse(&["run", "--engine", "interp", "f.expr"])
+            .unwrap()
+            .command
+        {
+            Some(Command::Run { engine, .. }) => assert_eq!(engine.engine, EngineChoice::Interp),
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        match parse(&["eval", "--engine", "jit", "1"]).unwrap().command {
+            Some(Command::Eval { engine, .. }) => assert_eq!(engine.engine, EngineChoice::Jit),
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert_eq!(
+            parse(&["run", "--engine", "llvm", "f.expr"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod runtime_lib;
 use crate::diag::render::{render_list, Format};
 use crate::diag::{codes, Diagnostic, Severity};
 use crate::driver::{self, Options};
-use args::{Cli, ColorChoice, Command, ErrorFormat, ReportArgs};
+use args::{Cli, ColorChoice, Command, EngineChoice, ErrorFormat, Opt, ReportArgs};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -77,7 +77,11 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             params,
             opt,
             no_cache,
+            engine,
         }) => match read_file(&file) {
+            Ok(src) if engine.engine == EngineChoice::Interp => {
+                interpret_program(&rep, &src, &params.values, &opt)
+            }
             Ok(src) => {
                 let policy = match no_cache {
                     true => cache::Policy::Off,
@@ -92,12 +96,20 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
         },
-        Some(Command::Eval { code, params, opt }) => {
+        Some(Command::Eval {
+            code,
+            params,
+            opt,
+            engine,
+        }) => {
             let src = Source {
                 name: "<eval>".to_owned(),
                 text: code,
             };
-            run_program(&rep, &src, &params.values, opt.options(), None)
+            match engine.engine {
+                EngineChoice::Interp => interpret_program(&rep, &src, &params.values, &opt),
+                EngineChoice::Jit => run_program(&rep, &src, &params.values, opt.options(), None),
+            }
         }
         Some(Command::Build {
             file,
@@ -286,8 +298,43 @@ fn run_program(
             return EXIT_USAGE;
         }
     };
-    match compiled.run(&inputs) {
-        Ok(Some(value)) => write_stdout(&format!("{value}\n")),
+    finish_run(rep, src, compiled.run(&inputs), |v| v.to_string())
+}
+
+/// `--engine interp`: check, bind `--param` values, evaluate with the reference
+/// interpreter (never the cache, never LLVM), print the result; reported exactly as a
+/// JIT run is.
+fn interpret_program(rep: &Reporter, src: &Source, param_args: &[String], opt: &Opt) -> i32 {
+    let outcome = driver::check_source(&src.text).map(|c| (c.program, c.warnings));
+    let program = match rep.compiled(outcome, src) {
+        Ok(program) => program,
+        Err(code) => return code,
+    };
+    let inputs = match params::bind(&program.inputs, param_args) {
+        Ok(inputs) => inputs,
+        Err(message) => {
+            say(&format!("error: {message}\n"));
+            return EXIT_USAGE;
+        }
+    };
+    let options = crate::interp::Options {
+        overflow: opt.overflow(),
+        ..crate::interp::Options::default()
+    };
+    let result = driver::interpret(&program, &inputs, &options, &mut crate::interp::Stdout);
+    // The interpreter's own display format, so the comparison with the JIT covers it.
+    finish_run(rep, src, result, crate::interp::display)
+}
+
+/// Print a run's result (if any) as `show` renders it, or report its fault (exit 3).
+fn finish_run(
+    rep: &Reporter,
+    src: &Source,
+    result: Result<Option<crate::Value>, crate::RuntimeError>,
+    show: fn(&crate::Value) -> String,
+) -> i32 {
+    match result {
+        Ok(Some(value)) => write_stdout(&format!("{}\n", show(&value))),
         Ok(None) => write_stdout(""),
         Err(fault) => {
             // Whatever `print` wrote before the fault stays written, before the diagnostic.

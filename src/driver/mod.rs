@@ -1,5 +1,6 @@
 //! The pipeline room: text → [`syntax`](crate::syntax) → [`types`](crate::types) →
-//! [`codegen`](crate::codegen) → [`jit`](crate::jit), put together once. Every caller
+//! [`codegen`](crate::codegen) → [`jit`](crate::jit), put together once (or a checked
+//! program → [`interp`](crate::interp), the reference interpreter: [`interpret`]). Every caller
 //! above the stages (the engine, the REPL, the command line) goes through here, never
 //! through the stages themselves.
 //!
@@ -17,10 +18,12 @@
 
 use crate::codegen::{self, HostImpl, Standalone};
 use crate::diag::Diagnostic;
+use crate::interp;
 use crate::jit::{self, Compiled, EmitKind, JitEngine, ObjectCode};
 use crate::span::Span;
 use crate::syntax::{self, ast};
 use crate::types::{self, hir, Checked, Env, Setup};
+use crate::value::{RuntimeError, Value};
 use std::fmt;
 use std::sync::Arc;
 
@@ -321,6 +324,32 @@ pub fn source_ir(
     let checked = check_source(src)?;
     let ir = emit_ir(&checked.program, options)?;
     Ok((ir, checked.warnings))
+}
+
+// ---- interpreting a checked program -------------------------------------------------------
+
+/// Run a checked program through the reference interpreter ([`crate::interp`]): no code
+/// generation, no LLVM. Output goes to `out`; the result or fault is the JIT's for the
+/// same program (where the JIT follows the contract).
+pub fn interpret(
+    program: &hir::Program,
+    inputs: &[Value],
+    options: &interp::Options,
+    out: &mut dyn interp::Output,
+) -> Result<Option<Value>, RuntimeError> {
+    interp::run(program, inputs, options, out)
+}
+
+/// Run a checked program set through the reference interpreter: every output (`only:
+/// None`) or output `k` alone (see [`interp::run_set`]).
+pub fn interpret_set(
+    program: &hir::Program,
+    inputs: &[Value],
+    only: Option<usize>,
+    options: &interp::Options,
+    out: &mut dyn interp::Output,
+) -> Result<Vec<Option<Value>>, RuntimeError> {
+    interp::run_set(program, inputs, only, options, out)
 }
 
 // ---- the stack -----------------------------------------------------------------------------

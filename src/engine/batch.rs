@@ -63,13 +63,18 @@ impl Engine {
             source: layout.source.clone(),
             diagnostics,
         };
-        let compiled = self.jit(&checked.program).map_err(error)?;
+        let code = match self.options.backend {
+            super::Backend::Jit => SetCode::Jit(self.jit(&checked.program).map_err(error)?),
+            super::Backend::Interp => {
+                SetCode::Interp(Box::new(checked.program.clone()), self.interp_options())
+            }
+        };
         Ok(ProgramSet {
             inner: Arc::new(SetInner {
-                params: super::params_of(&compiled),
+                params: super::params_of(code.inputs()),
                 names: exprs.iter().map(|(n, _)| (*n).to_owned()).collect(),
                 host: self.host.used_by(&checked.program),
-                compiled,
+                code,
                 warnings: checked.warnings,
                 source: layout.source,
             }),
@@ -249,13 +254,36 @@ impl std::fmt::Debug for ProgramSet {
         f.debug_struct("ProgramSet")
             .field("names", &self.inner.names)
             .field("params", &self.inner.params)
-            .field("outputs", &self.inner.compiled.output_types())
+            .field("outputs", &self.inner.code.output_types())
             .finish_non_exhaustive()
     }
 }
 
+/// What runs a set: JIT-compiled code, or the checked program for the interpreter.
+#[allow(clippy::large_enum_variant)]
+enum SetCode {
+    Jit(Compiled),
+    Interp(Box<crate::types::hir::Program>, crate::interp::Options),
+}
+
+impl SetCode {
+    fn inputs(&self) -> &[crate::types::hir::Input] {
+        match self {
+            SetCode::Jit(c) => c.inputs(),
+            SetCode::Interp(p, _) => &p.inputs,
+        }
+    }
+
+    fn output_types(&self) -> Vec<&Ty> {
+        match self {
+            SetCode::Jit(c) => c.output_types().iter().collect(),
+            SetCode::Interp(p, _) => p.outputs.iter().map(|o| &o.ty).collect(),
+        }
+    }
+}
+
 struct SetInner {
-    compiled: Compiled,
+    code: SetCode,
     names: Vec<String>,
     params: Vec<Param>,
     warnings: Vec<Diagnostic>,
@@ -278,7 +306,7 @@ impl ProgramSet {
     /// The type of output `name` (`None`: no such output).
     pub fn output_type(&self, name: &str) -> Option<&Ty> {
         let k = self.index_of(name)?;
-        self.inner.compiled.output_types().get(k)
+        self.inner.code.output_types().get(k).copied()
     }
 
     /// Warnings found while compiling.
@@ -375,9 +403,19 @@ impl ProgramSet {
         inputs: &[Value],
     ) -> Result<Vec<Value>, RuntimeError> {
         let inner = &self.inner;
+        let compiled = match &inner.code {
+            SetCode::Jit(c) => c,
+            SetCode::Interp(p, options) => {
+                inner.host.check(host)?;
+                let out = &mut crate::interp::Stdout;
+                let row = crate::driver::interpret_set(p, inputs, only, options, out)?;
+                // The chosen outputs, in order (one for `only`).
+                return Ok(row.into_iter().flatten().collect());
+            }
+        };
         let mut ctx = RunCtx::new();
         ctx.set_host(inner.host.check(host)?);
-        let row = inner.compiled.run_set_in(&mut ctx, inputs, only);
+        let row = compiled.run_set_in(&mut ctx, inputs, only);
         // The host hooks see the run's status; the row travels past them.
         let (status, row) = match row {
             Ok(row) => (Ok(None), row),

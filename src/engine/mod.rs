@@ -52,6 +52,22 @@ pub struct EngineOptions {
     /// [`DEFAULT_MAX_MEMORY`](crate::runtime::abi::DEFAULT_MAX_MEMORY), 4 GiB); more is
     /// runtime error E0616.
     pub max_memory: u64,
+    /// How [`Program::run`] and its variants execute a program: native code from the
+    /// JIT (default), or the reference interpreter ([`crate::interp`], no LLVM, for
+    /// cross-checking). Typed handles ([`Program::typed`]) call native code, so an
+    /// interpreted program refuses them; program sets follow it too; columnar runs
+    /// always use the JIT.
+    pub backend: Backend,
+}
+
+/// How an [`Engine`]'s programs run (see [`EngineOptions::backend`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// Compile with LLVM and run native code.
+    #[default]
+    Jit,
+    /// Keep the checked program and evaluate it with the reference interpreter.
+    Interp,
 }
 
 impl Default for EngineOptions {
@@ -61,6 +77,7 @@ impl Default for EngineOptions {
             fp_math: FpMath::Strict,
             overflow: Overflow::Wrap,
             max_memory: crate::runtime::abi::DEFAULT_MAX_MEMORY,
+            backend: Backend::Jit,
         }
     }
 }
@@ -144,13 +161,18 @@ impl Engine {
             outputs: 0,
         };
         let checked = driver::check_with(source, &setup).map_err(error)?;
-        let compiled = self.jit(&checked.program).map_err(error)?;
+        let code = match self.options.backend {
+            Backend::Jit => Code::Jit(self.jit(&checked.program).map_err(error)?),
+            Backend::Interp => {
+                Code::Interp(Box::new(checked.program.clone()), self.interp_options())
+            }
+        };
         Ok(Program {
             inner: Arc::new(Inner {
-                params: params_of(&compiled),
+                params: params_of(code.inputs()),
                 host: self.host.used_by(&checked.program),
                 columns: columns::Lazy::new(&checked.program, self.jit_options(true)),
-                compiled,
+                code,
                 warnings: checked.warnings,
                 file: name.to_owned(),
                 source: source.to_owned(),
@@ -161,6 +183,15 @@ impl Engine {
     /// JIT-compile a checked program (without the columnar entry).
     fn jit(&self, program: &crate::types::hir::Program) -> Result<Compiled, Vec<Diagnostic>> {
         Ok(driver::compile(program, &self.jit_options(false))?)
+    }
+
+    /// How the interpreter runs this engine's programs.
+    fn interp_options(&self) -> crate::interp::Options {
+        crate::interp::Options {
+            overflow: self.options.overflow,
+            max_memory: self.options.max_memory,
+            interrupt: None,
+        }
     }
 
     fn jit_options(&self, columns: bool) -> Options {
@@ -177,10 +208,9 @@ impl Engine {
     }
 }
 
-/// The params of a compiled program.
-fn params_of(compiled: &Compiled) -> Vec<Param> {
-    compiled
-        .inputs()
+/// The params of a program, from its inputs.
+fn params_of(inputs: &[crate::types::hir::Input]) -> Vec<Param> {
+    inputs
         .iter()
         .map(|i| Param {
             name: i.name.clone(),
@@ -204,7 +234,7 @@ pub struct Program {
 }
 
 struct Inner {
-    compiled: Compiled,
+    code: Code,
     params: Vec<Param>,
     warnings: Vec<Diagnostic>,
     /// The host functions the program calls (kept alive with it).
@@ -215,6 +245,35 @@ struct Inner {
     source: String,
 }
 
+/// What runs a program: JIT-compiled native code, or the checked program and the
+/// options the interpreter runs it with. (One per program, behind its `Arc`: the
+/// size difference does not matter.)
+#[allow(clippy::large_enum_variant)]
+enum Code {
+    Jit(Compiled),
+    Interp(Box<crate::types::hir::Program>, crate::interp::Options),
+}
+
+impl Code {
+    fn inputs(&self) -> &[crate::types::hir::Input] {
+        match self {
+            Code::Jit(c) => c.inputs(),
+            Code::Interp(p, _) => &p.inputs,
+        }
+    }
+}
+
+impl Inner {
+    /// The native code of a JIT-compiled program. Only typed handles call it, and they
+    /// are made only for JIT-compiled programs (`TypedFn::new` checks).
+    fn compiled(&self) -> &Compiled {
+        match &self.code {
+            Code::Jit(c) => c,
+            Code::Interp(..) => unreachable!("typed handles refuse interpreted programs"),
+        }
+    }
+}
+
 impl Program {
     /// The program's inputs (`param` declarations), in order.
     pub fn params(&self) -> &[Param] {
@@ -223,7 +282,18 @@ impl Program {
 
     /// The type of the program's result (`None`: it has none).
     pub fn output_type(&self) -> Option<&Ty> {
-        self.inner.compiled.result_type()
+        match &self.inner.code {
+            Code::Jit(c) => c.result_type(),
+            Code::Interp(p, _) => p.main.ret.as_ref(),
+        }
+    }
+
+    /// The backend this program runs on.
+    pub fn backend(&self) -> Backend {
+        match self.inner.code {
+            Code::Jit(_) => Backend::Jit,
+            Code::Interp(..) => Backend::Interp,
+        }
     }
 
     /// Warnings found while compiling.
@@ -269,6 +339,32 @@ impl Program {
         self.run_in(&mut RunCtx::new(), Some(value), inputs)
     }
 
+    /// Like [`Program::run`], keeping what `print` writes instead of writing it to
+    /// stdout: the result, and the output (also the output before a fault).
+    ///
+    /// ```
+    /// use kiln::{Backend, Engine, EngineOptions, Value};
+    ///
+    /// for backend in [Backend::Jit, Backend::Interp] {
+    ///     let engine = Engine::with_options(EngineOptions { backend, ..Default::default() });
+    ///     let p = engine.compile("param n: i64; print(n); 10 / n").unwrap();
+    ///     assert_eq!(p.run_captured(&[Value::I64(5)]), (Ok(Some(Value::I64(2))), "5\n".into()));
+    ///     let (r, out) = p.run_captured(&[Value::I64(0)]);
+    ///     assert_eq!((r.unwrap_err().code(), out.as_str()), ("E0601", "0\n"));
+    /// }
+    /// ```
+    pub fn run_captured(&self, inputs: &[Value]) -> (Result<Option<Value>, RuntimeError>, String) {
+        let mut ctx = RunCtx::new();
+        ctx.capture_output();
+        let mut out = String::new();
+        let result = match &self.inner.code {
+            Code::Jit(_) => self.run_in(&mut ctx, None, inputs),
+            Code::Interp(p, options) => self.interpret(p, options, inputs, &mut out),
+        };
+        out.push_str(&ctx.take_output());
+        (result, out)
+    }
+
     fn run_in(
         &self,
         ctx: &mut RunCtx,
@@ -276,9 +372,28 @@ impl Program {
         inputs: &[Value],
     ) -> Result<Option<Value>, RuntimeError> {
         let inner = &self.inner;
+        let compiled = match &inner.code {
+            Code::Jit(c) => c,
+            Code::Interp(p, options) => {
+                // Host functions are not called by the interpreter (E0610 at the call),
+                // but a wrong host value is still refused as for the JIT.
+                inner.host.check(host)?;
+                return self.interpret(p, options, inputs, &mut crate::interp::Stdout);
+            }
+        };
         ctx.set_host(inner.host.check(host)?);
-        let result = inner.compiled.run_in(ctx, inputs);
+        let result = compiled.run_in(ctx, inputs);
         inner.host.finish(ctx, result)
+    }
+
+    fn interpret(
+        &self,
+        program: &crate::types::hir::Program,
+        options: &crate::interp::Options,
+        inputs: &[Value],
+        out: &mut dyn crate::interp::Output,
+    ) -> Result<Option<Value>, RuntimeError> {
+        driver::interpret(program, inputs, options, out)
     }
 }
 

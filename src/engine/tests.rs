@@ -272,7 +272,7 @@ fn only_programs_that_never_touch_their_context_skip_it_in_typed_calls() {
             ..EngineOptions::default()
         });
         let p = engine.compile(src).unwrap();
-        p.inner.compiled.context_free()
+        p.inner.compiled().context_free()
     };
     let rule =
         "param a: i64; param x: f64; switch(a < 18, 0.0, x <= 0.0 or 1.0 / x > 0.6, 0.1, 0.9)";

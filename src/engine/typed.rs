@@ -208,7 +208,7 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
             return Ok(value);
         }
         let inner = &*self.program.inner;
-        if inner.compiled.needs_stack_guard() {
+        if inner.compiled().needs_stack_guard() {
             ctx.arm_stack_guard();
         }
         ctx.set_host(inner.host.check(host)?);
@@ -231,7 +231,7 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
             return Err(failure);
         }
         if ctx.status() != 0 {
-            return Err(inner.compiled.fault(ctx));
+            return Err(inner.compiled().fault(ctx));
         }
         Ok(value)
     }
@@ -239,7 +239,14 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
 
 impl<A: Args, R: Ret> TypedFn<A, R> {
     pub(super) fn new(program: &Program) -> Result<TypedFn<A, R>, SignatureError> {
-        let compiled = &program.inner.compiled;
+        if program.backend() != super::Backend::Jit {
+            return Err(SignatureError {
+                message: "typed handles call native code: this program was compiled for the \
+                          interpreter (`Backend::Interp`); use `Program::run`"
+                    .to_owned(),
+            });
+        }
+        let compiled = program.inner.compiled();
         let want = A::types();
         let params = program.params();
         let sig = |tys: &[Ty]| tys.iter().map(Ty::to_string).collect::<Vec<_>>().join(", ");

@@ -314,7 +314,7 @@ fn column_conversions_round_trip() {
 fn the_columns_entry_is_compiled_on_first_use_only() {
     let program = compile("param x: f64; x * 3.0");
     assert!(
-        program.inner.compiled.columns().is_none(),
+        program.inner.compiled().columns().is_none(),
         "compile stays lean"
     );
     assert!(program.inner.columns.compiled.get().is_none());
