@@ -2,7 +2,7 @@
 //! comparisons, conversions, the math builtins, parsing, the display format, and the
 //! faults (worded by the runtime's one message table).
 
-use crate::abi::{Fault, MAX_STRING_BYTES};
+use crate::abi::Fault;
 use crate::codegen::Overflow;
 use crate::span::Span;
 use crate::types::hir::{BinOp, MathFn, UnOp};
