@@ -72,6 +72,7 @@ impl Engine {
                 compiled,
                 warnings: checked.warnings,
                 source: layout.source,
+                max_memory: self.options.max_memory,
             }),
         })
     }
@@ -262,6 +263,8 @@ struct SetInner {
     /// The host functions the set calls (kept alive with it).
     host: host::Used,
     source: String,
+    /// [`EngineOptions::max_memory`](super::EngineOptions::max_memory) when compiled.
+    max_memory: u64,
 }
 
 impl ProgramSet {
@@ -376,6 +379,7 @@ impl ProgramSet {
     ) -> Result<Vec<Value>, RuntimeError> {
         let inner = &self.inner;
         let mut ctx = RunCtx::new();
+        ctx.set_max_memory(inner.max_memory);
         ctx.set_host(inner.host.check(host)?);
         let row = inner.compiled.run_set_in(&mut ctx, inputs, only);
         // The host hooks see the run's status; the row travels past them.

@@ -33,11 +33,13 @@ pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 use crate::diag::Diagnostic;
 use crate::driver::{self, Options};
 use crate::jit::Compiled;
+pub use crate::runtime::Interrupt;
 use crate::runtime::RunCtx;
 use crate::types::ty::Ty;
 use crate::value::{RuntimeError, Value};
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// How an [`Engine`] compiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +156,7 @@ impl Engine {
                 warnings: checked.warnings,
                 file: name.to_owned(),
                 source: source.to_owned(),
+                max_memory: self.options.max_memory,
             }),
         })
     }
@@ -213,9 +216,24 @@ struct Inner {
     columns: columns::Lazy,
     file: String,
     source: String,
+    /// [`EngineOptions::max_memory`] when compiled: every run's limit.
+    max_memory: u64,
 }
 
 impl Program {
+    /// A fresh run context with the program's memory limit.
+    pub(crate) fn new_ctx(&self) -> RunCtx {
+        let mut ctx = RunCtx::new();
+        ctx.set_max_memory(self.inner.max_memory);
+        ctx
+    }
+
+    /// The most memory one run's strings and lists may take
+    /// ([`EngineOptions::max_memory`]).
+    pub fn max_memory(&self) -> u64 {
+        self.inner.max_memory
+    }
+
     /// The program's inputs (`param` declarations), in order.
     pub fn params(&self) -> &[Param] {
         &self.inner.params
@@ -255,7 +273,69 @@ impl Program {
     /// assert_eq!(p.run(&[Value::I64(6), Value::I64(3)]), Ok(Some(Value::I64(2))));
     /// ```
     pub fn run(&self, inputs: &[Value]) -> Result<Option<Value>, RuntimeError> {
-        self.run_in(&mut RunCtx::new(), None, inputs)
+        self.run_in(&mut self.new_ctx(), None, inputs)
+    }
+
+    /// Like [`Program::run`], stopping with runtime error E0611 at the next loop chunk
+    /// or recursive call once `interrupt` is cancelled (from any thread). The flag is
+    /// left as it is: [`Interrupt::reset`] it before reusing it. The program stays
+    /// usable after an interrupted run.
+    ///
+    /// ```
+    /// use kiln::{Engine, Interrupt, Value};
+    /// use std::time::Duration;
+    ///
+    /// // Counts down from -1: it would run for centuries.
+    /// let p = Engine::new()
+    ///     .compile("fn spin(n: i64, acc: i64) -> i64 = if(n == 0, acc, spin(n - 1, acc + 1)); spin(-1, 0)")
+    ///     .unwrap();
+    /// let interrupt = Interrupt::new();
+    /// let canceller = interrupt.clone();
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(Duration::from_millis(50));
+    ///     canceller.cancel();
+    /// });
+    /// let error = p.run_interruptible(&[], &interrupt).unwrap_err();
+    /// assert_eq!(error.code(), "E0611");
+    /// // Reset, the flag lets runs go on; the program is as good as new.
+    /// interrupt.reset();
+    /// let q = Engine::new().compile("sum([1, 2, 3])").unwrap();
+    /// assert_eq!(q.run_interruptible(&[], &interrupt), Ok(Some(Value::I64(6))));
+    /// ```
+    pub fn run_interruptible(
+        &self,
+        inputs: &[Value],
+        interrupt: &Interrupt,
+    ) -> Result<Option<Value>, RuntimeError> {
+        let mut ctx = self.new_ctx();
+        ctx.set_interrupt(Some(interrupt));
+        self.run_in(&mut ctx, None, inputs)
+    }
+
+    /// Like [`Program::run`], interrupted (runtime error E0611) when it runs longer than
+    /// `timeout`. A background timer sets the run's own [`Interrupt`]; it stops as soon
+    /// as the run ends.
+    ///
+    /// ```
+    /// use kiln::{Engine, Value};
+    /// use std::time::Duration;
+    ///
+    /// let p = Engine::new()
+    ///     .compile("param n: i64; fn spin(k: i64, acc: i64) -> i64 = if(k == 0, acc, spin(k - 1, acc + 1)); spin(n, 0)")
+    ///     .unwrap();
+    /// let quick = p.run_with_deadline(&[Value::I64(10)], Duration::from_secs(60));
+    /// assert_eq!(quick, Ok(Some(Value::I64(10))));
+    /// let slow = p.run_with_deadline(&[Value::I64(i64::MAX)], Duration::from_millis(20));
+    /// assert_eq!(slow.unwrap_err().code(), "E0611");
+    /// ```
+    pub fn run_with_deadline(
+        &self,
+        inputs: &[Value],
+        timeout: Duration,
+    ) -> Result<Option<Value>, RuntimeError> {
+        let interrupt = Interrupt::new();
+        let _timer = interrupt.cancel_after(timeout);
+        self.run_interruptible(inputs, &interrupt)
     }
 
     /// Like [`Program::run`], passing `host` to the host functions that take a context.
@@ -266,7 +346,7 @@ impl Program {
         inputs: &[Value],
     ) -> Result<Option<Value>, RuntimeError> {
         let value = host::HostValue::of(host);
-        self.run_in(&mut RunCtx::new(), Some(value), inputs)
+        self.run_in(&mut self.new_ctx(), Some(value), inputs)
     }
 
     fn run_in(

@@ -49,6 +49,8 @@ impl BinOp {
         match self {
             // A zero divisor, or MIN / -1 (see `Expr::is_safe_divisor`).
             BinOp::Div | BinOp::Rem if matches!(operand, Ty::Int(_)) => Effects::FAULTS,
+            // String `+` builds a string: the size and memory limits (E0609, E0616).
+            BinOp::Add if *operand == Ty::Str => Effects::FAULTS,
             BinOp::Add
             | BinOp::Sub
             | BinOp::Mul
@@ -84,7 +86,6 @@ impl Builtin {
             // Parse failed (to `string` it is the identity).
             Builtin::Parse if *ty != Ty::Str => Effects::FAULTS,
             Builtin::Parse
-            | Builtin::ToString
             | Builtin::Abs
             | Builtin::Min
             | Builtin::Max
@@ -93,6 +94,8 @@ impl Builtin {
             | Builtin::IsNan
             | Builtin::IsInf
             | Builtin::Clamp => Effects::NONE,
+            // Builds a string: the memory limit (E0616).
+            Builtin::ToString => Effects::FAULTS,
             Builtin::Lib(f) => f.effects(),
         }
     }
@@ -106,37 +109,39 @@ impl LibFn {
             // Lists of different lengths (and, per element, the operator's own faults:
             // `BinOp::effects` of the element type).
             LibFn::Map(_) | LibFn::Filter => Effects::FAULTS,
-            // Beyond the string size limit.
-            LibFn::Repeat => Effects::FAULTS,
-            LibFn::StrLen
+            // They build a string or list: the per-value size limit (E0609) and the run's
+            // memory limit (E0616).
+            LibFn::Repeat
             | LibFn::StrConcat
-            | LibFn::StrContains
-            | LibFn::StartsWith
-            | LibFn::EndsWith
-            | LibFn::Find
             | LibFn::Substr
             | LibFn::Upper
             | LibFn::Lower
-            | LibFn::Trim
             | LibFn::Replace
             | LibFn::Split
             | LibFn::Join
-            | LibFn::ListLen
-            | LibFn::Sum
-            | LibFn::Avg
-            | LibFn::Median
             | LibFn::Sort
             | LibFn::SortDesc
             | LibFn::Reverse
             | LibFn::Unique
-            | LibFn::CountDistinct
-            | LibFn::ListConcat
-            | LibFn::Slice
+            | LibFn::ListConcat => Effects::FAULTS,
+            // Loops generated code runs: they poll the interrupt flag (E0611).
+            LibFn::Sum
+            | LibFn::Avg
             | LibFn::IndexOf
             | LibFn::ListContains
             | LibFn::Count
             | LibFn::Any
-            | LibFn::All => Effects::NONE,
+            | LibFn::All => Effects::FAULTS,
+            LibFn::StrLen
+            | LibFn::StrContains
+            | LibFn::StartsWith
+            | LibFn::EndsWith
+            | LibFn::Find
+            | LibFn::Trim
+            | LibFn::ListLen
+            | LibFn::Median
+            | LibFn::CountDistinct
+            | LibFn::Slice => Effects::NONE,
         }
     }
 }
@@ -159,13 +164,15 @@ impl Expr {
             | ExprKind::Float(_)
             | ExprKind::Str(_)
             | ExprKind::Var(_)
-            | ExprKind::List(_)
             | ExprKind::Cast(_)
             | ExprKind::And(..)
             | ExprKind::Or(..)
             | ExprKind::If { .. }
-            | ExprKind::Switch { .. }
-            | ExprKind::In { .. } => false,
+            | ExprKind::Switch { .. } => false,
+            // Allocates: the run's memory limit (E0616).
+            ExprKind::List(items) => !items.is_empty(),
+            // A loop: it polls the interrupt flag (E0611).
+            ExprKind::In { .. } => true,
             ExprKind::Unary { op, .. } => op.effects().can_fault,
             ExprKind::Binary { op, lhs, rhs } => op.may_fault(lhs, rhs),
             // Out of bounds.
@@ -221,7 +228,12 @@ mod tests {
         assert!(!BinOp::Add.effects(&i).can_fault);
         assert!(Builtin::Parse.effects(&i).can_fault);
         assert!(!Builtin::Parse.effects(&Ty::Str).can_fault);
-        assert!(!Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
+        // Loops poll the interrupt flag; what allocates has limits; a view does neither.
+        assert!(Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
         assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str).can_fault);
+        assert!(Builtin::Lib(LibFn::Sort).effects(&i).can_fault);
+        assert!(BinOp::Add.effects(&Ty::Str).can_fault);
+        assert!(!Builtin::Lib(LibFn::StrLen).effects(&i).can_fault);
+        assert!(!Builtin::Lib(LibFn::Slice).effects(&i).can_fault);
     }
 }
