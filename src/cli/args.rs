@@ -78,6 +78,8 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        limits: Limits,
         /// Neither read nor write the compiled-program cache.
         #[arg(long)]
         no_cache: bool,
@@ -91,6 +93,8 @@ pub enum Command {
         data: PathBuf,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Parse and type-check a program without running it.
     Check {
@@ -105,6 +109,8 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Compile a program ahead of time: LLVM IR or bitcode (run it with `lli -load` and the
     /// runtime library), assembly, an object file or an executable.
@@ -163,6 +169,68 @@ pub struct Opt {
     pub level: u8,
 }
 
+/// `--timeout SECONDS` and `--max-memory SIZE`: how long and how large a run may get.
+#[derive(Debug, Args)]
+pub struct Limits {
+    /// Stop the run after SECONDS (fractions allowed, e.g. 0.5) with runtime error E0611.
+    /// For `kiln map`, the whole batch.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<std::time::Duration>,
+    /// The most memory the run's strings and lists may take: bytes, or with a suffix
+    /// (`512MiB`, `2GiB`, `1MB`, `64k`); more is runtime error E0616. Default 4GiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+}
+
+/// A non-negative number of seconds, fractions allowed.
+pub fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("`{text}` is not a non-negative number of seconds"))
+}
+
+/// A size in bytes: digits (a fraction allowed with a suffix), then optionally a unit:
+/// `B`, decimal `k`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB`, or binary `KiB`, `MiB`, `GiB`,
+/// `TiB` (case-insensitive).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || {
+        format!("`{text}` is not a size (write bytes, or e.g. 512MiB, 2GiB, 1MB)")
+    };
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let unit = unit.trim().to_ascii_lowercase();
+    let scale: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "ki" | "kib" => 1 << 10,
+        "mi" | "mib" => 1 << 20,
+        "gi" | "gib" => 1 << 30,
+        "ti" | "tib" => 1 << 40,
+        _ => return Err(bad()),
+    };
+    if number.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(n) = number.parse::<u64>() {
+        return n.checked_mul(scale).ok_or_else(bad);
+    }
+    let n: f64 = number.parse().map_err(|_| bad())?;
+    let bytes = n * scale as f64;
+    if !bytes.is_finite() || bytes < 0.0 || bytes >= u64::MAX as f64 {
+        return Err(bad());
+    }
+    Ok(bytes as u64)
+}
+
 /// What `kiln build --help` says after the options.
 const BUILD_HELP: &str = "\
 Every output is a standalone program: its `main` reads `--param NAME=VALUE` arguments,
@@ -197,6 +265,25 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_plain_bytes_and_units() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1MB"), Ok(1_000_000));
+        assert_eq!(parse_size("64k"), Ok(64_000));
+        assert_eq!(parse_size("1.5gib"), Ok(3 << 29));
+        assert_eq!(parse_size("10 B"), Ok(10));
+        for bad in ["", "lots", "12XB", "-1", "MiB", "1.2.3k", "99999999999999999999TiB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_seconds("0.05"), Ok(std::time::Duration::from_millis(50)));
+        assert_eq!(parse_seconds("2"), Ok(std::time::Duration::from_secs(2)));
+        for bad in ["", "-1", "soon", "inf", "NaN"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
     }
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {

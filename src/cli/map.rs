@@ -9,10 +9,13 @@
 //! param's type, a malformed row, or a runtime fault stops the command with status 3
 //! naming `DATA.csv:LINE`; the rows before it have been written already.
 
-use super::{read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE};
+use super::args::Limits;
+use super::{
+    limited_context, read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE,
+};
 use crate::abi::KindTy;
 use crate::engine::{Column, ColumnBuf, Engine, EngineOptions, Program, CHUNK_ROWS};
-use crate::runtime::{parse_bits, RunCtx};
+use crate::runtime::parse_bits;
 use crate::types::ty::Ty;
 use crate::value::Value;
 use std::io;
@@ -28,14 +31,20 @@ struct Binding {
 /// Why a `map` stopped early: the exit status, after the message was printed.
 type Stop = i32;
 
-pub(super) fn map(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> i32 {
-    match map_inner(rep, file, data, opt_level) {
+pub(super) fn map(rep: &Reporter, file: &Path, data: &Path, opt_level: u8, limits: &Limits) -> i32 {
+    match map_inner(rep, file, data, opt_level, limits) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }
 }
 
-fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> Result<(), Stop> {
+fn map_inner(
+    rep: &Reporter,
+    file: &Path,
+    data: &Path,
+    opt_level: u8,
+    limits: &Limits,
+) -> Result<(), Stop> {
     let src = read_file(file)?;
     let program = compile(rep, &src, opt_level)?;
     let data_name = data.display().to_string();
@@ -58,7 +67,8 @@ fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt_level: u8) -> Result<
     out.write_record(title).map_err(output_error)?;
 
     // `print` output would break up the CSV on stdout: it goes to stderr, chunk by chunk.
-    let mut ctx = RunCtx::new();
+    // `--timeout` covers the whole batch: one timer, one interrupt for every chunk.
+    let (mut ctx, _timer) = limited_context(limits);
     ctx.capture_output();
     let mut records = vec![csv::StringRecord::new(); CHUNK_ROWS];
     loop {

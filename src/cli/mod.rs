@@ -19,7 +19,8 @@ mod runtime_lib;
 use crate::diag::render::{render_list, Format};
 use crate::diag::{codes, Diagnostic, Severity};
 use crate::driver::{self, Options};
-use args::{Cli, ColorChoice, Command, ErrorFormat, ReportArgs};
+use crate::runtime::{Deadline, Interrupt, RunCtx};
+use args::{Cli, ColorChoice, Command, ErrorFormat, Limits, ReportArgs};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -76,6 +77,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             file,
             params,
             opt,
+            limits,
             no_cache,
         }) => match read_file(&file) {
             Ok(src) => {
@@ -83,21 +85,41 @@ fn dispatch(args: Vec<OsString>) -> i32 {
                     true => cache::Policy::Off,
                     false => cache::Policy::On,
                 };
-                run_program(&rep, &src, &params.values, opt.level, Some(policy))
+                let run = RunArgs {
+                    params: &params.values,
+                    opt_level: opt.level,
+                    limits: &limits,
+                };
+                run_program(&rep, &src, &run, Some(policy))
             }
             Err(code) => code,
         },
-        Some(Command::Map { file, data, opt }) => map::map(&rep, &file, &data, opt.level),
+        Some(Command::Map {
+            file,
+            data,
+            opt,
+            limits,
+        }) => map::map(&rep, &file, &data, opt.level, &limits),
         Some(Command::Check { file }) => match read_file(&file) {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
         },
-        Some(Command::Eval { code, params, opt }) => {
+        Some(Command::Eval {
+            code,
+            params,
+            opt,
+            limits,
+        }) => {
             let src = Source {
                 name: "<eval>".to_owned(),
                 text: code,
             };
-            run_program(&rep, &src, &params.values, opt.level, None)
+            let run = RunArgs {
+                params: &params.values,
+                opt_level: opt.level,
+                limits: &limits,
+            };
+            run_program(&rep, &src, &run, None)
         }
         Some(Command::Build {
             file,
@@ -259,7 +281,37 @@ fn run_stdin(rep: &Reporter) -> i32 {
         name: "<stdin>".to_owned(),
         text,
     };
-    run_program(rep, &src, &[], Options::default().opt_level, None)
+    let limits = Limits {
+        timeout: None,
+        max_memory: None,
+    };
+    let run = RunArgs {
+        params: &[],
+        opt_level: Options::default().opt_level,
+        limits: &limits,
+    };
+    run_program(rep, &src, &run, None)
+}
+
+/// What `kiln run` and `kiln eval` run a program with.
+struct RunArgs<'a> {
+    params: &'a [String],
+    opt_level: u8,
+    limits: &'a Limits,
+}
+
+/// A run context with `--max-memory`, and `--timeout`'s timer (running until dropped).
+fn limited_context(limits: &Limits) -> (RunCtx, Option<Deadline>) {
+    let mut ctx = RunCtx::new();
+    if let Some(bytes) = limits.max_memory {
+        ctx.set_max_memory(bytes);
+    }
+    let timer = limits.timeout.map(|timeout| {
+        let interrupt = Interrupt::new();
+        ctx.set_interrupt(Some(&interrupt));
+        interrupt.cancel_after(timeout)
+    });
+    (ctx, timer)
 }
 
 /// Compile (through the compiled-program cache if `cache` says so), bind `--param`
@@ -267,10 +319,10 @@ fn run_stdin(rep: &Reporter) -> i32 {
 fn run_program(
     rep: &Reporter,
     src: &Source,
-    param_args: &[String],
-    opt_level: u8,
+    run: &RunArgs<'_>,
     cache: Option<cache::Policy>,
 ) -> i32 {
+    let (param_args, opt_level) = (run.params, run.opt_level);
     let options = Options::at_level(opt_level);
     let outcome = match cache {
         Some(policy) => cache::compile_source(&src.text, &options, policy, rep.deny_warnings),
@@ -287,7 +339,8 @@ fn run_program(
             return EXIT_USAGE;
         }
     };
-    match compiled.run(&inputs) {
+    let (mut ctx, _timer) = limited_context(run.limits);
+    match compiled.run_in(&mut ctx, &inputs) {
         Ok(Some(value)) => write_stdout(&format!("{value}\n")),
         Ok(None) => write_stdout(""),
         Err(fault) => {
