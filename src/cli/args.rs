@@ -298,8 +298,10 @@ mod tests {
                 file,
                 params,
                 opt,
+                limits,
                 no_cache,
             }) => {
+                assert_eq!((limits.timeout, limits.max_memory), (None, None));
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(params.values, ["x=1", "y=2"]);
                 assert_eq!(opt.level, 0);
@@ -446,11 +448,17 @@ mod tests {
 
     #[test]
     fn map_takes_a_program_a_csv_file_and_an_optimisation_level() {
-        match parse(&["map", "f.expr", "data.csv", "-O3"])
+        match parse(&["map", "f.expr", "data.csv", "-O3", "--timeout", "1.5"])
             .unwrap()
             .command
         {
-            Some(Command::Map { file, data, opt }) => {
+            Some(Command::Map {
+                file,
+                data,
+                opt,
+                limits,
+            }) => {
+                assert_eq!(limits.timeout, Some(std::time::Duration::from_millis(1500)));
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(data, PathBuf::from("data.csv"));
                 assert_eq!(opt.level, 3);
