@@ -1553,7 +1553,9 @@ fn timeout_stops_a_long_run_with_e0611_and_exit_status_3() {
         .stderr_has("the run was interrupted here");
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
     // A run that finishes in time is untouched; `kiln run` takes the option too.
-    kiln(&["eval", "--timeout", "30", "1 + 2"]).status(0).stdout("3\n");
+    kiln(&["eval", "--timeout", "30", "1 + 2"])
+        .status(0)
+        .stdout("3\n");
     let file = temp_file("timeout.expr", forever);
     kiln(&["run", "--timeout", ".05", path_str(&file.path)])
         .status(3)
@@ -1571,12 +1573,22 @@ fn max_memory_stops_a_runaway_list_with_e0616_and_exit_status_3() {
         .status(3)
         .stderr_has("error[E0616]")
         .stderr_has("memory limit of 1048576 bytes");
-    kiln(&["eval", "--max-memory", "4096", "len(repeat(\"ab\", 100000))"])
-        .status(3)
-        .stderr_has("E0616");
-    kiln(&["eval", "--max-memory", "2GiB", "len(repeat(\"ab\", 100000))"])
-        .status(0)
-        .stdout("200000\n");
+    kiln(&[
+        "eval",
+        "--max-memory",
+        "4096",
+        "len(repeat(\"ab\", 100000))",
+    ])
+    .status(3)
+    .stderr_has("E0616");
+    kiln(&[
+        "eval",
+        "--max-memory",
+        "2GiB",
+        "len(repeat(\"ab\", 100000))",
+    ])
+    .status(0)
+    .stdout("200000\n");
     for garbage in ["lots", "12XB", "-5", ""] {
         kiln(&["eval", &format!("--max-memory={garbage}"), "1"])
             .status(2)

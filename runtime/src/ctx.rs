@@ -505,7 +505,10 @@ mod tests {
         assert_eq!(ctx.status(), 0);
         assert!(ctx.alloc_value(2, Some(100 << 10), 8).is_null());
         let f = ctx.fault().unwrap();
-        assert_eq!((f.fault, f.span, f.a, f.b), (Fault::OutOfMemory, 2, 100 << 10, 64 << 10));
+        assert_eq!(
+            (f.fault, f.span, f.a, f.b),
+            (Fault::OutOfMemory, 2, 100 << 10, 64 << 10)
+        );
         assert!(f.message().contains("memory limit of 65536 bytes"));
         assert!(ctx.arena_bytes() <= 64 << 10);
         ctx.reset();

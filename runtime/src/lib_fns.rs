@@ -313,7 +313,9 @@ pub unsafe extern "C" fn kiln_rt_str_join(
     out: *mut RtStr,
 ) {
     let (parts, sep) = (strs(p, l), text(sp, sl));
-    let bytes = parts.iter().try_fold(0u64, |n, s| n.checked_add(s.len() as u64));
+    let bytes = parts
+        .iter()
+        .try_fold(0u64, |n, s| n.checked_add(s.len() as u64));
     let seps = (sep.len() as u64).checked_mul(parts.len().saturating_sub(1) as u64);
     let bytes = bytes.zip(seps).and_then(|(a, b)| a.checked_add(b));
     let c = ctx(c);
@@ -485,14 +487,7 @@ pub unsafe extern "C" fn kiln_rt_list_median(
 }
 
 /// A new list of the elements at `idx`, copied in that order.
-unsafe fn gather(
-    c: *mut RunCtx,
-    span: u32,
-    k: Kind,
-    p: *const u8,
-    idx: &[usize],
-    out: *mut RtStr,
-) {
+unsafe fn gather(c: *mut RunCtx, span: u32, k: Kind, p: *const u8, idx: &[usize], out: *mut RtStr) {
     let (size, align) = k.layout();
     let dst = ctx(c).alloc_value(span, (idx.len() as u64).checked_mul(size), align as usize);
     if dst.is_null() {
@@ -594,7 +589,10 @@ pub unsafe extern "C" fn kiln_rt_list_reverse(
     for i in 0..n {
         std::ptr::copy_nonoverlapping(p.add(i * size), dst.add((n - 1 - i) * size), size);
     }
-    out.write(RtStr { ptr: dst, len: l.max(0) });
+    out.write(RtStr {
+        ptr: dst,
+        len: l.max(0),
+    });
 }
 
 /// First occurrences, in order.

@@ -39,7 +39,12 @@ pub unsafe extern "C" fn kiln_rt_fail(c: *mut RunCtx, fault: u32, span: u32, a: 
 /// Null (with E0609 or E0616 recorded at `span`) when the value or the run would be too
 /// large; a negative size is one that overflowed.
 #[no_mangle]
-pub unsafe extern "C" fn kiln_rt_alloc(c: *mut RunCtx, span: u32, size: i64, align: i64) -> *mut u8 {
+pub unsafe extern "C" fn kiln_rt_alloc(
+    c: *mut RunCtx,
+    span: u32,
+    size: i64,
+    align: i64,
+) -> *mut u8 {
     let size = u64::try_from(size).ok();
     ctx(c).alloc_value(span, size, align.max(1) as usize)
 }

@@ -196,9 +196,7 @@ pub fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
 /// `B`, decimal `k`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB`, or binary `KiB`, `MiB`, `GiB`,
 /// `TiB` (case-insensitive).
 pub fn parse_size(text: &str) -> Result<u64, String> {
-    let bad = || {
-        format!("`{text}` is not a size (write bytes, or e.g. 512MiB, 2GiB, 1MB)")
-    };
+    let bad = || format!("`{text}` is not a size (write bytes, or e.g. 512MiB, 2GiB, 1MB)");
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -276,10 +274,21 @@ mod tests {
         assert_eq!(parse_size("64k"), Ok(64_000));
         assert_eq!(parse_size("1.5gib"), Ok(3 << 29));
         assert_eq!(parse_size("10 B"), Ok(10));
-        for bad in ["", "lots", "12XB", "-1", "MiB", "1.2.3k", "99999999999999999999TiB"] {
+        for bad in [
+            "",
+            "lots",
+            "12XB",
+            "-1",
+            "MiB",
+            "1.2.3k",
+            "99999999999999999999TiB",
+        ] {
             assert!(parse_size(bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_seconds("0.05"), Ok(std::time::Duration::from_millis(50)));
+        assert_eq!(
+            parse_seconds("0.05"),
+            Ok(std::time::Duration::from_millis(50))
+        );
         assert_eq!(parse_seconds("2"), Ok(std::time::Duration::from_secs(2)));
         for bad in ["", "-1", "soon", "inf", "NaN"] {
             assert!(parse_seconds(bad).is_err(), "{bad}");

@@ -178,7 +178,13 @@ impl<'ctx> Gen<'ctx> {
             None => {
                 let i32t = cx.i32_type();
                 let ty = cx.void_type().fn_type(
-                    &[ptr.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into()],
+                    &[
+                        ptr.into(),
+                        i32t.into(),
+                        i32t.into(),
+                        i64t.into(),
+                        i64t.into(),
+                    ],
                     false,
                 );
                 module.add_function(crate::abi::RT_FAIL, ty, Some(Linkage::External))

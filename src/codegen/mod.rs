@@ -776,12 +776,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     /// `bytes` of arena memory aligned to `align` for a value made at `span`; when it
     /// does not fit (the runtime recorded E0609 or E0616) the function bails.
-    fn alloc(
-        &mut self,
-        span: Span,
-        bytes: IntValue<'ctx>,
-        align: u64,
-    ) -> Res<PointerValue<'ctx>> {
+    fn alloc(&mut self, span: Span, bytes: IntValue<'ctx>, align: u64) -> Res<PointerValue<'ctx>> {
         let span = self.span_arg(span);
         let args = [
             self.ctx_ptr()?.into(),

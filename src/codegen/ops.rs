@@ -668,9 +668,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let step = self
             .b
             .build_int_add(i0v, i64t.const_int(LOOP_CHUNK, false), "")?;
-        let short = self
-            .b
-            .build_int_compare(IntPredicate::SLT, step, len, "")?;
+        let short = self.b.build_int_compare(IntPredicate::SLT, step, len, "")?;
         let hi = self
             .b
             .build_select(short, step, len, "hi")?
@@ -701,7 +699,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// Arena memory for `len` elements of `elem` (a fault at `span` when it does not fit).
-    fn alloc_list(&mut self, elem: &Ty, len: IntValue<'ctx>, span: Span) -> Res<PointerValue<'ctx>> {
+    fn alloc_list(
+        &mut self,
+        elem: &Ty,
+        len: IntValue<'ctx>,
+        span: Span,
+    ) -> Res<PointerValue<'ctx>> {
         let (size, align) = Kind::of(elem).map_or((16, 8), Kind::layout);
         let i64t = self.i64_ty();
         let bytes = self.b.build_int_mul(len, i64t.const_int(size, false), "")?;

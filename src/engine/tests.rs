@@ -323,7 +323,10 @@ fn a_cancel_from_another_thread_stops_a_long_recursion_and_the_program_stays_usa
     assert_eq!(error.message, "the run was interrupted");
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
     // The label is the recursive function, where the interrupt was noticed.
-    assert_eq!(&p.source()[error.span.lo as usize..error.span.hi as usize], "fib");
+    assert_eq!(
+        &p.source()[error.span.lo as usize..error.span.hi as usize],
+        "fib"
+    );
     // Still cancelled: the next run stops at once; reset, runs go on.
     let again = p.run_interruptible(&[Value::Bool(false)], &interrupt);
     assert_eq!(again.unwrap_err().code(), "E0611");
@@ -354,13 +357,19 @@ fn every_generated_loop_polls_the_interrupt() {
         ("param xs: [i64]; -1 in xs", "-1 in xs"),
     ] {
         let p = compile(src);
-        let xs = Value::List(Ty::Int(crate::types::ty::IntTy::I64), (0..40_000).map(Value::I64).collect());
+        let xs = Value::List(
+            Ty::Int(crate::types::ty::IntTy::I64),
+            (0..40_000).map(Value::I64).collect(),
+        );
         let error = p
             .run_interruptible(std::slice::from_ref(&xs), &interrupt)
             .unwrap_err();
         assert_eq!(error.code(), "E0611", "{src}");
         let label = &p.source()[error.span.lo as usize..error.span.hi as usize];
-        assert!(looped.contains(label) || label.contains(looped), "{src}: {label}");
+        assert!(
+            looped.contains(label) || label.contains(looped),
+            "{src}: {label}"
+        );
         let fine = p.run(std::slice::from_ref(&xs));
         assert!(fine.is_ok(), "{src}: {fine:?}");
     }
@@ -368,7 +377,10 @@ fn every_generated_loop_polls_the_interrupt() {
 
 #[test]
 fn a_deadline_interrupts_a_long_run_and_spares_a_short_one() {
-    let p = compile(&format!("param n: i64; {}", FOREVER.replace("fib(90)", "fib(n)")));
+    let p = compile(&format!(
+        "param n: i64; {}",
+        FOREVER.replace("fib(90)", "fib(n)")
+    ));
     let quick = p.run_with_deadline(&[Value::I64(10)], std::time::Duration::from_secs(60));
     assert_eq!(quick, Ok(Some(Value::I64(55))));
     let start = std::time::Instant::now();
@@ -392,8 +404,15 @@ fn max_memory_bounds_every_run_of_a_program() {
     assert_eq!(p.max_memory(), 1 << 20);
     let error = p.run(&[]).unwrap_err();
     assert_eq!(error.code(), "E0616");
-    assert!(error.message.contains("memory limit of 1048576 bytes"), "{}", error.message);
-    assert_eq!(&p.source()[error.span.lo as usize..error.span.hi as usize], "concat(xs, xs)");
+    assert!(
+        error.message.contains("memory limit of 1048576 bytes"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        &p.source()[error.span.lo as usize..error.span.hi as usize],
+        "concat(xs, xs)"
+    );
     // Other entry points share the limit: typed handles and columns.
     let f = p.typed::<(), i64>().unwrap();
     assert_eq!(f.call().unwrap_err().code(), "E0616");
@@ -403,7 +422,9 @@ fn max_memory_bounds_every_run_of_a_program() {
     // Strings too, and a value over 1 GiB is E0609 whatever the limit.
     let s = engine.compile("len(repeat(\"abc\", 1000000))").unwrap();
     assert_eq!(s.run(&[]).unwrap_err().code(), "E0616");
-    let huge = Engine::new().compile("len(repeat(\"abc\", 1000000000))").unwrap();
+    let huge = Engine::new()
+        .compile("len(repeat(\"abc\", 1000000000))")
+        .unwrap();
     assert_eq!(huge.run(&[]).unwrap_err().code(), "E0609");
 }
 
