@@ -361,6 +361,24 @@ impl RunCtx {
         false
     }
 
+    /// Whether Rust temporaries of `size` bytes fit the run's memory limit beside what
+    /// the arena holds (they are not kept); if not, records [`Fault::OutOfMemory`] at
+    /// `span`.
+    pub fn check_temp(&mut self, span: u32, size: u64) -> bool {
+        if size <= usize::MAX as u64 && self.arena.has_room(size as usize) {
+            return true;
+        }
+        let limit = self.arena.limit();
+        self.record(FaultRecord {
+            fault: Fault::OutOfMemory,
+            span,
+            a: size.min(i64::MAX as u64) as i64,
+            b: limit.min(i64::MAX as u64) as i64,
+            message: None,
+        });
+        false
+    }
+
     /// [`RunCtx::alloc_value`] of a copy of `bytes`: `None` (a fault recorded) when it
     /// does not fit.
     pub fn value_bytes(&mut self, span: u32, bytes: &[u8]) -> Option<RtStr> {

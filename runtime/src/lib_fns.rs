@@ -379,11 +379,35 @@ fn kind(k: u32) -> Kind {
     Kind::from_u32(k).unwrap_or(Kind::I64)
 }
 
-unsafe fn elems<'a>(k: Kind, p: *const u8, l: i64) -> Vec<Scalar<'a>> {
-    (0..l.max(0) as usize)
-        .map(|i| Scalar::read_elem(k, p, i))
-        .collect()
+/// The elements as Rust values, a temporary that counts against the run's memory limit
+/// with `extra` more bytes per element (index vectors, sort buffers, hash sets): `None`
+/// (E0616 recorded at `span`) when it would not fit, or the system has no memory for it.
+unsafe fn elems<'a>(
+    c: *mut RunCtx,
+    span: u32,
+    k: Kind,
+    p: *const u8,
+    l: i64,
+    extra: usize,
+) -> Option<Vec<Scalar<'a>>> {
+    let n = l.max(0) as usize;
+    let per = (std::mem::size_of::<Scalar<'_>>() + extra) as u64;
+    let c = ctx(c);
+    if !c.check_temp(span, (n as u64).saturating_mul(per)) {
+        return None;
+    }
+    let mut v = Vec::new();
+    if v.try_reserve_exact(n).is_err() {
+        c.check_temp(span, u64::MAX);
+        return None;
+    }
+    v.extend((0..n).map(|i| Scalar::read_elem(k, p, i)));
+    Some(v)
 }
+
+/// Bytes per element of the temporaries besides the elements themselves: an index
+/// (`usize`), a sort's merge buffer (half of them) and a hash set entry with slack.
+const TEMP_PER_ELEM: usize = 64;
 
 fn bits(s: Scalar<'_>) -> u64 {
     match s {
@@ -465,14 +489,16 @@ fn float_bits(k: Kind, v: f64) -> u64 {
 /// ones; NaN for an empty list.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_median(
-    _c: *mut RunCtx,
-    _s: u32,
+    c: *mut RunCtx,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
 ) -> u64 {
     let k = kind(k);
-    let mut xs = elems(k, p, l);
+    let Some(mut xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+        return 0;
+    };
     xs.sort_by(order);
     let n = xs.len();
     let m = match n {
@@ -529,7 +555,10 @@ unsafe fn sorted(
     if !fits(c, span, k, l, out) {
         return;
     }
-    let xs = elems(k, p, l);
+    let Some(xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+        out.write(NOTHING);
+        return;
+    };
     let mut idx: Vec<usize> = (0..xs.len()).collect();
     idx.sort_by(|&i, &j| {
         let (a, b) = (&xs[i], &xs[j]);
@@ -609,7 +638,10 @@ pub unsafe extern "C" fn kiln_rt_list_unique(
     if !fits(c, span, k, l, out) {
         return;
     }
-    let xs = elems(k, p, l);
+    let Some(xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+        out.write(NOTHING);
+        return;
+    };
     let mut seen = HashSet::new();
     let idx: Vec<usize> = (0..xs.len()).filter(|&i| seen.insert(key(xs[i]))).collect();
     gather(c, span, k, p, &idx, out);
@@ -617,13 +649,15 @@ pub unsafe extern "C" fn kiln_rt_list_unique(
 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_count_distinct(
-    _c: *mut RunCtx,
-    _s: u32,
+    c: *mut RunCtx,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
 ) -> i64 {
-    let xs = elems(kind(k), p, l);
+    let Some(xs) = elems(c, span, kind(k), p, l, TEMP_PER_ELEM) else {
+        return 0;
+    };
     xs.into_iter().map(key).collect::<HashSet<_>>().len() as i64
 }
 

@@ -182,52 +182,7 @@ pub struct Limits {
     pub max_memory: Option<u64>,
 }
 
-/// A non-negative number of seconds, fractions allowed.
-pub fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    std::time::Duration::try_from_secs_f64(secs)
-        .map_err(|_| format!("`{text}` is not a non-negative number of seconds"))
-}
-
-/// A size in bytes: digits (a fraction allowed with a suffix), then optionally a unit:
-/// `B`, decimal `k`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB`, or binary `KiB`, `MiB`, `GiB`,
-/// `TiB` (case-insensitive).
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let bad = || format!("`{text}` is not a size (write bytes, or e.g. 512MiB, 2GiB, 1MB)");
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let unit = unit.trim().to_ascii_lowercase();
-    let scale: u64 = match unit.as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => 1_000_000,
-        "g" | "gb" => 1_000_000_000,
-        "t" | "tb" => 1_000_000_000_000,
-        "ki" | "kib" => 1 << 10,
-        "mi" | "mib" => 1 << 20,
-        "gi" | "gib" => 1 << 30,
-        "ti" | "tib" => 1 << 40,
-        _ => return Err(bad()),
-    };
-    if number.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(n) = number.parse::<u64>() {
-        return n.checked_mul(scale).ok_or_else(bad);
-    }
-    let n: f64 = number.parse().map_err(|_| bad())?;
-    let bytes = n * scale as f64;
-    if !bytes.is_finite() || bytes < 0.0 || bytes >= u64::MAX as f64 {
-        return Err(bad());
-    }
-    Ok(bytes as u64)
-}
+pub use crate::runtime::standalone::{parse_seconds, parse_size};
 
 /// What `kiln build --help` says after the options.
 const BUILD_HELP: &str = "\
@@ -238,7 +193,8 @@ prints the result and exits with kiln run's status (3 on a runtime error).
   kiln build prog.expr --emit exe -o prog && ./prog --param x=3
 The runtime library is looked for in $KILN_RUNTIME_DIR if set, else next to kiln and in
 its deps/ directory; build it with `cargo build -p kiln-runtime --release`.
-Executables are linked by $CC (default cc) with the static runtime.";
+Executables are linked by $CC (default cc) with the static runtime.
+Built programs also take --max-memory SIZE (or $KILN_MAX_MEMORY) and --timeout SECONDS.";
 
 /// Output kinds of `kiln build --emit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -124,6 +124,8 @@ impl LibFn {
             | LibFn::Reverse
             | LibFn::Unique
             | LibFn::ListConcat => Effects::FAULTS,
+            // Their temporaries count against the run's memory limit (E0616).
+            LibFn::Median | LibFn::CountDistinct => Effects::FAULTS,
             // Loops generated code runs: they poll the interrupt flag (E0611).
             LibFn::Sum
             | LibFn::Avg
@@ -139,8 +141,6 @@ impl LibFn {
             | LibFn::Find
             | LibFn::Trim
             | LibFn::ListLen
-            | LibFn::Median
-            | LibFn::CountDistinct
             | LibFn::Slice => Effects::NONE,
         }
     }
