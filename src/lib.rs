@@ -20,8 +20,8 @@ pub mod value;
 
 pub use diag::{Diagnostic, Severity};
 pub use engine::{
-    Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Overflow, Program, ProgramSet,
-    Purity, TypedFn,
+    Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Interrupt, Overflow, Program,
+    ProgramSet, Purity, TypedFn,
 };
 
 pub use driver::{check_source, compile_source, Options};
