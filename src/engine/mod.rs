@@ -285,9 +285,9 @@ impl Program {
     /// use kiln::{Engine, Interrupt, Value};
     /// use std::time::Duration;
     ///
-    /// // Counts down from -1: it would run for centuries.
+    /// // About 10^18 calls, never deeper than 90: it would run for centuries.
     /// let p = Engine::new()
-    ///     .compile("fn spin(n: i64, acc: i64) -> i64 = if(n == 0, acc, spin(n - 1, acc + 1)); spin(-1, 0)")
+    ///     .compile("fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2)); fib(90)")
     ///     .unwrap();
     /// let interrupt = Interrupt::new();
     /// let canceller = interrupt.clone();
@@ -321,11 +321,11 @@ impl Program {
     /// use std::time::Duration;
     ///
     /// let p = Engine::new()
-    ///     .compile("param n: i64; fn spin(k: i64, acc: i64) -> i64 = if(k == 0, acc, spin(k - 1, acc + 1)); spin(n, 0)")
+    ///     .compile("param n: i64; fn fib(k: i64) -> i64 = if(k < 2, k, fib(k - 1) + fib(k - 2)); fib(n)")
     ///     .unwrap();
     /// let quick = p.run_with_deadline(&[Value::I64(10)], Duration::from_secs(60));
-    /// assert_eq!(quick, Ok(Some(Value::I64(10))));
-    /// let slow = p.run_with_deadline(&[Value::I64(i64::MAX)], Duration::from_millis(20));
+    /// assert_eq!(quick, Ok(Some(Value::I64(55))));
+    /// let slow = p.run_with_deadline(&[Value::I64(90)], Duration::from_millis(20));
     /// assert_eq!(slow.unwrap_err().code(), "E0611");
     /// ```
     pub fn run_with_deadline(
