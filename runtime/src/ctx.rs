@@ -419,6 +419,35 @@ impl RunCtx {
         }
     }
 
+    /// Like [`RunCtx::write_line`], the text written by `write` piece by piece (to
+    /// stdout through a buffer, never held whole).
+    pub(crate) fn write_line_with(
+        &mut self,
+        write: &mut dyn FnMut(&mut dyn fmt::Write) -> fmt::Result,
+    ) {
+        use std::io::Write;
+        match &mut self.captured {
+            Some(buf) => {
+                let _ = write(buf);
+                buf.push('\n');
+            }
+            None => {
+                /// `fmt::Write` into an `io::Write`, dropping output errors.
+                struct Out<W: std::io::Write>(W);
+                impl<W: std::io::Write> fmt::Write for Out<W> {
+                    fn write_str(&mut self, s: &str) -> fmt::Result {
+                        let _ = self.0.write_all(s.as_bytes());
+                        Ok(())
+                    }
+                }
+                let mut out = Out(std::io::BufWriter::new(std::io::stdout().lock()));
+                let _ = write(&mut out);
+                let _ = out.0.write_all(b"\n");
+                let _ = out.0.flush();
+            }
+        }
+    }
+
     pub(crate) fn write_line(&mut self, text: &str) {
         use std::io::Write;
         match &mut self.captured {

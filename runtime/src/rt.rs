@@ -64,16 +64,6 @@ fn scalar_text(kind: Kind, bits: u64) -> String {
     s
 }
 
-unsafe fn list_text(kind: u32, ptr: *const u8, len: i64) -> String {
-    let Some(kind) = Kind::from_u32(kind) else {
-        return String::new();
-    };
-    let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(kind, ptr, i));
-    let mut s = String::new();
-    let _ = write_list(&mut s, items);
-    s
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_print(c: *mut RunCtx, kind: u32, bits: u64) {
     let c = ctx(c);
@@ -93,7 +83,16 @@ pub unsafe extern "C" fn kiln_rt_print_str(c: *mut RunCtx, ptr: *const u8, len: 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_print_list(c: *mut RunCtx, kind: u32, ptr: *const u8, len: i64) {
     let c = ctx(c);
-    guard((), || c.write_line(&list_text(kind, ptr, len)))
+    let Some(kind) = Kind::from_u32(kind) else {
+        return;
+    };
+    // Streamed: the text of a large list is never held whole.
+    guard((), || {
+        c.write_line_with(&mut |out| {
+            let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(kind, ptr, i));
+            write_list(out, items)
+        })
+    })
 }
 
 #[no_mangle]

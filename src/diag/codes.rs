@@ -371,11 +371,12 @@ codes! {
     },
     "E0611": "run interrupted" {
         explanation: "The run was stopped from outside before it finished: `--timeout` \
-            expired, or the host cancelled it through an `Interrupt` or a deadline. \
+            expired, the host cancelled it through an `Interrupt` or a deadline, or Ctrl-C \
+            was pressed in the REPL while the line ran. \
             Generated code checks for an interrupt in every loop (once per chunk of \
             iterations) and on entry to every recursive function, so the label points at \
             the loop or function that noticed it. Output printed before stays printed, and \
-            the program can be run again. Raise the timeout, or make the program do less \
+            the program can be run again (a REPL session keeps its earlier definitions). Raise the timeout, or make the program do less \
             work.",
         example: "",
     },
