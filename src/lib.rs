@@ -21,8 +21,8 @@ pub mod value;
 
 pub use diag::{Diagnostic, Severity};
 pub use engine::{
-    Backend, Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Overflow, Program,
-    ProgramSet, Purity, TypedFn,
+    Backend, Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Interrupt, Overflow,
+    Program, ProgramSet, Purity, TypedFn,
 };
 
 pub use driver::{check_source, compile_source, Options};

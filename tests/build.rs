@@ -368,6 +368,44 @@ fn a_runtime_error_exits_3_under_lli_and_as_an_executable() {
 }
 
 #[test]
+fn limits_apply_under_lli_and_in_an_executable() {
+    let dir = scratch_dir("limits");
+    let grow = write(
+        &dir,
+        "grow.expr",
+        "fn grow(xs: [i64], n: i64) -> i64 =\n  if(n == 0, len(xs), grow(concat(xs, xs), n - 1));\ngrow([1, 2, 3, 4], 50)\n",
+    );
+    let limit = ["--max-memory".to_owned(), "1MiB".to_owned()];
+    let want = kiln_run(&grow, &limit);
+    assert_eq!(want.status, Some(3), "{want:?}");
+    assert!(want.stderr.contains("E0616"), "{want:?}");
+    for (label, got) in [
+        ("lli", through_lli(&dir, &grow, &limit)),
+        ("exe", through_exe(&dir, &grow, &limit)),
+    ] {
+        assert_eq!(got.status, Some(3), "{label}: {got:?}");
+        assert!(got.stderr.contains("error[E0616]"), "{label}: {got:?}");
+        assert!(got.stderr.contains("grow.expr:2:"), "{label}: {got:?}");
+    }
+    // The environment variable sets the limit too; garbage is a usage error.
+    let exe = dir.join("grow");
+    let env = run(Command::new(&exe).env("KILN_MAX_MEMORY", "64KiB"), None);
+    assert_eq!(env.status, Some(3), "{env:?}");
+    assert!(env.stderr.contains("E0616"), "{env:?}");
+    let bad = run(Command::new(&exe).args(["--max-memory", "lots"]), None);
+    assert_eq!(bad.status, Some(2), "{bad:?}");
+    // `--timeout` interrupts a long run (E0611).
+    let fib = write(
+        &dir,
+        "fib.expr",
+        "fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2));\nfib(90)\n",
+    );
+    let got = through_exe(&dir, &fib, &["--timeout".to_owned(), "0.05".to_owned()]);
+    assert_eq!(got.status, Some(3), "{got:?}");
+    assert!(got.stderr.contains("error[E0611]"), "{got:?}");
+}
+
+#[test]
 fn an_executable_takes_params_from_its_command_line() {
     let (dir, _) = built("params", SQUARE, &["--emit", "exe", "-o", "square"]);
     let exe = dir.join("square");

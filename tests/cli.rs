@@ -1593,3 +1593,56 @@ fn run_and_map_take_overflow_trap() {
     let mapped = kiln(&["map", path, path_str(&data), "--overflow", "trap"]);
     mapped.status(3).stderr_has("E0617");
 }
+
+#[test]
+fn timeout_stops_a_long_run_with_e0611_and_exit_status_3() {
+    let forever = "fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2)); fib(90)";
+    let start = std::time::Instant::now();
+    kiln(&["eval", "--timeout", "0.05", "--", forever])
+        .status(3)
+        .stderr_has("error[E0611]: the run was interrupted")
+        .stderr_has("the run was interrupted here");
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    // A run that finishes in time is untouched; `kiln run` takes the option too.
+    kiln(&["eval", "--timeout", "30", "1 + 2"])
+        .status(0)
+        .stdout("3\n");
+    let file = temp_file("timeout.expr", forever);
+    kiln(&["run", "--timeout", ".05", path_str(&file.path)])
+        .status(3)
+        .stderr_has("E0611");
+    kiln(&["eval", "--timeout", "soon", "1"])
+        .status(2)
+        .stderr_has("not a number of seconds");
+}
+
+#[test]
+fn max_memory_stops_a_runaway_list_with_e0616_and_exit_status_3() {
+    let grow = "fn grow(xs: [i64], n: i64) -> i64 = \
+        if(n == 0, len(xs), grow(concat(xs, xs), n - 1)); grow([1, 2, 3, 4], 50)";
+    kiln(&["eval", "--max-memory", "1MiB", "--", grow])
+        .status(3)
+        .stderr_has("error[E0616]")
+        .stderr_has("memory limit of 1048576 bytes");
+    kiln(&[
+        "eval",
+        "--max-memory",
+        "4096",
+        "len(repeat(\"ab\", 100000))",
+    ])
+    .status(3)
+    .stderr_has("E0616");
+    kiln(&[
+        "eval",
+        "--max-memory",
+        "2GiB",
+        "len(repeat(\"ab\", 100000))",
+    ])
+    .status(0)
+    .stdout("200000\n");
+    for garbage in ["lots", "12XB", "-5", ""] {
+        kiln(&["eval", &format!("--max-memory={garbage}"), "1"])
+            .status(2)
+            .stderr_has("--max-memory");
+    }
+}

@@ -191,3 +191,19 @@ fn print_output_goes_to_stderr_and_leaves_the_csv_whole() {
     assert_eq!(r.stdout, "a,result\n1,2\n2,3\n");
     assert_eq!(r.stderr, "10\n20\n");
 }
+
+#[test]
+fn timeout_and_max_memory_cover_the_whole_batch() {
+    let forever =
+        "param n: i64; fn fib(k: i64) -> i64 = if(k < 2, k, fib(k - 1) + fib(k - 2)); fib(n)";
+    let r = map_with(forever, "n\n1\n2\n90\n", &["--timeout", "0.05"]);
+    assert_status(&r, 3);
+    assert!(r.stderr.contains("E0611"), "{}", r.stderr);
+    let r = map_with(
+        "param n: i64; len(repeat(\"ab\", n))",
+        "n\n1\n100000\n",
+        &["--max-memory", "4KiB"],
+    );
+    assert_status(&r, 3);
+    assert!(r.stderr.contains("E0616"), "{}", r.stderr);
+}

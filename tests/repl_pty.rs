@@ -166,6 +166,24 @@ fn ctrl_c_drops_the_half_typed_input() {
 }
 
 #[test]
+fn ctrl_c_interrupts_a_running_line_and_the_session_goes_on() {
+    let mut repl = start("ctrl-c-run", &[]);
+    repl.eval("fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2));");
+    repl.eval("let base = 40;");
+    // About 10^18 calls: only Ctrl-C ends it.
+    repl.line("fib(90) + base");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    repl.pty.send_control('c').expect("press Ctrl-C");
+    let out = repl.expect("kiln> ");
+    assert!(out.contains("E0611"), "{out:?}");
+    assert!(out.contains("interrupted"), "{out:?}");
+    // Earlier definitions are intact, and the next line runs to the end.
+    let out = repl.eval("fib(10) + base");
+    assert!(out.contains("95 : i64"), "{out:?}");
+    repl.leave();
+}
+
+#[test]
 fn lines_typed_ahead_or_pasted_are_all_evaluated() {
     let mut repl = start("repl-paste", &["repl"]);
     // Several lines in one write, while the REPL is still busy with the first.

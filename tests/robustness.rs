@@ -17,7 +17,7 @@
 mod common;
 
 use common::{kiln_command, root, run, scratch_dir};
-use kiln::runtime::RunCtx;
+use kiln::runtime::{Interrupt, RunCtx};
 use kiln::{Diagnostic, Options};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -162,6 +162,12 @@ fn library(src: &str, opt_level: u8) -> Outcome {
             no_panic("running the program", src, || {
                 let mut ctx = RunCtx::new();
                 ctx.capture_output();
+                // Some cases run for ever or grow without bound unless their `.args`
+                // limit them (`--timeout`, `--max-memory`): bound every run here.
+                ctx.set_max_memory(256 << 20);
+                let interrupt = Interrupt::new();
+                ctx.set_interrupt(Some(&interrupt));
+                let _timer = interrupt.cancel_after(std::time::Duration::from_secs(2));
                 // A program with `param`s gets no inputs: that is an E0605 error, fine.
                 let _ = program.run_in(&mut ctx, &[]);
             });

@@ -99,7 +99,7 @@ fn case_trim_replace_concat_and_repeat() {
         ("repeat(\"\", 9223372036854775807)", ""),
         (
             "repeat(\"ab\", 9223372036854775807)",
-            "error[E0609]: the result would take 9223372036854775807 bytes; strings are limited to 1073741824 bytes",
+            "error[E0609]: the result would take 9223372036854775807 bytes; a string or list is limited to 1073741824 bytes",
         ),
     ]);
 }

@@ -40,10 +40,6 @@ const EXEMPT: &[(&str, &str)] = &[
         "E0610",
         "host function failed: only the library API registers host functions",
     ),
-    // Issue 12 registers these before their cases land (each helper adds its case and
-    // removes its line here).
-    ("E0611", "run interrupted: case pending (issue 12)"),
-    ("E0616", "memory limit: case pending (issue 12)"),
     // Only a bug in Kiln (LLVM rejecting generated code, …) can cause it.
     (
         "E0999",

@@ -35,6 +35,13 @@ pub const HOST_OFFSET: u64 = 16;
 /// which `kiln_main` allocates and publishes here.
 pub const GLOBALS_OFFSET: u64 = 24;
 
+/// Offset of the interrupt flag pointer in the run context: a pointer to an `AtomicU32`
+/// (never null: a never-set static unless the host installed an
+/// [`Interrupt`](crate::Interrupt)). Generated code loads it (monotonic) at loop
+/// back-edges (once per chunk of iterations) and at the entry of recursive functions; a
+/// non-zero flag records [`Fault::Interrupted`] and the run returns at once.
+pub const INTERRUPT_OFFSET: u64 = 32;
+
 /// A (pointer, length) pair as the runtime sees it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -126,7 +133,8 @@ pub enum Fault {
     /// `min`, `max`, `first` or `last` of an empty list. `a` = which: 0 min, 1 max,
     /// 2 first, 3 last.
     EmptyList = 8,
-    /// `repeat` would make a string over [`MAX_STRING_BYTES`]. `a` = bytes it would need.
+    /// An operation would build a string or list over [`MAX_STRING_BYTES`]. `a` = bytes
+    /// it would need.
     TooLarge = 9,
     /// A host function (registered through the library API) reported an error or
     /// panicked. The message names the function and what it said.
@@ -146,7 +154,8 @@ pub enum Fault {
 /// A run's memory limit unless the host sets another (4 GiB).
 pub const DEFAULT_MAX_MEMORY: u64 = 4 << 30;
 
-/// The largest string `repeat` builds (1 GiB); more is runtime error E0609.
+/// The largest string or list (in bytes) any operation builds (1 GiB); more is runtime
+/// error E0609.
 pub const MAX_STRING_BYTES: i64 = 1 << 30;
 
 impl Fault {
@@ -232,20 +241,25 @@ runtime_functions! {
 
     /// `fn(ctx, fault: u32, span: u32, a: i64, b: i64)`: record a fault; sets the status.
     RT_FAIL = rt::kiln_rt_fail/5;
-    /// `fn(ctx, size: i64, align: i64) -> ptr`: memory from the run's arena.
-    RT_ALLOC = rt::kiln_rt_alloc/3;
+    /// `fn(ctx, span: u32, size: i64, align: i64) -> ptr`: memory from the run's arena.
+    /// Null when the run's memory limit (or the per-value limit) would be exceeded: the
+    /// fault is recorded (E0616 / E0609 at `span`) and generated code must bail.
+    RT_ALLOC = rt::kiln_rt_alloc/4;
     /// `fn(ctx, kind: u32, bits: u64)`: print a scalar (not Str) and a newline.
     RT_PRINT = rt::kiln_rt_print/3;
     /// `fn(ctx, ptr, len: i64)`: print a string's raw text and a newline.
     RT_PRINT_STR = rt::kiln_rt_print_str/3;
     /// `fn(ctx, elem_kind: u32, ptr, len: i64)`: print a list and a newline.
     RT_PRINT_LIST = rt::kiln_rt_print_list/4;
-    /// `fn(ctx, kind: u32, bits: u64, out: *mut RtStr)`: display format of a scalar.
-    RT_TO_STRING = rt::kiln_rt_to_string/4;
-    /// `fn(ctx, elem_kind: u32, ptr, len: i64, out: *mut RtStr)`: display format of a list.
-    RT_LIST_TO_STRING = rt::kiln_rt_list_to_string/5;
-    /// `fn(ctx, a_ptr, a_len: i64, b_ptr, b_len: i64, out: *mut RtStr)`: `a + b`.
-    RT_CONCAT = rt::kiln_rt_concat/6;
+    /// `fn(ctx, span: u32, kind: u32, bits: u64, out: *mut RtStr)`: display format of a
+    /// scalar (may fault: memory).
+    RT_TO_STRING = rt::kiln_rt_to_string/5;
+    /// `fn(ctx, span: u32, elem_kind: u32, ptr, len: i64, out: *mut RtStr)`: display
+    /// format of a list (may fault: size, memory).
+    RT_LIST_TO_STRING = rt::kiln_rt_list_to_string/6;
+    /// `fn(ctx, span: u32, a_ptr, a_len: i64, b_ptr, b_len: i64, out: *mut RtStr)`:
+    /// `a + b` (may fault: size, memory).
+    RT_CONCAT = rt::kiln_rt_concat/7;
     /// `fn(a_ptr, a_len: i64, b_ptr, b_len: i64) -> i32`: bytewise compare, -1/0/1.
     RT_STR_CMP = rt::kiln_rt_str_cmp/4;
     /// `fn(ctx, span: u32, kind: u32, ptr, len: i64) -> u64`: parse a string as `kind`

@@ -4,6 +4,99 @@
 use crate::abi::{Fault, Kind, RtStr, MAX_STRING_BYTES};
 use crate::arena::Arena;
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The flag of a context no [`Interrupt`] was installed in: never set.
+static NEVER: AtomicU32 = AtomicU32::new(0);
+
+/// A flag that interrupts runs: every run context it is installed in
+/// ([`RunCtx::set_interrupt`]) stops at its next loop chunk or recursive call with
+/// runtime error E0611 ([`Fault::Interrupted`]) once [`Interrupt::cancel`] is called, from
+/// any thread. Cheap to clone (clones share the flag); [`Interrupt::reset`] clears it so
+/// later runs go on.
+#[derive(Clone, Debug, Default)]
+pub struct Interrupt {
+    flag: Arc<AtomicU32>,
+}
+
+impl Interrupt {
+    pub fn new() -> Interrupt {
+        Interrupt::default()
+    }
+
+    /// Ask every run using this flag to stop (now and until [`Interrupt::reset`]).
+    pub fn cancel(&self) {
+        self.flag.store(1, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::Relaxed) != 0
+    }
+
+    /// Clear the flag: runs started from now on are not interrupted.
+    pub fn reset(&self) {
+        self.flag.store(0, Ordering::Relaxed);
+    }
+
+    /// Cancel after `timeout` from a background thread, unless the returned guard is
+    /// dropped first (a deadline for a run). The thread sleeps on a condition variable
+    /// and exits as soon as the guard is dropped.
+    pub fn cancel_after(&self, timeout: Duration) -> Deadline {
+        let done = Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+        let (flag, signal) = (self.clone(), done.clone());
+        let deadline = Instant::now().checked_add(timeout);
+        let thread = std::thread::Builder::new()
+            .name("kiln-deadline".into())
+            .spawn(move || {
+                let (lock, cvar) = &*signal;
+                let mut finished = lock.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    if *finished {
+                        return;
+                    }
+                    let left = match deadline {
+                        Some(d) => d.saturating_duration_since(Instant::now()),
+                        None => Duration::from_secs(3600),
+                    };
+                    if deadline.is_some() && left.is_zero() {
+                        flag.cancel();
+                        return;
+                    }
+                    finished = match cvar.wait_timeout(finished, left) {
+                        Ok((g, _)) => g,
+                        Err(e) => e.into_inner().0,
+                    };
+                }
+            })
+            .ok();
+        Deadline { done, thread }
+    }
+
+    fn as_ptr(&self) -> *const AtomicU32 {
+        Arc::as_ptr(&self.flag)
+    }
+}
+
+/// A pending [`Interrupt::cancel_after`]: dropping it stops the timer (the flag is left
+/// as it is).
+#[derive(Debug)]
+pub struct Deadline {
+    done: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        let (lock, cvar) = &*self.done;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cvar.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
 
 /// The first fault of a run, as generated code or the runtime recorded it.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,18 +153,19 @@ impl FaultRecord {
                 format!("`{f}` of an empty list")
             }
             Fault::TooLarge => format!(
-                "the result would take {a} bytes; strings are limited to {} bytes",
-                MAX_STRING_BYTES
+                "the result would take {} bytes; a string or list is limited to {} bytes",
+                a as u64, MAX_STRING_BYTES
             ),
             Fault::HostError => "a host function failed".to_owned(),
             Fault::Interrupted => "the run was interrupted".to_owned(),
             Fault::ClampBounds => {
                 "`clamp(x, lo, hi)` needs `lo <= hi`, and neither bound may be NaN".to_owned()
             }
-            Fault::OutOfMemory => format!(
-                "the run would need more than its memory limit of {b} bytes \
-                 (asked for {a} more)"
-            ),
+            // How much more the run asked for (`a`) depends on how an engine lays values
+            // out, so the message names only the limit.
+            Fault::OutOfMemory => {
+                format!("the run would need more than its memory limit of {b} bytes")
+            }
             Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
         }
     }
@@ -94,6 +188,10 @@ pub struct RunCtx {
     host: *const (),
     /// At `abi::GLOBALS_OFFSET`: the running program's globals frame.
     globals: *mut u8,
+    /// At `abi::INTERRUPT_OFFSET`: the interrupt flag (never null).
+    interrupt_flag: *const AtomicU32,
+    /// Keeps the flag `interrupt_flag` points at alive (`None`: it is `NEVER`).
+    interrupt: Option<Interrupt>,
     fault: Option<FaultRecord>,
     arena: Arena,
     /// `Some`: `print` appends here instead of writing to stdout.
@@ -107,6 +205,8 @@ impl RunCtx {
             stack_limit: 0,
             host: std::ptr::null(),
             globals: std::ptr::null_mut(),
+            interrupt_flag: &NEVER,
+            interrupt: None,
             fault: None,
             arena: Arena::new(),
             captured: None,
@@ -150,6 +250,29 @@ impl RunCtx {
         self.host
     }
 
+    /// Runs in this context stop with E0611 once `interrupt` is cancelled (`None`:
+    /// nothing interrupts them).
+    pub fn set_interrupt(&mut self, interrupt: Option<&Interrupt>) {
+        self.interrupt = interrupt.cloned();
+        self.interrupt_flag = self.interrupt.as_ref().map_or(&NEVER, Interrupt::as_ptr);
+    }
+
+    /// The interrupt installed by [`RunCtx::set_interrupt`].
+    pub fn interrupt(&self) -> Option<&Interrupt> {
+        self.interrupt.as_ref()
+    }
+
+    /// The most memory (bytes) the strings and lists of a run in this context may take
+    /// (default [`DEFAULT_MAX_MEMORY`](crate::abi::DEFAULT_MAX_MEMORY)); more is runtime
+    /// error E0616.
+    pub fn set_max_memory(&mut self, bytes: u64) {
+        self.arena.set_limit(bytes);
+    }
+
+    pub fn max_memory(&self) -> u64 {
+        self.arena.limit()
+    }
+
     /// Bytes the run's arena holds (for memory tests and statistics).
     pub fn arena_bytes(&self) -> usize {
         self.arena.capacity()
@@ -178,13 +301,13 @@ impl RunCtx {
             .unwrap_or_default()
     }
 
-    /// Memory from the run's arena.
-    /// Memory from the run's arena (valid until the context is reset or dropped).
+    /// Memory from the run's arena (valid until the context is reset or dropped), for
+    /// what the host lays out for a run (inputs, host function results): not limited.
     pub fn alloc(&mut self, size: usize, align: usize) -> *mut u8 {
         self.arena.alloc(size, align)
     }
 
-    /// Copy bytes into the arena as a (ptr, len) pair.
+    /// Copy bytes into the arena as a (ptr, len) pair (host side, not limited).
     pub fn alloc_bytes(&mut self, bytes: &[u8]) -> RtStr {
         let ptr = self.arena.alloc(bytes.len(), 1);
         // SAFETY: `ptr` has room for `bytes.len()` bytes and does not overlap `bytes`.
@@ -195,11 +318,136 @@ impl RunCtx {
         }
     }
 
+    /// Memory for a value the run builds: `size` bytes (`None`: more than `i64::MAX`,
+    /// from a computation that overflowed). Over [`MAX_STRING_BYTES`] records
+    /// [`Fault::TooLarge`] (E0609) at `span`; beyond the run's memory limit records
+    /// [`Fault::OutOfMemory`] (E0616). Either way the result is null and nothing may be
+    /// written through it.
+    pub fn alloc_value(&mut self, span: u32, size: Option<u64>, align: usize) -> *mut u8 {
+        let size = size.unwrap_or(u64::MAX);
+        if size > MAX_STRING_BYTES as u64 {
+            self.record(FaultRecord {
+                fault: Fault::TooLarge,
+                span,
+                a: size.min(i64::MAX as u64) as i64,
+                b: 0,
+                message: None,
+            });
+            return std::ptr::null_mut();
+        }
+        match self.arena.try_alloc(size as usize, align) {
+            Some(p) => p,
+            None => {
+                let limit = self.arena.limit();
+                self.record(FaultRecord {
+                    fault: Fault::OutOfMemory,
+                    span,
+                    a: size as i64,
+                    b: limit.min(i64::MAX as u64) as i64,
+                    message: None,
+                });
+                std::ptr::null_mut()
+            }
+        }
+    }
+
+    /// Whether [`RunCtx::alloc_value`] of `size` bytes would succeed now, allocating
+    /// nothing; if not, its fault is recorded. For functions that build temporaries
+    /// before their result.
+    pub fn check_room(&mut self, span: u32, size: Option<u64>) -> bool {
+        let size = size.unwrap_or(u64::MAX);
+        if size <= MAX_STRING_BYTES as u64 && self.arena.has_room(size as usize) {
+            return true;
+        }
+        // Cannot succeed (see `Arena::has_room`): it records the fault.
+        self.alloc_value(span, Some(size), 1);
+        false
+    }
+
+    /// Whether Rust temporaries of `size` bytes fit the run's memory limit beside what
+    /// the arena holds (they are not kept); if not, records [`Fault::OutOfMemory`] at
+    /// `span`.
+    pub fn check_temp(&mut self, span: u32, size: u64) -> bool {
+        if size <= usize::MAX as u64 && self.arena.has_room(size as usize) {
+            return true;
+        }
+        let limit = self.arena.limit();
+        self.record(FaultRecord {
+            fault: Fault::OutOfMemory,
+            span,
+            a: size.min(i64::MAX as u64) as i64,
+            b: limit.min(i64::MAX as u64) as i64,
+            message: None,
+        });
+        false
+    }
+
+    /// [`RunCtx::alloc_value`] of a copy of `bytes`: `None` (a fault recorded) when it
+    /// does not fit.
+    pub fn value_bytes(&mut self, span: u32, bytes: &[u8]) -> Option<RtStr> {
+        let ptr = self.alloc_value(span, Some(bytes.len() as u64), 1);
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: `ptr` has room for `bytes.len()` bytes and does not overlap `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len()) };
+        Some(RtStr {
+            ptr,
+            len: bytes.len() as i64,
+        })
+    }
+
+    /// Whether an installed [`Interrupt`] was cancelled; if so, records
+    /// [`Fault::Interrupted`] at `span` (for runtime loops that can run long).
+    pub fn poll_interrupt(&mut self, span: u32) -> bool {
+        // SAFETY: `interrupt_flag` is `NEVER` or the flag `self.interrupt` keeps alive.
+        let set = unsafe { (*self.interrupt_flag).load(Ordering::Relaxed) != 0 };
+        if set {
+            self.record(FaultRecord {
+                fault: Fault::Interrupted,
+                span,
+                a: 0,
+                b: 0,
+                message: None,
+            });
+        }
+        set
+    }
+
     /// Record a fault unless one is recorded already; sets the status.
     pub fn record(&mut self, record: FaultRecord) {
         if self.status == 0 {
             self.status = record.fault as u32;
             self.fault = Some(record);
+        }
+    }
+
+    /// Like [`RunCtx::write_line`], the text written by `write` piece by piece (to
+    /// stdout through a buffer, never held whole).
+    pub(crate) fn write_line_with(
+        &mut self,
+        write: &mut dyn FnMut(&mut dyn fmt::Write) -> fmt::Result,
+    ) {
+        use std::io::Write;
+        match &mut self.captured {
+            Some(buf) => {
+                let _ = write(buf);
+                buf.push('\n');
+            }
+            None => {
+                /// `fmt::Write` into an `io::Write`, dropping output errors.
+                struct Out<W: std::io::Write>(W);
+                impl<W: std::io::Write> fmt::Write for Out<W> {
+                    fn write_str(&mut self, s: &str) -> fmt::Result {
+                        let _ = self.0.write_all(s.as_bytes());
+                        Ok(())
+                    }
+                }
+                let mut out = Out(std::io::BufWriter::new(std::io::stdout().lock()));
+                let _ = write(&mut out);
+                let _ = out.0.write_all(b"\n");
+                let _ = out.0.flush();
+            }
         }
     }
 
@@ -273,6 +521,10 @@ mod tests {
             ),
             (offset_of!(RunCtx, host), crate::abi::HOST_OFFSET),
             (offset_of!(RunCtx, globals), crate::abi::GLOBALS_OFFSET),
+            (
+                offset_of!(RunCtx, interrupt_flag),
+                crate::abi::INTERRUPT_OFFSET,
+            ),
         ];
         for (i, (actual, abi)) in fields.into_iter().enumerate() {
             assert_eq!(actual as u64, abi, "field {i}");
@@ -293,6 +545,63 @@ mod tests {
             "{}",
             here - ctx.stack_limit
         );
+    }
+
+    #[test]
+    fn values_over_the_limits_fault_and_allocate_nothing() {
+        let mut ctx = RunCtx::new();
+        ctx.set_max_memory(64 << 10);
+        assert!(!ctx.alloc_value(1, Some(1000), 8).is_null());
+        assert_eq!(ctx.status(), 0);
+        assert!(ctx.alloc_value(2, Some(100 << 10), 8).is_null());
+        let f = ctx.fault().unwrap();
+        assert_eq!(
+            (f.fault, f.span, f.a, f.b),
+            (Fault::OutOfMemory, 2, 100 << 10, 64 << 10)
+        );
+        assert!(f.message().contains("memory limit of 65536 bytes"));
+        assert!(ctx.arena_bytes() <= 64 << 10);
+        ctx.reset();
+        assert!(ctx.alloc_value(3, None, 1).is_null());
+        assert_eq!(ctx.fault().unwrap().fault, Fault::TooLarge);
+        ctx.reset();
+        assert!(ctx.value_bytes(4, b"abc").is_some());
+        assert!(ctx.alloc_value(3, Some((1 << 30) + 1), 1).is_null());
+        assert_eq!(ctx.fault().unwrap().fault, Fault::TooLarge);
+    }
+
+    #[test]
+    fn an_interrupt_is_seen_by_every_context_it_is_installed_in_until_reset() {
+        let interrupt = Interrupt::new();
+        let mut a = RunCtx::new();
+        assert!(!a.poll_interrupt(0), "the default flag is never set");
+        a.set_interrupt(Some(&interrupt));
+        assert!(!a.poll_interrupt(0));
+        interrupt.clone().cancel();
+        assert!(interrupt.is_cancelled());
+        assert!(a.poll_interrupt(5));
+        assert_eq!(a.fault().unwrap().fault, Fault::Interrupted);
+        assert_eq!(a.fault().unwrap().message(), "the run was interrupted");
+        interrupt.reset();
+        a.reset();
+        assert!(!a.poll_interrupt(0));
+        a.set_interrupt(None);
+        interrupt.cancel();
+        assert!(!a.poll_interrupt(0));
+    }
+
+    #[test]
+    fn a_deadline_cancels_once_and_a_dropped_one_never() {
+        let interrupt = Interrupt::new();
+        drop(interrupt.cancel_after(Duration::from_millis(10)));
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(!interrupt.is_cancelled());
+        let _pending = interrupt.cancel_after(Duration::from_millis(5));
+        let start = Instant::now();
+        while !interrupt.is_cancelled() {
+            assert!(start.elapsed() < Duration::from_secs(10));
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     #[test]

@@ -19,4 +19,4 @@ mod symbols;
 
 pub use abi::{libm_address, runtime_address};
 pub use arena::Arena;
-pub use ctx::{parse_bits, FaultRecord, RunCtx, STACK_RESERVE};
+pub use ctx::{parse_bits, Deadline, FaultRecord, Interrupt, RunCtx, STACK_RESERVE};

@@ -20,9 +20,34 @@ unsafe fn text<'a>(p: *const u8, l: i64) -> &'a str {
     str_from_raw(p, l)
 }
 
-fn put(c: &mut RunCtx, out: *mut RtStr, s: &str) {
+/// The pair a failed function leaves in `out` (its fault recorded; never used).
+const NOTHING: RtStr = RtStr {
+    ptr: std::ptr::null(),
+    len: 0,
+};
+
+/// `s` copied to the arena as the result; on a fault (recorded at `span`) [`NOTHING`].
+fn put(c: &mut RunCtx, span: u32, out: *mut RtStr, s: &str) {
+    let pair = c.value_bytes(span, s.as_bytes()).unwrap_or(NOTHING);
     // SAFETY: `out` is the caller's out pointer.
-    unsafe { out.write(c.alloc_bytes(s.as_bytes())) }
+    unsafe { out.write(pair) }
+}
+
+/// Record E0609 at `span` when `bytes` (`None`: overflowed) exceeds the per-value limit.
+fn too_large(c: &mut RunCtx, span: u32, bytes: Option<u64>) -> bool {
+    match bytes {
+        Some(b) if b <= MAX_STRING_BYTES as u64 => false,
+        b => {
+            c.record(FaultRecord {
+                fault: Fault::TooLarge,
+                span,
+                a: b.unwrap_or(u64::MAX).min(i64::MAX as u64) as i64,
+                b: 0,
+                message: None,
+            });
+            true
+        }
+    }
 }
 
 /// Byte offset of character `i` of `s` (clamped to `0..=chars`), and the char count.
@@ -49,7 +74,7 @@ pub unsafe extern "C" fn kiln_rt_str_len(
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_str_concat(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     _k: u32,
     a: *const u8,
     al: i64,
@@ -57,8 +82,7 @@ pub unsafe extern "C" fn kiln_rt_str_concat(
     bl: i64,
     out: *mut RtStr,
 ) {
-    let joined = [text(a, al), text(b, bl)].concat();
-    put(ctx(c), out, &joined);
+    crate::rt::kiln_rt_concat(c, span, a, al, b, bl, out)
 }
 
 /// Predicates over two strings, `(ctx, span, kind, a, b) -> bool`, differing only in the
@@ -108,7 +132,7 @@ pub unsafe extern "C" fn kiln_rt_str_find(
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_str_substr(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     _k: u32,
     p: *const u8,
     l: i64,
@@ -120,7 +144,7 @@ pub unsafe extern "C" fn kiln_rt_str_substr(
     let end = start.saturating_add(count.max(0));
     let lo = char_offset(s, start);
     let hi = char_offset(s, end).max(lo);
-    put(ctx(c), out, &s[lo..hi]);
+    put(ctx(c), span, out, &s[lo..hi]);
 }
 
 /// Case mappings, `(ctx, span, kind, s) -> string` in the arena, differing only in the
@@ -130,14 +154,27 @@ macro_rules! str_case_maps {
         #[no_mangle]
         pub unsafe extern "C" fn $name(
             c: *mut RunCtx,
-            _s: u32,
+            span: u32,
             _k: u32,
             p: *const u8,
             l: i64,
             out: *mut RtStr,
         ) {
-            let s = text(p, l).$method();
-            put(ctx(c), out, &s);
+            let s = text(p, l);
+            // A mapping may lengthen the text (up to 3×): measure it first.
+            let bytes: u64 = if s.len() as u64 * 3 <= MAX_STRING_BYTES as u64 {
+                0
+            } else {
+                s.chars()
+                    .map(|ch| ch.$method().map(char::len_utf8).sum::<usize>() as u64)
+                    .sum()
+            };
+            if too_large(ctx(c), span, Some(bytes)) {
+                out.write(NOTHING);
+                return;
+            }
+            let s = s.$method();
+            put(ctx(c), span, out, &s);
         }
     )*};
 }
@@ -168,7 +205,7 @@ pub unsafe extern "C" fn kiln_rt_str_trim(
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_str_replace(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     _k: u32,
     p: *const u8,
     l: i64,
@@ -186,15 +223,34 @@ pub unsafe extern "C" fn kiln_rt_str_replace(
         });
         return;
     }
+    let count = s.matches(from).count() as u64;
+    let bytes = (s.len() as u64 - count * from.len() as u64)
+        .checked_add(count.saturating_mul(to.len() as u64));
+    if too_large(ctx(c), span, bytes) {
+        out.write(NOTHING);
+        return;
+    }
     let r = s.replace(from, to);
-    put(ctx(c), out, &r);
+    put(ctx(c), span, out, &r);
 }
 
-/// Write a list of strings (pointing into live run memory) to the arena.
-fn put_strs(c: &mut RunCtx, out: *mut RtStr, parts: &[&str]) {
-    let ptr = c.alloc(parts.len() * 16, 8) as *mut RtStr;
-    for (i, part) in parts.iter().enumerate() {
-        // SAFETY: the allocation holds `parts.len()` pairs.
+/// Write a list of `n` strings (pointing into live run memory) to the arena; on a fault
+/// (recorded at `span`) [`NOTHING`].
+fn put_strs<'s>(
+    c: &mut RunCtx,
+    span: u32,
+    out: *mut RtStr,
+    n: usize,
+    parts: impl Iterator<Item = &'s str>,
+) {
+    let ptr = c.alloc_value(span, (n as u64).checked_mul(16), 8) as *mut RtStr;
+    if ptr.is_null() {
+        // SAFETY: `out` is the caller's out pointer.
+        unsafe { out.write(NOTHING) };
+        return;
+    }
+    for (i, part) in parts.take(n).enumerate() {
+        // SAFETY: the allocation holds `n` pairs.
         unsafe {
             ptr.add(i).write(RtStr {
                 ptr: part.as_ptr(),
@@ -206,7 +262,7 @@ fn put_strs(c: &mut RunCtx, out: *mut RtStr, parts: &[&str]) {
     unsafe {
         out.write(RtStr {
             ptr: ptr as *const u8,
-            len: parts.len() as i64,
+            len: n as i64,
         })
     };
 }
@@ -216,7 +272,7 @@ fn put_strs(c: &mut RunCtx, out: *mut RtStr, parts: &[&str]) {
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_str_split(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     _k: u32,
     p: *const u8,
     l: i64,
@@ -225,14 +281,15 @@ pub unsafe extern "C" fn kiln_rt_str_split(
     out: *mut RtStr,
 ) {
     let (s, sep) = (text(p, l), text(sp, sl));
-    let parts: Vec<&str> = if sep.is_empty() {
-        s.char_indices()
-            .map(|(i, ch)| &s[i..i + ch.len_utf8()])
-            .collect()
+    // Counted first, so the list is allocated (or refused) before it is built.
+    if sep.is_empty() {
+        let n = s.chars().count();
+        let parts = s.char_indices().map(|(i, ch)| &s[i..i + ch.len_utf8()]);
+        put_strs(ctx(c), span, out, n, parts);
     } else {
-        s.split(sep).collect()
-    };
-    put_strs(ctx(c), out, &parts);
+        let n = s.matches(sep).count() + 1;
+        put_strs(ctx(c), span, out, n, s.split(sep));
+    }
 }
 
 unsafe fn strs<'a>(p: *const u8, l: i64) -> Vec<&'a str> {
@@ -247,7 +304,7 @@ unsafe fn strs<'a>(p: *const u8, l: i64) -> Vec<&'a str> {
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_str_join(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     _k: u32,
     p: *const u8,
     l: i64,
@@ -255,8 +312,31 @@ pub unsafe extern "C" fn kiln_rt_str_join(
     sl: i64,
     out: *mut RtStr,
 ) {
-    let joined = strs(p, l).join(text(sp, sl));
-    put(ctx(c), out, &joined);
+    let (parts, sep) = (strs(p, l), text(sp, sl));
+    let bytes = parts
+        .iter()
+        .try_fold(0u64, |n, s| n.checked_add(s.len() as u64));
+    let seps = (sep.len() as u64).checked_mul(parts.len().saturating_sub(1) as u64);
+    let bytes = bytes.zip(seps).and_then(|(a, b)| a.checked_add(b));
+    let c = ctx(c);
+    let dst = c.alloc_value(span, bytes, 1);
+    if dst.is_null() {
+        out.write(NOTHING);
+        return;
+    }
+    let mut at = 0;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            std::ptr::copy_nonoverlapping(sep.as_ptr(), dst.add(at), sep.len());
+            at += sep.len();
+        }
+        std::ptr::copy_nonoverlapping(part.as_ptr(), dst.add(at), part.len());
+        at += part.len();
+    }
+    out.write(RtStr {
+        ptr: dst,
+        len: at as i64,
+    });
 }
 
 /// `n` copies; `n <= 0` gives the empty string; over `MAX_STRING_BYTES` faults (E0609).
@@ -270,22 +350,27 @@ pub unsafe extern "C" fn kiln_rt_str_repeat(
     n: i64,
     out: *mut RtStr,
 ) {
-    let s = text(p, l);
-    let n = n.max(0);
-    let bytes = (s.len() as i64).saturating_mul(n);
-    if bytes > MAX_STRING_BYTES {
-        ctx(c).record(FaultRecord {
-            fault: Fault::TooLarge,
-            span,
-            a: bytes,
-            b: 0,
-            message: None,
-        });
-        out.write(RtStr { ptr: p, len: 0 });
+    let s = text(p, l).as_bytes();
+    let n = n.max(0) as u64;
+    let c = ctx(c);
+    let dst = c.alloc_value(span, (s.len() as u64).checked_mul(n), 1);
+    if dst.is_null() {
+        out.write(NOTHING);
         return;
     }
-    let r = s.repeat(n as usize);
-    put(ctx(c), out, &r);
+    // Within the 1 GiB limit, so `n` copies fit in memory (and `n` is small unless `s`
+    // is empty).
+    let mut at = 0;
+    if !s.is_empty() {
+        for _ in 0..n {
+            std::ptr::copy_nonoverlapping(s.as_ptr(), dst.add(at), s.len());
+            at += s.len();
+        }
+    }
+    out.write(RtStr {
+        ptr: dst,
+        len: at as i64,
+    });
 }
 
 // ---- lists ------------------------------------------------------------------------------
@@ -294,11 +379,35 @@ fn kind(k: u32) -> Kind {
     Kind::from_u32(k).unwrap_or(Kind::I64)
 }
 
-unsafe fn elems<'a>(k: Kind, p: *const u8, l: i64) -> Vec<Scalar<'a>> {
-    (0..l.max(0) as usize)
-        .map(|i| Scalar::read_elem(k, p, i))
-        .collect()
+/// The elements as Rust values, a temporary that counts against the run's memory limit
+/// with `extra` more bytes per element (index vectors, sort buffers, hash sets): `None`
+/// (E0616 recorded at `span`) when it would not fit, or the system has no memory for it.
+unsafe fn elems<'a>(
+    c: *mut RunCtx,
+    span: u32,
+    k: Kind,
+    p: *const u8,
+    l: i64,
+    extra: usize,
+) -> Option<Vec<Scalar<'a>>> {
+    let n = l.max(0) as usize;
+    let per = (std::mem::size_of::<Scalar<'_>>() + extra) as u64;
+    let c = ctx(c);
+    if !c.check_temp(span, (n as u64).saturating_mul(per)) {
+        return None;
+    }
+    let mut v = Vec::new();
+    if v.try_reserve_exact(n).is_err() {
+        c.check_temp(span, u64::MAX);
+        return None;
+    }
+    v.extend((0..n).map(|i| Scalar::read_elem(k, p, i)));
+    Some(v)
 }
+
+/// Bytes per element of the temporaries besides the elements themselves: an index
+/// (`usize`), a sort's merge buffer (half of them) and a hash set entry with slack.
+const TEMP_PER_ELEM: usize = 64;
 
 fn bits(s: Scalar<'_>) -> u64 {
     match s {
@@ -382,14 +491,16 @@ fn float_bits(k: Kind, v: f64) -> u64 {
 /// ones ([`midpoint`]); NaN for an empty list.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_median(
-    _c: *mut RunCtx,
-    _s: u32,
+    c: *mut RunCtx,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
 ) -> u64 {
     let k = kind(k);
-    let mut xs = elems(k, p, l);
+    let Some(mut xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+        return 0;
+    };
     xs.sort_by(order);
     let n = xs.len();
     let m = match n {
@@ -416,10 +527,14 @@ pub fn midpoint(a: f64, b: f64) -> f64 {
 }
 
 /// A new list of the elements at `idx`, copied in that order.
-unsafe fn gather(c: *mut RunCtx, k: Kind, p: *const u8, idx: &[usize], out: *mut RtStr) {
+unsafe fn gather(c: *mut RunCtx, span: u32, k: Kind, p: *const u8, idx: &[usize], out: *mut RtStr) {
     let (size, align) = k.layout();
+    let dst = ctx(c).alloc_value(span, (idx.len() as u64).checked_mul(size), align as usize);
+    if dst.is_null() {
+        out.write(NOTHING);
+        return;
+    }
     let size = size as usize;
-    let dst = ctx(c).alloc(idx.len() * size, align as usize);
     for (j, &i) in idx.iter().enumerate() {
         std::ptr::copy_nonoverlapping(p.add(i * size), dst.add(j * size), size);
     }
@@ -429,9 +544,35 @@ unsafe fn gather(c: *mut RunCtx, k: Kind, p: *const u8, idx: &[usize], out: *mut
     });
 }
 
-unsafe fn sorted(c: *mut RunCtx, k: u32, p: *const u8, l: i64, out: *mut RtStr, desc: bool) {
+/// Whether a result of `l` elements of `k` fits the per-value limit and the run's memory
+/// (checked before any temporary is built); if not, the fault is recorded and `out` set.
+unsafe fn fits(c: *mut RunCtx, span: u32, k: Kind, l: i64, out: *mut RtStr) -> bool {
+    let bytes = (l.max(0) as u64).checked_mul(k.layout().0);
+    let ok = ctx(c).check_room(span, bytes);
+    if !ok {
+        out.write(NOTHING);
+    }
+    ok
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn sorted(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+    desc: bool,
+) {
     let k = kind(k);
-    let xs = elems(k, p, l);
+    if !fits(c, span, k, l, out) {
+        return;
+    }
+    let Some(xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+        out.write(NOTHING);
+        return;
+    };
     let mut idx: Vec<usize> = (0..xs.len()).collect();
     idx.sort_by(|&i, &j| {
         let (a, b) = (&xs[i], &xs[j]);
@@ -441,81 +582,103 @@ unsafe fn sorted(c: *mut RunCtx, k: u32, p: *const u8, l: i64, out: *mut RtStr, 
             order(a, b)
         }
     });
-    gather(c, k, p, &idx, out);
+    gather(c, span, k, p, &idx, out);
 }
 
 /// Ascending, stable; NaN last.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_sort(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
     out: *mut RtStr,
 ) {
-    sorted(c, k, p, l, out, false)
+    sorted(c, span, k, p, l, out, false)
 }
 
 /// Descending, stable; NaN last.
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_sort_desc(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
     out: *mut RtStr,
 ) {
-    sorted(c, k, p, l, out, true)
+    sorted(c, span, k, p, l, out, true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_reverse(
     c: *mut RunCtx,
-    _s: u32,
-    k: u32,
-    p: *const u8,
-    l: i64,
-    out: *mut RtStr,
-) {
-    let idx: Vec<usize> = (0..l.max(0) as usize).rev().collect();
-    gather(c, kind(k), p, &idx, out);
-}
-
-/// First occurrences, in order.
-#[no_mangle]
-pub unsafe extern "C" fn kiln_rt_list_unique(
-    c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
     out: *mut RtStr,
 ) {
     let k = kind(k);
-    let xs = elems(k, p, l);
+    let (size, align) = k.layout();
+    let n = l.max(0) as usize;
+    let dst = ctx(c).alloc_value(span, (n as u64).checked_mul(size), align as usize);
+    if dst.is_null() {
+        out.write(NOTHING);
+        return;
+    }
+    let size = size as usize;
+    for i in 0..n {
+        std::ptr::copy_nonoverlapping(p.add(i * size), dst.add((n - 1 - i) * size), size);
+    }
+    out.write(RtStr {
+        ptr: dst,
+        len: l.max(0),
+    });
+}
+
+/// First occurrences, in order.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_unique(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+) {
+    let k = kind(k);
+    if !fits(c, span, k, l, out) {
+        return;
+    }
+    let Some(xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+        out.write(NOTHING);
+        return;
+    };
     let mut seen = HashSet::new();
     let idx: Vec<usize> = (0..xs.len()).filter(|&i| seen.insert(key(xs[i]))).collect();
-    gather(c, k, p, &idx, out);
+    gather(c, span, k, p, &idx, out);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_count_distinct(
-    _c: *mut RunCtx,
-    _s: u32,
+    c: *mut RunCtx,
+    span: u32,
     k: u32,
     p: *const u8,
     l: i64,
 ) -> i64 {
-    let xs = elems(kind(k), p, l);
+    let Some(xs) = elems(c, span, kind(k), p, l, TEMP_PER_ELEM) else {
+        return 0;
+    };
     xs.into_iter().map(key).collect::<HashSet<_>>().len() as i64
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_concat(
     c: *mut RunCtx,
-    _s: u32,
+    span: u32,
     k: u32,
     a: *const u8,
     al: i64,
@@ -525,8 +688,14 @@ pub unsafe extern "C" fn kiln_rt_list_concat(
 ) {
     let k = kind(k);
     let (size, align) = k.layout();
-    let (size, al, bl) = (size as usize, al.max(0) as usize, bl.max(0) as usize);
-    let dst = ctx(c).alloc((al + bl) * size, align as usize);
+    let (al, bl) = (al.max(0) as u64, bl.max(0) as u64);
+    let bytes = (al + bl).checked_mul(size);
+    let dst = ctx(c).alloc_value(span, bytes, align as usize);
+    if dst.is_null() {
+        out.write(NOTHING);
+        return;
+    }
+    let (size, al, bl) = (size as usize, al as usize, bl as usize);
     if al > 0 {
         std::ptr::copy_nonoverlapping(a, dst, al * size);
     }

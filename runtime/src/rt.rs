@@ -36,24 +36,31 @@ pub unsafe extern "C" fn kiln_rt_fail(c: *mut RunCtx, fault: u32, span: u32, a: 
     });
 }
 
+/// Null (with E0609 or E0616 recorded at `span`) when the value or the run would be too
+/// large; a negative size is one that overflowed.
 #[no_mangle]
-pub unsafe extern "C" fn kiln_rt_alloc(c: *mut RunCtx, size: i64, align: i64) -> *mut u8 {
-    ctx(c).alloc(size.max(0) as usize, align.max(1) as usize)
+pub unsafe extern "C" fn kiln_rt_alloc(
+    c: *mut RunCtx,
+    span: u32,
+    size: i64,
+    align: i64,
+) -> *mut u8 {
+    let size = u64::try_from(size).ok();
+    ctx(c).alloc_value(span, size, align.max(1) as usize)
+}
+
+/// Write `text` to the arena and its pair to `out`; on a fault (recorded) an empty pair.
+unsafe fn put_text(c: &mut RunCtx, span: u32, text: &str, out: *mut RtStr) {
+    let pair = c.value_bytes(span, text.as_bytes()).unwrap_or(RtStr {
+        ptr: std::ptr::null(),
+        len: 0,
+    });
+    out.write(pair);
 }
 
 fn scalar_text(kind: Kind, bits: u64) -> String {
     let mut s = String::new();
     let _ = write_scalar(&mut s, Scalar::from_bits(kind, bits), false);
-    s
-}
-
-unsafe fn list_text(kind: u32, ptr: *const u8, len: i64) -> String {
-    let Some(kind) = Kind::from_u32(kind) else {
-        return String::new();
-    };
-    let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(kind, ptr, i));
-    let mut s = String::new();
-    let _ = write_list(&mut s, items);
     s
 }
 
@@ -76,29 +83,101 @@ pub unsafe extern "C" fn kiln_rt_print_str(c: *mut RunCtx, ptr: *const u8, len: 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_print_list(c: *mut RunCtx, kind: u32, ptr: *const u8, len: i64) {
     let c = ctx(c);
-    guard((), || c.write_line(&list_text(kind, ptr, len)))
+    let Some(kind) = Kind::from_u32(kind) else {
+        return;
+    };
+    // Streamed: the text of a large list is never held whole.
+    guard((), || {
+        c.write_line_with(&mut |out| {
+            let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(kind, ptr, i));
+            write_list(out, items)
+        })
+    })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn kiln_rt_to_string(c: *mut RunCtx, kind: u32, bits: u64, out: *mut RtStr) {
+pub unsafe extern "C" fn kiln_rt_to_string(
+    c: *mut RunCtx,
+    span: u32,
+    kind: u32,
+    bits: u64,
+    out: *mut RtStr,
+) {
     let c = ctx(c);
     let text = guard(String::new(), || {
         Kind::from_u32(kind).map_or_else(String::new, |k| scalar_text(k, bits))
     });
-    out.write(c.alloc_bytes(text.as_bytes()));
+    put_text(c, span, &text, out);
+}
+
+/// A `String` that refuses to grow over the per-value limit (then `over` is set).
+struct Capped {
+    text: String,
+    over: bool,
+}
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.text.len() + s.len() > crate::abi::MAX_STRING_BYTES as usize {
+            self.over = true;
+            return Err(std::fmt::Error);
+        }
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+/// The display text of a list, or `None` (E0609 recorded at `span`) when it would
+/// exceed the per-value limit: writing stops as soon as it is too long.
+unsafe fn list_text_within(
+    c: &mut RunCtx,
+    span: u32,
+    kind: u32,
+    ptr: *const u8,
+    len: i64,
+) -> Option<String> {
+    let Some(k) = Kind::from_u32(kind) else {
+        return Some(String::new());
+    };
+    let mut out = Capped {
+        text: String::new(),
+        over: false,
+    };
+    let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(k, ptr, i));
+    let _ = guard(Err(std::fmt::Error), || write_list(&mut out, items));
+    if out.over {
+        c.record(FaultRecord {
+            fault: Fault::TooLarge,
+            span,
+            a: crate::abi::MAX_STRING_BYTES + 1,
+            b: 0,
+            message: Some(format!(
+                "the result would take more than {} bytes; a string or list is limited to that",
+                crate::abi::MAX_STRING_BYTES
+            )),
+        });
+        return None;
+    }
+    Some(out.text)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_to_string(
     c: *mut RunCtx,
+    span: u32,
     kind: u32,
     ptr: *const u8,
     len: i64,
     out: *mut RtStr,
 ) {
     let c = ctx(c);
-    let text = guard(String::new(), || list_text(kind, ptr, len));
-    out.write(c.alloc_bytes(text.as_bytes()));
+    match list_text_within(c, span, kind, ptr, len) {
+        Some(text) => put_text(c, span, &text, out),
+        None => out.write(RtStr {
+            ptr: std::ptr::null(),
+            len: 0,
+        }),
+    }
 }
 
 unsafe fn bytes<'a>(ptr: *const u8, len: i64) -> &'a [u8] {
@@ -112,6 +191,7 @@ unsafe fn bytes<'a>(ptr: *const u8, len: i64) -> &'a [u8] {
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_concat(
     c: *mut RunCtx,
+    span: u32,
     a: *const u8,
     a_len: i64,
     b: *const u8,
@@ -120,7 +200,14 @@ pub unsafe extern "C" fn kiln_rt_concat(
 ) {
     let c = ctx(c);
     let (a, b) = (bytes(a, a_len), bytes(b, b_len));
-    let ptr = c.alloc(a.len() + b.len(), 1);
+    let ptr = c.alloc_value(span, Some(a.len() as u64 + b.len() as u64), 1);
+    if ptr.is_null() {
+        out.write(RtStr {
+            ptr: std::ptr::null(),
+            len: 0,
+        });
+        return;
+    }
     std::ptr::copy_nonoverlapping(a.as_ptr(), ptr, a.len());
     std::ptr::copy_nonoverlapping(b.as_ptr(), ptr.add(a.len()), b.len());
     out.write(RtStr {
@@ -191,7 +278,7 @@ mod tests {
             len: 0,
         };
         unsafe {
-            kiln_rt_concat(&mut c, b"ab".as_ptr(), 2, b"c".as_ptr(), 1, &mut out);
+            kiln_rt_concat(&mut c, 0, b"ab".as_ptr(), 2, b"c".as_ptr(), 1, &mut out);
             assert_eq!(str_from_raw(out.ptr, out.len), "abc");
             assert_eq!(
                 kiln_rt_parse(&mut c, 3, Kind::I64 as u32, b"42".as_ptr(), 2),

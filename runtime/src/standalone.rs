@@ -2,6 +2,8 @@
 //! LLVM IR run by `lli`) calls. [`kiln_rt_main`] reads `--param NAME=VALUE` arguments,
 //! runs the program, prints its result and reports a fault the way `kiln run` does:
 //! same output, same exit status (0 success, 2 usage error, 3 runtime error).
+//! `--max-memory SIZE` (or the environment variable `KILN_MAX_MEMORY`) and `--timeout
+//! SECONDS` limit the run as they do for `kiln run`.
 
 use crate::abi::{Kind, RtStr};
 use crate::display::{str_from_raw, write_list, write_scalar, Scalar};
@@ -147,7 +149,19 @@ impl Program {
     }
 
     fn main(&self, args: &[String]) -> i32 {
-        let texts = match self.bind(args) {
+        let limits = std::env::var("KILN_MAX_MEMORY")
+            .ok()
+            .map(|size| parse_size(&size).map_err(|why| format!("KILN_MAX_MEMORY: {why}")))
+            .transpose()
+            .and_then(|env| limits(args, env));
+        let (args, max_memory, timeout) = match limits {
+            Ok(limits) => limits,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
+        };
+        let texts = match self.bind(&args) {
             Ok(texts) => texts,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -155,6 +169,14 @@ impl Program {
             }
         };
         let mut ctx = RunCtx::new();
+        if let Some(bytes) = max_memory {
+            ctx.set_max_memory(bytes);
+        }
+        let interrupt = crate::Interrupt::new();
+        let _timer = timeout.map(|t| {
+            ctx.set_interrupt(Some(&interrupt));
+            interrupt.cancel_after(t)
+        });
         let mut slots = Vec::with_capacity(self.inputs.len());
         for ((name, kind, list), text) in self.inputs.iter().zip(&texts) {
             match input_slot(&mut ctx, *kind, *list, text) {
@@ -253,6 +275,85 @@ impl Program {
             .collect();
         format!("usage: {}", params.join(" "))
     }
+}
+
+/// The arguments without `--max-memory SIZE` and `--timeout SECONDS` (either also as
+/// `--opt=VALUE`), and their values (`--max-memory` over `env`).
+#[allow(clippy::type_complexity)]
+fn limits(
+    args: &[String],
+    env: Option<u64>,
+) -> Result<(Vec<String>, Option<u64>, Option<std::time::Duration>), String> {
+    let (mut rest, mut max_memory, mut timeout) = (Vec::new(), env, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| -> Result<Option<String>, String> {
+            match arg.strip_prefix(name) {
+                Some("") => it
+                    .next()
+                    .cloned()
+                    .map(Some)
+                    .ok_or_else(|| format!("`{name}` needs a value after it")),
+                Some(eq) if eq.starts_with('=') => Ok(Some(eq[1..].to_owned())),
+                _ => Ok(None),
+            }
+        };
+        if let Some(size) = value("--max-memory")? {
+            max_memory = Some(parse_size(&size).map_err(|why| format!("--max-memory: {why}"))?);
+        } else if let Some(secs) = value("--timeout")? {
+            timeout = Some(parse_seconds(&secs).map_err(|why| format!("--timeout: {why}"))?);
+        } else {
+            rest.push(arg.clone());
+        }
+    }
+    Ok((rest, max_memory, timeout))
+}
+
+/// A non-negative number of seconds, fractions allowed (`--timeout`).
+pub fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("`{text}` is not a non-negative number of seconds"))
+}
+
+/// A size in bytes (`--max-memory`): digits (a fraction allowed with a unit), then
+/// optionally a unit: `B`, decimal `k`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB`, or binary
+/// `KiB`, `MiB`, `GiB`, `TiB` (case-insensitive).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || format!("`{text}` is not a size (write bytes, or e.g. 512MiB, 2GiB, 1MB)");
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let unit = unit.trim().to_ascii_lowercase();
+    let scale: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "ki" | "kib" => 1 << 10,
+        "mi" | "mib" => 1 << 20,
+        "gi" | "gib" => 1 << 30,
+        "ti" | "tib" => 1 << 40,
+        _ => return Err(bad()),
+    };
+    if number.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(n) = number.parse::<u64>() {
+        return n.checked_mul(scale).ok_or_else(bad);
+    }
+    let n: f64 = number.parse().map_err(|_| bad())?;
+    let bytes = n * scale as f64;
+    if !bytes.is_finite() || bytes < 0.0 || bytes >= u64::MAX as f64 {
+        return Err(bad());
+    }
+    Ok(bytes as u64)
 }
 
 fn type_name(kind: Kind, list: bool) -> String {

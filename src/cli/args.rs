@@ -78,6 +78,8 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        limits: Limits,
         /// Neither read nor write the compiled-program cache.
         #[arg(long)]
         no_cache: bool,
@@ -93,6 +95,8 @@ pub enum Command {
         data: PathBuf,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Parse and type-check a program without running it.
     Check {
@@ -107,6 +111,8 @@ pub enum Command {
         params: Params,
         #[command(flatten)]
         opt: Opt,
+        #[command(flatten)]
+        limits: Limits,
         #[command(flatten)]
         engine: EngineArg,
     },
@@ -178,6 +184,16 @@ pub enum OverflowArg {
     Trap,
 }
 
+impl Default for Opt {
+    /// `-O2`, wrapping: what a command without these flags gets.
+    fn default() -> Opt {
+        Opt {
+            level: crate::driver::Options::default().opt_level,
+            overflow: OverflowArg::Wrap,
+        }
+    }
+}
+
 impl Opt {
     /// The compile options these flags ask for (the rest default).
     pub fn options(&self) -> crate::driver::Options {
@@ -212,6 +228,21 @@ pub enum EngineChoice {
     Interp,
 }
 
+/// `--timeout SECONDS` and `--max-memory SIZE`: how long and how large a run may get.
+#[derive(Debug, Args)]
+pub struct Limits {
+    /// Stop the run after SECONDS (fractions allowed, e.g. 0.5) with runtime error E0611.
+    /// For `kiln map`, the whole batch.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<std::time::Duration>,
+    /// The most memory the run's strings and lists may take: bytes, or with a suffix
+    /// (`512MiB`, `2GiB`, `1MB`, `64k`); more is runtime error E0616. Default 4GiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+}
+
+pub use crate::runtime::standalone::{parse_seconds, parse_size};
+
 /// What `kiln build --help` says after the options.
 const BUILD_HELP: &str = "\
 Every output is a standalone program: its `main` reads `--param NAME=VALUE` arguments,
@@ -221,7 +252,8 @@ prints the result and exits with kiln run's status (3 on a runtime error).
   kiln build prog.expr --emit exe -o prog && ./prog --param x=3
 The runtime library is looked for in $KILN_RUNTIME_DIR if set, else next to kiln and in
 its deps/ directory; build it with `cargo build -p kiln-runtime --release`.
-Executables are linked by $CC (default cc) with the static runtime.";
+Executables are linked by $CC (default cc) with the static runtime.
+Built programs also take --max-memory SIZE (or $KILN_MAX_MEMORY) and --timeout SECONDS.";
 
 /// Output kinds of `kiln build --emit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -248,6 +280,36 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    #[test]
+    fn sizes_take_plain_bytes_and_units() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1MB"), Ok(1_000_000));
+        assert_eq!(parse_size("64k"), Ok(64_000));
+        assert_eq!(parse_size("1.5gib"), Ok(3 << 29));
+        assert_eq!(parse_size("10 B"), Ok(10));
+        for bad in [
+            "",
+            "lots",
+            "12XB",
+            "-1",
+            "MiB",
+            "1.2.3k",
+            "99999999999999999999TiB",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_seconds("0.05"),
+            Ok(std::time::Duration::from_millis(50))
+        );
+        assert_eq!(parse_seconds("2"), Ok(std::time::Duration::from_secs(2)));
+        for bad in ["", "-1", "soon", "inf", "NaN"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("kiln").chain(args.iter().copied()))
     }
@@ -260,9 +322,11 @@ mod tests {
                 file,
                 params,
                 opt,
+                limits,
                 no_cache,
                 engine,
             }) => {
+                assert_eq!((limits.timeout, limits.max_memory), (None, None));
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(params.values, ["x=1", "y=2"]);
                 assert_eq!(opt.level, 0);
@@ -431,11 +495,17 @@ mod tests {
 
     #[test]
     fn map_takes_a_program_a_csv_file_and_an_optimisation_level() {
-        match parse(&["map", "f.expr", "data.csv", "-O3"])
+        match parse(&["map", "f.expr", "data.csv", "-O3", "--timeout", "1.5"])
             .unwrap()
             .command
         {
-            Some(Command::Map { file, data, opt }) => {
+            Some(Command::Map {
+                file,
+                data,
+                opt,
+                limits,
+            }) => {
+                assert_eq!(limits.timeout, Some(std::time::Duration::from_millis(1500)));
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(data, PathBuf::from("data.csv"));
                 assert_eq!(opt.level, 3);

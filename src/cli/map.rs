@@ -9,11 +9,13 @@
 //! param's type, a malformed row, or a runtime fault stops the command with status 3
 //! naming `DATA.csv:LINE`; the rows before it have been written already.
 
-use super::args::Opt;
-use super::{read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE};
+use super::args::{Limits, Opt};
+use super::{
+    limited_context, read_file, say, Reporter, Source, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE,
+};
 use crate::abi::KindTy;
 use crate::engine::{Column, ColumnBuf, Engine, EngineOptions, Program, CHUNK_ROWS};
-use crate::runtime::{parse_bits, RunCtx};
+use crate::runtime::parse_bits;
 use crate::types::ty::Ty;
 use crate::value::Value;
 use std::io;
@@ -29,14 +31,20 @@ struct Binding {
 /// Why a `map` stopped early: the exit status, after the message was printed.
 type Stop = i32;
 
-pub(super) fn map(rep: &Reporter, file: &Path, data: &Path, opt: &Opt) -> i32 {
-    match map_inner(rep, file, data, opt) {
+pub(super) fn map(rep: &Reporter, file: &Path, data: &Path, opt: &Opt, limits: &Limits) -> i32 {
+    match map_inner(rep, file, data, opt, limits) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }
 }
 
-fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt: &Opt) -> Result<(), Stop> {
+fn map_inner(
+    rep: &Reporter,
+    file: &Path,
+    data: &Path,
+    opt: &Opt,
+    limits: &Limits,
+) -> Result<(), Stop> {
     let src = read_file(file)?;
     let program = compile(rep, &src, opt)?;
     let data_name = data.display().to_string();
@@ -59,7 +67,8 @@ fn map_inner(rep: &Reporter, file: &Path, data: &Path, opt: &Opt) -> Result<(), 
     out.write_record(title).map_err(output_error)?;
 
     // `print` output would break up the CSV on stdout: it goes to stderr, chunk by chunk.
-    let mut ctx = RunCtx::new();
+    // `--timeout` covers the whole batch: one timer, one interrupt for every chunk.
+    let (mut ctx, _timer) = limited_context(limits);
     ctx.capture_output();
     let mut records = vec![csv::StringRecord::new(); CHUNK_ROWS];
     loop {

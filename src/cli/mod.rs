@@ -19,7 +19,8 @@ mod runtime_lib;
 use crate::diag::render::{render_list, Format};
 use crate::diag::{codes, Diagnostic, Severity};
 use crate::driver::{self, Options};
-use args::{Cli, ColorChoice, Command, EngineChoice, ErrorFormat, Opt, ReportArgs};
+use crate::runtime::{Deadline, Interrupt, RunCtx};
+use args::{Cli, ColorChoice, Command, EngineChoice, ErrorFormat, Limits, Opt, ReportArgs};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -76,22 +77,34 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             file,
             params,
             opt,
+            limits,
             no_cache,
             engine,
         }) => match read_file(&file) {
-            Ok(src) if engine.engine == EngineChoice::Interp => {
-                interpret_program(&rep, &src, &params.values, &opt)
-            }
             Ok(src) => {
-                let policy = match no_cache {
-                    true => cache::Policy::Off,
-                    false => cache::Policy::On,
+                let run = RunArgs {
+                    params: &params.values,
+                    opt: &opt,
+                    limits: &limits,
                 };
-                run_program(&rep, &src, &params.values, opt.options(), Some(policy))
+                match (engine.engine, no_cache) {
+                    (EngineChoice::Interp, _) => interpret_program(&rep, &src, &run),
+                    (EngineChoice::Jit, true) => {
+                        run_program(&rep, &src, &run, Some(cache::Policy::Off))
+                    }
+                    (EngineChoice::Jit, false) => {
+                        run_program(&rep, &src, &run, Some(cache::Policy::On))
+                    }
+                }
             }
             Err(code) => code,
         },
-        Some(Command::Map { file, data, opt }) => map::map(&rep, &file, &data, &opt),
+        Some(Command::Map {
+            file,
+            data,
+            opt,
+            limits,
+        }) => map::map(&rep, &file, &data, &opt, &limits),
         Some(Command::Check { file }) => match read_file(&file) {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
@@ -100,15 +113,21 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             code,
             params,
             opt,
+            limits,
             engine,
         }) => {
             let src = Source {
                 name: "<eval>".to_owned(),
                 text: code,
             };
+            let run = RunArgs {
+                params: &params.values,
+                opt: &opt,
+                limits: &limits,
+            };
             match engine.engine {
-                EngineChoice::Interp => interpret_program(&rep, &src, &params.values, &opt),
-                EngineChoice::Jit => run_program(&rep, &src, &params.values, opt.options(), None),
+                EngineChoice::Interp => interpret_program(&rep, &src, &run),
+                EngineChoice::Jit => run_program(&rep, &src, &run, None),
             }
         }
         Some(Command::Build {
@@ -271,7 +290,38 @@ fn run_stdin(rep: &Reporter) -> i32 {
         name: "<stdin>".to_owned(),
         text,
     };
-    run_program(rep, &src, &[], Options::default(), None)
+    let limits = Limits {
+        timeout: None,
+        max_memory: None,
+    };
+    let opt = Opt::default();
+    let run = RunArgs {
+        params: &[],
+        opt: &opt,
+        limits: &limits,
+    };
+    run_program(rep, &src, &run, None)
+}
+
+/// What `kiln run` and `kiln eval` run a program with.
+struct RunArgs<'a> {
+    params: &'a [String],
+    opt: &'a Opt,
+    limits: &'a Limits,
+}
+
+/// A run context with `--max-memory`, and `--timeout`'s timer (running until dropped).
+fn limited_context(limits: &Limits) -> (RunCtx, Option<Deadline>) {
+    let mut ctx = RunCtx::new();
+    if let Some(bytes) = limits.max_memory {
+        ctx.set_max_memory(bytes);
+    }
+    let timer = limits.timeout.map(|timeout| {
+        let interrupt = Interrupt::new();
+        ctx.set_interrupt(Some(&interrupt));
+        interrupt.cancel_after(timeout)
+    });
+    (ctx, timer)
 }
 
 /// Compile (through the compiled-program cache if `cache` says so), bind `--param`
@@ -279,10 +329,10 @@ fn run_stdin(rep: &Reporter) -> i32 {
 fn run_program(
     rep: &Reporter,
     src: &Source,
-    param_args: &[String],
-    options: Options,
+    run: &RunArgs<'_>,
     cache: Option<cache::Policy>,
 ) -> i32 {
+    let (param_args, options) = (run.params, run.opt.options());
     let outcome = match cache {
         Some(policy) => cache::compile_source(&src.text, &options, policy, rep.deny_warnings),
         None => driver::compile_source(&src.text, &options),
@@ -298,13 +348,17 @@ fn run_program(
             return EXIT_USAGE;
         }
     };
-    finish_run(rep, src, compiled.run(&inputs), |v| v.to_string())
+    let (mut ctx, _timer) = limited_context(run.limits);
+    finish_run(rep, src, compiled.run_in(&mut ctx, &inputs), |v| {
+        v.to_string()
+    })
 }
 
 /// `--engine interp`: check, bind `--param` values, evaluate with the reference
 /// interpreter (never the cache, never LLVM), print the result; reported exactly as a
 /// JIT run is.
-fn interpret_program(rep: &Reporter, src: &Source, param_args: &[String], opt: &Opt) -> i32 {
+fn interpret_program(rep: &Reporter, src: &Source, run: &RunArgs<'_>) -> i32 {
+    let param_args = run.params;
     let outcome = driver::check_source(&src.text).map(|c| (c.program, c.warnings));
     let program = match rep.compiled(outcome, src) {
         Ok(program) => program,
@@ -317,9 +371,15 @@ fn interpret_program(rep: &Reporter, src: &Source, param_args: &[String], opt: &
             return EXIT_USAGE;
         }
     };
+    let interrupt = Interrupt::new();
+    let _timer = run.limits.timeout.map(|t| interrupt.cancel_after(t));
     let options = crate::interp::Options {
-        overflow: opt.overflow(),
-        ..crate::interp::Options::default()
+        overflow: run.opt.overflow(),
+        max_memory: run
+            .limits
+            .max_memory
+            .unwrap_or(crate::runtime::abi::DEFAULT_MAX_MEMORY),
+        interrupt: Some(interrupt.clone()),
     };
     let result = driver::interpret(&program, &inputs, &options, &mut crate::interp::Stdout);
     // The interpreter's own display format, so the comparison with the JIT covers it.

@@ -24,6 +24,7 @@ use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
 use inkwell::types::BasicTypeEnum;
+use inkwell::values::BasicValue as _;
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 
@@ -149,12 +150,63 @@ impl<'ctx> Gen<'ctx> {
             let slot = self.elem_ptr_of(ptr.into(), cols, i as u64)?;
             bases.push(b.build_load(ptr, slot, "col")?.into_pointer_value());
         }
+        // One poll of the interrupt flag per call (the host calls once per chunk of
+        // rows): a set flag faults (E0611, no span) before any row runs.
+        let poll = cx.append_basic_block(func, "poll");
+        let interrupted = cx.append_basic_block(func, "interrupted");
         let any = b.build_int_compare(IntPredicate::SLT, start, end, "")?;
-        b.build_conditional_branch(any, body, empty)?;
+        b.build_conditional_branch(any, poll, empty)?;
+        b.position_at_end(poll);
+        let slot = self.elem_ptr_of(cx.i8_type().into(), ctx, crate::abi::INTERRUPT_OFFSET)?;
+        let flag = b.build_load(ptr, slot, "")?.into_pointer_value();
+        let value = b.build_load(cx.i32_type(), flag, "interrupt")?;
+        if let Some(load) = value.as_instruction_value() {
+            load.set_alignment(4)
+                .map_err(|e| Error(format!("interrupt load: {e:?}")))?;
+            load.set_atomic_ordering(inkwell::AtomicOrdering::Monotonic)
+                .map_err(|e| Error(format!("interrupt load: {e:?}")))?;
+        }
+        let set = b.build_int_compare(
+            IntPredicate::NE,
+            value.into_int_value(),
+            cx.i32_type().const_zero(),
+            "",
+        )?;
+        b.build_conditional_branch(set, interrupted, body)?;
+        b.position_at_end(interrupted);
+        let fail = match module.get_function(crate::abi::RT_FAIL) {
+            Some(f) => f,
+            None => {
+                let i32t = cx.i32_type();
+                let ty = cx.void_type().fn_type(
+                    &[
+                        ptr.into(),
+                        i32t.into(),
+                        i32t.into(),
+                        i64t.into(),
+                        i64t.into(),
+                    ],
+                    false,
+                );
+                module.add_function(crate::abi::RT_FAIL, ty, Some(Linkage::External))
+            }
+        };
+        let zero = i64t.const_zero();
+        let args = [
+            ctx.into(),
+            cx.i32_type()
+                .const_int(crate::abi::Fault::Interrupted as u64, false)
+                .into(),
+            cx.i32_type().const_int(u32::MAX as u64, false).into(),
+            zero.into(),
+            zero.into(),
+        ];
+        b.build_call(fail, &args, "")?;
+        b.build_return(Some(&start))?;
 
         b.position_at_end(body);
         let row = b.build_phi(i64t, "r")?;
-        row.add_incoming(&[(&start, entry)]);
+        row.add_incoming(&[(&start, poll)]);
         let r = row.as_basic_value().into_int_value();
         let ret = program.main.ret.as_ref();
         let mut args: Vec<BasicMetadataValueEnum> = vec![ctx.into()];

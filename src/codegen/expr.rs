@@ -4,6 +4,7 @@
 use super::{bug, Cg, Res};
 use crate::abi::KindTy;
 use crate::abi::{self, Kind};
+use crate::span::Span;
 use crate::types::hir::{Builtin, Expr, ExprKind};
 use crate::types::ty::Ty;
 use inkwell::basic_block::BasicBlock;
@@ -29,7 +30,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 let (ptr, ty) = self.var_slot(*var)?;
                 self.load(ptr, &ty)
             }
-            ExprKind::List(items) => self.list_literal(items, &e.ty),
+            ExprKind::List(items) => self.list_literal(items, &e.ty, e.span),
             ExprKind::Cast(x) => {
                 let v = self.expr(x)?;
                 self.cast(v, &x.ty, &e.ty)
@@ -50,7 +51,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 let arms: Vec<(&Expr, &Expr)> = arms.iter().map(|(c, v)| (c, v)).collect();
                 self.choice(&arms, default, &e.ty)
             }
-            ExprKind::In { item, list } => self.member(item, list),
+            ExprKind::In { item, list } => self.member(item, list, e.span),
             ExprKind::Index { list, index } => self.index(list, index),
             ExprKind::Call { func, args } => self.call(*func, args),
             ExprKind::CallExtern { func, args } => self.call_extern(*func, args),
@@ -125,7 +126,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// A list literal: one arena allocation, then each element stored in order.
-    fn list_literal(&mut self, items: &[Expr], ty: &Ty) -> Res<BasicValueEnum<'ctx>> {
+    fn list_literal(&mut self, items: &[Expr], ty: &Ty, span: Span) -> Res<BasicValueEnum<'ctx>> {
         let elem = self.elem_ty(ty)?;
         let n = self.i64_ty().const_int(items.len() as u64, false);
         if items.is_empty() {
@@ -135,18 +136,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Some(k) => k.layout(),
             None => (16, 8), // a nested list: a (ptr, len) pair
         };
-        let ctx = self.ctx_ptr()?;
-        let args = [
-            ctx.into(),
-            self.i64_ty()
-                .const_int(size * items.len() as u64, false)
-                .into(),
-            self.i64_ty().const_int(align, false).into(),
-        ];
-        let Some(ptr) = self.call_rt(abi::RT_ALLOC, &args)? else {
-            return bug("kiln_rt_alloc returned nothing");
-        };
-        let ptr = ptr.into_pointer_value();
+        let bytes = self.i64_ty().const_int(size * items.len() as u64, false);
+        let ptr = self.alloc(span, bytes, align)?;
         let mem = self.mem_ty(elem)?;
         for (i, item) in items.iter().enumerate() {
             let v = self.expr(item)?;
@@ -178,7 +169,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// `item in list`: a loop over the elements that stops at the first equal one.
-    fn member(&mut self, item: &Expr, list: &Expr) -> Res<BasicValueEnum<'ctx>> {
+    fn member(&mut self, item: &Expr, list: &Expr, span: Span) -> Res<BasicValueEnum<'ctx>> {
         let elem = self.elem_ty(&list.ty)?;
         let iv = self.expr(item)?;
         let lv = self.expr(list)?;
@@ -208,8 +199,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b.position_at_end(next);
         let one = self.i64_ty().const_int(1, false);
         let inc = self.b.build_int_add(iv64, one, "")?;
-        self.b.build_unconditional_branch(header)?;
-        i.add_incoming(&[(&self.i64_ty().const_zero(), pre), (&inc, next)]);
+        let latches = self.poll_every_chunk(inc, header, span)?;
+        i.add_incoming(&[(&self.i64_ty().const_zero(), pre)]);
+        for latch in latches {
+            i.add_incoming(&[(&inc, latch)]);
+        }
 
         self.b.position_at_end(merge);
         let phi = self.b.build_phi(self.cx.bool_type(), "")?;
@@ -316,15 +310,22 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 Ty::List(elem) => {
                     let k = self.kind(elem)?;
                     let (p, l) = self.split_pair(v)?;
-                    self.call_rt_pair(
+                    let span = self.span_arg(e.span);
+                    let s = self.call_rt_pair(
                         abi::RT_LIST_TO_STRING,
-                        &[ctx.into(), k.into(), p.into(), l.into()],
-                    )
+                        &[ctx.into(), span.into(), k.into(), p.into(), l.into()],
+                    )?;
+                    self.check_status()?;
+                    Ok(s)
                 }
                 t => {
                     let k = self.kind(t)?;
                     let bits = self.to_bits(v, t)?;
-                    self.call_rt_pair(abi::RT_TO_STRING, &[ctx.into(), k.into(), bits.into()])
+                    let span = self.span_arg(e.span);
+                    let args = [ctx.into(), span.into(), k.into(), bits.into()];
+                    let s = self.call_rt_pair(abi::RT_TO_STRING, &args)?;
+                    self.check_status()?;
+                    Ok(s)
                 }
             },
             Builtin::Parse => {

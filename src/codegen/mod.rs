@@ -16,6 +16,12 @@
 //! the function's `bail` block, which returns a zero value. After a call that may fail
 //! (a user function the fixpoint in [`analysis`] marks fallible, or `kiln_rt_parse`),
 //! the status word is loaded and a non-zero status branches to `bail` as well.
+//!
+//! Interrupts and memory: loops poll the interrupt flag the run context points at
+//! (`abi::INTERRUPT_OFFSET`) once per chunk of [`LOOP_CHUNK`] iterations, and recursive
+//! functions on entry; a set flag is fault E0611. Every arena allocation
+//! (`kiln_rt_alloc`) is followed by a null check: null means the runtime recorded E0609
+//! or E0616, and the function bails.
 
 mod analysis;
 mod batch;
@@ -58,6 +64,9 @@ pub use standalone::Standalone;
 /// returning the result directly when it is a scalar, through `out` when it is a string
 /// or list, and nothing when the program has no result.
 pub const MAIN_SYMBOL: &str = "kiln_main";
+
+/// Iterations of a generated loop between two polls of the interrupt flag.
+pub(crate) const LOOP_CHUNK: u64 = 1 << 14;
 
 /// Name of the uniform entry wrapper: `void (ctx: ptr, inputs: ptr, out: ptr)`. `inputs`
 /// points to one 16-byte slot per input (a scalar's ABI bits in the first word; a string
@@ -758,6 +767,89 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         Ok(())
     }
 
+    /// The span id of `span` as an `i32` argument for a runtime call.
+    fn span_arg(&mut self, span: Span) -> IntValue<'ctx> {
+        let id = self.span_id(span);
+        self.i32_ty().const_int(id as u64, false)
+    }
+
+    /// `bytes` of arena memory aligned to `align` for a value made at `span`; when it
+    /// does not fit (the runtime recorded E0609 or E0616) the function bails.
+    fn alloc(&mut self, span: Span, bytes: IntValue<'ctx>, align: u64) -> Res<PointerValue<'ctx>> {
+        let span = self.span_arg(span);
+        let args = [
+            self.ctx_ptr()?.into(),
+            span.into(),
+            bytes.into(),
+            self.i64_ty().const_int(align, false).into(),
+        ];
+        let Some(ptr) = self.call_rt(abi::RT_ALLOC, &args)? else {
+            return bug("kiln_rt_alloc returned nothing");
+        };
+        let ptr = ptr.into_pointer_value();
+        let failed = self.b.build_is_null(ptr, "")?;
+        let ok = self.block("alloc.ok")?;
+        self.b
+            .build_conditional_branch(failed, self.frame()?.bail, ok)?;
+        self.b.position_at_end(ok);
+        Ok(ptr)
+    }
+
+    /// Whether the run's interrupt flag is set: the flag pointer at
+    /// `abi::INTERRUPT_OFFSET`, then a monotonic load (which LLVM keeps in the loop).
+    fn interrupt_set(&self, b: &Builder<'ctx>, ctx: PointerValue<'ctx>) -> Res<IntValue<'ctx>> {
+        let slot = self.ctx_field(b, ctx, abi::INTERRUPT_OFFSET)?;
+        let flag = b
+            .build_load(self.ptr_ty(), slot, "interrupt.flag")?
+            .into_pointer_value();
+        let value = b.build_load(self.i32_ty(), flag, "interrupt")?;
+        if let Some(load) = value.as_instruction_value() {
+            load.set_alignment(4)
+                .map_err(|e| Error(format!("interrupt load: {e:?}")))?;
+            load.set_atomic_ordering(inkwell::AtomicOrdering::Monotonic)
+                .map_err(|e| Error(format!("interrupt load: {e:?}")))?;
+        }
+        Ok(b.build_int_compare(
+            IntPredicate::NE,
+            value.into_int_value(),
+            self.i32_ty().const_zero(),
+            "interrupted",
+        )?)
+    }
+
+    /// Poll the interrupt flag: when set, fault E0611 at `span` and return.
+    fn poll_interrupt(&mut self, span: Span) -> Res<()> {
+        let set = self.interrupt_set(&self.b, self.ctx_ptr()?)?;
+        let zero = self.i64_ty().const_zero();
+        self.fail_if(set, abi::Fault::Interrupted, span, zero, zero)
+    }
+
+    /// The latch of a loop with an early exit: with the incremented counter `inc`, poll
+    /// the interrupt flag when `inc` is a multiple of [`LOOP_CHUNK`], then branch to
+    /// `header`. The blocks that branch to `header` (for its phi).
+    fn poll_every_chunk(
+        &mut self,
+        inc: IntValue<'ctx>,
+        header: BasicBlock<'ctx>,
+        span: Span,
+    ) -> Res<[BasicBlock<'ctx>; 2]> {
+        let i64t = self.i64_ty();
+        let from = self.current_block()?;
+        let low = self
+            .b
+            .build_and(inc, i64t.const_int(LOOP_CHUNK - 1, false), "")?;
+        let due = self
+            .b
+            .build_int_compare(IntPredicate::EQ, low, i64t.const_zero(), "")?;
+        let poll = self.block("loop.poll")?;
+        self.b.build_conditional_branch(due, poll, header)?;
+        self.b.position_at_end(poll);
+        self.poll_interrupt(span)?;
+        let polled = self.current_block()?;
+        self.b.build_unconditional_branch(header)?;
+        Ok([from, polled])
+    }
+
     /// Return at once if the status word is set (after a call that may fail).
     fn check_status(&mut self) -> Res<()> {
         let ctx = self.ctx_ptr()?;
@@ -961,7 +1053,28 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             .b
             .build_int_compare(IntPredicate::ULT, here, limit, "stack.low")?;
         let fail = self.cx.insert_basic_block_after(guard, "stack.overflow");
-        self.b.build_conditional_branch(low, fail, body)?;
+        // Then the interrupt flag: a long recursion stops at its next call.
+        let poll = self.cx.insert_basic_block_after(fail, "interrupt.poll");
+        let interrupted = self.cx.insert_basic_block_after(poll, "interrupted");
+        self.b.build_conditional_branch(low, fail, poll)?;
+        self.b.position_at_end(poll);
+        let set = self.interrupt_set(&self.b, ctx)?;
+        self.b.build_conditional_branch(set, interrupted, body)?;
+        self.b.position_at_end(interrupted);
+        let zero = self.i64_ty().const_zero();
+        let args = [
+            ctx.into(),
+            self.i32_ty()
+                .const_int(abi::Fault::Interrupted as u64, false)
+                .into(),
+            self.i32_ty()
+                .const_int(self.span_id(span) as u64, false)
+                .into(),
+            zero.into(),
+            zero.into(),
+        ];
+        self.call_rt(abi::RT_FAIL, &args)?;
+        self.b.build_unconditional_branch(bail)?;
         self.b.position_at_end(fail);
         let zero = self.i64_ty().const_zero();
         let args = [

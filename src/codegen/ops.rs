@@ -1,7 +1,7 @@
 //! Operators, conversions and math builtins. The per-type choices are data: predicate
 //! tables, intrinsic-name tables and one conversion match.
 
-use super::{bug, Cg, Res};
+use super::{bug, Cg, Res, LOOP_CHUNK};
 use crate::abi::KindTy;
 use crate::abi::{self, Fault, Kind};
 use crate::span::Span;
@@ -205,7 +205,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     _ => return bug(format!("{op:?} on bool")),
                 })
             }
-            Ty::Str => self.str_binary(op, l, r),
+            Ty::Str => self.str_binary(op, l, r, span),
             t => bug(format!("{op:?} on `{t}`")),
         }
     }
@@ -356,13 +356,24 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         op: BinOp,
         l: BasicValueEnum<'ctx>,
         r: BasicValueEnum<'ctx>,
+        span: Span,
     ) -> Res<BasicValueEnum<'ctx>> {
         let (lp, ll) = self.split_pair(l)?;
         let (rp, rl) = self.split_pair(r)?;
         if op == BinOp::Add {
             let ctx = self.ctx_ptr()?;
-            let args = [ctx.into(), lp.into(), ll.into(), rp.into(), rl.into()];
-            return self.call_rt_pair(abi::RT_CONCAT, &args);
+            let span = self.span_arg(span);
+            let args = [
+                ctx.into(),
+                span.into(),
+                lp.into(),
+                ll.into(),
+                rp.into(),
+                rl.into(),
+            ];
+            let s = self.call_rt_pair(abi::RT_CONCAT, &args)?;
+            self.check_status()?;
+            return Ok(s);
         }
         let Some(pred) = int_predicate(op, true) else {
             return bug(format!("{op:?} on strings"));
@@ -463,7 +474,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 return self.list_end(f == LibFn::First, vals[0], &e.ty, e.span)
             }
             LibFn::IndexOf | LibFn::ListContains => {
-                let i = self.find_index(vals[0], vals[1], &args[1].ty)?;
+                let i = self.find_index(vals[0], vals[1], &args[1].ty, e.span)?;
                 if f == LibFn::IndexOf {
                     return Ok(i.into());
                 }
@@ -484,7 +495,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             LibFn::Filter => return self.filter_list(vals, args, e),
             LibFn::Count | LibFn::Any | LibFn::All => {
                 let (ptr, len) = self.split_pair(vals[0])?;
-                let n = self.count_true(ptr, len)?;
+                let n = self.count_true(ptr, len, e.span)?;
                 let (pred, rhs) = match f {
                     LibFn::Count => return Ok(n.into()),
                     LibFn::Any => (IntPredicate::SGT, self.i64_ty().const_zero()),
@@ -572,7 +583,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         };
         self.b.build_store(acc, init)?;
         let acc_llty = self.llty(acc_ty)?;
-        self.counted_loop(len, &mut |cg, i| {
+        self.counted_loop(len, span, &mut |cg, i| {
             let p = cg.elem_ptr(elem, ptr, i)?;
             let x = cg.load(p, elem)?;
             let a = cg.b.build_load(acc_llty, acc, "")?;
@@ -631,6 +642,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         list: BasicValueEnum<'ctx>,
         item: BasicValueEnum<'ctx>,
         elem: &Ty,
+        span: Span,
     ) -> Res<IntValue<'ctx>> {
         let (ptr, len) = self.split_pair(list)?;
         let i64t = self.i64_ty();
@@ -658,8 +670,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
         self.b.position_at_end(next);
         let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
-        self.b.build_unconditional_branch(header)?;
-        i.add_incoming(&[(&i64t.const_zero(), pre), (&inc, next)]);
+        let latches = self.poll_every_chunk(inc, header, span)?;
+        i.add_incoming(&[(&i64t.const_zero(), pre)]);
+        for latch in latches {
+            i.add_incoming(&[(&inc, latch)]);
+        }
 
         self.b.position_at_end(merge);
         let phi = self.b.build_phi(i64t, "")?;
@@ -671,48 +686,72 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 // ---- element-wise operations and masks: loops the optimiser can vectorise ---------------
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
-    /// `for i in 0..len { body(i) }`, continuing after the loop.
+    /// `for i in 0..len { body(i) }`, continuing after the loop. The loop runs in chunks
+    /// of [`LOOP_CHUNK`] iterations, polling the interrupt flag before each (a fault at
+    /// `span`); the inner loop has no exit besides its bound, so it still vectorises.
     fn counted_loop(
         &mut self,
         len: IntValue<'ctx>,
+        span: Span,
         body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<()>,
     ) -> Res<()> {
         let i64t = self.i64_ty();
         let pre = self.current_block()?;
+        let outer = self.block("chunk.loop")?;
+        let exit = self.block("each.end")?;
+        self.b.build_unconditional_branch(outer)?;
+        self.b.position_at_end(outer);
+        let i0 = self.b.build_phi(i64t, "i0")?;
+        let i0v = i0.as_basic_value().into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, i0v, len, "")?;
+        let chunk = self.block("chunk.poll")?;
+        self.b.build_conditional_branch(more, chunk, exit)?;
+        self.b.position_at_end(chunk);
+        self.poll_interrupt(span)?;
+        let step = self
+            .b
+            .build_int_add(i0v, i64t.const_int(LOOP_CHUNK, false), "")?;
+        let short = self.b.build_int_compare(IntPredicate::SLT, step, len, "")?;
+        let hi = self
+            .b
+            .build_select(short, step, len, "hi")?
+            .into_int_value();
+        let inner_pre = self.current_block()?;
         let header = self.block("each.loop")?;
         let inner = self.block("each.body")?;
-        let exit = self.block("each.end")?;
+        let chunk_end = self.block("chunk.next")?;
         self.b.build_unconditional_branch(header)?;
         self.b.position_at_end(header);
         let i = self.b.build_phi(i64t, "i")?;
         let iv = i.as_basic_value().into_int_value();
-        let more = self.b.build_int_compare(IntPredicate::SLT, iv, len, "")?;
-        self.b.build_conditional_branch(more, inner, exit)?;
+        let more = self.b.build_int_compare(IntPredicate::SLT, iv, hi, "")?;
+        self.b.build_conditional_branch(more, inner, chunk_end)?;
         self.b.position_at_end(inner);
         body(self, iv)?;
         let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
         let latch = self.current_block()?;
         self.b.build_unconditional_branch(header)?;
-        i.add_incoming(&[(&i64t.const_zero(), pre), (&inc, latch)]);
-        let _ = exit.move_after(latch);
+        i.add_incoming(&[(&i0v, inner_pre), (&inc, latch)]);
+        let _ = chunk_end.move_after(latch);
+        self.b.position_at_end(chunk_end);
+        self.b.build_unconditional_branch(outer)?;
+        i0.add_incoming(&[(&i64t.const_zero(), pre), (&hi, chunk_end)]);
+        let _ = exit.move_after(chunk_end);
         self.b.position_at_end(exit);
         Ok(())
     }
 
-    /// Arena memory for `len` elements of `elem`.
-    fn alloc_list(&mut self, elem: &Ty, len: IntValue<'ctx>) -> Res<PointerValue<'ctx>> {
+    /// Arena memory for `len` elements of `elem` (a fault at `span` when it does not fit).
+    fn alloc_list(
+        &mut self,
+        elem: &Ty,
+        len: IntValue<'ctx>,
+        span: Span,
+    ) -> Res<PointerValue<'ctx>> {
         let (size, align) = Kind::of(elem).map_or((16, 8), Kind::layout);
         let i64t = self.i64_ty();
         let bytes = self.b.build_int_mul(len, i64t.const_int(size, false), "")?;
-        let args = [
-            self.ctx_ptr()?.into(),
-            bytes.into(),
-            i64t.const_int(align, false).into(),
-        ];
-        match self.call_rt(abi::RT_ALLOC, &args)? {
-            Some(p) => Ok(p.into_pointer_value()),
-            None => bug("kiln_rt_alloc returned nothing"),
-        }
+        self.alloc(span, bytes, align)
     }
 
     fn elem_ptr(
@@ -770,9 +809,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             (Some(a), None) | (None, Some(a)) => a,
             (None, None) => return bug("element-wise operation without a list"),
         };
-        let dst = self.alloc_list(&res, len)?;
+        let dst = self.alloc_list(&res, len, e.span)?;
         let span = e.span;
-        self.counted_loop(len, &mut |cg, i| {
+        self.counted_loop(len, span, &mut |cg, i| {
             let a = match lp {
                 Some(p) => {
                     let p = cg.elem_ptr(&elem, p, i)?;
@@ -808,11 +847,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let (xp, xl) = self.split_pair(vals[0])?;
         let (mp, ml) = self.split_pair(vals[1])?;
         self.same_length(xl, ml, e.span)?;
-        let dst = self.alloc_list(&elem, xl)?;
+        let dst = self.alloc_list(&elem, xl, e.span)?;
         let i64t = self.i64_ty();
         let count = self.entry_alloca(i64t.into(), "kept")?;
         self.b.build_store(count, i64t.const_zero())?;
-        self.counted_loop(xl, &mut |cg, i| {
+        self.counted_loop(xl, e.span, &mut |cg, i| {
             let j = cg.b.build_load(i64t, count, "")?.into_int_value();
             let src = cg.elem_ptr(&elem, xp, i)?;
             let v = cg.load(src, &elem)?;
@@ -830,11 +869,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// The number of true entries of a `[bool]`.
-    fn count_true(&mut self, ptr: PointerValue<'ctx>, len: IntValue<'ctx>) -> Res<IntValue<'ctx>> {
+    fn count_true(
+        &mut self,
+        ptr: PointerValue<'ctx>,
+        len: IntValue<'ctx>,
+        span: Span,
+    ) -> Res<IntValue<'ctx>> {
         let i64t = self.i64_ty();
         let acc = self.entry_alloca(i64t.into(), "count")?;
         self.b.build_store(acc, i64t.const_zero())?;
-        self.counted_loop(len, &mut |cg, i| {
+        self.counted_loop(len, span, &mut |cg, i| {
             let p = cg.elem_ptr(&Ty::Bool, ptr, i)?;
             let byte = cg.b.build_load(cg.cx.i8_type(), p, "")?.into_int_value();
             let bit = cg.b.build_int_z_extend(byte, i64t, "")?;
@@ -908,8 +952,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             return bug("element-wise tree without a list result");
         };
         let res = (**res).clone();
-        let dst = self.alloc_list(&res, len)?;
-        self.counted_loop(len, &mut |cg, i| {
+        let dst = self.alloc_list(&res, len, e.span)?;
+        self.counted_loop(len, e.span, &mut |cg, i| {
             let mut next = 0;
             let v = cg.element(e, &leaves, &mut next, i)?;
             let q = cg.elem_ptr(&res, dst, i)?;

@@ -351,8 +351,13 @@ codes! {
         example: "let xs: [i64] = [];\nmax(xs)",
     },
     "E0609": "result too large" {
-        explanation: "At run time, `repeat(s, n)` would have built a string of more than \
-            1 GiB (2^30 bytes). Check `n` before repeating, or repeat a shorter string.",
+        explanation: "At run time, an operation would have built one string or list of more \
+            than 1 GiB (2^30 bytes): string `+`, `concat`, `repeat`, `join`, `replace`, \
+            `upper`/`lower`, `split`, `to_string`, a list literal, an element-wise operation, \
+            `filter`, `sort`, `unique` or `reverse`. Every operation that builds a value \
+            stops at this size, whatever the run's memory limit (E0616 bounds the run's \
+            total). Check sizes before building, e.g. `n` before `repeat(s, n)`, or build \
+            smaller values.",
         example: "repeat(\"abc\", 1000000000)",
     },
     "E0610": "host function failed" {
@@ -366,11 +371,13 @@ codes! {
     },
     "E0611": "run interrupted" {
         explanation: "The run was stopped from outside before it finished: `--timeout` \
-            expired, the host cancelled it through its cancel handle or deadline, or Ctrl-C \
-            was pressed in the REPL. Generated code checks for an interrupt at every loop \
-            iteration and every function call, so the label points at the loop or call \
-            that noticed it. Output printed before stays printed; a REPL session keeps \
-            its earlier definitions. Raise the timeout, or make the program do less work.",
+            expired, the host cancelled it through an `Interrupt` or a deadline, or Ctrl-C \
+            was pressed in the REPL while the line ran. \
+            Generated code checks for an interrupt in every loop (once per chunk of \
+            iterations) and on entry to every recursive function, so the label points at \
+            the loop or function that noticed it. Output printed before stays printed, and \
+            the program can be run again (a REPL session keeps its earlier definitions). Raise the timeout, or make the program do less \
+            work.",
         example: "",
     },
     "E0615": "clamp bounds out of order" {

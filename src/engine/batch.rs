@@ -77,6 +77,7 @@ impl Engine {
                 code,
                 warnings: checked.warnings,
                 source: layout.source,
+                max_memory: self.options.max_memory,
             }),
         })
     }
@@ -290,6 +291,8 @@ struct SetInner {
     /// The host functions the set calls (kept alive with it).
     host: host::Used,
     source: String,
+    /// [`EngineOptions::max_memory`](super::EngineOptions::max_memory) when compiled.
+    max_memory: u64,
 }
 
 impl ProgramSet {
@@ -414,6 +417,7 @@ impl ProgramSet {
             }
         };
         let mut ctx = RunCtx::new();
+        ctx.set_max_memory(inner.max_memory);
         ctx.set_host(inner.host.check(host)?);
         let row = compiled.run_set_in(&mut ctx, inputs, only);
         // The host hooks see the run's status; the row travels past them.

@@ -33,11 +33,13 @@ pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 use crate::diag::Diagnostic;
 use crate::driver::{self, Options};
 use crate::jit::Compiled;
+pub use crate::runtime::Interrupt;
 use crate::runtime::RunCtx;
 use crate::types::ty::Ty;
 use crate::value::{RuntimeError, Value};
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// How an [`Engine`] compiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +178,7 @@ impl Engine {
                 warnings: checked.warnings,
                 file: name.to_owned(),
                 source: source.to_owned(),
+                max_memory: self.options.max_memory,
             }),
         })
     }
@@ -243,6 +246,8 @@ struct Inner {
     columns: columns::Lazy,
     file: String,
     source: String,
+    /// [`EngineOptions::max_memory`] when compiled: every run's limit.
+    max_memory: u64,
 }
 
 /// What runs a program: JIT-compiled native code, or the checked program and the
@@ -275,6 +280,19 @@ impl Inner {
 }
 
 impl Program {
+    /// A fresh run context with the program's memory limit.
+    pub(crate) fn new_ctx(&self) -> RunCtx {
+        let mut ctx = RunCtx::new();
+        ctx.set_max_memory(self.inner.max_memory);
+        ctx
+    }
+
+    /// The most memory one run's strings and lists may take
+    /// ([`EngineOptions::max_memory`]).
+    pub fn max_memory(&self) -> u64 {
+        self.inner.max_memory
+    }
+
     /// The program's inputs (`param` declarations), in order.
     pub fn params(&self) -> &[Param] {
         &self.inner.params
@@ -325,7 +343,69 @@ impl Program {
     /// assert_eq!(p.run(&[Value::I64(6), Value::I64(3)]), Ok(Some(Value::I64(2))));
     /// ```
     pub fn run(&self, inputs: &[Value]) -> Result<Option<Value>, RuntimeError> {
-        self.run_in(&mut RunCtx::new(), None, inputs)
+        self.run_in(&mut self.new_ctx(), None, inputs)
+    }
+
+    /// Like [`Program::run`], stopping with runtime error E0611 at the next loop chunk
+    /// or recursive call once `interrupt` is cancelled (from any thread). The flag is
+    /// left as it is: [`Interrupt::reset`] it before reusing it. The program stays
+    /// usable after an interrupted run.
+    ///
+    /// ```
+    /// use kiln::{Engine, Interrupt, Value};
+    /// use std::time::Duration;
+    ///
+    /// // About 10^18 calls, never deeper than 90: it would run for centuries.
+    /// let p = Engine::new()
+    ///     .compile("fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2)); fib(90)")
+    ///     .unwrap();
+    /// let interrupt = Interrupt::new();
+    /// let canceller = interrupt.clone();
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(Duration::from_millis(50));
+    ///     canceller.cancel();
+    /// });
+    /// let error = p.run_interruptible(&[], &interrupt).unwrap_err();
+    /// assert_eq!(error.code(), "E0611");
+    /// // Reset, the flag lets runs go on; the program is as good as new.
+    /// interrupt.reset();
+    /// let q = Engine::new().compile("sum([1, 2, 3])").unwrap();
+    /// assert_eq!(q.run_interruptible(&[], &interrupt), Ok(Some(Value::I64(6))));
+    /// ```
+    pub fn run_interruptible(
+        &self,
+        inputs: &[Value],
+        interrupt: &Interrupt,
+    ) -> Result<Option<Value>, RuntimeError> {
+        let mut ctx = self.new_ctx();
+        ctx.set_interrupt(Some(interrupt));
+        self.run_in(&mut ctx, None, inputs)
+    }
+
+    /// Like [`Program::run`], interrupted (runtime error E0611) when it runs longer than
+    /// `timeout`. A background timer sets the run's own [`Interrupt`]; it stops as soon
+    /// as the run ends.
+    ///
+    /// ```
+    /// use kiln::{Engine, Value};
+    /// use std::time::Duration;
+    ///
+    /// let p = Engine::new()
+    ///     .compile("param n: i64; fn fib(k: i64) -> i64 = if(k < 2, k, fib(k - 1) + fib(k - 2)); fib(n)")
+    ///     .unwrap();
+    /// let quick = p.run_with_deadline(&[Value::I64(10)], Duration::from_secs(60));
+    /// assert_eq!(quick, Ok(Some(Value::I64(55))));
+    /// let slow = p.run_with_deadline(&[Value::I64(90)], Duration::from_millis(20));
+    /// assert_eq!(slow.unwrap_err().code(), "E0611");
+    /// ```
+    pub fn run_with_deadline(
+        &self,
+        inputs: &[Value],
+        timeout: Duration,
+    ) -> Result<Option<Value>, RuntimeError> {
+        let interrupt = Interrupt::new();
+        let _timer = interrupt.cancel_after(timeout);
+        self.run_interruptible(inputs, &interrupt)
     }
 
     /// Like [`Program::run`], passing `host` to the host functions that take a context.
@@ -336,7 +416,7 @@ impl Program {
         inputs: &[Value],
     ) -> Result<Option<Value>, RuntimeError> {
         let value = host::HostValue::of(host);
-        self.run_in(&mut RunCtx::new(), Some(value), inputs)
+        self.run_in(&mut self.new_ctx(), Some(value), inputs)
     }
 
     /// Like [`Program::run`], keeping what `print` writes instead of writing it to
@@ -378,7 +458,11 @@ impl Program {
                 // Host functions are not called by the interpreter (E0610 at the call),
                 // but a wrong host value is still refused as for the JIT.
                 inner.host.check(host)?;
-                return self.interpret(p, options, inputs, &mut crate::interp::Stdout);
+                let options = crate::interp::Options {
+                    interrupt: ctx.interrupt().cloned(),
+                    ..options.clone()
+                };
+                return self.interpret(p, &options, inputs, &mut crate::interp::Stdout);
             }
         };
         ctx.set_host(inner.host.check(host)?);

@@ -435,3 +435,149 @@ fn clamp_with_bounds_out_of_order_faults() {
         }
     }
 }
+
+/// Runs for years unless interrupted; depth stays small (90 frames).
+const FOREVER: &str = "fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2)); fib(90)";
+
+#[test]
+fn a_cancel_from_another_thread_stops_a_long_recursion_and_the_program_stays_usable() {
+    let p = compile(&FOREVER.replace("fib(90)", "param small: bool; if(small, 7, fib(90))"));
+    let interrupt = Interrupt::new();
+    let canceller = interrupt.clone();
+    let start = std::time::Instant::now();
+    let thread = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        canceller.cancel();
+    });
+    let error = p
+        .run_interruptible(&[Value::Bool(false)], &interrupt)
+        .unwrap_err();
+    thread.join().unwrap();
+    assert_eq!(error.code(), "E0611");
+    assert_eq!(error.message, "the run was interrupted");
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    // The label is the recursive function, where the interrupt was noticed.
+    assert_eq!(
+        &p.source()[error.span.lo as usize..error.span.hi as usize],
+        "fib"
+    );
+    // Still cancelled: the next run stops at once; reset, runs go on.
+    let again = p.run_interruptible(&[Value::Bool(false)], &interrupt);
+    assert_eq!(again.unwrap_err().code(), "E0611");
+    interrupt.reset();
+    assert_eq!(
+        p.run_interruptible(&[Value::Bool(true)], &interrupt),
+        Ok(Some(Value::I64(7)))
+    );
+    assert_eq!(p.run(&[Value::Bool(true)]), Ok(Some(Value::I64(7))));
+}
+
+#[test]
+fn every_generated_loop_polls_the_interrupt() {
+    let interrupt = Interrupt::new();
+    interrupt.cancel();
+    // Each program loops once over a list input; a cancelled flag stops it at the loop.
+    for (src, looped) in [
+        ("param xs: [i64]; sum(xs)", "sum(xs)"),
+        ("param xs: [i64]; avg(xs)", "avg(xs)"),
+        ("param xs: [i64]; max(xs)", "max(xs)"),
+        ("param xs: [i64]; xs * 2", "xs * 2"),
+        ("param xs: [i64]; xs * 2 + xs", "xs * 2 + xs"),
+        ("param xs: [i64]; filter(xs, xs > 1)", "filter(xs, xs > 1)"),
+        ("param xs: [i64]; count(xs > 1)", "count(xs > 1)"),
+        // Loops with an early exit poll once every chunk of iterations: look for a
+        // missing element in a list longer than one.
+        ("param xs: [i64]; index_of(xs, -1)", "index_of(xs, -1)"),
+        ("param xs: [i64]; -1 in xs", "-1 in xs"),
+    ] {
+        let p = compile(src);
+        let xs = Value::List(
+            Ty::Int(crate::types::ty::IntTy::I64),
+            (0..40_000).map(Value::I64).collect(),
+        );
+        let error = p
+            .run_interruptible(std::slice::from_ref(&xs), &interrupt)
+            .unwrap_err();
+        assert_eq!(error.code(), "E0611", "{src}");
+        let label = &p.source()[error.span.lo as usize..error.span.hi as usize];
+        assert!(
+            looped.contains(label) || label.contains(looped),
+            "{src}: {label}"
+        );
+        let fine = p.run(std::slice::from_ref(&xs));
+        assert!(fine.is_ok(), "{src}: {fine:?}");
+    }
+}
+
+#[test]
+fn a_deadline_interrupts_a_long_run_and_spares_a_short_one() {
+    let p = compile(&format!(
+        "param n: i64; {}",
+        FOREVER.replace("fib(90)", "fib(n)")
+    ));
+    let quick = p.run_with_deadline(&[Value::I64(10)], std::time::Duration::from_secs(60));
+    assert_eq!(quick, Ok(Some(Value::I64(55))));
+    let start = std::time::Instant::now();
+    let slow = p.run_with_deadline(&[Value::I64(90)], std::time::Duration::from_millis(20));
+    assert_eq!(slow.unwrap_err().code(), "E0611");
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(p.run(&[Value::I64(10)]), Ok(Some(Value::I64(55))));
+}
+
+/// Doubles a list on every call until the limit stops it.
+const GROW: &str = "fn grow(xs: [i64], n: i64) -> i64 = \
+    if(n == 0, len(xs), grow(concat(xs, xs), n - 1)); grow([1, 2, 3, 4, 5, 6, 7, 8], 40)";
+
+#[test]
+fn max_memory_bounds_every_run_of_a_program() {
+    let engine = Engine::with_options(EngineOptions {
+        max_memory: 1 << 20,
+        ..EngineOptions::default()
+    });
+    let p = engine.compile(GROW).unwrap();
+    assert_eq!(p.max_memory(), 1 << 20);
+    let error = p.run(&[]).unwrap_err();
+    assert_eq!(error.code(), "E0616");
+    assert!(
+        error.message.contains("memory limit of 1048576 bytes"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        &p.source()[error.span.lo as usize..error.span.hi as usize],
+        "concat(xs, xs)"
+    );
+    // Other entry points share the limit: typed handles and columns.
+    let f = p.typed::<(), i64>().unwrap();
+    assert_eq!(f.call().unwrap_err().code(), "E0616");
+    // A program that fits runs as before.
+    let small = engine.compile("len(repeat(\"ab\", 1000) + \"c\")").unwrap();
+    assert_eq!(small.run(&[]), Ok(Some(Value::I64(2001))));
+    // Strings too, and a value over 1 GiB is E0609 whatever the limit.
+    let s = engine.compile("len(repeat(\"abc\", 1000000))").unwrap();
+    assert_eq!(s.run(&[]).unwrap_err().code(), "E0616");
+    let huge = Engine::new()
+        .compile("len(repeat(\"abc\", 1000000000))")
+        .unwrap();
+    assert_eq!(huge.run(&[]).unwrap_err().code(), "E0609");
+}
+
+#[test]
+fn a_runaway_list_under_a_modest_limit_faults_instead_of_aborting() {
+    // 64 MiB: the run stops at the limit, never taking the machine's memory.
+    let engine = Engine::with_options(EngineOptions {
+        max_memory: 64 << 20,
+        ..EngineOptions::default()
+    });
+    for src in [
+        GROW,
+        "fn g(s: string, n: i64) -> i64 = if(n == 0, len(s), g(s + s, n - 1)); g(\"abcd\", 60)",
+        "fn g(s: string, n: i64) -> i64 = if(n == 0, len(s), g(join([s, s, s], \"-\"), n - 1)); g(\"x\", 60)",
+        "fn g(s: string, n: i64) -> i64 = if(n == 0, len(s), g(replace(s, \"a\", \"aa\"), n - 1)); g(\"a\", 60)",
+        "fn g(xs: [i64], n: i64) -> i64 = if(n == 0, len(xs), g(sort(concat(xs, reverse(xs))), n - 1)); g([3, 1], 60)",
+    ] {
+        let p = engine.compile(src).unwrap_or_else(|e| panic!("{}", e.render()));
+        let code = p.run(&[]).unwrap_err().code();
+        assert!(["E0616", "E0609"].contains(&code), "{src}: {code}");
+    }
+}

@@ -188,7 +188,7 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
     #[cold]
     #[inline(never)]
     fn invoke_fresh(&self, host: Option<HostValue>, args: A) -> Result<R, RuntimeError> {
-        self.invoke_in(&mut RunCtx::new(), host, args)
+        self.invoke_in(&mut self.program.new_ctx(), host, args)
     }
 
     #[inline(always)]
@@ -292,7 +292,7 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
             main: compiled.main_address(),
             plain: !compiled.needs_stack_guard() && inner.host.is_empty(),
             bare: !compiled.needs_stack_guard() && inner.host.is_empty() && compiled.context_free(),
-            ctx: RefCell::new(Box::new(RunCtx::new())),
+            ctx: RefCell::new(Box::new(program.new_ctx())),
             _sig: PhantomData,
         })
     }
@@ -315,7 +315,7 @@ impl<A: Args, R: Ret> Clone for TypedFn<A, R> {
             main: self.main,
             plain: self.plain,
             bare: self.bare,
-            ctx: RefCell::new(Box::new(RunCtx::new())),
+            ctx: RefCell::new(Box::new(self.program.new_ctx())),
             _sig: PhantomData,
         }
     }

@@ -8,7 +8,6 @@ use crate::span::Span;
 use crate::types::hir::{self, Block, Builtin, Expr, ExprKind, Stmt, Var};
 use crate::types::ty::Ty;
 use crate::value::{RuntimeError, Value};
-use std::sync::atomic::Ordering;
 
 /// Free stack below which evaluation continues on a new segment, and that segment's size.
 const RED_ZONE: usize = 128 << 10;
@@ -154,9 +153,7 @@ impl<'a> Machine<'a> {
     /// Poll the interrupt flag (at a call, and at each iteration of a list loop).
     pub(super) fn poll(&self, span: Span) -> R<()> {
         match &self.opts.interrupt {
-            Some(flag) if flag.load(Ordering::Relaxed) => {
-                Err(fault(Fault::Interrupted, span, 0, 0))
-            }
+            Some(flag) if flag.is_cancelled() => Err(fault(Fault::Interrupted, span, 0, 0)),
             _ => Ok(()),
         }
     }
@@ -243,7 +240,7 @@ impl<'a> Machine<'a> {
             ExprKind::Switch { arms, default } => self.switch(arms, default, frame),
             ExprKind::In { item, list } => self.member(item, list, e, frame),
             ExprKind::Index { list, index } => self.index(list, index, frame),
-            ExprKind::Call { func, args } => self.call(*func, args, e, frame),
+            ExprKind::Call { func, args } => self.call(*func, args, frame),
             ExprKind::CallExtern { .. } | ExprKind::CallHost { .. } => Err(native_only(e)),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e, frame),
         }
@@ -357,11 +354,11 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// A user function: arguments left to right, then the call (polling the interrupt
-    /// flag), nested at most `MAX_CALL_DEPTH` deep (E0606 at the callee's name).
-    fn call(&mut self, func: usize, args: &[Expr], e: &Expr, frame: &mut Frame) -> R<Value> {
+    /// A user function: arguments left to right, then the call, nested at most
+    /// `MAX_CALL_DEPTH` deep (E0606 at the callee's name); the callee polls the interrupt
+    /// flag on entry (E0611 at its name too, where generated code notices it).
+    fn call(&mut self, func: usize, args: &[Expr], frame: &mut Frame) -> R<Value> {
         let values = self.args(args, frame)?;
-        self.poll(e.span)?;
         self.enter(func, values)
     }
 
@@ -382,6 +379,7 @@ impl<'a> Machine<'a> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(fault(Fault::StackOverflow, f.span, 0, 0));
         }
+        self.poll(f.span)?;
         let mut callee = Frame::new(f);
         for (&local, v) in f.params.iter().zip(values) {
             callee.locals[local] = v;

@@ -39,8 +39,6 @@ use crate::codegen::Overflow;
 use crate::span::Span;
 use crate::types::hir;
 use crate::value::{RuntimeError, Value};
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 pub use ops::display;
 
@@ -58,7 +56,7 @@ pub struct Options {
     pub max_memory: u64,
     /// When set, the run stops with E0611 at the next user-function call or list-loop
     /// iteration.
-    pub interrupt: Option<Arc<AtomicBool>>,
+    pub interrupt: Option<crate::runtime::Interrupt>,
 }
 
 impl Default for Options {

@@ -5,7 +5,9 @@
 //!   ([`input_is_incomplete`], or a `{` of a `when` or `fn` block still open);
 //! - Tab completes the word under the cursor from [`Session::completion_candidates`];
 //! - history is kept in [`history_path`], one entry per complete input;
-//! - Ctrl-C drops the input being typed, Ctrl-D on an empty line leaves.
+//! - Ctrl-C drops the input being typed, Ctrl-D on an empty line leaves;
+//! - Ctrl-C while a line runs interrupts it (runtime error E0611; the session keeps its
+//!   earlier definitions): a SIGINT handler is installed only while a line runs.
 
 use crate::driver::Options;
 use crate::repl::{input_is_incomplete, Reply, Session};
@@ -26,6 +28,69 @@ pub const PROMPT: &str = "kiln> ";
 /// The prompt for each further line of an input.
 pub const CONTINUATION: &str = "  ... ";
 
+/// Ctrl-C while a line runs: a SIGINT handler that cancels the REPL's [`Interrupt`],
+/// installed only for the duration of a line (rustyline reads Ctrl-C itself at the
+/// prompt).
+mod sigint {
+    use crate::runtime::Interrupt;
+    use std::sync::OnceLock;
+
+    /// The REPL's interrupt; the handler only reads it (an atomic load, then an atomic
+    /// store: async-signal-safe).
+    static INTERRUPT: OnceLock<Interrupt> = OnceLock::new();
+
+    pub fn interrupt() -> &'static Interrupt {
+        INTERRUPT.get_or_init(Interrupt::new)
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_sigint(_: libc::c_int) {
+        if let Some(i) = INTERRUPT.get() {
+            i.cancel();
+        }
+    }
+
+    /// The handler, until dropped (then the previous disposition again).
+    pub struct Guard {
+        #[cfg(unix)]
+        previous: Option<libc::sigaction>,
+    }
+
+    impl Guard {
+        pub fn install() -> Guard {
+            #[cfg(unix)]
+            {
+                let _ = interrupt();
+                // SAFETY: a zeroed `sigaction` is valid; the handler is async-signal-safe
+                // (see `INTERRUPT`), and `previous` receives the old disposition.
+                unsafe {
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
+                    action.sa_flags = libc::SA_RESTART;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    let mut previous: libc::sigaction = std::mem::zeroed();
+                    let ok = libc::sigaction(libc::SIGINT, &action, &mut previous) == 0;
+                    Guard {
+                        previous: ok.then_some(previous),
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            Guard {}
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            if let Some(previous) = self.previous.take() {
+                // SAFETY: restores the disposition `install` replaced.
+                unsafe { libc::sigaction(libc::SIGINT, &previous, std::ptr::null_mut()) };
+            }
+        }
+    }
+}
+
 /// Run the interactive loop on the terminal until Ctrl-D or `:quit`; returns the exit
 /// status (0, or 2 when the terminal cannot be used).
 pub fn run(options: Options, color: bool) -> i32 {
@@ -45,6 +110,8 @@ pub fn run(options: Options, color: bool) -> i32 {
         }
     };
     let mut session = Session::new(options, color);
+    let interrupt = sigint::interrupt();
+    session.set_interrupt(Some(interrupt));
     editor.set_helper(Some(KilnHelper {
         candidates: session.completion_candidates(),
     }));
@@ -76,7 +143,11 @@ pub fn run(options: Options, color: bool) -> i32 {
                     continue;
                 }
                 remember(&mut editor, history.as_ref(), &input);
-                let reply = session.eval(&input);
+                interrupt.reset();
+                let reply = {
+                    let _ctrl_c = sigint::Guard::install();
+                    session.eval(&input)
+                };
                 show(&reply);
                 if reply.quit {
                     return 0;

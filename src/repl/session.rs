@@ -120,6 +120,14 @@ impl Session {
         }
     }
 
+    /// Runs of later lines stop with runtime error E0611 once `interrupt` is cancelled
+    /// (`None`: nothing interrupts them). The session stays usable after an
+    /// interrupted line; [`Interrupt::reset`](crate::runtime::Interrupt::reset) the flag
+    /// before the next.
+    pub fn set_interrupt(&mut self, interrupt: Option<&crate::runtime::Interrupt>) {
+        self.ctx.set_interrupt(interrupt);
+    }
+
     /// One input: a (possibly multi-line) program fragment or a `:command`.
     pub fn eval(&mut self, input: &str) -> Reply {
         let trimmed = input.trim();

@@ -493,3 +493,22 @@ fn prelude_functions_in_several_lines_and_in_session_functions() {
     assert_eq!(ok(&mut s, "sign(-3)"), "-300 : i64\n");
     assert_eq!(ok(&mut s, "sign(-3.0)"), "-1.0 : f64\n");
 }
+
+#[test]
+fn an_interrupted_line_reports_e0611_and_the_session_keeps_its_definitions() {
+    let mut s = session();
+    let interrupt = crate::runtime::Interrupt::new();
+    s.set_interrupt(Some(&interrupt));
+    ok(
+        &mut s,
+        "fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2));",
+    );
+    ok(&mut s, "let xs = [1, 2, 3];");
+    interrupt.cancel();
+    let r = err(&mut s, "fib(90) + sum(xs)");
+    assert!(r.stderr.contains("E0611"), "{}", r.stderr);
+    let r = err(&mut s, "sum(xs)");
+    assert!(r.stderr.contains("E0611"), "{}", r.stderr);
+    interrupt.reset();
+    assert_eq!(ok(&mut s, "fib(10) + sum(xs)"), "61 : i64\n");
+}

@@ -116,7 +116,7 @@ impl Program {
             ));
         }
         let rows = columns.first().map_or(0, Column::len);
-        match self.run_rows(&mut RunCtx::new(), host, rows, columns) {
+        match self.run_rows(&mut self.new_ctx(), host, rows, columns) {
             (out, None) => Ok(out),
             (_, Some(e)) => Err(e),
         }

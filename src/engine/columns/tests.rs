@@ -240,8 +240,11 @@ fn the_columns_loop_of_an_infallible_program_is_vectorised() {
             .any(|l| l.contains("fmul <") && l.contains(" x double>")),
         "no vector multiply in\n{columns}"
     );
+    // The only call left is the fault of the per-chunk interrupt poll.
     assert!(
-        !columns.contains("call "),
+        !columns
+            .lines()
+            .any(|l| l.contains("call ") && !l.contains("@kiln_rt_fail(")),
         "kiln_main is inlined:\n{columns}"
     );
     // A program that may fault checks the status after each row instead.

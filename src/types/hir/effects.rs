@@ -69,6 +69,8 @@ impl BinOp {
             BinOp::Add | BinOp::Sub | BinOp::Mul if int && overflow == Overflow::Trap => {
                 Effects::FAULTS
             }
+            // String `+` builds a string: the size and memory limits (E0609, E0616).
+            BinOp::Add if *operand == Ty::Str => Effects::FAULTS,
             BinOp::Add
             | BinOp::Sub
             | BinOp::Mul
@@ -98,13 +100,12 @@ impl BinOp {
 
 impl Builtin {
     /// A call whose node has type `ty`.
-    pub fn effects(self, ty: &Ty, overflow: Overflow) -> Effects {
+    pub fn effects(self, ty: &Ty) -> Effects {
         match self {
             Builtin::Print => Effects::SIDE_EFFECT,
             // Parse failed (to `string` it is the identity).
             Builtin::Parse if *ty != Ty::Str => Effects::FAULTS,
             Builtin::Parse
-            | Builtin::ToString
             | Builtin::Abs
             | Builtin::Min
             | Builtin::Max
@@ -114,8 +115,8 @@ impl Builtin {
             | Builtin::IsInf => Effects::NONE,
             // Bounds out of order or NaN.
             Builtin::Clamp => Effects::FAULTS,
-            // An integer `sum` adds with `+`, so it traps like `+`.
-            Builtin::Lib(LibFn::Sum) => BinOp::Add.effects(ty, overflow),
+            // Builds a string: the memory limit (E0616).
+            Builtin::ToString => Effects::FAULTS,
             Builtin::Lib(f) => f.effects(),
         }
     }
@@ -129,37 +130,39 @@ impl LibFn {
             // Lists of different lengths (and, per element, the operator's own faults:
             // `BinOp::effects` of the element type).
             LibFn::Map(_) | LibFn::Filter => Effects::FAULTS,
-            // Beyond the string size limit.
-            LibFn::Repeat => Effects::FAULTS,
-            LibFn::StrLen
+            // They build a string or list: the per-value size limit (E0609) and the run's
+            // memory limit (E0616).
+            LibFn::Repeat
             | LibFn::StrConcat
-            | LibFn::StrContains
-            | LibFn::StartsWith
-            | LibFn::EndsWith
-            | LibFn::Find
             | LibFn::Substr
             | LibFn::Upper
             | LibFn::Lower
-            | LibFn::Trim
             | LibFn::Replace
             | LibFn::Split
             | LibFn::Join
-            | LibFn::ListLen
-            | LibFn::Sum
-            | LibFn::Avg
-            | LibFn::Median
             | LibFn::Sort
             | LibFn::SortDesc
             | LibFn::Reverse
             | LibFn::Unique
-            | LibFn::CountDistinct
-            | LibFn::ListConcat
-            | LibFn::Slice
+            | LibFn::ListConcat => Effects::FAULTS,
+            // Their temporaries count against the run's memory limit (E0616).
+            LibFn::Median | LibFn::CountDistinct => Effects::FAULTS,
+            // Loops generated code runs: they poll the interrupt flag (E0611).
+            LibFn::Sum
+            | LibFn::Avg
             | LibFn::IndexOf
             | LibFn::ListContains
             | LibFn::Count
             | LibFn::Any
-            | LibFn::All => Effects::NONE,
+            | LibFn::All => Effects::FAULTS,
+            LibFn::StrLen
+            | LibFn::StrContains
+            | LibFn::StartsWith
+            | LibFn::EndsWith
+            | LibFn::Find
+            | LibFn::Trim
+            | LibFn::ListLen
+            | LibFn::Slice => Effects::NONE,
         }
     }
 }
@@ -184,13 +187,15 @@ impl Expr {
             | ExprKind::Float(_)
             | ExprKind::Str(_)
             | ExprKind::Var(_)
-            | ExprKind::List(_)
             | ExprKind::Cast(_)
             | ExprKind::And(..)
             | ExprKind::Or(..)
             | ExprKind::If { .. }
-            | ExprKind::Switch { .. }
-            | ExprKind::In { .. } => false,
+            | ExprKind::Switch { .. } => false,
+            // Allocates: the run's memory limit (E0616).
+            ExprKind::List(items) => !items.is_empty(),
+            // A loop: it polls the interrupt flag (E0611).
+            ExprKind::In { .. } => true,
             ExprKind::Unary { op, operand } => op.effects(&operand.ty, calls.overflow).can_fault,
             ExprKind::Binary { op, lhs, rhs } => op.may_fault(lhs, rhs, calls.overflow),
             // Out of bounds.
@@ -198,7 +203,7 @@ impl Expr {
             ExprKind::Call { func, .. } => calls.functions.get(*func).copied().unwrap_or(true),
             ExprKind::CallExtern { .. } => true,
             ExprKind::CallHost { func, .. } => calls.host.get(*func).copied().unwrap_or(true),
-            ExprKind::Builtin { op, .. } => op.effects(&self.ty, calls.overflow).can_fault,
+            ExprKind::Builtin { op, .. } => op.effects(&self.ty).can_fault,
         }
     }
 
@@ -231,11 +236,11 @@ mod tests {
     #[test]
     fn only_print_has_a_side_effect() {
         let t = Ty::Int(crate::types::ty::IntTy::I64);
-        assert!(!Builtin::Print.effects(&t, W).pure);
-        assert!(!Builtin::Print.effects(&t, W).can_fault);
-        assert!(Builtin::ToString.effects(&Ty::Str, W).pure);
-        assert!(Builtin::Parse.effects(&t, W).pure);
-        assert!(Builtin::Lib(LibFn::ListMin).effects(&t, W).pure);
+        assert!(!Builtin::Print.effects(&t).pure);
+        assert!(!Builtin::Print.effects(&t).can_fault);
+        assert!(Builtin::ToString.effects(&Ty::Str).pure);
+        assert!(Builtin::Parse.effects(&t).pure);
+        assert!(Builtin::Lib(LibFn::ListMin).effects(&t).pure);
     }
 
     #[test]
@@ -246,15 +251,21 @@ mod tests {
         assert!(BinOp::Rem.effects(&i, W).can_fault);
         assert!(!BinOp::Div.effects(&f, W).can_fault);
         assert!(!BinOp::Add.effects(&i, W).can_fault);
-        assert!(Builtin::Parse.effects(&i, W).can_fault);
-        assert!(!Builtin::Parse.effects(&Ty::Str, W).can_fault);
-        assert!(!Builtin::Lib(LibFn::Sum).effects(&i, W).can_fault);
+        assert!(Builtin::Parse.effects(&i).can_fault);
+        assert!(!Builtin::Parse.effects(&Ty::Str).can_fault);
+        // Loops poll the interrupt flag; what allocates has limits; a view does neither.
+        assert!(Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
+        assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str).can_fault);
+        assert!(Builtin::Lib(LibFn::Sort).effects(&i).can_fault);
+        assert!(BinOp::Add.effects(&Ty::Str, W).can_fault);
+        assert!(!Builtin::Lib(LibFn::StrLen).effects(&i).can_fault);
+        assert!(!Builtin::Lib(LibFn::Slice).effects(&i).can_fault);
+        // Integer arithmetic faults in trap mode only; floats never.
         let trap = Overflow::Trap;
         assert!(BinOp::Add.effects(&i, trap).can_fault);
         assert!(UnOp::Neg.effects(&i, trap).can_fault);
+        assert!(!UnOp::Neg.effects(&i, W).can_fault);
         assert!(!UnOp::Neg.effects(&f, trap).can_fault);
         assert!(!BinOp::Add.effects(&f, trap).can_fault);
-        assert!(Builtin::Lib(LibFn::Sum).effects(&i, trap).can_fault);
-        assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str, W).can_fault);
     }
 }
