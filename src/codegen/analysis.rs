@@ -6,36 +6,10 @@ use super::HostImpl;
 use crate::span::Span;
 use crate::types::hir::{ExprKind, FallibleCalls, Overflow, Program, Walk};
 
-/// `result[id]`: function `id` can reach a call of itself, directly or through others.
+/// `result[id]`: function `id` can reach a call of itself, directly or through others
+/// ([`Program::recursive_functions`]).
 pub fn recursive_functions(program: &Program) -> Vec<bool> {
-    let callees: Vec<Vec<usize>> = program
-        .functions
-        .iter()
-        .map(|f| {
-            let mut out = Vec::new();
-            f.body.walk(&mut |e| {
-                if let ExprKind::Call { func, .. } = e.kind {
-                    out.push(func);
-                }
-            });
-            out
-        })
-        .collect();
-    (0..callees.len())
-        .map(|start| {
-            let mut seen = vec![false; callees.len()];
-            let mut stack = callees[start].clone();
-            while let Some(f) = stack.pop() {
-                if f == start {
-                    return true;
-                }
-                if f < seen.len() && !std::mem::replace(&mut seen[f], true) {
-                    stack.extend(&callees[f]);
-                }
-            }
-            false
-        })
-        .collect()
+    program.recursive_functions()
 }
 
 /// `result[id]`: function `id` may record a fault (directly or through a call). A

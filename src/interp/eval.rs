@@ -2,7 +2,8 @@
 //! used, call depth, the interrupt flag).
 
 use super::ops::{self, bug, fault, R};
-use super::{Options, Output, MAX_CALL_DEPTH};
+use super::{Options, Output};
+use crate::abi::MAX_RECURSION_DEPTH;
 use crate::abi::{Fault, MAX_STRING_BYTES};
 use crate::span::Span;
 use crate::types::hir::{self, Block, Builtin, Expr, ExprKind, Stmt, Var};
@@ -33,7 +34,10 @@ pub(super) struct Machine<'a> {
     globals: Vec<Value>,
     /// Bytes of strings and lists built so far.
     used: u64,
-    depth: usize,
+    /// Which functions are recursive, and how many of their calls are running (the count
+    /// generated code keeps at `abi::DEPTH_OFFSET`).
+    recursive: Vec<bool>,
+    depth: u64,
 }
 
 impl<'a> Machine<'a> {
@@ -48,6 +52,7 @@ impl<'a> Machine<'a> {
             out,
             globals: prog.globals.iter().map(|g| ops::zero(&g.ty)).collect(),
             used: 0,
+            recursive: prog.recursive_functions(),
             depth: 0,
         }
     }
@@ -354,9 +359,9 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// A user function: arguments left to right, then the call, nested at most
-    /// `MAX_CALL_DEPTH` deep (E0606 at the callee's name); the callee polls the interrupt
-    /// flag on entry (E0611 at its name too, where generated code notices it).
+    /// A user function: arguments left to right, then the call. A recursive callee polls
+    /// the interrupt flag on entry (E0611 at its name, where generated code notices it)
+    /// and counts against `MAX_RECURSION_DEPTH` (E0606 at its name).
     fn call(&mut self, func: usize, args: &[Expr], frame: &mut Frame) -> R<Value> {
         let values = self.args(args, frame)?;
         self.enter(func, values)
@@ -376,17 +381,21 @@ impl<'a> Machine<'a> {
         let Some(f) = prog.functions.get(func) else {
             return Err(unknown_function(func));
         };
-        if self.depth >= MAX_CALL_DEPTH {
-            return Err(fault(Fault::StackOverflow, f.span, 0, 0));
+        // Non-recursive calls nest at most as deep as there are functions.
+        let recursive = self.recursive.get(func).copied().unwrap_or(true);
+        if recursive {
+            self.poll(f.span)?;
+            if self.depth >= MAX_RECURSION_DEPTH {
+                return Err(fault(Fault::StackOverflow, f.span, 0, 0));
+            }
         }
-        self.poll(f.span)?;
         let mut callee = Frame::new(f);
         for (&local, v) in f.params.iter().zip(values) {
             callee.locals[local] = v;
         }
-        self.depth += 1;
+        self.depth += recursive as u64;
         let result = self.block(&f.body, &mut callee);
-        self.depth -= 1;
+        self.depth -= recursive as u64;
         match result? {
             Some(v) => Ok(v),
             None => Err(unknown_function(func)),

@@ -16,9 +16,10 @@
 //!   library faults at the call, runaway recursion at the function's name).
 //! - **Evaluation order is the HIR's.** Operands and arguments left to right; `and`,
 //!   `or`, `if`, `switch` and `when` evaluate only what they choose.
-//! - **No host-stack overflow.** Evaluation continues on fresh stack segments
-//!   (`stacker`) when the thread runs low; user-function calls nest at most
-//!   [`MAX_CALL_DEPTH`] deep, beyond which the run faults with E0606 at the callee.
+//! - **No host-stack overflow, the same recursion limit.** Evaluation continues on fresh
+//!   stack segments (`stacker`) when the thread runs low. Like generated code, it counts
+//!   the running calls of recursive functions: one beyond `abi::MAX_RECURSION_DEPTH` is
+//!   E0606 at the callee, so both engines fail at the same call.
 //! - **Bounded memory.** Every string and list a run builds is counted (string bytes;
 //!   element size × length for lists, as `value::layout::mem_size`); one over
 //!   `MAX_STRING_BYTES` (1 GiB) is E0609, a total over [`Options::max_memory`] is E0616.
@@ -41,11 +42,6 @@ use crate::types::hir;
 use crate::value::{RuntimeError, Value};
 
 pub use ops::display;
-
-/// How deep user-function calls may nest before the run faults with E0606 (the JIT's
-/// limit is its thread's stack, so only runaway recursion hits either; a few KiB of
-/// host stack per level in a debug build, far less in a release build).
-pub const MAX_CALL_DEPTH: usize = 1 << 17;
 
 /// How a run behaves.
 #[derive(Clone, Debug)]

@@ -506,7 +506,7 @@ fn an_interrupt_stops_at_the_next_call_or_loop_iteration() {
         interrupt: Some(flag.clone()),
         ..Options::default()
     };
-    let src = "fn f(x: i64) -> i64 = x + 1;\nprint(\"a\");\nf(1)";
+    let src = "fn f(x: i64) -> i64 = if(x > 9, x, f(x + 1));\nprint(\"a\");\nf(1)";
     let (r, out) = run_with(src, &[], &opts);
     let e = r.unwrap_err();
     assert_eq!(

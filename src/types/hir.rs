@@ -14,6 +14,7 @@
 use super::ty::Ty;
 use crate::span::Span;
 
+mod calls;
 mod effects;
 mod walk;
 
