@@ -269,6 +269,29 @@ impl Program {
         self.run_in(&mut RunCtx::new(), Some(value), inputs)
     }
 
+    /// Like [`Program::run`], with the output of `print` captured instead of written to
+    /// standard output: the run's outcome and everything it printed (also what it printed
+    /// before a fault). Differential testing compares it across engines
+    /// (`fuzz/`, crate `kiln-fuzz`).
+    ///
+    /// ```
+    /// use kiln::{Engine, Value};
+    ///
+    /// let p = Engine::new().compile("print(1); print(2) + 1").unwrap();
+    /// let (result, printed) = p.run_capturing(&[]);
+    /// assert_eq!(result, Ok(Some(Value::I64(3))));
+    /// assert_eq!(printed, "1\n2\n");
+    /// ```
+    pub fn run_capturing(
+        &self,
+        inputs: &[Value],
+    ) -> (Result<Option<Value>, RuntimeError>, String) {
+        let mut ctx = RunCtx::new();
+        ctx.capture_output();
+        let result = self.run_in(&mut ctx, None, inputs);
+        (result, ctx.take_output())
+    }
+
     fn run_in(
         &self,
         ctx: &mut RunCtx,

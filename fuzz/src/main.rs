@@ -1,0 +1,122 @@
+//! `kiln-fuzz`: the long-campaign driver.
+//!
+//! `cargo run --release --bin kiln-fuzz -- --seconds 600 --mode both --jobs 2 --out DIR`
+//!
+//! With the environment variable `KILN_FUZZ_AS_KILN=1` the binary is the `kiln` command
+//! itself (`kiln::cli::main`, as `src/main.rs`): the campaign runs itself that way for
+//! the paths that need the command, so it always tests the compiler it was built with.
+
+use clap::{Parser, ValueEnum};
+use kiln_fuzz::campaign::{self, Config, Mode};
+use kiln_fuzz::runner::{KilnCmd, AS_KILN_VAR};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ModeArg {
+    Diff,
+    Crash,
+    Both,
+}
+
+/// Differential and crash fuzzing of Kiln.
+#[derive(Debug, Parser)]
+#[command(name = "kiln-fuzz")]
+struct Args {
+    /// How long to run.
+    #[arg(long, default_value_t = 60)]
+    seconds: u64,
+    /// `diff`: random programs through every path; `crash`: mutated inputs; `both`.
+    #[arg(long, value_enum, default_value_t = ModeArg::Both)]
+    mode: ModeArg,
+    /// The campaign's seed (program `i` is generated from a seed derived from it).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads.
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Where findings are written (ready for `tests/fuzz_cases/`).
+    #[arg(long, default_value = "fuzz-findings")]
+    out: PathBuf,
+    /// Every Nth program also runs through `kiln run` and a built executable (0: never).
+    #[arg(long, default_value_t = 25)]
+    exe_every: u64,
+    /// Every Nth mutated input also runs through the `kiln` command (0: never).
+    #[arg(long, default_value_t = 20)]
+    binary_every: u64,
+    /// The `kiln` executable to test (default: this binary acting as `kiln`).
+    #[arg(long)]
+    kiln: Option<PathBuf>,
+    /// Time limit per path run and per input, in seconds.
+    #[arg(long, default_value_t = 5)]
+    timeout: u64,
+    /// Most runs spent minimising one disagreement.
+    #[arg(long, default_value_t = 400)]
+    shrink_budget: usize,
+    /// Print the program generated from this seed (a test-case file, params included)
+    /// and exit.
+    #[arg(long, value_name = "SEED")]
+    show: Option<u64>,
+}
+
+fn main() {
+    if std::env::var_os(AS_KILN_VAR).is_some_and(|v| !v.is_empty()) {
+        std::process::exit(kiln::cli::main());
+    }
+    let args = Args::parse();
+    if let Some(seed) = args.show {
+        print!("{}", kiln_fuzz::gen::program(seed).case().to_file());
+        return;
+    }
+    let kiln = match args.kiln {
+        Some(path) => KilnCmd::binary(path),
+        None => KilnCmd::fuzz_binary(std::env::current_exe().expect("the running executable")),
+    };
+    let cfg = Config {
+        seconds: args.seconds,
+        mode: match args.mode {
+            ModeArg::Diff => Mode::Diff,
+            ModeArg::Crash => Mode::Crash,
+            ModeArg::Both => Mode::Both,
+        },
+        seed: args.seed,
+        jobs: args.jobs,
+        out: args.out.clone(),
+        exe_every: args.exe_every,
+        binary_every: args.binary_every,
+        kiln,
+        timeout: Duration::from_secs(args.timeout),
+        shrink_budget: args.shrink_budget,
+    };
+    eprintln!(
+        "kiln-fuzz: {} s, mode {:?}, seed {}, {} job(s), findings in {}",
+        args.seconds,
+        args.mode,
+        args.seed,
+        args.jobs,
+        args.out.display()
+    );
+    let totals = campaign::run(cfg);
+    let written = totals.written.lock().unwrap();
+    let known = totals.known_kinds.lock().unwrap();
+    println!(
+        "programs run: {}\npath runs: {}\nprograms through exe and kiln run: {}\nprograms the checker rejected: {}\nmutated inputs tried: {}\nmutated inputs through kiln: {}\nnew disagreements: {}\nknown disagreements skipped: {}",
+        totals.programs.load(Ordering::Relaxed),
+        totals.path_runs.load(Ordering::Relaxed),
+        totals.exe_programs.load(Ordering::Relaxed),
+        totals.rejected.load(Ordering::Relaxed),
+        totals.mutated.load(Ordering::Relaxed),
+        totals.binary_inputs.load(Ordering::Relaxed),
+        totals.disagreements.load(Ordering::Relaxed),
+        totals.known.load(Ordering::Relaxed),
+    );
+    for (kind, n) in known.iter() {
+        println!("  known: {kind}: {n}");
+    }
+    println!("crashes: {}", totals.crashes.load(Ordering::Relaxed));
+    println!("findings written: {}", written.len());
+    for w in written.iter() {
+        println!("  {w}");
+    }
+}
