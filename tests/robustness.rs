@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{kiln_command, root, run, scratch_dir};
+use common::{kiln_command, run, scratch_dir};
 use kiln::runtime::RunCtx;
 use kiln::{Diagnostic, Options};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -47,6 +47,8 @@ pub struct Totals {
     pub mutated: AtomicU64,
     pub binary_inputs: AtomicU64,
     pub crashes: AtomicU64,
+    /// How the reference path's runs ended: `ok` or the fault's code.
+    pub endings: Mutex<BTreeMap<String, u64>>,
     /// Known disagreements by description.
     pub known_kinds: Mutex<BTreeMap<&'static str, u64>>,
     /// What was written (new findings).
@@ -167,6 +169,12 @@ fn diff_one(s: &Shared, runner: &Runner) {
     s.totals
         .path_runs
         .fetch_add(paths.len() as u64, Ordering::Relaxed);
+    let ending = match &results[0].1.status {
+        Status::Ok => "ok".to_string(),
+        Status::Fault { code, .. } => code.clone(),
+        other => other.to_string(),
+    };
+    *s.totals.endings.lock().unwrap().entry(ending).or_default() += 1;
     if let Status::CompileError(code) = &results[0].1.status {
         inc(&s.totals.rejected);
         if code == "E0999" {
@@ -183,7 +191,12 @@ fn diff_one(s: &Shared, runner: &Runner) {
     }
     if let Some(kind) = known_issue(&case.source, &results) {
         inc(&s.totals.known);
-        *s.totals.known_kinds.lock().unwrap().entry(kind).or_default() += 1;
+        *s.totals
+            .known_kinds
+            .lock()
+            .unwrap()
+            .entry(kind)
+            .or_default() += 1;
         return;
     }
     inc(&s.totals.disagreements);
@@ -203,7 +216,11 @@ fn diff_one(s: &Shared, runner: &Runner) {
             bad.iter().map(|p| p.name()).collect::<Vec<_>>().join(","),
             path.display()
         );
-        s.totals.written.lock().unwrap().push(path.display().to_string());
+        s.totals
+            .written
+            .lock()
+            .unwrap()
+            .push(path.display().to_string());
     }
 }
 
@@ -261,6 +278,10 @@ fn report_crash(s: &Shared, input: &[u8], c: &Crash) {
     });
     if let Ok(Some(path)) = findings::write_crash(&s.cfg.out, &small, c, input) {
         eprintln!("CRASH ({c}): {}", path.display());
-        s.totals.written.lock().unwrap().push(path.display().to_string());
+        s.totals
+            .written
+            .lock()
+            .unwrap()
+            .push(path.display().to_string());
     }
 }

@@ -34,7 +34,11 @@ pub fn write_diff(
     }
     let mut note = String::new();
     let bad: Vec<&str> = disagreeing(results).iter().map(|p| p.name()).collect();
-    let _ = writeln!(note, "paths that disagree with the first: {}", bad.join(", "));
+    let _ = writeln!(
+        note,
+        "paths that disagree with the first: {}",
+        bad.join(", ")
+    );
     for (p, o) in results {
         let _ = writeln!(note, "\n=== {p}\n{}", o.render());
     }

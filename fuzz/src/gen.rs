@@ -21,8 +21,8 @@ pub const MATH1: [&str; 20] = [
 /// Strings literals are drawn from (Unicode, whitespace, numbers and separators, so the
 /// string library and parsing conversions have something to work on).
 const STRINGS: [&str; 22] = [
-    "", "a", "abc", "héllo", "straße", "  pad ", "a,b,,c", "😀x", "42", "-7", "3.5", "true",
-    "NaN", "1e3", "\t\n", "x\"y", "'q'", ",", "l", "255", "-0.0", "inf",
+    "", "a", "abc", "héllo", "straße", "  pad ", "a,b,,c", "😀x", "42", "-7", "3.5", "true", "NaN",
+    "1e3", "\t\n", "x\"y", "'q'", ",", "l", "255", "-0.0", "inf",
 ];
 
 #[derive(Clone, Debug)]
@@ -219,7 +219,9 @@ impl Gen {
     }
 
     fn float_value(&mut self, ty: &Ty) -> f64 {
-        let f32_only = [0.0, -0.0, 1.5, 0.1, 1e-3, 2.5e10, 1e30, 3.4e38, 1e-45, 0.5, 100.0];
+        let f32_only = [
+            0.0, -0.0, 1.5, 0.1, 1e-3, 2.5e10, 1e30, 3.4e38, 1e-45, 0.5, 100.0,
+        ];
         let v = *self.rng.pick(&f32_only);
         match self.rng.below(10) {
             0 if *ty == Ty::F64 => *self.rng.pick(&[1e300, 5e-324, 1.7976931348623157e308]),
@@ -346,15 +348,24 @@ impl Gen {
                 return Some(Expr::new(ty.clone(), Kind::Switch(xs)));
             }
             2 if !ty.is_list() => {
-                let list = self.expr(&Ty::list(ty.clone()), d);
-                let idx = self.index(d);
+                // Mostly an index that exists: a literal list and an index below its
+                // length (a fault ends the program, and the rest is not compared).
+                let lt = Ty::list(ty.clone());
+                let (list, idx) = if self.rng.chance(80) {
+                    let n = self.rng.range(1, 4);
+                    let list = self.list_of(&lt, n, d);
+                    let t = self.index_ty();
+                    (list, int_lit(&t, self.rng.below(n) as i128))
+                } else {
+                    (self.expr(&lt, d), self.index(d))
+                };
                 return Some(Expr::new(
                     ty.clone(),
                     Kind::Index(Box::new(list), Box::new(idx)),
                 ));
             }
             3 if !ty.is_list() => {
-                let list = self.expr(&Ty::list(ty.clone()), d);
+                let list = self.mostly_nonempty(&Ty::list(ty.clone()), d);
                 let f = if self.rng.chance(50) { "first" } else { "last" };
                 return Some(Expr::call(ty.clone(), f, vec![list]));
             }
@@ -466,7 +477,7 @@ impl Gen {
             1 | 2 => {
                 // Parsing: the display text of a value of the same type (round trip) or
                 // any string (mostly a runtime error).
-                let s = if self.rng.chance(70) {
+                let s = if self.rng.chance(85) {
                     let v = self.expr(ty, d);
                     Expr::call(Ty::Str, "string", vec![v])
                 } else {
@@ -511,7 +522,7 @@ impl Gen {
             }
             4 => {
                 let f = *self.rng.pick(&["sum", "min", "max"]);
-                let xs = self.expr(&Ty::list(t.clone()), d);
+                let xs = self.mostly_nonempty(&Ty::list(t.clone()), d);
                 Expr::call(t, f, vec![xs])
             }
             5 | 6 => self.conversion(ty, d),
@@ -571,7 +582,11 @@ impl Gen {
             1 => {
                 let et = self.scalar();
                 let xs = self.expr(&Ty::list(et), d);
-                let f = if self.rng.chance(50) { "len" } else { "count_distinct" };
+                let f = if self.rng.chance(50) {
+                    "len"
+                } else {
+                    "count_distinct"
+                };
                 Expr::call(i, f, vec![xs])
             }
             2 => {
@@ -682,7 +697,11 @@ impl Gen {
             }
             8 => {
                 let ft = self.rng.pick(&FLOATS).clone();
-                let f = if self.rng.chance(50) { "is_nan" } else { "is_inf" };
+                let f = if self.rng.chance(50) {
+                    "is_nan"
+                } else {
+                    "is_inf"
+                };
                 let x = self.expr(&ft, d);
                 Expr::call(b, f, vec![x])
             }
@@ -782,7 +801,7 @@ impl Gen {
                 let xs = self.expr(ty, d);
                 let a = self.index(d);
                 let b = self.index(d);
-                let (a, b) = (self.to_i64(a), self.to_i64(b));
+                let (a, b) = (widen_to_i64(a), widen_to_i64(b));
                 Expr::call(t, "slice", vec![xs, a, b])
             }
             9 | 10 => {
@@ -792,13 +811,14 @@ impl Gen {
                     let v = self.rng.pick(&vars).clone();
                     let op = *self.rng.pick(&["<", ">", "==", "!="]);
                     let s = self.expr(elem, d);
-                    let mask = Expr::binary(
-                        Ty::list(Ty::Bool),
-                        op,
-                        Expr::var(t.clone(), v.clone()),
-                        s,
-                    );
+                    let mask =
+                        Expr::binary(Ty::list(Ty::Bool), op, Expr::var(t.clone(), v.clone()), s);
                     (Expr::var(t.clone(), v), mask)
+                } else if self.rng.chance(70) {
+                    let n = self.rng.range(1, 4);
+                    let xs = self.list_of(ty, n, d);
+                    let mask = self.list_of(&Ty::list(Ty::Bool), n, d);
+                    (xs, mask)
                 } else {
                     let xs = self.expr(ty, d);
                     let mask = self.expr(&Ty::list(Ty::Bool), d);
@@ -821,18 +841,31 @@ impl Gen {
         })
     }
 
-    /// An index of any integer type as the i64 `slice` takes: widened when it can be.
-    fn to_i64(&mut self, e: Expr) -> Expr {
-        if e.ty.widens_to(&Ty::I64) {
-            e
+    /// A list that is mostly not empty (`first`, `min` of `[]` fault).
+    fn mostly_nonempty(&mut self, lt: &Ty, d: usize) -> Expr {
+        if self.rng.chance(65) {
+            let n = self.rng.range(1, 3);
+            self.list_of(lt, n, d)
         } else {
-            Expr::call(Ty::I64, "i64", vec![e])
+            self.expr(lt, d)
         }
+    }
+
+    /// A list literal of `n` elements.
+    fn list_of(&mut self, lt: &Ty, n: usize, d: usize) -> Expr {
+        let elem = lt.elem().expect("a list type").clone();
+        let items = (0..n).map(|_| self.expr(&elem, d)).collect();
+        Expr::new(lt.clone(), Kind::List(items))
     }
 
     fn elementwise_operands(&mut self, elem: &Ty, d: usize) -> (Expr, Expr) {
         let lt = Ty::list(elem.clone());
-        match self.rng.below(3) {
+        match self.rng.below(4) {
+            // Lists of one length mostly; any two lists now and then (E0607).
+            0 if self.rng.chance(75) => {
+                let n = self.rng.range(1, 4);
+                (self.list_of(&lt, n, d), self.list_of(&lt, n, d))
+            }
             0 => (self.expr(&lt, d), self.expr(&lt, d)),
             1 => (self.expr(&lt, d), self.expr(elem, d)),
             _ => (self.expr(elem, d), self.expr(&lt, d)),
@@ -863,7 +896,10 @@ impl Gen {
                 format!("{v:?}")
             }
             Ty::Bool => self.rng.pick(&["true", "false"]).to_string(),
-            Ty::Str => self.rng.pick(&["", "abc", "héllo wörld", "42", "a,b", "x y"]).to_string(),
+            Ty::Str => self
+                .rng
+                .pick(&["", "abc", "héllo wörld", "42", "a,b", "x y"])
+                .to_string(),
             Ty::List(e) => {
                 let n = self.rng.below(4);
                 let items: Vec<String> = (0..n).map(|_| self.param_value(e)).collect();
@@ -906,7 +942,11 @@ impl Gen {
         let ret = self.any_ty();
         // A function sees its parameters and the program-level lets and params so far.
         let saved = std::mem::take(&mut self.vars);
-        self.vars = saved.iter().filter(|v| v.top && !v.mutable).cloned().collect();
+        self.vars = saved
+            .iter()
+            .filter(|v| v.top && !v.mutable)
+            .cloned()
+            .collect();
         for (n, t) in &params {
             self.declare(n, t, false, false);
         }
@@ -1085,5 +1125,14 @@ fn combine(ty: &Ty, a: Expr, b: Expr, which: usize) -> Expr {
         Ty::Str => Expr::binary(t, "+", a, b),
         Ty::List(_) => Expr::call(t, "concat", vec![a, b]),
         _ => unreachable!(),
+    }
+}
+
+/// An index of any integer type as the i64 `slice` takes: widened when it can be.
+fn widen_to_i64(e: Expr) -> Expr {
+    if e.ty.widens_to(&Ty::I64) {
+        e
+    } else {
+        Expr::call(Ty::I64, "i64", vec![e])
     }
 }

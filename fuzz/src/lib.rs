@@ -38,7 +38,8 @@ pub fn minimise_disagreement(
         if kiln::check_source(&case.source).is_err() {
             return false;
         }
-        let results: Vec<(ExecPath, Outcome)> = vec![(a, runner.run(a, &case)), (b, runner.run(b, &case))];
+        let results: Vec<(ExecPath, Outcome)> =
+            vec![(a, runner.run(a, &case)), (b, runner.run(b, &case))];
         results[0].1 != results[1].1 && known_issue(&case.source, &results).is_none()
     })
 }

@@ -111,6 +111,9 @@ fn main() {
         totals.disagreements.load(Ordering::Relaxed),
         totals.known.load(Ordering::Relaxed),
     );
+    for (ending, n) in totals.endings.lock().unwrap().iter() {
+        println!("  programs ending {ending}: {n}");
+    }
     for (kind, n) in known.iter() {
         println!("  known: {kind}: {n}");
     }

@@ -6,13 +6,13 @@ use crate::rng::Rng;
 
 /// Tokens worth inserting: keywords, operators, edge literals, odd characters.
 pub const TOKENS: &[&str] = &[
-    "let", "fn", "param", "if", "switch", "when", "elif", "else", "in", "and", "or", "not",
-    "true", "false", "(", ")", "[", "]", "{", "}", ",", ";", ":", "=", "==", "!=", "<", "<=",
-    ">", ">=", "+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "~", "!", "&&", "||", "->",
-    ".", "0", "1", "-1", "255u8", "-128i8", "0x7f", "0b1", "1.5", ".5", "2.", "1e-3", "1e308",
-    "0.0", "-0.0", "\"\"", "\"a\"", "x", "n", "xs", "i8", "i64", "u64", "f32", "f64", "bool",
-    "string", "print", "len", "sum", "sort", "filter", "repeat", "concat", "substr", "min",
-    "max", "clamp", "median", "sqrt", "// c\n", "/* c */", "\u{0}", "é", "😀", "\n",
+    "let", "fn", "param", "if", "switch", "when", "elif", "else", "in", "and", "or", "not", "true",
+    "false", "(", ")", "[", "]", "{", "}", ",", ";", ":", "=", "==", "!=", "<", "<=", ">", ">=",
+    "+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "~", "!", "&&", "||", "->", ".", "0", "1",
+    "-1", "255u8", "-128i8", "0x7f", "0b1", "1.5", ".5", "2.", "1e-3", "1e308", "0.0", "-0.0",
+    "\"\"", "\"a\"", "x", "n", "xs", "i8", "i64", "u64", "f32", "f64", "bool", "string", "print",
+    "len", "sum", "sort", "filter", "repeat", "concat", "substr", "min", "max", "clamp", "median",
+    "sqrt", "// c\n", "/* c */", "\u{0}", "é", "😀", "\n",
 ];
 
 /// Literals at the edges of their types.
@@ -247,7 +247,9 @@ mod tests {
         for w in toks.windows(2) {
             assert_eq!(w[0].end, w[1].start);
         }
-        assert!(toks.iter().any(|t| t.literal && &src[t.start..t.end] == "1.5f32"));
+        assert!(toks
+            .iter()
+            .any(|t| t.literal && &src[t.start..t.end] == "1.5f32"));
     }
 
     #[test]

@@ -543,9 +543,7 @@ impl Runner {
             .arg(&exe);
         let outcome = match run_process(&mut build, self.timeout) {
             Err(e) => Outcome::status(Status::Crashed(format!("cannot run kiln build: {e}"))),
-            Ok(b) if b.code == Some(0) && !b.timed_out => {
-                self.run_exe(&exe, &dir, case)
-            }
+            Ok(b) if b.code == Some(0) && !b.timed_out => self.run_exe(&exe, &dir, case),
             Ok(b) => {
                 let status = match Self::classify(&b, |_| None) {
                     Status::Crashed(why) => Status::Crashed(format!("kiln build: {why}")),
@@ -612,8 +610,7 @@ pub fn majority(results: &[(ExecPath, Outcome)]) -> Option<&Outcome> {
 /// description, or `None` when this one is new. Each rule is narrow on purpose.
 pub fn known_issue(source: &str, results: &[(ExecPath, Outcome)]) -> Option<&'static str> {
     let differ = |f: &dyn Fn(&Outcome) -> Outcome| {
-        let mapped: Vec<(ExecPath, Outcome)> =
-            results.iter().map(|(p, o)| (*p, f(o))).collect();
+        let mapped: Vec<(ExecPath, Outcome)> = results.iter().map(|(p, o)| (*p, f(o))).collect();
         !disagreeing(&mapped).is_empty()
     };
     // KNOWN: `min`/`max` of -0.0 and 0.0 differ between -O0 and -O2: the outputs agree

@@ -196,11 +196,7 @@ fn stmt_roots_mut(s: &mut Stmt) -> Vec<&mut Expr> {
 }
 
 fn count_nodes(p: &Program) -> usize {
-    p.stmts
-        .iter()
-        .flat_map(stmt_roots)
-        .map(|e| e.size())
-        .sum()
+    p.stmts.iter().flat_map(stmt_roots).map(|e| e.size()).sum()
 }
 
 fn preorder<'a>(e: &'a Expr, k: &mut usize) -> Option<&'a Expr> {

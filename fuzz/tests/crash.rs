@@ -71,7 +71,10 @@ fn mutated_inputs_are_reported_not_crashed_on_in_process() {
                         .is_some_and(|f| f.kind() == kind)
                 })
             };
-            failures.push(format!("input {i} (-O{opt}): {c}\nminimised:\n{}", excerpt(&small)));
+            failures.push(format!(
+                "input {i} (-O{opt}): {c}\nminimised:\n{}",
+                excerpt(&small)
+            ));
         }
     }
     let _ = std::panic::take_hook();

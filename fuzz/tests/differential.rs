@@ -156,7 +156,13 @@ fn a_difference_in_output_or_fault_position_is_a_disagreement() {
     // Same fault, other line: a disagreement.
     let f1 = runner.run(ExecPath::JitO0, &Case::new("let z = 0;\n1 / z"));
     let f2 = runner.run(ExecPath::KilnRun, &Case::new("let z = 0;\n\n1 / z"));
-    assert!(matches!(f1.status, kiln_fuzz::runner::Status::Fault { line: 2, .. }), "{f1:?}");
-    assert!(matches!(f2.status, kiln_fuzz::runner::Status::Fault { line: 3, .. }), "{f2:?}");
+    assert!(
+        matches!(f1.status, kiln_fuzz::runner::Status::Fault { line: 2, .. }),
+        "{f1:?}"
+    );
+    assert!(
+        matches!(f2.status, kiln_fuzz::runner::Status::Fault { line: 3, .. }),
+        "{f2:?}"
+    );
     assert!(!disagreeing(&[(ExecPath::JitO0, f1), (ExecPath::KilnRun, f2)]).is_empty());
 }

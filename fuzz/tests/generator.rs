@@ -51,9 +51,8 @@ fn the_generator_covers_the_language() {
     let mut missing = Vec::new();
     let ops = [
         " + ", " - ", " * ", " / ", " % ", " & ", " | ", " ^ ", " << ", " >> ", " == ", " != ",
-        " < ", " <= ", " > ", " >= ", " and ", " or ", "(not ", "(-", "(~", " in ", "][",
-        "if(", "switch(", "when ", "elif ", "else {", "let ", "param ", "fn ", " -> ",
-        "print(", "= ",
+        " < ", " <= ", " > ", " >= ", " and ", " or ", "(not ", "(-", "(~", " in ", "][", "if(",
+        "switch(", "when ", "elif ", "else {", "let ", "param ", "fn ", " -> ", "print(", "= ",
     ];
     for op in ops {
         if !text.contains(op) {
@@ -70,7 +69,9 @@ fn the_generator_covers_the_language() {
             missing.push(name.to_string());
         }
     }
-    for ty in ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64"] {
+    for ty in [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64",
+    ] {
         if !text.contains(&format!("1{ty}")) && !text.contains(&format!("0{ty}")) {
             missing.push(format!("literal of {ty}"));
         }
