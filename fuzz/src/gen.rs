@@ -670,14 +670,17 @@ impl Gen {
                 e
             }
             3 | 4 => {
-                let op = *self.rng.pick(&["and", "or"]);
+                let op = *self.rng.pick(&["and", "or", "and", "or", "&&", "||"]);
                 let x = self.expr(&b, d);
                 let y = self.expr(&b, d);
                 Expr::binary(b, op, x, y)
             }
             5 => {
                 let e = self.expr(&b, d);
-                Expr::new(b, Kind::Unary("not", Box::new(e)))
+                Expr::new(
+                    b,
+                    Kind::Unary(if self.rng.chance(80) { "not" } else { "!" }, Box::new(e)),
+                )
             }
             6 => {
                 let et = self.scalar();
@@ -763,8 +766,12 @@ impl Gen {
         let t = ty.clone();
         Some(match self.rng.below(14) {
             0..=2 => {
-                let n = self.rng.range(1, 4);
-                let items = (0..n).map(|_| self.expr(elem, d)).collect();
+                let n = if self.rng.chance(10) {
+                    self.rng.range(5, 12)
+                } else {
+                    self.rng.range(1, 4)
+                };
+                let items = (0..n).map(|_| self.expr(elem, d.min(1))).collect();
                 Expr::new(t, Kind::List(items))
             }
             3 | 4 if elem.is_num() || *elem == Ty::Str => {
@@ -901,7 +908,12 @@ impl Gen {
                 .pick(&["", "abc", "héllo wörld", "42", "a,b", "x y"])
                 .to_string(),
             Ty::List(e) => {
-                let n = self.rng.below(4);
+                // Long enough now and then for the vectorised loops of -O2.
+                let n = if self.rng.chance(40) {
+                    self.rng.range(5, 24)
+                } else {
+                    self.rng.below(4)
+                };
                 let items: Vec<String> = (0..n).map(|_| self.param_value(e)).collect();
                 format!("[{}]", items.join(", "))
             }
@@ -911,7 +923,7 @@ impl Gen {
 
     fn param_ty(&mut self) -> Ty {
         let t = self.scalar();
-        if self.rng.chance(25) && t != Ty::Str {
+        if self.rng.chance(35) && t != Ty::Str {
             Ty::list(t)
         } else {
             t
@@ -1075,7 +1087,7 @@ impl Gen {
     fn program(&mut self) -> Program {
         let mut stmts = Vec::new();
         let mut inputs = Vec::new();
-        for i in 0..self.rng.below(3) {
+        for i in 0..self.rng.below(4) {
             let name = format!("p{i}");
             let ty = self.param_ty();
             let text = self.param_value(&ty);

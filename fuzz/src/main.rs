@@ -58,6 +58,10 @@ struct Args {
     /// and exit.
     #[arg(long, value_name = "SEED")]
     show: Option<u64>,
+    /// Run a case file (`tests/fuzz_cases/NAME.expr`) through every path, print what
+    /// each did, and, when they agree, write the outcome to `NAME.expected`; exit.
+    #[arg(long, value_name = "CASE")]
+    record: Option<PathBuf>,
 }
 
 fn main() {
@@ -69,10 +73,13 @@ fn main() {
         print!("{}", kiln_fuzz::gen::program(seed).case().to_file());
         return;
     }
-    let kiln = match args.kiln {
+    let kiln = match args.kiln.clone() {
         Some(path) => KilnCmd::binary(path),
         None => KilnCmd::fuzz_binary(std::env::current_exe().expect("the running executable")),
     };
+    if let Some(path) = &args.record {
+        std::process::exit(record(path, kiln));
+    }
     let cfg = Config {
         seconds: args.seconds,
         mode: match args.mode {
@@ -122,4 +129,41 @@ fn main() {
     for w in written.iter() {
         println!("  {w}");
     }
+}
+
+/// `--record CASE`: run a case through every path; write `.expected` when they agree.
+fn record(path: &std::path::Path, kiln: KilnCmd) -> i32 {
+    use kiln_fuzz::runner::{disagreeing, majority, ExecPath, Runner};
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return 2;
+        }
+    };
+    let case = match kiln_fuzz::ast::Case::from_file(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            return 2;
+        }
+    };
+    let runner = Runner::new(Some(kiln));
+    let results = runner.run_all(&ExecPath::default_paths(), &case);
+    for (p, o) in &results {
+        println!("=== {p}\n{}", o.render());
+    }
+    let bad = disagreeing(&results);
+    if !bad.is_empty() {
+        eprintln!("the paths disagree ({bad:?}); nothing written");
+        return 1;
+    }
+    let expected = path.with_extension("expected");
+    let outcome = majority(&results).expect("a path ran");
+    if let Err(e) = std::fs::write(&expected, outcome.render()) {
+        eprintln!("error: cannot write {}: {e}", expected.display());
+        return 2;
+    }
+    eprintln!("wrote {}", expected.display());
+    0
 }

@@ -144,6 +144,36 @@ fn regression_cases_agree_on_every_path() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Findings not fixed yet (`tests/fuzz_cases/open/`): they run, and say whether their
+/// paths still disagree, without failing the suite; a fixed one belongs one directory up,
+/// where it must keep agreeing.
+#[test]
+fn open_findings_still_run() {
+    let dir = crash::repo_root().join("tests/fuzz_cases/open");
+    let runner = runner();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for path in entries {
+        if path.extension().is_none_or(|x| x != "expr") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read the case");
+        let case = Case::from_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let results = runner.run_all(&ExecPath::fast_paths(), &case);
+        let bad = disagreeing(&results);
+        if bad.is_empty() {
+            eprintln!(
+                "{}: the paths agree now: move it to tests/fuzz_cases/ (with --record)",
+                path.display()
+            );
+        } else {
+            eprintln!("{}: still open ({bad:?} disagree)", path.display());
+        }
+    }
+}
+
 /// The comparison is real: two programs that differ only in output are told apart.
 #[test]
 fn a_difference_in_output_or_fault_position_is_a_disagreement() {

@@ -51,8 +51,9 @@ fn the_generator_covers_the_language() {
     let mut missing = Vec::new();
     let ops = [
         " + ", " - ", " * ", " / ", " % ", " & ", " | ", " ^ ", " << ", " >> ", " == ", " != ",
-        " < ", " <= ", " > ", " >= ", " and ", " or ", "(not ", "(-", "(~", " in ", "][", "if(",
-        "switch(", "when ", "elif ", "else {", "let ", "param ", "fn ", " -> ", "print(", "= ",
+        " < ", " <= ", " > ", " >= ", " and ", " or ", " && ", " || ", "(not ", "(!", "(-", "(~",
+        " in ", "][", "if(", "switch(", "when ", "elif ", "else {", "let ", "param ", "fn ",
+        " -> ", "print(", "= ",
     ];
     for op in ops {
         if !text.contains(op) {
