@@ -62,6 +62,8 @@ struct Gen {
     /// User function calls left for the current function body (bounds total work).
     calls_left: usize,
     fresh: usize,
+    /// A program for the columnar path too: scalar params, a scalar result, no `print`.
+    columnar: bool,
 }
 
 /// The program of `seed`: the same seed gives the same program.
@@ -74,6 +76,7 @@ pub fn program(seed: u64) -> Program {
         budget: 0,
         calls_left: 0,
         fresh: 0,
+        columnar: false,
     };
     g.program()
 }
@@ -369,7 +372,7 @@ impl Gen {
                 let f = if self.rng.chance(50) { "first" } else { "last" };
                 return Some(Expr::call(ty.clone(), f, vec![list]));
             }
-            4 if self.rng.chance(30) => {
+            4 if !self.columnar && self.rng.chance(30) => {
                 let e = self.expr(ty, d);
                 return Some(Expr::call(ty.clone(), "print", vec![e]));
             }
@@ -1071,6 +1074,13 @@ impl Gen {
 
     fn print_stmt(&mut self) -> Stmt {
         let t = self.any_ty();
+        if self.columnar {
+            // No output but the result: a binding instead.
+            let e = self.expr_of(&t, 4, 20);
+            let name = self.name("l");
+            self.declare(&name, &t, false, false);
+            return Stmt::Let(name, None, e);
+        }
         let e = self.expr_of(&t, 4, 20);
         Stmt::Expr(Expr::call(t, "print", vec![e]))
     }
@@ -1087,9 +1097,19 @@ impl Gen {
     fn program(&mut self) -> Program {
         let mut stmts = Vec::new();
         let mut inputs = Vec::new();
-        for i in 0..self.rng.below(4) {
+        self.columnar = self.rng.chance(20);
+        let params = if self.columnar {
+            self.rng.range(1, 3)
+        } else {
+            self.rng.below(4)
+        };
+        for i in 0..params {
             let name = format!("p{i}");
-            let ty = self.param_ty();
+            let ty = if self.columnar {
+                self.scalar()
+            } else {
+                self.param_ty()
+            };
             let text = self.param_value(&ty);
             self.declare(&name, &ty, false, true);
             stmts.push(Stmt::Param(name.clone(), ty.clone()));
@@ -1107,9 +1127,13 @@ impl Gen {
         // The result: mostly an expression, now and then a binding or a `when` (none).
         self.calls_left = 3;
         match self.rng.below(20) {
-            0 => stmts.push(self.statement(0)),
+            0 if !self.columnar => stmts.push(self.statement(0)),
             _ => {
-                let t = self.any_ty();
+                let t = if self.columnar {
+                    self.scalar()
+                } else {
+                    self.any_ty()
+                };
                 let e = self.expr_of(&t, 5, 30);
                 stmts.push(Stmt::Expr(e));
             }

@@ -30,6 +30,13 @@ pub enum ExecPath {
     /// `kiln build FILE --emit exe -O 2`, then the executable (a child process; linking
     /// costs ~0.2 s, so it runs for a sample).
     Exe,
+    /// The library's columnar run (`Program::run_columns`, -O2): the same row three
+    /// times in one compiled loop. Only for programs with scalar params and a scalar
+    /// result that do not print; others are `Unavailable` here.
+    Columns,
+    /// The driver's MCJIT engine (`driver::compile_with(.., JitEngine::Mcjit)`, -O2), the
+    /// fallback of the default ORC engine.
+    Mcjit,
     /// The reference interpreter (`EngineOptions { backend: Backend::Interp, .. }`),
     /// being written on another branch: see [`INTERP_AVAILABLE`].
     Interp,
@@ -40,11 +47,13 @@ pub enum ExecPath {
 pub const INTERP_AVAILABLE: bool = false;
 
 impl ExecPath {
-    pub const ALL: [ExecPath; 5] = [
+    pub const ALL: [ExecPath; 7] = [
         ExecPath::JitO0,
         ExecPath::JitO2,
         ExecPath::KilnRun,
         ExecPath::Exe,
+        ExecPath::Columns,
+        ExecPath::Mcjit,
         ExecPath::Interp,
     ];
 
@@ -54,6 +63,8 @@ impl ExecPath {
             ExecPath::JitO2 => "jit-O2",
             ExecPath::KilnRun => "kiln-run",
             ExecPath::Exe => "exe",
+            ExecPath::Columns => "columns",
+            ExecPath::Mcjit => "mcjit",
             ExecPath::Interp => "interp",
         }
     }
@@ -64,7 +75,12 @@ impl ExecPath {
 
     /// The in-process paths: cheap enough for every program.
     pub fn fast_paths() -> Vec<ExecPath> {
-        let mut v = vec![ExecPath::JitO0, ExecPath::JitO2];
+        let mut v = vec![
+            ExecPath::JitO0,
+            ExecPath::JitO2,
+            ExecPath::Columns,
+            ExecPath::Mcjit,
+        ];
         if INTERP_AVAILABLE {
             v.push(ExecPath::Interp);
         }
@@ -326,14 +342,7 @@ pub fn library_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outco
     let engine = Engine::with_options(options);
     let program = match engine.compile(src) {
         Ok(p) => p,
-        Err(e) => {
-            let code = e
-                .diagnostics
-                .iter()
-                .find(|d| d.is_error())
-                .map_or("E????", |d| d.code);
-            return Outcome::status(Status::CompileError(code.to_string()));
-        }
+        Err(e) => return compile_error(&e.diagnostics),
     };
     let (result, printed) = program.run_capturing(inputs);
     let mut stdout = printed;
@@ -343,15 +352,171 @@ pub fn library_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outco
             Status::Ok
         }
         Ok(None) => Status::Ok,
-        Err(e) => {
-            let (line, col) = kiln::span::line_col(src, e.span.lo);
-            Status::Fault {
-                code: e.code().to_string(),
-                message: e.message.clone(),
-                line,
-                col,
+        Err(e) => fault(src, &e),
+    };
+    Outcome { stdout, status }
+}
+
+/// The outcome of a compile error.
+fn compile_error(diags: &[kiln::Diagnostic]) -> Outcome {
+    let code = diags
+        .iter()
+        .find(|d| d.is_error())
+        .map_or("E????", |d| d.code);
+    Outcome::status(Status::CompileError(code.to_string()))
+}
+
+/// A runtime error's outcome, its position in `src`.
+fn fault(src: &str, e: &kiln::RuntimeError) -> Status {
+    let (line, col) = kiln::span::line_col(src, e.span.lo);
+    Status::Fault {
+        code: e.code().to_string(),
+        message: e.message.clone(),
+        line,
+        col,
+    }
+}
+
+/// Rows of a columnar run: each param's value this many times.
+const COLUMN_ROWS: usize = 3;
+
+/// One param's values as an owned column.
+enum OwnedColumn {
+    Bool(Vec<bool>),
+    I8(Vec<i8>),
+    I16(Vec<i16>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+    Str(Vec<String>, Vec<usize>),
+}
+
+impl OwnedColumn {
+    fn of(v: &Value, rows: usize) -> Option<OwnedColumn> {
+        Some(match v {
+            Value::Bool(x) => OwnedColumn::Bool(vec![*x; rows]),
+            Value::I8(x) => OwnedColumn::I8(vec![*x; rows]),
+            Value::I16(x) => OwnedColumn::I16(vec![*x; rows]),
+            Value::I32(x) => OwnedColumn::I32(vec![*x; rows]),
+            Value::I64(x) => OwnedColumn::I64(vec![*x; rows]),
+            Value::U8(x) => OwnedColumn::U8(vec![*x; rows]),
+            Value::U16(x) => OwnedColumn::U16(vec![*x; rows]),
+            Value::U32(x) => OwnedColumn::U32(vec![*x; rows]),
+            Value::U64(x) => OwnedColumn::U64(vec![*x; rows]),
+            Value::F32(x) => OwnedColumn::F32(vec![*x; rows]),
+            Value::F64(x) => OwnedColumn::F64(vec![*x; rows]),
+            Value::Str(x) => OwnedColumn::Str(vec![x.clone(); rows], Vec::new()),
+            Value::List(..) => return None,
+        })
+    }
+}
+
+/// The columnar path: the program over `COLUMN_ROWS` copies of its inputs.
+fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
+    use kiln::engine::Column;
+    let unavailable = || Outcome::status(Status::Unavailable);
+    // `print` in a columnar run writes to this process's stdout: not comparable.
+    if src.contains("print") {
+        return unavailable();
+    }
+    let program = match Engine::with_options(options).compile(src) {
+        Ok(p) => p,
+        Err(e) => return compile_error(&e.diagnostics),
+    };
+    let scalar = |t: &kiln::types::ty::Ty| !matches!(t, kiln::types::ty::Ty::List(_));
+    if program.params().is_empty()
+        || !program.params().iter().all(|p| scalar(&p.ty))
+        || !program.output_type().is_some_and(scalar)
+    {
+        return unavailable();
+    }
+    let Some(owned) = inputs
+        .iter()
+        .map(|v| OwnedColumn::of(v, COLUMN_ROWS))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return unavailable();
+    };
+    let strs: Vec<Vec<&str>> = owned
+        .iter()
+        .map(|c| match c {
+            OwnedColumn::Str(v, _) => v.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let columns: Vec<Column<'_>> = owned
+        .iter()
+        .zip(&strs)
+        .map(|(c, s)| match c {
+            OwnedColumn::Bool(v) => Column::from(&v[..]),
+            OwnedColumn::I8(v) => Column::from(&v[..]),
+            OwnedColumn::I16(v) => Column::from(&v[..]),
+            OwnedColumn::I32(v) => Column::from(&v[..]),
+            OwnedColumn::I64(v) => Column::from(&v[..]),
+            OwnedColumn::U8(v) => Column::from(&v[..]),
+            OwnedColumn::U16(v) => Column::from(&v[..]),
+            OwnedColumn::U32(v) => Column::from(&v[..]),
+            OwnedColumn::U64(v) => Column::from(&v[..]),
+            OwnedColumn::F32(v) => Column::from(&v[..]),
+            OwnedColumn::F64(v) => Column::from(&v[..]),
+            OwnedColumn::Str(..) => Column::from(&s[..]),
+        })
+        .collect();
+    match program.run_columns(&columns) {
+        Ok(buf) => {
+            let rows: Vec<String> = (0..COLUMN_ROWS)
+                .map(|r| {
+                    buf.get(r)
+                        .map_or_else(|| "<missing>".into(), |v| v.to_string())
+                })
+                .collect();
+            if rows.iter().any(|r| *r != rows[0]) {
+                return Outcome::status(Status::Crashed(format!(
+                    "the rows of one input differ: {rows:?}"
+                )));
+            }
+            Outcome {
+                stdout: format!("{}\n", rows[0]),
+                status: Status::Ok,
             }
         }
+        Err(e) if e.row == 0 => Outcome::status(fault(src, &e.error)),
+        Err(e) => Outcome::status(Status::Crashed(format!(
+            "row {} faulted, not row 0: {}",
+            e.row, e.error
+        ))),
+    }
+}
+
+/// The MCJIT path: the driver's pipeline with the fallback engine, output captured.
+fn mcjit_run(src: &str, inputs: &[Value], max_memory: u64) -> Outcome {
+    let _ = max_memory;
+    let checked = match kiln::check_source(src) {
+        Ok(c) => c,
+        Err(d) => return compile_error(&d),
+    };
+    let options = kiln::Options::at_level(2);
+    let compiled =
+        match kiln::driver::compile_with(&checked.program, &options, kiln::jit::JitEngine::Mcjit) {
+            Ok(c) => c,
+            Err(e) => return Outcome::status(Status::CompileError(format!("E0999 {}", e.0))),
+        };
+    let mut ctx = kiln::runtime::RunCtx::new();
+    ctx.capture_output();
+    let result = compiled.run_in(&mut ctx, inputs);
+    let mut stdout = ctx.take_output();
+    let status = match result {
+        Ok(Some(v)) => {
+            stdout.push_str(&format!("{v}\n"));
+            Status::Ok
+        }
+        Ok(None) => Status::Ok,
+        Err(e) => fault(src, &e),
     };
     Outcome { stdout, status }
 }
@@ -364,14 +529,26 @@ pub fn library_isolated(
     inputs: &[Value],
     timeout: Duration,
 ) -> Outcome {
+    isolated(timeout, src, inputs.to_vec(), move |src, inputs| {
+        library_run(options, src, inputs)
+    })
+}
+
+/// `run(src, inputs)` on a thread of its own with `kiln`'s stack, a panic caught and a
+/// time limit (a run that exceeds it is abandoned: its thread is left to finish).
+fn isolated(
+    timeout: Duration,
+    src: &str,
+    inputs: Vec<Value>,
+    run: impl FnOnce(&str, &[Value]) -> Outcome + Send + 'static,
+) -> Outcome {
     let (tx, rx) = mpsc::channel();
     let src = src.to_string();
-    let inputs = inputs.to_vec();
     let spawned = std::thread::Builder::new()
         .name("kiln-fuzz-run".into())
         .stack_size(STACK_BYTES)
         .spawn(move || {
-            let r = catch_unwind(AssertUnwindSafe(|| library_run(options, &src, &inputs)));
+            let r = catch_unwind(AssertUnwindSafe(|| run(&src, &inputs)));
             let _ = tx.send(r.map_err(|p| panic_message(&*p)));
         });
     if let Err(e) = spawned {
@@ -435,6 +612,18 @@ impl Runner {
             }
             ExecPath::JitO2 => {
                 library_isolated(self.options(2), &case.source, &inputs, self.timeout)
+            }
+            ExecPath::Columns => {
+                let options = self.options(2);
+                isolated(self.timeout, &case.source, inputs, move |src, inputs| {
+                    columns_run(options, src, inputs)
+                })
+            }
+            ExecPath::Mcjit => {
+                let max_memory = self.max_memory;
+                isolated(self.timeout, &case.source, inputs, move |src, inputs| {
+                    mcjit_run(src, inputs, max_memory)
+                })
             }
             ExecPath::KilnRun => self.kiln_run(case),
             ExecPath::Exe => self.exe(case),
