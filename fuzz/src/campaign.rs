@@ -34,6 +34,7 @@ pub struct Config {
     /// Per run of one path, or one input.
     pub timeout: Duration,
     pub shrink_budget: usize,
+    pub gen: gen::GenOptions,
 }
 
 #[derive(Default)]
@@ -156,7 +157,7 @@ fn worker(s: &Shared, w: usize) {
 fn diff_one(s: &Shared, runner: &Runner) {
     let i = inc(&s.next_program);
     let seed = derive(s.cfg.seed, i);
-    let program = gen::program(seed);
+    let program = gen::program_with(seed, &s.cfg.gen);
     let case = program.case();
     let mut paths = ExecPath::fast_paths();
     let slow = s.cfg.exe_every > 0 && i % s.cfg.exe_every == 0;
@@ -200,7 +201,13 @@ fn diff_one(s: &Shared, runner: &Runner) {
         return;
     }
     inc(&s.totals.disagreements);
-    let small = minimise_disagreement(runner, &program, results[0].0, bad[0], s.cfg.shrink_budget);
+    // A path that timed out makes each try cost the time limit: shrink little.
+    let budget = if results.iter().any(|(_, o)| o.status == Status::TimedOut) {
+        s.cfg.shrink_budget.min(20)
+    } else {
+        s.cfg.shrink_budget
+    };
+    let small = minimise_disagreement(runner, &program, results[0].0, bad[0], budget);
     let small_case = small.case();
     // Record every path's outcome on the minimised program.
     let small_results = runner.run_all(&paths, &small_case);

@@ -41,6 +41,8 @@ struct FnSig {
     params: Vec<Ty>,
     ret: Ty,
     recursive: bool,
+    /// One self-call and no `print`: may be called with a large `n`.
+    deep: bool,
 }
 
 /// Inside a recursive function's step: its name and the types of its other parameters.
@@ -64,11 +66,32 @@ struct Gen {
     fresh: usize,
     /// A program for the columnar path too: scalar params, a scalar result, no `print`.
     columnar: bool,
+    /// Deep recursion allowed ([`GenOptions::deep_recursion`]).
+    deep: bool,
+    /// No `print` in what is being generated (a deep function's body).
+    no_print: bool,
 }
 
 /// The program of `seed`: the same seed gives the same program.
 pub fn program(seed: u64) -> Program {
+    program_with(seed, &GenOptions::default())
+}
+
+/// What the generator may write besides its defaults.
+#[derive(Clone, Debug, Default)]
+pub struct GenOptions {
+    /// Now and then a recursive function without `print` and with one self-call, called
+    /// once with a large `n` (up to 10^8): deep recursion, which may hit the stack guard
+    /// (E0606) — and must do so on every path. Off in the test suite while
+    /// `tests/fuzz_cases/open/diff-deep-recursion-folded.expr` is open (-O2 removes the
+    /// recursion that faults at -O0); the campaign turns it on.
+    pub deep_recursion: bool,
+}
+
+/// The program of `seed` under `options`.
+pub fn program_with(seed: u64, options: &GenOptions) -> Program {
     let mut g = Gen {
+        deep: options.deep_recursion,
         rng: Rng::new(seed),
         vars: Vec::new(),
         fns: Vec::new(),
@@ -77,6 +100,7 @@ pub fn program(seed: u64) -> Program {
         calls_left: 0,
         fresh: 0,
         columnar: false,
+        no_print: false,
     };
     g.program()
 }
@@ -372,7 +396,7 @@ impl Gen {
                 let f = if self.rng.chance(50) { "first" } else { "last" };
                 return Some(Expr::call(ty.clone(), f, vec![list]));
             }
-            4 if !self.columnar && self.rng.chance(30) => {
+            4 if !self.columnar && !self.no_print && self.rng.chance(30) => {
                 let e = self.expr(ty, d);
                 return Some(Expr::call(ty.clone(), "print", vec![e]));
             }
@@ -946,15 +970,29 @@ impl Gen {
     fn function(&mut self) -> Stmt {
         let name = self.name("f");
         let recursive = self.rng.chance(40);
+        let deep = recursive && self.deep && self.rng.chance(30);
+        // A deep function's values are numbers and bools: a string or list built per
+        // level would cost quadratic time at a depth of 10^8.
+        let pick = |g: &mut Gen| {
+            if deep {
+                let mut t = g.scalar();
+                while t == Ty::Str {
+                    t = g.scalar();
+                }
+                t
+            } else {
+                g.any_ty()
+            }
+        };
         let mut params: Vec<(String, Ty)> = Vec::new();
         if recursive {
             params.push(("n".to_string(), Ty::I64));
         }
         for i in 0..self.rng.range(usize::from(!recursive), 2) {
-            let t = self.any_ty();
+            let t = pick(self);
             params.push((format!("a{i}"), t));
         }
-        let ret = self.any_ty();
+        let ret = pick(self);
         // A function sees its parameters and the program-level lets and params so far.
         let saved = std::mem::take(&mut self.vars);
         self.vars = saved
@@ -987,7 +1025,17 @@ impl Gen {
                 params: params[1..].iter().map(|(_, t)| t.clone()).collect(),
                 calls_left: 2,
             });
+            if deep {
+                // One self-call only (below), and no output per level (no calls either:
+                // a function called may print).
+                self.rec.as_mut().unwrap().calls_left = 0;
+                self.no_print = true;
+                self.calls_left = 0;
+            }
             let other = self.expr_of(&ret, 3, 12);
+            if let Some(r) = &mut self.rec {
+                r.calls_left = 1;
+            }
             let first = self.rec_call();
             let (a, b) = if self.rng.chance(50) {
                 (first, other)
@@ -995,6 +1043,7 @@ impl Gen {
                 (other, first)
             };
             self.rec = None;
+            self.no_print = false;
             Some(combine(&ret, a, b, self.rng.below(4)))
         } else {
             None
@@ -1005,6 +1054,7 @@ impl Gen {
             params: params.iter().map(|(_, t)| t.clone()).collect(),
             ret: ret.clone(),
             recursive,
+            deep,
         });
         Stmt::Fn(FnDef {
             name,
@@ -1120,6 +1170,22 @@ impl Gen {
         }
         for _ in 0..self.rng.below(4) {
             stmts.push(self.function());
+        }
+        // A deep function is called once with a large `n`.
+        let deep: Vec<FnSig> = self.fns.iter().filter(|f| f.deep).cloned().collect();
+        for f in deep {
+            self.calls_left = 0;
+            let n = *self
+                .rng
+                .pick(&[100_000i128, 1_000_000, 10_000_000, 100_000_000]);
+            let mut args = vec![int_lit(&Ty::I64, n)];
+            for p in &f.params[1..] {
+                args.push(self.expr_of(p, 2, 6));
+            }
+            let call = Expr::call(f.ret.clone(), &f.name, args);
+            let name = self.name("v");
+            self.declare(&name, &f.ret, false, true);
+            stmts.push(Stmt::Let(name, None, call));
         }
         for _ in 0..self.rng.range(1, 5) {
             stmts.push(self.statement(0));

@@ -3,8 +3,9 @@
 //! code, message and line:column), bit for bit.
 //!
 //! The paths are a list ([`ExecPath`]): the JIT at -O0 and -O2 through the library
-//! (`Engine`, print output captured), `kiln run` and a `kiln build --emit exe` executable
-//! through the real command, and (once it lands) the reference interpreter.
+//! (`Engine`, print output captured), a columnar run and the MCJIT engine in process,
+//! `kiln run` and a `kiln build --emit exe` executable through the real command, and
+//! (once it lands) the reference interpreter.
 
 use crate::ast::Case;
 use kiln::{Engine, EngineOptions, Value};
