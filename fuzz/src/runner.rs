@@ -394,7 +394,7 @@ enum OwnedColumn {
     U64(Vec<u64>),
     F32(Vec<f32>),
     F64(Vec<f64>),
-    Str(Vec<String>, Vec<usize>),
+    Str(Vec<String>),
 }
 
 impl OwnedColumn {
@@ -411,7 +411,7 @@ impl OwnedColumn {
             Value::U64(x) => OwnedColumn::U64(vec![*x; rows]),
             Value::F32(x) => OwnedColumn::F32(vec![*x; rows]),
             Value::F64(x) => OwnedColumn::F64(vec![*x; rows]),
-            Value::Str(x) => OwnedColumn::Str(vec![x.clone(); rows], Vec::new()),
+            Value::Str(x) => OwnedColumn::Str(vec![x.clone(); rows]),
             Value::List(..) => return None,
         })
     }
@@ -446,7 +446,7 @@ fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
     let strs: Vec<Vec<&str>> = owned
         .iter()
         .map(|c| match c {
-            OwnedColumn::Str(v, _) => v.iter().map(String::as_str).collect(),
+            OwnedColumn::Str(v) => v.iter().map(String::as_str).collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -465,7 +465,7 @@ fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
             OwnedColumn::U64(v) => Column::from(&v[..]),
             OwnedColumn::F32(v) => Column::from(&v[..]),
             OwnedColumn::F64(v) => Column::from(&v[..]),
-            OwnedColumn::Str(..) => Column::from(&s[..]),
+            OwnedColumn::Str(_) => Column::from(&s[..]),
         })
         .collect();
     match program.run_columns(&columns) {
