@@ -601,13 +601,17 @@ impl Case {
         s
     }
 
-    /// Read a case file written by [`Case::to_file`]: the param values' types come from
-    /// the program's `param` declarations.
+    /// Read a case file written by [`Case::to_file`] (other leading `//` lines are
+    /// notes): the param values' types come from the program's `param` declarations.
     pub fn from_file(text: &str) -> Result<Case, String> {
         let mut values = Vec::new();
+        // The leading comment lines: `// param` ones give values, others are notes.
         for line in text.lines() {
-            let Some(rest) = line.strip_prefix("// param ") else {
+            if !line.starts_with("//") {
                 break;
+            }
+            let Some(rest) = line.strip_prefix("// param ") else {
+                continue;
             };
             let (name, value) = rest
                 .split_once(" = ")
@@ -641,5 +645,40 @@ impl Case {
             source: text.to_string(),
             inputs,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_files_round_trip_with_notes_before_the_params() {
+        let case = Case {
+            source: "param x: f32;\nparam xs: [i64];\nx + f32(len(xs))\n".into(),
+            inputs: vec![
+                Input {
+                    name: "x".into(),
+                    ty: Ty::F32,
+                    text: "-0.0".into(),
+                },
+                Input {
+                    name: "xs".into(),
+                    ty: Ty::list(Ty::I64),
+                    text: "[1, -2]".into(),
+                },
+            ],
+        };
+        let file = format!("// a note\n{}", case.to_file());
+        let back = Case::from_file(&file).unwrap();
+        assert_eq!(back.inputs, case.inputs);
+        assert_eq!(back.inputs[0].value(), Ok(Value::F32(-0.0)));
+        assert_eq!(
+            back.inputs[1].value(),
+            Ok(Value::List(
+                Ty::I64.kiln(),
+                vec![Value::I64(1), Value::I64(-2)]
+            ))
+        );
     }
 }
