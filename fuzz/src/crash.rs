@@ -197,11 +197,39 @@ pub fn binary_check(kiln: &KilnCmd, dir: &Path, bytes: &[u8], timeout: Duration)
     }
 }
 
-/// Minimise `input` while `still` reports a crash of the same kind: delete chunks of
-/// halving size (ddmin-like), at most `budget` tries.
+/// Minimise `input` while `still` reports a crash of the same kind: delete runs of whole
+/// lines, then chunks of bytes, of halving size (ddmin-like), at most `budget` tries.
 pub fn minimise(input: &[u8], budget: usize, mut still: impl FnMut(&[u8]) -> bool) -> Vec<u8> {
-    let mut best = input.to_vec();
     let mut tries = 0;
+    // Lines first: deleting within a statement mostly breaks the parse.
+    let mut lines: Vec<Vec<u8>> = input
+        .split_inclusive(|b| *b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    let mut chunk = lines.len().div_ceil(2).max(1);
+    loop {
+        let mut i = 0;
+        while i < lines.len() && tries < budget / 2 {
+            let end = (i + chunk).min(lines.len());
+            let cand: Vec<u8> = lines[..i]
+                .iter()
+                .chain(&lines[end..])
+                .flatten()
+                .copied()
+                .collect();
+            tries += 1;
+            if still(&cand) {
+                lines.drain(i..end);
+            } else {
+                i += chunk;
+            }
+        }
+        if chunk == 1 || tries >= budget / 2 {
+            break;
+        }
+        chunk = chunk.div_ceil(2);
+    }
+    let mut best: Vec<u8> = lines.concat();
     let mut chunk = best.len().div_ceil(2).max(1);
     while chunk >= 1 && tries < budget {
         let mut i = 0;
@@ -260,4 +288,21 @@ pub fn repo_root() -> PathBuf {
 /// reported as findings with their message).
 pub fn quiet_panics() {
     std::panic::set_hook(Box::new(|_| {}));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimising_keeps_the_lines_that_matter() {
+        let input = b"a = 1;\nlet x = 1;\nb = 2;\nparam p: i8;\nc = 3;\np\n";
+        let small = minimise(input, 500, |c| {
+            let s = String::from_utf8_lossy(c);
+            s.contains("let x") && s.contains("param p")
+        });
+        let s = String::from_utf8_lossy(&small);
+        assert!(s.contains("let x") && s.contains("param p"), "{s:?}");
+        assert!(s.len() <= "let xparam p".len(), "{s:?}");
+    }
 }

@@ -67,6 +67,10 @@ struct Args {
     /// each did, and, when they agree, write the outcome to `NAME.expected`; exit.
     #[arg(long, value_name = "CASE")]
     record: Option<PathBuf>,
+    /// Check an input for a crash (panic, internal error, signal, hang); when it has one,
+    /// print the input minimised and exit 1.
+    #[arg(long, value_name = "FILE")]
+    minimise: Option<PathBuf>,
 }
 
 fn main() {
@@ -90,6 +94,9 @@ fn main() {
         Some(path) => KilnCmd::binary(path),
         None => KilnCmd::fuzz_binary(std::env::current_exe().expect("the running executable")),
     };
+    if let Some(path) = &args.minimise {
+        std::process::exit(minimise(path, &kiln, Duration::from_secs(args.timeout)));
+    }
     if let Some(path) = &args.record {
         std::process::exit(record(path, kiln));
     }
@@ -182,4 +189,30 @@ fn record(path: &std::path::Path, kiln: KilnCmd) -> i32 {
     }
     eprintln!("wrote {}", expected.display());
     0
+}
+
+/// `--minimise FILE`: find the input's crash and minimise the input while it keeps it.
+fn minimise(path: &std::path::Path, kiln: &KilnCmd, timeout: Duration) -> i32 {
+    use kiln_fuzz::crash;
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("error: cannot read {}", path.display());
+        return 2;
+    };
+    crash::quiet_panics();
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let check = |b: &[u8]| {
+        let text = String::from_utf8_lossy(b);
+        crash::library_check_isolated(&text, 0, 1 << 28, timeout)
+            .or_else(|| crash::library_check_isolated(&text, 2, 1 << 28, timeout))
+            .or_else(|| crash::binary_check(kiln, dir.path(), b, timeout))
+    };
+    let Some(found) = check(&bytes) else {
+        eprintln!("no crash: Kiln reports on this input");
+        return 0;
+    };
+    eprintln!("{found}");
+    let kind = found.kind();
+    let small = crash::minimise(&bytes, 2000, |c| check(c).is_some_and(|f| f.kind() == kind));
+    print!("{}", String::from_utf8_lossy(&small));
+    1
 }
