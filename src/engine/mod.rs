@@ -282,10 +282,7 @@ impl Program {
     /// assert_eq!(result, Ok(Some(Value::I64(3))));
     /// assert_eq!(printed, "1\n2\n");
     /// ```
-    pub fn run_capturing(
-        &self,
-        inputs: &[Value],
-    ) -> (Result<Option<Value>, RuntimeError>, String) {
+    pub fn run_capturing(&self, inputs: &[Value]) -> (Result<Option<Value>, RuntimeError>, String) {
         let mut ctx = RunCtx::new();
         ctx.capture_output();
         let result = self.run_in(&mut ctx, None, inputs);
