@@ -162,7 +162,7 @@ fn diff_one(s: &Shared, runner: &Runner) {
     let mut paths = ExecPath::fast_paths();
     let slow = s.cfg.exe_every > 0 && i % s.cfg.exe_every == 0;
     if slow {
-        paths.extend([ExecPath::KilnRun, ExecPath::Exe]);
+        paths.extend(ExecPath::slow_paths());
         inc(&s.totals.exe_programs);
     }
     let results = runner.run_all(&paths, &case);

@@ -39,7 +39,8 @@ struct Args {
     /// Where findings are written (ready for `tests/fuzz_cases/`).
     #[arg(long, default_value = "fuzz-findings")]
     out: PathBuf,
-    /// Every Nth program also runs through `kiln run` and a built executable (0: never).
+    /// Every Nth program also runs through `kiln run`, a built executable and lli (0:
+    /// never).
     #[arg(long, default_value_t = 25)]
     exe_every: u64,
     /// Every Nth mutated input also runs through the `kiln` command (0: never).

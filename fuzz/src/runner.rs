@@ -4,8 +4,8 @@
 //!
 //! The paths are a list ([`ExecPath`]): the JIT at -O0 and -O2 through the library
 //! (`Engine`, print output captured), a columnar run and the MCJIT engine in process,
-//! `kiln run` and a `kiln build --emit exe` executable through the real command, and
-//! (once it lands) the reference interpreter.
+//! `kiln run`, a `kiln build --emit exe` executable and `--emit llvm-ir` under `lli-19`
+//! through the real command, and (once it lands) the reference interpreter.
 
 use crate::ast::Case;
 use kiln::{Engine, EngineOptions, Value};
@@ -31,6 +31,9 @@ pub enum ExecPath {
     /// `kiln build FILE --emit exe -O 2`, then the executable (a child process; linking
     /// costs ~0.2 s, so it runs for a sample).
     Exe,
+    /// `kiln build FILE --emit llvm-ir -O 2`, run by `lli-19 -load libkiln_runtime.so`
+    /// (a child process; for a sample, like `Exe`).
+    Lli,
     /// The library's columnar run (`Program::run_columns`, -O2): the same row three
     /// times in one compiled loop. Only for programs with scalar params and a scalar
     /// result that do not print; others are `Unavailable` here.
@@ -48,11 +51,12 @@ pub enum ExecPath {
 pub const INTERP_AVAILABLE: bool = false;
 
 impl ExecPath {
-    pub const ALL: [ExecPath; 7] = [
+    pub const ALL: [ExecPath; 8] = [
         ExecPath::JitO0,
         ExecPath::JitO2,
         ExecPath::KilnRun,
         ExecPath::Exe,
+        ExecPath::Lli,
         ExecPath::Columns,
         ExecPath::Mcjit,
         ExecPath::Interp,
@@ -64,6 +68,7 @@ impl ExecPath {
             ExecPath::JitO2 => "jit-O2",
             ExecPath::KilnRun => "kiln-run",
             ExecPath::Exe => "exe",
+            ExecPath::Lli => "lli",
             ExecPath::Columns => "columns",
             ExecPath::Mcjit => "mcjit",
             ExecPath::Interp => "interp",
@@ -91,13 +96,18 @@ impl ExecPath {
     /// Every available path.
     pub fn default_paths() -> Vec<ExecPath> {
         let mut v = ExecPath::fast_paths();
-        v.extend([ExecPath::KilnRun, ExecPath::Exe]);
+        v.extend(ExecPath::slow_paths());
         v
+    }
+
+    /// The paths that start processes (`kiln run`, an executable, `lli`): for a sample.
+    pub fn slow_paths() -> [ExecPath; 3] {
+        [ExecPath::KilnRun, ExecPath::Exe, ExecPath::Lli]
     }
 
     /// Whether this path needs the `kiln` command.
     pub fn needs_binary(self) -> bool {
-        matches!(self, ExecPath::KilnRun | ExecPath::Exe)
+        matches!(self, ExecPath::KilnRun | ExecPath::Exe | ExecPath::Lli)
     }
 }
 
@@ -628,6 +638,7 @@ impl Runner {
             }
             ExecPath::KilnRun => self.kiln_run(case),
             ExecPath::Exe => self.exe(case),
+            ExecPath::Lli => self.lli(case),
             ExecPath::Interp => {
                 // INTERPRETER: once `Backend::Interp` lands, this becomes
                 //   library_isolated(
@@ -746,6 +757,57 @@ impl Runner {
         outcome
     }
 
+    fn lli(&self, case: &Case) -> Outcome {
+        let Some(kiln) = &self.kiln else {
+            return Outcome::status(Status::Crashed("no kiln command to build with".into()));
+        };
+        let Some(runtime) = shared_runtime(&kiln.program) else {
+            return Outcome::status(Status::Crashed(format!(
+                "no libkiln_runtime.so next to {}",
+                kiln.program.display()
+            )));
+        };
+        let (dir, file) = self.write_case(case);
+        let ir = dir.join("prog.ll");
+        let mut build = kiln.command();
+        build
+            .current_dir(&dir)
+            .args(["build"])
+            .arg(&file)
+            .args(["--emit", "llvm-ir", "-O", "2", "-o"])
+            .arg(&ir);
+        let outcome = match run_process(&mut build, self.timeout) {
+            Err(e) => Outcome::status(Status::Crashed(format!("cannot run kiln build: {e}"))),
+            Ok(b) if b.code == Some(0) && !b.timed_out => {
+                let mut cmd = Command::new(LLI);
+                cmd.current_dir(&dir)
+                    .arg("-load")
+                    .arg(&runtime)
+                    .arg(&ir)
+                    .args(Self::param_args(case));
+                match run_process(&mut cmd, self.timeout) {
+                    Err(e) => Outcome::status(Status::Crashed(format!("cannot run {LLI}: {e}"))),
+                    Ok(out) => {
+                        let status = Self::classify(&out, parse_exe_fault);
+                        Outcome {
+                            stdout: out.stdout,
+                            status,
+                        }
+                    }
+                }
+            }
+            Ok(b) => {
+                let status = match Self::classify(&b, |_| None) {
+                    Status::Crashed(why) => Status::Crashed(format!("kiln build: {why}")),
+                    s => s,
+                };
+                Outcome::status(status)
+            }
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        outcome
+    }
+
     fn run_exe(&self, exe: &Path, dir: &Path, case: &Case) -> Outcome {
         let mut cmd = Command::new(exe);
         cmd.current_dir(dir).args(Self::param_args(case));
@@ -760,6 +822,21 @@ impl Runner {
             }
         }
     }
+}
+
+/// The LLVM 19 interpreter/JIT that runs `--emit llvm-ir` output.
+const LLI: &str = "lli-19";
+
+/// The shared runtime library `lli -load`s: next to the `kiln` executable or in its
+/// `deps/` (the newer one), as `kiln build` looks for it.
+fn shared_runtime(kiln: &Path) -> Option<PathBuf> {
+    use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
+    let name = format!("{DLL_PREFIX}kiln_runtime{DLL_SUFFIX}");
+    let dir = kiln.parent()?;
+    [dir.join(&name), dir.join("deps").join(&name)]
+        .into_iter()
+        .filter(|p| p.is_file())
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
 }
 
 /// The paths whose outcome differs from the first path's, if any.
@@ -834,11 +911,13 @@ pub fn known_issue(source: &str, results: &[(ExecPath, Outcome)]) -> Option<&'st
     if alike && source.contains("clamp(") {
         return Some("clamp with lo > hi");
     }
-    // KNOWN: `cbrt`'s last digit differs between the JIT and code linked elsewhere.
-    if source.contains("cbrt(") && results.iter().any(|(p, _)| *p == ExecPath::Exe) {
+    // KNOWN: `cbrt`'s last digit differs between `kiln run` and lli (and code linked
+    // elsewhere).
+    let elsewhere = |p: &ExecPath| matches!(p, ExecPath::Exe | ExecPath::Lli);
+    if source.contains("cbrt(") && results.iter().any(|(p, _)| elsewhere(p)) {
         let without_exe: Vec<(ExecPath, Outcome)> = results
             .iter()
-            .filter(|(p, _)| *p != ExecPath::Exe)
+            .filter(|(p, _)| !elsewhere(p))
             .cloned()
             .collect();
         if disagreeing(&without_exe).is_empty() {

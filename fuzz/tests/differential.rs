@@ -47,7 +47,8 @@ fn scaled(n: u64) -> u64 {
 fn generated_programs_agree_on_every_path() {
     let runner = runner();
     let total = scaled(300);
-    // Every 20th program also goes through `kiln run` and a built executable (15 in all).
+    // Every 20th program also goes through `kiln run`, a built executable and lli (15
+    // in all).
     let every = 20;
     let mut failures = Vec::new();
     let mut known = Vec::new();
@@ -58,11 +59,20 @@ fn generated_programs_agree_on_every_path() {
         let case = program.case();
         let mut paths = ExecPath::fast_paths();
         if i % every == 0 {
-            paths.extend([ExecPath::KilnRun, ExecPath::Exe]);
+            paths.extend(ExecPath::slow_paths());
         }
         let results = runner.run_all(&paths, &case);
         if matches!(results[0].1.status, kiln_fuzz::runner::Status::Fault { .. }) {
             faulted += 1;
+        }
+        // Generated programs are well typed: not compiling is a bug (E0999: Kiln's; any
+        // other code: the generator's).
+        if let kiln_fuzz::runner::Status::CompileError(code) = &results[0].1.status {
+            failures.push(format!(
+                "seed {seed:#x}: does not compile ({code}):\n{}",
+                case.to_file()
+            ));
+            continue;
         }
         let bad = disagreeing(&results);
         if bad.is_empty() {
