@@ -263,7 +263,6 @@ fn crash_one(s: &Shared, runner: &Runner) {
     if let Some(c) = found {
         report_crash(s, &input, &c);
     }
-    let _ = opt;
 }
 
 fn report_crash(s: &Shared, input: &[u8], c: &Crash) {

@@ -505,8 +505,8 @@ fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
 }
 
 /// The MCJIT path: the driver's pipeline with the fallback engine, output captured.
-fn mcjit_run(src: &str, inputs: &[Value], max_memory: u64) -> Outcome {
-    let _ = max_memory;
+/// (The driver's options have no memory bound of their own: the default applies.)
+fn mcjit_run(src: &str, inputs: &[Value]) -> Outcome {
     let checked = match kiln::check_source(src) {
         Ok(c) => c,
         Err(d) => return compile_error(&d),
@@ -630,12 +630,7 @@ impl Runner {
                     columns_run(options, src, inputs)
                 })
             }
-            ExecPath::Mcjit => {
-                let max_memory = self.max_memory;
-                isolated(self.timeout, &case.source, inputs, move |src, inputs| {
-                    mcjit_run(src, inputs, max_memory)
-                })
-            }
+            ExecPath::Mcjit => isolated(self.timeout, &case.source, inputs, mcjit_run),
             ExecPath::KilnRun => self.kiln_run(case),
             ExecPath::Exe => self.exe(case),
             ExecPath::Lli => self.lli(case),
