@@ -69,7 +69,7 @@ impl Totals {
         let p = get(&self.programs);
         let m = get(&self.mutated);
         format!(
-            "[{elapsed:6.0}s] programs {p} ({:.1}/s; {} through exe; {} rejected) | disagreements {} new, {} known | mutated inputs {m} ({:.1}/s; {} through kiln) | crashes {}",
+            "[{elapsed:6.0}s] programs {p} ({:.1}/s; {} also through kiln run, exe, lli; {} rejected) | disagreements {} new, {} known | mutated inputs {m} ({:.1}/s; {} through kiln) | crashes {}",
             p as f64 / elapsed.max(0.001),
             get(&self.exe_programs),
             get(&self.rejected),

@@ -132,7 +132,7 @@ fn main() {
     let written = totals.written.lock().unwrap();
     let known = totals.known_kinds.lock().unwrap();
     println!(
-        "programs run: {}\npath runs: {}\nprograms through exe and kiln run: {}\nprograms the checker rejected: {}\nmutated inputs tried: {}\nmutated inputs through kiln: {}\nnew disagreements: {}\nknown disagreements skipped: {}",
+        "programs run: {}\npath runs: {}\nprograms also through kiln run, exe and lli: {}\nprograms the checker rejected: {}\nmutated inputs tried: {}\nmutated inputs through kiln: {}\nnew disagreements: {}\nknown disagreements skipped: {}",
         totals.programs.load(Ordering::Relaxed),
         totals.path_runs.load(Ordering::Relaxed),
         totals.exe_programs.load(Ordering::Relaxed),
