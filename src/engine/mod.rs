@@ -434,7 +434,7 @@ impl Program {
     /// }
     /// ```
     pub fn run_captured(&self, inputs: &[Value]) -> (Result<Option<Value>, RuntimeError>, String) {
-        let mut ctx = RunCtx::new();
+        let mut ctx = self.new_ctx();
         ctx.capture_output();
         let mut out = String::new();
         let result = match &self.inner.code {

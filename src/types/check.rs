@@ -164,6 +164,9 @@ pub(super) struct Checker<'a> {
     pub top_mutables: HashSet<String>,
     pub globals: Vec<hir::Global>,
     pub inputs: Vec<hir::Input>,
+    /// The local of `main` each input is bound to, in the order of `inputs` (a `param`
+    /// may follow other bindings, so these are not simply the first locals).
+    input_locals: Vec<hir::LocalId>,
     /// The program statement `main` is checking (for "read before bound" notes).
     pub main_stmt: Span,
     /// Values of literals whose type is not settled yet, by span.
@@ -204,6 +207,7 @@ impl<'a> Checker<'a> {
             top_mutables: HashSet::new(),
             globals: Vec::new(),
             inputs: Vec::new(),
+            input_locals: Vec::new(),
             main_stmt: Span::default(),
             lits: HashMap::new(),
             env: None,
@@ -422,7 +426,7 @@ impl<'a> Checker<'a> {
         self.unused_warnings(&main, None);
         let mut main_fn = hir::Function {
             name: "main".to_string(),
-            params: (0..self.inputs.len()).collect(),
+            params: std::mem::take(&mut self.input_locals),
             locals: main.locals,
             ret: checked.value.as_ref().map(|v| v.ty.clone()),
             body: hir::Block {
@@ -756,6 +760,7 @@ impl<'a> Checker<'a> {
                         span: name.span,
                     });
                     let local = b.declare(&name.name, ty.clone(), BindKind::Param, name.span);
+                    self.input_locals.push(local);
                     self.bind_top(i, local, &ty, name.span, &mut out);
                     value = Some(var_expr(Var::Local(local), ty, name.span));
                 }

@@ -1,0 +1,1240 @@
+//! The generator of random well-typed Kiln programs. It works by type: asked for an
+//! expression of a type, it picks a production that yields that type (an operator, a
+//! builtin, a conversion, a user function, `if`, `switch`, indexing, ...) and asks for
+//! the operands' types in turn, so everything it writes type-checks. Literals are
+//! suffixed (`5i8`, `1.5f32`) except, now and then, beside an operand of the same type
+//! (where the contract gives them that type), so literal inference is exercised too.
+//!
+//! Programs terminate: the only repetition is recursion, and a recursive function's first
+//! parameter `n: i64` decreases by one per call and stops at `n <= 0`, with every outside
+//! call passing `(e % 6)`. `repeat` counts are bounded the same way, so sizes stay small.
+
+use crate::ast::{Expr, FnDef, Input, Kind, Program, Stmt, Ty, FLOATS, INTS, SCALARS};
+use crate::rng::Rng;
+
+/// The one-argument float functions (`(F) -> F`).
+pub const MATH1: [&str; 20] = [
+    "sqrt", "exp", "log", "log2", "log10", "sin", "cos", "tan", "floor", "ceil", "round", "trunc",
+    "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp2", "cbrt",
+];
+
+/// Strings literals are drawn from (Unicode, whitespace, numbers and separators, so the
+/// string library and parsing conversions have something to work on).
+const STRINGS: [&str; 22] = [
+    "", "a", "abc", "héllo", "straße", "  pad ", "a,b,,c", "😀x", "42", "-7", "3.5", "true", "NaN",
+    "1e3", "\t\n", "x\"y", "'q'", ",", "l", "255", "-0.0", "inf",
+];
+
+#[derive(Clone, Debug)]
+struct Var {
+    name: String,
+    ty: Ty,
+    /// A mutable variable (functions do not see these).
+    mutable: bool,
+    /// Declared at the program's top level.
+    top: bool,
+}
+
+#[derive(Clone, Debug)]
+struct FnSig {
+    name: String,
+    params: Vec<Ty>,
+    ret: Ty,
+    recursive: bool,
+    /// One self-call and no `print`: may be called with a large `n`.
+    deep: bool,
+}
+
+/// Inside a recursive function's step: its name and the types of its other parameters.
+#[derive(Clone, Debug)]
+struct RecCtx {
+    name: String,
+    ret: Ty,
+    params: Vec<Ty>,
+    calls_left: usize,
+}
+
+struct Gen {
+    rng: Rng,
+    vars: Vec<Var>,
+    fns: Vec<FnSig>,
+    rec: Option<RecCtx>,
+    /// Nodes left for the current expression; leaves only when it runs out.
+    budget: usize,
+    /// User function calls left for the current function body (bounds total work).
+    calls_left: usize,
+    fresh: usize,
+    /// A program for the columnar path too: scalar params, a scalar result, no `print`.
+    columnar: bool,
+    /// Deep recursion allowed ([`GenOptions::deep_recursion`]).
+    deep: bool,
+    /// No `print` in what is being generated (a deep function's body).
+    no_print: bool,
+}
+
+/// The program of `seed`: the same seed gives the same program.
+pub fn program(seed: u64) -> Program {
+    program_with(seed, &GenOptions::default())
+}
+
+/// What the generator may write besides its defaults.
+#[derive(Clone, Debug, Default)]
+pub struct GenOptions {
+    /// Now and then a recursive function without `print` and with one self-call, called
+    /// once with a large `n` (up to 10^7): deep recursion, which may hit the stack guard
+    /// (E0606) — and must do so at the same call on every path (recursion depth is a
+    /// count, `abi::MAX_RECURSION_DEPTH`). Off by default (the test suite, and
+    /// campaigns without `--deep`): the interpreter needs about 1 GB of stack segments
+    /// and a second for each such program.
+    pub deep_recursion: bool,
+}
+
+/// The program of `seed` under `options`.
+pub fn program_with(seed: u64, options: &GenOptions) -> Program {
+    let mut g = Gen {
+        deep: options.deep_recursion,
+        rng: Rng::new(seed),
+        vars: Vec::new(),
+        fns: Vec::new(),
+        rec: None,
+        budget: 0,
+        calls_left: 0,
+        fresh: 0,
+        columnar: false,
+        no_print: false,
+    };
+    g.program()
+}
+
+fn int_range(ty: &Ty) -> (i128, i128) {
+    let bits = ty.bits();
+    if ty.is_signed() {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    } else {
+        (0, (1i128 << bits) - 1)
+    }
+}
+
+/// The text of a string literal for `s`.
+pub fn string_literal(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A literal of integer type `ty` with value `v` (suffixed; negative ones parenthesised).
+pub fn int_lit(ty: &Ty, v: i128) -> Expr {
+    let s = ty.name();
+    let text = if v < 0 {
+        format!("(-{}{s})", v.unsigned_abs())
+    } else {
+        format!("{v}{s}")
+    };
+    Expr::lit(ty.clone(), text)
+}
+
+/// A literal of float type `ty` (finite in `ty`).
+pub fn float_lit(ty: &Ty, v: f64) -> Expr {
+    let s = ty.name();
+    let digits = if *ty == Ty::F32 {
+        format!("{:?}", (v as f32).abs())
+    } else {
+        format!("{:?}", v.abs())
+    };
+    let text = if v.is_sign_negative() {
+        format!("(-{digits}{s})")
+    } else {
+        format!("{digits}{s}")
+    };
+    Expr::lit(ty.clone(), text)
+}
+
+/// The simplest literal of a type (what the shrinker replaces nodes with).
+pub fn simple(ty: &Ty, which: usize) -> Expr {
+    match ty {
+        t if t.is_int() => int_lit(t, [0, 1, 2][which % 3]),
+        t if t.is_float() => float_lit(t, [0.0, 1.0, 2.5][which % 3]),
+        Ty::Bool => Expr::lit(Ty::Bool, ["false", "true", "false"][which % 3]),
+        Ty::Str => Expr::lit(Ty::Str, string_literal(["", "a", "ab"][which % 3])),
+        Ty::List(e) => {
+            let items = (0..(which % 3).max(1)).map(|i| simple(e, i)).collect();
+            Expr::new(ty.clone(), Kind::List(items))
+        }
+        _ => unreachable!(),
+    }
+}
+
+/// Strip the type suffix of a literal (it then takes its type from the other operand).
+fn unsuffix(e: &mut Expr) {
+    if let Kind::Lit(text) = &mut e.kind {
+        let suffix = e.ty.name();
+        if let Some(pos) = text.rfind(&suffix) {
+            if pos + suffix.len() == text.len() || text[pos + suffix.len()..] == *")" {
+                text.replace_range(pos..pos + suffix.len(), "");
+            }
+        }
+    }
+}
+
+impl Gen {
+    fn name(&mut self, prefix: &str) -> String {
+        self.fresh += 1;
+        format!("{prefix}{}", self.fresh - 1)
+    }
+
+    fn scalar(&mut self) -> Ty {
+        match self.rng.below(12) {
+            0..=5 => self.rng.pick(&INTS).clone(),
+            6..=8 => self.rng.pick(&FLOATS).clone(),
+            9 => Ty::Bool,
+            _ => Ty::Str,
+        }
+    }
+
+    fn num(&mut self) -> Ty {
+        if self.rng.chance(65) {
+            self.rng.pick(&INTS).clone()
+        } else {
+            self.rng.pick(&FLOATS).clone()
+        }
+    }
+
+    fn any_ty(&mut self) -> Ty {
+        if self.rng.chance(22) {
+            let e = self.scalar();
+            Ty::list(e)
+        } else {
+            self.scalar()
+        }
+    }
+
+    /// A type that widens to `ty` (other than `ty`), if there is one.
+    fn narrower(&mut self, ty: &Ty) -> Option<Ty> {
+        let c: Vec<Ty> = SCALARS
+            .iter()
+            .filter(|s| *s != ty && s.widens_to(ty))
+            .cloned()
+            .collect();
+        (!c.is_empty()).then(|| self.rng.pick(&c).clone())
+    }
+
+    // ---- literals ---------------------------------------------------------------------
+
+    fn int_value(&mut self, ty: &Ty) -> i128 {
+        let (lo, hi) = int_range(ty);
+        match self.rng.below(12) {
+            0 => lo,
+            1 => hi,
+            2 => 0,
+            3 => 1,
+            4 if lo < 0 => -1,
+            5 => 2,
+            6 => (self.rng.next_u64() as i128).rem_euclid(hi - lo + 1) + lo,
+            7 => hi - 1,
+            _ => self.rng.below(100) as i128,
+        }
+    }
+
+    fn float_value(&mut self, ty: &Ty) -> f64 {
+        let f32_only = [
+            0.0, -0.0, 1.5, 0.1, 1e-3, 2.5e10, 1e30, 3.4e38, 1e-45, 0.5, 100.0,
+        ];
+        let v = *self.rng.pick(&f32_only);
+        match self.rng.below(10) {
+            0 if *ty == Ty::F64 => *self.rng.pick(&[1e300, 5e-324, 1.7976931348623157e308]),
+            1 => (self.rng.below(2001) as f64 - 1000.0) / 8.0,
+            2 => -v,
+            3 => self.rng.below(10) as f64,
+            _ => v,
+        }
+    }
+
+    fn literal(&mut self, ty: &Ty) -> Expr {
+        match ty {
+            t if t.is_int() => {
+                let v = self.int_value(t);
+                if v >= 0 && self.rng.chance(10) {
+                    Expr::lit(t.clone(), format!("0x{v:x}{}", t.name()))
+                } else if v >= 0 && self.rng.chance(3) {
+                    Expr::lit(t.clone(), format!("0b{v:b}{}", t.name()))
+                } else {
+                    int_lit(t, v)
+                }
+            }
+            t if t.is_float() => {
+                if self.rng.chance(6) {
+                    // NaN, inf, -inf: no literal, a division.
+                    let num = *self.rng.pick(&[0.0, 1.0, -1.0]);
+                    let n = float_lit(t, num);
+                    let z = float_lit(t, 0.0);
+                    return Expr::binary(t.clone(), "/", n, z);
+                }
+                let v = self.float_value(t);
+                if v.fract() == 0.0 && v.abs() < 1000.0 && v >= 0.0 && self.rng.chance(10) {
+                    // `3f32`: a decimal integer with a float suffix.
+                    return Expr::lit(t.clone(), format!("{}{}", v as i64, t.name()));
+                }
+                float_lit(t, v)
+            }
+            Ty::Bool => Expr::lit(Ty::Bool, *self.rng.pick(&["true", "false"])),
+            Ty::Str => {
+                let s = *self.rng.pick(&STRINGS);
+                Expr::lit(Ty::Str, string_literal(s))
+            }
+            Ty::List(e) => {
+                let n = self.rng.range(1, 3);
+                let items = (0..n).map(|_| self.literal(e)).collect();
+                Expr::new(ty.clone(), Kind::List(items))
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    // ---- expressions ------------------------------------------------------------------
+
+    fn visible(&self, ty: &Ty) -> Vec<String> {
+        self.vars
+            .iter()
+            .filter(|v| v.ty == *ty)
+            .map(|v| v.name.clone())
+            .collect()
+    }
+
+    fn leaf(&mut self, ty: &Ty) -> Expr {
+        if let Some(rec) = &self.rec {
+            if rec.calls_left > 0 && rec.ret == *ty && self.rng.chance(50) {
+                return self.rec_call();
+            }
+        }
+        let vars = self.visible(ty);
+        if !vars.is_empty() && self.rng.chance(55) {
+            let v = self.rng.pick(&vars).clone();
+            return Expr::var(ty.clone(), v);
+        }
+        self.literal(ty)
+    }
+
+    fn rec_call(&mut self) -> Expr {
+        let rec = self.rec.as_mut().expect("inside a recursive function");
+        rec.calls_left = rec.calls_left.saturating_sub(1);
+        let (name, ret, params) = (rec.name.clone(), rec.ret.clone(), rec.params.clone());
+        let args = params.iter().map(|t| self.expr(t, 1)).collect();
+        Expr::new(ret, Kind::RecCall(name, args))
+    }
+
+    /// An expression of type `ty`, at most `depth` levels deep.
+    pub fn expr_of(&mut self, ty: &Ty, depth: usize, budget: usize) -> Expr {
+        self.budget = budget;
+        self.expr(ty, depth)
+    }
+
+    fn expr(&mut self, ty: &Ty, depth: usize) -> Expr {
+        if depth == 0 || self.budget == 0 || self.rng.chance(15) {
+            return self.leaf(ty);
+        }
+        self.budget -= 1;
+        let d = depth - 1;
+        for _ in 0..8 {
+            if let Some(e) = self.production(ty, d) {
+                return e;
+            }
+        }
+        self.leaf(ty)
+    }
+
+    /// One production for `ty`, or `None` when the one drawn does not apply.
+    fn production(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        // Forms of every type first, then those of the type's kind.
+        match self.rng.below(20) {
+            0 => {
+                let c = self.expr(&Ty::Bool, d);
+                let a = self.expr(ty, d);
+                let b = self.expr(ty, d);
+                return Some(Expr::new(
+                    ty.clone(),
+                    Kind::If(Box::new(c), Box::new(a), Box::new(b)),
+                ));
+            }
+            1 => {
+                let mut xs = Vec::new();
+                for _ in 0..self.rng.range(1, 3) {
+                    xs.push(self.expr(&Ty::Bool, d));
+                    xs.push(self.expr(ty, d));
+                }
+                xs.push(self.expr(ty, d));
+                return Some(Expr::new(ty.clone(), Kind::Switch(xs)));
+            }
+            2 if !ty.is_list() => {
+                // Mostly an index that exists: a literal list and an index below its
+                // length (a fault ends the program, and the rest is not compared).
+                let lt = Ty::list(ty.clone());
+                let (list, idx) = if self.rng.chance(80) {
+                    let n = self.rng.range(1, 4);
+                    let list = self.list_of(&lt, n, d);
+                    let t = self.index_ty();
+                    (list, int_lit(&t, self.rng.below(n) as i128))
+                } else {
+                    (self.expr(&lt, d), self.index(d))
+                };
+                return Some(Expr::new(
+                    ty.clone(),
+                    Kind::Index(Box::new(list), Box::new(idx)),
+                ));
+            }
+            3 if !ty.is_list() => {
+                let list = self.mostly_nonempty(&Ty::list(ty.clone()), d);
+                let f = if self.rng.chance(50) { "first" } else { "last" };
+                return Some(Expr::call(ty.clone(), f, vec![list]));
+            }
+            4 if !self.columnar && !self.no_print && self.rng.chance(30) => {
+                let e = self.expr(ty, d);
+                return Some(Expr::call(ty.clone(), "print", vec![e]));
+            }
+            5 | 6 => return self.user_call(ty, d),
+            _ => {}
+        }
+        match ty {
+            t if t.is_int() => self.int_expr(t, d),
+            t if t.is_float() => self.float_expr(t, d),
+            Ty::Bool => self.bool_expr(d),
+            Ty::Str => self.str_expr(d),
+            Ty::List(e) => self.list_expr(ty, e, d),
+            _ => None,
+        }
+    }
+
+    /// An index type: any integer type. CONTRACT: the v1 clarifications allow `u64`
+    /// indices too, but the checker still refuses them (E0201); add `Ty::U64` here once
+    /// it accepts them.
+    fn index_ty(&mut self) -> Ty {
+        if self.rng.chance(60) {
+            Ty::I64
+        } else {
+            self.rng.pick(&INTS[..7]).clone()
+        }
+    }
+
+    fn index(&mut self, d: usize) -> Expr {
+        let t = self.index_ty();
+        if self.rng.chance(65) {
+            let v = [0, 1, 2, 0, 1, 3][self.rng.below(6)];
+            int_lit(&t, v)
+        } else {
+            self.expr(&t, d)
+        }
+    }
+
+    fn user_call(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        if self.calls_left == 0 {
+            return None;
+        }
+        let cands: Vec<FnSig> = self.fns.iter().filter(|f| f.ret == *ty).cloned().collect();
+        if cands.is_empty() {
+            return None;
+        }
+        self.calls_left -= 1;
+        let f = self.rng.pick(&cands).clone();
+        let mut args = Vec::new();
+        for (i, p) in f.params.iter().enumerate() {
+            if f.recursive && i == 0 {
+                let e = self.expr(&Ty::I64, d.min(1));
+                args.push(Expr::new(Ty::I64, Kind::Bounded(Box::new(e), 6)));
+            } else if let (true, Some(n)) = (self.rng.chance(15), self.narrower(p)) {
+                // A narrower argument widens to the parameter's type.
+                args.push(self.expr(&n, d));
+            } else {
+                args.push(self.expr(p, d));
+            }
+        }
+        Some(Expr::call(ty.clone(), &f.name, args))
+    }
+
+    /// A binary operator on two operands of `ty`; now and then one operand is of a
+    /// narrower type, or a literal without suffix.
+    fn same_binary(&mut self, ty: &Ty, op: &'static str, d: usize) -> Expr {
+        let mut a = self.expr(ty, d);
+        let mut b = self.expr(ty, d);
+        if self.rng.chance(12) {
+            if let Some(n) = self.narrower(ty) {
+                if self.rng.chance(50) {
+                    a = self.expr(&n, d);
+                } else {
+                    b = self.expr(&n, d);
+                }
+            }
+        }
+        if a.ty == *ty && b.ty == *ty && self.rng.chance(25) {
+            if a.is_lit() && !b.is_lit() {
+                unsuffix(&mut a);
+            } else if b.is_lit() && !a.is_lit() {
+                unsuffix(&mut b);
+            }
+        }
+        Expr::binary(ty.clone(), op, a, b)
+    }
+
+    /// A non-zero-folding integer divisor of `ty`.
+    fn divisor(&mut self, ty: &Ty, d: usize) -> Expr {
+        let e = self.expr(ty, d);
+        if e.is_constant() {
+            // A divisor that folds to zero is a compile error; `| 1` never folds to 0.
+            Expr::binary(ty.clone(), "|", e, int_lit(ty, 1))
+        } else {
+            e
+        }
+    }
+
+    fn conversion(&mut self, ty: &Ty, d: usize) -> Expr {
+        let name = ty.name();
+        match self.rng.below(10) {
+            0 => {
+                let b = self.expr(&Ty::Bool, d);
+                Expr::call(ty.clone(), &name, vec![b])
+            }
+            1 | 2 => {
+                // Parsing: the display text of a value of the same type (round trip) or
+                // any string (mostly a runtime error).
+                let s = if self.rng.chance(85) {
+                    let v = self.expr(ty, d);
+                    Expr::call(Ty::Str, "string", vec![v])
+                } else {
+                    self.expr(&Ty::Str, d)
+                };
+                Expr::call(ty.clone(), &name, vec![s])
+            }
+            // `bool(x)` converts only a bool or a string.
+            _ if *ty == Ty::Bool => {
+                let b = self.expr(&Ty::Bool, d);
+                Expr::call(ty.clone(), &name, vec![b])
+            }
+            _ => {
+                let from = self.num();
+                let e = self.expr(&from, d);
+                Expr::call(ty.clone(), &name, vec![e])
+            }
+        }
+    }
+
+    /// Numeric forms shared by integers and floats.
+    fn num_common(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        let t = ty.clone();
+        Some(match self.rng.below(9) {
+            0 => {
+                let e = self.expr(ty, d);
+                Expr::call(t, "abs", vec![e])
+            }
+            1 => {
+                let f = if self.rng.chance(50) { "min" } else { "max" };
+                let a = self.expr(ty, d);
+                let b = self.expr(ty, d);
+                Expr::call(t, f, vec![a, b])
+            }
+            2 => {
+                let args = (0..3).map(|_| self.expr(ty, d)).collect();
+                Expr::call(t, "clamp", args)
+            }
+            3 => {
+                let e = self.expr(ty, d);
+                Expr::call(t, "sign", vec![e])
+            }
+            4 => {
+                let f = *self.rng.pick(&["sum", "min", "max"]);
+                let xs = self.mostly_nonempty(&Ty::list(t.clone()), d);
+                Expr::call(t, f, vec![xs])
+            }
+            5 | 6 => self.conversion(ty, d),
+            _ => {
+                // `+x`, or a negation (not of a literal: `-5u8` is a literal out of range).
+                let e = self.expr(ty, d);
+                if e.is_lit() || self.rng.chance(20) {
+                    Expr::new(t, Kind::Unary("+", Box::new(e)))
+                } else {
+                    Expr::new(t, Kind::Unary("-", Box::new(e)))
+                }
+            }
+        })
+    }
+
+    fn int_expr(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        let t = ty.clone();
+        Some(match self.rng.below(16) {
+            0..=2 => {
+                let op = *self.rng.pick(&["+", "-", "*"]);
+                self.same_binary(ty, op, d)
+            }
+            3 => {
+                let op = *self.rng.pick(&["/", "%"]);
+                let a = self.expr(ty, d);
+                let b = self.divisor(ty, d);
+                Expr::binary(t, op, a, b)
+            }
+            4 => {
+                let op = *self.rng.pick(&["&", "|", "^"]);
+                self.same_binary(ty, op, d)
+            }
+            5 => {
+                let op = *self.rng.pick(&["<<", ">>"]);
+                let a = self.expr(ty, d);
+                let ct = self.rng.pick(&INTS).clone();
+                let b = self.expr(&ct, d);
+                Expr::binary(t, op, a, b)
+            }
+            6 => {
+                let e = self.expr(ty, d);
+                Expr::new(t, Kind::Unary("~", Box::new(e)))
+            }
+            7..=10 if *ty == Ty::I64 => return self.i64_expr(d),
+            _ => return self.num_common(ty, d),
+        })
+    }
+
+    /// Functions that give an i64: lengths, counts, indices.
+    fn i64_expr(&mut self, d: usize) -> Option<Expr> {
+        let i = Ty::I64;
+        Some(match self.rng.below(7) {
+            0 => {
+                let s = self.expr(&Ty::Str, d);
+                Expr::call(i, "len", vec![s])
+            }
+            1 => {
+                let et = self.scalar();
+                let xs = self.expr(&Ty::list(et), d);
+                let f = if self.rng.chance(50) {
+                    "len"
+                } else {
+                    "count_distinct"
+                };
+                Expr::call(i, f, vec![xs])
+            }
+            2 => {
+                let a = self.expr(&Ty::Str, d);
+                let b = self.expr(&Ty::Str, d);
+                Expr::call(i, "find", vec![a, b])
+            }
+            3 => {
+                let et = self.scalar();
+                let xs = self.expr(&Ty::list(et.clone()), d);
+                let x = self.expr(&et, d);
+                Expr::call(i, "index_of", vec![xs, x])
+            }
+            4 => {
+                let m = self.expr(&Ty::list(Ty::Bool), d);
+                Expr::call(i, "count", vec![m])
+            }
+            5 => {
+                let args = (0..3).map(|_| self.expr(&Ty::I64, d)).collect();
+                Expr::call(i, "median3", args)
+            }
+            _ => return None,
+        })
+    }
+
+    fn float_expr(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        let t = ty.clone();
+        Some(match self.rng.below(16) {
+            0..=2 => {
+                let op = *self.rng.pick(&["+", "-", "*", "/"]);
+                self.same_binary(ty, op, d)
+            }
+            3 => self.same_binary(ty, "%", d),
+            4 | 5 => {
+                let f = *self.rng.pick(&MATH1);
+                let e = self.expr(ty, d);
+                Expr::call(t, f, vec![e])
+            }
+            6 => {
+                let f = *self.rng.pick(&["pow", "hypot", "atan2"]);
+                let a = self.expr(ty, d);
+                let b = self.expr(ty, d);
+                Expr::call(t, f, vec![a, b])
+            }
+            7 => {
+                let f = *self.rng.pick(&["lerp", "mean3", "median3"]);
+                let args = (0..3).map(|_| self.expr(ty, d)).collect();
+                Expr::call(t, f, args)
+            }
+            8 => {
+                // avg and median: f32 of [f32], f64 of any other numeric list.
+                let et = if *ty == Ty::F32 {
+                    Ty::F32
+                } else {
+                    let mut n = self.num();
+                    while n == Ty::F32 {
+                        n = self.num();
+                    }
+                    n
+                };
+                let xs = self.expr(&Ty::list(et), d);
+                let f = if self.rng.chance(50) { "avg" } else { "median" };
+                Expr::call(t, f, vec![xs])
+            }
+            _ => return self.num_common(ty, d),
+        })
+    }
+
+    fn bool_expr(&mut self, d: usize) -> Option<Expr> {
+        let b = Ty::Bool;
+        Some(match self.rng.below(14) {
+            0..=2 => {
+                let st = self.scalar();
+                let op = if st == Ty::Bool {
+                    *self.rng.pick(&["==", "!="])
+                } else {
+                    *self.rng.pick(&["==", "!=", "<", "<=", ">", ">="])
+                };
+                let mut e = self.same_binary(&st, op, d);
+                e.ty = Ty::Bool;
+                e
+            }
+            3 | 4 => {
+                let op = *self.rng.pick(&["and", "or", "and", "or", "&&", "||"]);
+                let x = self.expr(&b, d);
+                let y = self.expr(&b, d);
+                Expr::binary(b, op, x, y)
+            }
+            5 => {
+                let e = self.expr(&b, d);
+                Expr::new(
+                    b,
+                    Kind::Unary(if self.rng.chance(80) { "not" } else { "!" }, Box::new(e)),
+                )
+            }
+            6 => {
+                let et = self.scalar();
+                let x = self.expr(&et, d);
+                let xs = self.expr(&Ty::list(et), d);
+                if self.rng.chance(50) {
+                    Expr::binary(b, "in", x, xs)
+                } else {
+                    Expr::call(b, "contains", vec![xs, x])
+                }
+            }
+            7 => {
+                let f = *self.rng.pick(&["contains", "starts_with", "ends_with"]);
+                let x = self.expr(&Ty::Str, d);
+                let y = self.expr(&Ty::Str, d);
+                Expr::call(b, f, vec![x, y])
+            }
+            8 => {
+                let ft = self.rng.pick(&FLOATS).clone();
+                let f = if self.rng.chance(50) {
+                    "is_nan"
+                } else {
+                    "is_inf"
+                };
+                let x = self.expr(&ft, d);
+                Expr::call(b, f, vec![x])
+            }
+            9 => {
+                let f = if self.rng.chance(50) { "any" } else { "all" };
+                let m = self.expr(&Ty::list(b.clone()), d);
+                Expr::call(b, f, vec![m])
+            }
+            10 => self.conversion(&b, d),
+            _ => return None,
+        })
+    }
+
+    fn str_expr(&mut self, d: usize) -> Option<Expr> {
+        let s = Ty::Str;
+        Some(match self.rng.below(12) {
+            0 | 1 => self.same_binary(&s, "+", d),
+            2 => {
+                let a = self.expr(&s, d);
+                let b = self.expr(&s, d);
+                Expr::call(s, "concat", vec![a, b])
+            }
+            3 | 4 => {
+                let t = self.any_ty();
+                let e = self.expr(&t, d);
+                Expr::call(s, "string", vec![e])
+            }
+            5 => {
+                let f = *self.rng.pick(&["upper", "lower", "trim"]);
+                let e = self.expr(&s, d);
+                Expr::call(s, f, vec![e])
+            }
+            6 => {
+                let args = (0..3).map(|_| self.expr(&Ty::Str, d)).collect();
+                Expr::call(s, "replace", args)
+            }
+            7 => {
+                let x = self.expr(&s, d);
+                let a = self.expr(&Ty::I64, d);
+                let b = self.expr(&Ty::I64, d);
+                Expr::call(s, "substr", vec![x, a, b])
+            }
+            8 => {
+                let xs = self.expr(&Ty::list(Ty::Str), d);
+                let sep = self.expr(&s, d);
+                Expr::call(s, "join", vec![xs, sep])
+            }
+            9 => {
+                let x = self.expr(&s, d);
+                let n = self.expr(&Ty::I64, d.min(1));
+                let n = Expr::new(Ty::I64, Kind::Bounded(Box::new(n), 4));
+                Expr::call(s, "repeat", vec![x, n])
+            }
+            _ => return None,
+        })
+    }
+
+    fn list_expr(&mut self, ty: &Ty, elem: &Ty, d: usize) -> Option<Expr> {
+        let t = ty.clone();
+        Some(match self.rng.below(14) {
+            0..=2 => {
+                let n = if self.rng.chance(10) {
+                    self.rng.range(5, 12)
+                } else {
+                    self.rng.range(1, 4)
+                };
+                let items = (0..n).map(|_| self.expr(elem, d.min(1))).collect();
+                Expr::new(t, Kind::List(items))
+            }
+            3 | 4 if elem.is_num() || *elem == Ty::Str => {
+                // Element-wise arithmetic: list op list, list op scalar, scalar op list.
+                let op = if *elem == Ty::Str {
+                    "+"
+                } else {
+                    *self.rng.pick(&["+", "-", "*", "/", "%"])
+                };
+                let (a, b) = self.elementwise_operands(elem, d);
+                Expr::binary(t, op, a, b)
+            }
+            5 if *elem == Ty::Bool => {
+                let st = self.scalar();
+                let op = if st == Ty::Bool {
+                    return None;
+                } else {
+                    *self.rng.pick(&["==", "!=", "<", "<=", ">", ">="])
+                };
+                let (a, b) = self.elementwise_operands(&st, d);
+                Expr::binary(t, op, a, b)
+            }
+            6 => {
+                let f = *self.rng.pick(&["sort", "sort_desc", "reverse", "unique"]);
+                let xs = self.expr(ty, d);
+                Expr::call(t, f, vec![xs])
+            }
+            7 => {
+                let a = self.expr(ty, d);
+                let b = self.expr(ty, d);
+                Expr::call(t, "concat", vec![a, b])
+            }
+            8 => {
+                let xs = self.expr(ty, d);
+                let a = self.index(d);
+                let b = self.index(d);
+                let (a, b) = (widen_to_i64(a), widen_to_i64(b));
+                Expr::call(t, "slice", vec![xs, a, b])
+            }
+            9 | 10 => {
+                let vars = self.visible(ty);
+                let (xs, mask) = if !vars.is_empty() && self.rng.chance(60) && elem.is_num() {
+                    // A mask from the same list: `filter(xs, xs > 2)`.
+                    let v = self.rng.pick(&vars).clone();
+                    let op = *self.rng.pick(&["<", ">", "==", "!="]);
+                    let s = self.expr(elem, d);
+                    let mask =
+                        Expr::binary(Ty::list(Ty::Bool), op, Expr::var(t.clone(), v.clone()), s);
+                    (Expr::var(t.clone(), v), mask)
+                } else if self.rng.chance(70) {
+                    let n = self.rng.range(1, 4);
+                    let xs = self.list_of(ty, n, d);
+                    let mask = self.list_of(&Ty::list(Ty::Bool), n, d);
+                    (xs, mask)
+                } else {
+                    let xs = self.expr(ty, d);
+                    let mask = self.expr(&Ty::list(Ty::Bool), d);
+                    (xs, mask)
+                };
+                Expr::call(t, "filter", vec![xs, mask])
+            }
+            11 if *elem == Ty::Str => {
+                let a = self.expr(&Ty::Str, d);
+                let b = self.expr(&Ty::Str, d);
+                Expr::call(t, "split", vec![a, b])
+            }
+            12 => {
+                // An empty list of this type.
+                let xs = self.expr(ty, d);
+                let z = int_lit(&Ty::I64, 0);
+                Expr::call(t, "slice", vec![xs, z.clone(), z])
+            }
+            _ => return None,
+        })
+    }
+
+    /// A list that is mostly not empty (`first`, `min` of `[]` fault).
+    fn mostly_nonempty(&mut self, lt: &Ty, d: usize) -> Expr {
+        if self.rng.chance(65) {
+            let n = self.rng.range(1, 3);
+            self.list_of(lt, n, d)
+        } else {
+            self.expr(lt, d)
+        }
+    }
+
+    /// A list literal of `n` elements.
+    fn list_of(&mut self, lt: &Ty, n: usize, d: usize) -> Expr {
+        let elem = lt.elem().expect("a list type").clone();
+        let items = (0..n).map(|_| self.expr(&elem, d)).collect();
+        Expr::new(lt.clone(), Kind::List(items))
+    }
+
+    fn elementwise_operands(&mut self, elem: &Ty, d: usize) -> (Expr, Expr) {
+        let lt = Ty::list(elem.clone());
+        match self.rng.below(4) {
+            // Lists of one length mostly; any two lists now and then (E0607).
+            0 if self.rng.chance(75) => {
+                let n = self.rng.range(1, 4);
+                (self.list_of(&lt, n, d), self.list_of(&lt, n, d))
+            }
+            0 => (self.expr(&lt, d), self.expr(&lt, d)),
+            1 => (self.expr(&lt, d), self.expr(elem, d)),
+            _ => (self.expr(elem, d), self.expr(&lt, d)),
+        }
+    }
+
+    // ---- statements -------------------------------------------------------------------
+
+    fn param_value(&mut self, ty: &Ty) -> String {
+        match ty {
+            t if t.is_int() => self.int_value(t).to_string(),
+            Ty::F32 => {
+                let v = match self.rng.below(8) {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    2 => f64::NEG_INFINITY,
+                    _ => self.float_value(ty),
+                };
+                format!("{:?}", v as f32)
+            }
+            Ty::F64 => {
+                let v = match self.rng.below(8) {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    2 => f64::NEG_INFINITY,
+                    _ => self.float_value(ty),
+                };
+                format!("{v:?}")
+            }
+            Ty::Bool => self.rng.pick(&["true", "false"]).to_string(),
+            Ty::Str => self
+                .rng
+                .pick(&["", "abc", "héllo wörld", "42", "a,b", "x y"])
+                .to_string(),
+            Ty::List(e) => {
+                // Long enough now and then for the vectorised loops of -O2.
+                let n = if self.rng.chance(40) {
+                    self.rng.range(5, 24)
+                } else {
+                    self.rng.below(4)
+                };
+                let items: Vec<String> = (0..n).map(|_| self.param_value(e)).collect();
+                format!("[{}]", items.join(", "))
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    fn param_ty(&mut self) -> Ty {
+        let t = self.scalar();
+        if self.rng.chance(35) && t != Ty::Str {
+            Ty::list(t)
+        } else {
+            t
+        }
+    }
+
+    fn declare(&mut self, name: &str, ty: &Ty, mutable: bool, top: bool) {
+        self.vars.retain(|v| v.name != name);
+        self.vars.push(Var {
+            name: name.to_string(),
+            ty: ty.clone(),
+            mutable,
+            top,
+        });
+    }
+
+    fn function(&mut self) -> Stmt {
+        let name = self.name("f");
+        let recursive = self.rng.chance(40);
+        let deep = recursive && self.deep && self.rng.chance(20);
+        // A deep function's values are numbers and bools: a string or list built per
+        // level would cost quadratic time at a depth of 10^7.
+        let pick = |g: &mut Gen| {
+            if deep {
+                let mut t = g.scalar();
+                while t == Ty::Str {
+                    t = g.scalar();
+                }
+                t
+            } else {
+                g.any_ty()
+            }
+        };
+        let mut params: Vec<(String, Ty)> = Vec::new();
+        if recursive {
+            params.push(("n".to_string(), Ty::I64));
+        }
+        for i in 0..self.rng.range(usize::from(!recursive), 2) {
+            let t = pick(self);
+            params.push((format!("a{i}"), t));
+        }
+        let ret = pick(self);
+        // A function sees its parameters and the program-level lets and params so far.
+        let saved = std::mem::take(&mut self.vars);
+        self.vars = saved
+            .iter()
+            .filter(|v| v.top && !v.mutable)
+            .cloned()
+            .collect();
+        for (n, t) in &params {
+            self.declare(n, t, false, false);
+        }
+        self.calls_left = 2;
+        let block = if self.rng.chance(30) {
+            let mut stmts = Vec::new();
+            for _ in 0..self.rng.range(1, 2) {
+                let t = self.any_ty();
+                let e = self.expr_of(&t, 3, 12);
+                let l = self.name("l");
+                stmts.push(Stmt::Let(l.clone(), None, e));
+                self.declare(&l, &t, false, false);
+            }
+            Some(stmts)
+        } else {
+            None
+        };
+        let result = self.expr_of(&ret, 3, 16);
+        let step = if recursive {
+            self.rec = Some(RecCtx {
+                name: name.clone(),
+                ret: ret.clone(),
+                params: params[1..].iter().map(|(_, t)| t.clone()).collect(),
+                calls_left: 2,
+            });
+            if deep {
+                // One self-call only (below), and no output per level (no calls either:
+                // a function called may print).
+                self.rec.as_mut().unwrap().calls_left = 0;
+                self.no_print = true;
+                self.calls_left = 0;
+            }
+            let other = self.expr_of(&ret, 3, 12);
+            if let Some(r) = &mut self.rec {
+                r.calls_left = 1;
+            }
+            let first = self.rec_call();
+            let (a, b) = if self.rng.chance(50) {
+                (first, other)
+            } else {
+                (other, first)
+            };
+            self.rec = None;
+            self.no_print = false;
+            Some(combine(&ret, a, b, self.rng.below(4)))
+        } else {
+            None
+        };
+        self.vars = saved;
+        self.fns.push(FnSig {
+            name: name.clone(),
+            params: params.iter().map(|(_, t)| t.clone()).collect(),
+            ret: ret.clone(),
+            recursive,
+            deep,
+        });
+        Stmt::Fn(FnDef {
+            name,
+            params,
+            ret,
+            block,
+            result,
+            step,
+        })
+    }
+
+    /// A statement of the program's top level or of a `when` block (`depth` > 0).
+    fn statement(&mut self, depth: usize) -> Stmt {
+        self.calls_left = 3;
+        let top = depth == 0;
+        match self.rng.below(10) {
+            0..=2 => {
+                let t = self.any_ty();
+                let name = if top { self.name("v") } else { self.name("l") };
+                // An annotation, now and then of a wider type the value widens to.
+                let (ann, et) = if self.rng.chance(40) {
+                    match self.narrower(&t) {
+                        Some(n) if self.rng.chance(40) => (Some(t.clone()), n),
+                        _ => (Some(t.clone()), t.clone()),
+                    }
+                } else {
+                    (None, t.clone())
+                };
+                let e = self.expr_of(&et, 4, 24);
+                let bound = ann.clone().unwrap_or(et);
+                self.declare(&name, &bound, false, top);
+                Stmt::Let(name, ann, e)
+            }
+            3 | 4 => {
+                let muts: Vec<Var> = self.vars.iter().filter(|v| v.mutable).cloned().collect();
+                if !muts.is_empty() && (self.rng.chance(60) || !top) {
+                    let v = self.rng.pick(&muts).clone();
+                    let et = match self.narrower(&v.ty) {
+                        Some(n) if self.rng.chance(20) => n,
+                        _ => v.ty.clone(),
+                    };
+                    let e = self.expr_of(&et, 4, 24);
+                    Stmt::Assign(v.name, e)
+                } else if top {
+                    let t = self.any_ty();
+                    let e = self.expr_of(&t, 4, 24);
+                    let name = self.name("m");
+                    self.declare(&name, &t, true, true);
+                    Stmt::Assign(name, e)
+                } else {
+                    self.print_stmt()
+                }
+            }
+            5 | 6 if depth < 2 => {
+                let mut arms = Vec::new();
+                for _ in 0..self.rng.range(1, 3) {
+                    let c = self.expr_of(&Ty::Bool, 3, 12);
+                    let body = self.block(depth + 1);
+                    arms.push((c, body));
+                }
+                let other = self.rng.chance(50).then(|| self.block(depth + 1));
+                Stmt::When(arms, other)
+            }
+            _ => self.print_stmt(),
+        }
+    }
+
+    fn print_stmt(&mut self) -> Stmt {
+        let t = self.any_ty();
+        if self.columnar {
+            // No output but the result: a binding instead.
+            let e = self.expr_of(&t, 4, 20);
+            let name = self.name("l");
+            self.declare(&name, &t, false, false);
+            return Stmt::Let(name, None, e);
+        }
+        let e = self.expr_of(&t, 4, 20);
+        Stmt::Expr(Expr::call(t, "print", vec![e]))
+    }
+
+    fn block(&mut self, depth: usize) -> Vec<Stmt> {
+        let saved = self.vars.clone();
+        let stmts = (0..self.rng.range(1, 3))
+            .map(|_| self.statement(depth))
+            .collect();
+        self.vars = saved;
+        stmts
+    }
+
+    fn program(&mut self) -> Program {
+        let mut stmts = Vec::new();
+        let mut inputs = Vec::new();
+        self.columnar = self.rng.chance(20);
+        let params = if self.columnar {
+            self.rng.range(1, 3)
+        } else {
+            self.rng.below(4)
+        };
+        for i in 0..params {
+            let name = format!("p{i}");
+            let ty = if self.columnar {
+                self.scalar()
+            } else {
+                self.param_ty()
+            };
+            let text = self.param_value(&ty);
+            self.declare(&name, &ty, false, true);
+            stmts.push(Stmt::Param(name.clone(), ty.clone()));
+            inputs.push(Input { name, ty, text });
+        }
+        for _ in 0..self.rng.below(2) {
+            stmts.push(self.statement_let_only());
+        }
+        for _ in 0..self.rng.below(4) {
+            stmts.push(self.function());
+        }
+        // A deep function is called once with a large `n`.
+        let deep: Vec<FnSig> = self.fns.iter().filter(|f| f.deep).cloned().collect();
+        for f in deep {
+            self.calls_left = 0;
+            // 10^7 levels overflow a 256 MiB stack at -O0; 10^4 to 10^6 need not.
+            let n = *self.rng.pick(&[10_000i128, 100_000, 1_000_000, 10_000_000]);
+            let mut args = vec![int_lit(&Ty::I64, n)];
+            for p in &f.params[1..] {
+                args.push(self.expr_of(p, 2, 6));
+            }
+            let call = Expr::call(f.ret.clone(), &f.name, args);
+            let name = self.name("v");
+            self.declare(&name, &f.ret, false, true);
+            stmts.push(Stmt::Let(name, None, call));
+        }
+        for _ in 0..self.rng.range(1, 5) {
+            stmts.push(self.statement(0));
+        }
+        // The result: mostly an expression, now and then a binding or a `when` (none).
+        self.calls_left = 3;
+        match self.rng.below(20) {
+            0 if !self.columnar => stmts.push(self.statement(0)),
+            _ => {
+                let t = if self.columnar {
+                    self.scalar()
+                } else {
+                    self.any_ty()
+                };
+                let e = self.expr_of(&t, 5, 30);
+                stmts.push(Stmt::Expr(e));
+            }
+        }
+        Program { stmts, inputs }
+    }
+
+    fn statement_let_only(&mut self) -> Stmt {
+        self.calls_left = 0;
+        let t = self.any_ty();
+        let name = self.name("v");
+        let e = self.expr_of(&t, 3, 16);
+        self.declare(&name, &t, false, true);
+        Stmt::Let(name, None, e)
+    }
+}
+
+/// Two values of `ty` combined into one (a recursive step uses its self-call).
+fn combine(ty: &Ty, a: Expr, b: Expr, which: usize) -> Expr {
+    let t = ty.clone();
+    match ty {
+        t2 if t2.is_int() => Expr::binary(t, ["+", "-", "^", "*"][which % 4], a, b),
+        t2 if t2.is_float() => Expr::binary(t, ["+", "-", "*", "+"][which % 4], a, b),
+        Ty::Bool => Expr::binary(t, ["and", "or", "==", "!="][which % 4], a, b),
+        Ty::Str => Expr::binary(t, "+", a, b),
+        Ty::List(_) => Expr::call(t, "concat", vec![a, b]),
+        _ => unreachable!(),
+    }
+}
+
+/// An index of any integer type as the i64 `slice` takes: widened when it can be.
+fn widen_to_i64(e: Expr) -> Expr {
+    if e.ty.widens_to(&Ty::I64) {
+        e
+    } else {
+        Expr::call(Ty::I64, "i64", vec![e])
+    }
+}
