@@ -1646,21 +1646,3 @@ fn max_memory_stops_a_runaway_list_with_e0616_and_exit_status_3() {
             .stderr_has("--max-memory");
     }
 }
-
-/// How deep recursion may go is a count, not the stack: -O2 turning a self tail call
-/// into a loop used to finish `r(10^8)` where -O0 and the interpreter reported E0606
-/// (issue 12). Now every level and engine allows exactly 250,000 running calls.
-#[test]
-fn the_recursion_limit_is_the_same_at_every_level_and_on_every_engine() {
-    let deep = "fn r(n: i64) -> bool = if(n <= 0, false, r(n - 1));\n\
-                print(r(249999));\n\
-                r(250000)";
-    for flags in [&["-O0"][..], &["-O2"], &["-O3"], &["--engine", "interp"]] {
-        let mut args = vec!["eval"];
-        args.extend_from_slice(flags);
-        args.extend(["--", deep]);
-        let run = kiln(&args);
-        run.status(3).stdout("false\n").stderr_has("error[E0606]");
-        assert_eq!(run.diag_at("<eval>", "E0606"), (1, 4), "{flags:?}");
-    }
-}

@@ -84,6 +84,11 @@ fn default_value(ty: &Ty) -> Value {
 
 /// Parse, check, compile and run `src` in this thread; a failure that is not a proper
 /// report. Memory per run is bounded by `max_memory`.
+/// How long one run of a checked input may take before it is interrupted (E0611, not a
+/// finding); only an input that takes longer than the caller's time limit in all is a
+/// hang.
+pub const RUN_LIMIT: Duration = Duration::from_secs(2);
+
 pub fn library_check(src: &str, opt_level: u8, max_memory: u64) -> Option<Crash> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let diags = match kiln::check_source(src) {
@@ -119,7 +124,10 @@ pub fn library_check(src: &str, opt_level: u8, max_memory: u64) -> Option<Crash>
             .iter()
             .map(|p| default_value(&p.ty))
             .collect();
-        let _ = program.run_captured(&inputs);
+        // A mutated program may run for years (`fib(90)`): stop it like `--timeout`.
+        let interrupt = kiln::Interrupt::new();
+        let _deadline = interrupt.cancel_after(RUN_LIMIT);
+        let _ = program.run_captured_interruptible(&inputs, Some(&interrupt));
         None
     }));
     match outcome {
@@ -166,7 +174,8 @@ pub fn binary_check(kiln: &KilnCmd, dir: &Path, bytes: &[u8], timeout: Duration)
     }
     let mut cmd = kiln.command();
     cmd.current_dir(dir)
-        .args(["run", "-O", "0", "--no-cache"])
+        .args(["run", "-O", "0", "--no-cache", "--timeout"])
+        .arg(RUN_LIMIT.as_secs_f64().to_string())
         .arg(&file);
     let out = match run_process(&mut cmd, timeout) {
         Ok(o) => o,

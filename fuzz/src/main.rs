@@ -56,7 +56,7 @@ struct Args {
     #[arg(long, default_value_t = 400)]
     shrink_budget: usize,
     /// Also generate deep recursion (`GenOptions::deep_recursion`): off by default, as
-    /// each such program costs the interpreter about 1 GB and a second.
+    /// where E0606 strikes depends on the optimisation level (see `GenOptions`).
     #[arg(long)]
     deep: bool,
     /// Print the program generated from this seed (a test-case file, params included)

@@ -42,18 +42,6 @@ pub const GLOBALS_OFFSET: u64 = 24;
 /// non-zero flag records [`Fault::Interrupted`] and the run returns at once.
 pub const INTERRUPT_OFFSET: u64 = 32;
 
-/// Offset of the recursion depth (a `u64`) in the run context: how many calls of
-/// recursive functions are running. Each such call adds one on entry and takes it back on
-/// return; entering beyond [`MAX_RECURSION_DEPTH`] raises [`Fault::StackOverflow`]. A
-/// count, unlike the stack limit, makes the deepest recursion a program may use the
-/// same at every optimisation level and on every engine (LLVM may turn a self tail call
-/// into a loop at -O2, using no stack at all).
-pub const DEPTH_OFFSET: u64 = 40;
-
-/// How many calls of recursive functions may be running at once; one more is runtime
-/// error E0606. Generated code and the reference interpreter enforce the same count.
-pub const MAX_RECURSION_DEPTH: u64 = 250_000;
-
 /// A (pointer, length) pair as the runtime sees it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]

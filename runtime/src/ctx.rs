@@ -141,10 +141,7 @@ impl FaultRecord {
             Fault::ParseFailed => "a string could not be parsed".to_owned(),
             Fault::InvalidInput => "invalid input".to_owned(),
             Fault::StackOverflow => {
-                format!(
-                    "stack overflow: more than {} calls of recursive functions running at once",
-                    crate::abi::MAX_RECURSION_DEPTH
-                )
+                "stack overflow: the recursion went deeper than the stack allows".to_owned()
             }
             Fault::LengthMismatch => {
                 format!("list lengths differ: {a} and {b}")
@@ -193,8 +190,6 @@ pub struct RunCtx {
     globals: *mut u8,
     /// At `abi::INTERRUPT_OFFSET`: the interrupt flag (never null).
     interrupt_flag: *const AtomicU32,
-    /// At `abi::DEPTH_OFFSET`: calls of recursive functions running now.
-    depth: u64,
     /// Keeps the flag `interrupt_flag` points at alive (`None`: it is `NEVER`).
     interrupt: Option<Interrupt>,
     fault: Option<FaultRecord>,
@@ -211,7 +206,6 @@ impl RunCtx {
             host: std::ptr::null(),
             globals: std::ptr::null_mut(),
             interrupt_flag: &NEVER,
-            depth: 0,
             interrupt: None,
             fault: None,
             arena: Arena::new(),
@@ -226,8 +220,6 @@ impl RunCtx {
         if self.status != 0 {
             self.status = 0;
             self.fault = None;
-            // A fault may have left recursive calls unfinished.
-            self.depth = 0;
         }
         if !self.arena.is_empty() {
             self.arena.reset();
@@ -533,7 +525,6 @@ mod tests {
                 offset_of!(RunCtx, interrupt_flag),
                 crate::abi::INTERRUPT_OFFSET,
             ),
-            (offset_of!(RunCtx, depth), crate::abi::DEPTH_OFFSET),
         ];
         for (i, (actual, abi)) in fields.into_iter().enumerate() {
             assert_eq!(actual as u64, abi, "field {i}");

@@ -1004,10 +1004,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// Prepend to a defined recursive function: if its frame lies below the run's stack
-    /// limit, or [`abi::MAX_RECURSION_DEPTH`] calls of recursive functions are running
-    /// already, raise `StackOverflow` (pointing at the function) instead of recursing on;
-    /// if the interrupt flag is set, `Interrupted`. Count the call in the context's depth
-    /// while it runs.
+    /// limit, raise `StackOverflow` (pointing at the function) instead of recursing on;
+    /// if the interrupt flag is set, `Interrupted`.
     fn guard_stack(&mut self, func: FunctionValue<'ctx>, span: Span) -> Res<()> {
         let (Some(entry), Some(body)) = (
             func.get_first_basic_block(),
@@ -1060,46 +1058,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let poll = self.cx.insert_basic_block_after(fail, "interrupt.poll");
         let interrupted = self.cx.insert_basic_block_after(poll, "interrupted");
         self.b.build_conditional_branch(low, fail, poll)?;
-        // Then the recursion depth: one more running call, unless that is too many.
-        let count = self.cx.insert_basic_block_after(interrupted, "depth.count");
         self.b.position_at_end(poll);
         let set = self.interrupt_set(&self.b, ctx)?;
-        self.b.build_conditional_branch(set, interrupted, count)?;
-        self.b.position_at_end(count);
-        let depth_ptr = self.ctx_field(&self.b, ctx, abi::DEPTH_OFFSET)?;
-        let i64t = self.i64_ty();
-        let depth = self
-            .b
-            .build_load(i64t, depth_ptr, "depth")?
-            .into_int_value();
-        let max = i64t.const_int(abi::MAX_RECURSION_DEPTH, false);
-        let too_deep = self
-            .b
-            .build_int_compare(IntPredicate::UGE, depth, max, "too.deep")?;
-        let enter = self.cx.insert_basic_block_after(count, "depth.enter");
-        self.b.build_conditional_branch(too_deep, fail, enter)?;
-        self.b.position_at_end(enter);
-        let deeper = self.b.build_int_add(depth, i64t.const_int(1, false), "")?;
-        self.b.build_store(depth_ptr, deeper)?;
-        self.b.build_unconditional_branch(body)?;
-        // Every return but the fault path's gives the count back (after a fault the run
-        // is over, and resetting the context clears the count).
-        for block in func.get_basic_blocks() {
-            let Some(ret) = block.get_terminator() else {
-                continue;
-            };
-            if block == bail || ret.get_opcode() != inkwell::values::InstructionOpcode::Return {
-                continue;
-            }
-            self.b.position_before(&ret);
-            let depth_ptr = self.ctx_field(&self.b, ctx, abi::DEPTH_OFFSET)?;
-            let depth = self
-                .b
-                .build_load(i64t, depth_ptr, "depth")?
-                .into_int_value();
-            let shallower = self.b.build_int_sub(depth, i64t.const_int(1, false), "")?;
-            self.b.build_store(depth_ptr, shallower)?;
-        }
+        self.b.build_conditional_branch(set, interrupted, body)?;
         self.b.position_at_end(interrupted);
         let zero = self.i64_ty().const_zero();
         let args = [

@@ -332,11 +332,12 @@ codes! {
         example: "",
     },
     "E0606": "stack overflow" {
-        explanation: "At run time, more than 250000 calls of recursive functions were \
-            running at once (every engine and optimisation level counts them alike), or \
-            the thread's stack ran out first (a host thread with a small stack). Usually a \
-            recursive function never reaches its base case: check that every recursive \
-            call moves toward a case that returns without recursing.",
+        explanation: "At run time, function calls nested deeper than the stack allows, \
+            usually because a recursive function never reaches its base case. Check that \
+            every recursive call moves toward a case that returns without recursing. How \
+            deep is too deep depends on the thread's stack and on frame sizes, so on the \
+            optimisation level (at -O2 a self tail call may even become a loop); `kiln \
+            run` allows a few hundred thousand levels at least.",
         example: "fn down(n: i64) -> i64 = down(n + 1) + 1;\ndown(0)",
     },
     "E0607": "list lengths differ" {

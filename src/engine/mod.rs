@@ -434,12 +434,29 @@ impl Program {
     /// }
     /// ```
     pub fn run_captured(&self, inputs: &[Value]) -> (Result<Option<Value>, RuntimeError>, String) {
+        self.run_captured_interruptible(inputs, None)
+    }
+
+    /// [`Program::run_captured`] that `interrupt` can stop (E0611), as
+    /// [`Program::run_interruptible`] does.
+    pub fn run_captured_interruptible(
+        &self,
+        inputs: &[Value],
+        interrupt: Option<&Interrupt>,
+    ) -> (Result<Option<Value>, RuntimeError>, String) {
         let mut ctx = self.new_ctx();
         ctx.capture_output();
+        ctx.set_interrupt(interrupt);
         let mut out = String::new();
         let result = match &self.inner.code {
             Code::Jit(_) => self.run_in(&mut ctx, None, inputs),
-            Code::Interp(p, options) => self.interpret(p, options, inputs, &mut out),
+            Code::Interp(p, options) => {
+                let options = crate::interp::Options {
+                    interrupt: interrupt.cloned(),
+                    ..options.clone()
+                };
+                self.interpret(p, &options, inputs, &mut out)
+            }
         };
         out.push_str(&ctx.take_output());
         (result, out)

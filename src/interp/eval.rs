@@ -3,7 +3,6 @@
 
 use super::ops::{self, bug, fault, R};
 use super::{Options, Output};
-use crate::abi::MAX_RECURSION_DEPTH;
 use crate::abi::{Fault, MAX_STRING_BYTES};
 use crate::span::Span;
 use crate::types::hir::{self, Block, Builtin, Expr, ExprKind, Stmt, Var};
@@ -34,8 +33,7 @@ pub(super) struct Machine<'a> {
     globals: Vec<Value>,
     /// Bytes of strings and lists built so far.
     used: u64,
-    /// Which functions are recursive, and how many of their calls are running (the count
-    /// generated code keeps at `abi::DEPTH_OFFSET`).
+    /// Which functions are recursive, and how many of their calls are running.
     recursive: Vec<bool>,
     depth: u64,
 }
@@ -361,7 +359,8 @@ impl<'a> Machine<'a> {
 
     /// A user function: arguments left to right, then the call. A recursive callee polls
     /// the interrupt flag on entry (E0611 at its name, where generated code notices it)
-    /// and counts against `MAX_RECURSION_DEPTH` (E0606 at its name).
+    /// and counts against [`MAX_RECURSION_DEPTH`](super::MAX_RECURSION_DEPTH) (E0606 at
+    /// its name).
     fn call(&mut self, func: usize, args: &[Expr], frame: &mut Frame) -> R<Value> {
         let values = self.args(args, frame)?;
         self.enter(func, values)
@@ -385,7 +384,7 @@ impl<'a> Machine<'a> {
         let recursive = self.recursive.get(func).copied().unwrap_or(true);
         if recursive {
             self.poll(f.span)?;
-            if self.depth >= MAX_RECURSION_DEPTH {
+            if self.depth >= super::MAX_RECURSION_DEPTH {
                 return Err(fault(Fault::StackOverflow, f.span, 0, 0));
             }
         }

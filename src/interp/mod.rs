@@ -16,10 +16,11 @@
 //!   library faults at the call, runaway recursion at the function's name).
 //! - **Evaluation order is the HIR's.** Operands and arguments left to right; `and`,
 //!   `or`, `if`, `switch` and `when` evaluate only what they choose.
-//! - **No host-stack overflow, the same recursion limit.** Evaluation continues on fresh
-//!   stack segments (`stacker`) when the thread runs low. Like generated code, it counts
-//!   the running calls of recursive functions: one beyond `abi::MAX_RECURSION_DEPTH` is
-//!   E0606 at the callee, so both engines fail at the same call.
+//! - **No host-stack overflow.** Evaluation continues on fresh stack segments
+//!   (`stacker`) when the thread runs low. It counts the running calls of recursive
+//!   functions: one beyond [`MAX_RECURSION_DEPTH`] is E0606 at the callee. (Generated
+//!   code stops where its thread's stack runs out instead, which depends on frame sizes
+//!   and so on the optimisation level: only runaway recursion meets either limit.)
 //! - **Bounded memory.** Every string and list a run builds is counted (string bytes;
 //!   element size × length for lists, as `value::layout::mem_size`); one over
 //!   `MAX_STRING_BYTES` (1 GiB) is E0609, a total over [`Options::max_memory`] is E0616.
@@ -42,6 +43,11 @@ use crate::types::hir;
 use crate::value::{RuntimeError, Value};
 
 pub use ops::display;
+
+/// How many calls of recursive functions may be running at once before the run faults
+/// with E0606 (about 1 GB of stack segments in a debug build, a quarter of that in a
+/// release build).
+pub const MAX_RECURSION_DEPTH: u64 = 250_000;
 
 /// How a run behaves.
 #[derive(Clone, Debug)]

@@ -133,7 +133,7 @@ impl RuntimeError {
     /// Stable diagnostic code per fault: E0601 division by zero, E0602 division
     /// overflow, E0603 index out of bounds, E0604 parse failure, E0605 inputs that do not
     /// match the program's `param`s (reported by the host, never by generated code),
-    /// E0606 recursion deeper than allowed, E0607 list lengths differ, E0608 an
+    /// E0606 recursion deeper than the stack allows, E0607 list lengths differ, E0608 an
     /// empty list, E0609 a result too large, E0610 a host function failed.
     pub fn code(&self) -> &'static str {
         self.fault.code()
