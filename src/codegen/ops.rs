@@ -1067,8 +1067,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 };
                 let params = vec![ft.into(); args.len()];
                 let fn_ty = ft.fn_type(&params, false);
-                self.module
-                    .add_function(name, fn_ty, Some(inkwell::module::Linkage::External))
+                let f =
+                    self.module
+                        .add_function(name, fn_ty, Some(inkwell::module::Linkage::External));
+                // A pure function of its arguments (`memory(none)`): calls may be merged,
+                // hoisted out of loops or dropped, as LLVM's own math intrinsics may.
+                let memory = inkwell::attributes::Attribute::get_named_enum_kind_id("memory");
+                let fn_loc = inkwell::attributes::AttributeLoc::Function;
+                f.add_attribute(fn_loc, self.cx.create_enum_attribute(memory, 0));
+                for attr in ["nounwind", "willreturn", "nosync", "nofree"] {
+                    f.add_attribute(fn_loc, self.enum_attr(attr));
+                }
+                f
             }
         };
         match self.b.build_call(decl, args, "")?.try_as_basic_value() {
