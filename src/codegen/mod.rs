@@ -752,8 +752,24 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let ok = self.block("ok")?;
         self.b.build_conditional_branch(cond, fail, ok)?;
         self.b.position_at_end(fail);
-        let span = self.span_id(span);
         let ctx = self.ctx_ptr()?;
+        let bail = self.frame()?.bail;
+        self.record_fault(ctx, fault, span, (a, b), bail)?;
+        self.b.position_at_end(ok);
+        Ok(())
+    }
+
+    /// At the builder's position: record `fault` at `span` (with its two values) in the
+    /// run context and branch to `bail`.
+    fn record_fault(
+        &mut self,
+        ctx: PointerValue<'ctx>,
+        fault: abi::Fault,
+        span: Span,
+        (a, b): (IntValue<'ctx>, IntValue<'ctx>),
+        bail: BasicBlock<'ctx>,
+    ) -> Res<()> {
+        let span = self.span_id(span);
         let args = [
             ctx.into(),
             self.i32_ty().const_int(fault as u64, false).into(),
@@ -762,8 +778,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             b.into(),
         ];
         self.call_rt(abi::RT_FAIL, &args)?;
-        self.b.build_unconditional_branch(self.frame()?.bail)?;
-        self.b.position_at_end(ok);
+        self.b.build_unconditional_branch(bail)?;
         Ok(())
     }
 
@@ -1061,37 +1076,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b.position_at_end(poll);
         let set = self.interrupt_set(&self.b, ctx)?;
         self.b.build_conditional_branch(set, interrupted, body)?;
+        let zero = self.i64_ty().const_zero();
         self.b.position_at_end(interrupted);
-        let zero = self.i64_ty().const_zero();
-        let args = [
-            ctx.into(),
-            self.i32_ty()
-                .const_int(abi::Fault::Interrupted as u64, false)
-                .into(),
-            self.i32_ty()
-                .const_int(self.span_id(span) as u64, false)
-                .into(),
-            zero.into(),
-            zero.into(),
-        ];
-        self.call_rt(abi::RT_FAIL, &args)?;
-        self.b.build_unconditional_branch(bail)?;
+        self.record_fault(ctx, abi::Fault::Interrupted, span, (zero, zero), bail)?;
         self.b.position_at_end(fail);
-        let zero = self.i64_ty().const_zero();
-        let args = [
-            ctx.into(),
-            self.i32_ty()
-                .const_int(abi::Fault::StackOverflow as u64, false)
-                .into(),
-            self.i32_ty()
-                .const_int(self.span_id(span) as u64, false)
-                .into(),
-            zero.into(),
-            zero.into(),
-        ];
-        self.call_rt(abi::RT_FAIL, &args)?;
-        self.b.build_unconditional_branch(bail)?;
-        Ok(())
+        self.record_fault(ctx, abi::Fault::StackOverflow, span, (zero, zero), bail)
     }
 
     fn stmt(&mut self, s: &hir::Stmt) -> Res<()> {

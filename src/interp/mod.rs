@@ -36,9 +36,8 @@ mod ops;
 #[cfg(test)]
 mod tests;
 
-use crate::abi::{Fault, DEFAULT_MAX_MEMORY};
+use crate::abi::DEFAULT_MAX_MEMORY;
 use crate::codegen::Overflow;
-use crate::span::Span;
 use crate::types::hir;
 use crate::value::{RuntimeError, Value};
 
@@ -128,44 +127,7 @@ pub fn run_set(
     m.run_set(inputs, only)
 }
 
-fn invalid(span: Span, message: String) -> RuntimeError {
-    RuntimeError {
-        fault: Fault::InvalidInput,
-        span,
-        message,
-    }
-}
-
-/// The inputs' count and types against the program's params (the JIT's messages).
+/// The inputs' count and types against the program's params (the JIT's check).
 fn check_inputs(program: &hir::Program, inputs: &[Value]) -> Result<(), RuntimeError> {
-    if inputs.len() != program.inputs.len() {
-        return Err(invalid(
-            Span::default(),
-            format!(
-                "the program takes {} input(s), {} given",
-                program.inputs.len(),
-                inputs.len()
-            ),
-        ));
-    }
-    for (input, v) in program.inputs.iter().zip(inputs) {
-        let ok = match (v, &input.ty) {
-            (Value::List(elem, items), crate::types::ty::Ty::List(want)) => {
-                **want == *elem && items.iter().all(|i| i.ty() == *elem)
-            }
-            (v, t) => v.ty() == *t,
-        };
-        if !ok {
-            return Err(invalid(
-                input.span,
-                format!(
-                    "input `{}` has type {}, but a value of type {} was given",
-                    input.name,
-                    input.ty,
-                    v.ty()
-                ),
-            ));
-        }
-    }
-    Ok(())
+    crate::value::check_inputs(&program.inputs, inputs)
 }

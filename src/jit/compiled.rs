@@ -106,43 +106,7 @@ impl Compiled {
     }
 
     fn check_inputs(&self, inputs: &[Value]) -> Result<(), RuntimeError> {
-        let bad = |span, message| {
-            Err(RuntimeError {
-                fault: abi::Fault::InvalidInput,
-                span,
-                message,
-            })
-        };
-        if inputs.len() != self.interface.inputs.len() {
-            return bad(
-                Span::default(),
-                format!(
-                    "the program takes {} input(s), {} given",
-                    self.interface.inputs.len(),
-                    inputs.len()
-                ),
-            );
-        }
-        for (input, v) in self.interface.inputs.iter().zip(inputs) {
-            let ok = match (v, &input.ty) {
-                (Value::List(elem, items), Ty::List(want)) => {
-                    **want == *elem && items.iter().all(|i| i.ty() == *elem)
-                }
-                (v, t) => v.ty() == *t,
-            };
-            if !ok {
-                return bad(
-                    input.span,
-                    format!(
-                        "input `{}` has type {}, but a value of type {} was given",
-                        input.name,
-                        input.ty,
-                        v.ty()
-                    ),
-                );
-            }
-        }
-        Ok(())
+        crate::value::check_inputs(&self.interface.inputs, inputs)
     }
 
     /// Address of the generated `kiln_main`: `(ctx, [out,] inputs...)` with inputs and a

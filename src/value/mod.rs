@@ -185,6 +185,52 @@ impl RunError for RunCtx {
     }
 }
 
+/// Input values against a program's params (`inputs`: name, type and span of each
+/// `param`): the count and every type must match, else runtime error E0605 naming the
+/// first mismatch. Every engine checks its inputs with this.
+pub fn check_inputs(
+    params: &[crate::types::hir::Input],
+    inputs: &[Value],
+) -> Result<(), RuntimeError> {
+    let invalid = |span, message| {
+        Err(RuntimeError {
+            fault: Fault::InvalidInput,
+            span,
+            message,
+        })
+    };
+    if inputs.len() != params.len() {
+        return invalid(
+            Span::default(),
+            format!(
+                "the program takes {} input(s), {} given",
+                params.len(),
+                inputs.len()
+            ),
+        );
+    }
+    for (input, v) in params.iter().zip(inputs) {
+        let ok = match (v, &input.ty) {
+            (Value::List(elem, items), Ty::List(want)) => {
+                **want == *elem && items.iter().all(|i| i.ty() == *elem)
+            }
+            (v, t) => v.ty() == *t,
+        };
+        if !ok {
+            return invalid(
+                input.span,
+                format!(
+                    "input `{}` has type {}, but a value of type {} was given",
+                    input.name,
+                    input.ty,
+                    v.ty()
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
