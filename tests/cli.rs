@@ -96,10 +96,15 @@ fn eval(code: &str) -> Run {
     kiln(&["eval", "--", code])
 }
 
-/// `kiln eval CODE` succeeds, writes nothing to stderr and exactly `stdout` to stdout.
+/// `kiln eval CODE` succeeds, writes nothing to stderr and exactly `stdout` to stdout;
+/// so does `kiln eval --engine interp CODE`.
 #[track_caller]
 fn prints(code: &str, stdout: &str) {
     eval(code).status(0).stderr_empty().stdout(stdout);
+    kiln(&["eval", "--engine", "interp", "--", code])
+        .status(0)
+        .stderr_empty()
+        .stdout(stdout);
 }
 
 /// `kiln eval CODE` succeeds and prints exactly one line: `display`.
@@ -127,7 +132,15 @@ fn compile_error(code: &str, needles: &[&str]) -> Run {
 fn runtime_error(code: &str, diag_code: &str) -> Run {
     let run = eval(code);
     run.status(3).stderr_has(&format!("error[{diag_code}]: "));
-    run.diag_at("<eval>", diag_code);
+    let at = run.diag_at("<eval>", diag_code);
+    // The interpreter stops at the same place with the same report.
+    let interp = kiln(&["eval", "--engine", "interp", "--", code]);
+    interp.status(3).stdout(&run.stdout);
+    assert_eq!(
+        interp.stderr, run.stderr,
+        "the interpreter differs on {code}"
+    );
+    assert_eq!(interp.diag_at("<eval>", diag_code), at);
     run
 }
 

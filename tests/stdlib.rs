@@ -1,12 +1,14 @@
 //! The string and list library (`docs/language.md`, "String functions", "List functions"
 //! and "Element-wise"): every function and overload, empty inputs, Unicode, out-of-range
-//! indices, wrapping sums and NaN. Programs run in-process on both JIT engines, which must agree.
+//! indices, wrapping sums and NaN. Programs run in-process on both JIT engines and on the
+//! reference interpreter, which must all agree.
 
 use kiln::driver::{compile_with, Options};
 use kiln::jit::JitEngine;
 use kiln::runtime::RunCtx;
 
-/// The program's result in the display format, or `error[CODE]: message`; both engines.
+/// The program's result in the display format, or `error[CODE]: message`; both JIT
+/// engines and the interpreter.
 fn eval(src: &str) -> String {
     let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
     let outs: Vec<String> = [JitEngine::Orc, JitEngine::Mcjit]
@@ -21,6 +23,18 @@ fn eval(src: &str) -> String {
         })
         .collect();
     assert_eq!(outs[0], outs[1], "engines disagree on {src}");
+    let mut printed = String::new();
+    let interp = kiln::driver::interpret(
+        &checked.program,
+        &[],
+        &kiln::interp::Options::default(),
+        &mut printed,
+    );
+    let interp = match interp {
+        Ok(v) => v.map(|v| kiln::interp::display(&v)).unwrap_or_default(),
+        Err(e) => format!("error[{}]: {}", e.code(), e.message),
+    };
+    assert_eq!(outs[0], interp, "the interpreter disagrees on {src}");
     outs[0].clone()
 }
 

@@ -313,6 +313,15 @@ fn run_prog(p: &Program, inputs: &[Value]) -> Result<Option<Value>, RuntimeError
             "-O{level} {engine:?} disagrees with -O2 Orc"
         );
     }
+    // The reference interpreter runs the same HIR to the same result (output is
+    // discarded here; tests that print compare it themselves).
+    let mut printed = String::new();
+    let interp = super::interpret(p, inputs, &crate::interp::Options::default(), &mut printed);
+    assert_eq!(
+        format!("{interp:?}"),
+        format!("{last:?}"),
+        "the interpreter disagrees with -O2 Orc"
+    );
     last
 }
 
