@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{kiln_command, root, run, scratch_dir, Run};
+use common::{kiln_command, root, run, scratch_dir, Rng, Run};
 use std::path::{Path, PathBuf};
 
 /// `(case path, the contract rule the JIT breaks there)`.
@@ -216,25 +216,6 @@ fn the_engine_runs_programs_on_either_backend() {
 
 // ---- random library calls on both engines -------------------------------------------------
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// Values that find the edges, per element type.
 const FLOATS: &[&str] = &[
     "0.0",
@@ -407,7 +388,7 @@ fn known_jit_disagreement(call: &str, src: &str, printed: &str) -> bool {
 #[test]
 fn random_library_calls_run_alike_on_the_jit_and_the_interpreter() {
     use kiln::runtime::RunCtx;
-    let mut rng = Rng(0x1e55_0012);
+    let mut rng = Rng::new(0x1e55_0012);
     let (mut compared, mut known, mut problems) = (0, 0, Vec::new());
     // `KILN_INTERP_SCALE=N` multiplies the count (the seed stays fixed).
     let scale: usize = std::env::var("KILN_INTERP_SCALE")

@@ -18,45 +18,11 @@
 
 mod common;
 
-use common::{kiln_command, run, scratch_dir};
+use common::{kiln_command, run, scratch_dir, Rng};
 use kiln::runtime::{Interrupt, RunCtx};
 use kiln::{Diagnostic, Options};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-
-// ---------------------------------------------------------------------------------------
-// A small deterministic random generator (splitmix64).
-// ---------------------------------------------------------------------------------------
-
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// `true` with probability `percent` / 100.
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// Multiplies the random iteration counts: `KILN_ROBUST_SCALE=50 cargo test --release
 /// --test robustness` searches longer (the seeds stay fixed, so a failure still

@@ -717,22 +717,29 @@ impl Runner {
         }
     }
 
-    fn exe(&self, case: &Case) -> Outcome {
-        let Some(kiln) = &self.kiln else {
-            return Outcome::status(Status::Crashed("no kiln command to build with".into()));
-        };
+    /// `kiln build` of `case` with `--emit emit -O 2` into `out` (a file of the case's
+    /// fresh directory), then `then` on the built file there; the directory is removed
+    /// afterwards. A failed build is the outcome.
+    fn built(
+        &self,
+        kiln: &KilnCmd,
+        case: &Case,
+        emit: &str,
+        out: &str,
+        then: impl FnOnce(&Path, &Path) -> Outcome,
+    ) -> Outcome {
         let (dir, file) = self.write_case(case);
-        let exe = dir.join("prog");
+        let built = dir.join(out);
         let mut build = kiln.command();
         build
             .current_dir(&dir)
             .args(["build"])
             .arg(&file)
-            .args(["--emit", "exe", "-O", "2", "-o"])
-            .arg(&exe);
+            .args(["--emit", emit, "-O", "2", "-o"])
+            .arg(&built);
         let outcome = match run_process(&mut build, self.timeout) {
             Err(e) => Outcome::status(Status::Crashed(format!("cannot run kiln build: {e}"))),
-            Ok(b) if b.code == Some(0) && !b.timed_out => self.run_exe(&exe, &dir, case),
+            Ok(b) if b.code == Some(0) && !b.timed_out => then(&built, &dir),
             Ok(b) => {
                 let status = match Self::classify(&b, |_| None) {
                     Status::Crashed(why) => Status::Crashed(format!("kiln build: {why}")),
@@ -745,6 +752,15 @@ impl Runner {
         outcome
     }
 
+    fn exe(&self, case: &Case) -> Outcome {
+        let Some(kiln) = &self.kiln else {
+            return Outcome::status(Status::Crashed("no kiln command to build with".into()));
+        };
+        self.built(kiln, case, "exe", "prog", |exe, dir| {
+            self.run_exe(exe, dir, case)
+        })
+    }
+
     fn lli(&self, case: &Case) -> Outcome {
         let Some(kiln) = &self.kiln else {
             return Outcome::status(Status::Crashed("no kiln command to build with".into()));
@@ -755,45 +771,24 @@ impl Runner {
                 kiln.program.display()
             )));
         };
-        let (dir, file) = self.write_case(case);
-        let ir = dir.join("prog.ll");
-        let mut build = kiln.command();
-        build
-            .current_dir(&dir)
-            .args(["build"])
-            .arg(&file)
-            .args(["--emit", "llvm-ir", "-O", "2", "-o"])
-            .arg(&ir);
-        let outcome = match run_process(&mut build, self.timeout) {
-            Err(e) => Outcome::status(Status::Crashed(format!("cannot run kiln build: {e}"))),
-            Ok(b) if b.code == Some(0) && !b.timed_out => {
-                let mut cmd = Command::new(LLI);
-                cmd.current_dir(&dir)
-                    .arg("-load")
-                    .arg(&runtime)
-                    .arg(&ir)
-                    .args(Self::param_args(case));
-                match run_process(&mut cmd, self.timeout) {
-                    Err(e) => Outcome::status(Status::Crashed(format!("cannot run {LLI}: {e}"))),
-                    Ok(out) => {
-                        let status = Self::classify(&out, parse_exe_fault);
-                        Outcome {
-                            stdout: out.stdout,
-                            status,
-                        }
+        self.built(kiln, case, "llvm-ir", "prog.ll", |ir, dir| {
+            let mut cmd = Command::new(LLI);
+            cmd.current_dir(dir)
+                .arg("-load")
+                .arg(&runtime)
+                .arg(ir)
+                .args(Self::param_args(case));
+            match run_process(&mut cmd, self.timeout) {
+                Err(e) => Outcome::status(Status::Crashed(format!("cannot run {LLI}: {e}"))),
+                Ok(out) => {
+                    let status = Self::classify(&out, parse_exe_fault);
+                    Outcome {
+                        stdout: out.stdout,
+                        status,
                     }
                 }
             }
-            Ok(b) => {
-                let status = match Self::classify(&b, |_| None) {
-                    Status::Crashed(why) => Status::Crashed(format!("kiln build: {why}")),
-                    s => s,
-                };
-                Outcome::status(status)
-            }
-        };
-        let _ = std::fs::remove_dir_all(&dir);
-        outcome
+        })
     }
 
     fn run_exe(&self, exe: &Path, dir: &Path, case: &Case) -> Outcome {

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: running a command and capturing what it
-//! did, and fresh scratch directories.
+//! did, fresh scratch directories, and a seeded random generator.
 
 // Each test crate uses its own subset of these.
 #![allow(dead_code)]
@@ -104,5 +104,37 @@ impl AsRef<std::ffi::OsStr> for ScratchDir {
 impl fmt::Debug for ScratchDir {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.path().fmt(f)
+    }
+}
+
+/// A small deterministic random generator (splitmix64): fixed seeds, so a failing
+/// random test reproduces.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// `true` with probability `percent` / 100.
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
     }
 }
