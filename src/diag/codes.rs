@@ -113,6 +113,22 @@ codes! {
             ASCII letters, digits and `_`; delete or replace the character.",
         example: "let x = 5 # 2;",
     },
+    "E0012": "a statement Kiln does not have" {
+        explanation: "A statement starts with a word other languages use for a statement \
+            Kiln does not have: `for`, `while`, `loop`, `break` or `continue` (Kiln has no \
+            loops), `return` (a function's value is its body: the expression after `=`, or \
+            the last expression of its `{ ... }` block), `var` or `const` (write `let x = \
+            ...;`, or `x = ...;` for a mutable variable), `function` or `def` (write `fn`). \
+            Instead of a loop, work on whole lists: element-wise operators (`xs * 2`), \
+            `filter`, `sum`, `count`, `any`, `all`; repeat with a recursive function.",
+        example: "let xs = [1, 2, 3];\nfor x in xs { x * 2 }",
+    },
+    "E0013": "parameter without a type" {
+        explanation: "Every parameter of a `fn` states its type after a `:`, as in \
+            `fn add(a: i64, b: i64) = a + b;`: Kiln picks among overloads by parameter \
+            types and compiles each function once, for those types. Add the type.",
+        example: "fn add(a, b) = a + b;",
+    },
     "E0099": "internal parser error" {
         explanation: "The parser reached a state it should never reach. This is a bug in \
             Kiln, not in your program; please report it with the program that caused it.",
@@ -122,8 +138,10 @@ codes! {
         explanation: "A name is read where no binding of that name is visible. Bindings \
             are visible after the statement that makes them and only in their block; a \
             function body sees its parameters, every function, and the program-level \
-            `let` bindings written before the function, but not mutable variables. Check \
-            the spelling, bind the name before its use, or pass it as a parameter.",
+            `let` bindings written before the function (a mutable variable is E0106). A \
+            name made inside a `when` block ends with the block: declare it before the \
+            block to use it after. Check the spelling, bind the name before its use, or \
+            pass it as a parameter.",
         example: "let width = 3;\nwidth * heigth",
     },
     "E0102": "unknown function" {
@@ -151,6 +169,14 @@ codes! {
             run, so there would be no value to read. Move the binding above the first \
             statement that calls the function.",
         example: "fn g() -> i64 = f();\ng();\nlet k = 1;\nfn f() -> i64 = k;",
+    },
+    "E0106": "function reads a mutable variable" {
+        explanation: "A function body sees its parameters, every function, and the \
+            program-level `let` bindings and `param` inputs written before the function; \
+            it never sees mutable variables (names made by `x = ...;`), whose value \
+            depends on when the function is called. Pass the value to the function as a \
+            parameter, or bind it with `let` if it never changes.",
+        example: "count = 0;\nfn next() -> i64 = count + 1;\nnext()",
     },
     "E0201": "mismatched types" {
         explanation: "A value of one type is used where another type is required and no \
@@ -235,11 +261,14 @@ codes! {
             (`i32(x)`).",
         example: "fn g(x: i32) -> i32 = 1;\nfn g(x: u8) -> i32 = 2;\ng(1)",
     },
-    "E0303": "wrong number of arguments for `if` or `switch`" {
-        explanation: "`if` takes exactly three arguments, `if(cond, then, else)`. `switch` \
-            takes condition/value pairs and a default, `switch(c1, v1, c2, v2, ..., \
-            default)`: an odd number of at least three. Add the missing branch or default.",
-        example: "let n = 3;\nif(n > 2, \"big\")",
+    "E0303": "wrong number of arguments" {
+        explanation: "A call passes a number of arguments that no function of that name \
+            takes. The message says how many it takes; a function defined with `fn` is \
+            shown where it is defined. `if` takes exactly three arguments, `if(cond, then, \
+            else)`; `switch` takes condition/value pairs and a default, `switch(c1, v1, c2, \
+            v2, ..., default)`: an odd number of at least three. Add the missing arguments \
+            or remove the extra ones.",
+        example: "fn area(w: f64, h: f64) -> f64 = w * h;\narea(3.0)",
     },
     "E0401": "function defined twice" {
         explanation: "Two `fn` definitions have the same name and the same parameter types, \

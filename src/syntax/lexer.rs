@@ -60,6 +60,9 @@ impl Token {
 pub(crate) struct Lexed {
     pub tokens: Vec<Token>,
     pub errors: Vec<Diagnostic>,
+    /// Where a lexical problem is not reported again (a repeated non-ASCII name): a
+    /// syntax error after it is explained by the report of its first occurrence.
+    pub quiet: Vec<usize>,
 }
 
 /// At most this many "invalid character" diagnostics are reported (binary input would
@@ -82,6 +85,9 @@ pub(crate) fn lex(src: &str) -> Lexed {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
     let mut char_errors = 0usize;
+    // Names with non-ASCII letters already reported (each is reported once).
+    let mut foreign_names: Vec<&str> = Vec::new();
+    let mut quiet = Vec::new();
     let mut i = 0;
     if src.starts_with('\u{FEFF}') {
         i = '\u{FEFF}'.len_utf8();
@@ -144,10 +150,30 @@ pub(crate) fn lex(src: &str) -> Lexed {
                     hi: i,
                 });
             }
-            _ if is_ident_start(b) => {
+            _ if is_ident_start(b) || starts_foreign_name(&src[i..]) => {
                 let start = i;
                 while i < bytes.len() && is_ident_char(bytes[i]) {
                     i += 1;
+                }
+                if starts_foreign_name(&src[i..]) {
+                    // A name with non-ASCII letters (`größe`, `名前`): one error for all of it.
+                    i = start + name_run(&src[start..]);
+                    let name = &src[start..i];
+                    if foreign_names.contains(&name) {
+                        quiet.push(start);
+                    } else {
+                        foreign_names.push(name);
+                        char_errors += 1;
+                        if char_errors <= MAX_CHAR_ERRORS {
+                            errors.push(non_ascii_name(name, Span::new(start, i)));
+                        }
+                    }
+                    tokens.push(Token {
+                        kind: TokKind::Ident,
+                        lo: start,
+                        hi: i,
+                    });
+                    continue;
                 }
                 let kind = if KEYWORDS.contains(&&src[start..i]) {
                     TokKind::Keyword
@@ -202,7 +228,11 @@ pub(crate) fn lex(src: &str) -> Lexed {
             }
         }
     }
-    Lexed { tokens, errors }
+    Lexed {
+        tokens,
+        errors,
+        quiet,
+    }
 }
 
 /// End of a number token starting at `i` (mirrors the permissive `number` rule).
@@ -242,6 +272,40 @@ fn number_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Does `rest` start with a non-ASCII letter or digit (part of a name written in another
+/// script or with accents)?
+fn starts_foreign_name(rest: &str) -> bool {
+    rest.chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+}
+
+/// The byte length of the run of name-like characters (letters and digits of any script,
+/// `_`) at the start of `rest`.
+fn name_run(rest: &str) -> usize {
+    rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len())
+}
+
+/// E0011 for a name containing non-ASCII letters: one diagnostic for the whole name.
+fn non_ascii_name(name: &str, span: Span) -> Diagnostic {
+    let mut odd: Vec<String> = Vec::new();
+    for c in name.chars().filter(|c| !c.is_ascii()) {
+        let shown = format!("`{c}`");
+        if !odd.contains(&shown) {
+            odd.push(shown);
+        }
+    }
+    let listed = match odd.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    Diagnostic::error("E0011", span, format!("the name `{name}` is not ASCII"))
+        .with_label(format!("{listed} cannot be part of a name"))
+        .with_help("rename it: names are made of ASCII letters, digits and `_` only")
+}
+
 fn invalid_char(c: char, span: Span) -> Diagnostic {
     let code = c as u32;
     let shown: String = c.escape_debug().collect();
@@ -268,7 +332,7 @@ fn invalid_char(c: char, span: Span) -> Diagnostic {
 }
 
 /// Does this token end an operand (so a following `-`/`+` is binary)?
-fn ends_operand(t: &Token, src: &str) -> bool {
+pub(crate) fn ends_operand(t: &Token, src: &str) -> bool {
     match t.kind {
         TokKind::Ident | TokKind::Number | TokKind::Str => true,
         TokKind::Keyword => matches!(t.text(src), "true" | "false"),

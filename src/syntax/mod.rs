@@ -11,6 +11,7 @@ pub mod ast;
 mod lexer;
 mod literal;
 mod parser;
+pub(crate) use parser::foreign_statement;
 mod recover;
 #[cfg(test)]
 mod tests;

@@ -95,10 +95,10 @@ pub(crate) fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
                 }
                 // A lexical error in the chunk explains any failure after it.
                 let lexical = |at: usize| {
-                    lexed.errors.iter().any(|e| {
-                        let e = e.span.lo as usize;
-                        lo <= e && e <= at
-                    })
+                    let errors = lexed.errors.iter().map(|e| e.span.lo as usize);
+                    errors
+                        .chain(lexed.quiet.iter().copied())
+                        .any(|e| lo <= e && e <= at)
                 };
                 for (at, d) in parse_chunk(&src[lo..hi]) {
                     if !lexical(lo + at) {
@@ -925,6 +925,56 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
         }
     }
 
+    // A statement of another language (`for`, `while`, `return`, `var`, `def`, ...).
+    if let Some(d) = foreign_statement_at(src, tokens, found_idx.unwrap_or(tokens.len())) {
+        return d;
+    }
+
+    // A parameter without a type: `fn add(a, b)`.
+    if let (Some(i), Some(o)) = (prev_idx, lexer::open_bracket_at(tokens, src, pos)) {
+        let p = &tokens[i];
+        let before = i.checked_sub(1).map(|j| &tokens[j]);
+        if has(Want::Colon)
+            && p.kind == TokKind::Ident
+            && before.is_some_and(|t| t.is_punct(src, "(") || t.is_punct(src, ","))
+            && bracket_role(tokens, src, o) == "the parameter list"
+        {
+            let name = p.text(src);
+            return Diagnostic::error(
+                "E0013",
+                p.span(),
+                format!("parameter `{name}` needs a type"),
+            )
+            .with_label("no type given")
+            .with_note("every parameter of a `fn` states its type")
+            .with_help(format!(
+                "write `{name}: i64` (or the type it takes: `f64`, `string`, `[i64]`, ...)"
+            ));
+        }
+    }
+
+    // `=` inside an expression, where `==` was meant: `if(x = 3, ...)`, `when x = 3 { }`.
+    if let (Some(f), Some(p)) = (found.filter(|f| f.is_punct(src, "=")), prev) {
+        let start = statement_start(tokens, src, found_idx.unwrap_or(0));
+        let in_condition = tokens[start..found_idx.unwrap_or(0)]
+            .iter()
+            .any(|t| t.is_keyword(src, "when") || t.is_keyword(src, "elif"));
+        let in_brackets = lexer::open_bracket_at(tokens, src, pos)
+            .is_some_and(|o| tokens[o].is_punct(src, "(") || tokens[o].is_punct(src, "["));
+        if (in_brackets || in_condition) && lexer::ends_operand(p, src) {
+            let rhs = next
+                .filter(|n| lexer::ends_operand(n, src) && !n.is_punct(src, ")"))
+                .map(|n| n.text(src))
+                .unwrap_or("...");
+            return Diagnostic::error("E0001", f.span(), "`=` cannot stand inside an expression")
+                .with_label("`=` assigns, and only as a statement of its own")
+                .with_help(format!(
+                    "to compare, write `==`: `{} == {rhs}`",
+                    p.text(src)
+                ));
+        }
+    }
+
     // 2. A keyword where a name belongs.
     let wants_name_only =
         (has(Want::Name) || has(Want::Type)) && !has(Want::Expression) && !has(Want::Statement);
@@ -1074,6 +1124,78 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
         return d.with_help("only a function name can be called, as in `f(x)`");
     }
     d
+}
+
+/// Statements of other languages that Kiln does not have: the words, what Kiln has
+/// instead (a note) and what to write (a help). The parser reports one of these words
+/// starting a statement that does not parse (E0012); the checker adds the same note and
+/// help to an unknown name or function of that spelling (`return;`, `break;`).
+const FOREIGN_STATEMENTS: &[(&[&str], &str, &str)] = &[
+    (
+        &["for", "while", "loop", "break", "continue"],
+        "Kiln has no loops: a program is expressions over whole values",
+        "work on whole lists instead: element-wise operators (`xs * 2`, `xs > 0`), \
+         `filter(xs, mask)`, `sum`, `count`, `any`, `all`; repeat with a recursive function",
+    ),
+    (
+        &["return"],
+        "Kiln has no `return`: a function's value is its body",
+        "write the value as the body (`fn f(x: i64) -> i64 = x * 2;`), or as the last \
+         expression of a `{ ... }` body",
+    ),
+    (
+        &["var", "const"],
+        "Kiln makes names with `let`, or by assigning them",
+        "write `let x = 5;` for a name that never changes, or `x = 5;` for a mutable variable",
+    ),
+    (
+        &["function", "def", "func", "fun"],
+        "Kiln defines functions with `fn`",
+        "write `fn name(a: i64) -> i64 = a * 2;`",
+    ),
+];
+
+/// What Kiln has instead of statement word `word` of another language, and what to
+/// write (see [`FOREIGN_STATEMENTS`]).
+pub(crate) fn foreign_statement(word: &str) -> Option<(&'static str, &'static str)> {
+    FOREIGN_STATEMENTS
+        .iter()
+        .find(|(words, ..)| words.contains(&word))
+        .map(|(_, what, help)| (*what, *help))
+}
+
+/// The index of the first token of the statement that token `idx` belongs to: the
+/// token after the last `;`, `{` or `}` before it.
+fn statement_start(tokens: &[Token], src: &str, idx: usize) -> usize {
+    tokens[..idx.min(tokens.len())]
+        .iter()
+        .rposition(|t| t.is_punct(src, ";") || t.is_punct(src, "{") || t.is_punct(src, "}"))
+        .map_or(0, |i| i + 1)
+}
+
+/// E0012 when the statement that failed to parse before token `idx` starts with a
+/// statement word of another language followed by what would follow it there (a name,
+/// a value, a bracket), as in `for x in xs`, `while (c) {`, `return x`, `var x = 1`.
+/// (`for = 1;` or `loop + 1` use the word as a name and are left alone.)
+fn foreign_statement_at(src: &str, tokens: &[Token], idx: usize) -> Option<Diagnostic> {
+    let start = statement_start(tokens, src, idx);
+    let word = tokens.get(start).filter(|t| t.kind == TokKind::Ident)?;
+    let (what, help) = foreign_statement(word.text(src))?;
+    let after = tokens.get(start + 1).filter(|_| start < idx)?;
+    let continues = matches!(
+        after.kind,
+        TokKind::Ident | TokKind::Keyword | TokKind::Number | TokKind::Str
+    ) || ["(", "{", "["].iter().any(|p| after.is_punct(src, p));
+    if !continues {
+        return None;
+    }
+    let w = word.text(src);
+    Some(
+        Diagnostic::error("E0012", word.span(), format!("Kiln has no `{w}` statement"))
+            .with_label("not a Kiln statement")
+            .with_note(what)
+            .with_help(help),
+    )
 }
 
 fn keyword_as_name(t: &Token, src: &str) -> Diagnostic {

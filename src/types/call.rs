@@ -107,6 +107,34 @@ impl<'a> Checker<'a> {
         if args.iter().any(|a| a.ty.is_error()) {
             return hir::Expr::error(span);
         }
+        // No candidate takes this many arguments: say that, not "no matching overload".
+        let mut arities: Vec<(usize, String, Option<Span>)> = Vec::new();
+        for &id in &users {
+            let f = &self.fns[id];
+            let names: Vec<&str> = f.decl.params.iter().map(|p| p.name.name.as_str()).collect();
+            let at = f.decl.name.span;
+            arities.push((
+                f.params.len(),
+                format!("{name}({})", names.join(", ")),
+                Some(at),
+            ));
+        }
+        for (_, f) in &externs {
+            arities.push((f.params.len(), sig(name, &f.params), None));
+        }
+        for bf in &builtin_list {
+            arities.push((bf.params.len(), bf.signature(), None));
+        }
+        for (_, f) in &preludes {
+            arities.push((f.params.len(), f.signature(), None));
+        }
+        for (_, h) in &hosts {
+            arities.push((h.params.len(), sig(name, &h.params), None));
+        }
+        if arities.iter().all(|a| a.0 != args.len()) {
+            self.wrong_arity(callee, &args, &arities);
+            return hir::Expr::error(span);
+        }
 
         let mut cands: Vec<Candidate> = users
             .iter()
@@ -449,12 +477,82 @@ impl<'a> Checker<'a> {
         self.fns.len() + k
     }
 
+    /// E0303: no candidate of `callee` takes `args.len()` arguments. `arities`: each
+    /// candidate's parameter count, how to show it, and where a user function is defined.
+    fn wrong_arity(
+        &mut self,
+        callee: &ast::Ident,
+        args: &[hir::Expr],
+        arities: &[(usize, String, Option<Span>)],
+    ) {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut counts: Vec<usize> = arities.iter().map(|a| a.0).collect();
+        counts.sort_unstable();
+        counts.dedup();
+        let shown: Vec<String> = counts.iter().map(usize::to_string).collect();
+        let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+        let expected = format!(
+            "{} argument{}",
+            super::suggest::one_of(&shown, str::to_string),
+            plural(*counts.last().unwrap_or(&0))
+        );
+        let n = &callee.name;
+        let found = args.len();
+        let mut d = Diagnostic::error(
+            "E0303",
+            callee.span,
+            format!("`{n}` takes {expected}, found {found}"),
+        )
+        .with_label(format!(
+            "called with {found} argument{}, expected {expected}",
+            plural(found)
+        ));
+        let fewest_extra = counts.iter().copied().filter(|&c| c < found).max();
+        if let Some(keep) = fewest_extra {
+            let extra = &args[keep..];
+            let surplus = extra[0].span.to(extra[extra.len() - 1].span);
+            d = d.with_secondary(
+                surplus,
+                format!("{} argument{} too many", extra.len(), plural(extra.len())),
+            );
+        }
+        for (count, shown, at) in arities {
+            match at {
+                Some(at) => {
+                    d = d.with_secondary(
+                        *at,
+                        format!(
+                            "`{shown}` is defined here with {count} parameter{}",
+                            plural(*count)
+                        ),
+                    )
+                }
+                None => {
+                    d = d.with_note(format!(
+                        "`{shown}` takes {count} argument{}",
+                        plural(*count)
+                    ))
+                }
+            }
+        }
+        let help = match arities {
+            [(_, shown, Some(_))] => {
+                format!("call it as `{shown}`, with a value for each parameter")
+            }
+            _ => format!("pass {expected}"),
+        };
+        self.error(d.with_help(help));
+    }
+
     fn unknown_function(&mut self, b: &Body, callee: &ast::Ident) {
         let n = &callee.name;
         let mut d = Diagnostic::error("E0102", callee.span, format!("unknown function `{n}`"))
             .with_label("no function of this name");
         if b.lookup(n).is_some() {
             d = d.with_note(format!("`{n}` is a variable, not a function"));
+        } else if let Some((what, help)) = crate::syntax::foreign_statement(n) {
+            self.error(d.with_note(what).with_help(help));
+            return;
         }
         if let Some(help) = self.suggest_function(n) {
             d = d.with_help(help);

@@ -84,6 +84,9 @@ pub(super) struct Body {
     /// `None` for `main`; else the position of the `fn` statement (for visibility of
     /// program-level bindings) and its id.
     pub func: Option<(usize, FnId)>,
+    /// Bindings of blocks that have ended, with the block's span (to explain a later
+    /// read of one of them).
+    pub ended: Vec<(String, LocalBinding, Span)>,
 }
 
 impl Body {
@@ -93,6 +96,7 @@ impl Body {
             uses: Vec::new(),
             scopes: vec![HashMap::new()],
             func,
+            ended: Vec::new(),
         }
     }
 
@@ -160,8 +164,9 @@ pub(super) struct Checker<'a> {
     pub tops: Vec<TopBinding>,
     /// Statement position → index in `tops`.
     top_at: HashMap<usize, usize>,
-    /// Names of program-level mutable variables (functions cannot see them).
-    pub top_mutables: HashSet<String>,
+    /// Program-level mutable variables (functions cannot see them), each with the
+    /// name of its first assignment.
+    pub top_mutables: HashMap<String, Span>,
     pub globals: Vec<hir::Global>,
     pub inputs: Vec<hir::Input>,
     /// The local of `main` each input is bound to, in the order of `inputs` (a `param`
@@ -204,7 +209,7 @@ impl<'a> Checker<'a> {
             fn_names: HashMap::new(),
             tops: Vec::new(),
             top_at: HashMap::new(),
-            top_mutables: HashSet::new(),
+            top_mutables: HashMap::new(),
             globals: Vec::new(),
             inputs: Vec::new(),
             input_locals: Vec::new(),
@@ -484,7 +489,9 @@ impl<'a> Checker<'a> {
                     });
                 }
                 ast::StmtKind::Assign { name, .. } => {
-                    self.top_mutables.insert(name.name.clone());
+                    self.top_mutables
+                        .entry(name.name.clone())
+                        .or_insert(name.span);
                 }
                 _ => {}
             }
@@ -834,7 +841,10 @@ impl<'a> Checker<'a> {
     fn block(&mut self, b: &mut Body, blk: &'a ast::Block) -> hir::Block {
         b.scopes.push(HashMap::new());
         let mut c = self.stmts(b, &blk.stmts, false);
-        b.scopes.pop();
+        if let Some(scope) = b.scopes.pop() {
+            b.ended
+                .extend(scope.into_iter().map(|(n, bind)| (n, bind, blk.span)));
+        }
         // A trailing expression is evaluated for its effects.
         if let Some(v) = c.value.take() {
             if matches!(v.kind, hir::ExprKind::Var(_)) {

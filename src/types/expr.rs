@@ -109,6 +109,8 @@ impl<'a> Checker<'a> {
             .with_label(format!("this is {found}"))
             .with_help(if found.is_numeric() {
                 "compare it to make a bool, e.g. `x != 0`"
+            } else if found == Ty::List(Box::new(Ty::Bool)) {
+                "this is one bool per element; `any(...)` or `all(...)` makes one bool of them"
             } else {
                 "write a comparison or another bool expression"
             }),
@@ -160,20 +162,7 @@ impl<'a> Checker<'a> {
                 return hir::Expr::new(ExprKind::Var(Var::Global(g)), eb.ty.clone(), span);
             }
         }
-        let mut d = Diagnostic::error("E0101", span, format!("unknown name `{n}`"))
-            .with_label("not found in this scope");
-        if self.fn_names.contains_key(n) || super::builtins::named(n).next().is_some() {
-            d = d.with_help(format!("`{n}` is a function: call it with `{n}(...)`"));
-        } else {
-            if b.func.is_some() && self.top_mutables.contains(n) {
-                d = d.with_note(format!(
-                    "`{n}` is a mutable variable of the program; functions cannot see mutable variables"
-                ));
-            }
-            if let Some(help) = self.suggest_name(b, n) {
-                d = d.with_help(help);
-            }
-        }
+        let d = self.unknown_name(b, n, span);
         self.error(d);
         hir::Expr::error(span)
     }
@@ -302,6 +291,10 @@ impl<'a> Checker<'a> {
                 let what = format!("an operand of `{word}`");
                 let l = self.condition(l, &what);
                 let r = self.condition(r, &what);
+                if l.ty.is_error() || r.ty.is_error() {
+                    // Reported; a `bool` here would make callers report again.
+                    return hir::Expr::error(span);
+                }
                 let k = if op == BinaryOp::And {
                     ExprKind::And(Box::new(l), Box::new(r))
                 } else {
@@ -309,7 +302,7 @@ impl<'a> Checker<'a> {
                 };
                 hir::Expr::new(k, Ty::Bool, span)
             }
-            OpKind::In => self.membership(l, r, op_span, span),
+            OpKind::In => self.membership(b, l, r, op_span, span),
             OpKind::Shift => {
                 for side in [&l, &r] {
                     if !side.ty.is_int() {
@@ -328,7 +321,7 @@ impl<'a> Checker<'a> {
             }
             OpKind::Arith | OpKind::Bits | OpKind::Order | OpKind::Equality => {
                 let Some(mut ty) = Ty::join(&l.ty, &r.ty) else {
-                    self.mismatch(op, op_span, &l, &r);
+                    self.mismatch(Some(b), op, op_span, &l, &r);
                     return hir::Expr::error(span);
                 };
                 if !defined_for(kind, op, &ty) {
@@ -354,21 +347,24 @@ impl<'a> Checker<'a> {
 
     fn membership(
         &mut self,
+        b: &Body,
         item: hir::Expr,
         list: hir::Expr,
         op_span: Span,
         span: Span,
     ) -> hir::Expr {
         let Ty::List(elem) = list.ty.clone() else {
-            self.error(
-                Diagnostic::error(
-                    "E0204",
-                    list.span,
-                    format!("`in` needs a list on its right, found {}", list.ty),
-                )
-                .with_label(format!("this is {}", list.ty))
-                .with_secondary(op_span, "membership test"),
-            );
+            let mut d = Diagnostic::error(
+                "E0204",
+                list.span,
+                format!("`in` needs a list on its right, found {}", list.ty),
+            )
+            .with_label(format!("this is {}", list.ty))
+            .with_secondary(op_span, "membership test");
+            if let Some(help) = self.contains_hint(b, &item, &list) {
+                d = d.with_help(help);
+            }
+            self.error(d);
             return hir::Expr::error(span);
         };
         let Some(j) = Ty::join(&item.ty, &elem) else {
@@ -625,7 +621,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Two operands that do not join.
-    fn mismatch(&mut self, op: BinaryOp, op_span: Span, l: &hir::Expr, r: &hir::Expr) {
+    fn mismatch(
+        &mut self,
+        b: Option<&Body>,
+        op: BinaryOp,
+        op_span: Span,
+        l: &hir::Expr,
+        r: &hir::Expr,
+    ) {
         let numeric = l.ty.is_numeric() && r.ty.is_numeric();
         let (code, msg) = if numeric {
             (
@@ -650,6 +653,8 @@ impl<'a> Checker<'a> {
             d = d
                 .with_note("numbers convert implicitly only where no value can be lost")
                 .with_help(cast_hint(l, r));
+        } else if let Some(help) = self.concat_hint(b, op, l, r) {
+            d = d.with_help(help);
         }
         self.error(d);
     }
@@ -712,7 +717,7 @@ impl<'a> Checker<'a> {
         let joined = Ty::join(&le, &re)
             .filter(|j| !both || le.is_flexible() || re.is_flexible() || (le == *j && re == *j));
         let Some(ty) = joined else {
-            self.mismatch(op, op_span, &l, &r);
+            self.mismatch(None, op, op_span, &l, &r);
             return hir::Expr::error(span);
         };
         if !defined_for(kind, op, &ty) {

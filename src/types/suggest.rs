@@ -8,7 +8,11 @@
 //! similarity (shared prefix), then alphabetically.
 
 use super::check::{Body, Checker};
+use super::hir;
 use super::ty::Ty;
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::BinaryOp;
 use strsim::{damerau_levenshtein, jaro_winkler};
 
 /// At most this many suggestions in one help.
@@ -102,6 +106,138 @@ impl Checker<'_> {
             ));
         }
         None
+    }
+
+    /// The report for a name that resolves to nothing, saying the real reason when there
+    /// is one: a function reading a mutable variable of the program (E0106), a name made
+    /// in a block that has ended, a statement of another language; else "unknown name"
+    /// (E0101) with the names it could be a misspelling of.
+    pub(super) fn unknown_name(&self, b: &Body, n: &str, span: Span) -> Diagnostic {
+        if let Some((_, fid)) = b.func {
+            let top = self.top_mutables.get(n).copied();
+            let env = self.env_binding(n).is_some_and(|(_, e)| e.mutable);
+            if top.is_some() || env {
+                let fname = &self.fns[fid].decl.name.name;
+                let mut d = Diagnostic::error(
+                    "E0106",
+                    span,
+                    format!("function `{fname}` cannot read the mutable variable `{n}`"),
+                )
+                .with_label(format!("`{n}` is a mutable variable of the program"));
+                if let Some(at) = top {
+                    d = d.with_secondary(at, format!("`{n}` is made mutable here"));
+                }
+                return d
+                    .with_note(
+                        "a function sees its parameters, every function, and the program's `let` \
+                         bindings and `param`s written before it; never mutable variables",
+                    )
+                    .with_help(format!(
+                        "pass `{n}` to `{fname}` as a parameter, or bind it with `let {n} = ...;` \
+                         if it never changes"
+                    ));
+            }
+        }
+        let mut d = Diagnostic::error("E0101", span, format!("unknown name `{n}`"))
+            .with_label("not found in this scope");
+        if let Some((_, bound, block)) = b.ended.iter().rev().find(|(name, ..)| name == n) {
+            let how = if bound.kind == super::check::BindKind::Let {
+                "bound"
+            } else {
+                "assigned"
+            };
+            return d
+                .with_secondary(bound.span, format!("`{n}` is {how} here, inside a block"))
+                .with_secondary(
+                    Span {
+                        lo: block.hi.saturating_sub(1),
+                        hi: block.hi,
+                    },
+                    "the block, and its names, end here",
+                )
+                .with_note("a name made inside a `when` block belongs to that block")
+                .with_help(format!(
+                    "declare `{n}` before the block (`{n} = ...;`) and assign it inside"
+                ));
+        }
+        if let Some((what, help)) = crate::syntax::foreign_statement(n) {
+            return d.with_note(what).with_help(help);
+        }
+        if self.fn_names.contains_key(n) || super::builtins::named(n).next().is_some() {
+            return d.with_help(format!("`{n}` is a function: call it with `{n}(...)`"));
+        }
+        if let Some(help) = self.suggest_name(b, n) {
+            d = d.with_help(help);
+        }
+        d
+    }
+
+    /// How `e` is written, when it is a literal or a name (for a hint that shows the
+    /// user's own expression); `b` resolves local names.
+    fn written(&self, b: Option<&Body>, e: &hir::Expr) -> Option<String> {
+        use super::check::LitVal;
+        use hir::{ExprKind as K, Var};
+        Some(match &e.kind {
+            _ if self.lits.contains_key(&e.span) => match &self.lits[&e.span] {
+                LitVal::Int(v) => v.to_string(),
+                LitVal::Float(text) => text.clone(),
+            },
+            K::Int(v) => v.to_string(),
+            K::Float(v) => format!("{v:?}"),
+            K::Bool(v) => v.to_string(),
+            K::Str(s) => format!("{s:?}"),
+            K::Var(Var::Local(l)) => b?.locals.get(*l)?.name.clone(),
+            K::Var(Var::Global(g)) => self.globals.get(*g)?.name.clone(),
+            _ => return None,
+        })
+    }
+
+    /// Help for `string + number` (or `number + string`): convert the number.
+    pub(super) fn concat_hint(
+        &self,
+        b: Option<&Body>,
+        op: BinaryOp,
+        l: &hir::Expr,
+        r: &hir::Expr,
+    ) -> Option<String> {
+        let other = match (&l.ty, &r.ty) {
+            (Ty::Str, t) if t.is_numeric() || *t == Ty::Bool => r,
+            (t, Ty::Str) if t.is_numeric() || *t == Ty::Bool => l,
+            _ => return None,
+        };
+        if op != BinaryOp::Add {
+            return None;
+        }
+        let shown = self.written(b, other).unwrap_or_else(|| "...".to_string());
+        Some(format!(
+            "to join text, convert the {} with `string(...)`: `string({shown})`",
+            if other.ty == Ty::Bool {
+                "bool"
+            } else {
+                "number"
+            }
+        ))
+    }
+
+    /// Help for `x in text` (a string on the right of `in`): `contains(text, x)`.
+    pub(super) fn contains_hint(
+        &self,
+        b: &Body,
+        item: &hir::Expr,
+        list: &hir::Expr,
+    ) -> Option<String> {
+        if list.ty != Ty::Str || item.ty != Ty::Str {
+            return None;
+        }
+        let show = |e| {
+            self.written(Some(b), e)
+                .unwrap_or_else(|| "...".to_string())
+        };
+        Some(format!(
+            "to look for text in a string, call `contains({}, {})`",
+            show(list),
+            show(item)
+        ))
     }
 
     /// Help for an unknown function `n` (E0102): close function names.
