@@ -962,16 +962,18 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
         let in_brackets = lexer::open_bracket_at(tokens, src, pos)
             .is_some_and(|o| tokens[o].is_punct(src, "(") || tokens[o].is_punct(src, "["));
         if (in_brackets || in_condition) && lexer::ends_operand(p, src) {
-            let rhs = next
-                .filter(|n| lexer::ends_operand(n, src) && !n.is_punct(src, ")"))
-                .map(|n| n.text(src))
-                .unwrap_or("...");
+            let simple = |t: &Token| t.kind != TokKind::Punct && lexer::ends_operand(t, src);
+            let help = match next.filter(|n| simple(n) && simple(p)) {
+                Some(n) => format!(
+                    "to compare, write `==`: `{} == {}`",
+                    p.text(src),
+                    n.text(src)
+                ),
+                None => "to compare, write `==` instead of `=`".to_string(),
+            };
             return Diagnostic::error("E0001", f.span(), "`=` cannot stand inside an expression")
                 .with_label("`=` assigns, and only as a statement of its own")
-                .with_help(format!(
-                    "to compare, write `==`: `{} == {rhs}`",
-                    p.text(src)
-                ));
+                .with_help(help);
         }
     }
 
@@ -1133,13 +1135,13 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
 const FOREIGN_STATEMENTS: &[(&[&str], &str, &str)] = &[
     (
         &["for", "while", "loop", "break", "continue"],
-        "Kiln has no loops: a program is expressions over whole values",
+        "Kiln has no loops: a program computes with whole values",
         "work on whole lists instead: element-wise operators (`xs * 2`, `xs > 0`), \
          `filter(xs, mask)`, `sum`, `count`, `any`, `all`; repeat with a recursive function",
     ),
     (
         &["return"],
-        "Kiln has no `return`: a function's value is its body",
+        "Kiln has no `return`: a function's value is its body, and nothing returns early",
         "write the value as the body (`fn f(x: i64) -> i64 = x * 2;`), or as the last \
          expression of a `{ ... }` body",
     ),
@@ -1191,10 +1193,14 @@ fn foreign_statement_at(src: &str, tokens: &[Token], idx: usize) -> Option<Diagn
     }
     let w = word.text(src);
     Some(
-        Diagnostic::error("E0012", word.span(), format!("Kiln has no `{w}` statement"))
-            .with_label("not a Kiln statement")
-            .with_note(what)
-            .with_help(help),
+        Diagnostic::error(
+            "E0012",
+            word.span(),
+            format!("`{w}` is not a Kiln statement"),
+        )
+        .with_label("a statement of another language")
+        .with_note(what)
+        .with_help(help),
     )
 }
 

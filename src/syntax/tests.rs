@@ -1342,3 +1342,87 @@ fn every_prefix_of_a_program_is_handled() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Messages that say the real reason (issue 13, point 18)
+
+#[test]
+fn statements_of_other_languages_are_e0012() {
+    for (src, word) in [
+        ("for x in [1, 2] { x }", "for"),
+        ("let xs = [1];\nfor (i = 0; i < 3; i = i + 1) { }", "for"),
+        ("while true { 1 }", "while"),
+        ("n = 0; while (n < 3) { n = n + 1; }", "while"),
+        ("loop { 1 }", "loop"),
+        ("fn f(x: i64) -> i64 { return x }", "return"),
+        ("var total = 5;", "var"),
+        ("const total = 5;", "const"),
+        ("function f(a: i64) { a }", "function"),
+        ("def f(x):\n    return x", "def"),
+    ] {
+        let ds = errs(src);
+        assert_eq!(ds.len(), 1, "{src:?}: {ds:#?}");
+        let d = &ds[0];
+        assert_eq!(d.code, "E0012", "{src:?}: {d:#?}");
+        let at = src.find(word).unwrap();
+        assert_eq!(d.span, span(at, at + word.len()), "{src:?}");
+        assert!(d.help.is_some() && !d.notes.is_empty(), "{src:?}");
+    }
+    // The words are not reserved: as names they parse.
+    prog("for = 1; for + 1");
+    prog("loop = [1]; loop[0]");
+    // Used as a name in an expression that is otherwise broken: no E0012.
+    assert_ne!(err1("for = 1; for + 1 2").code, "E0012");
+}
+
+#[test]
+fn untyped_parameters_are_e0013_at_the_parameter() {
+    let d = err1("fn add(a, b) -> i64 = a + b;");
+    assert_eq!((d.code, d.span), ("E0013", span(7, 8)));
+    assert_eq!(d.message, "parameter `a` needs a type");
+    assert!(d.help.as_deref().unwrap().contains("`a: i64`"));
+    let d = err1("fn add(a: i64, b) = a + b;");
+    assert_eq!((d.code, d.span), ("E0013", span(15, 16)));
+    let d = err1("fn one(x) = x;");
+    assert_eq!((d.code, d.span), ("E0013", span(7, 8)));
+    // A call's arguments are not parameters.
+    assert_ne!(err1("f(a, b c)").code, "E0013");
+}
+
+#[test]
+fn single_equals_in_a_condition_suggests_double() {
+    for (src, at, shown) in [
+        ("let x = 3; if(x = 3, 1, 2)", 16, "`x == 3`"),
+        ("x = 3; when x = 3 { x = 4; }", 14, "`x == 3`"),
+        ("let xs = [1]; [xs[0] = 1]", 21, "instead of `=`"),
+    ] {
+        let d = err1(src);
+        assert_eq!((d.code, d.span), ("E0001", span(at, at + 1)), "{src:?}");
+        let help = d.help.as_deref().unwrap_or("");
+        assert!(help.contains("`==`"), "{src:?}: {d:#?}");
+        assert!(help.contains(shown), "{src:?}: {d:#?}");
+    }
+}
+
+#[test]
+fn a_non_ascii_name_is_one_error() {
+    let src = "let größe = 1;\nlet 名前 = 2;\ngröße + 名前";
+    let ds = errs(src);
+    let found: Vec<(&str, Span)> = ds.iter().map(|d| (d.code, d.span)).collect();
+    let g = src.find("größe").unwrap();
+    let n = src.find("名前").unwrap();
+    assert_eq!(
+        found,
+        [
+            ("E0011", span(g, g + "größe".len())),
+            ("E0011", span(n, n + "名前".len()))
+        ]
+    );
+    assert!(ds[0].message.contains("`größe`"), "{:?}", ds[0]);
+    assert!(ds[0].label.contains("`ö` and `ß`"), "{:?}", ds[0]);
+    assert!(ds[0].help.as_deref().unwrap().contains("ASCII"));
+    // Digits and `_` belong to the name; other characters still get their own error.
+    let d = err1("x_1é2 = 3;");
+    assert_eq!((d.code, d.span), ("E0011", span(0, 6)));
+    assert_eq!(errs("6 × 7").len(), 1);
+}

@@ -141,11 +141,19 @@ impl Checker<'_> {
         let mut d = Diagnostic::error("E0101", span, format!("unknown name `{n}`"))
             .with_label("not found in this scope");
         if let Some((_, bound, block)) = b.ended.iter().rev().find(|(name, ..)| name == n) {
-            let how = if bound.kind == super::check::BindKind::Let {
-                "bound"
+            let is_let = bound.kind == super::check::BindKind::Let;
+            let help = if is_let {
+                format!(
+                    "make `{n}` before the block (`{n} = ...;`) and assign it inside with \
+                     `{n} = ...;` (a `let` inside makes a new name of the block)"
+                )
             } else {
-                "assigned"
+                format!(
+                    "make `{n}` before the block (`{n} = ...;`): the assignment inside then \
+                     updates it"
+                )
             };
+            let how = if is_let { "bound" } else { "assigned" };
             return d
                 .with_secondary(bound.span, format!("`{n}` is {how} here, inside a block"))
                 .with_secondary(
@@ -156,9 +164,7 @@ impl Checker<'_> {
                     "the block, and its names, end here",
                 )
                 .with_note("a name made inside a `when` block belongs to that block")
-                .with_help(format!(
-                    "declare `{n}` before the block (`{n} = ...;`) and assign it inside"
-                ));
+                .with_help(help);
         }
         if let Some((what, help)) = crate::syntax::foreign_statement(n) {
             return d.with_note(what).with_help(help);

@@ -3,6 +3,7 @@
 use super::hir::{self, ExprKind};
 use super::ty::Ty;
 use crate::diag::Diagnostic;
+use crate::span::Span;
 
 fn check(src: &str) -> Result<hir::Program, Vec<Diagnostic>> {
     let ast = crate::syntax::parse(src).unwrap_or_else(|d| panic!("parse failed: {d:?}"));
@@ -203,7 +204,13 @@ fn overloads_rank_as_the_contract_says() {
         "{:?}",
         d.notes
     );
-    one("fn f(x: i32) -> i32 = x; f(1, 2)", "E0301");
+    // The wrong number of arguments is E0303, with the definition as a secondary label.
+    let d = one("fn f(x: i32) -> i32 = x; f(1, 2)", "E0303");
+    assert_eq!(d.message, "`f` takes 1 argument, found 2");
+    assert!(
+        d.secondary.iter().any(|l| l.span == Span::new(3, 4)),
+        "{d:?}"
+    );
     // A literal that does not fit says so.
     let d = one("fn f(x: u8) -> u8 = x; f(256)", "E0301");
     assert!(
@@ -284,7 +291,7 @@ fn bindings_scopes_and_mutability() {
     // fn bodies see earlier program-level lets (through a global), not mutable variables.
     let p = ok("let k = 3; fn f() -> i64 = k; f()");
     assert_eq!(p.globals.len(), 1);
-    let d = one("m = 1; fn f() -> i64 = m; f()", "E0101");
+    let d = one("m = 1; fn f() -> i64 = m; f()", "E0106");
     assert!(d.notes[0].contains("mutable"), "{d:?}");
     one("fn f() -> i64 = k; let k = 3; f()", "E0101");
     one(
@@ -779,4 +786,116 @@ fn a_user_function_cannot_duplicate_a_list_builtin() {
     assert!(!codes("fn sum(xs: [i64]) -> i64 = 0; 1").is_empty());
     // Another element type or arity is a new overload.
     ok("fn sum(a: i64, b: i64) -> i64 = a + b; sum(1, 2)");
+}
+
+// ---- messages that say the real reason (issue 13, point 18) ----
+
+#[test]
+fn a_function_reading_a_mutable_variable_says_so() {
+    // `count` is also a built-in: the message is about the mutable variable, not a call.
+    let d = one("count = 0; fn inc() -> i64 = count + 1; inc()", "E0106");
+    assert_eq!(
+        d.message,
+        "function `inc` cannot read the mutable variable `count`"
+    );
+    assert_eq!(d.span, Span::new(29, 34));
+    assert_eq!(d.secondary[0].span, Span::new(0, 5));
+    assert!(help(&d).contains("as a parameter"), "{d:?}");
+    assert!(!help(&d).contains("call it"), "{d:?}");
+    // Outside functions, a mutable variable is read as usual.
+    assert_eq!(ty("count = 0; count + 1"), "i64");
+}
+
+#[test]
+fn no_follow_on_errors_after_a_reported_operand() {
+    // Both operands of `and` are reported; `filter` adds no "no matching overload".
+    assert_eq!(
+        codes("let xs = [1, 5, 12]; filter(xs, xs > 2 and xs < 10)"),
+        ["E0205", "E0205"]
+    );
+    assert_eq!(codes("let xs = [1]; len(xs or true)"), ["E0205"]);
+    assert_eq!(codes("abs(1 and true) + 1"), ["E0205"]);
+    let d = one("let xs = [1]; if(xs > 0 or false, 1, 2)", "E0205");
+    assert!(help(&d).contains("any(...)"), "{d:?}");
+}
+
+#[test]
+fn string_plus_number_suggests_string() {
+    let d = one("\"Hello \" + 30", "E0201");
+    assert!(help(&d).contains("`string(30)`"), "{d:?}");
+    let d = one("30 + \"Hello\"", "E0201");
+    assert!(help(&d).contains("`string(30)`"), "{d:?}");
+    let d = one("let n = 2.5; \"n = \" + n", "E0201");
+    assert!(help(&d).contains("`string(n)`"), "{d:?}");
+    let d = one("fn f(n: i64) = \"n = \" + n; f(1)", "E0201");
+    assert!(help(&d).contains("`string(n)`"), "{d:?}");
+    // Not for other operators, nor for a string with a list.
+    assert!(one("\"a\" - 1", "E0201").help.is_none());
+}
+
+#[test]
+fn in_on_a_string_suggests_contains() {
+    let d = one("\"b\" in \"abc\"", "E0204");
+    assert!(help(&d).contains("`contains(\"abc\", \"b\")`"), "{d:?}");
+    let d = one("let word = \"abc\"; \"b\" in word", "E0204");
+    assert!(help(&d).contains("`contains(word, \"b\")`"), "{d:?}");
+    // The suggestion is a real call.
+    assert_eq!(ty("contains(\"abc\", \"b\")"), "bool");
+}
+
+#[test]
+fn wrong_argument_counts_are_e0303() {
+    let src = "fn area(w: f64, h: f64) -> f64 = w * h; area(3.0)";
+    let d = one(src, "E0303");
+    assert_eq!(d.message, "`area` takes 2 arguments, found 1");
+    assert_eq!(d.span, Span::new(40, 44));
+    assert_eq!(d.secondary[0].span, Span::new(3, 7));
+    assert!(help(&d).contains("`area(w, h)`"), "{d:?}");
+    // Too many: the surplus is labelled.
+    let d = one(
+        "fn area(w: f64, h: f64) -> f64 = w * h; area(3.0, 2.0, 1.0)",
+        "E0303",
+    );
+    let extra = d.secondary.iter().find(|l| l.message.contains("too many"));
+    assert_eq!(extra.map(|l| l.span), Some(Span::new(55, 58)), "{d:?}");
+    // Overloads of several counts are listed.
+    let d = one(
+        "fn t(a: i64) -> i64 = a; fn t(a: i64, b: i64) -> i64 = a + b; t()",
+        "E0303",
+    );
+    assert_eq!(d.message, "`t` takes 1 or 2 arguments, found 0");
+    // A built-in: its signature is a note.
+    let d = one("print(1, 2)", "E0303");
+    assert!(d.notes[0].contains("print(T)"), "{d:?}");
+    // The right count with the wrong types is still "no matching overload".
+    one(
+        "fn area(w: f64, h: f64) -> f64 = w * h; area(\"a\", 1.0)",
+        "E0301",
+    );
+}
+
+#[test]
+fn names_of_an_ended_block_are_explained() {
+    let d = one("let x = 3; when x > 2 { y = 5; } y", "E0101");
+    assert_eq!(d.secondary[0].span, Span::new(24, 25));
+    assert!(d.notes[0].contains("block"), "{d:?}");
+    assert!(help(&d).contains("before the block"), "{d:?}");
+    let d = one("when true { let inner = 1; } inner", "E0101");
+    assert!(
+        help(&d).contains("not") || help(&d).contains("new name"),
+        "{d:?}"
+    );
+    // A plain unknown name says nothing about blocks.
+    assert!(one("y", "E0101").notes.is_empty());
+}
+
+#[test]
+fn statements_of_other_languages_in_the_checker() {
+    // `break;` and `return;` parse as names; the checker says what Kiln has instead.
+    let d = one("when true { break; }", "E0101");
+    assert!(d.notes[0].contains("no loops"), "{d:?}");
+    let d = one("fn f(x: i64) -> i64 { return(x) } f(1)", "E0102");
+    assert!(d.notes[0].contains("`return`"), "{d:?}");
+    // A user's own `loop` is just a name.
+    assert_eq!(ty("loop = 1; loop + 1"), "i64");
 }
