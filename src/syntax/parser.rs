@@ -959,8 +959,15 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
         let in_condition = tokens[start..found_idx.unwrap_or(0)]
             .iter()
             .any(|t| t.is_keyword(src, "when") || t.is_keyword(src, "elif"));
-        let in_brackets = lexer::open_bracket_at(tokens, src, pos)
-            .is_some_and(|o| tokens[o].is_punct(src, "(") || tokens[o].is_punct(src, "["));
+        let open = lexer::open_bracket_at(tokens, src, pos);
+        let in_brackets =
+            open.is_some_and(|o| tokens[o].is_punct(src, "(") || tokens[o].is_punct(src, "["));
+        // `f(x, digits = 2)`: a named argument, perhaps.
+        let in_call = open.is_some_and(|o| {
+            tokens[o].is_punct(src, "(")
+                && o.checked_sub(1)
+                    .is_some_and(|k| tokens[k].kind == TokKind::Ident)
+        });
         if (in_brackets || in_condition) && lexer::ends_operand(p, src) {
             let simple = |t: &Token| t.kind != TokKind::Punct && lexer::ends_operand(t, src);
             let help = match next.filter(|n| simple(n) && simple(p)) {
@@ -970,6 +977,11 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
                     n.text(src)
                 ),
                 None => "to compare, write `==` instead of `=`".to_string(),
+            };
+            let help = if in_call {
+                format!("{help}; arguments have no names, they are passed by position")
+            } else {
+                help
             };
             return Diagnostic::error("E0001", f.span(), "`=` cannot stand inside an expression")
                 .with_label("`=` assigns, and only as a statement of its own")
@@ -1184,14 +1196,16 @@ fn foreign_statement_at(src: &str, tokens: &[Token], idx: usize) -> Option<Diagn
     let word = tokens.get(start).filter(|t| t.kind == TokKind::Ident)?;
     let (what, help) = foreign_statement(word.text(src))?;
     let after = tokens.get(start + 1).filter(|_| start < idx)?;
+    let w = word.text(src);
+    // `while (c) {`, `for (...)`, `loop {`; a name's `(`/`[` would be a call or an index.
     let continues = matches!(
         after.kind,
         TokKind::Ident | TokKind::Keyword | TokKind::Number | TokKind::Str
-    ) || ["(", "{", "["].iter().any(|p| after.is_punct(src, p));
+    ) || (after.is_punct(src, "(") && matches!(w, "for" | "while"))
+        || (after.is_punct(src, "{") && w == "loop");
     if !continues {
         return None;
     }
-    let w = word.text(src);
     Some(
         Diagnostic::error(
             "E0012",

@@ -1373,6 +1373,8 @@ fn statements_of_other_languages_are_e0012() {
     prog("loop = [1]; loop[0]");
     // Used as a name in an expression that is otherwise broken: no E0012.
     assert_ne!(err1("for = 1; for + 1 2").code, "E0012");
+    assert_ne!(err1("loop = [1]; loop[0").code, "E0012");
+    assert_ne!(err1("fn loop(a: i64) = a; loop(1").code, "E0012");
 }
 
 #[test]
@@ -1402,6 +1404,10 @@ fn single_equals_in_a_condition_suggests_double() {
         assert!(help.contains("`==`"), "{src:?}: {d:#?}");
         assert!(help.contains(shown), "{src:?}: {d:#?}");
     }
+    // In a call's arguments, it may be meant as a named argument.
+    let d = err1("round(x, digits = 2)");
+    assert_eq!((d.code, d.span), ("E0001", span(16, 17)));
+    assert!(d.help.as_deref().unwrap().contains("by position"), "{d:#?}");
 }
 
 #[test]

@@ -804,6 +804,23 @@ fn a_function_reading_a_mutable_variable_says_so() {
     assert!(!help(&d).contains("call it"), "{d:?}");
     // Outside functions, a mutable variable is read as usual.
     assert_eq!(ty("count = 0; count + 1"), "i64");
+    // The same for a mutable variable of an earlier REPL line.
+    let env = super::Env {
+        bindings: vec![super::EnvBinding {
+            name: "count".to_string(),
+            ty: Ty::I64,
+            mutable: true,
+            symbol: "line1_count".to_string(),
+        }],
+        functions: Vec::new(),
+    };
+    let ast = crate::syntax::parse("fn inc() -> i64 = count + 1;").unwrap();
+    let Err(ds) = super::check_in(&ast, &env, "line2_") else {
+        panic!("expected an error")
+    };
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(ds[0].code, "E0106");
+    assert!(ds[0].secondary.is_empty(), "{ds:?}");
 }
 
 #[test]
