@@ -361,9 +361,9 @@ impl<'a> Checker<'a> {
             )
             .with_label(format!("this is {}", list.ty))
             .with_secondary(op_span, "membership test");
-            if let Some(help) = self.contains_hint(b, &item, &list) {
-                d = d.with_help(help);
-            }
+            d = d.with_help(self.contains_hint(b, &item, &list).unwrap_or_else(|| {
+                "`in` looks for an element in a list, as in `2 in [1, 2, 3]`".to_string()
+            }));
             self.error(d);
             return hir::Expr::error(span);
         };
@@ -654,7 +654,9 @@ impl<'a> Checker<'a> {
                 .with_note("numbers convert implicitly only where no value can be lost")
                 .with_help(cast_hint(l, r));
         } else if let Some(help) = self.concat_hint(b, op, l, r) {
-            d = d.with_help(help);
+            d = d
+                .with_label("`+` joins a string only with another string")
+                .with_help(help);
         }
         self.error(d);
     }
