@@ -107,35 +107,7 @@ impl<'a> Checker<'a> {
         if args.iter().any(|a| a.ty.is_error()) {
             return hir::Expr::error(span);
         }
-        // No candidate takes this many arguments: say that, not "no matching overload".
-        let mut arities: Vec<(usize, String, Option<Span>)> = Vec::new();
-        for &id in &users {
-            let f = &self.fns[id];
-            let names: Vec<&str> = f.decl.params.iter().map(|p| p.name.name.as_str()).collect();
-            let at = f.decl.name.span;
-            arities.push((
-                f.params.len(),
-                format!("{name}({})", names.join(", ")),
-                Some(at),
-            ));
-        }
-        for (_, f) in &externs {
-            arities.push((f.params.len(), sig(name, &f.params), None));
-        }
-        for bf in &builtin_list {
-            arities.push((bf.params.len(), bf.signature(), None));
-        }
-        for (_, f) in &preludes {
-            arities.push((f.params.len(), f.signature(), None));
-        }
-        for (_, h) in &hosts {
-            arities.push((h.params.len(), sig(name, &h.params), None));
-        }
-        if arities.iter().all(|a| a.0 != args.len()) {
-            self.wrong_arity(callee, &args, &arities);
-            return hir::Expr::error(span);
-        }
-
+        let arities = self.arities(name, &users, &externs, &builtin_list, &preludes, &hosts);
         let mut cands: Vec<Candidate> = users
             .iter()
             .map(|&id| {
@@ -201,6 +173,11 @@ impl<'a> Checker<'a> {
             .collect();
         let arg_sig = sig(name, &args.iter().map(|a| a.ty.clone()).collect::<Vec<_>>());
         if viable.is_empty() {
+            // No candidate takes this many arguments: say that, not "no matching overload".
+            if arities.iter().all(|a| a.0 != args.len()) {
+                self.wrong_arity(callee, &args, &arities);
+                return hir::Expr::error(span);
+            }
             let mut d = Diagnostic::error(
                 "E0301",
                 callee.span,
@@ -475,6 +452,43 @@ impl<'a> Checker<'a> {
             }
         };
         self.fns.len() + k
+    }
+
+    /// How many parameters each candidate of `name` takes, how to show it, and where a
+    /// user function is defined (for E0303).
+    fn arities(
+        &self,
+        name: &str,
+        users: &[FnId],
+        externs: &[(usize, &super::EnvFn)],
+        builtin_list: &[&'static BuiltinFn],
+        preludes: &[(usize, &'static super::prelude::PreludeFn)],
+        hosts: &[(usize, &hir::HostSig)],
+    ) -> Vec<(usize, String, Option<Span>)> {
+        let mut arities: Vec<(usize, String, Option<Span>)> = Vec::new();
+        for &id in users {
+            let f = &self.fns[id];
+            let names: Vec<&str> = f.decl.params.iter().map(|p| p.name.name.as_str()).collect();
+            let at = f.decl.name.span;
+            arities.push((
+                f.params.len(),
+                format!("{name}({})", names.join(", ")),
+                Some(at),
+            ));
+        }
+        for (_, f) in externs {
+            arities.push((f.params.len(), sig(name, &f.params), None));
+        }
+        for bf in builtin_list {
+            arities.push((bf.params.len(), bf.signature(), None));
+        }
+        for (_, f) in preludes {
+            arities.push((f.params.len(), f.signature(), None));
+        }
+        for (_, h) in hosts {
+            arities.push((h.params.len(), sig(name, &h.params), None));
+        }
+        arities
     }
 
     /// E0303: no candidate of `callee` takes `args.len()` arguments. `arities`: each

@@ -133,8 +133,8 @@ impl Checker<'_> {
                          bindings and `param`s written before it; never mutable variables",
                     )
                     .with_help(format!(
-                        "pass `{n}` to `{fname}` as a parameter, or bind it with `let {n} = ...;` \
-                         if it never changes"
+                        "pass `{n}` to `{fname}` as a parameter, or, if it never changes, bind \
+                         it with `let {n} = ...;` before `{fname}`"
                     ));
             }
         }
