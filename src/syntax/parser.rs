@@ -1154,8 +1154,8 @@ const FOREIGN_STATEMENTS: &[(&[&str], &str, &str)] = &[
     (
         &["return"],
         "Kiln has no `return`: a function's value is its body, and nothing returns early",
-        "write the value as the body (`fn f(x: i64) -> i64 = x * 2;`), or as the last \
-         expression of a `{ ... }` body",
+        "remove `return`: the last expression of a `{ ... }` body is its value, and \
+         `fn f(x: i64) -> i64 = x * 2;` needs no block",
     ),
     (
         &["var", "const"],
