@@ -102,9 +102,19 @@ fn dispatch(args: Vec<OsString>) -> i32 {
         Some(Command::Map {
             file,
             data,
+            output_column,
             opt,
             limits,
-        }) => map::map(&rep, &file, &data, &opt, &limits),
+        }) => map::map(
+            &rep,
+            &map::MapArgs {
+                file: &file,
+                data: &data,
+                output_column: &output_column,
+                opt: &opt,
+                limits: &limits,
+            },
+        ),
         Some(Command::Check { file }) => match read_file(&file) {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
@@ -229,12 +239,15 @@ fn settle<T>(
     (Err(EXIT_COMPILE_ERROR), diags)
 }
 
-/// `kiln explain CODE` and `kiln explain --markdown`.
+/// `kiln explain CODE`, `kiln explain` (every code and its title) and `kiln explain
+/// --markdown`.
 fn explain(code: Option<&str>, markdown: bool) -> i32 {
     if markdown {
         return write_stdout(&codes::markdown());
     }
-    let code = code.unwrap_or_default();
+    let Some(code) = code else {
+        return write_stdout(&codes::index());
+    };
     match codes::lookup(code) {
         Some(info) => write_stdout(&codes::explain(info)),
         None => {
@@ -250,7 +263,11 @@ struct Source {
     text: String,
 }
 
+/// Read a program; `-` is standard input, named `<stdin>` in reports.
 fn read_file(path: &Path) -> Result<Source, i32> {
+    if path.as_os_str() == "-" {
+        return read_stdin();
+    }
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         say(&format!("error: cannot read `{name}`: {e}\n"));
@@ -274,21 +291,28 @@ fn repl(args: &ReportArgs, options: Options) -> i32 {
     crate::repl::editor::run(options, color)
 }
 
-/// Bare `kiln` with stdin not a terminal: run the piped-in program.
-fn run_stdin(rep: &Reporter) -> i32 {
-    let mut stdin = io::stdin();
+/// The program on standard input, named `<stdin>`.
+fn read_stdin() -> Result<Source, i32> {
     let mut bytes = Vec::new();
-    if let Err(e) = stdin.read_to_end(&mut bytes) {
+    if let Err(e) = io::stdin().read_to_end(&mut bytes) {
         say(&format!("error: cannot read standard input: {e}\n"));
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
     let Ok(text) = String::from_utf8(bytes) else {
         say("error: standard input is not UTF-8 text\n");
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     };
-    let src = Source {
+    Ok(Source {
         name: "<stdin>".to_owned(),
         text,
+    })
+}
+
+/// Bare `kiln` with stdin not a terminal: run the piped-in program.
+fn run_stdin(rep: &Reporter) -> i32 {
+    let src = match read_stdin() {
+        Ok(src) => src,
+        Err(code) => return code,
     };
     let limits = Limits {
         timeout: None,
