@@ -481,51 +481,53 @@ fn check_row(
     let mut values = Vec::with_capacity(bindings.len());
     for b in bindings {
         let bytes = record.get(b.column).unwrap_or(b"");
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let span = cell_span(b.column);
-            // The bad byte itself, when the cell is written as read (not quoted).
-            let bad = match raw.get(span.lo as usize..span.hi as usize) {
-                Some(written) if written == bytes => {
-                    let at = span.lo as usize + e.valid_up_to();
-                    Span::new(at, at + 1)
-                }
-                _ => span,
-            };
-            Diagnostic::error(
-                "E0707",
-                bad,
-                format!("the cell for `param {}` is not valid UTF-8", b.name),
-            )
-            .with_label("not UTF-8 text")
-            .with_note(format!(
-                "`kiln map` reads the columns params name as UTF-8 text; column `{}` is one",
-                b.name
-            ))
-            .with_help("save the data as UTF-8")
-        })
-        .map_err(Box::new)?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| {
+                let span = cell_span(b.column);
+                // The bad byte itself, when the cell is written as read (not quoted).
+                let bad = match raw.get(span.lo as usize..span.hi as usize) {
+                    Some(written) if written == bytes => {
+                        let at = span.lo as usize + e.valid_up_to();
+                        Span::new(at, at + 1)
+                    }
+                    _ => span,
+                };
+                Diagnostic::error(
+                    "E0707",
+                    bad,
+                    format!("the cell for `param {}` is not valid UTF-8", b.name),
+                )
+                .with_label("not UTF-8 text")
+                .with_note(format!(
+                    "`kiln map` reads the columns params name as UTF-8 text; column `{}` is one",
+                    b.name
+                ))
+                .with_help("save the data as UTF-8")
+            })
+            .map_err(Box::new)?;
         let Some(kind) = crate::abi::Kind::of(&b.ty).filter(|_| b.ty != Ty::Str) else {
             values.push(None);
             continue;
         };
-        let bits = parse_bits(kind, text.trim()).map_err(|why| {
-            Diagnostic::error(
-                "E0706",
-                cell_span(b.column),
-                format!(
-                    "`{}` is not a valid {} for `param {}`",
-                    text.escape_debug(),
-                    b.ty,
-                    b.name
-                ),
-            )
-            .with_label(why)
-            .with_help(format!(
-                "write a value of type {} in column `{}`, or change the param's type",
-                b.ty, b.name
-            ))
-        })
-        .map_err(Box::new)?;
+        let bits = parse_bits(kind, text.trim())
+            .map_err(|why| {
+                Diagnostic::error(
+                    "E0706",
+                    cell_span(b.column),
+                    format!(
+                        "`{}` is not a valid {} for `param {}`",
+                        text.escape_debug(),
+                        b.ty,
+                        b.name
+                    ),
+                )
+                .with_label(why)
+                .with_help(format!(
+                    "write a value of type {} in column `{}`, or change the param's type",
+                    b.ty, b.name
+                ))
+            })
+            .map_err(Box::new)?;
         values.push(Some(Value::from_bits(kind, bits)));
     }
     for (column, value) in columns.iter_mut().zip(values) {
