@@ -640,3 +640,25 @@ fn binary_output_is_never_written_to_a_terminal() {
         .collect();
     assert_eq!(left, ["prog.expr"], "files were written");
 }
+
+/// `-` as FILE reads the program from standard input; a file output then needs `-o`.
+#[test]
+fn a_program_from_standard_input_builds_and_a_file_output_needs_a_name() {
+    let dir = scratch_dir("build-stdin");
+    let ir = run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["build", "-", "--emit", "llvm-ir"]),
+        Some("param x: i64;\nx * 3\n"),
+    );
+    assert_eq!(ir.status, Some(0), "{ir:?}");
+    assert!(ir.stdout.contains("kiln_main"), "{ir:?}");
+    let obj = run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["build", "-", "--emit", "obj"]),
+        Some("1\n"),
+    );
+    assert_eq!(obj.status, Some(2), "{obj:?}");
+    assert!(obj.stderr.contains("-o"), "{obj:?}");
+}

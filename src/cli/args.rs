@@ -249,8 +249,9 @@ pub use crate::runtime::standalone::{parse_seconds, parse_size};
 
 /// What `kiln build --help` says after the options.
 const BUILD_HELP: &str = "\
-Every output is a standalone program: its `main` reads `--param NAME=VALUE` arguments,
-prints the result and exits with kiln run's status (3 on a runtime error).
+Every output is a standalone program: its `main` reads `--param NAME=VALUE` (or `-p
+NAME=VALUE`) arguments, prints the result and exits with kiln run's status (3 on a
+runtime error).
   kiln build prog.expr --emit llvm-ir -o prog.ll
   lli-19 -load /path/to/libkiln_runtime.so prog.ll --param x=3
   kiln build prog.expr --emit exe -o prog && ./prog --param x=3

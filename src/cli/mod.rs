@@ -4,7 +4,8 @@
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
 //! input, unwritable output, an unknown code for `explain`; for `build`, a missing
-//! runtime library or C compiler, a failed link), 3 runtime error.
+//! runtime library or C compiler, a failed link; for `map`, a header or program that
+//! does not fit), 3 runtime error (for `map`, also a row that does not fit).
 //! Diagnostics go to stderr, drawn by `diag::render` (`--error-format human`, the
 //! default, or `json`); program output goes to stdout.
 
