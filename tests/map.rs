@@ -430,6 +430,10 @@ fn an_unterminated_quote_at_the_end_is_reported_with_its_line() {
     assert_eq!(r.stdout, "a,s,result\n1,x,1\n");
     assert!(r.stderr.contains("error[E0702]"), "{r:?}");
     assert!(r.stderr.contains("data.csv:3:3"), "{r:?}");
+    // Without a final newline too.
+    let r = map("param a: i64; param s: string; a", "a,s\n1,x\n2,\"y");
+    assert_status(&r, 3);
+    assert!(r.stderr.contains("data.csv:3:3"), "{r:?}");
     // In the header too.
     let r = map("param a: i64; a", "a,\"b\n");
     assert_status(&r, 2);

@@ -151,8 +151,9 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
             let record = &records[rows];
             let lo = reader.get_ref().record_start(record.position());
             let hi = reader.position().byte();
-            let raw = reader.get_ref().slice(lo..hi);
-            if let Err(d) = check_row(raw, record, &bindings, &mut columns) {
+            let kept = reader.get_ref();
+            let (raw, at_end) = (kept.slice(lo..hi), kept.is_end(hi));
+            if let Err(d) = check_row(raw, at_end, record, &bindings, &mut columns) {
                 bad = Some(Bad::Row(lo..hi, *d));
                 break;
             }
@@ -463,19 +464,21 @@ fn bind(
 /// Check one record's cells for the params and parse them into the params' columns
 /// (strings are borrowed from the records later). Numbers and bools may have spaces
 /// around them. Nothing is appended when a cell does not fit. `raw` is the record's
-/// text, for the spans of the diagnostics.
+/// text, for the spans of the diagnostics; `at_end`, whether the record ends the data
+/// (only there can a quote be left open).
 fn check_row(
     raw: &[u8],
+    at_end: bool,
     record: &csv::ByteRecord,
     bindings: &[Binding],
     columns: &mut [ColumnBuf],
 ) -> Result<(), Box<Diagnostic>> {
-    let (cells, unterminated) = cell_ranges(raw);
-    if let Some(open) = unterminated {
+    if let (true, (_, Some(open))) = (at_end, cell_ranges(raw)) {
         return Err(Box::new(unterminated_quote(open)));
     }
+    // Where the cells are is worked out only for a diagnostic.
     let cell_span = |column: usize| {
-        let r = cells.get(column).cloned().unwrap_or(0..0);
+        let r = cell_ranges(raw).0.get(column).cloned().unwrap_or(0..0);
         Span::new(r.start, r.end)
     };
     let mut values = Vec::with_capacity(bindings.len());
@@ -607,6 +610,8 @@ struct Kept {
     base: u64,
     /// How many `\n` come before `base`.
     lines_before: u64,
+    /// Whether the end of the data has been read.
+    eof: bool,
 }
 
 impl Kept {
@@ -616,6 +621,7 @@ impl Kept {
             kept: Vec::new(),
             base: 0,
             lines_before: 0,
+            eof: false,
         }
     }
 
@@ -645,6 +651,11 @@ impl Kept {
         1 + self.lines_before + count_newlines(before)
     }
 
+    /// Whether `byte` is the end of the data.
+    fn is_end(&self, byte: u64) -> bool {
+        self.eof && byte >= self.base + self.kept.len() as u64
+    }
+
     /// Drop the kept bytes before `byte`.
     fn forget_before(&mut self, byte: u64) {
         let n = (byte.saturating_sub(self.base) as usize).min(self.kept.len());
@@ -661,6 +672,7 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 impl Read for Kept {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.eof |= n == 0 && !buf.is_empty();
         self.kept.extend_from_slice(&buf[..n]);
         Ok(n)
     }
