@@ -107,6 +107,14 @@ fn a_cell_that_does_not_parse_names_its_line_after_the_rows_before_it() {
             .contains("`maybe` is not a valid bool for `param b`"),
         "{r:?}"
     );
+    let r = map("param a: i64; a", "a,b\n1,x\n,y\n");
+    assert_status(&r, 3);
+    assert!(
+        r.stderr
+            .contains("the cell in column `a` is empty, not a valid i64 for `param a`"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("data.csv:3:1"), "{r:?}");
 }
 
 #[test]
@@ -415,7 +423,11 @@ fn invalid_utf8_in_a_column_a_param_reads_names_row_and_column() {
     assert_status(&r, 3);
     assert_eq!(r.stdout, "n,s,result\n1,ab,2\n");
     assert!(r.stderr.contains("error[E0707]"), "{r:?}");
-    assert!(r.stderr.contains("`param s` is not valid UTF-8"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("the cell in column `s` is not valid UTF-8"),
+        "{r:?}"
+    );
     // Line 3, the bad byte in column 4 of the line.
     assert!(r.stderr.contains("data.csv:3:4"), "{r:?}");
 }

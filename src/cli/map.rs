@@ -498,7 +498,7 @@ fn check_row(
                 Diagnostic::error(
                     "E0707",
                     bad,
-                    format!("the cell for `param {}` is not valid UTF-8", b.name),
+                    format!("the cell in column `{}` is not valid UTF-8", b.name),
                 )
                 .with_label("not UTF-8 text")
                 .with_note(format!(
@@ -517,12 +517,19 @@ fn check_row(
                 Diagnostic::error(
                     "E0706",
                     cell_span(b.column),
-                    format!(
-                        "`{}` is not a valid {} for `param {}`",
-                        text.escape_debug(),
-                        b.ty,
-                        b.name
-                    ),
+                    if text.trim().is_empty() {
+                        format!(
+                            "the cell in column `{}` is empty, not a valid {} for `param {}`",
+                            b.name, b.ty, b.name
+                        )
+                    } else {
+                        format!(
+                            "`{}` is not a valid {} for `param {}`",
+                            text.escape_debug(),
+                            b.ty,
+                            b.name
+                        )
+                    },
                 )
                 .with_label(why)
                 .with_help(format!(
