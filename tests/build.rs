@@ -425,6 +425,38 @@ fn an_executable_takes_params_from_its_command_line() {
     assert!(bad.stderr.contains('x'), "{bad:?}");
 }
 
+/// Built executables take params as `kiln run` does: `-p` as well as `--param`, and
+/// spaces around the name and a non-string value.
+#[test]
+fn an_executable_takes_short_params_and_spaces_like_kiln_run() {
+    let text = "param x: i64;\nparam s: string;\ns + string(x * 2)\n";
+    let (dir, _) = built("short-params", text, &["--emit", "exe", "-o", "prog"]);
+    let exe = dir.join("prog");
+    for args in [
+        &["-p", "x=4", "-p", "s=v"][..],
+        &["-px=4", "--param=s=v"],
+        &["--param", "x = 4", "-p", " s=v"],
+        &["-p", "x= 4 ", "--param", "s=v"],
+    ] {
+        let got = run(Command::new(&exe).args(args), None);
+        assert_eq!(
+            (got.status, got.stdout.as_str()),
+            (Some(0), "v8\n"),
+            "{args:?}: {got:?}"
+        );
+        let mut kiln_args = vec!["run", "prog.expr"];
+        kiln_args.extend_from_slice(args);
+        let want = run(kiln_command().current_dir(&dir).args(&kiln_args), None);
+        assert_eq!(want.stdout, got.stdout, "kiln run {args:?}: {want:?}");
+    }
+    // A string value keeps its spaces.
+    let got = run(Command::new(&exe).args(["-p", "x=1", "-p", "s= a "]), None);
+    assert_eq!(got.stdout, " a 2\n", "{got:?}");
+    let got = run(Command::new(&exe).args(["-p"]), None);
+    assert_eq!(got.status, Some(2), "{got:?}");
+    assert!(got.stderr.contains("`-p` needs NAME=VALUE"), "{got:?}");
+}
+
 /// `--overflow trap` is compiled into the output: an executable built with it faults with
 /// E0617 where one built without it wraps, like `kiln run` with the same flag.
 #[test]
@@ -607,4 +639,26 @@ fn binary_output_is_never_written_to_a_terminal() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left, ["prog.expr"], "files were written");
+}
+
+/// `-` as FILE reads the program from standard input; a file output then needs `-o`.
+#[test]
+fn a_program_from_standard_input_builds_and_a_file_output_needs_a_name() {
+    let dir = scratch_dir("build-stdin");
+    let ir = run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["build", "-", "--emit", "llvm-ir"]),
+        Some("param x: i64;\nx * 3\n"),
+    );
+    assert_eq!(ir.status, Some(0), "{ir:?}");
+    assert!(ir.stdout.contains("kiln_main"), "{ir:?}");
+    let obj = run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["build", "-", "--emit", "obj"]),
+        Some("1\n"),
+    );
+    assert_eq!(obj.status, Some(2), "{obj:?}");
+    assert!(obj.stderr.contains("-o"), "{obj:?}");
 }

@@ -478,6 +478,49 @@ fn params_are_bound_by_name_and_parsed_by_type() {
 }
 
 #[test]
+fn param_names_and_values_may_have_spaces_around_them() {
+    let file = temp_file(
+        "spaced_params.expr",
+        "param x: i64;\nparam s: string;\nparam on: bool;\ns + string(if(on, x, 0))\n",
+    );
+    let f = path_str(&file);
+    kiln(&[
+        "run",
+        f,
+        "--param",
+        "x= 5",
+        "-p",
+        "s = a",
+        "-p",
+        " on =true ",
+    ])
+    .status(0)
+    .stderr_empty()
+    // A string value is taken as written, spaces included.
+    .stdout(" a5\n");
+    kiln(&["eval", "param n: u8; n + 1", "-p", "n = 254"])
+        .status(0)
+        .stdout("255\n");
+}
+
+#[test]
+fn a_minus_as_file_is_standard_input_for_run_and_check() {
+    kiln_with_stdin(&["run", "-", "-p", "x=4"], Some("param x: i64;\nx * 10\n"))
+        .status(0)
+        .stdout("40\n");
+    let run = kiln_with_stdin(&["run", "-"], Some("let a = 1;\nnope + a\n"));
+    run.status(1);
+    assert_eq!(run.diag_at("<stdin>", "E0101"), (2, 1), "{run:?}");
+    kiln_with_stdin(&["check", "-"], Some("1 + 2\n"))
+        .status(0)
+        .stderr_empty()
+        .stdout("");
+    let run = kiln_with_stdin(&["check", "-", "--error-format", "json"], Some("1 +\n"));
+    run.status(1);
+    assert!(run.stderr.contains("\"file\":\"<stdin>\""), "{run:?}");
+}
+
+#[test]
 fn eval_takes_params_too_and_functions_see_them() {
     kiln(&[
         "eval",
@@ -515,6 +558,9 @@ fn param_mistakes_are_usage_errors_naming_the_param() {
         .status(2)
         .stderr_has("more than once");
     let small = temp_file("u8_param.expr", "param b: u8;\nb\n");
+    kiln(&["run", path_str(&small), "--param", "b=5 5"])
+        .status(2)
+        .stderr_has("`b`");
     kiln(&["run", path_str(&small), "--param", "b=256"])
         .status(2)
         .stderr_has("`b`");
@@ -1481,7 +1527,26 @@ fn explain_prints_a_code_case_insensitively() {
         "{run:?}"
     );
     kiln(&["explain", "e0203"]).status(0).stdout(&run.stdout);
+    kiln(&["explain", "0203"]).status(0).stdout(&run.stdout);
     kiln(&["explain", "w0001"]).status(0);
+}
+
+#[test]
+fn explain_without_a_code_lists_every_code_with_its_title() {
+    let run = kiln(&["explain"]);
+    run.status(0).stderr_empty();
+    for code in ["E0001", "E0203", "E0601", "E0705", "W0001"] {
+        let title = kiln(&["explain", code]).stdout;
+        let title = title.lines().next().unwrap().split_once(": ").unwrap().1;
+        assert!(
+            run.stdout.contains(&format!("  {code}  {title}\n")),
+            "{code} {title}:\n{run:?}"
+        );
+    }
+    assert!(run.stdout.contains("E07xx  input data"), "{run:?}");
+    // The help says the code is optional, as it is.
+    let help = kiln(&["explain", "--help"]).stdout;
+    assert!(help.contains("[CODE]"), "{help}");
 }
 
 #[test]
@@ -1494,7 +1559,22 @@ fn explain_an_unknown_code_lists_the_nearest_codes_and_exits_2() {
         .stderr_has("E0211")
         .stderr_has("E02xx");
     kiln(&["explain", "nonsense"]).status(2).stderr_has("E06xx");
-    kiln(&["explain"]).status(2);
+}
+
+#[test]
+fn stdlib_doc_says_what_bool_of_a_bool_does() {
+    let run = kiln(&["stdlib-doc"]);
+    run.status(0);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("- `bool(bool) -> bool`"))
+        .unwrap_or_else(|| panic!("no bool(bool) entry:\n{run:?}"));
+    assert!(!line.contains("false is 0"), "{line}");
+    assert!(line.contains("the same value"), "{line}");
+    assert!(run
+        .stdout
+        .contains("- `i64(bool) -> i64` — false is 0, true is 1"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ fn map(program: &str, csv: &str) -> Run {
     map_with(program, csv, &[])
 }
 
-fn map_with(program: &str, csv: &str, extra: &[&str]) -> Run {
+fn map_with(program: &str, csv: impl AsRef<[u8]>, extra: &[&str]) -> Run {
     let dir = scratch_dir("map");
     let (p, d): (PathBuf, PathBuf) = (dir.join("prog.expr"), dir.join("data.csv"));
     std::fs::write(&p, program).unwrap();
@@ -23,6 +23,29 @@ fn map_with(program: &str, csv: &str, extra: &[&str]) -> Run {
             .args(["map", "prog.expr", "data.csv", "--color", "never"])
             .args(extra),
         None,
+    )
+}
+
+/// The diagnostics of a `--error-format json` run, one JSON object per stderr line.
+fn json_diagnostics(r: &Run) -> Vec<serde_json::Value> {
+    r.stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{r:?}")))
+        .collect()
+}
+
+/// The code, file, line and column of the one diagnostic a JSON run printed.
+fn one_json(r: &Run) -> (String, String, u64, u64) {
+    let diags = json_diagnostics(r);
+    assert_eq!(diags.len(), 1, "{r:?}");
+    let d = &diags[0];
+    let span = &d["spans"][0];
+    assert_eq!(span["is_primary"], true, "{r:?}");
+    (
+        d["code"].as_str().unwrap().to_owned(),
+        span["file"].as_str().unwrap().to_owned(),
+        span["line_start"].as_u64().unwrap(),
+        span["column_start"].as_u64().unwrap(),
     )
 }
 
@@ -64,10 +87,9 @@ fn a_missing_column_is_a_usage_error_naming_it_and_the_header() {
     let r = map("param a: i64; param b: i64; a + b", "a,c\n1,2\n");
     assert_status(&r, 2);
     assert!(r.stdout.is_empty(), "{r:?}");
-    assert!(
-        r.stderr.contains("no column `b`") && r.stderr.contains("its header is: a,c"),
-        "{r:?}"
-    );
+    assert!(r.stderr.contains("error[E0705]"), "{r:?}");
+    assert!(r.stderr.contains("no column `b`"), "{r:?}");
+    assert!(r.stderr.contains("1 │ a,c"), "the header is shown: {r:?}");
 }
 
 #[test]
@@ -78,10 +100,21 @@ fn a_cell_that_does_not_parse_names_its_line_after_the_rows_before_it() {
     );
     assert_status(&r, 3);
     assert_eq!(r.stdout, "a,b,result\n1,true,1\n2,false,-2\n");
+    assert!(r.stderr.contains("error[E0706]"), "{r:?}");
+    assert!(r.stderr.contains("data.csv:4:3"), "{r:?}");
     assert!(
-        r.stderr.contains("data.csv:4: column `b`") && r.stderr.contains("\"maybe\""),
+        r.stderr
+            .contains("`maybe` is not a valid bool for `param b`"),
         "{r:?}"
     );
+    let r = map("param a: i64; a", "a,b\n1,x\n,y\n");
+    assert_status(&r, 3);
+    assert!(
+        r.stderr
+            .contains("the cell in column `a` is empty, not a valid i64 for `param a`"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("data.csv:3:1"), "{r:?}");
 }
 
 #[test]
@@ -150,16 +183,23 @@ fn a_program_without_params_runs_once_per_row() {
 fn list_params_and_programs_without_a_result_are_usage_errors() {
     let r = map("param xs: [i64]; sum(xs)", "xs\n1\n");
     assert_status(&r, 2);
-    assert!(r.stderr.contains("param `xs` has type [i64]"), "{r:?}");
+    assert!(r.stderr.contains("error[E0709]"), "{r:?}");
+    assert!(
+        r.stderr.contains("param `xs` a value of type [i64]"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("prog.expr:1:"), "{r:?}");
     let r = map("param a: i64; when a > 0 { print(a) }", "a\n1\n");
     assert_status(&r, 2);
-    assert!(r.stderr.contains("result"), "{r:?}");
+    assert!(r.stderr.contains("error[E0709]"), "{r:?}");
+    assert!(r.stderr.contains("needs a program with a result"), "{r:?}");
 }
 
 #[test]
 fn a_data_file_without_a_header_or_missing_is_a_usage_error() {
     let r = map("param a: i64; a", "");
     assert_status(&r, 2);
+    assert!(r.stderr.contains("error[E0708]"), "{r:?}");
     assert!(r.stderr.contains("no header row"), "{r:?}");
     let r = run(
         kiln_command().args(["map", "no-such.expr", "no-such.csv"]),
@@ -206,4 +246,287 @@ fn timeout_and_max_memory_cover_the_whole_batch() {
     );
     assert_status(&r, 3);
     assert!(r.stderr.contains("E0616"), "{}", r.stderr);
+}
+
+/// The same data with LF, CRLF, and LF with a quoted field spanning two lines before the
+/// bad row: the bad cell is on line 5 (LF, CRLF) or 6 (the quoted field adds one).
+#[test]
+fn lines_are_right_for_lf_crlf_and_quoted_multi_line_fields() {
+    let program = "param a: i64; param note: string; a * 2";
+    let cases = [
+        ("LF", "a,note\n1,x\n2,y\n3,z\nbad,w\n".to_owned(), 5),
+        (
+            "CRLF",
+            "a,note\r\n1,x\r\n2,y\r\n3,z\r\nbad,w\r\n".to_owned(),
+            5,
+        ),
+        (
+            "quoted",
+            "a,note\r\n1,x\r\n2,\"two\r\nlines\"\r\n3,z\r\nbad,w\r\n".to_owned(),
+            6,
+        ),
+    ];
+    for (what, csv, line) in cases {
+        let r = map(program, &csv);
+        assert_status(&r, 3);
+        assert!(r.stdout.ends_with("\n3,z,6\n"), "{what}: {r:?}");
+        assert!(
+            r.stderr.contains(&format!("data.csv:{line}:1")),
+            "{what}: {r:?}"
+        );
+        let r = map_with(program, &csv, &["--error-format", "json"]);
+        assert_eq!(
+            one_json(&r),
+            ("E0706".to_owned(), "data.csv".to_owned(), line, 1),
+            "{what}"
+        );
+        // A runtime fault names the row's line the same way.
+        let faulty = csv.replace("bad", "0");
+        let r = map("param a: i64; param note: string; 10 / a", &faulty);
+        assert_status(&r, 3);
+        assert!(
+            r.stderr
+                .contains(&format!("while running the row at data.csv:{line}\n")),
+            "{what}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn the_result_column_is_named_by_output_column_and_may_not_clash() {
+    let r = map("param a: i64; a + 1", "a,result\n1,x\n");
+    assert_status(&r, 2);
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("error[E0704]"), "{r:?}");
+    assert!(
+        r.stderr.contains("already has a column named `result`")
+            && r.stderr.contains("--output-column"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("data.csv:1:3"), "{r:?}");
+    let r = map_with(
+        "param a: i64; a + 1",
+        "a,result\n1,x\n",
+        &["--output-column", "next"],
+    );
+    assert_status(&r, 0);
+    assert_eq!(r.stdout, "a,result,next\n1,x,2\n");
+    let r = map_with("param a: i64; a", "a,b\n1,2\n", &["--output-column", "b"]);
+    assert_status(&r, 2);
+    assert!(r.stderr.contains("already has a column named `b`"), "{r:?}");
+}
+
+#[test]
+fn a_duplicate_header_name_is_refused_naming_both_positions() {
+    let r = map("param a: i64; a", "a,b,c,b\n1,2,3,4\n");
+    assert_status(&r, 2);
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("error[E0703]"), "{r:?}");
+    assert!(
+        r.stderr.contains("columns 2 and 4 are both named `b`"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("column 2 is named here"), "{r:?}");
+    // Even when no param reads it: the output would have two columns of that name.
+    let r = map("6 * 7", "x,x\n1,2\n");
+    assert_status(&r, 2);
+    assert!(r.stderr.contains("E0703"), "{r:?}");
+}
+
+#[test]
+fn a_param_against_a_near_column_name_says_did_you_mean() {
+    let r = map("param qty: i64; qty * 2", "Qty,price\n3,1\n");
+    assert_status(&r, 2);
+    assert!(r.stderr.contains("error[E0705]"), "{r:?}");
+    assert!(r.stderr.contains("did you mean `Qty`?"), "{r:?}");
+    let r = map("param quantity: i64; quantity", "qantity\n3\n");
+    assert!(r.stderr.contains("did you mean `qantity`?"), "{r:?}");
+    let r = map("param qty: i64; qty", "price\n3\n");
+    assert!(!r.stderr.contains("did you mean"), "{r:?}");
+    assert!(r.stderr.contains("add a column `qty` to the data"), "{r:?}");
+}
+
+/// Every error `map` reports, as JSON with its code, on the file and line concerned.
+#[test]
+fn every_map_error_has_a_code_and_the_json_form() {
+    let cases: [(&str, &[u8], &str, &str, u64); 9] = [
+        (
+            "param a: i64; a",
+            b"a,b\n1,2\n2,3,4\n",
+            "E0701",
+            "data.csv",
+            3,
+        ),
+        (
+            "param a: string; a",
+            b"a\nx\n\"open\n",
+            "E0702",
+            "data.csv",
+            3,
+        ),
+        ("param a: i64; a", b"a,a\n1,2\n", "E0703", "data.csv", 1),
+        (
+            "param a: i64; a",
+            b"a,result\n1,2\n",
+            "E0704",
+            "data.csv",
+            1,
+        ),
+        ("param a: i64; a", b"b\n1\n", "E0705", "data.csv", 1),
+        ("param a: i64; a", b"a\n1\n\nx\n", "E0706", "data.csv", 4),
+        (
+            "param a: string; a",
+            b"a\nok\n\xff\n",
+            "E0707",
+            "data.csv",
+            3,
+        ),
+        ("param a: i64; a", b"", "E0708", "data.csv", 1),
+        ("\nparam a: [i64]; 1", b"a\n1\n", "E0709", "prog.expr", 2),
+    ];
+    for (program, csv, code, file, line) in cases {
+        let r = map_with(program, csv, &["--error-format", "json"]);
+        assert_ne!(r.status, Some(0), "{code}: {r:?}");
+        let (got, got_file, got_line, _) = one_json(&r);
+        assert_eq!(
+            (got.as_str(), got_file.as_str(), got_line),
+            (code, file, line),
+            "{r:?}"
+        );
+    }
+    // A runtime fault too.
+    let r = map_with(
+        "param a: i64; 1 / a",
+        "a\n1\n0\n",
+        &["--error-format", "json"],
+    );
+    assert_eq!(one_json(&r).0, "E0601");
+}
+
+#[test]
+fn invalid_utf8_in_a_column_no_param_reads_passes_through() {
+    let dir = scratch_dir("map-bytes");
+    std::fs::write(dir.join("prog.expr"), "param n: i64; n + 1").unwrap();
+    std::fs::write(dir.join("data.csv"), b"s,n\n\xff\xfe,1\nok,2\n").unwrap();
+    let out = kiln_command()
+        .current_dir(&dir)
+        .args(["map", "prog.expr", "data.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, b"s,n,result\n\xff\xfe,1,2\nok,2,3\n");
+}
+
+#[test]
+fn invalid_utf8_in_a_column_a_param_reads_names_row_and_column() {
+    let r = map_with("param s: string; len(s)", b"n,s\n1,ab\n2,a\xffb\n", &[]);
+    assert_status(&r, 3);
+    assert_eq!(r.stdout, "n,s,result\n1,ab,2\n");
+    assert!(r.stderr.contains("error[E0707]"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("the cell in column `s` is not valid UTF-8"),
+        "{r:?}"
+    );
+    // Line 3, the bad byte in column 4 of the line.
+    assert!(r.stderr.contains("data.csv:3:4"), "{r:?}");
+}
+
+#[test]
+fn an_unterminated_quote_at_the_end_is_reported_with_its_line() {
+    let r = map(
+        "param a: i64; param s: string; a",
+        "a,s\n1,x\n2,\"never closed\n3,y\n",
+    );
+    assert_status(&r, 3);
+    assert_eq!(r.stdout, "a,s,result\n1,x,1\n");
+    assert!(r.stderr.contains("error[E0702]"), "{r:?}");
+    assert!(r.stderr.contains("data.csv:3:3"), "{r:?}");
+    // Without a final newline too.
+    let r = map("param a: i64; param s: string; a", "a,s\n1,x\n2,\"y");
+    assert_status(&r, 3);
+    assert!(r.stderr.contains("data.csv:3:3"), "{r:?}");
+    // In the header too.
+    let r = map("param a: i64; a", "a,\"b\n");
+    assert_status(&r, 2);
+    assert!(r.stderr.contains("E0702"), "{r:?}");
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_fields_is_coded() {
+    let r = map("param a: i64; a", "a,b\n1,2\n3\n");
+    assert_status(&r, 3);
+    assert_eq!(r.stdout, "a,b,result\n1,2,1\n");
+    assert!(r.stderr.contains("error[E0701]"), "{r:?}");
+    assert!(
+        r.stderr.contains("this row has 1 field, the header has 2"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn program_or_data_may_come_from_standard_input() {
+    let dir = scratch_dir("map-stdin");
+    std::fs::write(dir.join("prog.expr"), "param a: i64; a * 3").unwrap();
+    std::fs::write(dir.join("data.csv"), "a\n2\n").unwrap();
+    let r = run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["map", "prog.expr", "-"]),
+        Some("a\n1\nx\n"),
+    );
+    assert_status(&r, 3);
+    assert_eq!(r.stdout, "a,result\n1,3\n");
+    assert!(r.stderr.contains("<stdin>:3:1"), "{r:?}");
+    let r = run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["map", "-", "data.csv"]),
+        Some("param a: i64; a * 5"),
+    );
+    assert_status(&r, 0);
+    assert_eq!(r.stdout, "a,result\n2,10\n");
+    let r = run(
+        kiln_command().current_dir(&dir).args(["map", "-", "-"]),
+        Some(""),
+    );
+    assert_status(&r, 2);
+}
+
+/// The example of each E07xx code (`kiln explain`) is a program and its data that
+/// report that code.
+#[test]
+fn every_input_data_code_example_reports_its_code() {
+    for c in kiln::diag::codes::ALL
+        .iter()
+        .filter(|c| c.code.starts_with("E07"))
+    {
+        let mut lines = c.example.lines();
+        let program = lines
+            .next()
+            .and_then(|l| l.strip_prefix("prog.expr: "))
+            .unwrap_or_else(|| panic!("{}: the example starts with the program", c.code));
+        assert!(
+            lines.next().is_some_and(|l| l.starts_with("data.csv")),
+            "{}",
+            c.code
+        );
+        // `\xFF` in an example stands for that byte.
+        let mut csv = Vec::new();
+        for line in lines {
+            for (i, part) in line.split("\\xFF").enumerate() {
+                if i > 0 {
+                    csv.push(0xff);
+                }
+                csv.extend_from_slice(part.as_bytes());
+            }
+            csv.push(b'\n');
+        }
+        let r = map_with(program, &csv, &["--error-format", "json"]);
+        let codes: Vec<String> = json_diagnostics(&r)
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert!(codes.contains(&c.code.to_owned()), "{}: {r:?}", c.code);
+    }
 }

@@ -1,7 +1,8 @@
 //! Standalone programs: what the C `main` of a built program (`kiln build --emit exe`, or
-//! LLVM IR run by `lli`) calls. [`kiln_rt_main`] reads `--param NAME=VALUE` arguments,
-//! runs the program, prints its result and reports a fault the way `kiln run` does:
-//! same output, same exit status (0 success, 2 usage error, 3 runtime error).
+//! LLVM IR run by `lli`) calls. [`kiln_rt_main`] reads `--param NAME=VALUE` (or `-p
+//! NAME=VALUE`) arguments, runs the program, prints its result and reports a fault the
+//! way `kiln run` does: same output, same exit status (0 success, 2 usage error, 3
+//! runtime error).
 //! `--max-memory SIZE` (or the environment variable `KILN_MAX_MEMORY`) and `--timeout
 //! SECONDS` limit the run as they do for `kiln run`.
 
@@ -231,12 +232,14 @@ impl Program {
         let mut given: Vec<Option<String>> = vec![None; self.inputs.len()];
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
-            let pair = match arg.strip_prefix("--param") {
-                Some("") => rest
+            // `--param NAME=VALUE`, `--param=NAME=VALUE`, `-p NAME=VALUE`, `-pNAME=VALUE`.
+            let pair = match (arg.strip_prefix("--param"), arg.strip_prefix("-p")) {
+                (Some(""), _) | (_, Some("")) => rest
                     .next()
-                    .ok_or("`--param` needs NAME=VALUE after it")?
+                    .ok_or_else(|| format!("`{arg}` needs NAME=VALUE after it"))?
                     .as_str(),
-                Some(eq) if eq.starts_with('=') => &eq[1..],
+                (Some(eq), _) if eq.starts_with('=') => &eq[1..],
+                (None, Some(pair)) if !pair.starts_with('-') => pair,
                 _ => return Err(format!("unexpected argument `{arg}`; {}", self.usage())),
             };
             let (name, text) = pair.split_once('=').ok_or_else(|| {
@@ -244,6 +247,8 @@ impl Program {
                     "`--param {pair}` is not of the form NAME=VALUE (for example `--param x=5`)"
                 )
             })?;
+            // Spaces around the name go (and around a value that is not a string).
+            let name = name.trim();
             let Some(i) = self.inputs.iter().position(|(n, _, _)| n == name) else {
                 return Err(format!("unknown parameter `{name}`; {}", self.usage()));
             };
@@ -370,7 +375,7 @@ fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u
     if !list {
         return Ok(match kind {
             Kind::Str => [text.as_ptr() as u64, text.len() as u64],
-            k => [parse_bits(k, text)?, 0],
+            k => [parse_bits(k, text.trim())?, 0],
         });
     }
     if kind == Kind::Str {

@@ -72,7 +72,7 @@ pub enum Command {
                             KILN_CACHE_LOG=1 to see whether a run used the cache."
     )]
     Run {
-        /// The program (`.expr`).
+        /// The program (`.expr`), or `-` for standard input.
         file: PathBuf,
         #[command(flatten)]
         params: Params,
@@ -89,10 +89,14 @@ pub enum Command {
     /// Run a program once per row of a CSV file (params bound to the columns of the same
     /// name) and write the rows with a `result` column to standard output.
     Map {
-        /// The program (`.expr`).
+        /// The program (`.expr`), or `-` for standard input.
         file: PathBuf,
-        /// The CSV data: a header row naming the columns, then one row per run.
+        /// The CSV data: a header row naming the columns, then one row per run; `-` for
+        /// standard input.
         data: PathBuf,
+        /// The name of the column the results go in; the data must not have one already.
+        #[arg(long, value_name = "NAME", default_value = "result")]
+        output_column: String,
         #[command(flatten)]
         opt: Opt,
         #[command(flatten)]
@@ -100,7 +104,7 @@ pub enum Command {
     },
     /// Parse and type-check a program without running it.
     Check {
-        /// The program (`.expr`).
+        /// The program (`.expr`), or `-` for standard input.
         file: PathBuf,
     },
     /// Compile and run a snippet given on the command line; print its result.
@@ -138,10 +142,10 @@ pub enum Command {
         #[command(flatten)]
         opt: Opt,
     },
-    /// Explain a diagnostic code (such as E0203) with an example.
+    /// Explain a diagnostic code (such as E0203) with an example; without a code, list
+    /// every code with its title.
     Explain {
-        /// The code, e.g. E0203 or e0203.
-        #[arg(required_unless_present = "markdown")]
+        /// The code, e.g. E0203, e0203 or 0203.
         code: Option<String>,
         /// Print the index of every code as Markdown (the text of docs/errors.md).
         #[arg(long, conflicts_with = "code")]
@@ -245,8 +249,9 @@ pub use crate::runtime::standalone::{parse_seconds, parse_size};
 
 /// What `kiln build --help` says after the options.
 const BUILD_HELP: &str = "\
-Every output is a standalone program: its `main` reads `--param NAME=VALUE` arguments,
-prints the result and exits with kiln run's status (3 on a runtime error).
+Every output is a standalone program: its `main` reads `--param NAME=VALUE` (or `-p
+NAME=VALUE`) arguments, prints the result and exits with kiln run's status (3 on a
+runtime error).
   kiln build prog.expr --emit llvm-ir -o prog.ll
   lli-19 -load /path/to/libkiln_runtime.so prog.ll --param x=3
   kiln build prog.expr --emit exe -o prog && ./prog --param x=3
@@ -480,7 +485,12 @@ mod tests {
             other => panic!("unexpected parse: {other:?}"),
         }
         assert!(parse(&["explain", "--markdown"]).is_ok());
-        assert!(parse(&["explain"]).is_err());
+        match parse(&["explain"]).unwrap().command {
+            Some(Command::Explain { code, markdown }) => {
+                assert_eq!((code, markdown), (None, false))
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
         assert!(parse(&["explain", "E0203", "--markdown"]).is_err());
     }
 
@@ -502,9 +512,11 @@ mod tests {
             Some(Command::Map {
                 file,
                 data,
+                output_column,
                 opt,
                 limits,
             }) => {
+                assert_eq!(output_column, "result", "the default");
                 assert_eq!(limits.timeout, Some(std::time::Duration::from_millis(1500)));
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(data, PathBuf::from("data.csv"));
@@ -513,6 +525,17 @@ mod tests {
             other => panic!("unexpected parse: {other:?}"),
         }
         assert!(parse(&["map", "f.expr"]).is_err());
+        match parse(&["map", "-", "d.csv", "--output-column", "total"])
+            .unwrap()
+            .command
+        {
+            Some(Command::Map {
+                file,
+                output_column,
+                ..
+            }) => assert_eq!((file, output_column.as_str()), ("-".into(), "total")),
+            other => panic!("unexpected parse: {other:?}"),
+        }
     }
 
     #[test]

@@ -75,6 +75,10 @@ fn destination(input: &Path, emit: Emit, output: Option<&Path>) -> Result<Dest, 
         }
         Some(out) => out.to_path_buf(),
         None if emit.jit_kind().is_text() => return Ok(Dest::Stdout),
+        None if input == Path::new("-") => return Err(
+            "the program comes from standard input, so the output has no name; give one with -o"
+                .to_owned(),
+        ),
         None => {
             let stem = input.file_stem().filter(|s| !s.is_empty()).ok_or_else(|| {
                 format!("`{}` has no file name; give one with -o", input.display())

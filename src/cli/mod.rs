@@ -4,7 +4,8 @@
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
 //! input, unwritable output, an unknown code for `explain`; for `build`, a missing
-//! runtime library or C compiler, a failed link), 3 runtime error.
+//! runtime library or C compiler, a failed link; for `map`, a header or program that
+//! does not fit), 3 runtime error (for `map`, also a row that does not fit).
 //! Diagnostics go to stderr, drawn by `diag::render` (`--error-format human`, the
 //! default, or `json`); program output goes to stdout.
 
@@ -102,9 +103,19 @@ fn dispatch(args: Vec<OsString>) -> i32 {
         Some(Command::Map {
             file,
             data,
+            output_column,
             opt,
             limits,
-        }) => map::map(&rep, &file, &data, &opt, &limits),
+        }) => map::map(
+            &rep,
+            &map::MapArgs {
+                file: &file,
+                data: &data,
+                output_column: &output_column,
+                opt: &opt,
+                limits: &limits,
+            },
+        ),
         Some(Command::Check { file }) => match read_file(&file) {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
@@ -229,12 +240,15 @@ fn settle<T>(
     (Err(EXIT_COMPILE_ERROR), diags)
 }
 
-/// `kiln explain CODE` and `kiln explain --markdown`.
+/// `kiln explain CODE`, `kiln explain` (every code and its title) and `kiln explain
+/// --markdown`.
 fn explain(code: Option<&str>, markdown: bool) -> i32 {
     if markdown {
         return write_stdout(&codes::markdown());
     }
-    let code = code.unwrap_or_default();
+    let Some(code) = code else {
+        return write_stdout(&codes::index());
+    };
     match codes::lookup(code) {
         Some(info) => write_stdout(&codes::explain(info)),
         None => {
@@ -250,7 +264,11 @@ struct Source {
     text: String,
 }
 
+/// Read a program; `-` is standard input, named `<stdin>` in reports.
 fn read_file(path: &Path) -> Result<Source, i32> {
+    if path.as_os_str() == "-" {
+        return read_stdin();
+    }
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         say(&format!("error: cannot read `{name}`: {e}\n"));
@@ -274,21 +292,28 @@ fn repl(args: &ReportArgs, options: Options) -> i32 {
     crate::repl::editor::run(options, color)
 }
 
-/// Bare `kiln` with stdin not a terminal: run the piped-in program.
-fn run_stdin(rep: &Reporter) -> i32 {
-    let mut stdin = io::stdin();
+/// The program on standard input, named `<stdin>`.
+fn read_stdin() -> Result<Source, i32> {
     let mut bytes = Vec::new();
-    if let Err(e) = stdin.read_to_end(&mut bytes) {
+    if let Err(e) = io::stdin().read_to_end(&mut bytes) {
         say(&format!("error: cannot read standard input: {e}\n"));
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
     let Ok(text) = String::from_utf8(bytes) else {
         say("error: standard input is not UTF-8 text\n");
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     };
-    let src = Source {
+    Ok(Source {
         name: "<stdin>".to_owned(),
         text,
+    })
+}
+
+/// Bare `kiln` with stdin not a terminal: run the piped-in program.
+fn run_stdin(rep: &Reporter) -> i32 {
+    let src = match read_stdin() {
+        Ok(src) => src,
+        Err(code) => return code,
     };
     let limits = Limits {
         timeout: None,

@@ -16,6 +16,9 @@ pub fn bind(inputs: &[Input], args: &[String]) -> Result<Vec<Value>, String> {
                 "`--param {arg}` is not of the form NAME=VALUE (for example `--param x=5`)"
             ));
         };
+        // `x = 5` and `x= 5` mean `x=5`: spaces around the name go, and around the
+        // value unless it is a string (taken as written).
+        let name = name.trim();
         let Some(index) = inputs.iter().position(|input| input.name == name) else {
             return Err(format!(
                 "unknown parameter `{name}`: {}",
@@ -56,6 +59,11 @@ pub fn bind(inputs: &[Input], args: &[String]) -> Result<Vec<Value>, String> {
         .zip(given)
         .map(|(input, text)| {
             let text = text.unwrap_or_default();
+            let text = if input.ty == Ty::Str {
+                text
+            } else {
+                text.trim()
+            };
             parse_value(text, &input.ty).map_err(|why| {
                 format!(
                     "invalid value `{text}` for parameter `{}` of type {}: {why}",
@@ -206,7 +214,7 @@ mod tests {
     #[test]
     fn rejects_bad_values_naming_the_parameter_and_the_value() {
         let inputs = [input("n", "u8")];
-        for bad in ["256", "-1", "1.5", "x", " 5", ""] {
+        for bad in ["256", "-1", "1.5", "x", "5 5", ""] {
             let err = bind(&inputs, &args(&[&format!("n={bad}")])).unwrap_err();
             assert!(
                 err.contains("`n`") && err.contains(&format!("`{bad}`")),
@@ -245,6 +253,20 @@ mod tests {
 
         let err = bind(&[], &args(&["x=1"])).unwrap_err();
         assert!(err.contains("declares no `param`"), "{err}");
+    }
+
+    #[test]
+    fn spaces_around_the_name_and_a_non_string_value_are_ignored() {
+        let inputs = [input("x", "i64"), input("s", "string"), input("xs", "[u8]")];
+        let values = bind(&inputs, &args(&["x= 5", " s = a b ", "xs = [1, 2] "])).unwrap();
+        assert_eq!(
+            values,
+            [
+                Value::I64(5),
+                Value::Str(" a b ".to_owned()),
+                Value::List(Ty::Int(IntTy::U8), vec![Value::U8(1), Value::U8(2)])
+            ]
+        );
     }
 
     #[test]

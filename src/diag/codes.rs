@@ -3,12 +3,15 @@
 //! (a test keeps it current); the snapshot suite must cover every code.
 //!
 //! Ranges: E00xx syntax, E01xx names and scopes, E02xx types, E03xx calls and overloads,
-//! E04xx functions and bindings, E05xx constant evaluation, E06xx runtime, E0999
-//! internal; W00xx warnings.
+//! E04xx functions and bindings, E05xx constant evaluation, E06xx runtime, E07xx input
+//! data (CSV for `kiln map`, params, command-line input), E0999 internal; W00xx
+//! warnings.
 //!
 //! An entry is `"CODE": "title" { explanation: "...", example: "..." }`: the explanation
 //! says what the rule is and what to do; the example is a small program that reports
-//! the code (a test runs every example and checks). After changing an entry, regenerate
+//! the code (a test runs every example and checks). An E07xx code is about input data,
+//! not program text: its example is the program and data that report it (each is
+//! tested through `kiln map` in `tests/map.rs`). After changing an entry, regenerate
 //! the docs with [`REGENERATE`]: `cargo run --quiet -- explain --markdown > docs/errors.md`.
 
 /// One code.
@@ -432,6 +435,65 @@ codes! {
             Widen the operands (`i64(x) * y`) or check the range first.",
         example: "",
     },
+    "E0701": "row with the wrong number of fields" {
+        explanation: "`kiln map` reads CSV data: a header row naming the columns, then one \
+            row per run, each with one field per column. This row has more or fewer \
+            fields than the header. Add or remove fields; a field that contains a comma \
+            must be quoted (`\"a, b\"`).",
+        example: "prog.expr: param a: i64; a * 2\ndata.csv:\na,b\n1,2,3",
+    },
+    "E0702": "unterminated quoted field" {
+        explanation: "A field of the CSV data starts with a quote (`\"`) that is never \
+            closed, so the field would run to the end of the data. Close the field with \
+            `\"`; a quote inside a quoted field is written twice (`\"\"`).",
+        example: "prog.expr: param a: string; a\ndata.csv:\na\n\"open",
+    },
+    "E0703": "duplicate column name" {
+        explanation: "Two columns of the CSV header have the same name, so a param of that \
+            name could read either and the output would have two columns of one name. \
+            The error points at both; give every column its own name.",
+        example: "prog.expr: param a: i64; a\ndata.csv:\na,b,a\n1,2,3",
+    },
+    "E0704": "the data already has the result column" {
+        explanation: "`kiln map` adds a column holding each row's result, named `result` \
+            unless `--output-column NAME` says otherwise. The data already has a column of \
+            that name, and the output would have two. Pass `--output-column` with \
+            another name, or rename the data's column.",
+        example: "prog.expr: param a: i64; a * 2\ndata.csv:\na,result\n1,2",
+    },
+    "E0705": "no column for a param" {
+        explanation: "`kiln map` gives each `param` the cells of the column of the same \
+            name, and the data has no column of that name. Names must match exactly \
+            (case included); when a column has a similar name, the help names it. \
+            Rename the column or the param.",
+        example: "prog.expr: param qty: i64; qty * 2\ndata.csv:\nQty\n3",
+    },
+    "E0706": "cell does not parse as its param's type" {
+        explanation: "A cell of a column a param reads is not a value of the param's type: \
+            numbers are read as Rust's `str::parse` reads them (spaces around them \
+            allowed), bools are `true` or `false`. The rows before it have been written. \
+            Correct the cell, or declare the param with a type that holds it.",
+        example: "prog.expr: param b: bool; b\ndata.csv:\nb\nmaybe",
+    },
+    "E0707": "cell is not valid UTF-8" {
+        explanation: "A cell of a column a param reads is not valid UTF-8 text. `kiln map` \
+            decodes only the columns params read (other columns pass through as bytes), \
+            and those must be UTF-8. Save the data as UTF-8, or do not read that column.",
+        example: "prog.expr: param s: string; len(s)\ndata.csv (the byte 0xFF is not UTF-8):\ns\n\\xFF",
+    },
+    "E0708": "the data has no header row" {
+        explanation: "`kiln map` needs a first row naming the columns, so that params can \
+            be bound to them; the data is empty. Add a header row such as `price,qty`.",
+        example: "prog.expr: param a: i64; a\ndata.csv: (empty)",
+    },
+    "E0709": "program cannot run over CSV rows" {
+        explanation: "`kiln map` binds each param to the cells of a column and writes each \
+            result in a cell, so every param and the result must be a number, bool or \
+            string, and the program must have a result. A list param, a list result, or \
+            a program ending in a statement cannot be mapped over rows; run it with \
+            `kiln run` instead.",
+        example: "prog.expr: param xs: [i64]; sum(xs)\ndata.csv:\nxs\n1",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \
@@ -462,6 +524,10 @@ pub const RANGES: &[(&str, &str)] = &[
     ("E04xx", "functions and bindings"),
     ("E05xx", "constant evaluation"),
     ("E06xx", "runtime"),
+    (
+        "E07xx",
+        "input data: CSV for `kiln map`, params, command-line input",
+    ),
     ("E0999", "internal"),
     ("W00xx", "warnings"),
 ];
@@ -671,13 +737,37 @@ the program above (shown here on several lines; key order is not significant):
 | `notes` | array of strings | the notes, possibly empty |
 | `help` | string or null | the help line |
 
+Problems with the data of `kiln map` (E07xx) are diagnostics too, drawn on the data
+file: their spans name the CSV file, the line and column of the cell or row concerned.
 Other failures — a file that cannot be read, a bad `--param` value, a bad command line —
 are usage errors (exit status 2) and stay plain text in both formats.
 "#;
 
-/// The entry for `code` (case-insensitive).
+/// The entry for `code` (case-insensitive; digits alone, `0203`, mean an error code).
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    ALL.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+    let code = code.trim();
+    let digits = !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit());
+    let code = if digits {
+        format!("E{code}")
+    } else {
+        code.to_owned()
+    };
+    ALL.iter().find(|c| c.code.eq_ignore_ascii_case(&code))
+}
+
+/// What `kiln explain` without a code prints: every code and its title, by range.
+pub fn index() -> String {
+    let mut out = String::from("Kiln's diagnostic codes (`kiln explain CODE` explains one):\n");
+    let mut range = "";
+    for c in ALL {
+        let (r, what) = range_of(c.code);
+        if r != range {
+            range = r;
+            out.push_str(&format!("\n{r}  {what}\n"));
+        }
+        out.push_str(&format!("  {}  {}\n", c.code, c.title));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -723,7 +813,11 @@ mod tests {
 
     #[test]
     fn every_example_reports_its_code() {
-        for c in ALL.iter().filter(|c| !c.example.is_empty()) {
+        // E07xx examples are a program and its data (tests/map.rs runs them).
+        let programs = ALL
+            .iter()
+            .filter(|c| !c.example.is_empty() && !c.code.starts_with("E07"));
+        for c in programs {
             let codes = reported(c.example);
             if c.code.starts_with('W') && codes.is_empty() {
                 // Warnings are not reported yet by the checker; once they are, the
@@ -752,6 +846,24 @@ mod tests {
         );
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
         assert!(explain(lookup("E0999").unwrap()).contains("no example"));
+        assert_eq!(lookup("0203").map(|c| c.code), Some("E0203"));
+        assert_eq!(lookup(" e0203 ").map(|c| c.code), Some("E0203"));
+        assert!(lookup("0").is_none() && lookup("").is_none());
+    }
+
+    #[test]
+    fn the_index_lists_every_code_with_its_title_under_its_range() {
+        let text = index();
+        for c in ALL {
+            assert!(
+                text.contains(&format!("  {}  {}\n", c.code, c.title)),
+                "{}",
+                c.code
+            );
+        }
+        let runtime = text.find("E06xx  runtime").unwrap();
+        assert!(runtime < text.find("E0601").unwrap());
+        assert!(text.find("E0601").unwrap() < text.find("E07xx").unwrap());
     }
 
     #[test]

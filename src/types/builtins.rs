@@ -266,7 +266,11 @@ fn build() -> Vec<BuiltinFn> {
             params: vec![Pat::Ty(Ty::Bool)],
             ret: Pat::Ty(target.clone()),
             lowering: Cast,
-            doc: "false is 0, true is 1",
+            doc: if target == Ty::Bool {
+                "the same value"
+            } else {
+                "false is 0, true is 1"
+            },
         });
         v.push(BuiltinFn {
             name,

@@ -12,7 +12,7 @@ mod lit;
 mod outputs;
 pub mod prelude;
 pub mod reference;
-mod suggest;
+pub(crate) mod suggest;
 pub mod ty;
 
 pub use fold::const_int;

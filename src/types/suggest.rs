@@ -29,7 +29,7 @@ fn max_edits(len: usize) -> usize {
 
 /// Up to `limit` candidates close to `written`, best first, without duplicates and
 /// without `written` itself.
-pub(super) fn closest<'c>(
+pub(crate) fn closest<'c>(
     written: &str,
     candidates: impl IntoIterator<Item = &'c str>,
     limit: usize,
