@@ -155,9 +155,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let elem = self.elem_ty(&list.ty)?;
         let lv = self.expr(list)?;
         let iv = self.expr(index)?.into_int_value();
+        // Any integer type: extended by its signedness (a u64 keeps its bits, so one of
+        // 2^63 or more compares as huge below, like a negative one).
+        let signed = matches!(&index.ty, Ty::Int(i) if i.signed());
         let iv = self
             .b
-            .build_int_cast_sign_flag(iv, self.i64_ty(), true, "")?;
+            .build_int_cast_sign_flag(iv, self.i64_ty(), signed, "")?;
         let (ptr, len) = self.split_pair(lv)?;
         // Unsigned comparison: a negative index is a huge one.
         let oob = self.b.build_int_compare(IntPredicate::UGE, iv, len, "")?;

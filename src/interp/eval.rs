@@ -345,13 +345,13 @@ impl<'a> Machine<'a> {
         let Some((_, i)) = ops::int_of(&i) else {
             return Err(bug("a non-integer index"));
         };
-        let i = i as i64;
+        // Any integer type; a u64 of 2^63 or more is out of bounds like a negative index.
         match usize::try_from(i).ok().and_then(|u| items.get(u)) {
             Some(v) => Ok(v.clone()),
             None => Err(fault(
                 Fault::IndexOutOfBounds,
                 index.span,
-                i,
+                i as i64,
                 items.len() as i64,
             )),
         }

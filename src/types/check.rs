@@ -700,7 +700,8 @@ impl<'a> Checker<'a> {
 
     // ----- statements -----
 
-    /// Check statements in the current scope. The value is the last statement's.
+    /// Check statements in the current scope. The value is the last statement's; in a
+    /// block (`top` false) a flexible value is left for the caller to settle.
     pub fn stmts(&mut self, b: &mut Body, stmts: &'a [ast::Stmt], top: bool) -> Checked {
         let mut out = Vec::new();
         let mut value = None;
@@ -794,12 +795,17 @@ impl<'a> Checker<'a> {
                 }
                 ast::StmtKind::Expr(e) => {
                     let e = self.synth(b, e);
-                    let e = self.default(e);
                     if self.is_output(top, i, stmts.len()) {
+                        let e = self.default(e);
                         self.bind_output(b, e, &mut out);
-                    } else if is_last {
+                    } else if is_last && !top {
+                        // A block's value: the caller gives it context (a function's
+                        // `-> R`) or settles it.
                         value = Some(e);
+                    } else if is_last {
+                        value = Some(self.default(e));
                     } else {
+                        let e = self.default(e);
                         out.push(hir::Stmt::Expr(e));
                     }
                 }
@@ -836,7 +842,7 @@ impl<'a> Checker<'a> {
         let mut c = self.stmts(b, &blk.stmts, false);
         b.scopes.pop();
         // A trailing expression is evaluated for its effects.
-        if let Some(v) = c.value.take() {
+        if let Some(v) = c.value.take().map(|v| self.default(v)) {
             if matches!(v.kind, hir::ExprKind::Var(_)) {
                 // the value of a trailing `let`/assignment: nothing to evaluate
             } else {

@@ -319,7 +319,8 @@ pub enum ExprKind {
         item: Box<Expr>,
         list: Box<Expr>,
     },
-    /// `list[index]`, `index: i64`, bounds-checked (negative is out of bounds).
+    /// `list[index]`, `index` of any integer type, bounds-checked (negative is out of
+    /// bounds, and so is a u64 of 2^63 or more).
     Index {
         list: Box<Expr>,
         index: Box<Expr>,

@@ -313,7 +313,7 @@ fn lists_and_membership() {
     assert_eq!(ty("let xs = [\"a\", \"b\"]; xs[1]"), "string");
     one("[1, \"a\"]", "E0201");
     one("\"abc\"[0]", "E0204");
-    one("let i: u64 = 1; [1][i]", "E0201");
+    assert_eq!(ty("let i: u64 = 1; [1][i]"), "i64");
     one("let xs: [[i64]] = []; xs", "E0211");
     // Found by fuzzing: `in` with a list item and an empty list needs a list of lists.
     one("[73] in []", "E0211");
@@ -768,7 +768,7 @@ fn library_calls_report_overload_errors() {
     assert_eq!(codes("sum([\"a\"])"), ["E0301"]);
     assert_eq!(
         codes("let a: [i32] = [1i32]; let b: [i64] = [1]; a + b"),
-        ["E0201"]
+        ["E0202"]
     );
     // A bare `[]` still needs its type from somewhere.
     assert!(!codes("len([])").is_empty());
@@ -779,4 +779,135 @@ fn a_user_function_cannot_duplicate_a_list_builtin() {
     assert!(!codes("fn sum(xs: [i64]) -> i64 = 0; 1").is_empty());
     // Another element type or arity is a new overload.
     ok("fn sum(a: i64, b: i64) -> i64 = a + b; sum(1, 2)");
+}
+
+// ----- issue 13: float literals beside integers, block bodies, joins, indices -----
+
+#[test]
+fn a_float_literal_beside_an_integer_up_to_32_bits_is_f64() {
+    assert_eq!(ty("let x: i32 = 5; x / 2.0"), "f64");
+    assert_eq!(ty("let x: u8 = 5; x * 1.5"), "f64");
+    assert_eq!(ty("let x: u32 = 5; 1.5 - x"), "f64");
+    assert_eq!(ty("let x: i16 = 5; x % 1.5 + x"), "f64");
+    assert_eq!(ty("let x: i32 = 5; x < 2.5"), "bool");
+    assert_eq!(ty("let x: u8 = 5; 2.5 != x"), "bool");
+    // An operator tree over literals counts as a float literal.
+    assert_eq!(ty("let x: i32 = 5; x * (1.5 + 1)"), "f64");
+    // The integer operand is widened by an explicit cast; the literal is an f64.
+    let e = result("let x: i32 = 5; x / 2.0");
+    let ExprKind::Binary { lhs, rhs, .. } = e.kind else {
+        panic!("{e:?}")
+    };
+    assert!(matches!(lhs.kind, ExprKind::Cast(_)) && lhs.ty == Ty::F64);
+    assert!(matches!(rhs.kind, ExprKind::Float(v) if v == 2.0));
+    // A scalar integer beside a list of float literals, element-wise.
+    assert_eq!(ty("let x: i32 = 2; x * [1.5, 2.5]"), "[f64]");
+    // 64-bit integers do not widen to f64: still an error, with a cast hint.
+    for src in [
+        "let x: i64 = 5; x * 1.5",
+        "let x: u64 = 5; x / 2.0",
+        "let x: i64 = 5; x < 2.5",
+    ] {
+        let d = one(src, "E0202");
+        assert!(help(&d).contains("f64(...)"), "{src}: {d:#?}");
+    }
+    // A list's elements are not converted: `[i32] / 2.0` says how to fix it.
+    let d = one("let xs: [i32] = [1]; xs / 2.0", "E0202");
+    assert!(help(&d).contains("[f64]"), "{d:#?}");
+    // Bitwise operators still take integers only.
+    one("let x: i32 = 5; x & 1.5", "E0204");
+    // An annotation is no operand: a float literal is no integer.
+    one("let x: i32 = 2.0; x", "E0209");
+}
+
+#[test]
+fn a_return_type_gives_a_block_body_literal_context() {
+    assert_eq!(ty("fn f() -> u32 { 10 } f()"), "u32");
+    assert_eq!(ty("fn f() -> u8 { let a = 1; 200 } f()"), "u8");
+    assert_eq!(ty("fn f(c: bool) -> u8 { if(c, 200, 3) } f(true)"), "u8");
+    assert_eq!(
+        ty("fn f(n: i64) -> i16 { let m = n * 2; switch(m > 1, 1, m < 0, -1, 0) } f(3)"),
+        "i16"
+    );
+    assert_eq!(ty("fn f() -> [u16] { [1, 2] } f()"), "[u16]");
+    assert_eq!(ty("fn f() -> f32 { 1 + 2.5 } f()"), "f32");
+    // Out of range for the declared type: the literal is reported, once.
+    one("fn f() -> u8 { 300 } f()", "E0203");
+    // Without `-> R`, the block's literal takes its default.
+    assert_eq!(ty("fn f() { 10 } f()"), "i64");
+    // A `when` block's trailing literal is still settled (and evaluated).
+    ok("x = 1; when x > 0 { 5 } x");
+}
+
+#[test]
+fn lists_and_branches_join_in_any_order() {
+    for src in [
+        "[1.5, 2u8, 3.0f64]",
+        "[3.0f64, 2u8, 1.5]",
+        "[2u8, 1.5, 3.0f64]",
+        "[1, 2u8, 3.0f64]",
+    ] {
+        assert_eq!(ty(src), "[f64]", "{src}");
+    }
+    // f32 is the widest settled type: float literals take it, in every order.
+    assert_eq!(ty("[1.5, 2u8, 3.0f32]"), "[f32]");
+    assert_eq!(ty("[3.0f32, 2u8, 1.5]"), "[f32]");
+    // The element every other one widens to, wherever it stands.
+    assert_eq!(ty("[1i8, 2u8, 3i16]"), "[i16]");
+    assert_eq!(ty("[3i16, 1i8, 2u8]"), "[i16]");
+    // No element every other one widens to: an error whatever the order.
+    for src in ["[1i8, 2u8]", "[2u8, 1i8]", "[1.5, 2i64]", "[2i64, 1.5]"] {
+        one(src, "E0201");
+    }
+    // The same for `if` and `switch`.
+    assert_eq!(ty("param c: bool; if(c, 1.5, 2u8)"), "f64");
+    assert_eq!(ty("param c: bool; if(c, 2u8, 1.5)"), "f64");
+    assert_eq!(ty("param c: bool; switch(c, 1.5, c, 2u8, 3.0f32)"), "f32");
+    assert_eq!(ty("param c: bool; switch(c, 3.0f32, c, 2u8, 1.5)"), "f32");
+    one("param c: bool; switch(c, 2i64, c, 1, 1.5)", "E0206");
+    // The element that fails to join is named, beside one it conflicts with.
+    let src = "[1.5, 2u8, 3i64]";
+    let d = one(src, "E0201");
+    assert_eq!(
+        d.message,
+        "list elements have different types: {float} and i64"
+    );
+    assert_eq!(d.span, at(src, "3i64", 0));
+    assert_eq!(d.secondary[0].span, at(src, "1.5", 0));
+}
+
+#[test]
+fn any_integer_type_indexes_a_list() {
+    for (src, index_ty) in [
+        ("let xs = [1, 2]; xs[1u64]", "u64"),
+        ("let xs = [1, 2]; let i: i8 = 1; xs[i]", "i8"),
+        ("let xs = [1, 2]; let i: u32 = 1; xs[i]", "u32"),
+        ("let xs = [1, 2]; xs[1]", "i64"),
+    ] {
+        let e = result(src);
+        let ExprKind::Index { index, .. } = e.kind else {
+            panic!("{e:?}")
+        };
+        assert_eq!(index.ty.to_string(), index_ty, "{src}");
+    }
+    one("let xs = [1, 2]; xs[1.0]", "E0209");
+    one("let xs = [1, 2]; xs[true]", "E0201");
+}
+
+#[test]
+fn an_annotation_reaches_through_elementwise_operators() {
+    assert_eq!(ty("let xs: [u8] = [200, 1] + [100, 1]; xs"), "[u8]");
+    assert_eq!(ty("let xs: [i16] = [1, 2] * 3 - [4, 5]; xs"), "[i16]");
+    assert_eq!(ty("let xs: [f32] = [1, 2] * 1.5; xs"), "[f32]");
+    assert_eq!(ty("fn f() -> [u16] = [1, 2] + 1; f()"), "[u16]");
+    // The literals are settled at the annotation's type, so 200 + 100 wraps in u8.
+    let e = result("let xs: [u8] = [200, 1] + [100, 1]; xs");
+    assert_eq!(e.ty.to_string(), "[u8]");
+    // Without context they default; a literal out of range is reported.
+    assert_eq!(ty("[1, 2] + [3, 4]"), "[i64]");
+    assert_eq!(ty("sum([1, 2] + [3, 4])"), "i64");
+    one("let xs: [u8] = [1, 2] + 300; xs", "E0203");
+    one("let xs: [u8] = [1, 2] * 1.5; xs", "E0209");
+    // Comparisons give [bool]: their operands take their default type.
+    assert_eq!(ty("[1, 2] < [3, 0]"), "[bool]");
 }
