@@ -429,9 +429,11 @@ impl<'a> Machine<'a> {
                 v => Err(bug(format!("parse of a {}", v.ty()))),
             },
             Builtin::Abs => ops::abs(first()?),
-            Builtin::Min | Builtin::Max => match vals.as_slice() {
-                [a, b] => Ok(ops::min_max(op == Builtin::Max, a, b)),
-                _ => Err(bug("min/max take two arguments")),
+            Builtin::Min | Builtin::Max => match vals.split_first() {
+                Some((a, rest)) if !rest.is_empty() => Ok(rest
+                    .iter()
+                    .fold(a.clone(), |m, v| ops::min_max(op == Builtin::Max, &m, v))),
+                _ => Err(bug("min/max take two or more arguments")),
             },
             Builtin::Pow => match vals.as_slice() {
                 [a, b] => ops::pow(a, b),

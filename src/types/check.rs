@@ -545,19 +545,8 @@ impl<'a> Checker<'a> {
                     ),
                 );
                 callable = false;
-            } else if super::builtins::named(name)
-                .any(|b| b.params.len() == params.len() && b.accepts_exactly(&params))
-            {
-                self.error(
-                    Diagnostic::error(
-                        "E0406",
-                        decl.name.span,
-                        format!("`{}` is already a built-in function", sig(name, &params)),
-                    )
-                    .with_label("conflicts with the built-in")
-                    .with_help("choose another name, or other parameter types"),
-                );
-                callable = false;
+            } else {
+                self.warn_replaced(decl, &params);
             }
         }
         let id = self.fns.len();
@@ -572,6 +561,44 @@ impl<'a> Checker<'a> {
             callable,
         });
         self.fn_names.entry(name.clone()).or_default().push(id);
+    }
+
+    /// W0003 when a user function has the name and parameter types of a built-in or
+    /// prelude overload: it replaces that overload in this program (`call` leaves the
+    /// replaced candidate out).
+    fn warn_replaced(&mut self, decl: &ast::FnDecl, params: &[Ty]) {
+        let name = &decl.name.name;
+        let builtin = super::builtins::named(name)
+            .find(|b| b.accepts_exactly(params))
+            .map(|b| format!("the built-in `{}`", b.signature()));
+        let prelude = || {
+            super::prelude::named(name)
+                .find(|(_, f)| f.params == params)
+                .map(|(_, f)| format!("the prelude's `{}` ({})", f.signature(), f.file))
+        };
+        let replaced = match builtin {
+            Some(b) => b,
+            None if self.use_prelude => match prelude() {
+                Some(p) => p,
+                None => return,
+            },
+            None => return,
+        };
+        let this = sig(name, params);
+        self.warnings.push(
+            Diagnostic::warning(
+                "W0003",
+                decl.name.span,
+                format!("`{this}` replaces {replaced}"),
+            )
+            .with_label(format!(
+                "calls of `{this}` in this program call this function"
+            ))
+            .with_note("other overloads of the name stay available")
+            .with_help(format!(
+                "if you meant to keep the standard `{name}`, rename this function"
+            )),
+        );
     }
 
     /// The program-level binding named `name` visible at statement `pos`.

@@ -687,9 +687,15 @@ fn cast_hint(l: &hir::Expr, r: &hir::Expr) -> String {
         let wide = Ty::join(le, oe)
             .and_then(|t| t.default_ty())
             .unwrap_or_else(|| oe.default_ty().unwrap_or(Ty::F64));
-        return format!(
-            "element-wise operators do not convert a list's elements: build the list as [{wide}], or convert the other operand with `{le}(...)`"
+        let build = format!(
+            "element-wise operators do not convert a list's elements: build the list as [{wide}]"
         );
+        // Converting a float to the list's integer type would change the arithmetic.
+        return if oe.is_float() && le.is_int() {
+            build
+        } else {
+            format!("{build}, or convert the other operand with `{le}(...)`")
+        };
     }
     let float_side = |t: &Ty| t.is_float();
     // Convert the integer side to the float type (or f64 for a float literal).

@@ -261,7 +261,6 @@ fn functions_recursion_and_inference() {
         "fn f(x: i64) -> i64 = x; fn f(y: i64) -> i64 = y; 1",
         "E0401",
     );
-    one("fn abs(x: i64) -> i64 = x; 1", "E0406");
     one("fn f(x: i64, x: i64) -> i64 = x; 1", "E0405");
     // Overloads of a user function are fine.
     ok("fn f(x: i64) -> i64 = x; fn f(x: string) -> string = x; f(1)");
@@ -775,10 +774,12 @@ fn library_calls_report_overload_errors() {
 }
 
 #[test]
-fn a_user_function_cannot_duplicate_a_list_builtin() {
-    assert!(!codes("fn sum(xs: [i64]) -> i64 = 0; 1").is_empty());
+fn a_user_function_replaces_a_list_builtin_overload() {
+    let src = "fn sum(xs: [i64]) -> i64 = len(xs); sum([1, 2])";
+    warns(src, "W0003");
+    assert!(matches!(result(src).kind, ExprKind::Call { .. }));
     // Another element type or arity is a new overload.
-    ok("fn sum(a: i64, b: i64) -> i64 = a + b; sum(1, 2)");
+    quiet("fn sum(a: i64, b: i64) -> i64 = a + b; sum(1, 2)");
 }
 
 // ----- issue 13: float literals beside integers, block bodies, joins, indices -----
@@ -910,4 +911,78 @@ fn an_annotation_reaches_through_elementwise_operators() {
     one("let xs: [u8] = [1, 2] * 1.5; xs", "E0209");
     // Comparisons give [bool]: their operands take their default type.
     assert_eq!(ty("[1, 2] < [3, 0]"), "[bool]");
+}
+
+// ----- issue 13: min/max of three or more, user functions replacing built-ins -----
+
+#[test]
+fn min_and_max_take_two_or_more_arguments_of_one_type() {
+    assert_eq!(ty("max(1, 5, 3)"), "i64");
+    assert_eq!(ty("max(1u8, 2, 3)"), "u8");
+    assert_eq!(ty("let x: i16 = 1; min(2, x, -3, 4)"), "i16");
+    assert_eq!(ty("min(1.5, 2, 3.0f32)"), "f32");
+    assert_eq!(ty("max(1.5, 2u8, 3.0)"), "f64");
+    let e = result("max(1, 5, 3, 2)");
+    let ExprKind::Builtin { op, args } = e.kind else {
+        panic!("{e:?}")
+    };
+    assert_eq!((op, args.len()), (hir::Builtin::Max, 4));
+    // Literal context applies to every argument.
+    let d = one("max(1u8, 2, 300)", "E0301");
+    assert!(
+        format!("{d:?}").contains("300 does not fit in u8"),
+        "{d:#?}"
+    );
+    // One argument is not enough; arguments must join.
+    let d = one("max(1)", "E0301");
+    assert!(
+        format!("{d:?}").contains("takes 2 or more arguments"),
+        "{d:#?}"
+    );
+    one("min(1i8, 2u8, 3)", "E0301");
+    one("max(1, \"a\", 2)", "E0301");
+}
+
+#[test]
+fn a_user_function_replaces_the_builtin_overload_with_its_parameter_types() {
+    let src = "fn abs(x: i64) -> i64 = x * 10; abs(-3)";
+    let w = warns(src, "W0003");
+    assert_eq!(w.span, at(src, "abs", 0));
+    assert_eq!(
+        w.message,
+        "`abs(i64)` replaces the built-in `abs(T) -> T where T is any numeric type`"
+    );
+    assert!(matches!(result(src).kind, ExprKind::Call { .. }));
+    // The other overloads stay the built-in's.
+    let e = result("fn abs(x: i64) -> i64 = x * 10; abs(-2.5)");
+    assert!(matches!(
+        e.kind,
+        ExprKind::Builtin {
+            op: hir::Builtin::Abs,
+            ..
+        }
+    ));
+    let e = result("fn abs(x: i64) -> i64 = x * 10; let y: i8 = -2; abs(y)");
+    assert!(matches!(e.kind, ExprKind::Builtin { .. }), "{e:?}");
+    // One arity of a variadic built-in.
+    let src = "fn max(a: i64, b: i64, c: i64) -> i64 = a - b - c; max(1, 2, 3) + max(1, 2)";
+    warns(src, "W0003");
+    let ExprKind::Binary { lhs, rhs, .. } = result(src).kind else {
+        panic!()
+    };
+    assert!(matches!(lhs.kind, ExprKind::Call { .. }));
+    assert!(matches!(rhs.kind, ExprKind::Builtin { .. }));
+    // A conversion, and a prelude function.
+    let src = "fn i32(s: string) -> i32 = i32(len(s)); i32(\"x\")";
+    warns(src, "W0003");
+    assert!(matches!(result(src).kind, ExprKind::Call { .. }));
+    let w = warns("fn sign(x: i64) -> i64 = x * 0; sign(-3)", "W0003");
+    assert!(
+        w.message.contains("the prelude's `sign(x: i64) -> i64`"),
+        "{}",
+        w.message
+    );
+    // Other parameter types overload the name: no warning.
+    quiet("fn abs(x: bool) -> bool = x; abs(true)");
+    quiet("fn max(a: string, b: string) -> string = a + b; max(\"a\", \"b\")");
 }

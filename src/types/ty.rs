@@ -225,7 +225,7 @@ impl Ty {
                 .collect();
             return Some(Ty::List(Box::new(Ty::join_slice(&elems)?)));
         }
-        let has = |lit: &Ty| tys.iter().any(|t| *t == lit);
+        let has = |lit: &Ty| tys.contains(&lit);
         let settled: Vec<&Ty> = tys.iter().copied().filter(|t| !t.is_flexible()).collect();
         let Some(top) = settled
             .iter()
