@@ -690,8 +690,9 @@ fn cast_hint(l: &hir::Expr, r: &hir::Expr) -> String {
         let build = format!(
             "element-wise operators do not convert a list's elements: build the list as [{wide}]"
         );
-        // Converting a float to the list's integer type would change the arithmetic.
-        return if oe.is_float() && le.is_int() {
+        // Two lists: nothing converts a list. A float converted to the list's integer
+        // type would change the arithmetic.
+        return if matches!(other.ty, Ty::List(_)) || (oe.is_float() && le.is_int()) {
             build
         } else {
             format!("{build}, or convert the other operand with `{le}(...)`")
