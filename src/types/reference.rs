@@ -64,7 +64,8 @@ pub fn markdown() -> String {
           prelude written in Kiln (`stdlib/`). A generic signature has one type variable \
           `T`; its arguments join like the operands of one operator. Your own functions \
           may overload any of these; one with the same name and parameter types as a \
-          prelude function replaces it. In the REPL, `:doc NAME` shows one entry.\n\n";
+          built-in or prelude overload replaces that overload (warning W0003). In the \
+          REPL, `:doc NAME` shows one entry.\n\n";
     s += "| name | overloads |\n|---|---|\n";
     for name in names() {
         s += &format!("| [`{name}`](#{name}) | {} |\n", entries(name).len());
