@@ -591,9 +591,7 @@ impl<'a> Checker<'a> {
                 decl.name.span,
                 format!("`{this}` replaces {replaced}"),
             )
-            .with_label(format!(
-                "calls of `{this}` in this program call this function"
-            ))
+            .with_label("calls with these argument types call this function")
             .with_note("other overloads of the name stay available")
             .with_help(format!(
                 "if you meant to keep the standard `{name}`, rename this function"

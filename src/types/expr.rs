@@ -372,7 +372,9 @@ impl<'a> Checker<'a> {
             );
             return hir::Expr::error(span);
         };
-        let Some(j) = Ty::join(&item.ty, &elem) else {
+        // The list's elements are never converted: a settled element type is the join.
+        let joined = Ty::join(&item.ty, &elem).filter(|j| elem.is_flexible() || *j == *elem);
+        let Some(j) = joined else {
             self.error(
                 Diagnostic::error(
                     "E0201",

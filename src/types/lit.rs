@@ -271,8 +271,11 @@ impl<'a> Checker<'a> {
                 args,
             } => {
                 // An element-wise operator over literal lists (and literal scalars).
-                let Ty::List(elem) = target else {
-                    return self.literal_mismatch(span, "a list", target);
+                let Some(elem) = (match target {
+                    Ty::List(e) if e.is_numeric() => Some(e),
+                    _ => None,
+                }) else {
+                    return self.literal_mismatch(span, "a list of numbers", target);
                 };
                 let args = args
                     .into_iter()

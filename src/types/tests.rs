@@ -911,6 +911,18 @@ fn an_annotation_reaches_through_elementwise_operators() {
     one("let xs: [u8] = [1, 2] * 1.5; xs", "E0209");
     // Comparisons give [bool]: their operands take their default type.
     assert_eq!(ty("[1, 2] < [3, 0]"), "[bool]");
+    // A non-numeric element type: one error for the whole operation.
+    let d = one("let xs: [string] = [1, 2] + [3, 4]; xs", "E0201");
+    assert_eq!(d.message, "expected [string], found a list of numbers");
+}
+
+#[test]
+fn a_list_of_integers_is_never_converted_for_a_float_literal() {
+    // `in`: the item joins the element type, the list's elements stay as they are.
+    assert_eq!(ty("let x: i32 = 1; x in [1.5, 2.5]"), "bool");
+    let d = one("let xs: [i32] = [1]; 2.5 in xs", "E0201");
+    assert_eq!(d.message, "cannot look for a {float} in a list of i32");
+    one("let xs: [i32] = [1]; contains(xs, 2.5)", "E0301");
 }
 
 // ----- issue 13: min/max of three or more, user functions replacing built-ins -----

@@ -322,6 +322,54 @@ mod tests {
         }
     }
 
+    /// Every order of `tys`.
+    fn permutations(tys: &[Ty]) -> Vec<Vec<Ty>> {
+        if tys.len() <= 1 {
+            return vec![tys.to_vec()];
+        }
+        let mut out = Vec::new();
+        for i in 0..tys.len() {
+            let mut rest = tys.to_vec();
+            let first = rest.remove(i);
+            for mut p in permutations(&rest) {
+                p.insert(0, first.clone());
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn joins_do_not_depend_on_the_order() {
+        let list = |e: Ty| Ty::List(Box::new(e));
+        let groups: [(Vec<Ty>, Option<Ty>); 10] = [
+            (vec![Ty::FloatLit, t("u8"), t("f64")], Some(t("f64"))),
+            (vec![Ty::FloatLit, t("u8"), t("f32")], Some(t("f32"))),
+            (vec![Ty::FloatLit, t("i32"), Ty::IntLit], Some(t("f64"))),
+            (vec![Ty::FloatLit, t("i64")], None),
+            (vec![Ty::FloatLit, t("u64"), Ty::IntLit], None),
+            (vec![t("i8"), t("u8"), t("i16")], Some(t("i16"))),
+            (vec![t("i8"), t("u8")], None),
+            (
+                vec![Ty::IntLit, Ty::FloatLit, Ty::IntLit],
+                Some(Ty::FloatLit),
+            ),
+            (vec![Ty::IntLit, t("string")], None),
+            (
+                vec![list(Ty::EmptyElem), list(t("u8")), list(Ty::IntLit)],
+                Some(list(t("u8"))),
+            ),
+        ];
+        for (tys, want) in groups {
+            for p in permutations(&tys) {
+                assert_eq!(Ty::join_all(&p), want, "{p:?}");
+            }
+        }
+        // A float literal beside an integer of up to 32 bits is f64.
+        assert_eq!(Ty::join(&t("u32"), &Ty::FloatLit), Some(t("f64")));
+        assert_eq!(Ty::join(&Ty::FloatLit, &t("i16")), Some(t("f64")));
+    }
+
     #[test]
     fn int_ranges() {
         assert_eq!(IntTy::I8.min(), -128);
