@@ -703,3 +703,58 @@ fn any_integer_type_indexes_and_faults_alike_on_every_path() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 13: `min`/`max` of three or more arguments, on values the optimiser cannot see,
+/// give the same bits under `kiln run` at every level, the interpreter, `lli` and an
+/// executable.
+#[test]
+fn min_and_max_of_three_or_more_agree_on_every_path() {
+    let dir = scratch_dir("minmax");
+    // NaN ignored (NaN only when all are), -0.0 below 0.0.
+    let minmax = write(
+        &dir,
+        "minmax.expr",
+        "param a: f64;\nparam b: f64;\n\
+         print([max(a, -0.0, b), min(b, a, 0.0), max(a / a, b, -1.0), min(a / a, b / b, a / a)]);\n\
+         let k: u8 = 3;\n[max(k, 200, 7), min(k, 2, 9, 4)]\n",
+    );
+    let args = vec!["--param=a=0.0".to_owned(), "--param=b=-0.0".to_owned()];
+    let want = kiln_run(&minmax, &args);
+    let mut failures = Vec::new();
+    assert_eq!(
+        (want.stdout.as_str(), want.status),
+        ("[0.0, -0.0, -0.0, NaN]\n[200, 2]\n", Some(0)),
+        "{want:?}"
+    );
+    for level in ["0", "1", "2", "3"] {
+        let got = run(
+            kiln_command()
+                .args(["run", "--no-cache", "-O", level])
+                .arg(&minmax)
+                .args(&args),
+            None,
+        );
+        failures.extend(compare(&format!("-O{level}"), &minmax, &want, &got));
+    }
+    let interp = run(
+        kiln_command()
+            .args(["run", "--engine", "interp"])
+            .arg(&minmax)
+            .args(&args),
+        None,
+    );
+    failures.extend(compare("interp", &minmax, &want, &interp));
+    failures.extend(compare(
+        "lli",
+        &minmax,
+        &want,
+        &through_lli(&dir, &minmax, &args),
+    ));
+    failures.extend(compare(
+        "exe",
+        &minmax,
+        &want,
+        &through_exe(&dir, &minmax, &args),
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
