@@ -1005,8 +1005,11 @@ fn prelude_functions_written_in_kiln() {
     value("mean3(1, 2, 4)", "2.3333333333333335");
     value("[median3(3, 1, 2), median3(1, 1, 9)]", "[2, 1]");
     value("median3(3.5, 1, 2)", "2.0");
-    // A user function replaces the prelude's of the same parameter types...
-    value("fn sign(x: i64) -> i64 = x * 10; sign(-3)", "-30");
+    // A user function replaces the prelude's of the same parameter types (W0003)...
+    eval("fn sign(x: i64) -> i64 = x * 10; sign(-3)")
+        .status(0)
+        .stdout("-30\n")
+        .stderr_has("warning[W0003]: `sign(i64)` replaces the prelude's");
     // ...and overloads it with other parameter types.
     value(
         "fn sign(s: string) -> string = s; [sign(\"a\"), string(sign(-3))]",
