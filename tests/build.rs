@@ -662,3 +662,153 @@ fn a_program_from_standard_input_builds_and_a_file_output_needs_a_name() {
     assert_eq!(obj.status, Some(2), "{obj:?}");
     assert!(obj.stderr.contains("-o"), "{obj:?}");
 }
+
+/// Issue 13: a list index of any integer type; out of `0..len` (negative, or a `u64` of
+/// 2^63 or more) is fault E0603 naming the index as written, alike under `kiln run` at
+/// every level, the interpreter, `lli`, an executable and a columnar `kiln map`.
+#[test]
+fn any_integer_type_indexes_and_faults_alike_on_every_path() {
+    let dir = scratch_dir("index");
+    let program = write(
+        &dir,
+        "index.expr",
+        "param i: u64;\nparam j: i8;\nlet xs = [10, 20, 30];\nprint(xs[j]);\nxs[i]\n",
+    );
+    let params = |i: &str, j: &str| vec![format!("--param=i={i}"), format!("--param=j={j}")];
+    let cases = [
+        (params("1", "2"), "30\n20\n", None),
+        (
+            params("18446744073709551615", "0"),
+            "10\n",
+            Some(
+                "error[E0603]: index 18446744073709551615 is out of bounds for a list of length 3",
+            ),
+        ),
+        (
+            params("3", "1"),
+            "20\n",
+            Some("error[E0603]: index 3 is out of bounds for a list of length 3"),
+        ),
+        (
+            params("0", "-1"),
+            "",
+            Some("error[E0603]: index -1 is out of bounds for a list of length 3"),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        assert_eq!(
+            want.status,
+            Some(if fault.is_some() { 3 } else { 0 }),
+            "{want:?}"
+        );
+        let mut paths: Vec<(String, Run)> = ["0", "1", "2", "3"]
+            .iter()
+            .map(|level| {
+                let got = run(
+                    kiln_command()
+                        .args(["run", "--no-cache", "-O", level])
+                        .arg(&program)
+                        .args(args),
+                    None,
+                );
+                (format!("-O{level}"), got)
+            })
+            .collect();
+        paths.push((
+            "interp".into(),
+            run(
+                kiln_command()
+                    .args(["run", "--engine", "interp"])
+                    .arg(&program)
+                    .args(args),
+                None,
+            ),
+        ));
+        paths.push(("lli".into(), through_lli(&dir, &program, args)));
+        paths.push(("exe".into(), through_exe(&dir, &program, args)));
+        if let Some(message) = fault {
+            assert!(want.stderr.contains(message), "{args:?}: {want:?}");
+        }
+        for (label, got) in &paths {
+            failures.extend(compare(label, &program, &want, got));
+            if let Some(message) = fault {
+                if !got.stderr.contains(message) {
+                    failures.push(format!("{label} {args:?}: no `{message}`: {got:?}"));
+                }
+            }
+        }
+    }
+    // Columnar: one row per case; the run stops at the first faulting row.
+    let data = write(&dir, "rows.csv", "i,j\n1,2\n18446744073709551615,0\n0,-1\n");
+    let mapped = run(kiln_command().arg("map").arg(&program).arg(&data), None);
+    assert_eq!(mapped.status, Some(3), "{mapped:?}");
+    assert!(
+        mapped.stdout.starts_with("i,j,result\n1,2,20\n"),
+        "{mapped:?}"
+    );
+    assert!(
+        mapped.stderr.contains(
+            "error[E0603]: index 18446744073709551615 is out of bounds for a list of length 3"
+        ),
+        "{mapped:?}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Issue 13: `min`/`max` of three or more arguments, on values the optimiser cannot see,
+/// give the same bits under `kiln run` at every level, the interpreter, `lli` and an
+/// executable.
+#[test]
+fn min_and_max_of_three_or_more_agree_on_every_path() {
+    let dir = scratch_dir("minmax");
+    // NaN ignored (NaN only when all are), -0.0 below 0.0.
+    let minmax = write(
+        &dir,
+        "minmax.expr",
+        "param a: f64;\nparam b: f64;\n\
+         print([max(a, -0.0, b), min(b, a, 0.0), max(a / a, b, -1.0), min(a / a, b / b, a / a)]);\n\
+         let k: u8 = 3;\n[max(k, 200, 7), min(k, 2, 9, 4)]\n",
+    );
+    let args = vec!["--param=a=0.0".to_owned(), "--param=b=-0.0".to_owned()];
+    let want = kiln_run(&minmax, &args);
+    let mut failures = Vec::new();
+    assert_eq!(
+        (want.stdout.as_str(), want.status),
+        ("[0.0, -0.0, -0.0, NaN]\n[200, 2]\n", Some(0)),
+        "{want:?}"
+    );
+    for level in ["0", "1", "2", "3"] {
+        let got = run(
+            kiln_command()
+                .args(["run", "--no-cache", "-O", level])
+                .arg(&minmax)
+                .args(&args),
+            None,
+        );
+        failures.extend(compare(&format!("-O{level}"), &minmax, &want, &got));
+    }
+    let interp = run(
+        kiln_command()
+            .args(["run", "--engine", "interp"])
+            .arg(&minmax)
+            .args(&args),
+        None,
+    );
+    failures.extend(compare("interp", &minmax, &want, &interp));
+    failures.extend(compare(
+        "lli",
+        &minmax,
+        &want,
+        &through_lli(&dir, &minmax, &args),
+    ));
+    failures.extend(compare(
+        "exe",
+        &minmax,
+        &want,
+        &through_exe(&dir, &minmax, &args),
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -1051,8 +1051,11 @@ fn prelude_functions_written_in_kiln() {
     value("mean3(1, 2, 4)", "2.3333333333333335");
     value("[median3(3, 1, 2), median3(1, 1, 9)]", "[2, 1]");
     value("median3(3.5, 1, 2)", "2.0");
-    // A user function replaces the prelude's of the same parameter types...
-    value("fn sign(x: i64) -> i64 = x * 10; sign(-3)", "-30");
+    // A user function replaces the prelude's of the same parameter types (W0003)...
+    eval("fn sign(x: i64) -> i64 = x * 10; sign(-3)")
+        .status(0)
+        .stdout("-30\n")
+        .stderr_has("warning[W0003]: `sign(i64)` replaces the prelude's");
     // ...and overloads it with other parameter types.
     value(
         "fn sign(s: string) -> string = s; [sign(\"a\"), string(sign(-3))]",
@@ -1738,4 +1741,24 @@ fn max_memory_stops_a_runaway_list_with_e0616_and_exit_status_3() {
             .status(2)
             .stderr_has("--max-memory");
     }
+}
+
+/// Issue 13's typing points from the command line, on the JIT and the interpreter.
+#[test]
+fn literal_context_joins_indices_and_variadic_min_max_from_the_command_line() {
+    value("let x: i32 = 5; x / 2.0", "2.5");
+    value("let x: u8 = 5; x * 1.5", "7.5");
+    compile_error("let x: i64 = 5; x * 1.5", &["E0202", "f64(...)"]);
+    value("fn f() -> u32 { 10 } f()", "10");
+    value("[1.5, 2u8, 3.0f64]", "[1.5, 2.0, 3.0]");
+    value("[3.0f64, 2u8, 1.5]", "[3.0, 2.0, 1.5]");
+    value("let xs: [u8] = [200, 1] + [100, 1]; xs", "[44, 2]");
+    value("let xs = [1, 2, 3]; xs[2u64]", "3");
+    let run = runtime_error("let xs = [1, 2, 3];\nxs[18446744073709551615u64]", "E0603");
+    run.stderr_has("index 18446744073709551615 is out of bounds for a list of length 3");
+    value("max(1u8, 2, 3)", "3");
+    value(
+        "let n = 0.0 / 0.0; [min(n, 2.0, -0.0, 0.0), max(n, n, n)]",
+        "[-0.0, NaN]",
+    );
 }

@@ -396,7 +396,7 @@ fn element_wise_comparisons_and_masks() {
 fn element_wise_operators_are_type_checked() {
     rejects(
         "let a: [i32] = [1i32]; let b: [i64] = [2]; a + b",
-        "mismatched operand types",
+        "cannot mix [i32] and [i64]",
     );
     rejects("[1, 2] & [3, 4]", "not defined");
     rejects("[true] + [false]", "not defined");
@@ -459,4 +459,100 @@ fn fused_element_wise_trees_behave_like_separate_operators() {
     };
     let main = ir.split("define void @kiln_entry").next().unwrap_or("");
     assert_eq!(main.matches("call ptr @kiln_rt_alloc").count(), 1, "{main}");
+}
+
+// ---- issue 13 ----------------------------------------------------------------------------
+
+#[test]
+fn min_and_max_of_three_or_more_follow_the_two_argument_rules() {
+    cases(&[
+        ("max(1, 5, 3)", "5"),
+        ("min(4, 2, 9, 3)", "2"),
+        ("max(1u8, 2, 3)", "3"),
+        ("min(200u8, 255, 7)", "7"),
+        ("let x: i32 = -4; min(x, 2, -7, 100)", "-7"),
+        ("max(-5i64, -9, -1, -3, -2)", "-1"),
+        ("max(1.5, 2u8, 3.0f32)", "3.0"),
+        // NaN is ignored wherever it stands; NaN only when every argument is NaN.
+        ("let n = 0.0 / 0.0; min(n, 3.0, 1.0)", "1.0"),
+        ("let n = 0.0 / 0.0; min(3.0, n, 1.0)", "1.0"),
+        ("let n = 0.0 / 0.0; max(3.0, 1.0, n)", "3.0"),
+        ("let n = 0.0 / 0.0; max(n, n, n)", "NaN"),
+        ("let n = 0.0f32 / 0.0f32; min(n, n, 2.0f32, n)", "2.0"),
+        // -0.0 is below 0.0, in any order.
+        ("min(0.0, -0.0, 0.0)", "-0.0"),
+        ("min(0.0, 0.0, -0.0)", "-0.0"),
+        ("max(-0.0, 0.0, -0.0)", "0.0"),
+        ("max(-0.0, -0.0, 0.0)", "0.0"),
+        ("1.0 / min(0.0, 1.0, -0.0)", "-inf"),
+    ]);
+}
+
+#[test]
+fn a_user_function_replaces_a_builtin_overload() {
+    cases(&[
+        ("fn abs(x: i64) -> i64 = x * 10; abs(-3)", "-30"),
+        // Other overloads stay the built-in's.
+        ("fn abs(x: i64) -> i64 = x * 10; abs(-2.5)", "2.5"),
+        ("fn sum(xs: [i64]) -> i64 = len(xs); sum([5, 6, 7])", "3"),
+        (
+            "fn max(a: i64, b: i64, c: i64) -> i64 = a - b - c; [max(1, 2, 3), max(1, 2)]",
+            "[-4, 2]",
+        ),
+        ("fn sign(x: i64) -> i64 = x * 2; sign(-3)", "-6"),
+    ]);
+}
+
+#[test]
+fn float_literals_beside_integers_and_literal_context() {
+    cases(&[
+        ("let x: i32 = 5; x / 2.0", "2.5"),
+        ("let x: u8 = 5; x * 1.5", "7.5"),
+        ("let x: u32 = 4000000000; x + 0.5", "4000000000.5"),
+        ("let x: i16 = -7; x % 2.5", "-2.0"),
+        (
+            "let x: i32 = 5; [x < 5.5, x > 5.5, x == 5.0]",
+            "[true, false, true]",
+        ),
+        ("let x: i32 = 2; x * [1.5, 2.5]", "[3.0, 5.0]"),
+        ("[1.5, 2u8, 3.0f64]", "[1.5, 2.0, 3.0]"),
+        ("[3.0f64, 2u8, 1.5]", "[3.0, 2.0, 1.5]"),
+        ("fn f() -> u32 { 10 } f()", "10"),
+        (
+            "fn f(c: bool) -> u8 { let k: u8 = 1; if(c, 200 + k, 3) } f(true)",
+            "201",
+        ),
+        // An annotation reaches through element-wise operators: u8 arithmetic wraps.
+        ("let xs: [u8] = [200, 1] + [100, 1]; xs", "[44, 2]"),
+        ("let xs: [i8] = [100, -100] * 2; xs", "[-56, 56]"),
+    ]);
+}
+
+#[test]
+fn any_integer_type_indexes_a_list() {
+    cases(&[
+        ("let xs = [10, 20, 30]; xs[1u64]", "20"),
+        ("let xs = [10, 20, 30]; let i: i8 = 2; xs[i]", "30"),
+        ("let xs = [10, 20, 30]; let i: u16 = 0; xs[i]", "10"),
+        (
+            "let xs = [10, 20, 30]; xs[18446744073709551615u64]",
+            "error[E0603]: index 18446744073709551615 is out of bounds for a list of length 3",
+        ),
+        (
+            "let xs = [10, 20, 30]; let i: u64 = 9223372036854775808; xs[i]",
+            "error[E0603]: index 9223372036854775808 is out of bounds for a list of length 3",
+        ),
+        (
+            "let xs = [10, 20, 30]; let i: i8 = -1; xs[i]",
+            "error[E0603]: index -1 is out of bounds for a list of length 3",
+        ),
+        (
+            "let xs = [10, 20, 30]; let i: u8 = 255; xs[i]",
+            "error[E0603]: index 255 is out of bounds for a list of length 3",
+        ),
+        (
+            "let xs = [10, 20, 30]; let i: u32 = 4294967295; xs[i]",
+            "error[E0603]: index 4294967295 is out of bounds for a list of length 3",
+        ),
+    ]);
 }

@@ -536,9 +536,14 @@ impl Gen {
             }
             1 => {
                 let f = if self.rng.chance(50) { "min" } else { "max" };
-                let a = self.expr(ty, d);
-                let b = self.expr(ty, d);
-                Expr::call(t, f, vec![a, b])
+                // Two arguments, now and then three or four (issue 13).
+                let n = if self.rng.chance(75) {
+                    2
+                } else {
+                    3 + self.rng.below(2)
+                };
+                let args = (0..n).map(|_| self.expr(ty, d)).collect();
+                Expr::call(t, f, args)
             }
             2 => {
                 let x = self.expr(ty, d);

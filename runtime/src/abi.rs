@@ -149,6 +149,9 @@ pub enum Fault {
     OutOfMemory = 16,
     /// Integer `+ - *` or unary `-` overflowed in overflow-trap mode.
     IntOverflow = 17,
+    /// `xs[i]` out of bounds with a `u64` index (which may be 2^63 or more). `a` = the
+    /// index's bits, `b` = length. The same code as `IndexOutOfBounds`.
+    IndexOutOfBoundsU64 = 18,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -176,6 +179,7 @@ impl Fault {
             Fault::ClampBounds => "E0615",
             Fault::OutOfMemory => "E0616",
             Fault::IntOverflow => "E0617",
+            Fault::IndexOutOfBoundsU64 => "E0603",
         }
     }
 
@@ -195,6 +199,7 @@ impl Fault {
             15 => Fault::ClampBounds,
             16 => Fault::OutOfMemory,
             17 => Fault::IntOverflow,
+            18 => Fault::IndexOutOfBoundsU64,
             _ => return None,
         })
     }

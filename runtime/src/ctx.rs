@@ -138,6 +138,10 @@ impl FaultRecord {
             Fault::IndexOutOfBounds => {
                 format!("index {a} is out of bounds for a list of length {b}")
             }
+            Fault::IndexOutOfBoundsU64 => {
+                let a = a as u64;
+                format!("index {a} is out of bounds for a list of length {b}")
+            }
             Fault::ParseFailed => "a string could not be parsed".to_owned(),
             Fault::InvalidInput => "invalid input".to_owned(),
             Fault::StackOverflow => {

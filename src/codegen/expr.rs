@@ -6,7 +6,7 @@ use crate::abi::KindTy;
 use crate::abi::{self, Kind};
 use crate::span::Span;
 use crate::types::hir::{Builtin, Expr, ExprKind};
-use crate::types::ty::Ty;
+use crate::types::ty::{IntTy, Ty};
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
 use inkwell::types::BasicMetadataTypeEnum;
@@ -155,13 +155,21 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let elem = self.elem_ty(&list.ty)?;
         let lv = self.expr(list)?;
         let iv = self.expr(index)?.into_int_value();
+        // Any integer type: extended by its signedness (a u64 keeps its bits, so one of
+        // 2^63 or more compares as huge below, like a negative one).
+        let signed = matches!(&index.ty, Ty::Int(i) if i.signed());
         let iv = self
             .b
-            .build_int_cast_sign_flag(iv, self.i64_ty(), true, "")?;
+            .build_int_cast_sign_flag(iv, self.i64_ty(), signed, "")?;
         let (ptr, len) = self.split_pair(lv)?;
         // Unsigned comparison: a negative index is a huge one.
         let oob = self.b.build_int_compare(IntPredicate::UGE, iv, len, "")?;
-        self.fail_if(oob, abi::Fault::IndexOutOfBounds, index.span, iv, len)?;
+        let fault = if index.ty == Ty::Int(IntTy::U64) {
+            abi::Fault::IndexOutOfBoundsU64
+        } else {
+            abi::Fault::IndexOutOfBounds
+        };
+        self.fail_if(oob, fault, index.span, iv, len)?;
         let mem = self.mem_ty(elem)?;
         // SAFETY (IR): 0 <= index < len was just checked.
         let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[iv], "")? };

@@ -415,6 +415,17 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         args: &[BasicValueEnum<'ctx>],
         ty: &Ty,
     ) -> Res<BasicValueEnum<'ctx>> {
+        if let (Builtin::Min | Builtin::Max, [first, second, rest @ ..]) = (op, args) {
+            if !rest.is_empty() {
+                // Three or more: pairwise, left to right (the NaN and signed-zero rules
+                // make the order irrelevant).
+                let mut acc = self.math(op, &[*first, *second], ty)?;
+                for &v in rest {
+                    acc = self.math(op, &[acc, v], ty)?;
+                }
+                return Ok(acc);
+            }
+        }
         let overload = [self.llty(ty)?];
         let vals: Vec<BasicMetadataValueEnum> = args.iter().map(|&v| v.into()).collect();
         let name = match op {

@@ -303,12 +303,6 @@ codes! {
             could not tell them apart. Rename one.",
         example: "fn add(x: i64, x: i64) -> i64 = x + x;\nadd(1, 2)",
     },
-    "E0406": "function conflicts with a built-in" {
-        explanation: "A `fn` has the name and parameter types of a built-in function, which \
-            it may not replace. Choose another name, or other parameter types to add an \
-            overload next to the built-in ones.",
-        example: "fn abs(x: i64) -> i64 = x;\nabs(-1)",
-    },
     "E0407": "input declared twice" {
         explanation: "Two `param` declarations have the same name; an input can be given \
             only one value. Remove one declaration or rename it.",
@@ -509,6 +503,15 @@ codes! {
         explanation: "A condition is a constant, so one branch always runs and the other \
             never does. Write the condition you mean, or keep only the branch that runs.",
         example: "x = 1;\nwhen true { x = 2; }\nx",
+    },
+    "W0003": "function replaces a built-in" {
+        explanation: "A `fn` has the name and parameter types of a built-in or prelude \
+            function, so it replaces that overload in this program: calls with those \
+            argument types call your function (the other overloads of the name stay \
+            available). Adding a built-in to Kiln thus never breaks a program that \
+            defines a function of the same name. If you meant to keep the standard one, \
+            rename your function.",
+        example: "fn abs(x: i64) -> i64 = x;\nabs(-1)",
     },
 }
 
@@ -873,7 +876,7 @@ mod tests {
         let near: Vec<&str> = nearest("e0000").iter().map(|c| c.code).collect();
         assert_eq!(near, ["E0001"]);
         let near: Vec<&str> = nearest("W9").iter().map(|c| c.code).collect();
-        assert_eq!(near, ["W0002"]);
+        assert_eq!(near, ["W0003"]);
         assert!(nearest("hello").is_empty());
         assert!(nearest("").is_empty());
         assert!(nearest("É1").is_empty());

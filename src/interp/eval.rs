@@ -6,7 +6,7 @@ use super::{Options, Output};
 use crate::abi::{Fault, MAX_STRING_BYTES};
 use crate::span::Span;
 use crate::types::hir::{self, Block, Builtin, Expr, ExprKind, Stmt, Var};
-use crate::types::ty::Ty;
+use crate::types::ty::{IntTy, Ty};
 use crate::value::{RuntimeError, Value};
 
 /// Free stack below which evaluation continues on a new segment, and that segment's size.
@@ -342,18 +342,18 @@ impl<'a> Machine<'a> {
             return Err(bug("indexing a non-list"));
         };
         let i = self.eval(index, frame)?;
-        let Some((_, i)) = ops::int_of(&i) else {
+        let Some((ty, i)) = ops::int_of(&i) else {
             return Err(bug("a non-integer index"));
         };
-        let i = i as i64;
+        // Any integer type; a u64 of 2^63 or more is out of bounds like a negative index.
+        let kind = if ty == IntTy::U64 {
+            Fault::IndexOutOfBoundsU64
+        } else {
+            Fault::IndexOutOfBounds
+        };
         match usize::try_from(i).ok().and_then(|u| items.get(u)) {
             Some(v) => Ok(v.clone()),
-            None => Err(fault(
-                Fault::IndexOutOfBounds,
-                index.span,
-                i,
-                items.len() as i64,
-            )),
+            None => Err(fault(kind, index.span, i as i64, items.len() as i64)),
         }
     }
 
@@ -429,9 +429,11 @@ impl<'a> Machine<'a> {
                 v => Err(bug(format!("parse of a {}", v.ty()))),
             },
             Builtin::Abs => ops::abs(first()?),
-            Builtin::Min | Builtin::Max => match vals.as_slice() {
-                [a, b] => Ok(ops::min_max(op == Builtin::Max, a, b)),
-                _ => Err(bug("min/max take two arguments")),
+            Builtin::Min | Builtin::Max => match vals.split_first() {
+                Some((a, rest)) if !rest.is_empty() => Ok(rest
+                    .iter()
+                    .fold(a.clone(), |m, v| ops::min_max(op == Builtin::Max, &m, v))),
+                _ => Err(bug("min/max take two or more arguments")),
             },
             Builtin::Pow => match vals.as_slice() {
                 [a, b] => ops::pow(a, b),

@@ -447,7 +447,9 @@ fn doc_command_shows_builtins_prelude_and_session_functions() {
         "sign(x: i8) -> i8\n    -1, 0 or 1: the sign of `x`. (stdlib/prelude.expr)\n"
     ));
     // A session function is listed first; one replacing a prelude overload hides it.
-    ok(&mut s, "fn sign(x: i64) -> i64 = x;");
+    // (It warns W0003, naming the prelude function it replaces.)
+    let r = s.eval("fn sign(x: i64) -> i64 = x;");
+    assert!(r.stderr.starts_with("warning[W0003]"), "{}", r.stderr);
     ok(&mut s, "fn sign(_s: string) -> i64 = 0;");
     let sign = ok(&mut s, ":doc sign");
     assert!(
@@ -489,7 +491,8 @@ fn prelude_functions_in_several_lines_and_in_session_functions() {
     // Prelude copies are not session definitions.
     assert!(!ok(&mut s, ":env").contains("sign"));
     // A session function replaces the prelude overload from then on.
-    ok(&mut s, "fn sign(x: i64) -> i64 = x * 100;");
+    let r = s.eval("fn sign(x: i64) -> i64 = x * 100;");
+    assert!(r.stderr.starts_with("warning[W0003]"), "{}", r.stderr);
     assert_eq!(ok(&mut s, "sign(-3)"), "-300 : i64\n");
     assert_eq!(ok(&mut s, "sign(-3.0)"), "-1.0 : f64\n");
 }

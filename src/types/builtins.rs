@@ -79,6 +79,9 @@ pub struct BuiltinFn {
     pub class: Option<Class>,
     pub params: Vec<Pat>,
     pub ret: Pat,
+    /// The last parameter repeats: the function takes `params.len()` or more arguments
+    /// (`max(a, b, c)`).
+    pub variadic: bool,
     pub lowering: Lowering,
     pub doc: &'static str,
 }
@@ -92,7 +95,10 @@ impl BuiltinFn {
             Pat::ListT => "[T]".to_string(),
             Pat::FloatT => "f64 (f32 when T is f32)".to_string(),
         };
-        let params: Vec<String> = self.params.iter().map(show).collect();
+        let mut params: Vec<String> = self.params.iter().map(show).collect();
+        if self.variadic {
+            params.push("...".to_string());
+        }
         let mut s = format!(
             "{}({}) -> {}",
             self.name,
@@ -105,18 +111,36 @@ impl BuiltinFn {
         s
     }
 
-    /// Whether this built-in accepts exactly these parameter types (used to forbid a user
-    /// function that would duplicate it).
+    /// Whether a call with `n` arguments has the right number for this signature.
+    pub fn takes(&self, n: usize) -> bool {
+        n == self.params.len() || (self.variadic && n > self.params.len())
+    }
+
+    /// The parameters of a call with `n` arguments (`takes(n)`): a variadic signature's
+    /// last parameter repeated.
+    pub fn params_for(&self, n: usize) -> Vec<Pat> {
+        let mut v = self.params.clone();
+        if let Some(last) = self.params.last().filter(|_| self.variadic) {
+            v.resize(n.max(v.len()), last.clone());
+        }
+        v
+    }
+
+    /// Whether this built-in accepts exactly these parameter types (the overload a user
+    /// function with these parameter types replaces).
     pub fn accepts_exactly(&self, params: &[Ty]) -> bool {
+        if !self.takes(params.len()) {
+            return false;
+        }
+        let pats = self.params_for(params.len());
         match self.class {
-            None => self
-                .params
+            None => pats
                 .iter()
                 .zip(params)
                 .all(|(p, t)| *p == Pat::Ty(t.clone())),
             Some(class) => {
                 let mut tvar: Option<&Ty> = None;
-                self.params.iter().zip(params).all(|(p, t)| match p {
+                pats.iter().zip(params).all(|(p, t)| match p {
                     Pat::Ty(x) => x == t,
                     Pat::T | Pat::ListT => {
                         let t = match (p, t) {
@@ -175,8 +199,17 @@ fn generic(
         class: Some(class),
         params: vec![Pat::T; arity],
         ret,
+        variadic: false,
         lowering,
         doc,
+    }
+}
+
+/// `f` with its last parameter repeating.
+fn variadic(f: BuiltinFn) -> BuiltinFn {
+    BuiltinFn {
+        variadic: true,
+        ..f
     }
 }
 
@@ -207,22 +240,22 @@ fn build() -> Vec<BuiltinFn> {
             Op(Builtin::Abs),
             "absolute value (integers wrap: abs of MIN is MIN)",
         ),
-        generic(
+        variadic(generic(
             "min",
             Class::Num,
             2,
             Pat::T,
             Op(Builtin::Min),
-            "the smaller argument (floats: a NaN argument is ignored)",
-        ),
-        generic(
+            "the smallest of two or more arguments (floats: NaN arguments are ignored, NaN only when all are; -0.0 is below 0.0)",
+        )),
+        variadic(generic(
             "max",
             Class::Num,
             2,
             Pat::T,
             Op(Builtin::Max),
-            "the larger argument (floats: a NaN argument is ignored)",
-        ),
+            "the largest of two or more arguments (floats: NaN arguments are ignored, NaN only when all are; 0.0 is above -0.0)",
+        )),
         generic(
             "pow",
             Class::Float,
@@ -256,6 +289,7 @@ fn build() -> Vec<BuiltinFn> {
                 class: Some(Class::Num),
                 params: vec![Pat::T],
                 ret: Pat::Ty(target.clone()),
+                variadic: false,
                 lowering: Cast,
                 doc: "numeric conversion: integers truncate or extend, floats saturate (NaN is 0)",
             });
@@ -265,6 +299,7 @@ fn build() -> Vec<BuiltinFn> {
             class: None,
             params: vec![Pat::Ty(Ty::Bool)],
             ret: Pat::Ty(target.clone()),
+            variadic: false,
             lowering: Cast,
             doc: if target == Ty::Bool {
                 "the same value"
@@ -277,6 +312,7 @@ fn build() -> Vec<BuiltinFn> {
             class: None,
             params: vec![Pat::Ty(Ty::Str)],
             ret: Pat::Ty(target.clone()),
+            variadic: false,
             lowering: Op(Builtin::Parse),
             doc: "parses the text (Rust `str::parse` rules); a runtime error if it does not parse",
         });
@@ -375,6 +411,7 @@ fn lib(
         class,
         params,
         ret,
+        variadic: false,
         lowering: Lowering::Op(Builtin::Lib(f)),
         doc,
     }

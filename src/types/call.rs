@@ -151,6 +151,16 @@ impl<'a> Checker<'a> {
                 ret: f.ret.clone(),
             });
         }
+        // A user function (or an earlier REPL line's) replaces the built-in overload with
+        // its parameter types, as instantiated for this call (W0003 at its definition).
+        let own: Vec<Vec<Ty>> = cands
+            .iter()
+            .filter(|c| matches!(c.target, Target::User(_) | Target::Extern(_)))
+            .map(|c| c.params.clone())
+            .collect();
+        cands.retain(|c| {
+            !matches!(c.target, Target::Builtin(_)) || c.ranks.is_err() || !own.contains(&c.params)
+        });
         // A host function replaces a built-in or prelude overload with its parameter
         // types (as instantiated for this call).
         cands.retain(|c| {
@@ -319,23 +329,25 @@ impl<'a> Checker<'a> {
             ranks: Err(why),
             signature: bf.signature(),
         };
-        if args.len() != bf.params.len() {
+        if !bf.takes(args.len()) {
             return fail(format!(
-                "takes {} argument{}, found {}",
+                "takes {}{} argument{}, found {}",
                 bf.params.len(),
+                if bf.variadic { " or more" } else { "" },
                 if bf.params.len() == 1 { "" } else { "s" },
                 args.len()
             ));
         }
+        let pats = bf.params_for(args.len());
         let tvar = match bf.class {
             None => None,
-            Some(class) => match self.solve(class, bf, args) {
+            Some(class) => match self.solve(class, &pats, args) {
                 Ok(t) => Some(t),
                 Err(why) => return fail(why),
             },
         };
         let concrete = |p: &Pat| p.concrete(tvar.as_ref());
-        let params: Vec<Ty> = bf.params.iter().map(concrete).collect();
+        let params: Vec<Ty> = pats.iter().map(concrete).collect();
         Candidate {
             target: Target::Builtin(bf),
             ranks: self.rank_all(args, &params),
@@ -347,11 +359,11 @@ impl<'a> Checker<'a> {
 
     /// The type variable of a generic built-in: the join of the arguments in `T`
     /// positions, settled the way a literal prefers, then fitted into the class.
-    fn solve(&self, class: Class, bf: &BuiltinFn, args: &[hir::Expr]) -> Result<Ty, String> {
+    fn solve(&self, class: Class, pats: &[Pat], args: &[hir::Expr]) -> Result<Ty, String> {
         // Each argument in a `T` position with the type it gives `T` (a `[T]` argument
         // gives its element type).
         let mut t_args: Vec<(&hir::Expr, Ty, bool)> = Vec::new();
-        for (i, (p, a)) in bf.params.iter().zip(args).enumerate() {
+        for (i, (p, a)) in pats.iter().zip(args).enumerate() {
             match (p, &a.ty) {
                 (Pat::T, t) => t_args.push((a, t.clone(), false)),
                 (Pat::ListT, Ty::List(e)) => t_args.push((a, (**e).clone(), true)),
@@ -361,15 +373,17 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let mut j = t_args[0].1.clone();
-        for (_, t, _) in &t_args[1..] {
-            j = Ty::join(&j, t).ok_or_else(|| {
-                format!(
-                    "its arguments must have one type, found {} and {}",
-                    t_args[0].1, t
-                )
-            })?;
-        }
+        // Joined whatever their order (`max(1.5, 2u8, 3.0f32)` is an f32).
+        let j = Ty::join_all(t_args.iter().map(|(_, t, _)| t)).ok_or_else(|| {
+            let conflict = t_args.iter().enumerate().find_map(|(i, (_, a, _))| {
+                t_args[..i]
+                    .iter()
+                    .find(|(_, b, _)| Ty::join(a, b).is_none())
+                    .map(|(_, b, _)| (b, a))
+            });
+            let (a, b) = conflict.unwrap_or((&t_args[0].1, &t_args[t_args.len() - 1].1));
+            format!("its arguments must have one type, found {a} and {b}")
+        })?;
         let fits_all = |t: &Ty| {
             t_args.iter().all(|(a, _, list)| {
                 if *list {

@@ -552,19 +552,8 @@ impl<'a> Checker<'a> {
                     ),
                 );
                 callable = false;
-            } else if super::builtins::named(name)
-                .any(|b| b.params.len() == params.len() && b.accepts_exactly(&params))
-            {
-                self.error(
-                    Diagnostic::error(
-                        "E0406",
-                        decl.name.span,
-                        format!("`{}` is already a built-in function", sig(name, &params)),
-                    )
-                    .with_label("conflicts with the built-in")
-                    .with_help("choose another name, or other parameter types"),
-                );
-                callable = false;
+            } else {
+                self.warn_replaced(decl, &params);
             }
         }
         let id = self.fns.len();
@@ -579,6 +568,42 @@ impl<'a> Checker<'a> {
             callable,
         });
         self.fn_names.entry(name.clone()).or_default().push(id);
+    }
+
+    /// W0003 when a user function has the name and parameter types of a built-in or
+    /// prelude overload: it replaces that overload in this program (`call` leaves the
+    /// replaced candidate out).
+    fn warn_replaced(&mut self, decl: &ast::FnDecl, params: &[Ty]) {
+        let name = &decl.name.name;
+        let builtin = super::builtins::named(name)
+            .find(|b| b.accepts_exactly(params))
+            .map(|b| format!("the built-in `{}`", b.signature()));
+        let prelude = || {
+            super::prelude::named(name)
+                .find(|(_, f)| f.params == params)
+                .map(|(_, f)| format!("the prelude's `{}` ({})", f.signature(), f.file))
+        };
+        let replaced = match builtin {
+            Some(b) => b,
+            None if self.use_prelude => match prelude() {
+                Some(p) => p,
+                None => return,
+            },
+            None => return,
+        };
+        let this = sig(name, params);
+        self.warnings.push(
+            Diagnostic::warning(
+                "W0003",
+                decl.name.span,
+                format!("`{this}` replaces {replaced}"),
+            )
+            .with_label("calls with these argument types call this function")
+            .with_note("other overloads of the name stay available")
+            .with_help(format!(
+                "if you meant to keep the standard `{name}`, rename this function"
+            )),
+        );
     }
 
     /// The program-level binding named `name` visible at statement `pos`.
@@ -707,7 +732,8 @@ impl<'a> Checker<'a> {
 
     // ----- statements -----
 
-    /// Check statements in the current scope. The value is the last statement's.
+    /// Check statements in the current scope. The value is the last statement's; in a
+    /// block (`top` false) a flexible value is left for the caller to settle.
     pub fn stmts(&mut self, b: &mut Body, stmts: &'a [ast::Stmt], top: bool) -> Checked {
         let mut out = Vec::new();
         let mut value = None;
@@ -801,12 +827,17 @@ impl<'a> Checker<'a> {
                 }
                 ast::StmtKind::Expr(e) => {
                     let e = self.synth(b, e);
-                    let e = self.default(e);
                     if self.is_output(top, i, stmts.len()) {
+                        let e = self.default(e);
                         self.bind_output(b, e, &mut out);
-                    } else if is_last {
+                    } else if is_last && !top {
+                        // A block's value: the caller gives it context (a function's
+                        // `-> R`) or settles it.
                         value = Some(e);
+                    } else if is_last {
+                        value = Some(self.default(e));
                     } else {
+                        let e = self.default(e);
                         out.push(hir::Stmt::Expr(e));
                     }
                 }
@@ -846,7 +877,7 @@ impl<'a> Checker<'a> {
                 .extend(scope.into_iter().map(|(n, bind)| (n, bind, blk.span)));
         }
         // A trailing expression is evaluated for its effects.
-        if let Some(v) = c.value.take() {
+        if let Some(v) = c.value.take().map(|v| self.default(v)) {
             if matches!(v.kind, hir::ExprKind::Var(_)) {
                 // the value of a trailing `let`/assignment: nothing to evaluate
             } else {

@@ -169,28 +169,29 @@ impl<'a> Checker<'a> {
 
     fn list(&mut self, b: &mut Body, items: &'a [ast::Expr], span: Span) -> hir::Expr {
         let elems: Vec<hir::Expr> = items.iter().map(|x| self.synth(b, x)).collect();
-        let mut ty = Ty::EmptyElem;
-        for (i, e) in elems.iter().enumerate() {
-            match Ty::join(&ty, &e.ty) {
-                Some(t) => ty = t,
-                None => {
-                    self.error(
-                        Diagnostic::error(
-                            "E0201",
-                            e.span,
-                            format!("list elements have different types: {ty} and {}", e.ty),
-                        )
-                        .with_label(format!("this is {}", e.ty))
-                        .with_secondary(
-                            elems[0].span,
-                            format!("the list starts with {}", elems[0].ty),
-                        )
-                        .with_note(format!("element {} of the list", i + 1)),
-                    );
-                    return hir::Expr::error(span);
-                }
+        let ty = match Ty::join_all(elems.iter().map(|e| &e.ty)) {
+            Some(t) => t,
+            None => {
+                let (i, w) = join_failure(&elems);
+                let (e, w) = (&elems[i], &elems[w]);
+                let other = if w.span == elems[0].span {
+                    format!("the list starts with {}", w.ty)
+                } else {
+                    format!("this is {}", w.ty)
+                };
+                self.error(
+                    Diagnostic::error(
+                        "E0201",
+                        e.span,
+                        format!("list elements have different types: {} and {}", w.ty, e.ty),
+                    )
+                    .with_label(format!("this is {}", e.ty))
+                    .with_secondary(w.span, other)
+                    .with_note(format!("element {} of the list", i + 1)),
+                );
+                return hir::Expr::error(span);
             }
-        }
+        };
         if matches!(ty, Ty::List(_)) {
             self.error(
                 Diagnostic::error("E0211", span, "lists of lists are not supported")
@@ -367,7 +368,9 @@ impl<'a> Checker<'a> {
             self.error(d);
             return hir::Expr::error(span);
         };
-        let Some(j) = Ty::join(&item.ty, &elem) else {
+        // The list's elements are never converted: a settled element type is the join.
+        let joined = Ty::join(&item.ty, &elem).filter(|j| elem.is_flexible() || *j == *elem);
+        let Some(j) = joined else {
             self.error(
                 Diagnostic::error(
                     "E0201",
@@ -434,15 +437,19 @@ impl<'a> Checker<'a> {
             );
             return hir::Expr::error(span);
         };
-        let i = self.coerce_or(i, &Ty::I64, |found, s| {
-            Diagnostic::error(
-                "E0201",
-                s,
-                format!("a list index must be i64, found {found}"),
-            )
-            .with_label(format!("this is {found}"))
-            .with_help("convert it: `i64(...)`")
-        });
+        // Any integer type indexes; an unsuffixed literal is an i64.
+        let i = match &i.ty {
+            Ty::Int(_) => i,
+            _ => self.coerce_or(i, &Ty::I64, |found, s| {
+                Diagnostic::error(
+                    "E0201",
+                    s,
+                    format!("a list index must be an integer, found {found}"),
+                )
+                .with_label(format!("this is {found}"))
+                .with_help("convert it: `i64(...)`")
+            }),
+        };
         hir::Expr::new(
             ExprKind::Index {
                 list: Box::new(t),
@@ -549,36 +556,24 @@ impl<'a> Checker<'a> {
 
     /// Join the branch values of `if`/`switch` into one type and convert each to it.
     fn join_values(&mut self, values: Vec<hir::Expr>, what: &str) -> Option<(Vec<hir::Expr>, Ty)> {
-        let mut ty = values[0].ty.clone();
-        // The earlier branch the joined type comes from: the one to show on a mismatch.
-        let mut witness = 0;
-        for (i, v) in values.iter().enumerate().skip(1) {
-            match Ty::join(&ty, &v.ty) {
-                Some(t) => {
-                    if t != ty {
-                        witness = i;
-                    }
-                    ty = t;
-                }
-                None => {
-                    let w = &values[witness];
-                    self.error(
-                        Diagnostic::error(
-                            "E0206",
-                            v.span,
-                            format!(
-                                "{what} branches have different types: {} and {}",
-                                w.ty, v.ty
-                            ),
-                        )
-                        .with_label(format!("this is {}", v.ty))
-                        .with_secondary(w.span, format!("this is {}", w.ty))
-                        .with_help("every branch must have the same type; convert one of them"),
-                    );
-                    return None;
-                }
-            }
-        }
+        let Some(ty) = Ty::join_all(values.iter().map(|v| &v.ty)) else {
+            let (i, w) = join_failure(&values);
+            let (v, w) = (&values[i], &values[w]);
+            self.error(
+                Diagnostic::error(
+                    "E0206",
+                    v.span,
+                    format!(
+                        "{what} branches have different types: {} and {}",
+                        w.ty, v.ty
+                    ),
+                )
+                .with_label(format!("this is {}", v.ty))
+                .with_secondary(w.span, format!("this is {}", w.ty))
+                .with_help("every branch must have the same type; convert one of them"),
+            );
+            return None;
+        };
         if ty.is_error() {
             return None;
         }
@@ -629,7 +624,7 @@ impl<'a> Checker<'a> {
         l: &hir::Expr,
         r: &hir::Expr,
     ) {
-        let numeric = l.ty.is_numeric() && r.ty.is_numeric();
+        let numeric = elem_of(&l.ty).is_numeric() && elem_of(&r.ty).is_numeric();
         let (code, msg) = if numeric {
             (
                 "E0202",
@@ -671,8 +666,47 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// Where values that do not join (`Ty::join_all`) first conflict: the first value that
+/// cannot join the values before it, and an earlier value it conflicts with (preferably
+/// one of the type those earlier values joined to).
+fn join_failure(values: &[hir::Expr]) -> (usize, usize) {
+    let i = (1..values.len())
+        .find(|&i| Ty::join_all(values[..=i].iter().map(|v| &v.ty)).is_none())
+        .unwrap_or(values.len() - 1);
+    let before = Ty::join_all(values[..i].iter().map(|v| &v.ty));
+    let conflicts: Vec<usize> = (0..i)
+        .filter(|&j| Ty::join(&values[j].ty, &values[i].ty).is_none())
+        .collect();
+    let w = conflicts
+        .iter()
+        .copied()
+        .find(|&j| Some(&values[j].ty) == before.as_ref())
+        .or(conflicts.first().copied())
+        .unwrap_or(0);
+    (i, w)
+}
+
 /// The explicit conversion that makes a lossy mix compile.
 fn cast_hint(l: &hir::Expr, r: &hir::Expr) -> String {
+    if let Some((list, other)) = [(l, r), (r, l)]
+        .into_iter()
+        .find(|(e, _)| matches!(e.ty, Ty::List(_)))
+    {
+        let (le, oe) = (elem_of(&list.ty), elem_of(&other.ty));
+        let wide = Ty::join(le, oe)
+            .and_then(|t| t.default_ty())
+            .unwrap_or_else(|| oe.default_ty().unwrap_or(Ty::F64));
+        let build = format!(
+            "element-wise operators do not convert a list's elements: build the list as [{wide}]"
+        );
+        // Two lists: nothing converts a list. A float converted to the list's integer
+        // type would change the arithmetic.
+        return if matches!(other.ty, Ty::List(_)) || (oe.is_float() && le.is_int()) {
+            build
+        } else {
+            format!("{build}, or convert the other operand with `{le}(...)`")
+        };
+    }
     let float_side = |t: &Ty| t.is_float();
     // Convert the integer side to the float type (or f64 for a float literal).
     if float_side(&l.ty) != float_side(&r.ty) {
@@ -710,14 +744,12 @@ impl<'a> Checker<'a> {
         r: hir::Expr,
         span: Span,
     ) -> hir::Expr {
-        let elem = |t: &Ty| match t {
-            Ty::List(e) => (**e).clone(),
-            t => t.clone(),
-        };
-        let (le, re) = (elem(&l.ty), elem(&r.ty));
-        let both = matches!(l.ty, Ty::List(_)) && matches!(r.ty, Ty::List(_));
-        let joined = Ty::join(&le, &re)
-            .filter(|j| !both || le.is_flexible() || re.is_flexible() || (le == *j && re == *j));
+        let (le, re) = (elem_of(&l.ty).clone(), elem_of(&r.ty).clone());
+        // A list's elements are never converted: a settled element type is the result's.
+        let settled_list = |t: &Ty, e: &Ty| matches!(t, Ty::List(_)) && !e.is_flexible();
+        let joined = Ty::join(&le, &re).filter(|j| {
+            (!settled_list(&l.ty, &le) || le == *j) && (!settled_list(&r.ty, &re) || re == *j)
+        });
         let Some(ty) = joined else {
             self.mismatch(None, op, op_span, &l, &r);
             return hir::Expr::error(span);
@@ -726,6 +758,21 @@ impl<'a> Checker<'a> {
             let culprit = if defined_for(kind, op, &le) { &r } else { &l };
             self.op_undefined(op, op_span, culprit);
             return hir::Expr::error(span);
+        }
+        let gives_bool = matches!(kind, OpKind::Order | OpKind::Equality);
+        let (_, hop) = classify(op);
+        let map = hir::Builtin::Lib(hir::LibFn::Map(hop.expect("an arithmetic operator")));
+        if ty.is_flexible() && !gives_bool && ty != Ty::EmptyElem {
+            // Only literals: the context settles the element type (`push`), as for a
+            // scalar operator over literals.
+            return hir::Expr::new(
+                ExprKind::Builtin {
+                    op: map,
+                    args: vec![l, r],
+                },
+                Ty::List(Box::new(ty)),
+                span,
+            );
         }
         let ty = match ty.default_ty() {
             Some(t) => t,
@@ -742,17 +789,23 @@ impl<'a> Checker<'a> {
         if l.ty.is_error() || r.ty.is_error() {
             return hir::Expr::error(span);
         }
-        let gives_bool = matches!(kind, OpKind::Order | OpKind::Equality);
         let result = if gives_bool { Ty::Bool } else { ty };
-        let (_, hop) = classify(op);
         hir::Expr::new(
             ExprKind::Builtin {
-                op: hir::Builtin::Lib(hir::LibFn::Map(hop.expect("an arithmetic operator"))),
+                op: map,
                 args: vec![l, r],
             },
             Ty::List(Box::new(result)),
             span,
         )
+    }
+}
+
+/// A list's element type; any other type itself.
+fn elem_of(t: &Ty) -> &Ty {
+    match t {
+        Ty::List(e) => e,
+        t => t,
     }
 }
 

@@ -261,7 +261,8 @@ pub enum Builtin {
     Parse,
     /// Integer: wrapping absolute value (identity on unsigned). Float: fabs.
     Abs,
-    /// Two arguments of the node's type. Float: IEEE minNum/maxNum (NaN ignored).
+    /// Two or more arguments of the node's type. Float: NaN ignored (NaN only when every
+    /// argument is), `-0.0` below `0.0`.
     Min,
     Max,
     /// Two float arguments of the node's type.
@@ -319,7 +320,8 @@ pub enum ExprKind {
         item: Box<Expr>,
         list: Box<Expr>,
     },
-    /// `list[index]`, `index: i64`, bounds-checked (negative is out of bounds).
+    /// `list[index]`, `index` of any integer type, bounds-checked (negative is out of
+    /// bounds, and so is a u64 of 2^63 or more).
     Index {
         list: Box<Expr>,
         index: Box<Expr>,

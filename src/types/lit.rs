@@ -266,6 +266,30 @@ impl<'a> Checker<'a> {
                 };
                 ExprKind::List(items.into_iter().map(|x| self.push(x, elem)).collect())
             }
+            ExprKind::Builtin {
+                op: op @ hir::Builtin::Lib(hir::LibFn::Map(_)),
+                args,
+            } => {
+                // An element-wise operator over literal lists (and literal scalars).
+                let Some(elem) = (match target {
+                    Ty::List(e) if e.is_numeric() => Some(e),
+                    _ => None,
+                }) else {
+                    return self.literal_mismatch(span, "a list of numbers", target);
+                };
+                let args = args
+                    .into_iter()
+                    .map(|a| {
+                        let t = if matches!(a.ty, Ty::List(_)) {
+                            target
+                        } else {
+                            &**elem
+                        };
+                        self.push(a, t)
+                    })
+                    .collect();
+                ExprKind::Builtin { op, args }
+            }
             other => {
                 // Not a literal form: nothing flexible below (should not happen).
                 return hir::Expr::new(other, e.ty, span);
@@ -324,6 +348,20 @@ impl<'a> Checker<'a> {
             }
             ExprKind::List(items) => match t {
                 Ty::List(elem) => items.iter().all(|x| self.fits(x, elem)),
+                _ => false,
+            },
+            ExprKind::Builtin {
+                op: hir::Builtin::Lib(hir::LibFn::Map(_)),
+                args,
+            } => match t {
+                Ty::List(elem) => args.iter().all(|a| {
+                    let want = if matches!(a.ty, Ty::List(_)) {
+                        t
+                    } else {
+                        &**elem
+                    };
+                    self.fits(a, want)
+                }),
                 _ => false,
             },
             _ => false,

@@ -188,22 +188,65 @@ impl Ty {
         }
     }
 
-    /// The type two values join to (operands of one operator, branches, list elements):
-    /// equal types; a literal takes the other side's type; otherwise the side that widens
-    /// losslessly to the other. `None` when they don't join.
+    /// The type two values join to (operands of one operator): `join_all` of the two.
     pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
-        use Ty::*;
-        Some(match (a, b) {
-            (Error, _) | (_, Error) => Error,
-            _ if a == b => a.clone(),
-            (EmptyElem, t) | (t, EmptyElem) => t.clone(),
-            (IntLit, FloatLit) | (FloatLit, IntLit) => FloatLit,
-            (IntLit, t @ (Int(_) | Float(_))) | (t @ (Int(_) | Float(_)), IntLit) => t.clone(),
-            (FloatLit, t @ Float(_)) | (t @ Float(_), FloatLit) => t.clone(),
-            (List(x), List(y)) => List(Box::new(Ty::join(x, y)?)),
-            _ if a.widens_to(b) => b.clone(),
-            _ if b.widens_to(a) => a.clone(),
-            _ => return None,
+        Ty::join_all([a, b])
+    }
+
+    /// The type a group of values joins to (the operands of one operator, the branches of
+    /// `if`/`switch`, the elements of a list literal), whatever their order: the settled
+    /// type every other settled type widens to losslessly; literals take it. An
+    /// unsuffixed float literal beside integers up to 32 bits makes the group f64 (the
+    /// integers widen). `None` when they don't join.
+    pub fn join_all<'t>(tys: impl IntoIterator<Item = &'t Ty>) -> Option<Ty> {
+        Ty::join_slice(&tys.into_iter().collect::<Vec<_>>())
+    }
+
+    fn join_slice(tys: &[&Ty]) -> Option<Ty> {
+        let tys: Vec<&Ty> = tys
+            .iter()
+            .copied()
+            .filter(|t| **t != Ty::EmptyElem)
+            .collect();
+        if tys.iter().any(|t| **t == Ty::Error) {
+            return Some(Ty::Error);
+        }
+        let lists = tys.iter().filter(|t| matches!(t, Ty::List(_))).count();
+        if lists > 0 {
+            if lists < tys.len() {
+                return None;
+            }
+            let elems: Vec<&Ty> = tys
+                .iter()
+                .map(|t| match t {
+                    Ty::List(e) => &**e,
+                    _ => unreachable!("every type is a list"),
+                })
+                .collect();
+            return Some(Ty::List(Box::new(Ty::join_slice(&elems)?)));
+        }
+        let has = |lit: &Ty| tys.contains(&lit);
+        let settled: Vec<&Ty> = tys.iter().copied().filter(|t| !t.is_flexible()).collect();
+        let Some(top) = settled
+            .iter()
+            .find(|m| settled.iter().all(|t| t.widens_to(m)))
+        else {
+            return match settled.is_empty() {
+                true if has(&Ty::FloatLit) => Some(Ty::FloatLit),
+                true if has(&Ty::IntLit) => Some(Ty::IntLit),
+                true => Some(Ty::EmptyElem),
+                false => None,
+            };
+        };
+        Some(match *top {
+            t if has(&Ty::FloatLit) => match t {
+                Ty::Float(_) => t.clone(),
+                Ty::Int(_) if t.widens_to(&Ty::F64) => Ty::F64,
+                _ => return None,
+            },
+            t @ (Ty::Int(_) | Ty::Float(_)) => t.clone(),
+            _ if has(&Ty::IntLit) => return None,
+            t => t.clone(),
         })
     }
 
@@ -277,6 +320,54 @@ mod tests {
         for (a, b) in bad {
             assert!(!t(a).widens_to(&t(b)), "{a} -> {b}");
         }
+    }
+
+    /// Every order of `tys`.
+    fn permutations(tys: &[Ty]) -> Vec<Vec<Ty>> {
+        if tys.len() <= 1 {
+            return vec![tys.to_vec()];
+        }
+        let mut out = Vec::new();
+        for i in 0..tys.len() {
+            let mut rest = tys.to_vec();
+            let first = rest.remove(i);
+            for mut p in permutations(&rest) {
+                p.insert(0, first.clone());
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn joins_do_not_depend_on_the_order() {
+        let list = |e: Ty| Ty::List(Box::new(e));
+        let groups: [(Vec<Ty>, Option<Ty>); 10] = [
+            (vec![Ty::FloatLit, t("u8"), t("f64")], Some(t("f64"))),
+            (vec![Ty::FloatLit, t("u8"), t("f32")], Some(t("f32"))),
+            (vec![Ty::FloatLit, t("i32"), Ty::IntLit], Some(t("f64"))),
+            (vec![Ty::FloatLit, t("i64")], None),
+            (vec![Ty::FloatLit, t("u64"), Ty::IntLit], None),
+            (vec![t("i8"), t("u8"), t("i16")], Some(t("i16"))),
+            (vec![t("i8"), t("u8")], None),
+            (
+                vec![Ty::IntLit, Ty::FloatLit, Ty::IntLit],
+                Some(Ty::FloatLit),
+            ),
+            (vec![Ty::IntLit, t("string")], None),
+            (
+                vec![list(Ty::EmptyElem), list(t("u8")), list(Ty::IntLit)],
+                Some(list(t("u8"))),
+            ),
+        ];
+        for (tys, want) in groups {
+            for p in permutations(&tys) {
+                assert_eq!(Ty::join_all(&p), want, "{p:?}");
+            }
+        }
+        // A float literal beside an integer of up to 32 bits is f64.
+        assert_eq!(Ty::join(&t("u32"), &Ty::FloatLit), Some(t("f64")));
+        assert_eq!(Ty::join(&Ty::FloatLit, &t("i16")), Some(t("f64")));
     }
 
     #[test]

@@ -143,7 +143,7 @@ impl RuntimeError {
         let label = match self.fault {
             Fault::DivByZero => "the divisor is zero",
             Fault::DivOverflow => "this division overflows",
-            Fault::IndexOutOfBounds => "this index is out of bounds",
+            Fault::IndexOutOfBounds | Fault::IndexOutOfBoundsU64 => "this index is out of bounds",
             Fault::ParseFailed => "this conversion failed",
             Fault::InvalidInput => "this input",
             Fault::StackOverflow => "this function recursed too deeply",
