@@ -184,7 +184,7 @@ impl<'a> Checker<'a> {
         let arg_sig = sig(name, &args.iter().map(|a| a.ty.clone()).collect::<Vec<_>>());
         if viable.is_empty() {
             // No candidate takes this many arguments: say that, not "no matching overload".
-            if arities.iter().all(|a| a.0 != args.len()) {
+            if !arities.iter().any(|a| a.takes(args.len())) {
                 self.wrong_arity(callee, &args, &arities);
                 return hir::Expr::error(span);
             }
@@ -478,51 +478,63 @@ impl<'a> Checker<'a> {
         builtin_list: &[&'static BuiltinFn],
         preludes: &[(usize, &'static super::prelude::PreludeFn)],
         hosts: &[(usize, &hir::HostSig)],
-    ) -> Vec<(usize, String, Option<Span>)> {
-        let mut arities: Vec<(usize, String, Option<Span>)> = Vec::new();
+    ) -> Vec<Arity> {
+        let fixed = |count: usize, shown: String| Arity {
+            count,
+            variadic: false,
+            shown,
+            at: None,
+        };
+        let mut arities: Vec<Arity> = Vec::new();
         for &id in users {
             let f = &self.fns[id];
             let names: Vec<&str> = f.decl.params.iter().map(|p| p.name.name.as_str()).collect();
-            let at = f.decl.name.span;
-            arities.push((
-                f.params.len(),
-                format!("{name}({})", names.join(", ")),
-                Some(at),
-            ));
+            arities.push(Arity {
+                at: Some(f.decl.name.span),
+                ..fixed(f.params.len(), format!("{name}({})", names.join(", ")))
+            });
         }
         for (_, f) in externs {
-            arities.push((f.params.len(), sig(name, &f.params), None));
+            arities.push(fixed(f.params.len(), sig(name, &f.params)));
         }
         for bf in builtin_list {
-            arities.push((bf.params.len(), bf.signature(), None));
+            arities.push(Arity {
+                variadic: bf.variadic,
+                ..fixed(bf.params.len(), bf.signature())
+            });
         }
         for (_, f) in preludes {
-            arities.push((f.params.len(), f.signature(), None));
+            arities.push(fixed(f.params.len(), f.signature()));
         }
         for (_, h) in hosts {
-            arities.push((h.params.len(), sig(name, &h.params), None));
+            arities.push(fixed(h.params.len(), sig(name, &h.params)));
         }
         arities
     }
 
-    /// E0303: no candidate of `callee` takes `args.len()` arguments. `arities`: each
-    /// candidate's parameter count, how to show it, and where a user function is defined.
-    fn wrong_arity(
-        &mut self,
-        callee: &ast::Ident,
-        args: &[hir::Expr],
-        arities: &[(usize, String, Option<Span>)],
-    ) {
+    /// E0303: no candidate of `callee` takes `args.len()` arguments.
+    fn wrong_arity(&mut self, callee: &ast::Ident, args: &[hir::Expr], arities: &[Arity]) {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
-        let mut counts: Vec<usize> = arities.iter().map(|a| a.0).collect();
+        let mut counts: Vec<(usize, bool)> =
+            arities.iter().map(|a| (a.count, a.variadic)).collect();
         counts.sort_unstable();
         counts.dedup();
-        let shown: Vec<String> = counts.iter().map(usize::to_string).collect();
+        let shown: Vec<String> = counts
+            .iter()
+            .map(|&(c, v)| {
+                if v {
+                    format!("{c} or more")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+        let most = counts.last().map_or(0, |&(c, v)| if v { 2 } else { c });
         let expected = format!(
             "{} argument{}",
             super::suggest::one_of(&shown, str::to_string),
-            plural(*counts.last().unwrap_or(&0))
+            plural(most)
         );
         let n = &callee.name;
         let found = args.len();
@@ -535,7 +547,11 @@ impl<'a> Checker<'a> {
             "called with {found} argument{}, expected {expected}",
             plural(found)
         ));
-        let fewest_extra = counts.iter().copied().filter(|&c| c < found).max();
+        let fewest_extra = counts
+            .iter()
+            .filter(|&&(c, v)| c < found && !v)
+            .map(|&(c, _)| c)
+            .max();
         if let Some(keep) = fewest_extra {
             let extra = &args[keep..];
             let surplus = extra[0].span.to(extra[extra.len() - 1].span);
@@ -544,29 +560,24 @@ impl<'a> Checker<'a> {
                 format!("{} argument{} too many", extra.len(), plural(extra.len())),
             );
         }
-        for (count, shown, at) in arities {
-            match at {
-                Some(at) => {
-                    d = d.with_secondary(
-                        *at,
-                        format!(
-                            "`{shown}` is defined here with {count} parameter{}",
-                            plural(*count)
-                        ),
-                    )
-                }
-                None => {
-                    d = d.with_note(format!(
-                        "`{shown}` takes {count} argument{}",
-                        plural(*count)
-                    ))
-                }
-            }
+        for a in arities {
+            let count = match a.variadic {
+                true => format!("{} or more", a.count),
+                false => a.count.to_string(),
+            };
+            let s = plural(if a.variadic { 2 } else { a.count });
+            d = match a.at {
+                Some(at) => d.with_secondary(
+                    at,
+                    format!("`{}` is defined here with {count} parameter{s}", a.shown),
+                ),
+                None => d.with_note(format!("`{}` takes {count} argument{s}", a.shown)),
+            };
         }
         let help = match arities {
-            [(_, shown, Some(_))] => {
-                format!("call it as `{shown}`, with a value for each parameter")
-            }
+            [Arity {
+                shown, at: Some(_), ..
+            }] => format!("call it as `{shown}`, with a value for each parameter"),
             _ => format!("pass {expected}"),
         };
         self.error(d.with_help(help));
@@ -586,5 +597,22 @@ impl<'a> Checker<'a> {
             d = d.with_help(help);
         }
         self.error(d);
+    }
+}
+
+/// How many arguments one candidate of a call takes (for E0303).
+struct Arity {
+    count: usize,
+    /// Takes `count` or more.
+    variadic: bool,
+    /// The candidate as shown: `area(w, h)`, `max(T, T, ...) -> T`.
+    shown: String,
+    /// Where a user function is defined.
+    at: Option<Span>,
+}
+
+impl Arity {
+    fn takes(&self, n: usize) -> bool {
+        n == self.count || (self.variadic && n > self.count)
     }
 }
