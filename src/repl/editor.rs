@@ -10,7 +10,7 @@
 //!   earlier definitions): a SIGINT handler is installed only while a line runs.
 
 use crate::driver::Options;
-use crate::repl::{input_is_incomplete, Reply, Session};
+use crate::repl::{take_inputs, Reply, Session};
 use rustyline::completion::Completer;
 use rustyline::config::{ColorMode, Config};
 use rustyline::error::ReadlineError;
@@ -109,7 +109,8 @@ pub fn run(options: Options, color: bool) -> i32 {
             return 2;
         }
     };
-    let mut session = Session::new(options, color);
+    // Streaming: a line's `print` output appears as it runs.
+    let mut session = Session::streaming(options, color);
     let interrupt = sigint::interrupt();
     session.set_interrupt(Some(interrupt));
     editor.set_helper(Some(KilnHelper {
@@ -135,22 +136,17 @@ pub fn run(options: Options, color: bool) -> i32 {
                     buffer.push('\n');
                 }
                 buffer.push_str(&line);
-                if needs_more(&buffer) {
-                    continue;
-                }
-                let input = std::mem::take(&mut buffer);
-                if input.trim().is_empty() {
-                    continue;
-                }
-                remember(&mut editor, history.as_ref(), &input);
-                interrupt.reset();
-                let reply = {
-                    let _ctrl_c = sigint::Guard::install();
-                    session.eval(&input)
-                };
-                show(&reply);
-                if reply.quit {
-                    return 0;
+                for input in take_inputs(&mut buffer) {
+                    remember(&mut editor, history.as_ref(), &input);
+                    interrupt.reset();
+                    let reply = {
+                        let _ctrl_c = sigint::Guard::install();
+                        session.eval(&input)
+                    };
+                    show(&reply);
+                    if reply.quit {
+                        return 0;
+                    }
                 }
                 if let Some(helper) = editor.helper_mut() {
                     helper.candidates = session.completion_candidates();
@@ -167,58 +163,6 @@ pub fn run(options: Options, color: bool) -> i32 {
             }
         }
     }
-}
-
-/// Whether `buffer` goes on with another line: the core says it is incomplete, or a
-/// brace (of a `when` or `fn` block) is still open. A `:command` is always one line
-/// (`:load dir/` must not wait for a right operand).
-pub fn needs_more(buffer: &str) -> bool {
-    if buffer.trim_start().starts_with(':') {
-        return false;
-    }
-    input_is_incomplete(buffer) || open_braces(buffer) > 0
-}
-
-/// `{` minus `}` outside string literals and comments.
-fn open_braces(text: &str) -> i64 {
-    let mut depth = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => break,
-                        _ => {}
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut star = false;
-                for c in chars.by_ref() {
-                    if star && c == '/' {
-                        break;
-                    }
-                    star = c == '*';
-                }
-            }
-            '{' => depth += 1,
-            '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
 }
 
 /// Add a complete input to the history, and append it to the history file.
@@ -404,27 +348,5 @@ mod tests {
         assert_eq!(completions(&names, "s"), ["sq", "sqrt", "string"]);
         assert_eq!(completions(&names, ":r"), [":reset"]);
         assert!(completions(&names, "zz").is_empty());
-    }
-
-    #[test]
-    fn input_goes_on_while_a_block_is_open() {
-        assert!(needs_more("fn sq(x: i64) -> i64 {"));
-        assert!(needs_more("fn sq(x: i64) -> i64 {\nx * x"));
-        assert!(!needs_more("fn sq(x: i64) -> i64 {\nx * x\n}"));
-        assert!(needs_more("when x > 1 {"));
-        assert!(!needs_more("\"{\""));
-        assert!(needs_more("1 +"));
-        assert!(!needs_more("1 + 2"));
-        assert!(!needs_more(":load dir/"));
-        assert!(!needs_more(" :type f("));
-    }
-
-    #[test]
-    fn open_braces_ignore_strings_and_comments() {
-        assert_eq!(open_braces("{ \"}\\\"}\" "), 1);
-        assert_eq!(open_braces("{}{"), 1);
-        assert_eq!(open_braces("/* } */ {"), 1);
-        assert_eq!(open_braces("1 // {"), 0);
-        assert_eq!(open_braces("1 /* { */"), 0);
     }
 }

@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 /// `when` shows nothing: it defines or updates names, whose values `:env` lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reply {
-    /// What the line printed (`print` output, captured) followed by the result line, e.g. "7 : i64\n".
+    /// What the line printed (`print` output, when the session captures it: see
+    /// [`Session::new`]) followed by the result line, e.g. "7 : i64\n".
     pub stdout: String,
     /// Rendered diagnostics (warnings and errors, ariadne, same renderer as the runner: `diag::render::render_list` with `Format::Human { color }`), or command output that is an error.
     pub stderr: String,
@@ -102,9 +103,20 @@ struct Prepared {
 }
 
 impl Session {
+    /// A session whose lines' `print` output is captured into [`Reply::stdout`] (before
+    /// the result line).
     pub fn new(options: Options, color: bool) -> Session {
-        let mut ctx = Box::new(RunCtx::new());
-        ctx.capture_output();
+        let mut session = Session::streaming(options, color);
+        session.ctx.capture_output();
+        session
+    }
+
+    /// A session whose lines' `print` output goes to standard output at once, each
+    /// print written and flushed as it runs (the interactive REPL: output printed before
+    /// a long computation, a fault or an interrupt is seen when it happens);
+    /// [`Reply::stdout`] then holds only the result line.
+    pub fn streaming(options: Options, color: bool) -> Session {
+        let ctx = Box::new(RunCtx::new());
         Session {
             options,
             color,

@@ -1,4 +1,4 @@
-use super::{input_is_incomplete, Reply, Session};
+use super::{input_is_incomplete, needs_more, open_braces, take_inputs, Reply, Session};
 use crate::driver::Options;
 
 fn session() -> Session {
@@ -511,4 +511,74 @@ fn an_interrupted_line_reports_e0611_and_the_session_keeps_its_definitions() {
     assert!(r.stderr.contains("E0611"), "{}", r.stderr);
     interrupt.reset();
     assert_eq!(ok(&mut s, "fib(10) + sum(xs)"), "61 : i64\n");
+}
+
+#[test]
+fn input_goes_on_while_a_block_is_open() {
+    assert!(needs_more("fn sq(x: i64) -> i64 {"));
+    assert!(needs_more("fn sq(x: i64) -> i64 {\nx * x"));
+    assert!(!needs_more("fn sq(x: i64) -> i64 {\nx * x\n}"));
+    assert!(needs_more("when x > 1 {"));
+    assert!(!needs_more("\"{\""));
+    assert!(needs_more("1 +"));
+    assert!(!needs_more("1 + 2"));
+    assert!(!needs_more(":load dir/"));
+    assert!(!needs_more(" :type f("));
+}
+
+#[test]
+fn open_braces_ignore_strings_and_comments() {
+    assert_eq!(open_braces("{ \"}\\\"}\" "), 1);
+    assert_eq!(open_braces("{}{"), 1);
+    assert_eq!(open_braces("/* } */ {"), 1);
+    assert_eq!(open_braces("1 // {"), 0);
+    assert_eq!(open_braces("1 /* { */"), 0);
+}
+
+/// A bracketed paste arrives as one string with newlines: it is split into the inputs
+/// typing it would have made, and an unfinished last one stays for the next line.
+#[test]
+fn pasted_text_is_taken_line_by_line() {
+    let take = |text: &str| {
+        let mut buffer = text.to_string();
+        let inputs = take_inputs(&mut buffer);
+        (inputs, buffer)
+    };
+    assert_eq!(
+        take("let c = 3\nc * 2\n"),
+        (
+            vec!["let c = 3".to_string(), "c * 2".to_string()],
+            String::new()
+        )
+    );
+    // Blocks, brackets and trailing operators still continue over several lines.
+    let (inputs, rest) =
+        take("fn sq(x: i64) -> i64 {\n  x * x\n}\nsq(3) +\n1\n[1,\n2]\nwhen c > 1 {\n");
+    assert_eq!(
+        inputs,
+        [
+            "fn sq(x: i64) -> i64 {\n  x * x\n}",
+            "sq(3) +\n1",
+            "[1,\n2]"
+        ]
+    );
+    assert_eq!(rest, "when c > 1 {\n");
+    // Blank lines between inputs are dropped; a command is one line.
+    assert_eq!(
+        take("\n  \n:type 1 +\n2"),
+        (
+            vec![":type 1 +".to_string(), "2".to_string()],
+            String::new()
+        )
+    );
+
+    // Evaluated in turn, the pasted lines behave as typed ones (one input: E0002).
+    let mut s = session();
+    let outs: Vec<String> = take("let c = 3\nc * 2\n")
+        .0
+        .iter()
+        .map(|i| ok(&mut s, i))
+        .collect();
+    assert_eq!(outs, ["", "6 : i64\n"]);
+    assert!(err(&mut s, "let d = 3\nd * 2").stderr.contains("E0002"));
 }
