@@ -291,3 +291,21 @@ fn print_output_appears_at_once() {
     assert!(out.contains("error[E0611]"), "{out:?}");
     repl.leave();
 }
+
+/// The contract's late-bound redefinition, typed: `b` was compiled while `a` returned 1
+/// and still reaches the new `a`; changing `a`'s return type under `b` is E0409.
+#[test]
+fn a_redefinition_reaches_earlier_callers() {
+    let mut repl = start("repl-late-binding", &["repl"]);
+    repl.eval("fn a() -> i64 = 1");
+    repl.eval("fn b() -> i64 = a() + 1");
+    repl.eval("fn a() -> i64 = 10");
+    let out = repl.eval("b()");
+    assert!(out.contains("11 : i64"), "{out:?}");
+    let out = repl.eval("fn a() -> string = \"ten\"");
+    assert!(out.contains("error[E0409]"), "{out:?}");
+    assert!(out.contains("called by `b()`"), "{out:?}");
+    let out = repl.eval("b()");
+    assert!(out.contains("11 : i64"), "{out:?}");
+    repl.leave();
+}

@@ -14,7 +14,7 @@ use crate::types::{self, Env};
 use crate::value::{layout, RuntimeError, Value};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// What one input produced.
@@ -90,6 +90,18 @@ pub struct Session {
     time: bool,
     /// The span base of the next line (see `hir::Linking::span_base`).
     next_span: u32,
+    /// Late binding: one cell per session function signature (name and parameter
+    /// types, see [`slot_key`]) holding the code of its current definition. Every call
+    /// of a session function loads its cell (`hir::ExternFn::slot`,
+    /// `hir::Linking::fn_slots`), so a redefinition reaches earlier callers without
+    /// recompiling them. Boxed: the addresses are compiled into the lines.
+    slots: HashMap<String, Box<AtomicUsize>>,
+}
+
+/// The late-binding slot of the function `name(params)`.
+fn slot_key(name: &str, params: &[Ty]) -> String {
+    let params: Vec<String> = params.iter().map(Ty::to_string).collect();
+    format!("{name}({})", params.join(", "))
 }
 
 /// A line that passed the checker.
@@ -129,6 +141,7 @@ impl Session {
             ctx,
             time: false,
             next_span: 0,
+            slots: HashMap::new(),
         }
     }
 
@@ -218,17 +231,19 @@ impl Session {
         let mut p = p;
         let base = self.next_span;
         p.program.link.span_base = base;
+        self.bind_late(&mut p.program);
         let program = &p.program;
         let link = &program.link;
-        // The symbols to look up: this line's exported globals.
+        // The symbols to look up: this line's exported globals, then its functions.
         let symbols: Vec<String> = link
             .exported_globals
             .iter()
             .map(|e| e.symbol.clone())
+            .chain(link.exported_fns.iter().map(|(_, s)| s.clone()))
             .collect();
         let t = Instant::now();
         let compiled = driver::compile_linked(program, &self.options, &symbols);
-        let (compiled, exported_addrs) = match compiled {
+        let (compiled, mut exported_addrs) = match compiled {
             Ok(c) => c,
             Err(e) => {
                 let diags: Vec<Diagnostic> = e.into();
@@ -251,12 +266,26 @@ impl Session {
             saved.push((addr, ty, bytes));
         }
 
+        // This line's functions take their slots before it runs, so its own calls and
+        // earlier functions it calls reach the new definitions; a failed line gives the
+        // slots back.
+        let fn_addrs = exported_addrs.split_off(link.exported_globals.len());
+        let replaced: Vec<(usize, usize)> = link
+            .fn_slots
+            .iter()
+            .zip(&fn_addrs)
+            .map(|(&(_, slot), &addr)| (slot, self.cell(slot).swap(addr, Ordering::Relaxed)))
+            .collect();
+
         let t = Instant::now();
         let result = compiled.run_in(&mut self.ctx, &[]);
         let run = t.elapsed();
         reply.stdout.push_str(&self.ctx.take_output());
         match result {
             Err(e) => {
+                for &(slot, previous) in replaced.iter().rev() {
+                    self.cell(slot).store(previous, Ordering::Relaxed);
+                }
                 for (addr, ty, bytes) in &saved {
                     // SAFETY: restores the bytes read above into the same global.
                     unsafe { layout::write_bytes(*addr, ty, bytes) };
@@ -332,13 +361,13 @@ impl Session {
             .collect();
         exports.extend(link.exported_fns.iter().map(|(_, s)| s.clone()));
         if !exports.is_empty() {
+            // Functions are called through their slots, which hold the environment's
+            // definitions (roots of `collect_garbage`): only globals are imports.
             let imports = if link.exported_fns.is_empty() {
                 Vec::new()
             } else {
                 let globals = link.imported_globals.iter().map(|(_, s)| s.clone());
-                globals
-                    .chain(link.extern_fns.iter().map(|f| f.symbol.clone()))
-                    .collect()
+                globals.collect()
             };
             self.lines.push(Line {
                 base,
@@ -362,6 +391,39 @@ impl Session {
             );
         }
         reply
+    }
+
+    /// Late binding: point every call of a session function in `program` (of an
+    /// earlier line's or of its own) at that function's slot, made on first use.
+    fn bind_late(&mut self, program: &mut hir::Program) {
+        for f in &mut program.link.extern_fns {
+            f.slot = self.slot(&slot_key(&f.name, &f.params));
+        }
+        let own: Vec<(usize, usize)> = program
+            .link
+            .exported_fns
+            .iter()
+            .map(|&(id, _)| {
+                let f = &program.functions[id];
+                (id, self.slot(&slot_key(&f.name, &f.param_types())))
+            })
+            .collect();
+        program.link.fn_slots = own;
+    }
+
+    /// The address of the slot named `key`.
+    fn slot(&mut self, key: &str) -> usize {
+        let cell = self
+            .slots
+            .entry(key.to_string())
+            .or_insert_with(|| Box::new(AtomicUsize::new(0)));
+        &**cell as *const AtomicUsize as usize
+    }
+
+    /// The slot at `address` (one of `slots`).
+    fn cell(&self, address: usize) -> &AtomicUsize {
+        // SAFETY: `address` came from `slot`, and slots live as long as the session.
+        unsafe { &*(address as *const AtomicUsize) }
     }
 
     /// Unload the lines nothing can reach any more: a line stays while the environment
@@ -423,6 +485,7 @@ impl Session {
                 self.env = Env::default();
                 self.addresses.clear();
                 self.owned.clear();
+                self.slots.clear();
                 reply.stdout = "session reset\n".to_string();
             }
             ":time" => {
@@ -451,13 +514,15 @@ impl Session {
                 }
                 let file = format!("<repl:{}>", self.count);
                 // The fragment starts after the command: point diagnostics into it alone.
-                let p = match self.prepare(arg) {
+                let mut p = match self.prepare(arg) {
                     Ok(p) => p,
                     Err(diags) => {
                         reply.stderr = self.render(&diags, &file, arg);
                         return reply;
                     }
                 };
+                // The code a line would run: calls of session functions load their slots.
+                self.bind_late(&mut p.program);
                 reply.stderr = self.render(&p.warnings, &file, arg);
                 let out = match cmd {
                     ":ir" => driver::emit_ir(&p.program, &self.options),

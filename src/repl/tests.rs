@@ -58,9 +58,10 @@ fn functions_are_called_not_recompiled() {
     assert_eq!(ok(&mut s, "sq(sq(2)) + 1"), "17 : i64\n");
     // Lines that define nothing are not kept loaded; the function's line stays.
     assert_eq!(s.loaded_lines(), loaded);
-    // The call in a later line's module names the earlier function; it does not define it.
+    // The call in a later line's module loads the earlier function from its
+    // late-binding slot; it does not define it.
     let ir = ok(&mut s, ":ir sq(3)");
-    assert!(ir.contains("declare"), "{ir}");
+    assert!(ir.contains("%callee = load ptr"), "{ir}");
     assert!(!ir.contains("define i64 @repl"), "sq was recompiled:\n{ir}");
 }
 
@@ -81,6 +82,8 @@ fn redefining_a_function_replaces_it() {
     assert_eq!(ok(&mut s, "f(1)"), "2 : i64\n");
     ok(&mut s, "fn f(x: i64) -> i64 = x + 100;");
     assert_eq!(ok(&mut s, "f(1)"), "101 : i64\n");
+    // Late bound: the earlier caller reaches the new definition.
+    assert_eq!(ok(&mut s, "g(1)"), "1010 : i64\n");
     // A file still rejects the duplicate.
     let e = crate::check_source("fn f(x: i64) = x; fn f(x: i64) = x;").unwrap_err();
     assert_eq!(e[0].code, "E0401");
@@ -368,11 +371,11 @@ fn shadowed_values_stay_alive_for_functions_that_read_them() {
     ok(&mut s, "let pad = \"zzzzzzzzzzzzzzzzzzzzzzzzzzz\" + \"y\";");
     assert_eq!(ok(&mut s, "greet()"), "hello! : string\n");
     assert_eq!(ok(&mut s, "greeting"), "5 : i64\n");
-    // Replacing a function keeps the old one for the functions that call it.
+    // Replacing a function reaches the functions that call it (late binding).
     ok(&mut s, "fn one() -> i64 = 1;");
     ok(&mut s, "fn two() -> i64 = one() + one();");
     ok(&mut s, "fn one() -> i64 = 100;");
-    assert_eq!(ok(&mut s, "two() + one()"), "102 : i64\n");
+    assert_eq!(ok(&mut s, "two() + one()"), "300 : i64\n");
 }
 
 #[test]
@@ -581,4 +584,118 @@ fn pasted_text_is_taken_line_by_line() {
         .collect();
     assert_eq!(outs, ["", "6 : i64\n"]);
     assert!(err(&mut s, "let d = 3\nd * 2").stderr.contains("E0002"));
+}
+
+/// The contract's "REPL redefinition is late-bound": a redefinition with the same
+/// parameter types reaches every caller, earlier lines' included, without recompiling
+/// them; in the line that redefines, too; a failed line gives the old definition back.
+#[test]
+fn late_binding_reaches_earlier_callers() {
+    let mut s = session();
+    ok(&mut s, "fn a() -> i64 = 1");
+    ok(&mut s, "fn b() -> i64 = a() + 1");
+    assert_eq!(ok(&mut s, "b()"), "2 : i64\n");
+    ok(&mut s, "fn a() -> i64 = 10");
+    assert_eq!(ok(&mut s, "b()"), "11 : i64\n");
+    // The redefining line itself already calls the new definition.
+    assert_eq!(ok(&mut s, "fn a() -> i64 = 20; b()"), "21 : i64\n");
+    // A line that fails defines nothing: `a` is 20 again afterwards.
+    let r = err(&mut s, "fn a() -> i64 = 30; [b()][b()]");
+    assert!(r.stderr.contains("E0603"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "b()"), "21 : i64\n");
+    // An overload (other parameter types) is another function: `b` keeps calling `a()`.
+    ok(&mut s, "fn a(x: i64) -> i64 = x");
+    assert_eq!(ok(&mut s, "b() + a(5)"), "26 : i64\n");
+}
+
+/// A caller in the same line as its callee still calls it through the slot: after the
+/// callee is replaced by one that faults, the caller stops at the fault (nothing it
+/// would print after the call is printed).
+#[test]
+fn late_binding_a_replacement_may_fault_where_the_original_could_not() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "fn a(n: i64) -> i64 = n; fn b(n: i64) -> i64 { let x = a(n); print(\"after\"); x }",
+    );
+    assert_eq!(ok(&mut s, "b(5)"), "after\n5 : i64\n");
+    ok(&mut s, "fn a(n: i64) -> i64 = [1][n]");
+    let r = err(&mut s, "b(5)");
+    assert!(r.stderr.contains("E0603"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+/// Late binding can close a cycle across lines (`d` calls `c`, the new `c` calls `d`):
+/// the functions guard their stack, so a runaway recursion is E0606, not a crash.
+#[test]
+fn late_binding_cycles_across_lines_are_guarded() {
+    let mut s = session();
+    ok(&mut s, "fn c(n: i64) -> i64 = n + 1");
+    ok(&mut s, "fn d(n: i64) -> i64 = c(n)");
+    ok(&mut s, "fn c(n: i64) -> i64 = if(n > 0, d(n - 1), 0)");
+    assert_eq!(ok(&mut s, "d(5)"), "0 : i64\n");
+    let r = err(&mut s, "d(100000000)");
+    assert!(r.stderr.contains("E0606"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "d(3)"), "0 : i64\n");
+}
+
+/// Changing the return type of a function earlier functions call is E0409, naming the
+/// callers; redefining the callers in the same input, or a function nobody calls, is
+/// fine.
+#[test]
+fn late_binding_refuses_a_new_return_type_under_callers() {
+    let mut s = session();
+    ok(&mut s, "fn a() -> i64 = 1");
+    ok(&mut s, "fn b() -> i64 = a() + 1");
+    ok(&mut s, "fn c(x: f64) -> f64 = x + 0.5 * f64(a())");
+    let r = err(&mut s, "fn a() -> string = \"ten\"");
+    assert!(r.stderr.contains("error[E0409]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`a()` cannot change its return type from i64 to string"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("called by `b()`, `c(f64)`"),
+        "{}",
+        r.stderr
+    );
+    // The primary label is on the new return type.
+    assert!(r.stderr.contains("──┬──"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "b()"), "2 : i64\n");
+    // Only `c` is left in the way once `b` is redefined in the same input.
+    let r = err(
+        &mut s,
+        "fn a() -> string = \"ten\"; fn b() -> string = a() + \"!\"",
+    );
+    assert!(r.stderr.contains("called by `c(f64)`"), "{}", r.stderr);
+    assert!(!r.stderr.contains("`b()`"), "{}", r.stderr);
+    ok(
+        &mut s,
+        "fn a() -> string = \"ten\"; fn b() -> string = a() + \"!\"; fn c(x: f64) -> f64 = x * 2.0",
+    );
+    assert_eq!(ok(&mut s, "b()"), "ten! : string\n");
+    // Nothing calls `lone`: its return type may change.
+    ok(&mut s, "fn lone() -> i64 = 1");
+    ok(&mut s, "fn lone() -> string = \"one\"");
+    assert_eq!(ok(&mut s, "lone()"), "one : string\n");
+}
+
+/// A replaced definition's line is unloaded once nothing reaches it; the new one, and
+/// the callers, stay loaded and working.
+#[test]
+fn late_binding_unloads_replaced_definitions() {
+    let mut s = session();
+    ok(&mut s, "fn a() -> i64 = 1");
+    ok(&mut s, "fn b() -> i64 = a() + 1");
+    assert_eq!(s.loaded_lines(), 2);
+    for i in 2..6 {
+        ok(&mut s, &format!("fn a() -> i64 = {i}"));
+        assert_eq!(s.loaded_lines(), 2, "old definitions of `a` are unloaded");
+        assert_eq!(ok(&mut s, "b()"), format!("{} : i64\n", i + 1));
+    }
+    ok(&mut s, "fn b() -> i64 = a() * 100");
+    assert_eq!(s.loaded_lines(), 2);
+    assert_eq!(ok(&mut s, "b()"), "500 : i64\n");
 }

@@ -286,6 +286,7 @@ impl<'a> Checker<'a> {
             symbol: f.symbol.clone(),
             params: f.params.clone(),
             ret: f.ret.clone(),
+            slot: 0,
         });
         self.env_fns.insert(i, k);
         k
@@ -417,6 +418,7 @@ impl<'a> Checker<'a> {
                 self.check_fn(id);
             }
         }
+        self.check_redefinitions();
         // Program-level bindings that functions read are read.
         for t in &self.tops {
             if let (true, Some(l)) = (t.read, t.local) {
@@ -572,6 +574,67 @@ impl<'a> Checker<'a> {
             callable,
         });
         self.fn_names.entry(name.clone()).or_default().push(id);
+    }
+
+    /// REPL mode: a function redefined with another return type while earlier session
+    /// functions call it is E0409. Calls are late bound: those callers, compiled for the
+    /// old return type, would reach the new definition. Callers this input redefines as
+    /// well are no obstacle.
+    fn check_redefinitions(&mut self) {
+        let Some(env) = self.env_ref() else {
+            return;
+        };
+        let redefined = |fns: &[FnEntry], name: &str, params: &[Ty]| {
+            fns.iter()
+                .any(|g| g.callable && g.decl.name.name == name && g.params == params)
+        };
+        for id in 0..self.fns.len() {
+            let f = &self.fns[id];
+            let Some(new_ret) = f.hir.as_ref().and_then(|h| h.ret.clone()) else {
+                continue;
+            };
+            let name = &f.decl.name.name;
+            let Some(old) = env
+                .functions
+                .iter()
+                .find(|g| &g.name == name && g.params == f.params)
+            else {
+                continue;
+            };
+            if !f.callable || new_ret.is_error() || old.ret.is_error() || old.ret == new_ret {
+                continue;
+            }
+            let callers: Vec<String> = env
+                .callers_of(name, &f.params)
+                .filter(|c| !redefined(&self.fns, &c.name, &c.params))
+                .map(|c| format!("`{}`", sig(&c.name, &c.params)))
+                .collect();
+            if callers.is_empty() {
+                continue;
+            }
+            let decl = f.decl;
+            let span = decl.ret.as_ref().map_or(decl.name.span, |r| r.span);
+            let signature = sig(name, &f.params);
+            let d = Diagnostic::error(
+                "E0409",
+                span,
+                format!(
+                    "`{signature}` cannot change its return type from {} to {new_ret}: earlier functions call it",
+                    old.ret
+                ),
+            )
+            .with_label(format!("was {}", old.ret))
+            .with_note(format!(
+                "called by {}, compiled for {}; calls reach the latest definition",
+                callers.join(", "),
+                old.ret
+            ))
+            .with_help(format!(
+                "redefine {} in the same input too, or give the new function another name",
+                if callers.len() == 1 { "that caller" } else { "those callers" }
+            ));
+            self.error(d);
+        }
     }
 
     /// The program-level binding named `name` visible at statement `pos`.
