@@ -97,7 +97,9 @@ codes! {
     "E0009": "`fn` or `param` inside a block" {
         explanation: "Functions and `param` inputs belong to the whole program, so they can \
             only be declared at its top level, not inside a `when` branch or a function \
-            body. Move the declaration out of the block.",
+            body. Move the declaration out of the block. In the REPL a typed input \
+            cannot declare a `param` either: bind a value with `let`, or load the program \
+            from a file with its values, `:load FILE --param NAME=VALUE`.",
         example: "when true {\n    fn twice(x: i64) -> i64 = x * 2;\n}",
     },
     "E0010": "nesting too deep" {

@@ -44,7 +44,10 @@ const COMMANDS: [(&str, &str); 11] = [
     (":time", "toggle timing of parse, check, compile and run"),
     (":env", "list bindings (with values) and functions"),
     (":doc NAME", "show a function's overloads and what it does"),
-    (":load FILE", "evaluate a file's contents as one input"),
+    (
+        ":load FILE",
+        "evaluate a file as one input; --param NAME=VALUE (-p) for its params",
+    ),
     (":reset", "forget every definition"),
     (":quit", "leave the REPL"),
     (":q", "same as :quit"),
@@ -164,7 +167,7 @@ impl Session {
             return self.command(trimmed);
         }
         let file = format!("<repl:{}>", self.count);
-        self.eval_source(input, &file)
+        self.eval_source(input, &file, None)
     }
 
     /// Names for Tab completion: keywords, builtins, user functions, bindings, `:commands`.
@@ -197,13 +200,14 @@ impl Session {
         format!("repl.{}.{}", self.id, self.count)
     }
 
-    /// Parse and check `src` against the session's environment.
-    fn prepare(&self, src: &str) -> Result<Prepared, Vec<Diagnostic>> {
+    /// Parse and check `src` against the session's environment; `params`: it may
+    /// declare `param` inputs (a `:load`ed file).
+    fn prepare(&self, src: &str, params: bool) -> Result<Prepared, Vec<Diagnostic>> {
         let t = Instant::now();
         let ast = driver::parse(src)?;
         let parse = t.elapsed();
         let t = Instant::now();
-        let checked = driver::check_in(src, &ast, &self.env, &self.prefix())?;
+        let checked = driver::check_in(src, &ast, &self.env, &self.prefix(), params)?;
         let check = t.elapsed();
         let shows_value = matches!(
             ast.stmts.last().map(|s| &s.kind),
@@ -218,9 +222,12 @@ impl Session {
         })
     }
 
-    fn eval_source(&mut self, src: &str, file: &str) -> Reply {
+    /// Evaluate `src`, named `file` in reports. `params`: the `--param NAME=VALUE`
+    /// arguments of a `:load`, whose values its `param` inputs take as in `kiln run`
+    /// (`None`: a typed input, which may not declare inputs).
+    fn eval_source(&mut self, src: &str, file: &str, params: Option<&[String]>) -> Reply {
         let mut reply = Reply::default();
-        let p = match self.prepare(src) {
+        let p = match self.prepare(src, params.is_some()) {
             Ok(p) => p,
             Err(diags) => {
                 reply.stderr = self.render(&diags, file, src);
@@ -228,6 +235,13 @@ impl Session {
             }
         };
         reply.stderr = self.render(&p.warnings, file, src);
+        let inputs = match crate::value::params::bind(&p.program.inputs, params.unwrap_or(&[])) {
+            Ok(inputs) => inputs,
+            Err(message) => {
+                let _ = writeln!(reply.stderr, "error: {message}");
+                return reply;
+            }
+        };
         let mut p = p;
         let base = self.next_span;
         p.program.link.span_base = base;
@@ -278,7 +292,7 @@ impl Session {
             .collect();
 
         let t = Instant::now();
-        let result = compiled.run_in(&mut self.ctx, &[]);
+        let result = compiled.run_in(&mut self.ctx, &inputs);
         let run = t.elapsed();
         reply.stdout.push_str(&self.ctx.take_output());
         match result {
@@ -497,16 +511,13 @@ impl Session {
                 Ok(text) => reply.stdout = text,
                 Err(text) => reply.stderr = text,
             },
-            ":load" => {
-                if arg.is_empty() {
-                    reply.stderr = "usage: :load FILE\n".to_string();
-                } else {
-                    match std::fs::read_to_string(arg) {
-                        Ok(src) => return self.eval_source(&src, arg),
-                        Err(e) => reply.stderr = format!("cannot read `{arg}`: {e}\n"),
-                    }
-                }
-            }
+            ":load" => match load_args(arg) {
+                Ok((file, params)) => match std::fs::read_to_string(&file) {
+                    Ok(src) => return self.eval_source(&src, &file, Some(&params)),
+                    Err(e) => reply.stderr = format!("cannot read `{file}`: {e}\n"),
+                },
+                Err(message) => reply.stderr = format!("{message}\n{LOAD_USAGE}\n"),
+            },
             ":type" | ":t" | ":ir" | ":asm" => {
                 if arg.is_empty() {
                     reply.stderr = format!("usage: {cmd} EXPR\n");
@@ -514,7 +525,7 @@ impl Session {
                 }
                 let file = format!("<repl:{}>", self.count);
                 // The fragment starts after the command: point diagnostics into it alone.
-                let mut p = match self.prepare(arg) {
+                let mut p = match self.prepare(arg, false) {
                     Ok(p) => p,
                     Err(diags) => {
                         reply.stderr = self.render(&diags, &file, arg);
@@ -624,6 +635,60 @@ impl Session {
     pub(super) fn loaded_lines(&self) -> usize {
         self.lines.len()
     }
+}
+
+const LOAD_USAGE: &str = "usage: :load FILE [--param NAME=VALUE]... (`-p` for short)";
+
+/// The words of a command's argument: separated by whitespace, where a word may be
+/// quoted with `"` or `'` to hold spaces (`--param "name=my savings"`).
+fn words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(words);
+        }
+        let mut word = String::new();
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+            if c == '"' || c == '\'' {
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => break,
+                        Some(ch) => word.push(ch),
+                        None => return Err(format!("unterminated {c} in `{text}`")),
+                    }
+                }
+            } else {
+                word.push(c);
+            }
+        }
+        words.push(word);
+    }
+}
+
+/// `:load`'s argument: the file, then `--param NAME=VALUE` (or `-p NAME=VALUE`,
+/// `--param=NAME=VALUE`) as `kiln run` takes them.
+fn load_args(arg: &str) -> Result<(String, Vec<String>), String> {
+    let mut file = None;
+    let mut params = Vec::new();
+    let mut words = words(arg)?.into_iter();
+    while let Some(w) = words.next() {
+        if let Some(value) = w.strip_prefix("--param=") {
+            params.push(value.to_string());
+        } else if w == "--param" || w == "-p" {
+            let value = words
+                .next()
+                .ok_or_else(|| format!("`{w}` needs a value: `{w} NAME=VALUE`"))?;
+            params.push(value);
+        } else if w.starts_with('-') && w.len() > 1 {
+            return Err(format!("unknown option `{w}`"));
+        } else if file.replace(w.clone()).is_some() {
+            return Err(format!("one file at a time: `{w}` is a second one"));
+        }
+    }
+    let file = file.ok_or("which file?")?;
+    Ok((file, params))
 }
 
 fn help() -> String {

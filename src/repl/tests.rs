@@ -238,10 +238,61 @@ fn param_is_rejected() {
     let mut s = session();
     let r = err(&mut s, "param x: i64;");
     assert!(
-        r.stderr.contains("not available in the REPL"),
+        r.stderr
+            .contains("`param` is not available in a typed REPL input"),
         "{}",
         r.stderr
     );
+    // It says what to do instead.
+    assert!(r.stderr.contains("`let x = ...;`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`:load FILE --param x=VALUE`"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `:load FILE --param NAME=VALUE` binds a file's `param` inputs as `kiln run` does
+/// (same value syntax and checks); the inputs stay defined like `let`s.
+#[test]
+fn load_binds_params_like_kiln_run() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/params.expr");
+    let mut s = session();
+    // Missing values: one report, saying what to pass; nothing else (no E0009, E0105).
+    let r = err(&mut s, &format!(":load {file}"));
+    assert_eq!(
+        r.stderr,
+        "error: missing values for parameters `name`, `principal`, `rate`, `years`: pass \
+         --param name=<string> --param principal=<f64> --param rate=<f64> --param years=<i64>\n"
+    );
+    let out = ok(
+        &mut s,
+        &format!(
+            ":load {file} --param name=savings -p principal=1000 --param=rate=0.05 -p \"years=10\""
+        ),
+    );
+    assert_eq!(out, "savings after 10 years:\n1628.89 : f64\n");
+    assert_eq!(ok(&mut s, "rate"), "0.05 : f64\n");
+    assert_eq!(ok(&mut s, "grow(100.0, 1)"), "105.0 : f64\n");
+    // A bad value is reported as `kiln run` reports it, and defines nothing new.
+    let r = err(
+        &mut s,
+        &format!(":load {file} -p name=x -p principal=1 -p rate=fast -p years=1"),
+    );
+    assert_eq!(
+        r.stderr,
+        "error: invalid value `fast` for parameter `rate` of type f64: invalid float literal\n"
+    );
+    assert_eq!(ok(&mut s, "rate"), "0.05 : f64\n");
+    let r = err(&mut s, &format!(":load {file} -p nope=1"));
+    assert!(
+        r.stderr.contains("unknown parameter `nope`"),
+        "{}",
+        r.stderr
+    );
+    let r = err(&mut s, &format!(":load {file} --param"));
+    assert!(r.stderr.contains("`--param` needs a value"), "{}", r.stderr);
+    assert!(r.stderr.contains("usage: :load FILE"), "{}", r.stderr);
 }
 
 #[test]

@@ -173,6 +173,8 @@ pub(super) struct Checker<'a> {
     pub lits: HashMap<Span, LitVal>,
     /// REPL mode: earlier lines' definitions and this line's symbol prefix.
     pub env: Option<(&'a super::Env, String)>,
+    /// REPL mode: `param` inputs are allowed (a `:load`ed file).
+    pub params_in_repl: bool,
     /// Env binding index → the global that imports it.
     env_globals: HashMap<usize, GlobalId>,
     /// Env function index → index in `link.extern_fns`.
@@ -211,6 +213,7 @@ impl<'a> Checker<'a> {
             main_stmt: Span::default(),
             lits: HashMap::new(),
             env: None,
+            params_in_repl: false,
             env_globals: HashMap::new(),
             env_fns: HashMap::new(),
             link: hir::Linking::default(),
@@ -300,7 +303,7 @@ impl<'a> Checker<'a> {
         };
         let mut top: Vec<(String, LocalBinding)> = main.scopes[0]
             .iter()
-            .filter(|(_, b)| matches!(b.kind, BindKind::Let | BindKind::Mutable))
+            .filter(|(_, b)| matches!(b.kind, BindKind::Let | BindKind::Mutable | BindKind::Param))
             .map(|(n, b)| (n.clone(), b.clone()))
             .collect();
         top.sort_by_key(|(_, b)| b.local);
@@ -785,15 +788,19 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::StmtKind::Param { name, ty } => {
-                    if self.env.is_some() {
+                    if self.env.is_some() && !self.params_in_repl {
                         self.error(
                             Diagnostic::error(
                                 "E0009",
                                 name.span,
-                                "`param` is not available in the REPL",
+                                "`param` is not available in a typed REPL input",
                             )
                             .with_label("inputs come from outside a program")
-                            .with_help(format!("bind a value instead: `let {} = ...;`", name.name)),
+                            .with_help(format!(
+                                "bind a value instead: `let {} = ...;`, or put the program in a \
+                                 file and load it with its values: `:load FILE --param {}=VALUE`",
+                                name.name, name.name
+                            )),
                         );
                         continue;
                     }

@@ -154,13 +154,18 @@ impl Env {
 /// Type-check one REPL line against the definitions of earlier lines. The line's
 /// program-level bindings and functions are exported under symbols starting with
 /// `prefix` (see `hir::Linking`); redefining a function with the same parameter types
-/// replaces the earlier one; `param` is rejected.
+/// replaces the earlier one. `params`: the line may declare `param` inputs (a file the
+/// REPL `:load`s, binding `--param` values as `kiln run` does; each input is exported
+/// like a `let`); otherwise `param` is an error that says what to do instead.
 pub fn check_in(
     program: &ast::Program,
     env: &Env,
     prefix: &str,
+    params: bool,
 ) -> Result<Checked, Vec<Diagnostic>> {
-    check::Checker::new_in(env, prefix).program(program)
+    let mut checker = check::Checker::new_in(env, prefix);
+    checker.params_in_repl = params;
+    checker.program(program)
 }
 
 #[cfg(test)]
