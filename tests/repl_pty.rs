@@ -309,3 +309,29 @@ fn a_redefinition_reaches_earlier_callers() {
     assert!(out.contains("11 : i64"), "{out:?}");
     repl.leave();
 }
+
+/// Tab after `:load ` completes a file name (not the function `tan`); inside a string
+/// literal it completes nothing.
+#[test]
+fn tab_completes_file_names_after_load() {
+    let files = scratch_dir("repl-load-tab");
+    std::fs::write(files.join("table.expr"), "let loaded = 6 * 7;\n").expect("write");
+    let mut repl = start("repl-load-tab-home", &["repl"]);
+    repl.pty
+        .send(&format!(":load {}/ta", files.display()))
+        .expect("type");
+    repl.pty.send("\t").expect("press Tab");
+    repl.pty.flush().expect("flush");
+    repl.expect("table.expr");
+    repl.eval("");
+    let out = repl.eval("loaded");
+    assert!(out.contains("42 : i64"), "{out:?}");
+    // In a string, Tab inserts nothing: the string stays `sq`.
+    repl.pty.send("\"sq").expect("type");
+    repl.pty.send("\t").expect("press Tab");
+    repl.pty.send("\"").expect("type");
+    repl.pty.flush().expect("flush");
+    let out = repl.eval("");
+    assert!(out.contains("sq : string"), "{out:?}");
+    repl.leave();
+}

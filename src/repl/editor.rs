@@ -228,6 +228,54 @@ pub fn word_before(line: &str, pos: usize) -> (usize, &str) {
     (start, &head[start..])
 }
 
+/// What Tab completes at `pos` in `line`: after `:load `, a file name (directories
+/// end with `/`); inside a string literal or a comment, nothing; else the word under
+/// the cursor from `candidates`. Returns where the replaced text starts, and the
+/// replacements.
+pub fn complete_at(candidates: &[String], line: &str, pos: usize) -> (usize, Vec<String>) {
+    let head = &line[..pos];
+    let command = head.trim_start();
+    if let Some(rest) = command.strip_prefix(":load") {
+        if rest.starts_with(char::is_whitespace) {
+            let found = rustyline::completion::FilenameCompleter::new().complete_path(line, pos);
+            return match found {
+                Ok((start, pairs)) => (start, pairs.into_iter().map(|p| p.replacement).collect()),
+                Err(_) => (pos, Vec::new()),
+            };
+        }
+    }
+    if !command.starts_with(':') && in_string_or_comment(head) {
+        return (pos, Vec::new());
+    }
+    let (start, word) = word_before(line, pos);
+    if word.is_empty() {
+        return (pos, Vec::new());
+    }
+    (start, completions(candidates, word))
+}
+
+/// Whether the end of `head` is inside a string literal or a `//` comment.
+fn in_string_or_comment(head: &str) -> bool {
+    let mut chars = head.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => loop {
+                match chars.next() {
+                    None => return true,
+                    Some('\\') => {
+                        chars.next();
+                    }
+                    Some(q) if q == c => break,
+                    Some(_) => {}
+                }
+            },
+            '/' if chars.peek() == Some(&'/') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The names that complete `word`, sorted, without repeats.
 pub fn completions(candidates: &[String], word: &str) -> Vec<String> {
     let mut found: Vec<String> = candidates
@@ -280,11 +328,7 @@ impl Completer for KilnHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
-        let (start, word) = word_before(line, pos);
-        if word.is_empty() {
-            return Ok((pos, Vec::new()));
-        }
-        Ok((start, completions(&self.candidates, word)))
+        Ok(complete_at(&self.candidates, line, pos))
     }
 }
 
@@ -348,5 +392,37 @@ mod tests {
         assert_eq!(completions(&names, "s"), ["sq", "sqrt", "string"]);
         assert_eq!(completions(&names, ":r"), [":reset"]);
         assert!(completions(&names, "zz").is_empty());
+    }
+
+    #[test]
+    fn tab_completes_file_names_after_load_and_nothing_inside_strings() {
+        let names: Vec<String> = ["tan", "tanh", "sqrt", "string"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("table.expr"), "1").unwrap();
+        std::fs::create_dir(dir.path().join("tasks")).unwrap();
+        let line = format!(":load {}/ta", dir.path().display());
+        let (start, found) = complete_at(&names, &line, line.len());
+        assert_eq!(start, ":load ".len());
+        let mut found: Vec<String> = found
+            .iter()
+            .map(|f| f.rsplit_once("/t").map(|(_, t)| format!("t{t}")).unwrap())
+            .collect();
+        found.sort();
+        assert_eq!(found, ["table.expr", "tasks/"]);
+        // Outside `:load`, names; inside a string or a comment, nothing.
+        let at_end = |line: &str| complete_at(&names, line, line.len());
+        let none = Vec::<String>::new();
+        assert_eq!(
+            at_end("ta"),
+            (0, vec!["tan".to_string(), "tanh".to_string()])
+        );
+        assert_eq!(at_end("print(\"ta"), (9, none.clone()));
+        assert_eq!(at_end("\"a\\\" sq"), (7, none.clone()));
+        assert_eq!(at_end("1 // sq"), (7, none));
+        assert_eq!(at_end("'a' + sq"), (6, vec!["sqrt".to_string()]));
+        assert_eq!(at_end("\"x\" + sq"), (6, vec!["sqrt".to_string()]));
     }
 }

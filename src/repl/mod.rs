@@ -121,12 +121,17 @@ pub fn take_inputs(buffer: &mut String) -> Vec<String> {
     inputs
 }
 
-/// Whether `buffer` goes on with another line: the core says it is incomplete, or a
-/// brace (of a `when` or `fn` block) is still open. A `:command` is always one line
+/// Whether `buffer` goes on with another line: the core says it is incomplete, a
+/// brace (of a `when` or `fn` block) is still open, or its last line is a `///` doc
+/// comment, which documents the `fn` that follows. A `:command` is always one line
 /// (`:load dir/` must not wait for a right operand).
 pub fn needs_more(buffer: &str) -> bool {
     if buffer.trim_start().starts_with(':') {
         return false;
+    }
+    let last = buffer.lines().rfind(|l| !l.trim().is_empty());
+    if last.is_some_and(|l| l.trim_start().starts_with("///")) {
+        return true;
     }
     input_is_incomplete(buffer) || open_braces(buffer) > 0
 }

@@ -36,10 +36,17 @@ pub struct Reply {
 /// Sessions in one process share one JITDylib: each gets its own symbol prefix.
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(0);
 
-const COMMANDS: [(&str, &str); 11] = [
+const COMMANDS: [(&str, &str); 12] = [
     (":help", "list the commands"),
     (":type EXPR", "show the type of EXPR without running it"),
-    (":ir EXPR", "show the optimised LLVM IR of EXPR's module"),
+    (
+        ":ir EXPR",
+        "show the optimised LLVM IR of EXPR's module, without attributes",
+    ),
+    (
+        ":ir! EXPR",
+        "the same with its attribute groups (also :ir --attrs EXPR)",
+    ),
     (":asm EXPR", "show the native assembly of EXPR's module"),
     (":time", "toggle timing of parse, check, compile and run"),
     (":env", "list bindings (with values) and functions"),
@@ -368,6 +375,14 @@ impl Session {
         }
         self.ctx.reset();
         self.env.commit(link, &program.functions);
+        // `:doc` shows a function's `///` comment.
+        for (id, symbol) in &link.exported_fns {
+            let at = program.functions[*id].span.lo as usize;
+            let doc = doc_comment(src, at);
+            if let Some(f) = self.env.functions.iter_mut().find(|f| &f.symbol == symbol) {
+                f.doc = doc;
+            }
+        }
         let mut exports: Vec<String> = link
             .exported_globals
             .iter()
@@ -518,10 +533,25 @@ impl Session {
                 },
                 Err(message) => reply.stderr = format!("{message}\n{LOAD_USAGE}\n"),
             },
-            ":type" | ":t" | ":ir" | ":asm" => {
+            ":type" | ":t" | ":ir" | ":ir!" | ":asm" => {
+                // `:ir --attrs EXPR` is `:ir! EXPR`: the IR with its attribute groups.
+                let (cmd, arg) = match arg.strip_prefix("--attrs") {
+                    Some(rest) if cmd == ":ir" && rest.starts_with(char::is_whitespace) => {
+                        (":ir!", rest.trim())
+                    }
+                    _ => (cmd, arg),
+                };
                 if arg.is_empty() {
                     reply.stderr = format!("usage: {cmd} EXPR\n");
                     return reply;
+                }
+                // `:type NAME` of a function (not a binding): its overloads.
+                if matches!(cmd, ":type" | ":t") && self.env_binding(arg).is_none() {
+                    let overloads = self.overloads(arg);
+                    if !overloads.is_empty() {
+                        reply.stdout = overloads.iter().map(|s| format!("{s}\n")).collect();
+                        return reply;
+                    }
                 }
                 let file = format!("<repl:{}>", self.count);
                 // The fragment starts after the command: point diagnostics into it alone.
@@ -536,7 +566,10 @@ impl Session {
                 self.bind_late(&mut p.program);
                 reply.stderr = self.render(&p.warnings, &file, arg);
                 let out = match cmd {
-                    ":ir" => driver::emit_ir(&p.program, &self.options),
+                    ":ir" => {
+                        driver::emit_ir(&p.program, &self.options).map(|ir| hide_attributes(&ir))
+                    }
+                    ":ir!" => driver::emit_ir(&p.program, &self.options),
                     ":asm" => driver::emit_asm(&p.program, &self.options),
                     _ => Ok(match &p.program.main.ret {
                         Some(t) => format!("{t}\n"),
@@ -573,11 +606,61 @@ impl Session {
             let _ = writeln!(out, "{kw}{} : {} = {value}", b.name, b.ty);
         }
         for f in &self.env.functions {
-            let params: Vec<String> = f.params.iter().map(|t| t.to_string()).collect();
-            let _ = writeln!(out, "fn {}({}) -> {}", f.name, params.join(", "), f.ret);
+            let _ = writeln!(out, "{}", Session::signature(f));
         }
         if out.is_empty() {
             out.push_str("(nothing defined)\n");
+        }
+        out
+    }
+
+    /// The earlier binding `name`, if any.
+    fn env_binding(&self, name: &str) -> Option<&types::EnvBinding> {
+        self.env.bindings.iter().find(|b| b.name == name)
+    }
+
+    /// The session's functions named `name` that a prelude function of the same
+    /// parameter types is replaced by, as parameter type lists.
+    fn own_params(&self, name: &str) -> Vec<&Vec<Ty>> {
+        self.env
+            .functions
+            .iter()
+            .filter(|f| f.name == name)
+            .map(|f| &f.params)
+            .collect()
+    }
+
+    /// The signature of the session function `f`, with its parameter names.
+    fn signature(f: &types::EnvFn) -> String {
+        let params: Vec<String> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match f.param_names.get(i) {
+                Some(n) => format!("{n}: {t}"),
+                None => t.to_string(),
+            })
+            .collect();
+        format!("fn {}({}) -> {}", f.name, params.join(", "), f.ret)
+    }
+
+    /// Every overload of the function `name`, the session's first, as signatures
+    /// (`:type NAME`); empty when no function has that name.
+    fn overloads(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .env
+            .functions
+            .iter()
+            .filter(|f| f.name == name)
+            .map(Session::signature)
+            .collect();
+        let own = self.own_params(name);
+        for e in types::reference::entries(name) {
+            let replaced = types::prelude::named(name)
+                .any(|(_, p)| p.signature() == e.signature && own.contains(&&p.params));
+            if !replaced {
+                out.push(e.signature);
+            }
         }
         out
     }
@@ -591,22 +674,13 @@ impl Session {
         }
         let mut out = String::new();
         for f in self.env.functions.iter().filter(|f| f.name == name) {
-            let params: Vec<String> = f.params.iter().map(|t| t.to_string()).collect();
-            let _ = writeln!(
-                out,
-                "fn {}({}) -> {}\n    defined in this session",
-                f.name,
-                params.join(", "),
-                f.ret
-            );
+            let _ = writeln!(out, "{}", Session::signature(f));
+            for line in f.doc.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            let _ = writeln!(out, "    defined in this session");
         }
-        let own: Vec<&Vec<types::ty::Ty>> = self
-            .env
-            .functions
-            .iter()
-            .filter(|f| f.name == name)
-            .map(|f| &f.params)
-            .collect();
+        let own = self.own_params(name);
         for e in types::reference::entries(name) {
             // A prelude overload the session redefined is hidden by it.
             let replaced = types::prelude::named(name)
@@ -691,12 +765,83 @@ fn load_args(arg: &str) -> Result<(String, Vec<String>), String> {
     Ok((file, params))
 }
 
-fn help() -> String {
+pub(super) fn help() -> String {
     let mut s = String::from("commands:\n");
     for (c, what) in COMMANDS {
         let _ = writeln!(s, "  {c:<12} {what}");
     }
     s
+}
+
+/// LLVM IR without its attribute groups (`attributes #0 = { ... "target-features"=... }`,
+/// which dwarf the code) nor the `#N` references to them; a last comment line says how
+/// to see them.
+fn hide_attributes(ir: &str) -> String {
+    let mut out = String::with_capacity(ir.len());
+    let mut hidden = false;
+    for line in ir.lines() {
+        if line.starts_with("attributes #") {
+            hidden = true;
+            continue;
+        }
+        let mut kept = String::with_capacity(line.len());
+        let mut rest = line;
+        // ` #N` outside strings: a reference to an attribute group.
+        while let Some(i) = rest.find(" #") {
+            let digits = rest[i + 2..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            let quotes = kept.matches('"').count() + rest[..i].matches('"').count();
+            if digits > 0
+                && quotes % 2 == 0
+                && (line.starts_with("define")
+                    || line.starts_with("declare")
+                    || line.contains("call "))
+            {
+                kept.push_str(&rest[..i]);
+                rest = &rest[i + 2 + digits..];
+            } else {
+                kept.push_str(&rest[..i + 2]);
+                rest = &rest[i + 2..];
+            }
+        }
+        kept.push_str(rest);
+        out.push_str(kept.trim_end());
+        out.push('\n');
+    }
+    if hidden {
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        out.push_str("; attribute groups hidden: `:ir! EXPR` (or `:ir --attrs EXPR`) shows them\n");
+    }
+    out
+}
+
+/// The `///` comment lines right above the `fn` whose name starts at `name_at` in
+/// `src`, without the slashes (and one space after them); empty without any.
+fn doc_comment(src: &str, name_at: usize) -> String {
+    let Some(head) = src.get(..name_at) else {
+        return String::new();
+    };
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    // Only a `fn` that starts its line: a `///` above belongs to it.
+    if head[line_start..].trim() != "fn" {
+        return String::new();
+    }
+    let mut lines: Vec<&str> = head[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("///"))
+        .map(|l| {
+            let text = &l[3..];
+            text.strip_prefix(' ').unwrap_or(text)
+        })
+        .collect();
+    lines.reverse();
+    lines.join("\n")
 }
 
 fn ms(d: Duration) -> f64 {

@@ -1,3 +1,4 @@
+use super::session::help;
 use super::{input_is_incomplete, needs_more, open_braces, take_inputs, Reply, Session};
 use crate::driver::Options;
 
@@ -324,7 +325,7 @@ fn env_command() {
     let env = ok(&mut s, ":env");
     assert!(env.contains("let x : i64 = 3"), "{env}");
     assert!(env.contains("s : string = \"hi\""), "{env}");
-    assert!(env.contains("fn f(i64, string) -> bool"), "{env}");
+    assert!(env.contains("fn f(a: i64, _b: string) -> bool"), "{env}");
 }
 
 #[test]
@@ -506,14 +507,14 @@ fn doc_command_shows_builtins_prelude_and_session_functions() {
     let sign = ok(&mut s, ":doc sign");
     assert!(
         sign.starts_with(
-            "fn sign(i64) -> i64\n    defined in this session\nfn sign(string) -> i64\n"
+            "fn sign(x: i64) -> i64\n    defined in this session\nfn sign(_s: string) -> i64\n"
         ),
         "{sign}"
     );
-    assert!(!sign.contains("sign(x: i64) -> i64"), "{sign}");
+    assert!(!sign.contains("\nsign(x: i64) -> i64"), "{sign}");
     assert!(sign.contains("sign(x: u8) -> u8"), "{sign}");
     ok(&mut s, "fn double(x: i64) -> i64 = x * 2;");
-    assert!(ok(&mut s, ":doc double").starts_with("fn double(i64) -> i64"));
+    assert!(ok(&mut s, ":doc double").starts_with("fn double(x: i64) -> i64"));
     // Unknown names: "did you mean", from every source of functions.
     let r = err(&mut s, ":doc sing");
     assert!(
@@ -749,4 +750,82 @@ fn late_binding_unloads_replaced_definitions() {
     ok(&mut s, "fn b() -> i64 = a() * 100");
     assert_eq!(s.loaded_lines(), 2);
     assert_eq!(ok(&mut s, "b()"), "500 : i64\n");
+}
+
+/// `:doc` shows a session function's parameter names and its `///` comment (a `///`
+/// line typed alone waits for the `fn` it documents).
+#[test]
+fn doc_shows_doc_comments_and_parameter_names() {
+    let mut s = session();
+    assert!(needs_more("/// Squares a number."));
+    assert!(needs_more("/// Squares a number.\n"));
+    assert!(!needs_more("let s = \"/// no\""));
+    ok(
+        &mut s,
+        "/// Squares a number.\n///  Indented.\nfn sq(value: i64) -> i64 = value * value",
+    );
+    assert_eq!(
+        ok(&mut s, ":doc sq"),
+        "fn sq(value: i64) -> i64\n    Squares a number.\n     Indented.\n    defined in this session\n"
+    );
+    // A plain comment is no doc; a `///` above another statement's line is not this one's.
+    ok(
+        &mut s,
+        "// plain\nfn a(x: i64) -> i64 = x;\n/// for b\nlet k = 1; fn b() -> i64 = k",
+    );
+    assert_eq!(
+        ok(&mut s, ":doc a"),
+        "fn a(x: i64) -> i64\n    defined in this session\n"
+    );
+    assert_eq!(
+        ok(&mut s, ":doc b"),
+        "fn b() -> i64\n    defined in this session\n"
+    );
+    // A redefinition brings its own doc.
+    ok(
+        &mut s,
+        "/// Now cubes.\nfn sq(value: i64) -> i64 = value * value * value",
+    );
+    assert!(ok(&mut s, ":doc sq").contains("    Now cubes.\n"));
+}
+
+/// `:type NAME` of a function shows its overloads; of a binding, its type.
+#[test]
+fn type_of_a_function_name_lists_its_overloads() {
+    let mut s = session();
+    assert_eq!(
+        ok(&mut s, ":type sqrt"),
+        "sqrt(T) -> T where T is f32 or f64\n"
+    );
+    ok(&mut s, "fn sqrt(label: string) -> string = label");
+    assert_eq!(
+        ok(&mut s, ":type sqrt"),
+        "fn sqrt(label: string) -> string\nsqrt(T) -> T where T is f32 or f64\n"
+    );
+    ok(&mut s, "let sqrt = 2");
+    assert_eq!(ok(&mut s, ":t sqrt"), "i64\n");
+    let r = err(&mut s, ":type nope");
+    assert!(r.stderr.contains("E0101"), "{}", r.stderr);
+}
+
+/// `:ir` hides LLVM's attribute groups (the `target-features` list dwarfs the code);
+/// `:ir!` and `:ir --attrs` show them.
+#[test]
+fn ir_hides_attributes_unless_asked() {
+    let mut s = session();
+    let ir = ok(&mut s, ":ir 1 + 2");
+    assert!(ir.contains("define"), "{ir}");
+    assert!(!ir.contains("target-features"), "{ir}");
+    assert!(!ir.contains("attributes #"), "{ir}");
+    assert!(!ir.contains(" #0"), "{ir}");
+    assert!(
+        ir.ends_with("; attribute groups hidden: `:ir! EXPR` (or `:ir --attrs EXPR`) shows them\n"),
+        "{ir}"
+    );
+    for cmd in [":ir! 1 + 2", ":ir --attrs 1 + 2"] {
+        let ir = ok(&mut s, cmd);
+        assert!(ir.contains("\"target-features\""), "{ir}");
+        assert!(ir.contains("attributes #0"), "{ir}");
+    }
+    assert!(help().contains(":ir! EXPR"));
 }

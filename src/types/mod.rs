@@ -87,6 +87,10 @@ pub struct EnvFn {
     /// The session functions its body calls, by name and parameter types (late bound:
     /// whatever definition holds that signature when the call runs).
     pub calls: Vec<(String, Vec<ty::Ty>)>,
+    /// Its parameters' names, in order.
+    pub param_names: Vec<String>,
+    /// Its `///` doc comment (set by the REPL session, which has the source).
+    pub doc: String,
 }
 
 impl Env {
@@ -132,6 +136,8 @@ impl Env {
                 ret: f.ret.clone().unwrap_or(ty::Ty::Error),
                 symbol: symbol.clone(),
                 calls,
+                param_names: f.params.iter().map(|&p| f.locals[p].name.clone()).collect(),
+                doc: String::new(),
             });
         }
     }
