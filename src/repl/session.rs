@@ -108,6 +108,11 @@ pub struct Session {
     slots: HashMap<String, Box<AtomicUsize>>,
 }
 
+/// Where a slot is: the constant address generated code loads it from.
+fn address(cell: &AtomicUsize) -> usize {
+    cell as *const AtomicUsize as usize
+}
+
 /// The late-binding slot of the function `name(params)`.
 fn slot_key(name: &str, params: &[Ty]) -> String {
     let params: Vec<String> = params.iter().map(Ty::to_string).collect();
@@ -446,13 +451,15 @@ impl Session {
             .slots
             .entry(key.to_string())
             .or_insert_with(|| Box::new(AtomicUsize::new(0)));
-        &**cell as *const AtomicUsize as usize
+        address(cell)
     }
 
-    /// The slot at `address` (one of `slots`).
-    fn cell(&self, address: usize) -> &AtomicUsize {
-        // SAFETY: `address` came from `slot`, and slots live as long as the session.
-        unsafe { &*(address as *const AtomicUsize) }
+    /// The slot at `address` (made by [`Session::slot`]).
+    fn cell(&self, at: usize) -> &AtomicUsize {
+        self.slots
+            .values()
+            .find(|c| address(c) == at)
+            .expect("a slot of this session")
     }
 
     /// Unload the lines nothing can reach any more: a line stays while the environment

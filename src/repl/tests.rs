@@ -181,6 +181,10 @@ fn print_output_is_captured() {
     assert_eq!(ok(&mut s, "print(1); 2"), "1\n2 : i64\n");
     assert_eq!(ok(&mut s, "\"hi\""), "hi : string\n");
     assert_eq!(ok(&mut s, "1.5"), "1.5 : f64\n");
+    // Output printed before a fault is kept, the fault reported after it.
+    let r = err(&mut s, "print(\"first\"); [1][5]");
+    assert_eq!(r.stdout, "first\n");
+    assert!(r.stderr.contains("E0603"), "{}", r.stderr);
 }
 
 #[test]
