@@ -38,7 +38,10 @@ static NEXT_SESSION: AtomicU64 = AtomicU64::new(0);
 
 const COMMANDS: [(&str, &str); 12] = [
     (":help", "list the commands"),
-    (":type EXPR", "show the type of EXPR without running it"),
+    (
+        ":type EXPR",
+        "show the type of EXPR without running it (of a function: its overloads)",
+    ),
     (
         ":ir EXPR",
         "show the optimised LLVM IR of EXPR's module, without attributes",
