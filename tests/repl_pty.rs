@@ -222,3 +222,116 @@ fn quit_leaves_and_history_is_kept_for_the_next_session() {
     assert!(out.contains("42 : i64"), "{out:?}");
     repl.leave();
 }
+
+/// Issue 13's scenario: Ctrl-C stops `fib(60)` with E0611, the prompt comes back, the
+/// function still works, and what the interrupted line assigned or bound before it was
+/// stopped is rolled back. Ctrl-C at an idle prompt keeps the session; Ctrl-D leaves.
+#[test]
+fn ctrl_c_stops_fib_60_and_rolls_the_line_back() {
+    let mut repl = start("ctrl-c-fib60", &["repl"]);
+    repl.eval("fn fib(n: i64) -> i64 = if(n < 2, n, fib(n-1) + fib(n-2))");
+    repl.eval("count = 1");
+    repl.line("count = 5; let fresh = 7; fib(60)");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    repl.pty.send_control('c').expect("press Ctrl-C");
+    let out = repl.expect("kiln> ");
+    assert!(out.contains("error[E0611]"), "{out:?}");
+    let out = repl.eval("fib(10)");
+    assert!(out.contains("55 : i64"), "{out:?}");
+    let out = repl.eval("count");
+    assert!(
+        out.contains("1 : i64"),
+        "the assignment is rolled back: {out:?}"
+    );
+    let out = repl.eval("fresh");
+    assert!(out.contains("E0101"), "the `let` is rolled back: {out:?}");
+    // Ctrl-C at an idle prompt clears the line and the session goes on.
+    repl.pty.send_control('c').expect("press Ctrl-C");
+    repl.expect("kiln> ");
+    let out = repl.eval("count + 1");
+    assert!(out.contains("2 : i64"), "{out:?}");
+    repl.leave();
+}
+
+/// A bracketed paste arrives as one piece of text with newlines: its lines are
+/// evaluated one by one, as if typed (one input, `let c = 3⏎c * 2`, would be E0002).
+/// As in a shell, the pasted text waits for Enter.
+#[test]
+fn a_bracketed_paste_is_evaluated_line_by_line() {
+    let mut repl = start("repl-bracketed-paste", &["repl"]);
+    repl.pty
+        .send("\x1b[200~let c = 3\nc * 2\n\x1b[201~")
+        .expect("paste");
+    repl.pty.send("\r").expect("press Enter");
+    repl.pty.flush().expect("flush");
+    let out = repl.expect("6 : i64");
+    assert!(!out.contains("E0002"), "{out:?}");
+    repl.expect("kiln> ");
+    // A pasted block still continues over its lines.
+    repl.pty
+        .send("\x1b[200~fn tw(x: i64) -> i64 {\nx * 2\n}\ntw(c)\n\x1b[201~\r")
+        .expect("paste");
+    repl.pty.flush().expect("flush");
+    repl.expect("6 : i64");
+    repl.expect("kiln> ");
+    repl.leave();
+}
+
+/// `print` output appears while the line still runs, not when it ends: it is on the
+/// screen before Ctrl-C stops the long computation after it.
+#[test]
+fn print_output_appears_at_once() {
+    let mut repl = start("repl-print-stream", &["repl"]);
+    repl.eval("fn fib(n: i64) -> i64 = if(n < 2, n, fib(n - 1) + fib(n - 2))");
+    repl.line("print(\"before\" + \"-loop\"); fib(90)");
+    // Seen while fib(90) (10^18 calls) runs: only Ctrl-C ends it.
+    repl.expect("before-loop");
+    repl.pty.send_control('c').expect("press Ctrl-C");
+    let out = repl.expect("kiln> ");
+    assert!(out.contains("error[E0611]"), "{out:?}");
+    repl.leave();
+}
+
+/// The contract's late-bound redefinition, typed: `b` was compiled while `a` returned 1
+/// and still reaches the new `a`; changing `a`'s return type under `b` is E0409.
+#[test]
+fn a_redefinition_reaches_earlier_callers() {
+    let mut repl = start("repl-late-binding", &["repl"]);
+    repl.eval("fn a() -> i64 = 1");
+    repl.eval("fn b() -> i64 = a() + 1");
+    repl.eval("fn a() -> i64 = 10");
+    let out = repl.eval("b()");
+    assert!(out.contains("11 : i64"), "{out:?}");
+    let out = repl.eval("fn a() -> string = \"ten\"");
+    assert!(out.contains("error[E0409]"), "{out:?}");
+    assert!(out.contains("called by `b()`"), "{out:?}");
+    let out = repl.eval("b()");
+    assert!(out.contains("11 : i64"), "{out:?}");
+    repl.leave();
+}
+
+/// Tab after `:load ` completes a file name (not the function `tan`); inside a string
+/// literal it completes nothing.
+#[test]
+fn tab_completes_file_names_after_load() {
+    let files = scratch_dir("repl-load-tab");
+    std::fs::write(files.join("table.expr"), "let loaded = 6 * 7;\n").expect("write");
+    let mut repl = start("repl-load-tab-home", &["repl"]);
+    repl.pty
+        .send(&format!(":load {}/ta", files.display()))
+        .expect("type");
+    repl.pty.send("\t").expect("press Tab");
+    repl.pty.flush().expect("flush");
+    repl.expect("table.expr");
+    repl.eval("");
+    let out = repl.eval("loaded");
+    assert!(out.contains("42 : i64"), "{out:?}");
+    // In a string, Tab inserts nothing: the string stays `sq`.
+    repl.pty.send("\"sq").expect("type");
+    repl.pty.send("\t").expect("press Tab");
+    repl.pty.send("\"").expect("type");
+    repl.pty.flush().expect("flush");
+    let out = repl.eval("");
+    assert!(out.contains("sq : string"), "{out:?}");
+    repl.leave();
+}

@@ -29,6 +29,12 @@ const EXEMPT: &[(&str, &str)] = &[
         "E0408",
         "invalid program-set output: only the library API can cause it",
     ),
+    // Only a REPL input can redefine a function of an earlier input; a REPL unit test
+    // (`repl::tests::late_binding_*`) checks the report.
+    (
+        "E0409",
+        "REPL redefinition changing a called function's return type: only the REPL can cause it",
+    ),
     // `kiln run` checks `--param` values itself (a usage error, exit 2) before the
     // program runs; only a library caller can pass the wrong inputs.
     (

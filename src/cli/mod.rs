@@ -14,13 +14,13 @@ mod build;
 mod cache;
 mod link;
 mod map;
-mod params;
 mod runtime_lib;
 
 use crate::diag::render::{render_list, Format};
 use crate::diag::{codes, Diagnostic, Severity};
 use crate::driver::{self, Options};
 use crate::runtime::{Deadline, Interrupt, RunCtx};
+use crate::value::params;
 use args::{Cli, ColorChoice, Command, EngineChoice, ErrorFormat, Limits, Opt, ReportArgs};
 use clap::Parser;
 use std::ffi::OsString;

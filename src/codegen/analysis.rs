@@ -8,8 +8,29 @@ use crate::types::hir::{ExprKind, FallibleCalls, Overflow, Program, Walk};
 
 /// `result[id]`: function `id` can reach a call of itself, directly or through others
 /// ([`Program::recursive_functions`]).
+///
+/// With late binding (REPL lines, `hir::Linking`), a call through a slot reaches
+/// whatever definition holds it when the call runs, so a cycle may close through a
+/// later line: every function that calls through a slot counts as recursive (it guards
+/// its stack and polls interrupts on entry).
 pub fn recursive_functions(program: &Program) -> Vec<bool> {
-    program.recursive_functions()
+    let mut recursive = program.recursive_functions();
+    let link = &program.link;
+    if link.fn_slots.is_empty() && link.extern_fns.iter().all(|f| f.slot == 0) {
+        return recursive;
+    }
+    for (id, f) in program.functions.iter().enumerate() {
+        f.body.walk(&mut |e| match e.kind {
+            ExprKind::Call { func, .. } if link.slot_of(func).is_some() => recursive[id] = true,
+            ExprKind::CallExtern { func, .. }
+                if link.extern_fns.get(func).is_none_or(|f| f.slot != 0) =>
+            {
+                recursive[id] = true
+            }
+            _ => {}
+        });
+    }
+    recursive
 }
 
 /// `result[id]`: function `id` may record a fault (directly or through a call). A

@@ -10,7 +10,7 @@ use crate::types::ty::{IntTy, Ty};
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
 use inkwell::types::BasicMetadataTypeEnum;
-use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
@@ -229,8 +229,22 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for a in args {
             vals.push(self.expr(a)?.into());
         }
-        let call = self.b.build_call(f, &vals, "")?;
-        if self.fallible[func] {
+        // Late binding (REPL): the current definition, which may be a later line's.
+        // A function calls itself directly: a session function is only ever entered
+        // through its slot, and slots change only between runs, so while it runs its
+        // slot holds it (and recursion keeps LLVM's direct-call optimisations).
+        let this = self.current_block()?.get_parent();
+        let slot = self.prog.link.slot_of(func).filter(|_| this != Some(f));
+        let call = match slot {
+            Some(slot) => {
+                let callee = self.load_slot(slot)?;
+                self.b
+                    .build_indirect_call(f.get_type(), callee, &vals, "")?
+            }
+            None => self.b.build_call(f, &vals, "")?,
+        };
+        // A later definition may fault where this one cannot.
+        if self.fallible[func] || slot.is_some() {
             self.check_status()?;
         }
         match call.try_as_basic_value() {
@@ -239,6 +253,20 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 bug(format!("function {func} used as a value has no result"))
             }
         }
+    }
+
+    /// The code a late-binding slot (a cell at the constant address `slot`, see
+    /// `hir::ExternFn::slot`) holds now.
+    fn load_slot(&mut self, slot: usize) -> Res<PointerValue<'ctx>> {
+        let cell = self.b.build_int_to_ptr(
+            self.i64_ty().const_int(slot as u64, false),
+            self.ptr_ty(),
+            "slot",
+        )?;
+        Ok(self
+            .b
+            .build_load(self.ptr_ty(), cell, "callee")?
+            .into_pointer_value())
     }
 
     /// A call of a function defined by another module (declared by symbol on first use);
@@ -263,7 +291,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for a in args {
             vals.push(self.expr(a)?.into());
         }
-        let call = self.b.build_call(f, &vals, "")?;
+        let call = match ext.slot {
+            0 => self.b.build_call(f, &vals, "")?,
+            slot => {
+                let callee = self.load_slot(slot)?;
+                self.b
+                    .build_indirect_call(f.get_type(), callee, &vals, "")?
+            }
+        };
         self.check_status()?;
         match call.try_as_basic_value() {
             inkwell::values::ValueKind::Basic(v) => Ok(v),

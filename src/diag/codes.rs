@@ -100,7 +100,9 @@ codes! {
     "E0009": "`fn` or `param` inside a block" {
         explanation: "Functions and `param` inputs belong to the whole program, so they can \
             only be declared at its top level, not inside a `when` branch or a function \
-            body. Move the declaration out of the block.",
+            body. Move the declaration out of the block. In the REPL a typed input \
+            cannot declare a `param` either: bind a value with `let`, or load the program \
+            from a file with its values, `:load FILE --param NAME=VALUE`.",
         example: "when true {\n    fn twice(x: i64) -> i64 = x * 2;\n}",
     },
     "E0010": "nesting too deep" {
@@ -314,6 +316,18 @@ codes! {
             expression: not empty, no `;`, no `let`, `fn`, `param`, assignment or `when` \
             (put those in the shared source), and each name may be given only once. Only \
             a program embedding Kiln can make a set, so no program text reports this.",
+        example: "",
+    },
+    "E0409": "REPL redefinition changes the return type of a called function" {
+        explanation: "In the REPL a function is late bound: redefining it with the same \
+            parameter types replaces it for every caller, functions of earlier inputs \
+            included. Those callers were compiled for the old return type, so a \
+            redefinition that changes the return type is refused while earlier session \
+            functions call it; the note names them. Redefine those callers in the same \
+            input too, or give the new function another name. For example, after \
+            `fn a() -> i64 = 1` and `fn b() -> i64 = a() + 1`, the input \
+            `fn a() -> string = \"ten\"` is refused (`b` calls `a`). Only the REPL \
+            reports it: a file may not define a function twice (E0401).",
         example: "",
     },
     "E0501": "division by a constant zero" {
@@ -793,7 +807,7 @@ mod tests {
                 c.code
             );
             let no_example = [
-                "E0099", "E0408", "E0605", "E0610", "E0611", "E0616", "E0617", "E0999",
+                "E0099", "E0408", "E0409", "E0605", "E0610", "E0611", "E0616", "E0617", "E0999",
             ]
             .contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);

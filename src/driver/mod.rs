@@ -160,14 +160,16 @@ pub fn check_parsed(
 }
 
 /// Type-check a REPL line (`ast`, parsed from `src`) against the session's earlier
-/// definitions; its own symbols start with `prefix`.
+/// definitions; its own symbols start with `prefix`; `params`: it may declare `param`
+/// inputs (see `types::check_in`).
 pub fn check_in(
     src: &str,
     ast: &ast::Program,
     env: &Env,
     prefix: &str,
+    params: bool,
 ) -> Result<Checked, Vec<Diagnostic>> {
-    with_stack(src.len(), || types::check_in(ast, env, prefix))
+    with_stack(src.len(), || types::check_in(ast, env, prefix, params))
 }
 
 // ---- compiling a checked program ---------------------------------------------------------

@@ -10,7 +10,7 @@
 //!   earlier definitions): a SIGINT handler is installed only while a line runs.
 
 use crate::driver::Options;
-use crate::repl::{input_is_incomplete, Reply, Session};
+use crate::repl::{take_inputs, Reply, Session};
 use rustyline::completion::Completer;
 use rustyline::config::{ColorMode, Config};
 use rustyline::error::ReadlineError;
@@ -109,7 +109,8 @@ pub fn run(options: Options, color: bool) -> i32 {
             return 2;
         }
     };
-    let mut session = Session::new(options, color);
+    // Streaming: a line's `print` output appears as it runs.
+    let mut session = Session::streaming(options, color);
     let interrupt = sigint::interrupt();
     session.set_interrupt(Some(interrupt));
     editor.set_helper(Some(KilnHelper {
@@ -135,22 +136,17 @@ pub fn run(options: Options, color: bool) -> i32 {
                     buffer.push('\n');
                 }
                 buffer.push_str(&line);
-                if needs_more(&buffer) {
-                    continue;
-                }
-                let input = std::mem::take(&mut buffer);
-                if input.trim().is_empty() {
-                    continue;
-                }
-                remember(&mut editor, history.as_ref(), &input);
-                interrupt.reset();
-                let reply = {
-                    let _ctrl_c = sigint::Guard::install();
-                    session.eval(&input)
-                };
-                show(&reply);
-                if reply.quit {
-                    return 0;
+                for input in take_inputs(&mut buffer) {
+                    remember(&mut editor, history.as_ref(), &input);
+                    interrupt.reset();
+                    let reply = {
+                        let _ctrl_c = sigint::Guard::install();
+                        session.eval(&input)
+                    };
+                    show(&reply);
+                    if reply.quit {
+                        return 0;
+                    }
                 }
                 if let Some(helper) = editor.helper_mut() {
                     helper.candidates = session.completion_candidates();
@@ -167,58 +163,6 @@ pub fn run(options: Options, color: bool) -> i32 {
             }
         }
     }
-}
-
-/// Whether `buffer` goes on with another line: the core says it is incomplete, or a
-/// brace (of a `when` or `fn` block) is still open. A `:command` is always one line
-/// (`:load dir/` must not wait for a right operand).
-pub fn needs_more(buffer: &str) -> bool {
-    if buffer.trim_start().starts_with(':') {
-        return false;
-    }
-    input_is_incomplete(buffer) || open_braces(buffer) > 0
-}
-
-/// `{` minus `}` outside string literals and comments.
-fn open_braces(text: &str) -> i64 {
-    let mut depth = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => break,
-                        _ => {}
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut star = false;
-                for c in chars.by_ref() {
-                    if star && c == '/' {
-                        break;
-                    }
-                    star = c == '*';
-                }
-            }
-            '{' => depth += 1,
-            '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
 }
 
 /// Add a complete input to the history, and append it to the history file.
@@ -284,6 +228,54 @@ pub fn word_before(line: &str, pos: usize) -> (usize, &str) {
     (start, &head[start..])
 }
 
+/// What Tab completes at `pos` in `line`: after `:load `, a file name (directories
+/// end with `/`); inside a string literal or a comment, nothing; else the word under
+/// the cursor from `candidates`. Returns where the replaced text starts, and the
+/// replacements.
+pub fn complete_at(candidates: &[String], line: &str, pos: usize) -> (usize, Vec<String>) {
+    let head = &line[..pos];
+    let command = head.trim_start();
+    if let Some(rest) = command.strip_prefix(":load") {
+        if rest.starts_with(char::is_whitespace) {
+            let found = rustyline::completion::FilenameCompleter::new().complete_path(line, pos);
+            return match found {
+                Ok((start, pairs)) => (start, pairs.into_iter().map(|p| p.replacement).collect()),
+                Err(_) => (pos, Vec::new()),
+            };
+        }
+    }
+    if !command.starts_with(':') && in_string_or_comment(head) {
+        return (pos, Vec::new());
+    }
+    let (start, word) = word_before(line, pos);
+    if word.is_empty() {
+        return (pos, Vec::new());
+    }
+    (start, completions(candidates, word))
+}
+
+/// Whether the end of `head` is inside a string literal or a `//` comment.
+fn in_string_or_comment(head: &str) -> bool {
+    let mut chars = head.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => loop {
+                match chars.next() {
+                    None => return true,
+                    Some('\\') => {
+                        chars.next();
+                    }
+                    Some(q) if q == c => break,
+                    Some(_) => {}
+                }
+            },
+            '/' if chars.peek() == Some(&'/') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The names that complete `word`, sorted, without repeats.
 pub fn completions(candidates: &[String], word: &str) -> Vec<String> {
     let mut found: Vec<String> = candidates
@@ -336,11 +328,7 @@ impl Completer for KilnHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
-        let (start, word) = word_before(line, pos);
-        if word.is_empty() {
-            return Ok((pos, Vec::new()));
-        }
-        Ok((start, completions(&self.candidates, word)))
+        Ok(complete_at(&self.candidates, line, pos))
     }
 }
 
@@ -407,24 +395,34 @@ mod tests {
     }
 
     #[test]
-    fn input_goes_on_while_a_block_is_open() {
-        assert!(needs_more("fn sq(x: i64) -> i64 {"));
-        assert!(needs_more("fn sq(x: i64) -> i64 {\nx * x"));
-        assert!(!needs_more("fn sq(x: i64) -> i64 {\nx * x\n}"));
-        assert!(needs_more("when x > 1 {"));
-        assert!(!needs_more("\"{\""));
-        assert!(needs_more("1 +"));
-        assert!(!needs_more("1 + 2"));
-        assert!(!needs_more(":load dir/"));
-        assert!(!needs_more(" :type f("));
-    }
-
-    #[test]
-    fn open_braces_ignore_strings_and_comments() {
-        assert_eq!(open_braces("{ \"}\\\"}\" "), 1);
-        assert_eq!(open_braces("{}{"), 1);
-        assert_eq!(open_braces("/* } */ {"), 1);
-        assert_eq!(open_braces("1 // {"), 0);
-        assert_eq!(open_braces("1 /* { */"), 0);
+    fn tab_completes_file_names_after_load_and_nothing_inside_strings() {
+        let names: Vec<String> = ["tan", "tanh", "sqrt", "string"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("table.expr"), "1").unwrap();
+        std::fs::create_dir(dir.path().join("tasks")).unwrap();
+        let line = format!(":load {}/ta", dir.path().display());
+        let (start, found) = complete_at(&names, &line, line.len());
+        assert_eq!(start, ":load ".len());
+        let mut found: Vec<String> = found
+            .iter()
+            .map(|f| f.rsplit_once("/t").map(|(_, t)| format!("t{t}")).unwrap())
+            .collect();
+        found.sort();
+        assert_eq!(found, ["table.expr", "tasks/"]);
+        // Outside `:load`, names; inside a string or a comment, nothing.
+        let at_end = |line: &str| complete_at(&names, line, line.len());
+        let none = Vec::<String>::new();
+        assert_eq!(
+            at_end("ta"),
+            (0, vec!["tan".to_string(), "tanh".to_string()])
+        );
+        assert_eq!(at_end("print(\"ta"), (9, none.clone()));
+        assert_eq!(at_end("\"a\\\" sq"), (7, none.clone()));
+        assert_eq!(at_end("1 // sq"), (7, none));
+        assert_eq!(at_end("'a' + sq"), (6, vec!["sqrt".to_string()]));
+        assert_eq!(at_end("\"x\" + sq"), (6, vec!["sqrt".to_string()]));
     }
 }

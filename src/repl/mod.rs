@@ -93,6 +93,91 @@ pub fn input_is_incomplete(input: &str) -> bool {
     OPS.iter().any(|op| t.ends_with(op))
 }
 
+/// Take the complete inputs out of `buffer`, in order, leaving an unfinished last one
+/// (see [`needs_more`]) in it. Text pasted at once (rustyline hands a bracketed paste
+/// over as one string with newlines) is thereby evaluated line by line, exactly as if
+/// typed: each line ends an input unless the input so far is unfinished, so a `fn` or
+/// `when` block, an open bracket or a trailing operator still continues. Blank inputs
+/// are dropped.
+pub fn take_inputs(buffer: &mut String) -> Vec<String> {
+    let mut inputs = Vec::new();
+    let mut pending = String::new();
+    for line in buffer.split('\n') {
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if !needs_more(&pending) {
+            let input = std::mem::take(&mut pending);
+            if !input.trim().is_empty() {
+                inputs.push(input);
+            }
+        }
+    }
+    if pending.trim().is_empty() {
+        pending.clear();
+    }
+    *buffer = pending;
+    inputs
+}
+
+/// Whether `buffer` goes on with another line: the core says it is incomplete, a
+/// brace (of a `when` or `fn` block) is still open, or its last line is a `///` doc
+/// comment, which documents the `fn` that follows. A `:command` is always one line
+/// (`:load dir/` must not wait for a right operand).
+pub fn needs_more(buffer: &str) -> bool {
+    if buffer.trim_start().starts_with(':') {
+        return false;
+    }
+    let last = buffer.lines().rfind(|l| !l.trim().is_empty());
+    if last.is_some_and(|l| l.trim_start().starts_with("///")) {
+        return true;
+    }
+    input_is_incomplete(buffer) || open_braces(buffer) > 0
+}
+
+/// `{` minus `}` outside string literals and comments.
+fn open_braces(text: &str) -> i64 {
+    let mut depth = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut star = false;
+                for c in chars.by_ref() {
+                    if star && c == '/' {
+                        break;
+                    }
+                    star = c == '*';
+                }
+            }
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
 fn utf8_len(first: u8) -> usize {
     match first {
         0xF0..=0xFF => 4,

@@ -14,7 +14,7 @@ use crate::types::{self, Env};
 use crate::value::{layout, RuntimeError, Value};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// What one input produced.
@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 /// `when` shows nothing: it defines or updates names, whose values `:env` lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reply {
-    /// What the line printed (`print` output, captured) followed by the result line, e.g. "7 : i64\n".
+    /// What the line printed (`print` output, when the session captures it: see
+    /// [`Session::new`]) followed by the result line, e.g. "7 : i64\n".
     pub stdout: String,
     /// Rendered diagnostics (warnings and errors, ariadne, same renderer as the runner: `diag::render::render_list` with `Format::Human { color }`), or command output that is an error.
     pub stderr: String,
@@ -35,15 +36,28 @@ pub struct Reply {
 /// Sessions in one process share one JITDylib: each gets its own symbol prefix.
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(0);
 
-const COMMANDS: [(&str, &str); 11] = [
+const COMMANDS: [(&str, &str); 12] = [
     (":help", "list the commands"),
-    (":type EXPR", "show the type of EXPR without running it"),
-    (":ir EXPR", "show the optimised LLVM IR of EXPR's module"),
+    (
+        ":type EXPR",
+        "show the type of EXPR without running it (of a function: its overloads)",
+    ),
+    (
+        ":ir EXPR",
+        "show the optimised LLVM IR of EXPR's module, without attributes",
+    ),
+    (
+        ":ir! EXPR",
+        "the same with its attribute groups (also :ir --attrs EXPR)",
+    ),
     (":asm EXPR", "show the native assembly of EXPR's module"),
     (":time", "toggle timing of parse, check, compile and run"),
     (":env", "list bindings (with values) and functions"),
     (":doc NAME", "show a function's overloads and what it does"),
-    (":load FILE", "evaluate a file's contents as one input"),
+    (
+        ":load FILE",
+        "evaluate a file as one input; --param NAME=VALUE (-p) for its params",
+    ),
     (":reset", "forget every definition"),
     (":quit", "leave the REPL"),
     (":q", "same as :quit"),
@@ -89,6 +103,23 @@ pub struct Session {
     time: bool,
     /// The span base of the next line (see `hir::Linking::span_base`).
     next_span: u32,
+    /// Late binding: one cell per session function signature (name and parameter
+    /// types, see [`slot_key`]) holding the code of its current definition. Every call
+    /// of a session function loads its cell (`hir::ExternFn::slot`,
+    /// `hir::Linking::fn_slots`), so a redefinition reaches earlier callers without
+    /// recompiling them. Boxed: the addresses are compiled into the lines.
+    slots: HashMap<String, Box<AtomicUsize>>,
+}
+
+/// Where a slot is: the constant address generated code loads it from.
+fn address(cell: &AtomicUsize) -> usize {
+    cell as *const AtomicUsize as usize
+}
+
+/// The late-binding slot of the function `name(params)`.
+fn slot_key(name: &str, params: &[Ty]) -> String {
+    let params: Vec<String> = params.iter().map(Ty::to_string).collect();
+    format!("{name}({})", params.join(", "))
 }
 
 /// A line that passed the checker.
@@ -102,9 +133,20 @@ struct Prepared {
 }
 
 impl Session {
+    /// A session whose lines' `print` output is captured into [`Reply::stdout`] (before
+    /// the result line).
     pub fn new(options: Options, color: bool) -> Session {
-        let mut ctx = Box::new(RunCtx::new());
-        ctx.capture_output();
+        let mut session = Session::streaming(options, color);
+        session.ctx.capture_output();
+        session
+    }
+
+    /// A session whose lines' `print` output goes to standard output at once, each
+    /// print written and flushed as it runs (the interactive REPL: output printed before
+    /// a long computation, a fault or an interrupt is seen when it happens);
+    /// [`Reply::stdout`] then holds only the result line.
+    pub fn streaming(options: Options, color: bool) -> Session {
+        let ctx = Box::new(RunCtx::new());
         Session {
             options,
             color,
@@ -117,6 +159,7 @@ impl Session {
             ctx,
             time: false,
             next_span: 0,
+            slots: HashMap::new(),
         }
     }
 
@@ -139,7 +182,7 @@ impl Session {
             return self.command(trimmed);
         }
         let file = format!("<repl:{}>", self.count);
-        self.eval_source(input, &file)
+        self.eval_source(input, &file, None)
     }
 
     /// Names for Tab completion: keywords, builtins, user functions, bindings, `:commands`.
@@ -172,13 +215,14 @@ impl Session {
         format!("repl.{}.{}", self.id, self.count)
     }
 
-    /// Parse and check `src` against the session's environment.
-    fn prepare(&self, src: &str) -> Result<Prepared, Vec<Diagnostic>> {
+    /// Parse and check `src` against the session's environment; `params`: it may
+    /// declare `param` inputs (a `:load`ed file).
+    fn prepare(&self, src: &str, params: bool) -> Result<Prepared, Vec<Diagnostic>> {
         let t = Instant::now();
         let ast = driver::parse(src)?;
         let parse = t.elapsed();
         let t = Instant::now();
-        let checked = driver::check_in(src, &ast, &self.env, &self.prefix())?;
+        let checked = driver::check_in(src, &ast, &self.env, &self.prefix(), params)?;
         let check = t.elapsed();
         let shows_value = matches!(
             ast.stmts.last().map(|s| &s.kind),
@@ -193,9 +237,12 @@ impl Session {
         })
     }
 
-    fn eval_source(&mut self, src: &str, file: &str) -> Reply {
+    /// Evaluate `src`, named `file` in reports. `params`: the `--param NAME=VALUE`
+    /// arguments of a `:load`, whose values its `param` inputs take as in `kiln run`
+    /// (`None`: a typed input, which may not declare inputs).
+    fn eval_source(&mut self, src: &str, file: &str, params: Option<&[String]>) -> Reply {
         let mut reply = Reply::default();
-        let p = match self.prepare(src) {
+        let p = match self.prepare(src, params.is_some()) {
             Ok(p) => p,
             Err(diags) => {
                 reply.stderr = self.render(&diags, file, src);
@@ -203,20 +250,29 @@ impl Session {
             }
         };
         reply.stderr = self.render(&p.warnings, file, src);
+        let inputs = match crate::value::params::bind(&p.program.inputs, params.unwrap_or(&[])) {
+            Ok(inputs) => inputs,
+            Err(message) => {
+                let _ = writeln!(reply.stderr, "error: {message}");
+                return reply;
+            }
+        };
         let mut p = p;
         let base = self.next_span;
         p.program.link.span_base = base;
+        self.bind_late(&mut p.program);
         let program = &p.program;
         let link = &program.link;
-        // The symbols to look up: this line's exported globals.
+        // The symbols to look up: this line's exported globals, then its functions.
         let symbols: Vec<String> = link
             .exported_globals
             .iter()
             .map(|e| e.symbol.clone())
+            .chain(link.exported_fns.iter().map(|(_, s)| s.clone()))
             .collect();
         let t = Instant::now();
         let compiled = driver::compile_linked(program, &self.options, &symbols);
-        let (compiled, exported_addrs) = match compiled {
+        let (compiled, mut exported_addrs) = match compiled {
             Ok(c) => c,
             Err(e) => {
                 let diags: Vec<Diagnostic> = e.into();
@@ -239,12 +295,26 @@ impl Session {
             saved.push((addr, ty, bytes));
         }
 
+        // This line's functions take their slots before it runs, so its own calls and
+        // earlier functions it calls reach the new definitions; a failed line gives the
+        // slots back.
+        let fn_addrs = exported_addrs.split_off(link.exported_globals.len());
+        let replaced: Vec<(usize, usize)> = link
+            .fn_slots
+            .iter()
+            .zip(&fn_addrs)
+            .map(|(&(_, slot), &addr)| (slot, self.cell(slot).swap(addr, Ordering::Relaxed)))
+            .collect();
+
         let t = Instant::now();
-        let result = compiled.run_in(&mut self.ctx, &[]);
+        let result = compiled.run_in(&mut self.ctx, &inputs);
         let run = t.elapsed();
         reply.stdout.push_str(&self.ctx.take_output());
         match result {
             Err(e) => {
+                for &(slot, previous) in replaced.iter().rev() {
+                    self.cell(slot).store(previous, Ordering::Relaxed);
+                }
                 for (addr, ty, bytes) in &saved {
                     // SAFETY: restores the bytes read above into the same global.
                     unsafe { layout::write_bytes(*addr, ty, bytes) };
@@ -313,6 +383,14 @@ impl Session {
         }
         self.ctx.reset();
         self.env.commit(link, &program.functions);
+        // `:doc` shows a function's `///` comment.
+        for (id, symbol) in &link.exported_fns {
+            let at = program.functions[*id].span.lo as usize;
+            let doc = doc_comment(src, at);
+            if let Some(f) = self.env.functions.iter_mut().find(|f| &f.symbol == symbol) {
+                f.doc = doc;
+            }
+        }
         let mut exports: Vec<String> = link
             .exported_globals
             .iter()
@@ -320,13 +398,13 @@ impl Session {
             .collect();
         exports.extend(link.exported_fns.iter().map(|(_, s)| s.clone()));
         if !exports.is_empty() {
+            // Functions are called through their slots, which hold the environment's
+            // definitions (roots of `collect_garbage`): only globals are imports.
             let imports = if link.exported_fns.is_empty() {
                 Vec::new()
             } else {
                 let globals = link.imported_globals.iter().map(|(_, s)| s.clone());
-                globals
-                    .chain(link.extern_fns.iter().map(|f| f.symbol.clone()))
-                    .collect()
+                globals.collect()
             };
             self.lines.push(Line {
                 base,
@@ -350,6 +428,41 @@ impl Session {
             );
         }
         reply
+    }
+
+    /// Late binding: point every call of a session function in `program` (of an
+    /// earlier line's or of its own) at that function's slot, made on first use.
+    fn bind_late(&mut self, program: &mut hir::Program) {
+        for f in &mut program.link.extern_fns {
+            f.slot = self.slot(&slot_key(&f.name, &f.params));
+        }
+        let own: Vec<(usize, usize)> = program
+            .link
+            .exported_fns
+            .iter()
+            .map(|&(id, _)| {
+                let f = &program.functions[id];
+                (id, self.slot(&slot_key(&f.name, &f.param_types())))
+            })
+            .collect();
+        program.link.fn_slots = own;
+    }
+
+    /// The address of the slot named `key`.
+    fn slot(&mut self, key: &str) -> usize {
+        let cell = self
+            .slots
+            .entry(key.to_string())
+            .or_insert_with(|| Box::new(AtomicUsize::new(0)));
+        address(cell)
+    }
+
+    /// The slot at `address` (made by [`Session::slot`]).
+    fn cell(&self, at: usize) -> &AtomicUsize {
+        self.slots
+            .values()
+            .find(|c| address(c) == at)
+            .expect("a slot of this session")
     }
 
     /// Unload the lines nothing can reach any more: a line stays while the environment
@@ -411,6 +524,7 @@ impl Session {
                 self.env = Env::default();
                 self.addresses.clear();
                 self.owned.clear();
+                self.slots.clear();
                 reply.stdout = "session reset\n".to_string();
             }
             ":time" => {
@@ -422,33 +536,50 @@ impl Session {
                 Ok(text) => reply.stdout = text,
                 Err(text) => reply.stderr = text,
             },
-            ":load" => {
-                if arg.is_empty() {
-                    reply.stderr = "usage: :load FILE\n".to_string();
-                } else {
-                    match std::fs::read_to_string(arg) {
-                        Ok(src) => return self.eval_source(&src, arg),
-                        Err(e) => reply.stderr = format!("cannot read `{arg}`: {e}\n"),
+            ":load" => match load_args(arg) {
+                Ok((file, params)) => match std::fs::read_to_string(&file) {
+                    Ok(src) => return self.eval_source(&src, &file, Some(&params)),
+                    Err(e) => reply.stderr = format!("cannot read `{file}`: {e}\n"),
+                },
+                Err(message) => reply.stderr = format!("{message}\n{LOAD_USAGE}\n"),
+            },
+            ":type" | ":t" | ":ir" | ":ir!" | ":asm" => {
+                // `:ir --attrs EXPR` is `:ir! EXPR`: the IR with its attribute groups.
+                let (cmd, arg) = match arg.strip_prefix("--attrs") {
+                    Some(rest) if cmd == ":ir" && rest.starts_with(char::is_whitespace) => {
+                        (":ir!", rest.trim())
                     }
-                }
-            }
-            ":type" | ":t" | ":ir" | ":asm" => {
+                    _ => (cmd, arg),
+                };
                 if arg.is_empty() {
                     reply.stderr = format!("usage: {cmd} EXPR\n");
                     return reply;
                 }
+                // `:type NAME` of a function (not a binding): its overloads.
+                if matches!(cmd, ":type" | ":t") && self.env_binding(arg).is_none() {
+                    let overloads = self.overloads(arg);
+                    if !overloads.is_empty() {
+                        reply.stdout = overloads.iter().map(|s| format!("{s}\n")).collect();
+                        return reply;
+                    }
+                }
                 let file = format!("<repl:{}>", self.count);
                 // The fragment starts after the command: point diagnostics into it alone.
-                let p = match self.prepare(arg) {
+                let mut p = match self.prepare(arg, false) {
                     Ok(p) => p,
                     Err(diags) => {
                         reply.stderr = self.render(&diags, &file, arg);
                         return reply;
                     }
                 };
+                // The code a line would run: calls of session functions load their slots.
+                self.bind_late(&mut p.program);
                 reply.stderr = self.render(&p.warnings, &file, arg);
                 let out = match cmd {
-                    ":ir" => driver::emit_ir(&p.program, &self.options),
+                    ":ir" => {
+                        driver::emit_ir(&p.program, &self.options).map(|ir| hide_attributes(&ir))
+                    }
+                    ":ir!" => driver::emit_ir(&p.program, &self.options),
                     ":asm" => driver::emit_asm(&p.program, &self.options),
                     _ => Ok(match &p.program.main.ret {
                         Some(t) => format!("{t}\n"),
@@ -485,11 +616,61 @@ impl Session {
             let _ = writeln!(out, "{kw}{} : {} = {value}", b.name, b.ty);
         }
         for f in &self.env.functions {
-            let params: Vec<String> = f.params.iter().map(|t| t.to_string()).collect();
-            let _ = writeln!(out, "fn {}({}) -> {}", f.name, params.join(", "), f.ret);
+            let _ = writeln!(out, "{}", Session::signature(f));
         }
         if out.is_empty() {
             out.push_str("(nothing defined)\n");
+        }
+        out
+    }
+
+    /// The earlier binding `name`, if any.
+    fn env_binding(&self, name: &str) -> Option<&types::EnvBinding> {
+        self.env.bindings.iter().find(|b| b.name == name)
+    }
+
+    /// The session's functions named `name` that a prelude function of the same
+    /// parameter types is replaced by, as parameter type lists.
+    fn own_params(&self, name: &str) -> Vec<&Vec<Ty>> {
+        self.env
+            .functions
+            .iter()
+            .filter(|f| f.name == name)
+            .map(|f| &f.params)
+            .collect()
+    }
+
+    /// The signature of the session function `f`, with its parameter names.
+    fn signature(f: &types::EnvFn) -> String {
+        let params: Vec<String> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match f.param_names.get(i) {
+                Some(n) => format!("{n}: {t}"),
+                None => t.to_string(),
+            })
+            .collect();
+        format!("fn {}({}) -> {}", f.name, params.join(", "), f.ret)
+    }
+
+    /// Every overload of the function `name`, the session's first, as signatures
+    /// (`:type NAME`); empty when no function has that name.
+    fn overloads(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .env
+            .functions
+            .iter()
+            .filter(|f| f.name == name)
+            .map(Session::signature)
+            .collect();
+        let own = self.own_params(name);
+        for e in types::reference::entries(name) {
+            let replaced = types::prelude::named(name)
+                .any(|(_, p)| p.signature() == e.signature && own.contains(&&p.params));
+            if !replaced {
+                out.push(e.signature);
+            }
         }
         out
     }
@@ -503,22 +684,13 @@ impl Session {
         }
         let mut out = String::new();
         for f in self.env.functions.iter().filter(|f| f.name == name) {
-            let params: Vec<String> = f.params.iter().map(|t| t.to_string()).collect();
-            let _ = writeln!(
-                out,
-                "fn {}({}) -> {}\n    defined in this session",
-                f.name,
-                params.join(", "),
-                f.ret
-            );
+            let _ = writeln!(out, "{}", Session::signature(f));
+            for line in f.doc.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            let _ = writeln!(out, "    defined in this session");
         }
-        let own: Vec<&Vec<types::ty::Ty>> = self
-            .env
-            .functions
-            .iter()
-            .filter(|f| f.name == name)
-            .map(|f| &f.params)
-            .collect();
+        let own = self.own_params(name);
         for e in types::reference::entries(name) {
             // A prelude overload the session redefined is hidden by it.
             let replaced = types::prelude::named(name)
@@ -549,12 +721,137 @@ impl Session {
     }
 }
 
-fn help() -> String {
+const LOAD_USAGE: &str = "usage: :load FILE [--param NAME=VALUE]... (`-p` for short)";
+
+/// The words of a command's argument: separated by whitespace, where a word may be
+/// quoted with `"` or `'` to hold spaces (`--param "name=my savings"`).
+fn words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(words);
+        }
+        let mut word = String::new();
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+            if c == '"' || c == '\'' {
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => break,
+                        Some(ch) => word.push(ch),
+                        None => return Err(format!("unterminated {c} in `{text}`")),
+                    }
+                }
+            } else {
+                word.push(c);
+            }
+        }
+        words.push(word);
+    }
+}
+
+/// `:load`'s argument: the file, then `--param NAME=VALUE` (or `-p NAME=VALUE`,
+/// `--param=NAME=VALUE`) as `kiln run` takes them.
+fn load_args(arg: &str) -> Result<(String, Vec<String>), String> {
+    let mut file = None;
+    let mut params = Vec::new();
+    let mut words = words(arg)?.into_iter();
+    while let Some(w) = words.next() {
+        if let Some(value) = w.strip_prefix("--param=") {
+            params.push(value.to_string());
+        } else if w == "--param" || w == "-p" {
+            let value = words
+                .next()
+                .ok_or_else(|| format!("`{w}` needs a value: `{w} NAME=VALUE`"))?;
+            params.push(value);
+        } else if w.starts_with('-') && w.len() > 1 {
+            return Err(format!("unknown option `{w}`"));
+        } else if file.replace(w.clone()).is_some() {
+            return Err(format!("one file at a time: `{w}` is a second one"));
+        }
+    }
+    let file = file.ok_or("which file?")?;
+    Ok((file, params))
+}
+
+pub(super) fn help() -> String {
     let mut s = String::from("commands:\n");
     for (c, what) in COMMANDS {
         let _ = writeln!(s, "  {c:<12} {what}");
     }
     s
+}
+
+/// LLVM IR without its attribute groups (`attributes #0 = { ... "target-features"=... }`,
+/// which dwarf the code) nor the `#N` references to them; a last comment line says how
+/// to see them.
+fn hide_attributes(ir: &str) -> String {
+    let mut out = String::with_capacity(ir.len());
+    let mut hidden = false;
+    for line in ir.lines() {
+        if line.starts_with("attributes #") {
+            hidden = true;
+            continue;
+        }
+        let mut kept = String::with_capacity(line.len());
+        let mut rest = line;
+        // ` #N` outside strings: a reference to an attribute group.
+        while let Some(i) = rest.find(" #") {
+            let digits = rest[i + 2..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            let quotes = kept.matches('"').count() + rest[..i].matches('"').count();
+            if digits > 0
+                && quotes % 2 == 0
+                && (line.starts_with("define")
+                    || line.starts_with("declare")
+                    || line.contains("call "))
+            {
+                kept.push_str(&rest[..i]);
+                rest = &rest[i + 2 + digits..];
+            } else {
+                kept.push_str(&rest[..i + 2]);
+                rest = &rest[i + 2..];
+            }
+        }
+        kept.push_str(rest);
+        out.push_str(kept.trim_end());
+        out.push('\n');
+    }
+    if hidden {
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        out.push_str("; attribute groups hidden: `:ir! EXPR` (or `:ir --attrs EXPR`) shows them\n");
+    }
+    out
+}
+
+/// The `///` comment lines right above the `fn` whose name starts at `name_at` in
+/// `src`, without the slashes (and one space after them); empty without any.
+fn doc_comment(src: &str, name_at: usize) -> String {
+    let Some(head) = src.get(..name_at) else {
+        return String::new();
+    };
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    // Only a `fn` that starts its line: a `///` above belongs to it.
+    if head[line_start..].trim() != "fn" {
+        return String::new();
+    }
+    let mut lines: Vec<&str> = head[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("///"))
+        .map(|l| {
+            let text = &l[3..];
+            text.strip_prefix(' ').unwrap_or(text)
+        })
+        .collect();
+    lines.reverse();
+    lines.join("\n")
 }
 
 fn ms(d: Duration) -> f64 {

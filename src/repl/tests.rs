@@ -1,4 +1,5 @@
-use super::{input_is_incomplete, Reply, Session};
+use super::session::help;
+use super::{input_is_incomplete, needs_more, open_braces, take_inputs, Reply, Session};
 use crate::driver::Options;
 
 fn session() -> Session {
@@ -58,9 +59,10 @@ fn functions_are_called_not_recompiled() {
     assert_eq!(ok(&mut s, "sq(sq(2)) + 1"), "17 : i64\n");
     // Lines that define nothing are not kept loaded; the function's line stays.
     assert_eq!(s.loaded_lines(), loaded);
-    // The call in a later line's module names the earlier function; it does not define it.
+    // The call in a later line's module loads the earlier function from its
+    // late-binding slot; it does not define it.
     let ir = ok(&mut s, ":ir sq(3)");
-    assert!(ir.contains("declare"), "{ir}");
+    assert!(ir.contains("%callee = load ptr"), "{ir}");
     assert!(!ir.contains("define i64 @repl"), "sq was recompiled:\n{ir}");
 }
 
@@ -81,6 +83,8 @@ fn redefining_a_function_replaces_it() {
     assert_eq!(ok(&mut s, "f(1)"), "2 : i64\n");
     ok(&mut s, "fn f(x: i64) -> i64 = x + 100;");
     assert_eq!(ok(&mut s, "f(1)"), "101 : i64\n");
+    // Late bound: the earlier caller reaches the new definition.
+    assert_eq!(ok(&mut s, "g(1)"), "1010 : i64\n");
     // A file still rejects the duplicate.
     let e = crate::check_source("fn f(x: i64) = x; fn f(x: i64) = x;").unwrap_err();
     assert_eq!(e[0].code, "E0401");
@@ -177,6 +181,10 @@ fn print_output_is_captured() {
     assert_eq!(ok(&mut s, "print(1); 2"), "1\n2 : i64\n");
     assert_eq!(ok(&mut s, "\"hi\""), "hi : string\n");
     assert_eq!(ok(&mut s, "1.5"), "1.5 : f64\n");
+    // Output printed before a fault is kept, the fault reported after it.
+    let r = err(&mut s, "print(\"first\"); [1][5]");
+    assert_eq!(r.stdout, "first\n");
+    assert!(r.stderr.contains("E0603"), "{}", r.stderr);
 }
 
 #[test]
@@ -235,10 +243,61 @@ fn param_is_rejected() {
     let mut s = session();
     let r = err(&mut s, "param x: i64;");
     assert!(
-        r.stderr.contains("not available in the REPL"),
+        r.stderr
+            .contains("`param` is not available in a typed REPL input"),
         "{}",
         r.stderr
     );
+    // It says what to do instead.
+    assert!(r.stderr.contains("`let x = ...;`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`:load FILE --param x=VALUE`"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `:load FILE --param NAME=VALUE` binds a file's `param` inputs as `kiln run` does
+/// (same value syntax and checks); the inputs stay defined like `let`s.
+#[test]
+fn load_binds_params_like_kiln_run() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/params.expr");
+    let mut s = session();
+    // Missing values: one report, saying what to pass; nothing else (no E0009, E0105).
+    let r = err(&mut s, &format!(":load {file}"));
+    assert_eq!(
+        r.stderr,
+        "error: missing values for parameters `name`, `principal`, `rate`, `years`: pass \
+         --param name=<string> --param principal=<f64> --param rate=<f64> --param years=<i64>\n"
+    );
+    let out = ok(
+        &mut s,
+        &format!(
+            ":load {file} --param name=savings -p principal=1000 --param=rate=0.05 -p \"years=10\""
+        ),
+    );
+    assert_eq!(out, "savings after 10 years:\n1628.89 : f64\n");
+    assert_eq!(ok(&mut s, "rate"), "0.05 : f64\n");
+    assert_eq!(ok(&mut s, "grow(100.0, 1)"), "105.0 : f64\n");
+    // A bad value is reported as `kiln run` reports it, and defines nothing new.
+    let r = err(
+        &mut s,
+        &format!(":load {file} -p name=x -p principal=1 -p rate=fast -p years=1"),
+    );
+    assert_eq!(
+        r.stderr,
+        "error: invalid value `fast` for parameter `rate` of type f64: invalid float literal\n"
+    );
+    assert_eq!(ok(&mut s, "rate"), "0.05 : f64\n");
+    let r = err(&mut s, &format!(":load {file} -p nope=1"));
+    assert!(
+        r.stderr.contains("unknown parameter `nope`"),
+        "{}",
+        r.stderr
+    );
+    let r = err(&mut s, &format!(":load {file} --param"));
+    assert!(r.stderr.contains("`--param` needs a value"), "{}", r.stderr);
+    assert!(r.stderr.contains("usage: :load FILE"), "{}", r.stderr);
 }
 
 #[test]
@@ -270,7 +329,7 @@ fn env_command() {
     let env = ok(&mut s, ":env");
     assert!(env.contains("let x : i64 = 3"), "{env}");
     assert!(env.contains("s : string = \"hi\""), "{env}");
-    assert!(env.contains("fn f(i64, string) -> bool"), "{env}");
+    assert!(env.contains("fn f(a: i64, _b: string) -> bool"), "{env}");
 }
 
 #[test]
@@ -368,11 +427,11 @@ fn shadowed_values_stay_alive_for_functions_that_read_them() {
     ok(&mut s, "let pad = \"zzzzzzzzzzzzzzzzzzzzzzzzzzz\" + \"y\";");
     assert_eq!(ok(&mut s, "greet()"), "hello! : string\n");
     assert_eq!(ok(&mut s, "greeting"), "5 : i64\n");
-    // Replacing a function keeps the old one for the functions that call it.
+    // Replacing a function reaches the functions that call it (late binding).
     ok(&mut s, "fn one() -> i64 = 1;");
     ok(&mut s, "fn two() -> i64 = one() + one();");
     ok(&mut s, "fn one() -> i64 = 100;");
-    assert_eq!(ok(&mut s, "two() + one()"), "102 : i64\n");
+    assert_eq!(ok(&mut s, "two() + one()"), "300 : i64\n");
 }
 
 #[test]
@@ -454,14 +513,14 @@ fn doc_command_shows_builtins_prelude_and_session_functions() {
     let sign = ok(&mut s, ":doc sign");
     assert!(
         sign.starts_with(
-            "fn sign(i64) -> i64\n    defined in this session\nfn sign(string) -> i64\n"
+            "fn sign(x: i64) -> i64\n    defined in this session\nfn sign(_s: string) -> i64\n"
         ),
         "{sign}"
     );
-    assert!(!sign.contains("sign(x: i64) -> i64"), "{sign}");
+    assert!(!sign.contains("\nsign(x: i64) -> i64"), "{sign}");
     assert!(sign.contains("sign(x: u8) -> u8"), "{sign}");
     ok(&mut s, "fn double(x: i64) -> i64 = x * 2;");
-    assert!(ok(&mut s, ":doc double").starts_with("fn double(i64) -> i64"));
+    assert!(ok(&mut s, ":doc double").starts_with("fn double(x: i64) -> i64"));
     // Unknown names: "did you mean", from every source of functions.
     let r = err(&mut s, ":doc sing");
     assert!(
@@ -514,4 +573,266 @@ fn an_interrupted_line_reports_e0611_and_the_session_keeps_its_definitions() {
     assert!(r.stderr.contains("E0611"), "{}", r.stderr);
     interrupt.reset();
     assert_eq!(ok(&mut s, "fib(10) + sum(xs)"), "61 : i64\n");
+}
+
+#[test]
+fn input_goes_on_while_a_block_is_open() {
+    assert!(needs_more("fn sq(x: i64) -> i64 {"));
+    assert!(needs_more("fn sq(x: i64) -> i64 {\nx * x"));
+    assert!(!needs_more("fn sq(x: i64) -> i64 {\nx * x\n}"));
+    assert!(needs_more("when x > 1 {"));
+    assert!(!needs_more("\"{\""));
+    assert!(needs_more("1 +"));
+    assert!(!needs_more("1 + 2"));
+    assert!(!needs_more(":load dir/"));
+    assert!(!needs_more(" :type f("));
+}
+
+#[test]
+fn open_braces_ignore_strings_and_comments() {
+    assert_eq!(open_braces("{ \"}\\\"}\" "), 1);
+    assert_eq!(open_braces("{}{"), 1);
+    assert_eq!(open_braces("/* } */ {"), 1);
+    assert_eq!(open_braces("1 // {"), 0);
+    assert_eq!(open_braces("1 /* { */"), 0);
+}
+
+/// A bracketed paste arrives as one string with newlines: it is split into the inputs
+/// typing it would have made, and an unfinished last one stays for the next line.
+#[test]
+fn pasted_text_is_taken_line_by_line() {
+    let take = |text: &str| {
+        let mut buffer = text.to_string();
+        let inputs = take_inputs(&mut buffer);
+        (inputs, buffer)
+    };
+    assert_eq!(
+        take("let c = 3\nc * 2\n"),
+        (
+            vec!["let c = 3".to_string(), "c * 2".to_string()],
+            String::new()
+        )
+    );
+    // Blocks, brackets and trailing operators still continue over several lines.
+    let (inputs, rest) =
+        take("fn sq(x: i64) -> i64 {\n  x * x\n}\nsq(3) +\n1\n[1,\n2]\nwhen c > 1 {\n");
+    assert_eq!(
+        inputs,
+        [
+            "fn sq(x: i64) -> i64 {\n  x * x\n}",
+            "sq(3) +\n1",
+            "[1,\n2]"
+        ]
+    );
+    assert_eq!(rest, "when c > 1 {\n");
+    // Blank lines between inputs are dropped; a command is one line.
+    assert_eq!(
+        take("\n  \n:type 1 +\n2"),
+        (
+            vec![":type 1 +".to_string(), "2".to_string()],
+            String::new()
+        )
+    );
+
+    // Evaluated in turn, the pasted lines behave as typed ones (one input: E0002).
+    let mut s = session();
+    let outs: Vec<String> = take("let c = 3\nc * 2\n")
+        .0
+        .iter()
+        .map(|i| ok(&mut s, i))
+        .collect();
+    assert_eq!(outs, ["", "6 : i64\n"]);
+    assert!(err(&mut s, "let d = 3\nd * 2").stderr.contains("E0002"));
+}
+
+/// The contract's "REPL redefinition is late-bound": a redefinition with the same
+/// parameter types reaches every caller, earlier lines' included, without recompiling
+/// them; in the line that redefines, too; a failed line gives the old definition back.
+#[test]
+fn late_binding_reaches_earlier_callers() {
+    let mut s = session();
+    ok(&mut s, "fn a() -> i64 = 1");
+    ok(&mut s, "fn b() -> i64 = a() + 1");
+    assert_eq!(ok(&mut s, "b()"), "2 : i64\n");
+    ok(&mut s, "fn a() -> i64 = 10");
+    assert_eq!(ok(&mut s, "b()"), "11 : i64\n");
+    // The redefining line itself already calls the new definition.
+    assert_eq!(ok(&mut s, "fn a() -> i64 = 20; b()"), "21 : i64\n");
+    // A line that fails defines nothing: `a` is 20 again afterwards.
+    let r = err(&mut s, "fn a() -> i64 = 30; [b()][b()]");
+    assert!(r.stderr.contains("E0603"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "b()"), "21 : i64\n");
+    // An overload (other parameter types) is another function: `b` keeps calling `a()`.
+    ok(&mut s, "fn a(x: i64) -> i64 = x");
+    assert_eq!(ok(&mut s, "b() + a(5)"), "26 : i64\n");
+}
+
+/// A caller in the same line as its callee still calls it through the slot: after the
+/// callee is replaced by one that faults, the caller stops at the fault (nothing it
+/// would print after the call is printed).
+#[test]
+fn late_binding_a_replacement_may_fault_where_the_original_could_not() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "fn a(n: i64) -> i64 = n; fn b(n: i64) -> i64 { let x = a(n); print(\"after\"); x }",
+    );
+    assert_eq!(ok(&mut s, "b(5)"), "after\n5 : i64\n");
+    ok(&mut s, "fn a(n: i64) -> i64 = [1][n]");
+    let r = err(&mut s, "b(5)");
+    assert!(r.stderr.contains("E0603"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+/// Late binding can close a cycle across lines (`d` calls `c`, the new `c` calls `d`):
+/// the functions guard their stack, so a runaway recursion is E0606, not a crash.
+#[test]
+fn late_binding_cycles_across_lines_are_guarded() {
+    let mut s = session();
+    ok(&mut s, "fn c(n: i64) -> i64 = n + 1");
+    ok(&mut s, "fn d(n: i64) -> i64 = c(n)");
+    ok(&mut s, "fn c(n: i64) -> i64 = if(n > 0, d(n - 1), 0)");
+    assert_eq!(ok(&mut s, "d(5)"), "0 : i64\n");
+    let r = err(&mut s, "d(100000000)");
+    assert!(r.stderr.contains("E0606"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "d(3)"), "0 : i64\n");
+}
+
+/// Changing the return type of a function earlier functions call is E0409, naming the
+/// callers; redefining the callers in the same input, or a function nobody calls, is
+/// fine.
+#[test]
+fn late_binding_refuses_a_new_return_type_under_callers() {
+    let mut s = session();
+    ok(&mut s, "fn a() -> i64 = 1");
+    ok(&mut s, "fn b() -> i64 = a() + 1");
+    ok(&mut s, "fn c(x: f64) -> f64 = x + 0.5 * f64(a())");
+    let r = err(&mut s, "fn a() -> string = \"ten\"");
+    assert!(r.stderr.contains("error[E0409]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`a()` cannot change its return type from i64 to string"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("called by `b()`, `c(f64)`"),
+        "{}",
+        r.stderr
+    );
+    // The primary label is on the new return type.
+    assert!(r.stderr.contains("──┬──"), "{}", r.stderr);
+    assert_eq!(ok(&mut s, "b()"), "2 : i64\n");
+    // Only `c` is left in the way once `b` is redefined in the same input.
+    let r = err(
+        &mut s,
+        "fn a() -> string = \"ten\"; fn b() -> string = a() + \"!\"",
+    );
+    assert!(r.stderr.contains("called by `c(f64)`"), "{}", r.stderr);
+    assert!(!r.stderr.contains("`b()`"), "{}", r.stderr);
+    ok(
+        &mut s,
+        "fn a() -> string = \"ten\"; fn b() -> string = a() + \"!\"; fn c(x: f64) -> f64 = x * 2.0",
+    );
+    assert_eq!(ok(&mut s, "b()"), "ten! : string\n");
+    // Nothing calls `lone`: its return type may change.
+    ok(&mut s, "fn lone() -> i64 = 1");
+    ok(&mut s, "fn lone() -> string = \"one\"");
+    assert_eq!(ok(&mut s, "lone()"), "one : string\n");
+}
+
+/// A replaced definition's line is unloaded once nothing reaches it; the new one, and
+/// the callers, stay loaded and working.
+#[test]
+fn late_binding_unloads_replaced_definitions() {
+    let mut s = session();
+    ok(&mut s, "fn a() -> i64 = 1");
+    ok(&mut s, "fn b() -> i64 = a() + 1");
+    assert_eq!(s.loaded_lines(), 2);
+    for i in 2..6 {
+        ok(&mut s, &format!("fn a() -> i64 = {i}"));
+        assert_eq!(s.loaded_lines(), 2, "old definitions of `a` are unloaded");
+        assert_eq!(ok(&mut s, "b()"), format!("{} : i64\n", i + 1));
+    }
+    ok(&mut s, "fn b() -> i64 = a() * 100");
+    assert_eq!(s.loaded_lines(), 2);
+    assert_eq!(ok(&mut s, "b()"), "500 : i64\n");
+}
+
+/// `:doc` shows a session function's parameter names and its `///` comment (a `///`
+/// line typed alone waits for the `fn` it documents).
+#[test]
+fn doc_shows_doc_comments_and_parameter_names() {
+    let mut s = session();
+    assert!(needs_more("/// Squares a number."));
+    assert!(needs_more("/// Squares a number.\n"));
+    assert!(!needs_more("let s = \"/// no\""));
+    ok(
+        &mut s,
+        "/// Squares a number.\n///  Indented.\nfn sq(value: i64) -> i64 = value * value",
+    );
+    assert_eq!(
+        ok(&mut s, ":doc sq"),
+        "fn sq(value: i64) -> i64\n    Squares a number.\n     Indented.\n    defined in this session\n"
+    );
+    // A plain comment is no doc; a `///` above another statement's line is not this one's.
+    ok(
+        &mut s,
+        "// plain\nfn a(x: i64) -> i64 = x;\n/// for b\nlet k = 1; fn b() -> i64 = k",
+    );
+    assert_eq!(
+        ok(&mut s, ":doc a"),
+        "fn a(x: i64) -> i64\n    defined in this session\n"
+    );
+    assert_eq!(
+        ok(&mut s, ":doc b"),
+        "fn b() -> i64\n    defined in this session\n"
+    );
+    // A redefinition brings its own doc.
+    ok(
+        &mut s,
+        "/// Now cubes.\nfn sq(value: i64) -> i64 = value * value * value",
+    );
+    assert!(ok(&mut s, ":doc sq").contains("    Now cubes.\n"));
+}
+
+/// `:type NAME` of a function shows its overloads; of a binding, its type.
+#[test]
+fn type_of_a_function_name_lists_its_overloads() {
+    let mut s = session();
+    assert_eq!(
+        ok(&mut s, ":type sqrt"),
+        "sqrt(T) -> T where T is f32 or f64\n"
+    );
+    ok(&mut s, "fn sqrt(label: string) -> string = label");
+    assert_eq!(
+        ok(&mut s, ":type sqrt"),
+        "fn sqrt(label: string) -> string\nsqrt(T) -> T where T is f32 or f64\n"
+    );
+    ok(&mut s, "let sqrt = 2");
+    assert_eq!(ok(&mut s, ":t sqrt"), "i64\n");
+    let r = err(&mut s, ":type nope");
+    assert!(r.stderr.contains("E0101"), "{}", r.stderr);
+}
+
+/// `:ir` hides LLVM's attribute groups (the `target-features` list dwarfs the code);
+/// `:ir!` and `:ir --attrs` show them.
+#[test]
+fn ir_hides_attributes_unless_asked() {
+    let mut s = session();
+    let ir = ok(&mut s, ":ir 1 + 2");
+    assert!(ir.contains("define"), "{ir}");
+    assert!(!ir.contains("target-features"), "{ir}");
+    assert!(!ir.contains("attributes #"), "{ir}");
+    assert!(!ir.contains(" #0"), "{ir}");
+    assert!(
+        ir.ends_with("; attribute groups hidden: `:ir! EXPR` (or `:ir --attrs EXPR`) shows them\n"),
+        "{ir}"
+    );
+    for cmd in [":ir! 1 + 2", ":ir --attrs 1 + 2"] {
+        let ir = ok(&mut s, cmd);
+        assert!(ir.contains("\"target-features\""), "{ir}");
+        assert!(ir.contains("attributes #0"), "{ir}");
+    }
+    assert!(help().contains(":ir! EXPR"));
 }

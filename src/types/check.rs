@@ -178,6 +178,8 @@ pub(super) struct Checker<'a> {
     pub lits: HashMap<Span, LitVal>,
     /// REPL mode: earlier lines' definitions and this line's symbol prefix.
     pub env: Option<(&'a super::Env, String)>,
+    /// REPL mode: `param` inputs are allowed (a `:load`ed file).
+    pub params_in_repl: bool,
     /// Env binding index → the global that imports it.
     env_globals: HashMap<usize, GlobalId>,
     /// Env function index → index in `link.extern_fns`.
@@ -216,6 +218,7 @@ impl<'a> Checker<'a> {
             main_stmt: Span::default(),
             lits: HashMap::new(),
             env: None,
+            params_in_repl: false,
             env_globals: HashMap::new(),
             env_fns: HashMap::new(),
             link: hir::Linking::default(),
@@ -291,6 +294,7 @@ impl<'a> Checker<'a> {
             symbol: f.symbol.clone(),
             params: f.params.clone(),
             ret: f.ret.clone(),
+            slot: 0,
         });
         self.env_fns.insert(i, k);
         k
@@ -304,7 +308,7 @@ impl<'a> Checker<'a> {
         };
         let mut top: Vec<(String, LocalBinding)> = main.scopes[0]
             .iter()
-            .filter(|(_, b)| matches!(b.kind, BindKind::Let | BindKind::Mutable))
+            .filter(|(_, b)| matches!(b.kind, BindKind::Let | BindKind::Mutable | BindKind::Param))
             .map(|(n, b)| (n.clone(), b.clone()))
             .collect();
         top.sort_by_key(|(_, b)| b.local);
@@ -422,6 +426,7 @@ impl<'a> Checker<'a> {
                 self.check_fn(id);
             }
         }
+        self.check_redefinitions();
         // Program-level bindings that functions read are read.
         for t in &self.tops {
             if let (true, Some(l)) = (t.read, t.local) {
@@ -606,6 +611,67 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// REPL mode: a function redefined with another return type while earlier session
+    /// functions call it is E0409. Calls are late bound: those callers, compiled for the
+    /// old return type, would reach the new definition. Callers this input redefines as
+    /// well are no obstacle.
+    fn check_redefinitions(&mut self) {
+        let Some(env) = self.env_ref() else {
+            return;
+        };
+        let redefined = |fns: &[FnEntry], name: &str, params: &[Ty]| {
+            fns.iter()
+                .any(|g| g.callable && g.decl.name.name == name && g.params == params)
+        };
+        for id in 0..self.fns.len() {
+            let f = &self.fns[id];
+            let Some(new_ret) = f.hir.as_ref().and_then(|h| h.ret.clone()) else {
+                continue;
+            };
+            let name = &f.decl.name.name;
+            let Some(old) = env
+                .functions
+                .iter()
+                .find(|g| &g.name == name && g.params == f.params)
+            else {
+                continue;
+            };
+            if !f.callable || new_ret.is_error() || old.ret.is_error() || old.ret == new_ret {
+                continue;
+            }
+            let callers: Vec<String> = env
+                .callers_of(name, &f.params)
+                .filter(|c| !redefined(&self.fns, &c.name, &c.params))
+                .map(|c| format!("`{}`", sig(&c.name, &c.params)))
+                .collect();
+            if callers.is_empty() {
+                continue;
+            }
+            let decl = f.decl;
+            let span = decl.ret.as_ref().map_or(decl.name.span, |r| r.span);
+            let signature = sig(name, &f.params);
+            let d = Diagnostic::error(
+                "E0409",
+                span,
+                format!(
+                    "`{signature}` cannot change its return type from {} to {new_ret}: earlier functions call it",
+                    old.ret
+                ),
+            )
+            .with_label(format!("was {}", old.ret))
+            .with_note(format!(
+                "called by {}, compiled for {}; calls reach the latest definition",
+                callers.join(", "),
+                old.ret
+            ))
+            .with_help(format!(
+                "redefine {} in the same input too, or give the new function another name",
+                if callers.len() == 1 { "that caller" } else { "those callers" }
+            ));
+            self.error(d);
+        }
+    }
+
     /// The program-level binding named `name` visible at statement `pos`.
     pub fn visible_top(&self, name: &str, pos: usize) -> Option<usize> {
         self.tops
@@ -755,15 +821,19 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::StmtKind::Param { name, ty } => {
-                    if self.env.is_some() {
+                    if self.env.is_some() && !self.params_in_repl {
                         self.error(
                             Diagnostic::error(
                                 "E0009",
                                 name.span,
-                                "`param` is not available in the REPL",
+                                "`param` is not available in a typed REPL input",
                             )
                             .with_label("inputs come from outside a program")
-                            .with_help(format!("bind a value instead: `let {} = ...;`", name.name)),
+                            .with_help(format!(
+                                "bind a value instead: `let {} = ...;`, or put the program in a \
+                                 file and load it with its values: `:load FILE --param {}=VALUE`",
+                                name.name, name.name
+                            )),
                         );
                         continue;
                     }

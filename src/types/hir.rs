@@ -75,10 +75,24 @@ pub struct Linking {
     pub exported_fns: Vec<(FnId, String)>,
     /// Functions defined by earlier modules; `CallExtern` names one by index.
     pub extern_fns: Vec<ExternFn>,
+    /// Late binding (REPL): this module's functions that are called through a slot, a
+    /// cell at that address holding the function's current code (see
+    /// [`ExternFn::slot`]). Filled in by the REPL session after checking.
+    pub fn_slots: Vec<(FnId, usize)>,
     /// The first span id of this module: faults raised by code of several modules in
     /// one run name ids from one table (the REPL's). Span `base + i` is the module's
     /// `spans[i]`. 0 for a file.
     pub span_base: u32,
+}
+
+impl Linking {
+    /// The late-binding slot through which this module's function `id` is called.
+    pub fn slot_of(&self, id: FnId) -> Option<usize> {
+        self.fn_slots
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|&(_, slot)| slot)
+    }
 }
 
 /// A program-level binding exported to later modules.
@@ -101,6 +115,10 @@ pub struct ExternFn {
     pub symbol: String,
     pub params: Vec<Ty>,
     pub ret: Ty,
+    /// Late binding: the address of the cell holding the code of the function's current
+    /// definition (a redefinition with the same parameter types overwrites it), which
+    /// every call loads; 0 calls `symbol` directly. Filled in by the REPL session.
+    pub slot: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +147,16 @@ pub struct Function {
     pub body: Block,
     /// The declaration (for `main`, the whole program).
     pub span: Span,
+}
+
+impl Function {
+    /// The types of its parameters, in order.
+    pub fn param_types(&self) -> Vec<Ty> {
+        self.params
+            .iter()
+            .map(|&p| self.locals[p].ty.clone())
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -20,6 +20,7 @@ pub(crate) use outputs::not_an_expression;
 
 use crate::diag::Diagnostic;
 use crate::syntax::ast;
+use hir::Walk;
 
 /// A program that passed every check, with the warnings found on the way.
 #[derive(Clone, Debug)]
@@ -83,6 +84,13 @@ pub struct EnvFn {
     pub params: Vec<ty::Ty>,
     pub ret: ty::Ty,
     pub symbol: String,
+    /// The session functions its body calls, by name and parameter types (late bound:
+    /// whatever definition holds that signature when the call runs).
+    pub calls: Vec<(String, Vec<ty::Ty>)>,
+    /// Its parameters' names, in order.
+    pub param_names: Vec<String>,
+    /// Its `///` doc comment (set by the REPL session, which has the source).
+    pub doc: String,
 }
 
 impl Env {
@@ -100,7 +108,26 @@ impl Env {
         }
         for (id, symbol) in &link.exported_fns {
             let f = &functions[*id];
-            let params: Vec<ty::Ty> = f.params.iter().map(|&p| f.locals[p].ty.clone()).collect();
+            let params = f.param_types();
+            let mut calls: Vec<(String, Vec<ty::Ty>)> = Vec::new();
+            f.body.walk(&mut |e| {
+                let callee = match e.kind {
+                    hir::ExprKind::Call { func, .. }
+                        if link.exported_fns.iter().any(|(g, _)| *g == func) =>
+                    {
+                        let g = &functions[func];
+                        (g.name.clone(), g.param_types())
+                    }
+                    hir::ExprKind::CallExtern { func, .. } => match link.extern_fns.get(func) {
+                        Some(x) => (x.name.clone(), x.params.clone()),
+                        None => return,
+                    },
+                    _ => return,
+                };
+                if !calls.contains(&callee) {
+                    calls.push(callee);
+                }
+            });
             self.functions
                 .retain(|g| !(g.name == f.name && g.params == params));
             self.functions.push(EnvFn {
@@ -108,21 +135,43 @@ impl Env {
                 params,
                 ret: f.ret.clone().unwrap_or(ty::Ty::Error),
                 symbol: symbol.clone(),
+                calls,
+                param_names: f.params.iter().map(|&p| f.locals[p].name.clone()).collect(),
+                doc: String::new(),
             });
         }
+    }
+
+    /// The session functions that call the function `name(params)` (see
+    /// [`EnvFn::calls`]).
+    pub fn callers_of<'e>(
+        &'e self,
+        name: &'e str,
+        params: &'e [ty::Ty],
+    ) -> impl Iterator<Item = &'e EnvFn> + 'e {
+        self.functions.iter().filter(move |f| {
+            f.calls
+                .iter()
+                .any(|(n, p)| n == name && p.as_slice() == params)
+        })
     }
 }
 
 /// Type-check one REPL line against the definitions of earlier lines. The line's
 /// program-level bindings and functions are exported under symbols starting with
 /// `prefix` (see `hir::Linking`); redefining a function with the same parameter types
-/// replaces the earlier one; `param` is rejected.
+/// replaces the earlier one. `params`: the line may declare `param` inputs (a file the
+/// REPL `:load`s, binding `--param` values as `kiln run` does; each input is exported
+/// like a `let`); otherwise `param` is an error that says what to do instead.
 pub fn check_in(
     program: &ast::Program,
     env: &Env,
     prefix: &str,
+    params: bool,
 ) -> Result<Checked, Vec<Diagnostic>> {
-    check::Checker::new_in(env, prefix).program(program)
+    let mut checker = check::Checker::new_in(env, prefix);
+    checker.params_in_repl = params;
+    checker.program(program)
 }
 
 #[cfg(test)]

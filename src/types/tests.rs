@@ -1033,7 +1033,7 @@ fn a_function_reading_a_mutable_variable_says_so() {
         functions: Vec::new(),
     };
     let ast = crate::syntax::parse("fn inc() -> i64 = count + 1;").unwrap();
-    let Err(ds) = super::check_in(&ast, &env, "line2_") else {
+    let Err(ds) = super::check_in(&ast, &env, "line2_", false) else {
         panic!("expected an error")
     };
     assert_eq!(ds.len(), 1, "{ds:?}");

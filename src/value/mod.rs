@@ -4,6 +4,7 @@
 //! in this workspace, `crate::runtime` here).
 
 pub mod layout;
+pub mod params;
 
 use kiln_runtime::{display, RunCtx};
 
