@@ -631,13 +631,17 @@ impl Session {
 
     /// The session's functions named `name` that a prelude function of the same
     /// parameter types is replaced by, as parameter type lists.
-    fn own_params(&self, name: &str) -> Vec<&Vec<Ty>> {
-        self.env
+    /// The standard library's overloads of `name` the session's functions leave in
+    /// place (W0003: a session function replaces one with its parameter types).
+    fn library_entries(&self, name: &str) -> Vec<types::reference::Entry> {
+        let own: Vec<&[Ty]> = self
+            .env
             .functions
             .iter()
             .filter(|f| f.name == name)
-            .map(|f| &f.params)
-            .collect()
+            .map(|f| f.params.as_slice())
+            .collect();
+        types::reference::entries_not_replaced(name, &own)
     }
 
     /// The signature of the session function `f`, with its parameter names.
@@ -664,14 +668,7 @@ impl Session {
             .filter(|f| f.name == name)
             .map(Session::signature)
             .collect();
-        let own = self.own_params(name);
-        for e in types::reference::entries(name) {
-            let replaced = types::prelude::named(name)
-                .any(|(_, p)| p.signature() == e.signature && own.contains(&&p.params));
-            if !replaced {
-                out.push(e.signature);
-            }
-        }
+        out.extend(self.library_entries(name).into_iter().map(|e| e.signature));
         out
     }
 
@@ -690,14 +687,7 @@ impl Session {
             }
             let _ = writeln!(out, "    defined in this session");
         }
-        let own = self.own_params(name);
-        for e in types::reference::entries(name) {
-            // A prelude overload the session redefined is hidden by it.
-            let replaced = types::prelude::named(name)
-                .any(|(_, p)| p.signature() == e.signature && own.contains(&&p.params));
-            if replaced {
-                continue;
-            }
+        for e in self.library_entries(name) {
             let _ = writeln!(out, "{}\n    {} ({})", e.signature, e.doc, e.origin);
         }
         if !out.is_empty() {

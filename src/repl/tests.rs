@@ -519,6 +519,16 @@ fn doc_command_shows_builtins_prelude_and_session_functions() {
     );
     assert!(!sign.contains("\nsign(x: i64) -> i64"), "{sign}");
     assert!(sign.contains("sign(x: u8) -> u8"), "{sign}");
+    // A concrete built-in overload the session replaced is hidden too; `:type` agrees.
+    let len = ok(&mut s, ":doc len");
+    assert!(len.contains("len(string) -> i64"), "{len}");
+    let r = s.eval("fn len(s: string) -> i64 = 0;");
+    assert!(r.stderr.starts_with("warning[W0003]"), "{}", r.stderr);
+    for cmd in [":doc len", ":type len"] {
+        let shown = ok(&mut s, cmd);
+        assert!(shown.starts_with("fn len(s: string) -> i64"), "{shown}");
+        assert!(!shown.contains("\nlen(string) -> i64"), "{cmd}: {shown}");
+    }
     ok(&mut s, "fn double(x: i64) -> i64 = x * 2;");
     assert!(ok(&mut s, ":doc double").starts_with("fn double(x: i64) -> i64"));
     // Unknown names: "did you mean", from every source of functions.
