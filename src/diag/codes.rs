@@ -305,6 +305,14 @@ codes! {
             could not tell them apart. Rename one.",
         example: "fn add(x: i64, x: i64) -> i64 = x + x;\nadd(1, 2)",
     },
+    "E0406": "function conflicts with a built-in (no longer reported)" {
+        explanation: "Before language v1, a `fn` with the name and parameter types of a \
+            built-in function was refused with this code. Since v1 such a function replaces \
+            the built-in in its program, with warning W0003 naming what it replaces, so \
+            adding a built-in never breaks a program. Kiln no longer reports E0406; the \
+            code stays registered so that old reports can still be explained.",
+        example: "",
+    },
     "E0407": "input declared twice" {
         explanation: "Two `param` declarations have the same name; an input can be given \
             only one value. Remove one declaration or rename it.",
@@ -807,7 +815,8 @@ mod tests {
                 c.code
             );
             let no_example = [
-                "E0099", "E0408", "E0409", "E0605", "E0610", "E0611", "E0616", "E0617", "E0999",
+                "E0099", "E0406", "E0408", "E0409", "E0605", "E0610", "E0611", "E0616", "E0617",
+                "E0999",
             ]
             .contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);
