@@ -659,11 +659,8 @@ pub fn markdown() -> String {
             c.title.replace('|', "\\|")
         ));
     }
-    let mut range = "";
-    for c in ALL {
-        let (r, what) = range_of(c.code);
-        if r != range {
-            range = r;
+    for (first, c) in by_range() {
+        if let Some((r, what)) = first {
             out.push_str(&format!("\n## {r}: {what}\n"));
         }
         out.push_str(&format!("\n### {}\n\n**{}**\n\n", c.code, c.title));
@@ -679,6 +676,15 @@ pub fn markdown() -> String {
 }
 
 /// The range a code belongs to.
+/// Every code in order, with its range (`E02xx`, what it covers) at the first code of each.
+fn by_range() -> impl Iterator<Item = (Option<(&'static str, &'static str)>, &'static CodeInfo)> {
+    ALL.iter().enumerate().map(|(i, c)| {
+        let range = range_of(c.code);
+        let first = i == 0 || range_of(ALL[i - 1].code).0 != range.0;
+        (first.then_some(range), c)
+    })
+}
+
 fn range_of(code: &str) -> (&'static str, &'static str) {
     let (prefix, last) = (&code[..3], &code[..5]);
     RANGES
@@ -783,11 +789,8 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 /// What `kiln explain` without a code prints: every code and its title, by range.
 pub fn index() -> String {
     let mut out = String::from("Kiln's diagnostic codes (`kiln explain CODE` explains one):\n");
-    let mut range = "";
-    for c in ALL {
-        let (r, what) = range_of(c.code);
-        if r != range {
-            range = r;
+    for (first, c) in by_range() {
+        if let Some((r, what)) = first {
             out.push_str(&format!("\n{r}  {what}\n"));
         }
         out.push_str(&format!("  {}  {}\n", c.code, c.title));
