@@ -4,6 +4,7 @@
 use super::{bug, Cg, Res};
 use crate::abi::KindTy;
 use crate::abi::{self, Kind};
+use crate::chain;
 use crate::span::Span;
 use crate::types::hir::{Builtin, Expr, ExprKind};
 use crate::types::ty::Ty;
@@ -39,13 +40,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 let v = self.expr(operand)?;
                 self.unary(*op, v, &operand.ty, e.span)
             }
-            ExprKind::Binary { op, lhs, rhs } => {
-                let l = self.expr(lhs)?;
-                let r = self.expr(rhs)?;
-                self.binary(*op, l, r, &lhs.ty, &rhs.ty, e.span)
-            }
-            ExprKind::And(l, r) => self.short_circuit(l, r, true),
-            ExprKind::Or(l, r) => self.short_circuit(l, r, false),
+            // A chain (`a + b + c ...`, any length) with a loop (see `crate::chain`).
+            ExprKind::Binary { .. } | ExprKind::And(..) | ExprKind::Or(..) => chain::fold(
+                self,
+                e,
+                |cg, leaf| cg.expr(leaf),
+                |cg, l, node| cg.chain_node(l?, node),
+            ),
             ExprKind::If { cond, then, else_ } => self.choice(&[(cond, then)], else_, &e.ty),
             ExprKind::Switch { arms, default } => {
                 let arms: Vec<(&Expr, &Expr)> = arms.iter().map(|(c, v)| (c, v)).collect();
@@ -60,9 +61,27 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
-    /// `and` (`is_and`) / `or`: the rhs runs in its own block only when needed.
-    fn short_circuit(&mut self, l: &Expr, r: &Expr, is_and: bool) -> Res<BasicValueEnum<'ctx>> {
-        let lv = self.expr(l)?.into_int_value();
+    /// A chain node whose left operand has value `l`.
+    fn chain_node(&mut self, l: BasicValueEnum<'ctx>, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
+        match &e.kind {
+            ExprKind::Binary { op, lhs, rhs } => {
+                let r = self.expr(rhs)?;
+                self.binary(*op, l, r, &lhs.ty, &rhs.ty, e.span)
+            }
+            ExprKind::And(_, r) => self.short_circuit(l, r, true),
+            ExprKind::Or(_, r) => self.short_circuit(l, r, false),
+            _ => bug("a chain node that is not a binary operator"),
+        }
+    }
+
+    /// `and` (`is_and`) / `or` of `l` and `r`: `r` runs in its own block only when needed.
+    fn short_circuit(
+        &mut self,
+        l: BasicValueEnum<'ctx>,
+        r: &Expr,
+        is_and: bool,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let lv = l.into_int_value();
         let l_end = self.current_block()?;
         let rhs = self.block(if is_and { "and.rhs" } else { "or.rhs" })?;
         let merge = self.block(if is_and { "and.end" } else { "or.end" })?;
