@@ -184,3 +184,42 @@ fn deeper_than_the_parser_accepts_is_a_diagnostic() {
     let err = run_small(calls).unwrap_err();
     assert!(err.starts_with("E0010"), "{err}");
 }
+
+#[test]
+fn a_long_constant_list_literal_is_data_not_code() {
+    let items: Vec<String> = (0..10_000).map(|i| (i * 37 % 1001).to_string()).collect();
+    let total: i64 = (0..10_000).map(|i| i * 37 % 1001).sum();
+    let src = format!(
+        "param x: i64;\nlet xs = [{}, x, -x, 2];\nlet fs = [{}.5, 1.0 / 4.0];\nsum(xs) + i64(sum(fs) * 4.0)\n",
+        items.join(", "),
+        items.join(".5, ")
+    );
+    let checked = driver::check_source(&src).expect("a valid program");
+    let options = Options {
+        opt_level: 0,
+        ..Options::default()
+    };
+    let ir = driver::emit_ir(&checked.program, &options).expect("IR");
+    // The constants are two arrays in read-only data (the elements computed at run time
+    // are zero there); only `x` and `-x` are stored one by one.
+    assert!(
+        ir.contains("private unnamed_addr constant [10003 x i64]"),
+        "no constant array of the integers"
+    );
+    assert!(
+        ir.contains("private unnamed_addr constant [10001 x double]"),
+        "no constant array of the floats"
+    );
+    let stores = ir
+        .lines()
+        .filter(|l| l.trim_start().starts_with("store"))
+        .count();
+    assert!(
+        stores < 20,
+        "{stores} stores: the constants are stored one by one"
+    );
+    // Every engine sees the same list: the constants, then `x`, `-x` and 2.
+    let floats = 4 * total + 10_000 * 2 + 1;
+    let want = Ok(Some(Value::I64(total + 2 + floats)));
+    assert_eq!(every_engine(src, vec![vec![Value::I64(5)]]), agree(&[want]));
+}
