@@ -145,14 +145,39 @@ fn a_long_chain_of_conditions_with_and_and_or() {
 }
 
 #[test]
+fn a_long_chain_short_circuits_before_a_fault() {
+    // Operands that can fault run only when the chain is still undecided: with n = 1000,
+    // `100 / (n - 1000)` would divide by zero, but `n < 0` has decided the `and` first.
+    let faulting = |from: usize, to: usize| {
+        chain(to - from, " and ", |i| {
+            format!("100 / (n - {}) != 1000", from + i)
+        })
+    };
+    let src = format!(
+        "param n: i64;\n{} and n < 0 and {} or n == 1\n",
+        faulting(0, 500),
+        faulting(1000, 1500)
+    );
+    // -3: every operand runs, none divides by zero, all hold.
+    let inputs = [1000, -3, 5000].map(|n| vec![Value::I64(n)]).to_vec();
+    let want = [false, true, false].map(|b| Ok(Some(Value::Bool(b))));
+    assert_eq!(every_engine(src, inputs), agree(&want));
+}
+
+#[test]
 fn a_long_chain_builds_into_an_executable() {
     let dir = scratch_dir("deep-chain");
     let body = chain(100_000, " + ", |i| format!("x * {}", i % 2));
     std::fs::write(dir.join("prog.expr"), format!("param x: i64;\n{body}\n")).expect("write");
     let made = run(
-        kiln_command()
-            .current_dir(&dir)
-            .args(["build", "prog.expr", "-o", "prog"]),
+        kiln_command().current_dir(&dir).args([
+            "build",
+            "prog.expr",
+            "--emit",
+            "exe",
+            "-o",
+            "prog",
+        ]),
         None,
     );
     assert_eq!(made.status, Some(0), "kiln build: {made:?}");

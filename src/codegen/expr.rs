@@ -119,6 +119,17 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// operand's value: the shape LLVM would otherwise thread nested phis into, at a cost
     /// that grows with the square of the run's length.
     fn short_circuit(&mut self, l: Acc<'ctx>, r: &Expr, is_and: bool) -> Res<Acc<'ctx>> {
+        if self.speculatable(r) {
+            // Nothing can tell whether `r` ran: compute it and combine, no branch (LLVM
+            // would speculate it too, after work that grows with the square of a run).
+            let lv = self.settle(l)?.into_int_value();
+            let rv = self.expr(r)?.into_int_value();
+            let v = match is_and {
+                true => self.b.build_and(lv, rv, "")?,
+                false => self.b.build_or(lv, rv, "")?,
+            };
+            return Ok(Acc::Value(v.into()));
+        }
         let (lv, merge, mut decided) = match l {
             Acc::Run {
                 is_and: same,
@@ -274,6 +285,30 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }
         }
         Ok(self.make_pair(ptr, n)?.into())
+    }
+
+    /// Whether evaluating `e` is unobservable and cheap: scalar operators that cannot
+    /// fault over literals and variables, no calls, strings, lists or loops.
+    fn speculatable(&self, e: &Expr) -> bool {
+        let calls = FallibleCalls {
+            overflow: self.overflow,
+            ..FallibleCalls::default()
+        };
+        !e.any(|n| {
+            let scalar_op = matches!(
+                n.kind,
+                ExprKind::Bool(_)
+                    | ExprKind::Int(_)
+                    | ExprKind::Float(_)
+                    | ExprKind::Var(_)
+                    | ExprKind::Unary { .. }
+                    | ExprKind::Cast(_)
+                    | ExprKind::Binary { .. }
+                    | ExprKind::And(..)
+                    | ExprKind::Or(..)
+            );
+            !scalar_op || matches!(n.ty, Ty::Str | Ty::List(_)) || n.may_fault_locally(calls)
+        })
     }
 
     /// Whether `e` is built only from literals by operators that cannot fault.
