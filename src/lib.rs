@@ -6,6 +6,7 @@
 //! [`cli`] and the interactive [`repl`] sit on top of the driver. See ARCHITECTURE.md.
 
 pub mod abi;
+pub mod chain;
 pub mod cli;
 pub mod codegen;
 pub mod diag;

@@ -4,14 +4,46 @@
 use super::{bug, Cg, Res};
 use crate::abi::KindTy;
 use crate::abi::{self, Kind};
+use crate::chain;
 use crate::span::Span;
-use crate::types::hir::{Builtin, Expr, ExprKind};
+use crate::types::hir::{Builtin, Expr, ExprKind, FallibleCalls, Walk};
 use crate::types::ty::{IntTy, Ty};
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
-use inkwell::types::BasicMetadataTypeEnum;
-use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue, PointerValue};
+use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum};
+use inkwell::values::{
+    BasicMetadataValueEnum, BasicValue, BasicValueEnum, GlobalValue, IntValue, PointerValue,
+};
 use inkwell::IntPredicate;
+
+/// The fewest constant elements a list literal copies from read-only data (fewer are
+/// stored one by one, as LLVM would lower so small a copy anyway).
+const CONST_LIST_MIN: usize = 8;
+
+/// Whether LLVM already holds `v` as a constant.
+fn is_const(v: BasicValueEnum<'_>) -> bool {
+    match v {
+        BasicValueEnum::IntValue(x) => x.is_const(),
+        BasicValueEnum::FloatValue(x) => x.is_const(),
+        BasicValueEnum::StructValue(x) => x.is_const(),
+        BasicValueEnum::PointerValue(x) => x.is_const(),
+        _ => false,
+    }
+}
+
+/// The value of a chain evaluated so far (see `Cg::short_circuit`).
+enum Acc<'ctx> {
+    Value(BasicValueEnum<'ctx>),
+    /// A run of `and` (`is_and`) or `or` not yet merged: the blocks that branched to
+    /// `merge` with the deciding constant, and the value of the last operand, in the
+    /// current block.
+    Run {
+        is_and: bool,
+        merge: BasicBlock<'ctx>,
+        decided: Vec<BasicBlock<'ctx>>,
+        last: IntValue<'ctx>,
+    },
+}
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
     pub(super) fn expr(&mut self, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
@@ -39,13 +71,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 let v = self.expr(operand)?;
                 self.unary(*op, v, &operand.ty, e.span)
             }
-            ExprKind::Binary { op, lhs, rhs } => {
-                let l = self.expr(lhs)?;
-                let r = self.expr(rhs)?;
-                self.binary(*op, l, r, &lhs.ty, &rhs.ty, e.span)
+            // A chain (`a + b + c ...`, any length) with a loop (see `crate::chain`).
+            ExprKind::Binary { .. } | ExprKind::And(..) | ExprKind::Or(..) => {
+                let acc = chain::fold(
+                    self,
+                    e,
+                    |cg, leaf| Ok(Acc::Value(cg.expr(leaf)?)),
+                    |cg, l, node| cg.chain_node(l?, node),
+                )?;
+                self.settle(acc)
             }
-            ExprKind::And(l, r) => self.short_circuit(l, r, true),
-            ExprKind::Or(l, r) => self.short_circuit(l, r, false),
             ExprKind::If { cond, then, else_ } => self.choice(&[(cond, then)], else_, &e.ty),
             ExprKind::Switch { arms, default } => {
                 let arms: Vec<(&Expr, &Expr)> = arms.iter().map(|(c, v)| (c, v)).collect();
@@ -60,26 +95,96 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
-    /// `and` (`is_and`) / `or`: the rhs runs in its own block only when needed.
-    fn short_circuit(&mut self, l: &Expr, r: &Expr, is_and: bool) -> Res<BasicValueEnum<'ctx>> {
-        let lv = self.expr(l)?.into_int_value();
+    /// A chain node whose left operand is `l`.
+    fn chain_node(&mut self, l: Acc<'ctx>, e: &Expr) -> Res<Acc<'ctx>> {
+        let is_and = match &e.kind {
+            ExprKind::Binary { op, lhs, rhs } => {
+                let l = self.settle(l)?;
+                let r = self.expr(rhs)?;
+                return Ok(Acc::Value(
+                    self.binary(*op, l, r, &lhs.ty, &rhs.ty, e.span)?,
+                ));
+            }
+            ExprKind::And(..) => true,
+            ExprKind::Or(..) => false,
+            _ => return bug("a chain node that is not a binary operator"),
+        };
+        let (ExprKind::And(_, r) | ExprKind::Or(_, r)) = &e.kind else {
+            return bug("a chain node that is not a binary operator");
+        };
+        self.short_circuit(l, r, is_and)
+    }
+
+    /// `and` (`is_and`) / `or` of `l` and `r`: `r` runs in its own block only when `l`
+    /// does not decide. A run of the same operator (`a and b and c ...`) shares one merge
+    /// block, where a single phi takes the deciding constant from every link and the last
+    /// operand's value: the shape LLVM would otherwise thread nested phis into, at a cost
+    /// that grows with the square of the run's length.
+    fn short_circuit(&mut self, l: Acc<'ctx>, r: &Expr, is_and: bool) -> Res<Acc<'ctx>> {
+        if self.speculatable(r) {
+            // Nothing can tell whether `r` ran: compute it and combine, no branch (LLVM
+            // would speculate it too, after work that grows with the square of a run).
+            let lv = self.settle(l)?.into_int_value();
+            let rv = self.expr(r)?.into_int_value();
+            let v = match is_and {
+                true => self.b.build_and(lv, rv, "")?,
+                false => self.b.build_or(lv, rv, "")?,
+            };
+            return Ok(Acc::Value(v.into()));
+        }
+        let (lv, merge, mut decided) = match l {
+            Acc::Run {
+                is_and: same,
+                merge,
+                decided,
+                last,
+            } if same == is_and => (last, merge, decided),
+            other => {
+                let lv = self.settle(other)?.into_int_value();
+                let merge = self.block(if is_and { "and.end" } else { "or.end" })?;
+                (lv, merge, Vec::new())
+            }
+        };
         let l_end = self.current_block()?;
         let rhs = self.block(if is_and { "and.rhs" } else { "or.rhs" })?;
-        let merge = self.block(if is_and { "and.end" } else { "or.end" })?;
+        let _ = rhs.move_after(l_end);
         if is_and {
             self.b.build_conditional_branch(lv, rhs, merge)?;
         } else {
             self.b.build_conditional_branch(lv, merge, rhs)?;
         }
+        decided.push(l_end);
         self.b.position_at_end(rhs);
-        let rv = self.expr(r)?;
-        let r_end = self.current_block()?;
+        let last = self.expr(r)?.into_int_value();
+        Ok(Acc::Run {
+            is_and,
+            merge,
+            decided,
+            last,
+        })
+    }
+
+    /// The value of a chain so far: a run of `and`/`or` is closed by its merge block.
+    fn settle(&mut self, acc: Acc<'ctx>) -> Res<BasicValueEnum<'ctx>> {
+        let (is_and, merge, decided, last) = match acc {
+            Acc::Value(v) => return Ok(v),
+            Acc::Run {
+                is_and,
+                merge,
+                decided,
+                last,
+            } => (is_and, merge, decided, last),
+        };
+        let end = self.current_block()?;
         self.b.build_unconditional_branch(merge)?;
-        let _ = merge.move_after(r_end);
+        let _ = merge.move_after(end);
         self.b.position_at_end(merge);
         let phi = self.b.build_phi(self.cx.bool_type(), "")?;
         let short = self.cx.bool_type().const_int(!is_and as u64, false);
-        phi.add_incoming(&[(&short, l_end), (&rv, r_end)]);
+        let mut incoming: Vec<(&dyn BasicValue<'ctx>, BasicBlock<'ctx>)> =
+            decided.iter().map(|b| (&short as _, *b)).collect();
+        incoming.push((&last, end));
+        phi.add_incoming(&incoming);
         Ok(phi.as_basic_value())
     }
 
@@ -125,7 +230,10 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
-    /// A list literal: one arena allocation, then each element stored in order.
+    /// A list literal: one arena allocation, then each element stored in order. Its
+    /// constant elements (literals, and operators on them that cannot fault) are one
+    /// array in read-only data, copied in with one `memcpy` before the others are stored:
+    /// LLVM's time and memory on a list of 100 000 stores grew much faster than its length.
     fn list_literal(&mut self, items: &[Expr], ty: &Ty, span: Span) -> Res<BasicValueEnum<'ctx>> {
         let elem = self.elem_ty(ty)?;
         let n = self.i64_ty().const_int(items.len() as u64, false);
@@ -136,17 +244,123 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Some(k) => k.layout(),
             None => (16, 8), // a nested list: a (ptr, len) pair
         };
+        let mem = self.mem_ty(elem)?;
+        // A constant element has no effect and cannot fault: evaluating it first (the
+        // builder folds it, emitting nothing) changes nothing observable.
+        let mut consts = Vec::with_capacity(items.len());
+        for item in items {
+            let c = match self.is_constant(item) {
+                true => Some(self.expr(item)?).filter(|v| is_const(*v)),
+                false => None,
+            };
+            consts.push(match c {
+                Some(v) => Some(self.reg_to_mem(v, elem)?),
+                None => None,
+            });
+        }
         let bytes = self.i64_ty().const_int(size * items.len() as u64, false);
         let ptr = self.alloc(span, bytes, align)?;
-        let mem = self.mem_ty(elem)?;
-        for (i, item) in items.iter().enumerate() {
-            let v = self.expr(item)?;
+        let copied = consts.iter().flatten().count() >= CONST_LIST_MIN;
+        if copied {
+            let data = self.const_data(mem, &consts)?;
+            let align = align as u32;
+            self.b
+                .build_memcpy(ptr, align, data.as_pointer_value(), align, bytes)?;
+        }
+        for (i, (item, c)) in items.iter().zip(consts).enumerate() {
+            if copied && c.is_some() {
+                continue;
+            }
             let idx = self.i64_ty().const_int(i as u64, false);
-            // SAFETY (IR): the allocation holds `items.len()` elements.
-            let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[idx], "")? };
-            self.store(p, v, elem)?;
+            match c {
+                Some(v) => {
+                    // SAFETY (IR): the allocation holds `items.len()` elements.
+                    let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[idx], "")? };
+                    self.b.build_store(p, v)?;
+                }
+                None => {
+                    let v = self.expr(item)?;
+                    // SAFETY (IR): as above.
+                    let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[idx], "")? };
+                    self.store(p, v, elem)?;
+                }
+            }
         }
         Ok(self.make_pair(ptr, n)?.into())
+    }
+
+    /// Whether evaluating `e` is unobservable and cheap: scalar operators that cannot
+    /// fault over literals and variables, no calls, strings, lists or loops.
+    fn speculatable(&self, e: &Expr) -> bool {
+        let calls = FallibleCalls {
+            overflow: self.overflow,
+            ..FallibleCalls::default()
+        };
+        !e.any(|n| {
+            let scalar_op = matches!(
+                n.kind,
+                ExprKind::Bool(_)
+                    | ExprKind::Int(_)
+                    | ExprKind::Float(_)
+                    | ExprKind::Var(_)
+                    | ExprKind::Unary { .. }
+                    | ExprKind::Cast(_)
+                    | ExprKind::Binary { .. }
+                    | ExprKind::And(..)
+                    | ExprKind::Or(..)
+            );
+            !scalar_op || matches!(n.ty, Ty::Str | Ty::List(_)) || n.may_fault_locally(calls)
+        })
+    }
+
+    /// Whether `e` is built only from literals by operators that cannot fault.
+    fn is_constant(&self, e: &Expr) -> bool {
+        let calls = FallibleCalls {
+            overflow: self.overflow,
+            ..FallibleCalls::default()
+        };
+        !e.any(|n| {
+            let literal_op = matches!(
+                n.kind,
+                ExprKind::Bool(_)
+                    | ExprKind::Int(_)
+                    | ExprKind::Float(_)
+                    | ExprKind::Str(_)
+                    | ExprKind::Unary { .. }
+                    | ExprKind::Cast(_)
+                    | ExprKind::Binary { .. }
+            );
+            !literal_op || n.may_fault_locally(calls)
+        })
+    }
+
+    /// A private constant array of element type `mem` (as in memory): each `Some` value,
+    /// zero where the element is stored at run time.
+    fn const_data(
+        &mut self,
+        mem: BasicTypeEnum<'ctx>,
+        values: &[Option<BasicValueEnum<'ctx>>],
+    ) -> Res<GlobalValue<'ctx>> {
+        let zero = mem.const_zero();
+        let all = values.iter().map(|v| v.unwrap_or(zero));
+        let array = match mem {
+            BasicTypeEnum::IntType(t) => {
+                t.const_array(&all.map(|v| v.into_int_value()).collect::<Vec<_>>())
+            }
+            BasicTypeEnum::FloatType(t) => {
+                t.const_array(&all.map(|v| v.into_float_value()).collect::<Vec<_>>())
+            }
+            BasicTypeEnum::StructType(t) => {
+                t.const_array(&all.map(|v| v.into_struct_value()).collect::<Vec<_>>())
+            }
+            t => return bug(format!("list elements of LLVM type {t}")),
+        };
+        let g = self.module.add_global(array.get_type(), None, "list");
+        g.set_initializer(&array);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        g.set_unnamed_addr(true);
+        Ok(g)
     }
 
     /// `list[index]`, bounds-checked: an index that is negative or at least the length

@@ -108,7 +108,9 @@ codes! {
     "E0010": "nesting too deep" {
         explanation: "Brackets nested more than 256 deep, or more than 256 prefix \
             operators in a row, are refused so that neither the compiler nor the program \
-            can run out of stack. Split the expression with `let` bindings or functions.",
+            can run out of stack. Split the expression with `let` bindings or functions. \
+            A flat chain of binary operators (`a + b + c + ...`) is not nesting: it may \
+            be any length.",
         example: "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~1",
     },
     "E0011": "invalid character" {

@@ -62,7 +62,7 @@ fn bin(op: BinOp, l: Expr, r: Expr) -> Expr {
     ex(
         ExprKind::Binary {
             op,
-            lhs: Box::new(l),
+            lhs: crate::chain::Spine::new(l),
             rhs: Box::new(r),
         },
         ty,
@@ -85,11 +85,17 @@ fn cast(x: Expr, ty: Ty) -> Expr {
 }
 
 fn and(a: Expr, b: Expr) -> Expr {
-    ex(ExprKind::And(Box::new(a), Box::new(b)), Ty::Bool)
+    ex(
+        ExprKind::And(crate::chain::Spine::new(a), Box::new(b)),
+        Ty::Bool,
+    )
 }
 
 fn or(a: Expr, b: Expr) -> Expr {
-    ex(ExprKind::Or(Box::new(a), Box::new(b)), Ty::Bool)
+    ex(
+        ExprKind::Or(crate::chain::Spine::new(a), Box::new(b)),
+        Ty::Bool,
+    )
 }
 
 fn if_(c: Expr, t: Expr, e: Expr) -> Expr {

@@ -4,6 +4,7 @@
 use super::ops::{self, bug, fault, R};
 use super::{Options, Output};
 use crate::abi::{Fault, MAX_STRING_BYTES};
+use crate::chain;
 use crate::span::Span;
 use crate::types::hir::{self, Block, Builtin, Expr, ExprKind, Stmt, Var};
 use crate::types::ty::{IntTy, Ty};
@@ -236,9 +237,13 @@ impl<'a> Machine<'a> {
             ExprKind::List(items) => self.list_literal(items, e, frame),
             ExprKind::Cast(x) => self.cast(x, e, frame),
             ExprKind::Unary { op, operand } => self.unary(*op, operand, e, frame),
-            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e, frame),
-            ExprKind::And(l, r) => self.logic(true, l, r, frame),
-            ExprKind::Or(l, r) => self.logic(false, l, r, frame),
+            // A chain (`a + b + c ...`, any length) with a loop (see `crate::chain`).
+            ExprKind::Binary { .. } | ExprKind::And(..) | ExprKind::Or(..) => chain::fold(
+                &mut (self, frame),
+                e,
+                |(ev, frame), leaf| ev.eval(leaf, frame),
+                |(ev, frame), l, node| ev.chain_node(l?, node, frame),
+            ),
             ExprKind::If { cond, then, else_ } => self.if_expr(cond, then, else_, frame),
             ExprKind::Switch { arms, default } => self.switch(arms, default, frame),
             ExprKind::In { item, list } => self.member(item, list, e, frame),
@@ -266,10 +271,22 @@ impl<'a> Machine<'a> {
         ops::unary(op, &v, e.span, self.opts.overflow)
     }
 
-    /// `and` (`is_and`) / `or`: the rhs only when the lhs does not decide.
-    fn logic(&mut self, is_and: bool, l: &Expr, r: &Expr, frame: &mut Frame) -> R<Value> {
-        let decided = self.cond(l, frame)? != is_and;
-        if decided {
+    /// A chain node whose left operand has value `l`.
+    fn chain_node(&mut self, l: Value, e: &Expr, frame: &mut Frame) -> R<Value> {
+        match &e.kind {
+            ExprKind::Binary { op, rhs, .. } => self.binary(*op, l, rhs, e, frame),
+            ExprKind::And(_, r) => self.logic(true, l, r, frame),
+            ExprKind::Or(_, r) => self.logic(false, l, r, frame),
+            _ => Err(bug("a chain node that is not a binary operator")),
+        }
+    }
+
+    /// `and` (`is_and`) / `or` of `l` and `r`: `r` only when `l` does not decide.
+    fn logic(&mut self, is_and: bool, l: Value, r: &Expr, frame: &mut Frame) -> R<Value> {
+        let Value::Bool(l) = l else {
+            return Err(bug(format!("a condition of type {}", l.ty())));
+        };
+        if l != is_and {
             return Ok(Value::Bool(!is_and));
         }
         Ok(Value::Bool(self.cond(r, frame)?))
@@ -305,15 +322,15 @@ impl<'a> Machine<'a> {
         Ok(Value::List((**elem).clone(), values))
     }
 
+    /// `l op rhs`, the left operand already evaluated.
     fn binary(
         &mut self,
         op: hir::BinOp,
-        lhs: &Expr,
+        l: Value,
         rhs: &Expr,
         e: &Expr,
         frame: &mut Frame,
     ) -> R<Value> {
-        let l = self.eval(lhs, frame)?;
         let r = self.eval(rhs, frame)?;
         if let (hir::BinOp::Add, Value::Str(a), Value::Str(b)) = (op, &l, &r) {
             self.alloc((a.len() + b.len()) as u64, e.span)?;

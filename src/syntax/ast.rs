@@ -1,6 +1,7 @@
 //! The surface syntax tree. Every node keeps the span of the text it came from.
 //! Produced by `syntax::parse`; read by `types::check`. Nothing here is typed yet.
 
+use crate::chain::{Link, LinkEq, Spine};
 pub use crate::span::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -246,10 +247,12 @@ pub enum ExprKind {
         op_span: Span,
         operand: Box<Expr>,
     },
+    /// A chain `a + b + c` is left-deep and may be any length: its left operands are
+    /// [`Spine`]s, walked with a loop (see `crate::chain`).
     Binary {
         op: BinaryOp,
         op_span: Span,
-        lhs: Box<Expr>,
+        lhs: Spine<Expr>,
         rhs: Box<Expr>,
     },
     /// `f(a, b)`; also type-name conversions such as `i32(x)`.
@@ -272,4 +275,58 @@ pub enum ExprKind {
         keyword_span: Span,
         args: Vec<Expr>,
     },
+}
+
+/// Binary operators chain (`a + b + c`): see `crate::chain`.
+impl Link for Expr {
+    fn lhs(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Binary { lhs, .. } => lhs.node(),
+            _ => None,
+        }
+    }
+
+    fn take_lhs(&mut self) -> Option<Spine<Expr>> {
+        match &mut self.kind {
+            ExprKind::Binary { lhs, .. } => lhs.detach(),
+            _ => None,
+        }
+    }
+
+    fn with_lhs(&self, lhs: Spine<Expr>) -> Expr {
+        let kind = match &self.kind {
+            ExprKind::Binary {
+                op, op_span, rhs, ..
+            } => ExprKind::Binary {
+                op: *op,
+                op_span: *op_span,
+                lhs,
+                rhs: rhs.clone(),
+            },
+            other => other.clone(),
+        };
+        Expr {
+            kind,
+            span: self.span,
+        }
+    }
+}
+
+impl LinkEq for Expr {
+    fn eq_node(&self, other: &Expr) -> bool {
+        match (&self.kind, &other.kind) {
+            (
+                ExprKind::Binary {
+                    op, op_span, rhs, ..
+                },
+                ExprKind::Binary {
+                    op: op2,
+                    op_span: op_span2,
+                    rhs: rhs2,
+                    ..
+                },
+            ) => self.span == other.span && op == op2 && op_span == op_span2 && rhs == rhs2,
+            _ => false,
+        }
+    }
 }

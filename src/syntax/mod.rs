@@ -4,8 +4,9 @@
 //! (E0001–E0011, E0099). In short: every node carries the exact span of its text (a
 //! parenthesised expression's span includes the parentheses), the parser never panics or
 //! recurses without bound (nesting deeper than 256 brackets or prefix operators, or an
-//! expression tree deeper than 1024, is rejected with E0010), and every diagnostic is in
-//! plain words.
+//! expression tree deeper than 1024, is rejected with E0010; a flat operator chain is not
+//! nesting and may be any length, see `crate::chain`), and every diagnostic is in plain
+//! words.
 
 pub mod ast;
 mod lexer;

@@ -39,6 +39,7 @@
 use super::ast::*;
 use super::lexer::{self, CloserProblem, TokKind, Token};
 use super::literal;
+use crate::chain::Spine;
 use crate::diag::Diagnostic;
 use crate::span::Span;
 use pest::error::{ErrorVariant, InputLocation};
@@ -51,10 +52,17 @@ use std::sync::OnceLock;
 #[grammar = "../grammar/kiln.pest"]
 struct KilnGrammar;
 
-/// Deepest expression/statement tree the parser builds. Binary operator chains count one
-/// level per operator (`a + b + c` is two deep), so this also bounds left-deep chains.
-/// Later stages may recurse over the AST without worrying about deeper trees.
+/// Deepest expression/statement tree the parser builds, counting the levels later stages
+/// recurse through: brackets, prefix operators, indexing, calls, blocks, and the right
+/// operands of binary operators. The left spine of a chain (`a + b + c + ...`) is not
+/// nesting: every stage walks it with a loop (`crate::chain`), so a chain of any length
+/// counts as at most [`PRECEDENCE_LEVELS`] levels (each right operand is an operand of a
+/// tighter-binding operator). Later stages may recurse over the rest of the AST without
+/// worrying about deeper trees.
 pub(crate) const MAX_TREE_DEPTH: usize = 1024;
+
+/// How many levels of binary precedence the Pratt parser has (see [`pratt`]).
+const PRECEDENCE_LEVELS: usize = 9;
 
 /// Parse a whole program (see the module docs).
 pub(crate) fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
@@ -482,22 +490,16 @@ impl Builder {
     }
 
     /// `unary (op unary)*`, folded by the Pratt parser. `depth` is the depth of the
-    /// resulting node; its operands are built at `depth + number of operators`, an upper
-    /// bound of their real depth.
+    /// resulting node. Its operands are built at `depth` plus the number of right-operand
+    /// edges above them, at most one per precedence level (a left-associative chain is a
+    /// loop for every later stage, not nesting: see [`MAX_TREE_DEPTH`]).
     fn expr(&mut self, pair: Pair<Rule>, depth: usize) -> Built<Expr> {
-        let span = tight_span(&pair);
-        let ops: Vec<Span> = pair
+        let ops = pair
             .clone()
             .into_inner()
             .filter(|p| p.as_rule() != Rule::unary)
-            .map(|p| span_of(&p))
-            .collect();
-        if depth + ops.len() > MAX_TREE_DEPTH {
-            let idx = MAX_TREE_DEPTH.saturating_sub(depth);
-            let at = ops.get(idx).or(ops.last()).copied().unwrap_or(span);
-            return self.too_deep(at);
-        }
-        let operand_depth = depth + ops.len();
+            .count();
+        let operand_depth = depth + ops.min(PRECEDENCE_LEVELS);
         pratt()
             .map_primary(|p| self.unary(p, operand_depth))
             .map_infix(|lhs, op, rhs| {
@@ -510,7 +512,7 @@ impl Builder {
                     kind: ExprKind::Binary {
                         op,
                         op_span,
-                        lhs: Box::new(lhs),
+                        lhs: Spine::new(lhs),
                         rhs: Box::new(rhs),
                     },
                 })

@@ -1191,12 +1191,39 @@ fn deep_nesting_is_rejected_without_crashing() {
     assert_eq!(err1(&src).code, "E0010");
     let src = format!("{}x = 1{}", "when c {".repeat(300), "}".repeat(300));
     assert_eq!(err1(&src).code, "E0010");
-    // A long chain of binary operators builds a deep (left-leaning) tree: limited too.
-    let src = format!("x = 1{}", " + 1".repeat(5000));
+    // Right operands are nesting: `1 + (1 + (...))` through calls.
+    let src = format!("x = {}1{}", "f(1 + ".repeat(300), ")".repeat(300));
     assert_eq!(err1(&src).code, "E0010");
     // `-(-(-(...)))` nests prefix operators through brackets.
     let src = format!("x = {}1{}", "- - (".repeat(300), ")".repeat(300));
     assert_eq!(err1(&src).code, "E0010");
+}
+
+#[test]
+fn a_flat_chain_is_not_nesting() {
+    // Far past the tree-depth limit, and deeper than any recursion over the tree could
+    // go on a 2 MiB stack: parsing, cloning, comparing and dropping walk it with loops.
+    let small_stack = std::thread::Builder::new().stack_size(2 << 20);
+    let done = small_stack
+        .spawn(|| {
+            let src = format!("x = 1{}", " * 2 + 1".repeat(100_000));
+            let stmts = parse(&src).expect("a flat chain parses").stmts;
+            let StmtKind::Assign { value, .. } = &stmts[0].kind else {
+                panic!("an assignment");
+            };
+            let (leaf, nodes) = crate::chain::spine(value);
+            // 100 000 `+` nodes, and the first `1 * 2` at the bottom.
+            assert_eq!(nodes.len(), 100_001);
+            assert_eq!(leaf.span, span(4, 5));
+            let copy = stmts.clone();
+            assert!(copy == stmts);
+            // Only the innermost operand differs (`3` for `1`, same spans).
+            let other = parse(&format!("x = 3{}", &src[5..])).expect("parses").stmts;
+            assert!(other != stmts, "the innermost operand differs");
+        })
+        .expect("spawn")
+        .join();
+    assert!(done.is_ok(), "a flat chain must not overflow a 2 MiB stack");
 }
 
 #[test]

@@ -1133,22 +1133,22 @@ fn names_in_stmts<'a>(stmts: &'a [ast::Stmt], out: &mut Vec<&'a str>) {
     }
 }
 
+/// In source order, with a stack of its own (an operator chain may be a million long).
 fn names_in_expr<'a>(e: &'a ast::Expr, out: &mut Vec<&'a str>) {
     use ast::ExprKind::*;
-    match &e.kind {
-        Name(n) => out.push(n),
-        Int { .. } | Float { .. } | Str(_) | Bool(_) => {}
-        List(xs) | Call { args: xs, .. } | If { args: xs, .. } | Switch { args: xs, .. } => {
-            xs.iter().for_each(|x| names_in_expr(x, out))
+    let mut todo = vec![e];
+    while let Some(e) = todo.pop() {
+        let at = todo.len();
+        match &e.kind {
+            Name(n) => out.push(n),
+            Int { .. } | Float { .. } | Str(_) | Bool(_) => {}
+            List(xs) | Call { args: xs, .. } | If { args: xs, .. } | Switch { args: xs, .. } => {
+                todo.extend(xs)
+            }
+            Unary { operand, .. } => todo.push(operand),
+            Binary { lhs, rhs, .. } => todo.extend([&**lhs, &**rhs]),
+            Index { target, index } => todo.extend([&**target, &**index]),
         }
-        Unary { operand, .. } => names_in_expr(operand, out),
-        Binary { lhs, rhs, .. } => {
-            names_in_expr(lhs, out);
-            names_in_expr(rhs, out);
-        }
-        Index { target, index } => {
-            names_in_expr(target, out);
-            names_in_expr(index, out);
-        }
+        todo[at..].reverse();
     }
 }

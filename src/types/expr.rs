@@ -5,6 +5,7 @@
 use super::check::{Body, Checker};
 use super::hir::{self, BinOp, ExprKind, UnOp, Var};
 use super::ty::Ty;
+use crate::chain::{self, Spine};
 use crate::diag::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::{self, BinaryOp, UnaryOp};
@@ -81,12 +82,13 @@ impl<'a> Checker<'a> {
                 op_span,
                 operand,
             } => self.unary(b, *op, *op_span, operand, span),
-            K::Binary {
-                op,
-                op_span,
-                lhs,
-                rhs,
-            } => self.binary(b, *op, *op_span, lhs, rhs, span),
+            // A chain (`a + b + c ...`, any length) is checked with a loop.
+            K::Binary { .. } => chain::fold(
+                &mut (self, b),
+                e,
+                |(c, b), leaf| c.synth(b, leaf),
+                |(c, b), l, node| c.binary(b, l, node),
+            ),
             K::Call { callee, args } => self.call(b, callee, args, span),
             K::Index { target, index } => self.index(b, target, index, span),
             K::If { keyword_span, args } => self.if_expr(b, *keyword_span, args, span),
@@ -271,17 +273,16 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn binary(
-        &mut self,
-        b: &mut Body,
-        op: BinaryOp,
-        op_span: Span,
-        lhs: &'a ast::Expr,
-        rhs: &'a ast::Expr,
-        span: Span,
-    ) -> hir::Expr {
+    /// The binary node `e`, its left operand `l` already checked.
+    fn binary(&mut self, b: &mut Body, l: hir::Expr, e: &'a ast::Expr) -> hir::Expr {
+        let ast::ExprKind::Binary {
+            op, op_span, rhs, ..
+        } = &e.kind
+        else {
+            return l;
+        };
+        let (op, op_span, span) = (*op, *op_span, e.span);
         let (kind, hop) = classify(op);
-        let l = self.synth(b, lhs);
         let r = self.synth(b, rhs);
         if l.ty.is_error() || r.ty.is_error() {
             return hir::Expr::error(span);
@@ -297,9 +298,9 @@ impl<'a> Checker<'a> {
                     return hir::Expr::error(span);
                 }
                 let k = if op == BinaryOp::And {
-                    ExprKind::And(Box::new(l), Box::new(r))
+                    ExprKind::And(Spine::new(l), Box::new(r))
                 } else {
-                    ExprKind::Or(Box::new(l), Box::new(r))
+                    ExprKind::Or(Spine::new(l), Box::new(r))
                 };
                 hir::Expr::new(k, Ty::Bool, span)
             }
@@ -813,7 +814,7 @@ fn binary_node(op: BinOp, l: hir::Expr, r: hir::Expr, ty: Ty, span: Span) -> hir
     hir::Expr::new(
         ExprKind::Binary {
             op,
-            lhs: Box::new(l),
+            lhs: Spine::new(l),
             rhs: Box::new(r),
         },
         ty,

@@ -4,10 +4,23 @@
 use super::check::Checker;
 use super::hir::{self, BinOp, ExprKind, UnOp, Walk};
 use super::ty::Ty;
+use crate::chain;
 use crate::diag::Diagnostic;
 
 /// The value of an integer expression built only from literals, as bits of its type.
+/// A chain (`1 + 2 + ...`, any length) is folded with a loop (see `crate::chain`).
 pub fn const_int(e: &hir::Expr) -> Option<u64> {
+    chain::fold(
+        &mut (),
+        e,
+        |_, leaf| const_node(leaf, None),
+        |_, lhs, node| const_node(node, Some(lhs?)),
+    )
+}
+
+/// `const_int` of one node; `lhs` is the value of its left operand when it is a chain
+/// node.
+fn const_node(e: &hir::Expr, lhs: Option<u64>) -> Option<u64> {
     let Ty::Int(it) = &e.ty else { return None };
     let mask = it.mask();
     let sext = |v: u64, t: &Ty| -> i128 {
@@ -33,9 +46,9 @@ pub fn const_int(e: &hir::Expr) -> Option<u64> {
                 UnOp::Not => return None,
             }
         }
-        ExprKind::Binary { op, lhs, rhs } => {
-            let (a, b) = (const_int(lhs)?, const_int(rhs)?);
-            let (sa, sb) = (sext(a, &lhs.ty), sext(b, &rhs.ty));
+        ExprKind::Binary { op, lhs: l, rhs } => {
+            let (a, b) = (lhs?, const_int(rhs)?);
+            let (sa, sb) = (sext(a, &l.ty), sext(b, &rhs.ty));
             let bits = it.bits() as u64;
             match op {
                 BinOp::Add => a.wrapping_add(b),

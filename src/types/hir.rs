@@ -12,6 +12,7 @@
 //! - A `Block` used as a function body has a `value`; `When` blocks have none.
 
 use super::ty::Ty;
+use crate::chain::{Link, Spine};
 use crate::span::Span;
 
 mod calls;
@@ -211,6 +212,41 @@ impl Expr {
     }
 }
 
+/// Binary operators, `and` and `or` chain: see `crate::chain`.
+impl Link for Expr {
+    fn lhs(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Binary { lhs, .. } | ExprKind::And(lhs, _) | ExprKind::Or(lhs, _) => {
+                lhs.node()
+            }
+            _ => None,
+        }
+    }
+
+    fn take_lhs(&mut self) -> Option<Spine<Expr>> {
+        match &mut self.kind {
+            ExprKind::Binary { lhs, .. } | ExprKind::And(lhs, _) | ExprKind::Or(lhs, _) => {
+                lhs.detach()
+            }
+            _ => None,
+        }
+    }
+
+    fn with_lhs(&self, lhs: Spine<Expr>) -> Expr {
+        let kind = match &self.kind {
+            ExprKind::Binary { op, rhs, .. } => ExprKind::Binary {
+                op: *op,
+                lhs,
+                rhs: rhs.clone(),
+            },
+            ExprKind::And(_, rhs) => ExprKind::And(lhs, rhs.clone()),
+            ExprKind::Or(_, rhs) => ExprKind::Or(lhs, rhs.clone()),
+            other => other.clone(),
+        };
+        Expr::new(kind, self.ty.clone(), self.span)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnOp {
     /// Integer: wrapping negation. Float: IEEE negation.
@@ -323,15 +359,17 @@ pub enum ExprKind {
         op: UnOp,
         operand: Box<Expr>,
     },
+    /// `Binary`, `And` and `Or` chain (`a + b + c`, any length): their left operands are
+    /// [`Spine`]s, walked with a loop (see `crate::chain`).
     Binary {
         op: BinOp,
-        lhs: Box<Expr>,
+        lhs: Spine<Expr>,
         rhs: Box<Expr>,
     },
     /// Short-circuit: rhs only when lhs is true.
-    And(Box<Expr>, Box<Expr>),
+    And(Spine<Expr>, Box<Expr>),
     /// Short-circuit: rhs only when lhs is false.
-    Or(Box<Expr>, Box<Expr>),
+    Or(Spine<Expr>, Box<Expr>),
     /// Only the chosen branch is evaluated.
     If {
         cond: Box<Expr>,

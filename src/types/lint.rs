@@ -21,6 +21,7 @@
 use super::check::{BindKind, Body, Checker};
 use super::hir::{self, BinOp, ExprKind, UnOp};
 use super::ty::{FloatTy, Ty};
+use crate::chain;
 use crate::diag::Diagnostic;
 use crate::span::Span;
 
@@ -153,7 +154,20 @@ pub(super) fn const_bool(e: &hir::Expr) -> Option<bool> {
     }
 }
 
+/// A chain (`true and false and ...`, any length) is folded with a loop (see
+/// `crate::chain`); an integer operand, with `const_int`.
 fn konst(e: &hir::Expr) -> Option<Const<'_>> {
+    chain::fold_where(
+        &mut (),
+        e,
+        |n| !matches!(n.ty, Ty::Int(_)),
+        |_, leaf| konst_node(leaf, None),
+        |_, lhs, node| konst_node(node, Some(lhs?)),
+    )
+}
+
+/// `konst` of one node; `lhs` is the value of its left operand when it is a chain node.
+fn konst_node<'e>(e: &'e hir::Expr, lhs: Option<Const<'e>>) -> Option<Const<'e>> {
     if let Ty::Int(it) = &e.ty {
         let bits = super::fold::const_int(e)?;
         let v = if it.signed() {
@@ -182,16 +196,16 @@ fn konst(e: &hir::Expr) -> Option<Const<'_>> {
             (UnOp::Neg, Const::Float(f)) => Const::Float(-f),
             _ => return None,
         },
-        ExprKind::And(a, b) => match (konst(a)?, konst(b)?) {
+        ExprKind::And(_, b) => match (lhs?, konst(b)?) {
             (Const::Bool(x), Const::Bool(y)) => Const::Bool(x && y),
             _ => return None,
         },
-        ExprKind::Or(a, b) => match (konst(a)?, konst(b)?) {
+        ExprKind::Or(_, b) => match (lhs?, konst(b)?) {
             (Const::Bool(x), Const::Bool(y)) => Const::Bool(x || y),
             _ => return None,
         },
-        ExprKind::Binary { op, lhs, rhs } => {
-            let (l, r) = (konst(lhs)?, konst(rhs)?);
+        ExprKind::Binary { op, rhs, .. } => {
+            let (l, r) = (lhs?, konst(rhs)?);
             match (op, l, r) {
                 (BinOp::Add, Const::Float(a), Const::Float(b)) => Const::Float(f32_round(a + b)),
                 (BinOp::Sub, Const::Float(a), Const::Float(b)) => Const::Float(f32_round(a - b)),

@@ -7,6 +7,7 @@
 use super::check::{Checker, LitVal};
 use super::hir::{self, ExprKind};
 use super::ty::{FloatTy, IntTy, Ty};
+use crate::chain::{self, Spine};
 use crate::diag::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::NumSuffix;
@@ -223,30 +224,8 @@ impl<'a> Checker<'a> {
                     operand: Box::new(self.push(*operand, target)),
                 }
             }
-            ExprKind::Binary { op, lhs, rhs } => {
-                use hir::BinOp::*;
-                let int_only = matches!(op, BitAnd | BitOr | BitXor | Shl | Shr);
-                if int_only && !matches!(target, Ty::Int(_)) {
-                    let sym = match op {
-                        BitAnd => "&",
-                        BitOr => "|",
-                        BitXor => "^",
-                        Shl => "<<",
-                        _ => ">>",
-                    };
-                    return self.int_only(span, sym, target);
-                }
-                if !matches!(target, Ty::Int(_) | Ty::Float(_)) {
-                    return self.literal_mismatch(span, "a number", target);
-                }
-                let lhs = Box::new(self.push(*lhs, target));
-                // A shift count keeps its own type.
-                let rhs = if matches!(op, Shl | Shr) {
-                    rhs
-                } else {
-                    Box::new(self.push(*rhs, target))
-                };
-                ExprKind::Binary { op, lhs, rhs }
+            kind @ ExprKind::Binary { .. } => {
+                return self.push_chain(hir::Expr::new(kind, e.ty, span), target);
             }
             ExprKind::If { cond, then, else_ } => ExprKind::If {
                 cond,
@@ -298,6 +277,62 @@ impl<'a> Checker<'a> {
         hir::Expr::new(kind, target.clone(), span)
     }
 
+    /// `push` into a flexible operator chain (`1 + 2 * 3 - ...`, any length), with a
+    /// loop (see `crate::chain`). As recursion would: the outermost node whose operator
+    /// cannot have type `target` is reported and stands for everything below it; else
+    /// the leaf, then each node's right operand, innermost first, take `target`.
+    fn push_chain(&mut self, e: hir::Expr, target: &Ty) -> hir::Expr {
+        use hir::BinOp::*;
+        let misfit = |op: hir::BinOp| {
+            let int_only = matches!(op, BitAnd | BitOr | BitXor | Shl | Shr);
+            (int_only && !matches!(target, Ty::Int(_)))
+                || !matches!(target, Ty::Int(_) | Ty::Float(_))
+        };
+        let op_of = |n: &hir::Expr| match n.kind {
+            ExprKind::Binary { op, .. } => Some(op),
+            _ => None,
+        };
+        let (leaf, nodes) = chain::unzip(e);
+        let failed = nodes.iter().rposition(|n| op_of(n).is_none_or(misfit));
+        let (mut acc, start) = match failed {
+            None => (self.push(leaf, target), 0),
+            Some(k) => {
+                let span = nodes[k].span;
+                let error = match op_of(&nodes[k]) {
+                    Some(op @ (BitAnd | BitOr | BitXor | Shl | Shr))
+                        if !matches!(target, Ty::Int(_)) =>
+                    {
+                        let sym = match op {
+                            BitAnd => "&",
+                            BitOr => "|",
+                            BitXor => "^",
+                            Shl => "<<",
+                            _ => ">>",
+                        };
+                        self.int_only(span, sym, target)
+                    }
+                    _ => self.literal_mismatch(span, "a number", target),
+                };
+                (error, k + 1)
+            }
+        };
+        for node in nodes.into_iter().skip(start) {
+            let hir::Expr { kind, span, .. } = node;
+            let ExprKind::Binary { op, rhs, .. } = kind else {
+                return hir::Expr::error(span);
+            };
+            // A shift count keeps its own type.
+            let rhs = if matches!(op, Shl | Shr) {
+                rhs
+            } else {
+                Box::new(self.push(*rhs, target))
+            };
+            let lhs = Spine::new(acc);
+            acc = hir::Expr::new(ExprKind::Binary { op, lhs, rhs }, target.clone(), span);
+        }
+        acc
+    }
+
     /// The source value of an unsettled literal (`300`, `-1`, `1e40`), for messages.
     pub fn literal_value(&self, e: &hir::Expr) -> Option<String> {
         if !matches!(e.ty, Ty::IntLit | Ty::FloatLit) {
@@ -332,15 +367,19 @@ impl<'a> Checker<'a> {
             ExprKind::Unary { op, operand } => {
                 (*op != hir::UnOp::BitNot || matches!(t, Ty::Int(_))) && self.fits(operand, t)
             }
-            ExprKind::Binary { op, lhs, rhs } => {
+            ExprKind::Binary { .. } => {
+                // A chain of any length, with a loop (see `crate::chain`).
                 use hir::BinOp::*;
-                match op {
-                    BitAnd | BitOr | BitXor => {
-                        matches!(t, Ty::Int(_)) && self.fits(lhs, t) && self.fits(rhs, t)
-                    }
-                    Shl | Shr => matches!(t, Ty::Int(_)) && self.fits(lhs, t),
-                    _ => t.is_numeric() && self.fits(lhs, t) && self.fits(rhs, t),
-                }
+                let (leaf, nodes) = chain::spine(e);
+                let node_fits = |n: &hir::Expr| match &n.kind {
+                    ExprKind::Binary { op, rhs, .. } => match op {
+                        BitAnd | BitOr | BitXor => matches!(t, Ty::Int(_)) && self.fits(rhs, t),
+                        Shl | Shr => matches!(t, Ty::Int(_)),
+                        _ => t.is_numeric() && self.fits(rhs, t),
+                    },
+                    _ => false,
+                };
+                nodes.into_iter().all(node_fits) && self.fits(leaf, t)
             }
             ExprKind::If { then, else_, .. } => self.fits(then, t) && self.fits(else_, t),
             ExprKind::Switch { arms, default } => {

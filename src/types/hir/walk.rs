@@ -27,11 +27,11 @@ impl Expr {
             | ExprKind::CallHost { args: xs, .. }
             | ExprKind::Builtin { args: xs, .. } => xs.iter().try_for_each(f),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } => f(x),
-            ExprKind::Binary { lhs: a, rhs: b, .. }
-            | ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::In { item: a, list: b }
-            | ExprKind::Index { list: a, index: b } => {
+            ExprKind::Binary { lhs: a, rhs: b, .. } | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                f(a)?;
+                f(b)
+            }
+            ExprKind::In { item: a, list: b } | ExprKind::Index { list: a, index: b } => {
                 f(a)?;
                 f(b)
             }
@@ -88,9 +88,17 @@ pub trait Walk {
 }
 
 impl Walk for Expr {
+    /// With a stack of its own, not recursion: a chain of a million operators (see
+    /// `crate::chain`) walks on any thread.
     fn try_walk<'e, B>(&'e self, f: &mut impl FnMut(&'e Expr) -> ControlFlow<B>) -> ControlFlow<B> {
-        f(self)?;
-        self.try_for_each_child(|c| c.try_walk(f))
+        let mut todo = vec![self];
+        while let Some(e) = todo.pop() {
+            f(e)?;
+            let at = todo.len();
+            e.for_each_child(|c| todo.push(c));
+            todo[at..].reverse();
+        }
+        ControlFlow::Continue(())
     }
 }
 
