@@ -1,7 +1,8 @@
 //! Compiling large generated programs at -O2 (issue 13): a list literal of 100 000
 //! integer constants (one constant array, copied with one `memcpy`, not a store per
-//! element) and a flat chain `x + x + ... ` of 100 000 terms (walked with loops by every
-//! stage). Each iteration checks and compiles the program from source.
+//! element), a flat chain `x + x + ... ` of 100 000 terms (walked with loops by every
+//! stage), and a chain of 100 000 float operations that reach machine code. Each
+//! iteration checks and compiles the program from source.
 //!
 //! Run with `cargo bench --bench compile_large`.
 
@@ -36,6 +37,11 @@ fn chain(c: &mut Criterion) {
     let mut g = c.benchmark_group("compile_large");
     g.sample_size(10).measurement_time(Duration::from_secs(30));
     g.bench_function("chain_100k_terms", |b| b.iter(|| compile(&src)));
+    // Floats do not fold away: 100 000 multiplications and additions reach machine code
+    // (a huge block gets the fast machine passes, see jit::optimise::machine_level).
+    let products: Vec<String> = (0..N / 2).map(|i| format!("y * {}.5", i % 7)).collect();
+    let src = format!("param y: f64;\n{}\n", products.join(" + "));
+    g.bench_function("float_chain_100k_operations", |b| b.iter(|| compile(&src)));
     g.finish();
 }
 

@@ -8,7 +8,7 @@
 //! by name: `lli -load libkiln_runtime.so` or a link with `libkiln_runtime.a` provides
 //! them.
 
-use super::optimise::optimised;
+use super::optimise::{has_huge_block, optimised};
 use super::target::with_machine;
 use super::Options;
 use crate::codegen::Generated;
@@ -49,7 +49,12 @@ where
             EmitKind::Asm => FileType::Assembly,
             EmitKind::Object => FileType::Object,
         };
-        with_machine(options.opt_level, |tm, _| {
+        // Ahead of time, only a huge block gives up the optimising machine passes.
+        let level = match has_huge_block(module) {
+            true => 0,
+            false => options.opt_level,
+        };
+        with_machine(level, |tm, _| {
             tm.write_to_memory_buffer(module, file_type)
                 .map(|buf| buf.as_slice().to_vec())
                 .map_err(|e| e.to_string())
