@@ -181,7 +181,6 @@ mod tests {
         let options = Options {
             opt_level: 2,
             quick_machine_code: false,
-            ..Options::default()
         };
         let normal = straight_block(&cx, 1_000);
         assert!(!has_huge_block(&normal));
