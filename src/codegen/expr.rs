@@ -292,45 +292,38 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// Whether evaluating `e` is unobservable and cheap: scalar operators that cannot
     /// fault over literals and variables, no calls, strings, lists or loops.
     fn speculatable(&self, e: &Expr) -> bool {
-        let calls = FallibleCalls {
-            overflow: self.overflow,
-            ..FallibleCalls::default()
-        };
-        !e.any(|n| {
-            let scalar_op = matches!(
-                n.kind,
-                ExprKind::Bool(_)
-                    | ExprKind::Int(_)
-                    | ExprKind::Float(_)
-                    | ExprKind::Var(_)
-                    | ExprKind::Unary { .. }
-                    | ExprKind::Cast(_)
-                    | ExprKind::Binary { .. }
-                    | ExprKind::And(..)
-                    | ExprKind::Or(..)
-            );
-            !scalar_op || matches!(n.ty, Ty::Str | Ty::List(_)) || n.may_fault_locally(calls)
-        })
+        !e.any(|n| matches!(n.ty, Ty::Str | Ty::List(_)))
+            && self.only_safe_operators(e, |n| {
+                matches!(
+                    n.kind,
+                    ExprKind::Var(_) | ExprKind::And(..) | ExprKind::Or(..)
+                )
+            })
     }
 
     /// Whether `e` is built only from literals by operators that cannot fault.
     fn is_constant(&self, e: &Expr) -> bool {
+        self.only_safe_operators(e, |n| matches!(n.kind, ExprKind::Str(_)))
+    }
+
+    /// Whether every node of `e` is a number or bool literal, a unary or binary operator,
+    /// a cast, or a node `also` admits, and none of them can fault.
+    fn only_safe_operators(&self, e: &Expr, also: impl Fn(&Expr) -> bool) -> bool {
         let calls = FallibleCalls {
             overflow: self.overflow,
             ..FallibleCalls::default()
         };
         !e.any(|n| {
-            let literal_op = matches!(
+            let safe_kind = matches!(
                 n.kind,
                 ExprKind::Bool(_)
                     | ExprKind::Int(_)
                     | ExprKind::Float(_)
-                    | ExprKind::Str(_)
                     | ExprKind::Unary { .. }
                     | ExprKind::Cast(_)
                     | ExprKind::Binary { .. }
-            );
-            !literal_op || n.may_fault_locally(calls)
+            ) || also(n);
+            !safe_kind || n.may_fault_locally(calls)
         })
     }
 
