@@ -15,7 +15,7 @@ use crate::syntax::ast::{self, BinaryOp, UnaryOp};
 enum OpKind {
     /// `+ - * / %`: numbers (and `+` on strings); the operands join.
     Arith,
-    /// `& | ^`: integers; the operands join.
+    /// `& | ^`: integers and bools (both sides evaluated); the operands join.
     Bits,
     /// `<< >>`: integer lhs, any integer count; the result has the lhs type.
     Shift,
@@ -58,11 +58,23 @@ fn classify(op: BinaryOp) -> (OpKind, Option<BinOp>) {
 fn defined_for(kind: OpKind, op: BinaryOp, t: &Ty) -> bool {
     match kind {
         OpKind::Arith => t.is_numeric() || (op == BinaryOp::Add && *t == Ty::Str),
-        OpKind::Bits | OpKind::Shift => t.is_int(),
+        OpKind::Bits => t.is_int() || *t == Ty::Bool,
+        OpKind::Shift => t.is_int(),
         OpKind::Order => t.is_numeric() || *t == Ty::Str,
         OpKind::Equality => t.is_numeric() || matches!(t, Ty::Str | Ty::Bool),
         OpKind::Logic => *t == Ty::Bool,
         OpKind::In => true,
+    }
+}
+
+/// Whether an operator of this kind works element by element on lists of `t`: the
+/// arithmetic operators and comparisons wherever they are defined, `& | ^` on masks
+/// (`[bool]`) only: an integer list is not a bit vector.
+fn defined_elementwise(kind: OpKind, op: BinaryOp, t: &Ty) -> bool {
+    match kind {
+        OpKind::Arith | OpKind::Order | OpKind::Equality => defined_for(kind, op, t),
+        OpKind::Bits => *t == Ty::Bool,
+        OpKind::Shift | OpKind::Logic | OpKind::In => false,
     }
 }
 
@@ -233,6 +245,20 @@ impl<'a> Checker<'a> {
         if inner.ty.is_error() {
             return inner;
         }
+        if op == UnaryOp::Not && inner.ty == Ty::List(Box::new(Ty::Bool)) {
+            // A mask's negation is `mask ^ true` element by element: one element-wise
+            // node, which every backend evaluates and codegen fuses like the others.
+            let ty = inner.ty.clone();
+            let true_ = hir::Expr::new(ExprKind::Bool(true), Ty::Bool, op_span);
+            return hir::Expr::new(
+                ExprKind::Builtin {
+                    op: hir::Builtin::Lib(hir::LibFn::Map(BinOp::BitXor)),
+                    args: vec![inner, true_],
+                },
+                ty,
+                span,
+            );
+        }
         let (ok, hop, sym) = match op {
             UnaryOp::Neg => (inner.ty.is_numeric(), Some(UnOp::Neg), "-"),
             UnaryOp::Plus => (inner.ty.is_numeric(), None, "+"),
@@ -241,7 +267,9 @@ impl<'a> Checker<'a> {
         };
         if !ok {
             let help = match op {
-                UnaryOp::Not => "`not` takes a bool; compare first, e.g. `x == 0`",
+                UnaryOp::Not => {
+                    "`not` takes a bool or a mask (`[bool]`); compare first, e.g. `x == 0`"
+                }
                 UnaryOp::BitNot => "`~` takes an integer",
                 _ => "unary `-` and `+` take a number",
             };
@@ -290,6 +318,11 @@ impl<'a> Checker<'a> {
         match kind {
             OpKind::Logic => {
                 let word = op.symbol();
+                let mask = Ty::List(Box::new(Ty::Bool));
+                if let Some(m) = [&l, &r].into_iter().find(|x| x.ty == mask) {
+                    self.mask_in_logic(op, op_span, m);
+                    return hir::Expr::error(span);
+                }
                 let what = format!("an operand of `{word}`");
                 let l = self.condition(l, &what);
                 let r = self.condition(r, &what);
@@ -316,7 +349,7 @@ impl<'a> Checker<'a> {
                 let ty = l.ty.clone();
                 binary_node(hop.unwrap(), l, r, ty, span)
             }
-            OpKind::Arith | OpKind::Order | OpKind::Equality
+            OpKind::Arith | OpKind::Bits | OpKind::Order | OpKind::Equality
                 if matches!(l.ty, Ty::List(_)) || matches!(r.ty, Ty::List(_)) =>
             {
                 self.elementwise(kind, op, op_span, l, r, span)
@@ -600,7 +633,9 @@ impl<'a> Checker<'a> {
                 | BinaryOp::Shr,
                 Ty::Float(_) | Ty::FloatLit,
             ) => "bitwise operators take integers; convert with `i64(...)` first",
-            (BinaryOp::BitAnd | BinaryOp::BitOr, Ty::Bool) => "for bools use `and` / `or`",
+            (BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor, Ty::List(_)) => {
+                "element by element, `&`, `|` and `^` combine only masks (`[bool]`)"
+            }
             (_, Ty::Str) => "strings support `+` and comparisons",
             _ => "see the operator table in docs/language.md",
         };
@@ -613,6 +648,28 @@ impl<'a> Checker<'a> {
             .with_label(format!("cannot apply to {ty}"))
             .with_secondary(culprit.span, format!("this is {ty}"))
             .with_help(help),
+        );
+    }
+
+    /// A mask (`[bool]`) as an operand of `and`/`or`, which take one bool: the
+    /// element-wise operator is `&`/`|`.
+    fn mask_in_logic(&mut self, op: BinaryOp, op_span: Span, mask: &hir::Expr) {
+        let (word, bits) = if op == BinaryOp::And {
+            ("and", "&")
+        } else {
+            ("or", "|")
+        };
+        self.error(
+            Diagnostic::error(
+                "E0205",
+                mask.span,
+                format!("an operand of `{word}` must be bool, found [bool]"),
+            )
+            .with_label("this is one bool per element")
+            .with_secondary(op_span, format!("`{word}` takes one bool and short-circuits"))
+            .with_help(format!(
+                "to combine masks element by element use `{bits}`, e.g. `(xs > lo) {bits} (xs < hi)`"
+            )),
         );
     }
 
@@ -755,8 +812,12 @@ impl<'a> Checker<'a> {
             self.mismatch(None, op, op_span, &l, &r);
             return hir::Expr::error(span);
         };
-        if !defined_for(kind, op, &ty) {
-            let culprit = if defined_for(kind, op, &le) { &r } else { &l };
+        if !defined_elementwise(kind, op, &ty) {
+            let culprit = if defined_elementwise(kind, op, &le) {
+                &r
+            } else {
+                &l
+            };
             self.op_undefined(op, op_span, culprit);
             return hir::Expr::error(span);
         }
