@@ -461,6 +461,123 @@ fn fused_element_wise_trees_behave_like_separate_operators() {
     assert_eq!(main.matches("call ptr @kiln_rt_alloc").count(), 1, "{main}");
 }
 
+// ---- issue 14: boolean masks ---------------------------------------------------------------
+
+/// `eval` (both engines at -O2 and the interpreter), and the same result at -O0.
+#[track_caller]
+fn mask_cases(table: &[(&str, &str)]) {
+    for (src, want) in table {
+        assert_eq!(eval(src), *want, "{src}");
+        let checked = kiln::check_source(src).expect("checks");
+        let o0 = Options {
+            opt_level: 0,
+            ..Options::default()
+        };
+        let c = compile_with(&checked.program, &o0, JitEngine::Orc).expect("compiles");
+        let got = match c.run(&[]) {
+            Ok(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Err(e) => format!("error[{}]: {}", e.code(), e.message),
+        };
+        assert_eq!(got, *want, "-O0: {src}");
+    }
+}
+
+#[test]
+fn bitwise_operators_on_bools_evaluate_both_sides() {
+    let mut table = Vec::new();
+    let rows: Vec<(String, String)> = [(false, false), (false, true), (true, false), (true, true)]
+        .into_iter()
+        .flat_map(|(a, b)| {
+            [("&", a & b), ("|", a | b), ("^", a ^ b)].map(|(op, want)| {
+                (
+                    format!("let a = {a}; let b = {b}; a {op} b"),
+                    want.to_string(),
+                )
+            })
+        })
+        .collect();
+    for (src, want) in &rows {
+        table.push((src.as_str(), want.as_str()));
+    }
+    // No short-circuit: both operands run, left to right (`print` shows it).
+    table.push(("print(false) & print(true)", "false"));
+    table.push(("print(true) | print(false)", "true"));
+    table.push(("not true ^ true", "true"));
+    mask_cases(&table);
+    // The printed output: both sides, in order.
+    let checked = kiln::check_source("print(false) & print(true)").expect("checks");
+    let mut printed = String::new();
+    kiln::driver::interpret(
+        &checked.program,
+        &[],
+        &kiln::interp::Options::default(),
+        &mut printed,
+    )
+    .expect("runs");
+    assert_eq!(printed, "false\ntrue\n");
+}
+
+#[test]
+fn masks_combine_element_wise() {
+    mask_cases(&[
+        (
+            "[true, true, false, false] & [true, false, true, false]",
+            "[true, false, false, false]",
+        ),
+        (
+            "[true, true, false, false] | [true, false, true, false]",
+            "[true, true, true, false]",
+        ),
+        (
+            "[true, true, false, false] ^ [true, false, true, false]",
+            "[false, true, true, false]",
+        ),
+        // A scalar bool on either side, as for the other element-wise operators.
+        ("[true, false] & true", "[true, false]"),
+        ("false | [true, false]", "[true, false]"),
+        ("true ^ [true, false]", "[false, true]"),
+        ("not [true, false]", "[false, true]"),
+        ("![false]", "[true]"),
+        ("let e: [bool] = []; not e & e", "[]"),
+        (
+            "let xs = [0.5, 2.0, 5.0, 9.0]; filter(xs, (xs > 1.0) & (xs < 8.0))",
+            "[2.0, 5.0]",
+        ),
+        (
+            "let xs = [1, 2, 3, 4, 5]; filter(xs, (xs < 2) | (xs > 4))",
+            "[1, 5]",
+        ),
+        ("let xs = [1, 2, 3]; count(not (xs == 2))", "2"),
+        ("let xs = [1, 2, 3]; all((xs > 0) ^ (xs > 5))", "true"),
+        ("let xs = [1, 2, 3]; any(not (xs > 0))", "false"),
+        // Precedence: `&` binds tighter than `^`, `^` tighter than `|`.
+        ("[true] | [false] & [false]", "[true]"),
+        ("[true] ^ [true] & [false]", "[true]"),
+        (
+            "[true, false] & [true]",
+            "error[E0607]: list lengths differ: 2 and 1",
+        ),
+        (
+            "let a = [true]; let b = [true, false]; (a | a) & not b",
+            "error[E0607]: list lengths differ: 1 and 2",
+        ),
+    ]);
+}
+
+/// A mask over a list is a loop LLVM vectorises, fused with the comparisons it combines
+/// (one allocation, no runtime call per element).
+#[test]
+fn a_combined_mask_is_one_vectorised_loop() {
+    let checked = kiln::check_source(
+        "param xs: [f64]; param lo: f64; param hi: f64; not ((xs > lo) & (xs < hi)) | (xs == 0.0)",
+    )
+    .expect("checks");
+    let ir = kiln::driver::emit_ir(&checked.program, &Options::default()).expect("emits");
+    let main = ir.split("define void @kiln_entry").next().unwrap_or("");
+    assert!(main.contains("x double>"), "{main}");
+    assert_eq!(main.matches("call ptr @kiln_rt_alloc").count(), 1, "{main}");
+}
+
 // ---- issue 13 ----------------------------------------------------------------------------
 
 #[test]

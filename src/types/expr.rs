@@ -319,8 +319,10 @@ impl<'a> Checker<'a> {
             OpKind::Logic => {
                 let word = op.symbol();
                 let mask = Ty::List(Box::new(Ty::Bool));
-                if let Some(m) = [&l, &r].into_iter().find(|x| x.ty == mask) {
-                    self.mask_in_logic(op, op_span, m);
+                let masks: Vec<&hir::Expr> =
+                    [&l, &r].into_iter().filter(|x| x.ty == mask).collect();
+                if !masks.is_empty() {
+                    self.mask_in_logic(op, op_span, &masks);
                     return hir::Expr::error(span);
                 }
                 let what = format!("an operand of `{word}`");
@@ -653,24 +655,29 @@ impl<'a> Checker<'a> {
 
     /// A mask (`[bool]`) as an operand of `and`/`or`, which take one bool: the
     /// element-wise operator is `&`/`|`.
-    fn mask_in_logic(&mut self, op: BinaryOp, op_span: Span, mask: &hir::Expr) {
+    fn mask_in_logic(&mut self, op: BinaryOp, op_span: Span, masks: &[&hir::Expr]) {
         let (word, bits) = if op == BinaryOp::And {
             ("and", "&")
         } else {
             ("or", "|")
         };
-        self.error(
-            Diagnostic::error(
-                "E0205",
-                mask.span,
-                format!("an operand of `{word}` must be bool, found [bool]"),
-            )
-            .with_label("this is one bool per element")
-            .with_secondary(op_span, format!("`{word}` takes one bool and short-circuits"))
-            .with_help(format!(
-                "to combine masks element by element use `{bits}`, e.g. `(xs > lo) {bits} (xs < hi)`"
-            )),
+        let mut d = Diagnostic::error(
+            "E0205",
+            masks[0].span,
+            format!("an operand of `{word}` must be bool, found [bool]"),
+        )
+        .with_label("this is one bool per element")
+        .with_secondary(
+            op_span,
+            format!("`{word}` takes one bool and short-circuits"),
         );
+        for m in &masks[1..] {
+            d = d.with_secondary(m.span, "and so is this");
+        }
+        self.error(d.with_help(format!(
+            "to combine masks element by element use `{bits}`, e.g. `(xs > lo) {bits} (xs < hi)`; \
+             `any(...)` or `all(...)` makes one bool of a mask"
+        )));
     }
 
     /// Two operands that do not join.

@@ -151,6 +151,51 @@ fn operators_per_type() {
     assert_eq!(ty("let x: u8 = 3; -x"), "u8");
 }
 
+/// Boolean masks (LANGUAGE.md "Boolean masks (v1)"): `& | ^` on bool and element-wise on
+/// `[bool]`, `not` element-wise; `and`/`or` stay scalar.
+#[test]
+fn masks_combine_with_bitwise_operators() {
+    for src in ["true & false", "true | false", "true ^ false"] {
+        assert_eq!(ty(src), "bool", "{src}");
+    }
+    for src in [
+        "[true] & [false]",
+        "[true, false] | true",
+        "false ^ [true]",
+        "let xs = [1.0, 2.0]; (xs > 0.5) & (xs < 1.5)",
+        "not [true, false]",
+        "![true]",
+        "let xs = [1, 2]; not (xs > 1) | (xs == 2)",
+    ] {
+        assert_eq!(ty(src), "[bool]", "{src}");
+    }
+    // Element by element, the bitwise operators take masks only.
+    let d = one("[1, 2] & [3, 4]", "E0204");
+    assert!(d.help.as_deref().unwrap_or("").contains("[bool]"), "{d:?}");
+    one("let xs: [u8] = [1u8]; xs ^ 1u8", "E0204");
+    one("[1.5] | [2.5]", "E0204");
+    one("[true] << 1", "E0204");
+    one("true & 1", "E0201");
+    one("not [1, 2]", "E0204");
+    // `and`/`or` on a mask: one error that points at `&` / `|`.
+    let d = one("let xs = [1, 2]; (xs > 1) and (xs < 2)", "E0205");
+    assert!(d.help.as_deref().unwrap_or("").contains("use `&`"), "{d:?}");
+    let d = one("let m = [true]; m or m", "E0205");
+    assert!(d.help.as_deref().unwrap_or("").contains("use `|`"), "{d:?}");
+    // `not xs` is one element-wise node (`xs ^ true`), fusable with its neighbours.
+    let r = result("let m = [true]; not m");
+    assert!(
+        matches!(
+            r.kind,
+            hir::ExprKind::Builtin {
+                op: hir::Builtin::Lib(hir::LibFn::Map(hir::BinOp::BitXor)),
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+}
+
 #[test]
 fn conditions_and_branches() {
     one("if(1, 2, 3)", "E0205");
@@ -1043,10 +1088,11 @@ fn a_function_reading_a_mutable_variable_says_so() {
 
 #[test]
 fn no_follow_on_errors_after_a_reported_operand() {
-    // Both operands of `and` are reported; `filter` adds no "no matching overload".
+    // Two masks under `and` are one error (use `&`); `filter` adds no "no matching
+    // overload".
     assert_eq!(
         codes("let xs = [1, 5, 12]; filter(xs, xs > 2 and xs < 10)"),
-        ["E0205", "E0205"]
+        ["E0205"]
     );
     assert_eq!(codes("let xs = [1]; len(xs or true)"), ["E0205"]);
     assert_eq!(codes("abs(1 and true) + 1"), ["E0205"]);
