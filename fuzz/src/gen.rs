@@ -758,6 +758,11 @@ impl Gen {
                 Expr::call(b, f, vec![m])
             }
             10 => self.conversion(&b, d),
+            11 => {
+                // Both sides evaluated, no short-circuit.
+                let op = *self.rng.pick(&["&", "|", "^"]);
+                self.same_binary(&b, op, d)
+            }
             _ => return None,
         })
     }
@@ -881,6 +886,18 @@ impl Gen {
                 let a = self.expr(&Ty::Str, d);
                 let b = self.expr(&Ty::Str, d);
                 Expr::call(t, "split", vec![a, b])
+            }
+            13 if *elem == Ty::Bool => {
+                // Masks combined element by element, or negated.
+                if self.rng.chance(25) {
+                    let m = self.expr(ty, d);
+                    let op = if self.rng.chance(80) { "not" } else { "!" };
+                    Expr::new(t, Kind::Unary(op, Box::new(m)))
+                } else {
+                    let op = *self.rng.pick(&["&", "|", "^"]);
+                    let (a, b) = self.elementwise_operands(elem, d);
+                    Expr::binary(t, op, a, b)
+                }
             }
             12 => {
                 // An empty list of this type.

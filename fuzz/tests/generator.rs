@@ -2,6 +2,7 @@
 //! are well typed (at least 99% pass `kiln::check_source`; the rejected ones are
 //! printed so the generator can be fixed).
 
+use kiln_fuzz::ast::{Expr, Kind, Stmt, Ty};
 use kiln_fuzz::gen;
 use kiln_fuzz::rng::derive;
 
@@ -77,5 +78,66 @@ fn the_generator_covers_the_language() {
             missing.push(format!("literal of {ty}"));
         }
     }
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
+
+/// Every expression of a statement list, nested ones included.
+fn each_expr<'a>(stmts: &'a [Stmt], out: &mut Vec<&'a Expr>) {
+    fn expr<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+        out.push(e);
+        for c in e.children() {
+            expr(c, out);
+        }
+    }
+    for s in stmts {
+        match s {
+            Stmt::Param(..) => {}
+            Stmt::Let(_, _, e) | Stmt::Assign(_, e) | Stmt::Expr(e) => expr(e, out),
+            Stmt::When(arms, else_) => {
+                for (c, body) in arms {
+                    expr(c, out);
+                    each_expr(body, out);
+                }
+                each_expr(else_.as_deref().unwrap_or(&[]), out);
+            }
+            Stmt::Fn(f) => {
+                each_expr(f.block.as_deref().unwrap_or(&[]), out);
+                expr(&f.result, out);
+                if let Some(step) = &f.step {
+                    expr(step, out);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_generator_makes_masks() {
+    // `& | ^` on bools and element-wise on `[bool]`, and `not`/`!` of a mask.
+    let mask = Ty::list(Ty::Bool);
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_0003, i));
+        let mut exprs = Vec::new();
+        each_expr(&program.stmts, &mut exprs);
+        for e in exprs {
+            match &e.kind {
+                Kind::Binary(op @ ("&" | "|" | "^"), ..) if e.ty == Ty::Bool => {
+                    seen.insert(format!("bool {op}"));
+                }
+                Kind::Binary(op @ ("&" | "|" | "^"), ..) if e.ty == mask => {
+                    seen.insert(format!("mask {op}"));
+                }
+                Kind::Unary(op, _) if e.ty == mask => {
+                    seen.insert(format!("mask {op}"));
+                }
+                _ => {}
+            }
+        }
+    }
+    let want = [
+        "bool &", "bool |", "bool ^", "mask &", "mask |", "mask ^", "mask not", "mask !",
+    ];
+    let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }
