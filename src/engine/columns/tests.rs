@@ -60,6 +60,24 @@ fn bool_columns_in_and_out() {
 }
 
 #[test]
+fn bitwise_operators_on_bool_columns() {
+    // `& | ^` on bools evaluate both sides, row by row, as a per-row run does.
+    let a = [false, false, true, true];
+    let b = [false, true, false, true];
+    let x = [2.0, 0.5, 2.0, 0.5];
+    let cols = [
+        Column::from(&a[..]),
+        Column::from(&b[..]),
+        Column::from(&x[..]),
+    ];
+    let src = "param a: bool; param b: bool; param x: f64;";
+    let out = same_as_per_row(&format!("{src} a ^ b"), &cols);
+    assert_eq!(out, ColumnBuf::Bool(vec![false, true, true, false]));
+    let out = same_as_per_row(&format!("{src} a & (x > 1.0) | b"), &cols);
+    assert_eq!(out, ColumnBuf::Bool(vec![false, true, true, true]));
+}
+
+#[test]
 fn string_columns_in_and_out() {
     let words = ["héllo", "", "Kiln", "a b"];
     let n = [1i64, 2, 3, 0];
