@@ -212,6 +212,9 @@ fn konst_node<'e>(e: &'e hir::Expr, lhs: Option<Const<'e>>) -> Option<Const<'e>>
                 (BinOp::Mul, Const::Float(a), Const::Float(b)) => Const::Float(f32_round(a * b)),
                 (BinOp::Div, Const::Float(a), Const::Float(b)) => Const::Float(f32_round(a / b)),
                 (BinOp::Rem, Const::Float(a), Const::Float(b)) => Const::Float(f32_round(a % b)),
+                (BinOp::BitAnd, Const::Bool(a), Const::Bool(b)) => Const::Bool(a & b),
+                (BinOp::BitOr, Const::Bool(a), Const::Bool(b)) => Const::Bool(a | b),
+                (BinOp::BitXor, Const::Bool(a), Const::Bool(b)) => Const::Bool(a ^ b),
                 (op, l, r) => Const::Bool(compare(*op, &l, &r)?),
             }
         }
