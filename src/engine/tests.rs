@@ -31,6 +31,30 @@ fn a_typed_handle_is_the_program_as_a_native_function() {
 }
 
 #[test]
+fn masks_cross_the_library_api() {
+    // A `[bool]` param combined with a mask and negated; a typed handle over bools.
+    let p = compile("param m: [bool]; param xs: [i64]; not (m & (xs > 1)) ^ m");
+    let bools = |v: &[bool]| Value::List(Ty::Bool, v.iter().map(|b| Value::Bool(*b)).collect());
+    let xs = Value::List(
+        Ty::Int(crate::types::ty::IntTy::I64),
+        [0, 2, 0, 2].map(Value::I64).to_vec(),
+    );
+    let r = p.run(&[bools(&[false, false, true, true]), xs]).unwrap();
+    assert_eq!(r, Some(bools(&[true, true, false, true])));
+    let e = p.run(&[
+        bools(&[true]),
+        Value::List(Ty::Int(crate::types::ty::IntTy::I64), vec![]),
+    ]);
+    assert_eq!(e.unwrap_err().code(), "E0607");
+    let f = compile("param a: bool; param b: bool; (a ^ b) | (a & b)")
+        .typed::<(bool, bool), bool>()
+        .unwrap();
+    for (a, b) in [(false, false), (false, true), (true, false), (true, true)] {
+        assert_eq!(f.call(a, b), Ok(a | b), "{a} {b}");
+    }
+}
+
+#[test]
 fn narrow_scalars_cross_the_typed_call_intact() {
     // i8 and bool params, i8 result: the C ABI's sign and zero extensions.
     let p = compile("param a: i8; param neg: bool; if(neg, -a, a)");

@@ -27,6 +27,24 @@ fn let_binding_persists() {
 }
 
 #[test]
+fn masks_held_in_globals_combine_on_later_lines() {
+    let mut s = session();
+    ok(&mut s, "let xs = [1.0, 5.0, 9.0];");
+    ok(&mut s, "let m = xs > 2.0;");
+    assert_eq!(
+        ok(&mut s, "m & (xs < 8.0)"),
+        "[false, true, false] : [bool]\n"
+    );
+    assert_eq!(
+        ok(&mut s, "filter(xs, not m | (xs == 9.0))"),
+        "[1.0, 9.0] : [f64]\n"
+    );
+    assert_eq!(ok(&mut s, "m[1] ^ true"), "false : bool\n");
+    let r = err(&mut s, "m or m");
+    assert!(r.stderr.contains("use `|`"), "{}", r.stderr);
+}
+
+#[test]
 fn mutable_variable_updates_across_lines() {
     let mut s = session();
     assert_eq!(ok(&mut s, "n = 1;"), "");
