@@ -220,7 +220,9 @@ codes! {
     "E0205": "condition is not bool" {
         explanation: "The condition of `if`, `switch`, `when` and `elif`, and the operands \
             of `and`, `or` and `not`, must be bool; numbers are not truth values in Kiln. \
-            Write the comparison you mean, such as `n != 0`.",
+            Write the comparison you mean, such as `n != 0`. A mask (`[bool]`, one bool \
+            per element) is not a condition either: combine masks element by element with \
+            `&` and `|`, or make one bool of a mask with `any(...)` or `all(...)`.",
         example: "let n = 3;\nif(n, \"some\", \"none\")",
     },
     "E0206": "branches have different types" {
