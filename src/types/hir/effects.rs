@@ -259,6 +259,8 @@ mod tests {
         assert!(Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
         assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str).can_fault);
         assert!(Builtin::Lib(LibFn::Sort).effects(&i).can_fault);
+        // A zero step, and the list it builds.
+        assert!(Builtin::Lib(LibFn::Range).effects(&Ty::I64).can_fault);
         assert!(BinOp::Add.effects(&Ty::Str, W).can_fault);
         assert!(!Builtin::Lib(LibFn::StrLen).effects(&i).can_fault);
         assert!(!Builtin::Lib(LibFn::Slice).effects(&i).can_fault);
