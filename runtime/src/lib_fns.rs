@@ -791,3 +791,34 @@ pub unsafe extern "C" fn kiln_rt_list_range(
         len: n as i64,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::range_len;
+
+    /// The length by counting, for small bounds; by i128 arithmetic at the extremes.
+    #[test]
+    fn range_len_counts_like_stepping() {
+        for start in -9..=9i64 {
+            for end in -9..=9i64 {
+                for step in -4..=4i64 {
+                    let want = (step != 0).then(|| {
+                        let mut n = 0;
+                        let mut x = start;
+                        while (step > 0 && x < end) || (step < 0 && x > end) {
+                            n += 1;
+                            x += step;
+                        }
+                        n
+                    });
+                    assert_eq!(range_len(start, end, step), want, "{start} {end} {step}");
+                }
+            }
+        }
+        assert_eq!(range_len(i64::MIN, i64::MAX, 1), Some(u64::MAX));
+        assert_eq!(range_len(i64::MAX, i64::MIN, -1), Some(u64::MAX));
+        assert_eq!(range_len(i64::MIN, i64::MAX, i64::MAX), Some(3));
+        assert_eq!(range_len(i64::MAX, i64::MIN, i64::MIN), Some(2));
+        assert_eq!(range_len(0, 1, i64::MIN), Some(0));
+    }
+}
