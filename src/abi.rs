@@ -101,6 +101,7 @@ pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
         (CountDistinct, RT_LIST_COUNT_DISTINCT),
         (ListConcat, RT_LIST_CONCAT),
         (Slice, RT_LIST_SLICE),
+        (Range, RT_LIST_RANGE),
     ]
 };
 

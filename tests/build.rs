@@ -812,3 +812,86 @@ fn min_and_max_of_three_or_more_agree_on_every_path() {
     ));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `program` with `args` under `kiln run` at -O0 and -O2, the interpreter, `lli` and an
+/// executable, each compared with `want` (`kiln run`'s default): the differences.
+fn differences_on_every_path(
+    dir: &Path,
+    program: &Path,
+    args: &[String],
+    want: &Run,
+) -> Vec<String> {
+    let mut paths: Vec<(String, Run)> = ["0", "2"]
+        .iter()
+        .map(|level| {
+            let mut cmd = kiln_command();
+            cmd.args(["run", "--no-cache", "-O", level])
+                .arg(program)
+                .args(args);
+            (format!("-O{level}"), run(&mut cmd, None))
+        })
+        .collect();
+    let mut interp = kiln_command();
+    interp
+        .args(["run", "--engine", "interp"])
+        .arg(program)
+        .args(args);
+    paths.push(("interp".into(), run(&mut interp, None)));
+    paths.push(("lli".into(), through_lli(dir, program, args)));
+    paths.push(("exe".into(), through_exe(dir, program, args)));
+    let mut failures = Vec::new();
+    for (label, got) in &paths {
+        failures.extend(compare(label, program, want, got));
+        if got.stderr.lines().next() != want.stderr.lines().next() {
+            failures.push(format!("{label} {args:?}: another fault: {got:?}"));
+        }
+    }
+    failures
+}
+
+/// Issue 14: `range` on bounds the optimiser cannot see counts alike, and a zero step
+/// (E0613) and a huge range (E0609) fault alike, under `kiln run` at -O0 and -O2, the
+/// interpreter, `lli` and an executable.
+#[test]
+fn range_counts_and_faults_alike_on_every_path() {
+    let dir = scratch_dir("range");
+    let program = write(
+        &dir,
+        "range.expr",
+        "param a: i64;\nparam b: i64;\nparam s: i64;\nprint(range(b));\nprint(range(a, b));\n\
+         print(sum(range(a, b, 1)));\nrange(a, b, s)\n",
+    );
+    let params = |a: &str, b: &str, s: &str| {
+        vec![
+            format!("--param=a={a}"),
+            format!("--param=b={b}"),
+            format!("--param=s={s}"),
+        ]
+    };
+    let cases = [
+        (
+            params("-2", "5", "3"),
+            "[0, 1, 2, 3, 4]\n[-2, -1, 0, 1, 2, 3, 4]\n7\n[-2, 1, 4]\n",
+            "",
+        ),
+        (params("5", "-2", "-2"), "[]\n[]\n0\n[5, 3, 1, -1]\n", ""),
+        (
+            params("1", "3", "0"),
+            "[0, 1, 2]\n[1, 2]\n3\n",
+            "error[E0613]: `range` needs a step other than zero",
+        ),
+        (
+            params("-9223372036854775808", "0", "1"),
+            "[]\n",
+            "error[E0609]: the result would take 9223372036854775807 bytes",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(&dir, &program, args, &want));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

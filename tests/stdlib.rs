@@ -673,3 +673,119 @@ fn any_integer_type_indexes_a_list() {
         ),
     ]);
 }
+
+/// `cases`, and each program also compiled at -O0 and -O2 (its arguments passed through
+/// a function too, so no optimisation sees constants) with the same result.
+#[track_caller]
+fn cases_at_every_level(table: &[(&str, &str)]) {
+    for (src, want) in table {
+        assert_eq!(eval(src), *want, "{src}");
+        let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
+        for opt_level in [0, 2] {
+            let options = Options {
+                opt_level,
+                ..Options::default()
+            };
+            let c = compile_with(&checked.program, &options, JitEngine::Orc)
+                .unwrap_or_else(|e| panic!("{src}: {e}"));
+            let got = match c.run(&[]) {
+                Ok(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                Err(e) => format!("error[{}]: {}", e.code(), e.message),
+            };
+            assert_eq!(got, *want, "-O{opt_level}: {src}");
+        }
+    }
+}
+
+#[test]
+fn range_counts_up_to_its_end_and_down_with_a_negative_step() {
+    let f3 = "fn r(a: i64, b: i64, s: i64) -> [i64] = range(a, b, s);";
+    cases_at_every_level(&[
+        ("range(5)", "[0, 1, 2, 3, 4]"),
+        ("range(1)", "[0]"),
+        ("range(0)", "[]"),
+        ("range(-4)", "[]"),
+        ("range(2, 6)", "[2, 3, 4, 5]"),
+        ("range(-2, 1)", "[-2, -1, 0]"),
+        ("range(6, 2)", "[]"),
+        ("range(3, 3)", "[]"),
+        ("range(0, 10, 3)", "[0, 3, 6, 9]"),
+        ("range(0, 9, 3)", "[0, 3, 6]"),
+        ("range(10, 0, -3)", "[10, 7, 4, 1]"),
+        ("range(10, 1, -3)", "[10, 7, 4]"),
+        ("range(0, 10, -1)", "[]"),
+        ("range(10, 0, 1)", "[]"),
+        ("range(5, 5, -1)", "[]"),
+        // A step larger than the distance: one element.
+        ("range(0, 5, 100)", "[0]"),
+        ("range(0, -5, -100)", "[0]"),
+        (&format!("{f3} r(1, 11, 4)"), "[1, 5, 9]"),
+        (&format!("{f3} r(1, -11, -4)"), "[1, -3, -7]"),
+        (&format!("{f3} len(r(0, 1000000, 7))"), "142858"),
+        // The extremes of i64: nothing wraps, the distance is counted exactly.
+        (
+            "range(-9223372036854775807 - 1, 9223372036854775807, 4611686018427387904)",
+            "[-9223372036854775808, -4611686018427387904, 0, 4611686018427387904]",
+        ),
+        (
+            "range(9223372036854775807, -9223372036854775807 - 1, -9223372036854775807)",
+            "[9223372036854775807, 0, -9223372036854775807]",
+        ),
+        (
+            "range(9223372036854775805, 9223372036854775807)",
+            "[9223372036854775805, 9223372036854775806]",
+        ),
+        (
+            "range(-9223372036854775807 - 1, -9223372036854775807 + 1)",
+            "[-9223372036854775808, -9223372036854775807]",
+        ),
+        // A range is an ordinary list: aggregates, indexing, element-wise operators.
+        ("sum(range(1000000))", "499999500000"),
+        ("sum(range(1, 101)) * 2", "10100"),
+        ("let xs = range(10, 0, -2); xs[1] + len(xs)", "13"),
+        ("range(4) * 2 + range(1, 5)", "[1, 4, 7, 10]"),
+        ("filter(range(6), range(6) % 2 == 0)", "[0, 2, 4]"),
+    ]);
+}
+
+#[test]
+fn range_arguments_are_i64_with_literal_context() {
+    cases_at_every_level(&[
+        // Narrower integers widen to i64 like other i64 parameters.
+        ("let n: u8 = 3; range(n)", "[0, 1, 2]"),
+        ("let a: i8 = -2; let b: u32 = 1; range(a, b)", "[-2, -1, 0]"),
+        ("let s: i16 = -2; range(4, 0, s)", "[4, 2]"),
+        // Literals beyond i32 are i64.
+        ("len(range(4000000000, 4000000003))", "3"),
+    ]);
+    rejects("range(2.5)", "no matching overload");
+    rejects("let n: u64 = 3; range(n)", "no matching overload");
+    rejects("range(\"3\")", "no matching overload");
+    rejects("range()", "range");
+    rejects("range(1, 2, 3, 4)", "range");
+}
+
+#[test]
+fn a_zero_range_step_faults_and_a_huge_range_is_refused_before_it_is_built() {
+    let f3 = "fn r(a: i64, b: i64, s: i64) -> [i64] = range(a, b, s);";
+    cases_at_every_level(&[
+        (
+            "range(0, 10, 0)",
+            "error[E0613]: `range` needs a step other than zero",
+        ),
+        (
+            &format!("{f3} r(5, 5, 0)"),
+            "error[E0613]: `range` needs a step other than zero",
+        ),
+        // Its length is computed first: 2^63 elements would take more than 2^64 bytes.
+        (
+            "len(range(-9223372036854775807 - 1, 9223372036854775807))",
+            "error[E0609]: the result would take 9223372036854775807 bytes; a string or list is limited to 1073741824 bytes",
+        ),
+        // Just over 1 GiB: 2^27 + 1 elements of 8 bytes.
+        (
+            "len(range(134217729))",
+            "error[E0609]: the result would take 1073741832 bytes; a string or list is limited to 1073741824 bytes",
+        ),
+    ]);
+}

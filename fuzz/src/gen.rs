@@ -905,8 +905,37 @@ impl Gen {
                 let z = int_lit(&Ty::I64, 0);
                 Expr::call(t, "slice", vec![xs, z.clone(), z])
             }
+            13 if *elem == Ty::I64 => self.range(d),
             _ => return None,
         })
+    }
+
+    /// `range(n)`, `range(a, b)` or `range(a, b, step)` with bounds kept small (`% 8`);
+    /// the step is mostly a nonzero literal, now and then computed (zero: E0613).
+    fn range(&mut self, d: usize) -> Expr {
+        let n = 1 + self.rng.below(3);
+        let mut args: Vec<Expr> = (0..n.min(2))
+            .map(|_| {
+                let t = self.rng.pick(&INTS).clone();
+                let e = self.expr(&t, d.min(1));
+                if matches!(t.name().as_str(), "i8" | "u8") && self.rng.chance(30) {
+                    // As it is: a parameter widens it (at most 255 elements).
+                    return e;
+                }
+                let e = widen_to_i64(e);
+                Expr::new(Ty::I64, Kind::Bounded(Box::new(e), 8))
+            })
+            .collect();
+        if n == 3 {
+            args.push(if self.rng.chance(85) {
+                let step = *self.rng.pick(&[-3, -2, -1, 1, 1, 2, 3]);
+                int_lit(&Ty::I64, step)
+            } else {
+                let e = self.expr(&Ty::I64, d.min(1));
+                Expr::new(Ty::I64, Kind::Bounded(Box::new(e), 3))
+            });
+        }
+        Expr::call(Ty::list(Ty::I64), "range", args)
     }
 
     /// A list that is mostly not empty (`first`, `min` of `[]` fault).

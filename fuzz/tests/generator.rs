@@ -141,3 +141,37 @@ fn the_generator_makes_masks() {
     let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }
+
+/// Issue 14: the generator writes `range` in all three forms, and those programs check.
+#[test]
+fn ranges_of_every_form_are_generated_and_type_check() {
+    let mut forms = [0usize; 3];
+    for i in 0..400 {
+        let src = gen::program(derive(0x7e57_0014, i)).source();
+        let mut found = false;
+        for (at, _) in src.match_indices("range(") {
+            // The number of top-level arguments of this call.
+            let (mut depth, mut commas) = (0i32, 0usize);
+            for c in src[at + 6..].chars() {
+                match c {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' if depth == 0 => break,
+                    ')' | ']' => depth -= 1,
+                    ',' if depth == 0 => commas += 1,
+                    _ => {}
+                }
+            }
+            forms[commas.min(2)] += 1;
+            found = true;
+        }
+        if found {
+            if let Err(d) = kiln::check_source(&src) {
+                panic!("{src}\n{d:?}");
+            }
+        }
+    }
+    assert!(
+        forms.iter().all(|&n| n > 0),
+        "range forms generated: {forms:?}"
+    );
+}

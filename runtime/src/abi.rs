@@ -142,6 +142,8 @@ pub enum Fault {
     /// The run was interrupted (a cancel handle, a deadline, `--timeout`, Ctrl-C in the
     /// REPL); generated code polls the interrupt flag at loop back-edges and calls.
     Interrupted = 11,
+    /// `range(a, b, step)` with a zero step.
+    ZeroStep = 13,
     /// `clamp(x, lo, hi)` with `lo > hi` or a NaN bound. `a`, `b` = the bounds' ABI bits.
     ClampBounds = 15,
     /// The run's arena would exceed its memory limit. `a` = bytes requested, `b` = the
@@ -176,6 +178,7 @@ impl Fault {
             Fault::TooLarge => "E0609",
             Fault::HostError => "E0610",
             Fault::Interrupted => "E0611",
+            Fault::ZeroStep => "E0613",
             Fault::ClampBounds => "E0615",
             Fault::OutOfMemory => "E0616",
             Fault::IntOverflow => "E0617",
@@ -196,6 +199,7 @@ impl Fault {
             9 => Fault::TooLarge,
             10 => Fault::HostError,
             11 => Fault::Interrupted,
+            13 => Fault::ZeroStep,
             15 => Fault::ClampBounds,
             16 => Fault::OutOfMemory,
             17 => Fault::IntOverflow,
@@ -317,6 +321,8 @@ runtime_functions! {
     RT_LIST_CONCAT = lib_fns::kiln_rt_list_concat/8;
     /// `slice(list, start, end)`.
     RT_LIST_SLICE = lib_fns::kiln_rt_list_slice/8;
+    /// `range(start, end, step)` (codegen fills in a missing start and step).
+    RT_LIST_RANGE = lib_fns::kiln_rt_list_range/7;
 }
 
 symbol_table! {

@@ -536,14 +536,38 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             self.i32_ty().const_int(span as u64, false).into(),
             self.i32_ty().const_int(kind as u64, false).into(),
         ];
-        for (&v, a) in vals.iter().zip(args) {
-            match &a.ty {
-                Ty::Str | Ty::List(_) => {
-                    let (p, l) = self.split_pair(v)?;
-                    call.push(p.into());
-                    call.push(l.into());
+        if f == LibFn::Range {
+            // `range(n)` is `range(0, n, 1)`, `range(a, b)` is `range(a, b, 1)`.
+            let i64t = self.i64_ty();
+            let zero: BasicMetadataValueEnum<'ctx> = i64t.const_zero().into();
+            let one: BasicMetadataValueEnum<'ctx> = i64t.const_int(1, false).into();
+            let (start, end) = match vals {
+                [n] => (zero, (*n).into()),
+                [a, b, ..] => ((*a).into(), (*b).into()),
+                [] => return bug("range without arguments"),
+            };
+            let step = match (vals.get(2), args.get(2)) {
+                // A zero step faults at the step (E0613), before the call.
+                (Some(&s), Some(arg)) => {
+                    let s = s.into_int_value();
+                    let zero = i64t.const_zero();
+                    let bad = self.b.build_int_compare(IntPredicate::EQ, s, zero, "")?;
+                    self.fail_if(bad, Fault::ZeroStep, arg.span, zero, zero)?;
+                    s.into()
                 }
-                t => call.push(self.to_bits(v, t)?.into()),
+                _ => one,
+            };
+            call.extend([start, end, step]);
+        } else {
+            for (&v, a) in vals.iter().zip(args) {
+                match &a.ty {
+                    Ty::Str | Ty::List(_) => {
+                        let (p, l) = self.split_pair(v)?;
+                        call.push(p.into());
+                        call.push(l.into());
+                    }
+                    t => call.push(self.to_bits(v, t)?.into()),
+                }
             }
         }
         if matches!(e.ty, Ty::Str | Ty::List(_)) {

@@ -435,6 +435,13 @@ codes! {
             work.",
         example: "",
     },
+    "E0613": "zero range step" {
+        explanation: "At run time, `range(start, end, step)` was given a step of zero, so \
+            it would never reach `end`. The step is how far apart consecutive elements \
+            are: use a positive step to count up, a negative one to count down \
+            (`range(10, 0, -1)`), or `range(start, end)` for a step of 1.",
+        example: "fn ticks(step: i64) -> [i64] = range(0, 10, step);\nticks(0)",
+    },
     "E0615": "clamp bounds out of order" {
         explanation: "At run time, `clamp(x, lo, hi)` was called with `lo` greater than \
             `hi`, or with a NaN bound, so no value lies between the bounds. Pass the \

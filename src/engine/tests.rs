@@ -605,3 +605,41 @@ fn a_runaway_list_under_a_modest_limit_faults_instead_of_aborting() {
         assert!(["E0616", "E0609"].contains(&code), "{src}: {code}");
     }
 }
+
+/// Issue 14: `range` through the library API: dynamically, through a typed handle, over
+/// columns (a zero step is E0613 at its row), and under the engine's memory limit.
+#[test]
+fn range_runs_typed_over_columns_and_within_the_memory_limit() {
+    for opt_level in [0, 2] {
+        let engine = Engine::with_options(EngineOptions {
+            opt_level,
+            max_memory: 1 << 20,
+            ..EngineOptions::default()
+        });
+        let p = engine.compile("range(6, 0, -2)").unwrap();
+        let want = Value::List(Ty::I64, [6, 4, 2].map(Value::I64).to_vec());
+        assert_eq!(p.run(&[]), Ok(Some(want)));
+        let src = "param a: i64; param b: i64; param s: i64; sum(range(a, b, s))";
+        let p = engine.compile(src).unwrap();
+        let sum = p.typed::<(i64, i64, i64), i64>().unwrap();
+        assert_eq!(sum.call(0, 1000, 1), Ok(499_500));
+        assert_eq!(sum.call(1000, 0, -7), Ok((1..=1000).rev().step_by(7).sum()));
+        assert_eq!(sum.call(0, 10, 0).unwrap_err().code(), "E0613");
+        // 8 MB of elements: over the 1 MiB limit, far under the 1 GiB value limit.
+        assert_eq!(sum.call(0, 1_000_000, 1).unwrap_err().code(), "E0616");
+        assert_eq!(sum.call(i64::MIN, i64::MAX, 1).unwrap_err().code(), "E0609");
+        let (a, b, s) = ([0, 5, 9, 1], [4, 0, 9, 5], [1, -2, 3, 0]);
+        let columns = [Column::I64(&a), Column::I64(&b), Column::I64(&s)];
+        let e = p.run_columns(&columns).unwrap_err();
+        assert_eq!((e.row, e.error.code()), (3, "E0613"));
+        let columns = [
+            Column::I64(&a[..3]),
+            Column::I64(&b[..3]),
+            Column::I64(&s[..3]),
+        ];
+        let ColumnBuf::I64(out) = p.run_columns(&columns).unwrap() else {
+            panic!("an i64 column")
+        };
+        assert_eq!(out, [6, 9, 0]);
+    }
+}

@@ -5,7 +5,7 @@ use super::eval::Machine;
 use super::ops::{self, bug, fault, R};
 use crate::abi::Fault;
 use crate::span::Span;
-use crate::types::hir::{BinOp, Expr, LibFn};
+use crate::types::hir::{BinOp, Expr, ExprKind, LibFn};
 use crate::types::ty::{FloatTy, Ty};
 use crate::value::Value;
 use std::cmp::Ordering;
@@ -352,6 +352,34 @@ impl Machine<'_> {
                     LibFn::Any => Value::Bool(n > 0),
                     _ => Value::Bool(n == mask.len() as i64),
                 }
+            }
+            LibFn::Range => {
+                let ints = vals.iter().map(int_arg).collect::<R<Vec<i64>>>()?;
+                let (start, end, step) = match ints[..] {
+                    [n] => (0, n, 1),
+                    [a, b] => (a, b, 1),
+                    [a, b, s] => (a, b, s),
+                    _ => return Err(bug("range with 0 or more than 3 arguments")),
+                };
+                if step == 0 {
+                    // At the step, as generated code reports it.
+                    let at = match &e.kind {
+                        ExprKind::Builtin { args, .. } => args.get(2).map_or(span, |a| a.span),
+                        _ => span,
+                    };
+                    return Err(fault(Fault::ZeroStep, at, 0, 0));
+                }
+                // Counted in i128, where neither the distance nor the rounding overflows;
+                // accounted before anything is built.
+                let (dist, by) = (end as i128 - start as i128, step as i128);
+                let len = if dist.signum() == by.signum() {
+                    (dist + by - by.signum()) / by
+                } else {
+                    0
+                };
+                self.alloc_list(&Ty::I64, len as usize, span)?;
+                let items = (0..len).map(|i| Value::I64((start as i128 + i * by) as i64));
+                Value::List(Ty::I64, items.collect())
             }
         })
     }

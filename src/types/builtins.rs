@@ -425,6 +425,7 @@ fn library() -> Vec<BuiltinFn> {
     let i = || Pat::Ty(Ty::Int(IntTy::I64));
     let b = || Pat::Ty(Ty::Bool);
     let strs = || Pat::Ty(Ty::List(Box::new(Ty::Str)));
+    let ints = || Pat::Ty(Ty::List(Box::new(Ty::Int(IntTy::I64))));
     let any = Some(Class::Any);
     let num = Some(Class::Num);
     let l = Pat::ListT;
@@ -708,6 +709,30 @@ fn library() -> Vec<BuiltinFn> {
             b(),
             L::All,
             "whether every entry is true (true for [])",
+        ),
+        lib(
+            "range",
+            None,
+            vec![i()],
+            ints(),
+            L::Range,
+            "range(n): 0, 1, ..., n - 1; [] when n <= 0",
+        ),
+        lib(
+            "range",
+            None,
+            vec![i(), i()],
+            ints(),
+            L::Range,
+            "range(start, end): start, start + 1, ..., end - 1; [] when end <= start",
+        ),
+        lib(
+            "range",
+            None,
+            vec![i(), i(), i()],
+            ints(),
+            L::Range,
+            "range(start, end, step): start, start + step, ... while before end (end excluded; a negative step counts down); a zero step is a runtime error (E0613)",
         ),
     ]
 }

@@ -463,4 +463,8 @@ pub enum LibFn {
     Count,
     Any,
     All,
+    /// `range(n)`, `range(a, b)`, `range(a, b, step)`: `[i64]`, end-exclusive, counting
+    /// down for a negative step; a zero step is fault E0613. One, two or three `i64`
+    /// arguments (the missing start is 0, the missing step 1).
+    Range,
 }

@@ -1183,3 +1183,29 @@ fn statements_of_other_languages_in_the_checker() {
     // A user's own `loop` is just a name.
     assert_eq!(ty("loop = 1; loop + 1"), "i64");
 }
+
+#[test]
+fn range_takes_i64_arguments_in_literal_context() {
+    assert_eq!(ty("range(5)"), "[i64]");
+    assert_eq!(ty("range(1, 5)"), "[i64]");
+    assert_eq!(ty("range(5, 1, -1)"), "[i64]");
+    assert_eq!(ty("sum(range(5))"), "i64");
+    // Literals are i64 (so past i32), narrower integers widen with an explicit cast.
+    assert_eq!(ty("range(5000000000, 5000000002)"), "[i64]");
+    let call = result("let a: u8 = 1; let s: i16 = 2; range(a, 9, s)");
+    let ExprKind::Builtin { args, .. } = &call.kind else {
+        panic!("{call:?}");
+    };
+    assert!(args.iter().all(|a| a.ty == Ty::I64), "{args:?}");
+    assert!(matches!(args[0].kind, ExprKind::Cast(_)), "{:?}", args[0]);
+    assert!(matches!(args[2].kind, ExprKind::Cast(_)), "{:?}", args[2]);
+    // No float, string, u64 or out-of-range literal argument; one to three arguments.
+    one("range(2.0)", "E0301");
+    one("range(\"a\")", "E0301");
+    one("let n: u64 = 3; range(n)", "E0301");
+    assert!(!errs("range(18446744073709551615)").is_empty());
+    assert!(!errs("range()").is_empty());
+    assert!(!errs("range(1, 2, 3, 4)").is_empty());
+    // A literal zero step is not a constant divisor: it faults at run time (E0613).
+    ok("range(0, 10, 0)");
+}

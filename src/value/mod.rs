@@ -153,6 +153,7 @@ impl RuntimeError {
             Fault::TooLarge => "this result is too large",
             Fault::HostError => "this host function failed",
             Fault::Interrupted => "the run was interrupted here",
+            Fault::ZeroStep => "this step is zero",
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
             Fault::IntOverflow => "this operation overflows",

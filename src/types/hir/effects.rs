@@ -145,6 +145,8 @@ impl LibFn {
             | LibFn::Reverse
             | LibFn::Unique
             | LibFn::ListConcat => Effects::FAULTS,
+            // A zero step (E0613), and the list it builds (E0609, E0616).
+            LibFn::Range => Effects::FAULTS,
             // Their temporaries count against the run's memory limit (E0616).
             LibFn::Median | LibFn::CountDistinct => Effects::FAULTS,
             // Loops generated code runs: they poll the interrupt flag (E0611).
@@ -257,6 +259,8 @@ mod tests {
         assert!(Builtin::Lib(LibFn::Sum).effects(&i).can_fault);
         assert!(Builtin::Lib(LibFn::Repeat).effects(&Ty::Str).can_fault);
         assert!(Builtin::Lib(LibFn::Sort).effects(&i).can_fault);
+        // A zero step, and the list it builds.
+        assert!(Builtin::Lib(LibFn::Range).effects(&Ty::I64).can_fault);
         assert!(BinOp::Add.effects(&Ty::Str, W).can_fault);
         assert!(!Builtin::Lib(LibFn::StrLen).effects(&i).can_fault);
         assert!(!Builtin::Lib(LibFn::Slice).effects(&i).can_fault);
