@@ -12,7 +12,7 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
 use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum};
 use inkwell::values::{
-    BasicMetadataValueEnum, BasicValue, BasicValueEnum, GlobalValue, IntValue, PointerValue,
+    BasicMetadataValueEnum, BasicValue, BasicValueEnum, FunctionValue, GlobalValue, IntValue,
 };
 use inkwell::IntPredicate;
 
@@ -442,38 +442,45 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         // slot holds it (and recursion keeps LLVM's direct-call optimisations).
         let this = self.current_block()?.get_parent();
         let slot = self.prog.link.slot_of(func).filter(|_| this != Some(f));
+        // A later definition may fault where this one cannot.
+        let may_fail = self.fallible[func] || slot.is_some();
+        self.call_code(f, slot, &vals, may_fail)
+    }
+
+    /// Call `f`, or the code the late-binding slot (a cell at the constant address
+    /// `slot`, see `hir::ExternFn::slot`) holds now, with `f`'s type; when the callee
+    /// `may_fail`, check the status word afterwards.
+    fn call_code(
+        &mut self,
+        f: FunctionValue<'ctx>,
+        slot: Option<usize>,
+        vals: &[BasicMetadataValueEnum<'ctx>],
+        may_fail: bool,
+    ) -> Res<BasicValueEnum<'ctx>> {
         let call = match slot {
             Some(slot) => {
-                let callee = self.load_slot(slot)?;
-                self.b
-                    .build_indirect_call(f.get_type(), callee, &vals, "")?
+                let cell = self.b.build_int_to_ptr(
+                    self.i64_ty().const_int(slot as u64, false),
+                    self.ptr_ty(),
+                    "slot",
+                )?;
+                let callee = self
+                    .b
+                    .build_load(self.ptr_ty(), cell, "callee")?
+                    .into_pointer_value();
+                self.b.build_indirect_call(f.get_type(), callee, vals, "")?
             }
-            None => self.b.build_call(f, &vals, "")?,
+            None => self.b.build_call(f, vals, "")?,
         };
-        // A later definition may fault where this one cannot.
-        if self.fallible[func] || slot.is_some() {
+        if may_fail {
             self.check_status()?;
         }
         match call.try_as_basic_value() {
             inkwell::values::ValueKind::Basic(v) => Ok(v),
             inkwell::values::ValueKind::Instruction(_) => {
-                bug(format!("function {func} used as a value has no result"))
+                bug("a function used as a value has no result".to_string())
             }
         }
-    }
-
-    /// The code a late-binding slot (a cell at the constant address `slot`, see
-    /// `hir::ExternFn::slot`) holds now.
-    fn load_slot(&mut self, slot: usize) -> Res<PointerValue<'ctx>> {
-        let cell = self.b.build_int_to_ptr(
-            self.i64_ty().const_int(slot as u64, false),
-            self.ptr_ty(),
-            "slot",
-        )?;
-        Ok(self
-            .b
-            .build_load(self.ptr_ty(), cell, "callee")?
-            .into_pointer_value())
     }
 
     /// A call of a function defined by another module (declared by symbol on first use);
@@ -498,21 +505,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for a in args {
             vals.push(self.expr(a)?.into());
         }
-        let call = match ext.slot {
-            0 => self.b.build_call(f, &vals, "")?,
-            slot => {
-                let callee = self.load_slot(slot)?;
-                self.b
-                    .build_indirect_call(f.get_type(), callee, &vals, "")?
-            }
-        };
-        self.check_status()?;
-        match call.try_as_basic_value() {
-            inkwell::values::ValueKind::Basic(v) => Ok(v),
-            inkwell::values::ValueKind::Instruction(_) => {
-                bug(format!("extern function {func} has no result"))
-            }
-        }
+        let slot = Some(ext.slot).filter(|&s| s != 0);
+        self.call_code(f, slot, &vals, true)
     }
 
     fn kind(&self, ty: &Ty) -> Res<IntValue<'ctx>> {
