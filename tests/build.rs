@@ -704,31 +704,7 @@ fn any_integer_type_indexes_and_faults_alike_on_every_path() {
             Some(if fault.is_some() { 3 } else { 0 }),
             "{want:?}"
         );
-        let mut paths: Vec<(String, Run)> = ["0", "1", "2", "3"]
-            .iter()
-            .map(|level| {
-                let got = run(
-                    kiln_command()
-                        .args(["run", "--no-cache", "-O", level])
-                        .arg(&program)
-                        .args(args),
-                    None,
-                );
-                (format!("-O{level}"), got)
-            })
-            .collect();
-        paths.push((
-            "interp".into(),
-            run(
-                kiln_command()
-                    .args(["run", "--engine", "interp"])
-                    .arg(&program)
-                    .args(args),
-                None,
-            ),
-        ));
-        paths.push(("lli".into(), through_lli(&dir, &program, args)));
-        paths.push(("exe".into(), through_exe(&dir, &program, args)));
+        let paths = runs_on_every_path(&dir, &program, args, &["0", "1", "2", "3"]);
         if let Some(message) = fault {
             assert!(want.stderr.contains(message), "{args:?}: {want:?}");
         }
@@ -780,48 +756,25 @@ fn min_and_max_of_three_or_more_agree_on_every_path() {
         ("[0.0, -0.0, -0.0, NaN]\n[200, 2]\n", Some(0)),
         "{want:?}"
     );
-    for level in ["0", "1", "2", "3"] {
-        let got = run(
-            kiln_command()
-                .args(["run", "--no-cache", "-O", level])
-                .arg(&minmax)
-                .args(&args),
-            None,
-        );
-        failures.extend(compare(&format!("-O{level}"), &minmax, &want, &got));
-    }
-    let interp = run(
-        kiln_command()
-            .args(["run", "--engine", "interp"])
-            .arg(&minmax)
-            .args(&args),
-        None,
-    );
-    failures.extend(compare("interp", &minmax, &want, &interp));
-    failures.extend(compare(
-        "lli",
+    failures.extend(differences_on_every_path(
+        &dir,
         &minmax,
+        &args,
+        &["0", "1", "2", "3"],
         &want,
-        &through_lli(&dir, &minmax, &args),
-    ));
-    failures.extend(compare(
-        "exe",
-        &minmax,
-        &want,
-        &through_exe(&dir, &minmax, &args),
     ));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// `program` with `args` under `kiln run` at -O0 and -O2, the interpreter, `lli` and an
-/// executable, each compared with `want` (`kiln run`'s default): the differences.
-fn differences_on_every_path(
+/// `program` with `args` under `kiln run` at each of `levels`, the interpreter, `lli` and
+/// an executable: each path's label and run.
+fn runs_on_every_path(
     dir: &Path,
     program: &Path,
     args: &[String],
-    want: &Run,
-) -> Vec<String> {
-    let mut paths: Vec<(String, Run)> = ["0", "2"]
+    levels: &[&str],
+) -> Vec<(String, Run)> {
+    let mut paths: Vec<(String, Run)> = levels
         .iter()
         .map(|level| {
             let mut cmd = kiln_command();
@@ -839,8 +792,19 @@ fn differences_on_every_path(
     paths.push(("interp".into(), run(&mut interp, None)));
     paths.push(("lli".into(), through_lli(dir, program, args)));
     paths.push(("exe".into(), through_exe(dir, program, args)));
+    paths
+}
+
+/// [`runs_on_every_path`] compared with `want` (`kiln run`'s default): the differences.
+fn differences_on_every_path(
+    dir: &Path,
+    program: &Path,
+    args: &[String],
+    levels: &[&str],
+    want: &Run,
+) -> Vec<String> {
     let mut failures = Vec::new();
-    for (label, got) in &paths {
+    for (label, got) in &runs_on_every_path(dir, program, args, levels) {
         failures.extend(compare(label, program, want, got));
         if got.stderr.lines().next() != want.stderr.lines().next() {
             failures.push(format!("{label} {args:?}: another fault: {got:?}"));
@@ -891,7 +855,13 @@ fn range_counts_and_faults_alike_on_every_path() {
         let want = kiln_run(&program, args);
         assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
         assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
-        failures.extend(differences_on_every_path(&dir, &program, args, &want));
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
