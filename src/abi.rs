@@ -38,6 +38,27 @@ impl KindTy for Kind {
     }
 }
 
+pub use kiln_runtime::typecode::{Shape, TypeCode};
+
+/// The runtime type code of a settled type (see `kiln_runtime::typecode`); `None` for
+/// a type nested deeper than a code holds (or one the checker never settles).
+pub fn type_code(ty: &Ty) -> Option<TypeCode> {
+    match ty {
+        Ty::List(e) => type_code(e)?.list(),
+        Ty::Opt(t) => type_code(t)?.opt(),
+        t => Kind::of(t).map(TypeCode::of_kind),
+    }
+}
+
+/// The type a runtime type code stands for.
+pub fn type_of_code(code: TypeCode) -> Option<Ty> {
+    Some(match code.shape()? {
+        Shape::Scalar(k) => k.ty(),
+        Shape::List(e) => Ty::List(Box::new(type_of_code(e)?)),
+        Shape::Opt(t) => Ty::Opt(Box::new(type_of_code(t)?)),
+    })
+}
+
 /// C math library functions generated code may call, directly or through LLVM's lowering
 /// of intrinsics and `frem` (`tan`, `fmod`, …): (symbol, float type, arity), as the
 /// runtime's [`C_MATH_FUNCTIONS`] (which its functions' definitions make) has them. The JIT
@@ -136,6 +157,9 @@ mod tests {
     fn kinds_and_types_correspond() {
         for k in Kind::ALL {
             assert_eq!(Kind::of(&k.ty()), Some(k));
+            let nested = Ty::List(Box::new(Ty::Opt(Box::new(Ty::List(Box::new(k.ty()))))));
+            let code = type_code(&nested).unwrap();
+            assert_eq!(type_of_code(code), Some(nested));
             assert_eq!(k.ty().to_string(), k.name());
         }
     }

@@ -16,6 +16,7 @@ mod libm;
 mod rt;
 pub mod standalone;
 mod symbols;
+pub mod typecode;
 
 pub use abi::{libm_address, runtime_address};
 pub use arena::Arena;

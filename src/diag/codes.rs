@@ -93,7 +93,7 @@ codes! {
     },
     "E0008": "keyword used as a name" {
         explanation: "Keywords (`let fn param if switch when elif else in and or not true \
-            false`) cannot name a binding, variable, parameter or function. Choose another \
+            false none`) cannot name a binding, variable, parameter or function. Choose another \
             name, such as `if_` or `cond`.",
         example: "let if = 1;",
     },

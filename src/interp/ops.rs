@@ -530,6 +530,7 @@ fn write_value(out: &mut String, v: &Value, in_list: bool) {
         Value::U64(x) => write!(out, "{x}"),
         Value::F32(x) => write!(out, "{x:?}"),
         Value::F64(x) => write!(out, "{x:?}"),
+        Value::None => write!(out, "none"),
         Value::Str(s) if in_list => write!(out, "{s:?}"),
         Value::Str(s) => {
             out.push_str(s);

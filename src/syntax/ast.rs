@@ -28,6 +28,8 @@ pub enum TypeExprKind {
     /// Any identifier in type position; `types` decides whether it names a type.
     Named(String),
     List(Box<TypeExpr>),
+    /// `T?` (v1).
+    Opt(Box<TypeExpr>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -239,6 +241,8 @@ pub enum ExprKind {
     /// A string literal with its escapes already decoded.
     Str(String),
     Bool(bool),
+    /// `none` (v1): its type comes from context.
+    None,
     Name(String),
     /// `[a, b, c]`
     List(Vec<Expr>),
@@ -274,6 +278,18 @@ pub enum ExprKind {
     Switch {
         keyword_span: Span,
         args: Vec<Expr>,
+    },
+    /// `a ?? b ?? c` (v1, right-associative): kept flat, operands in order (at least
+    /// two), with the span of each `??` between them.
+    Coalesce {
+        operands: Vec<Expr>,
+        op_spans: Vec<Span>,
+    },
+    /// A lambda `x -> e`, `(a, b) -> e` (v1). It parses wherever an expression can stand;
+    /// the checker accepts it only as an argument of a higher-order builtin.
+    Lambda {
+        params: Vec<Ident>,
+        body: Box<Expr>,
     },
 }
 

@@ -20,7 +20,7 @@ pub(crate) const MAX_NESTING: usize = 256;
 
 pub(crate) const KEYWORDS: &[&str] = &[
     "let", "fn", "param", "if", "switch", "when", "elif", "else", "in", "and", "or", "not", "true",
-    "false",
+    "false", "none",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +69,8 @@ pub(crate) struct Lexed {
 /// otherwise produce one per byte).
 const MAX_CHAR_ERRORS: usize = 20;
 
-const PUNCT2: &[&str] = &["->", "==", "!=", "<=", ">=", "<<", ">>", "&&", "||"];
-const PUNCT1: &[u8] = b"()[]{},;:=+-*/%<>!~&|^.";
+const PUNCT2: &[&str] = &["->", "??", "==", "!=", "<=", ">=", "<<", ">>", "&&", "||"];
+const PUNCT1: &[u8] = b"()[]{},;:=+-*/%<>!~&|^.?";
 
 fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'

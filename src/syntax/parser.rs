@@ -62,7 +62,7 @@ struct KilnGrammar;
 pub(crate) const MAX_TREE_DEPTH: usize = 1024;
 
 /// How many levels of binary precedence the Pratt parser has (see [`pratt`]).
-const PRECEDENCE_LEVELS: usize = 9;
+const PRECEDENCE_LEVELS: usize = 10;
 
 /// Parse a whole program (see the module docs).
 pub(crate) fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
@@ -176,6 +176,7 @@ fn pratt() -> &'static PrattParser<Rule> {
                 | Op::infix(op_gt, Assoc::Left)
                 | Op::infix(op_ge, Assoc::Left)
                 | Op::infix(op_in, Assoc::Left))
+            .op(Op::infix(op_coalesce, Assoc::Right))
             .op(Op::infix(op_bitor, Assoc::Left))
             .op(Op::infix(op_bitxor, Assoc::Left))
             .op(Op::infix(op_bitand, Assoc::Left))
@@ -468,25 +469,36 @@ impl Builder {
 
     fn type_expr(&mut self, pair: Pair<Rule>) -> Built<TypeExpr> {
         let span = tight_span(&pair);
+        let (mut base, mut optional, mut inner_span) = (None, false, span);
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => {
-                    return Ok(TypeExpr {
-                        kind: TypeExprKind::Named(p.as_str().to_string()),
-                        span,
-                    })
+                    inner_span = tight_span(&p);
+                    base = Some(TypeExprKind::Named(p.as_str().to_string()))
                 }
+                Rule::lbracket => inner_span = tight_span(&p),
+                Rule::rbracket => inner_span = inner_span.to(tight_span(&p)),
                 Rule::type_expr => {
                     let inner = self.type_expr(p)?;
-                    return Ok(TypeExpr {
-                        kind: TypeExprKind::List(Box::new(inner)),
-                        span,
-                    });
+                    base = Some(TypeExprKind::List(Box::new(inner)));
                 }
+                Rule::qmark => optional = true,
                 _ => {}
             }
         }
-        self.internal(span)
+        let Some(kind) = base else {
+            return self.internal(span);
+        };
+        if !optional {
+            return Ok(TypeExpr { kind, span });
+        }
+        Ok(TypeExpr {
+            kind: TypeExprKind::Opt(Box::new(TypeExpr {
+                kind,
+                span: inner_span,
+            })),
+            span,
+        })
     }
 
     /// `unary (op unary)*`, folded by the Pratt parser. `depth` is the depth of the
@@ -494,6 +506,13 @@ impl Builder {
     /// edges above them, at most one per precedence level (a left-associative chain is a
     /// loop for every later stage, not nesting: see [`MAX_TREE_DEPTH`]).
     fn expr(&mut self, pair: Pair<Rule>, depth: usize) -> Built<Expr> {
+        if let Some(lambda) = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::lambda)
+        {
+            return self.lambda(lambda, depth);
+        }
         let ops = pair
             .clone()
             .into_inner()
@@ -505,6 +524,9 @@ impl Builder {
             .map_infix(|lhs, op, rhs| {
                 let (lhs, rhs) = (lhs?, rhs?);
                 let op_span = span_of(&op);
+                if op.as_rule() == Rule::op_coalesce {
+                    return Ok(coalesce(lhs, op_span, rhs));
+                }
                 // Every infix rule registered with the Pratt parser has a BinaryOp.
                 let op = binary_op(op.as_rule()).unwrap_or(BinaryOp::Add);
                 Ok(Expr {
@@ -518,6 +540,37 @@ impl Builder {
                 })
             })
             .parse(pair.into_inner())
+    }
+
+    /// `params -> body` (v1).
+    fn lambda(&mut self, pair: Pair<Rule>, depth: usize) -> Built<Expr> {
+        let span = tight_span(&pair);
+        if depth + 1 > MAX_TREE_DEPTH {
+            return self.too_deep(span);
+        }
+        let mut params = Vec::new();
+        let mut body = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::lambda_params => params.extend(
+                    p.into_inner()
+                        .filter(|q| q.as_rule() == Rule::ident)
+                        .map(|q| ident(&q)),
+                ),
+                Rule::expr => body = Some(self.expr(p, depth + 1)?),
+                _ => {}
+            }
+        }
+        let Some(body) = body else {
+            return self.internal(span);
+        };
+        Ok(Expr {
+            kind: ExprKind::Lambda {
+                params,
+                body: Box::new(body),
+            },
+            span,
+        })
     }
 
     /// `prefix_op* postfix`: prefix operators are applied innermost-first, iteratively.
@@ -618,6 +671,7 @@ impl Builder {
             }
             Rule::kw_true => ExprKind::Bool(true),
             Rule::kw_false => ExprKind::Bool(false),
+            Rule::kw_none => ExprKind::None,
             Rule::name => ExprKind::Name(pair.as_str().to_string()),
             Rule::paren => {
                 let Some(inner) = pair.into_inner().find(|p| p.as_rule() == Rule::expr) else {
@@ -672,6 +726,30 @@ impl Builder {
             .filter(|p| p.as_rule() == Rule::expr)
             .map(|p| self.expr(p, depth))
             .collect()
+    }
+}
+
+/// `lhs ?? rhs`, kept flat: `a ?? (b ?? c)` (how the right-associative operator
+/// groups) becomes one node with operands `a, b, c`.
+fn coalesce(lhs: Expr, op_span: Span, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    let (mut operands, mut op_spans) = (vec![lhs], vec![op_span]);
+    match rhs.kind {
+        ExprKind::Coalesce {
+            operands: more,
+            op_spans: more_spans,
+        } => {
+            operands.extend(more);
+            op_spans.extend(more_spans);
+        }
+        kind => operands.push(Expr {
+            kind,
+            span: rhs.span,
+        }),
+    }
+    Expr {
+        kind: ExprKind::Coalesce { operands, op_spans },
+        span,
     }
 }
 
@@ -750,9 +828,9 @@ fn want_of(rule: Rule) -> Option<Want> {
     Some(match rule {
         program | kw_let | kw_fn | kw_param | kw_when | when_stmt | fn_block | fn_expr
         | let_stmt | param_stmt | assign_stmt | expr_stmt => Want::Statement,
-        expr | unary | postfix | number | string | kw_true | kw_false | if_expr | switch_expr
-        | kw_if | kw_switch | call | name | paren | list | op_neg | op_plus | op_not
-        | op_bitnot | call_args => Want::Expression,
+        expr | unary | postfix | number | string | kw_true | kw_false | kw_none | if_expr
+        | switch_expr | lambda | lambda_params | kw_if | kw_switch | call | name | paren | list
+        | op_neg | op_plus | op_not | op_bitnot | call_args => Want::Expression,
         ident => Want::Name,
         type_expr => Want::Type,
         fn_param => Want::Param,
@@ -770,8 +848,8 @@ fn want_of(rule: Rule) -> Option<Want> {
         kw_elif | elif_arm => Want::Elif,
         kw_else | else_arm => Want::Else,
         index_suffix | call_open | index_open | op_or | op_and | op_eq | op_ne | op_shl | op_le
-        | op_lt | op_shr | op_ge | op_gt | op_in | op_bitor | op_bitxor | op_bitand | op_add
-        | op_sub | op_mul | op_div | op_rem => Want::Operator,
+        | op_lt | op_shr | op_ge | op_gt | op_in | op_coalesce | qmark | op_bitor | op_bitxor
+        | op_bitand | op_add | op_sub | op_mul | op_div | op_rem => Want::Operator,
         EOI => Want::End,
         _ => return None,
     })

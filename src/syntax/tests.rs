@@ -43,6 +43,12 @@ fn sx(e: &Expr) -> String {
         ExprKind::Index { target, index } => format!("(idx {} {})", sx(target), sx(index)),
         ExprKind::If { args, .. } => format!("(if {})", join(args)),
         ExprKind::Switch { args, .. } => format!("(switch {})", join(args)),
+        ExprKind::None => "none".to_string(),
+        ExprKind::Coalesce { operands, .. } => format!("(?? {})", join(operands)),
+        ExprKind::Lambda { params, body } => {
+            let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+            format!("(\\{} {})", names.join(" "), sx(body))
+        }
     }
 }
 
@@ -54,6 +60,7 @@ fn ty(t: &TypeExpr) -> String {
     match &t.kind {
         TypeExprKind::Named(n) => n.clone(),
         TypeExprKind::List(inner) => format!("[{}]", ty(inner)),
+        TypeExprKind::Opt(inner) => format!("{}?", ty(inner)),
     }
 }
 
@@ -1458,4 +1465,61 @@ fn a_non_ascii_name_is_one_error() {
     let d = err1("x_1é2 = 3;");
     assert_eq!((d.code, d.span), ("E0011", span(0, 6)));
     assert_eq!(errs("6 × 7").len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// v1 syntax: optional types, `none`, `??`, lambdas
+
+#[test]
+fn optional_types_parse_with_their_spans() {
+    assert_eq!(prog("param x: f64?;"), ["param x: f64?"]);
+    assert_eq!(prog("let xs: [f64?]? = none;"), ["let xs: [f64?]? = none"]);
+    let p = parse("param x: [i64] ?;").unwrap();
+    let StmtKind::Param { ty: t, .. } = &p.stmts[0].kind else {
+        panic!("not a param")
+    };
+    let TypeExprKind::Opt(inner) = &t.kind else {
+        panic!("not optional")
+    };
+    assert_eq!((t.span, inner.span), (span(9, 16), span(9, 14)));
+    assert_eq!(err1("param x: f64??;").code, "E0001");
+}
+
+#[test]
+fn coalesce_is_flat_right_associative_and_between_comparisons_and_bit_or() {
+    assert_eq!(s("a ?? b ?? c"), "(?? a b c)");
+    assert_eq!(s("a ?? (b ?? c)"), "(?? a b c)");
+    assert_eq!(s("(a ?? b) ?? c"), "(?? (?? a b) c)");
+    assert_eq!(s("x ?? 0 > 5"), "(> (?? x 0) 5)");
+    assert_eq!(s("a | b ?? c | d"), "(?? (| a b) (| c d))");
+    assert_eq!(s("none ?? 1"), "(?? none 1)");
+    let e = expr("a ?? b ?? c");
+    let ExprKind::Coalesce { op_spans, .. } = &e.kind else {
+        panic!("not ??")
+    };
+    assert_eq!(op_spans, &[span(2, 4), span(7, 9)]);
+}
+
+#[test]
+fn lambdas_parse_as_arguments_and_elsewhere() {
+    assert_eq!(s("map(xs, x -> x * 2)"), "(map xs (\\x (* x 2)))");
+    assert_eq!(
+        s("reduce(xs, 0, (a, x) -> a + x)"),
+        "(reduce xs 0 (\\a x (+ a x)))"
+    );
+    // The body is a whole expression; a lambda inside a lambda parses too.
+    assert_eq!(
+        s("map(xss, xs -> map(xs, x -> x ?? 0))"),
+        "(map xss (\\xs (map xs (\\x (?? x 0)))))"
+    );
+    // Outside a call it still parses (the checker rejects it with a precise error).
+    assert_eq!(prog("let f = x -> x;"), ["let f = (\\x x)"]);
+    // `(a)` alone is still a parenthesised name.
+    assert_eq!(s("(a) + 1"), "(+ a 1)");
+}
+
+#[test]
+fn none_is_a_keyword() {
+    assert_eq!(s("none"), "none");
+    assert_eq!(err1("let none = 1;").code, "E0008");
 }

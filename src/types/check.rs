@@ -397,6 +397,17 @@ impl<'a> Checker<'a> {
                     Ty::Error
                 }
             },
+            ast::TypeExprKind::Opt(inner) => {
+                let e = self.resolve_type(inner);
+                // Placeholder until optionals are checked end to end (issue 14).
+                if !e.is_error() {
+                    self.error(
+                        Diagnostic::error("E0211", t.span, "optional types are not supported yet")
+                            .with_label("not supported yet"),
+                    );
+                }
+                Ty::Error
+            }
             ast::TypeExprKind::List(inner) => {
                 let e = self.resolve_type(inner);
                 if matches!(e, Ty::List(_)) {
@@ -1141,10 +1152,13 @@ fn names_in_expr<'a>(e: &'a ast::Expr, out: &mut Vec<&'a str>) {
         let at = todo.len();
         match &e.kind {
             Name(n) => out.push(n),
-            Int { .. } | Float { .. } | Str(_) | Bool(_) => {}
-            List(xs) | Call { args: xs, .. } | If { args: xs, .. } | Switch { args: xs, .. } => {
-                todo.extend(xs)
-            }
+            Int { .. } | Float { .. } | Str(_) | Bool(_) | None => {}
+            List(xs)
+            | Call { args: xs, .. }
+            | If { args: xs, .. }
+            | Switch { args: xs, .. }
+            | Coalesce { operands: xs, .. } => todo.extend(xs),
+            Lambda { body, .. } => todo.push(body),
             Unary { operand, .. } => todo.push(operand),
             Binary { lhs, rhs, .. } => todo.extend([&**lhs, &**rhs]),
             Index { target, index } => todo.extend([&**target, &**index]),

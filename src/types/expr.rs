@@ -89,6 +89,19 @@ impl<'a> Checker<'a> {
             K::Bool(v) => hir::Expr::new(ExprKind::Bool(*v), Ty::Bool, span),
             K::Name(n) => self.name(b, n, span),
             K::List(items) => self.list(b, items, span),
+            // Placeholders until optionals and lambdas are checked end to end (issue 14).
+            K::None | K::Coalesce { .. } | K::Lambda { .. } => {
+                let what = match &e.kind {
+                    K::None => "`none`",
+                    K::Coalesce { .. } => "`??`",
+                    _ => "lambdas",
+                };
+                self.error(
+                    Diagnostic::error("E0211", span, format!("{what} is not supported yet"))
+                        .with_label("not supported yet"),
+                );
+                hir::Expr::error(span)
+            }
             K::Unary {
                 op,
                 op_span,

@@ -109,6 +109,8 @@ pub enum Ty {
     Float(FloatTy),
     Str,
     List(Box<Ty>),
+    /// `T?` (v1): a `T` or `none`. `T` is never itself optional.
+    Opt(Box<Ty>),
     IntLit,
     FloatLit,
     EmptyElem,
@@ -154,15 +156,33 @@ impl Ty {
     pub fn is_flexible(&self) -> bool {
         match self {
             Ty::IntLit | Ty::FloatLit | Ty::EmptyElem => true,
-            Ty::List(e) => e.is_flexible(),
+            Ty::List(e) | Ty::Opt(e) => e.is_flexible(),
             _ => false,
         }
     }
     pub fn is_error(&self) -> bool {
         match self {
             Ty::Error => true,
-            Ty::List(e) => e.is_error(),
+            Ty::List(e) | Ty::Opt(e) => e.is_error(),
             _ => false,
+        }
+    }
+
+    /// `T?` of `t` (itself when already optional).
+    pub fn opt(t: Ty) -> Ty {
+        match t {
+            Ty::Opt(_) | Ty::Error => t,
+            t => Ty::Opt(Box::new(t)),
+        }
+    }
+    pub fn is_opt(&self) -> bool {
+        matches!(self, Ty::Opt(_))
+    }
+    /// The `T` of a `T?`; any other type itself.
+    pub fn strip_opt(&self) -> &Ty {
+        match self {
+            Ty::Opt(t) => t,
+            t => t,
         }
     }
 
@@ -257,6 +277,7 @@ impl Ty {
             Ty::FloatLit => Some(Ty::F64),
             Ty::EmptyElem => None,
             Ty::List(e) => Some(Ty::List(Box::new(e.default_ty()?))),
+            Ty::Opt(e) => Some(Ty::Opt(Box::new(e.default_ty()?))),
             t => Some(t.clone()),
         }
     }
@@ -270,6 +291,7 @@ impl fmt::Display for Ty {
             Ty::Float(x) => write!(f, "{}", x.name()),
             Ty::Str => write!(f, "string"),
             Ty::List(e) => write!(f, "[{e}]"),
+            Ty::Opt(e) => write!(f, "{e}?"),
             Ty::IntLit => write!(f, "{{integer}}"),
             Ty::FloatLit => write!(f, "{{float}}"),
             Ty::EmptyElem => write!(f, "_"),

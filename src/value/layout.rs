@@ -8,6 +8,9 @@
 //! - In **memory** (a global, a list element, a column) a value has its natural layout:
 //!   bool one byte, integers and floats their width, strings and lists a `{ ptr, i64 }`
 //!   pair ([`RtStr`]) of 16 bytes.
+//! - **Optionals** (v1), in memory and in slots, are laid out as `kiln_runtime::typecode`
+//!   describes: `string?` and `[T]?` are their pair with length -1 for `none`; a scalar
+//!   `T?` is `{ T, u8 valid }` in memory and `[bits, valid]` in a slot.
 
 use super::Value;
 use crate::abi::{Kind, KindTy, RtStr};
@@ -15,17 +18,21 @@ use crate::types::ty::Ty;
 use kiln_runtime::display::{self, Scalar};
 use kiln_runtime::RunCtx;
 
-/// Whether values of this type are a (pointer, length) pair.
+/// Whether values of this type are a (pointer, length) pair (strings, lists, and their
+/// optionals, `none` being the length `typecode::NONE_LEN`).
 pub fn is_pair(ty: &Ty) -> bool {
-    matches!(ty, Ty::Str | Ty::List(_))
+    match ty {
+        Ty::Str | Ty::List(_) => true,
+        Ty::Opt(t) => is_pair(t),
+        _ => false,
+    }
 }
 
-/// Size in memory of a value of type `ty` (bool one byte; pairs 16 bytes).
+/// Size in memory of a value of type `ty` (bool one byte; pairs 16 bytes; a scalar
+/// optional its value then a validity byte, padded to the value's alignment: see
+/// `kiln_runtime::typecode`).
 pub fn mem_size(ty: &Ty) -> usize {
-    match ty {
-        Ty::Str | Ty::List(_) => 16,
-        t => Kind::of(t).map_or(8, |k| k.layout().0 as usize),
-    }
+    crate::abi::type_code(ty).map_or(8, |c| c.layout().0 as usize)
 }
 
 /// The pair generated code sees for `s` (borrowing its bytes).

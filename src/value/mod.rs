@@ -32,6 +32,9 @@ pub enum Value {
     Str(String),
     /// Element type and elements.
     List(Ty, Vec<Value>),
+    /// `none` (v1): the value of any optional type that holds nothing. It has no type of
+    /// its own: [`Value::ty`] gives `Ty::Error` for it.
+    None,
 }
 
 impl Value {
@@ -58,7 +61,7 @@ impl Value {
             Value::F32(_) => Kind::F32,
             Value::F64(_) => Kind::F64,
             Value::Str(_) => Kind::Str,
-            Value::List(..) => return None,
+            Value::List(..) | Value::None => return None,
         })
     }
 
@@ -77,7 +80,7 @@ impl Value {
             Value::U64(v) => v,
             Value::F32(v) => v.to_bits() as u64,
             Value::F64(v) => v.to_bits(),
-            Value::Str(_) | Value::List(..) => return None,
+            Value::Str(_) | Value::List(..) | Value::None => return None,
         })
     }
 
@@ -102,7 +105,7 @@ impl Value {
     fn scalar(&self) -> Option<Scalar<'_>> {
         match self {
             Value::Str(s) => Some(Scalar::Str(s)),
-            Value::List(..) => None,
+            Value::List(..) | Value::None => None,
             v => Some(Scalar::from_bits(v.kind()?, v.to_bits()?)),
         }
     }
@@ -113,6 +116,7 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::List(_, items) => write_list(f, items.iter().filter_map(Value::scalar)),
+            Value::None => f.write_str("none"),
             v => match v.scalar() {
                 Some(s) => write_scalar(f, s, false),
                 None => Ok(()),
