@@ -92,6 +92,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             ExprKind::CallExtern { func, args } => self.call_extern(*func, args),
             ExprKind::CallHost { func, args } => self.call_host(*func, args, e),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e),
+            ExprKind::Hof { .. } => self.hof(e),
         }
     }
 
@@ -308,7 +309,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
 
     /// Whether every node of `e` is a number or bool literal, a unary or binary operator,
     /// a cast, or a node `also` admits, and none of them can fault.
-    fn only_safe_operators(&self, e: &Expr, also: impl Fn(&Expr) -> bool) -> bool {
+    pub(super) fn only_safe_operators(&self, e: &Expr, also: impl Fn(&Expr) -> bool) -> bool {
         let calls = FallibleCalls {
             overflow: self.overflow,
             ..FallibleCalls::default()
@@ -519,6 +520,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn builtin(&mut self, op: Builtin, args: &[Expr], e: &Expr) -> Res<BasicValueEnum<'ctx>> {
         if self.fusable(e) {
             return self.fused_map(e);
+        }
+        if let Some(v) = self.fused_aggregate(e)? {
+            return Ok(v);
         }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {

@@ -27,6 +27,7 @@ mod analysis;
 mod batch;
 mod columns;
 mod expr;
+mod hof;
 mod host;
 mod ops;
 mod standalone;

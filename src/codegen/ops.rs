@@ -331,7 +331,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         })
     }
 
-    fn float_binary(
+    pub(super) fn float_binary(
         &self,
         op: BinOp,
         l: FloatValue<'ctx>,
@@ -724,7 +724,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// `for i in 0..len { body(i) }`, continuing after the loop. The loop runs in chunks
     /// of [`LOOP_CHUNK`] iterations, polling the interrupt flag before each (a fault at
     /// `span`); the inner loop has no exit besides its bound, so it still vectorises.
-    fn counted_loop(
+    pub(super) fn counted_loop(
         &mut self,
         len: IntValue<'ctx>,
         span: Span,
@@ -777,7 +777,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// Arena memory for `len` elements of `elem` (a fault at `span` when it does not fit).
-    fn alloc_list(
+    pub(super) fn alloc_list(
         &mut self,
         elem: &Ty,
         len: IntValue<'ctx>,
@@ -789,7 +789,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.alloc(span, bytes, align)
     }
 
-    fn elem_ptr(
+    pub(super) fn elem_ptr(
         &self,
         elem: &Ty,
         base: PointerValue<'ctx>,
@@ -801,7 +801,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     }
 
     /// Fault E0607 unless two lengths are equal.
-    fn same_length(&mut self, a: IntValue<'ctx>, b: IntValue<'ctx>, span: Span) -> Res<()> {
+    pub(super) fn same_length(
+        &mut self,
+        a: IntValue<'ctx>,
+        b: IntValue<'ctx>,
+        span: Span,
+    ) -> Res<()> {
         let differ = self.b.build_int_compare(IntPredicate::NE, a, b, "")?;
         self.fail_if(differ, Fault::LengthMismatch, span, a, b)
     }

@@ -16,7 +16,7 @@ const SEGMENT: usize = 8 << 20;
 
 /// The variables of one function activation.
 pub(super) struct Frame {
-    locals: Vec<Value>,
+    pub(super) locals: Vec<Value>,
 }
 
 impl Frame {
@@ -251,6 +251,7 @@ impl<'a> Machine<'a> {
             ExprKind::Call { func, args } => self.call(*func, args, frame),
             ExprKind::CallExtern { .. } | ExprKind::CallHost { .. } => Err(native_only(e)),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e, frame),
+            ExprKind::Hof { .. } => self.hof(e, frame),
         }
     }
 

@@ -30,6 +30,7 @@
 //!   saying so.
 
 mod eval;
+mod hof;
 mod lib_fns;
 mod ops;
 

@@ -76,6 +76,9 @@ impl<'a> Checker<'a> {
         args: &'a [ast::Expr],
         span: Span,
     ) -> hir::Expr {
+        if let Some(e) = self.lambda_call(b, callee, args, span) {
+            return e;
+        }
         let name = callee.name.as_str();
         let users: Vec<FnId> = self
             .fn_names
@@ -417,7 +420,10 @@ impl<'a> Checker<'a> {
     /// The prelude functions named `name` that neither this program nor (in the REPL) an
     /// earlier line redefines with the same parameter types. The prelude is loaded only
     /// for a name no user function or earlier line defines with every overload.
-    fn prelude_named(&self, name: &str) -> Vec<(usize, &'static super::prelude::PreludeFn)> {
+    pub(super) fn prelude_named(
+        &self,
+        name: &str,
+    ) -> Vec<(usize, &'static super::prelude::PreludeFn)> {
         if !self.use_prelude {
             return Vec::new();
         }
@@ -448,7 +454,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The host functions named `name` (index into `Setup::host`, signature).
-    fn host_named(&self, name: &str) -> Vec<(usize, &'a hir::HostSig)> {
+    pub(super) fn host_named(&self, name: &str) -> Vec<(usize, &'a hir::HostSig)> {
         let host: &'a [hir::HostSig] = self.setup.host;
         host.iter()
             .enumerate()

@@ -89,12 +89,14 @@ impl<'a> Checker<'a> {
             K::Bool(v) => hir::Expr::new(ExprKind::Bool(*v), Ty::Bool, span),
             K::Name(n) => self.name(b, n, span),
             K::List(items) => self.list(b, items, span),
-            // Placeholders until optionals and lambdas are checked end to end (issue 14).
-            K::None | K::Coalesce { .. } | K::Lambda { .. } => {
+            // A lambda is checked as an argument of a higher-order built-in
+            // (`lambda.rs`); anywhere else it is an error.
+            K::Lambda { .. } => self.misplaced_lambda(span),
+            // Placeholders until optionals are checked end to end (issue 14).
+            K::None | K::Coalesce { .. } => {
                 let what = match &e.kind {
                     K::None => "`none`",
-                    K::Coalesce { .. } => "`??`",
-                    _ => "lambdas",
+                    _ => "`??`",
                 };
                 self.error(
                     Diagnostic::error("E0211", span, format!("{what} is not supported yet"))

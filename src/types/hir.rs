@@ -411,6 +411,17 @@ pub enum ExprKind {
         func: usize,
         args: Vec<Expr>,
     },
+    /// A higher-order built-in with its lambda inlined (see [`HofOp`]): `args` are the
+    /// list(s) and, for `reduce`, the initial accumulator; `params` are the lambda's
+    /// parameters, locals of the enclosing function that each iteration assigns (the
+    /// accumulator first for `reduce`, then the element(s)); `body` is the lambda's body,
+    /// evaluated once per element (per pair for `zip_with`) in list order.
+    Hof {
+        op: HofOp,
+        args: Vec<Expr>,
+        params: Vec<LocalId>,
+        body: Box<Expr>,
+    },
 }
 
 // ---- standard library: strings and lists ------------------------------------------------
@@ -467,4 +478,92 @@ pub enum LibFn {
     /// down for a negative step; a zero step is fault E0613. One, two or three `i64`
     /// arguments (the missing start is 0, the missing step 1).
     Range,
+}
+
+// ---- higher-order built-ins (lambdas) -----------------------------------------------------
+
+/// The built-ins that take a lambda. For `xs: [T]` (the node's type in brackets):
+/// `map(xs, x -> e)` [U]; `filter(xs, x -> c)` [T]; `reduce(xs, init, (acc, x) -> e)` A;
+/// `any`/`all(xs, x -> c)` bool; `count(xs, x -> c)` i64; `find(xs, x -> c)` T?;
+/// `find_index(xs, x -> c)` i64 (-1 when none); `sort_by(xs, x -> key)` [T] (stable,
+/// NaN keys last, `-0.0` before `0.0`); `zip_with(xs, ys, (a, b) -> e)` [U] (lengths
+/// must match, E0607); `flat_map(xs, x -> ys)` [U]; `group_by(xs, x -> key)` [[T]].
+/// `any`, `all`, `find` and `find_index` stop at the first element that decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HofOp {
+    Map,
+    Filter,
+    Reduce,
+    Any,
+    All,
+    Count,
+    Find,
+    FindIndex,
+    SortBy,
+    ZipWith,
+    FlatMap,
+    GroupBy,
+}
+
+impl HofOp {
+    pub const ALL: [HofOp; 12] = [
+        HofOp::Map,
+        HofOp::Filter,
+        HofOp::Reduce,
+        HofOp::Any,
+        HofOp::All,
+        HofOp::Count,
+        HofOp::Find,
+        HofOp::FindIndex,
+        HofOp::SortBy,
+        HofOp::ZipWith,
+        HofOp::FlatMap,
+        HofOp::GroupBy,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HofOp::Map => "map",
+            HofOp::Filter => "filter",
+            HofOp::Reduce => "reduce",
+            HofOp::Any => "any",
+            HofOp::All => "all",
+            HofOp::Count => "count",
+            HofOp::Find => "find",
+            HofOp::FindIndex => "find_index",
+            HofOp::SortBy => "sort_by",
+            HofOp::ZipWith => "zip_with",
+            HofOp::FlatMap => "flat_map",
+            HofOp::GroupBy => "group_by",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<HofOp> {
+        HofOp::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// The arguments before the lambda: the list, and `init` (`reduce`) or the second
+    /// list (`zip_with`).
+    pub fn leading_args(self) -> usize {
+        match self {
+            HofOp::Reduce | HofOp::ZipWith => 2,
+            _ => 1,
+        }
+    }
+
+    /// How many parameters its lambda takes.
+    pub fn lambda_params(self) -> usize {
+        match self {
+            HofOp::Reduce | HofOp::ZipWith => 2,
+            _ => 1,
+        }
+    }
+
+    /// Whether the lambda's body is a condition (`bool`).
+    pub fn is_predicate(self) -> bool {
+        matches!(
+            self,
+            HofOp::Filter | HofOp::Any | HofOp::All | HofOp::Count | HofOp::Find | HofOp::FindIndex
+        )
+    }
 }

@@ -7,6 +7,7 @@ mod check;
 mod expr;
 mod fold;
 pub mod hir;
+pub mod lambda;
 mod lint;
 mod lit;
 mod outputs;

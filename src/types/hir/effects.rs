@@ -3,7 +3,7 @@
 //! trap). Codegen (status checks, fused element-wise loops, the columnar row loop),
 //! the call-graph analysis and compile-time folding all read it from here.
 
-use super::{BinOp, Block, Builtin, Expr, ExprKind, LibFn, UnOp, Walk};
+use super::{BinOp, Block, Builtin, Expr, ExprKind, HofOp, LibFn, UnOp, Walk};
 use crate::types::ty::Ty;
 
 /// What integer `+ - *` and unary `-` do when the result does not fit the type.
@@ -169,6 +169,29 @@ impl LibFn {
     }
 }
 
+impl HofOp {
+    /// The loop itself; its lambda's body is a child with effects of its own.
+    pub fn effects(self) -> Effects {
+        match self {
+            // Every one is a loop generated code runs: it polls the interrupt flag (E0611).
+            // Besides: `zip_with`'s lengths (E0607), and what builds a list its limits
+            // (E0609, E0616).
+            HofOp::Map
+            | HofOp::Filter
+            | HofOp::Reduce
+            | HofOp::Any
+            | HofOp::All
+            | HofOp::Count
+            | HofOp::Find
+            | HofOp::FindIndex
+            | HofOp::SortBy
+            | HofOp::ZipWith
+            | HofOp::FlatMap
+            | HofOp::GroupBy => Effects::FAULTS,
+        }
+    }
+}
+
 /// Which callees may fault, by index: user functions (`Call`) and host functions
 /// (`CallHost`). An index out of range may fault; a function of another module
 /// (`CallExtern`) always may.
@@ -206,6 +229,7 @@ impl Expr {
             ExprKind::CallExtern { .. } => true,
             ExprKind::CallHost { func, .. } => calls.host.get(*func).copied().unwrap_or(true),
             ExprKind::Builtin { op, .. } => op.effects(&self.ty).can_fault,
+            ExprKind::Hof { op, .. } => op.effects().can_fault,
         }
     }
 

@@ -47,6 +47,11 @@ impl Expr {
                 }
                 f(default)
             }
+            // The list(s) and `init`, then the lambda's body.
+            ExprKind::Hof { args, body, .. } => {
+                args.iter().try_for_each(&mut f)?;
+                f(body)
+            }
         }
     }
 

@@ -1,0 +1,548 @@
+//! Lambdas and the higher-order built-ins (`map`, `filter`, `reduce`, ...; see
+//! [`HofOp`]). A lambda is not a value: it is checked only as the last argument of one
+//! of them, its parameters typed by the call (the element type, the accumulator's type)
+//! and declared as locals of the enclosing function in a scope of their own, its body
+//! reading whatever is visible at the call. The call becomes one `hir::ExprKind::Hof`
+//! node, which codegen turns into a loop with the body inlined.
+//!
+//! Codes: E0230 a lambda anywhere else, E0231 a lambda with the wrong number of
+//! parameters, E0232 a higher-order call without its list or its lambda, E0233 a lambda
+//! whose result has the wrong type for the function (a `sort_by` key, `flat_map`'s list).
+
+use super::check::{BindKind, Body, Checker};
+use super::hir::{self, ExprKind, HofOp};
+use super::ty::Ty;
+use crate::diag::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+/// One higher-order built-in as the reference (`docs/stdlib.md`, `:doc`) shows it.
+pub struct HofDoc {
+    pub op: HofOp,
+    pub signature: &'static str,
+    pub doc: &'static str,
+}
+
+/// The reference entries of the higher-order built-ins, one per function.
+pub const DOCS: [HofDoc; 12] = [
+    HofDoc {
+        op: HofOp::Map,
+        signature: "map(xs: [T], x -> U) -> [U]",
+        doc: "the lambda's value for each element, in order",
+    },
+    HofDoc {
+        op: HofOp::Filter,
+        signature: "filter(xs: [T], x -> bool) -> [T]",
+        doc: "the elements for which the lambda is true, in order",
+    },
+    HofDoc {
+        op: HofOp::Reduce,
+        signature: "reduce(xs: [T], init: A, (acc, x) -> A) -> A",
+        doc: "folds left to right from `init`; an unsuffixed literal `init` takes a numeric element type",
+    },
+    HofDoc {
+        op: HofOp::Any,
+        signature: "any(xs: [T], x -> bool) -> bool",
+        doc: "whether the lambda is true for some element (false for []); stops at the first true",
+    },
+    HofDoc {
+        op: HofOp::All,
+        signature: "all(xs: [T], x -> bool) -> bool",
+        doc: "whether the lambda is true for every element (true for []); stops at the first false",
+    },
+    HofDoc {
+        op: HofOp::Count,
+        signature: "count(xs: [T], x -> bool) -> i64",
+        doc: "number of elements for which the lambda is true",
+    },
+    HofDoc {
+        op: HofOp::Find,
+        signature: "find(xs: [T], x -> bool) -> T?",
+        doc: "the first element for which the lambda is true, or none; stops there",
+    },
+    HofDoc {
+        op: HofOp::FindIndex,
+        signature: "find_index(xs: [T], x -> bool) -> i64",
+        doc: "index of the first element for which the lambda is true, or -1; stops there",
+    },
+    HofDoc {
+        op: HofOp::SortBy,
+        signature: "sort_by(xs: [T], x -> K) -> [T] where K is numeric or string",
+        doc: "ascending by the lambda's key, stable; NaN keys last, -0.0 before 0.0",
+    },
+    HofDoc {
+        op: HofOp::ZipWith,
+        signature: "zip_with(xs: [T], ys: [S], (x, y) -> U) -> [U]",
+        doc: "the lambda's value for each pair of elements at one index (lengths must match)",
+    },
+    HofDoc {
+        op: HofOp::FlatMap,
+        signature: "flat_map(xs: [T], x -> [U]) -> [U]",
+        doc: "the lambda's lists, one after the other",
+    },
+    HofDoc {
+        op: HofOp::GroupBy,
+        signature: "group_by(xs: [T], x -> K) -> [[T]]",
+        doc: "the elements grouped by equal keys, groups in order of first appearance",
+    },
+];
+
+/// Every function that takes a lambda, as a list for messages: "map, filter, ...".
+fn names_listed() -> String {
+    let names: Vec<&str> = HofOp::ALL.iter().map(|op| op.name()).collect();
+    names.join(", ")
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// An example call of `op`, for helps.
+fn example(op: HofOp) -> &'static str {
+    match op {
+        HofOp::Map => "map(xs, x -> x * 2)",
+        HofOp::Filter => "filter(xs, x -> x > 0)",
+        HofOp::Reduce => "reduce(xs, 0, (acc, x) -> acc + x)",
+        HofOp::Any => "any(xs, x -> x > 0)",
+        HofOp::All => "all(xs, x -> x > 0)",
+        HofOp::Count => "count(xs, x -> x > 0)",
+        HofOp::Find => "find(xs, x -> x > 0)",
+        HofOp::FindIndex => "find_index(xs, x -> x > 0)",
+        HofOp::SortBy => "sort_by(xs, x -> abs(x))",
+        HofOp::ZipWith => "zip_with(xs, ys, (x, y) -> x + y)",
+        HofOp::FlatMap => "flat_map(xs, x -> [x, x])",
+        HofOp::GroupBy => "group_by(xs, x -> x % 10)",
+    }
+}
+
+fn lambda_parts(e: &ast::Expr) -> Option<(&[ast::Ident], &ast::Expr)> {
+    match &e.kind {
+        ast::ExprKind::Lambda { params, body } => Some((params, body)),
+        _ => None,
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// A call that takes a lambda, or that names a higher-order built-in: checked here
+    /// (`Some`), else `None` for the ordinary overload resolution. `filter`, `count`,
+    /// `any` and `all` without a lambda are their mask forms; a user function named like
+    /// a higher-order built-in is called as usual when no lambda is passed.
+    pub fn lambda_call(
+        &mut self,
+        b: &mut Body,
+        callee: &ast::Ident,
+        args: &'a [ast::Expr],
+        span: Span,
+    ) -> Option<hir::Expr> {
+        let has_lambda = args.iter().any(|a| lambda_parts(a).is_some());
+        let op = HofOp::from_name(&callee.name);
+        match op {
+            Some(op) if has_lambda || !self.has_other_candidates(&callee.name) => {
+                Some(self.hof(b, op, callee, args, span))
+            }
+            _ if has_lambda => {
+                // Check the other arguments for their own errors; the lambdas are the
+                // error reported here.
+                for a in args.iter().filter(|a| lambda_parts(a).is_none()) {
+                    self.synth(b, a);
+                }
+                for a in args.iter().filter(|a| lambda_parts(a).is_some()) {
+                    self.lambda_passed_to(b, callee, a);
+                }
+                Some(hir::Expr::error(span))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a name has candidates besides the higher-order built-in: a user, earlier
+    /// line's, prelude or host function, or a built-in row (the mask forms).
+    fn has_other_candidates(&self, name: &str) -> bool {
+        self.fn_names.contains_key(name)
+            || !self.env_fns_named(name).is_empty()
+            || super::builtins::named(name).next().is_some()
+            || !self.prelude_named(name).is_empty()
+            || !self.host_named(name).is_empty()
+    }
+
+    /// E0230 for a lambda passed to `callee`, which does not take one (E0102 with "did
+    /// you mean" when `callee` names no function at all and is close to one that does).
+    fn lambda_passed_to(&mut self, b: &Body, callee: &ast::Ident, lambda: &ast::Expr) {
+        let n = &callee.name;
+        let known = self.fn_names.contains_key(n.as_str())
+            || !self.env_fns_named(n).is_empty()
+            || super::builtins::named(n).next().is_some()
+            || !self.prelude_named(n).is_empty()
+            || !self.host_named(n).is_empty();
+        if !known && b.lookup(n).is_none() {
+            let close = super::suggest::closest(n, HofOp::ALL.iter().map(|op| op.name()), 1);
+            let mut d = Diagnostic::error("E0102", callee.span, format!("unknown function `{n}`"))
+                .with_label("no function of this name");
+            if let Some(best) = close.first() {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            }
+            self.error(d);
+            return;
+        }
+        let what = if self.fn_names.contains_key(n.as_str()) || !self.env_fns_named(n).is_empty() {
+            format!("`{n}` is a user function")
+        } else {
+            format!("`{n}` does not take a lambda")
+        };
+        self.error(
+            Diagnostic::error(
+                "E0230",
+                lambda.span,
+                format!(
+                    "a lambda can only be an argument of {}",
+                    names_listed()
+                ),
+            )
+            .with_label("a lambda passed to a function that does not take one")
+            .with_secondary(callee.span, what)
+            .with_note("a lambda is not a value: it cannot be bound, stored, returned or passed to a function")
+            .with_help("apply it to a list with `map`, `filter` or `reduce`, e.g. `map(xs, x -> x * 2)`"),
+        );
+    }
+
+    /// E0230 for a lambda standing anywhere but as an argument of a call.
+    pub fn misplaced_lambda(&mut self, span: Span) -> hir::Expr {
+        self.error(
+            Diagnostic::error(
+                "E0230",
+                span,
+                format!("a lambda can only be an argument of {}", names_listed()),
+            )
+            .with_label("a lambda here is not a value")
+            .with_note("a lambda cannot be bound, stored, returned or passed to a function")
+            .with_help("write it inside the call that uses it, e.g. `map(xs, x -> x * 2)`"),
+        );
+        hir::Expr::error(span)
+    }
+
+    /// `op(args...)` with its lambda last.
+    fn hof(
+        &mut self,
+        b: &mut Body,
+        op: HofOp,
+        callee: &ast::Ident,
+        args: &'a [ast::Expr],
+        span: Span,
+    ) -> hir::Expr {
+        let name = op.name();
+        let want = op.leading_args() + 1;
+        let Some((last, leading)) = args.split_last() else {
+            return self.hof_shape_error(op, callee.span, callee.span, "no arguments");
+        };
+        // Lambdas before the last argument are misplaced.
+        let mut bad = false;
+        for a in leading.iter().filter(|a| lambda_parts(a).is_some()) {
+            self.error(
+                Diagnostic::error(
+                    "E0230",
+                    a.span,
+                    format!("`{name}` takes its lambda as its last argument"),
+                )
+                .with_label("a lambda here")
+                .with_help(format!("write the call as `{}`", example(op))),
+            );
+            bad = true;
+        }
+        let mut vals: Vec<hir::Expr> = leading.iter().map(|a| self.synth(b, a)).collect();
+        let Some((params, body)) = lambda_parts(last) else {
+            if !bad {
+                let found = self.synth(b, last);
+                let found = self.default(found);
+                if found.ty.is_error() {
+                    return hir::Expr::error(span);
+                }
+                return self.hof_shape_error(
+                    op,
+                    last.span,
+                    callee.span,
+                    &format!("this is {}, not a lambda", found.ty),
+                );
+            }
+            return hir::Expr::error(span);
+        };
+        if args.len() != want {
+            self.error(
+                Diagnostic::error(
+                    "E0303",
+                    callee.span,
+                    format!(
+                        "`{name}` takes {}, found {}",
+                        plural(want, "argument"),
+                        args.len()
+                    ),
+                )
+                .with_label(format!("called with {}", plural(args.len(), "argument")))
+                .with_help(format!("write it as `{}`", example(op))),
+            );
+            bad = true;
+        }
+        // The list(s) and `init`, settled.
+        let mut elems: Vec<Ty> = Vec::new();
+        let lists = if op == HofOp::ZipWith { 2 } else { 1 };
+        for (i, v) in vals.iter_mut().enumerate().take(lists) {
+            let x = std::mem::replace(v, hir::Expr::error(v.span));
+            let x = self.default(x);
+            match &x.ty {
+                Ty::List(e) => elems.push((**e).clone()),
+                t if t.is_error() => elems.push(Ty::Error),
+                t => {
+                    let t = t.clone();
+                    let which = if i == 0 { "first" } else { "second" };
+                    self.error(
+                        Diagnostic::error(
+                            "E0232",
+                            x.span,
+                            format!("the {which} argument of `{name}` must be a list, found {t}"),
+                        )
+                        .with_label(format!("this is {t}"))
+                        .with_secondary(callee.span, format!("`{name}` goes over a list"))
+                        .with_help(format!("pass a list, e.g. `{}`", example(op))),
+                    );
+                    elems.push(Ty::Error);
+                }
+            }
+            *v = x;
+        }
+        while elems.len() < lists {
+            elems.push(Ty::Error);
+        }
+        // `reduce`'s accumulator type: `init`'s, an unsuffixed literal taking a numeric
+        // element type.
+        let acc = if op == HofOp::Reduce {
+            match vals.get_mut(1) {
+                Some(v) => {
+                    let x = std::mem::replace(v, hir::Expr::error(v.span));
+                    let x = if x.ty.is_flexible()
+                        && elems[0].is_numeric()
+                        && Ty::join(&x.ty, &elems[0]).as_ref() == Some(&elems[0])
+                    {
+                        self.coerce(x, &elems[0])
+                    } else {
+                        self.default(x)
+                    };
+                    let t = x.ty.clone();
+                    *v = x;
+                    t
+                }
+                None => Ty::Error,
+            }
+        } else {
+            Ty::Error
+        };
+        // The lambda's parameters.
+        let wanted = op.lambda_params();
+        if params.len() != wanted {
+            let shown = match op {
+                HofOp::Reduce => "(acc, x) -> ...",
+                HofOp::ZipWith => "(x, y) -> ...",
+                _ => "x -> ...",
+            };
+            let at = match (params.first(), params.last()) {
+                (Some(f), Some(l)) => f.span.to(l.span),
+                _ => last.span,
+            };
+            let passes = match op {
+                HofOp::Reduce => "the accumulator and an element".to_string(),
+                HofOp::ZipWith => "an element of each list".to_string(),
+                _ => "each element".to_string(),
+            };
+            self.error(
+                Diagnostic::error(
+                    "E0231",
+                    at,
+                    format!(
+                        "`{name}` passes {} to its lambda, but this lambda takes {}",
+                        plural(wanted, "argument"),
+                        params.len()
+                    ),
+                )
+                .with_label(format!("{} here", plural(params.len(), "parameter")))
+                .with_note(format!("`{name}` passes {passes}"))
+                .with_help(format!("write the lambda as `{shown}`")),
+            );
+            bad = true;
+        }
+        let types: Vec<Ty> = match op {
+            HofOp::Reduce => vec![acc.clone(), elems[0].clone()],
+            HofOp::ZipWith => vec![elems[0].clone(), elems[1].clone()],
+            _ => vec![elems[0].clone()],
+        };
+        b.scopes.push(HashMap::new());
+        let locals: Vec<hir::LocalId> = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let ty = types.get(i).cloned().unwrap_or(Ty::Error);
+                let id = b.declare(&p.name, ty, BindKind::Let, p.span);
+                // A lambda parameter nothing reads is no mistake worth a warning.
+                b.mark_read(id);
+                id
+            })
+            .collect();
+        let body = self.synth(b, body);
+        b.scopes.pop();
+        let body = self.lambda_result(op, body, &acc, callee.span);
+        if bad
+            || body.ty.is_error()
+            || vals.iter().any(|v| v.ty.is_error())
+            || elems.iter().any(Ty::is_error)
+            || locals.iter().any(|&l| b.locals[l].ty.is_error())
+        {
+            return hir::Expr::error(span);
+        }
+        let ty = match op {
+            HofOp::Map | HofOp::ZipWith => Ty::List(Box::new(body.ty.clone())),
+            HofOp::FlatMap => body.ty.clone(),
+            HofOp::Filter | HofOp::SortBy => Ty::List(Box::new(elems[0].clone())),
+            HofOp::Reduce => acc,
+            HofOp::Any | HofOp::All => Ty::Bool,
+            HofOp::Count | HofOp::FindIndex => Ty::I64,
+            HofOp::Find => Ty::opt(elems[0].clone()),
+            HofOp::GroupBy => Ty::List(Box::new(Ty::List(Box::new(elems[0].clone())))),
+        };
+        if let Some(what) = self.not_yet(op, &ty) {
+            self.error(
+                Diagnostic::error("E0211", callee.span, format!("{what} is not supported yet"))
+                    .with_label("not supported yet"),
+            );
+            return hir::Expr::error(span);
+        }
+        hir::Expr::new(
+            ExprKind::Hof {
+                op,
+                args: vals,
+                params: locals,
+                body: Box::new(body),
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// What this branch cannot compile yet: optionals and lists of lists.
+    fn not_yet(&self, op: HofOp, ty: &Ty) -> Option<String> {
+        fn nested(t: &Ty) -> bool {
+            match t {
+                Ty::List(e) => matches!(**e, Ty::List(_)) || nested(e),
+                Ty::Opt(e) => nested(e),
+                _ => false,
+            }
+        }
+        fn has_opt(t: &Ty) -> bool {
+            match t {
+                Ty::List(e) => has_opt(e),
+                Ty::Opt(_) => true,
+                _ => false,
+            }
+        }
+        if op == HofOp::SortBy {
+            Some("`sort_by`".to_string())
+        } else if has_opt(ty) {
+            Some(format!("`{}`, which gives an optional,", op.name()))
+        } else if nested(ty) {
+            Some(format!("`{}`, which gives a list of lists,", op.name()))
+        } else {
+            None
+        }
+    }
+
+    /// The lambda's body settled for `op`: a condition, `reduce`'s accumulator, a key,
+    /// or a value of the type it has.
+    fn lambda_result(&mut self, op: HofOp, body: hir::Expr, acc: &Ty, callee: Span) -> hir::Expr {
+        let name = op.name();
+        if body.ty.is_error() {
+            return body;
+        }
+        if op.is_predicate() {
+            return self.condition(body, &format!("the lambda of `{name}`"));
+        }
+        match op {
+            HofOp::Reduce => {
+                if acc.is_error() {
+                    return hir::Expr::error(body.span);
+                }
+                let acc = acc.clone();
+                self.coerce_or(body, &acc, |found, at| {
+                    Diagnostic::error(
+                        "E0201",
+                        at,
+                        format!(
+                            "the lambda of `reduce` gives {found}, but the accumulator is {acc}"
+                        ),
+                    )
+                    .with_label(format!("this is {found}"))
+                    .with_secondary(callee, format!("`init` makes the accumulator {acc}"))
+                    .with_help(format!(
+                        "give `init` the type of the lambda's value, or convert the value to {acc}"
+                    ))
+                })
+            }
+            HofOp::SortBy | HofOp::GroupBy => {
+                let body = self.default(body);
+                let ok = if op == HofOp::SortBy {
+                    body.ty.is_numeric() || body.ty == Ty::Str
+                } else {
+                    matches!(body.ty, Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str)
+                };
+                if ok || body.ty.is_error() {
+                    return body;
+                }
+                let found = body.ty.clone();
+                self.error(
+                    Diagnostic::error(
+                        "E0233",
+                        body.span,
+                        format!("the key of `{name}` must be a number or a string, found {found}"),
+                    )
+                    .with_label(format!("this is {found}"))
+                    .with_help("make the lambda give one number or string per element"),
+                );
+                hir::Expr::error(body.span)
+            }
+            HofOp::FlatMap => {
+                let body = self.default(body);
+                if matches!(body.ty, Ty::List(_)) || body.ty.is_error() {
+                    return body;
+                }
+                let found = body.ty.clone();
+                self.error(
+                    Diagnostic::error(
+                        "E0233",
+                        body.span,
+                        format!("the lambda of `flat_map` must give a list, found {found}"),
+                    )
+                    .with_label(format!("this is {found}"))
+                    .with_help("give a list per element (`x -> [x]`), or use `map` for one value per element"),
+                );
+                hir::Expr::error(body.span)
+            }
+            _ => self.default(body),
+        }
+    }
+
+    /// E0232: `op` called without a lambda.
+    fn hof_shape_error(&mut self, op: HofOp, at: Span, callee: Span, what: &str) -> hir::Expr {
+        let name = op.name();
+        self.error(
+            Diagnostic::error(
+                "E0232",
+                at,
+                format!("`{name}` takes a lambda as its last argument"),
+            )
+            .with_label(what.to_string())
+            .with_secondary(callee, format!("`{name}` applies a lambda to each element"))
+            .with_help(format!("write it as `{}`", example(op))),
+        );
+        hir::Expr::error(at)
+    }
+}
