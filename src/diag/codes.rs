@@ -255,6 +255,39 @@ codes! {
             Keep the inner lists in separate bindings, or flatten the data into one list.",
         example: "let grid: [[i64]] = [];",
     },
+    "E0230": "lambda outside a higher-order function" {
+        explanation: "A lambda (`x -> e`, `(a, b) -> e`) is not a value: it is written only \
+            as the last argument of a higher-order built-in (map, filter, reduce, any, all, \
+            count, find, find_index, sort_by, zip_with, flat_map, group_by), which runs \
+            its body for each element. It cannot be bound with `let`, stored in a list, \
+            returned, or passed to a user function. Write the lambda inside the call that \
+            uses it, e.g. `map(xs, x -> x * 2)`; to reuse the body, make it a function \
+            and call it from the lambda: `map(xs, x -> double(x))`.",
+        example: "let double = x -> x * 2;",
+    },
+    "E0231": "lambda with the wrong number of parameters" {
+        explanation: "Each higher-order built-in passes its lambda a fixed number of \
+            values: one element for map, filter, any, all, count, find, find_index, \
+            sort_by, flat_map and group_by; the accumulator and an element for \
+            `reduce(xs, init, (acc, x) -> ...)`; an element of each list for \
+            `zip_with(xs, ys, (x, y) -> ...)`. Give the lambda that many parameters.",
+        example: "reduce([1, 2, 3], 0, x -> x + 1)",
+    },
+    "E0232": "higher-order call without its list or lambda" {
+        explanation: "A higher-order built-in goes over a list and takes a lambda as its \
+            last argument: `map(xs, x -> x * 2)`, `reduce(xs, 0, (acc, x) -> acc + x)`, \
+            `zip_with(xs, ys, (x, y) -> x + y)`. The list argument must be a list, and \
+            the last argument a lambda (`filter`, `count`, `any` and `all` also take a \
+            mask, `[bool]`, instead).",
+        example: "map([1, 2, 3], 2)",
+    },
+    "E0233": "lambda gives the wrong kind of value" {
+        explanation: "Some higher-order built-ins need a particular kind of value from \
+            their lambda: `sort_by` and `group_by` a key that is a number or a string \
+            (`group_by` also takes bool), `flat_map` a list per element. Make the lambda \
+            give that, or use `map` for one value of any type per element.",
+        example: "flat_map([1, 2, 3], x -> x * 2)",
+    },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
             number of parameters, or some argument has a type that neither equals nor \
@@ -393,8 +426,9 @@ codes! {
         example: "fn down(n: i64) -> i64 = down(n + 1) + 1;\ndown(0)",
     },
     "E0607": "list lengths differ" {
-        explanation: "At run time, an element-wise operator (`xs + ys`, `xs < ys`, ...) or \
-            `filter(xs, mask)` was given two lists of different lengths. Element-wise \
+        explanation: "At run time, an element-wise operator (`xs + ys`, `xs < ys`, ...), \
+            `filter(xs, mask)` or `zip_with(xs, ys, ...)` was given two lists of different \
+            lengths. Element-wise \
             operations pair the elements by index, so both lists need the same length; \
             `slice` one of them, or combine a list with a single value (`xs * 2`).",
         example: "[1, 2, 3] + [10, 20]",

@@ -1048,6 +1048,18 @@ fn explain(src: &str, tokens: &[Token], pos: usize, wants: &[Want]) -> Diagnosti
                 && o.checked_sub(1)
                     .is_some_and(|k| tokens[k].kind == TokKind::Ident)
         });
+        // `map(xs, x -> total = total + x)`: a lambda's body assigning a variable.
+        let in_lambda = open.is_some_and(|o| {
+            tokens[o..found_idx.unwrap_or(0)]
+                .iter()
+                .any(|t| t.is_punct(src, "->"))
+        });
+        if in_lambda && lexer::ends_operand(p, src) {
+            return Diagnostic::error("E0001", f.span(), "a lambda cannot assign a variable")
+                .with_label("`=` assigns, and only as a statement of its own")
+                .with_note("a lambda's body is one expression, its value; it reads the variables around it but cannot change them")
+                .with_help("give the new value as the lambda's result, or fold a list into one value with `reduce(xs, init, (acc, x) -> acc + x)`");
+        }
         if (in_brackets || in_condition) && lexer::ends_operand(p, src) {
             let simple = |t: &Token| t.kind != TokKind::Punct && lexer::ends_operand(t, src);
             let help = match next.filter(|n| simple(n) && simple(p)) {

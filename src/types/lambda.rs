@@ -391,7 +391,12 @@ impl<'a> Checker<'a> {
             .collect();
         let body = self.synth(b, body);
         b.scopes.pop();
-        let body = self.lambda_result(op, body, &acc, callee.span);
+        let acc_at = if op == HofOp::Reduce {
+            vals.get(1).map_or(callee.span, |v| v.span)
+        } else {
+            callee.span
+        };
+        let body = self.lambda_result(op, body, &acc, acc_at);
         if bad
             || body.ty.is_error()
             || vals.iter().any(|v| v.ty.is_error())
@@ -458,7 +463,7 @@ impl<'a> Checker<'a> {
 
     /// The lambda's body settled for `op`: a condition, `reduce`'s accumulator, a key,
     /// or a value of the type it has.
-    fn lambda_result(&mut self, op: HofOp, body: hir::Expr, acc: &Ty, callee: Span) -> hir::Expr {
+    fn lambda_result(&mut self, op: HofOp, body: hir::Expr, acc: &Ty, init: Span) -> hir::Expr {
         let name = op.name();
         if body.ty.is_error() {
             return body;
@@ -481,7 +486,7 @@ impl<'a> Checker<'a> {
                         ),
                     )
                     .with_label(format!("this is {found}"))
-                    .with_secondary(callee, format!("`init` makes the accumulator {acc}"))
+                    .with_secondary(init, format!("`init` makes the accumulator {acc}"))
                     .with_help(format!(
                         "give `init` the type of the lambda's value, or convert the value to {acc}"
                     ))
