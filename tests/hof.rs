@@ -1,0 +1,322 @@
+//! Lambdas and the higher-order built-ins (`docs/language.md`, "Lambdas and higher-order
+//! functions"): results, evaluation order, early exits and faults on both JIT engines at
+//! -O2 and -O0 and on the reference interpreter, which must all agree; and the shape of
+//! the code they compile to (inlined, vectorised, fused).
+
+use kiln::driver::{compile_with, Options};
+use kiln::jit::JitEngine;
+use kiln::FpMath;
+
+/// What one run shows: the printed lines, then the result in the display format or
+/// `error[CODE]: message`.
+fn shown(printed: &str, result: Result<Option<String>, (String, String)>) -> String {
+    let end = match result {
+        Ok(v) => v.unwrap_or_default(),
+        Err((code, message)) => format!("error[{code}]: {message}"),
+    };
+    format!("{printed}{end}")
+}
+
+/// The same on both JIT engines at -O2, ORC at -O0 and the interpreter.
+fn eval(src: &str) -> String {
+    let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
+    let mut outs = Vec::new();
+    for (engine, opt_level) in [
+        (JitEngine::Orc, 2),
+        (JitEngine::Mcjit, 2),
+        (JitEngine::Orc, 0),
+    ] {
+        let options = Options {
+            opt_level,
+            ..Options::default()
+        };
+        let c = compile_with(&checked.program, &options, engine)
+            .unwrap_or_else(|e| panic!("{src}: {e}"));
+        let mut ctx = kiln::runtime::RunCtx::new();
+        ctx.capture_output();
+        let run = c.run_in(&mut ctx, &[]);
+        let printed = ctx.take_output();
+        let result = run
+            .map(|v| v.map(|v| v.to_string()))
+            .map_err(|e| (e.code().to_string(), e.message.clone()));
+        outs.push(shown(&printed, result));
+    }
+    assert_eq!(outs[0], outs[1], "engines disagree on {src}");
+    assert_eq!(outs[0], outs[2], "-O0 disagrees on {src}");
+    let mut printed = String::new();
+    let interp = kiln::driver::interpret(
+        &checked.program,
+        &[],
+        &kiln::interp::Options::default(),
+        &mut printed,
+    )
+    .map(|v| v.map(|v| kiln::interp::display(&v)))
+    .map_err(|e| (e.code().to_string(), e.message.clone()));
+    assert_eq!(
+        outs[0],
+        shown(&printed, interp),
+        "the interpreter disagrees on {src}"
+    );
+    outs.swap_remove(0)
+}
+
+#[track_caller]
+fn cases(table: &[(&str, &str)]) {
+    for (src, want) in table {
+        assert_eq!(eval(src), *want, "{src}");
+    }
+}
+
+#[test]
+fn map_applies_the_lambda_to_each_element_in_order() {
+    cases(&[
+        (
+            "map([1.0, 2.0, 3.0], x -> x * 2.0 + 1.0)",
+            "[3.0, 5.0, 7.0]",
+        ),
+        ("map([1, 2, 3], x -> x * x)", "[1, 4, 9]"),
+        // The result type is the body's: [i64] to [f64], to [string], to [bool].
+        ("map([1, 2], x -> f64(x) / 4.0)", "[0.25, 0.5]"),
+        ("map([1, 2], x -> string(x) + \"!\")", "[\"1!\", \"2!\"]"),
+        ("map([\"a\", \"bb\"], s -> len(s))", "[1, 2]"),
+        ("map([3, 4], x -> x > 3)", "[false, true]"),
+        ("let e: [f64] = []; map(e, x -> x + 1.0)", "[]"),
+        // Elements are visited left to right.
+        (
+            "map([1, 2, 3], x -> print(x) * 10)",
+            "1\n2\n3\n[10, 20, 30]",
+        ),
+        // u8 arithmetic wraps in the element type.
+        ("map([200u8, 100u8], x -> x + 100)", "[44, 200]"),
+    ]);
+}
+
+#[test]
+fn lambdas_read_every_visible_binding_by_value() {
+    cases(&[
+        // A local, a mutable variable (its value at the call), a function parameter.
+        ("let k = 3; map([1, 2], x -> x + k)", "[4, 5]"),
+        ("n = 10; let ys = map([1, 2], x -> x * n); n = 0; ys", "[10, 20]"),
+        (
+            "fn scale(xs: [f64], by: f64) -> [f64] = map(xs, x -> x * by); scale([1.0, 2.0], 0.5)",
+            "[0.5, 1.0]",
+        ),
+        // A program-level binding a function reads (a global), and a call in the body.
+        (
+            "let offset = 100; fn shift(xs: [i64]) -> [i64] = map(xs, x -> inc(x) + offset); fn inc(x: i64) -> i64 = x + 1; shift([1, 2])",
+            "[102, 103]",
+        ),
+        // A parameter may shadow an outer name; the outer one is untouched after.
+        ("let x = 7; let ys = map([1, 2], x -> x * 2); [x, sum(ys)]", "[7, 6]"),
+        // Nested lambdas see the outer lambda's parameter.
+        (
+            "map([1, 2], x -> sum(map([10, 20], y -> x * y)))",
+            "[30, 60]",
+        ),
+        ("map([1, 2], x -> reduce([1, 2, 3], x, (a, y) -> a * y))", "[6, 12]"),
+    ]);
+}
+
+#[test]
+fn filter_keeps_the_elements_the_lambda_accepts() {
+    cases(&[
+        ("filter([1, 5, 2, 8], x -> x > 2)", "[5, 8]"),
+        ("filter([0.1, 0.7, 0.9, 0.2], x -> x > 0.5)", "[0.7, 0.9]"),
+        (
+            "filter([\"a\", \"bb\", \"\"], s -> len(s) > 0)",
+            "[\"a\", \"bb\"]",
+        ),
+        ("filter([1, 2, 3], x -> false)", "[]"),
+        ("filter([1, 2, 3], x -> print(x) != 2)", "1\n2\n3\n[1, 3]"),
+        // The mask form still works beside it.
+        ("let xs = [1, 2, 3]; filter(xs, xs > 1)", "[2, 3]"),
+    ]);
+}
+
+#[test]
+fn reduce_folds_left_to_right_from_init() {
+    cases(&[
+        ("reduce([1.5, 2.5], 0.0, (a, x) -> a + x * x)", "8.5"),
+        // An unsuffixed literal `init` takes a numeric element type...
+        ("reduce([1.5, 2.5], 0, (a, x) -> a + x)", "4.0"),
+        ("reduce([1u8, 2u8], 0, (a, x) -> a + x)", "3"),
+        // ...and a typed `init` decides the accumulator's type.
+        ("reduce([1, 2, 3], \"\", (s, x) -> s + string(x))", "123"),
+        ("reduce([1, 2, 3], 0.5, (a, x) -> a * 2.0)", "4.0"),
+        ("let e: [i64] = []; reduce(e, 42, (a, x) -> a + x)", "42"),
+        // Order: ((10 - 1) - 2) - 3.
+        ("reduce([1, 2, 3], 10, (a, x) -> a - x)", "4"),
+        ("reduce([3, 1, 2], 0, (m, x) -> max(m, x))", "3"),
+    ]);
+}
+
+#[test]
+fn count_any_all_and_find_index_test_each_element() {
+    cases(&[
+        ("let k = 3; count([1, 2, 3, 4, 5], x -> x >= k)", "3"),
+        ("count([\"a\", \"b\", \"a\"], s -> s == \"a\")", "2"),
+        ("any([1, 2, 3], x -> x == 2)", "true"),
+        ("any([1, 2, 3], x -> x > 5)", "false"),
+        ("let e: [i64] = []; any(e, x -> true)", "false"),
+        ("all([1, 2, 3], x -> x > 0)", "true"),
+        ("all([1, 2, 3], x -> x > 1)", "false"),
+        ("let e: [i64] = []; all(e, x -> false)", "true"),
+        (
+            "find_index([\"a\", \"bb\", \"ccc\"], s -> len(s) == 2)",
+            "1",
+        ),
+        ("find_index([1, 2, 3], x -> x > 9)", "-1"),
+        ("find_index([0.5, 2.0, 2.0], x -> x > 1.0)", "1"),
+    ]);
+}
+
+#[test]
+fn any_all_and_find_index_stop_at_the_deciding_element() {
+    cases(&[
+        // Later elements are never evaluated: no print, no fault.
+        ("any([1, 2, 3], x -> print(x) == 2)", "1\n2\ntrue"),
+        ("all([1, 2, 3], x -> print(x) < 2)", "1\n2\nfalse"),
+        ("find_index([5, 6, 7], x -> print(x) == 6)", "5\n6\n1"),
+        ("any([4, 2, 0], x -> 8 / x == 4)", "true"),
+        ("all([4, 2, 0], x -> 8 / x > 2)", "false"),
+        ("find_index([4, 2, 0], x -> 8 / x == 4)", "1"),
+        // Reaching the bad element faults at the operator.
+        (
+            "any([4, 2, 0], x -> 8 / x > 9)",
+            "error[E0601]: division by zero: `8 / 0`",
+        ),
+    ]);
+}
+
+#[test]
+fn a_plain_body_decides_any_all_and_find_index_over_long_lists() {
+    // Plain bodies run chunk by chunk: the first deciding index must still be exact,
+    // inside the first chunk, at a chunk's edge and far beyond it.
+    for at in [0usize, 1, 16_383, 16_384, 16_385, 40_000, 99_999] {
+        let src = format!(
+            "let xs = map(range(100000), i -> if(i == {at}, 1.0, 0.0)); \
+             [find_index(xs, x -> x > 0.5), i64(any(xs, x -> x > 0.5)), i64(all(xs, x -> x < 0.5)), count(xs, x -> x > 0.5)]"
+        );
+        assert_eq!(eval(&src), format!("[{at}, 1, 0, 1]"), "{src}");
+    }
+    assert_eq!(
+        eval("let xs = map(range(50000), i -> f64(i)); [find_index(xs, x -> x < 0.0), i64(any(xs, x -> is_nan(x)))]"),
+        "[-1, 0]"
+    );
+}
+
+#[test]
+fn zip_with_pairs_elements_and_checks_lengths() {
+    cases(&[
+        ("zip_with([1, 2], [10, 20], (a, b) -> a * b)", "[10, 40]"),
+        // The two lists may have different element types.
+        (
+            "zip_with([\"a\", \"b\"], [1, 2], (s, n) -> s + string(n))",
+            "[\"a1\", \"b2\"]",
+        ),
+        ("zip_with([1.0], [2], (a, b) -> a + f64(b))", "[3.0]"),
+        (
+            "zip_with([1, 2, 3], [1], (a, b) -> a)",
+            "error[E0607]: list lengths differ: 3 and 1",
+        ),
+    ]);
+}
+
+#[test]
+fn flat_map_concatenates_the_lambdas_lists() {
+    cases(&[
+        (
+            "flat_map([1, 2, 3], x -> [x, x * 10])",
+            "[1, 10, 2, 20, 3, 30]",
+        ),
+        (
+            "flat_map([0, 1, 2, 3], x -> range(x))",
+            "[0, 0, 1, 0, 1, 2]",
+        ),
+        (
+            "flat_map([\"a b\", \"c\"], s -> split(s, \" \"))",
+            "[\"a\", \"b\", \"c\"]",
+        ),
+        ("flat_map([1, 2], x -> filter([x], y -> y > 5))", "[]"),
+    ]);
+}
+
+#[test]
+fn aggregates_over_map_give_what_the_unfused_code_gives() {
+    cases(&[
+        ("sum(map([1.0, 2.0, 3.0], x -> x * x))", "14.0"),
+        ("sum(map([1, 2, 3], x -> x * x))", "14"),
+        ("avg(map([1, 2, 3], x -> x * 2))", "4.0"),
+        ("min(map([3, 1, 2], x -> x * 2))", "2"),
+        ("max(map([3.0, 1.0], x -> -x))", "-1.0"),
+        ("let e: [f64] = []; sum(map(e, x -> x * x))", "0.0"),
+        (
+            "let e: [f64] = []; min(map(e, x -> x * x))",
+            "error[E0608]: `min` of an empty list",
+        ),
+        // A body that may fault is not fused, and still faults where it should.
+        (
+            "sum(map([1, 0], x -> 10 / x))",
+            "error[E0601]: division by zero: `10 / 0`",
+        ),
+        ("sum(map([1, 2], x -> print(x)))", "1\n2\n3"),
+    ]);
+}
+
+#[test]
+fn faults_inside_a_lambda_point_into_its_body() {
+    let src = "let xs = [4, 2, 0];\nmap(xs, x -> 8 / x)";
+    let checked = kiln::check_source(src).expect("checks");
+    let c = compile_with(&checked.program, &Options::default(), JitEngine::Orc).expect("compiles");
+    let e = c.run(&[]).expect_err("faults");
+    assert_eq!(e.code(), "E0601");
+    assert_eq!(&src[e.span.lo as usize..e.span.hi as usize], "8 / x");
+}
+
+// ---- the code they compile to ---------------------------------------------------------------
+
+/// The IR of `kiln_main` (optimised) for `src`.
+fn main_ir(src: &str, fp_math: FpMath) -> String {
+    let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
+    let options = Options {
+        fp_math,
+        ..Options::default()
+    };
+    let ir = kiln::driver::emit_ir(&checked.program, &options).expect("emits");
+    let start = ir.find("@kiln_main(").expect("kiln_main");
+    let body = &ir[start..];
+    body.split("\n}\n").next().unwrap_or(body).to_string()
+}
+
+#[test]
+fn lambda_bodies_that_cannot_fault_vectorise() {
+    for (src, fp) in [
+        ("param xs: [f64]; map(xs, x -> x * 2.0 + 1.0)", FpMath::Fast),
+        (
+            "param xs: [f64]; reduce(xs, 0.0, (a, x) -> a + x * x)",
+            FpMath::Fast,
+        ),
+        ("param xs: [f64]; count(xs, x -> x > 0.5)", FpMath::Strict),
+        ("param xs: [f64]; any(xs, x -> x > 0.5)", FpMath::Strict),
+        ("param xs: [f64]; all(xs, x -> x > 0.5)", FpMath::Strict),
+        ("param xs: [i64]; map(xs, x -> x * 3 + 1)", FpMath::Strict),
+    ] {
+        let ir = main_ir(src, fp);
+        assert!(
+            ir.contains(" x double>") || ir.contains(" x i64>"),
+            "{src}:\n{ir}"
+        );
+        // Inlined: no call per element (only the allocation and the fault hooks).
+        assert!(!ir.contains("call void @kiln_main"), "{src}");
+    }
+}
+
+#[test]
+fn an_aggregate_of_a_map_is_one_loop_without_a_list() {
+    let ir = main_ir("param xs: [f64]; sum(map(xs, x -> x * x))", FpMath::Fast);
+    assert!(!ir.contains("@kiln_rt_alloc"), "{ir}");
+    assert!(ir.contains(" x double>"), "{ir}");
+    // Unfused (a body that may fault) it allocates the list.
+    let ir = main_ir("param xs: [i64]; sum(map(xs, x -> 10 / x))", FpMath::Strict);
+    assert!(ir.contains("@kiln_rt_alloc"), "{ir}");
+}
