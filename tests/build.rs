@@ -865,3 +865,44 @@ fn range_counts_and_faults_alike_on_every_path() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 14: lambdas in the higher-order built-ins, over inputs the optimiser cannot see,
+/// compute, stop early and fault alike under `kiln run` at -O0 and -O2, the interpreter,
+/// `lli` and an executable.
+#[test]
+fn higher_order_builtins_agree_on_every_path() {
+    let dir = scratch_dir("hof");
+    let program = write(
+        &dir,
+        "hof.expr",
+        "param n: i64;\nparam d: i64;\nlet xs = map(range(n), i -> f64(i) * 0.5);\n\
+         print(filter(xs, x -> x > 1.0));\nprint(reduce(xs, 0.0, (a, x) -> a + x * x));\n\
+         print(sum(map(xs, x -> x * x)));\nprint(any(xs, x -> print(x) >= 1.0));\n\
+         print(flat_map(range(n), i -> range(i)));\n\
+         zip_with(range(n), range(d), (a, b) -> a * 10 / (b - 1))\n",
+    );
+    let params = |n: &str, d: &str| vec![format!("--param=n={n}"), format!("--param=d={d}")];
+    let cases = [
+        (params("4", "4"), "error[E0601]"),
+        (params("3", "2"), "error[E0607]"),
+        (params("0", "0"), ""),
+    ];
+    let mut failures = Vec::new();
+    for (args, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    let want = kiln_run(&program, &params("4", "4"));
+    assert_eq!(
+        want.stdout, "[1.5]\n3.5\n3.5\n0.0\n0.5\n1.0\ntrue\n[0, 0, 1, 0, 1, 2]\n",
+        "{want:?}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -320,3 +320,59 @@ fn an_aggregate_of_a_map_is_one_loop_without_a_list() {
     let ir = main_ir("param xs: [i64]; sum(map(xs, x -> 10 / x))", FpMath::Strict);
     assert!(ir.contains("@kiln_rt_alloc"), "{ir}");
 }
+
+// ---- every path -----------------------------------------------------------------------------
+
+#[test]
+fn the_repl_runs_lambdas_over_its_bindings_and_documents_the_builtins() {
+    let mut s = kiln::repl::Session::new(Options::default(), false);
+    let ok = |s: &mut kiln::repl::Session, line: &str| {
+        let r = s.eval(line);
+        assert!(r.stderr.is_empty(), "{line}: {}", r.stderr);
+        r.stdout
+    };
+    ok(&mut s, "let xs = [1.0, 2.0, 3.0];");
+    ok(&mut s, "k = 10.0;");
+    ok(
+        &mut s,
+        "fn scaled(ys: [f64]) -> [f64] = map(ys, y -> y * 2.0);",
+    );
+    assert_eq!(
+        ok(&mut s, "map(xs, x -> x * k)"),
+        "[10.0, 20.0, 30.0] : [f64]\n"
+    );
+    assert_eq!(ok(&mut s, "sum(scaled(xs))"), "12.0 : f64\n");
+    assert_eq!(
+        ok(&mut s, "reduce(xs, 0.0, (a, x) -> a + x * x)"),
+        "14.0 : f64\n"
+    );
+    let r = s.eval("let f = x -> x;");
+    assert!(r.stderr.contains("E0230"), "{}", r.stderr);
+    let doc = ok(&mut s, ":doc map");
+    assert!(doc.starts_with("map(xs: [T], x -> U) -> [U]\n"), "{doc}");
+    let doc = ok(&mut s, ":doc filter");
+    assert!(doc.contains("filter(xs: [T], x -> bool) -> [T]"), "{doc}");
+    assert!(doc.contains("filter([T], [bool]) -> [T]"), "{doc}");
+}
+
+#[test]
+fn the_library_api_runs_lambdas_over_inputs() {
+    let engine = kiln::Engine::new();
+    let p = engine
+        .compile("param xs: [f64]; param lo: f64; count(xs, x -> x > lo)")
+        .expect("compiles");
+    let v = p
+        .run(&[
+            kiln::Value::List(
+                kiln::types::ty::Ty::F64,
+                vec![
+                    kiln::Value::F64(0.1),
+                    kiln::Value::F64(0.6),
+                    kiln::Value::F64(0.9),
+                ],
+            ),
+            kiln::Value::F64(0.5),
+        ])
+        .expect("runs");
+    assert_eq!(v.map(|v| v.to_string()).as_deref(), Some("2"));
+}

@@ -22,6 +22,12 @@ pub struct Entry {
 pub fn names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = builtins::all().iter().map(|b| b.name.as_str()).collect();
     names.extend(prelude::all().iter().map(|f| f.name.as_str()));
+    names.extend(
+        super::lambda::DOCS
+            .iter()
+            .filter(|d| super::lambda::available(d.op))
+            .map(|d| d.op.name()),
+    );
     names.sort_unstable();
     names.dedup();
     names
@@ -42,6 +48,18 @@ pub fn entries_not_replaced(name: &str, own: &[&[Ty]]) -> Vec<Entry> {
         .filter(|b| b.class.is_some() || !own.iter().any(|p| b.accepts_exactly(p)))
         .map(builtin_entry)
         .collect();
+    // The higher-order form, which takes a lambda (no function replaces it: a lambda
+    // is never an argument of one).
+    v.extend(
+        super::lambda::DOCS
+            .iter()
+            .filter(|d| d.op.name() == name && super::lambda::available(d.op))
+            .map(|d| Entry {
+                signature: d.signature.to_string(),
+                doc: format!("{} (takes a lambda)", d.doc),
+                origin: "built-in".to_string(),
+            }),
+    );
     v.extend(
         prelude::named(name)
             .filter(|(_, f)| !replaced(&f.params))
@@ -116,6 +134,11 @@ mod tests {
         let md = markdown();
         assert!(md.contains("- `hypot(T, T) -> T where T is f32 or f64`"));
         assert!(md.contains("- `sign(x: u8) -> u8` — 0 or 1"));
+        // The higher-order built-ins show their lambda parameter.
+        assert!(md.contains("- `map(xs: [T], x -> U) -> [U]` — "));
+        assert!(md.contains("- `reduce(xs: [T], init: A, (acc, x) -> A) -> A` — "));
+        // Beside the mask form of `filter`.
+        assert_eq!(entries("filter").len(), 2);
     }
 
     #[test]
