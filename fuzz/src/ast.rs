@@ -201,6 +201,9 @@ pub enum Kind {
     Bounded(Box<Expr>, i64),
     /// A recursive function's call of itself: `name((n - 1), args...)`.
     RecCall(String, Vec<Expr>),
+    /// A lambda `x -> body` or `(a, b) -> body`, only as the last argument of a
+    /// higher-order built-in; its type is the body's.
+    Lambda(Vec<String>, Box<Expr>),
 }
 
 impl Expr {
@@ -232,7 +235,7 @@ impl Expr {
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {
             Kind::Lit(_) | Kind::Var(_) => vec![],
-            Kind::Unary(_, a) | Kind::Bounded(a, _) => vec![a],
+            Kind::Unary(_, a) | Kind::Bounded(a, _) | Kind::Lambda(_, a) => vec![a],
             Kind::Binary(_, a, b) | Kind::Index(a, b) => vec![a, b],
             Kind::If(c, a, b) => vec![c, a, b],
             Kind::Call(_, xs) | Kind::Switch(xs) | Kind::List(xs) | Kind::RecCall(_, xs) => {
@@ -244,7 +247,7 @@ impl Expr {
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         match &mut self.kind {
             Kind::Lit(_) | Kind::Var(_) => vec![],
-            Kind::Unary(_, a) | Kind::Bounded(a, _) => vec![a],
+            Kind::Unary(_, a) | Kind::Bounded(a, _) | Kind::Lambda(_, a) => vec![a],
             Kind::Binary(_, a, b) | Kind::Index(a, b) => vec![a, b],
             Kind::If(c, a, b) => vec![c, a, b],
             Kind::Call(_, xs) | Kind::Switch(xs) | Kind::List(xs) | Kind::RecCall(_, xs) => {
@@ -349,6 +352,18 @@ impl Expr {
                 out.push('(');
                 a.write(out);
                 let _ = write!(out, " % {m}i64)");
+            }
+            Kind::Lambda(params, body) => {
+                match params.as_slice() {
+                    [one] => out.push_str(one),
+                    _ => {
+                        out.push('(');
+                        out.push_str(&params.join(", "));
+                        out.push(')');
+                    }
+                }
+                out.push_str(" -> ");
+                body.write(out);
             }
         }
     }

@@ -402,6 +402,11 @@ impl Gen {
                 return Some(Expr::call(ty.clone(), "print", vec![e]));
             }
             5 | 6 => return self.user_call(ty, d),
+            7 => {
+                if let Some(e) = self.hof_expr(ty, d) {
+                    return Some(e);
+                }
+            }
             _ => {}
         }
         match ty {
@@ -906,6 +911,128 @@ impl Gen {
                 Expr::call(t, "slice", vec![xs, z.clone(), z])
             }
             13 if *elem == Ty::I64 => self.range(d),
+            _ => return None,
+        })
+    }
+
+    // ---- lambdas in the higher-order built-ins ------------------------------------------
+
+    /// A lambda whose parameters have the types `params` and whose body is of type
+    /// `body_ty`. The body reads the parameters and whatever is visible at the call
+    /// (captures); no recursive call inside (a loop of them would multiply the work).
+    fn lambda(&mut self, params: &[Ty], body_ty: &Ty, d: usize) -> Expr {
+        let names: Vec<String> = params.iter().map(|_| self.name("l")).collect();
+        let saved = self.vars.len();
+        for (n, t) in names.iter().zip(params) {
+            self.vars.push(Var {
+                name: n.clone(),
+                ty: t.clone(),
+                mutable: false,
+                top: false,
+            });
+        }
+        let rec = self.rec.take();
+        let body = self.expr(body_ty, d);
+        self.rec = rec;
+        self.vars.truncate(saved);
+        Expr::new(body_ty.clone(), Kind::Lambda(names, Box::new(body)))
+    }
+
+    /// A list to go over: mostly short, now and then a visible one or a `range`.
+    fn hof_list(&mut self, lt: &Ty, d: usize) -> Expr {
+        if self.rng.chance(70) {
+            let n = self.rng.range(0, 4);
+            if n == 0 {
+                let xs = self.expr(lt, d.min(1));
+                let z = int_lit(&Ty::I64, 0);
+                return Expr::call(lt.clone(), "slice", vec![xs, z.clone(), z]);
+            }
+            self.list_of(lt, n, d)
+        } else {
+            self.expr(lt, d)
+        }
+    }
+
+    /// A higher-order call giving `ty`, or `None` when the one drawn does not give it.
+    fn hof_expr(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        let t = ty.clone();
+        let elem = self.scalar();
+        let lt = Ty::list(elem.clone());
+        Some(match self.rng.below(6) {
+            // map(xs, x -> e): any list type from any element type.
+            0 if ty.is_list() => {
+                let Ty::List(u) = ty else { return None };
+                let xs = self.hof_list(&lt, d);
+                let f = self.lambda(&[elem], u, d);
+                Expr::call(t, "map", vec![xs, f])
+            }
+            1 if ty.is_list() => {
+                let Ty::List(u) = ty else { return None };
+                let u = (**u).clone();
+                match self.rng.below(3) {
+                    0 => {
+                        let xs = self.hof_list(ty, d);
+                        let f = self.lambda(&[u], &Ty::Bool, d);
+                        Expr::call(t, "filter", vec![xs, f])
+                    }
+                    1 => {
+                        // Mostly lists of one length (else E0607 ends the program).
+                        let other = self.scalar();
+                        let n = self.rng.range(1, 4);
+                        let (xs, ys) = if self.rng.chance(85) {
+                            (
+                                self.list_of(&lt, n, d),
+                                self.list_of(&Ty::list(other.clone()), n, d),
+                            )
+                        } else {
+                            (
+                                self.hof_list(&lt, d),
+                                self.hof_list(&Ty::list(other.clone()), d),
+                            )
+                        };
+                        let f = self.lambda(&[elem, other], &u, d);
+                        Expr::call(t, "zip_with", vec![xs, ys, f])
+                    }
+                    _ => {
+                        let xs = self.hof_list(&lt, d.min(1));
+                        let f = self.lambda(&[elem], ty, d.min(2));
+                        Expr::call(t, "flat_map", vec![xs, f])
+                    }
+                }
+            }
+            2 if *ty == Ty::I64 => {
+                let f = *self.rng.pick(&["count", "find_index"]);
+                let xs = self.hof_list(&lt, d);
+                let c = self.lambda(&[elem], &Ty::Bool, d);
+                Expr::call(t, f, vec![xs, c])
+            }
+            3 if *ty == Ty::Bool => {
+                let f = *self.rng.pick(&["any", "all"]);
+                let xs = self.hof_list(&lt, d);
+                let c = self.lambda(&[elem], &Ty::Bool, d);
+                Expr::call(t, f, vec![xs, c])
+            }
+            4 if !ty.is_list() => {
+                // reduce(xs, init, (acc, x) -> e), `init` of the accumulator's type
+                // (suffixed, so it keeps that type).
+                let xs = self.hof_list(&lt, d);
+                let init = self.expr(ty, d.min(1));
+                let f = self.lambda(&[ty.clone(), elem], ty, d);
+                Expr::call(t, "reduce", vec![xs, init, f])
+            }
+            5 if ty.is_num() => {
+                // An aggregate of a map (fused when the body cannot fault).
+                let f = *self.rng.pick(&["sum", "min", "max"]);
+                let xs = if f == "sum" {
+                    self.hof_list(&lt, d)
+                } else {
+                    let n = self.rng.range(1, 4);
+                    self.list_of(&lt, n, d)
+                };
+                let m = self.lambda(&[elem], ty, d);
+                let mapped = Expr::call(Ty::list(ty.clone()), "map", vec![xs, m]);
+                Expr::call(t, f, vec![mapped])
+            }
             _ => return None,
         })
     }

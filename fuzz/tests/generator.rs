@@ -175,3 +175,56 @@ fn ranges_of_every_form_are_generated_and_type_check() {
         "range forms generated: {forms:?}"
     );
 }
+
+/// Issue 14: the generator writes lambdas in every higher-order built-in it knows, some
+/// reading bindings from outside the lambda, and those programs check.
+#[test]
+fn lambdas_in_higher_order_builtins_are_generated_and_type_check() {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut captures = 0;
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_0015, i));
+        let mut exprs = Vec::new();
+        each_expr(&program.stmts, &mut exprs);
+        let mut any = false;
+        for e in exprs {
+            if let Kind::Call(name, args) = &e.kind {
+                if let Some(Expr {
+                    kind: Kind::Lambda(params, body),
+                    ..
+                }) = args.last()
+                {
+                    seen.insert(name.clone());
+                    any = true;
+                    // A name the body reads that is not one of the lambda's parameters.
+                    let mut inner = Vec::new();
+                    each_child(body, &mut inner);
+                    if inner.iter().any(|x| {
+                        matches!(&x.kind, Kind::Var(v) if !params.contains(v) && !v.starts_with('l'))
+                    }) {
+                        captures += 1;
+                    }
+                }
+            }
+        }
+        if any {
+            let src = program.source();
+            if let Err(d) = kiln::check_source(&src) {
+                panic!("{src}\n{d:?}");
+            }
+        }
+    }
+    let want = [
+        "map", "filter", "reduce", "any", "all", "count", "find_index", "zip_with", "flat_map",
+    ];
+    let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+    assert!(captures > 10, "only {captures} lambdas read outer bindings");
+}
+
+fn each_child<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    out.push(e);
+    for c in e.children() {
+        each_child(c, out);
+    }
+}
