@@ -40,12 +40,7 @@ fn data() -> Vec<f64> {
         .collect()
 }
 
-fn list_case(
-    c: &mut Criterion,
-    name: &str,
-    src: &str,
-    rust: impl Fn(&[f64]) -> Vec<f64>,
-) {
+fn list_case(c: &mut Criterion, name: &str, src: &str, rust: impl Fn(&[f64]) -> Vec<f64>) {
     let xs = data();
     let compiled = compile(src);
     let mut context = compiled.new_context();

@@ -242,6 +242,35 @@ fn flat_map_concatenates_the_lambdas_lists() {
 }
 
 #[test]
+fn sort_by_orders_stably_by_the_key() {
+    cases(&[
+        ("sort_by([3, 1, 2], x -> -x)", "[3, 2, 1]"),
+        // Stable: equal keys keep their order.
+        (
+            "sort_by([\"bb\", \"a\", \"ccc\", \"dd\"], s -> len(s))",
+            "[\"a\", \"bb\", \"dd\", \"ccc\"]",
+        ),
+        (
+            "sort_by([\"b\", \"a\", \"c\"], s -> s)",
+            "[\"a\", \"b\", \"c\"]",
+        ),
+        // NaN keys last, -0.0 before 0.0.
+        (
+            "sort_by([1.0, 2.0, 3.0, 4.0], x -> if(x == 2.0, 0.0 / 0.0, if(x == 3.0, -0.0, 0.0)))",
+            "[3.0, 1.0, 4.0, 2.0]",
+        ),
+        ("sort_by([true, false], b -> if(b, 1, 0))", "[false, true]"),
+        ("let e: [f64] = []; sort_by(e, x -> x)", "[]"),
+        // Keys are computed once per element, in order.
+        ("sort_by([5, 3], x -> print(x))", "5\n3\n[3, 5]"),
+        (
+            "sort_by([1, 0], x -> 1 / x)",
+            "error[E0601]: division by zero: `1 / 0`",
+        ),
+    ]);
+}
+
+#[test]
 fn aggregates_over_map_give_what_the_unfused_code_gives() {
     cases(&[
         ("sum(map([1.0, 2.0, 3.0], x -> x * x))", "14.0"),

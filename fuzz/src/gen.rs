@@ -969,11 +969,22 @@ impl Gen {
             1 if ty.is_list() => {
                 let Ty::List(u) = ty else { return None };
                 let u = (**u).clone();
-                match self.rng.below(3) {
+                match self.rng.below(4) {
                     0 => {
                         let xs = self.hof_list(ty, d);
                         let f = self.lambda(&[u], &Ty::Bool, d);
                         Expr::call(t, "filter", vec![xs, f])
+                    }
+                    3 => {
+                        // A numeric or string key.
+                        let key = if self.rng.chance(75) {
+                            self.num()
+                        } else {
+                            Ty::Str
+                        };
+                        let xs = self.hof_list(ty, d);
+                        let f = self.lambda(&[u], &key, d);
+                        Expr::call(t, "sort_by", vec![xs, f])
                     }
                     1 => {
                         // Mostly lists of one length (else E0607 ends the program).

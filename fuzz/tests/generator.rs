@@ -215,7 +215,16 @@ fn lambdas_in_higher_order_builtins_are_generated_and_type_check() {
         }
     }
     let want = [
-        "map", "filter", "reduce", "any", "all", "count", "find_index", "zip_with", "flat_map",
+        "map",
+        "filter",
+        "reduce",
+        "any",
+        "all",
+        "count",
+        "find_index",
+        "zip_with",
+        "flat_map",
+        "sort_by",
     ];
     let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");

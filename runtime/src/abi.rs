@@ -323,6 +323,9 @@ runtime_functions! {
     RT_LIST_SLICE = lib_fns::kiln_rt_list_slice/8;
     /// `range(start, end, step)` (codegen fills in a missing start and step).
     RT_LIST_RANGE = lib_fns::kiln_rt_list_range/7;
+    /// `sort_by(xs, x -> key)`: `(ctx, span, key_kind, keys, len, elem_kind, xs, out)`,
+    /// the keys computed by generated code.
+    RT_LIST_SORT_BY = lib_fns::kiln_rt_list_sort_by/8;
 }
 
 symbol_table! {

@@ -611,6 +611,34 @@ pub unsafe extern "C" fn kiln_rt_list_sort_desc(
     sorted(c, span, k, p, l, out, true)
 }
 
+/// `sort_by(xs, x -> key)` (issue 14): the elements of `xs` (kind `k`) in the ascending,
+/// stable order of their keys (kind `key_k`, one per element, computed by generated
+/// code): NaN keys last, `-0.0` before `0.0`, strings bytewise.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kiln_rt_list_sort_by(
+    c: *mut RunCtx,
+    span: u32,
+    key_k: u32,
+    keys: *const u8,
+    l: i64,
+    k: u32,
+    p: *const u8,
+    out: *mut RtStr,
+) {
+    let k = kind(k);
+    if !fits(c, span, k, l, out) {
+        return;
+    }
+    let Some(ks) = elems(c, span, kind(key_k), keys, l, TEMP_PER_ELEM) else {
+        out.write(NOTHING);
+        return;
+    };
+    let mut idx: Vec<usize> = (0..ks.len()).collect();
+    idx.sort_by(|&i, &j| order(&ks[i], &ks[j]));
+    gather(c, span, k, p, &idx, out);
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_reverse(
     c: *mut RunCtx,

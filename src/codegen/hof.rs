@@ -196,7 +196,35 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 Ok(v.into())
             }
             HofOp::FlatMap => self.flat_map(&h, &elem, ptr, len, e),
-            HofOp::SortBy | HofOp::Find | HofOp::GroupBy => bug(format!(
+            HofOp::SortBy => {
+                // The keys in a list of their own, then the runtime's stable sort of the
+                // elements by them.
+                let key = h.body.ty.clone();
+                let keys = self.alloc_list(&key, len, span)?;
+                self.counted_loop(len, span, &mut |cg, i| {
+                    cg.bind_elem(h.params[0], &elem, ptr, i)?;
+                    let k = cg.expr(h.body)?;
+                    let q = cg.elem_ptr(&key, keys, i)?;
+                    cg.store(q, k, &key)
+                })?;
+                let (Some(kk), Some(ek)) = (Kind::of(&key), Kind::of(&elem)) else {
+                    return bug(format!("sort_by of `[{elem}]` by `{key}`"));
+                };
+                let i32t = self.i32_ty();
+                let args = [
+                    self.ctx_ptr()?.into(),
+                    self.span_arg(span).into(),
+                    i32t.const_int(kk as u64, false).into(),
+                    keys.into(),
+                    len.into(),
+                    i32t.const_int(ek as u64, false).into(),
+                    ptr.into(),
+                ];
+                let v = self.call_rt_pair(crate::abi::RT_LIST_SORT_BY, &args)?;
+                self.check_status()?;
+                Ok(v)
+            }
+            HofOp::Find | HofOp::GroupBy => bug(format!(
                 "`{}` is not compiled yet (the checker refuses it)",
                 h.op.name()
             )),

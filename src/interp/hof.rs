@@ -157,7 +157,23 @@ impl Machine<'_> {
                 self.alloc_list(res, total, span)?;
                 Value::List(res.clone(), parts.into_iter().flatten().collect())
             }
-            HofOp::SortBy | HofOp::Find | HofOp::GroupBy => {
+            HofOp::SortBy => {
+                // The keys first (counted as generated code's list of them), then a
+                // stable sort by them.
+                self.alloc_list(&body.ty, xs.len(), span)?;
+                let mut keys = Vec::with_capacity(xs.len());
+                for x in &xs {
+                    self.poll(span)?;
+                    keys.push(self.apply(params, vec![x.clone()], body, frame)?);
+                }
+                self.alloc_list(&elem, xs.len(), span)?;
+                let mut idx: Vec<usize> = (0..xs.len()).collect();
+                idx.sort_by(|&i, &j| super::lib_fns::ascending(&keys[i], &keys[j]));
+                let mut slots: Vec<Option<Value>> = xs.into_iter().map(Some).collect();
+                let sorted = idx.into_iter().filter_map(|i| slots[i].take()).collect();
+                Value::List(elem, sorted)
+            }
+            HofOp::Find | HofOp::GroupBy => {
                 return Err(bug(format!(
                     "`{}` is not implemented yet (the checker refuses it)",
                     op.name()

@@ -41,7 +41,7 @@ fn elem_of(ty: &Ty) -> R<&Ty> {
 
 /// Ascending order for `sort`: numbers by the contract's order (-0.0 before 0.0) with
 /// every NaN after every number, bools false first, strings bytewise.
-fn ascending(a: &Value, b: &Value) -> Ordering {
+pub(super) fn ascending(a: &Value, b: &Value) -> Ordering {
     match (ops::is_nan(a), ops::is_nan(b)) {
         (true, true) => return Ordering::Equal,
         (true, false) => return Ordering::Greater,

@@ -91,7 +91,7 @@ pub const DOCS: [HofDoc; 12] = [
 /// Whether this build compiles `op` (the others wait for optionals, nested lists or
 /// their sort: the checker refuses them with E0211 and the reference leaves them out).
 pub fn available(op: HofOp) -> bool {
-    !matches!(op, HofOp::Find | HofOp::GroupBy | HofOp::SortBy)
+    !matches!(op, HofOp::Find | HofOp::GroupBy)
 }
 
 /// Every function that takes a lambda, as a list for messages: "map, filter, ...".
@@ -456,9 +456,7 @@ impl<'a> Checker<'a> {
                 _ => false,
             }
         }
-        if op == HofOp::SortBy {
-            Some("`sort_by`".to_string())
-        } else if has_opt(ty) {
+        if has_opt(ty) {
             Some(format!("`{}`, which gives an optional,", op.name()))
         } else if nested(ty) {
             Some(format!("`{}`, which gives a list of lists,", op.name()))
