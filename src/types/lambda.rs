@@ -259,7 +259,13 @@ impl<'a> Checker<'a> {
             );
             bad = true;
         }
-        let mut vals: Vec<hir::Expr> = leading.iter().map(|a| self.synth(b, a)).collect();
+        let mut vals: Vec<hir::Expr> = leading
+            .iter()
+            .map(|a| match lambda_parts(a) {
+                Some(_) => hir::Expr::error(a.span),
+                None => self.synth(b, a),
+            })
+            .collect();
         let Some((params, body)) = lambda_parts(last) else {
             if !bad {
                 let found = self.synth(b, last);
@@ -553,5 +559,180 @@ impl<'a> Checker<'a> {
             .with_help(format!("write it as `{}`", example(op))),
         );
         hir::Expr::error(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Diagnostic;
+    use crate::types::hir::{self, ExprKind, HofOp};
+    use crate::types::ty::{IntTy, Ty};
+
+    fn list(t: Ty) -> Ty {
+        Ty::List(Box::new(t))
+    }
+
+    fn checked(src: &str) -> hir::Program {
+        crate::check_source(src)
+            .unwrap_or_else(|d| panic!("{src}: {d:#?}"))
+            .program
+    }
+
+    fn ty(src: &str) -> Ty {
+        checked(src).main.ret.expect("a result")
+    }
+
+    fn errors(src: &str) -> Vec<Diagnostic> {
+        match crate::check_source(src) {
+            Ok(_) => panic!("{src}: accepted"),
+            Err(d) => d.into_iter().filter(Diagnostic::is_error).collect(),
+        }
+    }
+
+    /// Exactly one error, with this code.
+    #[track_caller]
+    fn one(src: &str, code: &str) -> Diagnostic {
+        let d = errors(src);
+        assert_eq!(d.len(), 1, "{src}: {d:#?}");
+        assert_eq!(d[0].code, code, "{src}: {d:#?}");
+        d.into_iter().next().expect("one")
+    }
+
+    #[test]
+    fn result_types_come_from_the_body_and_the_call() {
+        assert_eq!(ty("map([1, 2], x -> f64(x) * 0.5)"), list(Ty::F64));
+        assert_eq!(ty("map([1, 2], x -> string(x))"), list(Ty::Str));
+        assert_eq!(ty("map([1.5f32], x -> x > 1.0)"), list(Ty::Bool));
+        assert_eq!(
+            ty("filter([1u8, 2u8], x -> x > 1)"),
+            list(Ty::Int(IntTy::U8))
+        );
+        assert_eq!(ty("count([\"a\"], s -> s == \"a\")"), Ty::I64);
+        assert_eq!(ty("find_index([1], x -> x > 0)"), Ty::I64);
+        assert_eq!(ty("any([1], x -> x > 0)"), Ty::Bool);
+        assert_eq!(
+            ty("zip_with([1], [\"a\"], (n, s) -> s + string(n))"),
+            list(Ty::Str)
+        );
+        assert_eq!(ty("flat_map([1], x -> [x, x])"), list(Ty::I64));
+        assert_eq!(ty("sort_by([\"a\"], s -> len(s))"), list(Ty::Str));
+        // `reduce`: an unsuffixed literal `init` takes a numeric element type; otherwise
+        // `init`'s own type is the accumulator's.
+        assert_eq!(ty("reduce([1.5], 0, (a, x) -> a + x)"), Ty::F64);
+        assert_eq!(
+            ty("reduce([1u16], 0, (a, x) -> a + x)"),
+            Ty::Int(IntTy::U16)
+        );
+        assert_eq!(ty("reduce([1u16], 0i64, (a, x) -> a + x)"), Ty::I64);
+        assert_eq!(ty("reduce([\"a\"], 0, (n, s) -> n + len(s))"), Ty::I64);
+        assert_eq!(ty("reduce([1], \"\", (s, x) -> s + string(x))"), Ty::Str);
+        // A body of a narrower type widens to the accumulator.
+        assert_eq!(ty("reduce([1u8], 0i32, (a, x) -> x)"), Ty::Int(IntTy::I32));
+    }
+
+    #[test]
+    fn the_parameters_are_locals_of_the_caller_typed_by_the_call() {
+        let p = checked("let k = 2.0; reduce([1.0], k, (acc, x) -> acc * x)");
+        let Some(value) = &p.main.body.value else {
+            panic!("a result")
+        };
+        let ExprKind::Hof {
+            op, params, body, ..
+        } = &value.kind
+        else {
+            panic!("{value:?}")
+        };
+        assert_eq!(*op, HofOp::Reduce);
+        let names: Vec<(&str, &Ty)> = params
+            .iter()
+            .map(|&l| (p.main.locals[l].name.as_str(), &p.main.locals[l].ty))
+            .collect();
+        assert_eq!(names, [("acc", &Ty::F64), ("x", &Ty::F64)]);
+        assert_eq!(body.ty, Ty::F64);
+        // Inside a function the parameters are its locals too, beside its own.
+        let p = checked("fn f(xs: [i64]) -> [i64] = map(xs, x -> x + 1); f([1])");
+        let f = &p.functions[0];
+        assert!(f.locals.iter().any(|l| l.name == "x" && l.ty == Ty::I64));
+    }
+
+    #[test]
+    fn a_lambda_reads_what_is_visible_and_may_shadow_it() {
+        checked("let k = 3; param p: i64; n = 1; map([1], x -> x + k + p + n)");
+        checked("fn f(xs: [i64], by: i64) -> [i64] = map(xs, x -> x * by); f([1], 2)");
+        checked("let x = \"outer\"; map([1], x -> x + 1)");
+        // After the call the outer binding is back.
+        assert_eq!(
+            ty("let x = \"outer\"; let ys = map([1], x -> x + 1); x"),
+            Ty::Str
+        );
+        // The parameter is not visible after the lambda.
+        one("let ys = map([1], x -> x + 1); x", "E0101");
+    }
+
+    #[test]
+    fn a_lambda_anywhere_but_a_higher_order_call_is_e0230() {
+        let d = one("let f = x -> x + 1;", "E0230");
+        assert!(d
+            .message
+            .starts_with("a lambda can only be an argument of map, filter"));
+        one("fn g(x: i64) -> i64 = x; g(y -> y)", "E0230");
+        one("[x -> x]", "E0230");
+        one("fn h() -> i64 = x -> x; h()", "E0230");
+        // `abs` is a built-in that takes no lambda.
+        let d = one("abs(x -> x)", "E0230");
+        assert!(
+            d.secondary
+                .iter()
+                .any(|l| l.message.contains("does not take a lambda")),
+            "{d:#?}"
+        );
+        // Before the last argument of a higher-order call.
+        one("map(x -> x, [1])", "E0230");
+    }
+
+    #[test]
+    fn wrong_shapes_of_a_higher_order_call() {
+        let d = one("map([1], (a, b) -> a)", "E0231");
+        assert!(
+            d.message.contains("passes 1 argument to its lambda"),
+            "{}",
+            d.message
+        );
+        let d = one("reduce([1], 0, x -> x)", "E0231");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("write the lambda as `(acc, x) -> ...`")
+        );
+        one("zip_with([1], [2], x -> x)", "E0231");
+        one("map(3, x -> x)", "E0232");
+        one("map([1], 3)", "E0232");
+        one("sort_by([1], x -> [x])", "E0233");
+        one("flat_map([1], x -> x)", "E0233");
+        one("filter([1], x -> x)", "E0205");
+        one("count([1], x -> \"yes\")", "E0205");
+        one("reduce([1], 0, (a, x) -> a > x)", "E0201");
+        one("map([1], [2], x -> x)", "E0303");
+        // An error inside the body is reported once, with nothing after it.
+        one("map([1], x -> x + \"a\")", "E0201");
+        one("map([1], x -> undefined_name)", "E0101");
+        // Not yet: an optional result, a list of lists.
+        one("find([1], x -> x > 0)", "E0211");
+        one("map([1], x -> [x])", "E0211");
+    }
+
+    #[test]
+    fn without_a_lambda_the_names_keep_their_other_meanings() {
+        // The mask forms.
+        assert_eq!(ty("let xs = [1, 2]; count(xs > 1)"), Ty::I64);
+        assert_eq!(ty("let xs = [1, 2]; filter(xs, xs > 1)"), list(Ty::I64));
+        // String `find`.
+        assert_eq!(ty("find(\"abc\", \"b\")"), Ty::I64);
+        // A user function named like a higher-order built-in, called without a lambda.
+        assert_eq!(ty("fn map(x: i64) -> f64 = f64(x); map(2)"), Ty::F64);
+        // ...while the built-in still takes a lambda.
+        assert_eq!(
+            ty("fn map(x: i64) -> f64 = f64(x); map([1], x -> x)"),
+            list(Ty::I64)
+        );
     }
 }
