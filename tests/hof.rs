@@ -293,6 +293,28 @@ fn aggregates_over_map_give_what_the_unfused_code_gives() {
 }
 
 #[test]
+fn element_wise_operators_over_a_map_give_what_the_unfused_code_gives() {
+    cases(&[
+        (
+            "map([1.0, 2.0], x -> x * 2.0) + [10.0, 20.0]",
+            "[12.0, 24.0]",
+        ),
+        ("[1, 2, 3] - map([1, 2, 3], x -> x * x)", "[0, -2, -6]"),
+        (
+            "map([1, 2], x -> x + 1) * 10 + map([5, 6], y -> y)",
+            "[25, 36]",
+        ),
+        ("map([1, 2], x -> x) < map([2, 1], x -> x)", "[true, false]"),
+        (
+            "map([1, 2, 3], x -> x) + [1, 2]",
+            "error[E0607]: list lengths differ: 3 and 2",
+        ),
+        // Not fused (the body prints), same result.
+        ("map([1, 2], x -> print(x)) + [10, 20]", "1\n2\n[11, 22]"),
+    ]);
+}
+
+#[test]
 fn faults_inside_a_lambda_point_into_its_body() {
     let src = "let xs = [4, 2, 0];\nmap(xs, x -> 8 / x)";
     let checked = kiln::check_source(src).expect("checks");
@@ -348,6 +370,13 @@ fn an_aggregate_of_a_map_is_one_loop_without_a_list() {
     // Unfused (a body that may fault) it allocates the list.
     let ir = main_ir("param xs: [i64]; sum(map(xs, x -> 10 / x))", FpMath::Strict);
     assert!(ir.contains("@kiln_rt_alloc"), "{ir}");
+    // An element-wise operator over a map: one loop, one list (the result).
+    let ir = main_ir(
+        "param xs: [f64]; param ys: [f64]; map(xs, x -> x * 2.0) + ys",
+        FpMath::Strict,
+    );
+    assert_eq!(ir.matches("call ptr @kiln_rt_alloc").count(), 1, "{ir}");
+    assert!(ir.contains(" x double>"), "{ir}");
 }
 
 // ---- every path -----------------------------------------------------------------------------

@@ -66,6 +66,27 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         })
     }
 
+    /// A `map` whose body is plain: its list, its parameter and its body (an operand
+    /// element-wise operators fuse with: see `ops.rs`, `fusable`).
+    pub(super) fn plain_map<'e>(&self, e: &'e Expr) -> Option<(&'e Expr, LocalId, &'e Expr)> {
+        let h = parts(e)?;
+        match (h.op, h.args, h.params) {
+            (HofOp::Map, [xs], [param]) if self.plain_body(h.body) => Some((xs, *param, h.body)),
+            _ => None,
+        }
+    }
+
+    /// The body of a `map` for the element `x`.
+    pub(super) fn map_element(
+        &mut self,
+        param: LocalId,
+        x: BasicValueEnum<'ctx>,
+        body: &Expr,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        self.set_param(param, x)?;
+        self.expr(body)
+    }
+
     /// Store `v` into the lambda parameter `id`.
     fn set_param(&mut self, id: LocalId, v: BasicValueEnum<'ctx>) -> Res<()> {
         let (ptr, ty) = self.var_slot(Var::Local(id))?;

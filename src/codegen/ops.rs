@@ -978,9 +978,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     /// evaluated and lengths checked in the order the unfused code would use, so the
     /// observable behaviour is the same.
     pub(super) fn fusable(&self, e: &Expr) -> bool {
-        map_node(e).is_some_and(|(_, l, r)| {
-            (map_node(l).is_some() || map_node(r).is_some()) && fault_free(e, self.overflow)
-        })
+        let nested = |x: &Expr| map_node(x).is_some() || self.plain_map(x).is_some();
+        map_node(e)
+            .is_some_and(|(_, l, r)| (nested(l) || nested(r)) && fault_free(e, self.overflow))
     }
 
     pub(super) fn fused_map(&mut self, e: &Expr) -> Res<BasicValueEnum<'ctx>> {
@@ -1017,6 +1017,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 (None, None) => return bug("element-wise node without a list"),
             });
         }
+        // A `map` with a plain body: its list is the leaf, its body runs in the loop.
+        let e = self.plain_map(e).map_or(e, |(xs, _, _)| xs);
         let v = self.expr(e)?;
         if matches!(e.ty, Ty::List(_)) {
             let (p, l) = self.split_pair(v)?;
@@ -1049,6 +1051,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         match leaf {
             Leaf::Scalar(v) => Ok(v),
             Leaf::List(p) => {
+                if let Some((xs, param, body)) = self.plain_map(e) {
+                    let t = operand_elem(xs).clone();
+                    let q = self.elem_ptr(&t, p, i)?;
+                    let x = self.load(q, &t)?;
+                    return self.map_element(param, x, body);
+                }
                 let t = operand_elem(e).clone();
                 let q = self.elem_ptr(&t, p, i)?;
                 self.load(q, &t)
