@@ -735,4 +735,25 @@ mod tests {
             list(Ty::I64)
         );
     }
+
+    #[test]
+    fn the_walk_reaches_the_body_and_its_effects_count() {
+        use crate::types::hir::{Builtin, FallibleCalls, Walk};
+        let p = checked("let xs = [1, 2]; reduce(xs, 0, (a, x) -> a + print(x))");
+        // The list, `init`, then the body: the `print` inside is found.
+        assert!(p.main.body.any(|e| matches!(
+            e.kind,
+            ExprKind::Builtin {
+                op: Builtin::Print,
+                ..
+            }
+        )));
+        // The loop itself may fault (it polls interrupts), whatever its body.
+        let p = checked("let xs = [1.0]; map(xs, x -> x * 2.0)");
+        let calls = FallibleCalls::default();
+        assert!(p.main.body.may_fault(calls));
+        assert!(HofOp::ALL
+            .iter()
+            .all(|op| op.effects().can_fault && op.effects().pure));
+    }
 }
