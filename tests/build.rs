@@ -879,6 +879,7 @@ fn higher_order_builtins_agree_on_every_path() {
          print(filter(xs, x -> x > 1.0));\nprint(reduce(xs, 0.0, (a, x) -> a + x * x));\n\
          print(sum(map(xs, x -> x * x)));\nprint(any(xs, x -> print(x) >= 1.0));\n\
          print(flat_map(range(n), i -> range(i)));\n\
+         print(sort_by(xs, x -> if(x == 1.0, 0.0 / 0.0, -x)));\n\
          zip_with(range(n), range(d), (a, b) -> a * 10 / (b - 1))\n",
     );
     let params = |n: &str, d: &str| vec![format!("--param=n={n}"), format!("--param=d={d}")];
@@ -901,7 +902,8 @@ fn higher_order_builtins_agree_on_every_path() {
     }
     let want = kiln_run(&program, &params("4", "4"));
     assert_eq!(
-        want.stdout, "[1.5]\n3.5\n3.5\n0.0\n0.5\n1.0\ntrue\n[0, 0, 1, 0, 1, 2]\n",
+        want.stdout,
+        "[1.5]\n3.5\n3.5\n0.0\n0.5\n1.0\ntrue\n[0, 0, 1, 0, 1, 2]\n[1.5, 0.5, 0.0, 1.0]\n",
         "{want:?}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
