@@ -434,3 +434,32 @@ fn the_library_api_runs_lambdas_over_inputs() {
         .expect("runs");
     assert_eq!(v.map(|v| v.to_string()).as_deref(), Some("2"));
 }
+
+#[test]
+fn a_columnar_run_evaluates_lambdas_per_row() {
+    use kiln::engine::{Column, ColumnBuf};
+    let engine = kiln::Engine::new();
+    let p = engine
+        .compile(
+            "param x: f64; param n: i64;\n\
+             sum(map(range(n), i -> f64(i) * x)) + f64(count(range(n), i -> i % 2 == 0))",
+        )
+        .expect("compiles");
+    let xs = [1.5, 2.0, 0.5];
+    let ns = [3i64, 4, 0];
+    let ColumnBuf::F64(out) = p
+        .run_columns(&[Column::F64(&xs), Column::I64(&ns)])
+        .expect("runs")
+    else {
+        panic!("an f64 column")
+    };
+    assert_eq!(out, [6.5, 14.0, 0.0]);
+    // A fault inside a lambda names its row.
+    let p = engine
+        .compile("param n: i64; sum(map(range(3), i -> 6 / (i - n)))")
+        .expect("compiles");
+    let e = p
+        .run_columns(&[Column::I64(&[5, 9, 1, 7])])
+        .expect_err("row 2 divides by zero");
+    assert_eq!((e.row, e.error.code()), (2, "E0601"));
+}
