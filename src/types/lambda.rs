@@ -186,11 +186,10 @@ impl<'a> Checker<'a> {
             || !self.prelude_named(n).is_empty()
             || !self.host_named(n).is_empty();
         if !known && b.lookup(n).is_none() {
-            let close = super::suggest::closest(n, HofOp::ALL.iter().map(|op| op.name()), 1);
             let mut d = Diagnostic::error("E0102", callee.span, format!("unknown function `{n}`"))
                 .with_label("no function of this name");
-            if let Some(best) = close.first() {
-                d = d.with_help(format!("did you mean `{best}`?"));
+            if let Some(help) = self.suggest_function(n) {
+                d = d.with_help(help);
             }
             self.error(d);
             return;
@@ -688,6 +687,11 @@ mod tests {
         );
         // Before the last argument of a higher-order call.
         one("map(x -> x, [1])", "E0230");
+        // A misspelt name: "did you mean", with or without a lambda.
+        let d = one("fliter([1], x -> x > 0)", "E0102");
+        assert_eq!(d.help.as_deref(), Some("did you mean `filter`?"));
+        let d = one("redcue([1], 0, 2)", "E0102");
+        assert_eq!(d.help.as_deref(), Some("did you mean `reduce`?"));
     }
 
     #[test]

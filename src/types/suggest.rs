@@ -55,6 +55,7 @@ impl Checker<'_> {
     fn function_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.fn_names.keys().map(String::as_str).collect();
         names.extend(super::builtins::all().iter().map(|b| b.name.as_str()));
+        names.extend(super::hir::HofOp::ALL.iter().map(|op| op.name()));
         if self.use_prelude {
             names.extend(super::prelude::all().iter().map(|f| f.name.as_str()));
         }
