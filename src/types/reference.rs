@@ -56,7 +56,7 @@ pub fn entries_not_replaced(name: &str, own: &[&[Ty]]) -> Vec<Entry> {
             .filter(|d| d.op.name() == name && super::lambda::available(d.op))
             .map(|d| Entry {
                 signature: d.signature.to_string(),
-                doc: format!("{} (takes a lambda)", d.doc),
+                doc: d.doc.to_string(),
                 origin: "built-in".to_string(),
             }),
     );
