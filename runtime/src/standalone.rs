@@ -7,7 +7,8 @@
 //! SECONDS` limit the run as they do for `kiln run`.
 
 use crate::abi::{Kind, RtStr};
-use crate::display::{str_from_raw, write_list, write_scalar, Scalar};
+use crate::display::{str_from_raw, write_list_of, write_scalar, Scalar};
+use crate::typecode::{Shape, TypeCode};
 use crate::{parse_bits, RunCtx};
 use std::ffi::{c_char, CStr};
 use std::io::Write;
@@ -35,7 +36,8 @@ pub struct ProgramDesc {
     pub entry: EntryFn,
     pub inputs: *const InputDesc,
     pub input_count: i64,
-    /// A [`Kind`] code, or [`NO_RESULT`].
+    /// A [`TypeCode`] (a scalar's is its [`Kind`]), or [`NO_RESULT`]: the type, or for
+    /// a list its element type (which may be a list: nested results print recursively).
     pub result_kind: u32,
     /// 1: the result is a list of `result_kind`.
     pub result_list: u32,
@@ -101,7 +103,7 @@ unsafe impl Send for SendProgram {}
 struct Program {
     entry: EntryFn,
     inputs: Vec<(String, Kind, bool)>,
-    result: Option<(Kind, bool)>,
+    result: Option<(TypeCode, bool)>,
     file: String,
     positions: Vec<[u32; 2]>,
     stack_guard: bool,
@@ -141,7 +143,9 @@ impl Program {
         Program {
             entry: desc.entry,
             inputs,
-            result: Kind::from_u32(desc.result_kind).map(|k| (k, desc.result_list != 0)),
+            result: Some(TypeCode(desc.result_kind))
+                .filter(|c| c.shape().is_some())
+                .map(|c| (c, desc.result_list != 0)),
             // SAFETY: the file name is a constant string of the module.
             file: unsafe { str_from_raw(desc.file.ptr, desc.file.len) }.to_owned(),
             positions,
@@ -410,16 +414,23 @@ fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u
 ///
 /// # Safety
 /// `slot` holds a value of the given type (a string or list as a valid (ptr, len)).
-unsafe fn write_slot(out: &mut String, kind: Kind, list: bool, slot: [u64; 2]) -> std::fmt::Result {
+unsafe fn write_slot(
+    out: &mut String,
+    code: TypeCode,
+    list: bool,
+    slot: [u64; 2],
+) -> std::fmt::Result {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
     if list {
-        // SAFETY: a list of `len` elements of `kind` at `ptr`.
-        let items = (0..len.max(0) as usize).map(|i| unsafe { Scalar::read_elem(kind, ptr, i) });
-        return write_list(out, items);
+        // SAFETY: a list of `len` elements of type `code` at `ptr`.
+        return unsafe { write_list_of(out, code, ptr, len) };
     }
-    match kind {
+    match code.shape() {
         // SAFETY: a string (ptr, len).
-        Kind::Str => write_scalar(out, Scalar::Str(unsafe { str_from_raw(ptr, len) }), false),
-        k => write_scalar(out, Scalar::from_bits(k, slot[0]), false),
+        Some(Shape::Scalar(Kind::Str)) => {
+            write_scalar(out, Scalar::Str(unsafe { str_from_raw(ptr, len) }), false)
+        }
+        Some(Shape::Scalar(k)) => write_scalar(out, Scalar::from_bits(k, slot[0]), false),
+        _ => Ok(()),
     }
 }

@@ -104,8 +104,18 @@ pub(super) fn add_c_main<'ctx>(
     positions_global.set_initializer(&pair_ty.const_array(&positions));
     constant(positions_global);
 
+    // The result's type code (of its elements for a list): nested lists print too.
+    let code_of = |ty: &Ty| -> Result<(u64, u64), String> {
+        let (elem, list) = match ty {
+            Ty::List(elem) => (&**elem, 1),
+            t => (t, 0),
+        };
+        let code = crate::abi::type_code(elem)
+            .ok_or_else(|| format!("a standalone program cannot return {ty}"))?;
+        Ok((code.0 as u64, list))
+    };
     let (result_kind, result_list) = match &program.main.ret {
-        Some(t) => kind_of(t)?,
+        Some(t) => code_of(t)?,
         None => (NO_RESULT, 0),
     };
     let (file, file_len) = string("kiln.file", &standalone.file);
