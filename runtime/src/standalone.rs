@@ -23,7 +23,8 @@ pub const NO_RESULT: u32 = u32::MAX;
 #[repr(C)]
 pub struct InputDesc {
     pub name: RtStr,
-    /// A [`Kind`] code: the type, or for a list its element type.
+    /// A [`TypeCode`] (a scalar's is its [`Kind`]): the type, or for a list its element
+    /// type (which may be a list).
     pub kind: u32,
     /// 1: a list of `kind`.
     pub list: u32,
@@ -102,7 +103,7 @@ unsafe impl Send for SendProgram {}
 /// The description, read into Rust values.
 struct Program {
     entry: EntryFn,
-    inputs: Vec<(String, Kind, bool)>,
+    inputs: Vec<(String, TypeCode, bool)>,
     result: Option<(TypeCode, bool)>,
     file: String,
     positions: Vec<[u32; 2]>,
@@ -126,11 +127,7 @@ impl Program {
             .map(|i| {
                 // SAFETY: names are constant strings of the module.
                 let name = unsafe { str_from_raw(i.name.ptr, i.name.len) }.to_owned();
-                (
-                    name,
-                    Kind::from_u32(i.kind).unwrap_or(Kind::I64),
-                    i.list != 0,
-                )
+                (name, TypeCode(i.kind), i.list != 0)
             })
             .collect();
         let positions = if desc.positions.is_null() || desc.position_count <= 0 {
@@ -365,49 +362,105 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-fn type_name(kind: Kind, list: bool) -> String {
+fn type_name(code: TypeCode, list: bool) -> String {
     if list {
-        format!("[{}]", kind.name())
+        format!("[{}]", code.name())
     } else {
-        kind.name().to_owned()
+        code.name()
     }
 }
 
 /// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
-/// string as is; a list written `[a, b, c]`).
-fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u64; 2], String> {
-    if !list {
-        return Ok(match kind {
-            Kind::Str => [text.as_ptr() as u64, text.len() as u64],
-            k => [parse_bits(k, text.trim())?, 0],
-        });
+/// string as is; a list written `[a, b, c]`, a nested one `[[1, 2], [3]]`).
+fn input_slot(
+    ctx: &mut RunCtx,
+    code: TypeCode,
+    list: bool,
+    text: &str,
+) -> Result<[u64; 2], String> {
+    if list {
+        return list_slot(ctx, code, text);
     }
-    if kind == Kind::Str {
-        return Err("a list of strings cannot be given on the command line".to_owned());
-    }
+    Ok(match code.shape() {
+        Some(Shape::Scalar(Kind::Str)) => [text.as_ptr() as u64, text.len() as u64],
+        Some(Shape::Scalar(k)) => [parse_bits(k, text.trim())?, 0],
+        _ => {
+            return Err(format!(
+                "a value of type {} cannot be given on the command line",
+                code.name()
+            ))
+        }
+    })
+}
+
+/// The slot of a list of `elem` written as text, its elements (and inner lists, each
+/// level) laid out in the run's arena.
+fn list_slot(ctx: &mut RunCtx, elem: TypeCode, text: &str) -> Result<[u64; 2], String> {
+    let leaf = match elem.shape() {
+        Some(Shape::Scalar(Kind::Str)) => {
+            return Err("a list of strings cannot be given on the command line".to_owned())
+        }
+        Some(Shape::Scalar(k)) => Some(k),
+        Some(Shape::List(_)) => None,
+        _ => {
+            return Err(format!(
+                "a list of {} cannot be given on the command line",
+                elem.name()
+            ))
+        }
+    };
     let inner = text
         .trim()
         .strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
-        .ok_or_else(|| format!("write a list as `[a, b, c]`, with {} elements", kind.name()))?;
-    let items: Vec<u64> = if inner.trim().is_empty() {
+        .ok_or_else(|| format!("write a list as `[a, b, c]`, with {} elements", elem.name()))?;
+    let items: Vec<[u64; 2]> = if inner.trim().is_empty() {
         Vec::new()
     } else {
-        inner
-            .split(',')
-            .map(|item| parse_bits(kind, item.trim()))
+        split_top(inner)?
+            .into_iter()
+            .map(|item| match (leaf, elem.shape()) {
+                (Some(k), _) => Ok([parse_bits(k, item.trim())?, 0]),
+                (None, Some(Shape::List(e))) => list_slot(ctx, e, item),
+                _ => Err("not a list".to_owned()),
+            })
             .collect::<Result<_, _>>()?
     };
-    let (size, align) = kind.layout();
+    let (size, align) = elem.layout();
     let ptr = ctx.alloc(size as usize * items.len(), align as usize);
-    for (i, bits) in items.iter().enumerate() {
-        let bytes = bits.to_le_bytes();
-        // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
+    for (i, slot) in items.iter().enumerate() {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&slot[0].to_le_bytes());
+        bytes[8..].copy_from_slice(&slot[1].to_le_bytes());
+        // SAFETY: `ptr` has room for `items.len()` elements of `size` (<= 16) bytes.
         unsafe {
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(i * size as usize), size as usize)
         };
     }
     Ok([ptr as u64, items.len() as u64])
+}
+
+/// The items of a list's text between its outer brackets: split at the commas outside
+/// inner brackets.
+fn split_top(inner: &str) -> Result<Vec<&str>, String> {
+    let (mut depth, mut start, mut items) = (0i32, 0, Vec::new());
+    for (i, c) in inner.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => return Err("unbalanced `]`".to_owned()),
+            ']' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced `[`".to_owned());
+    }
+    items.push(&inner[start..]);
+    Ok(items)
 }
 
 /// The display format of a result slot.

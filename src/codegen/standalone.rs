@@ -5,7 +5,6 @@
 //! prints the result and reports faults as `kiln run` does.
 
 use super::ENTRY_SYMBOL;
-use crate::abi::{Kind, KindTy};
 use crate::span::{LineIndex, Span};
 use crate::types::hir;
 use crate::types::ty::Ty;
@@ -57,9 +56,9 @@ pub(super) fn add_c_main<'ctx>(
             Ty::List(elem) => (&**elem, 1),
             t => (t, 0),
         };
-        let kind = Kind::of(elem)
+        let kind = crate::abi::type_code(elem)
             .ok_or_else(|| format!("a standalone program cannot take or return {ty}"))?;
-        Ok((kind as u64, list))
+        Ok((kind.0 as u64, list))
     };
 
     // The params: { name ptr, name len, kind, list } each.
@@ -104,18 +103,8 @@ pub(super) fn add_c_main<'ctx>(
     positions_global.set_initializer(&pair_ty.const_array(&positions));
     constant(positions_global);
 
-    // The result's type code (of its elements for a list): nested lists print too.
-    let code_of = |ty: &Ty| -> Result<(u64, u64), String> {
-        let (elem, list) = match ty {
-            Ty::List(elem) => (&**elem, 1),
-            t => (t, 0),
-        };
-        let code = crate::abi::type_code(elem)
-            .ok_or_else(|| format!("a standalone program cannot return {ty}"))?;
-        Ok((code.0 as u64, list))
-    };
     let (result_kind, result_list) = match &program.main.ret {
-        Some(t) => code_of(t)?,
+        Some(t) => kind_of(t)?,
         None => (NO_RESULT, 0),
     };
     let (file, file_len) = string("kiln.file", &standalone.file);

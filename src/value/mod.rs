@@ -114,11 +114,31 @@ impl Value {
 impl fmt::Display for Value {
     /// The contract's display format (strings raw; inside lists quoted).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl Value {
+    /// The display format; `in_list`: strings quoted. Lists of scalars go through the
+    /// runtime's `write_list`; nested lists recurse into it.
+    fn write(&self, f: &mut dyn fmt::Write, in_list: bool) -> fmt::Result {
         match self {
-            Value::List(_, items) => write_list(f, items.iter().filter_map(Value::scalar)),
+            Value::List(_, items) if items.iter().all(|v| v.scalar().is_some()) => {
+                write_list(f, items.iter().filter_map(Value::scalar))
+            }
+            Value::List(_, items) => {
+                f.write_char('[')?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    item.write(f, true)?;
+                }
+                f.write_char(']')
+            }
             Value::None => f.write_str("none"),
             v => match v.scalar() {
-                Some(s) => write_scalar(f, s, false),
+                Some(s) => write_scalar(f, s, in_list),
                 None => Ok(()),
             },
         }
