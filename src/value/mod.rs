@@ -211,6 +211,16 @@ impl RunError for RunCtx {
     }
 }
 
+/// Whether `v` is a value of type `ty`, at every level of a nested list.
+fn has_type(v: &Value, ty: &Ty) -> bool {
+    match (v, ty) {
+        (Value::List(elem, items), Ty::List(want)) => {
+            **want == *elem && items.iter().all(|i| has_type(i, elem))
+        }
+        (v, t) => v.ty() == *t,
+    }
+}
+
 /// Input values against a program's params (`inputs`: name, type and span of each
 /// `param`): the count and every type must match, else runtime error E0605 naming the
 /// first mismatch. Every engine checks its inputs with this.
@@ -236,12 +246,7 @@ pub fn check_inputs(
         );
     }
     for (input, v) in params.iter().zip(inputs) {
-        let ok = match (v, &input.ty) {
-            (Value::List(elem, items), Ty::List(want)) => {
-                **want == *elem && items.iter().all(|i| i.ty() == *elem)
-            }
-            (v, t) => v.ty() == *t,
-        };
+        let ok = has_type(v, &input.ty);
         if !ok {
             return invalid(
                 input.span,
