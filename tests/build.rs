@@ -897,8 +897,7 @@ fn nested_lists_agree_on_every_path() {
         ),
         "{want:?}"
     );
-    let mut failures =
-        differences_on_every_path(&dir, &program, &ok, &["0", "1", "2", "3"], &want);
+    let mut failures = differences_on_every_path(&dir, &program, &ok, &["0", "1", "2", "3"], &want);
     let bad = params("[[1, 2], [3], []]", "1");
     let want = kiln_run(&program, &bad);
     assert_eq!(want.status, Some(3), "{want:?}");

@@ -651,7 +651,9 @@ fn nested_lists_cross_the_library_api() {
     let grid_ty = Ty::List(Box::new(Ty::I64));
     let grid = |rows: Vec<Value>| Value::List(grid_ty.clone(), rows);
     let p = compile("param g: [[i64]]; concat(g, [flatten(g), [len(g)]])");
-    let r = p.run(&[grid(vec![row(&[1, 2]), row(&[]), row(&[3])])]).unwrap();
+    let r = p
+        .run(&[grid(vec![row(&[1, 2]), row(&[]), row(&[3])])])
+        .unwrap();
     assert_eq!(
         r,
         Some(grid(vec![
