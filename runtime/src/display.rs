@@ -148,6 +148,11 @@ pub unsafe fn write_list_of(
     ptr: *const u8,
     len: i64,
 ) -> fmt::Result {
+    if let Some(Shape::Scalar(k)) = elem.shape() {
+        // A list of scalars or strings: each element read by its kind, as before.
+        let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(k, ptr, i));
+        return write_list(out, items);
+    }
     let size = elem.layout().0 as usize;
     out.write_char('[')?;
     for i in 0..len.max(0) as usize {
