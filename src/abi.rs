@@ -123,6 +123,7 @@ pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
         (ListConcat, RT_LIST_CONCAT),
         (Slice, RT_LIST_SLICE),
         (Range, RT_LIST_RANGE),
+        (Flatten, RT_LIST_FLATTEN),
     ]
 };
 

@@ -866,6 +866,56 @@ fn range_counts_and_faults_alike_on_every_path() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Issue 14: nested lists from a `--param`, built, indexed at each level, flattened,
+/// searched structurally and printed, alike under `kiln run` at every level, the
+/// interpreter, `lli` and an executable; an inner index out of bounds faults alike.
+#[test]
+fn nested_lists_agree_on_every_path() {
+    let dir = scratch_dir("nested");
+    let program = write(
+        &dir,
+        "nested.expr",
+        "param g: [[i64]];\nparam i: i64;\n\
+         let words = [[\"a\", \"b\\n\"], [], [\"a\", \"b\\n\"]];\n\
+         print(words);\nprint(unique(words));\nprint(string(g));\n\
+         print([len(g), len(g[1]), index_of(g, [3]), count_distinct(concat(g, g))]);\n\
+         print([[1] in g, [2, 1] in g, contains(reverse(g), [])]);\n\
+         print(flatten(concat(g, [[7, 8]])));\n\
+         let cube = [[[1.5], []], [[2.5, -0.0]]];\nprint(cube[1]);\n\
+         g[1][i]\n",
+    );
+    let params = |g: &str, i: &str| vec![format!("--param=g={g}"), format!("--param=i={i}")];
+    let ok = params("[[1, 2], [3], []]", "0");
+    let want = kiln_run(&program, &ok);
+    assert_eq!(
+        (want.stdout.as_str(), want.status),
+        (
+            "[[\"a\", \"b\\n\"], [], [\"a\", \"b\\n\"]]\n[[\"a\", \"b\\n\"], []]\n\
+             [[1, 2], [3], []]\n[3, 1, 1, 3]\n[false, false, true]\n[1, 2, 3, 7, 8]\n\
+             [[2.5, -0.0]]\n3\n",
+            Some(0)
+        ),
+        "{want:?}"
+    );
+    let mut failures = differences_on_every_path(&dir, &program, &ok, &["0", "1", "2", "3"], &want);
+    let bad = params("[[1, 2], [3], []]", "1");
+    let want = kiln_run(&program, &bad);
+    assert_eq!(want.status, Some(3), "{want:?}");
+    assert!(
+        want.stderr
+            .contains("error[E0603]: index 1 is out of bounds for a list of length 1"),
+        "{want:?}"
+    );
+    failures.extend(differences_on_every_path(
+        &dir,
+        &program,
+        &bad,
+        &["0", "2"],
+        &want,
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// Issue 14: lambdas in the higher-order built-ins, over inputs the optimiser cannot see,
 /// compute, stop early and fault alike under `kiln run` at -O0 and -O2, the interpreter,
 /// `lli` and an executable.
@@ -880,6 +930,7 @@ fn higher_order_builtins_agree_on_every_path() {
          print(sum(map(xs, x -> x * x)));\nprint(any(xs, x -> print(x) >= 1.0));\n\
          print(flat_map(range(n), i -> range(i)));\n\
          print(sort_by(xs, x -> if(x == 1.0, 0.0 / 0.0, -x)));\n\
+         print(group_by(range(n), i -> i % 2));\n\
          zip_with(range(n), range(d), (a, b) -> a * 10 / (b - 1))\n",
     );
     let params = |n: &str, d: &str| vec![format!("--param=n={n}"), format!("--param=d={d}")];
@@ -903,7 +954,8 @@ fn higher_order_builtins_agree_on_every_path() {
     let want = kiln_run(&program, &params("4", "4"));
     assert_eq!(
         want.stdout,
-        "[1.5]\n3.5\n3.5\n0.0\n0.5\n1.0\ntrue\n[0, 0, 1, 0, 1, 2]\n[1.5, 0.5, 0.0, 1.0]\n",
+        "[1.5]\n3.5\n3.5\n0.0\n0.5\n1.0\ntrue\n[0, 0, 1, 0, 1, 2]\n[1.5, 0.5, 0.0, 1.0]\n\
+         [[0, 2], [1, 3]]\n",
         "{want:?}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

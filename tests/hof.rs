@@ -271,6 +271,49 @@ fn sort_by_orders_stably_by_the_key() {
 }
 
 #[test]
+fn group_by_groups_by_equal_keys_in_order_of_first_appearance() {
+    cases(&[
+        ("group_by([1, 2, 3, 4, 5, 6], x -> x % 3)", "[[1, 4], [2, 5], [3, 6]]"),
+        (
+            "group_by([\"apple\", \"avocado\", \"banana\", \"cherry\", \"blueberry\"], s -> substr(s, 0, 1))",
+            "[[\"apple\", \"avocado\"], [\"banana\", \"blueberry\"], [\"cherry\"]]",
+        ),
+        // Keys equal as `unique` compares: every NaN one key, -0.0 the same as 0.0.
+        (
+            "group_by([0.0, -0.0, 0.0 / 0.0, 1.0, 0.0 / 0.0], x -> x)",
+            "[[0.0, -0.0], [NaN, NaN], [1.0]]",
+        ),
+        ("group_by([1, 2, 3], x -> x > 1)", "[[1], [2, 3]]"),
+        ("let e: [i64] = []; group_by(e, x -> x)", "[]"),
+        ("len(group_by(range(100), i -> i % 7))", "7"),
+        // Keys are computed once per element, in order.
+        ("group_by([5, 3], x -> print(x) % 2)", "5\n3\n[[5, 3]]"),
+        // Lists of lists go through too.
+        ("group_by([[1], [2], [1, 2]], xs -> len(xs))", "[[[1], [2]], [[1, 2]]]"),
+    ]);
+}
+
+#[test]
+fn lists_of_lists_go_through_every_higher_order_builtin() {
+    cases(&[
+        ("map([1, 2], x -> [x, x])", "[[1, 1], [2, 2]]"),
+        ("map([[1], [2, 3]], xs -> sum(xs))", "[1, 5]"),
+        ("flat_map([[1], [2, 3]], xs -> xs)", "[1, 2, 3]"),
+        (
+            "sort_by([[3, 1], [2], []], xs -> len(xs))",
+            "[[], [2], [3, 1]]",
+        ),
+        ("filter([[1], [2, 3]], xs -> len(xs) > 1)", "[[2, 3]]"),
+        ("reduce([[1], [2, 3]], 0, (a, xs) -> a + len(xs))", "3"),
+        (
+            "zip_with([[1], [2]], [10, 20], (xs, k) -> map(xs, x -> x * k))",
+            "[[10], [40]]",
+        ),
+        ("map(group_by(range(6), i -> i % 2), g -> sum(g))", "[6, 9]"),
+    ]);
+}
+
+#[test]
 fn aggregates_over_map_give_what_the_unfused_code_gives() {
     cases(&[
         ("sum(map([1.0, 2.0, 3.0], x -> x * x))", "14.0"),

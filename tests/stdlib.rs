@@ -789,3 +789,67 @@ fn a_zero_range_step_faults_and_a_huge_range_is_refused_before_it_is_built() {
         ),
     ]);
 }
+
+/// Issue 14: nested lists through the list library; `in`, `contains`, `index_of`,
+/// `unique` and `count_distinct` compare them structurally (`in` with `==` on numbers,
+/// `unique` with every NaN one value), at every depth and for strings.
+#[test]
+fn nested_lists_through_the_library() {
+    let nan = "let n = 0.0 / 0.0;";
+    cases(&[
+        ("[[1, 2], [3]]", "[[1, 2], [3]]"),
+        ("[[], [1]]", "[[], [1]]"),
+        ("let g: [[u8]] = [[1], []]; g", "[[1], []]"),
+        ("[[\"a\", \"b\\n\"], []]", "[[\"a\", \"b\\n\"], []]"),
+        ("[[[1]], [[2, 3], []]]", "[[[1]], [[2, 3], []]]"),
+        ("let g = [[1, 2], [3]]; g[0][1] + g[1][0]", "5"),
+        (
+            "let g = [[1, 2], [3]]; g[1][1]",
+            "error[E0603]: index 1 is out of bounds for a list of length 1",
+        ),
+        (
+            "let g = [[1, 2], [3]]; g[2][0]",
+            "error[E0603]: index 2 is out of bounds for a list of length 2",
+        ),
+        ("len([[1], [2, 3], []])", "3"),
+        ("concat([[1]], [[2, 3]])", "[[1], [2, 3]]"),
+        ("slice([[1], [2], [3]], 1, 9)", "[[2], [3]]"),
+        ("reverse([[\"a\"], [\"b\"]])", "[[\"b\"], [\"a\"]]"),
+        ("first([[1.5], []])", "[1.5]"),
+        ("last([[1.5], []])", "[]"),
+        ("first(last([[[1]], [[2, 3]]]))", "[2, 3]"),
+        ("flatten([[1], [2, 3], []])", "[1, 2, 3]"),
+        ("flatten([[[1]], [[2], []]])", "[[1], [2], []]"),
+        ("let e: [[string]] = []; flatten(e)", "[]"),
+        (
+            "flatten([[\"a\"], [\"b\", \"c\"]])",
+            "[\"a\", \"b\", \"c\"]",
+        ),
+        ("[2, 3] in [[1], [2, 3]]", "true"),
+        ("[2] in [[1], [2, 3]]", "false"),
+        ("[] in [[1], []]", "true"),
+        ("[73] in []", "false"),
+        ("[[\"a\"]] in [[[\"b\"]], [[\"a\"]]]", "true"),
+        ("index_of([[1], [2, 3], [2, 3]], [2, 3])", "1"),
+        ("index_of([[1]], [1, 1])", "-1"),
+        ("contains([[\"x\", \"y\"]], [\"x\", \"y\"])", "true"),
+        ("contains([[0.0]], [-0.0])", "true"),
+        (&format!("{nan} contains([[n]], [n])"), "false"),
+        ("unique([[1], [2], [1], [], []])", "[[1], [2], []]"),
+        (
+            &format!("{nan} unique([[n], [1.0], [n], [0.0], [-0.0]])"),
+            "[[NaN], [1.0], [0.0]]",
+        ),
+        (
+            "unique([[\"a\", \"b\"], [\"ab\"], [\"a\", \"b\"]])",
+            "[[\"a\", \"b\"], [\"ab\"]]",
+        ),
+        ("count_distinct([[1], [2], [1], [1, 2]])", "3"),
+        ("count_distinct([[[1]], [[1]], [[1], []]])", "2"),
+        ("string([[1], []]) + \"!\"", "[[1], []]!"),
+        ("len(string([[\"a\"]]))", "7"),
+    ]);
+    rejects("sort([[2], [1]])", "lists have no order");
+    rejects("sum([[1]])", "no matching overload");
+    rejects("[[1]] == [[1]]", "`in`");
+}

@@ -6,8 +6,8 @@ use kiln::types::ty::{FloatTy, IntTy, Ty as KTy};
 use kiln::Value;
 use std::fmt::Write;
 
-/// The types the generator uses: every scalar and lists of scalars (lists of lists are
-/// not part of the language yet).
+/// The types the generator uses: every scalar, lists of scalars and (v1) lists of
+/// lists.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     I8,
@@ -106,6 +106,14 @@ impl Ty {
 
     pub fn is_list(&self) -> bool {
         matches!(self, Ty::List(_))
+    }
+
+    /// How many lists deep the type is: 0 for a scalar, 2 for `[[i64]]`.
+    pub fn depth(&self) -> usize {
+        match self {
+            Ty::List(e) => 1 + e.depth(),
+            _ => 0,
+        }
     }
 
     /// Bits of an integer type.

@@ -212,10 +212,21 @@ impl Gen {
 
     fn any_ty(&mut self) -> Ty {
         if self.rng.chance(22) {
-            let e = self.scalar();
+            let e = self.elem_ty();
             Ty::list(e)
         } else {
             self.scalar()
+        }
+    }
+
+    /// The element type of a list the generator searches or measures: mostly a scalar,
+    /// now and then a list of scalars (a list of lists, compared structurally).
+    fn elem_ty(&mut self) -> Ty {
+        let e = self.scalar();
+        if self.rng.chance(15) {
+            Ty::list(e)
+        } else {
+            e
         }
     }
 
@@ -375,7 +386,7 @@ impl Gen {
                 xs.push(self.expr(ty, d));
                 return Some(Expr::new(ty.clone(), Kind::Switch(xs)));
             }
-            2 if !ty.is_list() => {
+            2 if ty.depth() < 2 => {
                 // Mostly an index that exists: a literal list and an index below its
                 // length (a fault ends the program, and the rest is not compared).
                 let lt = Ty::list(ty.clone());
@@ -392,7 +403,7 @@ impl Gen {
                     Kind::Index(Box::new(list), Box::new(idx)),
                 ));
             }
-            3 if !ty.is_list() => {
+            3 if ty.depth() < 2 => {
                 let list = self.mostly_nonempty(&Ty::list(ty.clone()), d);
                 let f = if self.rng.chance(50) { "first" } else { "last" };
                 return Some(Expr::call(ty.clone(), f, vec![list]));
@@ -629,7 +640,7 @@ impl Gen {
                 Expr::call(i, "len", vec![s])
             }
             1 => {
-                let et = self.scalar();
+                let et = self.elem_ty();
                 let xs = self.expr(&Ty::list(et), d);
                 let f = if self.rng.chance(50) {
                     "len"
@@ -644,7 +655,7 @@ impl Gen {
                 Expr::call(i, "find", vec![a, b])
             }
             3 => {
-                let et = self.scalar();
+                let et = self.elem_ty();
                 let xs = self.expr(&Ty::list(et.clone()), d);
                 let x = self.expr(&et, d);
                 Expr::call(i, "index_of", vec![xs, x])
@@ -732,7 +743,7 @@ impl Gen {
                 )
             }
             6 => {
-                let et = self.scalar();
+                let et = self.elem_ty();
                 let x = self.expr(&et, d);
                 let xs = self.expr(&Ty::list(et), d);
                 if self.rng.chance(50) {
@@ -818,7 +829,7 @@ impl Gen {
 
     fn list_expr(&mut self, ty: &Ty, elem: &Ty, d: usize) -> Option<Expr> {
         let t = ty.clone();
-        Some(match self.rng.below(14) {
+        Some(match self.rng.below(15) {
             0..=2 => {
                 let n = if self.rng.chance(10) {
                     self.rng.range(5, 12)
@@ -849,7 +860,12 @@ impl Gen {
                 Expr::binary(t, op, a, b)
             }
             6 => {
-                let f = *self.rng.pick(&["sort", "sort_desc", "reverse", "unique"]);
+                // Lists have no order: `sort` only of scalars and strings.
+                let f = if elem.is_list() {
+                    *self.rng.pick(&["reverse", "unique"])
+                } else {
+                    *self.rng.pick(&["sort", "sort_desc", "reverse", "unique"])
+                };
                 let xs = self.expr(ty, d);
                 Expr::call(t, f, vec![xs])
             }
@@ -911,6 +927,11 @@ impl Gen {
                 Expr::call(t, "slice", vec![xs, z.clone(), z])
             }
             13 if *elem == Ty::I64 => self.range(d),
+            14 if ty.depth() < 3 => {
+                // The inner lists of a list of lists, one after the other.
+                let xss = self.expr(&Ty::list(t.clone()), d);
+                Expr::call(t, "flatten", vec![xss])
+            }
             _ => return None,
         })
     }
@@ -956,9 +977,22 @@ impl Gen {
     /// A higher-order call giving `ty`, or `None` when the one drawn does not give it.
     fn hof_expr(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
         let t = ty.clone();
-        let elem = self.scalar();
+        let elem = self.elem_ty();
         let lt = Ty::list(elem.clone());
-        Some(match self.rng.below(6) {
+        Some(match self.rng.below(7) {
+            // group_by(xs, x -> key) for a list of lists, keyed by a scalar.
+            6 => {
+                let Ty::List(g) = ty else { return None };
+                let Ty::List(u) = &**g else { return None };
+                let key = match self.rng.below(4) {
+                    0 => Ty::Bool,
+                    1 => Ty::Str,
+                    _ => self.num(),
+                };
+                let xs = self.hof_list(g, d);
+                let f = self.lambda(&[(**u).clone()], &key, d);
+                Expr::call(t, "group_by", vec![xs, f])
+            }
             // map(xs, x -> e): any list type from any element type.
             0 if ty.is_list() => {
                 let Ty::List(u) = ty else { return None };
@@ -1152,7 +1186,12 @@ impl Gen {
     fn param_ty(&mut self) -> Ty {
         let t = self.scalar();
         if self.rng.chance(35) && t != Ty::Str {
-            Ty::list(t)
+            // Now and then a list of lists (`--param g='[[1, 2], []]'`).
+            if self.rng.chance(15) {
+                Ty::list(Ty::list(t))
+            } else {
+                Ty::list(t)
+            }
         } else {
             t
         }

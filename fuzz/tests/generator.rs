@@ -176,6 +176,70 @@ fn ranges_of_every_form_are_generated_and_type_check() {
     );
 }
 
+/// Issue 14: the generator writes nested lists (literals, params, indexing, `len`,
+/// `flatten`, and structural `in`/`contains`/`index_of`/`unique`/`count_distinct` over
+/// lists of lists), and those programs check.
+#[test]
+fn nested_lists_are_generated_and_type_check() {
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_0015, i));
+        let mut exprs = Vec::new();
+        each_expr(&program.stmts, &mut exprs);
+        let mut nested = false;
+        for e in exprs {
+            let of_lists = |x: &Expr| x.ty.depth() >= 2;
+            match &e.kind {
+                Kind::List(items) if e.ty.depth() >= 2 && !items.is_empty() => {
+                    seen.insert("literal".to_string());
+                }
+                Kind::Index(list, _) if of_lists(list) => {
+                    seen.insert("index".to_string());
+                }
+                Kind::Binary("in", _, list) if of_lists(list) => {
+                    seen.insert("in".to_string());
+                }
+                Kind::Call(f, args) if args.first().is_some_and(of_lists) => {
+                    seen.insert(f.clone());
+                }
+                _ => continue,
+            }
+            nested = true;
+        }
+        for s in &program.stmts {
+            if let Stmt::Param(_, t) = s {
+                if t.depth() >= 2 {
+                    seen.insert("param".to_string());
+                    nested = true;
+                }
+            }
+        }
+        if nested {
+            let src = program.source();
+            if let Err(d) = kiln::check_source(&src) {
+                panic!("{src}\n{d:?}");
+            }
+        }
+    }
+    let want = [
+        "literal",
+        "param",
+        "index",
+        "in",
+        "len",
+        "flatten",
+        "contains",
+        "index_of",
+        "unique",
+        "count_distinct",
+    ];
+    let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
+    assert!(
+        missing.is_empty(),
+        "never generated: {missing:?} (saw {seen:?})"
+    );
+}
+
 /// Issue 14: the generator writes lambdas in every higher-order built-in it knows, some
 /// reading bindings from outside the lambda, and those programs check.
 #[test]
@@ -183,7 +247,7 @@ fn lambdas_in_higher_order_builtins_are_generated_and_type_check() {
     let mut seen = std::collections::BTreeSet::new();
     let mut captures = 0;
     for i in 0..400 {
-        let program = gen::program(derive(0x7e57_0015, i));
+        let program = gen::program(derive(0x7e57_0016, i));
         let mut exprs = Vec::new();
         each_expr(&program.stmts, &mut exprs);
         let mut any = false;
@@ -225,6 +289,7 @@ fn lambdas_in_higher_order_builtins_are_generated_and_type_check() {
         "zip_with",
         "flat_map",
         "sort_by",
+        "group_by",
     ];
     let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");

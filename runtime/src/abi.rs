@@ -15,7 +15,7 @@
 //!   pointer to a [`RtStr`].
 
 use crate::symbols::{runtime_functions, symbol_table};
-use crate::{lib_fns, libm, rt};
+use crate::{lib_fns, libm, rt, structural};
 
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
@@ -323,9 +323,18 @@ runtime_functions! {
     RT_LIST_SLICE = lib_fns::kiln_rt_list_slice/8;
     /// `range(start, end, step)` (codegen fills in a missing start and step).
     RT_LIST_RANGE = lib_fns::kiln_rt_list_range/7;
-    /// `sort_by(xs, x -> key)`: `(ctx, span, key_kind, keys, len, elem_kind, xs, out)`,
+    /// `sort_by(xs, x -> key)`: `(ctx, span, key_kind, keys, len, elem_code, xs, out)`,
     /// the keys computed by generated code.
     RT_LIST_SORT_BY = lib_fns::kiln_rt_list_sort_by/8;
+    /// `group_by(xs, x -> key)`: `(ctx, span, key_kind, keys, len, elem_code, xs, out)`,
+    /// the keys computed by generated code; a `[[T]]` result.
+    RT_LIST_GROUP_BY = lib_fns::kiln_rt_list_group_by/8;
+    /// `flatten(xss)` (v1): `elem_kind` is the type code of the inner lists.
+    RT_LIST_FLATTEN = lib_fns::kiln_rt_list_flatten/6;
+    /// `fn(code: u32, a_ptr, a_len: i64, b_ptr, b_len: i64) -> i32`: structural
+    /// equality of two lists of elements of type code `code` (`in`, `index_of` and
+    /// `contains` on lists of lists).
+    RT_LIST_EQ = structural::kiln_rt_list_eq/5;
 }
 
 symbol_table! {

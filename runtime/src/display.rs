@@ -1,7 +1,9 @@
 //! The display format, written once: `Value`'s `Display`, `print` and `string(x)` in
-//! generated code all go through [`write_scalar`] and [`write_list`].
+//! generated code all go through [`write_scalar`] and [`write_list`]; values in memory of
+//! any type (nested lists, optionals) through [`write_value`] and [`write_list_of`].
 
 use crate::abi::{Kind, RtStr};
+use crate::typecode::{Shape, TypeCode, NONE_LEN};
 use std::fmt::{self, Write};
 
 /// One displayable element: a scalar or a borrowed string.
@@ -101,6 +103,67 @@ pub fn write_list<'a>(
     out.write_char(']')
 }
 
+/// Write the value of type `code` at `p` (its memory layout, see [`crate::typecode`]):
+/// nested lists recursively (`[[1], []]`), optionals as `none` or their value. A string
+/// is raw at the top level (`in_list` false) and quoted inside a list.
+///
+/// # Safety
+/// `p` must point to a valid value of type `code` whose strings and lists are readable.
+pub unsafe fn write_value(
+    out: &mut dyn Write,
+    code: TypeCode,
+    p: *const u8,
+    in_list: bool,
+) -> fmt::Result {
+    match code.shape() {
+        Some(Shape::Scalar(k)) => write_scalar(out, Scalar::read_elem(k, p, 0), in_list),
+        Some(Shape::List(elem)) => {
+            let pair = (p as *const RtStr).read_unaligned();
+            write_list_of(out, elem, pair.ptr, pair.len)
+        }
+        Some(Shape::Opt(inner)) => {
+            let none = if inner.is_pair() {
+                (p as *const RtStr).read_unaligned().len == NONE_LEN
+            } else {
+                p.add(inner.layout().0 as usize).read() == 0
+            };
+            if none {
+                out.write_str("none")
+            } else {
+                write_value(out, inner, p, in_list)
+            }
+        }
+        None => Ok(()),
+    }
+}
+
+/// Write a list of `len` elements of type `elem` at `ptr`: `[1, 2]`, `[["a"], []]`.
+///
+/// # Safety
+/// `ptr` must point to `len` valid elements of `elem` in their memory layout (or
+/// `len <= 0`).
+pub unsafe fn write_list_of(
+    out: &mut dyn Write,
+    elem: TypeCode,
+    ptr: *const u8,
+    len: i64,
+) -> fmt::Result {
+    if let Some(Shape::Scalar(k)) = elem.shape() {
+        // A list of scalars or strings: each element read by its kind, as before.
+        let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(k, ptr, i));
+        return write_list(out, items);
+    }
+    let size = elem.layout().0 as usize;
+    out.write_char('[')?;
+    for i in 0..len.max(0) as usize {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        write_value(out, elem, ptr.add(i * size), true)?;
+    }
+    out.write_char(']')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +203,75 @@ mod tests {
         out.clear();
         write_list(&mut out, []).unwrap();
         assert_eq!(out, "[]");
+    }
+
+    #[test]
+    fn nested_lists_and_optionals_print_recursively() {
+        let show = |code: TypeCode, p: *const u8, len: i64| {
+            let mut out = String::new();
+            unsafe { write_list_of(&mut out, code, p, len) }.unwrap();
+            out
+        };
+        let i64c = TypeCode::of_kind(Kind::I64);
+        let ones = [1i64];
+        let inner = [
+            RtStr {
+                ptr: ones.as_ptr() as *const u8,
+                len: 1,
+            },
+            RtStr {
+                ptr: std::ptr::null(),
+                len: 0,
+            },
+        ];
+        assert_eq!(
+            show(i64c.list().unwrap(), inner.as_ptr() as _, 2),
+            "[[1], []]"
+        );
+        let (a, b) = ("a", "b\n");
+        let strs = [
+            RtStr {
+                ptr: a.as_ptr(),
+                len: 1,
+            },
+            RtStr {
+                ptr: b.as_ptr(),
+                len: 2,
+            },
+        ];
+        let outer = [RtStr {
+            ptr: strs.as_ptr() as *const u8,
+            len: 2,
+        }];
+        let strl = TypeCode::of_kind(Kind::Str).list().unwrap();
+        assert_eq!(show(strl, outer.as_ptr() as _, 1), r#"[["a", "b\n"]]"#);
+        // `[i64?]`: `{ i64, u8 valid }` in 16 bytes.
+        let opts: [[u64; 2]; 3] = [[1, 1], [7, 0], [3, 1]];
+        assert_eq!(
+            show(i64c.opt().unwrap(), opts.as_ptr() as _, 3),
+            "[1, none, 3]"
+        );
+        // `[[string]?]`: the pair, `none` as length -1.
+        let maybe = [
+            RtStr {
+                ptr: strs.as_ptr() as *const u8,
+                len: 1,
+            },
+            RtStr {
+                ptr: std::ptr::null(),
+                len: NONE_LEN,
+            },
+        ];
+        let code = strl.opt().unwrap();
+        assert_eq!(show(code, maybe.as_ptr() as _, 2), r#"[["a"], none]"#);
+        // A string at the top level is raw; an optional one too.
+        let mut out = String::new();
+        let top = RtStr {
+            ptr: b.as_ptr(),
+            len: 2,
+        };
+        let sc = TypeCode::of_kind(Kind::Str).opt().unwrap();
+        unsafe { write_value(&mut out, sc, &top as *const RtStr as _, false) }.unwrap();
+        assert_eq!(out, "b\n");
     }
 }

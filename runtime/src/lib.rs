@@ -15,6 +15,7 @@ mod lib_fns;
 mod libm;
 mod rt;
 pub mod standalone;
+pub mod structural;
 mod symbols;
 pub mod typecode;
 

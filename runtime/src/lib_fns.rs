@@ -6,6 +6,8 @@
 use super::display::{str_from_raw, Scalar};
 use super::{FaultRecord, RunCtx};
 use crate::abi::{Fault, Kind, RtStr, MAX_STRING_BYTES};
+use crate::structural;
+use crate::typecode::{Shape, TypeCode};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -379,6 +381,18 @@ fn kind(k: u32) -> Kind {
     Kind::from_u32(k).unwrap_or(Kind::I64)
 }
 
+/// Size and alignment of an element of type code `k` (a scalar's code is its kind; a
+/// nested list's element is a pair).
+fn layout(k: u32) -> (u64, u64) {
+    TypeCode(k).layout()
+}
+
+/// Whether elements of type code `k` are compared structurally (lists, optionals), not
+/// as scalars.
+fn structural(k: u32) -> bool {
+    !matches!(TypeCode(k).shape(), Some(Shape::Scalar(_)))
+}
+
 /// The elements as Rust values, a temporary that counts against the run's memory limit
 /// with `extra` more bytes per element (index vectors, sort buffers, hash sets): `None`
 /// (E0616 recorded at `span`) when it would not fit, or the system has no memory for it.
@@ -527,8 +541,8 @@ pub fn midpoint(a: f64, b: f64) -> f64 {
 }
 
 /// A new list of the elements at `idx`, copied in that order.
-unsafe fn gather(c: *mut RunCtx, span: u32, k: Kind, p: *const u8, idx: &[usize], out: *mut RtStr) {
-    let (size, align) = k.layout();
+unsafe fn gather(c: *mut RunCtx, span: u32, k: u32, p: *const u8, idx: &[usize], out: *mut RtStr) {
+    let (size, align) = layout(k);
     let dst = ctx(c).alloc_value(span, (idx.len() as u64).checked_mul(size), align as usize);
     if dst.is_null() {
         out.write(NOTHING);
@@ -546,8 +560,8 @@ unsafe fn gather(c: *mut RunCtx, span: u32, k: Kind, p: *const u8, idx: &[usize]
 
 /// Whether a result of `l` elements of `k` fits the per-value limit and the run's memory
 /// (checked before any temporary is built); if not, the fault is recorded and `out` set.
-unsafe fn fits(c: *mut RunCtx, span: u32, k: Kind, l: i64, out: *mut RtStr) -> bool {
-    let bytes = (l.max(0) as u64).checked_mul(k.layout().0);
+unsafe fn fits(c: *mut RunCtx, span: u32, k: u32, l: i64, out: *mut RtStr) -> bool {
+    let bytes = (l.max(0) as u64).checked_mul(layout(k).0);
     let ok = ctx(c).check_room(span, bytes);
     if !ok {
         out.write(NOTHING);
@@ -565,11 +579,10 @@ unsafe fn sorted(
     out: *mut RtStr,
     desc: bool,
 ) {
-    let k = kind(k);
     if !fits(c, span, k, l, out) {
         return;
     }
-    let Some(xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+    let Some(xs) = elems(c, span, kind(k), p, l, TEMP_PER_ELEM) else {
         out.write(NOTHING);
         return;
     };
@@ -611,7 +624,7 @@ pub unsafe extern "C" fn kiln_rt_list_sort_desc(
     sorted(c, span, k, p, l, out, true)
 }
 
-/// `sort_by(xs, x -> key)` (issue 14): the elements of `xs` (kind `k`) in the ascending,
+/// `sort_by(xs, x -> key)` (issue 14): the elements of `xs` (type code `k`) in the ascending,
 /// stable order of their keys (kind `key_k`, one per element, computed by generated
 /// code): NaN keys last, `-0.0` before `0.0`, strings bytewise.
 #[no_mangle]
@@ -626,7 +639,6 @@ pub unsafe extern "C" fn kiln_rt_list_sort_by(
     p: *const u8,
     out: *mut RtStr,
 ) {
-    let k = kind(k);
     if !fits(c, span, k, l, out) {
         return;
     }
@@ -639,6 +651,64 @@ pub unsafe extern "C" fn kiln_rt_list_sort_by(
     gather(c, span, k, p, &idx, out);
 }
 
+/// `group_by(xs, x -> key)` (issue 14): the elements of `xs` (type code `k`) grouped by
+/// equal keys (kind `key_k`, one per element, computed by generated code; equal as
+/// `unique` compares: every NaN one key, `-0.0` the same as `0.0`), groups in order of
+/// their first element, each in list order. The result is a `[[T]]`: one `{ptr, len}`
+/// pair per group, each group a list of its own.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kiln_rt_list_group_by(
+    c: *mut RunCtx,
+    span: u32,
+    key_k: u32,
+    keys: *const u8,
+    l: i64,
+    k: u32,
+    p: *const u8,
+    out: *mut RtStr,
+) {
+    if !fits(c, span, k, l, out) {
+        return;
+    }
+    let Some(ks) = elems(c, span, kind(key_k), keys, l, TEMP_PER_ELEM) else {
+        out.write(NOTHING);
+        return;
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut at: std::collections::HashMap<Key<'_>, usize> = std::collections::HashMap::new();
+    for (i, &s) in ks.iter().enumerate() {
+        let g = *at.entry(key(s)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    let pair = std::mem::size_of::<RtStr>();
+    let outer = ctx(c).alloc_value(
+        span,
+        (groups.len() as u64).checked_mul(pair as u64),
+        std::mem::align_of::<RtStr>(),
+    );
+    if outer.is_null() {
+        out.write(NOTHING);
+        return;
+    }
+    for (j, g) in groups.iter().enumerate() {
+        let mut inner = NOTHING;
+        gather(c, span, k, p, g, &mut inner);
+        if inner.ptr.is_null() {
+            out.write(NOTHING);
+            return;
+        }
+        (outer.add(j * pair) as *mut RtStr).write(inner);
+    }
+    out.write(RtStr {
+        ptr: outer,
+        len: groups.len() as i64,
+    });
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_list_reverse(
     c: *mut RunCtx,
@@ -648,8 +718,7 @@ pub unsafe extern "C" fn kiln_rt_list_reverse(
     l: i64,
     out: *mut RtStr,
 ) {
-    let k = kind(k);
-    let (size, align) = k.layout();
+    let (size, align) = layout(k);
     let n = l.max(0) as usize;
     let dst = ctx(c).alloc_value(span, (n as u64).checked_mul(size), align as usize);
     if dst.is_null() {
@@ -676,11 +745,18 @@ pub unsafe extern "C" fn kiln_rt_list_unique(
     l: i64,
     out: *mut RtStr,
 ) {
-    let k = kind(k);
     if !fits(c, span, k, l, out) {
         return;
     }
-    let Some(xs) = elems(c, span, k, p, l, TEMP_PER_ELEM) else {
+    if structural(k) {
+        let Some(idx) = distinct(c, span, k, p, l) else {
+            out.write(NOTHING);
+            return;
+        };
+        gather(c, span, k, p, &idx, out);
+        return;
+    }
+    let Some(xs) = elems(c, span, kind(k), p, l, TEMP_PER_ELEM) else {
         out.write(NOTHING);
         return;
     };
@@ -697,6 +773,9 @@ pub unsafe extern "C" fn kiln_rt_list_count_distinct(
     p: *const u8,
     l: i64,
 ) -> i64 {
+    if structural(k) {
+        return distinct(c, span, k, p, l).map_or(0, |idx| idx.len() as i64);
+    }
     let Some(xs) = elems(c, span, kind(k), p, l, TEMP_PER_ELEM) else {
         return 0;
     };
@@ -714,8 +793,7 @@ pub unsafe extern "C" fn kiln_rt_list_concat(
     bl: i64,
     out: *mut RtStr,
 ) {
-    let k = kind(k);
-    let (size, align) = k.layout();
+    let (size, align) = layout(k);
     let (al, bl) = (al.max(0) as u64, bl.max(0) as u64);
     let bytes = (al + bl).checked_mul(size);
     let dst = ctx(c).alloc_value(span, bytes, align as usize);
@@ -752,13 +830,70 @@ pub unsafe extern "C" fn kiln_rt_list_slice(
     let lo = start.clamp(0, n);
     let hi = end.clamp(0, n).max(lo);
     // A view of an immutable list: no copy needed.
-    let (size, _) = kind(k).layout();
+    let (size, _) = layout(k);
     let ptr = if hi > lo {
         p.add(lo as usize * size as usize)
     } else {
         p
     };
     out.write(RtStr { ptr, len: hi - lo });
+}
+
+/// The indices of the first occurrences among the `l` elements of type code `k` at `p`,
+/// compared structurally; `None` (E0616 recorded at `span`) when the temporaries would
+/// not fit the run's memory.
+unsafe fn distinct(c: *mut RunCtx, span: u32, k: u32, p: *const u8, l: i64) -> Option<Vec<usize>> {
+    let n = l.max(0) as usize;
+    if !ctx(c).check_temp(span, (n as u64).saturating_mul(TEMP_PER_ELEM as u64)) {
+        return None;
+    }
+    Some(structural::first_occurrences(TypeCode(k), p, n))
+}
+
+/// `flatten(xss)`: the inner lists' elements in order, one new list. `k` is the type
+/// code of the inner lists (`[T]`); the total length is counted before anything is
+/// built.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_flatten(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+) {
+    let Some(Shape::List(elem)) = TypeCode(k).shape() else {
+        out.write(NOTHING);
+        return;
+    };
+    let (size, align) = elem.layout();
+    let inner: Vec<RtStr> = (0..l.max(0) as usize)
+        .map(|i| (p as *const RtStr).add(i).read_unaligned())
+        .collect();
+    let total = inner
+        .iter()
+        .try_fold(0u64, |n, x| n.checked_add(x.len.max(0) as u64));
+    let dst = ctx(c).alloc_value(
+        span,
+        total.and_then(|n| n.checked_mul(size)),
+        align as usize,
+    );
+    if dst.is_null() {
+        out.write(NOTHING);
+        return;
+    }
+    let mut at = 0usize;
+    for x in &inner {
+        let bytes = x.len.max(0) as usize * size as usize;
+        if bytes > 0 {
+            std::ptr::copy_nonoverlapping(x.ptr, dst.add(at), bytes);
+            at += bytes;
+        }
+    }
+    out.write(RtStr {
+        ptr: dst,
+        len: total.unwrap_or(0) as i64,
+    });
 }
 
 /// The number of elements of `range(start, end, step)` (end-exclusive, counting down for

@@ -2,9 +2,10 @@
 //! and address come from it). None of them unwinds: the little that could panic
 //! (formatting into a `String`) runs under `catch_unwind` and is dropped on failure.
 
-use super::display::{str_from_raw, write_list, write_scalar, Scalar};
+use super::display::{str_from_raw, write_list_of, write_scalar, Scalar};
 use super::{parse_bits, FaultRecord, RunCtx};
 use crate::abi::{Fault, Kind, RtStr};
+use crate::typecode::TypeCode;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Run `f`, swallowing a panic (which would otherwise abort inside generated code).
@@ -83,15 +84,14 @@ pub unsafe extern "C" fn kiln_rt_print_str(c: *mut RunCtx, ptr: *const u8, len: 
 #[no_mangle]
 pub unsafe extern "C" fn kiln_rt_print_list(c: *mut RunCtx, kind: u32, ptr: *const u8, len: i64) {
     let c = ctx(c);
-    let Some(kind) = Kind::from_u32(kind) else {
+    // Any element type code (nested lists, optionals); a scalar code is its kind.
+    let elem = TypeCode(kind);
+    if elem.shape().is_none() {
         return;
-    };
+    }
     // Streamed: the text of a large list is never held whole.
     guard((), || {
-        c.write_line_with(&mut |out| {
-            let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(kind, ptr, i));
-            write_list(out, items)
-        })
+        c.write_line_with(&mut |out| write_list_of(out, elem, ptr, len))
     })
 }
 
@@ -136,15 +136,17 @@ unsafe fn list_text_within(
     ptr: *const u8,
     len: i64,
 ) -> Option<String> {
-    let Some(k) = Kind::from_u32(kind) else {
+    let elem = TypeCode(kind);
+    if elem.shape().is_none() {
         return Some(String::new());
-    };
+    }
     let mut out = Capped {
         text: String::new(),
         over: false,
     };
-    let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(k, ptr, i));
-    let _ = guard(Err(std::fmt::Error), || write_list(&mut out, items));
+    let _ = guard(Err(std::fmt::Error), || {
+        write_list_of(&mut out, elem, ptr, len)
+    });
     if out.over {
         c.record(FaultRecord {
             fault: Fault::TooLarge,

@@ -7,7 +7,8 @@
 //! SECONDS` limit the run as they do for `kiln run`.
 
 use crate::abi::{Kind, RtStr};
-use crate::display::{str_from_raw, write_list, write_scalar, Scalar};
+use crate::display::{str_from_raw, write_list_of, write_scalar, Scalar};
+use crate::typecode::{Shape, TypeCode};
 use crate::{parse_bits, RunCtx};
 use std::ffi::{c_char, CStr};
 use std::io::Write;
@@ -22,7 +23,8 @@ pub const NO_RESULT: u32 = u32::MAX;
 #[repr(C)]
 pub struct InputDesc {
     pub name: RtStr,
-    /// A [`Kind`] code: the type, or for a list its element type.
+    /// A [`TypeCode`] (a scalar's is its [`Kind`]): the type, or for a list its element
+    /// type (which may be a list).
     pub kind: u32,
     /// 1: a list of `kind`.
     pub list: u32,
@@ -35,7 +37,8 @@ pub struct ProgramDesc {
     pub entry: EntryFn,
     pub inputs: *const InputDesc,
     pub input_count: i64,
-    /// A [`Kind`] code, or [`NO_RESULT`].
+    /// A [`TypeCode`] (a scalar's is its [`Kind`]), or [`NO_RESULT`]: the type, or for
+    /// a list its element type (which may be a list: nested results print recursively).
     pub result_kind: u32,
     /// 1: the result is a list of `result_kind`.
     pub result_list: u32,
@@ -100,8 +103,8 @@ unsafe impl Send for SendProgram {}
 /// The description, read into Rust values.
 struct Program {
     entry: EntryFn,
-    inputs: Vec<(String, Kind, bool)>,
-    result: Option<(Kind, bool)>,
+    inputs: Vec<(String, TypeCode, bool)>,
+    result: Option<(TypeCode, bool)>,
     file: String,
     positions: Vec<[u32; 2]>,
     stack_guard: bool,
@@ -124,11 +127,7 @@ impl Program {
             .map(|i| {
                 // SAFETY: names are constant strings of the module.
                 let name = unsafe { str_from_raw(i.name.ptr, i.name.len) }.to_owned();
-                (
-                    name,
-                    Kind::from_u32(i.kind).unwrap_or(Kind::I64),
-                    i.list != 0,
-                )
+                (name, TypeCode(i.kind), i.list != 0)
             })
             .collect();
         let positions = if desc.positions.is_null() || desc.position_count <= 0 {
@@ -141,7 +140,9 @@ impl Program {
         Program {
             entry: desc.entry,
             inputs,
-            result: Kind::from_u32(desc.result_kind).map(|k| (k, desc.result_list != 0)),
+            result: Some(TypeCode(desc.result_kind))
+                .filter(|c| c.shape().is_some())
+                .map(|c| (c, desc.result_list != 0)),
             // SAFETY: the file name is a constant string of the module.
             file: unsafe { str_from_raw(desc.file.ptr, desc.file.len) }.to_owned(),
             positions,
@@ -361,44 +362,77 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-fn type_name(kind: Kind, list: bool) -> String {
+fn type_name(code: TypeCode, list: bool) -> String {
     if list {
-        format!("[{}]", kind.name())
+        format!("[{}]", code.name())
     } else {
-        kind.name().to_owned()
+        code.name()
     }
 }
 
 /// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
-/// string as is; a list written `[a, b, c]`).
-fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u64; 2], String> {
-    if !list {
-        return Ok(match kind {
-            Kind::Str => [text.as_ptr() as u64, text.len() as u64],
-            k => [parse_bits(k, text.trim())?, 0],
-        });
+/// string as is; a list written `[a, b, c]`, a nested one `[[1, 2], [3]]`).
+fn input_slot(
+    ctx: &mut RunCtx,
+    code: TypeCode,
+    list: bool,
+    text: &str,
+) -> Result<[u64; 2], String> {
+    if list {
+        return list_slot(ctx, code, text);
     }
-    if kind == Kind::Str {
-        return Err("a list of strings cannot be given on the command line".to_owned());
-    }
+    Ok(match code.shape() {
+        Some(Shape::Scalar(Kind::Str)) => [text.as_ptr() as u64, text.len() as u64],
+        Some(Shape::Scalar(k)) => [parse_bits(k, text.trim())?, 0],
+        _ => {
+            return Err(format!(
+                "a value of type {} cannot be given on the command line",
+                code.name()
+            ))
+        }
+    })
+}
+
+/// The slot of a list of `elem` written as text, its elements (and inner lists, each
+/// level) laid out in the run's arena.
+fn list_slot(ctx: &mut RunCtx, elem: TypeCode, text: &str) -> Result<[u64; 2], String> {
+    let leaf = match elem.shape() {
+        Some(Shape::Scalar(Kind::Str)) => {
+            return Err("a list of strings cannot be given on the command line".to_owned())
+        }
+        Some(Shape::Scalar(k)) => Some(k),
+        Some(Shape::List(_)) => None,
+        _ => {
+            return Err(format!(
+                "a list of {} cannot be given on the command line",
+                elem.name()
+            ))
+        }
+    };
     let inner = text
         .trim()
         .strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
-        .ok_or_else(|| format!("write a list as `[a, b, c]`, with {} elements", kind.name()))?;
-    let items: Vec<u64> = if inner.trim().is_empty() {
+        .ok_or_else(|| format!("write a list as `[a, b, c]`, with {} elements", elem.name()))?;
+    let items: Vec<[u64; 2]> = if inner.trim().is_empty() {
         Vec::new()
     } else {
-        inner
-            .split(',')
-            .map(|item| parse_bits(kind, item.trim()))
+        split_top(inner)?
+            .into_iter()
+            .map(|item| match (leaf, elem.shape()) {
+                (Some(k), _) => Ok([parse_bits(k, item.trim())?, 0]),
+                (None, Some(Shape::List(e))) => list_slot(ctx, e, item),
+                _ => Err("not a list".to_owned()),
+            })
             .collect::<Result<_, _>>()?
     };
-    let (size, align) = kind.layout();
+    let (size, align) = elem.layout();
     let ptr = ctx.alloc(size as usize * items.len(), align as usize);
-    for (i, bits) in items.iter().enumerate() {
-        let bytes = bits.to_le_bytes();
-        // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
+    for (i, slot) in items.iter().enumerate() {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&slot[0].to_le_bytes());
+        bytes[8..].copy_from_slice(&slot[1].to_le_bytes());
+        // SAFETY: `ptr` has room for `items.len()` elements of `size` (<= 16) bytes.
         unsafe {
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(i * size as usize), size as usize)
         };
@@ -406,20 +440,50 @@ fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u
     Ok([ptr as u64, items.len() as u64])
 }
 
+/// The items of a list's text between its outer brackets: split at the commas outside
+/// inner brackets.
+fn split_top(inner: &str) -> Result<Vec<&str>, String> {
+    let (mut depth, mut start, mut items) = (0i32, 0, Vec::new());
+    for (i, c) in inner.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => return Err("unbalanced `]`".to_owned()),
+            ']' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced `[`".to_owned());
+    }
+    items.push(&inner[start..]);
+    Ok(items)
+}
+
 /// The display format of a result slot.
 ///
 /// # Safety
 /// `slot` holds a value of the given type (a string or list as a valid (ptr, len)).
-unsafe fn write_slot(out: &mut String, kind: Kind, list: bool, slot: [u64; 2]) -> std::fmt::Result {
+unsafe fn write_slot(
+    out: &mut String,
+    code: TypeCode,
+    list: bool,
+    slot: [u64; 2],
+) -> std::fmt::Result {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
     if list {
-        // SAFETY: a list of `len` elements of `kind` at `ptr`.
-        let items = (0..len.max(0) as usize).map(|i| unsafe { Scalar::read_elem(kind, ptr, i) });
-        return write_list(out, items);
+        // SAFETY: a list of `len` elements of type `code` at `ptr`.
+        return unsafe { write_list_of(out, code, ptr, len) };
     }
-    match kind {
+    match code.shape() {
         // SAFETY: a string (ptr, len).
-        Kind::Str => write_scalar(out, Scalar::Str(unsafe { str_from_raw(ptr, len) }), false),
-        k => write_scalar(out, Scalar::from_bits(k, slot[0]), false),
+        Some(Shape::Scalar(Kind::Str)) => {
+            write_scalar(out, Scalar::Str(unsafe { str_from_raw(ptr, len) }), false)
+        }
+        Some(Shape::Scalar(k)) => write_scalar(out, Scalar::from_bits(k, slot[0]), false),
+        _ => Ok(()),
     }
 }

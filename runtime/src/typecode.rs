@@ -92,6 +92,17 @@ impl TypeCode {
         }
     }
 
+    /// The type's name as Kiln writes it: `i64`, `[[f64]]`, `string?`; `?` for a code no
+    /// type has.
+    pub fn name(self) -> String {
+        match self.shape() {
+            Some(Shape::Scalar(k)) => k.name().to_owned(),
+            Some(Shape::List(e)) => format!("[{}]", e.name()),
+            Some(Shape::Opt(t)) => format!("{}?", t.name()),
+            None => "?".to_owned(),
+        }
+    }
+
     pub fn is_opt(self) -> bool {
         matches!(self.shape(), Some(Shape::Opt(_)))
     }
@@ -155,6 +166,14 @@ mod tests {
         assert_eq!(oo.shape(), None);
         assert_eq!(TypeCode(99).shape(), None);
         assert_eq!(TypeCode(0x7fff_ffff).shape(), None);
+    }
+
+    #[test]
+    fn names() {
+        let f = TypeCode::of_kind(Kind::F64);
+        assert_eq!(f.list().unwrap().list().unwrap().name(), "[[f64]]");
+        assert_eq!(f.list().unwrap().opt().unwrap().name(), "[f64]?");
+        assert_eq!(TypeCode(99).name(), "?");
     }
 
     #[test]

@@ -510,10 +510,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.call_code(f, slot, &vals, true)
     }
 
+    /// The runtime type code of `ty` (a scalar's is its kind), for runtime functions
+    /// that take a kind: nested lists print and compare through it.
     fn kind(&self, ty: &Ty) -> Res<IntValue<'ctx>> {
-        match Kind::of(ty) {
-            Some(k) => Ok(self.i32_ty().const_int(k as u64, false)),
-            None => bug(format!("no runtime kind for `{ty}`")),
+        match abi::type_code(ty) {
+            Some(k) => Ok(self.i32_ty().const_int(k.0 as u64, false)),
+            None => bug(format!("no runtime type code for `{ty}`")),
         }
     }
 

@@ -217,9 +217,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 Ok(v.into())
             }
             HofOp::FlatMap => self.flat_map(&h, &elem, ptr, len, e),
-            HofOp::SortBy => {
+            HofOp::SortBy | HofOp::GroupBy => {
                 // The keys in a list of their own, then the runtime's stable sort of the
-                // elements by them.
+                // elements by them, or its grouping.
                 let key = h.body.ty.clone();
                 let keys = self.alloc_list(&key, len, span)?;
                 self.counted_loop(len, span, &mut |cg, i| {
@@ -228,7 +228,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     let q = cg.elem_ptr(&key, keys, i)?;
                     cg.store(q, k, &key)
                 })?;
-                let (Some(kk), Some(ek)) = (Kind::of(&key), Kind::of(&elem)) else {
+                let (Some(kk), Some(ek)) = (Kind::of(&key), crate::abi::type_code(&elem)) else {
                     return bug(format!("sort_by of `[{elem}]` by `{key}`"));
                 };
                 let i32t = self.i32_ty();
@@ -238,14 +238,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     i32t.const_int(kk as u64, false).into(),
                     keys.into(),
                     len.into(),
-                    i32t.const_int(ek as u64, false).into(),
+                    i32t.const_int(ek.0 as u64, false).into(),
                     ptr.into(),
                 ];
-                let v = self.call_rt_pair(crate::abi::RT_LIST_SORT_BY, &args)?;
+                let symbol = match h.op {
+                    HofOp::SortBy => crate::abi::RT_LIST_SORT_BY,
+                    _ => crate::abi::RT_LIST_GROUP_BY,
+                };
+                let v = self.call_rt_pair(symbol, &args)?;
                 self.check_status()?;
                 Ok(v)
             }
-            HofOp::Find | HofOp::GroupBy => bug(format!(
+            HofOp::Find => bug(format!(
                 "`{}` is not compiled yet (the checker refuses it)",
                 h.op.name()
             )),

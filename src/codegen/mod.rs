@@ -150,14 +150,10 @@ impl Interface {
     }
 }
 
-/// Inputs and the result cross the host boundary as scalars, strings or lists of those;
-/// anything else (a list of lists) is not supported there.
+/// Inputs and the result cross the host boundary as any type a runtime type code
+/// describes (scalars, strings, lists of any depth).
 fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
-    use abi::KindTy;
-    let ok = |t: &Ty| match t {
-        Ty::List(e) => abi::Kind::of(e).is_some(),
-        t => abi::Kind::of(t).is_some(),
-    };
+    let ok = |t: &Ty| abi::type_code(t).is_some();
     if let Some(t) = program.main.ret.as_ref().filter(|t| !ok(t)) {
         return Err(format!("a program result of type {t} is not supported"));
     }

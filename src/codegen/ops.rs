@@ -403,6 +403,23 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Ty::Int(_) | Ty::Bool | Ty::Float(_) | Ty::Str => {
                 self.binary(BinOp::Eq, a, b, ty, ty, Span::default())?
             }
+            // A list of lists: the runtime compares the two lists structurally.
+            Ty::List(elem) => {
+                let Some(code) = abi::type_code(elem) else {
+                    return bug(format!("no runtime type code for `{elem}`"));
+                };
+                let (ap, al) = self.split_pair(a)?;
+                let (bp, bl) = self.split_pair(b)?;
+                let code = self.i32_ty().const_int(code.0 as u64, false);
+                let args = [code.into(), ap.into(), al.into(), bp.into(), bl.into()];
+                let Some(eq) = self.call_rt(abi::RT_LIST_EQ, &args)? else {
+                    return bug("kiln_rt_list_eq returned nothing");
+                };
+                let zero = self.i32_ty().const_zero();
+                self.b
+                    .build_int_compare(IntPredicate::NE, eq.into_int_value(), zero, "")?
+                    .into()
+            }
             t => return bug(format!("`in` on a list of `{t}`")),
         };
         Ok(v.into_int_value())
@@ -519,13 +536,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let Some(symbol) = abi::lib_symbol(f) else {
             return bug(format!("{f:?} has no runtime function"));
         };
+        // The element's type code (a scalar's is its kind; `[T]` for a list of lists).
         let kind = args
             .iter()
             .find_map(|a| match &a.ty {
-                Ty::List(elem) => Kind::of(elem),
+                Ty::List(elem) => abi::type_code(elem).map(|c| c.0),
                 _ => None,
             })
-            .unwrap_or(Kind::I64);
+            .unwrap_or(Kind::I64 as u32);
         let span = if f.effects().can_fault {
             self.span_id(e.span)
         } else {

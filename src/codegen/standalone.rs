@@ -5,7 +5,6 @@
 //! prints the result and reports faults as `kiln run` does.
 
 use super::ENTRY_SYMBOL;
-use crate::abi::{Kind, KindTy};
 use crate::span::{LineIndex, Span};
 use crate::types::hir;
 use crate::types::ty::Ty;
@@ -57,9 +56,9 @@ pub(super) fn add_c_main<'ctx>(
             Ty::List(elem) => (&**elem, 1),
             t => (t, 0),
         };
-        let kind = Kind::of(elem)
+        let kind = crate::abi::type_code(elem)
             .ok_or_else(|| format!("a standalone program cannot take or return {ty}"))?;
-        Ok((kind as u64, list))
+        Ok((kind.0 as u64, list))
     };
 
     // The params: { name ptr, name len, kind, list } each.

@@ -250,10 +250,18 @@ codes! {
             type's name (`i64(1.5)` truncates toward zero).",
         example: "let a: i64 = 1.5;",
     },
-    "E0211": "lists of lists are not supported" {
-        explanation: "A list's elements may be bool, numbers or strings, but not lists. \
-            Keep the inner lists in separate bindings, or flatten the data into one list.",
-        example: "let grid: [[i64]] = [];",
+    "E0211": "not supported yet" {
+        explanation: "The program uses a form of the language that this version of Kiln \
+            does not implement yet; the message names it. (Before language v1 this code \
+            also refused lists of lists, which are supported now: `[[1, 2], [3]]`.)",
+        example: "let x: i64? = 1;",
+    },
+    "E0240": "list type nested too deeply" {
+        explanation: "Lists nest (`[[f64]]`, `[[[i64]]]`), and optionals wrap them, but a \
+            type may have at most 12 such levels: the runtime describes every type in \
+            one 32-bit code. Restructure the data so it nests less deeply, for example \
+            by flattening inner levels with `flatten`.",
+        example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
     "E0230": "lambda outside a higher-order function" {
         explanation: "A lambda (`x -> e`, `(a, b) -> e`) is not a value: it is written only \

@@ -1286,10 +1286,23 @@ fn faulting_bool_of(x: Expr) -> Expr {
 }
 
 #[test]
-fn nested_list_results_are_rejected_at_compile_time() {
+fn nested_list_results_cross_the_boundary_up_to_a_type_codes_depth() {
     let inner = Ty::List(Box::new(Ty::I64));
-    let e = list(inner, vec![ints(&[1])]);
-    let err = compile(&prog(e), &Options::default())
+    let e = list(inner.clone(), vec![ints(&[1]), ints(&[])]);
+    let want = Value::List(
+        inner,
+        vec![
+            Value::List(Ty::I64, vec![Value::I64(1)]),
+            Value::List(Ty::I64, vec![]),
+        ],
+    );
+    assert_eq!(eval(e), want);
+    // A type no runtime type code holds (13 levels) is refused before any code runs.
+    let mut deep = Ty::I64;
+    for _ in 0..12 {
+        deep = Ty::List(Box::new(deep));
+    }
+    let err = compile(&prog(list(deep, vec![])), &Options::default())
         .err()
         .expect("an error");
     assert!(err.0.contains("not supported"), "{err}");

@@ -643,3 +643,40 @@ fn range_runs_typed_over_columns_and_within_the_memory_limit() {
         assert_eq!(out, [6, 9, 0]);
     }
 }
+
+#[test]
+fn nested_lists_cross_the_library_api() {
+    use crate::types::ty::IntTy;
+    let row = |xs: &[i64]| Value::List(Ty::I64, xs.iter().map(|&x| Value::I64(x)).collect());
+    let grid_ty = Ty::List(Box::new(Ty::I64));
+    let grid = |rows: Vec<Value>| Value::List(grid_ty.clone(), rows);
+    let p = compile("param g: [[i64]]; concat(g, [flatten(g), [len(g)]])");
+    let r = p
+        .run(&[grid(vec![row(&[1, 2]), row(&[]), row(&[3])])])
+        .unwrap();
+    assert_eq!(
+        r,
+        Some(grid(vec![
+            row(&[1, 2]),
+            row(&[]),
+            row(&[3]),
+            row(&[1, 2, 3]),
+            row(&[3])
+        ]))
+    );
+    assert_eq!(r.unwrap().to_string(), "[[1, 2], [], [3], [1, 2, 3], [3]]");
+    // The inputs are checked at every level: an inner list of another type is E0605.
+    let wrong = grid(vec![Value::List(Ty::Int(IntTy::I32), vec![Value::I32(1)])]);
+    assert_eq!(p.run(&[wrong]).unwrap_err().code(), "E0605");
+    let strings = compile("param w: [[string]]; unique(w)");
+    let s = |x: &str| Value::Str(x.to_owned());
+    let words = Value::List(
+        Ty::List(Box::new(Ty::Str)),
+        vec![
+            Value::List(Ty::Str, vec![s("a"), s("b\n")]),
+            Value::List(Ty::Str, vec![s("a"), s("b\n")]),
+        ],
+    );
+    let r = strings.run(&[words]).unwrap().unwrap();
+    assert_eq!(r.to_string(), r#"[["a", "b\n"]]"#);
+}

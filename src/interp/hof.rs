@@ -173,7 +173,38 @@ impl Machine<'_> {
                 let sorted = idx.into_iter().filter_map(|i| slots[i].take()).collect();
                 Value::List(elem, sorted)
             }
-            HofOp::Find | HofOp::GroupBy => {
+            HofOp::GroupBy => {
+                // The keys first (counted as generated code's list of them), then the
+                // groups in order of first appearance; keys equal as `unique` compares.
+                self.alloc_list(&body.ty, xs.len(), span)?;
+                let mut keys = Vec::with_capacity(xs.len());
+                for x in &xs {
+                    self.poll(span)?;
+                    keys.push(self.apply(params, vec![x.clone()], body, frame)?);
+                }
+                let mut firsts: Vec<usize> = Vec::new();
+                let mut groups: Vec<Vec<Value>> = Vec::new();
+                for (i, x) in xs.into_iter().enumerate() {
+                    match firsts
+                        .iter()
+                        .position(|&f| super::lib_fns::same(&keys[f], &keys[i]))
+                    {
+                        Some(g) => groups[g].push(x),
+                        None => {
+                            firsts.push(i);
+                            groups.push(vec![x]);
+                        }
+                    }
+                }
+                self.alloc(16u64.saturating_mul(groups.len() as u64), span)?;
+                let mut out = Vec::with_capacity(groups.len());
+                for g in groups {
+                    self.alloc_list(&elem, g.len(), span)?;
+                    out.push(Value::List(elem.clone(), g));
+                }
+                Value::List(Ty::List(Box::new(elem)), out)
+            }
+            HofOp::Find => {
                 return Err(bug(format!(
                     "`{}` is not implemented yet (the checker refuses it)",
                     op.name()

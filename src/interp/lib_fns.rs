@@ -56,9 +56,15 @@ pub(super) fn ascending(a: &Value, b: &Value) -> Ordering {
 }
 
 /// Whether two elements are one for `unique` and `count_distinct`: numbers by value
-/// (-0.0 is 0.0, and every NaN is one value), strings by content.
-fn same(a: &Value, b: &Value) -> bool {
-    (ops::is_nan(a) && ops::is_nan(b)) || ops::equal(a, b)
+/// (-0.0 is 0.0, and every NaN is one value), strings by content, lists element by
+/// element by the same rule.
+pub(super) fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::List(_, xs), Value::List(_, ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
+        }
+        _ => (ops::is_nan(a) && ops::is_nan(b)) || ops::equal(a, b),
+    }
 }
 
 /// The index of the first character at or after character position `i` (clamped to
@@ -352,6 +358,16 @@ impl Machine<'_> {
                     LibFn::Any => Value::Bool(n > 0),
                     _ => Value::Bool(n == mask.len() as i64),
                 }
+            }
+            LibFn::Flatten => {
+                let (_, lists) = list_arg(arg(0)?)?;
+                let elem = elem_of(&e.ty)?.clone();
+                let mut items = Vec::new();
+                for l in lists {
+                    items.extend_from_slice(list_arg(l)?.1);
+                }
+                self.alloc_list(&elem, items.len(), span)?;
+                Value::List(elem, items)
             }
             LibFn::Range => {
                 let ints = vals.iter().map(int_arg).collect::<R<Vec<i64>>>()?;

@@ -218,6 +218,10 @@ pub(super) fn unary(op: UnOp, v: &Value, span: Span, ovf: Overflow) -> R<Value> 
 /// (floats ordered: NaN equals nothing, -0.0 equals 0.0), bools, strings bytewise.
 pub(super) fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        // Lists (elements of nested lists, for `in` and `index_of`): element by element.
+        (Value::List(_, xs), Value::List(_, ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| equal(x, y))
+        }
         (Value::F64(x), Value::F64(y)) => x == y,
         (Value::F32(x), Value::F32(y)) => x == y,
         _ => match (int_of(a), int_of(b)) {

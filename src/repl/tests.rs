@@ -864,3 +864,29 @@ fn ir_hides_attributes_unless_asked() {
     }
     assert!(help().contains(":ir! EXPR"));
 }
+
+/// Nested lists held in globals are copied out of the arena deeply: their inner lists
+/// and strings survive later lines that reuse the arena.
+#[test]
+fn nested_lists_survive_across_lines() {
+    let mut s = session();
+    ok(&mut s, "let g = [[\"a\" + \"b\", \"c\"], [], [string(7)]];");
+    ok(&mut s, "let h = concat([[1.5], []], [[2.5, 3.5]]);");
+    ok(&mut s, "x = [[[1]]];");
+    ok(&mut s, "x = concat(x, [[[2, 3], []]]);");
+    ok(
+        &mut s,
+        "let junk = [[\"zzzzzzzzzzzzzzzzzzzz\" + \"y\"], [\"qqqqqqqqqqqqqqqq\" + \"w\"]];",
+    );
+    assert_eq!(
+        ok(&mut s, "g"),
+        "[[\"ab\", \"c\"], [], [\"7\"]] : [[string]]\n"
+    );
+    assert_eq!(ok(&mut s, "h"), "[[1.5], [], [2.5, 3.5]] : [[f64]]\n");
+    assert_eq!(ok(&mut s, "x"), "[[[1]], [[2, 3], []]] : [[[i64]]]\n");
+    assert_eq!(ok(&mut s, "[2.5, 3.5] in h"), "true : bool\n");
+    assert_eq!(
+        ok(&mut s, "flatten(g)"),
+        "[\"ab\", \"c\", \"7\"] : [string]\n"
+    );
+}

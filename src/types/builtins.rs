@@ -16,6 +16,8 @@ pub enum Class {
     Num,
     /// f32 and f64.
     Float,
+    /// Every type that is not a list (v1: `sort` and its kin order scalars and strings).
+    Ordered,
 }
 
 impl Class {
@@ -24,6 +26,7 @@ impl Class {
             Class::Any => true,
             Class::Num => matches!(ty, Ty::Int(_) | Ty::Float(_)),
             Class::Float => matches!(ty, Ty::Float(_)),
+            Class::Ordered => !matches!(ty, Ty::List(_)),
         }
     }
 
@@ -32,6 +35,7 @@ impl Class {
             Class::Any => "any type",
             Class::Num => "any numeric type",
             Class::Float => "f32 or f64",
+            Class::Ordered => "a scalar or string (lists have no order)",
         }
     }
 }
@@ -46,6 +50,8 @@ pub enum Pat {
     ListT,
     /// The float type of `T`'s results (`avg`, `median`): f32 for f32, f64 otherwise.
     FloatT,
+    /// A list of lists of `T`: `[[T]]` (v1, `flatten`).
+    ListListT,
 }
 
 impl Pat {
@@ -60,6 +66,7 @@ impl Pat {
                 Ty::Float(FloatTy::F32) => Ty::Float(FloatTy::F32),
                 _ => Ty::Float(FloatTy::F64),
             },
+            Pat::ListListT => Ty::List(Box::new(Ty::List(Box::new(t())))),
         }
     }
 }
@@ -94,6 +101,7 @@ impl BuiltinFn {
             Pat::Ty(t) => t.to_string(),
             Pat::ListT => "[T]".to_string(),
             Pat::FloatT => "f64 (f32 when T is f32)".to_string(),
+            Pat::ListListT => "[[T]]".to_string(),
         };
         let mut params: Vec<String> = self.params.iter().map(show).collect();
         if self.variadic {
@@ -142,10 +150,14 @@ impl BuiltinFn {
                 let mut tvar: Option<&Ty> = None;
                 pats.iter().zip(params).all(|(p, t)| match p {
                     Pat::Ty(x) => x == t,
-                    Pat::T | Pat::ListT => {
+                    Pat::T | Pat::ListT | Pat::ListListT => {
                         let t = match (p, t) {
                             (Pat::ListT, Ty::List(e)) => &**e,
-                            (Pat::ListT, _) => return false,
+                            (Pat::ListListT, Ty::List(e)) => match &**e {
+                                Ty::List(e) => &**e,
+                                _ => return false,
+                            },
+                            (Pat::ListT | Pat::ListListT, _) => return false,
                             _ => t,
                         };
                         let same = tvar.is_none_or(|v| v == t);
@@ -592,7 +604,7 @@ fn library() -> Vec<BuiltinFn> {
         ),
         lib(
             "sort",
-            any,
+            Some(Class::Ordered),
             vec![l.clone()],
             l.clone(),
             L::Sort,
@@ -600,7 +612,7 @@ fn library() -> Vec<BuiltinFn> {
         ),
         lib(
             "sort_desc",
-            any,
+            Some(Class::Ordered),
             vec![l.clone()],
             l.clone(),
             L::SortDesc,
@@ -709,6 +721,14 @@ fn library() -> Vec<BuiltinFn> {
             b(),
             L::All,
             "whether every entry is true (true for [])",
+        ),
+        lib(
+            "flatten",
+            any,
+            vec![Pat::ListListT],
+            l.clone(),
+            L::Flatten,
+            "the inner lists' elements, one list after the other",
         ),
         lib(
             "range",

@@ -365,13 +365,26 @@ impl<'a> Checker<'a> {
     fn solve(&self, class: Class, pats: &[Pat], args: &[hir::Expr]) -> Result<Ty, String> {
         // Each argument in a `T` position with the type it gives `T` (a `[T]` argument
         // gives its element type).
-        let mut t_args: Vec<(&hir::Expr, Ty, bool)> = Vec::new();
+        let mut t_args: Vec<(&hir::Expr, Ty, usize)> = Vec::new();
         for (i, (p, a)) in pats.iter().zip(args).enumerate() {
             match (p, &a.ty) {
-                (Pat::T, t) => t_args.push((a, t.clone(), false)),
-                (Pat::ListT, Ty::List(e)) => t_args.push((a, (**e).clone(), true)),
+                (Pat::T, t) => t_args.push((a, t.clone(), 0)),
+                (Pat::ListT, Ty::List(e)) => t_args.push((a, (**e).clone(), 1)),
                 (Pat::ListT, t) => {
                     return Err(format!("argument {} expects a list, found {t}", i + 1))
+                }
+                (Pat::ListListT, Ty::List(e)) if matches!(**e, Ty::List(_) | Ty::EmptyElem) => {
+                    let inner = match &**e {
+                        Ty::List(x) => (**x).clone(),
+                        _ => Ty::EmptyElem,
+                    };
+                    t_args.push((a, inner, 2))
+                }
+                (Pat::ListListT, t) => {
+                    return Err(format!(
+                        "argument {} expects a list of lists, found {t}",
+                        i + 1
+                    ))
                 }
                 _ => {}
             }
@@ -388,12 +401,12 @@ impl<'a> Checker<'a> {
             format!("its arguments must have one type, found {a} and {b}")
         })?;
         let fits_all = |t: &Ty| {
-            t_args.iter().all(|(a, _, list)| {
-                if *list {
-                    self.fits(a, &Ty::List(Box::new(t.clone())))
-                } else {
-                    self.fits(a, t)
+            t_args.iter().all(|(a, _, depth)| {
+                let mut want = t.clone();
+                for _ in 0..*depth {
+                    want = Ty::List(Box::new(want));
                 }
+                self.fits(a, &want)
             })
         };
         let t = match (&j, class) {

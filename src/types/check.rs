@@ -410,14 +410,12 @@ impl<'a> Checker<'a> {
             }
             ast::TypeExprKind::List(inner) => {
                 let e = self.resolve_type(inner);
-                if matches!(e, Ty::List(_)) {
-                    self.error(
-                        Diagnostic::error("E0211", t.span, "lists of lists are not supported")
-                            .with_label("the element type must be a scalar or string"),
-                    );
+                let ty = Ty::List(Box::new(e));
+                if let Some(d) = super::nest::too_deep(&ty, t.span) {
+                    self.error(d);
                     return Ty::Error;
                 }
-                Ty::List(Box::new(e))
+                ty
             }
         }
     }

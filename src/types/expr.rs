@@ -221,11 +221,8 @@ impl<'a> Checker<'a> {
                 return hir::Expr::error(span);
             }
         };
-        if matches!(ty, Ty::List(_)) {
-            self.error(
-                Diagnostic::error("E0211", span, "lists of lists are not supported")
-                    .with_label("the elements of a list must be scalars or strings"),
-            );
+        if let Some(d) = super::nest::too_deep(&Ty::List(Box::new(ty.clone())), span) {
+            self.error(d);
             return hir::Expr::error(span);
         }
         let elems = if ty.is_flexible() {
@@ -436,14 +433,8 @@ impl<'a> Checker<'a> {
         let Some(j) = j.default_ty() else {
             return self.cannot_infer(list.span);
         };
-        if matches!(j, Ty::List(_)) {
-            // `[1] in []` would need a list of lists.
-            self.error(
-                Diagnostic::error("E0211", list.span, "lists of lists are not supported")
-                    .with_label(format!("this would be a list of {j}"))
-                    .with_secondary(item.span, format!("because this is {j}"))
-                    .with_help("`in` looks for one element in a list of scalars or strings"),
-            );
+        if let Some(d) = super::nest::too_deep(&Ty::List(Box::new(j.clone())), list.span) {
+            self.error(d);
             return hir::Expr::error(span);
         }
         let item = self.coerce(item, &j);
@@ -654,6 +645,13 @@ impl<'a> Checker<'a> {
                 "element by element, `&`, `|` and `^` combine only masks (`[bool]`)"
             }
             (_, Ty::Str) => "strings support `+` and comparisons",
+            (BinaryOp::Eq | BinaryOp::Ne, Ty::List(e)) if matches!(**e, Ty::List(_)) => {
+                "`==` on lists compares element by element, and lists have no element-wise \
+                 `==`; to look for a whole list use `in` or `index_of`, as in `[1, 2] in xss`"
+            }
+            (_, Ty::List(e)) if matches!(**e, Ty::List(_)) => {
+                "operators work element by element on lists of scalars, not on lists of lists"
+            }
             _ => "see the operator table in docs/language.md",
         };
         self.error(

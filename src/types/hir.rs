@@ -478,6 +478,8 @@ pub enum LibFn {
     /// down for a negative step; a zero step is fault E0613. One, two or three `i64`
     /// arguments (the missing start is 0, the missing step 1).
     Range,
+    /// `flatten(xss: [[T]]) -> [T]` (v1): the inner lists one after the other.
+    Flatten,
 }
 
 // ---- higher-order built-ins (lambdas) -----------------------------------------------------

@@ -88,10 +88,10 @@ pub const DOCS: [HofDoc; 12] = [
     },
 ];
 
-/// Whether this build compiles `op` (the others wait for optionals, nested lists or
-/// their sort: the checker refuses them with E0211 and the reference leaves them out).
+/// Whether this build compiles `op` (`find` waits for optionals: the checker refuses it
+/// with E0211 and the reference leaves it out).
 pub fn available(op: HofOp) -> bool {
-    !matches!(op, HofOp::Find | HofOp::GroupBy)
+    !matches!(op, HofOp::Find)
 }
 
 /// Every function that takes a lambda, as a list for messages: "map, filter, ...".
@@ -433,6 +433,10 @@ impl<'a> Checker<'a> {
             );
             return hir::Expr::error(span);
         }
+        if let Some(d) = super::nest::too_deep(&ty, span) {
+            self.error(d);
+            return hir::Expr::error(span);
+        }
         hir::Expr::new(
             ExprKind::Hof {
                 op,
@@ -445,15 +449,8 @@ impl<'a> Checker<'a> {
         )
     }
 
-    /// What this branch cannot compile yet: optionals and lists of lists.
+    /// What this branch cannot compile yet: optionals.
     fn not_yet(&self, op: HofOp, ty: &Ty) -> Option<String> {
-        fn nested(t: &Ty) -> bool {
-            match t {
-                Ty::List(e) => matches!(**e, Ty::List(_)) || nested(e),
-                Ty::Opt(e) => nested(e),
-                _ => false,
-            }
-        }
         fn has_opt(t: &Ty) -> bool {
             match t {
                 Ty::List(e) => has_opt(e),
@@ -461,13 +458,7 @@ impl<'a> Checker<'a> {
                 _ => false,
             }
         }
-        if has_opt(ty) {
-            Some(format!("`{}`, which gives an optional,", op.name()))
-        } else if nested(ty) {
-            Some(format!("`{}`, which gives a list of lists,", op.name()))
-        } else {
-            None
-        }
+        has_opt(ty).then(|| format!("`{}`, which gives an optional,", op.name()))
     }
 
     /// The lambda's body settled for `op`: a condition, `reduce`'s accumulator, a key,
@@ -721,7 +712,11 @@ mod tests {
         one("map([1], x -> undefined_name)", "E0101");
         // Not yet: an optional result, a list of lists.
         one("find([1], x -> x > 0)", "E0211");
-        one("map([1], x -> [x])", "E0211");
+        // Lists of lists are results like any other, up to the type codes' depth.
+        assert_eq!(ty("map([1], x -> [x])"), list(list(Ty::I64)));
+        assert_eq!(ty("group_by([1, 2], x -> x % 2)"), list(list(Ty::I64)));
+        assert_eq!(ty("map([[1], [2, 3]], xs -> len(xs))"), list(Ty::I64));
+        assert_eq!(ty("flat_map([[1], [2, 3]], xs -> xs)"), list(Ty::I64));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod hir;
 pub mod lambda;
 mod lint;
 mod lit;
+mod nest;
 mod outputs;
 pub mod prelude;
 pub mod reference;

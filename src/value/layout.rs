@@ -55,32 +55,44 @@ pub unsafe fn string_from_pair(ptr: *const u8, len: i64) -> String {
 }
 
 /// The slot of a (type-checked) value. A string's pair borrows its bytes; a list's
-/// elements are laid out in `ctx`'s arena, so the slot is valid until `ctx` is reset.
+/// elements (nested lists too, each level) are laid out in `ctx`'s arena, so the slot is
+/// valid until `ctx` is reset.
 pub fn to_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
     match v {
         Value::Str(s) => [s.as_ptr() as u64, s.len() as u64],
         Value::List(elem, items) => {
-            let Some(kind) = Kind::of(elem) else {
+            let Some(code) = crate::abi::type_code(elem) else {
                 return [0, 0];
             };
-            let (size, align) = kind.layout();
+            let (size, align) = code.layout();
             let ptr = ctx.alloc(size as usize * items.len(), align as usize);
             for (i, item) in items.iter().enumerate() {
                 // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
-                unsafe {
-                    let p = ptr.add(i * size as usize);
-                    match item {
-                        Value::Str(s) => (p as *mut RtStr).write_unaligned(str_pair(s)),
-                        v => {
-                            let bits = v.to_bits().unwrap_or(0).to_le_bytes();
-                            std::ptr::copy_nonoverlapping(bits.as_ptr(), p, size as usize);
-                        }
-                    }
-                }
+                unsafe { write_elem(ctx, ptr.add(i * size as usize), size as usize, item) };
             }
             [ptr as u64, items.len() as u64]
         }
         v => [v.to_bits().unwrap_or(0), 0],
+    }
+}
+
+/// Write `item`, an element of `size` bytes, at `p` in its memory layout.
+///
+/// # Safety
+/// `p` must have room for `size` bytes.
+unsafe fn write_elem(ctx: &mut RunCtx, p: *mut u8, size: usize, item: &Value) {
+    match item {
+        Value::Str(_) | Value::List(..) => {
+            let [ptr, len] = to_slot(ctx, item);
+            (p as *mut RtStr).write_unaligned(RtStr {
+                ptr: ptr as usize as *const u8,
+                len: len as i64,
+            });
+        }
+        v => {
+            let bits = v.to_bits().unwrap_or(0).to_le_bytes();
+            std::ptr::copy_nonoverlapping(bits.as_ptr(), p, size.min(8));
+        }
     }
 }
 
@@ -92,13 +104,22 @@ pub unsafe fn from_slot(ty: &Ty, slot: [u64; 2]) -> Option<Value> {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
     Some(match ty {
         Ty::Str => Value::Str(display::str_from_raw(ptr, len).to_owned()),
-        Ty::List(elem) => {
-            let kind = Kind::of(elem)?;
-            let items = (0..len.max(0) as usize)
-                .map(|i| from_scalar(kind, Scalar::read_elem(kind, ptr, i)))
-                .collect();
-            Value::List((**elem).clone(), items)
-        }
+        Ty::List(elem) => match Kind::of(elem) {
+            Some(kind) => {
+                let items = (0..len.max(0) as usize)
+                    .map(|i| from_scalar(kind, Scalar::read_elem(kind, ptr, i)))
+                    .collect();
+                Value::List((**elem).clone(), items)
+            }
+            // A list of lists: each element read from memory, recursively.
+            None => {
+                let size = mem_size(elem);
+                let items = (0..len.max(0) as usize)
+                    .map(|i| read(ptr as usize + i * size, elem))
+                    .collect::<Option<Vec<Value>>>()?;
+                Value::List((**elem).clone(), items)
+            }
+        },
         t => Value::from_bits(Kind::of(t)?, slot[0]),
     })
 }
@@ -153,62 +174,78 @@ pub unsafe fn read(addr: usize, ty: &Ty) -> Option<Value> {
     Some(Value::from_bits(Kind::of(ty)?, bits))
 }
 
-/// Copy the string or list whose pair is at `addr` into one new buffer: list elements
-/// first (8-byte aligned), then the bytes of the strings. Returns the buffer and the
-/// (ptr, len) pair that points into it.
+/// Copy the string or list whose pair is at `addr` into one new buffer, deeply (the
+/// inner lists and strings of a nested list too): each list's elements (8-byte aligned),
+/// then what they point to. Returns the buffer and the (ptr, len) pair that points into
+/// it.
 ///
 /// # Safety
 /// `addr` must point to a valid (ptr, len) pair of type `ty`.
 pub unsafe fn copy_pair(addr: usize, ty: &Ty) -> (Box<[u64]>, RtStr) {
     let pair = (addr as *const RtStr).read_unaligned();
-    let len = pair.len.max(0) as usize;
-    let (head, strings): (usize, Vec<RtStr>) = match ty {
-        Ty::Str => (0, vec![pair]),
-        Ty::List(elem) => {
-            let kind = Kind::of(elem).unwrap_or(Kind::I64);
-            let size = kind.layout().0 as usize * len;
-            let strs = if kind == Kind::Str {
-                (0..len)
-                    .map(|i| (pair.ptr as *const RtStr).add(i).read_unaligned())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            (size, strs)
-        }
-        _ => (0, Vec::new()),
-    };
-    let head_words = head.div_ceil(8);
-    let str_bytes: usize = strings.iter().map(|s| s.len.max(0) as usize).sum();
-    let mut buf: Box<[u64]> = vec![0u64; head_words + str_bytes.div_ceil(8) + 1].into_boxed_slice();
+    let words = deep_words(ty, pair);
+    let mut buf: Box<[u64]> = vec![0u64; words + 1].into_boxed_slice();
     let base = buf.as_mut_ptr() as *mut u8;
-    if head > 0 {
-        std::ptr::copy_nonoverlapping(pair.ptr, base, head);
-    }
-    let mut at = head_words * 8;
-    let mut copied = Vec::with_capacity(strings.len());
-    for s in &strings {
-        let n = s.len.max(0) as usize;
-        if n > 0 {
-            std::ptr::copy_nonoverlapping(s.ptr, base.add(at), n);
+    let mut at = 0;
+    let result = deep_copy(ty, pair, base, &mut at);
+    (buf, result)
+}
+
+/// The 8-byte words [`deep_copy`] writes for the pair `p` of type `ty`.
+///
+/// # Safety
+/// `p` is a valid pair of type `ty`.
+unsafe fn deep_words(ty: &Ty, p: RtStr) -> usize {
+    let len = p.len.max(0) as usize;
+    match ty {
+        Ty::Str => len.div_ceil(8),
+        Ty::List(elem) => {
+            let size = mem_size(elem);
+            let mut words = (len * size).div_ceil(8);
+            if is_pair(elem) {
+                for i in 0..len {
+                    let e = (p.ptr as *const RtStr).add(i).read_unaligned();
+                    words += deep_words(elem, e);
+                }
+            }
+            words
         }
-        copied.push(RtStr {
-            ptr: base.add(at),
-            len: n as i64,
-        });
-        at += n;
+        Ty::Opt(t) if p.len >= 0 => deep_words(t, p),
+        _ => 0,
     }
-    let result = match ty {
-        Ty::Str => copied[0],
-        _ => {
-            for (i, s) in copied.iter().enumerate() {
-                (base as *mut RtStr).add(i).write_unaligned(*s);
+}
+
+/// Copy the pair `p` of type `ty` to `base + *at` (advancing `at`, in bytes, by whole
+/// words) and return the copy's pair; a `none` pair is returned as it is.
+///
+/// # Safety
+/// `p` is a valid pair of type `ty`; `base` has room for [`deep_words`] more words.
+unsafe fn deep_copy(ty: &Ty, p: RtStr, base: *mut u8, at: &mut usize) -> RtStr {
+    let len = p.len.max(0) as usize;
+    match ty {
+        Ty::Str | Ty::List(_) => {
+            let (head, elem) = match ty {
+                Ty::List(elem) => (len * mem_size(elem), Some(&**elem)),
+                _ => (len, None),
+            };
+            let dst = base.add(*at);
+            if head > 0 {
+                std::ptr::copy_nonoverlapping(p.ptr, dst, head);
+            }
+            *at += head.div_ceil(8) * 8;
+            if let Some(elem) = elem.filter(|e| is_pair(e)) {
+                for i in 0..len {
+                    let slot = (dst as *mut RtStr).add(i);
+                    let copied = deep_copy(elem, slot.read_unaligned(), base, at);
+                    slot.write_unaligned(copied);
+                }
             }
             RtStr {
-                ptr: base,
-                len: len as i64,
+                ptr: dst,
+                len: p.len,
             }
         }
-    };
-    (buf, result)
+        Ty::Opt(t) if p.len >= 0 => deep_copy(t, p, base, at),
+        _ => p,
+    }
 }

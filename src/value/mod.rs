@@ -114,11 +114,31 @@ impl Value {
 impl fmt::Display for Value {
     /// The contract's display format (strings raw; inside lists quoted).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl Value {
+    /// The display format; `in_list`: strings quoted. Lists of scalars go through the
+    /// runtime's `write_list`; nested lists recurse into it.
+    fn write(&self, f: &mut dyn fmt::Write, in_list: bool) -> fmt::Result {
         match self {
-            Value::List(_, items) => write_list(f, items.iter().filter_map(Value::scalar)),
+            Value::List(_, items) if items.iter().all(|v| v.scalar().is_some()) => {
+                write_list(f, items.iter().filter_map(Value::scalar))
+            }
+            Value::List(_, items) => {
+                f.write_char('[')?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    item.write(f, true)?;
+                }
+                f.write_char(']')
+            }
             Value::None => f.write_str("none"),
             v => match v.scalar() {
-                Some(s) => write_scalar(f, s, false),
+                Some(s) => write_scalar(f, s, in_list),
                 None => Ok(()),
             },
         }
@@ -191,6 +211,16 @@ impl RunError for RunCtx {
     }
 }
 
+/// Whether `v` is a value of type `ty`, at every level of a nested list.
+fn has_type(v: &Value, ty: &Ty) -> bool {
+    match (v, ty) {
+        (Value::List(elem, items), Ty::List(want)) => {
+            **want == *elem && items.iter().all(|i| has_type(i, elem))
+        }
+        (v, t) => v.ty() == *t,
+    }
+}
+
 /// Input values against a program's params (`inputs`: name, type and span of each
 /// `param`): the count and every type must match, else runtime error E0605 naming the
 /// first mismatch. Every engine checks its inputs with this.
@@ -216,12 +246,7 @@ pub fn check_inputs(
         );
     }
     for (input, v) in params.iter().zip(inputs) {
-        let ok = match (v, &input.ty) {
-            (Value::List(elem, items), Ty::List(want)) => {
-                **want == *elem && items.iter().all(|i| i.ty() == *elem)
-            }
-            (v, t) => v.ty() == *t,
-        };
+        let ok = has_type(v, &input.ty);
         if !ok {
             return invalid(
                 input.span,

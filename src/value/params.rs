@@ -103,7 +103,7 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
         Ty::Float(FloatTy::F32) => parse_as(text, Value::F32),
         Ty::Float(FloatTy::F64) => parse_as(text, Value::F64),
         Ty::Str => Ok(Value::Str(text.to_owned())),
-        Ty::List(elem) if matches!(**elem, Ty::Bool | Ty::Int(_) | Ty::Float(_)) => {
+        Ty::List(elem) if numeric_leaves(elem) => {
             let inner = text
                 .trim()
                 .strip_prefix('[')
@@ -112,8 +112,8 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
             if inner.trim().is_empty() {
                 return Ok(Value::List((**elem).clone(), Vec::new()));
             }
-            let items = inner
-                .split(',')
+            let items = split_top(inner)?
+                .into_iter()
                 .map(|item| parse_value(item.trim(), elem))
                 .collect::<Result<Vec<Value>, String>>()?;
             Ok(Value::List((**elem).clone(), items))
@@ -122,6 +122,39 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
             "a value of type {other} cannot be given on the command line"
         )),
     }
+}
+
+/// Whether values of `ty` can be written on the command line as list text: bools and
+/// numbers, and lists of them at any depth (`[[1, 2], [3]]`).
+fn numeric_leaves(ty: &Ty) -> bool {
+    match ty {
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) => true,
+        Ty::List(e) => numeric_leaves(e),
+        _ => false,
+    }
+}
+
+/// The items of a list's text between its outer brackets: split at the commas outside
+/// inner brackets (`[1, 2], [3]` is `[1, 2]` and `[3]`).
+fn split_top(inner: &str) -> Result<Vec<&str>, String> {
+    let (mut depth, mut start, mut items) = (0i32, 0, Vec::new());
+    for (i, c) in inner.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => return Err("unbalanced `]`".to_owned()),
+            ']' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced `[`".to_owned());
+    }
+    items.push(&inner[start..]);
+    Ok(items)
 }
 
 fn parse_as<T>(text: &str, wrap: fn(T) -> Value) -> Result<Value, String>
@@ -209,6 +242,25 @@ mod tests {
         );
         assert!(parse_value("1, 2", &ty).is_err());
         assert!(parse_value("[a]", &input("s", "[string]").ty).is_err());
+    }
+
+    #[test]
+    fn parses_nested_lists_at_any_depth() {
+        let row = |xs: &[i64]| Value::List(Ty::I64, xs.iter().map(|&x| Value::I64(x)).collect());
+        let grid = Ty::List(Box::new(Ty::List(Box::new(Ty::I64))));
+        assert_eq!(
+            parse_value("[[1, 2], [], [3]]", &grid).unwrap(),
+            Value::List(
+                Ty::List(Box::new(Ty::I64)),
+                vec![row(&[1, 2]), row(&[]), row(&[3])]
+            )
+        );
+        let deep = Ty::List(Box::new(grid.clone()));
+        let v = parse_value("[[[1]], [[2, 3], []]]", &deep).unwrap();
+        assert_eq!(v.to_string(), "[[[1]], [[2, 3], []]]");
+        for bad in ["[[1], 2]", "[[1]", "[1]]", "[[1],, [2]]", "[[1] [2]]"] {
+            assert!(parse_value(bad, &grid).is_err(), "{bad}");
+        }
     }
 
     #[test]

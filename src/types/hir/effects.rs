@@ -144,7 +144,8 @@ impl LibFn {
             | LibFn::SortDesc
             | LibFn::Reverse
             | LibFn::Unique
-            | LibFn::ListConcat => Effects::FAULTS,
+            | LibFn::ListConcat
+            | LibFn::Flatten => Effects::FAULTS,
             // A zero step (E0613), and the list it builds (E0609, E0616).
             LibFn::Range => Effects::FAULTS,
             // Their temporaries count against the run's memory limit (E0616).
