@@ -447,6 +447,10 @@ fn the_repl_runs_lambdas_over_its_bindings_and_documents_the_builtins() {
         ok(&mut s, "reduce(xs, 0.0, (a, x) -> a + x * x)"),
         "14.0 : f64\n"
     );
+    // A list of lists a line keeps outlives its run (the session copies it).
+    ok(&mut s, "let groups = group_by(xs, x -> x > 1.5);");
+    assert_eq!(ok(&mut s, "groups"), "[[1.0], [2.0, 3.0]] : [[f64]]\n");
+    assert_eq!(ok(&mut s, "map(groups, g -> len(g))"), "[1, 2] : [i64]\n");
     let r = s.eval("let f = x -> x;");
     assert!(r.stderr.contains("E0230"), "{}", r.stderr);
     let doc = ok(&mut s, ":doc map");
