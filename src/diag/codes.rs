@@ -256,13 +256,6 @@ codes! {
             also refused lists of lists, which are supported now: `[[1, 2], [3]]`.)",
         example: "let x: i64? = 1;",
     },
-    "E0240": "list type nested too deeply" {
-        explanation: "Lists nest (`[[f64]]`, `[[[i64]]]`), and optionals wrap them, but a \
-            type may have at most 12 such levels: the runtime describes every type in \
-            one 32-bit code. Restructure the data so it nests less deeply, for example \
-            by flattening inner levels with `flatten`.",
-        example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
-    },
     "E0230": "lambda outside a higher-order function" {
         explanation: "A lambda (`x -> e`, `(a, b) -> e`) is not a value: it is written only \
             as the last argument of a higher-order built-in (map, filter, reduce, any, all, \
@@ -295,6 +288,13 @@ codes! {
             (`group_by` also takes bool), `flat_map` a list per element. Make the lambda \
             give that, or use `map` for one value of any type per element.",
         example: "flat_map([1, 2, 3], x -> x * 2)",
+    },
+    "E0240": "list type nested too deeply" {
+        explanation: "Lists nest (`[[f64]]`, `[[[i64]]]`), and optionals wrap them, but a \
+            type may have at most 12 such levels: the runtime describes every type in \
+            one 32-bit code. Restructure the data so it nests less deeply, for example \
+            by flattening inner levels with `flatten`.",
+        example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
