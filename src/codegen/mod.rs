@@ -29,6 +29,7 @@ mod columns;
 mod expr;
 mod host;
 mod ops;
+mod optional;
 mod standalone;
 
 #[cfg(test)]
@@ -153,8 +154,10 @@ impl Interface {
 /// anything else (a list of lists) is not supported there.
 fn check_boundary_types(program: &hir::Program) -> Result<(), String> {
     use abi::KindTy;
-    let ok = |t: &Ty| match t {
-        Ty::List(e) => abi::Kind::of(e).is_some(),
+    // Optionals (v1) of those, and lists of optional scalars and strings, too.
+    let scalar = |t: &Ty| abi::Kind::of(t.strip_opt()).is_some();
+    let ok = |t: &Ty| match t.strip_opt() {
+        Ty::List(e) => scalar(e),
         t => abi::Kind::of(t).is_some(),
     };
     if let Some(t) = program.main.ret.as_ref().filter(|t| !ok(t)) {
@@ -292,7 +295,7 @@ pub(crate) struct Cg<'a, 'ctx> {
 
 /// Whether values of this type cross as a (ptr, len) pair.
 fn is_pair(ty: &Ty) -> bool {
-    matches!(ty, Ty::Str | Ty::List(_))
+    crate::value::layout::is_pair(ty)
 }
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
@@ -428,6 +431,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Ty::Int(i) => self.int_ty(*i).into(),
             Ty::Float(f) => self.float_ty(*f).into(),
             Ty::Str | Ty::List(_) => self.pair_ty().into(),
+            Ty::Opt(t) => return self.opt_llty(t),
             t => return bug(format!("unexpected type `{t}` in a checked program")),
         })
     }
@@ -436,6 +440,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn mem_ty(&self, ty: &Ty) -> Res<BasicTypeEnum<'ctx>> {
         match ty {
             Ty::Bool => Ok(self.cx.i8_type().into()),
+            Ty::Opt(t) => self.opt_mem_ty(t),
             t => self.llty(t),
         }
     }
@@ -508,6 +513,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 .b
                 .build_int_z_extend(v.into_int_value(), self.cx.i8_type(), "")?
                 .into(),
+            Ty::Opt(t) => self.opt_convert(v, t, true)?,
             _ => v,
         })
     }
@@ -518,6 +524,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 .b
                 .build_int_truncate(v.into_int_value(), self.cx.bool_type(), "")?
                 .into(),
+            Ty::Opt(t) => self.opt_convert(v, t, false)?,
             _ => v,
         })
     }
@@ -1151,8 +1158,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         let call = self.b.build_call(main, &args, "")?;
         if let (Some(t), inkwell::values::ValueKind::Basic(v)) = (&ret, call.try_as_basic_value()) {
-            let bits = self.to_bits(v, t)?;
-            self.b.build_store(out, bits)?;
+            if t.is_opt() {
+                self.opt_to_slot(out, v, t)?;
+            } else {
+                let bits = self.to_bits(v, t)?;
+                self.b.build_store(out, bits)?;
+            }
         }
         self.b.build_return(None)?;
         Ok(())
@@ -1178,6 +1189,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let slot = self.slot(inputs, k)?;
         Ok(if is_pair(ty) {
             self.b.build_load(self.pair_ty(), slot, "")?
+        } else if ty.is_opt() {
+            self.opt_from_slot(slot, ty)?
         } else {
             let bits = self.b.build_load(self.i64_ty(), slot, "")?;
             self.bits_to_value(bits.into_int_value(), ty)?

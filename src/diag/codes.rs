@@ -255,6 +255,20 @@ codes! {
             Keep the inner lists in separate bindings, or flatten the data into one list.",
         example: "let grid: [[i64]] = [];",
     },
+    "E0220": "cannot infer the type of `none`" {
+        explanation: "`none` is the empty value of every optional type (`f64?`,             `string?`, `[i64]?`), so it takes its type from context: an annotation, a             parameter, the other operand or branch, the other elements of a list. With             no context its type is unknown. Annotate the binding (`let x: f64? = none;`)             or give another operand a type.",
+        example: "let x = none;",
+    },
+    "E0221": "an optional bool where a condition must decide" {
+        explanation: "`and`, `or`, `not`, `if`, `switch` and `when`/`elif` take a `bool`.             A `bool?` (for instance a comparison of an optional, `x > 1` with `x: f64?`)             may be `none`, which is neither true nor false, so it is refused there. Say             what `none` means with `??`: `(x > 1) ?? false` treats it as false.",
+        example: "param x: f64?;
+if(x > 1.0, 1, 0)",
+    },
+    "E0222": "an optional value is needed, and this one is never none" {
+        explanation: "The left operands of `??`, and the argument of `is_none`,             `is_some` and `unwrap`, must be optional (`T?`): for a value that is never             `none` the right side of `??` would never be used, and the test would             always give the same answer. Remove the `??` or the test, or declare the             value optional.",
+        example: "let x = 1;
+x ?? 0",
+    },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
             number of parameters, or some argument has a type that neither equals nor \
@@ -434,6 +448,11 @@ codes! {
             the program can be run again (a REPL session keeps its earlier definitions). Raise the timeout, or make the program do less \
             work.",
         example: "",
+    },
+    "E0612": "unwrap of none" {
+        explanation: "At run time, `unwrap(x)` was given a `none`. `unwrap` asserts             that an optional holds a value; the error points at the argument. Decide             what `none` means instead: `x ?? default`, or test it first with             `is_some(x)`.",
+        example: "let x: i64? = none;
+unwrap(x)",
     },
     "E0613": "zero range step" {
         explanation: "At run time, `range(start, end, step)` was given a step of zero, so \

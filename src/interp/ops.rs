@@ -80,6 +80,7 @@ pub(super) fn zero(ty: &Ty) -> Value {
         Ty::Float(FloatTy::F64) => Value::F64(0.0),
         Ty::Str => Value::Str(String::new()),
         Ty::List(e) => Value::List((**e).clone(), Vec::new()),
+        Ty::Opt(_) => Value::None,
         _ => Value::Bool(false),
     }
 }

@@ -9,6 +9,7 @@ mod fold;
 pub mod hir;
 mod lint;
 mod lit;
+mod optional;
 mod outputs;
 pub mod prelude;
 pub mod reference;

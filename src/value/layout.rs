@@ -16,6 +16,7 @@ use super::Value;
 use crate::abi::{Kind, KindTy, RtStr};
 use crate::types::ty::Ty;
 use kiln_runtime::display::{self, Scalar};
+use kiln_runtime::typecode::NONE_LEN;
 use kiln_runtime::RunCtx;
 
 /// Whether values of this type are a (pointer, length) pair (strings, lists, and their
@@ -84,6 +85,46 @@ pub fn to_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
     }
 }
 
+/// The slot of a (type-checked) value of type `ty`: [`to_slot`], and optionals (a
+/// `Value::None` or a plain value for a `T?`) and lists of optionals as
+/// `kiln_runtime::typecode` lays them out.
+pub fn to_slot_as(ctx: &mut RunCtx, v: &Value, ty: &Ty) -> [u64; 2] {
+    match (ty, v) {
+        (Ty::Opt(t), Value::None) if is_pair(t) => [0, NONE_LEN as u64],
+        (Ty::Opt(_), Value::None) => [0, 0],
+        (Ty::Opt(t), v) if is_pair(t) => to_slot_as(ctx, v, t),
+        (Ty::Opt(t), v) => [to_slot_as(ctx, v, t)[0], 1],
+        (Ty::List(elem), Value::List(_, items)) if elem.is_opt() => {
+            let (size, align) = (mem_size(elem), 8);
+            let ptr = ctx.alloc(size * items.len(), align);
+            for (i, item) in items.iter().enumerate() {
+                // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
+                unsafe { write_opt(ctx, ptr.add(i * size) as usize, item, elem) };
+            }
+            [ptr as u64, items.len() as u64]
+        }
+        _ => to_slot(ctx, v),
+    }
+}
+
+/// Write `v` (`Value::None` or a plain value) as an element of type `ty` (optional) at
+/// `addr`.
+///
+/// # Safety
+/// `addr` must have room for a value of type `ty`.
+unsafe fn write_opt(ctx: &mut RunCtx, addr: usize, v: &Value, ty: &Ty) {
+    let inner = ty.strip_opt();
+    let slot = to_slot_as(ctx, v, ty);
+    if is_pair(inner) {
+        (addr as *mut [u64; 2]).write_unaligned(slot);
+        return;
+    }
+    let size = mem_size(inner);
+    let bits = slot[0].to_le_bytes();
+    std::ptr::copy_nonoverlapping(bits.as_ptr(), addr as *mut u8, size);
+    *((addr + size) as *mut u8) = slot[1] as u8;
+}
+
 /// Copy a value of type `ty` out of its slot. `None` for a type that cannot be in one.
 ///
 /// # Safety
@@ -91,6 +132,17 @@ pub fn to_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
 pub unsafe fn from_slot(ty: &Ty, slot: [u64; 2]) -> Option<Value> {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
     Some(match ty {
+        Ty::Opt(t) if is_pair(t) && len == NONE_LEN => Value::None,
+        Ty::Opt(t) if is_pair(t) => return from_slot(t, slot),
+        Ty::Opt(_) if slot[1] == 0 => Value::None,
+        Ty::Opt(t) => return from_slot(t, [slot[0], 0]),
+        Ty::List(elem) if elem.is_opt() => {
+            let size = mem_size(elem);
+            let items = (0..len.max(0) as usize)
+                .map(|i| read(ptr as usize + i * size, elem))
+                .collect::<Option<Vec<Value>>>()?;
+            Value::List((**elem).clone(), items)
+        }
         Ty::Str => Value::Str(display::str_from_raw(ptr, len).to_owned()),
         Ty::List(elem) => {
             let kind = Kind::of(elem)?;
@@ -144,6 +196,14 @@ pub unsafe fn read(addr: usize, ty: &Ty) -> Option<Value> {
     if is_pair(ty) {
         return from_slot(ty, [lo, hi]);
     }
+    if let Ty::Opt(t) = ty {
+        // `{ T, u8 valid }`: the validity byte follows the value.
+        let size = mem_size(t);
+        if bytes[size] == 0 {
+            return Some(Value::None);
+        }
+        return read(addr, t);
+    }
     let size = mem_size(ty);
     let bits = if size >= 8 {
         lo
@@ -161,13 +221,18 @@ pub unsafe fn read(addr: usize, ty: &Ty) -> Option<Value> {
 /// `addr` must point to a valid (ptr, len) pair of type `ty`.
 pub unsafe fn copy_pair(addr: usize, ty: &Ty) -> (Box<[u64]>, RtStr) {
     let pair = (addr as *const RtStr).read_unaligned();
+    if let Ty::Opt(t) = ty {
+        if pair.len == NONE_LEN {
+            return (Box::new([]), pair);
+        }
+        return copy_pair(addr, t);
+    }
     let len = pair.len.max(0) as usize;
     let (head, strings): (usize, Vec<RtStr>) = match ty {
         Ty::Str => (0, vec![pair]),
         Ty::List(elem) => {
-            let kind = Kind::of(elem).unwrap_or(Kind::I64);
-            let size = kind.layout().0 as usize * len;
-            let strs = if kind == Kind::Str {
+            let size = mem_size(elem) * len;
+            let strs = if *elem.strip_opt() == Ty::Str {
                 (0..len)
                     .map(|i| (pair.ptr as *const RtStr).add(i).read_unaligned())
                     .collect()
@@ -194,7 +259,12 @@ pub unsafe fn copy_pair(addr: usize, ty: &Ty) -> (Box<[u64]>, RtStr) {
         }
         copied.push(RtStr {
             ptr: base.add(at),
-            len: n as i64,
+            // A `none` of a `[string?]` stays none.
+            len: if s.len == NONE_LEN {
+                NONE_LEN
+            } else {
+                n as i64
+            },
         });
         at += n;
     }

@@ -115,6 +115,20 @@ impl fmt::Display for Value {
     /// The contract's display format (strings raw; inside lists quoted).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A list of optionals (v1): `[1, none, 3]`.
+            Value::List(elem, items) if elem.is_opt() => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    match item.scalar() {
+                        Some(s) => write_scalar(f, s, true)?,
+                        None => f.write_str("none")?,
+                    }
+                }
+                f.write_str("]")
+            }
             Value::List(_, items) => write_list(f, items.iter().filter_map(Value::scalar)),
             Value::None => f.write_str("none"),
             v => match v.scalar() {
@@ -157,6 +171,7 @@ impl RuntimeError {
             Fault::TooLarge => "this result is too large",
             Fault::HostError => "this host function failed",
             Fault::Interrupted => "the run was interrupted here",
+            Fault::UnwrapNone => "this is none",
             Fault::ZeroStep => "this step is zero",
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
@@ -191,6 +206,19 @@ impl RunError for RunCtx {
     }
 }
 
+/// Whether `v` is a value of type `ty`: `Value::None` and a `T` value are values of
+/// `T?`.
+pub fn value_fits(v: &Value, ty: &Ty) -> bool {
+    match (v, ty) {
+        (Value::None, Ty::Opt(_)) => true,
+        (v, Ty::Opt(t)) => value_fits(v, t),
+        (Value::List(elem, items), Ty::List(want)) => {
+            **want == *elem && items.iter().all(|i| value_fits(i, elem))
+        }
+        (v, t) => v.ty() == *t,
+    }
+}
+
 /// Input values against a program's params (`inputs`: name, type and span of each
 /// `param`): the count and every type must match, else runtime error E0605 naming the
 /// first mismatch. Every engine checks its inputs with this.
@@ -216,12 +244,7 @@ pub fn check_inputs(
         );
     }
     for (input, v) in params.iter().zip(inputs) {
-        let ok = match (v, &input.ty) {
-            (Value::List(elem, items), Ty::List(want)) => {
-                **want == *elem && items.iter().all(|i| i.ty() == *elem)
-            }
-            (v, t) => v.ty() == *t,
-        };
+        let ok = value_fits(v, &input.ty);
         if !ok {
             return invalid(
                 input.span,

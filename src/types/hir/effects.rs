@@ -206,6 +206,12 @@ impl Expr {
             ExprKind::CallExtern { .. } => true,
             ExprKind::CallHost { func, .. } => calls.host.get(*func).copied().unwrap_or(true),
             ExprKind::Builtin { op, .. } => op.effects(&self.ty).can_fault,
+            ExprKind::None
+            | ExprKind::Some(_)
+            | ExprKind::Coalesce(_)
+            | ExprKind::TryConvert(_) => false,
+            // `unwrap` of none (E0612); lifting itself only tests and branches.
+            ExprKind::Lift { on_none, .. } => *on_none == super::OnNone::Fault,
         }
     }
 

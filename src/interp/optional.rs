@@ -1,0 +1,99 @@
+//! Optional values (v1), restated over `Value`s: a `T?` is `Value::None` or the `T`
+//! value itself. Lifting, `??`, total equality, `unwrap` and the `T?(...)` conversions.
+
+use super::eval::{Frame, Machine};
+use super::ops::{self, bug, fault, int_of, make_int, R};
+use crate::abi::Fault;
+use crate::types::hir::{Expr, LiftArg, OnNone};
+use crate::types::ty::{FloatTy, Ty};
+use crate::value::Value;
+
+impl Machine<'_> {
+    /// `Lift`: the arguments in order, then the test, then the body.
+    pub(super) fn lift(
+        &mut self,
+        args: &[LiftArg],
+        body: &Expr,
+        on_none: OnNone,
+        frame: &mut Frame,
+    ) -> R<Value> {
+        let (mut nones, mut optionals) = (0, 0);
+        let mut first_none = None;
+        for a in args {
+            let v = self.eval(&a.value, frame)?;
+            if a.value.ty.is_opt() {
+                optionals += 1;
+                if matches!(v, Value::None) {
+                    nones += 1;
+                    first_none.get_or_insert(a.value.span);
+                    continue;
+                }
+            }
+            frame.set(a.local, v);
+        }
+        if let Some(span) = first_none {
+            return Ok(match on_none {
+                OnNone::None => Value::None,
+                OnNone::Bool(b) => Value::Bool(b),
+                OnNone::Equal { ne } => {
+                    let all = nones == optionals && optionals == args.len();
+                    Value::Bool(if all { !ne } else { ne })
+                }
+                OnNone::Fault => return Err(fault(Fault::UnwrapNone, span, 0, 0)),
+            });
+        }
+        self.eval(body, frame)
+    }
+
+    /// `a ?? b ?? c`: the first operand that is not none.
+    pub(super) fn coalesce(&mut self, xs: &[Expr], frame: &mut Frame) -> R<Value> {
+        let Some((last, firsts)) = xs.split_last() else {
+            return Err(bug("an empty `??`"));
+        };
+        for x in firsts {
+            let v = self.eval(x, frame)?;
+            if !matches!(v, Value::None) {
+                return Ok(v);
+            }
+        }
+        self.eval(last, frame)
+    }
+
+    /// `T?(x)`.
+    pub(super) fn try_convert(&mut self, x: &Expr, e: &Expr, frame: &mut Frame) -> R<Value> {
+        let v = self.eval(x, frame)?;
+        let to = e.ty.strip_opt();
+        Ok(try_convert(&v, to).unwrap_or(Value::None))
+    }
+}
+
+/// `T?(v)`: `None` where `T(v)` would fail or saturate.
+fn try_convert(v: &Value, to: &Ty) -> Option<Value> {
+    if let Value::Str(s) = v {
+        return ops::parse(s, to, Default::default()).ok();
+    }
+    if let Some((_, x)) = int_of(v) {
+        return match to {
+            Ty::Int(t) => t.fits(x).then(|| make_int(*t, x)),
+            _ => ops::cast(v, to).ok(),
+        };
+    }
+    let x = match v {
+        Value::F64(x) => *x,
+        Value::F32(x) => *x as f64,
+        _ => return None,
+    };
+    if x.is_nan() {
+        return None;
+    }
+    match to {
+        &Ty::Int(t) => {
+            let x = x.trunc();
+            // Within range exactly when the truncated value is at least MIN and below
+            // MAX + 1 (both powers of two or their negations, exact in f64).
+            (x >= t.min() as f64 && x < (t.max() + 1) as f64).then(|| make_int(t, x as i128))
+        }
+        Ty::Float(FloatTy::F32) if x.is_finite() && x.abs() > f32::MAX as f64 => None,
+        _ => ops::cast(v, to).ok(),
+    }
+}
