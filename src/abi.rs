@@ -123,6 +123,8 @@ pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
         (ListConcat, RT_LIST_CONCAT),
         (Slice, RT_LIST_SLICE),
         (Range, RT_LIST_RANGE),
+        (Compact, RT_LIST_COMPACT),
+        (CompactSome, RT_LIST_COMPACT_SOME),
     ]
 };
 

@@ -330,6 +330,10 @@ runtime_functions! {
     RT_LIST_SLICE = lib_fns::kiln_rt_list_slice/8;
     /// `range(start, end, step)` (codegen fills in a missing start and step).
     RT_LIST_RANGE = lib_fns::kiln_rt_list_range/7;
+    /// `compact(xs)` of a `[T?]` (v1); `elem_kind` is the type code of `T?`.
+    RT_LIST_COMPACT = lib_fns::kiln_rt_list_compact/6;
+    /// `compact(xs)` as a `[T]?`: `none` (length -1) when no value is left.
+    RT_LIST_COMPACT_SOME = lib_fns::kiln_rt_list_compact_some/6;
 }
 
 symbol_table! {

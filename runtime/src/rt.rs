@@ -84,6 +84,12 @@ pub unsafe extern "C" fn kiln_rt_print_str(c: *mut RunCtx, ptr: *const u8, len: 
 pub unsafe extern "C" fn kiln_rt_print_list(c: *mut RunCtx, kind: u32, ptr: *const u8, len: i64) {
     let c = ctx(c);
     let Some(kind) = Kind::from_u32(kind) else {
+        // A list of optionals (v1): `kind` is the element's type code.
+        guard((), || {
+            c.write_line_with(&mut |out| {
+                crate::lib_fns::write_opt_list(out, kind, ptr, len).unwrap_or(Ok(()))
+            })
+        });
         return;
     };
     // Streamed: the text of a large list is never held whole.
@@ -136,15 +142,22 @@ unsafe fn list_text_within(
     ptr: *const u8,
     len: i64,
 ) -> Option<String> {
-    let Some(k) = Kind::from_u32(kind) else {
-        return Some(String::new());
-    };
     let mut out = Capped {
         text: String::new(),
         over: false,
     };
-    let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(k, ptr, i));
-    let _ = guard(Err(std::fmt::Error), || write_list(&mut out, items));
+    match Kind::from_u32(kind) {
+        Some(k) => {
+            let items = (0..len.max(0) as usize).map(|i| Scalar::read_elem(k, ptr, i));
+            let _ = guard(Err(std::fmt::Error), || write_list(&mut out, items));
+        }
+        // A list of optionals (v1): `kind` is the element's type code.
+        None => {
+            let _ = guard(Err(std::fmt::Error), || {
+                crate::lib_fns::write_opt_list(&mut out, kind, ptr, len).unwrap_or(Ok(()))
+            });
+        }
+    }
     if out.over {
         c.record(FaultRecord {
             fault: Fault::TooLarge,

@@ -521,8 +521,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.call_code(f, slot, &vals, true)
     }
 
+    /// The runtime kind of a scalar type; of another type (an optional, v1) its type
+    /// code (see `kiln_runtime::typecode`).
     fn kind(&self, ty: &Ty) -> Res<IntValue<'ctx>> {
-        match Kind::of(ty) {
+        match Kind::of(ty)
+            .map(|k| k as u32)
+            .or_else(|| abi::type_code(ty).map(|c| c.0))
+        {
             Some(k) => Ok(self.i32_ty().const_int(k as u64, false)),
             None => bug(format!("no runtime kind for `{ty}`")),
         }

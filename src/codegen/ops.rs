@@ -519,13 +519,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let Some(symbol) = abi::lib_symbol(f) else {
             return bug(format!("{f:?} has no runtime function"));
         };
+        // A scalar's code is its kind; a list of optionals passes its element's type code.
         let kind = args
             .iter()
             .find_map(|a| match &a.ty {
-                Ty::List(elem) => Kind::of(elem),
+                Ty::List(elem) => Kind::of(elem)
+                    .map(|k| k as u32)
+                    .or_else(|| abi::type_code(elem).map(|c| c.0)),
                 _ => None,
             })
-            .unwrap_or(Kind::I64);
+            .unwrap_or(Kind::I64 as u32);
         let span = if f.effects().can_fault {
             self.span_id(e.span)
         } else {
@@ -570,7 +573,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 }
             }
         }
-        if matches!(e.ty, Ty::Str | Ty::List(_)) {
+        if crate::value::layout::is_pair(&e.ty) {
             let v = self.call_rt_pair(symbol, &call)?;
             if f.effects().can_fault {
                 self.check_status()?;

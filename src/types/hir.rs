@@ -512,4 +512,9 @@ pub enum LibFn {
     /// down for a negative step; a zero step is fault E0613. One, two or three `i64`
     /// arguments (the missing start is 0, the missing step 1).
     Range,
+    /// `compact(xs)` of a `[T?]` (v1): its values, in order, as a `[T]`.
+    Compact,
+    /// `compact` giving a `[T]?`: `none` when no value is left (how `avg`, `median`,
+    /// `min` and `max` of a `[T?]` give none).
+    CompactSome,
 }

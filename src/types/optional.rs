@@ -9,7 +9,7 @@
 //! usual on those, so lifting adds no typing rule of its own.
 
 use super::check::{BindKind, Body, Checker, LocalUse};
-use super::hir::{self, ExprKind, LiftArg, OnNone, Var};
+use super::hir::{self, ExprKind, LibFn, LiftArg, OnNone, Var};
 use super::ty::Ty;
 use crate::chain::Link;
 use crate::diag::Diagnostic;
@@ -50,6 +50,17 @@ pub(super) fn fits_opt(c: &Checker, e: &hir::Expr, t: &Ty) -> Option<bool> {
         _ => None,
     }
 }
+
+/// The aggregates that skip the `none`s of a `[T?]`.
+const AGGREGATES: [&str; 7] = [
+    "sum",
+    "avg",
+    "median",
+    "min",
+    "max",
+    "count",
+    "count_distinct",
+];
 
 /// The built-ins on optionals themselves (not lifted).
 const OPTIONAL_BUILTINS: [&str; 3] = ["is_none", "is_some", "unwrap"];
@@ -416,6 +427,16 @@ impl<'a> Checker<'a> {
             let a = args.pop().expect("one argument");
             return Ok(self.optional_builtin(b, name, a, span));
         }
+        if name == "compact" && !user && args.len() == 1 {
+            let a = args.pop().expect("one argument");
+            return Ok(self.compact(a, LibFn::Compact, span));
+        }
+        let over_optionals =
+            matches!(args.as_slice(), [a] if matches!(&a.ty, Ty::List(e) if e.is_opt()));
+        if AGGREGATES.contains(&name) && !user && over_optionals {
+            let a = args.pop().expect("one argument");
+            return Ok(self.aggregate_opt(b, callee, a, span));
+        }
         let lift = args.iter().any(|a| a.ty.is_opt())
             && name != "print"
             && super::builtins::named(name).next().is_some()
@@ -430,6 +451,68 @@ impl<'a> Checker<'a> {
             .collect();
         let body = self.call_with(b, callee, vs, span);
         Ok(self.finish_lift(largs, body, OnNone::None, span))
+    }
+
+    /// `compact(xs)` (`f`: `Compact`, or `CompactSome` for a `[T]?` that is none when
+    /// nothing is left).
+    fn compact(&mut self, xs: hir::Expr, f: LibFn, span: Span) -> hir::Expr {
+        if xs.ty.is_error() {
+            return hir::Expr::error(span);
+        }
+        let xs = self.default(xs);
+        let inner = match &xs.ty {
+            Ty::List(e) if e.is_opt() => e.strip_opt().clone(),
+            Ty::Error => return hir::Expr::error(span),
+            t => {
+                let t = t.clone();
+                self.error(
+                    Diagnostic::error(
+                        "E0222",
+                        xs.span,
+                        format!("`compact` takes a list of optional values, found {t}"),
+                    )
+                    .with_label(format!("this is {t}, with no none to remove"))
+                    .with_help("`compact(xs)` keeps the values of a `[T?]`; use the list itself"),
+                );
+                return hir::Expr::error(span);
+            }
+        };
+        let list = Ty::List(Box::new(inner));
+        let ty = match f {
+            LibFn::CompactSome => Ty::opt(list),
+            _ => list,
+        };
+        hir::Expr::new(
+            ExprKind::Builtin {
+                op: hir::Builtin::Lib(f),
+                args: vec![xs],
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// An aggregate of a `[T?]`: over its values (`compact`); `avg`, `median`, `min` and
+    /// `max` give none when there is none.
+    fn aggregate_opt(
+        &mut self,
+        b: &mut Body,
+        callee: &ast::Ident,
+        xs: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        if matches!(callee.name.as_str(), "sum" | "count" | "count_distinct") {
+            let values = self.compact(xs, LibFn::Compact, span);
+            return self.call_with(b, callee, vec![values], span);
+        }
+        let values = self.compact(xs, LibFn::CompactSome, span);
+        if values.ty.is_error() {
+            return values;
+        }
+        let mut args = Vec::new();
+        let v = self.lift_operand(b, values, &mut args);
+        let body = self.call_with(b, callee, vec![v], span);
+        self.finish_lift(args, body, OnNone::None, span)
     }
 
     /// `is_none(x)`, `is_some(x)`, `unwrap(x)`.

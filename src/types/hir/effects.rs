@@ -147,6 +147,8 @@ impl LibFn {
             | LibFn::ListConcat => Effects::FAULTS,
             // A zero step (E0613), and the list it builds (E0609, E0616).
             LibFn::Range => Effects::FAULTS,
+            // The list it builds.
+            LibFn::Compact | LibFn::CompactSome => Effects::FAULTS,
             // Their temporaries count against the run's memory limit (E0616).
             LibFn::Median | LibFn::CountDistinct => Effects::FAULTS,
             // Loops generated code runs: they poll the interrupt flag (E0611).
