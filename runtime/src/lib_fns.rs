@@ -792,37 +792,6 @@ pub unsafe extern "C" fn kiln_rt_list_range(
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::range_len;
-
-    /// The length by counting, for small bounds; by i128 arithmetic at the extremes.
-    #[test]
-    fn range_len_counts_like_stepping() {
-        for start in -9..=9i64 {
-            for end in -9..=9i64 {
-                for step in -4..=4i64 {
-                    let want = (step != 0).then(|| {
-                        let mut n = 0;
-                        let mut x = start;
-                        while (step > 0 && x < end) || (step < 0 && x > end) {
-                            n += 1;
-                            x += step;
-                        }
-                        n
-                    });
-                    assert_eq!(range_len(start, end, step), want, "{start} {end} {step}");
-                }
-            }
-        }
-        assert_eq!(range_len(i64::MIN, i64::MAX, 1), Some(u64::MAX));
-        assert_eq!(range_len(i64::MAX, i64::MIN, -1), Some(u64::MAX));
-        assert_eq!(range_len(i64::MIN, i64::MAX, i64::MAX), Some(3));
-        assert_eq!(range_len(i64::MAX, i64::MIN, i64::MIN), Some(2));
-        assert_eq!(range_len(0, 1, i64::MIN), Some(0));
-    }
-}
-
 // ---- optionals (v1) -----------------------------------------------------------------------
 
 /// `compact(xs)` of a `[T?]` (`k`: the type code of `T?`, see `typecode`): the values
@@ -900,10 +869,8 @@ unsafe fn compact(
         out.write(NOTHING);
         return;
     }
-    let mut j = 0;
-    for i in (0..n).filter(|&i| valid(i)) {
+    for (j, i) in (0..n).filter(|&i| valid(i)).enumerate() {
         std::ptr::copy_nonoverlapping(p.add(i * size), dst.add(j * inner_size), inner_size);
-        j += 1;
     }
     out.write(RtStr {
         ptr: dst,
@@ -953,4 +920,35 @@ pub(crate) unsafe fn write_opt_list(
         out.write_char(']')
     };
     Some(write())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_len;
+
+    /// The length by counting, for small bounds; by i128 arithmetic at the extremes.
+    #[test]
+    fn range_len_counts_like_stepping() {
+        for start in -9..=9i64 {
+            for end in -9..=9i64 {
+                for step in -4..=4i64 {
+                    let want = (step != 0).then(|| {
+                        let mut n = 0;
+                        let mut x = start;
+                        while (step > 0 && x < end) || (step < 0 && x > end) {
+                            n += 1;
+                            x += step;
+                        }
+                        n
+                    });
+                    assert_eq!(range_len(start, end, step), want, "{start} {end} {step}");
+                }
+            }
+        }
+        assert_eq!(range_len(i64::MIN, i64::MAX, 1), Some(u64::MAX));
+        assert_eq!(range_len(i64::MAX, i64::MIN, -1), Some(u64::MAX));
+        assert_eq!(range_len(i64::MIN, i64::MAX, i64::MAX), Some(3));
+        assert_eq!(range_len(i64::MAX, i64::MIN, i64::MIN), Some(2));
+        assert_eq!(range_len(0, 1, i64::MIN), Some(0));
+    }
 }
