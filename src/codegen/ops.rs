@@ -114,6 +114,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         if from == to {
             return Ok(v);
         }
+        if let (Ty::Opt(a), Ty::Opt(t)) = (from, to) {
+            return self.opt_cast(v, a, t);
+        }
         let b = &self.b;
         Ok(match (from, to) {
             (Ty::Bool, Ty::Int(t)) => b

@@ -356,6 +356,23 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             .as_basic_value_enum())
     }
 
+    /// A `Cast` between scalar optionals: the value converted, its validity kept.
+    pub(super) fn opt_cast(
+        &self,
+        v: BasicValueEnum<'ctx>,
+        from: &Ty,
+        to: &Ty,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let opt = Ty::opt(from.clone());
+        let valid = self.opt_valid(v, &opt)?;
+        let x = self.cast(self.opt_payload(v, &opt)?, from, to)?;
+        let s = self.opt_some(x, to)?;
+        Ok(self
+            .b
+            .build_insert_value(s.into_struct_value(), valid, 1, "")?
+            .as_basic_value_enum())
+    }
+
     /// `print(x)` of an optional: `none`, or the value as `print` shows it.
     pub(super) fn print_opt(&mut self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<()> {
         let valid = self.opt_valid(v, ty)?;

@@ -192,6 +192,9 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         if !args.iter().any(|a| a.value.ty.is_opt()) {
+            // Callers lift only when some operand is optional, so every bound operand
+            // has its node (never reached with bindings the body would lose).
+            debug_assert!(args.is_empty(), "a lifting node without optional operands");
             return body;
         }
         let body = if body.ty.is_flexible() {
@@ -610,7 +613,10 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         let mut largs = Vec::new();
-        let a = self.lift_operand(b, a, &mut largs);
+        let a = match a.ty.is_opt() {
+            true => self.lift_operand(b, a, &mut largs),
+            false => a,
+        };
         let a = self.default(a);
         if a.ty.is_error() {
             return hir::Expr::error(span);
