@@ -102,7 +102,7 @@ impl<'a> Checker<'a> {
             }
             self.error(
                 Diagnostic::error("E0201", e.span, format!("expected {target}, found `none`"))
-                    .with_label(format!("a {target} is never none"))
+                    .with_label(format!("{target} is never none"))
                     .with_help(format!(
                         "only an optional holds `none`: declare the type `{target}?`"
                     )),
