@@ -880,7 +880,12 @@ fn optionals_print_and_fault_alike_on_every_path() {
     let cases = [
         ("opt_value", format!("{body}xs[2]\n"), "2.5\n", ""),
         ("opt_none", format!("{body}xs[1] * 2.0\n"), "none\n", ""),
-        ("opt_list", format!("{body}xs\n"), "[4.0, none, 2.5, none]\n", ""),
+        (
+            "opt_list",
+            format!("{body}xs\n"),
+            "[4.0, none, 2.5, none]\n",
+            "",
+        ),
         (
             "opt_unwrap",
             format!("{body}unwrap(xs[3])\n"),
@@ -888,12 +893,17 @@ fn optionals_print_and_fault_alike_on_every_path() {
             "error[E0612]: `unwrap` of `none`",
         ),
     ];
-    let printed = "[4.0, none, 2.5, none]\n6.5\n3.25\n[4.0, 2.5]\nnone\n7\nnone\n[\"a\", none]\ntrue\n";
+    let printed =
+        "[4.0, none, 2.5, none]\n6.5\n3.25\n[4.0, 2.5]\nnone\n7\nnone\n[\"a\", none]\ntrue\n";
     let mut failures = Vec::new();
     for (name, src, result, fault) in &cases {
         let program = write(&dir, &format!("{name}.expr"), src);
         let want = kiln_run(&program, &[]);
-        assert_eq!(want.stdout, format!("{printed}{result}"), "{name}: {want:?}");
+        assert_eq!(
+            want.stdout,
+            format!("{printed}{result}"),
+            "{name}: {want:?}"
+        );
         assert!(want.stderr.contains(fault), "{name}: {want:?}");
         failures.extend(differences_on_every_path(
             &dir,

@@ -97,3 +97,73 @@ fn try_convert(v: &Value, to: &Ty) -> Option<Value> {
         _ => ops::cast(v, to).ok(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::ty::IntTy;
+
+    fn conv(v: Value, to: Ty) -> Option<Value> {
+        try_convert(&v, &to)
+    }
+
+    #[test]
+    fn conversions_give_none_exactly_where_the_plain_one_fails_or_saturates() {
+        let (u8t, i64t) = (Ty::Int(IntTy::U8), Ty::I64);
+        assert_eq!(conv(Value::I64(300), u8t.clone()), None);
+        assert_eq!(conv(Value::I64(255), u8t.clone()), Some(Value::U8(255)));
+        assert_eq!(conv(Value::F64(3.7), u8t.clone()), Some(Value::U8(3)));
+        assert_eq!(conv(Value::F64(-0.9), u8t.clone()), Some(Value::U8(0)));
+        assert_eq!(conv(Value::F64(-1.0), u8t.clone()), None);
+        assert_eq!(conv(Value::F64(255.99), u8t), Some(Value::U8(255)));
+        assert_eq!(conv(Value::F64(f64::NAN), i64t.clone()), None);
+        assert_eq!(
+            conv(Value::F64(9.223372036854775807e18), i64t.clone()),
+            None
+        );
+        assert_eq!(
+            conv(Value::F64(-9.223372036854775808e18), i64t.clone()),
+            Some(Value::I64(i64::MIN))
+        );
+        assert_eq!(conv(Value::U64(u64::MAX), i64t.clone()), None);
+        assert_eq!(
+            conv(Value::Str("12".into()), i64t.clone()),
+            Some(Value::I64(12))
+        );
+        assert_eq!(conv(Value::Str("1e3".into()), i64t), None);
+        assert_eq!(conv(Value::F64(1e300), Ty::Float(FloatTy::F32)), None);
+        assert_eq!(
+            conv(Value::F64(f64::INFINITY), Ty::Float(FloatTy::F32)),
+            Some(Value::F32(f32::INFINITY))
+        );
+        assert_eq!(conv(Value::F32(f32::NAN), Ty::F64), None);
+        assert_eq!(
+            conv(Value::I64(i64::MAX), Ty::Float(FloatTy::F32)),
+            Some(Value::F32(i64::MAX as f32))
+        );
+    }
+
+    #[test]
+    fn lifting_coalesce_and_unwrap_in_the_interpreter() {
+        let run = |src: &str| {
+            let checked = crate::driver::check_source(src).unwrap_or_else(|d| panic!("{d:?}"));
+            let mut out = String::new();
+            let r = crate::interp::run(&checked.program, &[], &Default::default(), &mut out);
+            (r, out)
+        };
+        let (r, out) = run("let n: i64? = none; let z = len(\"\"); print(n / z); n ?? print(7)");
+        assert_eq!(
+            (r.unwrap(), out.as_str()),
+            (Some(Value::I64(7)), "none\n7\n")
+        );
+        let src = "let n: i64? = none;\nunwrap(n)";
+        let (r, _) = run(src);
+        let e = r.unwrap_err();
+        assert_eq!(
+            (e.code(), &src[e.span.lo as usize..e.span.hi as usize]),
+            ("E0612", "n")
+        );
+        let (r, _) = run("let a: string? = none; let b: string? = none; [a == b, a != \"x\"]");
+        assert_eq!(r.unwrap().unwrap().to_string(), "[true, true]");
+    }
+}
