@@ -191,6 +191,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         span: Span,
     ) -> Res<BasicValueEnum<'ctx>> {
         match lty {
+            // Elements of optional lists (v1).
+            Ty::Opt(inner) => self.opt_binary(op, l, r, inner, span),
             Ty::Int(it) => {
                 self.int_binary(op, l.into_int_value(), r.into_int_value(), *it, rty, span)
             }

@@ -241,3 +241,32 @@ fn functions_take_and_return_optionals() {
     let src = "fn f(n: i64) -> f64? = if(n > 0, f64(n), none); x = f(0); x = f(2); x";
     assert_eq!(shown(src), "2.0");
 }
+
+#[test]
+fn element_wise_operators_lift_over_optional_elements() {
+    let src = "let xs = [1, none, 3]; let z = len(\"\");
+               print(xs + 1); print(xs * xs); print(xs > 1); print(xs == 3); print(xs != none);
+               print(xs * z + 1); xs * 2 + 1";
+    let (out, r) = run_src(src, &[]);
+    assert_eq!(
+        out,
+        "[2, none, 4]\n[1, none, 9]\n[false, none, true]\n[false, false, true]\n[true, false, true]\n[1, none, 1]\n"
+    );
+    assert_eq!(r.unwrap().unwrap().to_string(), "[3, none, 7]");
+    // A none element's division is not evaluated; a value's division by zero faults.
+    assert_eq!(
+        shown("let xs = [4, none]; let ys = [2, none]; xs / ys"),
+        "[2, none]"
+    );
+    assert_eq!(
+        shown("let xs: [i64?] = [4, none]; let ys: [i64?] = [2, 0]; xs / ys"),
+        "[2, none]"
+    );
+    let e = fault("let xs: [i64?] = [4, 1]; let ys: [i64?] = [none, 0]; xs / ys");
+    assert_eq!(e.code(), "E0601");
+    assert_eq!(
+        shown("let xs = [\"a\", none]; xs + \"!\""),
+        "[\"a!\", none]"
+    );
+    assert_eq!(shown("let xs: [f32?] = [1.5, none]; sum(xs * 2.0)"), "3.0");
+}

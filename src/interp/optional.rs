@@ -4,7 +4,8 @@
 use super::eval::{Frame, Machine};
 use super::ops::{self, bug, fault, int_of, make_int, R};
 use crate::abi::Fault;
-use crate::types::hir::{Expr, LiftArg, OnNone};
+use crate::span::Span;
+use crate::types::hir::{BinOp, Expr, LiftArg, OnNone, Overflow};
 use crate::types::ty::{FloatTy, Ty};
 use crate::value::Value;
 
@@ -67,6 +68,20 @@ impl Machine<'_> {
     }
 }
 
+/// `a op b` for one element of an element-wise operation: lifted over optional
+/// elements (v1), `==`/`!=` total; plain elements as `ops::binary`.
+pub(super) fn elementwise(op: BinOp, a: &Value, b: &Value, span: Span, ovf: Overflow) -> R<Value> {
+    let (an, bn) = (matches!(a, Value::None), matches!(b, Value::None));
+    if !an && !bn {
+        return ops::binary(op, a, b, span, ovf);
+    }
+    Ok(match op {
+        BinOp::Eq => Value::Bool(an && bn),
+        BinOp::Ne => Value::Bool(!(an && bn)),
+        _ => Value::None,
+    })
+}
+
 /// `T?(v)`: `None` where `T(v)` would fail or saturate.
 fn try_convert(v: &Value, to: &Ty) -> Option<Value> {
     if let Value::Str(s) = v {
@@ -117,12 +132,9 @@ mod tests {
         assert_eq!(conv(Value::F64(-1.0), u8t.clone()), None);
         assert_eq!(conv(Value::F64(255.99), u8t), Some(Value::U8(255)));
         assert_eq!(conv(Value::F64(f64::NAN), i64t.clone()), None);
+        assert_eq!(conv(Value::F64(i64::MAX as f64), i64t.clone()), None);
         assert_eq!(
-            conv(Value::F64(9.223372036854775807e18), i64t.clone()),
-            None
-        );
-        assert_eq!(
-            conv(Value::F64(-9.223372036854775808e18), i64t.clone()),
+            conv(Value::F64(i64::MIN as f64), i64t.clone()),
             Some(Value::I64(i64::MIN))
         );
         assert_eq!(conv(Value::U64(u64::MAX), i64t.clone()), None);

@@ -244,3 +244,15 @@ fn a_non_optional_program_has_no_optional_node() {
     assert!(!p.main.body.any(optional));
     assert!(!p.functions.iter().any(|f| f.body.any(optional)));
 }
+
+#[test]
+fn element_wise_operators_over_optional_elements() {
+    assert_eq!(ty("let xs = [1, none]; xs + 1"), "[i64?]");
+    assert_eq!(ty("let xs = [1.5, none]; xs * xs"), "[f64?]");
+    assert_eq!(ty("let xs = [1, none]; xs < 2"), "[bool?]");
+    assert_eq!(ty("let xs = [1, none]; xs == 2"), "[bool]");
+    assert_eq!(ty("let xs = [1, none]; xs != none"), "[bool]");
+    // Lists never convert: a `[T?]` meets only a `[T?]`.
+    one("let xs = [1, none]; let ys = [1, 2]; xs + ys", "E0201");
+    one("let xs = [\"a\", none]; xs * 2", "E0201");
+}
