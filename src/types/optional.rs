@@ -465,9 +465,12 @@ impl<'a> Checker<'a> {
             let a = args.pop().expect("one argument");
             return Ok(self.aggregate_opt(b, callee, a, span));
         }
+        // Built-ins and the prelude's functions (pure, by the prelude's tests) lift.
+        let library = super::builtins::named(name).next().is_some()
+            || (self.use_prelude && super::prelude::named(name).next().is_some());
         let lift = args.iter().any(|a| a.ty.is_opt())
             && name != "print"
-            && super::builtins::named(name).next().is_some()
+            && library
             && !self.takes_optionals(name);
         if !lift {
             return Err(args);

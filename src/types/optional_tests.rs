@@ -95,6 +95,14 @@ fn lifting_gives_an_optional_of_the_operation() {
     assert_eq!(ty("let s: string? = \"a\"; len(s)"), "i64?");
     assert_eq!(ty("let s: string? = \"a\"; upper(s) + \"b\""), "string?");
     assert_eq!(ty("let x: f64? = 1; i64(x)"), "i64?");
+    // The prelude's functions lift too; a user function taking an optional does not.
+    assert_eq!(ty("let x: f64? = 1; sign(x)"), "f64?");
+    assert_eq!(ty("let x: f64? = 1; lerp(x, 2.0, 0.5)"), "f64?");
+    assert_eq!(
+        ty("fn f(x: f64?) -> f64 = x ?? 0.0; let x: f64? = 1; f(x)"),
+        "f64"
+    );
+    one("fn f(x: f64) -> f64 = x; let x: f64? = 1; f(x)", "E0301");
     // One Lift: its optional operand tested, the operation on the bound value.
     let e = result("let x: f64? = 1; x * 2.0");
     let ExprKind::Lift {
