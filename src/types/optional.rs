@@ -56,6 +56,32 @@ pub(super) fn fits_opt(c: &Checker, e: &hir::Expr, t: &Ty) -> Option<bool> {
     }
 }
 
+/// The built-ins of optionals as documentation shows them (`docs/stdlib.md`, `:doc`):
+/// (name, signature, doc). Their typing is this module's, not the builtin table's (`T?`
+/// is not a pattern there).
+pub const DOCS: &[(&str, &str, &str)] = &[
+    (
+        "compact",
+        "compact([T?]) -> [T]",
+        "the values of a list of optionals, in order, without its nones",
+    ),
+    (
+        "is_none",
+        "is_none(T?) -> bool",
+        "whether an optional is none",
+    ),
+    (
+        "is_some",
+        "is_some(T?) -> bool",
+        "whether an optional holds a value",
+    ),
+    (
+        "unwrap",
+        "unwrap(T?) -> T",
+        "the value of an optional; runtime error E0612 at the argument when it is none",
+    ),
+];
+
 /// The aggregates that skip the `none`s of a `[T?]`.
 const AGGREGATES: [&str; 7] = [
     "sum",
