@@ -32,6 +32,7 @@
 mod eval;
 mod lib_fns;
 mod ops;
+mod optional;
 
 #[cfg(test)]
 mod tests;

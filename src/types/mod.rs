@@ -10,6 +10,7 @@ pub mod hir;
 mod lint;
 mod lit;
 mod nest;
+mod optional;
 mod outputs;
 pub mod prelude;
 pub mod reference;
