@@ -124,6 +124,8 @@ pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
         (Slice, RT_LIST_SLICE),
         (Range, RT_LIST_RANGE),
         (Flatten, RT_LIST_FLATTEN),
+        (Compact, RT_LIST_COMPACT),
+        (CompactSome, RT_LIST_COMPACT_SOME),
     ]
 };
 

@@ -206,6 +206,35 @@ fn a_plain_body_decides_any_all_and_find_index_over_long_lists() {
 }
 
 #[test]
+fn find_gives_the_first_accepted_element_or_none() {
+    cases(&[
+        ("find([1, 5, 7], x -> x > 4)", "5"),
+        ("find([1, 5, 7], x -> x > 9)", "none"),
+        ("find([\"a\", \"bb\"], s -> len(s) == 2)", "bb"),
+        (
+            "find([\"a\", \"bb\"], s -> len(s) == 5) ?? \"nothing\"",
+            "nothing",
+        ),
+        ("let e: [f64] = []; find(e, x -> true)", "none"),
+        ("find([[1], [2, 3]], xs -> len(xs) > 1)", "[2, 3]"),
+        // Over optionals: the element itself (one optional, not two).
+        ("let xs: [i64?] = [none, 3]; find(xs, x -> is_some(x))", "3"),
+        (
+            "let xs: [i64?] = [none, 3]; find(xs, x -> is_none(x))",
+            "none",
+        ),
+        // It stops at the first accepted element.
+        ("find([1, 2, 3], x -> print(x) == 2)", "1\n2\n2"),
+        ("find([4, 2, 0], x -> 8 / x == 4)", "2"),
+        (
+            "find(map(range(100000), i -> f64(i)), x -> x > 77777.5)",
+            "77778.0",
+        ),
+        ("map([1, 2, 3], x -> if(x == 2, none, x))", "[1, none, 3]"),
+    ]);
+}
+
+#[test]
 fn zip_with_pairs_elements_and_checks_lengths() {
     cases(&[
         ("zip_with([1, 2], [10, 20], (a, b) -> a * b)", "[10, 40]"),

@@ -142,6 +142,8 @@ pub enum Fault {
     /// The run was interrupted (a cancel handle, a deadline, `--timeout`, Ctrl-C in the
     /// REPL); generated code polls the interrupt flag at loop back-edges and calls.
     Interrupted = 11,
+    /// `unwrap(x)` of a `none` (v1).
+    UnwrapNone = 12,
     /// `range(a, b, step)` with a zero step.
     ZeroStep = 13,
     /// `clamp(x, lo, hi)` with `lo > hi` or a NaN bound. `a`, `b` = the bounds' ABI bits.
@@ -178,6 +180,7 @@ impl Fault {
             Fault::TooLarge => "E0609",
             Fault::HostError => "E0610",
             Fault::Interrupted => "E0611",
+            Fault::UnwrapNone => "E0612",
             Fault::ZeroStep => "E0613",
             Fault::ClampBounds => "E0615",
             Fault::OutOfMemory => "E0616",
@@ -199,6 +202,7 @@ impl Fault {
             9 => Fault::TooLarge,
             10 => Fault::HostError,
             11 => Fault::Interrupted,
+            12 => Fault::UnwrapNone,
             13 => Fault::ZeroStep,
             15 => Fault::ClampBounds,
             16 => Fault::OutOfMemory,
@@ -274,6 +278,9 @@ runtime_functions! {
     /// `fn(ctx, span: u32, kind: u32, ptr, len: i64) -> u64`: parse a string as `kind`
     /// (Rust `str::parse` rules); on failure records `ParseFailed` and returns 0.
     RT_PARSE = rt::kiln_rt_parse/5;
+    /// `fn(kind: u32, ptr, len: i64, out: *mut u64) -> u32`: `T?(s)` (v1): parse a
+    /// string as `kind` like `RT_PARSE`; 1 with the bits in `out`, or 0 (no fault).
+    RT_TRY_PARSE = rt::kiln_rt_try_parse/4;
 
     // The standard library (the compiler's `LIB_SYMBOLS`): `(ctx, span, elem_kind,
     // args..., [out])`, a pair result through `out`, a scalar one returned as its bits.
@@ -335,6 +342,10 @@ runtime_functions! {
     /// equality of two lists of elements of type code `code` (`in`, `index_of` and
     /// `contains` on lists of lists).
     RT_LIST_EQ = structural::kiln_rt_list_eq/5;
+    /// `compact(xs)` of a `[T?]` (v1); `elem_kind` is the type code of `T?`.
+    RT_LIST_COMPACT = lib_fns::kiln_rt_list_compact/6;
+    /// `compact(xs)` as a `[T]?`: `none` (length -1) when no value is left.
+    RT_LIST_COMPACT_SOME = lib_fns::kiln_rt_list_compact_some/6;
 }
 
 symbol_table! {

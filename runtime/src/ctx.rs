@@ -162,6 +162,7 @@ impl FaultRecord {
             ),
             Fault::HostError => "a host function failed".to_owned(),
             Fault::Interrupted => "the run was interrupted".to_owned(),
+            Fault::UnwrapNone => "`unwrap` of `none`".to_owned(),
             Fault::ZeroStep => "`range` needs a step other than zero".to_owned(),
             Fault::ClampBounds => {
                 "`clamp(x, lo, hi)` needs `lo <= hi`, and neither bound may be NaN".to_owned()

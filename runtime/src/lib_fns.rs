@@ -955,6 +955,92 @@ pub unsafe extern "C" fn kiln_rt_list_range(
     });
 }
 
+// ---- optionals (v1) -----------------------------------------------------------------------
+
+/// `compact(xs)` of a `[T?]` (`k`: the type code of `T?`, see `typecode`): the values
+/// that are not none, in order.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_compact(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+) {
+    compact(c, span, k, p, l, out, false)
+}
+
+/// `compact(xs)` as a `[T]?`: none when nothing is left.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_list_compact_some(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+) {
+    compact(c, span, k, p, l, out, true)
+}
+
+unsafe fn compact(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+    none_when_empty: bool,
+) {
+    use crate::typecode::{Shape, TypeCode, NONE_LEN};
+    let code = TypeCode(k);
+    let Some(Shape::Opt(inner)) = code.shape() else {
+        out.write(NOTHING);
+        return;
+    };
+    let (size, _) = code.layout();
+    let (inner_size, align) = inner.layout();
+    let (size, inner_size) = (size as usize, inner_size as usize);
+    let valid = |i: usize| -> bool {
+        let e = p.add(i * size);
+        if inner.is_pair() {
+            (e as *const RtStr).read_unaligned().len != NONE_LEN
+        } else {
+            *e.add(inner_size) != 0
+        }
+    };
+    let n = l.max(0) as usize;
+    let count = (0..n).filter(|&i| valid(i)).count();
+    if count == 0 && none_when_empty {
+        out.write(RtStr {
+            ptr: std::ptr::null(),
+            len: NONE_LEN,
+        });
+        return;
+    }
+    if count == 0 {
+        out.write(RtStr {
+            ptr: std::ptr::null(),
+            len: 0,
+        });
+        return;
+    }
+    let bytes = (count as u64).checked_mul(inner_size as u64);
+    let dst = ctx(c).alloc_value(span, bytes, align as usize);
+    if dst.is_null() {
+        out.write(NOTHING);
+        return;
+    }
+    for (j, i) in (0..n).filter(|&i| valid(i)).enumerate() {
+        std::ptr::copy_nonoverlapping(p.add(i * size), dst.add(j * inner_size), inner_size);
+    }
+    out.write(RtStr {
+        ptr: dst,
+        len: count as i64,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::range_len;

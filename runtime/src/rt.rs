@@ -260,6 +260,28 @@ pub unsafe extern "C" fn kiln_rt_parse(
     }
 }
 
+/// `T?(s)`: [`kiln_rt_parse`] that gives 0 (none) instead of a fault.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_try_parse(
+    kind: u32,
+    ptr: *const u8,
+    len: i64,
+    out: *mut u64,
+) -> u32 {
+    let text = str_from_raw(ptr, len);
+    let parsed = guard(Err(String::new()), || match Kind::from_u32(kind) {
+        Some(k) => parse_bits(k, text),
+        None => Err(String::new()),
+    });
+    match parsed {
+        Ok(bits) => {
+            *out = bits;
+            1
+        }
+        Err(_) => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,9 +8,10 @@
 
 use crate::abi::{Kind, RtStr};
 use crate::display::{str_from_raw, write_list_of, write_scalar, Scalar};
-use crate::typecode::{Shape, TypeCode};
+use crate::typecode::{Shape, TypeCode, NONE_LEN};
 use crate::{parse_bits, RunCtx};
 use std::ffi::{c_char, CStr};
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// The entry every program has (`kiln_entry`): inputs and the result in 16-byte slots.
@@ -23,11 +24,8 @@ pub const NO_RESULT: u32 = u32::MAX;
 #[repr(C)]
 pub struct InputDesc {
     pub name: RtStr,
-    /// A [`TypeCode`] (a scalar's is its [`Kind`]): the type, or for a list its element
-    /// type (which may be a list).
+    /// The [`TypeCode`] of the param's type (a scalar's is its [`Kind`]).
     pub kind: u32,
-    /// 1: a list of `kind`.
-    pub list: u32,
 }
 
 /// What the generated `main` tells [`kiln_rt_main`] about its program (a constant global
@@ -37,11 +35,8 @@ pub struct ProgramDesc {
     pub entry: EntryFn,
     pub inputs: *const InputDesc,
     pub input_count: i64,
-    /// A [`TypeCode`] (a scalar's is its [`Kind`]), or [`NO_RESULT`]: the type, or for
-    /// a list its element type (which may be a list: nested results print recursively).
+    /// The [`TypeCode`] of the result's type, or [`NO_RESULT`].
     pub result_kind: u32,
-    /// 1: the result is a list of `result_kind`.
-    pub result_list: u32,
     /// The source file's name, as diagnostics show it.
     pub file: RtStr,
     /// (line, column), 1-based, of each span id faults name.
@@ -103,8 +98,8 @@ unsafe impl Send for SendProgram {}
 /// The description, read into Rust values.
 struct Program {
     entry: EntryFn,
-    inputs: Vec<(String, TypeCode, bool)>,
-    result: Option<(TypeCode, bool)>,
+    inputs: Vec<(String, TypeCode)>,
+    result: Option<TypeCode>,
     file: String,
     positions: Vec<[u32; 2]>,
     stack_guard: bool,
@@ -127,7 +122,7 @@ impl Program {
             .map(|i| {
                 // SAFETY: names are constant strings of the module.
                 let name = unsafe { str_from_raw(i.name.ptr, i.name.len) }.to_owned();
-                (name, TypeCode(i.kind), i.list != 0)
+                (name, TypeCode(i.kind))
             })
             .collect();
         let positions = if desc.positions.is_null() || desc.position_count <= 0 {
@@ -140,9 +135,7 @@ impl Program {
         Program {
             entry: desc.entry,
             inputs,
-            result: Some(TypeCode(desc.result_kind))
-                .filter(|c| c.shape().is_some())
-                .map(|c| (c, desc.result_list != 0)),
+            result: Some(TypeCode(desc.result_kind)).filter(|c| c.shape().is_some()),
             // SAFETY: the file name is a constant string of the module.
             file: unsafe { str_from_raw(desc.file.ptr, desc.file.len) }.to_owned(),
             positions,
@@ -180,11 +173,11 @@ impl Program {
             interrupt.cancel_after(t)
         });
         let mut slots = Vec::with_capacity(self.inputs.len());
-        for ((name, kind, list), text) in self.inputs.iter().zip(&texts) {
-            match input_slot(&mut ctx, *kind, *list, text) {
+        for ((name, code), text) in self.inputs.iter().zip(&texts) {
+            match input_slot(&mut ctx, *code, text) {
                 Ok(slot) => slots.push(slot),
                 Err(why) => {
-                    let ty = type_name(*kind, *list);
+                    let ty = code.name();
                     eprintln!(
                         "error: invalid value `{text}` for parameter `{name}` of type {ty}: {why}"
                     );
@@ -217,10 +210,10 @@ impl Program {
             eprintln!("error: runtime fault {}", ctx.status());
             return EXIT_RUNTIME_ERROR;
         }
-        if let Some((kind, list)) = self.result {
+        if let Some(code) = self.result {
             let mut text = String::new();
             // SAFETY: the run succeeded, so `out` holds a value of the result type.
-            let _ = unsafe { write_slot(&mut text, kind, list, out) };
+            let _ = unsafe { write_slot(&mut text, code, out) };
             let mut stdout = std::io::stdout().lock();
             let _ = writeln!(stdout, "{text}");
             let _ = stdout.flush();
@@ -250,7 +243,7 @@ impl Program {
             })?;
             // Spaces around the name go (and around a value that is not a string).
             let name = name.trim();
-            let Some(i) = self.inputs.iter().position(|(n, _, _)| n == name) else {
+            let Some(i) = self.inputs.iter().position(|(n, _)| n == name) else {
                 return Err(format!("unknown parameter `{name}`; {}", self.usage()));
             };
             if given[i].replace(text.to_owned()).is_some() {
@@ -262,7 +255,7 @@ impl Program {
             .iter()
             .zip(&given)
             .filter(|(_, g)| g.is_none())
-            .map(|((name, kind, list), _)| format!("--param {name}=<{}>", type_name(*kind, *list)))
+            .map(|((name, code), _)| format!("--param {name}=<{}>", code.name()))
             .collect();
         if !missing.is_empty() {
             return Err(format!("missing parameters: pass {}", missing.join(" ")));
@@ -277,7 +270,7 @@ impl Program {
         let params: Vec<String> = self
             .inputs
             .iter()
-            .map(|(name, kind, list)| format!("--param {name}=<{}>", type_name(*kind, *list)))
+            .map(|(name, code)| format!("--param {name}=<{}>", code.name()))
             .collect();
         format!("usage: {}", params.join(" "))
     }
@@ -362,53 +355,56 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-fn type_name(code: TypeCode, list: bool) -> String {
-    if list {
-        format!("[{}]", code.name())
+/// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
+/// string as is; a list written `[a, b, c]`, a nested one `[[1, 2], [3]]`).
+fn input_slot(ctx: &mut RunCtx, code: TypeCode, text: &str) -> Result<[u64; 2], String> {
+    Ok(match code.shape() {
+        // An optional (v1): empty text is `none`; anything else a value of the inner type.
+        Some(Shape::Opt(t)) if text.trim().is_empty() => none_slot(t),
+        Some(Shape::Opt(t)) => {
+            let slot = input_slot(ctx, t, text)?;
+            if t.is_pair() {
+                slot
+            } else {
+                [slot[0], 1]
+            }
+        }
+        Some(Shape::List(elem)) => list_slot(ctx, elem, text)?,
+        Some(Shape::Scalar(Kind::Str)) => [text.as_ptr() as u64, text.len() as u64],
+        Some(Shape::Scalar(k)) => [parse_bits(k, text.trim())?, 0],
+        None => return Err("a value of this type cannot be given on the command line".to_owned()),
+    })
+}
+
+/// The slot of `none` of the optional of `inner`.
+fn none_slot(inner: TypeCode) -> [u64; 2] {
+    if inner.is_pair() {
+        [0, NONE_LEN as u64]
     } else {
-        code.name()
+        [0, 0]
     }
 }
 
-/// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
-/// string as is; a list written `[a, b, c]`, a nested one `[[1, 2], [3]]`).
-fn input_slot(
-    ctx: &mut RunCtx,
-    code: TypeCode,
-    list: bool,
-    text: &str,
-) -> Result<[u64; 2], String> {
-    if list {
-        return list_slot(ctx, code, text);
+/// The bytes in memory of a value of type `code` whose slot is `slot` (see
+/// [`crate::typecode`]: a scalar optional's validity byte follows its value).
+fn slot_bytes(code: TypeCode, slot: [u64; 2]) -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&slot[0].to_le_bytes());
+    match code.shape() {
+        Some(Shape::Opt(t)) if !t.is_pair() => bytes[t.layout().0 as usize] = slot[1] as u8,
+        _ => bytes[8..].copy_from_slice(&slot[1].to_le_bytes()),
     }
-    Ok(match code.shape() {
-        Some(Shape::Scalar(Kind::Str)) => [text.as_ptr() as u64, text.len() as u64],
-        Some(Shape::Scalar(k)) => [parse_bits(k, text.trim())?, 0],
-        _ => {
-            return Err(format!(
-                "a value of type {} cannot be given on the command line",
-                code.name()
-            ))
-        }
-    })
+    bytes
 }
 
 /// The slot of a list of `elem` written as text, its elements (and inner lists, each
 /// level) laid out in the run's arena.
 fn list_slot(ctx: &mut RunCtx, elem: TypeCode, text: &str) -> Result<[u64; 2], String> {
-    let leaf = match elem.shape() {
-        Some(Shape::Scalar(Kind::Str)) => {
-            return Err("a list of strings cannot be given on the command line".to_owned())
-        }
-        Some(Shape::Scalar(k)) => Some(k),
-        Some(Shape::List(_)) => None,
-        _ => {
-            return Err(format!(
-                "a list of {} cannot be given on the command line",
-                elem.name()
-            ))
-        }
-    };
+    if matches!(elem.shape(), Some(Shape::Scalar(Kind::Str)))
+        || matches!(elem.shape(), Some(Shape::Opt(t)) if t == TypeCode::of_kind(Kind::Str))
+    {
+        return Err("a list of strings cannot be given on the command line".to_owned());
+    }
     let inner = text
         .trim()
         .strip_prefix('[')
@@ -419,19 +415,17 @@ fn list_slot(ctx: &mut RunCtx, elem: TypeCode, text: &str) -> Result<[u64; 2], S
     } else {
         split_top(inner)?
             .into_iter()
-            .map(|item| match (leaf, elem.shape()) {
-                (Some(k), _) => Ok([parse_bits(k, item.trim())?, 0]),
-                (None, Some(Shape::List(e))) => list_slot(ctx, e, item),
-                _ => Err("not a list".to_owned()),
+            .map(|item| match elem.shape() {
+                // `none` in a list of optionals (v1).
+                Some(Shape::Opt(t)) if item.trim() == "none" => Ok(none_slot(t)),
+                _ => input_slot(ctx, elem, item),
             })
             .collect::<Result<_, _>>()?
     };
     let (size, align) = elem.layout();
     let ptr = ctx.alloc(size as usize * items.len(), align as usize);
     for (i, slot) in items.iter().enumerate() {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&slot[0].to_le_bytes());
-        bytes[8..].copy_from_slice(&slot[1].to_le_bytes());
+        let bytes = slot_bytes(elem, *slot);
         // SAFETY: `ptr` has room for `items.len()` elements of `size` (<= 16) bytes.
         unsafe {
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(i * size as usize), size as usize)
@@ -467,23 +461,20 @@ fn split_top(inner: &str) -> Result<Vec<&str>, String> {
 ///
 /// # Safety
 /// `slot` holds a value of the given type (a string or list as a valid (ptr, len)).
-unsafe fn write_slot(
-    out: &mut String,
-    code: TypeCode,
-    list: bool,
-    slot: [u64; 2],
-) -> std::fmt::Result {
+unsafe fn write_slot(out: &mut String, code: TypeCode, slot: [u64; 2]) -> std::fmt::Result {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
-    if list {
-        // SAFETY: a list of `len` elements of type `code` at `ptr`.
-        return unsafe { write_list_of(out, code, ptr, len) };
-    }
     match code.shape() {
+        Some(Shape::Opt(t)) if t.is_pair() && len == NONE_LEN => out.write_str("none"),
+        Some(Shape::Opt(t)) if !t.is_pair() && slot[1] == 0 => out.write_str("none"),
+        // SAFETY: a value of the inner type.
+        Some(Shape::Opt(t)) => unsafe { write_slot(out, t, slot) },
+        // SAFETY: a list of `len` elements of type `elem` at `ptr`.
+        Some(Shape::List(elem)) => unsafe { write_list_of(out, elem, ptr, len) },
         // SAFETY: a string (ptr, len).
         Some(Shape::Scalar(Kind::Str)) => {
             write_scalar(out, Scalar::Str(unsafe { str_from_raw(ptr, len) }), false)
         }
         Some(Shape::Scalar(k)) => write_scalar(out, Scalar::from_bits(k, slot[0]), false),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }

@@ -106,6 +106,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let slot = self.slot(row.into_pointer_value(), k)?;
         if is_pair(&ty) {
             self.b.build_store(slot, v)?;
+        } else if ty.is_opt() {
+            self.opt_to_slot(slot, v, &ty)?;
         } else {
             let bits = self.to_bits(v, &ty)?;
             self.b.build_store(slot, bits)?;

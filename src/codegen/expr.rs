@@ -93,6 +93,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             ExprKind::CallHost { func, args } => self.call_host(*func, args, e),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e),
             ExprKind::Hof { .. } => self.hof(e),
+            ExprKind::None => self.opt_none(&e.ty),
+            ExprKind::Some(x) => {
+                let v = self.expr(x)?;
+                self.opt_some(v, &x.ty)
+            }
+            ExprKind::Lift {
+                args,
+                body,
+                on_none,
+            } => self.lift(args, body, *on_none, e),
+            ExprKind::Coalesce(xs) => self.coalesce(xs, e),
+            ExprKind::TryConvert(x) => self.try_convert(x, e),
         }
     }
 
@@ -519,6 +531,30 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
+    /// `print`'s output of `v`, of type `ty`.
+    pub(super) fn print_value(&mut self, v: BasicValueEnum<'ctx>, ty: &Ty) -> Res<()> {
+        let ctx = self.ctx_ptr()?;
+        match ty {
+            Ty::Str => {
+                let (p, l) = self.split_pair(v)?;
+                self.call_rt(abi::RT_PRINT_STR, &[ctx.into(), p.into(), l.into()])?;
+            }
+            Ty::List(elem) => {
+                let k = self.kind(elem)?;
+                let (p, l) = self.split_pair(v)?;
+                let args = [ctx.into(), k.into(), p.into(), l.into()];
+                self.call_rt(abi::RT_PRINT_LIST, &args)?;
+            }
+            t if t.is_opt() => self.print_opt(v, t)?,
+            t => {
+                let k = self.kind(t)?;
+                let bits = self.to_bits(v, t)?;
+                self.call_rt(abi::RT_PRINT, &[ctx.into(), k.into(), bits.into()])?;
+            }
+        }
+        Ok(())
+    }
+
     fn builtin(&mut self, op: Builtin, args: &[Expr], e: &Expr) -> Res<BasicValueEnum<'ctx>> {
         if self.fusable(e) {
             return self.fused_map(e);
@@ -536,23 +572,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let ctx = self.ctx_ptr()?;
         match op {
             Builtin::Print => {
-                match &arg.ty {
-                    Ty::Str => {
-                        let (p, l) = self.split_pair(v)?;
-                        self.call_rt(abi::RT_PRINT_STR, &[ctx.into(), p.into(), l.into()])?;
-                    }
-                    Ty::List(elem) => {
-                        let k = self.kind(elem)?;
-                        let (p, l) = self.split_pair(v)?;
-                        let args = [ctx.into(), k.into(), p.into(), l.into()];
-                        self.call_rt(abi::RT_PRINT_LIST, &args)?;
-                    }
-                    t => {
-                        let k = self.kind(t)?;
-                        let bits = self.to_bits(v, t)?;
-                        self.call_rt(abi::RT_PRINT, &[ctx.into(), k.into(), bits.into()])?;
-                    }
-                }
+                self.print_value(v, &arg.ty)?;
                 Ok(v)
             }
             Builtin::ToString => match &arg.ty {

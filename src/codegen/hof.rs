@@ -249,10 +249,31 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.check_status()?;
                 Ok(v)
             }
-            HofOp::Find => bug(format!(
-                "`{}` is not compiled yet (the checker refuses it)",
-                h.op.name()
-            )),
+            HofOp::Find => {
+                // The first element the body accepts, made optional; none when there is
+                // none (the element is loaded only when it exists).
+                let at = self.first_match(&h, &elem, ptr, len, span)?;
+                let found = self.b.build_int_compare(IntPredicate::SLT, at, len, "")?;
+                let none = self.opt_none(&e.ty)?;
+                let pre = self.current_block()?;
+                let some = self.block("find.some")?;
+                let merge = self.block("find.end")?;
+                self.b.build_conditional_branch(found, some, merge)?;
+                self.b.position_at_end(some);
+                let p = self.elem_ptr(&elem, ptr, at)?;
+                let x = self.load(p, &elem)?;
+                let x = if elem.is_opt() {
+                    x
+                } else {
+                    self.opt_some(x, &elem)?
+                };
+                let some_end = self.current_block()?;
+                self.b.build_unconditional_branch(merge)?;
+                self.b.position_at_end(merge);
+                let phi = self.b.build_phi(none.get_type(), "found")?;
+                phi.add_incoming(&[(&none, pre), (&x, some_end)]);
+                Ok(phi.as_basic_value())
+            }
         }
     }
 

@@ -30,6 +30,7 @@ mod expr;
 mod hof;
 mod host;
 mod ops;
+mod optional;
 mod standalone;
 
 #[cfg(test)]
@@ -289,7 +290,7 @@ pub(crate) struct Cg<'a, 'ctx> {
 
 /// Whether values of this type cross as a (ptr, len) pair.
 fn is_pair(ty: &Ty) -> bool {
-    matches!(ty, Ty::Str | Ty::List(_))
+    crate::value::layout::is_pair(ty)
 }
 
 impl<'a, 'ctx> Cg<'a, 'ctx> {
@@ -425,6 +426,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Ty::Int(i) => self.int_ty(*i).into(),
             Ty::Float(f) => self.float_ty(*f).into(),
             Ty::Str | Ty::List(_) => self.pair_ty().into(),
+            Ty::Opt(t) => return self.opt_llty(t),
             t => return bug(format!("unexpected type `{t}` in a checked program")),
         })
     }
@@ -433,6 +435,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
     fn mem_ty(&self, ty: &Ty) -> Res<BasicTypeEnum<'ctx>> {
         match ty {
             Ty::Bool => Ok(self.cx.i8_type().into()),
+            Ty::Opt(t) => self.opt_mem_ty(t),
             t => self.llty(t),
         }
     }
@@ -505,6 +508,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 .b
                 .build_int_z_extend(v.into_int_value(), self.cx.i8_type(), "")?
                 .into(),
+            Ty::Opt(t) => self.opt_convert(v, t, true)?,
             _ => v,
         })
     }
@@ -515,6 +519,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 .b
                 .build_int_truncate(v.into_int_value(), self.cx.bool_type(), "")?
                 .into(),
+            Ty::Opt(t) => self.opt_convert(v, t, false)?,
             _ => v,
         })
     }
@@ -1148,8 +1153,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
         let call = self.b.build_call(main, &args, "")?;
         if let (Some(t), inkwell::values::ValueKind::Basic(v)) = (&ret, call.try_as_basic_value()) {
-            let bits = self.to_bits(v, t)?;
-            self.b.build_store(out, bits)?;
+            if t.is_opt() {
+                self.opt_to_slot(out, v, t)?;
+            } else {
+                let bits = self.to_bits(v, t)?;
+                self.b.build_store(out, bits)?;
+            }
         }
         self.b.build_return(None)?;
         Ok(())
@@ -1175,6 +1184,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let slot = self.slot(inputs, k)?;
         Ok(if is_pair(ty) {
             self.b.build_load(self.pair_ty(), slot, "")?
+        } else if ty.is_opt() {
+            self.opt_from_slot(slot, ty)?
         } else {
             let bits = self.b.build_load(self.i64_ty(), slot, "")?;
             self.bits_to_value(bits.into_int_value(), ty)?

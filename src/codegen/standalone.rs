@@ -51,27 +51,23 @@ pub(super) fn add_c_main<'ctx>(
         constant(g);
         (g.as_pointer_value(), text.len() as u64)
     };
-    let kind_of = |ty: &Ty| -> Result<(u64, u64), String> {
-        let (elem, list) = match ty {
-            Ty::List(elem) => (&**elem, 1),
-            t => (t, 0),
-        };
-        let kind = crate::abi::type_code(elem)
-            .ok_or_else(|| format!("a standalone program cannot take or return {ty}"))?;
-        Ok((kind.0 as u64, list))
+    // Each type crosses as its runtime type code.
+    let kind_of = |ty: &Ty| -> Result<u64, String> {
+        crate::abi::type_code(ty)
+            .map(|code| code.0 as u64)
+            .ok_or_else(|| format!("a standalone program cannot take or return {ty}"))
     };
 
-    // The params: { name ptr, name len, kind, list } each.
-    let input_ty = cx.struct_type(&[ptr.into(), i64t.into(), i32t.into(), i32t.into()], false);
+    // The params: { name ptr, name len, type code } each.
+    let input_ty = cx.struct_type(&[ptr.into(), i64t.into(), i32t.into()], false);
     let mut inputs = Vec::with_capacity(program.inputs.len());
     for (i, input) in program.inputs.iter().enumerate() {
         let (name, len) = string(&format!("kiln.param.{i}"), &input.name);
-        let (kind, list) = kind_of(&input.ty)?;
+        let kind = kind_of(&input.ty)?;
         inputs.push(input_ty.const_named_struct(&[
             name.into(),
             i64t.const_int(len, false).into(),
             i32t.const_int(kind, false).into(),
-            i32t.const_int(list, false).into(),
         ]));
     }
     let inputs_global = module.add_global(
@@ -103,19 +99,18 @@ pub(super) fn add_c_main<'ctx>(
     positions_global.set_initializer(&pair_ty.const_array(&positions));
     constant(positions_global);
 
-    let (result_kind, result_list) = match &program.main.ret {
+    let result_kind = match &program.main.ret {
         Some(t) => kind_of(t)?,
-        None => (NO_RESULT, 0),
+        None => NO_RESULT,
     };
     let (file, file_len) = string("kiln.file", &standalone.file);
     let stack_guard = crate::codegen::recursive_functions(program).contains(&true);
     // `kiln_runtime::standalone::ProgramDesc`, field by field (`#[repr(C)]`).
-    let fields: [BasicValueEnum<'ctx>; 10] = [
+    let fields: [BasicValueEnum<'ctx>; 9] = [
         entry.as_global_value().as_pointer_value().into(),
         inputs_global.as_pointer_value().into(),
         i64t.const_int(program.inputs.len() as u64, false).into(),
         i32t.const_int(result_kind, false).into(),
-        i32t.const_int(result_list, false).into(),
         file.into(),
         i64t.const_int(file_len, false).into(),
         positions_global.as_pointer_value().into(),

@@ -251,10 +251,34 @@ codes! {
         example: "let a: i64 = 1.5;",
     },
     "E0211": "not supported yet" {
-        explanation: "The program uses a form of the language that this version of Kiln \
-            does not implement yet; the message names it. (Before language v1 this code \
-            also refused lists of lists, which are supported now: `[[1, 2], [3]]`.)",
-        example: "let x: i64? = 1;",
+        explanation: "Retired in language v1: this code refused forms of the language that \
+            Kiln did not implement yet (lists of lists before v1, then optionals and \
+            lambdas while v1 was built). Every form is implemented now, so no program \
+            reports it; it stays registered so that old reports can be explained.",
+        example: "",
+    },
+    "E0220": "cannot infer the type of `none`" {
+        explanation: "`none` is the empty value of every optional type (`f64?`, `string?`, `[i64]?`), so it takes its type from context: an annotation, a parameter, the other operand or branch, the other elements of a list. With no context its type is unknown. Annotate the binding (`let x: f64? = none;`) or give another operand a type.",
+        example: "let x = none;",
+    },
+    "E0221": "an optional bool where a condition must decide" {
+        explanation: "`and`, `or`, `not`, `if`, `switch` and `when`/`elif` take a `bool`. A `bool?` (for instance a comparison of an optional, `x > 1` with `x: f64?`) may be `none`, which is neither true nor false, so it is refused there. Say what `none` means with `??`: `(x > 1) ?? false` treats it as false.",
+        example: "param x: f64?;
+if(x > 1.0, 1, 0)",
+    },
+    "E0222": "an optional value is needed, and this one is never none" {
+        explanation: "The left operands of `??`, and the argument of `is_none`, `is_some` and `unwrap`, must be optional (`T?`): for a value that is never `none` the right side of `??` would never be used, and the test would always give the same answer. Remove the `??` or the test, or declare the value optional.",
+        example: "let x = 1;
+x ?? 0",
+    },
+    "E0223": "a list of optionals where plain values are needed" {
+        explanation: "`sort`, `sort_desc`, `reverse`, `unique`, `concat`, `slice`, \
+            `index_of`, `contains`, `join`, `split` and `in` take lists of plain values: \
+            they do not take a `[T?]`, whose `none`s have no place in their results. \
+            Remove the nones first with `compact(xs)`, which gives a `[T]`. (Aggregates \
+            such as `sum` and `avg`, `len`, `first`, `last`, `filter` and indexing take \
+            a `[T?]` as it is.)",
+        example: "let xs = [3, none, 1];\nsort(xs)",
     },
     "E0230": "lambda outside a higher-order function" {
         explanation: "A lambda (`x -> e`, `(a, b) -> e`) is not a value: it is written only \
@@ -476,6 +500,11 @@ codes! {
             the program can be run again (a REPL session keeps its earlier definitions). Raise the timeout, or make the program do less \
             work.",
         example: "",
+    },
+    "E0612": "unwrap of none" {
+        explanation: "At run time, `unwrap(x)` was given a `none`. `unwrap` asserts that an optional holds a value; the error points at the argument. Decide what `none` means instead: `x ?? default`, or test it first with `is_some(x)`.",
+        example: "let x: i64? = none;
+unwrap(x)",
     },
     "E0613": "zero range step" {
         explanation: "At run time, `range(start, end, step)` was given a step of zero, so \
@@ -871,8 +900,8 @@ mod tests {
                 c.code
             );
             let no_example = [
-                "E0099", "E0406", "E0408", "E0409", "E0605", "E0610", "E0611", "E0616", "E0617",
-                "E0999",
+                "E0099", "E0211", "E0406", "E0408", "E0409", "E0605", "E0610", "E0611", "E0616",
+                "E0617", "E0999",
             ]
             .contains(&c.code);
             assert_eq!(c.example.is_empty(), no_example, "{}: example", c.code);

@@ -25,6 +25,10 @@ impl Frame {
             locals: f.locals.iter().map(|l| ops::zero(&l.ty)).collect(),
         }
     }
+
+    pub(super) fn set(&mut self, local: hir::LocalId, v: Value) {
+        self.locals[local] = v;
+    }
 }
 
 pub(super) struct Machine<'a> {
@@ -252,6 +256,15 @@ impl<'a> Machine<'a> {
             ExprKind::CallExtern { .. } | ExprKind::CallHost { .. } => Err(native_only(e)),
             ExprKind::Builtin { op, args } => self.builtin(*op, args, e, frame),
             ExprKind::Hof { .. } => self.hof(e, frame),
+            ExprKind::None => Ok(Value::None),
+            ExprKind::Some(x) => self.eval(x, frame),
+            ExprKind::Lift {
+                args,
+                body,
+                on_none,
+            } => self.lift(args, body, *on_none, frame),
+            ExprKind::Coalesce(xs) => self.coalesce(xs, frame),
+            ExprKind::TryConvert(x) => self.try_convert(x, e, frame),
         }
     }
 

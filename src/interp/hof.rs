@@ -126,6 +126,17 @@ impl Machine<'_> {
                 }
                 Value::I64(n)
             }
+            HofOp::Find => {
+                // The first element the body accepts (an optional's value is the element
+                // itself), or none.
+                for x in xs {
+                    self.poll(span)?;
+                    if truth(self.apply(params, vec![x.clone()], body, frame)?)? {
+                        return Ok(x);
+                    }
+                }
+                Value::None
+            }
             HofOp::Any | HofOp::All | HofOp::FindIndex => {
                 // The element that decides: true for `any`/`find_index`, false for `all`.
                 let wants = *op != HofOp::All;
@@ -203,12 +214,6 @@ impl Machine<'_> {
                     out.push(Value::List(elem.clone(), g));
                 }
                 Value::List(Ty::List(Box::new(elem)), out)
-            }
-            HofOp::Find => {
-                return Err(bug(format!(
-                    "`{}` is not implemented yet (the checker refuses it)",
-                    op.name()
-                )))
             }
         })
     }

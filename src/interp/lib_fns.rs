@@ -278,6 +278,22 @@ impl Machine<'_> {
                     Value::List(elem.clone(), kept)
                 }
             }
+            LibFn::Compact | LibFn::CompactSome => {
+                let (elem, items) = list_arg(arg(0)?)?;
+                let mut kept = Vec::new();
+                for x in items {
+                    self.poll(span)?;
+                    if !matches!(x, Value::None) {
+                        kept.push(x.clone());
+                    }
+                }
+                if kept.is_empty() && f == LibFn::CompactSome {
+                    return Ok(Value::None);
+                }
+                let inner = elem.strip_opt();
+                self.alloc_list(inner, kept.len(), span)?;
+                Value::List(inner.clone(), kept)
+            }
             LibFn::ListConcat => {
                 let (elem, a) = list_arg(arg(0)?)?;
                 let (_, b) = list_arg(arg(1)?)?;
@@ -438,7 +454,13 @@ impl Machine<'_> {
             if let (BinOp::Add, Value::Str(x), Value::Str(y)) = (op, &a, &b) {
                 self.alloc((x.len() + y.len()) as u64, span)?;
             }
-            out.push(ops::binary(op, &a, &b, span, self.opts.overflow)?);
+            out.push(super::optional::elementwise(
+                op,
+                &a,
+                &b,
+                span,
+                self.opts.overflow,
+            )?);
         }
         Ok(Value::List(res, out))
     }

@@ -33,6 +33,7 @@ mod eval;
 mod hof;
 mod lib_fns;
 mod ops;
+mod optional;
 
 #[cfg(test)]
 mod tests;

@@ -93,7 +93,11 @@ impl Compiled {
         if self.interface.stack_guard {
             ctx.arm_stack_guard();
         }
-        Ok(inputs.iter().map(|v| layout::to_slot(ctx, v)).collect())
+        Ok(inputs
+            .iter()
+            .zip(&self.interface.inputs)
+            .map(|(v, input)| layout::to_slot_as(ctx, v, &input.ty))
+            .collect())
     }
 
     /// The fault a run recorded in `ctx` (its status is non-zero), as an error.

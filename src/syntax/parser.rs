@@ -689,6 +689,13 @@ impl Builder {
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::ident => callee = Some(ident(&p)),
+                        // `T?(...)`: the callee is named `T?`.
+                        Rule::qmark => {
+                            if let Some(c) = callee.as_mut() {
+                                c.name.push('?');
+                                c.span = c.span.to(span_of(&p));
+                            }
+                        }
                         Rule::call_args => args = self.exprs_in(p, depth + 1)?,
                         _ => {}
                     }

@@ -72,13 +72,28 @@ impl<'a> Checker<'a> {
     pub fn call(
         &mut self,
         b: &mut Body,
-        callee: &ast::Ident,
+        callee: &'a ast::Ident,
         args: &'a [ast::Expr],
         span: Span,
     ) -> hir::Expr {
         if let Some(e) = self.lambda_call(b, callee, args, span) {
             return e;
         }
+        let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
+        match self.call_opt(b, callee, args, span) {
+            Ok(done) => done,
+            Err(args) => self.call_with(b, callee, args, span),
+        }
+    }
+
+    /// A call whose arguments are checked.
+    pub(super) fn call_with(
+        &mut self,
+        b: &mut Body,
+        callee: &ast::Ident,
+        args: Vec<hir::Expr>,
+        span: Span,
+    ) -> hir::Expr {
         let name = callee.name.as_str();
         let users: Vec<FnId> = self
             .fn_names
@@ -95,7 +110,6 @@ impl<'a> Checker<'a> {
         let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
         let preludes = self.prelude_named(name);
         let hosts: Vec<(usize, &'a hir::HostSig)> = self.host_named(name);
-        let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
         if users.is_empty()
             && builtin_list.is_empty()
             && externs.is_empty()

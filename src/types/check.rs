@@ -194,6 +194,9 @@ pub(super) struct Checker<'a> {
     pub setup: super::Setup<'a>,
     /// Program sets: the outputs bound so far (see `outputs.rs`).
     pub outputs: Vec<hir::Output>,
+    /// The source of each `bool?` expression, by span: a condition that is one shows
+    /// its fix (`(...) ?? false`, see `optional.rs`).
+    pub opt_bools: HashMap<Span, &'a ast::Expr>,
 }
 
 /// The result of checking a sequence of statements.
@@ -226,6 +229,7 @@ impl<'a> Checker<'a> {
             use_prelude: true,
             setup: super::Setup::default(),
             outputs: Vec::new(),
+            opt_bools: HashMap::new(),
         }
     }
 
@@ -398,15 +402,8 @@ impl<'a> Checker<'a> {
                 }
             },
             ast::TypeExprKind::Opt(inner) => {
-                let e = self.resolve_type(inner);
-                // Placeholder until optionals are checked end to end (issue 14).
-                if !e.is_error() {
-                    self.error(
-                        Diagnostic::error("E0211", t.span, "optional types are not supported yet")
-                            .with_label("not supported yet"),
-                    );
-                }
-                Ty::Error
+                // `T??` does not parse, so `inner` is never optional itself.
+                Ty::opt(self.resolve_type(inner))
             }
             ast::TypeExprKind::List(inner) => {
                 let e = self.resolve_type(inner);

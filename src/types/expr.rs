@@ -80,6 +80,12 @@ fn defined_elementwise(kind: OpKind, op: BinaryOp, t: &Ty) -> bool {
 
 impl<'a> Checker<'a> {
     pub fn synth(&mut self, b: &mut Body, e: &'a ast::Expr) -> hir::Expr {
+        let r = self.synth_node(b, e);
+        self.note_opt_bool(&r, e);
+        r
+    }
+
+    fn synth_node(&mut self, b: &mut Body, e: &'a ast::Expr) -> hir::Expr {
         use ast::ExprKind as K;
         let span = e.span;
         match &e.kind {
@@ -89,21 +95,11 @@ impl<'a> Checker<'a> {
             K::Bool(v) => hir::Expr::new(ExprKind::Bool(*v), Ty::Bool, span),
             K::Name(n) => self.name(b, n, span),
             K::List(items) => self.list(b, items, span),
+            K::None => super::optional::none_expr(span),
+            K::Coalesce { operands, op_spans } => self.coalesce(b, operands, op_spans, span),
             // A lambda is checked as an argument of a higher-order built-in
             // (`lambda.rs`); anywhere else it is an error.
             K::Lambda { .. } => self.misplaced_lambda(span),
-            // Placeholders until optionals are checked end to end (issue 14).
-            K::None | K::Coalesce { .. } => {
-                let what = match &e.kind {
-                    K::None => "`none`",
-                    _ => "`??`",
-                };
-                self.error(
-                    Diagnostic::error("E0211", span, format!("{what} is not supported yet"))
-                        .with_label("not supported yet"),
-                );
-                hir::Expr::error(span)
-            }
             K::Unary {
                 op,
                 op_span,
@@ -127,6 +123,9 @@ impl<'a> Checker<'a> {
     pub fn condition(&mut self, cond: hir::Expr, what: &str) -> hir::Expr {
         if cond.ty == Ty::Bool || cond.ty.is_error() {
             return cond;
+        }
+        if cond.ty.is_opt() {
+            return self.optional_condition(cond, what);
         }
         let found = cond.ty.clone();
         self.error(
@@ -254,8 +253,23 @@ impl<'a> Checker<'a> {
             }
         }
         let inner = self.synth(b, operand);
+        self.unary_typed(b, op, op_span, inner, span)
+    }
+
+    /// `op inner`, the operand checked.
+    pub(super) fn unary_typed(
+        &mut self,
+        b: &mut Body,
+        op: UnaryOp,
+        op_span: Span,
+        inner: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
         if inner.ty.is_error() {
             return inner;
+        }
+        if inner.ty.is_opt() {
+            return self.unary_opt(b, op, op_span, inner, span);
         }
         if op == UnaryOp::Not && inner.ty == Ty::List(Box::new(Ty::Bool)) {
             // A mask's negation is `mask ^ true` element by element: one element-wise
@@ -322,10 +336,34 @@ impl<'a> Checker<'a> {
             return l;
         };
         let (op, op_span, span) = (*op, *op_span, e.span);
-        let (kind, hop) = classify(op);
         let r = self.synth(b, rhs);
+        let x = self.binary_typed(b, op, op_span, l, r, span);
+        self.note_opt_bool(&x, e);
+        x
+    }
+
+    /// `l op r`, both operands checked.
+    pub(super) fn binary_typed(
+        &mut self,
+        b: &mut Body,
+        op: BinaryOp,
+        op_span: Span,
+        l: hir::Expr,
+        r: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let (kind, hop) = classify(op);
         if l.ty.is_error() || r.ty.is_error() {
             return hir::Expr::error(span);
+        }
+        let list = |t: &Ty| matches!(t, Ty::List(_));
+        if (l.ty.is_opt() || r.ty.is_opt())
+            && !matches!(kind, OpKind::Logic | OpKind::In)
+            && !list(&l.ty)
+            && !list(&r.ty)
+        {
+            let equality = kind == OpKind::Equality;
+            return self.binary_opt(b, op, op_span, equality, l, r, span);
         }
         match kind {
             OpKind::Logic => {
@@ -416,6 +454,10 @@ impl<'a> Checker<'a> {
             self.error(d);
             return hir::Expr::error(span);
         };
+        if elem.is_opt() {
+            self.optional_list_refused("`in`", &list);
+            return hir::Expr::error(span);
+        }
         // The list's elements are never converted: a settled element type is the join.
         let joined = Ty::join(&item.ty, &elem).filter(|j| elem.is_flexible() || *j == *elem);
         let Some(j) = joined else {
@@ -832,8 +874,9 @@ impl<'a> Checker<'a> {
             self.mismatch(None, op, op_span, &l, &r);
             return hir::Expr::error(span);
         };
-        if !defined_elementwise(kind, op, &ty) {
-            let culprit = if defined_elementwise(kind, op, &le) {
+        // Optional elements (v1) lift: the operator must be defined on their values.
+        if !defined_elementwise(kind, op, ty.strip_opt()) {
+            let culprit = if defined_elementwise(kind, op, le.strip_opt()) {
                 &r
             } else {
                 &l
@@ -871,7 +914,12 @@ impl<'a> Checker<'a> {
         if l.ty.is_error() || r.ty.is_error() {
             return hir::Expr::error(span);
         }
-        let result = if gives_bool { Ty::Bool } else { ty };
+        // Element-wise equality of optionals is total (`bool`); ordering lifts (`bool?`).
+        let result = match (gives_bool, ty.is_opt()) {
+            (true, true) if kind == OpKind::Order => Ty::opt(Ty::Bool),
+            (true, _) => Ty::Bool,
+            (false, _) => ty,
+        };
         hir::Expr::new(
             ExprKind::Builtin {
                 op: map,

@@ -6,7 +6,8 @@
 //! - Operands of a `Binary` have equal types, except `Shl`/`Shr` whose rhs is any `Int`.
 //! - Every implicit widening is a `Cast` node; a `Cast` converts between `Bool`, `Int`
 //!   and `Float` types with Rust `as` semantics (int→int truncates or extends,
-//!   float→int saturates with NaN→0, int→float rounds to nearest, bool→int is 0/1).
+//!   float→int saturates with NaN→0, int→float rounds to nearest, bool→int is 0/1), or
+//!   between their optionals (v1; `none` stays `none`). `T` widening to `T?` is `Some`.
 //! - Literal values already fit their type (`Int` holds the two's-complement bits
 //!   truncated to the type's width; an `f32` `Float` holds an f32-representable value).
 //! - A `Block` used as a function body has a `value`; `When` blocks have none.
@@ -422,6 +423,51 @@ pub enum ExprKind {
         params: Vec<LocalId>,
         body: Box<Expr>,
     },
+    // ---- optional values (v1) ----------------------------------------------------------
+    /// `none` of this node's type (a `T?`).
+    None,
+    /// A `T` widened to `T?` (this node's type): the implicit widening of a value to its
+    /// optional type, explicit like a `Cast`.
+    Some(Box<Expr>),
+    /// Lifting (and every test of an optional): evaluate `args` in order, binding each
+    /// to its local; an optional argument's local has the inner type and holds the
+    /// value when it is not none. When an optional argument is none the result is
+    /// decided by `on_none` and `body` is not evaluated; otherwise it is `body` (with
+    /// [`OnNone::None`], its value made optional unless the body already is).
+    Lift {
+        args: Vec<LiftArg>,
+        body: Box<Expr>,
+        on_none: OnNone,
+    },
+    /// `a ?? b ?? c`: the first operand that is not none, later operands unevaluated.
+    /// Every operand but the last is optional; this node has the last operand's type
+    /// and each optional operand has the type `T?` of this node's `T`.
+    Coalesce(Vec<Expr>),
+    /// `T?(x)`, the conversion that cannot fail, to this node's type `T?` (`T` numeric):
+    /// `x` a string parses like `T(x)`, a number converts like `T(x)`; `none` where
+    /// `T(x)` would fail (unparsable text) or saturate (out of `T`'s range, NaN).
+    TryConvert(Box<Expr>),
+}
+
+/// An operand of [`ExprKind::Lift`] and the local it is bound to.
+#[derive(Clone, Debug)]
+pub struct LiftArg {
+    pub local: LocalId,
+    pub value: Expr,
+}
+
+/// What [`ExprKind::Lift`] gives when an optional argument is none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnNone {
+    /// `none`: lifting an operation (the node's type is `T?` of the body's `T`).
+    None,
+    /// A constant (`is_some`, `is_none`); the node's type is the body's, `bool`.
+    Bool(bool),
+    /// Total equality (`==` gives `false`, `!=` gives `ne = true`): when every argument
+    /// is optional and none the result is `!ne`, when only some are none it is `ne`.
+    Equal { ne: bool },
+    /// `unwrap`: runtime fault E0612 at the none argument's span.
+    Fault,
 }
 
 // ---- standard library: strings and lists ------------------------------------------------
@@ -480,6 +526,11 @@ pub enum LibFn {
     Range,
     /// `flatten(xss: [[T]]) -> [T]` (v1): the inner lists one after the other.
     Flatten,
+    /// `compact(xs)` of a `[T?]` (v1): its values, in order, as a `[T]`.
+    Compact,
+    /// `compact` giving a `[T]?`: `none` when no value is left (how `avg`, `median`,
+    /// `min` and `max` of a `[T?]` give none).
+    CompactSome,
 }
 
 // ---- higher-order built-ins (lambdas) -----------------------------------------------------

@@ -88,10 +88,10 @@ pub const DOCS: [HofDoc; 12] = [
     },
 ];
 
-/// Whether this build compiles `op` (`find` waits for optionals: the checker refuses it
-/// with E0211 and the reference leaves it out).
+/// Whether this build compiles `op` (every one does now; the reference shows only
+/// those that do).
 pub fn available(op: HofOp) -> bool {
-    !matches!(op, HofOp::Find)
+    HofOp::ALL.contains(&op)
 }
 
 /// Every function that takes a lambda, as a list for messages: "map, filter, ...".
@@ -426,13 +426,6 @@ impl<'a> Checker<'a> {
             HofOp::Find => Ty::opt(elems[0].clone()),
             HofOp::GroupBy => Ty::List(Box::new(Ty::List(Box::new(elems[0].clone())))),
         };
-        if let Some(what) = self.not_yet(op, &ty) {
-            self.error(
-                Diagnostic::error("E0211", callee.span, format!("{what} is not supported yet"))
-                    .with_label("not supported yet"),
-            );
-            return hir::Expr::error(span);
-        }
         if let Some(d) = super::nest::too_deep(&ty, span) {
             self.error(d);
             return hir::Expr::error(span);
@@ -447,18 +440,6 @@ impl<'a> Checker<'a> {
             ty,
             span,
         )
-    }
-
-    /// What this branch cannot compile yet: optionals.
-    fn not_yet(&self, op: HofOp, ty: &Ty) -> Option<String> {
-        fn has_opt(t: &Ty) -> bool {
-            match t {
-                Ty::List(e) => has_opt(e),
-                Ty::Opt(_) => true,
-                _ => false,
-            }
-        }
-        has_opt(ty).then(|| format!("`{}`, which gives an optional,", op.name()))
     }
 
     /// The lambda's body settled for `op`: a condition, `reduce`'s accumulator, a key,
@@ -711,7 +692,12 @@ mod tests {
         one("map([1], x -> x + \"a\")", "E0201");
         one("map([1], x -> undefined_name)", "E0101");
         // Not yet: an optional result, a list of lists.
-        one("find([1], x -> x > 0)", "E0211");
+        assert_eq!(ty("find([1], x -> x > 0)"), Ty::opt(Ty::I64));
+        // An optional element stays one optional.
+        assert_eq!(
+            ty("let xs: [i64?] = [1, none]; find(xs, x -> true)"),
+            Ty::opt(Ty::I64)
+        );
         // Lists of lists are results like any other, up to the type codes' depth.
         assert_eq!(ty("map([1], x -> [x])"), list(list(Ty::I64)));
         assert_eq!(ty("group_by([1, 2], x -> x % 2)"), list(list(Ty::I64)));

@@ -112,6 +112,13 @@ impl<'a> Checker<'a> {
             // The type was already reported as wrong: nothing more to say about the value.
             return hir::Expr::error(e.span);
         }
+        if let Ty::Opt(inner) = target {
+            if !e.ty.is_opt() {
+                // `T` widens to `T?`: settle or widen to `T`, then wrap.
+                let e = self.coerce_or(e, inner, mismatch);
+                return super::optional::wrap_some(e);
+            }
+        }
         if e.ty.is_flexible() && Ty::join(&e.ty, target).is_some_and(|j| j == *target) {
             return self.push(e, target);
         }
@@ -135,6 +142,7 @@ impl<'a> Checker<'a> {
         }
         match e.ty.default_ty() {
             Some(t) => self.push(e, &t),
+            None if super::optional::unknown_under_opt(&e.ty) => self.cannot_infer_none(e.span),
             None => self.cannot_infer(e.span),
         }
     }
@@ -145,6 +153,10 @@ impl<'a> Checker<'a> {
         if !e.ty.is_flexible() {
             return self.coerce(e, target);
         }
+        let e = match self.push_opt(e, target) {
+            Ok(done) => return done,
+            Err(e) => e,
+        };
         let span = e.span;
         let kind = match e.kind {
             ExprKind::Int(_) if e.ty == Ty::IntLit => {
@@ -348,6 +360,9 @@ impl<'a> Checker<'a> {
     pub fn fits(&self, e: &hir::Expr, t: &Ty) -> bool {
         if !e.ty.is_flexible() {
             return e.ty.widens_to(t);
+        }
+        if let Some(fits) = super::optional::fits_opt(self, e, t) {
+            return fits;
         }
         match &e.kind {
             ExprKind::Int(_) if e.ty == Ty::IntLit => match (self.lits.get(&e.span), t) {

@@ -11,6 +11,7 @@ pub mod lambda;
 mod lint;
 mod lit;
 mod nest;
+mod optional;
 mod outputs;
 pub mod prelude;
 pub mod reference;

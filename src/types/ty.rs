@@ -192,6 +192,9 @@ impl Ty {
     pub fn widens_to(&self, to: &Ty) -> bool {
         match (self, to) {
             _ if self == to => true,
+            // `T` widens to `T?` (and to the optional of what it widens to).
+            (t, Ty::Opt(u)) if !t.is_opt() => t.widens_to(u),
+            (Ty::Opt(t), Ty::Opt(u)) => t.widens_to(u),
             (Ty::Int(a), Ty::Int(b)) => {
                 if a.signed() == b.signed() {
                     a.bits() <= b.bits()
@@ -230,6 +233,15 @@ impl Ty {
             .collect();
         if tys.iter().any(|t| **t == Ty::Error) {
             return Some(Ty::Error);
+        }
+        if tys.iter().any(|t| t.is_opt()) {
+            // Optionals join by their inner types (`none`'s is unknown): `T` and `T?`
+            // make `T?`.
+            let inner: Vec<&Ty> = tys.iter().map(|t| t.strip_opt()).collect();
+            return match Ty::join_slice(&inner)? {
+                Ty::Error => Some(Ty::Error),
+                j => Some(Ty::Opt(Box::new(j))),
+            };
         }
         let lists = tys.iter().filter(|t| matches!(t, Ty::List(_))).count();
         if lists > 0 {

@@ -16,6 +16,7 @@ use super::Value;
 use crate::abi::{Kind, KindTy, RtStr};
 use crate::types::ty::Ty;
 use kiln_runtime::display::{self, Scalar};
+use kiln_runtime::typecode::NONE_LEN;
 use kiln_runtime::RunCtx;
 
 /// Whether values of this type are a (pointer, length) pair (strings, lists, and their
@@ -56,43 +57,61 @@ pub unsafe fn string_from_pair(ptr: *const u8, len: i64) -> String {
 
 /// The slot of a (type-checked) value. A string's pair borrows its bytes; a list's
 /// elements (nested lists too, each level) are laid out in `ctx`'s arena, so the slot is
-/// valid until `ctx` is reset.
+/// valid until `ctx` is reset. A list's element type comes from the value; for an
+/// optional value use [`to_slot_as`].
 pub fn to_slot(ctx: &mut RunCtx, v: &Value) -> [u64; 2] {
     match v {
-        Value::Str(s) => [s.as_ptr() as u64, s.len() as u64],
-        Value::List(elem, items) => {
+        Value::List(elem, _) => to_slot_as(ctx, v, &Ty::List(Box::new(elem.clone()))),
+        v => to_slot_as(ctx, v, &v.ty()),
+    }
+}
+
+/// The slot of a (type-checked) value of type `ty`: optionals (a `Value::None` or a
+/// plain value for a `T?`), lists of any element type and scalars, as
+/// `kiln_runtime::typecode` lays them out.
+pub fn to_slot_as(ctx: &mut RunCtx, v: &Value, ty: &Ty) -> [u64; 2] {
+    match (ty, v) {
+        (Ty::Opt(t), Value::None) if is_pair(t) => [0, NONE_LEN as u64],
+        (Ty::Opt(_), Value::None) => [0, 0],
+        (Ty::Opt(t), v) if is_pair(t) => to_slot_as(ctx, v, t),
+        (Ty::Opt(t), v) => [to_slot_as(ctx, v, t)[0], 1],
+        (Ty::List(elem), Value::List(_, items)) => {
             let Some(code) = crate::abi::type_code(elem) else {
                 return [0, 0];
             };
             let (size, align) = code.layout();
-            let ptr = ctx.alloc(size as usize * items.len(), align as usize);
+            let size = size as usize;
+            let ptr = ctx.alloc(size * items.len(), align as usize);
             for (i, item) in items.iter().enumerate() {
                 // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes.
-                unsafe { write_elem(ctx, ptr.add(i * size as usize), size as usize, item) };
+                unsafe { write_as(ctx, ptr.add(i * size), item, elem) };
             }
             [ptr as u64, items.len() as u64]
         }
-        v => [v.to_bits().unwrap_or(0), 0],
+        (_, Value::Str(s)) => [s.as_ptr() as u64, s.len() as u64],
+        (_, v) => [v.to_bits().unwrap_or(0), 0],
     }
 }
 
-/// Write `item`, an element of `size` bytes, at `p` in its memory layout.
+/// Write `v` as a value of type `ty` at `p`, in its memory layout.
 ///
 /// # Safety
-/// `p` must have room for `size` bytes.
-unsafe fn write_elem(ctx: &mut RunCtx, p: *mut u8, size: usize, item: &Value) {
-    match item {
-        Value::Str(_) | Value::List(..) => {
-            let [ptr, len] = to_slot(ctx, item);
-            (p as *mut RtStr).write_unaligned(RtStr {
-                ptr: ptr as usize as *const u8,
-                len: len as i64,
-            });
-        }
-        v => {
-            let bits = v.to_bits().unwrap_or(0).to_le_bytes();
-            std::ptr::copy_nonoverlapping(bits.as_ptr(), p, size.min(8));
-        }
+/// `p` must have room for a value of type `ty`.
+unsafe fn write_as(ctx: &mut RunCtx, p: *mut u8, v: &Value, ty: &Ty) {
+    let slot = to_slot_as(ctx, v, ty);
+    if is_pair(ty) {
+        (p as *mut [u64; 2]).write_unaligned(slot);
+        return;
+    }
+    let (value_size, valid) = match ty {
+        // `{ T, u8 valid }`: the validity byte follows the value.
+        Ty::Opt(t) => (mem_size(t), Some(slot[1] as u8)),
+        t => (mem_size(t), None),
+    };
+    let bits = slot[0].to_le_bytes();
+    std::ptr::copy_nonoverlapping(bits.as_ptr(), p, value_size.min(8));
+    if let Some(valid) = valid {
+        *p.add(value_size) = valid;
     }
 }
 
@@ -103,6 +122,17 @@ unsafe fn write_elem(ctx: &mut RunCtx, p: *mut u8, size: usize, item: &Value) {
 pub unsafe fn from_slot(ty: &Ty, slot: [u64; 2]) -> Option<Value> {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
     Some(match ty {
+        Ty::Opt(t) if is_pair(t) && len == NONE_LEN => Value::None,
+        Ty::Opt(t) if is_pair(t) => return from_slot(t, slot),
+        Ty::Opt(_) if slot[1] == 0 => Value::None,
+        Ty::Opt(t) => return from_slot(t, [slot[0], 0]),
+        Ty::List(elem) if elem.is_opt() => {
+            let size = mem_size(elem);
+            let items = (0..len.max(0) as usize)
+                .map(|i| read(ptr as usize + i * size, elem))
+                .collect::<Option<Vec<Value>>>()?;
+            Value::List((**elem).clone(), items)
+        }
         Ty::Str => Value::Str(display::str_from_raw(ptr, len).to_owned()),
         Ty::List(elem) => match Kind::of(elem) {
             Some(kind) => {
@@ -164,6 +194,14 @@ pub unsafe fn read(addr: usize, ty: &Ty) -> Option<Value> {
     let hi = u64::from_le_bytes(bytes[8..].try_into().ok()?);
     if is_pair(ty) {
         return from_slot(ty, [lo, hi]);
+    }
+    if let Ty::Opt(t) = ty {
+        // `{ T, u8 valid }`: the validity byte follows the value.
+        let size = mem_size(t);
+        if bytes[size] == 0 {
+            return Some(Value::None);
+        }
+        return read(addr, t);
     }
     let size = mem_size(ty);
     let bits = if size >= 8 {

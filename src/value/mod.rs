@@ -177,6 +177,7 @@ impl RuntimeError {
             Fault::TooLarge => "this result is too large",
             Fault::HostError => "this host function failed",
             Fault::Interrupted => "the run was interrupted here",
+            Fault::UnwrapNone => "this is none",
             Fault::ZeroStep => "this step is zero",
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
@@ -211,11 +212,14 @@ impl RunError for RunCtx {
     }
 }
 
-/// Whether `v` is a value of type `ty`, at every level of a nested list.
-fn has_type(v: &Value, ty: &Ty) -> bool {
+/// Whether `v` is a value of type `ty`: `Value::None` and a `T` value are values of
+/// `T?`.
+pub fn value_fits(v: &Value, ty: &Ty) -> bool {
     match (v, ty) {
+        (Value::None, Ty::Opt(_)) => true,
+        (v, Ty::Opt(t)) => value_fits(v, t),
         (Value::List(elem, items), Ty::List(want)) => {
-            **want == *elem && items.iter().all(|i| has_type(i, elem))
+            **want == *elem && items.iter().all(|i| value_fits(i, elem))
         }
         (v, t) => v.ty() == *t,
     }
@@ -246,7 +250,7 @@ pub fn check_inputs(
         );
     }
     for (input, v) in params.iter().zip(inputs) {
-        let ok = has_type(v, &input.ty);
+        let ok = value_fits(v, &input.ty);
         if !ok {
             return invalid(
                 input.span,

@@ -61,6 +61,8 @@ impl BinOp {
     /// `lhs op rhs` on operands of type `operand` (for an element-wise operation, the
     /// element type).
     pub fn effects(self, operand: &Ty, overflow: Overflow) -> Effects {
+        // An element-wise operator on optionals (v1) does what it does on their values.
+        let operand = operand.strip_opt();
         let int = matches!(operand, Ty::Int(_));
         match self {
             // A zero divisor, or MIN / -1 (see `Expr::is_safe_divisor`).
@@ -148,6 +150,8 @@ impl LibFn {
             | LibFn::Flatten => Effects::FAULTS,
             // A zero step (E0613), and the list it builds (E0609, E0616).
             LibFn::Range => Effects::FAULTS,
+            // The list it builds.
+            LibFn::Compact | LibFn::CompactSome => Effects::FAULTS,
             // Their temporaries count against the run's memory limit (E0616).
             LibFn::Median | LibFn::CountDistinct => Effects::FAULTS,
             // Loops generated code runs: they poll the interrupt flag (E0611).
@@ -231,6 +235,12 @@ impl Expr {
             ExprKind::CallHost { func, .. } => calls.host.get(*func).copied().unwrap_or(true),
             ExprKind::Builtin { op, .. } => op.effects(&self.ty).can_fault,
             ExprKind::Hof { op, .. } => op.effects().can_fault,
+            ExprKind::None
+            | ExprKind::Some(_)
+            | ExprKind::Coalesce(_)
+            | ExprKind::TryConvert(_) => false,
+            // `unwrap` of none (E0612); lifting itself only tests and branches.
+            ExprKind::Lift { on_none, .. } => *on_none == super::OnNone::Fault,
         }
     }
 

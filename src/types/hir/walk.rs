@@ -20,7 +20,8 @@ impl Expr {
             | ExprKind::Int(_)
             | ExprKind::Float(_)
             | ExprKind::Str(_)
-            | ExprKind::Var(_) => ControlFlow::Continue(()),
+            | ExprKind::Var(_)
+            | ExprKind::None => ControlFlow::Continue(()),
             ExprKind::List(xs)
             | ExprKind::Call { args: xs, .. }
             | ExprKind::CallExtern { args: xs, .. }
@@ -52,6 +53,14 @@ impl Expr {
                 args.iter().try_for_each(&mut f)?;
                 f(body)
             }
+            ExprKind::Some(x) | ExprKind::TryConvert(x) => f(x),
+            ExprKind::Lift { args, body, .. } => {
+                for a in args {
+                    f(&a.value)?;
+                }
+                f(body)
+            }
+            ExprKind::Coalesce(xs) => xs.iter().try_for_each(f),
         }
     }
 
