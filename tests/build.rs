@@ -981,6 +981,7 @@ fn higher_order_builtins_agree_on_every_path() {
          print(flat_map(range(n), i -> range(i)));\n\
          print(sort_by(xs, x -> if(x == 1.0, 0.0 / 0.0, -x)));\n\
          print(group_by(range(n), i -> i % 2));\n\
+         print(find(xs, x -> x > 0.7));\n\
          zip_with(range(n), range(d), (a, b) -> a * 10 / (b - 1))\n",
     );
     let params = |n: &str, d: &str| vec![format!("--param=n={n}"), format!("--param=d={d}")];
@@ -1005,7 +1006,7 @@ fn higher_order_builtins_agree_on_every_path() {
     assert_eq!(
         want.stdout,
         "[1.5]\n3.5\n3.5\n0.0\n0.5\n1.0\ntrue\n[0, 0, 1, 0, 1, 2]\n[1.5, 0.5, 0.0, 1.0]\n\
-         [[0, 2], [1, 3]]\n",
+         [[0, 2], [1, 3]]\n1.0\n",
         "{want:?}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -979,7 +979,15 @@ impl Gen {
         let t = ty.clone();
         let elem = self.elem_ty();
         let lt = Ty::list(elem.clone());
-        Some(match self.rng.below(7) {
+        Some(match self.rng.below(8) {
+            // (find(xs, x -> c) ?? default): the first accepted element, else the default.
+            7 if !ty.is_list() => {
+                let xs = self.hof_list(&Ty::list(ty.clone()), d);
+                let c = self.lambda(std::slice::from_ref(ty), &Ty::Bool, d);
+                let found = Expr::call(t.clone(), "find", vec![xs, c]);
+                let default = self.expr(ty, d.min(1));
+                Expr::binary(t, "??", found, default)
+            }
             // group_by(xs, x -> key) for a list of lists, keyed by a scalar.
             6 => {
                 let Ty::List(g) = ty else { return None };

@@ -290,6 +290,7 @@ fn lambdas_in_higher_order_builtins_are_generated_and_type_check() {
         "flat_map",
         "sort_by",
         "group_by",
+        "find",
     ];
     let missing: Vec<_> = want.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
