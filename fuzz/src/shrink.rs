@@ -257,9 +257,10 @@ mod tests {
 
     #[test]
     fn shrinking_keeps_what_is_interesting_and_drops_the_rest() {
-        // "Interesting": the program still calls `sqrt` somewhere.
+        // "Interesting": the program still calls `sqrt` somewhere (enough seeds that
+        // some programs do, whatever the generator's mix of productions).
         let mut shrunk_some = false;
-        for seed in 0..40u64 {
+        for seed in 0..200u64 {
             let p = gen::program(seed);
             if !p.source().contains("sqrt(") {
                 continue;
