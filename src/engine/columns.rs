@@ -282,7 +282,7 @@ macro_rules! define_columns {
                 /// A column of `T?`: the values (zero for `None`) and their bitmap.
                 fn from(values: Vec<Option<$t>>) -> Self {
                     ColumnBuf::Opt {
-                        validity: bitmap(values.iter().map(Option::is_some)),
+                        validity: validity_bitmap(values.iter().map(Option::is_some)),
                         values: Box::new(ColumnBuf::$v(
                             values.into_iter().map(Option::unwrap_or_default).collect(),
                         )),
@@ -349,7 +349,7 @@ impl From<Vec<Option<String>>> for ColumnBuf {
     /// A column of `string?`: the strings (empty for `None`) and their bitmap.
     fn from(values: Vec<Option<String>>) -> Self {
         ColumnBuf::Opt {
-            validity: bitmap(values.iter().map(Option::is_some)),
+            validity: validity_bitmap(values.iter().map(Option::is_some)),
             values: Box::new(ColumnBuf::Str(
                 values.into_iter().map(Option::unwrap_or_default).collect(),
             )),
@@ -380,7 +380,7 @@ impl TryFrom<ColumnBuf> for Vec<Option<String>> {
 
 /// An Arrow-style validity bitmap of `valid` (bit `i % 8` of byte `i / 8`, least
 /// significant bit first, 1 for `true`), for [`Column::Opt`].
-pub fn bitmap(valid: impl IntoIterator<Item = bool>) -> Vec<u8> {
+pub fn validity_bitmap(valid: impl IntoIterator<Item = bool>) -> Vec<u8> {
     let mut bits = Vec::new();
     for (i, v) in valid.into_iter().enumerate() {
         set_bit(&mut bits, i, v);

@@ -234,13 +234,13 @@ impl Program {
                 values.truncate(done);
                 ColumnBuf::Opt {
                     values: Box::new(values),
-                    validity: super::bitmap(valid[..done].iter().map(|&v| v != 0)),
+                    validity: super::validity_bitmap(valid[..done].iter().map(|&v| v != 0)),
                 }
             }
             Out::Str(_, strings, None) => ColumnBuf::Str(strings),
             Out::Str(_, strings, Some(valid)) => ColumnBuf::Opt {
                 values: Box::new(ColumnBuf::Str(strings)),
-                validity: super::bitmap(valid),
+                validity: super::validity_bitmap(valid),
             },
         };
         (buf, error)
@@ -278,7 +278,7 @@ impl Program {
         // The validity bitmaps of scalar optional columns follow (see
         // `codegen::COLUMNS_SYMBOL`): borrowed when they start at a byte, else copied.
         let bitmaps: Vec<Option<std::borrow::Cow<'_, [u8]>>> =
-            columns.iter().map(|c| validity_bitmap(c, rows)).collect();
+            columns.iter().map(|c| entry_bitmap(c, rows)).collect();
         bases.extend(bitmaps.iter().flatten().map(|b| b.as_ptr()));
         if let Out::OptScalar(_, valid) = out {
             bases.push(valid.as_mut_ptr() as *const u8);
@@ -410,7 +410,7 @@ fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
 /// The validity bitmap the columns entry reads for `c` (a column of a scalar `T?`),
 /// starting at row 0: the host's own when it starts at a byte boundary, else a copy
 /// (shifted to its offset, or all ones for no bitmap). `None` for other columns.
-fn validity_bitmap<'a>(c: &Column<'a>, rows: usize) -> Option<std::borrow::Cow<'a, [u8]>> {
+fn entry_bitmap<'a>(c: &Column<'a>, rows: usize) -> Option<std::borrow::Cow<'a, [u8]>> {
     use std::borrow::Cow;
     let Column::Opt {
         values,
@@ -426,7 +426,7 @@ fn validity_bitmap<'a>(c: &Column<'a>, rows: usize) -> Option<std::borrow::Cow<'
     // At least one byte, so the pointer is never dangling.
     Some(match validity {
         Some(bits) if offset % 8 == 0 => Cow::Borrowed(&bits[(offset / 8).min(bits.len())..]),
-        _ => Cow::Owned(super::bitmap(
+        _ => Cow::Owned(super::validity_bitmap(
             (0..rows.max(1)).map(|r| c.is_valid(r) == Some(true)),
         )),
     })

@@ -374,7 +374,7 @@ fn the_columns_entry_is_compiled_on_first_use_only() {
 
 /// Row `i` is `none` when `i % 3 == 1` (bits across several bytes).
 fn every_third_none(rows: usize) -> Vec<u8> {
-    bitmap((0..rows).map(|i| i % 3 != 1))
+    validity_bitmap((0..rows).map(|i| i % 3 != 1))
 }
 
 #[test]
@@ -421,7 +421,7 @@ fn an_optional_column_of_each_scalar_type_reads_its_validity_bits() {
 fn a_plain_result_of_none_rows_is_its_value_with_a_bit_of_zero() {
     // A none row's result value is zero, its bit 0: what Arrow consumers read.
     let x = [1.5, f64::NAN, 3.0];
-    let valid = bitmap([true, false, true]);
+    let valid = validity_bitmap([true, false, true]);
     let values = Column::from(&x[..]);
     let out = compile("param x: f64?; x * 2.0")
         .run_columns(&[Column::opt(&values, &valid)])
@@ -441,7 +441,7 @@ fn a_plain_result_of_none_rows_is_its_value_with_a_bit_of_zero() {
 #[test]
 fn string_optionals_in_and_out() {
     let names = ["ann", "", "bo", "cy"];
-    let valid = bitmap([true, true, false, true]);
+    let valid = validity_bitmap([true, true, false, true]);
     let values = Column::from(&names[..]);
     let col = Column::opt(&values, &valid);
     let out = same_as_per_row("param s: string?; s ?? \"-\"", &[col]);
@@ -463,10 +463,10 @@ fn string_optionals_in_and_out() {
 }
 
 #[test]
-fn an_offset_bitmap_and_no_bitmap() {
+fn an_offset_bitmap_and_no_validity_bitmap() {
     // Arrow slices keep their bitmap and an offset: rows start at bit 3.
     let x: Vec<i64> = (0..20).collect();
-    let bits = bitmap((0..23).map(|i| i % 2 == 0));
+    let bits = validity_bitmap((0..23).map(|i| i % 2 == 0));
     let values = Column::from(&x);
     let col = Column::Opt {
         values: &values,
@@ -494,7 +494,7 @@ fn optional_columns_over_many_chunks_with_a_plain_column_beside() {
     let rows = CHUNK_ROWS * 2 + 77;
     let x: Vec<f64> = (0..rows).map(|i| i as f64 * 0.5).collect();
     let y: Vec<i32> = (0..rows).map(|i| (i % 11) as i32).collect();
-    let valid = bitmap((0..rows).map(|i| i % 10 != 0));
+    let valid = validity_bitmap((0..rows).map(|i| i % 10 != 0));
     let values = Column::from(&x);
     let cols = [Column::opt(&values, &valid), Column::from(&y)];
     let program = compile("param x: f64?; param y: i32; x * y");
@@ -508,7 +508,7 @@ fn optional_columns_over_many_chunks_with_a_plain_column_beside() {
 #[test]
 fn a_fault_in_an_optional_run_keeps_the_rows_before_it() {
     let x = [4i64, 0, 2, 0];
-    let valid = bitmap([true, false, true, true]);
+    let valid = validity_bitmap([true, false, true, true]);
     let values = Column::from(&x[..]);
     let program = compile("param x: i64?; 8 / x");
     let mut ctx = RunCtx::new();
