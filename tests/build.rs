@@ -865,3 +865,53 @@ fn range_counts_and_faults_alike_on_every_path() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 14: optionals print alike (scalars, strings, lists of optionals, `none` results)
+/// and `unwrap` of none faults alike (E0612) under `kiln run` at -O0 and -O2, the
+/// interpreter, `lli` and an executable.
+#[test]
+fn optionals_print_and_fault_alike_on_every_path() {
+    let dir = scratch_dir("optionals");
+    let body = "let cells = [\"4\", \"\", \"2.5\", \"x\"];\n\
+                let xs = [f64?(cells[0]), f64?(cells[1]), f64?(cells[2]), f64?(cells[3])];\n\
+                print(xs);\nprint(sum(xs));\nprint(avg(xs));\nprint(compact(xs));\n\
+                let n: i64? = none;\nprint(n + 1);\nprint(u8?(300) ?? 7u8);\n\
+                let s: string? = none;\nprint(s);\nprint([\"a\", s]);\nprint(xs[0] == 4.0);\n";
+    let cases = [
+        ("opt_value", format!("{body}xs[2]\n"), "2.5\n", ""),
+        ("opt_none", format!("{body}xs[1] * 2.0\n"), "none\n", ""),
+        (
+            "opt_list",
+            format!("{body}xs\n"),
+            "[4.0, none, 2.5, none]\n",
+            "",
+        ),
+        (
+            "opt_unwrap",
+            format!("{body}unwrap(xs[3])\n"),
+            "",
+            "error[E0612]: `unwrap` of `none`",
+        ),
+    ];
+    let printed =
+        "[4.0, none, 2.5, none]\n6.5\n3.25\n[4.0, 2.5]\nnone\n7\nnone\n[\"a\", none]\ntrue\n";
+    let mut failures = Vec::new();
+    for (name, src, result, fault) in &cases {
+        let program = write(&dir, &format!("{name}.expr"), src);
+        let want = kiln_run(&program, &[]);
+        assert_eq!(
+            want.stdout,
+            format!("{printed}{result}"),
+            "{name}: {want:?}"
+        );
+        assert!(want.stderr.contains(fault), "{name}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            &[],
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

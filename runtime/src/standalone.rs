@@ -24,9 +24,17 @@ pub struct InputDesc {
     pub name: RtStr,
     /// A [`Kind`] code: the type, or for a list its element type.
     pub kind: u32,
-    /// 1: a list of `kind`.
+    /// Flags: [`LIST`] a list of `kind`, [`OPTIONAL`] an optional (v1),
+    /// [`OPTIONAL_ELEMS`] a list of optional `kind`s.
     pub list: u32,
 }
+
+/// [`InputDesc::list`], [`ProgramDesc::result_list`]: a list.
+pub const LIST: u32 = 1;
+/// The value is optional (`T?`, `[T]?`).
+pub const OPTIONAL: u32 = 2;
+/// The list's elements are optional (`[T?]`).
+pub const OPTIONAL_ELEMS: u32 = 4;
 
 /// What the generated `main` tells [`kiln_rt_main`] about its program (a constant global
 /// of the module).
@@ -37,7 +45,7 @@ pub struct ProgramDesc {
     pub input_count: i64,
     /// A [`Kind`] code, or [`NO_RESULT`].
     pub result_kind: u32,
-    /// 1: the result is a list of `result_kind`.
+    /// Flags as [`InputDesc::list`]'s, of the result.
     pub result_list: u32,
     /// The source file's name, as diagnostics show it.
     pub file: RtStr,
@@ -100,8 +108,8 @@ unsafe impl Send for SendProgram {}
 /// The description, read into Rust values.
 struct Program {
     entry: EntryFn,
-    inputs: Vec<(String, Kind, bool)>,
-    result: Option<(Kind, bool)>,
+    inputs: Vec<(String, Kind, u32)>,
+    result: Option<(Kind, u32)>,
     file: String,
     positions: Vec<[u32; 2]>,
     stack_guard: bool,
@@ -124,11 +132,7 @@ impl Program {
             .map(|i| {
                 // SAFETY: names are constant strings of the module.
                 let name = unsafe { str_from_raw(i.name.ptr, i.name.len) }.to_owned();
-                (
-                    name,
-                    Kind::from_u32(i.kind).unwrap_or(Kind::I64),
-                    i.list != 0,
-                )
+                (name, Kind::from_u32(i.kind).unwrap_or(Kind::I64), i.list)
             })
             .collect();
         let positions = if desc.positions.is_null() || desc.position_count <= 0 {
@@ -141,7 +145,7 @@ impl Program {
         Program {
             entry: desc.entry,
             inputs,
-            result: Kind::from_u32(desc.result_kind).map(|k| (k, desc.result_list != 0)),
+            result: Kind::from_u32(desc.result_kind).map(|k| (k, desc.result_list)),
             // SAFETY: the file name is a constant string of the module.
             file: unsafe { str_from_raw(desc.file.ptr, desc.file.len) }.to_owned(),
             positions,
@@ -361,17 +365,36 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-fn type_name(kind: Kind, list: bool) -> String {
-    if list {
-        format!("[{}]", kind.name())
-    } else {
-        kind.name().to_owned()
+fn type_name(kind: Kind, flags: u32) -> String {
+    let elem = match flags & OPTIONAL_ELEMS {
+        0 => kind.name().to_owned(),
+        _ => format!("{}?", kind.name()),
+    };
+    let t = match flags & LIST {
+        0 => elem,
+        _ => format!("[{elem}]"),
+    };
+    match flags & OPTIONAL {
+        0 => t,
+        _ => format!("{t}?"),
     }
 }
 
 /// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
 /// string as is; a list written `[a, b, c]`).
-fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u64; 2], String> {
+fn input_slot(ctx: &mut RunCtx, kind: Kind, flags: u32, text: &str) -> Result<[u64; 2], String> {
+    if flags & OPTIONAL_ELEMS != 0 {
+        return Err("a list of optionals cannot be given on the command line".to_owned());
+    }
+    if flags & OPTIONAL != 0 {
+        // A value of `T?` (v1): the `T`, marked valid (a pair is its own).
+        let slot = input_slot(ctx, kind, flags & !OPTIONAL, text)?;
+        return Ok(match flags & LIST != 0 || kind == Kind::Str {
+            true => slot,
+            false => [slot[0], 1],
+        });
+    }
+    let list = flags & LIST != 0;
     if !list {
         return Ok(match kind {
             Kind::Str => [text.as_ptr() as u64, text.len() as u64],
@@ -410,8 +433,24 @@ fn input_slot(ctx: &mut RunCtx, kind: Kind, list: bool, text: &str) -> Result<[u
 ///
 /// # Safety
 /// `slot` holds a value of the given type (a string or list as a valid (ptr, len)).
-unsafe fn write_slot(out: &mut String, kind: Kind, list: bool, slot: [u64; 2]) -> std::fmt::Result {
+unsafe fn write_slot(out: &mut String, kind: Kind, flags: u32, slot: [u64; 2]) -> std::fmt::Result {
     let (ptr, len) = (slot[0] as usize as *const u8, slot[1] as i64);
+    if flags & OPTIONAL != 0 {
+        // `none`: a pair of length -1, or a scalar's validity word 0 (v1).
+        let pair = flags & LIST != 0 || kind == Kind::Str;
+        if (pair && len == crate::typecode::NONE_LEN) || (!pair && slot[1] == 0) {
+            return std::fmt::Write::write_str(out, "none");
+        }
+        let slot = if pair { slot } else { [slot[0], 0] };
+        return write_slot(out, kind, flags & !OPTIONAL, slot);
+    }
+    if flags & OPTIONAL_ELEMS != 0 {
+        let code = crate::typecode::TypeCode::of_kind(kind)
+            .opt()
+            .map_or(0, |c| c.0);
+        return crate::lib_fns::write_opt_list(out, code, ptr, len).unwrap_or(Ok(()));
+    }
+    let list = flags & LIST != 0;
     if list {
         // SAFETY: a list of `len` elements of `kind` at `ptr`.
         let items = (0..len.max(0) as usize).map(|i| unsafe { Scalar::read_elem(kind, ptr, i) });

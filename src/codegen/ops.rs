@@ -114,6 +114,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         if from == to {
             return Ok(v);
         }
+        if let (Ty::Opt(a), Ty::Opt(t)) = (from, to) {
+            return self.opt_cast(v, a, t);
+        }
         let b = &self.b;
         Ok(match (from, to) {
             (Ty::Bool, Ty::Int(t)) => b
@@ -188,6 +191,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         span: Span,
     ) -> Res<BasicValueEnum<'ctx>> {
         match lty {
+            // Elements of optional lists (v1).
+            Ty::Opt(inner) => self.opt_binary(op, l, r, inner, span),
             Ty::Int(it) => {
                 self.int_binary(op, l.into_int_value(), r.into_int_value(), *it, rty, span)
             }

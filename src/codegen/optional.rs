@@ -9,7 +9,8 @@
 
 use super::{bug, Cg, Res};
 use crate::abi::{self, Kind, KindTy};
-use crate::types::hir::{Expr, LiftArg, OnNone, Var};
+use crate::span::Span;
+use crate::types::hir::{BinOp, Expr, LiftArg, OnNone, Var};
 use crate::types::ty::{FloatTy, Ty};
 use crate::value::layout::is_pair;
 use inkwell::basic_block::BasicBlock;
@@ -350,6 +351,89 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             (from, to) => return bug(format!("`{to}?({from})`")),
         };
         let s = self.opt_some(value, to)?;
+        Ok(self
+            .b
+            .build_insert_value(s.into_struct_value(), valid, 1, "")?
+            .as_basic_value_enum())
+    }
+
+    /// `l op r` on two optionals, element by element (a list of optionals, v1), without
+    /// branches so the loop stays straight: the operation runs on the values, or on
+    /// zeros (a divisor of one) where either is none, and the result is none there;
+    /// `==`/`!=` are total (`none == none`).
+    pub(super) fn opt_binary(
+        &mut self,
+        op: BinOp,
+        l: BasicValueEnum<'ctx>,
+        r: BasicValueEnum<'ctx>,
+        inner: &Ty,
+        span: Span,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let opt = Ty::opt(inner.clone());
+        let (vl, vr) = (self.opt_valid(l, &opt)?, self.opt_valid(r, &opt)?);
+        let both = self.b.build_and(vl, vr, "")?;
+        let zero = match is_pair(inner) {
+            true => self
+                .cx
+                .const_struct(
+                    &[
+                        self.ptr_ty().const_null().into(),
+                        self.i64_ty().const_zero().into(),
+                    ],
+                    false,
+                )
+                .as_basic_value_enum(),
+            false => self.llty(inner)?.const_zero(),
+        };
+        let one = match inner {
+            Ty::Int(it) if matches!(op, BinOp::Div | BinOp::Rem) => {
+                self.int_ty(*it).const_int(1, false).as_basic_value_enum()
+            }
+            _ => zero,
+        };
+        let pl = self.opt_payload(l, &opt)?;
+        let pr = self.opt_payload(r, &opt)?;
+        let pl = self.b.build_select(both, pl, zero, "")?;
+        let pr = self.b.build_select(both, pr, one, "")?;
+        let v = self.binary(op, pl, pr, inner, inner, span)?;
+        match op {
+            BinOp::Eq | BinOp::Ne => {
+                let pred = match op {
+                    BinOp::Eq => IntPredicate::EQ,
+                    _ => IntPredicate::NE,
+                };
+                let nones = self.b.build_int_compare(pred, vl, vr, "")?;
+                Ok(self.b.build_select(both, v, nones.into(), "")?)
+            }
+            _ => {
+                let res = match op {
+                    BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => Ty::Bool,
+                    _ => inner.clone(),
+                };
+                let s = self.opt_some(v, &res)?;
+                if is_pair(&res) {
+                    let none = self.opt_none(&Ty::opt(res))?;
+                    return Ok(self.b.build_select(both, s, none, "")?);
+                }
+                Ok(self
+                    .b
+                    .build_insert_value(s.into_struct_value(), both, 1, "")?
+                    .as_basic_value_enum())
+            }
+        }
+    }
+
+    /// A `Cast` between scalar optionals: the value converted, its validity kept.
+    pub(super) fn opt_cast(
+        &self,
+        v: BasicValueEnum<'ctx>,
+        from: &Ty,
+        to: &Ty,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let opt = Ty::opt(from.clone());
+        let valid = self.opt_valid(v, &opt)?;
+        let x = self.cast(self.opt_payload(v, &opt)?, from, to)?;
+        let s = self.opt_some(x, to)?;
         Ok(self
             .b
             .build_insert_value(s.into_struct_value(), valid, 1, "")?

@@ -52,14 +52,21 @@ pub(super) fn add_c_main<'ctx>(
         constant(g);
         (g.as_pointer_value(), text.len() as u64)
     };
+    // Flags as `kiln_runtime::standalone::InputDesc::list`: 1 a list, 2 optional, 4
+    // optional elements.
     let kind_of = |ty: &Ty| -> Result<(u64, u64), String> {
-        let (elem, list) = match ty {
+        let (t, opt) = match ty {
+            Ty::Opt(t) => (&**t, 2),
+            t => (t, 0),
+        };
+        let (elem, list) = match t {
+            Ty::List(elem) if elem.is_opt() => (elem.strip_opt(), 1 | 4),
             Ty::List(elem) => (&**elem, 1),
             t => (t, 0),
         };
         let kind = Kind::of(elem)
             .ok_or_else(|| format!("a standalone program cannot take or return {ty}"))?;
-        Ok((kind as u64, list))
+        Ok((kind as u64, list | opt))
     };
 
     // The params: { name ptr, name len, kind, list } each.

@@ -399,4 +399,6 @@ mod emit_tests;
 #[cfg(test)]
 mod object_tests;
 #[cfg(test)]
+mod optional_tests;
+#[cfg(test)]
 mod tests;

@@ -438,7 +438,13 @@ impl Machine<'_> {
             if let (BinOp::Add, Value::Str(x), Value::Str(y)) = (op, &a, &b) {
                 self.alloc((x.len() + y.len()) as u64, span)?;
             }
-            out.push(ops::binary(op, &a, &b, span, self.opts.overflow)?);
+            out.push(super::optional::elementwise(
+                op,
+                &a,
+                &b,
+                span,
+                self.opts.overflow,
+            )?);
         }
         Ok(Value::List(res, out))
     }

@@ -234,6 +234,13 @@ pub(super) fn equal(a: &Value, b: &Value) -> bool {
 /// float→int saturates with NaN → 0, int→float rounds to nearest, bool→number is 0/1,
 /// int→bool is `!= 0`).
 pub(super) fn cast(v: &Value, to: &Ty) -> R<Value> {
+    if let Ty::Opt(t) = to {
+        // Between optionals (v1): none stays none.
+        return match v {
+            Value::None => Ok(Value::None),
+            v => cast(v, t),
+        };
+    }
     if v.ty() == *to {
         return Ok(v.clone());
     }

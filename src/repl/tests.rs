@@ -864,3 +864,20 @@ fn ir_hides_attributes_unless_asked() {
     }
     assert!(help().contains(":ir! EXPR"));
 }
+
+#[test]
+fn optionals_in_globals_results_and_types() {
+    let mut s = session();
+    ok(&mut s, "let x: f64? = 2.5;");
+    ok(&mut s, "let n: f64? = none;");
+    ok(&mut s, "let name: string? = \"kiln\";");
+    ok(&mut s, "let xs = [1, none, 3];");
+    assert_eq!(ok(&mut s, "x * 2.0"), "5.0 : f64?\n");
+    assert_eq!(ok(&mut s, "n * 2.0"), "none : f64?\n");
+    assert_eq!(ok(&mut s, "n ?? x"), "2.5 : f64?\n");
+    assert_eq!(ok(&mut s, "name"), "kiln : string?\n");
+    assert_eq!(ok(&mut s, "xs"), "[1, none, 3] : [i64?]\n");
+    assert_eq!(ok(&mut s, "sum(xs)"), "4 : i64\n");
+    assert_eq!(ok(&mut s, ":type x + 1"), "f64?\n");
+    assert_eq!(ok(&mut s, ":type x ?? 0"), "f64\n");
+}

@@ -364,7 +364,12 @@ impl<'a> Checker<'a> {
         if l.ty.is_error() || r.ty.is_error() {
             return hir::Expr::error(span);
         }
-        if (l.ty.is_opt() || r.ty.is_opt()) && !matches!(kind, OpKind::Logic | OpKind::In) {
+        let list = |t: &Ty| matches!(t, Ty::List(_));
+        if (l.ty.is_opt() || r.ty.is_opt())
+            && !matches!(kind, OpKind::Logic | OpKind::In)
+            && !list(&l.ty)
+            && !list(&r.ty)
+        {
             let equality = kind == OpKind::Equality;
             return self.binary_opt(b, op, op_span, equality, l, r, span);
         }
@@ -872,8 +877,9 @@ impl<'a> Checker<'a> {
             self.mismatch(None, op, op_span, &l, &r);
             return hir::Expr::error(span);
         };
-        if !defined_elementwise(kind, op, &ty) {
-            let culprit = if defined_elementwise(kind, op, &le) {
+        // Optional elements (v1) lift: the operator must be defined on their values.
+        if !defined_elementwise(kind, op, ty.strip_opt()) {
+            let culprit = if defined_elementwise(kind, op, le.strip_opt()) {
                 &r
             } else {
                 &l
@@ -911,7 +917,12 @@ impl<'a> Checker<'a> {
         if l.ty.is_error() || r.ty.is_error() {
             return hir::Expr::error(span);
         }
-        let result = if gives_bool { Ty::Bool } else { ty };
+        // Element-wise equality of optionals is total (`bool`); ordering lifts (`bool?`).
+        let result = match (gives_bool, ty.is_opt()) {
+            (true, true) if kind == OpKind::Order => Ty::opt(Ty::Bool),
+            (true, _) => Ty::Bool,
+            (false, _) => ty,
+        };
         hir::Expr::new(
             ExprKind::Builtin {
                 op: map,

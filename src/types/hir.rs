@@ -6,7 +6,8 @@
 //! - Operands of a `Binary` have equal types, except `Shl`/`Shr` whose rhs is any `Int`.
 //! - Every implicit widening is a `Cast` node; a `Cast` converts between `Bool`, `Int`
 //!   and `Float` types with Rust `as` semantics (int→int truncates or extends,
-//!   float→int saturates with NaN→0, int→float rounds to nearest, bool→int is 0/1).
+//!   float→int saturates with NaN→0, int→float rounds to nearest, bool→int is 0/1), or
+//!   between their optionals (v1; `none` stays `none`). `T` widening to `T?` is `Some`.
 //! - Literal values already fit their type (`Int` holds the two's-complement bits
 //!   truncated to the type's width; an `f32` `Float` holds an f32-representable value).
 //! - A `Block` used as a function body has a `value`; `When` blocks have none.

@@ -102,7 +102,7 @@ impl<'a> Checker<'a> {
             }
             self.error(
                 Diagnostic::error("E0201", e.span, format!("expected {target}, found `none`"))
-                    .with_label(format!("a {target} is never none"))
+                    .with_label(format!("{target} is never none"))
                     .with_help(format!(
                         "only an optional holds `none`: declare the type `{target}?`"
                     )),
@@ -140,8 +140,7 @@ impl<'a> Checker<'a> {
         let text = self
             .opt_bools
             .get(&cond.span)
-            .and_then(|e| source_of(e, 0))
-            .map(|(text, simple)| if simple { text } else { format!("({text})") })
+            .and_then(|e| condition_text(e))
             .unwrap_or_else(|| "(...)".to_string());
         self.error(
             Diagnostic::error(
@@ -192,6 +191,9 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         if !args.iter().any(|a| a.value.ty.is_opt()) {
+            // Callers lift only when some operand is optional, so every bound operand
+            // has its node (never reached with bindings the body would lose).
+            debug_assert!(args.is_empty(), "a lifting node without optional operands");
             return body;
         }
         let body = if body.ty.is_flexible() {
@@ -610,7 +612,10 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         let mut largs = Vec::new();
-        let a = self.lift_operand(b, a, &mut largs);
+        let a = match a.ty.is_opt() {
+            true => self.lift_operand(b, a, &mut largs),
+            false => a,
+        };
         let a = self.default(a);
         if a.ty.is_error() {
             return hir::Expr::error(span);
@@ -637,49 +642,86 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// The source text of `e` as the user would write it (for a fix in a message), and
-/// whether it needs no parentheses before `??`; `None` for forms not worth printing.
-fn source_of(e: &ast::Expr, depth: usize) -> Option<(String, bool)> {
+/// How tightly a printed form binds (the parser's levels, times ten; `??` between the
+/// comparisons and `|`).
+const COALESCE: u8 = 35;
+const ATOM: u8 = 100;
+
+fn precedence(op: BinaryOp) -> u8 {
+    use BinaryOp::*;
+    match op {
+        Or => 10,
+        And => 20,
+        Eq | Ne | Lt | Le | Gt | Ge | In => 30,
+        BitOr => 40,
+        BitXor => 50,
+        BitAnd => 60,
+        Shl | Shr => 70,
+        Add | Sub => 80,
+        Mul | Div | Rem => 90,
+    }
+}
+
+/// The source text of a condition, ready to stand before `?? false` (parenthesized
+/// when it binds more loosely than `??`); `None` for forms not worth printing.
+fn condition_text(e: &ast::Expr) -> Option<String> {
+    let (text, prec) = source_of(e, 0)?;
+    Some(match prec < COALESCE {
+        true => format!("({text})"),
+        false => text,
+    })
+}
+
+/// The source text of `e` as the user would write it (for a fix in a message) and how
+/// tightly it binds.
+fn source_of(e: &ast::Expr, depth: usize) -> Option<(String, u8)> {
     use ast::ExprKind as K;
     if depth > 8 {
         return None;
     }
     let sub = |x: &ast::Expr| source_of(x, depth + 1).map(|(t, _)| t);
-    let wrapped = |x: &ast::Expr| {
-        source_of(x, depth + 1).map(|(t, simple)| if simple { t } else { format!("({t})") })
+    // An operand, parenthesized when it binds more loosely than `min`.
+    let operand = |x: &ast::Expr, min: u8| {
+        source_of(x, depth + 1).map(|(t, p)| if p < min { format!("({t})") } else { t })
     };
     Some(match &e.kind {
-        K::Name(n) => (n.clone(), true),
-        K::Int { value, suffix } => (format!("{value}{}", suffix.map_or("", |s| s.name())), true),
-        K::Float { text, suffix } => (format!("{text}{}", suffix.map_or("", |s| s.name())), true),
-        K::Str(s) => (format!("{s:?}"), true),
-        K::Bool(v) => (v.to_string(), true),
-        K::None => ("none".to_string(), true),
+        K::Name(n) => (n.clone(), ATOM),
+        K::Int { value, suffix } => (format!("{value}{}", suffix.map_or("", |s| s.name())), ATOM),
+        K::Float { text, suffix } => (format!("{text}{}", suffix.map_or("", |s| s.name())), ATOM),
+        K::Str(s) => (format!("{s:?}"), ATOM),
+        K::Bool(v) => (v.to_string(), ATOM),
+        K::None => ("none".to_string(), ATOM),
         K::Call { callee, args } => {
             let args: Option<Vec<String>> = args.iter().map(sub).collect();
-            (format!("{}({})", callee.name, args?.join(", ")), true)
+            (format!("{}({})", callee.name, args?.join(", ")), ATOM)
         }
-        K::Index { target, index } => (format!("{}[{}]", wrapped(target)?, sub(index)?), true),
-        K::Unary { op, operand, .. } => {
+        K::Index { target, index } => {
+            (format!("{}[{}]", operand(target, ATOM)?, sub(index)?), ATOM)
+        }
+        K::Unary { op, operand: x, .. } => {
             let sym = match op {
                 UnaryOp::Neg => "-",
                 UnaryOp::Plus => "+",
                 UnaryOp::Not => "not ",
                 UnaryOp::BitNot => "~",
             };
-            (format!("{sym}{}", wrapped(operand)?), false)
+            (format!("{sym}{}", operand(x, ATOM)?), 95)
         }
         K::Binary { op, rhs, .. } => {
-            let lhs = e.lhs()?;
-            (
-                format!("{} {} {}", wrapped(lhs)?, op.symbol(), wrapped(rhs)?),
-                false,
-            )
+            let p = precedence(*op);
+            // Left-associative: the right operand needs more.
+            let (l, r) = (operand(e.lhs()?, p)?, operand(rhs, p + 1)?);
+            (format!("{l} {} {r}", op.symbol()), p)
         }
         K::Coalesce { operands, .. } => {
-            let parts: Option<Vec<String>> = operands.iter().map(wrapped).collect();
-            (parts?.join(" ?? "), false)
+            let parts: Option<Vec<String>> =
+                operands.iter().map(|x| operand(x, COALESCE + 1)).collect();
+            (parts?.join(" ?? "), COALESCE)
         }
         _ => return None,
     })
 }
+
+#[cfg(test)]
+#[path = "optional_tests.rs"]
+mod tests;

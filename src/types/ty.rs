@@ -194,6 +194,7 @@ impl Ty {
             _ if self == to => true,
             // `T` widens to `T?` (and to the optional of what it widens to).
             (t, Ty::Opt(u)) if !t.is_opt() => t.widens_to(u),
+            (Ty::Opt(t), Ty::Opt(u)) => t.widens_to(u),
             (Ty::Int(a), Ty::Int(b)) => {
                 if a.signed() == b.signed() {
                     a.bits() <= b.bits()

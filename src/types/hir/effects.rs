@@ -61,6 +61,8 @@ impl BinOp {
     /// `lhs op rhs` on operands of type `operand` (for an element-wise operation, the
     /// element type).
     pub fn effects(self, operand: &Ty, overflow: Overflow) -> Effects {
+        // An element-wise operator on optionals (v1) does what it does on their values.
+        let operand = operand.strip_opt();
         let int = matches!(operand, Ty::Int(_));
         match self {
             // A zero divisor, or MIN / -1 (see `Expr::is_safe_divisor`).
