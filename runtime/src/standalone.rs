@@ -188,8 +188,19 @@ impl Program {
                 Ok(slot) => slots.push(slot),
                 Err(why) => {
                     let ty = type_name(*kind, *list);
+                    let text = match *kind == Kind::Str && *list & LIST == 0 {
+                        true => text.as_str(),
+                        false => text.trim(),
+                    };
+                    // As `kiln run` says it (`value::params`).
+                    let help = match text.is_empty() && *list & OPTIONAL == 0 {
+                        true => format!(
+                            "; to pass no value, declare it `param {name}: {ty}?;` and give `--param {name}=`"
+                        ),
+                        false => String::new(),
+                    };
                     eprintln!(
-                        "error: invalid value `{text}` for parameter `{name}` of type {ty}: {why}"
+                        "error: invalid value `{text}` for parameter `{name}` of type {ty}: {why}{help}"
                     );
                     return EXIT_USAGE;
                 }
@@ -383,8 +394,23 @@ fn type_name(kind: Kind, flags: u32) -> String {
 /// The 16-byte slot of one input given as text (parsed as Rust's `str::parse` does; a
 /// string as is; a list written `[a, b, c]`).
 fn input_slot(ctx: &mut RunCtx, kind: Kind, flags: u32, text: &str) -> Result<[u64; 2], String> {
-    if flags & OPTIONAL_ELEMS != 0 {
-        return Err("a list of optionals cannot be given on the command line".to_owned());
+    let pair = flags & LIST != 0 || kind == Kind::Str;
+    if flags & OPTIONAL != 0 {
+        // An empty value is `none` (v1): a `string?` only when it is empty, spaces being
+        // a string.
+        let empty = match flags & LIST == 0 && kind == Kind::Str {
+            true => text.is_empty(),
+            false => text.trim().is_empty(),
+        };
+        if empty {
+            return Ok(match pair {
+                true => [0, crate::typecode::NONE_LEN as u64],
+                false => [0, 0],
+            });
+        }
+    }
+    if flags & OPTIONAL_ELEMS != 0 && flags & OPTIONAL == 0 {
+        return opt_list_slot(ctx, kind, text);
     }
     if flags & OPTIONAL != 0 {
         // A value of `T?` (v1): the `T`, marked valid (a pair is its own).
@@ -425,6 +451,50 @@ fn input_slot(ctx: &mut RunCtx, kind: Kind, flags: u32, text: &str) -> Result<[u
         unsafe {
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(i * size as usize), size as usize)
         };
+    }
+    Ok([ptr as u64, items.len() as u64])
+}
+
+/// The slot of a `[T?]` written `[a, none, c]` (`none` or nothing for an element that
+/// is none): elements `{ T, u8 valid }` as `typecode` lays them out.
+fn opt_list_slot(ctx: &mut RunCtx, kind: Kind, text: &str) -> Result<[u64; 2], String> {
+    if kind == Kind::Str {
+        return Err("a list of strings cannot be given on the command line".to_owned());
+    }
+    let inner = text
+        .trim()
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .ok_or_else(|| {
+            format!(
+                "write a list as `[a, b, c]`, with {}? elements",
+                kind.name()
+            )
+        })?;
+    let items: Vec<Option<u64>> = if inner.trim().is_empty() {
+        Vec::new()
+    } else {
+        inner
+            .split(',')
+            .map(|item| match item.trim() {
+                "" | "none" => Ok(None),
+                item => parse_bits(kind, item).map(Some),
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let code = crate::typecode::TypeCode::of_kind(kind).opt();
+    let (size, align) = code.map_or((16, 8), |c| c.layout());
+    let value_size = kind.layout().0 as usize;
+    let ptr = ctx.alloc(size as usize * items.len(), align as usize);
+    for (i, item) in items.iter().enumerate() {
+        let bytes = item.unwrap_or(0).to_le_bytes();
+        // SAFETY: `ptr` has room for `items.len()` elements of `size` bytes, each the
+        // value then its validity byte.
+        unsafe {
+            let at = ptr.add(i * size as usize);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), at, value_size);
+            *at.add(value_size) = item.is_some() as u8;
+        }
     }
     Ok([ptr as u64, items.len() as u64])
 }
