@@ -269,6 +269,15 @@ if(x > 1.0, 1, 0)",
         example: "let x = 1;
 x ?? 0",
     },
+    "E0223": "a list of optionals where plain values are needed" {
+        explanation: "`sort`, `sort_desc`, `reverse`, `unique`, `concat`, `slice`, \
+            `index_of`, `contains`, `join`, `split` and `in` take lists of plain values: \
+            they do not take a `[T?]`, whose `none`s have no place in their results. \
+            Remove the nones first with `compact(xs)`, which gives a `[T]`. (Aggregates \
+            such as `sum` and `avg`, `len`, `first`, `last`, `filter` and indexing take \
+            a `[T?]` as it is.)",
+        example: "let xs = [3, none, 1];\nsort(xs)",
+    },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
             number of parameters, or some argument has a type that neither equals nor \

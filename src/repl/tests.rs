@@ -880,4 +880,5 @@ fn optionals_in_globals_results_and_types() {
     assert_eq!(ok(&mut s, "sum(xs)"), "4 : i64\n");
     assert_eq!(ok(&mut s, ":type x + 1"), "f64?\n");
     assert_eq!(ok(&mut s, ":type x ?? 0"), "f64\n");
+    assert!(ok(&mut s, ":doc unwrap").contains("unwrap(T?) -> T"));
 }

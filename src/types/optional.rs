@@ -16,6 +16,11 @@ use crate::diag::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::{self, BinaryOp, UnaryOp};
 
+/// Whether `t` is a list of optionals (`[T?]`).
+pub(super) fn opt_list(t: &Ty) -> bool {
+    matches!(t, Ty::List(e) if e.is_opt())
+}
+
 /// `none`, its type still to come from context.
 pub(super) fn none_expr(span: Span) -> hir::Expr {
     hir::Expr::new(ExprKind::None, Ty::Opt(Box::new(Ty::EmptyElem)), span)
@@ -51,6 +56,32 @@ pub(super) fn fits_opt(c: &Checker, e: &hir::Expr, t: &Ty) -> Option<bool> {
     }
 }
 
+/// The built-ins of optionals as documentation shows them (`docs/stdlib.md`, `:doc`):
+/// (name, signature, doc). Their typing is this module's, not the builtin table's (`T?`
+/// is not a pattern there).
+pub const DOCS: &[(&str, &str, &str)] = &[
+    (
+        "compact",
+        "compact([T?]) -> [T]",
+        "the values of a list of optionals, in order, without its nones",
+    ),
+    (
+        "is_none",
+        "is_none(T?) -> bool",
+        "whether an optional is none",
+    ),
+    (
+        "is_some",
+        "is_some(T?) -> bool",
+        "whether an optional holds a value",
+    ),
+    (
+        "unwrap",
+        "unwrap(T?) -> T",
+        "the value of an optional; runtime error E0612 at the argument when it is none",
+    ),
+];
+
 /// The aggregates that skip the `none`s of a `[T?]`.
 const AGGREGATES: [&str; 7] = [
     "sum",
@@ -60,6 +91,21 @@ const AGGREGATES: [&str; 7] = [
     "max",
     "count",
     "count_distinct",
+];
+
+/// The list functions that do not take a list of optionals (v1): refused with E0223
+/// rather than run on a layout they do not know.
+const PLAIN_LIST_ONLY: [&str; 10] = [
+    "sort",
+    "sort_desc",
+    "reverse",
+    "unique",
+    "concat",
+    "slice",
+    "index_of",
+    "contains",
+    "join",
+    "split",
 ];
 
 /// The built-ins on optionals themselves (not lifted).
@@ -433,15 +479,24 @@ impl<'a> Checker<'a> {
             let a = args.pop().expect("one argument");
             return Ok(self.compact(a, LibFn::Compact, span));
         }
+        if PLAIN_LIST_ONLY.contains(&name) && !user {
+            if let Some(a) = args.iter().find(|a| opt_list(&a.ty)) {
+                self.optional_list_refused(&format!("`{name}`"), a);
+                return Ok(hir::Expr::error(span));
+            }
+        }
         let over_optionals =
             matches!(args.as_slice(), [a] if matches!(&a.ty, Ty::List(e) if e.is_opt()));
         if AGGREGATES.contains(&name) && !user && over_optionals {
             let a = args.pop().expect("one argument");
             return Ok(self.aggregate_opt(b, callee, a, span));
         }
+        // Built-ins and the prelude's functions (pure, by the prelude's tests) lift.
+        let library = super::builtins::named(name).next().is_some()
+            || (self.use_prelude && super::prelude::named(name).next().is_some());
         let lift = args.iter().any(|a| a.ty.is_opt())
             && name != "print"
-            && super::builtins::named(name).next().is_some()
+            && library
             && !self.takes_optionals(name);
         if !lift {
             return Err(args);
@@ -453,6 +508,20 @@ impl<'a> Checker<'a> {
             .collect();
         let body = self.call_with(b, callee, vs, span);
         Ok(self.finish_lift(largs, body, OnNone::None, span))
+    }
+
+    /// E0223: a list of optionals given to `what`, which takes plain lists.
+    pub(super) fn optional_list_refused(&mut self, what: &str, list: &hir::Expr) {
+        let ty = &list.ty;
+        self.error(
+            Diagnostic::error(
+                "E0223",
+                list.span,
+                format!("{what} does not take a list of optionals, found {ty}"),
+            )
+            .with_label(format!("this is {ty}, which may hold none"))
+            .with_help("remove the nones first with `compact(...)`"),
+        );
     }
 
     /// `compact(xs)` (`f`: `Compact`, or `CompactSome` for a `[T]?` that is none when

@@ -95,6 +95,14 @@ fn lifting_gives_an_optional_of_the_operation() {
     assert_eq!(ty("let s: string? = \"a\"; len(s)"), "i64?");
     assert_eq!(ty("let s: string? = \"a\"; upper(s) + \"b\""), "string?");
     assert_eq!(ty("let x: f64? = 1; i64(x)"), "i64?");
+    // The prelude's functions lift too; a user function taking an optional does not.
+    assert_eq!(ty("let x: f64? = 1; sign(x)"), "f64?");
+    assert_eq!(ty("let x: f64? = 1; lerp(x, 2.0, 0.5)"), "f64?");
+    assert_eq!(
+        ty("fn f(x: f64?) -> f64 = x ?? 0.0; let x: f64? = 1; f(x)"),
+        "f64"
+    );
+    one("fn f(x: f64) -> f64 = x; let x: f64? = 1; f(x)", "E0301");
     // One Lift: its optional operand tested, the operation on the bound value.
     let e = result("let x: f64? = 1; x * 2.0");
     let ExprKind::Lift {
@@ -255,4 +263,46 @@ fn element_wise_operators_over_optional_elements() {
     // Lists never convert: a `[T?]` meets only a `[T?]`.
     one("let xs = [1, none]; let ys = [1, 2]; xs + ys", "E0201");
     one("let xs = [\"a\", none]; xs * 2", "E0201");
+}
+
+#[test]
+fn list_functions_of_plain_values_refuse_lists_of_optionals() {
+    for call in [
+        "sort(xs)",
+        "sort_desc(xs)",
+        "reverse(xs)",
+        "unique(xs)",
+        "concat(xs, xs)",
+        "slice(xs, 0, 1)",
+        "index_of(xs, 1)",
+        "contains(xs, 1)",
+        "1 in xs",
+    ] {
+        one(&format!("let xs = [1, none]; {call}"), "E0223");
+    }
+    assert_eq!(ty("let xs = [3, none]; sort(compact(xs))"), "[i64]");
+    assert_eq!(ty("let xs = [3, none]; first(xs)"), "i64?");
+    assert_eq!(
+        ty("let xs = [3, none]; filter(xs, [true, false])"),
+        "[i64?]"
+    );
+}
+
+#[test]
+fn the_walker_lists_the_optional_nodes_children() {
+    use hir::Walk;
+    let p = ok("let x: i64? = 1; let y: i64? = 2; [x + 3 ?? 4, u8?(5), none]");
+    let mut ints = Vec::new();
+    p.main.body.walk(&mut |e| {
+        if let ExprKind::Int(v) = e.kind {
+            ints.push(v);
+        }
+    });
+    assert_eq!(ints, [1, 2, 3, 4, 5]);
+    // Only `unwrap` adds a fault of its own.
+    let calls = hir::FallibleCalls::default();
+    let e = result("let x: i64? = 1; unwrap(x)");
+    assert!(e.may_fault_locally(calls));
+    let e = result("let x: i64? = 1; x + 1");
+    assert!(!e.may_fault_locally(calls));
 }

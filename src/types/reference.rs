@@ -22,6 +22,7 @@ pub struct Entry {
 pub fn names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = builtins::all().iter().map(|b| b.name.as_str()).collect();
     names.extend(prelude::all().iter().map(|f| f.name.as_str()));
+    names.extend(super::optional::DOCS.iter().map(|d| d.0));
     names.sort_unstable();
     names.dedup();
     names
@@ -46,6 +47,17 @@ pub fn entries_not_replaced(name: &str, own: &[&[Ty]]) -> Vec<Entry> {
         prelude::named(name)
             .filter(|(_, f)| !replaced(&f.params))
             .map(|(_, f)| prelude_entry(f)),
+    );
+    // The built-ins of optionals (v1), typed by `optional.rs`.
+    v.extend(
+        super::optional::DOCS
+            .iter()
+            .filter(|d| d.0 == name)
+            .map(|d| Entry {
+                signature: d.1.to_string(),
+                doc: d.2.to_string(),
+                origin: "built-in".to_string(),
+            }),
     );
     v
 }
