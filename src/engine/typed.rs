@@ -370,7 +370,7 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
         {
             return Err(SignatureError {
                 message: format!(
-                    "typed handles pass and return scalars (and `Option`s of them for optionals) only, and the program uses {t}; use `Program::run` for strings and lists"
+                    "typed handles pass and return scalars only (`Option<T>` for a `T?`), and the program uses {t}; use `Program::run` for strings and lists"
                 ),
             });
         }
