@@ -18,9 +18,11 @@
 //!
 //! Optionals (v1): a column of `string?` is its pairs, `none` with length -1 (the
 //! memory layout of `string?`). A column of a scalar `T?` is its values (as a column of
-//! `T`; a `none` row's value is ignored) and an Arrow-style validity bitmap: bit `r % 8`
-//! (LSB first) of byte `r / 8`, 1 when row `r` holds a value. The bitmaps' base pointers
-//! follow the inputs' in `columns`, one per scalar optional input in input order; a
+//! `T`; a `none` row's value is ignored) and one validity byte per row (0 or 1: the host
+//! expands the Arrow bitmap it is given, chunk by chunk, eight rows per table lookup, so
+//! the loop reads contiguous bytes and vectorises), row `r`'s at `base + r` (a base
+//! for the chunk's rows only). Their base pointers follow the inputs' in `columns`, one
+//! per scalar optional input in input order; a
 //! scalar optional result is written as its values into `out` (zero for `none`) and one
 //! validity byte per row (0 or 1) into the array whose pointer comes last in `columns`.
 //! Nothing of this is generated for a program without optional inputs or result, so the
@@ -317,24 +319,21 @@ impl<'ctx> Gen<'ctx> {
         Ok(())
     }
 
-    /// `{ v, valid }` (the register type of `T?`), `valid` being bit `row` of the
-    /// validity bitmap at `bitmap`.
+    /// `{ v, valid }` (the register type of `T?`), `valid` being byte `row` (0 or 1) of
+    /// the validity bytes at `bytes`.
     fn with_validity(
         &self,
         v: BasicValueEnum<'ctx>,
-        bitmap: PointerValue<'ctx>,
+        bytes: PointerValue<'ctx>,
         row: IntValue<'ctx>,
     ) -> Res<BasicValueEnum<'ctx>> {
         let (cx, b) = (self.cx, &self.b);
-        let i64t = cx.i64_type();
-        let byte_at = b.build_right_shift(row, i64t.const_int(3, false), false, "")?;
-        // SAFETY (IR): the host passes a bitmap of at least `end` bits.
-        let p = unsafe { b.build_in_bounds_gep(cx.i8_type(), bitmap, &[byte_at], "")? };
+        // Not `inbounds`: the host passes the bytes of rows `start..end` only, at
+        // `bytes + start` (so `bytes` itself may point outside them).
+        // SAFETY (IR): row `row` of `start..end` has its byte there.
+        let p = unsafe { b.build_gep(cx.i8_type(), bytes, &[row], "")? };
         let byte = b.build_load(cx.i8_type(), p, "")?.into_int_value();
-        let bit = b.build_and(row, i64t.const_int(7, false), "")?;
-        let bit = b.build_int_truncate(bit, cx.i8_type(), "")?;
-        let shifted = b.build_right_shift(byte, bit, false, "")?;
-        let valid = b.build_int_truncate(shifted, cx.bool_type(), "valid")?;
+        let valid = b.build_int_truncate(byte, cx.bool_type(), "valid")?;
         let ty = cx.struct_type(&[v.get_type(), cx.bool_type().into()], false);
         let s = b.build_insert_value(ty.get_undef(), v, 0, "")?;
         Ok(b.build_insert_value(s, valid, 1, "")?.as_basic_value_enum())

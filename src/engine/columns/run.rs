@@ -275,11 +275,12 @@ impl Program {
                 base.unwrap_or(s.as_ptr() as *const u8)
             })
             .collect();
-        // The validity bitmaps of scalar optional columns follow (see
-        // `codegen::COLUMNS_SYMBOL`): borrowed when they start at a byte, else copied.
-        let bitmaps: Vec<Option<std::borrow::Cow<'_, [u8]>>> =
-            columns.iter().map(|c| entry_bitmap(c, rows)).collect();
-        bases.extend(bitmaps.iter().flatten().map(|b| b.as_ptr()));
+        // The validity bytes of scalar optional columns follow (see
+        // `codegen::COLUMNS_SYMBOL`): one chunk's, expanded before it runs.
+        let optional: Vec<&Column<'_>> = columns.iter().filter(|c| has_bytes(c)).collect();
+        let mut validity = vec![vec![0u8; CHUNK_ROWS.min(rows).max(1)]; optional.len()];
+        let first_validity = bases.len();
+        bases.extend(validity.iter().map(|v| v.as_ptr()));
         if let Out::OptScalar(_, valid) = out {
             bases.push(valid.as_mut_ptr() as *const u8);
         }
@@ -307,6 +308,11 @@ impl Program {
                 used.begin();
             }
             ctx.reset();
+            for (k, (c, bytes)) in optional.iter().zip(&mut validity).enumerate() {
+                expand_validity(c, start, end, bytes);
+                // Row `r`'s byte is `bytes[r - start]` (the entry indexes by row).
+                bases[first_validity + k] = bytes.as_ptr().wrapping_sub(start);
+            }
             // SAFETY: `entry` is this program's `kiln_columns`; every base points to
             // `rows` elements of its param's type in the natural layout (checked above;
             // strings converted to pairs), `out_base` to `rows` results, and
@@ -407,27 +413,50 @@ fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
     }
 }
 
-/// The validity bitmap the columns entry reads for `c` (a column of a scalar `T?`),
-/// starting at row 0: the host's own when it starts at a byte boundary, else a copy
-/// (shifted to its offset, or all ones for no bitmap). `None` for other columns.
-fn entry_bitmap<'a>(c: &Column<'a>, rows: usize) -> Option<std::borrow::Cow<'a, [u8]>> {
-    use std::borrow::Cow;
+/// Whether the columns entry reads validity bytes for `c`: a column of a scalar `T?`.
+fn has_bytes(c: &Column<'_>) -> bool {
+    matches!(c, Column::Opt { values, .. } if values.ty() != Ty::Str)
+}
+
+/// The validity bytes of rows `start..end` of `c` (a column of a scalar `T?`) into
+/// `bytes` (one per row, 1 when it holds a value), eight rows per table lookup when the
+/// bitmap's bits for `start` begin a byte; all ones without a bitmap.
+fn expand_validity(c: &Column<'_>, start: usize, end: usize, bytes: &mut [u8]) {
+    let bytes = &mut bytes[..end - start];
     let Column::Opt {
-        values,
-        validity,
-        offset,
+        validity, offset, ..
     } = *c
     else {
-        return None;
+        return;
     };
-    if values.ty() == Ty::Str {
-        return None;
+    match validity {
+        None => bytes.fill(1),
+        Some(bits) if (offset + start) % 8 == 0 => {
+            let bits = &bits[((offset + start) / 8).min(bits.len())..];
+            for (eight, &b) in bytes.chunks_mut(8).zip(bits) {
+                let spread = SPREAD[b as usize].to_le_bytes();
+                eight.copy_from_slice(&spread[..eight.len()]);
+            }
+        }
+        Some(_) => {
+            for (r, byte) in (start..end).zip(bytes.iter_mut()) {
+                *byte = (c.is_valid(r) == Some(true)) as u8;
+            }
+        }
     }
-    // At least one byte, so the pointer is never dangling.
-    Some(match validity {
-        Some(bits) if offset % 8 == 0 => Cow::Borrowed(&bits[(offset / 8).min(bits.len())..]),
-        _ => Cow::Owned(super::validity_bitmap(
-            (0..rows.max(1)).map(|r| c.is_valid(r) == Some(true)),
-        )),
-    })
 }
+
+/// Each byte of a bitmap as eight bytes 0 or 1 (little-endian: bit `j` is byte `j`).
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut j = 0;
+        while j < 8 {
+            table[b] |= (((b >> j) & 1) as u64) << (8 * j);
+            j += 1;
+        }
+        b += 1;
+    }
+    table
+};
