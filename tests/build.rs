@@ -966,6 +966,64 @@ fn optionals_print_and_fault_alike_on_every_path() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Issue 14: optional params take `none` from an empty `--param x=` (a `string?` only
+/// when empty) and values otherwise, `[T?]` params take `none` elements, and an empty
+/// value for a plain param is the same usage error, under `kiln run` at -O0 and -O2, the
+/// interpreter, `lli` and an executable.
+#[test]
+fn optional_params_take_none_alike_on_every_path() {
+    let dir = scratch_dir("optparams");
+    let program = write(
+        &dir,
+        "optparams.expr",
+        "param x: f64?;\nparam n: u8?;\nparam s: string?;\nparam xs: [i64?];\n\
+         print(x);\nprint(n);\nprint(s);\nprint(xs);\nprint(sum(xs));\n\
+         (x ?? -1.0) + f64(n ?? 100u8)\n",
+    );
+    let params = |x: &str, n: &str, s: &str, xs: &str| {
+        vec![
+            format!("--param=x={x}"),
+            format!("--param=n={n}"),
+            format!("--param=s={s}"),
+            format!("--param=xs={xs}"),
+        ]
+    };
+    let cases = [
+        (params("", " ", "", "[]"), "none\nnone\nnone\n[]\n0\n99.0\n"),
+        (
+            params("2.5", "7", " a", "[1, none, , 3]"),
+            "2.5\n7\n a\n[1, none, none, 3]\n4\n9.5\n",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    let plain = write(&dir, "plain.expr", "param x: f64;\nx\n");
+    let args = vec!["--param=x=".to_owned()];
+    let want = kiln_run(&plain, &args);
+    assert_eq!(want.status, Some(2), "{want:?}");
+    assert!(
+        want.stderr.contains("declare it `param x: f64?;`"),
+        "{want:?}"
+    );
+    // (How each path words the parse error itself differs; the help does not.)
+    for (label, got) in runs_on_every_path(&dir, &plain, &args, &["2"]) {
+        if got.status != Some(2) || !got.stderr.contains("declare it `param x: f64?;`") {
+            failures.push(format!("{label}: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// Issue 14: lambdas in the higher-order built-ins, over inputs the optimiser cannot see,
 /// compute, stop early and fault alike under `kiln run` at -O0 and -O2, the interpreter,
 /// `lli` and an executable.

@@ -530,3 +530,79 @@ fn every_input_data_code_example_reports_its_code() {
         assert!(codes.contains(&c.code.to_owned()), "{}: {r:?}", c.code);
     }
 }
+
+#[test]
+fn an_empty_cell_is_none_for_an_optional_param_and_none_is_an_empty_cell() {
+    let r = map(
+        "param price: f64?; param qty: i32?; price * qty",
+        "price,qty\n2.5,4\n,3\n1.5, \n 2 ,2\n",
+    );
+    assert_status(&r, 0);
+    assert_eq!(
+        r.stdout,
+        "price,qty,result\n2.5,4,10.0\n,3,\n1.5, ,\n 2 ,2,4.0\n"
+    );
+    // `??` turns none into a value; a bool? and a plain param beside.
+    let r = map(
+        "param x: i64?; param ok: bool?; param n: u8; if(ok ?? false, x ?? -1, i64(n))",
+        "x,ok,n\n5,true,1\n,true,2\n7,,3\n,false,4\n",
+    );
+    assert_status(&r, 0);
+    assert_eq!(
+        r.stdout,
+        "x,ok,n,result\n5,true,1,5\n,true,2,-1\n7,,3,3\n,false,4,4\n"
+    );
+}
+
+#[test]
+fn an_optional_string_is_none_only_when_its_cell_is_empty() {
+    let r = map(
+        "param s: string?; is_none(s)",
+        "s,t\nabc,1\n,2\n\" \",3\n\"\",4\n",
+    );
+    assert_status(&r, 0);
+    let results: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        results,
+        ["result", "false", "true", "false", "true"],
+        "{r:?}"
+    );
+    let r = map("param s: string?; s + \"!\"", "s\nab\n\n");
+    // A blank line is no record: one row.
+    assert_status(&r, 0);
+    assert_eq!(r.stdout, "s,result\nab,ab!\n");
+    let r = map(
+        "param s: string?; param k: i64; s + \"!\"",
+        "s,k\nab,1\n,2\n",
+    );
+    assert_status(&r, 0);
+    assert_eq!(r.stdout, "s,k,result\nab,1,ab!\n,2,\n");
+}
+
+#[test]
+fn an_empty_cell_for_a_plain_param_says_to_declare_it_optional() {
+    let r = map("param a: i64; param b: f64; a + 1", "a,b\n1,2\n2,\n");
+    assert_status(&r, 3);
+    assert_eq!(r.stdout, "a,b,result\n1,2,2\n");
+    assert!(r.stderr.contains("error[E0706]"), "{r:?}");
+    assert!(r.stderr.contains("data.csv:3:3"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("the cell in column `b` is empty, not a valid f64 for `param b`"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("declare it `param b: f64?;`"), "{r:?}");
+    assert!(r.stderr.contains("in data row 2"), "{r:?}");
+    // A cell that is simply wrong gets no such help.
+    let r = map("param a: i64; a", "a\nx\n");
+    assert_status(&r, 3);
+    assert!(!r.stderr.contains("declare it"), "{r:?}");
+    // Nor is an empty cell of an optional param's a wrong value: a bad one still is.
+    let r = map("param a: u8?; a", "a\n\n300\n");
+    assert_status(&r, 3);
+    assert!(r.stderr.contains("`300` is not a valid u8?"), "{r:?}");
+}

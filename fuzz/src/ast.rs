@@ -23,6 +23,9 @@ pub enum Ty {
     Bool,
     Str,
     List(Box<Ty>),
+    /// `T?` (v1): only a param's type (optional inputs); expressions read it through
+    /// `??`.
+    Opt(Box<Ty>),
 }
 
 pub const INTS: [Ty; 8] = [
@@ -55,6 +58,7 @@ impl Ty {
     pub fn name(&self) -> String {
         match self {
             Ty::List(e) => format!("[{}]", e.name()),
+            Ty::Opt(t) => format!("{}?", t.name()),
             t => t.scalar_name().to_string(),
         }
     }
@@ -74,6 +78,7 @@ impl Ty {
             Ty::Bool => "bool",
             Ty::Str => "string",
             Ty::List(_) => "list",
+            Ty::Opt(_) => "optional",
         }
     }
 
@@ -160,6 +165,7 @@ impl Ty {
             Ty::Bool => KTy::Bool,
             Ty::Str => KTy::Str,
             Ty::List(e) => KTy::List(Box::new(e.kiln())),
+            Ty::Opt(t) => KTy::opt(t.kiln()),
         }
     }
 
@@ -179,6 +185,7 @@ impl Ty {
             KTy::Bool => Ty::Bool,
             KTy::Str => Ty::Str,
             KTy::List(e) => Ty::list(Ty::from_kiln(e)?),
+            KTy::Opt(t) => Ty::Opt(Box::new(Ty::from_kiln(t)?)),
             _ => return None,
         })
     }
@@ -543,6 +550,11 @@ pub fn parse_value(ty: &Ty, text: &str) -> Result<Value, String> {
         t.parse::<T>().map_err(|e| format!("{t:?}: {e}"))
     }
     Ok(match ty {
+        // `none` is an empty value (v1), as `--param x=` gives it; a `string?`'s only
+        // when it is empty.
+        Ty::Opt(t) if **t == Ty::Str && text.is_empty() => Value::None,
+        Ty::Opt(t) if **t != Ty::Str && text.trim().is_empty() => Value::None,
+        Ty::Opt(t) => parse_value(t, text)?,
         Ty::I8 => Value::I8(p(text)?),
         Ty::I16 => Value::I16(p(text)?),
         Ty::I32 => Value::I32(p(text)?),

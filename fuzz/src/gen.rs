@@ -171,6 +171,7 @@ pub fn simple(ty: &Ty, which: usize) -> Expr {
             let items = (0..(which % 3).max(1)).map(|i| simple(e, i)).collect();
             Expr::new(ty.clone(), Kind::List(items))
         }
+        Ty::Opt(_) => Expr::lit(ty.clone(), "none"),
         _ => unreachable!(),
     }
 }
@@ -1401,6 +1402,7 @@ impl Gen {
         } else {
             self.rng.below(4)
         };
+        let mut optionals = Vec::new();
         for i in 0..params {
             let name = format!("p{i}");
             let ty = if self.columnar {
@@ -1408,10 +1410,34 @@ impl Gen {
             } else {
                 self.param_ty()
             };
+            // Now and then an optional input (v1), `none` (an empty value) a third of
+            // the time; it is read as `(p ?? literal)`, a `let` of type `T`.
+            if !ty.is_list() && self.rng.chance(25) {
+                let text = match self.rng.chance(33) {
+                    true => String::new(),
+                    false => self.param_value(&ty),
+                };
+                let opt = Ty::Opt(Box::new(ty.clone()));
+                stmts.push(Stmt::Param(name.clone(), opt.clone()));
+                inputs.push(Input {
+                    name: name.clone(),
+                    ty: opt.clone(),
+                    text,
+                });
+                optionals.push((name, opt, ty));
+                continue;
+            }
             let text = self.param_value(&ty);
             self.declare(&name, &ty, false, true);
             stmts.push(Stmt::Param(name.clone(), ty.clone()));
             inputs.push(Input { name, ty, text });
+        }
+        for (name, opt, ty) in optionals {
+            let default = self.literal(&ty);
+            let read = Expr::binary(ty.clone(), "??", Expr::var(opt, &name), default);
+            let value = format!("{name}v");
+            self.declare(&value, &ty, false, true);
+            stmts.push(Stmt::Let(value, None, read));
         }
         for _ in 0..self.rng.below(2) {
             stmts.push(self.statement_let_only());

@@ -419,6 +419,26 @@ impl OwnedColumn {
     }
 }
 
+/// A value of scalar type `t` (what a `none` row's values column holds).
+fn zero(t: &kiln::types::ty::Ty) -> Option<Value> {
+    use kiln::types::ty::{FloatTy, IntTy, Ty};
+    Some(match t {
+        Ty::Bool => Value::Bool(false),
+        Ty::Int(IntTy::I8) => Value::I8(0),
+        Ty::Int(IntTy::I16) => Value::I16(0),
+        Ty::Int(IntTy::I32) => Value::I32(0),
+        Ty::Int(IntTy::I64) => Value::I64(0),
+        Ty::Int(IntTy::U8) => Value::U8(0),
+        Ty::Int(IntTy::U16) => Value::U16(0),
+        Ty::Int(IntTy::U32) => Value::U32(0),
+        Ty::Int(IntTy::U64) => Value::U64(0),
+        Ty::Float(FloatTy::F32) => Value::F32(0.0),
+        Ty::Float(FloatTy::F64) => Value::F64(0.0),
+        Ty::Str => Value::Str(String::new()),
+        _ => return None,
+    })
+}
+
 /// The columnar path: the program over `COLUMN_ROWS` copies of its inputs.
 fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
     use kiln::engine::Column;
@@ -431,20 +451,35 @@ fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
         Ok(p) => p,
         Err(e) => return compile_error(&e.diagnostics),
     };
-    let scalar = |t: &kiln::types::ty::Ty| !matches!(t, kiln::types::ty::Ty::List(_));
+    // Optional params (v1) are optional columns: their values and a validity bitmap.
+    let scalar = |t: &kiln::types::ty::Ty| !matches!(t.strip_opt(), kiln::types::ty::Ty::List(_));
     if program.params().is_empty()
         || !program.params().iter().all(|p| scalar(&p.ty))
         || !program.output_type().is_some_and(scalar)
     {
         return unavailable();
     }
+    let params = program.params();
     let Some(owned) = inputs
         .iter()
-        .map(|v| OwnedColumn::of(v, COLUMN_ROWS))
+        .zip(params)
+        .map(|(v, p)| match v {
+            Value::None => OwnedColumn::of(&zero(p.ty.strip_opt())?, COLUMN_ROWS),
+            v => OwnedColumn::of(v, COLUMN_ROWS),
+        })
         .collect::<Option<Vec<_>>>()
     else {
         return unavailable();
     };
+    // Every row `none`, or every row a value.
+    let validity: Vec<Option<Vec<u8>>> = inputs
+        .iter()
+        .zip(params)
+        .map(|(v, p)| {
+            p.ty.is_opt()
+                .then(|| kiln::engine::validity_bitmap((0..COLUMN_ROWS).map(|_| *v != Value::None)))
+        })
+        .collect();
     let strs: Vec<Vec<&str>> = owned
         .iter()
         .map(|c| match c {
@@ -468,6 +503,14 @@ fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
             OwnedColumn::F32(v) => Column::from(&v[..]),
             OwnedColumn::F64(v) => Column::from(&v[..]),
             OwnedColumn::Str(_) => Column::from(&s[..]),
+        })
+        .collect();
+    let columns: Vec<Column<'_>> = columns
+        .iter()
+        .zip(&validity)
+        .map(|(c, v)| match v {
+            Some(bits) => Column::opt(c, bits),
+            None => *c,
         })
         .collect();
     match program.run_columns(&columns) {

@@ -176,3 +176,45 @@ fn a_difference_in_output_or_fault_position_is_a_disagreement() {
     );
     assert!(!disagreeing(&[(ExecPath::JitO0, f1), (ExecPath::KilnRun, f2)]).is_empty());
 }
+
+/// Issue 14: generated programs with optional params, `none` or values, agree on every
+/// path: the library's JIT and interpreter (`Value::None`), optional columns (a validity
+/// bitmap), MCJIT, `kiln run --param p=`, a built executable and `lli`.
+#[test]
+fn programs_with_optional_params_agree_on_every_path() {
+    let runner = runner();
+    let mut paths = ExecPath::fast_paths();
+    paths.extend(ExecPath::slow_paths());
+    let (mut ran, mut columns, mut failures) = (0, 0, Vec::new());
+    for i in 0..2000 {
+        if ran == 12 {
+            break;
+        }
+        let seed = derive(0x0b7_0001, i);
+        let program = gen::program(seed);
+        let has_none = program
+            .inputs
+            .iter()
+            .any(|p| matches!(p.ty, kiln_fuzz::ast::Ty::Opt(_)) && p.text.is_empty());
+        if !has_none {
+            continue;
+        }
+        ran += 1;
+        let case = program.case();
+        let results = runner.run_all(&paths, &case);
+        columns += results.iter().any(|(p, o)| {
+            *p == ExecPath::Columns && !matches!(o.status, kiln_fuzz::runner::Status::Unavailable)
+        }) as usize;
+        let bad = disagreeing(&results);
+        if !bad.is_empty() && known_issue(&case.source, &results).is_none() {
+            failures.push(format!(
+                "seed {seed:#x}: paths {bad:?} disagree:\n{}\n{}",
+                case.to_file(),
+                show(&results)
+            ));
+        }
+    }
+    assert_eq!(ran, 12, "too few programs with a none param");
+    assert!(columns >= 1, "no columnar run with an optional column");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -240,6 +240,44 @@ fn nested_lists_are_generated_and_type_check() {
     );
 }
 
+/// Issue 14: the generator declares optional params (scalars and strings, in columnar
+/// programs too), gives some of them `none` (an empty value) and reads them with `??`;
+/// those programs check.
+#[test]
+fn optional_params_are_generated_with_none_and_values() {
+    let (mut none, mut some, mut columnar, mut checked, mut programs) = (0, 0, 0, 0, 0);
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_0004, i));
+        let optional: Vec<_> = program
+            .inputs
+            .iter()
+            .filter(|i| matches!(i.ty, Ty::Opt(_)))
+            .collect();
+        if optional.is_empty() {
+            continue;
+        }
+        programs += 1;
+        for input in &optional {
+            match input.value().unwrap() {
+                kiln::Value::None => none += 1,
+                _ => some += 1,
+            }
+        }
+        let src = program.source();
+        assert!(src.contains(" ?? "), "{src}");
+        if program.inputs.iter().all(|i| !i.ty.is_list()) && !src.contains("print") {
+            columnar += 1;
+        }
+        checked += kiln::check_source(&src).is_ok() as usize;
+    }
+    assert!(none >= 10 && some >= 10, "none {none}, values {some}");
+    assert!(columnar >= 5, "{columnar} columnar programs with optionals");
+    assert!(
+        checked * 100 >= programs * 99,
+        "{checked} of {programs} check"
+    );
+}
+
 /// Issue 14: the generator writes lambdas in every higher-order built-in it knows, some
 /// reading bindings from outside the lambda, and those programs check.
 #[test]

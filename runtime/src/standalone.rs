@@ -178,8 +178,15 @@ impl Program {
                 Ok(slot) => slots.push(slot),
                 Err(why) => {
                     let ty = code.name();
+                    // As `kiln run` says it (`value::params`).
+                    let help = match text.trim().is_empty() && !code.is_opt() {
+                        true => format!(
+                            "; to pass no value, declare it `param {name}: {ty}?;` and give `--param {name}=`"
+                        ),
+                        false => String::new(),
+                    };
                     eprintln!(
-                        "error: invalid value `{text}` for parameter `{name}` of type {ty}: {why}"
+                        "error: invalid value `{text}` for parameter `{name}` of type {ty}: {why}{help}"
                     );
                     return EXIT_USAGE;
                 }
@@ -360,7 +367,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 fn input_slot(ctx: &mut RunCtx, code: TypeCode, text: &str) -> Result<[u64; 2], String> {
     Ok(match code.shape() {
         // An optional (v1): empty text is `none`; anything else a value of the inner type.
-        Some(Shape::Opt(t)) if text.trim().is_empty() => none_slot(t),
+        // A `string?` of spaces is that string; only an empty one is `none`.
+        Some(Shape::Opt(t)) if t == TypeCode::of_kind(Kind::Str) && text.is_empty() => none_slot(t),
+        Some(Shape::Opt(t)) if t != TypeCode::of_kind(Kind::Str) && text.trim().is_empty() => {
+            none_slot(t)
+        }
         Some(Shape::Opt(t)) => {
             let slot = input_slot(ctx, t, text)?;
             if t.is_pair() {
@@ -417,7 +428,7 @@ fn list_slot(ctx: &mut RunCtx, elem: TypeCode, text: &str) -> Result<[u64; 2], S
             .into_iter()
             .map(|item| match elem.shape() {
                 // `none` in a list of optionals (v1).
-                Some(Shape::Opt(t)) if item.trim() == "none" => Ok(none_slot(t)),
+                Some(Shape::Opt(t)) if matches!(item.trim(), "none" | "") => Ok(none_slot(t)),
                 _ => input_slot(ctx, elem, item),
             })
             .collect::<Result<_, _>>()?

@@ -10,6 +10,10 @@
 //! invalid UTF-8 elsewhere passes through unchanged). Columns no param names pass
 //! through unchanged; `print` output goes to stderr.
 //!
+//! Optionals (v1): an empty cell (spaces only, for a number or bool) is `none` for a
+//! param of type `T?`, and a `none` result is written as an empty cell. For a param
+//! that is not optional an empty cell is E0706, whose help says to declare it `T?`.
+//!
 //! Every problem with the data is a diagnostic with an E07xx code, drawn on the CSV text
 //! itself (the header cell, the row, the exact cell), so `--error-format json` reports
 //! them like any other. Line numbers count `\n`, so they are right for LF and CRLF files
@@ -128,6 +132,8 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
     let (mut ctx, _timer) = limited_context(args.limits);
     ctx.capture_output();
     let mut records = vec![csv::ByteRecord::new(); CHUNK_ROWS];
+    // Data rows (after the header) of the chunks before this one.
+    let mut rows_before = 0;
     loop {
         // The bytes of earlier chunks are not needed any more.
         let chunk_start = reader.position().byte();
@@ -162,7 +168,7 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         let chunk = &records[..rows];
         let strings: Vec<Vec<&str>> = bindings
             .iter()
-            .map(|b| match b.ty {
+            .map(|b| match b.ty.strip_opt() {
                 // `check_row` has checked these cells are UTF-8.
                 Ty::Str => chunk
                     .iter()
@@ -171,15 +177,32 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
                 _ => Vec::new(),
             })
             .collect();
-        let inputs: Vec<Column<'_>> = columns
+        // An optional column is its values (a `string?`'s from the records) and its
+        // validity bitmap.
+        let values: Vec<Column<'_>> = columns
             .iter()
             .zip(&strings)
-            .map(|(c, s)| c.as_column().unwrap_or(Column::Str(s)))
+            .map(|(c, s)| {
+                let values = c.opt_parts().map_or(c, |(values, _)| values);
+                values.as_column().unwrap_or(Column::Str(s))
+            })
+            .collect();
+        let inputs: Vec<Column<'_>> = columns
+            .iter()
+            .zip(&values)
+            .map(|(c, v)| match c.opt_parts() {
+                Some((_, validity)) => Column::opt(v, validity),
+                None => *v,
+            })
             .collect();
         let (results, fault) = program.run_rows(&mut ctx, None, rows, &inputs);
         say(&ctx.take_output());
         for (row, record) in chunk.iter().enumerate().take(results.len()) {
-            let value = results.get(row).map(|v| v.to_string()).unwrap_or_default();
+            // `none` is an empty cell.
+            let value = match results.get(row) {
+                Some(Value::None) | None => String::new(),
+                Some(v) => v.to_string(),
+            };
             let fields = record.iter().chain(std::iter::once(value.as_bytes()));
             out.write_record(fields).map_err(output_error)?;
         }
@@ -197,13 +220,18 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         match bad {
             Some(Bad::Csv(e)) => return Err(csv_error(rep, &reader, &data_name, e)),
             Some(Bad::Row(range, d)) => {
-                return Err(data.report(reader.get_ref(), range, vec![d], EXIT_RUNTIME_ERROR))
+                let d = d.with_note(format!(
+                    "in data row {} (the rows before it were written)",
+                    rows_before + rows + 1
+                ));
+                return Err(data.report(reader.get_ref(), range, vec![d], EXIT_RUNTIME_ERROR));
             }
             None => {}
         }
         if rows < CHUNK_ROWS {
             return Ok(());
         }
+        rows_before += rows;
     }
 }
 
@@ -362,8 +390,8 @@ fn compile(rep: &Reporter, src: &Source, opt: &Opt) -> Result<Program, Stop> {
                 p.name, p.ty
             ),
         )
-        .with_label("a CSV cell holds one number, bool or string")
-        .with_help("declare the param as a number, bool or string type")
+        .with_label("a CSV cell holds one number, bool or string, or nothing")
+        .with_help("declare the param as a number, bool or string type, or an optional of one")
     } else if let Some(ty) = program
         .output_type()
         .filter(|t| !crate::codegen::is_column_type(t))
@@ -508,37 +536,19 @@ fn check_row(
                 .with_help("save the data as UTF-8")
             })
             .map_err(Box::new)?;
-        let Some(kind) = crate::abi::Kind::of(&b.ty).filter(|_| b.ty != Ty::Str) else {
-            values.push(None);
-            continue;
+        let inner = b.ty.strip_opt();
+        // An empty cell is `none` for an optional param (a `string?`'s only when it is
+        // empty: spaces are text). Strings are borrowed from the records later.
+        let empty = match inner {
+            Ty::Str => text.is_empty(),
+            _ => text.trim().is_empty(),
         };
-        let bits = parse_bits(kind, text.trim())
-            .map_err(|why| {
-                Diagnostic::error(
-                    "E0706",
-                    cell_span(b.column),
-                    if text.trim().is_empty() {
-                        format!(
-                            "the cell in column `{}` is empty, not a valid {} for `param {}`",
-                            b.name, b.ty, b.name
-                        )
-                    } else {
-                        format!(
-                            "`{}` is not a valid {} for `param {}`",
-                            text.escape_debug(),
-                            b.ty,
-                            b.name
-                        )
-                    },
-                )
-                .with_label(why)
-                .with_help(format!(
-                    "write a value of type {} in column `{}`, or change the param's type",
-                    b.ty, b.name
-                ))
-            })
-            .map_err(Box::new)?;
-        values.push(Some(Value::from_bits(kind, bits)));
+        values.push(match (b.ty.is_opt() && empty, inner) {
+            (true, _) => Some(Value::None),
+            (false, Ty::Str) if b.ty.is_opt() => Some(Value::Str(String::new())),
+            (false, Ty::Str) => None,
+            (false, _) => Some(parse_cell(b, text, cell_span(b.column))?),
+        });
     }
     for (column, value) in columns.iter_mut().zip(values) {
         if let Some(value) = value {
@@ -546,6 +556,46 @@ fn check_row(
         }
     }
     Ok(())
+}
+
+/// The value of a number or bool cell (not empty, for an optional param) for `b`, or
+/// E0706 at `span`; for an empty cell and a param that is not optional, the help says
+/// to declare it optional.
+fn parse_cell(b: &Binding, text: &str, span: Span) -> Result<Value, Box<Diagnostic>> {
+    let ty = b.ty.strip_opt();
+    let kind = crate::abi::Kind::of(ty).unwrap_or(crate::abi::Kind::I64);
+    let bits = parse_bits(kind, text.trim()).map_err(|why| {
+        let empty = text.trim().is_empty();
+        let message = match empty {
+            true => format!(
+                "the cell in column `{}` is empty, not a valid {} for `param {}`",
+                b.name, b.ty, b.name
+            ),
+            false => format!(
+                "`{}` is not a valid {} for `param {}`",
+                text.escape_debug(),
+                b.ty,
+                b.name
+            ),
+        };
+        let help = match empty {
+            true => format!(
+                "to allow empty cells, declare it `param {}: {}?;` (an empty cell is then \
+                 `none`), or write a value of type {} in column `{}`",
+                b.name, b.ty, b.ty, b.name
+            ),
+            false => format!(
+                "write a value of type {} in column `{}`, or change the param's type",
+                b.ty, b.name
+            ),
+        };
+        Box::new(
+            Diagnostic::error("E0706", span, message)
+                .with_label(why)
+                .with_help(help),
+        )
+    })?;
+    Ok(Value::from_bits(kind, bits))
 }
 
 /// E0702 for the quote at `open`.

@@ -13,7 +13,20 @@
 //! no exit and the optimiser is free to vectorise it. Either way it returns the row it
 //! stopped at: `end` after a complete run.
 //!
-//! Only programs whose inputs and result are scalars or strings get the entry.
+//! Only programs whose inputs and result are scalars or strings, or optionals of those,
+//! get the entry.
+//!
+//! Optionals (v1): a column of `string?` is its pairs, `none` with length -1 (the
+//! memory layout of `string?`). A column of a scalar `T?` is its values (as a column of
+//! `T`; a `none` row's value is ignored) and one validity byte per row (0 or 1: the host
+//! expands the Arrow bitmap it is given, chunk by chunk, eight rows per table lookup, so
+//! the loop reads contiguous bytes and vectorises), row `r`'s at `base + r` (a base
+//! for the chunk's rows only). Their base pointers follow the inputs' in `columns`, one
+//! per scalar optional input in input order; a
+//! scalar optional result is written as its values into `out` (zero for `none`) and one
+//! validity byte per row (0 or 1) into the array whose pointer comes last in `columns`.
+//! Nothing of this is generated for a program without optional inputs or result, so the
+//! other loops are unchanged.
 
 use super::{analysis, Error, Res, MAIN_SYMBOL};
 use crate::runtime::RunCtx;
@@ -34,9 +47,18 @@ pub const COLUMNS_SYMBOL: &str = "kiln_columns";
 /// The Rust type of [`COLUMNS_SYMBOL`]: `(ctx, columns, out, start, end) -> stopped_at`.
 pub type ColumnsFn = unsafe extern "C" fn(*mut RunCtx, *const *const u8, *mut u8, i64, i64) -> i64;
 
-/// Whether values of `ty` can be a column: scalars and strings (not lists).
+/// Whether values of `ty` can be a column: scalars and strings (not lists), and their
+/// optionals.
 pub fn is_column_type(ty: &Ty) -> bool {
-    matches!(ty, Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str)
+    matches!(
+        ty.strip_opt(),
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str
+    )
+}
+
+/// Whether a column of `ty` has a validity bitmap: an optional of a scalar type.
+pub fn has_validity(ty: &Ty) -> bool {
+    ty.is_opt() && *ty.strip_opt() != Ty::Str
 }
 
 /// Whether `program` gets a columnar entry: it has a result, and it and every input are
@@ -79,9 +101,11 @@ struct Gen<'ctx> {
 }
 
 impl<'ctx> Gen<'ctx> {
-    /// The in-memory type of one element of a column of `ty`.
+    /// The in-memory type of one element of a column of `ty` (of a scalar `T?`: of its
+    /// values, `T`).
     fn elem_ty(&self, ty: &Ty) -> BasicTypeEnum<'ctx> {
         match ty {
+            Ty::Opt(t) if has_validity(ty) => self.elem_ty(t),
             Ty::Bool => self.cx.i8_type().into(),
             Ty::Int(i) => match i.bits() {
                 8 => self.cx.i8_type().into(),
@@ -150,6 +174,27 @@ impl<'ctx> Gen<'ctx> {
             let slot = self.elem_ptr_of(ptr.into(), cols, i as u64)?;
             bases.push(b.build_load(ptr, slot, "col")?.into_pointer_value());
         }
+        // The validity bitmaps of scalar optional inputs, then the result's validity
+        // bytes (see the module docs).
+        let mut extra = program.inputs.len() as u64;
+        let mut validity = Vec::with_capacity(program.inputs.len());
+        for input in &program.inputs {
+            validity.push(match has_validity(&input.ty) {
+                true => {
+                    let slot = self.elem_ptr_of(ptr.into(), cols, extra)?;
+                    extra += 1;
+                    Some(b.build_load(ptr, slot, "valid")?.into_pointer_value())
+                }
+                false => None,
+            });
+        }
+        let ret_valid = match program.main.ret.as_ref().filter(|t| has_validity(t)) {
+            Some(_) => {
+                let slot = self.elem_ptr_of(ptr.into(), cols, extra)?;
+                Some(b.build_load(ptr, slot, "ret.valid")?.into_pointer_value())
+            }
+            None => None,
+        };
         // One poll of the interrupt flag per call (the host calls once per chunk of
         // rows): a set flag faults (E0611, no span) before any row runs.
         let poll = cx.append_basic_block(func, "poll");
@@ -214,24 +259,32 @@ impl<'ctx> Gen<'ctx> {
             Some(t) => Some(self.elem_ptr(t, out, r)?),
             None => None,
         };
-        if let (Some(Ty::Str), Some(slot)) = (ret, out_slot) {
+        if let (Some(Ty::Str), Some(slot)) = (ret.map(Ty::strip_opt), out_slot) {
             args.push(slot.into());
         }
-        for (input, base) in program.inputs.iter().zip(&bases) {
+        for ((input, base), valid) in program.inputs.iter().zip(&bases).zip(&validity) {
             let p = self.elem_ptr(&input.ty, *base, r)?;
             let v = b.build_load(self.elem_ty(&input.ty), p, "")?;
-            let v: BasicValueEnum = match input.ty {
+            let v: BasicValueEnum = match input.ty.strip_opt() {
                 Ty::Bool => b
                     .build_int_truncate(v.into_int_value(), cx.bool_type(), "")?
                     .into(),
                 _ => v,
+            };
+            let v = match valid {
+                Some(bitmap) => self.with_validity(v, *bitmap, r)?,
+                None => v,
             };
             args.push(v.into());
         }
         let call = b.build_call(main, &args, "")?;
         let inline = Attribute::get_named_enum_kind_id("alwaysinline");
         call.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inline, 0));
-        if let (Some(t), Some(slot), inkwell::values::ValueKind::Basic(v)) =
+        if let (Some(t), Some(slot), Some(valid_out), inkwell::values::ValueKind::Basic(v)) =
+            (ret, out_slot, ret_valid, call.try_as_basic_value())
+        {
+            self.store_optional(t, v, slot, valid_out, r)?;
+        } else if let (Some(t), Some(slot), inkwell::values::ValueKind::Basic(v)) =
             (ret, out_slot, call.try_as_basic_value())
         {
             let v: BasicValueEnum = match t {
@@ -263,6 +316,55 @@ impl<'ctx> Gen<'ctx> {
         b.build_return(Some(&end))?;
         b.position_at_end(empty);
         b.build_return(Some(&start))?;
+        Ok(())
+    }
+
+    /// `{ v, valid }` (the register type of `T?`), `valid` being byte `row` (0 or 1) of
+    /// the validity bytes at `bytes`.
+    fn with_validity(
+        &self,
+        v: BasicValueEnum<'ctx>,
+        bytes: PointerValue<'ctx>,
+        row: IntValue<'ctx>,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let (cx, b) = (self.cx, &self.b);
+        // Not `inbounds`: the host passes the bytes of rows `start..end` only, at
+        // `bytes + start` (so `bytes` itself may point outside them).
+        // SAFETY (IR): row `row` of `start..end` has its byte there.
+        let p = unsafe { b.build_gep(cx.i8_type(), bytes, &[row], "")? };
+        let byte = b.build_load(cx.i8_type(), p, "")?.into_int_value();
+        let valid = b.build_int_truncate(byte, cx.bool_type(), "valid")?;
+        let ty = cx.struct_type(&[v.get_type(), cx.bool_type().into()], false);
+        let s = b.build_insert_value(ty.get_undef(), v, 0, "")?;
+        Ok(b.build_insert_value(s, valid, 1, "")?.as_basic_value_enum())
+    }
+
+    /// Store a scalar optional result `v` (`{ T, i1 }`): its value at `slot` (zero when
+    /// it is none) and its validity byte at element `row` of `valid_out`.
+    fn store_optional(
+        &self,
+        ty: &Ty,
+        v: BasicValueEnum<'ctx>,
+        slot: PointerValue<'ctx>,
+        valid_out: PointerValue<'ctx>,
+        row: IntValue<'ctx>,
+    ) -> Res<()> {
+        let (cx, b) = (self.cx, &self.b);
+        let s = v.into_struct_value();
+        let x = b.build_extract_value(s, 0, "")?;
+        let valid = b.build_extract_value(s, 1, "")?.into_int_value();
+        let x: BasicValueEnum = match ty.strip_opt() {
+            Ty::Bool => b
+                .build_int_z_extend(x.into_int_value(), cx.i8_type(), "")?
+                .into(),
+            _ => x,
+        };
+        let x = b.build_select(valid, x, x.get_type().const_zero(), "")?;
+        b.build_store(slot, x)?;
+        // SAFETY (IR): the host passes one validity byte per row.
+        let p = unsafe { b.build_in_bounds_gep(cx.i8_type(), valid_out, &[row], "")? };
+        let byte = b.build_int_z_extend(valid, cx.i8_type(), "")?;
+        b.build_store(p, byte)?;
         Ok(())
     }
 

@@ -57,7 +57,7 @@ pub use crate::types::hir::Overflow;
 pub use analysis::{fallible_functions, fallible_functions_with, host_calls, recursive_functions};
 pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
 use columns::add_columns_entry;
-pub use columns::{has_columns_entry, is_column_type, ColumnsFn, COLUMNS_SYMBOL};
+pub use columns::{has_columns_entry, has_validity, is_column_type, ColumnsFn, COLUMNS_SYMBOL};
 pub use host::{HostImpl, InlineCall, InlineCx, InlineEmit, NativeCall};
 use standalone::add_c_main;
 pub use standalone::Standalone;

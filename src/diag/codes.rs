@@ -569,8 +569,10 @@ unwrap(x)",
     "E0706": "cell does not parse as its param's type" {
         explanation: "A cell of a column a param reads is not a value of the param's type: \
             numbers are read as Rust's `str::parse` reads them (spaces around them \
-            allowed), bools are `true` or `false`. The rows before it have been written. \
-            Correct the cell, or declare the param with a type that holds it.",
+            allowed), bools are `true` or `false`. An empty cell is `none` for an \
+            optional param (`param x: f64?;`) and this error for any other: declare the \
+            param optional when the data may have empty cells. The rows before it have \
+            been written. Correct the cell, or declare the param with a type that holds it.",
         example: "prog.expr: param b: bool; b\ndata.csv:\nb\nmaybe",
     },
     "E0707": "cell is not valid UTF-8" {
@@ -587,7 +589,7 @@ unwrap(x)",
     "E0709": "program cannot run over CSV rows" {
         explanation: "`kiln map` binds each param to the cells of a column and writes each \
             result in a cell, so every param and the result must be a number, bool or \
-            string, and the program must have a result. A list param, a list result, or \
+            string, or an optional of one, and the program must have a result. A list param, a list result, or \
             a program ending in a statement cannot be mapped over rows; run it with \
             `kiln run` instead.",
         example: "prog.expr: param xs: [i64]; sum(xs)\ndata.csv:\nxs\n1",

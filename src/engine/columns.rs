@@ -5,6 +5,12 @@
 //! with the program (`codegen::COLUMNS_SYMBOL`), where the program is inlined and, when
 //! it cannot fault, vectorised; there is no call per row.
 //!
+//! Optional values (v1): a column of `T?` is [`Column::Opt`], a column of `T` (the
+//! values) and an Arrow-style validity bitmap (bit `i % 8` of byte `i / 8`, least
+//! significant bit first, 1 when row `i` holds a value), both borrowed, so Arrow
+//! buffers are handed over without copying; optional results come back as
+//! [`ColumnBuf::Opt`], values and a bitmap in the same layout.
+//!
 //! Rows run in chunks of [`CHUNK_ROWS`]: strings a chunk makes live in the run's arena
 //! until its results are copied out, then the arena is reset, so memory stays bounded
 //! however many rows there are.
@@ -47,6 +53,16 @@ macro_rules! define_columns {
             $(#[doc = concat!("`", stringify!($t), "` values.")] $v(&'a [$t]),)*
             /// String values.
             Str(&'a [&'a str]),
+            /// Optional values (v1), a column of `T?`: `values`, a column of `T` (what it
+            /// holds in a row that is `none` does not matter), and a validity bitmap, as
+            /// Arrow lays it out: row `i` holds a value when bit `(offset + i) % 8`
+            /// (least significant first) of byte `(offset + i) / 8` of `validity` is 1.
+            /// `validity: None` means every row holds a value. See [`Column::opt`].
+            Opt {
+                values: &'a Column<'a>,
+                validity: Option<&'a [u8]>,
+                offset: usize,
+            },
         }
 
         /// One output column: the results of a columnar run, one per row.
@@ -55,6 +71,13 @@ macro_rules! define_columns {
             $(#[doc = concat!("`", stringify!($t), "` values.")] $v(Vec<$t>),)*
             /// String values.
             Str(Vec<String>),
+            /// Optional values (v1): `values` (zero or empty in rows that are `none`) and
+            /// a validity bitmap (bit `i % 8` of byte `i / 8`, least significant first,
+            /// 1 when row `i` holds a value), as Arrow lays it out.
+            Opt {
+                values: Box<ColumnBuf>,
+                validity: Vec<u8>,
+            },
         }
 
         impl Column<'_> {
@@ -63,6 +86,7 @@ macro_rules! define_columns {
                 match self {
                     $(Column::$v(c) => c.len(),)*
                     Column::Str(c) => c.len(),
+                    Column::Opt { values, .. } => values.len(),
                 }
             }
 
@@ -71,6 +95,7 @@ macro_rules! define_columns {
                 match self {
                     $(Column::$v(_) => $ty,)*
                     Column::Str(_) => Ty::Str,
+                    Column::Opt { values, .. } => Ty::opt(values.ty()),
                 }
             }
 
@@ -79,6 +104,11 @@ macro_rules! define_columns {
                 match self {
                     $(Column::$v(c) => c.get(row).map(|v| Value::$v(*v)),)*
                     Column::Str(c) => c.get(row).map(|v| Value::Str((*v).to_owned())),
+                    Column::Opt { values, .. } => match self.is_valid(row) {
+                        Some(true) => values.get(row),
+                        Some(false) => Some(Value::None),
+                        None => None,
+                    },
                 }
             }
 
@@ -86,7 +116,7 @@ macro_rules! define_columns {
             fn scalar_base(&self) -> Option<*const u8> {
                 match self {
                     $(Column::$v(c) => Some(c.as_ptr() as *const u8),)*
-                    Column::Str(_) => None,
+                    Column::Str(_) | Column::Opt { .. } => None,
                 }
             }
         }
@@ -97,6 +127,7 @@ macro_rules! define_columns {
                 match self {
                     $(ColumnBuf::$v(c) => c.len(),)*
                     ColumnBuf::Str(c) => c.len(),
+                    ColumnBuf::Opt { values, .. } => values.len(),
                 }
             }
 
@@ -105,6 +136,7 @@ macro_rules! define_columns {
                 match self {
                     $(ColumnBuf::$v(_) => $ty,)*
                     ColumnBuf::Str(_) => Ty::Str,
+                    ColumnBuf::Opt { values, .. } => Ty::opt(values.ty()),
                 }
             }
 
@@ -113,15 +145,21 @@ macro_rules! define_columns {
                 match self {
                     $(ColumnBuf::$v(c) => c.get(row).map(|v| Value::$v(*v)),)*
                     ColumnBuf::Str(c) => c.get(row).map(|v| Value::Str(v.clone())),
+                    ColumnBuf::Opt { values, validity } => match bit(validity, row) {
+                        _ if row >= values.len() => None,
+                        true => values.get(row),
+                        false => Some(Value::None),
+                    },
                 }
             }
 
             /// Borrow as an input column (`None` for strings: a `Vec<String>` is not a
-            /// `&[&str]`).
+            /// `&[&str]`; and for optionals, whose [`Column::Opt`] borrows a `Column`
+            /// of their values: use [`ColumnBuf::opt_parts`]).
             pub fn as_column(&self) -> Option<Column<'_>> {
                 match self {
                     $(ColumnBuf::$v(c) => Some(Column::$v(c)),)*
-                    ColumnBuf::Str(_) => None,
+                    ColumnBuf::Str(_) | ColumnBuf::Opt { .. } => None,
                 }
             }
 
@@ -131,6 +169,18 @@ macro_rules! define_columns {
                 match (self, value) {
                     $((ColumnBuf::$v(c), Value::$v(v)) => c.push(v),)*
                     (ColumnBuf::Str(c), Value::Str(v)) => c.push(v),
+                    (ColumnBuf::Opt { values, validity }, value) => {
+                        let row = values.len();
+                        let valid = value != Value::None;
+                        let pushed = match valid {
+                            true => values.push(value),
+                            false => values.push_zero(),
+                        };
+                        if !pushed {
+                            return false;
+                        }
+                        set_bit(validity, row, valid);
+                    }
                     _ => return false,
                 }
                 true
@@ -140,23 +190,44 @@ macro_rules! define_columns {
             pub fn empty(ty: &Ty) -> Option<ColumnBuf> {
                 match ty {
                     Ty::Str => Some(ColumnBuf::Str(Vec::new())),
+                    Ty::Opt(t) => Some(ColumnBuf::Opt {
+                        values: Box::new(ColumnBuf::empty(t)?),
+                        validity: Vec::new(),
+                    }),
                     ty => ColumnBuf::zeroed(ty, 0),
                 }
             }
 
-            /// `rows` zero values of scalar type `ty` (`None`: not a scalar type).
+            /// `rows` zero values of scalar type `ty` (`None`: not a scalar type); of a
+            /// scalar `T?`, `rows` rows of `none`.
             fn zeroed(ty: &Ty, rows: usize) -> Option<ColumnBuf> {
                 $(if *ty == $ty {
                     return Some(ColumnBuf::$v(vec![<$t>::default(); rows]));
                 })*
-                None
+                match ty {
+                    Ty::Opt(t) => Some(ColumnBuf::Opt {
+                        values: Box::new(ColumnBuf::zeroed(t, rows)?),
+                        validity: vec![0; rows.div_ceil(8)],
+                    }),
+                    _ => None,
+                }
+            }
+
+            /// Append a zero value (an empty string); `false` for an optional column.
+            fn push_zero(&mut self) -> bool {
+                match self {
+                    $(ColumnBuf::$v(c) => c.push(<$t>::default()),)*
+                    ColumnBuf::Str(c) => c.push(String::new()),
+                    ColumnBuf::Opt { .. } => return false,
+                }
+                true
             }
 
             /// Address of the first element, for the scalar variants (`None`: strings).
             fn scalar_base_mut(&mut self) -> Option<*mut u8> {
                 match self {
                     $(ColumnBuf::$v(c) => Some(c.as_mut_ptr() as *mut u8),)*
-                    ColumnBuf::Str(_) => None,
+                    ColumnBuf::Str(_) | ColumnBuf::Opt { .. } => None,
                 }
             }
 
@@ -164,6 +235,15 @@ macro_rules! define_columns {
                 match self {
                     $(ColumnBuf::$v(c) => c.truncate(rows),)*
                     ColumnBuf::Str(c) => c.truncate(rows),
+                    ColumnBuf::Opt { values, validity } => {
+                        values.truncate(rows);
+                        validity.truncate(rows.div_ceil(8));
+                        if rows % 8 != 0 {
+                            if let Some(last) = validity.last_mut() {
+                                *last &= (1u8 << (rows % 8)) - 1;
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -193,6 +273,39 @@ macro_rules! define_columns {
                 fn try_from(column: ColumnBuf) -> Result<Self, ColumnBuf> {
                     match column {
                         ColumnBuf::$v(values) => Ok(values),
+                        other => Err(other),
+                    }
+                }
+            }
+
+            impl From<Vec<Option<$t>>> for ColumnBuf {
+                /// A column of `T?`: the values (zero for `None`) and their bitmap.
+                fn from(values: Vec<Option<$t>>) -> Self {
+                    ColumnBuf::Opt {
+                        validity: validity_bitmap(values.iter().map(Option::is_some)),
+                        values: Box::new(ColumnBuf::$v(
+                            values.into_iter().map(Option::unwrap_or_default).collect(),
+                        )),
+                    }
+                }
+            }
+
+            impl TryFrom<ColumnBuf> for Vec<Option<$t>> {
+                /// The column, unchanged, when it holds another type.
+                type Error = ColumnBuf;
+                fn try_from(column: ColumnBuf) -> Result<Self, ColumnBuf> {
+                    match column {
+                        ColumnBuf::Opt { values, validity } => match *values {
+                            ColumnBuf::$v(values) => Ok(values
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, v)| bit(&validity, i).then_some(v))
+                                .collect()),
+                            values => Err(ColumnBuf::Opt {
+                                values: Box::new(values),
+                                validity,
+                            }),
+                        },
                         other => Err(other),
                     }
                 }
@@ -232,10 +345,100 @@ impl TryFrom<ColumnBuf> for Vec<String> {
     }
 }
 
-impl Column<'_> {
+impl From<Vec<Option<String>>> for ColumnBuf {
+    /// A column of `string?`: the strings (empty for `None`) and their bitmap.
+    fn from(values: Vec<Option<String>>) -> Self {
+        ColumnBuf::Opt {
+            validity: validity_bitmap(values.iter().map(Option::is_some)),
+            values: Box::new(ColumnBuf::Str(
+                values.into_iter().map(Option::unwrap_or_default).collect(),
+            )),
+        }
+    }
+}
+
+impl TryFrom<ColumnBuf> for Vec<Option<String>> {
+    /// The column, unchanged, when it holds another type.
+    type Error = ColumnBuf;
+    fn try_from(column: ColumnBuf) -> Result<Self, ColumnBuf> {
+        match column {
+            ColumnBuf::Opt { values, validity } => match *values {
+                ColumnBuf::Str(values) => Ok(values
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| bit(&validity, i).then_some(v))
+                    .collect()),
+                values => Err(ColumnBuf::Opt {
+                    values: Box::new(values),
+                    validity,
+                }),
+            },
+            other => Err(other),
+        }
+    }
+}
+
+/// An Arrow-style validity bitmap of `valid` (bit `i % 8` of byte `i / 8`, least
+/// significant bit first, 1 for `true`), for [`Column::Opt`].
+pub fn validity_bitmap(valid: impl IntoIterator<Item = bool>) -> Vec<u8> {
+    let mut bits = Vec::new();
+    for (i, v) in valid.into_iter().enumerate() {
+        set_bit(&mut bits, i, v);
+    }
+    bits
+}
+
+/// Bit `i` of a validity bitmap (`false` past its end).
+fn bit(bitmap: &[u8], i: usize) -> bool {
+    bitmap.get(i / 8).is_some_and(|b| b >> (i % 8) & 1 == 1)
+}
+
+/// Set bit `i` of a bitmap whose first `i` bits are in use, growing it by a byte when
+/// `i` starts one.
+fn set_bit(bitmap: &mut Vec<u8>, i: usize, valid: bool) {
+    if bitmap.len() <= i / 8 {
+        bitmap.resize(i / 8 + 1, 0);
+    }
+    let mask = 1u8 << (i % 8);
+    match valid {
+        true => bitmap[i / 8] |= mask,
+        false => bitmap[i / 8] &= !mask,
+    }
+}
+
+impl<'a> Column<'a> {
     /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// A column of `T?` (v1): `values`, a column of `T`, with the validity bitmap
+    /// `validity` (Arrow's layout, starting at its first bit). See [`Column::Opt`].
+    pub fn opt(values: &'a Column<'a>, validity: &'a [u8]) -> Column<'a> {
+        Column::Opt {
+            values,
+            validity: Some(validity),
+            offset: 0,
+        }
+    }
+
+    /// For an optional column, whether row `row` holds a value (`None`: past the end, or
+    /// a bitmap too short for the rows); `Some(true)` for any row of another column.
+    pub fn is_valid(&self, row: usize) -> Option<bool> {
+        if row >= self.len() {
+            return None;
+        }
+        match self {
+            Column::Opt {
+                validity: Some(bits),
+                offset,
+                ..
+            } => {
+                let i = offset.checked_add(row)?;
+                bits.get(i / 8).map(|b| b >> (i % 8) & 1 == 1)
+            }
+            _ => Some(true),
+        }
     }
 }
 
@@ -243,6 +446,15 @@ impl ColumnBuf {
     /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// An optional column's values and validity bitmap, to borrow as a [`Column::Opt`]
+    /// (`Column::opt(&values.as_column()?, validity)`); `None` for another column.
+    pub fn opt_parts(&self) -> Option<(&ColumnBuf, &[u8])> {
+        match self {
+            ColumnBuf::Opt { values, validity } => Some((values, validity)),
+            _ => None,
+        }
     }
 }
 

@@ -4,9 +4,18 @@
 //! `codegen::MAIN_SYMBOL`), with the C ABI's extensions for narrow scalars, so a handle
 //! whose Rust signature matches the program's calls it as an `extern "C"` function
 //! pointer. The match is checked once, when the handle is made.
+//!
+//! Optionals (v1): `Option<T>` passes and returns a `T?` for any scalar `T`. `kiln_main`
+//! takes and returns a `T?` as the LLVM struct `{ T, i1 }`, which is not the C ABI of
+//! any Rust type (LLVM passes its fields as separate arguments and returns them in two
+//! registers, where C packs a small struct into one), so a handle whose signature has an
+//! optional calls the uniform `kiln_entry` instead, each value in its 16-byte slot
+//! (`[bits, valid]`, see `value::layout`). Which path a handle takes is a constant of its
+//! types: handles without optionals still make the direct native call.
 
 use super::host::HostValue;
 use super::Program;
+use crate::codegen::EntryFn;
 use crate::runtime::RunCtx;
 use crate::types::ty::{FloatTy, IntTy, Ty};
 use crate::value::RuntimeError;
@@ -20,10 +29,18 @@ mod sealed {
 }
 
 /// A Rust type a typed handle can pass as a param: `bool`, the integer types of Kiln's
-/// widths, `f32` and `f64`.
+/// widths, `f32` and `f64`, and `Option` of those for an optional param (`T?`).
 pub trait Arg: Copy + sealed::Sealed + 'static {
     /// The Kiln type of the param it fills.
     fn ty() -> Ty;
+
+    /// Whether it is an optional (passed through `kiln_entry`'s slots).
+    #[doc(hidden)]
+    const OPTIONAL: bool = false;
+
+    /// Its 16-byte slot (see `value::layout`).
+    #[doc(hidden)]
+    fn to_slot(self) -> [u64; 2];
 }
 
 /// A Rust type a typed handle can return: an [`Arg`] type, or `()` for a program with no
@@ -31,36 +48,94 @@ pub trait Arg: Copy + sealed::Sealed + 'static {
 pub trait Ret: Copy + sealed::Sealed + 'static {
     /// The program's result type (`None`: no result).
     fn ty() -> Option<Ty>;
+
+    /// Whether it is an optional (returned through `kiln_entry`'s slot).
+    #[doc(hidden)]
+    const OPTIONAL: bool = false;
+
+    /// The value in a result slot `kiln_entry` wrote.
+    #[doc(hidden)]
+    fn from_slot(slot: [u64; 2]) -> Self;
+}
+
+/// A scalar's bits in the first word of a slot, and back.
+trait Bits: Copy {
+    fn slot_bits(self) -> u64;
+    fn from_slot_bits(bits: u64) -> Self;
 }
 
 macro_rules! scalars {
-    ($($rust:ty => $kiln:expr;)*) => {$(
+    ($($rust:ty => $kiln:expr, $to:expr, $from:expr;)*) => {$(
         impl sealed::Sealed for $rust {}
+        impl Bits for $rust {
+            #[inline(always)]
+            fn slot_bits(self) -> u64 {
+                $to(self)
+            }
+            #[inline(always)]
+            fn from_slot_bits(bits: u64) -> Self {
+                $from(bits)
+            }
+        }
         impl Arg for $rust {
             fn ty() -> Ty {
                 $kiln
+            }
+            #[inline(always)]
+            fn to_slot(self) -> [u64; 2] {
+                [Bits::slot_bits(self), 0]
             }
         }
         impl Ret for $rust {
             fn ty() -> Option<Ty> {
                 Some($kiln)
             }
+            #[inline(always)]
+            fn from_slot(slot: [u64; 2]) -> Self {
+                <$rust as Bits>::from_slot_bits(slot[0])
+            }
+        }
+        impl sealed::Sealed for Option<$rust> {}
+        impl Arg for Option<$rust> {
+            fn ty() -> Ty {
+                Ty::opt($kiln)
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn to_slot(self) -> [u64; 2] {
+                match self {
+                    Some(v) => [Bits::slot_bits(v), 1],
+                    None => [0, 0],
+                }
+            }
+        }
+        impl Ret for Option<$rust> {
+            fn ty() -> Option<Ty> {
+                Some(Ty::opt($kiln))
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn from_slot(slot: [u64; 2]) -> Self {
+                (slot[1] != 0).then(|| <$rust as Bits>::from_slot_bits(slot[0]))
+            }
         }
     )*};
 }
 
+// Slot bits as `value::layout` has them: integers extended from their type, bool 0/1,
+// floats their bit patterns; read back by truncation.
 scalars! {
-    bool => Ty::Bool;
-    i8 => Ty::Int(IntTy::I8);
-    i16 => Ty::Int(IntTy::I16);
-    i32 => Ty::Int(IntTy::I32);
-    i64 => Ty::Int(IntTy::I64);
-    u8 => Ty::Int(IntTy::U8);
-    u16 => Ty::Int(IntTy::U16);
-    u32 => Ty::Int(IntTy::U32);
-    u64 => Ty::Int(IntTy::U64);
-    f32 => Ty::Float(FloatTy::F32);
-    f64 => Ty::Float(FloatTy::F64);
+    bool => Ty::Bool, |v: bool| v as u64, |b: u64| b & 1 != 0;
+    i8 => Ty::Int(IntTy::I8), |v: i8| v as i64 as u64, |b: u64| b as i8;
+    i16 => Ty::Int(IntTy::I16), |v: i16| v as i64 as u64, |b: u64| b as i16;
+    i32 => Ty::Int(IntTy::I32), |v: i32| v as i64 as u64, |b: u64| b as i32;
+    i64 => Ty::Int(IntTy::I64), |v: i64| v as u64, |b: u64| b as i64;
+    u8 => Ty::Int(IntTy::U8), |v: u8| v as u64, |b: u64| b as u8;
+    u16 => Ty::Int(IntTy::U16), |v: u16| v as u64, |b: u64| b as u16;
+    u32 => Ty::Int(IntTy::U32), |v: u32| v as u64, |b: u64| b as u32;
+    u64 => Ty::Int(IntTy::U64), |v: u64| v, |b: u64| b;
+    f32 => Ty::Float(FloatTy::F32), |v: f32| v.to_bits() as u64, |b: u64| f32::from_bits(b as u32);
+    f64 => Ty::Float(FloatTy::F64), f64::to_bits, f64::from_bits;
 }
 
 // `()` is `Sealed` through the arity-0 `Args` impl below.
@@ -68,6 +143,7 @@ impl Ret for () {
     fn ty() -> Option<Ty> {
         None
     }
+    fn from_slot(_: [u64; 2]) -> Self {}
 }
 
 /// A tuple of [`Arg`]s: a typed handle's parameter list, `()` to `(A1, ..., A8)`.
@@ -75,11 +151,17 @@ pub trait Args: Copy + sealed::Sealed + 'static {
     /// The Kiln types of the params, in order.
     fn types() -> Vec<Ty>;
 
-    /// Call `kiln_main` at `main` with these arguments.
+    /// Whether a param is optional: then the handle calls `kiln_entry`.
+    #[doc(hidden)]
+    const OPTIONAL: bool;
+
+    /// Call `kiln_main` at `main` with these arguments; when a param or `R` is
+    /// optional, `main` is the program's `kiln_entry` instead, called with the
+    /// arguments' slots.
     ///
     /// # Safety
-    /// `main` must be a `kiln_main` whose params are exactly [`Args::types`] and whose
-    /// result is `R`'s, and `ctx` a prepared context.
+    /// `main` must be a `kiln_main` (or `kiln_entry`, see above) whose params are
+    /// exactly [`Args::types`] and whose result is `R`'s, and `ctx` a prepared context.
     #[doc(hidden)]
     unsafe fn invoke<R: Ret>(self, main: usize, ctx: *mut RunCtx) -> R;
 }
@@ -92,8 +174,20 @@ macro_rules! arities {
                 vec![$($a::ty()),*]
             }
 
+            const OPTIONAL: bool = false $(|| $a::OPTIONAL)*;
+
+            #[inline(always)]
             unsafe fn invoke<R: Ret>(self, main: usize, ctx: *mut RunCtx) -> R {
                 let ($($v,)*) = self;
+                if <Self as Args>::OPTIONAL || R::OPTIONAL {
+                    let slots: &[[u64; 2]] = &[$($v.to_slot()),*];
+                    let mut out = [0u64; 2];
+                    // SAFETY: the caller guarantees `main` is this program's `kiln_entry`.
+                    let entry = unsafe { std::mem::transmute::<usize, EntryFn>(main) };
+                    // SAFETY: one slot per param, laid out for its type; `ctx` as below.
+                    unsafe { entry(ctx, slots.as_ptr(), &mut out) };
+                    return R::from_slot(out);
+                }
                 // SAFETY: the caller guarantees `main` has exactly this signature.
                 let f = unsafe {
                     std::mem::transmute::<usize, unsafe extern "C" fn(*mut RunCtx $(, $a)*) -> R>(
@@ -269,10 +363,14 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
             });
         }
         let result = compiled.result_type().cloned();
-        if let Some(t) = have.iter().chain(&result).find(|t| !is_scalar(t)) {
+        if let Some(t) = have
+            .iter()
+            .chain(&result)
+            .find(|t| !is_scalar(t.strip_opt()))
+        {
             return Err(SignatureError {
                 message: format!(
-                    "typed handles pass and return scalars only, and the program uses {t}; use `Program::run` for strings and lists"
+                    "typed handles pass and return scalars only (`Option<T>` for a `T?`), and the program uses {t}; use `Program::run` for strings and lists"
                 ),
             });
         }
@@ -287,9 +385,14 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
             });
         }
         let inner = &*program.inner;
+        // Optionals go through `kiln_entry` (see the module docs).
+        let main = match A::OPTIONAL || R::OPTIONAL {
+            true => compiled.entry() as usize,
+            false => compiled.main_address(),
+        };
         Ok(TypedFn {
             program: program.clone(),
-            main: compiled.main_address(),
+            main,
             plain: !compiled.needs_stack_guard() && inner.host.is_empty(),
             bare: !compiled.needs_stack_guard() && inner.host.is_empty() && compiled.context_free(),
             ctx: RefCell::new(Box::new(program.new_ctx())),
@@ -333,6 +436,14 @@ impl Program {
     /// let f = program.typed::<(f64, f64), f64>().unwrap();
     /// assert_eq!(f.call(10.0, 2.0), Ok(10.0));
     /// assert!(program.typed::<(f64, i64), f64>().is_err());
+    ///
+    /// // An optional param or result (`T?`) is an `Option<T>`.
+    /// let program = kiln::Engine::new()
+    ///     .compile("param x: f64?; param k: i32; x * f64(k)")
+    ///     .unwrap();
+    /// let f = program.typed::<(Option<f64>, i32), Option<f64>>().unwrap();
+    /// assert_eq!(f.call(Some(1.5), 2), Ok(Some(3.0)));
+    /// assert_eq!(f.call(None, 2), Ok(None));
     /// ```
     pub fn typed<A: Args, R: Ret>(&self) -> Result<TypedFn<A, R>, SignatureError> {
         TypedFn::new(self)

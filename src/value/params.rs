@@ -59,14 +59,22 @@ pub fn bind(inputs: &[Input], args: &[String]) -> Result<Vec<Value>, String> {
         .zip(given)
         .map(|(input, text)| {
             let text = text.unwrap_or_default();
-            let text = if input.ty == Ty::Str {
+            let text = if *input.ty.strip_opt() == Ty::Str {
                 text
             } else {
                 text.trim()
             };
             parse_value(text, &input.ty).map_err(|why| {
+                // An empty value is `none` only for an optional param: say how to get one.
+                let help = match text.is_empty() && !input.ty.is_opt() {
+                    true => format!(
+                        "; to pass no value, declare it `param {}: {}?;` and give `--param {}=`",
+                        input.name, input.ty, input.name
+                    ),
+                    false => String::new(),
+                };
                 format!(
-                    "invalid value `{text}` for parameter `{}` of type {}: {why}",
+                    "invalid value `{text}` for parameter `{}` of type {}: {why}{help}",
                     input.name, input.ty
                 )
             })
@@ -86,9 +94,14 @@ fn declared_list(inputs: &[Input]) -> String {
 }
 
 /// Parse one value of type `ty` the way Rust's `str::parse` does for that type. A string
-/// is taken as is. A list of numbers or bools is written `[1, 2, 3]`.
+/// is taken as is. A list of numbers or bools is written `[1, 2, 3]`. An optional (v1)
+/// is `none` when the text is empty (or, as a list element, `none`), else its value.
 pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
     match ty {
+        // A `string?` of spaces is that string.
+        Ty::Opt(inner) if **inner == Ty::Str && text.is_empty() => Ok(Value::None),
+        Ty::Opt(inner) if **inner != Ty::Str && text.trim().is_empty() => Ok(Value::None),
+        Ty::Opt(inner) => parse_value(text, inner),
         Ty::Bool => parse_as(text, Value::Bool),
         Ty::Int(int) => match int {
             IntTy::I8 => parse_as(text, Value::I8),
@@ -114,7 +127,10 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
             }
             let items = split_top(inner)?
                 .into_iter()
-                .map(|item| parse_value(item.trim(), elem))
+                .map(|item| match item.trim() {
+                    "none" if elem.is_opt() => Ok(Value::None),
+                    item => parse_value(item, elem),
+                })
                 .collect::<Result<Vec<Value>, String>>()?;
             Ok(Value::List((**elem).clone(), items))
         }
@@ -125,11 +141,11 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
 }
 
 /// Whether values of `ty` can be written on the command line as list text: bools and
-/// numbers, and lists of them at any depth (`[[1, 2], [3]]`).
+/// numbers, their optionals, and lists of them at any depth (`[[1, none], [3]]`).
 fn numeric_leaves(ty: &Ty) -> bool {
     match ty {
         Ty::Bool | Ty::Int(_) | Ty::Float(_) => true,
-        Ty::List(e) => numeric_leaves(e),
+        Ty::List(e) | Ty::Opt(e) => numeric_leaves(e),
         _ => false,
     }
 }
@@ -171,15 +187,23 @@ mod tests {
     use crate::span::Span;
 
     fn input(name: &str, ty: &str) -> Input {
-        let ty = match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-            Some(elem) => Ty::List(Box::new(Ty::from_name(elem).unwrap())),
-            None => Ty::from_name(ty).unwrap(),
-        };
         Input {
             name: name.to_owned(),
-            ty,
+            ty: ty_of(ty),
             span: Span::default(),
         }
+    }
+
+    /// `T`, `[T]` and `T?` of those (`[f64?]`, `[i64]?`).
+    fn ty_of(ty: &str) -> Ty {
+        if let Some(inner) = ty.strip_suffix('?') {
+            return Ty::opt(ty_of(inner));
+        }
+        let ty = match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(elem) => Ty::List(Box::new(ty_of(elem))),
+            None => Ty::from_name(ty).unwrap(),
+        };
+        ty
     }
 
     fn args(list: &[&str]) -> Vec<String> {
@@ -324,5 +348,59 @@ mod tests {
     #[test]
     fn no_inputs_and_no_args_bind_nothing() {
         assert_eq!(bind(&[], &[]).unwrap(), []);
+    }
+
+    #[test]
+    fn an_empty_value_is_none_for_an_optional_param() {
+        let inputs = [
+            input("x", "f64?"),
+            input("n", "u8?"),
+            input("s", "string?"),
+            input("xs", "[i64]?"),
+        ];
+        let values = bind(&inputs, &args(&["x=", "n= ", "s=", "xs="])).unwrap();
+        assert_eq!(values, [Value::None, Value::None, Value::None, Value::None]);
+        // A value is the value, checked against the inner type.
+        let values = bind(&inputs, &args(&["x=2.5", "n=7", "s= a", "xs=[1]"])).unwrap();
+        assert_eq!(
+            values,
+            [
+                Value::F64(2.5),
+                Value::U8(7),
+                Value::Str(" a".to_owned()),
+                Value::List(Ty::I64, vec![Value::I64(1)])
+            ]
+        );
+        let err = bind(&inputs, &args(&["x=", "n=300", "s=", "xs="])).unwrap_err();
+        assert!(err.contains("`300`") && err.contains("u8?"), "{err}");
+    }
+
+    #[test]
+    fn a_list_of_optionals_writes_none_as_none_or_nothing() {
+        let ty = ty_of("[f64?]");
+        assert_eq!(
+            parse_value("[1.5, none, , 3]", &ty).unwrap(),
+            Value::List(
+                Ty::opt(Ty::F64),
+                vec![Value::F64(1.5), Value::None, Value::None, Value::F64(3.0)]
+            )
+        );
+        // `none` is no value of a non-optional element.
+        assert!(parse_value("[1.5, none]", &ty_of("[f64]")).is_err());
+    }
+
+    #[test]
+    fn an_empty_value_for_a_non_optional_param_suggests_declaring_it_optional() {
+        let err = bind(&[input("x", "f64")], &args(&["x="])).unwrap_err();
+        assert!(err.contains("`x`") && err.contains("of type f64"), "{err}");
+        assert!(err.contains("declare it `param x: f64?;`"), "{err}");
+        // Not for a value that is simply wrong.
+        let err = bind(&[input("x", "f64")], &args(&["x=abc"])).unwrap_err();
+        assert!(!err.contains("declare"), "{err}");
+        // An empty string is a string.
+        assert_eq!(
+            bind(&[input("s", "string")], &args(&["s="])).unwrap(),
+            [Value::Str(String::new())]
+        );
     }
 }

@@ -13,6 +13,7 @@ use crate::span::Span;
 use crate::types::hir;
 use crate::types::ty::Ty;
 use crate::value::{layout, RunError, RuntimeError};
+use kiln_runtime::typecode::NONE_LEN;
 use std::sync::OnceLock;
 
 /// A program's columnar code, compiled on first use: the columns entry makes a module
@@ -53,11 +54,14 @@ struct Entry<'a> {
     out: *mut u8,
 }
 
-/// Where one run's results go: a scalar column written in place, or string pairs copied
-/// out into `String`s after each chunk.
+/// Where one run's results go: a scalar column written in place, a scalar optional's
+/// values in place and its validity bytes (one per row, packed into a bitmap at the
+/// end), or string pairs copied out into `String`s after each chunk (for a `string?`,
+/// with whether each is not `none`).
 enum Out {
     Scalar(ColumnBuf),
-    Str(Vec<RtStr>, Vec<String>),
+    OptScalar(ColumnBuf, Vec<u8>),
+    Str(Vec<RtStr>, Vec<String>, Option<Vec<bool>>),
 }
 
 impl Program {
@@ -155,6 +159,26 @@ impl Program {
             )));
         }
         for (p, c) in params.iter().zip(columns) {
+            if let Column::Opt {
+                values,
+                validity,
+                offset,
+            } = c
+            {
+                if values.ty().is_opt() {
+                    return Err(invalid(format!(
+                        "the values of an optional column are a column of {}, not of an optional type",
+                        values.ty()
+                    )));
+                }
+                let needed = offset.checked_add(rows).map(|bits| bits.div_ceil(8));
+                if validity.is_some_and(|v| needed.is_none_or(|n| v.len() < n)) {
+                    return Err(invalid(format!(
+                        "the validity bitmap of the column of `{}` is too short for {rows} rows",
+                        p.name
+                    )));
+                }
+            }
             if c.ty() != p.ty {
                 return Err(invalid(format!(
                     "param `{}` has type {}, but a column of {} was given",
@@ -190,18 +214,34 @@ impl Program {
         columns: &[Column<'_>],
     ) -> (ColumnBuf, Option<RowError>) {
         let ret = self.output_type().cloned().unwrap_or(Ty::Str);
-        let mut out = match ColumnBuf::zeroed(&ret, rows) {
-            Some(buf) => Out::Scalar(buf),
-            None => Out::Str(Vec::new(), Vec::with_capacity(rows)),
+        let mut out = match (&ret, ColumnBuf::zeroed(ret.strip_opt(), rows)) {
+            (Ty::Opt(_), Some(buf)) => Out::OptScalar(buf, vec![0; rows]),
+            (_, Some(buf)) => Out::Scalar(buf),
+            (t, None) => Out::Str(
+                Vec::new(),
+                Vec::with_capacity(rows),
+                t.is_opt().then(|| Vec::with_capacity(rows)),
+            ),
         };
         let error = self.run_rows_into(ctx, host, rows, columns, &mut out).err();
+        let done = error.as_ref().map_or(rows, |e| e.row.min(rows));
         let buf = match out {
             Out::Scalar(mut buf) => {
-                let done = error.as_ref().map_or(rows, |e| e.row.min(rows));
                 buf.truncate(done);
                 buf
             }
-            Out::Str(_, strings) => ColumnBuf::Str(strings),
+            Out::OptScalar(mut values, valid) => {
+                values.truncate(done);
+                ColumnBuf::Opt {
+                    values: Box::new(values),
+                    validity: super::validity_bitmap(valid[..done].iter().map(|&v| v != 0)),
+                }
+            }
+            Out::Str(_, strings, None) => ColumnBuf::Str(strings),
+            Out::Str(_, strings, Some(valid)) => ColumnBuf::Opt {
+                values: Box::new(ColumnBuf::Str(strings)),
+                validity: super::validity_bitmap(valid),
+            },
         };
         (buf, error)
     }
@@ -221,22 +261,34 @@ impl Program {
                 .map_err(|error| RowError { row: 0, error })?,
         );
         ctx.arm_stack_guard();
-        // Strings cross as `{ ptr, i64 }` pairs (a `&str`'s layout is not guaranteed).
-        let strings: Vec<Vec<RtStr>> = columns
-            .iter()
-            .map(|c| match c {
-                Column::Str(values) => values.iter().map(|s| layout::str_pair(s)).collect(),
-                _ => Vec::new(),
-            })
-            .collect();
-        let bases: Vec<*const u8> = columns
+        // Strings cross as `{ ptr, i64 }` pairs (a `&str`'s layout is not guaranteed);
+        // a `string?` that is none as the pair of length -1.
+        let strings: Vec<Vec<RtStr>> = columns.iter().map(string_pairs).collect();
+        let mut bases: Vec<*const u8> = columns
             .iter()
             .zip(&strings)
-            .map(|(c, s)| c.scalar_base().unwrap_or(s.as_ptr() as *const u8))
+            .map(|(c, s)| {
+                let base = match c {
+                    Column::Opt { values, .. } => values.scalar_base(),
+                    c => c.scalar_base(),
+                };
+                base.unwrap_or(s.as_ptr() as *const u8)
+            })
             .collect();
+        // The validity bytes of scalar optional columns follow (see
+        // `codegen::COLUMNS_SYMBOL`): one chunk's, expanded before it runs.
+        let optional: Vec<&Column<'_>> = columns.iter().filter(|c| has_bytes(c)).collect();
+        let mut validity = vec![vec![0u8; CHUNK_ROWS.min(rows).max(1)]; optional.len()];
+        let first_validity = bases.len();
+        bases.extend(validity.iter().map(|v| v.as_ptr()));
+        if let Out::OptScalar(_, valid) = out {
+            bases.push(valid.as_mut_ptr() as *const u8);
+        }
         let out_base = match out {
-            Out::Scalar(buf) => buf.scalar_base_mut().unwrap_or(std::ptr::null_mut()),
-            Out::Str(pairs, _) => {
+            Out::Scalar(buf) | Out::OptScalar(buf, _) => {
+                buf.scalar_base_mut().unwrap_or(std::ptr::null_mut())
+            }
+            Out::Str(pairs, _, _) => {
                 pairs.resize(
                     rows,
                     RtStr {
@@ -256,6 +308,11 @@ impl Program {
                 used.begin();
             }
             ctx.reset();
+            for (k, (c, bytes)) in optional.iter().zip(&mut validity).enumerate() {
+                expand_validity(c, start, end, bytes);
+                // Row `r`'s byte is `bytes[r - start]` (the entry indexes by row).
+                bases[first_validity + k] = bytes.as_ptr().wrapping_sub(start);
+            }
             // SAFETY: `entry` is this program's `kiln_columns`; every base points to
             // `rows` elements of its param's type in the natural layout (checked above;
             // strings converted to pairs), `out_base` to `rows` results, and
@@ -281,13 +338,16 @@ impl Program {
                 })
             };
             let done = fault.as_ref().map_or(end, |f| f.row);
-            if let Out::Str(pairs, strings) = out {
+            if let Out::Str(pairs, strings, valid) = out {
                 // SAFETY: rows before `done` hold strings alive until `ctx` is reset.
                 strings.extend(
                     pairs[start..done]
                         .iter()
-                        .map(|p| unsafe { display::str_from_raw(p.ptr, p.len) }.to_owned()),
+                        .map(|p| unsafe { display::str_from_raw(p.ptr, p.len.max(0)) }.to_owned()),
                 );
+                if let Some(valid) = valid {
+                    valid.extend(pairs[start..done].iter().map(|p| p.len != NONE_LEN));
+                }
             }
             if let Some(fault) = fault {
                 return Err(fault);
@@ -329,3 +389,74 @@ impl Program {
         RowError { row: start, error }
     }
 }
+
+/// The `{ ptr, i64 }` pairs of a column of strings or of `string?` (`none`: the pair of
+/// length -1); empty for other columns.
+fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
+    match c {
+        Column::Str(values) => values.iter().map(|s| layout::str_pair(s)).collect(),
+        Column::Opt {
+            values: Column::Str(values),
+            ..
+        } => values
+            .iter()
+            .enumerate()
+            .map(|(row, s)| match c.is_valid(row) {
+                Some(true) => layout::str_pair(s),
+                _ => RtStr {
+                    ptr: std::ptr::null(),
+                    len: NONE_LEN,
+                },
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the columns entry reads validity bytes for `c`: a column of a scalar `T?`.
+fn has_bytes(c: &Column<'_>) -> bool {
+    matches!(c, Column::Opt { values, .. } if values.ty() != Ty::Str)
+}
+
+/// The validity bytes of rows `start..end` of `c` (a column of a scalar `T?`) into
+/// `bytes` (one per row, 1 when it holds a value), eight rows per table lookup when the
+/// bitmap's bits for `start` begin a byte; all ones without a bitmap.
+fn expand_validity(c: &Column<'_>, start: usize, end: usize, bytes: &mut [u8]) {
+    let bytes = &mut bytes[..end - start];
+    let Column::Opt {
+        validity, offset, ..
+    } = *c
+    else {
+        return;
+    };
+    match validity {
+        None => bytes.fill(1),
+        Some(bits) if (offset + start) % 8 == 0 => {
+            let bits = &bits[((offset + start) / 8).min(bits.len())..];
+            for (eight, &b) in bytes.chunks_mut(8).zip(bits) {
+                let spread = SPREAD[b as usize].to_le_bytes();
+                eight.copy_from_slice(&spread[..eight.len()]);
+            }
+        }
+        Some(_) => {
+            for (r, byte) in (start..end).zip(bytes.iter_mut()) {
+                *byte = (c.is_valid(r) == Some(true)) as u8;
+            }
+        }
+    }
+}
+
+/// Each byte of a bitmap as eight bytes 0 or 1 (little-endian: bit `j` is byte `j`).
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut j = 0;
+        while j < 8 {
+            table[b] |= (((b >> j) & 1) as u64) << (8 * j);
+            j += 1;
+        }
+        b += 1;
+    }
+    table
+};

@@ -369,3 +369,221 @@ fn the_columns_entry_is_compiled_on_first_use_only() {
         .unwrap() as *const _;
     assert_eq!(first, again, "compiled once, shared by clones");
 }
+
+// ---- optional columns (v1) ----------------------------------------------------------
+
+/// Row `i` is `none` when `i % 3 == 1` (bits across several bytes).
+fn every_third_none(rows: usize) -> Vec<u8> {
+    validity_bitmap((0..rows).map(|i| i % 3 != 1))
+}
+
+#[test]
+fn an_optional_column_of_each_scalar_type_reads_its_validity_bits() {
+    macro_rules! each_numeric {
+        ($($t:ident)*) => {$(
+            let a: Vec<$t> = (0..21).map(|i| (i % 9) as $t).collect();
+            let valid = every_third_none(a.len());
+            let values = Column::from(&a);
+            let col = Column::opt(&values, &valid);
+            let t = stringify!($t);
+            // In and out optional: lifted through `+`.
+            let out = same_as_per_row(&format!("param a: {t}?; a + 1{t}"), &[col]);
+            let got: Vec<Option<$t>> = out.try_into().unwrap();
+            let want: Vec<Option<$t>> =
+                a.iter().enumerate().map(|(i, v)| (i % 3 != 1).then(|| v + 1 as $t)).collect();
+            assert_eq!(got, want, "{t}");
+            // In optional, out plain.
+            let out = same_as_per_row(&format!("param a: {t}?; a ?? 7{t}"), &[col]);
+            let got: Vec<$t> = out.try_into().unwrap();
+            let want: Vec<$t> =
+                a.iter().enumerate().map(|(i, v)| if i % 3 != 1 { *v } else { 7 as $t }).collect();
+            assert_eq!(got, want, "{t}");
+        )*};
+    }
+    each_numeric!(i8 i16 i32 i64 u8 u16 u32 u64 f32 f64);
+
+    let flags = [
+        true, false, true, true, false, false, true, true, false, true,
+    ];
+    let valid = every_third_none(flags.len());
+    let values = Column::from(&flags[..]);
+    let out = same_as_per_row("param f: bool?; f == true", &[Column::opt(&values, &valid)]);
+    assert_eq!(out.len(), flags.len());
+    let out = same_as_per_row("param f: bool?; f & true", &[Column::opt(&values, &valid)]);
+    let got: Vec<Option<bool>> = out.try_into().unwrap();
+    let want: Vec<Option<bool>> = (0..flags.len())
+        .map(|i| (i % 3 != 1).then_some(flags[i]))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_plain_result_of_none_rows_is_its_value_with_a_bit_of_zero() {
+    // A none row's result value is zero, its bit 0: what Arrow consumers read.
+    let x = [1.5, f64::NAN, 3.0];
+    let valid = validity_bitmap([true, false, true]);
+    let values = Column::from(&x[..]);
+    let out = compile("param x: f64?; x * 2.0")
+        .run_columns(&[Column::opt(&values, &valid)])
+        .unwrap();
+    assert_eq!(
+        out,
+        ColumnBuf::Opt {
+            values: Box::new(ColumnBuf::F64(vec![3.0, 0.0, 6.0])),
+            validity: vec![0b101],
+        }
+    );
+    assert_eq!(out.get(1), Some(Value::None));
+    assert_eq!(out.get(2), Some(Value::F64(6.0)));
+    assert_eq!(out.get(3), None);
+}
+
+#[test]
+fn string_optionals_in_and_out() {
+    let names = ["ann", "", "bo", "cy"];
+    let valid = validity_bitmap([true, true, false, true]);
+    let values = Column::from(&names[..]);
+    let col = Column::opt(&values, &valid);
+    let out = same_as_per_row("param s: string?; s ?? \"-\"", &[col]);
+    assert_eq!(
+        out,
+        ColumnBuf::Str(vec!["ann".into(), "".into(), "-".into(), "cy".into()])
+    );
+    let out = same_as_per_row("param s: string?; s + \"!\"", &[col]);
+    let got: Vec<Option<String>> = out.try_into().unwrap();
+    assert_eq!(
+        got,
+        [
+            Some("ann!".into()),
+            Some("!".into()),
+            None,
+            Some("cy!".into())
+        ]
+    );
+}
+
+#[test]
+fn an_offset_bitmap_and_no_validity_bitmap() {
+    // Arrow slices keep their bitmap and an offset: rows start at bit 3.
+    let x: Vec<i64> = (0..20).collect();
+    let bits = validity_bitmap((0..23).map(|i| i % 2 == 0));
+    let values = Column::from(&x);
+    let col = Column::Opt {
+        values: &values,
+        validity: Some(&bits),
+        offset: 3,
+    };
+    let out = same_as_per_row("param x: i64?; x ?? -1", &[col]);
+    let got: Vec<i64> = out.try_into().unwrap();
+    let want: Vec<i64> = (0..20).map(|i| if i % 2 == 1 { i } else { -1 }).collect();
+    assert_eq!(got, want);
+    // No bitmap: every row holds a value.
+    let col = Column::Opt {
+        values: &values,
+        validity: None,
+        offset: 0,
+    };
+    let got: Vec<i64> = same_as_per_row("param x: i64?; x ?? -1", &[col])
+        .try_into()
+        .unwrap();
+    assert_eq!(got, x);
+}
+
+#[test]
+fn optional_columns_over_many_chunks_with_a_plain_column_beside() {
+    let rows = CHUNK_ROWS * 2 + 77;
+    let x: Vec<f64> = (0..rows).map(|i| i as f64 * 0.5).collect();
+    let y: Vec<i32> = (0..rows).map(|i| (i % 11) as i32).collect();
+    let valid = validity_bitmap((0..rows).map(|i| i % 10 != 0));
+    let values = Column::from(&x);
+    let cols = [Column::opt(&values, &valid), Column::from(&y)];
+    let program = compile("param x: f64?; param y: i32; x * y");
+    let out: Vec<Option<f64>> = program.run_columns(&cols).unwrap().try_into().unwrap();
+    for (i, got) in out.iter().enumerate() {
+        let want = (i % 10 != 0).then(|| x[i] * y[i] as f64);
+        assert_eq!(*got, want, "row {i}");
+    }
+}
+
+#[test]
+fn a_fault_in_an_optional_run_keeps_the_rows_before_it() {
+    let x = [4i64, 0, 2, 0];
+    let valid = validity_bitmap([true, false, true, true]);
+    let values = Column::from(&x[..]);
+    let program = compile("param x: i64?; 8 / x");
+    let mut ctx = RunCtx::new();
+    let (out, err) = program.run_rows(&mut ctx, None, 4, &[Column::opt(&values, &valid)]);
+    let err = err.unwrap();
+    assert_eq!((err.row, err.error.code()), (3, "E0601"));
+    let got: Vec<Option<i64>> = out.try_into().unwrap();
+    assert_eq!(got, [Some(2), None, Some(4)]);
+}
+
+#[test]
+fn optional_columns_that_do_not_fit_are_invalid_input() {
+    let x = [1.0f64; 20];
+    let values = Column::from(&x[..]);
+    let program = compile("param x: f64?; x ?? 0.0");
+    // A bitmap of 16 bits for 20 rows.
+    let short = [0xffu8; 2];
+    let err = program
+        .run_columns(&[Column::opt(&values, &short)])
+        .unwrap_err();
+    assert!(err.error.message.contains("too short"), "{err}");
+    // A plain column for an optional param, and the other way round.
+    let err = program.run_columns(&[values]).unwrap_err();
+    assert!(err.error.message.contains("f64?"), "{err}");
+    let plain = compile("param x: f64; x");
+    let bits = [0xffu8; 3];
+    let err = plain
+        .run_columns(&[Column::opt(&values, &bits)])
+        .unwrap_err();
+    assert_eq!(err.error.code(), "E0605");
+}
+
+#[test]
+fn column_bufs_of_optionals_convert_and_push() {
+    let buf = ColumnBuf::from(vec![Some(1u8), None, Some(3)]);
+    assert_eq!(buf.ty(), Ty::opt(Ty::Int(IntTy::U8)));
+    assert_eq!(
+        (buf.get(0), buf.get(1), buf.get(3)),
+        (Some(Value::U8(1)), Some(Value::None), None)
+    );
+    let mut pushed = ColumnBuf::empty(&Ty::opt(Ty::Int(IntTy::U8))).unwrap();
+    for v in [Value::U8(1), Value::None, Value::U8(3)] {
+        assert!(pushed.push(v));
+    }
+    assert!(!pushed.push(Value::I64(1)));
+    assert_eq!(pushed, buf);
+    let (values, validity) = buf.opt_parts().unwrap();
+    let values = values.as_column().unwrap();
+    let col = Column::opt(&values, validity);
+    assert_eq!(col.get(1), Some(Value::None));
+    assert_eq!(col.is_valid(2), Some(true));
+}
+
+#[test]
+fn the_loop_over_an_optional_column_is_vectorised() {
+    let options = crate::driver::Options {
+        columns: true,
+        ..crate::driver::Options::default()
+    };
+    for src in ["param x: f64?; x ?? 0.0", "param x: f64?; x * 2.0 + 1.0"] {
+        let checked = crate::check_source(src).unwrap();
+        let ir = crate::driver::emit_ir(&checked.program, &options).unwrap();
+        let columns = function(&ir, "@kiln_columns(");
+        // The validity bytes are read as vectors too, and the values chosen by them.
+        assert!(
+            columns
+                .lines()
+                .any(|l| l.contains("select <") && l.contains(" x double>")),
+            "{src}: no vector select in\n{columns}"
+        );
+        assert!(
+            !columns
+                .lines()
+                .any(|l| l.contains("call ") && !l.contains("@kiln_rt_fail(")),
+            "{src}: kiln_main is inlined:\n{columns}"
+        );
+    }
+}
