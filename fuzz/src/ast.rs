@@ -542,6 +542,25 @@ impl Input {
 
 /// Read `text` as a value of `ty` the way `--param` does (Rust's `str::parse`; a list as
 /// `[a, b, c]`).
+/// The items of a list's text between its brackets: split at the commas that are not
+/// inside an inner list (`[1, 2], [3]` is two items).
+fn top_level_items(inner: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut items) = (0usize, 0, Vec::new());
+    for (i, c) in inner.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+}
+
 pub fn parse_value(ty: &Ty, text: &str) -> Result<Value, String> {
     fn p<T: std::str::FromStr>(t: &str) -> Result<T, String>
     where
@@ -576,8 +595,8 @@ pub fn parse_value(ty: &Ty, text: &str) -> Result<Value, String> {
             let items = if inner.trim().is_empty() {
                 Vec::new()
             } else {
-                inner
-                    .split(',')
+                top_level_items(inner)
+                    .into_iter()
                     .map(|i| parse_value(e, i.trim()))
                     .collect::<Result<_, _>>()?
             };
@@ -686,6 +705,26 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A nested list param (as the generator writes them) parses level by level.
+    #[test]
+    fn nested_list_values_parse() {
+        let t = Ty::list(Ty::list(Ty::I64));
+        let v = parse_value(&t, "[[1, 2], [], [3]]").unwrap();
+        let row = |xs: &[i64]| {
+            kiln::Value::List(
+                Ty::I64.kiln(),
+                xs.iter().map(|&x| kiln::Value::I64(x)).collect(),
+            )
+        };
+        assert_eq!(
+            v,
+            kiln::Value::List(
+                Ty::list(Ty::I64).kiln(),
+                vec![row(&[1, 2]), row(&[]), row(&[3])]
+            )
+        );
+    }
 
     #[test]
     fn case_files_round_trip_with_notes_before_the_params() {
