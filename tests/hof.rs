@@ -451,6 +451,25 @@ fn an_aggregate_of_a_map_is_one_loop_without_a_list() {
     assert!(ir.contains(" x double>"), "{ir}");
 }
 
+/// `sum` of a `[T?]` skips none in one loop over the list: no `compact` list in between,
+/// and the same sums (signed zeros, NaN, wrapping) as adding the values alone.
+#[test]
+fn a_sum_of_optionals_is_one_loop_without_a_list() {
+    let ir = main_ir("param xs: [f64?]; sum(xs)", FpMath::Strict);
+    assert!(!ir.contains("@kiln_rt_list_compact"), "{ir}");
+    assert!(!ir.contains("@kiln_rt_alloc"), "{ir}");
+    for (src, want) in [
+        ("let xs: [f64?] = [-0.0, none]; string(sum(xs))", "0.0"),
+        ("let xs: [f64?] = [none, 1.5, none, 2.25]; sum(xs)", "3.75"),
+        ("let xs: [f64?] = [none, 0.0 / 0.0]; sum(xs)", "NaN"),
+        ("let xs: [f64?] = []; sum(xs)", "0.0"),
+        ("let xs: [i8?] = [100, none, 100]; sum(xs)", "-56"),
+        ("let xs: [u64?] = [none, none]; sum(xs)", "0"),
+    ] {
+        assert_eq!(eval(src), want, "{src}");
+    }
+}
+
 // ---- every path -----------------------------------------------------------------------------
 
 #[test]

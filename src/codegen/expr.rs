@@ -562,6 +562,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         if let Some(v) = self.fused_aggregate(e)? {
             return Ok(v);
         }
+        if let Some(v) = self.sum_of_optionals(e)? {
+            return Ok(v);
+        }
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
             vals.push(self.expr(a)?);

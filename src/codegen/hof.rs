@@ -12,10 +12,10 @@
 //! `map` with a plain body fuse into one loop with no intermediate list.
 
 use super::{bug, Cg, Res, LOOP_CHUNK};
-use crate::abi::{Fault, Kind, KindTy};
+use crate::abi::{Kind, KindTy};
 use crate::span::Span;
-use crate::types::hir::{BinOp, Builtin, Effects, Expr, ExprKind, HofOp, LibFn, LocalId, Var};
-use crate::types::ty::{FloatTy, Ty};
+use crate::types::hir::{Builtin, Effects, Expr, ExprKind, HofOp, LibFn, LocalId, Var};
+use crate::types::ty::Ty;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
@@ -460,55 +460,14 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             return Ok(None);
         }
         let f = *f;
-        let span = e.span;
         let elem = elem_of(&h.args[0].ty)?;
         let vt = h.body.ty.clone();
         let xs = self.expr(&h.args[0])?;
         let (ptr, len) = self.split_pair(xs)?;
-        let f64t = Ty::Float(FloatTy::F64);
-        let acc_ty = if f == LibFn::Avg { &f64t } else { &vt };
-        let acc = self.entry_alloca(self.llty(acc_ty)?, "acc")?;
-        let init: BasicValueEnum<'ctx> = match (f, acc_ty) {
-            (LibFn::ListMin | LibFn::ListMax, _) => {
-                let i64t = self.i64_ty();
-                let empty =
-                    self.b
-                        .build_int_compare(IntPredicate::EQ, len, i64t.const_zero(), "")?;
-                let which = i64t.const_int((f == LibFn::ListMax) as u64, false);
-                self.fail_if(empty, Fault::EmptyList, span, which, i64t.const_zero())?;
-                self.bind_elem(h.params[0], &elem, ptr, i64t.const_zero())?;
-                self.expr(h.body)?
-            }
-            (_, Ty::Int(it)) => self.int_ty(*it).const_zero().into(),
-            (_, Ty::Float(ft)) => self.float_ty(*ft).const_float(0.0).into(),
-            (_, t) => return bug(format!("{f:?} of `[{t}]`")),
-        };
-        self.b.build_store(acc, init)?;
-        let acc_llty = self.llty(acc_ty)?;
-        self.counted_loop(len, span, &mut |cg, i| {
+        let total = self.aggregate_over(f, len, &vt, &e.ty, e.span, &mut |cg, i| {
             cg.bind_elem(h.params[0], &elem, ptr, i)?;
-            let x = cg.expr(h.body)?;
-            let a = cg.b.build_load(acc_llty, acc, "")?;
-            let next = match f {
-                LibFn::Sum => cg.binary(BinOp::Add, a, x, &vt, &vt, span)?,
-                LibFn::Avg => {
-                    let x = cg.cast(x, &vt, &f64t)?;
-                    cg.float_binary(BinOp::Add, a.into_float_value(), x.into_float_value())?
-                }
-                LibFn::ListMin => cg.math(Builtin::Min, &[a, x], &vt)?,
-                _ => cg.math(Builtin::Max, &[a, x], &vt)?,
-            };
-            cg.b.build_store(acc, next)?;
-            Ok(())
+            cg.expr(h.body)
         })?;
-        let total = self.b.build_load(acc_llty, acc, "")?;
-        if f != LibFn::Avg {
-            return Ok(Some(total));
-        }
-        let n = self
-            .b
-            .build_signed_int_to_float(len, self.cx.f64_type(), "")?;
-        let mean = self.b.build_float_div(total.into_float_value(), n, "")?;
-        Ok(Some(self.cast(mean.into(), &f64t, &e.ty)?))
+        Ok(Some(total))
     }
 }

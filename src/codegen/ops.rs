@@ -609,9 +609,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.bits_to_value(bits.into_int_value(), &e.ty)
     }
 
-    /// `sum`, `avg`, `min`, `max` of a numeric list: one accumulator loop. `sum` adds in
-    /// the element type (wrapping, or IEEE in order); `avg` adds in f64 and divides (NaN
-    /// for []); `min`/`max` use the scalar builtins (floats ignore NaN) and fault on [].
+    /// `sum`, `avg`, `min`, `max` of a numeric list: one accumulator loop.
     fn aggregate(
         &mut self,
         f: LibFn,
@@ -621,8 +619,28 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         span: Span,
     ) -> Res<BasicValueEnum<'ctx>> {
         let (ptr, len) = self.split_pair(list)?;
+        self.aggregate_over(f, len, elem, ret, span, &mut |cg, i| {
+            let p = cg.elem_ptr(elem, ptr, i)?;
+            cg.load(p, elem)
+        })
+    }
+
+    /// `sum`, `avg`, `min`, `max` over `len` values of type `vt`, the `i`th given by
+    /// `value_at` (a list's element, a `map` body, ...): one accumulator loop. `sum` adds
+    /// in `vt` (wrapping, or IEEE in order); `avg` adds in f64 and divides (NaN for
+    /// none); `min`/`max` use the scalar builtins (floats ignore NaN) and fault when
+    /// `len` is 0 (E0608, `value_at(0)` is the first accumulator).
+    pub(super) fn aggregate_over(
+        &mut self,
+        f: LibFn,
+        len: IntValue<'ctx>,
+        vt: &Ty,
+        ret: &Ty,
+        span: Span,
+        value_at: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<BasicValueEnum<'ctx>>,
+    ) -> Res<BasicValueEnum<'ctx>> {
         let f64t = Ty::Float(crate::types::ty::FloatTy::F64);
-        let acc_ty = if f == LibFn::Avg { &f64t } else { elem };
+        let acc_ty = if f == LibFn::Avg { &f64t } else { vt };
         let acc = self.entry_alloca(self.llty(acc_ty)?, "acc")?;
         let init: BasicValueEnum<'ctx> = match (f, acc_ty) {
             (LibFn::ListMin | LibFn::ListMax, _) => {
@@ -632,8 +650,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                         .build_int_compare(IntPredicate::EQ, len, i64t.const_zero(), "")?;
                 let which = i64t.const_int((f == LibFn::ListMax) as u64, false);
                 self.fail_if(empty, Fault::EmptyList, span, which, i64t.const_zero())?;
-                let p = self.elem_ptr(elem, ptr, i64t.const_zero())?;
-                self.load(p, elem)?
+                value_at(self, i64t.const_zero())?
             }
             (_, Ty::Int(it)) => self.int_ty(*it).const_zero().into(),
             (_, Ty::Float(ft)) => self.float_ty(*ft).const_float(0.0).into(),
@@ -642,17 +659,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b.build_store(acc, init)?;
         let acc_llty = self.llty(acc_ty)?;
         self.counted_loop(len, span, &mut |cg, i| {
-            let p = cg.elem_ptr(elem, ptr, i)?;
-            let x = cg.load(p, elem)?;
+            let x = value_at(cg, i)?;
             let a = cg.b.build_load(acc_llty, acc, "")?;
             let next = match f {
-                LibFn::Sum => cg.binary(BinOp::Add, a, x, elem, elem, span)?,
+                LibFn::Sum => cg.binary(BinOp::Add, a, x, vt, vt, span)?,
                 LibFn::Avg => {
-                    let x = cg.cast(x, elem, &f64t)?;
+                    let x = cg.cast(x, vt, &f64t)?;
                     cg.float_binary(BinOp::Add, a.into_float_value(), x.into_float_value())?
                 }
-                LibFn::ListMin => cg.math(Builtin::Min, &[a, x], elem)?,
-                _ => cg.math(Builtin::Max, &[a, x], elem)?,
+                LibFn::ListMin => cg.math(Builtin::Min, &[a, x], vt)?,
+                _ => cg.math(Builtin::Max, &[a, x], vt)?,
             };
             cg.b.build_store(acc, next)?;
             Ok(())
@@ -666,6 +682,50 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             .build_signed_int_to_float(len, self.cx.f64_type(), "")?;
         let mean = self.b.build_float_div(total.into_float_value(), n, "")?;
         self.cast(mean.into(), &f64t, ret)
+    }
+
+    /// `sum(compact(xs))` of a `[T?]`, `T` numeric (how the checker writes `sum` of a list
+    /// of optionals): one loop over `xs` adding each value that is not none, with no list
+    /// in between. Adding a zero for a none is exact (the sum starts at `+0.0` and so is
+    /// never `-0.0`), so the loop has no branch and vectorises. `None` when `e` is not such
+    /// a call.
+    pub(super) fn sum_of_optionals(&mut self, e: &Expr) -> Res<Option<BasicValueEnum<'ctx>>> {
+        let ExprKind::Builtin {
+            op: Builtin::Lib(LibFn::Sum),
+            args,
+        } = &e.kind
+        else {
+            return Ok(None);
+        };
+        let Some(ExprKind::Builtin {
+            op: Builtin::Lib(LibFn::Compact),
+            args: inner,
+        }) = args.first().map(|a| &a.kind)
+        else {
+            return Ok(None);
+        };
+        let Some(Ty::List(opt)) = inner.first().map(|xs| &xs.ty) else {
+            return Ok(None);
+        };
+        let vt = opt.strip_opt().clone();
+        if !opt.is_opt() || !matches!(vt, Ty::Int(_) | Ty::Float(_)) {
+            return Ok(None);
+        }
+        let xs = self.expr(&inner[0])?;
+        let (ptr, len) = self.split_pair(xs)?;
+        let zero: BasicValueEnum<'ctx> = match &vt {
+            Ty::Int(it) => self.int_ty(*it).const_zero().into(),
+            Ty::Float(ft) => self.float_ty(*ft).const_float(0.0).into(),
+            _ => return Ok(None),
+        };
+        let total = self.aggregate_over(LibFn::Sum, len, &vt, &e.ty, e.span, &mut |cg, i| {
+            let p = cg.elem_ptr(opt, ptr, i)?;
+            let pair = cg.load(p, opt)?.into_struct_value();
+            let value = cg.b.build_extract_value(pair, 0, "")?;
+            let valid = cg.b.build_extract_value(pair, 1, "")?.into_int_value();
+            Ok(cg.b.build_select(valid, value, zero, "")?)
+        })?;
+        Ok(Some(total))
     }
 
     /// `first(xs)` / `last(xs)`: an empty list faults (E0608).
