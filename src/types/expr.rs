@@ -459,10 +459,6 @@ impl<'a> Checker<'a> {
             self.error(d);
             return hir::Expr::error(span);
         };
-        if elem.is_opt() {
-            self.optional_list_refused("`in`", &list);
-            return hir::Expr::error(span);
-        }
         // The list's elements are never converted: a settled element type is the join.
         let joined = Ty::join(&item.ty, &elem).filter(|j| elem.is_flexible() || *j == *elem);
         let Some(j) = joined else {

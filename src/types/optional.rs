@@ -93,20 +93,11 @@ const AGGREGATES: [&str; 7] = [
     "count_distinct",
 ];
 
-/// The list functions that do not take a list of optionals (v1): refused with E0223
-/// rather than run on a layout they do not know.
-const PLAIN_LIST_ONLY: [&str; 10] = [
-    "sort",
-    "sort_desc",
-    "reverse",
-    "unique",
-    "concat",
-    "slice",
-    "index_of",
-    "contains",
-    "join",
-    "split",
-];
+/// The list functions that do not take a list of optionals: `join` needs strings (a
+/// `none` has no text to join); refused with E0223 and a help that settles the nones.
+/// Every other list function takes any element type, optionals at any depth included
+/// (the runtime walks elements by their type code).
+const PLAIN_LIST_ONLY: [&str; 1] = ["join"];
 
 /// The built-ins on optionals themselves (not lifted).
 const OPTIONAL_BUILTINS: [&str; 3] = ["is_none", "is_some", "unwrap"];
@@ -494,7 +485,10 @@ impl<'a> Checker<'a> {
         // Built-ins and the prelude's functions (pure, by the prelude's tests) lift.
         let library = super::builtins::named(name).next().is_some()
             || (self.use_prelude && super::prelude::named(name).next().is_some());
+        // A list of optionals given with an optional item (`index_of(xs, x)` with
+        // `xs: [T?]`, `x: T?`) is a plain call whose `T` is the optional.
         let lift = args.iter().any(|a| a.ty.is_opt())
+            && !args.iter().any(|a| opt_list(&a.ty))
             && name != "print"
             && library
             && !self.takes_optionals(name);
@@ -520,7 +514,7 @@ impl<'a> Checker<'a> {
                 format!("{what} does not take a list of optionals, found {ty}"),
             )
             .with_label(format!("this is {ty}, which may hold none"))
-            .with_help("remove the nones first with `compact(...)`"),
+            .with_help("a none has no text to join: remove the nones first with `compact(...)`"),
         );
     }
 

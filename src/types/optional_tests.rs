@@ -266,25 +266,47 @@ fn element_wise_operators_over_optional_elements() {
 }
 
 #[test]
-fn list_functions_of_plain_values_refuse_lists_of_optionals() {
-    for call in [
-        "sort(xs)",
-        "sort_desc(xs)",
-        "reverse(xs)",
-        "unique(xs)",
-        "concat(xs, xs)",
-        "slice(xs, 0, 1)",
-        "index_of(xs, 1)",
-        "contains(xs, 1)",
-        "1 in xs",
+fn list_functions_take_lists_of_optionals() {
+    for (call, want) in [
+        ("sort(xs)", "[i64?]"),
+        ("sort_desc(xs)", "[i64?]"),
+        ("reverse(xs)", "[i64?]"),
+        ("unique(xs)", "[i64?]"),
+        ("concat(xs, xs)", "[i64?]"),
+        ("concat(xs, [none])", "[i64?]"),
+        ("slice(xs, 0, 1)", "[i64?]"),
+        ("index_of(xs, 1)", "i64"),
+        ("index_of(xs, none)", "i64"),
+        ("contains(xs, 1)", "bool"),
+        ("1 in xs", "bool"),
+        ("none in xs", "bool"),
+        ("first(xs)", "i64?"),
+        ("last(xs)", "i64?"),
+        ("xs[0]", "i64?"),
+        ("len(xs)", "i64"),
+        ("flatten([xs, xs])", "[i64?]"),
     ] {
-        one(&format!("let xs = [1, none]; {call}"), "E0223");
+        assert_eq!(ty(&format!("let xs = [1, none]; {call}")), want, "{call}");
     }
-    assert_eq!(ty("let xs = [3, none]; sort(compact(xs))"), "[i64]");
-    assert_eq!(ty("let xs = [3, none]; first(xs)"), "i64?");
+    // An optional item searched in a list of optionals is a plain call, not lifted.
     assert_eq!(
-        ty("let xs = [3, none]; filter(xs, [true, false])"),
-        "[i64?]"
+        ty("let xs = [1, none]; let n: i64? = none; index_of(xs, n)"),
+        "i64"
+    );
+    assert_eq!(
+        ty("let xs = [1, none]; let n: i64? = none; contains(xs, n)"),
+        "bool"
+    );
+    // Optionals at any depth.
+    assert_eq!(ty("let xss = [[1, none], []]; unique(xss)"), "[[i64?]]");
+    assert_eq!(ty("let ys: [[i64]?] = [[1], none]; none in ys"), "bool");
+    // Lists have no order, optional or not.
+    one("let ys: [[i64]?] = [[1], none]; sort(ys)", "E0301");
+    // `join` needs text: E0223.
+    one("let xs = [\"a\", none]; join(xs, \",\")", "E0223");
+    assert_eq!(
+        ty("let xs = [\"a\", none]; join(compact(xs), \",\")"),
+        "string"
     );
 }
 
