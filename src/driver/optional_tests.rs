@@ -337,3 +337,41 @@ fn list_functions_over_optionals_at_depth() {
         assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
     }
 }
+
+#[test]
+fn optional_lists_and_indices_lift_indexing() {
+    let pre = "let xs: [i64]? = [4, 5]; let n: [i64]? = none; let i: i64? = 1;
+               let j: i64? = none; let ps: [i64?]? = [1, none];
+               let xss: [[i64]]? = [[1, 2], [3]];";
+    for (expr, want) in [
+        (
+            "[xs[0], xs[1], n[0], xs[i], xs[j], unwrap(xs)[i]]",
+            "[4, 5, none, 5, none, 5]",
+        ),
+        // The element itself may be none: one optional, not two.
+        ("[ps[0], ps[1]]", "[1, none]"),
+        ("[xss[0][1], xss[1][0]]", "[2, 3]"),
+        ("[len(xs), len(n)]", "[2, none]"),
+    ] {
+        assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
+    }
+    // A none list skips the index and its fault; a list that is there still faults.
+    assert_eq!(shown("let n: [i64]? = none; n[7]"), "none");
+    assert_eq!(fault("let xs: [i64]? = [1]; xs[3]").code(), "E0603");
+}
+
+#[test]
+fn a_plain_list_and_a_scalar_optional_lift_as_a_whole() {
+    let pre = "let xs = [1, 2]; let x: i64? = 3; let n: i64? = none;";
+    for (expr, want) in [
+        (
+            "[xs + x, x - xs, xs * n, n - xs]",
+            "[[4, 5], [2, 1], none, none]",
+        ),
+        ("[xs < x, n > xs]", "[[true, true], none]"),
+        // A literal list takes the optional element type instead: element by element.
+        ("[1, 2] + n", "[none, none]"),
+    ] {
+        assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
+    }
+}

@@ -21,6 +21,16 @@ pub(super) fn opt_list(t: &Ty) -> bool {
     matches!(t, Ty::List(e) if e.is_opt())
 }
 
+/// Whether an element-wise operator's operands are a settled list of plain values and
+/// a scalar optional (`xs + x`, `xs: [i64]`, `x: i64?`): the whole operation lifts, a
+/// `[T]?` that is none when `x` is. `==`/`!=` do not (total equality has no element-wise
+/// meaning against a none).
+pub(super) fn list_and_scalar_opt(equality: bool, l: &Ty, r: &Ty) -> bool {
+    let plain_list = |t: &Ty| matches!(t, Ty::List(e) if !e.is_opt() && !e.is_flexible());
+    let scalar_opt = |t: &Ty| t.is_opt() && !matches!(t.strip_opt(), Ty::List(_));
+    !equality && ((plain_list(l) && scalar_opt(r)) || (scalar_opt(l) && plain_list(r)))
+}
+
 /// `none`, its type still to come from context.
 pub(super) fn none_expr(span: Span) -> hir::Expr {
     hir::Expr::new(ExprKind::None, Ty::Opt(Box::new(Ty::EmptyElem)), span)
@@ -322,6 +332,22 @@ impl<'a> Checker<'a> {
         let body = self.binary_typed(b, op, op_span, lv, rv, span);
         let ne = op == BinaryOp::Ne;
         self.finish_lift(args, body, OnNone::Equal { ne }, span)
+    }
+
+    /// `xs[i]` with an optional list or index: lifted (indexing is an operator), a `T?`
+    /// that is none when either is (or when the element itself is).
+    pub(super) fn index_opt(
+        &mut self,
+        b: &mut Body,
+        t: hir::Expr,
+        i: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let mut args = Vec::new();
+        let tv = self.lift_operand(b, t, &mut args);
+        let iv = self.lift_operand(b, i, &mut args);
+        let body = self.index_typed(tv, iv, span);
+        self.finish_lift(args, body, OnNone::None, span)
     }
 
     /// A unary operator on an optional: lifted (`not` is not: a condition must decide).

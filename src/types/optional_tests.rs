@@ -328,3 +328,24 @@ fn the_walker_lists_the_optional_nodes_children() {
     let e = result("let x: i64? = 1; x + 1");
     assert!(!e.may_fault_locally(calls));
 }
+
+#[test]
+fn optional_containers_lift_indexing_and_element_wise_operators() {
+    assert_eq!(ty("let xs: [i64]? = [1]; xs[0]"), "i64?");
+    assert_eq!(ty("let xs = [1]; let i: i64? = 0; xs[i]"), "i64?");
+    assert_eq!(ty("let xs: [i64?]? = [1]; xs[0]"), "i64?");
+    assert_eq!(ty("let xss: [[f64]]? = [[1.0]]; xss[0]"), "[f64]?");
+    assert_eq!(ty("let xss: [[f64]]? = [[1.0]]; xss[0][0]"), "f64?");
+    assert_eq!(ty("let xs: [i64]? = [1]; len(xs)"), "i64?");
+    assert!(matches!(
+        result("let xs: [i64]? = [1]; xs[0]").kind,
+        ExprKind::Lift { .. }
+    ));
+    assert_eq!(ty("let xs = [1]; let x: i64? = 2; xs + x"), "[i64]?");
+    assert_eq!(ty("let xs = [1.5]; let x: f64? = 2.0; x * xs"), "[f64]?");
+    assert_eq!(ty("let xs = [1]; let x: i64? = 2; xs < x"), "[bool]?");
+    // Total equality has no element-wise meaning against a none.
+    one("let xs = [1]; let x: i64? = 2; xs == x", "E0201");
+    // A plain list value never converts to a list of optionals.
+    one("let xs = [1]; let ys: [i64?] = xs; ys", "E0201");
+}
