@@ -31,6 +31,31 @@ pub(super) fn list_and_scalar_opt(equality: bool, l: &Ty, r: &Ty) -> bool {
     !equality && ((plain_list(l) && scalar_opt(r)) || (scalar_opt(l) && plain_list(r)))
 }
 
+/// Whether `l op r` continues the lifted chain `l`: `l` lifts a plain operation to none,
+/// and `r` is a variable or a literal (maybe widened), whose evaluation after the
+/// earlier operations nothing could tell apart.
+fn continues_lift(l: &hir::Expr, r: &hir::Expr) -> bool {
+    let lifted = matches!(
+        &l.kind,
+        ExprKind::Lift { on_none: OnNone::None, body, .. } if !body.ty.is_opt()
+    );
+    lifted && trivial(r)
+}
+
+/// A variable or a literal, maybe widened: evaluating it has no effect and cannot fault.
+fn trivial(e: &hir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Var(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Str(_)
+        | ExprKind::None => true,
+        ExprKind::Cast(x) | ExprKind::Some(x) => trivial(x),
+        _ => false,
+    }
+}
+
 /// `none`, its type still to come from context.
 pub(super) fn none_expr(span: Span) -> hir::Expr {
     hir::Expr::new(ExprKind::None, Ty::Opt(Box::new(Ty::EmptyElem)), span)
@@ -294,6 +319,9 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         if !equality {
+            if continues_lift(&l, &r) {
+                return self.extend_lift(b, op, op_span, l, r, span);
+            }
             let mut args = Vec::new();
             let lv = self.lift_operand(b, l, &mut args);
             let rv = self.lift_operand(b, r, &mut args);
@@ -348,6 +376,60 @@ impl<'a> Checker<'a> {
         let iv = self.lift_operand(b, i, &mut args);
         let body = self.index_typed(tv, iv, span);
         self.finish_lift(args, body, OnNone::None, span)
+    }
+
+    /// `l op r` where `l` is itself lifted (`x + 1` in `x + 1 + y`): one lifting node
+    /// for the chain, its bindings extended with `r`'s, its body the plain chain
+    /// (`(t0 + 1) + t1`), so a chain of any length is one node whose body every stage
+    /// walks with a loop. Only when [`continues_lift`].
+    #[allow(clippy::too_many_arguments)]
+    fn extend_lift(
+        &mut self,
+        b: &mut Body,
+        op: BinaryOp,
+        op_span: Span,
+        l: hir::Expr,
+        r: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let ExprKind::Lift { mut args, body, .. } = l.kind else {
+            return hir::Expr::error(span);
+        };
+        // An optional variable already bound in the chain is bound once: nothing in a
+        // chain assigns, so its value is the one bound.
+        let bound = match &r.kind {
+            ExprKind::Var(v) if r.ty.is_opt() => args
+                .iter()
+                .find(|a| matches!(&a.value.kind, ExprKind::Var(w) if w == v))
+                .map(|a| {
+                    hir::Expr::new(
+                        ExprKind::Var(Var::Local(a.local)),
+                        r.ty.strip_opt().clone(),
+                        r.span,
+                    )
+                }),
+            _ => None,
+        };
+        let rv = match bound {
+            Some(rv) => rv,
+            None => self.lift_operand(b, r, &mut args),
+        };
+        let body = self.binary_typed(b, op, op_span, *body, rv, span);
+        if body.ty.is_error() {
+            return hir::Expr::error(span);
+        }
+        // What `finish_lift` checks of the earlier bindings holds already (they made `l`).
+        let body = match body.ty.is_flexible() {
+            true => self.default(body),
+            false => body,
+        };
+        let ty = Ty::opt(body.ty.clone());
+        let kind = ExprKind::Lift {
+            args,
+            body: Box::new(body),
+            on_none: OnNone::None,
+        };
+        hir::Expr::new(kind, ty, span)
     }
 
     /// A unary operator on an optional: lifted (`not` is not: a condition must decide).

@@ -349,3 +349,31 @@ fn optional_containers_lift_indexing_and_element_wise_operators() {
     // A plain list value never converts to a list of optionals.
     one("let xs = [1]; let ys: [i64?] = xs; ys", "E0201");
 }
+
+#[test]
+fn a_chain_over_optionals_is_one_lifting_node() {
+    let e = result("let x: i64? = 1; let y: i64? = 2; x + 1 + y * 2 + 3 - x");
+    let ExprKind::Lift { args, body, .. } = &e.kind else {
+        panic!("not a lifting node: {e:?}");
+    };
+    use hir::Walk;
+    // `x + 1` (lifted), then `y * 2` (its own lifting node: a right operand that is not
+    // a variable starts a new step), then `+ 3 - x` joined to that step: each optional
+    // operand bound once, the body a plain chain.
+    assert_eq!(args.len(), 3, "{args:?}");
+    assert!(matches!(args[1].value.kind, ExprKind::Lift { .. }));
+    assert!(matches!(body.kind, ExprKind::Binary { .. }));
+    let mut lifts = 0;
+    body.walk(&mut |x: &hir::Expr| lifts += matches!(x.kind, ExprKind::Lift { .. }) as usize);
+    assert_eq!(lifts, 0, "{body:?}");
+    // A right operand that could fault or print is not moved before the operations
+    // on its left: the chain lifts in steps there.
+    let e = result("let x: i64? = 1; let z = 2; x + 1 + 7 / z");
+    let ExprKind::Lift { args, .. } = &e.kind else {
+        panic!("not a lifting node: {e:?}");
+    };
+    assert!(
+        matches!(args[0].value.kind, ExprKind::Lift { .. }),
+        "{args:?}"
+    );
+}
