@@ -1069,3 +1069,82 @@ fn higher_order_builtins_agree_on_every_path() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 14: nested lists and optionals together (`[[i64?]]` built from a `[[i64]]`
+/// param and an optional parsed from a string param, `[[string?]]`, `[[i64]?]`): the
+/// list functions over them (sort with nones last, unique, structural `in`, `index_of`
+/// of `none`), a plain list lifted by an optional, printing, results and an index
+/// fault, alike under `kiln run` at -O0 and -O2, the interpreter, `lli` and an
+/// executable.
+#[test]
+fn nested_lists_of_optionals_agree_on_every_path() {
+    let dir = scratch_dir("nested_optionals");
+    let program = write(
+        &dir,
+        "nested_optionals.expr",
+        "param g: [[i64]];\nparam s: string;\nparam i: i64;\nlet m = i64?(s);\n\
+         let names: [[string?]] = [[\"a\", none], [], [none]];\n\
+         print(names);\nprint(sort(flatten(names)));\n\
+         let h: [[i64?]] = [[g[0][0], m], [m, 2], []];\n\
+         print(h);\nprint(unique(concat(h, h)));\n\
+         print([[1, none] in h, none in flatten(h), contains(h, [])]);\n\
+         print(index_of(flatten(h), none));\nprint(sort_desc(flatten(h)));\n\
+         print(g[0] + m);\nlet ys: [[i64]?] = [g[0], none];\nprint(ys[1]);\n\
+         h[1][i]\n",
+    );
+    let params = |s: &str, i: &str| {
+        vec![
+            "--param=g=[[1, 2], [3]]".to_string(),
+            format!("--param=s={s}"),
+            format!("--param=i={i}"),
+        ]
+    };
+    let names = "[[\"a\", none], [], [none]]\n[\"a\", none, none]\n";
+    let cases = [
+        (
+            params("", "0"),
+            format!(
+                "{names}[[1, none], [none, 2], []]\n[[1, none], [none, 2], []]\n\
+                 [true, true, true]\n1\n[2, 1, none, none]\nnone\nnone\nnone\n"
+            ),
+            Some(0),
+            "",
+        ),
+        (
+            params("5", "1"),
+            format!(
+                "{names}[[1, 5], [5, 2], []]\n[[1, 5], [5, 2], []]\n[false, false, true]\n\
+                 -1\n[5, 5, 2, 1]\n[6, 7]\nnone\n2\n"
+            ),
+            Some(0),
+            "",
+        ),
+        (
+            params("x", "9"),
+            format!(
+                "{names}[[1, none], [none, 2], []]\n[[1, none], [none, 2], []]\n\
+                 [true, true, true]\n1\n[2, 1, none, none]\nnone\nnone\n"
+            ),
+            Some(3),
+            "error[E0603]: index 9 is out of bounds for a list of length 2",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, status, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(
+            (want.stdout.as_str(), want.status),
+            (stdout.as_str(), *status),
+            "{args:?}: {want:?}"
+        );
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -120,6 +120,29 @@ fn a_million_terms_of_a_param() {
 }
 
 #[test]
+fn a_million_terms_of_an_optional_param() {
+    // x - x + x - x ... + y + 7 with optional params: one lifting node for the whole
+    // chain (every optional operand bound once, tested once, then the plain chain).
+    let body = chain(MILLION, "", |i| match (i, i % 2) {
+        (0, _) => "x".into(),
+        (_, 1) => " - x".into(),
+        _ => " + x".into(),
+    });
+    let src = format!("param x: i64?;\nparam y: i64?;\n{body} + y + 7\n");
+    let inputs = vec![
+        vec![Value::I64(12345), Value::I64(0)],
+        vec![Value::I64(12345), Value::None],
+        vec![Value::None, Value::I64(1)],
+    ];
+    let want = [
+        Ok(Some(Value::I64(7))),
+        Ok(Some(Value::None)),
+        Ok(Some(Value::None)),
+    ];
+    assert_eq!(every_engine(src, inputs), agree(&want));
+}
+
+#[test]
 fn a_long_chain_of_products_summed() {
     // a*b + c*d + ...: a chain of `+` whose right operands are chains of `*`, and an
     // f64 variable, so the literals take its type.

@@ -582,6 +582,9 @@ unsafe fn sorted(
     if !fits(c, span, k, l, out) {
         return;
     }
+    if let Some(Shape::Opt(inner)) = TypeCode(k).shape() {
+        return sorted_opt(c, span, k, inner, p, l, out, desc);
+    }
     let Some(xs) = elems(c, span, kind(k), p, l, TEMP_PER_ELEM) else {
         out.write(NOTHING);
         return;
@@ -594,6 +597,47 @@ unsafe fn sorted(
         } else {
             order(a, b)
         }
+    });
+    gather(c, span, k, p, &idx, out);
+}
+
+/// `sorted` of a list of scalar or string optionals (type code `k`, `inner?`): the values
+/// in order (NaN last), then every none, in both directions; stable.
+#[allow(clippy::too_many_arguments)]
+unsafe fn sorted_opt(
+    c: *mut RunCtx,
+    span: u32,
+    k: u32,
+    inner: TypeCode,
+    p: *const u8,
+    l: i64,
+    out: *mut RtStr,
+    desc: bool,
+) {
+    let Some(Shape::Scalar(ik)) = inner.shape() else {
+        out.write(NOTHING);
+        return;
+    };
+    let n = l.max(0) as usize;
+    let per = (std::mem::size_of::<Option<Scalar<'_>>>() + TEMP_PER_ELEM) as u64;
+    if !ctx(c).check_temp(span, (n as u64).saturating_mul(per)) {
+        out.write(NOTHING);
+        return;
+    }
+    let size = layout(k).0 as usize;
+    let xs: Vec<Option<Scalar<'_>>> = (0..n)
+        .map(|i| {
+            let e = p.add(i * size);
+            (!structural::is_none(inner, e)).then(|| Scalar::read_elem(ik, e, 0))
+        })
+        .collect();
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by(|&i, &j| match (&xs[i], &xs[j]) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(a), Some(b)) if desc && !is_nan(a) && !is_nan(b) => order(b, a),
+        (Some(a), Some(b)) => order(a, b),
     });
     gather(c, span, k, p, &idx, out);
 }

@@ -26,7 +26,7 @@ pub enum Floats {
 ///
 /// # Safety
 /// `p` points to a valid value of type `inner?`.
-unsafe fn is_none(inner: TypeCode, p: *const u8) -> bool {
+pub(crate) unsafe fn is_none(inner: TypeCode, p: *const u8) -> bool {
     if inner.is_pair() {
         (p as *const RtStr).read_unaligned().len == NONE_LEN
     } else {

@@ -425,6 +425,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                     .build_int_compare(IntPredicate::NE, eq.into_int_value(), zero, "")?
                     .into()
             }
+            Ty::Opt(inner) => return self.opt_equal(a, b, inner),
             t => return bug(format!("`in` on a list of `{t}`")),
         };
         Ok(v.into_int_value())

@@ -423,6 +423,41 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         }
     }
 
+    /// Structural `==` of two `T?` (elements of a list of optionals for `in`,
+    /// `contains`, `index_of`): two nones are equal, a none and a value are not, two
+    /// values by `T`'s equality. Branch-free: the payloads compared are the values, or
+    /// zeros (an empty pair) where either is none.
+    pub(super) fn opt_equal(
+        &mut self,
+        a: BasicValueEnum<'ctx>,
+        b: BasicValueEnum<'ctx>,
+        inner: &Ty,
+    ) -> Res<IntValue<'ctx>> {
+        let opt = Ty::opt(inner.clone());
+        let (va, vb) = (self.opt_valid(a, &opt)?, self.opt_valid(b, &opt)?);
+        let both = self.b.build_and(va, vb, "")?;
+        let zero = match is_pair(inner) {
+            true => self
+                .cx
+                .const_struct(
+                    &[
+                        self.ptr_ty().const_null().into(),
+                        self.i64_ty().const_zero().into(),
+                    ],
+                    false,
+                )
+                .as_basic_value_enum(),
+            false => self.llty(inner)?.const_zero(),
+        };
+        let pa = self.opt_payload(a, &opt)?;
+        let pb = self.opt_payload(b, &opt)?;
+        let pa = self.b.build_select(both, pa, zero, "")?;
+        let pb = self.b.build_select(both, pb, zero, "")?;
+        let eq = self.equal(pa, pb, inner)?;
+        let nones = self.b.build_int_compare(IntPredicate::EQ, va, vb, "")?;
+        Ok(self.b.build_select(both, eq, nones, "")?.into_int_value())
+    }
+
     /// A `Cast` between scalar optionals: the value converted, its validity kept.
     pub(super) fn opt_cast(
         &self,

@@ -271,14 +271,13 @@ if(x > 1.0, 1, 0)",
         example: "let x = 1;
 x ?? 0",
     },
-    "E0223": "a list of optionals where plain values are needed" {
-        explanation: "`sort`, `sort_desc`, `reverse`, `unique`, `concat`, `slice`, \
-            `index_of`, `contains`, `join`, `split` and `in` take lists of plain values: \
-            they do not take a `[T?]`, whose `none`s have no place in their results. \
-            Remove the nones first with `compact(xs)`, which gives a `[T]`. (Aggregates \
-            such as `sum` and `avg`, `len`, `first`, `last`, `filter` and indexing take \
-            a `[T?]` as it is.)",
-        example: "let xs = [3, none, 1];\nsort(xs)",
+    "E0223": "a list of optionals where plain strings are needed" {
+        explanation: "`join` takes a list of strings, not a `[string?]`: a `none` has no \
+            text to put between separators. Remove the nones first with `compact(xs)`, \
+            which gives a `[string]`. (Every other list function takes a list of \
+            optionals as it is: `sort` puts the nones last, `unique`, `index_of`, \
+            `contains` and `in` compare them structurally, `none == none`.)",
+        example: "let names = [\"ada\", none];\njoin(names, \", \")",
     },
     "E0230": "lambda outside a higher-order function" {
         explanation: "A lambda (`x -> e`, `(a, b) -> e`) is not a value: it is written only \

@@ -270,3 +270,108 @@ fn element_wise_operators_lift_over_optional_elements() {
     );
     assert_eq!(shown("let xs: [f32?] = [1.5, none]; sum(xs * 2.0)"), "3.0");
 }
+
+#[test]
+fn list_functions_over_lists_of_optionals() {
+    let pre = "let xs: [i64?] = [3, none, 1, none, 2];
+               let fs: [f64?] = [2.5, none, 0.0 / 0.0, -1.0];
+               let ss: [string?] = [\"b\", none, \"a\", \"b\"];
+               let n: i64? = none;";
+    for (expr, want) in [
+        // Sorted values (NaN last), then every none, in both directions; stable.
+        ("sort(xs)", "[1, 2, 3, none, none]"),
+        ("sort_desc(xs)", "[3, 2, 1, none, none]"),
+        ("sort(fs)", "[-1.0, 2.5, NaN, none]"),
+        ("sort_desc(fs)", "[2.5, -1.0, NaN, none]"),
+        ("sort(ss)", "[\"a\", \"b\", \"b\", none]"),
+        ("reverse(xs)", "[2, none, 1, none, 3]"),
+        ("concat(xs, [none, 7])", "[3, none, 1, none, 2, none, 7]"),
+        ("slice(xs, 1, 3)", "[none, 1]"),
+        ("unique(xs)", "[3, none, 1, 2]"),
+        ("unique(ss)", "[\"b\", none, \"a\"]"),
+        (
+            "[first(xs), last(xs), xs[1], first(slice(xs, 1, 2))]",
+            "[3, 2, none, none]",
+        ),
+        // Structural search: none == none.
+        (
+            "[index_of(xs, n), index_of(xs, 1), index_of(xs, 9)]",
+            "[1, 2, -1]",
+        ),
+        (
+            "[contains(xs, none), contains(ss, \"a\"), none in xs, 2 in xs, 9 in xs]",
+            "[true, true, true, true, false]",
+        ),
+        (
+            "[none in [1, 2], contains(fs, 0.0 / 0.0), 2.5 in fs]",
+            "[false, false, true]",
+        ),
+        ("len(xs)", "5"),
+    ] {
+        assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
+    }
+}
+
+#[test]
+fn list_functions_over_optionals_at_depth() {
+    let pre = "let xss: [[i64?]] = [[1, none], [], [none], [1, none]];
+               let ys: [[i64]?] = [[1], none, [1], none];";
+    for (expr, want) in [
+        ("flatten(xss)", "[1, none, none, 1, none]"),
+        ("unique(xss)", "[[1, none], [], [none]]"),
+        ("count_distinct(xss)", "3"),
+        ("[[1, none] in xss, [none, 1] in xss]", "[true, false]"),
+        ("index_of(xss, [none])", "2"),
+        ("reverse(xss)", "[[1, none], [none], [], [1, none]]"),
+        ("unique(ys)", "[[1], none]"),
+        ("concat(ys, [[2]])", "[[1], none, [1], none, [2]]"),
+        (
+            "[none in ys, contains(ys, [2]), [1] in ys]",
+            "[true, false, true]",
+        ),
+        ("[index_of(ys, [1]), index_of(ys, none)]", "[0, 1]"),
+        ("slice(ys, 1, 2)", "[none]"),
+        ("first(ys)", "[1]"),
+        ("ys[1]", "none"),
+    ] {
+        assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
+    }
+}
+
+#[test]
+fn optional_lists_and_indices_lift_indexing() {
+    let pre = "let xs: [i64]? = [4, 5]; let n: [i64]? = none; let i: i64? = 1;
+               let j: i64? = none; let ps: [i64?]? = [1, none];
+               let xss: [[i64]]? = [[1, 2], [3]];";
+    for (expr, want) in [
+        (
+            "[xs[0], xs[1], n[0], xs[i], xs[j], unwrap(xs)[i]]",
+            "[4, 5, none, 5, none, 5]",
+        ),
+        // The element itself may be none: one optional, not two.
+        ("[ps[0], ps[1]]", "[1, none]"),
+        ("[xss[0][1], xss[1][0]]", "[2, 3]"),
+        ("[len(xs), len(n)]", "[2, none]"),
+    ] {
+        assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
+    }
+    // A none list skips the index and its fault; a list that is there still faults.
+    assert_eq!(shown("let n: [i64]? = none; n[7]"), "none");
+    assert_eq!(fault("let xs: [i64]? = [1]; xs[3]").code(), "E0603");
+}
+
+#[test]
+fn a_plain_list_and_a_scalar_optional_lift_as_a_whole() {
+    let pre = "let xs = [1, 2]; let x: i64? = 3; let n: i64? = none;";
+    for (expr, want) in [
+        (
+            "[xs + x, x - xs, xs * n, n - xs]",
+            "[[4, 5], [2, 1], none, none]",
+        ),
+        ("[xs < x, n > xs]", "[[true, true], none]"),
+        // A literal list takes the optional element type instead: element by element.
+        ("[1, 2] + n", "[none, none]"),
+    ] {
+        assert_eq!(shown(&format!("{pre} {expr}")), want, "{expr}");
+    }
+}

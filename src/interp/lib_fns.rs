@@ -246,13 +246,19 @@ impl Machine<'_> {
                 for _ in items {
                     self.poll(span)?;
                 }
+                // A list of optionals: every none after every value, in both directions.
+                let none = |v: &Value| matches!(v, Value::None);
                 if f == LibFn::Sort {
-                    xs.sort_by(ascending);
+                    xs.sort_by(|a, b| none(a).cmp(&none(b)).then_with(|| ascending(a, b)));
                 } else {
                     // Descending, NaN still last; stable.
-                    xs.sort_by(|a, b| match (ops::is_nan(a), ops::is_nan(b)) {
-                        (false, false) => ascending(b, a),
-                        _ => ascending(a, b),
+                    xs.sort_by(|a, b| {
+                        none(a)
+                            .cmp(&none(b))
+                            .then_with(|| match (ops::is_nan(a), ops::is_nan(b)) {
+                                (false, false) => ascending(b, a),
+                                _ => ascending(a, b),
+                            })
                     });
                 }
                 Value::List(elem.clone(), xs)

@@ -908,3 +908,39 @@ fn optionals_in_globals_results_and_types() {
     assert_eq!(ok(&mut s, ":type x ?? 0"), "f64\n");
     assert!(ok(&mut s, ":doc unwrap").contains("unwrap(T?) -> T"));
 }
+
+#[test]
+fn nested_lists_of_optionals_survive_across_lines() {
+    let mut s = session();
+    // Built in the arena (strings made at run time, optionals of strings), kept in
+    // globals: the session's deep copy must follow `[[string?]]` and `[[i64]?]`.
+    ok(
+        &mut s,
+        "let g: [[string?]] = [[\"a\" + \"b\", none], [], [none, string(7)]];",
+    );
+    ok(&mut s, "let n: string? = none;");
+    ok(&mut s, "let h: [[i64]?] = [concat([1], [2]), none];");
+    ok(&mut s, "let k = concat(g, [[n, upper(\"z\" + \"q\")]]);");
+    // Another line's garbage where the old arena was.
+    ok(
+        &mut s,
+        "let junk = [[\"zzzzzzzzzzzzzzzzzzzz\" + \"y\"], [\"qqqqqqqqqqqqqqqq\" + \"w\"]];",
+    );
+    assert_eq!(
+        ok(&mut s, "g"),
+        "[[\"ab\", none], [], [none, \"7\"]] : [[string?]]\n"
+    );
+    assert_eq!(
+        ok(&mut s, "k"),
+        "[[\"ab\", none], [], [none, \"7\"], [none, \"ZQ\"]] : [[string?]]\n"
+    );
+    assert_eq!(ok(&mut s, "h"), "[[1, 2], none] : [[i64]?]\n");
+    assert_eq!(
+        ok(&mut s, "sort(flatten(k))"),
+        "[\"7\", \"ZQ\", \"ab\", none, none, none] : [string?]\n"
+    );
+    assert_eq!(ok(&mut s, "[none] in k"), "false : bool\n");
+    assert_eq!(ok(&mut s, "[none, \"ZQ\"] in k"), "true : bool\n");
+    assert_eq!(ok(&mut s, "h[0]"), "[1, 2] : [i64]?\n");
+    assert_eq!(ok(&mut s, "h[1][0]"), "none : i64?\n");
+}

@@ -26,7 +26,8 @@ impl Class {
             Class::Any => true,
             Class::Num => matches!(ty, Ty::Int(_) | Ty::Float(_)),
             Class::Float => matches!(ty, Ty::Float(_)),
-            Class::Ordered => !matches!(ty, Ty::List(_)),
+            // A `T?` of such a type too: none sorts after every value.
+            Class::Ordered => !matches!(ty.strip_opt(), Ty::List(_)),
         }
     }
 

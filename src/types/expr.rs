@@ -359,8 +359,8 @@ impl<'a> Checker<'a> {
         let list = |t: &Ty| matches!(t, Ty::List(_));
         if (l.ty.is_opt() || r.ty.is_opt())
             && !matches!(kind, OpKind::Logic | OpKind::In)
-            && !list(&l.ty)
-            && !list(&r.ty)
+            && ((!list(&l.ty) && !list(&r.ty))
+                || super::optional::list_and_scalar_opt(kind == OpKind::Equality, &l.ty, &r.ty))
         {
             let equality = kind == OpKind::Equality;
             return self.binary_opt(b, op, op_span, equality, l, r, span);
@@ -454,10 +454,6 @@ impl<'a> Checker<'a> {
             self.error(d);
             return hir::Expr::error(span);
         };
-        if elem.is_opt() {
-            self.optional_list_refused("`in`", &list);
-            return hir::Expr::error(span);
-        }
         // The list's elements are never converted: a settled element type is the join.
         let joined = Ty::join(&item.ty, &elem).filter(|j| elem.is_flexible() || *j == *elem);
         let Some(j) = joined else {
@@ -504,6 +500,17 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         let t = self.default(t);
+        if t.ty.is_opt() || i.ty.is_opt() {
+            return self.index_opt(b, t, i, span);
+        }
+        self.index_typed(t, i, span)
+    }
+
+    /// `t[i]`, both checked, neither optional.
+    pub(super) fn index_typed(&mut self, t: hir::Expr, i: hir::Expr, span: Span) -> hir::Expr {
+        if t.ty.is_error() || i.ty.is_error() {
+            return hir::Expr::error(span);
+        }
         let Ty::List(elem) = t.ty.clone() else {
             let help = if t.ty == Ty::Str {
                 "strings cannot be indexed; convert or compare whole strings"

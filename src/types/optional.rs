@@ -21,6 +21,41 @@ pub(super) fn opt_list(t: &Ty) -> bool {
     matches!(t, Ty::List(e) if e.is_opt())
 }
 
+/// Whether an element-wise operator's operands are a settled list of plain values and
+/// a scalar optional (`xs + x`, `xs: [i64]`, `x: i64?`): the whole operation lifts, a
+/// `[T]?` that is none when `x` is. `==`/`!=` do not (total equality has no element-wise
+/// meaning against a none).
+pub(super) fn list_and_scalar_opt(equality: bool, l: &Ty, r: &Ty) -> bool {
+    let plain_list = |t: &Ty| matches!(t, Ty::List(e) if !e.is_opt() && !e.is_flexible());
+    let scalar_opt = |t: &Ty| t.is_opt() && !matches!(t.strip_opt(), Ty::List(_));
+    !equality && ((plain_list(l) && scalar_opt(r)) || (scalar_opt(l) && plain_list(r)))
+}
+
+/// Whether `l op r` continues the lifted chain `l`: `l` lifts a plain operation to none,
+/// and `r` is a variable or a literal (maybe widened), whose evaluation after the
+/// earlier operations nothing could tell apart.
+fn continues_lift(l: &hir::Expr, r: &hir::Expr) -> bool {
+    let lifted = matches!(
+        &l.kind,
+        ExprKind::Lift { on_none: OnNone::None, body, .. } if !body.ty.is_opt()
+    );
+    lifted && trivial(r)
+}
+
+/// A variable or a literal, maybe widened: evaluating it has no effect and cannot fault.
+fn trivial(e: &hir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Var(_)
+        | ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Str(_)
+        | ExprKind::None => true,
+        ExprKind::Cast(x) | ExprKind::Some(x) => trivial(x),
+        _ => false,
+    }
+}
+
 /// `none`, its type still to come from context.
 pub(super) fn none_expr(span: Span) -> hir::Expr {
     hir::Expr::new(ExprKind::None, Ty::Opt(Box::new(Ty::EmptyElem)), span)
@@ -93,20 +128,11 @@ const AGGREGATES: [&str; 7] = [
     "count_distinct",
 ];
 
-/// The list functions that do not take a list of optionals (v1): refused with E0223
-/// rather than run on a layout they do not know.
-const PLAIN_LIST_ONLY: [&str; 10] = [
-    "sort",
-    "sort_desc",
-    "reverse",
-    "unique",
-    "concat",
-    "slice",
-    "index_of",
-    "contains",
-    "join",
-    "split",
-];
+/// The list functions that do not take a list of optionals: `join` needs strings (a
+/// `none` has no text to join); refused with E0223 and a help that settles the nones.
+/// Every other list function takes any element type, optionals at any depth included
+/// (the runtime walks elements by their type code).
+const PLAIN_LIST_ONLY: [&str; 1] = ["join"];
 
 /// The built-ins on optionals themselves (not lifted).
 const OPTIONAL_BUILTINS: [&str; 3] = ["is_none", "is_some", "unwrap"];
@@ -293,6 +319,9 @@ impl<'a> Checker<'a> {
             return hir::Expr::error(span);
         }
         if !equality {
+            if continues_lift(&l, &r) {
+                return self.extend_lift(b, op, op_span, l, r, span);
+            }
             let mut args = Vec::new();
             let lv = self.lift_operand(b, l, &mut args);
             let rv = self.lift_operand(b, r, &mut args);
@@ -331,6 +360,76 @@ impl<'a> Checker<'a> {
         let body = self.binary_typed(b, op, op_span, lv, rv, span);
         let ne = op == BinaryOp::Ne;
         self.finish_lift(args, body, OnNone::Equal { ne }, span)
+    }
+
+    /// `xs[i]` with an optional list or index: lifted (indexing is an operator), a `T?`
+    /// that is none when either is (or when the element itself is).
+    pub(super) fn index_opt(
+        &mut self,
+        b: &mut Body,
+        t: hir::Expr,
+        i: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let mut args = Vec::new();
+        let tv = self.lift_operand(b, t, &mut args);
+        let iv = self.lift_operand(b, i, &mut args);
+        let body = self.index_typed(tv, iv, span);
+        self.finish_lift(args, body, OnNone::None, span)
+    }
+
+    /// `l op r` where `l` is itself lifted (`x + 1` in `x + 1 + y`): one lifting node
+    /// for the chain, its bindings extended with `r`'s, its body the plain chain
+    /// (`(t0 + 1) + t1`), so a chain of any length is one node whose body every stage
+    /// walks with a loop. Only when [`continues_lift`].
+    #[allow(clippy::too_many_arguments)]
+    fn extend_lift(
+        &mut self,
+        b: &mut Body,
+        op: BinaryOp,
+        op_span: Span,
+        l: hir::Expr,
+        r: hir::Expr,
+        span: Span,
+    ) -> hir::Expr {
+        let ExprKind::Lift { mut args, body, .. } = l.kind else {
+            return hir::Expr::error(span);
+        };
+        // An optional variable already bound in the chain is bound once: nothing in a
+        // chain assigns, so its value is the one bound.
+        let bound = match &r.kind {
+            ExprKind::Var(v) if r.ty.is_opt() => args
+                .iter()
+                .find(|a| matches!(&a.value.kind, ExprKind::Var(w) if w == v))
+                .map(|a| {
+                    hir::Expr::new(
+                        ExprKind::Var(Var::Local(a.local)),
+                        r.ty.strip_opt().clone(),
+                        r.span,
+                    )
+                }),
+            _ => None,
+        };
+        let rv = match bound {
+            Some(rv) => rv,
+            None => self.lift_operand(b, r, &mut args),
+        };
+        let body = self.binary_typed(b, op, op_span, *body, rv, span);
+        if body.ty.is_error() {
+            return hir::Expr::error(span);
+        }
+        // What `finish_lift` checks of the earlier bindings holds already (they made `l`).
+        let body = match body.ty.is_flexible() {
+            true => self.default(body),
+            false => body,
+        };
+        let ty = Ty::opt(body.ty.clone());
+        let kind = ExprKind::Lift {
+            args,
+            body: Box::new(body),
+            on_none: OnNone::None,
+        };
+        hir::Expr::new(kind, ty, span)
     }
 
     /// A unary operator on an optional: lifted (`not` is not: a condition must decide).
@@ -494,7 +593,10 @@ impl<'a> Checker<'a> {
         // Built-ins and the prelude's functions (pure, by the prelude's tests) lift.
         let library = super::builtins::named(name).next().is_some()
             || (self.use_prelude && super::prelude::named(name).next().is_some());
+        // A list of optionals given with an optional item (`index_of(xs, x)` with
+        // `xs: [T?]`, `x: T?`) is a plain call whose `T` is the optional.
         let lift = args.iter().any(|a| a.ty.is_opt())
+            && !args.iter().any(|a| opt_list(&a.ty))
             && name != "print"
             && library
             && !self.takes_optionals(name);
@@ -520,7 +622,7 @@ impl<'a> Checker<'a> {
                 format!("{what} does not take a list of optionals, found {ty}"),
             )
             .with_label(format!("this is {ty}, which may hold none"))
-            .with_help("remove the nones first with `compact(...)`"),
+            .with_help("a none has no text to join: remove the nones first with `compact(...)`"),
         );
     }
 

@@ -266,25 +266,47 @@ fn element_wise_operators_over_optional_elements() {
 }
 
 #[test]
-fn list_functions_of_plain_values_refuse_lists_of_optionals() {
-    for call in [
-        "sort(xs)",
-        "sort_desc(xs)",
-        "reverse(xs)",
-        "unique(xs)",
-        "concat(xs, xs)",
-        "slice(xs, 0, 1)",
-        "index_of(xs, 1)",
-        "contains(xs, 1)",
-        "1 in xs",
+fn list_functions_take_lists_of_optionals() {
+    for (call, want) in [
+        ("sort(xs)", "[i64?]"),
+        ("sort_desc(xs)", "[i64?]"),
+        ("reverse(xs)", "[i64?]"),
+        ("unique(xs)", "[i64?]"),
+        ("concat(xs, xs)", "[i64?]"),
+        ("concat(xs, [none])", "[i64?]"),
+        ("slice(xs, 0, 1)", "[i64?]"),
+        ("index_of(xs, 1)", "i64"),
+        ("index_of(xs, none)", "i64"),
+        ("contains(xs, 1)", "bool"),
+        ("1 in xs", "bool"),
+        ("none in xs", "bool"),
+        ("first(xs)", "i64?"),
+        ("last(xs)", "i64?"),
+        ("xs[0]", "i64?"),
+        ("len(xs)", "i64"),
+        ("flatten([xs, xs])", "[i64?]"),
     ] {
-        one(&format!("let xs = [1, none]; {call}"), "E0223");
+        assert_eq!(ty(&format!("let xs = [1, none]; {call}")), want, "{call}");
     }
-    assert_eq!(ty("let xs = [3, none]; sort(compact(xs))"), "[i64]");
-    assert_eq!(ty("let xs = [3, none]; first(xs)"), "i64?");
+    // An optional item searched in a list of optionals is a plain call, not lifted.
     assert_eq!(
-        ty("let xs = [3, none]; filter(xs, [true, false])"),
-        "[i64?]"
+        ty("let xs = [1, none]; let n: i64? = none; index_of(xs, n)"),
+        "i64"
+    );
+    assert_eq!(
+        ty("let xs = [1, none]; let n: i64? = none; contains(xs, n)"),
+        "bool"
+    );
+    // Optionals at any depth.
+    assert_eq!(ty("let xss = [[1, none], []]; unique(xss)"), "[[i64?]]");
+    assert_eq!(ty("let ys: [[i64]?] = [[1], none]; none in ys"), "bool");
+    // Lists have no order, optional or not.
+    one("let ys: [[i64]?] = [[1], none]; sort(ys)", "E0301");
+    // `join` needs text: E0223.
+    one("let xs = [\"a\", none]; join(xs, \",\")", "E0223");
+    assert_eq!(
+        ty("let xs = [\"a\", none]; join(compact(xs), \",\")"),
+        "string"
     );
 }
 
@@ -305,4 +327,53 @@ fn the_walker_lists_the_optional_nodes_children() {
     assert!(e.may_fault_locally(calls));
     let e = result("let x: i64? = 1; x + 1");
     assert!(!e.may_fault_locally(calls));
+}
+
+#[test]
+fn optional_containers_lift_indexing_and_element_wise_operators() {
+    assert_eq!(ty("let xs: [i64]? = [1]; xs[0]"), "i64?");
+    assert_eq!(ty("let xs = [1]; let i: i64? = 0; xs[i]"), "i64?");
+    assert_eq!(ty("let xs: [i64?]? = [1]; xs[0]"), "i64?");
+    assert_eq!(ty("let xss: [[f64]]? = [[1.0]]; xss[0]"), "[f64]?");
+    assert_eq!(ty("let xss: [[f64]]? = [[1.0]]; xss[0][0]"), "f64?");
+    assert_eq!(ty("let xs: [i64]? = [1]; len(xs)"), "i64?");
+    assert!(matches!(
+        result("let xs: [i64]? = [1]; xs[0]").kind,
+        ExprKind::Lift { .. }
+    ));
+    assert_eq!(ty("let xs = [1]; let x: i64? = 2; xs + x"), "[i64]?");
+    assert_eq!(ty("let xs = [1.5]; let x: f64? = 2.0; x * xs"), "[f64]?");
+    assert_eq!(ty("let xs = [1]; let x: i64? = 2; xs < x"), "[bool]?");
+    // Total equality has no element-wise meaning against a none.
+    one("let xs = [1]; let x: i64? = 2; xs == x", "E0201");
+    // A plain list value never converts to a list of optionals.
+    one("let xs = [1]; let ys: [i64?] = xs; ys", "E0201");
+}
+
+#[test]
+fn a_chain_over_optionals_is_one_lifting_node() {
+    let e = result("let x: i64? = 1; let y: i64? = 2; x + 1 + y * 2 + 3 - x");
+    let ExprKind::Lift { args, body, .. } = &e.kind else {
+        panic!("not a lifting node: {e:?}");
+    };
+    use hir::Walk;
+    // `x + 1` (lifted), then `y * 2` (its own lifting node: a right operand that is not
+    // a variable starts a new step), then `+ 3 - x` joined to that step: each optional
+    // operand bound once, the body a plain chain.
+    assert_eq!(args.len(), 3, "{args:?}");
+    assert!(matches!(args[1].value.kind, ExprKind::Lift { .. }));
+    assert!(matches!(body.kind, ExprKind::Binary { .. }));
+    let mut lifts = 0;
+    body.walk(&mut |x: &hir::Expr| lifts += matches!(x.kind, ExprKind::Lift { .. }) as usize);
+    assert_eq!(lifts, 0, "{body:?}");
+    // A right operand that could fault or print is not moved before the operations
+    // on its left: the chain lifts in steps there.
+    let e = result("let x: i64? = 1; let z = 2; x + 1 + 7 / z");
+    let ExprKind::Lift { args, .. } = &e.kind else {
+        panic!("not a lifting node: {e:?}");
+    };
+    assert!(
+        matches!(args[0].value.kind, ExprKind::Lift { .. }),
+        "{args:?}"
+    );
 }
