@@ -122,6 +122,19 @@ impl<'a> Checker<'a> {
         if e.ty.is_flexible() && Ty::join(&e.ty, target).is_some_and(|j| j == *target) {
             return self.push(e, target);
         }
+        if let (ExprKind::List(_), Ty::List(elem)) = (&e.kind, target) {
+            // A list literal (an inner one of a nested literal too) widens element by
+            // element, where widening applies; a list *value* never converts.
+            let span = e.span;
+            let ExprKind::List(items) = e.kind else {
+                unreachable!("matched a list literal")
+            };
+            let out: Vec<hir::Expr> = items.into_iter().map(|x| self.coerce(x, elem)).collect();
+            if out.iter().any(|x| x.ty.is_error()) {
+                return hir::Expr::error(span);
+            }
+            return hir::Expr::new(ExprKind::List(out), target.clone(), span);
+        }
         if e.ty.widens_to(target) {
             let span = e.span;
             return hir::Expr::new(ExprKind::Cast(Box::new(e)), target.clone(), span);

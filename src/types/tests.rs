@@ -387,8 +387,19 @@ fn nested_lists_type_through_literals_annotations_and_indexing() {
     assert_eq!(ty("let xs: [[i64]] = []; xs"), "[[i64]]");
     // The element type joins through the nesting; a literal takes it from the context.
     assert_eq!(ty("[[1], [300u16]]"), "[[u16]]");
-    // A settled list is never converted (as for `[T]` values anywhere).
-    one("[[1u8], [300u16]]", "E0201");
+    // An inner list literal widens element by element, like the outer one...
+    assert_eq!(ty("[[1u8], [300u16]]"), "[[u16]]");
+    assert_eq!(
+        ty("let a: i32 = 3; let g: [[i64]] = [[a], []]; g"),
+        "[[i64]]"
+    );
+    assert_eq!(
+        ty("let g: [[string?]] = [[string(7)], [none]]; g"),
+        "[[string?]]"
+    );
+    // ...but a settled list value is never converted (as for `[T]` values anywhere).
+    one("let a = [1u8]; [a, [300u16]]", "E0201");
+    one("let a = [\"s\"]; let g: [[string?]] = [a]; g", "E0201");
     one("[[1], [\"a\"]]", "E0201");
     one("let g: [[u8]] = [[1], [300]]; g", "E0203");
     one("[[1], 2]", "E0201");
