@@ -11,7 +11,7 @@
 //! by element and they stop at the deciding element itself. `sum`/`avg`/`min`/`max` of a
 //! `map` with a plain body fuse into one loop with no intermediate list.
 
-use super::{bug, Cg, Res, LOOP_CHUNK};
+use super::{bug, Cg, Res};
 use crate::abi::{Kind, KindTy};
 use crate::span::Span;
 use crate::types::hir::{Builtin, Effects, Expr, ExprKind, HofOp, LibFn, LocalId, Var};
@@ -293,7 +293,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         if self.plain_body(h.body) {
             let first = self.entry_alloca(i64t.into(), "first")?;
             self.b.build_store(first, len)?;
-            self.chunked_until(len, span, first, &mut |cg, i| {
+            self.chunked_loop(len, span, Some(first), &mut |cg, i| {
                 cg.bind_elem(h.params[0], elem, ptr, i)?;
                 let c = cg.cond_body(h.body)?;
                 let hit = if wants { c } else { cg.b.build_not(c, "")? };
@@ -335,63 +335,6 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let at = self.b.build_phi(i64t, "at")?;
         at.add_incoming(&[(&len, header), (&iv, body_end)]);
         Ok(at.as_basic_value().into_int_value())
-    }
-
-    /// `counted_loop` that also stops before a chunk once `*first < len`.
-    fn chunked_until(
-        &mut self,
-        len: IntValue<'ctx>,
-        span: Span,
-        first: PointerValue<'ctx>,
-        body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<()>,
-    ) -> Res<()> {
-        let i64t = self.i64_ty();
-        let pre = self.current_block()?;
-        let outer = self.block("chunk.loop")?;
-        let exit = self.block("each.end")?;
-        self.b.build_unconditional_branch(outer)?;
-        self.b.position_at_end(outer);
-        let i0 = self.b.build_phi(i64t, "i0")?;
-        let i0v = i0.as_basic_value().into_int_value();
-        let f = self.b.build_load(i64t, first, "")?.into_int_value();
-        let undecided = self.b.build_int_compare(IntPredicate::EQ, f, len, "")?;
-        let more = self.b.build_int_compare(IntPredicate::SLT, i0v, len, "")?;
-        let more = self.b.build_and(more, undecided, "")?;
-        let chunk = self.block("chunk.poll")?;
-        self.b.build_conditional_branch(more, chunk, exit)?;
-        self.b.position_at_end(chunk);
-        self.poll_interrupt(span)?;
-        let step = self
-            .b
-            .build_int_add(i0v, i64t.const_int(LOOP_CHUNK, false), "")?;
-        let short = self.b.build_int_compare(IntPredicate::SLT, step, len, "")?;
-        let hi = self
-            .b
-            .build_select(short, step, len, "hi")?
-            .into_int_value();
-        let inner_pre = self.current_block()?;
-        let header = self.block("each.loop")?;
-        let inner = self.block("each.body")?;
-        let chunk_end = self.block("chunk.next")?;
-        self.b.build_unconditional_branch(header)?;
-        self.b.position_at_end(header);
-        let i = self.b.build_phi(i64t, "i")?;
-        let iv = i.as_basic_value().into_int_value();
-        let more = self.b.build_int_compare(IntPredicate::SLT, iv, hi, "")?;
-        self.b.build_conditional_branch(more, inner, chunk_end)?;
-        self.b.position_at_end(inner);
-        body(self, iv)?;
-        let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
-        let latch = self.current_block()?;
-        self.b.build_unconditional_branch(header)?;
-        i.add_incoming(&[(&i0v, inner_pre), (&inc, latch)]);
-        let _ = chunk_end.move_after(latch);
-        self.b.position_at_end(chunk_end);
-        self.b.build_unconditional_branch(outer)?;
-        i0.add_incoming(&[(&i64t.const_zero(), pre), (&hi, chunk_end)]);
-        let _ = exit.move_after(chunk_end);
-        self.b.position_at_end(exit);
-        Ok(())
     }
 
     /// `flat_map`: the body's lists kept in a scratch array while their lengths add up,

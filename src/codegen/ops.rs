@@ -814,6 +814,19 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         span: Span,
         body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<()>,
     ) -> Res<()> {
+        self.chunked_loop(len, span, None, body)
+    }
+
+    /// [`counted_loop`](Self::counted_loop); with `until`, it also stops before a chunk
+    /// once the `i64` at `until` is below `len` (a body that decided the result wrote its
+    /// index there, as `any`, `all`, `find` and `find_index` do).
+    pub(super) fn chunked_loop(
+        &mut self,
+        len: IntValue<'ctx>,
+        span: Span,
+        until: Option<PointerValue<'ctx>>,
+        body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<()>,
+    ) -> Res<()> {
         let i64t = self.i64_ty();
         let pre = self.current_block()?;
         let outer = self.block("chunk.loop")?;
@@ -822,7 +835,12 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b.position_at_end(outer);
         let i0 = self.b.build_phi(i64t, "i0")?;
         let i0v = i0.as_basic_value().into_int_value();
-        let more = self.b.build_int_compare(IntPredicate::SLT, i0v, len, "")?;
+        let mut more = self.b.build_int_compare(IntPredicate::SLT, i0v, len, "")?;
+        if let Some(first) = until {
+            let f = self.b.build_load(i64t, first, "")?.into_int_value();
+            let undecided = self.b.build_int_compare(IntPredicate::EQ, f, len, "")?;
+            more = self.b.build_and(more, undecided, "")?;
+        }
         let chunk = self.block("chunk.poll")?;
         self.b.build_conditional_branch(more, chunk, exit)?;
         self.b.position_at_end(chunk);
