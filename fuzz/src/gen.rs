@@ -426,7 +426,7 @@ impl Gen {
                 }
             }
             8 if self.rng.chance(60) => {
-                if let Some(e) = self.from_opt(ty, d) {
+                if let Some(e) = self.read_opt(ty, d) {
                     return Some(e);
                 }
             }
@@ -1927,7 +1927,7 @@ impl Gen {
     /// A value of a plain type `ty` read from optionals: `??` chains, a guarded
     /// `unwrap`, `is_none`/`is_some`, total `==`, aggregates of lists of optionals,
     /// `compact`.
-    fn from_opt(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+    fn read_opt(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
         if let Ty::List(e) = ty {
             if e.is_list() {
                 return None;

@@ -388,10 +388,10 @@ fn optional_forms(e: &Expr, out: &mut std::collections::BTreeSet<String>) {
             };
             add(&format!("lifted {kind}"));
         }
-        Kind::Call(f, args) if args.iter().any(opt) => {
-            if ["is_none", "is_some", "unwrap"].contains(&f.as_str()) {
-                add(f);
-            }
+        Kind::Call(f, args)
+            if args.iter().any(opt) && ["is_none", "is_some", "unwrap"].contains(&f.as_str()) =>
+        {
+            add(f)
         }
         Kind::Binary(op, a, b) if opt(a) || opt(b) => match *op {
             "==" | "!=" if none(a) || none(b) => add("== none"),
