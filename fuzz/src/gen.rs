@@ -5,6 +5,15 @@
 //! suffixed (`5i8`, `1.5f32`) except, now and then, beside an operand of the same type
 //! (where the contract gives them that type), so literal inference is exercised too.
 //!
+//! Optional values (v1) are types like any other: asked for a `T?` (or a `[T?]`), the
+//! generator writes `none` where its context types it (beside a value in `if`, in a list
+//! with a value, an annotated `let`), plain values that widen, `T?(...)` conversions,
+//! operators and pure built-ins lifted over an optional operand, `??` chains and the
+//! aggregates of lists of optionals; asked for a plain type, it now and then reads one
+//! from optionals (`??` ending in a plain value, a guarded `unwrap`, `is_none`/`is_some`,
+//! total `==`, `compact`, `sum`/`len`/`count_distinct` of `[T?]`). A `bool?` only ever
+//! reaches a condition through `?? false`-style chains ending in a `bool`.
+//!
 //! Programs terminate: the only repetition is recursion, and a recursive function's first
 //! parameter `n: i64` decreases by one per call and stops at `n <= 0`, with every outside
 //! call passing `(e % 6)`. `repeat` counts are bounded the same way, so sizes stay small.
