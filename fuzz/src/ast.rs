@@ -23,8 +23,8 @@ pub enum Ty {
     Bool,
     Str,
     List(Box<Ty>),
-    /// `T?` (v1): only a param's type (optional inputs); expressions read it through
-    /// `??`.
+    /// `T?` (v1) of a scalar `T`: params, bindings, function types, expressions (`none`,
+    /// lifting, `??`, `T?(...)`), and the elements of lists of optionals `[T?]`.
     Opt(Box<Ty>),
 }
 
@@ -84,6 +84,24 @@ impl Ty {
 
     pub fn list(elem: Ty) -> Ty {
         Ty::List(Box::new(elem))
+    }
+
+    /// `T?`.
+    pub fn opt(t: Ty) -> Ty {
+        Ty::Opt(Box::new(t))
+    }
+
+    pub fn is_opt(&self) -> bool {
+        matches!(self, Ty::Opt(_))
+    }
+
+    /// Whether an optional occurs in the type (`T?`, `[T?]`).
+    pub fn has_opt(&self) -> bool {
+        match self {
+            Ty::Opt(_) => true,
+            Ty::List(e) => e.has_opt(),
+            _ => false,
+        }
     }
 
     pub fn elem(&self) -> Option<&Ty> {
@@ -219,6 +237,9 @@ pub enum Kind {
     /// A lambda `x -> body` or `(a, b) -> body`, only as the last argument of a
     /// higher-order built-in; its type is the body's.
     Lambda(Vec<String>, Box<Expr>),
+    /// A flat `??` chain (v1) `(a ?? b ?? c)`, right-associative: every operand but the
+    /// last is optional.
+    Coalesce(Vec<Expr>),
 }
 
 impl Expr {
@@ -253,9 +274,11 @@ impl Expr {
             Kind::Unary(_, a) | Kind::Bounded(a, _) | Kind::Lambda(_, a) => vec![a],
             Kind::Binary(_, a, b) | Kind::Index(a, b) => vec![a, b],
             Kind::If(c, a, b) => vec![c, a, b],
-            Kind::Call(_, xs) | Kind::Switch(xs) | Kind::List(xs) | Kind::RecCall(_, xs) => {
-                xs.iter().collect()
-            }
+            Kind::Call(_, xs)
+            | Kind::Switch(xs)
+            | Kind::List(xs)
+            | Kind::RecCall(_, xs)
+            | Kind::Coalesce(xs) => xs.iter().collect(),
         }
     }
 
@@ -265,9 +288,11 @@ impl Expr {
             Kind::Unary(_, a) | Kind::Bounded(a, _) | Kind::Lambda(_, a) => vec![a],
             Kind::Binary(_, a, b) | Kind::Index(a, b) => vec![a, b],
             Kind::If(c, a, b) => vec![c, a, b],
-            Kind::Call(_, xs) | Kind::Switch(xs) | Kind::List(xs) | Kind::RecCall(_, xs) => {
-                xs.iter_mut().collect()
-            }
+            Kind::Call(_, xs)
+            | Kind::Switch(xs)
+            | Kind::List(xs)
+            | Kind::RecCall(_, xs)
+            | Kind::Coalesce(xs) => xs.iter_mut().collect(),
         }
     }
 
@@ -379,6 +404,16 @@ impl Expr {
                 }
                 out.push_str(" -> ");
                 body.write(out);
+            }
+            Kind::Coalesce(xs) => {
+                out.push('(');
+                for (i, x) in xs.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(" ?? ");
+                    }
+                    x.write(out);
+                }
+                out.push(')');
             }
         }
     }

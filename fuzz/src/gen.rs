@@ -5,6 +5,15 @@
 //! suffixed (`5i8`, `1.5f32`) except, now and then, beside an operand of the same type
 //! (where the contract gives them that type), so literal inference is exercised too.
 //!
+//! Optional values (v1) are types like any other: asked for a `T?` (or a `[T?]`), the
+//! generator writes `none` where its context types it (beside a value in `if`, in a list
+//! with a value, an annotated `let`), plain values that widen, `T?(...)` conversions,
+//! operators and pure built-ins lifted over an optional operand, `??` chains and the
+//! aggregates of lists of optionals; asked for a plain type, it now and then reads one
+//! from optionals (`??` ending in a plain value, a guarded `unwrap`, `is_none`/`is_some`,
+//! total `==`, `compact`, `sum`/`len`/`count_distinct` of `[T?]`). A `bool?` only ever
+//! reaches a condition through `?? false`-style chains ending in a `bool`.
+//!
 //! Programs terminate: the only repetition is recursion, and a recursive function's first
 //! parameter `n: i64` decreases by one per call and stops at `n <= 0`, with every outside
 //! call passing `(e % 6)`. `repeat` counts are bounded the same way, so sizes stay small.
@@ -334,6 +343,9 @@ impl Gen {
             let v = self.rng.pick(&vars).clone();
             return Expr::var(ty.clone(), v);
         }
+        if ty.has_opt() {
+            return self.opt_leaf(ty);
+        }
         self.literal(ty)
     }
 
@@ -367,6 +379,9 @@ impl Gen {
 
     /// One production for `ty`, or `None` when the one drawn does not apply.
     fn production(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        if ty.has_opt() {
+            return self.opt_production(ty, d);
+        }
         // Forms of every type first, then those of the type's kind.
         match self.rng.below(20) {
             0 => {
@@ -416,6 +431,11 @@ impl Gen {
             5 | 6 => return self.user_call(ty, d),
             7 => {
                 if let Some(e) = self.hof_expr(ty, d) {
+                    return Some(e);
+                }
+            }
+            8 if self.rng.chance(60) => {
+                if let Some(e) = self.read_opt(ty, d) {
                     return Some(e);
                 }
             }
@@ -1229,6 +1249,8 @@ impl Gen {
                     t = g.scalar();
                 }
                 t
+            } else if g.rng.chance(10) {
+                g.opt_ty()
             } else {
                 g.any_ty()
             }
@@ -1320,6 +1342,7 @@ impl Gen {
         self.calls_left = 3;
         let top = depth == 0;
         match self.rng.below(10) {
+            0..=2 if self.rng.chance(15) => self.opt_let(top),
             0..=2 => {
                 let t = self.any_ty();
                 let name = if top { self.name("v") } else { self.name("l") };
@@ -1372,7 +1395,11 @@ impl Gen {
     }
 
     fn print_stmt(&mut self) -> Stmt {
-        let t = self.any_ty();
+        let t = if self.rng.chance(10) {
+            self.opt_ty()
+        } else {
+            self.any_ty()
+        };
         if self.columnar {
             // No output but the result: a binding instead.
             let e = self.expr_of(&t, 4, 20);
@@ -1424,6 +1451,8 @@ impl Gen {
                     ty: opt.clone(),
                     text,
                 });
+                // Also read directly, as a `T?`.
+                self.declare(&name, &opt, false, true);
                 optionals.push((name, opt, ty));
                 continue;
             }
@@ -1468,7 +1497,10 @@ impl Gen {
         match self.rng.below(20) {
             0 if !self.columnar => stmts.push(self.statement(0)),
             _ => {
-                let t = if self.columnar {
+                let t = if self.rng.chance(12) {
+                    // An optional result: `none` is printed on every path.
+                    self.opt_ty()
+                } else if self.columnar {
                     self.scalar()
                 } else {
                     self.any_ty()
@@ -1499,6 +1531,8 @@ fn combine(ty: &Ty, a: Expr, b: Expr, which: usize) -> Expr {
         Ty::Bool => Expr::binary(t, ["and", "or", "==", "!="][which % 4], a, b),
         Ty::Str => Expr::binary(t, "+", a, b),
         Ty::List(_) => Expr::call(t, "concat", vec![a, b]),
+        // Both optional: the first that is not none.
+        Ty::Opt(_) => Expr::new(t, Kind::Coalesce(vec![a, b])),
         _ => unreachable!(),
     }
 }
@@ -1509,5 +1543,503 @@ fn widen_to_i64(e: Expr) -> Expr {
         e
     } else {
         Expr::call(Ty::I64, "i64", vec![e])
+    }
+}
+
+// ---- optional values (v1) ---------------------------------------------------------------
+
+/// Texts the `T?(...)` conversions parse: numbers in and out of every type's range,
+/// unparsable ones, and the float specials.
+const OPT_TEXTS: [&str; 14] = [
+    "12",
+    "-7",
+    "255",
+    "256",
+    "-129",
+    "300",
+    "3.5",
+    "abc",
+    "",
+    "NaN",
+    "inf",
+    "1e400",
+    "99999999999999999999",
+    " 4",
+];
+
+impl Gen {
+    /// `T?` of a scalar `T`.
+    fn opt_ty(&mut self) -> Ty {
+        let t = self.scalar();
+        Ty::opt(t)
+    }
+
+    /// `let x: T? = e;`: `none`, a plain value that widens, or an optional expression.
+    fn opt_let(&mut self, top: bool) -> Stmt {
+        let ty = self.opt_ty();
+        let Ty::Opt(t) = &ty else { unreachable!() };
+        let t = (**t).clone();
+        let e = match self.rng.below(6) {
+            0 => Expr::lit(ty.clone(), "none"),
+            1 => self.expr_of(&t, 4, 24),
+            _ => self.expr_of(&ty, 4, 24),
+        };
+        let name = if top { self.name("v") } else { self.name("l") };
+        self.declare(&name, &ty, false, top);
+        Stmt::Let(name, Some(ty), e)
+    }
+
+    /// `if(c, v, none)` or `if(c, none, v)`: `none` typed by the value beside it.
+    fn beside_none(&mut self, ty: &Ty, c: Expr, v: Expr) -> Expr {
+        let none = Expr::lit(ty.clone(), "none");
+        let (a, b) = if self.rng.chance(50) {
+            (v, none)
+        } else {
+            (none, v)
+        };
+        Expr::new(ty.clone(), Kind::If(Box::new(c), Box::new(a), Box::new(b)))
+    }
+
+    /// An operand beside an optional one: optional, plain (it widens), or `none` now and
+    /// then (the other operand types it).
+    fn opt_or_plain(&mut self, t: &Ty, d: usize) -> Expr {
+        match self.rng.below(10) {
+            0 => Expr::lit(Ty::opt(t.clone()), "none"),
+            1..=4 => self.expr(&Ty::opt(t.clone()), d),
+            _ => self.expr(t, d),
+        }
+    }
+
+    /// An argument of a built-in beside an optional one: optional or plain (`none` takes
+    /// no type from the other arguments of a call).
+    fn opt_or_plain_arg(&mut self, t: &Ty, d: usize) -> Expr {
+        if self.rng.chance(45) {
+            self.expr(&Ty::opt(t.clone()), d)
+        } else {
+            self.expr(t, d)
+        }
+    }
+
+    /// A leaf of a type holding an optional when no binding of it is visible: a
+    /// conversion of a literal, or a literal beside `none`; a list of optionals.
+    fn opt_leaf(&mut self, ty: &Ty) -> Expr {
+        match ty {
+            Ty::Opt(t) => {
+                if t.is_num() && self.rng.chance(60) {
+                    let from = if self.rng.chance(60) {
+                        (**t).clone()
+                    } else {
+                        self.num()
+                    };
+                    let x = self.literal(&from);
+                    return Expr::call(ty.clone(), &ty.name(), vec![x]);
+                }
+                let c = self.literal(&Ty::Bool);
+                let v = self.literal(t);
+                self.beside_none(ty, c, v)
+            }
+            _ => self.opt_list(ty, 0),
+        }
+    }
+
+    /// A literal list of optionals `[T?]`: plain values (they widen), optional
+    /// expressions and `none`, with at least one element that is not `none` (it types the
+    /// list) and one that is optional.
+    fn opt_list(&mut self, lt: &Ty, d: usize) -> Expr {
+        let ot = lt.elem().expect("a list type").clone();
+        let Ty::Opt(t) = &ot else {
+            unreachable!("a list of optionals")
+        };
+        let t = (**t).clone();
+        let n = self.rng.range(2, 5);
+        let mut items: Vec<Expr> = (0..n)
+            .map(|_| match self.rng.below(3) {
+                0 => Expr::lit(ot.clone(), "none"),
+                1 => self.expr(&ot, d.min(1)),
+                _ => self.expr(&t, d.min(1)),
+            })
+            .collect();
+        let none = |e: &Expr| matches!(&e.kind, Kind::Lit(s) if s == "none");
+        if items.iter().all(none) {
+            let at = self.rng.below(n);
+            items[at] = self.expr(&t, d.min(1));
+        }
+        if items.iter().all(|e| e.ty == t) {
+            let at = self.rng.below(n);
+            items[at] = Expr::lit(ot.clone(), "none");
+            if items.iter().all(none) {
+                items[(at + 1) % n] = self.expr(&t, d.min(1));
+            }
+        }
+        Expr::new(lt.clone(), Kind::List(items))
+    }
+
+    /// One production of a type holding an optional (`T?` or `[T?]`).
+    fn opt_production(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        let t = match ty {
+            Ty::Opt(t) => (**t).clone(),
+            Ty::List(e) if e.is_opt() => return Some(self.opt_list(ty, d)),
+            _ => return None,
+        };
+        Some(match self.rng.below(16) {
+            0 => {
+                // Both branches optional, or a plain one beside an optional one.
+                let c = self.expr(&Ty::Bool, d);
+                let a = self.expr(ty, d);
+                let b = self.opt_or_plain(&t, d);
+                let (a, b) = if self.rng.chance(50) { (a, b) } else { (b, a) };
+                Expr::new(ty.clone(), Kind::If(Box::new(c), Box::new(a), Box::new(b)))
+            }
+            1 => {
+                let mut xs = Vec::new();
+                for _ in 0..self.rng.range(1, 2) {
+                    xs.push(self.expr(&Ty::Bool, d));
+                    xs.push(self.expr(ty, d));
+                }
+                xs.push(self.expr(ty, d));
+                Expr::new(ty.clone(), Kind::Switch(xs))
+            }
+            2 => {
+                let lt = Ty::list(ty.clone());
+                let list = self.opt_list(&lt, d);
+                let Kind::List(items) = &list.kind else {
+                    unreachable!()
+                };
+                let i = self.rng.below(items.len());
+                let it = self.index_ty();
+                let idx = int_lit(&it, i as i128);
+                Expr::new(ty.clone(), Kind::Index(Box::new(list), Box::new(idx)))
+            }
+            3 => {
+                let list = self.opt_list(&Ty::list(ty.clone()), d);
+                let f = if self.rng.chance(50) { "first" } else { "last" };
+                Expr::call(ty.clone(), f, vec![list])
+            }
+            4 if !self.columnar && !self.no_print => {
+                let e = self.expr(ty, d);
+                Expr::call(ty.clone(), "print", vec![e])
+            }
+            5 => return self.user_call(ty, d),
+            6 | 7 => {
+                // An all-optional `??` chain, `none` now and then in the middle.
+                let mut xs = vec![self.expr(ty, d)];
+                if self.rng.chance(40) {
+                    xs.push(self.opt_or_plain(&t, d));
+                    if !xs[1].ty.is_opt() {
+                        xs[1] = self.expr(ty, d);
+                    }
+                }
+                xs.push(self.expr(ty, d));
+                Expr::new(ty.clone(), Kind::Coalesce(xs))
+            }
+            8 if t.is_num() => self.opt_conversion(ty, d),
+            9..=12 => return self.lift(ty, &t, d),
+            13 if t.is_num() => {
+                // Aggregates of a list of optionals that give `T?` (none when nothing is
+                // left).
+                if t.is_float() && self.rng.chance(50) {
+                    let et = if t == Ty::F32 {
+                        Ty::F32
+                    } else {
+                        let mut n = self.num();
+                        while n == Ty::F32 {
+                            n = self.num();
+                        }
+                        n
+                    };
+                    let xs = self.opt_list(&Ty::list(Ty::opt(et)), d);
+                    let f = if self.rng.chance(50) { "avg" } else { "median" };
+                    Expr::call(ty.clone(), f, vec![xs])
+                } else {
+                    let xs = self.opt_list(&Ty::list(ty.clone()), d);
+                    let f = if self.rng.chance(50) { "min" } else { "max" };
+                    Expr::call(ty.clone(), f, vec![xs])
+                }
+            }
+            _ => {
+                let c = self.expr(&Ty::Bool, d);
+                let v = self.expr(&t, d);
+                self.beside_none(ty, c, v)
+            }
+        })
+    }
+
+    /// `T?(x)`: text (parsable or not), a number of any type (in `T`'s range or not),
+    /// another optional.
+    fn opt_conversion(&mut self, ty: &Ty, d: usize) -> Expr {
+        let arg = match self.rng.below(6) {
+            0 | 1 => {
+                let s = *self.rng.pick(&OPT_TEXTS);
+                Expr::lit(Ty::Str, string_literal(s))
+            }
+            2 => {
+                let from = self.num();
+                let v = self.expr(&from, d);
+                Expr::call(Ty::Str, "string", vec![v])
+            }
+            3 => self.expr(&Ty::Str, d),
+            4 => {
+                let from = self.num();
+                self.expr(&from, d)
+            }
+            _ => {
+                let from = Ty::opt(self.num());
+                self.expr(&from, d)
+            }
+        };
+        Expr::call(ty.clone(), &ty.name(), vec![arg])
+    }
+
+    /// An operator or pure built-in lifted over an optional operand (the first one drawn
+    /// is always optional, so the result is).
+    fn lift(&mut self, ty: &Ty, t: &Ty, d: usize) -> Option<Expr> {
+        let o = ty.clone();
+        let swap = |g: &mut Gen, a: Expr, b: Expr| {
+            if g.rng.chance(50) {
+                (a, b)
+            } else {
+                (b, a)
+            }
+        };
+        Some(match t {
+            t if t.is_num() => match self.rng.below(9) {
+                0 | 1 => {
+                    let op = if t.is_float() {
+                        *self.rng.pick(&["+", "-", "*", "/", "%"])
+                    } else {
+                        *self.rng.pick(&["+", "-", "*", "&", "|", "^"])
+                    };
+                    let a = self.expr(ty, d);
+                    let b = self.opt_or_plain(t, d);
+                    let (a, b) = swap(self, a, b);
+                    Expr::binary(o, op, a, b)
+                }
+                2 if t.is_int() => {
+                    let op = *self.rng.pick(&["/", "%"]);
+                    let a = self.expr(ty, d);
+                    let b = self.divisor(t, d);
+                    Expr::binary(o, op, a, b)
+                }
+                3 if t.is_int() => {
+                    let op = *self.rng.pick(&["<<", ">>"]);
+                    let ct = self.rng.pick(&INTS).clone();
+                    let (a, b) = if self.rng.chance(70) {
+                        let a = self.expr(ty, d);
+                        (a, self.opt_or_plain(&ct, d))
+                    } else {
+                        // A plain value shifted by an optional count.
+                        (self.expr(t, d), self.expr(&Ty::opt(ct), d))
+                    };
+                    Expr::binary(o, op, a, b)
+                }
+                4 => {
+                    let e = self.expr(ty, d);
+                    let op = if t.is_int() && self.rng.chance(40) {
+                        "~"
+                    } else {
+                        "-"
+                    };
+                    Expr::new(o, Kind::Unary(op, Box::new(e)))
+                }
+                5 => {
+                    let f = *self.rng.pick(&["abs", "min", "max"]);
+                    let mut args = vec![self.expr(ty, d)];
+                    if f == "min" || f == "max" {
+                        let b = self.opt_or_plain_arg(t, d);
+                        args.push(b);
+                    }
+                    Expr::call(o, f, args)
+                }
+                6 if t.is_float() => {
+                    let f = *self.rng.pick(&MATH1);
+                    let e = self.expr(ty, d);
+                    Expr::call(o, f, vec![e])
+                }
+                7 if t.is_float() => {
+                    let f = *self.rng.pick(&["pow", "hypot", "atan2"]);
+                    let a = self.expr(ty, d);
+                    let b = self.opt_or_plain_arg(t, d);
+                    let (a, b) = swap(self, a, b);
+                    Expr::call(o, f, vec![a, b])
+                }
+                8 if *t == Ty::I64 => {
+                    let s = self.expr(&Ty::opt(Ty::Str), d);
+                    Expr::call(o, "len", vec![s])
+                }
+                _ => {
+                    // A conversion lifted: `i32(x)` of an optional number.
+                    let from = Ty::opt(self.num());
+                    let e = self.expr(&from, d);
+                    Expr::call(o, &t.name(), vec![e])
+                }
+            },
+            Ty::Bool => match self.rng.below(3) {
+                0 => {
+                    // Ordering gives `bool?`.
+                    let st = loop {
+                        let s = self.scalar();
+                        if s != Ty::Bool {
+                            break s;
+                        }
+                    };
+                    let op = *self.rng.pick(&["<", "<=", ">", ">="]);
+                    let a = self.expr(&Ty::opt(st.clone()), d);
+                    let b = self.opt_or_plain(&st, d);
+                    let (a, b) = swap(self, a, b);
+                    Expr::binary(o, op, a, b)
+                }
+                1 => {
+                    let ft = self.rng.pick(&FLOATS).clone();
+                    let f = if self.rng.chance(50) {
+                        "is_nan"
+                    } else {
+                        "is_inf"
+                    };
+                    let x = self.expr(&Ty::opt(ft), d);
+                    Expr::call(o, f, vec![x])
+                }
+                _ => {
+                    let f = *self.rng.pick(&["contains", "starts_with", "ends_with"]);
+                    let x = self.expr(&Ty::opt(Ty::Str), d);
+                    let y = self.expr(&Ty::Str, d);
+                    Expr::call(o, f, vec![x, y])
+                }
+            },
+            Ty::Str => match self.rng.below(4) {
+                0 => {
+                    let a = self.expr(ty, d);
+                    let b = self.opt_or_plain(t, d);
+                    let (a, b) = swap(self, a, b);
+                    Expr::binary(o, "+", a, b)
+                }
+                1 => {
+                    let f = *self.rng.pick(&["upper", "lower", "trim"]);
+                    let e = self.expr(ty, d);
+                    Expr::call(o, f, vec![e])
+                }
+                2 => {
+                    let x = self.expr(ty, d);
+                    let a = self.expr(&Ty::Str, d);
+                    let b = self.expr(&Ty::Str, d);
+                    Expr::call(o, "replace", vec![x, a, b])
+                }
+                _ => {
+                    let from = self.opt_ty();
+                    let e = self.expr(&from, d);
+                    Expr::call(o, "string", vec![e])
+                }
+            },
+            _ => return None,
+        })
+    }
+
+    /// A value of a plain type `ty` read from optionals: `??` chains, a guarded
+    /// `unwrap`, `is_none`/`is_some`, total `==`, aggregates of lists of optionals,
+    /// `compact`.
+    fn read_opt(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        if let Ty::List(e) = ty {
+            if e.is_list() {
+                return None;
+            }
+            let lt = Ty::list(Ty::opt((**e).clone()));
+            let xs = self.opt_list(&lt, d);
+            return Some(Expr::call(ty.clone(), "compact", vec![xs]));
+        }
+        let ot = Ty::opt(ty.clone());
+        Some(match self.rng.below(9) {
+            0..=2 => {
+                // `a ?? b ?? c`: optional operands, a plain last one; now and then one
+                // that faults (`unwrap` of an optional), reached only when all before
+                // it are none.
+                let mut xs = vec![self.expr(&ot, d)];
+                if self.rng.chance(30) {
+                    xs.push(self.expr(&ot, d));
+                }
+                let last = if self.rng.chance(15) {
+                    let inner = self.expr(&ot, d);
+                    Expr::call(ty.clone(), "unwrap", vec![inner])
+                } else {
+                    self.expr(ty, d)
+                };
+                xs.push(last);
+                Expr::new(ty.clone(), Kind::Coalesce(xs))
+            }
+            3 | 4 => self.guarded_unwrap(ty, &ot, d),
+            5 if *ty == Ty::Bool => {
+                let f = if self.rng.chance(50) {
+                    "is_none"
+                } else {
+                    "is_some"
+                };
+                let t = self.opt_ty();
+                let x = self.expr(&t, d);
+                Expr::call(Ty::Bool, f, vec![x])
+            }
+            6 if *ty == Ty::Bool => {
+                // Total equality: with `none`, another optional, or a plain value.
+                let st = self.scalar();
+                let a = self.expr(&Ty::opt(st.clone()), d);
+                let b = match self.rng.below(3) {
+                    0 => Expr::lit(Ty::opt(st.clone()), "none"),
+                    1 => self.expr(&Ty::opt(st.clone()), d),
+                    _ => self.expr(&st, d),
+                };
+                let (a, b) = if self.rng.chance(50) { (a, b) } else { (b, a) };
+                let op = *self.rng.pick(&["==", "!="]);
+                Expr::binary(Ty::Bool, op, a, b)
+            }
+            5 | 6 if *ty == Ty::I64 => {
+                if self.rng.chance(25) {
+                    let xs = self.opt_list(&Ty::list(Ty::opt(Ty::Bool)), d);
+                    Expr::call(Ty::I64, "count", vec![xs])
+                } else {
+                    let t = self.opt_ty();
+                    let xs = self.opt_list(&Ty::list(t), d);
+                    let f = if self.rng.chance(50) {
+                        "len"
+                    } else {
+                        "count_distinct"
+                    };
+                    Expr::call(Ty::I64, f, vec![xs])
+                }
+            }
+            7 if ty.is_num() => {
+                let xs = self.opt_list(&Ty::list(ot), d);
+                Expr::call(ty.clone(), "sum", vec![xs])
+            }
+            _ => return None,
+        })
+    }
+
+    /// `unwrap` that mostly succeeds: of a binding tested first, of a conversion of a
+    /// value of its own type, of the first of a list that starts with a value; now and
+    /// then of any optional (E0612 when it is none).
+    fn guarded_unwrap(&mut self, ty: &Ty, ot: &Ty, d: usize) -> Expr {
+        let vars = self.visible(ot);
+        let unwrap = |x: Expr| Expr::call(ty.clone(), "unwrap", vec![x]);
+        if !vars.is_empty() && self.rng.chance(70) {
+            let v = Expr::var(ot.clone(), self.rng.pick(&vars).clone());
+            let test = Expr::call(Ty::Bool, "is_some", vec![v.clone()]);
+            let other = self.expr(ty, d);
+            return Expr::new(
+                ty.clone(),
+                Kind::If(Box::new(test), Box::new(unwrap(v)), Box::new(other)),
+            );
+        }
+        if self.rng.chance(85) {
+            let v = self.expr(ty, d);
+            let x = if ty.is_num() && self.rng.chance(50) {
+                Expr::call(ot.clone(), &ot.name(), vec![v])
+            } else {
+                let list = Expr::new(
+                    Ty::list(ot.clone()),
+                    Kind::List(vec![v, Expr::lit(ot.clone(), "none")]),
+                );
+                Expr::call(ot.clone(), "first", vec![list])
+            };
+            return unwrap(x);
+        }
+        let x = self.expr(ot, d);
+        unwrap(x)
     }
 }

@@ -218,3 +218,62 @@ fn programs_with_optional_params_agree_on_every_path() {
     assert!(columns >= 1, "no columnar run with an optional column");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Whether a generated program computes with optional values (v1) beyond reading its
+/// optional params through `??`: an expression of type `T?` or `[T?]`, or a `??` chain.
+fn computes_with_optionals(program: &kiln_fuzz::ast::Program) -> bool {
+    use kiln_fuzz::ast::{Expr, Kind, Stmt};
+    fn any(e: &Expr) -> bool {
+        (e.ty.has_opt() && !matches!(e.kind, Kind::Var(_)))
+            || matches!(e.kind, Kind::Coalesce(_))
+            || e.children().into_iter().any(any)
+    }
+    program.stmts.iter().any(|s| match s {
+        Stmt::Let(_, _, e) | Stmt::Expr(e) => any(e),
+        Stmt::Fn(f) => any(&f.result),
+        _ => false,
+    })
+}
+
+/// Issue 14: generated programs that compute with optional values (`none`, lifting,
+/// `??`, `unwrap`, `T?(...)`, lists of optionals, optional results) agree on every
+/// path, `none` in their output and E0612 faults included.
+#[test]
+fn programs_with_optional_expressions_agree_on_every_path() {
+    let runner = runner();
+    let mut paths = ExecPath::fast_paths();
+    paths.extend(ExecPath::slow_paths());
+    let (mut ran, mut printed_none, mut failures) = (0, 0, Vec::new());
+    for i in 0..400 {
+        if ran == 25 {
+            break;
+        }
+        let seed = derive(0x0b7_0002, i);
+        let program = gen::program(seed);
+        if !computes_with_optionals(&program) {
+            continue;
+        }
+        ran += 1;
+        let case = program.case();
+        let results = runner.run_all(&paths, &case);
+        if let kiln_fuzz::runner::Status::CompileError(code) = &results[0].1.status {
+            failures.push(format!("seed {seed:#x}: does not compile ({code})"));
+            continue;
+        }
+        printed_none += results[0].1.stdout.lines().any(|l| l.contains("none")) as usize;
+        let bad = disagreeing(&results);
+        if !bad.is_empty() && known_issue(&case.source, &results).is_none() {
+            failures.push(format!(
+                "seed {seed:#x}: paths {bad:?} disagree:\n{}\n{}",
+                case.to_file(),
+                show(&results)
+            ));
+        }
+    }
+    assert_eq!(ran, 25, "too few programs with optional expressions");
+    assert!(
+        printed_none >= 2,
+        "only {printed_none} programs printed none"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

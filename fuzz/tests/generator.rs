@@ -343,3 +343,205 @@ fn each_child<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
         each_child(c, out);
     }
 }
+
+/// The forms of optional values (v1) an expression shows, by name.
+fn optional_forms(e: &Expr, out: &mut std::collections::BTreeSet<String>) {
+    let none = |x: &Expr| matches!(&x.kind, Kind::Lit(s) if s == "none");
+    let opt = |x: &Expr| matches!(x.ty, Ty::Opt(_));
+    let opt_list = |x: &Expr| matches!(&x.ty, Ty::List(t) if matches!(**t, Ty::Opt(_)));
+    let mut add = |s: &str| {
+        out.insert(s.to_string());
+    };
+    match &e.kind {
+        Kind::If(c, a, b) => {
+            if none(a) || none(b) {
+                add("if beside none");
+            }
+            if opt(e) && (!opt(a) || !opt(b)) {
+                add("widening");
+            }
+            if let (Kind::Call(t, _), Kind::Call(u, _)) = (&c.kind, &a.kind) {
+                if t == "is_some" && u == "unwrap" {
+                    add("guarded unwrap");
+                }
+            }
+        }
+        Kind::Call(f, args) if f.ends_with('?') => {
+            add("T?(...)");
+            if args[0].ty == Ty::Str {
+                add("T?(string)");
+            } else if !opt(&args[0]) {
+                add("T?(number)");
+            }
+        }
+        Kind::Call(f, args) if args.first().is_some_and(opt_list) => {
+            add(&format!("{f} of [T?]"));
+        }
+        Kind::Call(f, args) if opt(e) && args.iter().any(opt) => {
+            let kind = match f.as_str() {
+                "upper" | "lower" | "trim" | "replace" | "string" => "string",
+                "abs" | "min" | "max" | "pow" | "hypot" | "atan2" => "math",
+                f if kiln_fuzz::gen::MATH1.contains(&f) => "math",
+                "is_nan" | "is_inf" | "contains" | "starts_with" | "ends_with" | "len" => "test",
+                f if kiln_fuzz::ast::SCALARS.iter().any(|t| t.name() == f) => "conversion",
+                _ => return,
+            };
+            add(&format!("lifted {kind}"));
+        }
+        Kind::Call(f, args)
+            if args.iter().any(opt) && ["is_none", "is_some", "unwrap"].contains(&f.as_str()) =>
+        {
+            add(f)
+        }
+        Kind::Binary(op, a, b) if opt(a) || opt(b) => match *op {
+            "==" | "!=" if none(a) || none(b) => add("== none"),
+            "==" | "!=" => add("== total"),
+            "<" | "<=" | ">" | ">=" => add("lifted ordering"),
+            "<<" | ">>" => add("lifted shift"),
+            "&" | "|" | "^" => add("lifted bitwise"),
+            _ => add("lifted arithmetic"),
+        },
+        Kind::Unary(_, a) if opt(a) => add("lifted unary"),
+        Kind::Coalesce(xs) => {
+            add("??");
+            if xs.len() > 2 {
+                add("?? chain");
+            }
+            if matches!(&xs.last().unwrap().kind, Kind::Call(f, _) if f == "unwrap") {
+                add("?? with a faulting right operand");
+            }
+            if xs[0].ty == Ty::Opt(Box::new(Ty::Bool)) && e.ty == Ty::Bool {
+                add("bool? ?? bool");
+            }
+        }
+        Kind::List(items) if opt_list(e) && items.iter().any(none) => add("[1, none, 3]"),
+        _ => {}
+    }
+}
+
+/// Issue 14: the generator writes optional values as expressions of type `T?`
+/// (`none` typed by its context, plain values widening, optional params read directly,
+/// `T?(...)` conversions, lifting through operators and built-ins, total `==`, `??`
+/// chains, `is_none`/`is_some`, guarded `unwrap`, lists of optionals with `compact` and
+/// the aggregates that skip `none`, optional results), and those programs check.
+#[test]
+fn optional_expressions_of_every_form_are_generated_and_type_check() {
+    let mut seen = std::collections::BTreeSet::new();
+    let (mut programs, mut checked) = (0, 0);
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_0017, i));
+        let mut forms = std::collections::BTreeSet::new();
+        let mut exprs = Vec::new();
+        each_expr(&program.stmts, &mut exprs);
+        for e in &exprs {
+            optional_forms(e, &mut forms);
+        }
+        let opt_params: Vec<&str> = program
+            .inputs
+            .iter()
+            .filter(|i| matches!(i.ty, Ty::Opt(_)))
+            .map(|i| i.name.as_str())
+            .collect();
+        for s in &program.stmts {
+            match s {
+                Stmt::Let(_, Some(Ty::Opt(_)), e) => {
+                    let none = matches!(&e.kind, Kind::Lit(t) if t == "none");
+                    forms.insert(
+                        if none {
+                            "let x: T? = none"
+                        } else {
+                            "let x: T?"
+                        }
+                        .into(),
+                    );
+                }
+                // An optional param read other than by its `pNv = pN ?? lit`.
+                Stmt::Let(name, ..) if opt_params.iter().any(|p| format!("{p}v") == *name) => {}
+                Stmt::Let(_, _, e) | Stmt::Expr(e) | Stmt::Assign(_, e) => {
+                    let mut inner = Vec::new();
+                    each_child(e, &mut inner);
+                    if inner.iter().any(
+                        |x| matches!(&x.kind, Kind::Var(v) if opt_params.contains(&v.as_str())),
+                    ) {
+                        forms.insert("optional param read directly".into());
+                    }
+                }
+                Stmt::Fn(f) if f.ret.is_opt() => {
+                    forms.insert("fn -> T?".into());
+                }
+                _ => {}
+            }
+        }
+        if let Some(Stmt::Expr(e)) = program.stmts.last() {
+            if e.ty.is_opt() {
+                forms.insert("optional result".into());
+            }
+        }
+        if !forms.is_empty() {
+            programs += 1;
+            let src = program.source();
+            match kiln::check_source(&src) {
+                Ok(_) => checked += 1,
+                Err(d) => eprintln!("REJECTED\n{src}\n{:?}", d[0].message),
+            }
+            seen.extend(forms);
+        }
+    }
+    let mut want: Vec<String> = [
+        "if beside none",
+        "widening",
+        "let x: T? = none",
+        "let x: T?",
+        "optional param read directly",
+        "fn -> T?",
+        "optional result",
+        "T?(...)",
+        "T?(string)",
+        "T?(number)",
+        "lifted arithmetic",
+        "lifted bitwise",
+        "lifted shift",
+        "lifted unary",
+        "lifted ordering",
+        "lifted math",
+        "lifted string",
+        "lifted conversion",
+        "lifted test",
+        "== none",
+        "== total",
+        "??",
+        "?? chain",
+        "?? with a faulting right operand",
+        "bool? ?? bool",
+        "is_none",
+        "is_some",
+        "unwrap",
+        "guarded unwrap",
+        "[1, none, 3]",
+    ]
+    .map(String::from)
+    .to_vec();
+    for f in [
+        "compact",
+        "sum",
+        "avg",
+        "median",
+        "min",
+        "max",
+        "count_distinct",
+        "len",
+        "count",
+    ] {
+        want.push(format!("{f} of [T?]"));
+    }
+    let missing: Vec<_> = want.iter().filter(|w| !seen.contains(*w)).collect();
+    assert!(
+        missing.is_empty(),
+        "never generated: {missing:?} (saw {seen:?})"
+    );
+    assert!(programs >= 200, "only {programs} programs with optionals");
+    assert!(
+        checked * 100 >= programs * 99,
+        "{checked} of {programs} programs with optionals check"
+    );
+}
