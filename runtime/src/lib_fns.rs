@@ -668,6 +668,31 @@ pub unsafe extern "C" fn kiln_rt_list_sort_desc(
     sorted(c, span, k, p, l, out, true)
 }
 
+/// The keys of `sort_by`/`group_by` (kind `key_k`, `l` of them at `keys`), once the
+/// result of `l` elements of type code `k` is known to fit; `None` (the fault recorded
+/// and `out` empty) otherwise.
+///
+/// # Safety
+/// As for [`kiln_rt_list_sort_by`].
+unsafe fn keyed<'k>(
+    c: *mut RunCtx,
+    span: u32,
+    key_k: u32,
+    keys: *const u8,
+    l: i64,
+    k: u32,
+    out: *mut RtStr,
+) -> Option<Vec<Scalar<'k>>> {
+    if !fits(c, span, k, l, out) {
+        return None;
+    }
+    let ks = elems(c, span, kind(key_k), keys, l, TEMP_PER_ELEM);
+    if ks.is_none() {
+        out.write(NOTHING);
+    }
+    ks
+}
+
 /// `sort_by(xs, x -> key)` (issue 14): the elements of `xs` (type code `k`) in the ascending,
 /// stable order of their keys (kind `key_k`, one per element, computed by generated
 /// code): NaN keys last, `-0.0` before `0.0`, strings bytewise.
@@ -683,11 +708,7 @@ pub unsafe extern "C" fn kiln_rt_list_sort_by(
     p: *const u8,
     out: *mut RtStr,
 ) {
-    if !fits(c, span, k, l, out) {
-        return;
-    }
-    let Some(ks) = elems(c, span, kind(key_k), keys, l, TEMP_PER_ELEM) else {
-        out.write(NOTHING);
+    let Some(ks) = keyed(c, span, key_k, keys, l, k, out) else {
         return;
     };
     let mut idx: Vec<usize> = (0..ks.len()).collect();
@@ -712,11 +733,7 @@ pub unsafe extern "C" fn kiln_rt_list_group_by(
     p: *const u8,
     out: *mut RtStr,
 ) {
-    if !fits(c, span, k, l, out) {
-        return;
-    }
-    let Some(ks) = elems(c, span, kind(key_k), keys, l, TEMP_PER_ELEM) else {
-        out.write(NOTHING);
+    let Some(ks) = keyed(c, span, key_k, keys, l, k, out) else {
         return;
     };
     let mut groups: Vec<Vec<usize>> = Vec::new();
