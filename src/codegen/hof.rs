@@ -306,35 +306,11 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             })?;
             return Ok(self.b.build_load(i64t, first, "")?.into_int_value());
         }
-        let pre = self.current_block()?;
-        let header = self.block("hof.loop")?;
-        let body = self.block("hof.body")?;
-        let merge = self.block("hof.end")?;
-        self.b.build_unconditional_branch(header)?;
-        self.b.position_at_end(header);
-        let i = self.b.build_phi(i64t, "i")?;
-        let iv = i.as_basic_value().into_int_value();
-        let done = self.b.build_int_compare(IntPredicate::SGE, iv, len, "")?;
-        self.b.build_conditional_branch(done, merge, body)?;
-        self.b.position_at_end(body);
-        self.bind_elem(h.params[0], elem, ptr, iv)?;
-        let c = self.cond_body(h.body)?;
-        let hit = if wants { c } else { self.b.build_not(c, "")? };
-        let body_end = self.current_block()?;
-        let next = self.block("hof.next")?;
-        self.b.build_conditional_branch(hit, merge, next)?;
-        self.b.position_at_end(next);
-        let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
-        let latches = self.poll_every_chunk(inc, header, span)?;
-        i.add_incoming(&[(&i64t.const_zero(), pre)]);
-        for latch in latches {
-            i.add_incoming(&[(&inc, latch)]);
-        }
-        let _ = merge.move_after(latches[1]);
-        self.b.position_at_end(merge);
-        let at = self.b.build_phi(i64t, "at")?;
-        at.add_incoming(&[(&len, header), (&iv, body_end)]);
-        Ok(at.as_basic_value().into_int_value())
+        self.first_where(len, len, span, &mut |cg, i| {
+            cg.bind_elem(h.params[0], elem, ptr, i)?;
+            let c = cg.cond_body(h.body)?;
+            Ok(if wants { c } else { cg.b.build_not(c, "")? })
+        })
     }
 
     /// `flat_map`: the body's lists kept in a scratch array while their lengths add up,

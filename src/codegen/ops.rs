@@ -764,11 +764,30 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         span: Span,
     ) -> Res<IntValue<'ctx>> {
         let (ptr, len) = self.split_pair(list)?;
+        let miss = self.i64_ty().const_all_ones();
+        self.first_where(len, miss, span, &mut |cg, i| {
+            let mem = cg.mem_ty(elem)?;
+            // SAFETY (IR): 0 <= i < len.
+            let p = unsafe { cg.b.build_in_bounds_gep(mem, ptr, &[i], "")? };
+            let ev = cg.load(p, elem)?;
+            cg.equal(item, ev, elem)
+        })
+    }
+
+    /// `for i in 0..len`, stopping at the first `i` for which `hit(i)` (an `i1`) is true:
+    /// that `i`, or `miss` when there is none. Later elements are never evaluated; the
+    /// interrupt flag is polled once per chunk of iterations.
+    pub(super) fn first_where(
+        &mut self,
+        len: IntValue<'ctx>,
+        miss: IntValue<'ctx>,
+        span: Span,
+        hit: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Res<IntValue<'ctx>>,
+    ) -> Res<IntValue<'ctx>> {
         let i64t = self.i64_ty();
         let pre = self.current_block()?;
         let header = self.block("find.loop")?;
         let body = self.block("find.body")?;
-        let next = self.block("find.next")?;
         let merge = self.block("find.end")?;
         self.b.build_unconditional_branch(header)?;
 
@@ -779,13 +798,10 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         self.b.build_conditional_branch(done, merge, body)?;
 
         self.b.position_at_end(body);
-        let mem = self.mem_ty(elem)?;
-        // SAFETY (IR): 0 <= i < len.
-        let p = unsafe { self.b.build_in_bounds_gep(mem, ptr, &[iv], "")? };
-        let ev = self.load(p, elem)?;
-        let eq = self.equal(item, ev, elem)?;
+        let found = hit(self, iv)?;
         let body_end = self.current_block()?;
-        self.b.build_conditional_branch(eq, merge, next)?;
+        let next = self.block("find.next")?;
+        self.b.build_conditional_branch(found, merge, next)?;
 
         self.b.position_at_end(next);
         let inc = self.b.build_int_add(iv, i64t.const_int(1, false), "")?;
@@ -794,10 +810,10 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for latch in latches {
             i.add_incoming(&[(&inc, latch)]);
         }
-
+        let _ = merge.move_after(latches[1]);
         self.b.position_at_end(merge);
         let phi = self.b.build_phi(i64t, "")?;
-        phi.add_incoming(&[(&i64t.const_all_ones(), header), (&iv, body_end)]);
+        phi.add_incoming(&[(&miss, header), (&iv, body_end)]);
         Ok(phi.as_basic_value().into_int_value())
     }
 }
