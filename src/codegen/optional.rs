@@ -357,6 +357,24 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             .as_basic_value_enum())
     }
 
+    /// The stand-in value of type `inner` where an optional is none in branch-free code:
+    /// zero, or an empty pair.
+    fn blank(&self, inner: &Ty) -> Res<BasicValueEnum<'ctx>> {
+        Ok(match is_pair(inner) {
+            true => self
+                .cx
+                .const_struct(
+                    &[
+                        self.ptr_ty().const_null().into(),
+                        self.i64_ty().const_zero().into(),
+                    ],
+                    false,
+                )
+                .as_basic_value_enum(),
+            false => self.llty(inner)?.const_zero(),
+        })
+    }
+
     /// `l op r` on two optionals, element by element (a list of optionals, v1), without
     /// branches so the loop stays straight: the operation runs on the values, or on
     /// zeros (a divisor of one) where either is none, and the result is none there;
@@ -372,19 +390,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let opt = Ty::opt(inner.clone());
         let (vl, vr) = (self.opt_valid(l, &opt)?, self.opt_valid(r, &opt)?);
         let both = self.b.build_and(vl, vr, "")?;
-        let zero = match is_pair(inner) {
-            true => self
-                .cx
-                .const_struct(
-                    &[
-                        self.ptr_ty().const_null().into(),
-                        self.i64_ty().const_zero().into(),
-                    ],
-                    false,
-                )
-                .as_basic_value_enum(),
-            false => self.llty(inner)?.const_zero(),
-        };
+        let zero = self.blank(inner)?;
         let one = match inner {
             Ty::Int(it) if matches!(op, BinOp::Div | BinOp::Rem) => {
                 self.int_ty(*it).const_int(1, false).as_basic_value_enum()
@@ -436,19 +442,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         let opt = Ty::opt(inner.clone());
         let (va, vb) = (self.opt_valid(a, &opt)?, self.opt_valid(b, &opt)?);
         let both = self.b.build_and(va, vb, "")?;
-        let zero = match is_pair(inner) {
-            true => self
-                .cx
-                .const_struct(
-                    &[
-                        self.ptr_ty().const_null().into(),
-                        self.i64_ty().const_zero().into(),
-                    ],
-                    false,
-                )
-                .as_basic_value_enum(),
-            false => self.llty(inner)?.const_zero(),
-        };
+        let zero = self.blank(inner)?;
         let pa = self.opt_payload(a, &opt)?;
         let pb = self.opt_payload(b, &opt)?;
         let pa = self.b.build_select(both, pa, zero, "")?;
