@@ -446,8 +446,9 @@ fn list_slot(ctx: &mut RunCtx, elem: TypeCode, text: &str) -> Result<[u64; 2], S
 }
 
 /// The items of a list's text between its outer brackets: split at the commas outside
-/// inner brackets.
-fn split_top(inner: &str) -> Result<Vec<&str>, String> {
+/// inner brackets (`[1, 2], [3]` is `[1, 2]` and `[3]`). Built programs and `kiln
+/// run`'s `--param` (the compiler's `value::params`) read lists with it.
+pub fn split_top(inner: &str) -> Result<Vec<&str>, String> {
     let (mut depth, mut start, mut items) = (0i32, 0, Vec::new());
     for (i, c) in inner.char_indices() {
         match c {

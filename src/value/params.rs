@@ -125,7 +125,7 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
             if inner.trim().is_empty() {
                 return Ok(Value::List((**elem).clone(), Vec::new()));
             }
-            let items = split_top(inner)?
+            let items = kiln_runtime::standalone::split_top(inner)?
                 .into_iter()
                 .map(|item| match item.trim() {
                     "none" if elem.is_opt() => Ok(Value::None),
@@ -148,29 +148,6 @@ fn numeric_leaves(ty: &Ty) -> bool {
         Ty::List(e) | Ty::Opt(e) => numeric_leaves(e),
         _ => false,
     }
-}
-
-/// The items of a list's text between its outer brackets: split at the commas outside
-/// inner brackets (`[1, 2], [3]` is `[1, 2]` and `[3]`).
-fn split_top(inner: &str) -> Result<Vec<&str>, String> {
-    let (mut depth, mut start, mut items) = (0i32, 0, Vec::new());
-    for (i, c) in inner.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' if depth == 0 => return Err("unbalanced `]`".to_owned()),
-            ']' => depth -= 1,
-            ',' if depth == 0 => {
-                items.push(&inner[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if depth != 0 {
-        return Err("unbalanced `[`".to_owned());
-    }
-    items.push(&inner[start..]);
-    Ok(items)
 }
 
 fn parse_as<T>(text: &str, wrap: fn(T) -> Value) -> Result<Value, String>
