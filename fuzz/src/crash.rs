@@ -5,7 +5,8 @@
 //! for a sample.
 
 use crate::runner::{panic_message, run_process, KilnCmd};
-use kiln::types::ty::{FloatTy, IntTy, Ty};
+use kiln::abi::{Kind, KindTy};
+use kiln::types::ty::Ty;
 use kiln::{Engine, EngineOptions, Value};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -66,19 +67,8 @@ fn internal(diags: &[kiln::Diagnostic]) -> Option<Crash> {
 /// A value of each param's type for inputs that declare params (zero, "", []).
 fn default_value(ty: &Ty) -> Value {
     match ty {
-        Ty::Bool => Value::Bool(false),
-        Ty::Int(IntTy::I8) => Value::I8(0),
-        Ty::Int(IntTy::I16) => Value::I16(0),
-        Ty::Int(IntTy::I32) => Value::I32(0),
-        Ty::Int(IntTy::I64) => Value::I64(0),
-        Ty::Int(IntTy::U8) => Value::U8(0),
-        Ty::Int(IntTy::U16) => Value::U16(0),
-        Ty::Int(IntTy::U32) => Value::U32(0),
-        Ty::Int(IntTy::U64) => Value::U64(0),
-        Ty::Float(FloatTy::F32) => Value::F32(0.0),
-        Ty::Float(FloatTy::F64) => Value::F64(0.0),
         Ty::List(e) => Value::List((**e).clone(), Vec::new()),
-        _ => Value::Str(String::new()),
+        t => Kind::of(t).map_or(Value::Str(String::new()), |k| Value::from_bits(k, 0)),
     }
 }
 

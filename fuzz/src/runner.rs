@@ -419,24 +419,10 @@ impl OwnedColumn {
     }
 }
 
-/// A value of scalar type `t` (what a `none` row's values column holds).
+/// A value of scalar type `t` (what a `none` row's values column holds): zero, or "".
 fn zero(t: &kiln::types::ty::Ty) -> Option<Value> {
-    use kiln::types::ty::{FloatTy, IntTy, Ty};
-    Some(match t {
-        Ty::Bool => Value::Bool(false),
-        Ty::Int(IntTy::I8) => Value::I8(0),
-        Ty::Int(IntTy::I16) => Value::I16(0),
-        Ty::Int(IntTy::I32) => Value::I32(0),
-        Ty::Int(IntTy::I64) => Value::I64(0),
-        Ty::Int(IntTy::U8) => Value::U8(0),
-        Ty::Int(IntTy::U16) => Value::U16(0),
-        Ty::Int(IntTy::U32) => Value::U32(0),
-        Ty::Int(IntTy::U64) => Value::U64(0),
-        Ty::Float(FloatTy::F32) => Value::F32(0.0),
-        Ty::Float(FloatTy::F64) => Value::F64(0.0),
-        Ty::Str => Value::Str(String::new()),
-        _ => return None,
-    })
+    use kiln::abi::{Kind, KindTy};
+    Kind::of(t).map(|k| Value::from_bits(k, 0))
 }
 
 /// The columnar path: the program over `COLUMN_ROWS` copies of its inputs.
