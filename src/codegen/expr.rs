@@ -222,6 +222,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             self.b.position_at_end(next);
         }
         let v = self.expr(default)?;
+        self.merge_with(merge, incoming, v, ty)
+    }
+
+    /// The end of branches to `merge` (`if`/`switch`, `??`, lifting): `v`, computed
+    /// where control is now, joins `incoming` in one phi of type `ty` at `merge`.
+    pub(super) fn merge_with(
+        &mut self,
+        merge: BasicBlock<'ctx>,
+        mut incoming: Vec<(BasicValueEnum<'ctx>, BasicBlock<'ctx>)>,
+        v: BasicValueEnum<'ctx>,
+        ty: &Ty,
+    ) -> Res<BasicValueEnum<'ctx>> {
         let end = self.current_block()?;
         incoming.push((v, end));
         self.b.build_unconditional_branch(merge)?;

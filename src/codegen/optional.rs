@@ -204,26 +204,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             OnNone::None if !body.ty.is_opt() => self.opt_some(v, &body.ty)?,
             _ => v,
         };
-        let end = self.current_block()?;
-        incoming.push((v, end));
-        self.b.build_unconditional_branch(merge)?;
-        let _ = merge.move_after(end);
-        self.b.position_at_end(merge);
-        self.phi(&incoming, &e.ty)
-    }
-
-    fn phi(
-        &self,
-        incoming: &[(BasicValueEnum<'ctx>, BasicBlock<'ctx>)],
-        ty: &Ty,
-    ) -> Res<BasicValueEnum<'ctx>> {
-        let phi = self.b.build_phi(self.llty(ty)?, "")?;
-        let refs: Vec<(&dyn BasicValue<'ctx>, BasicBlock<'ctx>)> = incoming
-            .iter()
-            .map(|(v, b)| (v as &dyn BasicValue<'ctx>, *b))
-            .collect();
-        phi.add_incoming(&refs);
-        Ok(phi.as_basic_value())
+        self.merge_with(merge, incoming, v, &e.ty)
     }
 
     /// `a ?? b ?? c`: each operand in turn until one holds a value.
@@ -246,12 +227,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             self.b.position_at_end(next);
         }
         let v = self.expr(last)?;
-        let end = self.current_block()?;
-        incoming.push((v, end));
-        self.b.build_unconditional_branch(merge)?;
-        let _ = merge.move_after(end);
-        self.b.position_at_end(merge);
-        self.phi(&incoming, &e.ty)
+        self.merge_with(merge, incoming, v, &e.ty)
     }
 
     /// `T?(x)`: the conversion, and whether it is exact enough to keep (see
