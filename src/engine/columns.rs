@@ -281,12 +281,7 @@ macro_rules! define_columns {
             impl From<Vec<Option<$t>>> for ColumnBuf {
                 /// A column of `T?`: the values (zero for `None`) and their bitmap.
                 fn from(values: Vec<Option<$t>>) -> Self {
-                    ColumnBuf::Opt {
-                        validity: validity_bitmap(values.iter().map(Option::is_some)),
-                        values: Box::new(ColumnBuf::$v(
-                            values.into_iter().map(Option::unwrap_or_default).collect(),
-                        )),
-                    }
+                    opt_column(values, ColumnBuf::$v)
                 }
             }
 
@@ -294,20 +289,7 @@ macro_rules! define_columns {
                 /// The column, unchanged, when it holds another type.
                 type Error = ColumnBuf;
                 fn try_from(column: ColumnBuf) -> Result<Self, ColumnBuf> {
-                    match column {
-                        ColumnBuf::Opt { values, validity } => match *values {
-                            ColumnBuf::$v(values) => Ok(values
-                                .into_iter()
-                                .enumerate()
-                                .map(|(i, v)| bit(&validity, i).then_some(v))
-                                .collect()),
-                            values => Err(ColumnBuf::Opt {
-                                values: Box::new(values),
-                                validity,
-                            }),
-                        },
-                        other => Err(other),
-                    }
+                    options_of(column)
                 }
             }
         )*
@@ -348,12 +330,7 @@ impl TryFrom<ColumnBuf> for Vec<String> {
 impl From<Vec<Option<String>>> for ColumnBuf {
     /// A column of `string?`: the strings (empty for `None`) and their bitmap.
     fn from(values: Vec<Option<String>>) -> Self {
-        ColumnBuf::Opt {
-            validity: validity_bitmap(values.iter().map(Option::is_some)),
-            values: Box::new(ColumnBuf::Str(
-                values.into_iter().map(Option::unwrap_or_default).collect(),
-            )),
-        }
+        opt_column(values, ColumnBuf::Str)
     }
 }
 
@@ -361,20 +338,7 @@ impl TryFrom<ColumnBuf> for Vec<Option<String>> {
     /// The column, unchanged, when it holds another type.
     type Error = ColumnBuf;
     fn try_from(column: ColumnBuf) -> Result<Self, ColumnBuf> {
-        match column {
-            ColumnBuf::Opt { values, validity } => match *values {
-                ColumnBuf::Str(values) => Ok(values
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| bit(&validity, i).then_some(v))
-                    .collect()),
-                values => Err(ColumnBuf::Opt {
-                    values: Box::new(values),
-                    validity,
-                }),
-            },
-            other => Err(other),
-        }
+        options_of(column)
     }
 }
 
@@ -386,6 +350,39 @@ pub fn validity_bitmap(valid: impl IntoIterator<Item = bool>) -> Vec<u8> {
         set_bit(&mut bits, i, v);
     }
     bits
+}
+
+/// A column of `T?` from options: the values (the default where `None`) and their
+/// validity bitmap; `wrap` makes the values' column.
+fn opt_column<T: Default>(values: Vec<Option<T>>, wrap: fn(Vec<T>) -> ColumnBuf) -> ColumnBuf {
+    ColumnBuf::Opt {
+        validity: validity_bitmap(values.iter().map(Option::is_some)),
+        values: Box::new(wrap(
+            values.into_iter().map(Option::unwrap_or_default).collect(),
+        )),
+    }
+}
+
+/// The options of a column of `T?` whose values are `T`s; the column, unchanged, when it
+/// holds another type.
+fn options_of<T>(column: ColumnBuf) -> Result<Vec<Option<T>>, ColumnBuf>
+where
+    Vec<T>: TryFrom<ColumnBuf, Error = ColumnBuf>,
+{
+    let ColumnBuf::Opt { values, validity } = column else {
+        return Err(column);
+    };
+    match Vec::<T>::try_from(*values) {
+        Ok(values) => Ok(values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| bit(&validity, i).then_some(v))
+            .collect()),
+        Err(values) => Err(ColumnBuf::Opt {
+            values: Box::new(values),
+            validity,
+        }),
+    }
 }
 
 /// Bit `i` of a validity bitmap (`false` past its end).
