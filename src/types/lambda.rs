@@ -473,42 +473,31 @@ impl<'a> Checker<'a> {
                     ))
                 })
             }
-            HofOp::SortBy | HofOp::GroupBy => {
+            HofOp::SortBy | HofOp::GroupBy | HofOp::FlatMap => {
                 let body = self.default(body);
-                let ok = if op == HofOp::SortBy {
-                    body.ty.is_numeric() || body.ty == Ty::Str
-                } else {
-                    matches!(body.ty, Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str)
+                let (ok, wants, help) = match op {
+                    HofOp::FlatMap => (
+                        matches!(body.ty, Ty::List(_)),
+                        "the lambda of `flat_map` must give a list".to_string(),
+                        "give a list per element (`x -> [x]`), or use `map` for one value per element",
+                    ),
+                    _ => (
+                        match op {
+                            HofOp::SortBy => body.ty.is_numeric() || body.ty == Ty::Str,
+                            _ => matches!(body.ty, Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str),
+                        },
+                        format!("the key of `{name}` must be a number or a string"),
+                        "make the lambda give one number or string per element",
+                    ),
                 };
                 if ok || body.ty.is_error() {
                     return body;
                 }
                 let found = body.ty.clone();
                 self.error(
-                    Diagnostic::error(
-                        "E0233",
-                        body.span,
-                        format!("the key of `{name}` must be a number or a string, found {found}"),
-                    )
-                    .with_label(format!("this is {found}"))
-                    .with_help("make the lambda give one number or string per element"),
-                );
-                hir::Expr::error(body.span)
-            }
-            HofOp::FlatMap => {
-                let body = self.default(body);
-                if matches!(body.ty, Ty::List(_)) || body.ty.is_error() {
-                    return body;
-                }
-                let found = body.ty.clone();
-                self.error(
-                    Diagnostic::error(
-                        "E0233",
-                        body.span,
-                        format!("the lambda of `flat_map` must give a list, found {found}"),
-                    )
-                    .with_label(format!("this is {found}"))
-                    .with_help("give a list per element (`x -> [x]`), or use `map` for one value per element"),
+                    Diagnostic::error("E0233", body.span, format!("{wants}, found {found}"))
+                        .with_label(format!("this is {found}"))
+                        .with_help(help),
                 );
                 hir::Expr::error(body.span)
             }
