@@ -238,10 +238,7 @@ impl Ty {
             // Optionals join by their inner types (`none`'s is unknown): `T` and `T?`
             // make `T?`.
             let inner: Vec<&Ty> = tys.iter().map(|t| t.strip_opt()).collect();
-            return match Ty::join_slice(&inner)? {
-                Ty::Error => Some(Ty::Error),
-                j => Some(Ty::Opt(Box::new(j))),
-            };
+            return Some(Ty::opt(Ty::join_slice(&inner)?));
         }
         let lists = tys.iter().filter(|t| matches!(t, Ty::List(_))).count();
         if lists > 0 {
