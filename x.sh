@@ -11,7 +11,8 @@
 #   $LLVM_SYS_191_PREFIX/bin/llvm-config, llvm-config-19 on PATH,
 #   /usr/lib/llvm-19/bin/llvm-config (Debian and Ubuntu's llvm-19-dev).
 # When it is missing and apt-get exists, it installs llvm-19-dev libzstd-dev zlib1g-dev
-# (with sudo when not root); otherwise it says what to install and stops.
+# (with sudo when not root); otherwise it says what to install and stops. The time zone
+# database (tzdata) is installed the same way when /usr/share/zoneinfo is missing.
 #
 # KILN_LLVM_DEFAULT_PREFIX replaces /usr/lib/llvm-19 above; it exists so the detection
 # can be tested on a machine that has LLVM 19 installed.
@@ -60,19 +61,36 @@ explain_llvm_install() {
     "                      that holds bin/llvm-config"
 }
 
-install_llvm_with_apt() {
+# apt-get install the given packages (with sudo when not root).
+apt_install() {
   local sudo=()
   if [[ "$(id -u)" != 0 ]]; then
     if ! command -v sudo >/dev/null 2>&1; then
-      note "installing LLVM 19 needs root, and sudo is not available"
+      note "installing $* needs root, and sudo is not available"
       return 1
     fi
     sudo=(sudo)
   fi
-  note "LLVM 19 not found; installing ${LLVM_PACKAGES[*]} with apt-get"
+  note "installing $* with apt-get"
   ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
     ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -q --no-install-recommends "${LLVM_PACKAGES[@]}"
+      apt-get install -y -q --no-install-recommends "$@"
+}
+
+install_llvm_with_apt() {
+  note "LLVM 19 not found"
+  apt_install "${LLVM_PACKAGES[@]}"
+}
+
+# Time zones by IANA name ("Europe/Berlin") come from the system's database
+# (/usr/share/zoneinfo, Debian's tzdata); minimal images lack it.
+ensure_tzdata() {
+  if [[ -e /usr/share/zoneinfo/UTC || -n "${TZDIR:-}" ]]; then
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1 || ! apt_install tzdata; then
+    note "the time zone database (/usr/share/zoneinfo) is missing: zone names will not resolve"
+  fi
 }
 
 ensure_cargo() {
@@ -108,6 +126,7 @@ ensure_llvm() {
 ensure_tools() {
   ensure_cargo
   ensure_llvm
+  ensure_tzdata
 }
 
 # Build (release) and run kiln with the given arguments.
