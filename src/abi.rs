@@ -126,6 +126,19 @@ pub const LIB_SYMBOLS: &[(crate::types::hir::LibFn, &str)] = {
         (Flatten, RT_LIST_FLATTEN),
         (Compact, RT_LIST_COMPACT),
         (CompactSome, RT_LIST_COMPACT_SOME),
+        // Issue 15, regular expressions and characters: called by `codegen/regex.rs`
+        // with their own argument lists (see the runtime's `regex.rs`, `chars.rs`).
+        (Matches, RT_RE_MATCHES),
+        (FindMatch, RT_RE_FIND),
+        (Captures, RT_RE_CAPTURES),
+        (ReplaceAll, RT_RE_REPLACE_ALL),
+        (SplitRe, RT_RE_SPLIT),
+        (Chars, RT_CHARS),
+        (IsDigit, RT_IS_DIGIT),
+        (IsAlpha, RT_IS_ALPHA),
+        (IsSpace, RT_IS_SPACE),
+        (CharCode, RT_CHAR_CODE),
+        (FromCharCode, RT_FROM_CHAR_CODE),
     ]
 };
 

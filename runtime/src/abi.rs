@@ -15,7 +15,7 @@
 //!   pointer to a [`RtStr`].
 
 use crate::symbols::{runtime_functions, symbol_table};
-use crate::{lib_fns, libm, rt, structural};
+use crate::{chars, lib_fns, libm, regex, rt, structural};
 
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
@@ -156,6 +156,13 @@ pub enum Fault {
     /// `xs[i]` out of bounds with a `u64` index (which may be 2^63 or more). `a` = the
     /// index's bits, `b` = length. The same code as `IndexOutOfBounds`.
     IndexOutOfBoundsU64 = 18,
+    /// Issue 15: a computed regular expression that does not compile (the message has
+    /// the pattern and the crate's reason).
+    BadRegex = 14,
+    /// Issue 15: `char_code` of a string that is not one character (`a` = its count,
+    /// `b` = 1), or `from_char_code` of a number that is no character's code (`a` = it,
+    /// `b` = 0).
+    BadChar = 21,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -186,6 +193,8 @@ impl Fault {
             Fault::OutOfMemory => "E0616",
             Fault::IntOverflow => "E0617",
             Fault::IndexOutOfBoundsU64 => "E0603",
+            Fault::BadRegex => "E0614",
+            Fault::BadChar => "E0620",
         }
     }
 
@@ -208,6 +217,8 @@ impl Fault {
             16 => Fault::OutOfMemory,
             17 => Fault::IntOverflow,
             18 => Fault::IndexOutOfBoundsU64,
+            14 => Fault::BadRegex,
+            21 => Fault::BadChar,
             _ => return None,
         })
     }
@@ -346,6 +357,33 @@ runtime_functions! {
     RT_LIST_COMPACT = lib_fns::kiln_rt_list_compact/6;
     /// `compact(xs)` as a `[T]?`: `none` (length -1) when no value is left.
     RT_LIST_COMPACT_SOME = lib_fns::kiln_rt_list_compact_some/6;
+
+    // Issue 15, regular expressions: `(ctx, span, pattern_span, slot, s, pattern,
+    // [with], [out])`; `slot` is the call site's cell for a literal pattern, null for a
+    // computed one (see `regex.rs`).
+    /// `matches(s, re) -> bool`.
+    RT_RE_MATCHES = regex::kiln_rt_re_matches/8;
+    /// `find_match(s, re) -> string?`.
+    RT_RE_FIND = regex::kiln_rt_re_find/9;
+    /// `captures(s, re) -> [string?]?`.
+    RT_RE_CAPTURES = regex::kiln_rt_re_captures/9;
+    /// `replace_all(s, re, with) -> string`.
+    RT_RE_REPLACE_ALL = regex::kiln_rt_re_replace_all/11;
+    /// `split_re(s, re) -> [string]`.
+    RT_RE_SPLIT = regex::kiln_rt_re_split/9;
+    // Issue 15, characters: `(ctx, span, arg_span, args..., [out])`.
+    /// `chars(s) -> [string]`.
+    RT_CHARS = chars::kiln_rt_chars/6;
+    /// `is_digit(s) -> bool`.
+    RT_IS_DIGIT = chars::kiln_rt_is_digit/5;
+    /// `is_alpha(s) -> bool`.
+    RT_IS_ALPHA = chars::kiln_rt_is_alpha/5;
+    /// `is_space(s) -> bool`.
+    RT_IS_SPACE = chars::kiln_rt_is_space/5;
+    /// `char_code(s) -> i64`.
+    RT_CHAR_CODE = chars::kiln_rt_char_code/5;
+    /// `from_char_code(n) -> string`.
+    RT_FROM_CHAR_CODE = chars::kiln_rt_from_char_code/5;
 }
 
 symbol_table! {

@@ -173,6 +173,64 @@ impl FaultRecord {
                 format!("the run would need more than its memory limit of {b} bytes")
             }
             Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
+            // Issue 15, regular expressions and characters: the runtime and the
+            // interpreter build these records with the constructors below.
+            Fault::BadRegex => "invalid regular expression".to_owned(),
+            Fault::BadChar => format!(
+                "{a} is not a Unicode scalar value (0 to 0x10FFFF, without the surrogates 0xD800 to 0xDFFF)"
+            ),
+        }
+    }
+}
+
+// ---- issue 15: regular expressions and characters ---------------------------------------
+
+/// At most this many characters of a value are shown in a fault's message.
+const SHOWN_CHARS: usize = 60;
+
+/// `s` quoted for a message, cut after [`SHOWN_CHARS`] characters.
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(SHOWN_CHARS) {
+        None => format!("{s:?}"),
+        Some((at, _)) => format!("{:?}...", &s[..at]),
+    }
+}
+
+impl FaultRecord {
+    /// E0614: `pattern` does not compile; `why` is the crate's reason (`unclosed group`).
+    pub fn bad_regex(span: u32, pattern: &str, why: &str) -> FaultRecord {
+        FaultRecord {
+            fault: Fault::BadRegex,
+            span,
+            a: 0,
+            b: 0,
+            message: Some(format!("invalid regular expression {}: {why}", shown(pattern))),
+        }
+    }
+
+    /// E0620: `char_code(s)` of a string that is not exactly one character.
+    pub fn bad_char_string(span: u32, s: &str) -> FaultRecord {
+        let n = s.chars().count();
+        FaultRecord {
+            fault: Fault::BadChar,
+            span,
+            a: n as i64,
+            b: 1,
+            message: Some(format!(
+                "`char_code` needs exactly one character, and {} has {n}",
+                shown(s)
+            )),
+        }
+    }
+
+    /// E0620: `from_char_code(n)` of a number that is no character's code.
+    pub fn bad_char_code(span: u32, n: i64) -> FaultRecord {
+        FaultRecord {
+            fault: Fault::BadChar,
+            span,
+            a: n,
+            b: 0,
+            message: None,
         }
     }
 }

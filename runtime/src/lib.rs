@@ -9,12 +9,14 @@
 
 pub mod abi;
 mod arena;
+mod chars;
 mod ctx;
 pub mod display;
 mod lib_fns;
 mod libm;
 mod rt;
 pub mod standalone;
+pub mod regex;
 pub mod structural;
 mod symbols;
 pub mod typecode;

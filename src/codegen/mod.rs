@@ -31,6 +31,7 @@ mod hof;
 mod host;
 mod ops;
 mod optional;
+mod regex;
 mod standalone;
 
 #[cfg(test)]

@@ -537,6 +537,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 };
                 return Ok(self.b.build_int_compare(pred, n, rhs, "")?.into());
             }
+            // Issue 15: regular expressions and characters (`regex.rs`).
+            LibFn::Matches
+            | LibFn::FindMatch
+            | LibFn::Captures
+            | LibFn::ReplaceAll
+            | LibFn::SplitRe
+            | LibFn::Chars
+            | LibFn::IsDigit
+            | LibFn::IsAlpha
+            | LibFn::IsSpace
+            | LibFn::CharCode
+            | LibFn::FromCharCode => return self.text_call(f, vals, args, e),
             _ => {}
         }
         let Some(symbol) = abi::lib_symbol(f) else {

@@ -114,6 +114,18 @@ impl Machine<'_> {
                 .ok_or_else(|| bug(format!("{f:?}: argument {i}")))
         };
         Ok(match f {
+            // Issue 15: regular expressions and characters (`regex.rs`).
+            LibFn::Matches
+            | LibFn::FindMatch
+            | LibFn::Captures
+            | LibFn::ReplaceAll
+            | LibFn::SplitRe
+            | LibFn::Chars
+            | LibFn::IsDigit
+            | LibFn::IsAlpha
+            | LibFn::IsSpace
+            | LibFn::CharCode
+            | LibFn::FromCharCode => return self.text_lib(f, vals, e),
             // ---- strings
             LibFn::StrLen => Value::I64(str_arg(arg(0)?)?.chars().count() as i64),
             LibFn::StrConcat => {

@@ -331,7 +331,110 @@ fn build() -> Vec<BuiltinFn> {
         });
     }
     v.extend(math_extras());
+    v.extend(regex_and_chars());
     v
+}
+
+// ---- issue 15: regular expressions and characters -----------------------------------------
+
+/// Regular expressions (the `regex` crate's syntax and meaning) and characters.
+fn regex_and_chars() -> Vec<BuiltinFn> {
+    use LibFn as L;
+    let s = || Pat::Ty(Ty::Str);
+    let i = || Pat::Ty(Ty::Int(IntTy::I64));
+    let b = || Pat::Ty(Ty::Bool);
+    let strs = || Pat::Ty(Ty::List(Box::new(Ty::Str)));
+    let opt_str = Ty::Opt(Box::new(Ty::Str));
+    vec![
+        lib(
+            "matches",
+            None,
+            vec![s(), s()],
+            b(),
+            L::Matches,
+            "whether the regular expression matches somewhere in the string (anchor it with ^ and $ to match the whole); a literal pattern is checked and compiled when the program is, a computed one that does not compile is a runtime error (E0614)",
+        ),
+        lib(
+            "find_match",
+            None,
+            vec![s(), s()],
+            Pat::Ty(opt_str.clone()),
+            L::FindMatch,
+            "the leftmost match of the regular expression, or none",
+        ),
+        lib(
+            "captures",
+            None,
+            vec![s(), s()],
+            Pat::Ty(Ty::Opt(Box::new(Ty::List(Box::new(opt_str))))),
+            L::Captures,
+            "the leftmost match's groups: the whole match, then each group in order (none for a group that did not take part); none when nothing matches",
+        ),
+        lib(
+            "replace_all",
+            None,
+            vec![s(), s(), s()],
+            s(),
+            L::ReplaceAll,
+            "every match of the regular expression replaced by `with`, in which $1, ${name} and $$ expand as in the regex crate",
+        ),
+        lib(
+            "split_re",
+            None,
+            vec![s(), s()],
+            strs(),
+            L::SplitRe,
+            "the pieces between matches of the regular expression, empty ones kept",
+        ),
+        lib(
+            "chars",
+            None,
+            vec![s()],
+            strs(),
+            L::Chars,
+            "each character (Unicode scalar value) as a string",
+        ),
+        lib(
+            "is_digit",
+            None,
+            vec![s()],
+            b(),
+            L::IsDigit,
+            "whether every character is an ASCII digit 0-9 (false for \"\")",
+        ),
+        lib(
+            "is_alpha",
+            None,
+            vec![s()],
+            b(),
+            L::IsAlpha,
+            "whether every character is alphabetic, by Unicode's Alphabetic property (false for \"\")",
+        ),
+        lib(
+            "is_space",
+            None,
+            vec![s()],
+            b(),
+            L::IsSpace,
+            "whether every character is whitespace, by Unicode's White_Space property (false for \"\")",
+        ),
+        lib(
+            "char_code",
+            None,
+            vec![s()],
+            i(),
+            L::CharCode,
+            "the code point of the string's only character; a runtime error (E0620) unless it has exactly one",
+        ),
+        lib(
+            "from_char_code",
+            None,
+            vec![i()],
+            s(),
+            L::FromCharCode,
+            "the one-character string with this code point; a runtime error (E0620) for a negative number, a surrogate (0xD800-0xDFFF) or one above 0x10FFFF",
+        ),
+    ]
 }
 
 /// The math extras (issue 5): (name, function, arity, doc), each `(T, ...) -> T` for

@@ -531,6 +531,34 @@ pub enum LibFn {
     /// `compact` giving a `[T]?`: `none` when no value is left (how `avg`, `median`,
     /// `min` and `max` of a `[T?]` give none).
     CompactSome,
+    // ---- issue 15: regular expressions (the `regex` crate's syntax and meaning) -------
+    // `(s, re)` (`replace_all`: `(s, re, with)`). A literal `re` is checked and compiled
+    // when the program is (`types/regex.rs`) and reached through its call site's slot
+    // (`codegen/regex.rs`, `kiln_runtime::regex`); a computed one through a bounded
+    // cache, fault E0614 at `re` when it does not compile.
+    /// `matches(s, re) -> bool`: the pattern matches somewhere in `s`.
+    Matches,
+    /// `find_match(s, re) -> string?`: the leftmost match.
+    FindMatch,
+    /// `captures(s, re) -> [string?]?`: group 0 then each group of the leftmost match.
+    Captures,
+    /// `replace_all(s, re, with) -> string`, `$1` / `${name}` expanded.
+    ReplaceAll,
+    /// `split_re(s, re) -> [string]`: the pieces between matches (empty ones kept).
+    SplitRe,
+    // ---- issue 15: characters (Unicode scalar values) -----------------------------------
+    /// `chars(s) -> [string]`.
+    Chars,
+    /// `is_digit(s)`: every character ASCII `0`-`9` (false for "").
+    IsDigit,
+    /// `is_alpha(s)`: every character Unicode Alphabetic (false for "").
+    IsAlpha,
+    /// `is_space(s)`: every character Unicode White_Space (false for "").
+    IsSpace,
+    /// `char_code(s) -> i64`: fault E0620 at `s` unless it is one character.
+    CharCode,
+    /// `from_char_code(n) -> string`: fault E0620 at `n` unless it is a scalar value.
+    FromCharCode,
 }
 
 // ---- higher-order built-ins (lambdas) -----------------------------------------------------

@@ -182,8 +182,23 @@ impl RuntimeError {
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
             Fault::IntOverflow => "this operation overflows",
+            Fault::BadRegex => "this pattern does not compile",
+            Fault::BadChar => "this is not one character",
         };
-        Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
+        let d = Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label);
+        // Issue 15: what to do about a bad pattern or character.
+        match self.fault {
+            Fault::BadRegex => d.with_help(
+                "the pattern is computed when the program runs: fix how it is built, or escape text taken literally (a literal pattern is checked when the program compiles)",
+            ),
+            Fault::BadChar if self.message.starts_with("`char_code`") => {
+                d.with_help("take one character first, e.g. `chars(s)[0]`, after checking `len(s) == 1`")
+            }
+            Fault::BadChar => d
+                .with_label("this is not a character's code")
+                .with_help("a character's code is 0 to 0x10FFFF (1114111), without 0xD800 to 0xDFFF"),
+            _ => d,
+        }
     }
 }
 

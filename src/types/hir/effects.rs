@@ -162,6 +162,18 @@ impl LibFn {
             | LibFn::Count
             | LibFn::Any
             | LibFn::All => Effects::FAULTS,
+            // Issue 15. A computed pattern that does not compile (E0614); what builds a
+            // string or list, its limits (E0609, E0616).
+            LibFn::Matches
+            | LibFn::FindMatch
+            | LibFn::Captures
+            | LibFn::ReplaceAll
+            | LibFn::SplitRe => Effects::FAULTS,
+            // The list it builds.
+            LibFn::Chars => Effects::FAULTS,
+            // Not one character, not a character's code (E0620); the string it builds.
+            LibFn::CharCode | LibFn::FromCharCode => Effects::FAULTS,
+            LibFn::IsDigit | LibFn::IsAlpha | LibFn::IsSpace => Effects::NONE,
             LibFn::StrLen
             | LibFn::StrContains
             | LibFn::StartsWith

@@ -1,0 +1,96 @@
+//! Regular expressions and characters (issue 15): one runtime call each, with the
+//! pattern's or argument's span for its faults and, for a literal pattern, the call
+//! site's slot.
+//!
+//! A literal pattern (an `ExprKind::Str` argument, checked and compiled when the program
+//! was: `types/regex.rs`) gets a private pointer-sized global of this module, null until
+//! the site's first call fills it with the process's compiled pattern
+//! (`kiln_runtime::regex`); later calls load it and compile nothing. The module holds no
+//! address, so its object can be cached and loaded by another process. A computed
+//! pattern passes a null slot and goes through the runtime's bounded cache.
+
+use super::{bug, Cg, Res};
+use crate::abi;
+use crate::types::hir::{Expr, ExprKind, LibFn};
+use crate::types::ty::Ty;
+use inkwell::module::Linkage;
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum};
+
+impl<'a, 'ctx> Cg<'a, 'ctx> {
+    /// `matches find_match captures replace_all split_re chars is_digit is_alpha
+    /// is_space char_code from_char_code`: `(ctx, span, arg_span, [slot], args...,
+    /// [out])`, `arg_span` the pattern's (regex) or the argument's (characters).
+    pub(super) fn text_call(
+        &mut self,
+        f: LibFn,
+        vals: &[BasicValueEnum<'ctx>],
+        args: &[Expr],
+        e: &Expr,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let Some(symbol) = abi::lib_symbol(f) else {
+            return bug(format!("{f:?} has no runtime function"));
+        };
+        let regex = matches!(
+            f,
+            LibFn::Matches
+                | LibFn::FindMatch
+                | LibFn::Captures
+                | LibFn::ReplaceAll
+                | LibFn::SplitRe
+        );
+        let faults = f.effects().can_fault;
+        let at = usize::from(regex);
+        let Some(arg) = args.get(at) else {
+            return bug(format!("{f:?} without argument {at}"));
+        };
+        let (span, arg_span) = if faults {
+            (self.span_id(e.span), self.span_id(arg.span))
+        } else {
+            (0, 0)
+        };
+        let i32t = self.i32_ty();
+        let mut call: Vec<BasicMetadataValueEnum<'ctx>> = vec![
+            self.ctx_ptr()?.into(),
+            i32t.const_int(span as u64, false).into(),
+            i32t.const_int(arg_span as u64, false).into(),
+        ];
+        if regex {
+            let slot = match &arg.kind {
+                ExprKind::Str(_) => {
+                    let ptr = self.ptr_ty();
+                    let g = self.module.add_global(ptr, None, "regex.slot");
+                    g.set_initializer(&ptr.const_null());
+                    g.set_linkage(Linkage::Private);
+                    g.set_alignment(8);
+                    g.as_pointer_value()
+                }
+                _ => self.ptr_ty().const_null(),
+            };
+            call.push(slot.into());
+        }
+        for (&v, a) in vals.iter().zip(args) {
+            match &a.ty {
+                Ty::Str => {
+                    let (p, l) = self.split_pair(v)?;
+                    call.push(p.into());
+                    call.push(l.into());
+                }
+                t => call.push(self.to_bits(v, t)?.into()),
+            }
+        }
+        if crate::value::layout::is_pair(&e.ty) {
+            let v = self.call_rt_pair(symbol, &call)?;
+            if faults {
+                self.check_status()?;
+            }
+            return Ok(v);
+        }
+        let Some(bits) = self.call_rt(symbol, &call)? else {
+            return bug(format!("{symbol} returned nothing"));
+        };
+        if faults {
+            self.check_status()?;
+        }
+        self.bits_to_value(bits.into_int_value(), &e.ty)
+    }
+}
