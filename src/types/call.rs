@@ -287,6 +287,8 @@ impl<'a> Checker<'a> {
                         hir::Expr::new(ExprKind::Cast(Box::new(arg)), c.ret, span)
                     }
                 }
+                // Issue 15: literal patterns and characters are checked here.
+                Lowering::Op(op) if !self.text_literals_ok(op, &args) => hir::Expr::error(span),
                 Lowering::Op(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
             },
         }

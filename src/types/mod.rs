@@ -15,6 +15,7 @@ mod optional;
 mod outputs;
 pub mod prelude;
 pub mod reference;
+mod regex;
 pub(crate) mod suggest;
 pub mod ty;
 

@@ -240,7 +240,12 @@ impl<'a> Checker<'a> {
         };
         let pure = matches!(
             e.kind,
-            ExprKind::Var(_) | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Float(_)
+            ExprKind::Var(_)
+                | ExprKind::Bool(_)
+                | ExprKind::Int(_)
+                | ExprKind::Float(_)
+                // A literal pattern stays a literal in the lifted call (issue 15).
+                | ExprKind::Str(_)
         );
         if e.ty.is_error() || (!e.ty.is_opt() && (pure || e.ty.is_flexible())) {
             return e;
