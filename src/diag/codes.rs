@@ -319,6 +319,41 @@ x ?? 0",
             by flattening inner levels with `flatten`.",
         example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
+    // ---- issue 15: regular expressions and characters ----
+    "E0255": "invalid regular expression" {
+        explanation: "A literal pattern given to `matches`, `find_match`, `captures`, \
+            `replace_all` or `split_re` is parsed and compiled when the program compiles, \
+            with the regex crate's syntax, and this one does not parse: an unclosed group \
+            or class, a repetition of nothing, an unknown escape or Unicode class, or a \
+            feature the crate leaves out to guarantee linear-time matching (look-around, \
+            backreferences). The error points at the characters inside the pattern the \
+            parser rejects, with its message. Fix the pattern; a backslash in a Kiln string \
+            is written `\\\\`, so the regex `\\d` is `\"\\\\d\"`.",
+        example: "matches(\"2024-03-01\", \"(\\\\d+-\")",
+    },
+    "E0256": "regular expression too big" {
+        explanation: "A literal pattern compiles to a program over the regex crate's size \
+            limit (10 MiB), which bounds the memory and time of every match. Counted \
+            repetitions multiply (`\\w{1000}` is a thousand copies of `\\w`, itself a \
+            large class under Unicode), and so do nested ones. Use smaller counts, ASCII \
+            classes where Unicode is not needed (`(?-u:\\w)`), or several smaller patterns.",
+        example: "matches(\"x\", \"\\\\w{1000}{1000}\")",
+    },
+    "E0257": "`char_code` of a literal that is not one character" {
+        explanation: "`char_code(s)` gives the code point of the one character of `s`. A \
+            literal argument is checked when the program compiles, and this one is empty \
+            or has several characters (a character is a Unicode scalar value: `é` written \
+            as `e` plus a combining accent is two). Give one character, or take them one by \
+            one with `map(chars(s), c -> char_code(c))`.",
+        example: "char_code(\"ab\")",
+    },
+    "E0258": "`from_char_code` of a literal that is not a character's code" {
+        explanation: "`from_char_code(n)` gives the one-character string with code point \
+            `n`, and only Unicode scalar values are characters: 0 to 0x10FFFF (1114111) \
+            without the surrogates 0xD800 to 0xDFFF (55296 to 57343). A literal argument is \
+            checked when the program compiles, and this one is outside them.",
+        example: "from_char_code(1114112)",
+    },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
             number of parameters, or some argument has a type that neither equals nor \
@@ -512,6 +547,15 @@ unwrap(x)",
             (`range(10, 0, -1)`), or `range(start, end)` for a step of 1.",
         example: "fn ticks(step: i64) -> [i64] = range(0, 10, step);\nticks(0)",
     },
+    "E0614": "invalid regular expression at run time" {
+        explanation: "At run time, a computed pattern (one built by the program, not \
+            written as a literal) did not compile with the regex crate's syntax; the \
+            message names the pattern and the crate's reason, and the error points at the \
+            pattern argument. Literal patterns are checked when the program compiles \
+            (E0255). Fix how the pattern is built; to match text literally, escape its \
+            punctuation with a backslash.",
+        example: "fn has(s: string, word: string) -> bool = matches(s, \"(\" + word);\nhas(\"a word\", \"word\")",
+    },
     "E0615": "clamp bounds out of order" {
         explanation: "At run time, `clamp(x, lo, hi)` was called with `lo` greater than \
             `hi`, or with a NaN bound, so no value lies between the bounds. Pass the \
@@ -531,6 +575,15 @@ unwrap(x)",
             that does not fit its type. By default these operations wrap around instead. \
             Widen the operands (`i64(x) * y`) or check the range first.",
         example: "",
+    },
+    "E0620": "not a character" {
+        explanation: "At run time, `char_code(s)` was given a string that is not exactly \
+            one character (a character is a Unicode scalar value), or `from_char_code(n)` \
+            a number that is no character's code: negative, a surrogate (0xD800 to 0xDFFF) \
+            or above 0x10FFFF. The error points at the argument. Check the length first \
+            (`len(s) == 1`), take the characters one by one with `chars(s)`, or check the \
+            range of `n`.",
+        example: "fn code(s: string) -> i64 = char_code(s);\ncode(\"\")",
     },
     "E0701": "row with the wrong number of fields" {
         explanation: "`kiln map` reads CSV data: a header row naming the columns, then one \

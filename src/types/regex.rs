@@ -42,6 +42,7 @@ fn pattern_help(kind: &str, ast: Option<&AstKind>) -> String {
         Some(AstKind::ClassUnclosed) => "close the character class with `]`, or escape a literal bracket as `\\\\[`".into(),
         Some(AstKind::RepetitionMissing) => "`*`, `+`, `?` and `{n}` repeat what comes before them, and nothing does here: escape the character to match it literally (`\\\\*`)".into(),
         Some(AstKind::EscapeUnrecognized) => format!("this is not an escape the regex crate knows (it has \\d \\w \\s \\b \\n \\t \\x{{...}} \\p{{...}} and escaped punctuation); {syntax}"),
+        Some(AstKind::GroupNameDuplicate { .. }) => "give each group its own name: a name is how `${name}` in `replace_all` picks one group".into(),
         Some(AstKind::FlagUnrecognized) => "the flags are i (case-insensitive), m (multi-line), s (`.` matches newlines), U (swap greedy), u (Unicode), x (verbose), R (CRLF): `(?i)abc`".into(),
         _ if kind.contains("Unicode") => format!("{syntax}; Unicode classes are listed at https://docs.rs/regex/latest/regex/#unicode"),
         _ => syntax.into(),
