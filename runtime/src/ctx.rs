@@ -204,7 +204,10 @@ impl FaultRecord {
             span,
             a: 0,
             b: 0,
-            message: Some(format!("invalid regular expression {}: {why}", shown(pattern))),
+            message: Some(format!(
+                "invalid regular expression {}: {why}",
+                shown(pattern)
+            )),
         }
     }
 

@@ -128,7 +128,11 @@ impl Cache {
 
 /// Record E0614 for `pattern` at `pspan`.
 fn bad_pattern(c: &mut RunCtx, pspan: u32, pattern: &str, err: &regex::Error) {
-    c.record(FaultRecord::bad_regex(pspan, pattern, &reason(pattern, err)));
+    c.record(FaultRecord::bad_regex(
+        pspan,
+        pattern,
+        &reason(pattern, err),
+    ));
 }
 
 /// Run `f` with the compiled pattern: the slot's, the literal table's (filling the slot),
@@ -425,9 +429,14 @@ mod tests {
             for i in 0..(CACHE_CAPACITY * 3) {
                 let p = format!("^x{i}$");
                 let got = unsafe {
-                    with_regex(&mut ctx, 0, std::ptr::null_mut(), p.as_ptr(), p.len() as i64, |re| {
-                        re.is_match(&format!("x{i}"))
-                    })
+                    with_regex(
+                        &mut ctx,
+                        0,
+                        std::ptr::null_mut(),
+                        p.as_ptr(),
+                        p.len() as i64,
+                        |re| re.is_match(&format!("x{i}")),
+                    )
                 };
                 assert_eq!(got, Some(true));
                 assert!(cached_patterns() <= CACHE_CAPACITY);
@@ -438,7 +447,14 @@ mod tests {
             let before = computed_compilations();
             for _ in 0..100 {
                 unsafe {
-                    with_regex(&mut ctx, 0, std::ptr::null_mut(), p.as_ptr(), p.len() as i64, |_| ())
+                    with_regex(
+                        &mut ctx,
+                        0,
+                        std::ptr::null_mut(),
+                        p.as_ptr(),
+                        p.len() as i64,
+                        |_| (),
+                    )
                 };
             }
             assert_eq!(computed_compilations(), before);
@@ -452,12 +468,14 @@ mod tests {
     fn a_bad_computed_pattern_records_e0614_with_the_crates_reason() {
         let mut ctx = RunCtx::new();
         let p = "a(b";
-        let got =
-            unsafe { with_regex(&mut ctx, 7, std::ptr::null_mut(), p.as_ptr(), 3, |_| ()) };
+        let got = unsafe { with_regex(&mut ctx, 7, std::ptr::null_mut(), p.as_ptr(), 3, |_| ()) };
         assert!(got.is_none());
         let f = ctx.fault().unwrap();
         assert_eq!(f.fault, Fault::BadRegex);
         assert_eq!(f.span, 7);
-        assert_eq!(f.message(), "invalid regular expression \"a(b\": unclosed group");
+        assert_eq!(
+            f.message(),
+            "invalid regular expression \"a(b\": unclosed group"
+        );
     }
 }

@@ -49,12 +49,10 @@ fn compiled(pattern: &str, span: Span) -> R<Rc<Regex>> {
     if let Some(re) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }
-    let re = Rc::new(Regex::new(pattern).map_err(|e| {
-        raised(
-            FaultRecord::bad_regex(0, pattern, &why(pattern, &e)),
-            span,
-        )
-    })?);
+    let re = Rc::new(
+        Regex::new(pattern)
+            .map_err(|e| raised(FaultRecord::bad_regex(0, pattern, &why(pattern, &e)), span))?,
+    );
     COMPILED.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= KEPT {

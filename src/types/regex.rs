@@ -22,12 +22,47 @@ use regex_syntax::hir::ErrorKind as HirKind;
 /// Unicode property names `\p{...}` near misses are compared with (the common ones:
 /// general categories, scripts, binary properties).
 const PROPERTIES: &[&str] = &[
-    "Alphabetic", "Letter", "Lowercase_Letter", "Uppercase_Letter", "Titlecase_Letter",
-    "Number", "Decimal_Number", "Punctuation", "Symbol", "Separator", "Space_Separator",
-    "Control", "Mark", "Other", "Lowercase", "Uppercase", "White_Space", "Whitespace",
-    "Emoji", "Digit", "Latin", "Greek", "Cyrillic", "Armenian", "Hebrew", "Arabic",
-    "Devanagari", "Bengali", "Thai", "Georgian", "Hangul", "Hiragana", "Katakana", "Han",
-    "Common", "Inherited", "Math", "Currency_Symbol", "Dash_Punctuation", "Any", "ASCII",
+    "Alphabetic",
+    "Letter",
+    "Lowercase_Letter",
+    "Uppercase_Letter",
+    "Titlecase_Letter",
+    "Number",
+    "Decimal_Number",
+    "Punctuation",
+    "Symbol",
+    "Separator",
+    "Space_Separator",
+    "Control",
+    "Mark",
+    "Other",
+    "Lowercase",
+    "Uppercase",
+    "White_Space",
+    "Whitespace",
+    "Emoji",
+    "Digit",
+    "Latin",
+    "Greek",
+    "Cyrillic",
+    "Armenian",
+    "Hebrew",
+    "Arabic",
+    "Devanagari",
+    "Bengali",
+    "Thai",
+    "Georgian",
+    "Hangul",
+    "Hiragana",
+    "Katakana",
+    "Han",
+    "Common",
+    "Inherited",
+    "Math",
+    "Currency_Symbol",
+    "Dash_Punctuation",
+    "Any",
+    "ASCII",
     "Assigned",
 ];
 
@@ -51,7 +86,9 @@ fn pattern_help(kind: &str, ast: Option<&AstKind>) -> String {
 
 /// The `\p{...}` or `\pX` name in `text` (an error's span of the pattern).
 fn property_name(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("\\p").or_else(|| text.strip_prefix("\\P"))?;
+    let rest = text
+        .strip_prefix("\\p")
+        .or_else(|| text.strip_prefix("\\P"))?;
     let name = match rest.strip_prefix('{') {
         Some(inner) => inner.strip_suffix('}').unwrap_or(inner),
         None => rest,
@@ -73,10 +110,12 @@ impl Checker<'_> {
             | LibFn::Captures
             | LibFn::ReplaceAll
             | LibFn::SplitRe => match args.get(1) {
-                Some(lit @ hir::Expr {
-                    kind: ExprKind::Str(pattern),
-                    ..
-                }) => self.pattern_ok(lit.span, pattern),
+                Some(
+                    lit @ hir::Expr {
+                        kind: ExprKind::Str(pattern),
+                        ..
+                    },
+                ) => self.pattern_ok(lit.span, pattern),
                 _ => true,
             },
             LibFn::CharCode => match args.first() {
@@ -108,8 +147,7 @@ impl Checker<'_> {
                     e.kind().to_string(),
                     e.span().start.offset..e.span().end.offset,
                     Some(e.kind()),
-                    e.auxiliary_span()
-                        .map(|s| s.start.offset..s.end.offset),
+                    e.auxiliary_span().map(|s| s.start.offset..s.end.offset),
                 ),
                 regex_syntax::Error::Translate(e) => (
                     e.kind().to_string(),
@@ -120,12 +158,9 @@ impl Checker<'_> {
                 other => (other.to_string(), 0..pattern.len(), None, None),
             };
             let at = self.pattern_span(literal, pattern, range.clone());
-            let mut d = Diagnostic::error(
-                "E0255",
-                at,
-                format!("invalid regular expression: {kind}"),
-            )
-            .with_label(kind.clone());
+            let mut d =
+                Diagnostic::error("E0255", at, format!("invalid regular expression: {kind}"))
+                    .with_label(kind.clone());
             if let Some(aux) = aux {
                 let first = self.pattern_span(literal, pattern, aux);
                 d = d.with_secondary(first, "first defined here");
