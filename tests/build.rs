@@ -1148,3 +1148,67 @@ fn nested_lists_of_optionals_agree_on_every_path() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 15: regular expressions (literal patterns, which a built program compiles once
+/// per process at first use, and computed ones) and characters, alike under `kiln run` at
+/// -O0 and -O2, the interpreter, `lli` and an executable; a bad computed pattern (E0614)
+/// and a bad character code (E0620) fault alike, at the same place.
+#[test]
+fn regex_and_characters_agree_on_every_path() {
+    let dir = scratch_dir("regex");
+    let program = write(
+        &dir,
+        "regex.expr",
+        "param s: string;\nparam p: string;\nparam n: i64;\n\
+         let rows = split_re(s, \"\\\\s*;\\\\s*\");\n\
+         print(rows);\n\
+         print(count(rows, r -> matches(r, \"^[a-z]+\\\\d{2}$\")));\n\
+         print(map(rows, r -> find_match(r, \"\\\\d+\") ?? \"-\"));\n\
+         print(captures(s, \"(?<w>[a-zé]+)(\\\\d)?\"));\n\
+         print(replace_all(s, \"(?<w>[a-zé]+)(\\\\d+)\", \"${w}#$2\"));\n\
+         print(chars(s)[0]);\n\
+         print([is_digit(\"42\"), is_alpha(s), is_space(\" \")]);\n\
+         print(char_code(chars(s)[0]));\n\
+         print(matches(s, p));\n\
+         from_char_code(n)\n",
+    );
+    let params = |s: &str, p: &str, n: &str| {
+        vec![
+            format!("--param=s={s}"),
+            format!("--param=p={p}"),
+            format!("--param=n={n}"),
+        ]
+    };
+    let cases = [
+        (
+            params("abc12; é7 ;zz", "\\d{2}", "128512"),
+            "[\"abc12\", \"é7\", \"zz\"]\n1\n[\"12\", \"7\", \"-\"]\n[\"abc1\", \"abc\", \"1\"]\n\
+             abc#12; é#7 ;zz\na\n[true, false, true]\n97\ntrue\n😀\n",
+            "",
+        ),
+        (
+            params("x", "(x", "65"),
+            "[\"x\"]\n0\n[\"-\"]\n[\"x\", \"x\", none]\nx\nx\n[true, true, true]\n120\n",
+            "error[E0614]: invalid regular expression \"(x\": unclosed group",
+        ),
+        (
+            params("x", "x", "1114112"),
+            "[\"x\"]\n0\n[\"-\"]\n[\"x\", \"x\", none]\nx\nx\n[true, true, true]\n120\ntrue\n",
+            "error[E0620]: 1114112 is not a Unicode scalar value",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
