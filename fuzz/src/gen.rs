@@ -21,6 +21,8 @@
 use crate::ast::{Expr, FnDef, Input, Kind, Program, Stmt, Ty, FLOATS, INTS, SCALARS};
 use crate::rng::Rng;
 
+mod text;
+
 /// The one-argument float functions (`(F) -> F`).
 pub const MATH1: [&str; 20] = [
     "sqrt", "exp", "log", "log2", "log10", "sin", "cos", "tan", "floor", "ceil", "round", "trunc",
@@ -436,6 +438,12 @@ impl Gen {
             }
             8 if self.rng.chance(60) => {
                 if let Some(e) = self.read_opt(ty, d) {
+                    return Some(e);
+                }
+            }
+            // Issue 15: regular expressions and characters (`gen/text.rs`).
+            9 => {
+                if let Some(e) = self.text_expr(ty, d) {
                     return Some(e);
                 }
             }
