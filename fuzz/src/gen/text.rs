@@ -123,7 +123,7 @@ impl Gen {
             },
             Ty::I64 => {
                 let s = if self.rng.chance(70) {
-                    Expr::lit(Ty::Str, string_literal(*self.rng.pick(&ONE_CHARS)))
+                    self.str_from(&ONE_CHARS)
                 } else {
                     // Computed: empty or longer now and then (E0620).
                     let s = self.text(d);
@@ -146,10 +146,16 @@ impl Gen {
         })
     }
 
+    /// A string literal drawn from `pool`.
+    fn str_from(&mut self, pool: &[&str]) -> Expr {
+        let s = *self.rng.pick(pool);
+        Expr::lit(Ty::Str, string_literal(s))
+    }
+
     /// A text to match: mostly from the pool, now and then any string expression.
     fn text(&mut self, d: usize) -> Expr {
         if self.rng.chance(70) {
-            Expr::lit(Ty::Str, string_literal(*self.rng.pick(&TEXTS)))
+            self.str_from(&TEXTS)
         } else {
             self.expr(&Ty::Str, d)
         }
@@ -158,7 +164,7 @@ impl Gen {
     /// A pattern: mostly a literal from the pool; else computed from one, from any
     /// string expression, or (rarely) an invalid one.
     fn pattern(&mut self, d: usize) -> Expr {
-        let valid = Expr::lit(Ty::Str, string_literal(*self.rng.pick(&PATTERNS)));
+        let valid = self.str_from(&PATTERNS);
         match self.rng.below(20) {
             0..=13 => valid,
             14..=16 => {
@@ -175,7 +181,7 @@ impl Gen {
                 Expr::binary(Ty::Str, "+", s, close)
             }
             _ => {
-                let bad = Expr::lit(Ty::Str, string_literal(*self.rng.pick(&BAD)));
+                let bad = self.str_from(&BAD);
                 let empty = Expr::lit(Ty::Str, string_literal(""));
                 Expr::binary(Ty::Str, "+", empty, bad)
             }
@@ -188,7 +194,7 @@ impl Gen {
             0..=6 => int_lit(&Ty::I64, *self.rng.pick(&CODES)),
             7 => {
                 // A character's code read back.
-                let s = Expr::lit(Ty::Str, string_literal(*self.rng.pick(&ONE_CHARS)));
+                let s = self.str_from(&ONE_CHARS);
                 Expr::call(Ty::I64, "char_code", vec![s])
             }
             8 => {
