@@ -467,3 +467,28 @@ fn only_kiln_run_uses_the_cache() {
     assert!(!r.stderr.contains("cache: "), "{r:?}");
     assert!(s.entries().is_empty());
 }
+
+/// Issue 15: a cached object holds no address of a compiled pattern (its literal-pattern
+/// slots start empty), so a hit in a new process matches like the miss did, and a bad
+/// computed pattern faults the same way.
+#[test]
+fn regex_programs_match_alike_on_a_hit() {
+    let s = Setup::new("cache-regex");
+    let file = s.program(
+        "re.expr",
+        "param p: string;\nprint(matches(\"abc12\", \"^[a-z]+\\\\d{2}$\"));\n\
+         print(captures(\"2024-03\", \"(\\\\d+)-(\\\\d+)(x)?\"));\n\
+         print(split_re(\"a, b,,c\", \",\\\\s*\"));\nmatches(\"abc\", p)\n",
+    );
+    let out = "true\n[\"2024-03\", \"2024\", \"03\", none]\n[\"a\", \"b\", \"\", \"c\"]\n";
+    let miss = s.run(&file, &["--param", "p=b"]);
+    miss.succeeded_with(&format!("{out}true\n"));
+    let entry = s.entry();
+    s.run(&file, &["--param", "p=^b"])
+        .succeeded_with(&format!("{out}false\n"))
+        .hit(&entry);
+    let bad = s.run(&file, &["--param", "p=(b"]);
+    bad.hit(&entry);
+    assert_eq!((bad.status, bad.stdout.as_str()), (Some(3), out), "{bad:?}");
+    assert!(bad.diagnostics().contains("error[E0614]"), "{bad:?}");
+}
