@@ -250,6 +250,18 @@ fn bad_computed_arguments_fault_at_the_argument_on_every_engine() {
             "error[E0620]: -1 is not a Unicode scalar value (0 to 0x10FFFF, without the surrogates 0xD800 to 0xDFFF) @ n",
         ),
     ]);
+    // Huge patterns: a valid one of 100 000 characters compiles and matches; one nested
+    // past the parser's limit is E0614, like any other bad pattern.
+    cases(&[
+        (
+            "let p = repeat(\"ab|\", 25000) + \"c\"; [matches(\"xxc\", p), matches(\"a\", p)]",
+            "[true, false]",
+        ),
+        (
+            "let p = repeat(\"(\", 300) + \"a\" + repeat(\")\", 300); matches(\"a\", p)",
+            "error[E0614]: invalid regular expression \"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\"...: exceed the maximum number of nested parentheses/brackets (250) @ p",
+        ),
+    ]);
     // A long pattern is cut in the message.
     let long = format!("let w = \"{}(\"; matches(\"a\", w)", "a".repeat(100));
     let got = eval(&long);

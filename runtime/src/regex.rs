@@ -24,7 +24,6 @@
 //! Nothing here panics.
 
 use crate::abi::{Fault, RtStr, MAX_STRING_BYTES};
-use crate::display::str_from_raw;
 use crate::{FaultRecord, RunCtx};
 use regex::Regex;
 use std::cell::RefCell;
@@ -86,10 +85,38 @@ pub fn reason(pattern: &str, err: &regex::Error) -> String {
     }
 }
 
+/// The bytes `(p, l)` describes (empty for a null pointer or a length <= 0).
+///
+/// # Safety
+/// `p` is null or points at `l` readable bytes.
+unsafe fn bytes<'a>(p: *const u8, l: i64) -> &'a [u8] {
+    if l <= 0 || p.is_null() {
+        return &[];
+    }
+    std::slice::from_raw_parts(p, l as usize)
+}
+
+/// The string `(p, l)` describes; text that is not UTF-8 (which Kiln never makes) reads
+/// as "". ASCII, the common case, is checked with one quick scan.
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn text<'a>(p: *const u8, l: i64) -> &'a str {
+    let b = bytes(p, l);
+    if b.is_ascii() {
+        // SAFETY: ASCII is UTF-8.
+        std::str::from_utf8_unchecked(b)
+    } else {
+        std::str::from_utf8(b).unwrap_or("")
+    }
+}
+
 struct Cache {
     /// (pattern, compiled, last use).
     entries: Vec<(Box<str>, Regex, u64)>,
     tick: u64,
+    /// The entry used last (checked first: a loop over rows repeats one pattern).
+    last: usize,
 }
 
 thread_local! {
@@ -97,31 +124,40 @@ thread_local! {
         RefCell::new(Cache {
             entries: Vec::new(),
             tick: 0,
+            last: 0,
         })
     };
 }
 
 impl Cache {
-    /// The index of `pattern`'s compiled form, compiling (and evicting the least recently
-    /// used) on a miss.
-    fn get(&mut self, pattern: &str) -> Result<usize, regex::Error> {
+    /// The index of the compiled form of the pattern whose bytes are `raw`, compiling
+    /// (and evicting the least recently used) on a miss. A hit compares bytes only.
+    fn get(&mut self, raw: &[u8]) -> Result<usize, regex::Error> {
         self.tick += 1;
         let tick = self.tick;
-        if let Some(i) = self.entries.iter().position(|e| &*e.0 == pattern) {
+        let hit = match self.entries.get(self.last) {
+            Some(e) if e.0.as_bytes() == raw => Some(self.last),
+            _ => self.entries.iter().position(|e| e.0.as_bytes() == raw),
+        };
+        if let Some(i) = hit {
             self.entries[i].2 = tick;
+            self.last = i;
             return Ok(i);
         }
+        let pattern = std::str::from_utf8(raw).unwrap_or("");
         let re = Regex::new(pattern)?;
         COMPUTED_COMPILATIONS.fetch_add(1, Ordering::Relaxed);
         let entry = (Box::from(pattern), re, tick);
         if self.entries.len() < CACHE_CAPACITY {
             self.entries.push(entry);
-            return Ok(self.entries.len() - 1);
+            self.last = self.entries.len() - 1;
+            return Ok(self.last);
         }
         let oldest = (0..self.entries.len())
             .min_by_key(|&i| self.entries[i].2)
             .unwrap_or(0);
         self.entries[oldest] = entry;
+        self.last = oldest;
         Ok(oldest)
     }
 }
@@ -154,7 +190,7 @@ unsafe fn with_regex<R>(
         if let Some(re) = re.as_ref() {
             return Some(f(re));
         }
-        let pattern = str_from_raw(p, l);
+        let pattern = text(p, l);
         return match literal(pattern) {
             Ok(re) => {
                 slot.store(re as *const Regex as *mut Regex, Ordering::Release);
@@ -166,11 +202,11 @@ unsafe fn with_regex<R>(
             }
         };
     }
-    let pattern = str_from_raw(p, l);
+    let raw = bytes(p, l);
     let mut f = Some(f);
     let cached = CACHE.try_with(|cache| {
         let mut cache = cache.borrow_mut();
-        match cache.get(pattern) {
+        match cache.get(raw) {
             Ok(i) => Ok(f.take().map(|f| f(&cache.entries[i].1))),
             Err(e) => Err(e),
         }
@@ -178,14 +214,14 @@ unsafe fn with_regex<R>(
     match cached {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            bad_pattern(c, pspan, pattern, &e);
+            bad_pattern(c, pspan, text(p, l), &e);
             None
         }
         // The thread is exiting (its cache is gone): compile for this call only.
-        Err(_) => match Regex::new(pattern) {
+        Err(_) => match Regex::new(text(p, l)) {
             Ok(re) => f.take().map(|f| f(&re)),
             Err(e) => {
-                bad_pattern(c, pspan, pattern, &e);
+                bad_pattern(c, pspan, text(p, l), &e);
                 None
             }
         },
@@ -241,7 +277,7 @@ pub unsafe extern "C" fn kiln_rt_re_matches(
     p: *const u8,
     pl: i64,
 ) -> i64 {
-    let text = str_from_raw(s, sl);
+    let text = text(s, sl);
     with_regex(&mut *c, pspan, slot, p, pl, |re| re.is_match(text)).unwrap_or(false) as i64
 }
 
@@ -261,7 +297,7 @@ pub unsafe extern "C" fn kiln_rt_re_find(
     pl: i64,
     out: *mut RtStr,
 ) {
-    let text = str_from_raw(s, sl);
+    let text = text(s, sl);
     let found = with_regex(&mut *c, pspan, slot, p, pl, |re| {
         re.find(text).map_or(NONE, |m| pair(m.as_str()))
     });
@@ -286,7 +322,7 @@ pub unsafe extern "C" fn kiln_rt_re_captures(
     out: *mut RtStr,
 ) {
     let c = &mut *c;
-    let text = str_from_raw(s, sl);
+    let text = text(s, sl);
     let groups = with_regex(c, pspan, slot, p, pl, |re| {
         re.captures(text).map(|caps| {
             caps.iter()
@@ -334,7 +370,7 @@ pub unsafe extern "C" fn kiln_rt_re_replace_all(
     out: *mut RtStr,
 ) {
     let c = &mut *c;
-    let (text, with) = (str_from_raw(s, sl), str_from_raw(w, wl));
+    let (text, with) = (text(s, sl), text(w, wl));
     let limit = MAX_STRING_BYTES as usize;
     let built = with_regex(c, pspan, slot, p, pl, |re| {
         let mut result = String::new();
@@ -391,7 +427,7 @@ pub unsafe extern "C" fn kiln_rt_re_split(
     out: *mut RtStr,
 ) {
     let c = &mut *c;
-    let text = str_from_raw(s, sl);
+    let text = text(s, sl);
     let pieces = with_regex(c, pspan, slot, p, pl, |re| {
         re.split(text).map(pair).collect::<Vec<_>>()
     });

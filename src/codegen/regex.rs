@@ -38,16 +38,22 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 | LibFn::ReplaceAll
                 | LibFn::SplitRe
         );
-        let faults = f.effects().can_fault;
         let at = usize::from(regex);
         let Some(arg) = args.get(at) else {
             return bug(format!("{f:?} without argument {at}"));
         };
-        let (span, arg_span) = if faults {
+        let literal = regex && matches!(arg.kind, ExprKind::Str(_));
+        let (span, arg_span) = if f.effects().can_fault {
             (self.span_id(e.span), self.span_id(arg.span))
         } else {
             (0, 0)
         };
+        // `matches` and `find_match` of a literal pattern (compiled when the program was)
+        // build nothing, so they cannot fault: no status check after them. (Should the
+        // pattern fail to compile in this process after all, the fault is recorded and
+        // reported when the run ends.)
+        let faults =
+            f.effects().can_fault && !(literal && matches!(f, LibFn::Matches | LibFn::FindMatch));
         let i32t = self.i32_ty();
         let mut call: Vec<BasicMetadataValueEnum<'ctx>> = vec![
             self.ctx_ptr()?.into(),
@@ -55,16 +61,15 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             i32t.const_int(arg_span as u64, false).into(),
         ];
         if regex {
-            let slot = match &arg.kind {
-                ExprKind::Str(_) => {
-                    let ptr = self.ptr_ty();
-                    let g = self.module.add_global(ptr, None, "regex.slot");
-                    g.set_initializer(&ptr.const_null());
-                    g.set_linkage(Linkage::Private);
-                    g.set_alignment(8);
-                    g.as_pointer_value()
-                }
-                _ => self.ptr_ty().const_null(),
+            let slot = if literal {
+                let ptr = self.ptr_ty();
+                let g = self.module.add_global(ptr, None, "regex.slot");
+                g.set_initializer(&ptr.const_null());
+                g.set_linkage(Linkage::Private);
+                g.set_alignment(8);
+                g.as_pointer_value()
+            } else {
+                self.ptr_ty().const_null()
             };
             call.push(slot.into());
         }
