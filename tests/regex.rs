@@ -428,6 +428,17 @@ fn columns_typed_handles_and_params_run_regex_programs() {
         Ok(ColumnBuf::Str(out)) => assert_eq!(out, want),
         other => panic!("{other:?}"),
     }
+    // A typed handle (scalar params and result) over characters and a literal pattern.
+    let program = Engine::new()
+        .compile(
+            "param n: i64;\nchar_code(from_char_code(n)) + i64(matches(string(n), \"^\\\\d+7$\"))",
+        )
+        .unwrap();
+    let f = program.typed::<(i64,), i64>().unwrap();
+    assert_eq!(f.call(233).unwrap(), 233);
+    assert_eq!(f.call(127).unwrap(), 128);
+    let err = f.call(1_114_112).unwrap_err();
+    assert_eq!(err.code(), "E0620", "{err:?}");
     // A column of computed patterns: the bad row is a row error with E0614.
     let program = Engine::new()
         .compile("param s: string;\nparam p: string;\nmatches(s, p)")
