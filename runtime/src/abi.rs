@@ -15,7 +15,7 @@
 //!   pointer to a [`RtStr`].
 
 use crate::symbols::{runtime_functions, symbol_table};
-use crate::{lib_fns, libm, rt, structural};
+use crate::{lib_fns, libm, rt, structural, zones};
 
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
@@ -156,6 +156,16 @@ pub enum Fault {
     /// `xs[i]` out of bounds with a `u64` index (which may be 2^63 or more). `a` = the
     /// index's bits, `b` = length. The same code as `IndexOutOfBounds`.
     IndexOutOfBoundsU64 = 18,
+    // ---- the time library (issue 15) ----
+    /// A computed zone argument (`year(ts, zone)`, `format_time`, ...) that is neither
+    /// "UTC"/"Z", a fixed offset `+HH:MM`, nor a zone of the system database. The
+    /// message names it.
+    BadZone = 20,
+    /// A computed `date_trunc` unit not in the list, or a computed strftime format
+    /// (`format_time`, `parse_time`) jiff rejects. The message names it.
+    BadTimeFormat = 23,
+    /// Placeholder of the time-core part's fault until its branch is merged.
+    TimeRange = 22,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -186,6 +196,9 @@ impl Fault {
             Fault::OutOfMemory => "E0616",
             Fault::IntOverflow => "E0617",
             Fault::IndexOutOfBoundsU64 => "E0603",
+            Fault::BadZone => "E0619",
+            Fault::BadTimeFormat => "E0622",
+            Fault::TimeRange => "E0621",
         }
     }
 
@@ -208,6 +221,9 @@ impl Fault {
             16 => Fault::OutOfMemory,
             17 => Fault::IntOverflow,
             18 => Fault::IndexOutOfBoundsU64,
+            20 => Fault::BadZone,
+            23 => Fault::BadTimeFormat,
+            22 => Fault::TimeRange,
             _ => return None,
         })
     }
@@ -346,6 +362,24 @@ runtime_functions! {
     RT_LIST_COMPACT = lib_fns::kiln_rt_list_compact/6;
     /// `compact(xs)` as a `[T]?`: `none` (length -1) when no value is left.
     RT_LIST_COMPACT_SOME = lib_fns::kiln_rt_list_compact_some/6;
+
+    // ---- the time library (issue 15; `zones.rs`): zones cross as i64 zone ids ----
+    /// `fn(ctx, span, ptr, len) -> i64`: the zone id of a zone name (0 and E0619 when
+    /// unknown); a literal name's id is kept in a per-call-site global.
+    RT_ZONE_ID = zones::kiln_rt_zone_id/4;
+    /// `fn(ctx, span, ptr, len) -> i64`: the code of a computed `date_trunc` unit (E0622).
+    RT_TIME_UNIT = zones::kiln_rt_time_unit/4;
+    /// `fn(field: u32, ts, zone) -> i64`: `year`, `month`, ... `day_of_year`.
+    RT_TIME_FIELD = zones::kiln_rt_time_field/3;
+    /// `fn(ctx, span, ts, unit, zone) -> i64`: `date_trunc` (E0621 out of range).
+    RT_DATE_TRUNC = zones::kiln_rt_date_trunc/5;
+    /// `fn(ctx, span, ts, fmt_ptr, fmt_len, zone, out)`: `format_time` (E0622).
+    RT_FORMAT_TIME = zones::kiln_rt_format_time/7;
+    /// `fn(ctx, span, s_ptr, s_len, fmt_ptr, fmt_len, zone, checked: u32, out: *mut i64)
+    /// -> u32`: `parse_time`, 1 with the timestamp in `out` or 0 for none.
+    RT_PARSE_TIME = zones::kiln_rt_parse_time/9;
+    /// `fn() -> i64`: `now()`, the host clock.
+    RT_NOW = zones::kiln_rt_now/0;
 }
 
 symbol_table! {

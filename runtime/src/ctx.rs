@@ -173,6 +173,10 @@ impl FaultRecord {
                 format!("the run would need more than its memory limit of {b} bytes")
             }
             Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
+            // The time library sets its messages (they name the zone, unit or format).
+            Fault::BadZone => "unknown time zone".to_owned(),
+            Fault::BadTimeFormat => "bad time format or unit".to_owned(),
+            Fault::TimeRange => "the result is outside the timestamp range".to_owned(),
         }
     }
 }

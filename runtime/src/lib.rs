@@ -18,6 +18,7 @@ pub mod standalone;
 pub mod structural;
 mod symbols;
 pub mod typecode;
+pub mod zones;
 
 pub use abi::{libm_address, runtime_address};
 pub use arena::Arena;
