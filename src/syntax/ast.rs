@@ -7,6 +7,70 @@ pub use crate::span::Span;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub stmts: Vec<Stmt>,
+    /// Where the escapes of string literals sit in the source, so a report about part of
+    /// a literal's text (a format string's placeholder, a regex pattern's error) can point
+    /// at the exact characters.
+    pub strings: StringMap,
+}
+
+/// One escape of a string literal: `len` decoded bytes at `at` in the literal's text came
+/// from `src_len` source bytes at `src` (absolute offsets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Escape {
+    pub at: usize,
+    pub len: usize,
+    pub src: usize,
+    pub src_len: usize,
+}
+
+/// The escapes of every string literal that has any, by the literal's start. A literal
+/// without escapes has no entry: its text is the source between its quotes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StringMap {
+    escapes: Vec<(u32, Vec<Escape>)>,
+}
+
+impl StringMap {
+    /// Record the escapes of the literal starting at `literal_lo` (literals come in
+    /// source order, so the table stays sorted).
+    pub(crate) fn record(&mut self, literal_lo: u32, escapes: Vec<Escape>) {
+        if !escapes.is_empty() {
+            self.escapes.push((literal_lo, escapes));
+        }
+    }
+
+    /// The source span of bytes `range` of the decoded text of the string literal at
+    /// `literal` (its whole span, quotes included). An escape counts whole: a range that
+    /// starts or ends inside the character an escape wrote covers all of the escape.
+    pub fn span_in(&self, literal: Span, range: std::ops::Range<usize>) -> Span {
+        let escapes = match self.escapes.binary_search_by_key(&literal.lo, |e| e.0) {
+            Ok(i) => self.escapes[i].1.as_slice(),
+            Err(_) => &[],
+        };
+        let body = literal.lo as usize + 1;
+        // The source bytes of the character holding decoded byte `d`: an escape's whole
+        // text, or the one byte copied verbatim (offsets shift by each earlier escape).
+        let source_of = |d: usize| -> (usize, usize) {
+            let (mut decoded, mut source) = (0, body);
+            for e in escapes {
+                if d < e.at {
+                    break;
+                }
+                if d < e.at + e.len {
+                    return (e.src, e.src + e.src_len);
+                }
+                (decoded, source) = (e.at + e.len, e.src + e.src_len);
+            }
+            let s = source + (d - decoded);
+            (s, s + 1)
+        };
+        let lo = source_of(range.start).0;
+        let hi = match range.end.checked_sub(1) {
+            Some(last) if range.end > range.start => source_of(last).1,
+            _ => lo,
+        };
+        Span::new(lo, hi)
+    }
 }
 
 /// A name as written, with its span.

@@ -4,7 +4,7 @@
 //! every malformed literal arrives here and gets a precise E0005 diagnostic. String bodies
 //! arrive with their escapes undecoded; bad escapes give E0004.
 
-use super::ast::{ExprKind, NumSuffix};
+use super::ast::{Escape, ExprKind, NumSuffix};
 use crate::diag::Diagnostic;
 use crate::span::Span;
 
@@ -203,10 +203,22 @@ const ESCAPE_HELP: &str =
     "valid escapes are `\\\\`, `\\\"`, `\\'`, `\\n`, `\\t`, `\\r`, `\\0` and `\\u{...}`";
 
 /// Decode the escapes of a string body starting at byte offset `lo`. Invalid escapes are
-/// reported to `diags` (E0004) and left out of the result.
-pub(crate) fn decode_string(body: &str, lo: usize, diags: &mut Vec<Diagnostic>) -> String {
+/// reported to `diags` (E0004) and left out of the result; each valid one is listed in
+/// `escapes` (where its character went and where its text is).
+pub(crate) fn decode_string(
+    body: &str,
+    lo: usize,
+    diags: &mut Vec<Diagnostic>,
+    escapes: &mut Vec<Escape>,
+) -> String {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices().peekable();
+    let escape = |out: &str, ch: char, from: usize, to: usize| Escape {
+        at: out.len(),
+        len: ch.len_utf8(),
+        src: lo + from,
+        src_len: to - from,
+    };
     while let Some((i, c)) = chars.next() {
         if c != '\\' {
             out.push(c);
@@ -235,6 +247,7 @@ pub(crate) fn decode_string(body: &str, lo: usize, diags: &mut Vec<Diagnostic>) 
             _ => None,
         };
         if let Some(s) = simple {
+            escapes.push(escape(&out, s, i, j + 1));
             out.push(s);
             continue;
         }
@@ -303,7 +316,10 @@ pub(crate) fn decode_string(body: &str, lo: usize, diags: &mut Vec<Diagnostic>) 
         }
         let code = u32::from_str_radix(&hex, 16).unwrap_or(u32::MAX);
         match char::from_u32(code) {
-            Some(ch) => out.push(ch),
+            Some(ch) => {
+                escapes.push(escape(&out, ch, i, end));
+                out.push(ch);
+            }
             None => diags.push(
                 Diagnostic::error("E0004", span, format!("invalid unicode escape `{text}`"))
                     .with_label(format!("U+{code:X} is not a Unicode scalar value"))

@@ -79,13 +79,16 @@ pub(crate) fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
             if !lexed.errors.is_empty() {
                 return Err(sorted(lexed.errors));
             }
-            let mut b = Builder { diags: Vec::new() };
+            let mut b = Builder::default();
             let stmts = match pairs.next() {
                 Some(program) => b.program(program),
                 None => b.internal(Span::new(0, 0)),
             };
             match stmts {
-                Ok(stmts) if b.diags.is_empty() => Ok(Program { stmts }),
+                Ok(stmts) if b.diags.is_empty() => Ok(Program {
+                    stmts,
+                    strings: b.strings,
+                }),
                 _ => Err(sorted(b.diags)),
             }
         }
@@ -127,7 +130,7 @@ pub(crate) fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
 fn parse_chunk(chunk: &str) -> Vec<(usize, Diagnostic)> {
     match KilnGrammar::parse(Rule::program, chunk) {
         Ok(mut pairs) => {
-            let mut b = Builder { diags: Vec::new() };
+            let mut b = Builder::default();
             if let Some(program) = pairs.next() {
                 let _ = b.program(program);
             }
@@ -250,8 +253,10 @@ struct Abort;
 
 type Built<T> = Result<T, Abort>;
 
+#[derive(Default)]
 struct Builder {
     diags: Vec<Diagnostic>,
+    strings: StringMap,
 }
 
 impl Builder {
@@ -667,7 +672,10 @@ impl Builder {
                     Some(b) => (b.as_str(), b.as_span().start()),
                     None => ("", span.lo as usize + 1),
                 };
-                ExprKind::Str(literal::decode_string(text, lo, &mut self.diags))
+                let mut escapes = Vec::new();
+                let text = literal::decode_string(text, lo, &mut self.diags, &mut escapes);
+                self.strings.record(span.lo, escapes);
+                ExprKind::Str(text)
             }
             Rule::kw_true => ExprKind::Bool(true),
             Rule::kw_false => ExprKind::Bool(false),

@@ -1523,3 +1523,30 @@ fn none_is_a_keyword() {
     assert_eq!(s("none"), "none");
     assert_eq!(err1("let none = 1;").code, "E0008");
 }
+
+#[test]
+fn spans_inside_string_literals_account_for_escapes() {
+    let src = r#"["a\tb{x}\u{e9}z", "{y}"]"#;
+    let program = parse(src).unwrap();
+    let StmtKind::Expr(list) = &program.stmts[0].kind else {
+        panic!("not an expression")
+    };
+    let ExprKind::List(items) = &list.kind else {
+        panic!("not a list")
+    };
+    let (first, second) = (items[0].span, items[1].span);
+    let text = |sp: Span| &src[sp.lo as usize..sp.hi as usize];
+    let map = &program.strings;
+    // The decoded text is "a\tb{x}éz": `{x}` is bytes 3..6, after the two-byte `\t`.
+    assert_eq!(text(map.span_in(first, 3..6)), "{x}");
+    // A character an escape wrote points at the whole escape.
+    assert_eq!(text(map.span_in(first, 1..2)), "\\t");
+    assert_eq!(text(map.span_in(first, 6..8)), "\\u{e9}");
+    assert_eq!(text(map.span_in(first, 6..7)), "\\u{e9}");
+    assert_eq!(text(map.span_in(first, 8..9)), "z");
+    // An empty range at the end of the text is the closing quote's position.
+    assert_eq!(map.span_in(first, 9..9).lo as usize, first.hi as usize - 1);
+    // A literal without escapes maps one to one.
+    assert_eq!(text(map.span_in(second, 0..3)), "{y}");
+    assert_eq!(text(map.span_in(second, 1..2)), "y");
+}

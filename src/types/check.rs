@@ -197,6 +197,8 @@ pub(super) struct Checker<'a> {
     /// The source of each `bool?` expression, by span: a condition that is one shows
     /// its fix (`(...) ?? false`, see `optional.rs`).
     pub opt_bools: HashMap<Span, &'a ast::Expr>,
+    /// Where the program's string literals' escapes are (see `string_span`).
+    strings: Option<&'a ast::StringMap>,
 }
 
 /// The result of checking a sequence of statements.
@@ -230,6 +232,7 @@ impl<'a> Checker<'a> {
             setup: super::Setup::default(),
             outputs: Vec::new(),
             opt_bools: HashMap::new(),
+            strings: None,
         }
     }
 
@@ -419,7 +422,19 @@ impl<'a> Checker<'a> {
 
     // ----- the whole program -----
 
+    /// The source span of bytes `range` of the text of the string literal `literal` (the
+    /// literal expression's span): for reports that point into a literal, such as a
+    /// format string's placeholder or a regex pattern's error.
+    #[allow(dead_code)] // issue 15: format strings and regex patterns report into literals
+    pub fn string_span(&self, literal: Span, range: std::ops::Range<usize>) -> Span {
+        match self.strings {
+            Some(map) => map.span_in(literal, range),
+            None => ast::StringMap::default().span_in(literal, range),
+        }
+    }
+
     pub fn program(mut self, prog: &'a ast::Program) -> Result<super::Checked, Vec<Diagnostic>> {
+        self.strings = Some(&prog.strings);
         self.check_output_positions(prog);
         self.collect(prog);
         let mut main = Body::new(None);
