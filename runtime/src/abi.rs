@@ -373,8 +373,9 @@ runtime_functions! {
     RT_TIME_FIELD = zones::kiln_rt_time_field/3;
     /// `fn(ctx, span, ts, unit, zone) -> i64`: `date_trunc` (E0621 out of range).
     RT_DATE_TRUNC = zones::kiln_rt_date_trunc/5;
-    /// `fn(ctx, span, ts, fmt_ptr, fmt_len, zone, out)`: `format_time` (E0622).
-    RT_FORMAT_TIME = zones::kiln_rt_format_time/7;
+    /// `fn(ctx, span, fmt_span, ts, fmt_ptr, fmt_len, zone, out)`: `format_time` (E0622
+    /// at `fmt_span`).
+    RT_FORMAT_TIME = zones::kiln_rt_format_time/8;
     /// `fn(ctx, span, s_ptr, s_len, fmt_ptr, fmt_len, zone, checked: u32, out: *mut i64)
     /// -> u32`: `parse_time`, 1 with the timestamp in `out` or 0 for none.
     RT_PARSE_TIME = zones::kiln_rt_parse_time/9;

@@ -116,7 +116,7 @@ pub fn resolve_zone(name: &str) -> Result<i64, String> {
     if name.starts_with(['+', '-']) {
         return parse_offset(name)
             .map(fixed_zone)
-            .ok_or_else(|| format!("`{name}` is not a fixed offset: write `+HH:MM` or `-HH:MM`"));
+            .ok_or_else(|| zone_message(name));
     }
     let mut guard = INDEX.lock().unwrap_or_else(|e| e.into_inner());
     let index = guard.get_or_insert_with(|| Index {
@@ -126,8 +126,7 @@ pub fn resolve_zone(name: &str) -> Result<i64, String> {
     if let Some(&id) = index.ids.get(name) {
         return Ok(id);
     }
-    let tz = TimeZone::get(name)
-        .map_err(|_| format!("unknown time zone `{name}` (not in the system's zone database)"))?;
+    let tz = TimeZone::get(name).map_err(|_| zone_message(name))?;
     let canonical = tz.iana_name().unwrap_or(name).to_owned();
     let id = match index.ids.get(&canonical) {
         Some(&id) => id,
@@ -149,6 +148,26 @@ pub fn resolve_zone(name: &str) -> Result<i64, String> {
         index.ids.insert(name.to_owned(), id);
     }
     Ok(id)
+}
+
+/// The message of an unknown zone (runtime error E0619; the wording every engine uses).
+pub fn zone_message(name: &str) -> String {
+    format!(
+        "unknown time zone `{name}`: not \"UTC\", a fixed offset (`+HH:MM`, `-HH:MM`) or a zone of the system's database"
+    )
+}
+
+/// The message of an unknown `date_trunc` unit (runtime error E0622).
+pub fn unit_message(unit: &str) -> String {
+    format!(
+        "unknown date_trunc unit `{unit}`: expected one of {}",
+        TRUNC_UNITS.join(", ")
+    )
+}
+
+/// The message of a strftime format a function cannot use (runtime error E0622).
+pub fn format_message(function: &str, fmt: &str, why: &str) -> String {
+    format!("bad {function} format `{fmt}`: {why}")
 }
 
 /// The jiff time zone of a zone id.
@@ -307,8 +326,8 @@ fn sample() -> Zoned {
 }
 
 /// The byte ranges of a format's directives: `%`, the flags `_ - 0 ^ #`, a width, a
-/// `.precision`, colons, and the conversion character.
-pub fn directives(fmt: &str) -> Vec<(usize, usize)> {
+/// `.precision`, colons, and the conversion character; and whether it has that last one.
+pub fn directives(fmt: &str) -> Vec<(usize, usize, bool)> {
     let b = fmt.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -334,11 +353,15 @@ pub fn directives(fmt: &str) -> Vec<(usize, usize)> {
         while i < b.len() && b[i] == b':' {
             i += 1;
         }
-        // The conversion: one character (a whole UTF-8 sequence).
-        if let Some(c) = fmt.get(i..).and_then(|r| r.chars().next()) {
-            i += c.len_utf8();
-        }
-        out.push((start, i));
+        // The conversion: one character (a whole UTF-8 sequence); none at the end.
+        let finished = match fmt.get(i..).and_then(|r| r.chars().next()) {
+            Some(c) => {
+                i += c.len_utf8();
+                true
+            }
+            None => false,
+        };
+        out.push((start, i, finished));
     }
     out
 }
@@ -348,15 +371,14 @@ pub fn directives(fmt: &str) -> Vec<(usize, usize)> {
 /// back what it wrote), and then the whole format.
 pub fn check_format(fmt: &str, parsing: bool) -> Result<(), BadDirective> {
     let zdt = sample();
-    for (start, end) in directives(fmt) {
+    for (start, end, finished) in directives(fmt) {
         let d = &fmt[start..end];
         let bad = |why: &str| BadDirective {
             start,
             end,
             message: format!("`{d}` {why}"),
         };
-        if end - start < 2 || d.ends_with([':', '.']) || d[1..].chars().all(|c| c.is_ascii_digit())
-        {
+        if !finished {
             return Err(bad("is an unfinished directive"));
         }
         let written = match strtime::format(d, &zdt) {
@@ -380,7 +402,13 @@ pub fn check_format(fmt: &str, parsing: bool) -> Result<(), BadDirective> {
 /// `format_time`: the timestamp in the zone, written by the strftime format.
 pub fn format_time(ts: i64, fmt: &str, zone: i64) -> Result<String, String> {
     let zdt = instant(ts).to_zoned(time_zone(zone));
-    strtime::format(fmt, &zdt).map_err(|e| format!("format `{fmt}` failed: {e}"))
+    strtime::format(fmt, &zdt).map_err(|_| {
+        let why = match check_format(fmt, false) {
+            Err(bad) => bad.message,
+            Ok(()) => format!("`{fmt}` cannot format this timestamp"),
+        };
+        format_message("format_time", fmt, &why)
+    })
 }
 
 /// `parse_time`: the instant the text names by the format, read in the zone when the
@@ -443,15 +471,7 @@ pub unsafe extern "C" fn kiln_rt_time_unit(c: *mut RunCtx, span: u32, p: *const 
     match TRUNC_UNITS.iter().position(|u| *u == unit) {
         Some(i) => i as i64,
         None => {
-            fail(
-                c,
-                span,
-                Fault::BadTimeFormat,
-                format!(
-                    "unknown date_trunc unit `{unit}`: expected one of {}",
-                    TRUNC_UNITS.join(", ")
-                ),
-            );
+            fail(c, span, Fault::BadTimeFormat, unit_message(unit));
             0
         }
     }
@@ -494,8 +514,9 @@ pub fn range_message(secs: i64) -> String {
     )
 }
 
-/// `fn(ctx, span, ts, fmt_ptr, fmt_len, zone, out)`: `format_time`; a format jiff rejects
-/// records [`Fault::BadTimeFormat`] at `span`.
+/// `fn(ctx, span, fmt_span, ts, fmt_ptr, fmt_len, zone, out)`: `format_time`; the
+/// string's limits are faults at `span`, a format jiff rejects records
+/// [`Fault::BadTimeFormat`] at `fmt_span`.
 ///
 /// # Safety
 /// `c` is the live run context; (fp, fl) a string of the run; `out` writable.
@@ -503,6 +524,7 @@ pub fn range_message(secs: i64) -> String {
 pub unsafe extern "C" fn kiln_rt_format_time(
     c: *mut RunCtx,
     span: u32,
+    fmt_span: u32,
     ts: i64,
     fp: *const u8,
     fl: i64,
@@ -519,7 +541,7 @@ pub unsafe extern "C" fn kiln_rt_format_time(
             out.write(pair);
         }
         Err(why) => {
-            fail(c, span, Fault::BadTimeFormat, why);
+            fail(c, fmt_span, Fault::BadTimeFormat, why);
             out.write(nothing);
         }
     }
@@ -551,7 +573,7 @@ pub unsafe extern "C" fn kiln_rt_parse_time(
                 c,
                 span,
                 Fault::BadTimeFormat,
-                format!("bad parse_time format `{fmt}`: {}", bad.message),
+                format_message("parse_time", fmt, &bad.message),
             );
             out.write(0);
             return 0;

@@ -581,6 +581,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for a in args {
             vals.push(self.expr(a)?);
         }
+        if op == Builtin::Lib(crate::types::hir::LibFn::Now) {
+            return self.time_call(crate::types::hir::LibFn::Now, &vals, args, e);
+        }
         let Some((&v, arg)) = vals.first().zip(args.first()) else {
             return bug(format!("{op:?} without arguments"));
         };

@@ -32,6 +32,7 @@ mod host;
 mod ops;
 mod optional;
 mod standalone;
+mod zones;
 
 #[cfg(test)]
 mod runtime_abi;
@@ -694,6 +695,13 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             abi::RT_FAIL => f.add_attribute(AttributeLoc::Function, self.enum_attr("cold")),
             // Fresh arena memory: aliases nothing else.
             abi::RT_ALLOC => f.add_attribute(AttributeLoc::Return, self.enum_attr("noalias")),
+            // A field of a timestamp in a resolved zone: a function of its arguments
+            // (the zone table only grows), so LLVM may merge and hoist it (issue 15).
+            abi::RT_TIME_FIELD => {
+                let memory = Attribute::get_named_enum_kind_id("memory");
+                f.add_attribute(AttributeLoc::Function, self.cx.create_enum_attribute(memory, 0));
+                f.add_attribute(AttributeLoc::Function, self.enum_attr("willreturn"));
+            }
             abi::RT_STR_CMP => {
                 // Only reads memory (`memory(read)`: ref for every location kind), always
                 // returns: calls can be reused or dropped.

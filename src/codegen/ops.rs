@@ -502,6 +502,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         args: &[Expr],
         e: &Expr,
     ) -> Res<BasicValueEnum<'ctx>> {
+        if f.is_time() {
+            return self.time_call(f, vals, args, e);
+        }
         match f {
             LibFn::ListLen => return Ok(self.split_pair(vals[0])?.1.into()),
             LibFn::First | LibFn::Last => {

@@ -319,6 +319,32 @@ x ?? 0",
             by flattening inner levels with `flatten`.",
         example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
+    // ---- the time library (issue 15) ----
+    "E0265": "unknown time zone" {
+        explanation: "A literal zone argument of a time function (`hour(ts, \"Europe/Berlin\")`, \
+            `format_time`, `parse_time`, `date_trunc`) must name a zone: \"UTC\" or \"Z\", a \
+            fixed offset written `+HH:MM` or `-HH:MM` (hours up to 23), or an IANA name of \
+            the system's time zone database (/usr/share/zoneinfo), such as \
+            \"America/New_York\". The name is checked when the program compiles; the help \
+            suggests close names. Fix the spelling, or use a fixed offset.",
+        example: "hour(now(), \"Europe/Berln\")",
+    },
+    "E0266": "unknown date_trunc unit" {
+        explanation: "`date_trunc(ts, unit)` truncates to the start of a \"year\", \
+            \"quarter\", \"month\", \"week\" (ISO weeks start on Monday), \"day\", \
+            \"hour\", \"minute\" or \"second\", written in the singular and in lower \
+            case. A literal unit is checked when the program compiles. Write one of those.",
+        example: "date_trunc(now(), \"days\")",
+    },
+    "E0267": "bad strftime format" {
+        explanation: "A literal format of `format_time` or `parse_time` is checked when the \
+            program compiles: each `%` directive (with its optional flags `_ - 0 ^ #`, width, \
+            `.precision` and colons) must be one jiff supports (see the list in the \
+            language reference), and `parse_time` also needs directives that can be read \
+            back (not `%c`, `%q`, `%r`, `%X`, `%x` or `%Z`). The error points at the \
+            directive. Write `%%` for a literal percent sign.",
+        example: "format_time(now(), \"%Y-%K\")",
+    },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
             number of parameters, or some argument has a type that neither equals nor \
@@ -531,6 +557,24 @@ unwrap(x)",
             that does not fit its type. By default these operations wrap around instead. \
             Widen the operands (`i64(x) * y`) or check the range first.",
         example: "",
+    },
+    // ---- the time library (issue 15) ----
+    "E0619": "unknown time zone at run time" {
+        explanation: "At run time, a computed zone argument of a time function (`hour(ts, \
+            zone)`, `format_time`, `parse_time`, `date_trunc`) was not \"UTC\"/\"Z\", a \
+            fixed offset `+HH:MM`/`-HH:MM`, nor a name in the system's time zone database; \
+            the message names it. Check the value (a literal zone is checked when the \
+            program compiles, E0265), or make sure the machine has its zone database \
+            (the tzdata package).",
+        example: "fn local_hour(zone: string) -> i64 = hour(now(), zone);\nlocal_hour(\"Mars/Olympus\")",
+    },
+    "E0622": "bad time unit or format at run time" {
+        explanation: "At run time, a computed `date_trunc` unit was not one of \"year\", \
+            \"quarter\", \"month\", \"week\", \"day\", \"hour\", \"minute\", \"second\", \
+            or a computed `format_time`/`parse_time` format had a directive jiff does not \
+            support; the message names the value and the directive. Literal units and \
+            formats are checked when the program compiles (E0266, E0267).",
+        example: "fn start(unit: string) -> string = format_time(date_trunc(now(), unit), \"%F\");\nstart(\"fortnight\")",
     },
     "E0701": "row with the wrong number of fields" {
         explanation: "`kiln map` reads CSV data: a header row naming the columns, then one \

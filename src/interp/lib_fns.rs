@@ -114,6 +114,12 @@ impl Machine<'_> {
                 .ok_or_else(|| bug(format!("{f:?}: argument {i}")))
         };
         Ok(match f {
+            // ---- the time library (issue 15): `zones.rs`
+            LibFn::TimeField(..)
+            | LibFn::FormatTime { .. }
+            | LibFn::ParseTime { .. }
+            | LibFn::DateTrunc(..)
+            | LibFn::Now => return self.time_lib(f, &vals, e),
             // ---- strings
             LibFn::StrLen => Value::I64(str_arg(arg(0)?)?.chars().count() as i64),
             LibFn::StrConcat => {

@@ -34,6 +34,7 @@ mod hof;
 mod lib_fns;
 mod ops;
 mod optional;
+mod zones;
 
 #[cfg(test)]
 mod tests;

@@ -287,7 +287,10 @@ impl<'a> Checker<'a> {
                         hir::Expr::new(ExprKind::Cast(Box::new(arg)), c.ret, span)
                     }
                 }
-                Lowering::Op(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
+                Lowering::Op(op) => match self.plan_time(op, &args) {
+                    Some(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
+                    None => hir::Expr::error(span),
+                },
             },
         }
     }

@@ -12,6 +12,7 @@
 //!   truncated to the type's width; an `f32` `Float` holds an f32-representable value).
 //! - A `Block` used as a function body has a `value`; `When` blocks have none.
 
+pub use super::zones::{TimeField, TimeUnit, UnitArg, ZoneArg};
 use super::ty::Ty;
 use crate::chain::{Link, Spine};
 use crate::span::Span;
@@ -531,6 +532,34 @@ pub enum LibFn {
     /// `compact` giving a `[T]?`: `none` when no value is left (how `avg`, `median`,
     /// `min` and `max` of a `[T?]` give none).
     CompactSome,
+    // ---- the time library (issue 15; planned in `types/zones.rs`) ----
+    /// `year(ts)` … `day_of_year(ts)` -> i64, with the zone as an optional second
+    /// argument (its plan: `ZoneArg`).
+    TimeField(TimeField, ZoneArg),
+    /// `format_time(ts, fmt [, zone])` -> string; `literal_fmt`: the format is a literal,
+    /// checked when the program was compiled.
+    FormatTime { literal_fmt: bool, zone: ZoneArg },
+    /// `parse_time(s, fmt [, zone])` -> timestamp? (none when the text does not match).
+    ParseTime { literal_fmt: bool, zone: ZoneArg },
+    /// `date_trunc(ts, unit [, zone])` -> timestamp.
+    DateTrunc(UnitArg, ZoneArg),
+    /// `now()` -> timestamp: the host clock (a side effect: never folded or merged).
+    Now,
+}
+
+impl LibFn {
+    /// Whether it is one of the time library's functions (`types/zones.rs`,
+    /// `codegen/zones.rs`, `interp/zones.rs`).
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            LibFn::TimeField(..)
+                | LibFn::FormatTime { .. }
+                | LibFn::ParseTime { .. }
+                | LibFn::DateTrunc(..)
+                | LibFn::Now
+        )
+    }
 }
 
 // ---- higher-order built-ins (lambdas) -----------------------------------------------------

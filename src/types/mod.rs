@@ -17,6 +17,7 @@ pub mod prelude;
 pub mod reference;
 pub(crate) mod suggest;
 pub mod ty;
+pub mod zones;
 
 pub use fold::const_int;
 pub(crate) use outputs::not_an_expression;

@@ -182,8 +182,18 @@ impl RuntimeError {
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
             Fault::IntOverflow => "this operation overflows",
+            // The time library (issue 15).
+            Fault::BadZone => "this zone does not exist",
+            Fault::BadTimeFormat => "this is not a unit or format the function takes",
+            Fault::TimeRange => "this result is outside the timestamp range",
         };
-        Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
+        let d = Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label);
+        match self.fault {
+            Fault::BadZone => d.with_help(
+                "a zone is \"UTC\", a fixed offset such as \"+02:00\", or an IANA name such as \"Europe/Berlin\"",
+            ),
+            _ => d,
+        }
     }
 }
 

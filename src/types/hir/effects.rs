@@ -162,6 +162,20 @@ impl LibFn {
             | LibFn::Count
             | LibFn::Any
             | LibFn::All => Effects::FAULTS,
+            // The time library (issue 15): a zone resolved at run time may not exist
+            // (E0619), a computed unit or format may be wrong (E0622), a truncation may
+            // leave the timestamp range (E0621), a formatted string has the limits of
+            // every string; `now` reads the host clock (a side effect).
+            LibFn::TimeField(_, zone) if !zone.can_fault() => Effects::NONE,
+            LibFn::ParseTime {
+                literal_fmt: true,
+                zone,
+            } if !zone.can_fault() => Effects::NONE,
+            LibFn::TimeField(..)
+            | LibFn::ParseTime { .. }
+            | LibFn::FormatTime { .. }
+            | LibFn::DateTrunc(..) => Effects::FAULTS,
+            LibFn::Now => Effects::SIDE_EFFECT,
             LibFn::StrLen
             | LibFn::StrContains
             | LibFn::StartsWith
