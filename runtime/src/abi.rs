@@ -66,10 +66,14 @@ pub enum Kind {
     F32 = 9,
     F64 = 10,
     Str = 11,
+    /// `timestamp` (v1): i64 nanoseconds since the Unix epoch, UTC.
+    Timestamp = 12,
+    /// `duration` (v1): a signed span of i64 nanoseconds.
+    Duration = 13,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Bool,
         Kind::I8,
         Kind::I16,
@@ -82,6 +86,8 @@ impl Kind {
         Kind::F32,
         Kind::F64,
         Kind::Str,
+        Kind::Timestamp,
+        Kind::Duration,
     ];
 
     pub fn from_u32(k: u32) -> Option<Kind> {
@@ -90,8 +96,21 @@ impl Kind {
 
     /// The Kiln type name of this kind (`i64`, `string`, …).
     pub fn name(self) -> &'static str {
-        const NAMES: [&str; 12] = [
-            "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "string",
+        const NAMES: [&str; 14] = [
+            "bool",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "f32",
+            "f64",
+            "string",
+            "timestamp",
+            "duration",
         ];
         NAMES[self as usize]
     }
@@ -103,7 +122,7 @@ impl Kind {
             Kind::Bool | Kind::I8 | Kind::U8 => (1, 1),
             Kind::I16 | Kind::U16 => (2, 2),
             Kind::I32 | Kind::U32 | Kind::F32 => (4, 4),
-            Kind::I64 | Kind::U64 | Kind::F64 => (8, 8),
+            Kind::I64 | Kind::U64 | Kind::F64 | Kind::Timestamp | Kind::Duration => (8, 8),
             Kind::Str => (16, 8),
         }
     }
@@ -156,6 +175,11 @@ pub enum Fault {
     /// `xs[i]` out of bounds with a `u64` index (which may be 2^63 or more). `a` = the
     /// index's bits, `b` = length. The same code as `IndexOutOfBounds`.
     IndexOutOfBoundsU64 = 18,
+    /// A `timestamp` or `duration` (v1) outside the i64 nanoseconds they hold (years
+    /// 1677 to 2262; durations of about ±292 years): arithmetic, unit constructors,
+    /// parsing text of an instant outside that range. `a`, `b` = the operands' bits when
+    /// an operator overflowed.
+    TimeRange = 22,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -186,6 +210,7 @@ impl Fault {
             Fault::OutOfMemory => "E0616",
             Fault::IntOverflow => "E0617",
             Fault::IndexOutOfBoundsU64 => "E0603",
+            Fault::TimeRange => "E0621",
         }
     }
 
@@ -208,6 +233,7 @@ impl Fault {
             16 => Fault::OutOfMemory,
             17 => Fault::IntOverflow,
             18 => Fault::IndexOutOfBoundsU64,
+            22 => Fault::TimeRange,
             _ => return None,
         })
     }

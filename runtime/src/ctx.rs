@@ -173,6 +173,7 @@ impl FaultRecord {
                 format!("the run would need more than its memory limit of {b} bytes")
             }
             Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
+            Fault::TimeRange => crate::time::range_message(a, b),
         }
     }
 }
@@ -508,6 +509,8 @@ pub fn parse_bits(kind: Kind, text: &str) -> Result<u64, String> {
         Kind::F32 => p(text, |v: f32| v.to_bits() as u64),
         Kind::F64 => p(text, |v: f64| v.to_bits()),
         Kind::Str => Err("a string is not parsed".to_owned()),
+        Kind::Timestamp => return crate::time::parse_bits(false, text),
+        Kind::Duration => return crate::time::parse_bits(true, text),
     };
     r.map_err(|why| format!("cannot parse {text:?} as {} ({why})", kind.name()))
 }

@@ -34,6 +34,7 @@ mod hof;
 mod lib_fns;
 mod ops;
 mod optional;
+mod time;
 
 #[cfg(test)]
 mod tests;
