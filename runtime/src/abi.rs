@@ -66,10 +66,14 @@ pub enum Kind {
     F32 = 9,
     F64 = 10,
     Str = 11,
+    /// `timestamp` (v1): i64 nanoseconds since the Unix epoch, UTC.
+    Timestamp = 12,
+    /// `duration` (v1): a signed span of i64 nanoseconds.
+    Duration = 13,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Bool,
         Kind::I8,
         Kind::I16,
@@ -82,6 +86,8 @@ impl Kind {
         Kind::F32,
         Kind::F64,
         Kind::Str,
+        Kind::Timestamp,
+        Kind::Duration,
     ];
 
     pub fn from_u32(k: u32) -> Option<Kind> {
@@ -90,8 +96,21 @@ impl Kind {
 
     /// The Kiln type name of this kind (`i64`, `string`, …).
     pub fn name(self) -> &'static str {
-        const NAMES: [&str; 12] = [
-            "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "string",
+        const NAMES: [&str; 14] = [
+            "bool",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "f32",
+            "f64",
+            "string",
+            "timestamp",
+            "duration",
         ];
         NAMES[self as usize]
     }
@@ -103,7 +122,7 @@ impl Kind {
             Kind::Bool | Kind::I8 | Kind::U8 => (1, 1),
             Kind::I16 | Kind::U16 => (2, 2),
             Kind::I32 | Kind::U32 | Kind::F32 => (4, 4),
-            Kind::I64 | Kind::U64 | Kind::F64 => (8, 8),
+            Kind::I64 | Kind::U64 | Kind::F64 | Kind::Timestamp | Kind::Duration => (8, 8),
             Kind::Str => (16, 8),
         }
     }
@@ -164,7 +183,10 @@ pub enum Fault {
     /// A computed `date_trunc` unit not in the list, or a computed strftime format
     /// (`format_time`, `parse_time`) jiff rejects. The message names it.
     BadTimeFormat = 23,
-    /// Placeholder of the time-core part's fault until its branch is merged.
+    /// A `timestamp` or `duration` (v1) outside the i64 nanoseconds they hold (years
+    /// 1677 to 2262; durations of about ±292 years): arithmetic, unit constructors,
+    /// parsing text of an instant outside that range. `a`, `b` = the operands' bits when
+    /// an operator overflowed.
     TimeRange = 22,
 }
 

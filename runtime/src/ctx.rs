@@ -176,7 +176,7 @@ impl FaultRecord {
             // The time library sets its messages (they name the zone, unit or format).
             Fault::BadZone => "unknown time zone".to_owned(),
             Fault::BadTimeFormat => "bad time format or unit".to_owned(),
-            Fault::TimeRange => "the result is outside the timestamp range".to_owned(),
+            Fault::TimeRange => crate::time::range_message(a, b),
         }
     }
 }
@@ -512,6 +512,8 @@ pub fn parse_bits(kind: Kind, text: &str) -> Result<u64, String> {
         Kind::F32 => p(text, |v: f32| v.to_bits() as u64),
         Kind::F64 => p(text, |v: f64| v.to_bits()),
         Kind::Str => Err("a string is not parsed".to_owned()),
+        Kind::Timestamp => return crate::time::parse_bits(false, text),
+        Kind::Duration => return crate::time::parse_bits(true, text),
     };
     r.map_err(|why| format!("cannot parse {text:?} as {} ({why})", kind.name()))
 }

@@ -17,6 +17,7 @@ mod rt;
 pub mod standalone;
 pub mod structural;
 mod symbols;
+pub mod time;
 pub mod typecode;
 pub mod zones;
 

@@ -33,6 +33,7 @@ mod ops;
 mod optional;
 mod standalone;
 mod zones;
+mod time;
 
 #[cfg(test)]
 mod runtime_abi;
@@ -428,6 +429,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Ty::Float(f) => self.float_ty(*f).into(),
             Ty::Str | Ty::List(_) => self.pair_ty().into(),
             Ty::Opt(t) => return self.opt_llty(t),
+            Ty::Timestamp | Ty::Duration => self.i64_ty().into(),
             t => return bug(format!("unexpected type `{t}` in a checked program")),
         })
     }
@@ -573,6 +575,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.b.build_int_z_extend(i.into_int_value(), i64t, "")?
             }
             Ty::Float(FloatTy::F64) => self.b.build_bit_cast(v, i64t, "")?.into_int_value(),
+            Ty::Timestamp | Ty::Duration => v.into_int_value(),
             t => return bug(format!("`{t}` has no scalar bits")),
         })
     }
@@ -593,6 +596,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.b.build_bit_cast(i, self.cx.f32_type(), "")?
             }
             Ty::Float(FloatTy::F64) => self.b.build_bit_cast(bits, self.cx.f64_type(), "")?,
+            Ty::Timestamp | Ty::Duration => bits.into(),
             t => return bug(format!("`{t}` has no scalar bits")),
         })
     }

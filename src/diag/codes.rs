@@ -319,6 +319,30 @@ x ?? 0",
             by flattening inner levels with `flatten`.",
         example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
+    // ---- time core (issue 15, point 4) ----
+    "E0260": "time operator on the wrong operand types" {
+        explanation: "`timestamp` and `duration` have their own arithmetic: \
+            `timestamp - timestamp` is a duration, `timestamp + duration` (or \
+            `duration + timestamp`) and `timestamp - duration` are timestamps, \
+            `duration + duration`, `duration - duration`, `duration * i64`, `i64 * duration` \
+            and `duration / i64` are durations, and two values of one time type compare \
+            with `== != < <= > >=`. Anything else (two instants added, a duration scaled by \
+            a float, a timestamp compared with a duration or a number) has no meaning. \
+            Use a unit constructor to make a duration of a number (`secs(5)`, \
+            `millis(1500)`), and `seconds(d)` to make a number of a duration.",
+        example: "let t = timestamp(\"2024-03-01T12:00:00Z\");\nt + t",
+    },
+    "E0261": "malformed timestamp or duration literal" {
+        explanation: "The text given to `timestamp(\"...\")` or `duration(\"...\")` is a \
+            literal, so it is read when the program compiles, and it does not parse. A \
+            timestamp is RFC 3339 with its offset (`2024-03-01T12:00:00Z`, \
+            `2024-03-01T14:00:00+02:00`) between the years 1677 and 2262; a duration is \
+            `1h30m`, `45s`, `1.5s`, `-2h5m`, `2 days` or ISO 8601 `PT1H30M` (a day is 24 \
+            hours; months and years have no fixed length and are refused). Text that is \
+            only known at run time is checked then (runtime error E0604; `timestamp?(s)` \
+            gives `none` instead).",
+        example: "timestamp(\"2024-03-01 noon\")",
+    },
     // ---- the time library (issue 15) ----
     "E0265": "unknown time zone" {
         explanation: "A literal zone argument of a time function (`hour(ts, \"Europe/Berlin\")`, \
@@ -567,6 +591,15 @@ unwrap(x)",
             program compiles, E0265), or make sure the machine has its zone database \
             (the tzdata package).",
         example: "fn local_hour(zone: string) -> i64 = hour(now(), zone);\nlocal_hour(\"Mars/Olympus\")",
+    },
+    "E0621": "time out of range" {
+        explanation: "At run time, a timestamp or duration left the range it holds: both \
+            are i64 nanoseconds, so timestamps run from 1677-09-21 to 2262-04-11 and \
+            durations about 292 years either way. Time arithmetic (`ts + d`, `ts - ts`, \
+            `d * n`, `-d`) and the unit constructors (`days(n)`, `hours(n)`, ...) check every \
+            result, in every overflow mode; none wraps around. Check the operands' range, \
+            or work in a coarser unit with integers.",
+        example: "let t = timestamp(\"2262-01-01T00:00:00Z\");\nfn later(t: timestamp, n: i64) -> timestamp = t + days(n);\nlater(t, 365)",
     },
     "E0622": "bad time unit or format at run time" {
         explanation: "At run time, a computed `date_trunc` unit was not one of \"year\", \

@@ -35,6 +35,7 @@ mod lib_fns;
 mod ops;
 mod optional;
 mod zones;
+mod time;
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 //! concrete candidate per call (its `T` found by joining the arguments like the operands
 //! of one operator), then competes with user overloads by the contract's ranking.
 
-use super::hir::{Builtin, LibFn, MathFn};
+use super::hir::{Builtin, LibFn, MathFn, TimeFn};
 use super::ty::{FloatTy, IntTy, Ty};
 use std::sync::OnceLock;
 
@@ -333,6 +333,7 @@ fn build() -> Vec<BuiltinFn> {
     v.extend(math_extras());
     // The time library (issue 15): its rows are in `zones.rs`.
     v.extend(super::zones::rows());
+    v.extend(time_core());
     v
 }
 
@@ -408,6 +409,61 @@ fn math_extras() -> Vec<BuiltinFn> {
         Lowering::Op(Builtin::Clamp),
         "clamp(x, lo, hi): lo when x < lo, hi when x > hi, else x (a NaN x stays NaN); lo > hi or a NaN bound is a runtime error",
     ));
+    v
+}
+
+// ---- time core (issue 15, point 4: the `timestamp` and `duration` types) -------------
+
+/// Parsing into the time types, `seconds` and the unit constructors.
+fn time_core() -> Vec<BuiltinFn> {
+    let row = |name: &str, param: Ty, ret: Ty, lowering: Lowering, doc: &'static str| BuiltinFn {
+        name: name.to_string(),
+        class: None,
+        params: vec![Pat::Ty(param)],
+        ret: Pat::Ty(ret),
+        variadic: false,
+        lowering,
+        doc,
+    };
+    let mut v = vec![
+        row(
+            "timestamp",
+            Ty::Str,
+            Ty::Timestamp,
+            Lowering::Op(Builtin::Parse),
+            "parses an RFC 3339 instant with its offset (`2024-03-01T12:00:00Z`, `...+02:00`); text without an offset, or outside the years 1677 to 2262, is a runtime error (`timestamp?(s)` gives none)",
+        ),
+        row(
+            "duration",
+            Ty::Str,
+            Ty::Duration,
+            Lowering::Op(Builtin::Parse),
+            "parses `1h30m`, `45s`, `1.5s`, `-2h5m`, `2 days` or ISO 8601 `PT1H30M` (a day is 24 hours; months and years are refused); a runtime error when malformed (`duration?(s)` gives none)",
+        ),
+        row(
+            "seconds",
+            Ty::Duration,
+            Ty::F64,
+            Lowering::Op(Builtin::Time(TimeFn::Seconds)),
+            "the duration in seconds, with its fraction",
+        ),
+    ];
+    const UNIT_DOCS: [&str; 5] = [
+        "a duration of n days of 24 hours; outside i64 nanoseconds (about 292 years) is runtime error E0621",
+        "a duration of n hours; outside i64 nanoseconds is runtime error E0621",
+        "a duration of n minutes; outside i64 nanoseconds is runtime error E0621",
+        "a duration of n seconds; outside i64 nanoseconds is runtime error E0621",
+        "a duration of n milliseconds; outside i64 nanoseconds is runtime error E0621",
+    ];
+    for (i, ((name, _), doc)) in kiln_runtime::time::UNITS.iter().zip(UNIT_DOCS).enumerate() {
+        v.push(row(
+            name,
+            Ty::I64,
+            Ty::Duration,
+            Lowering::Op(Builtin::Time(TimeFn::Unit(i as u8))),
+            doc,
+        ));
+    }
     v
 }
 

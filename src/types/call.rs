@@ -287,6 +287,13 @@ impl<'a> Checker<'a> {
                         hir::Expr::new(ExprKind::Cast(Box::new(arg)), c.ret, span)
                     }
                 }
+                // A literal `timestamp("...")` / `duration("...")` (v1) is read now.
+                Lowering::Op(op @ hir::Builtin::Parse)
+                    if matches!(c.ret, Ty::Timestamp | Ty::Duration) =>
+                {
+                    let call = hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span);
+                    self.time_literal(call)
+                }
                 Lowering::Op(op) => match self.plan_time(op, &args) {
                     Some(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
                     None => hir::Expr::error(span),

@@ -286,6 +286,8 @@ impl<'a> Checker<'a> {
             );
         }
         let (ok, hop, sym) = match op {
+            // `-d` of a duration (v1).
+            UnaryOp::Neg if inner.ty == Ty::Duration => (true, Some(UnOp::Neg), "-"),
             UnaryOp::Neg => (inner.ty.is_numeric(), Some(UnOp::Neg), "-"),
             UnaryOp::Plus => (inner.ty.is_numeric(), None, "+"),
             UnaryOp::Not => (inner.ty == Ty::Bool, Some(UnOp::Not), "not"),
@@ -364,6 +366,11 @@ impl<'a> Checker<'a> {
         {
             let equality = kind == OpKind::Equality;
             return self.binary_opt(b, op, op_span, equality, l, r, span);
+        }
+        if super::time::involved(&l.ty, &r.ty)
+            && matches!(kind, OpKind::Arith | OpKind::Order | OpKind::Equality)
+        {
+            return self.time_binary(op, hop, op_span, l, r, span);
         }
         match kind {
             OpKind::Logic => {

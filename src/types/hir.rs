@@ -343,6 +343,18 @@ pub enum Builtin {
     /// `clamp(x, lo, hi)`, three arguments of the node's numeric type: `lo` when
     /// `x < lo`, else `hi` when `x > hi`, else `x` (so a NaN `x` stays NaN).
     Clamp,
+    /// A time function codegen writes inline (v1, see [`TimeFn`]).
+    Time(TimeFn),
+}
+
+/// The time functions (v1) that are arithmetic on i64 nanoseconds, written inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimeFn {
+    /// `seconds(d) -> f64`: a duration in seconds.
+    Seconds,
+    /// `days(n) hours(n) minutes(n) secs(n) millis(n) -> duration`: `n` times the unit
+    /// `kiln_runtime::time::UNITS[i]`; a result outside i64 nanoseconds is E0621.
+    Unit(u8),
 }
 
 #[derive(Clone, Debug)]

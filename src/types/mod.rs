@@ -16,6 +16,7 @@ mod outputs;
 pub mod prelude;
 pub mod reference;
 pub(crate) mod suggest;
+mod time;
 pub mod ty;
 pub mod zones;
 

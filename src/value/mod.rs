@@ -35,6 +35,10 @@ pub enum Value {
     /// `none` (v1): the value of any optional type that holds nothing. It has no type of
     /// its own: [`Value::ty`] gives `Ty::Error` for it.
     None,
+    /// A `timestamp` (v1): nanoseconds since the Unix epoch, UTC.
+    Timestamp(i64),
+    /// A `duration` (v1): a signed span of nanoseconds.
+    Duration(i64),
 }
 
 impl Value {
@@ -61,6 +65,8 @@ impl Value {
             Value::F32(_) => Kind::F32,
             Value::F64(_) => Kind::F64,
             Value::Str(_) => Kind::Str,
+            Value::Timestamp(_) => Kind::Timestamp,
+            Value::Duration(_) => Kind::Duration,
             Value::List(..) | Value::None => return None,
         })
     }
@@ -80,6 +86,7 @@ impl Value {
             Value::U64(v) => v,
             Value::F32(v) => v.to_bits() as u64,
             Value::F64(v) => v.to_bits(),
+            Value::Timestamp(v) | Value::Duration(v) => v as u64,
             Value::Str(_) | Value::List(..) | Value::None => return None,
         })
     }
@@ -99,6 +106,8 @@ impl Value {
             Kind::F32 => Value::F32(f32::from_bits(bits as u32)),
             Kind::F64 => Value::F64(f64::from_bits(bits)),
             Kind::Str => Value::Str(String::new()),
+            Kind::Timestamp => Value::Timestamp(bits as i64),
+            Kind::Duration => Value::Duration(bits as i64),
         }
     }
 
@@ -185,7 +194,7 @@ impl RuntimeError {
             // The time library (issue 15).
             Fault::BadZone => "this zone does not exist",
             Fault::BadTimeFormat => "this is not a unit or format the function takes",
-            Fault::TimeRange => "this result is outside the timestamp range",
+            Fault::TimeRange => "this is outside the range of timestamps and durations",
         };
         let d = Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label);
         match self.fault {
