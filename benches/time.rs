@@ -72,8 +72,7 @@ fn scalar_case(c: &mut Criterion, name: &str, src: &str, rust: impl Fn(&[i64]) -
     let ctx: *mut RunCtx = &mut *context;
     // SAFETY: the generated main of a program with one [timestamp] input and an i64
     // result is `ScalarFn`; `compiled` and the context outlive every call.
-    let f: ScalarFn =
-        unsafe { std::mem::transmute::<usize, ScalarFn>(compiled.main_address()) };
+    let f: ScalarFn = unsafe { std::mem::transmute::<usize, ScalarFn>(compiled.main_address()) };
     let run = |ctx: *mut RunCtx, xs: &[i64]| {
         // SAFETY: as above.
         unsafe {

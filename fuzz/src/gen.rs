@@ -689,6 +689,7 @@ impl Gen {
                 let args = (0..3).map(|_| self.expr(&Ty::I64, d)).collect();
                 Expr::call(i, "median3", args)
             }
+            6 if self.rng.chance(50) => self.time_field(d),
             _ => return None,
         })
     }
@@ -844,6 +845,7 @@ impl Gen {
                 let n = Expr::new(Ty::I64, Kind::Bounded(Box::new(n), 4));
                 Expr::call(s, "repeat", vec![x, n])
             }
+            10 => self.time_str(d),
             _ => return None,
         })
     }
@@ -2041,5 +2043,177 @@ impl Gen {
         }
         let x = self.expr(ot, d);
         unwrap(x)
+    }
+}
+
+// ---- the time library (issue 15): accessors, format_time, parse_time, date_trunc -------
+//
+// The generator has no timestamp type of its own yet: a timestamp argument is written as
+// text (`timestamp("...")`, now and then plus `millis(...)` of a generated i64), an
+// opaque node the shrinker leaves alone. Zones are UTC, fixed offsets and real zones
+// with daylight saving time (literal, or now and then computed, sometimes unknown:
+// E0619); units are every unit (computed ones sometimes wrong: E0622); formats are ones
+// jiff formats for every timestamp. `now()` is never written (it is not deterministic).
+
+/// Instants around daylight-saving changes, leap days, ISO week-year edges, before the
+/// epoch and near the ends of the range.
+const TIMESTAMPS: [&str; 12] = [
+    "2024-03-31T00:59:59Z",
+    "2024-03-31T01:30:00.25Z",
+    "2024-11-03T06:30:00Z",
+    "2018-11-04T03:30:00Z",
+    "2000-02-29T12:00:00Z",
+    "2024-12-30T23:15:00Z",
+    "2021-01-03T10:00:00.000000001Z",
+    "1969-12-31T23:59:59.999999999Z",
+    "1970-01-01T00:00:00Z",
+    "1677-09-21T00:12:44Z",
+    "2262-04-11T23:47:16Z",
+    "2025-06-15T08:45:30.5Z",
+];
+
+/// Zones: UTC, fixed offsets, and IANA zones with gaps and folds (Lord Howe's is 30
+/// minutes; Sao Paulo's midnight once did not exist).
+const ZONES: [&str; 10] = [
+    "UTC",
+    "Z",
+    "+05:30",
+    "-08:00",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "America/Sao_Paulo",
+    "Pacific/Chatham",
+];
+
+const FIELDS: [&str; 8] = [
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "weekday",
+    "day_of_year",
+];
+
+const UNITS: [&str; 8] = [
+    "year", "quarter", "month", "week", "day", "hour", "minute", "second",
+];
+
+/// Formats jiff writes for every timestamp in every zone.
+const TIME_FORMATS: [&str; 9] = [
+    "%Y-%m-%d",
+    "%H:%M:%S%.f",
+    "%A %d %B %Y",
+    "%j %U %W %V %G %u %w",
+    "%s %N",
+    "%z %:z %Z",
+    "%e/%k/%l %p %P",
+    "%y %C %q %D %T",
+    "%-d %_m %^b %3f",
+];
+
+/// Formats with text that matches (for `parse_time`) and text that does not.
+const PARSE_CASES: [(&str, &str); 6] = [
+    ("%Y-%m-%d %H:%M", "2024-03-31 02:30"),
+    ("%Y-%m-%d %H:%M", "2024-11-03 01:30"),
+    ("%d/%m/%Y", "29/02/2024"),
+    ("%Y-%m-%dT%H:%M:%S%z", "2024-03-01T12:00:00+0530"),
+    ("%s", "1700000000"),
+    ("%Y-%m-%d", "2023-02-29"),
+];
+
+impl Gen {
+    /// A timestamp argument.
+    fn time_arg(&mut self, d: usize) -> Expr {
+        let text = format!("timestamp({})", string_literal(self.rng.pick(&TIMESTAMPS)));
+        let ts = Expr::lit(Ty::Str, text);
+        if !self.rng.chance(30) {
+            return ts;
+        }
+        let n = self.expr(&Ty::I64, d.min(1));
+        let n = Expr::new(Ty::I64, Kind::Bounded(Box::new(n), 100_000_000_000));
+        Expr::binary(Ty::Str, "+", ts, Expr::call(Ty::Str, "millis", vec![n]))
+    }
+
+    /// A zone argument: mostly a literal, now and then computed (rarely unknown).
+    fn zone_arg(&mut self, d: usize) -> Expr {
+        let zone = *self.rng.pick(&ZONES);
+        match self.rng.below(10) {
+            0 => {
+                // Computed: `trim(" Europe/Berlin ")`, or a misspelt one (E0619).
+                let z = if self.rng.chance(30) {
+                    "Europe/Berln"
+                } else {
+                    zone
+                };
+                let padded = Expr::lit(Ty::Str, string_literal(&format!(" {z} ")));
+                Expr::call(Ty::Str, "trim", vec![padded])
+            }
+            1 if self.rng.chance(20) => self.expr(&Ty::Str, d),
+            _ => Expr::lit(Ty::Str, string_literal(zone)),
+        }
+    }
+
+    /// The optional zone of a time function's call.
+    fn maybe_zone(&mut self, args: &mut Vec<Expr>, d: usize) {
+        if self.rng.chance(60) {
+            let z = self.zone_arg(d);
+            args.push(z);
+        }
+    }
+
+    /// `year(ts)` ... `day_of_year(ts, zone)`.
+    fn time_field(&mut self, d: usize) -> Expr {
+        let f = *self.rng.pick(&FIELDS);
+        let mut args = vec![self.time_arg(d)];
+        self.maybe_zone(&mut args, d);
+        Expr::call(Ty::I64, f, args)
+    }
+
+    /// `format_time(...)`, `string(date_trunc(...))`, or `format_time` of a `parse_time`.
+    fn time_str(&mut self, d: usize) -> Expr {
+        let s = Ty::Str;
+        match self.rng.below(3) {
+            0 => {
+                let fmt = Expr::lit(s.clone(), string_literal(self.rng.pick(&TIME_FORMATS)));
+                let mut args = vec![self.time_arg(d), fmt];
+                self.maybe_zone(&mut args, d);
+                Expr::call(s, "format_time", args)
+            }
+            1 => {
+                let unit = *self.rng.pick(&UNITS);
+                let unit = match self.rng.below(8) {
+                    // Computed: `trim(" day ")`, or `upper` of it, which is no unit (E0622).
+                    0 => {
+                        let padded = Expr::lit(s.clone(), string_literal(&format!(" {unit} ")));
+                        let f = if self.rng.chance(30) { "upper" } else { "trim" };
+                        Expr::call(s.clone(), f, vec![padded])
+                    }
+                    _ => Expr::lit(s.clone(), string_literal(unit)),
+                };
+                let mut args = vec![self.time_arg(d), unit];
+                self.maybe_zone(&mut args, d);
+                let t = Expr::call(s.clone(), "date_trunc", args);
+                Expr::call(s, "string", vec![t])
+            }
+            _ => {
+                let (fmt, text) = *self.rng.pick(&PARSE_CASES);
+                let text = if self.rng.chance(25) {
+                    self.expr(&s, d)
+                } else {
+                    Expr::lit(s.clone(), string_literal(text))
+                };
+                let mut args = vec![text, Expr::lit(s.clone(), string_literal(fmt))];
+                self.maybe_zone(&mut args, d);
+                let parsed = Expr::call(s.clone(), "parse_time", args);
+                let or = self.time_arg(d);
+                let ts = Expr::new(s.clone(), Kind::Coalesce(vec![parsed, or]));
+                let out = Expr::lit(s.clone(), string_literal("%Y-%m-%dT%H:%M:%S%.f%:z"));
+                Expr::call(s, "format_time", vec![ts, out])
+            }
+        }
     }
 }

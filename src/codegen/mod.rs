@@ -32,8 +32,8 @@ mod host;
 mod ops;
 mod optional;
 mod standalone;
-mod zones;
 mod time;
+mod zones;
 
 #[cfg(test)]
 mod runtime_abi;
@@ -703,7 +703,10 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             // (the zone table only grows), so LLVM may merge and hoist it (issue 15).
             abi::RT_TIME_FIELD => {
                 let memory = Attribute::get_named_enum_kind_id("memory");
-                f.add_attribute(AttributeLoc::Function, self.cx.create_enum_attribute(memory, 0));
+                f.add_attribute(
+                    AttributeLoc::Function,
+                    self.cx.create_enum_attribute(memory, 0),
+                );
                 f.add_attribute(AttributeLoc::Function, self.enum_attr("willreturn"));
             }
             abi::RT_STR_CMP => {

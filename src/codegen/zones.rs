@@ -41,7 +41,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             None => i64t.const_int(UTC_ZONE as u64, false),
         };
         let ctx: BasicMetadataValueEnum<'ctx> = self.ctx_ptr()?.into();
-        let int = |v: BasicValueEnum<'ctx>| -> BasicMetadataValueEnum<'ctx> { v.into_int_value().into() };
+        let int =
+            |v: BasicValueEnum<'ctx>| -> BasicMetadataValueEnum<'ctx> { v.into_int_value().into() };
         match f {
             LibFn::TimeField(field, _) => {
                 let field = self.i32_ty().const_int(field as u64, false);

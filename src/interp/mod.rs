@@ -34,8 +34,8 @@ mod hof;
 mod lib_fns;
 mod ops;
 mod optional;
-mod zones;
 mod time;
+mod zones;
 
 #[cfg(test)]
 mod tests;

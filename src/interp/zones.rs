@@ -73,7 +73,10 @@ impl Machine<'_> {
             _ => &[],
         };
         let span_of = |i: usize| args.get(i).map_or(e.span, |a| a.span);
-        let arg = |i: usize| vals.get(i).ok_or_else(|| bug(format!("{f:?}: argument {i}")));
+        let arg = |i: usize| {
+            vals.get(i)
+                .ok_or_else(|| bug(format!("{f:?}: argument {i}")))
+        };
         // The zone: the last argument when the call has one, else UTC.
         let tz = match zone_index(f, vals.len()) {
             Some(i) => {
@@ -130,7 +133,11 @@ impl Machine<'_> {
                     UnitArg::Computed => {
                         let name = text(arg(1)?)?;
                         TimeUnit::from_name(name).ok_or_else(|| {
-                            fail(Fault::BadTimeFormat, span_of(1), wording::unit_message(name))
+                            fail(
+                                Fault::BadTimeFormat,
+                                span_of(1),
+                                wording::unit_message(name),
+                            )
                         })?
                     }
                 };

@@ -12,8 +12,8 @@
 //!   truncated to the type's width; an `f32` `Float` holds an f32-representable value).
 //! - A `Block` used as a function body has a `value`; `When` blocks have none.
 
-pub use super::zones::{TimeField, TimeUnit, UnitArg, ZoneArg};
 use super::ty::Ty;
+pub use super::zones::{TimeField, TimeUnit, UnitArg, ZoneArg};
 use crate::chain::{Link, Spine};
 use crate::span::Span;
 
@@ -550,9 +550,15 @@ pub enum LibFn {
     TimeField(TimeField, ZoneArg),
     /// `format_time(ts, fmt [, zone])` -> string; `literal_fmt`: the format is a literal,
     /// checked when the program was compiled.
-    FormatTime { literal_fmt: bool, zone: ZoneArg },
+    FormatTime {
+        literal_fmt: bool,
+        zone: ZoneArg,
+    },
     /// `parse_time(s, fmt [, zone])` -> timestamp? (none when the text does not match).
-    ParseTime { literal_fmt: bool, zone: ZoneArg },
+    ParseTime {
+        literal_fmt: bool,
+        zone: ZoneArg,
+    },
     /// `date_trunc(ts, unit [, zone])` -> timestamp.
     DateTrunc(UnitArg, ZoneArg),
     /// `now()` -> timestamp: the host clock (a side effect: never folded or merged).

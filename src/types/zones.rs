@@ -16,9 +16,9 @@
 
 use super::builtins::{BuiltinFn, Lowering, Pat};
 use super::check::Checker;
-use super::ty::{IntTy, Ty};
 use super::hir::{self, Builtin, ExprKind, LibFn};
 use super::suggest;
+use super::ty::{IntTy, Ty};
 use crate::diag::Diagnostic;
 use jiff::fmt::strtime;
 use jiff::tz::{Offset, TimeZone};
@@ -154,8 +154,7 @@ pub fn zone_of(name: &str) -> Result<TimeZone, String> {
         return Ok(TimeZone::UTC);
     }
     if let Some(rest) = name.strip_prefix(['+', '-']) {
-        let secs = fixed_offset(rest)
-            .ok_or_else(|| kiln_runtime::zones::zone_message(name))?;
+        let secs = fixed_offset(rest).ok_or_else(|| kiln_runtime::zones::zone_message(name))?;
         let secs = if name.starts_with('-') { -secs } else { secs };
         return Offset::from_seconds(secs)
             .map(TimeZone::fixed)
@@ -272,7 +271,13 @@ pub fn rows() -> Vec<BuiltinFn> {
     let mut v = Vec::new();
     for (field, (utc, zoned)) in TimeField::ALL.into_iter().zip(FIELD_DOCS) {
         let name = field.name();
-        v.push(row(name, vec![ts()], i64_(), LibFn::TimeField(field, ZoneArg::Utc), utc));
+        v.push(row(
+            name,
+            vec![ts()],
+            i64_(),
+            LibFn::TimeField(field, ZoneArg::Utc),
+            utc,
+        ));
         v.push(row(
             name,
             vec![ts(), s()],
@@ -488,7 +493,11 @@ mod tests {
         assert!(zone_of("UTC").is_ok());
         assert!(zone_of("Europe/Berlin").is_ok());
         assert_eq!(
-            zone_of("-05:30").unwrap().to_fixed_offset().unwrap().seconds(),
+            zone_of("-05:30")
+                .unwrap()
+                .to_fixed_offset()
+                .unwrap()
+                .seconds(),
             -19800
         );
         for bad in ["Europe/Berln", "+5:00", "+24:00", "05:00", ""] {
@@ -512,7 +521,10 @@ mod tests {
         assert_eq!(check_format("at %Y-%K", false).unwrap_err().range, 6..8);
         assert_eq!(check_format("%Y %", false).unwrap_err().range, 3..4);
         assert_eq!(check_format("%Y %5", false).unwrap_err().range, 3..5);
-        assert_eq!(check_format("%_", false).unwrap_err().why, "`%_` is an unfinished directive");
+        assert_eq!(
+            check_format("%_", false).unwrap_err().why,
+            "`%_` is an unfinished directive"
+        );
         assert_eq!(check_format("é%ü", false).unwrap_err().range, 2..5);
         assert!(check_format("%Z", false).is_ok());
         assert_eq!(check_format("%Z", true).unwrap_err().range, 0..2);
