@@ -689,7 +689,7 @@ impl Gen {
                 let args = (0..3).map(|_| self.expr(&Ty::I64, d)).collect();
                 Expr::call(i, "median3", args)
             }
-            6 if self.rng.chance(50) => self.time_field(d),
+            6 => self.time_field(d),
             _ => return None,
         })
     }
@@ -2128,7 +2128,7 @@ const PARSE_CASES: [(&str, &str); 6] = [
 impl Gen {
     /// A timestamp argument.
     fn time_arg(&mut self, d: usize) -> Expr {
-        let text = format!("timestamp({})", string_literal(self.rng.pick(&TIMESTAMPS)));
+        let text = format!("timestamp({})", string_literal(*self.rng.pick(&TIMESTAMPS)));
         let ts = Expr::lit(Ty::Str, text);
         if !self.rng.chance(30) {
             return ts;
@@ -2152,7 +2152,11 @@ impl Gen {
                 let padded = Expr::lit(Ty::Str, string_literal(&format!(" {z} ")));
                 Expr::call(Ty::Str, "trim", vec![padded])
             }
-            1 if self.rng.chance(20) => self.expr(&Ty::Str, d),
+            // Any computed string (`trim` keeps a literal from being checked as a zone).
+            1 if self.rng.chance(20) => {
+                let e = self.expr(&Ty::Str, d);
+                Expr::call(Ty::Str, "trim", vec![e])
+            }
             _ => Expr::lit(Ty::Str, string_literal(zone)),
         }
     }
@@ -2178,7 +2182,7 @@ impl Gen {
         let s = Ty::Str;
         match self.rng.below(3) {
             0 => {
-                let fmt = Expr::lit(s.clone(), string_literal(self.rng.pick(&TIME_FORMATS)));
+                let fmt = Expr::lit(s.clone(), string_literal(*self.rng.pick(&TIME_FORMATS)));
                 let mut args = vec![self.time_arg(d), fmt];
                 self.maybe_zone(&mut args, d);
                 Expr::call(s, "format_time", args)

@@ -414,7 +414,9 @@ impl OwnedColumn {
             Value::F32(x) => OwnedColumn::F32(vec![*x; rows]),
             Value::F64(x) => OwnedColumn::F64(vec![*x; rows]),
             Value::Str(x) => OwnedColumn::Str(vec![x.clone(); rows]),
-            Value::List(..) | Value::None => return None,
+            Value::List(..) | Value::None | Value::Timestamp(_) | Value::Duration(_) => {
+                return None
+            }
         })
     }
 }
