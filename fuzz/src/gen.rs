@@ -2128,7 +2128,8 @@ const PARSE_CASES: [(&str, &str); 6] = [
 impl Gen {
     /// A timestamp argument.
     fn time_arg(&mut self, d: usize) -> Expr {
-        let text = format!("timestamp({})", string_literal(*self.rng.pick(&TIMESTAMPS)));
+        let at = *self.rng.pick(&TIMESTAMPS);
+        let text = format!("timestamp({})", string_literal(at));
         let ts = Expr::lit(Ty::Str, text);
         if !self.rng.chance(30) {
             return ts;
@@ -2182,7 +2183,8 @@ impl Gen {
         let s = Ty::Str;
         match self.rng.below(3) {
             0 => {
-                let fmt = Expr::lit(s.clone(), string_literal(*self.rng.pick(&TIME_FORMATS)));
+                let fmt = *self.rng.pick(&TIME_FORMATS);
+                let fmt = Expr::lit(s.clone(), string_literal(fmt));
                 let mut args = vec![self.time_arg(d), fmt];
                 self.maybe_zone(&mut args, d);
                 Expr::call(s, "format_time", args)
