@@ -1148,3 +1148,74 @@ fn nested_lists_of_optionals_agree_on_every_path() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 15 (time core): timestamps and durations from `--param`, parsed from text,
+/// computed, compared, sorted and printed (alone and in lists), and their faults (a
+/// malformed text E0604, out of range E0621, a duration divided by zero E0601), alike
+/// under `kiln run` at -O0 and -O2, the interpreter, `lli` and an executable.
+#[test]
+fn times_compute_print_and_fault_alike_on_every_path() {
+    let dir = scratch_dir("times");
+    let program = write(
+        &dir,
+        "times.expr",
+        "param t: timestamp;\nparam d: duration;\nparam s: string;\nparam n: i64;\n\
+         let u = timestamp(\"2024-01-01T00:00:00Z\");\n\
+         print(t);\nprint(d);\nprint(t - u);\nprint([t + d, t - d * 2, d + t]);\n\
+         print(sort([d, -d, secs(1)]));\nprint(seconds(d / 4));\nprint(t > u);\n\
+         print(timestamp?(s));\nprint(duration?(s));\nprint(max(t, u + days(n)));\n\
+         print(string(d) + \"|\");\n\
+         (t + days(n)) - timestamp(s) + d / n\n",
+    );
+    let params = |t: &str, d: &str, s: &str, n: &str| {
+        vec![
+            format!("--param=t={t}"),
+            format!("--param=d={d}"),
+            format!("--param=s={s}"),
+            format!("--param=n={n}"),
+        ]
+    };
+    let cases = [
+        (
+            params("2024-03-01T12:00:00.5Z", "1h30m", "2024-03-01T00:00:00Z", "2"),
+            "2024-03-01T12:00:00.5Z\n1h30m\n1452h0.5s\n\
+             [2024-03-01T13:30:00.5Z, 2024-03-01T09:00:00.5Z, 2024-03-01T13:30:00.5Z]\n\
+             [-1h30m, 1s, 1h30m]\n1350.0\ntrue\n2024-03-01T00:00:00Z\nnone\n\
+             2024-03-01T12:00:00.5Z\n1h30m|\n60h45m0.5s\n",
+            "",
+        ),
+        (
+            params("2024-03-01T12:00:00Z", "-0.25s", "PT2S", "-1"),
+            "2024-03-01T12:00:00Z\n-0.25s\n1452h\n\
+             [2024-03-01T11:59:59.75Z, 2024-03-01T12:00:00.5Z, 2024-03-01T11:59:59.75Z]\n\
+             [-0.25s, 0.25s, 1s]\n-0.0625\ntrue\nnone\n2s\n2024-03-01T12:00:00Z\n-0.25s|\n",
+            "error[E0604]: cannot parse \"PT2S\" as timestamp",
+        ),
+        (
+            params("2262-04-01T00:00:00Z", "1s", "2262-04-01T00:00:00Z", "20"),
+            "",
+            "error[E0621]:",
+        ),
+        (
+            params("2024-03-01T12:00:00Z", "1s", "2024-03-01T00:00:00Z", "0"),
+            "",
+            "error[E0601]: division by zero: `1s / 0`",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        if !stdout.is_empty() {
+            assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        }
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -134,7 +134,8 @@ impl Kind {
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// Integer division or remainder by zero. `a` = dividend, `b` = 0 for `/`, 1 for `%`.
+    /// Integer division or remainder by zero. `a` = dividend, `b` = 0 for `/`, 1 for `%`,
+    /// 2 for `/` of a duration (v1).
     DivByZero = 1,
     /// Signed `MIN / -1`. `a` = dividend, `b` = divisor.
     DivOverflow = 2,

@@ -118,6 +118,11 @@ impl FaultRecord {
         }
         let (a, b) = (self.a, self.b);
         match self.fault {
+            // `b` = 2: a duration divided (v1), shown as one.
+            Fault::DivByZero if b == 2 => format!(
+                "division by zero: `{} / 0`",
+                crate::time::duration_string(a)
+            ),
             Fault::DivByZero => {
                 let op = if b == 1 { '%' } else { '/' };
                 format!("division by zero: `{a} {op} 0`")

@@ -125,7 +125,8 @@ impl<'ctx> Cg<'_, 'ctx> {
         let zero = self
             .b
             .build_int_compare(IntPredicate::EQ, r, i64t.const_zero(), "")?;
-        self.fail_if(zero, Fault::DivByZero, span, l, i64t.const_zero())?;
+        let duration = i64t.const_int(2, false);
+        self.fail_if(zero, Fault::DivByZero, span, l, duration)?;
         let min = i64t.const_int(i64::MIN as u64, false);
         let is_min = self.b.build_int_compare(IntPredicate::EQ, l, min, "")?;
         let is_m1 = self

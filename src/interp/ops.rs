@@ -462,6 +462,10 @@ pub(super) fn num_order(a: &Value, b: &Value) -> Option<Ordering> {
     let (x, y) = match (a, b) {
         (Value::F64(x), Value::F64(y)) => (*x, *y),
         (Value::F32(x), Value::F32(y)) => (*x as f64, *y as f64),
+        // Times (v1) by their nanoseconds.
+        (Value::Timestamp(x), Value::Timestamp(y)) | (Value::Duration(x), Value::Duration(y)) => {
+            return Some(x.cmp(y))
+        }
         _ => return None,
     };
     match x.partial_cmp(&y)? {

@@ -116,7 +116,7 @@ pub(super) fn binary(op: BinOp, l: &Value, r: &Value, span: Span) -> R<Option<Va
         (BinOp::Add, D(_), D(_)) => fits(x + y, span, D)?,
         (BinOp::Sub, D(_), D(_)) => fits(x - y, span, D)?,
         (BinOp::Mul, D(_), I64(_)) | (BinOp::Mul, I64(_), D(_)) => fits(x * y, span, D)?,
-        (BinOp::Div, D(a), I64(0)) => return Err(fault(Fault::DivByZero, span, *a, 0)),
+        (BinOp::Div, D(a), I64(0)) => return Err(fault(Fault::DivByZero, span, *a, 2)),
         // Truncating, like integer division; only MIN / -1 leaves the range.
         (BinOp::Div, D(_), I64(_)) => fits(x / y, span, D)?,
         _ => return Ok(None),

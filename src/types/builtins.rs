@@ -18,6 +18,8 @@ pub enum Class {
     Float,
     /// Every type that is not a list (v1: `sort` and its kin order scalars and strings).
     Ordered,
+    /// `timestamp` and `duration` (v1): `min` and `max` of them.
+    Time,
 }
 
 impl Class {
@@ -28,6 +30,7 @@ impl Class {
             Class::Float => matches!(ty, Ty::Float(_)),
             // A `T?` of such a type too: none sorts after every value.
             Class::Ordered => !matches!(ty.strip_opt(), Ty::List(_)),
+            Class::Time => matches!(ty, Ty::Timestamp | Ty::Duration),
         }
     }
 
@@ -37,6 +40,7 @@ impl Class {
             Class::Num => "any numeric type",
             Class::Float => "f32 or f64",
             Class::Ordered => "a scalar or string (lists have no order)",
+            Class::Time => "timestamp or duration",
         }
     }
 }
@@ -448,6 +452,35 @@ fn time_core() -> Vec<BuiltinFn> {
             "the duration in seconds, with its fraction",
         ),
     ];
+    // `min` and `max` of two or more times, and of a list of them.
+    for (name, op, list, doc) in [
+        (
+            "min",
+            Builtin::Min,
+            LibFn::ListMin,
+            "the earliest (shortest)",
+        ),
+        ("max", Builtin::Max, LibFn::ListMax, "the latest (longest)"),
+    ] {
+        v.push(variadic(generic(
+            name,
+            Class::Time,
+            2,
+            Pat::T,
+            Lowering::Op(op),
+            doc,
+        )));
+        v.push(BuiltinFn {
+            params: vec![Pat::ListT],
+            lowering: Lowering::Op(Builtin::Lib(list)),
+            doc: if name == "min" {
+                "the earliest (shortest) element; a runtime error for []"
+            } else {
+                "the latest (longest) element; a runtime error for []"
+            },
+            ..generic(name, Class::Time, 1, Pat::T, Lowering::Op(op), doc)
+        });
+    }
     const UNIT_DOCS: [&str; 5] = [
         "a duration of n days of 24 hours; outside i64 nanoseconds (about 292 years) is runtime error E0621",
         "a duration of n hours; outside i64 nanoseconds is runtime error E0621",

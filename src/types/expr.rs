@@ -60,8 +60,10 @@ fn defined_for(kind: OpKind, op: BinaryOp, t: &Ty) -> bool {
         OpKind::Arith => t.is_numeric() || (op == BinaryOp::Add && *t == Ty::Str),
         OpKind::Bits => t.is_int() || *t == Ty::Bool,
         OpKind::Shift => t.is_int(),
-        OpKind::Order => t.is_numeric() || *t == Ty::Str,
-        OpKind::Equality => t.is_numeric() || matches!(t, Ty::Str | Ty::Bool),
+        OpKind::Order => t.is_numeric() || matches!(t, Ty::Str | Ty::Timestamp | Ty::Duration),
+        OpKind::Equality => {
+            t.is_numeric() || matches!(t, Ty::Str | Ty::Bool | Ty::Timestamp | Ty::Duration)
+        }
         OpKind::Logic => *t == Ty::Bool,
         OpKind::In => true,
     }

@@ -49,10 +49,12 @@ fn operand(t: &Ty) -> Option<Operand> {
     }
 }
 
-/// Whether `l op r` is a time operator's business: a time type on either side (lists
-/// and optionals are handled before, element by element or lifted).
+/// Whether `l op r` is a time operator's business: a time type on either side and no
+/// list (element by element, times only compare; optionals are lifted before).
 pub(super) fn involved(l: &Ty, r: &Ty) -> bool {
-    matches!(l, Ty::Timestamp | Ty::Duration) || matches!(r, Ty::Timestamp | Ty::Duration)
+    let list = |t: &Ty| matches!(t, Ty::List(_));
+    let time = |t: &Ty| matches!(t, Ty::Timestamp | Ty::Duration);
+    !list(l) && !list(r) && (time(l) || time(r))
 }
 
 /// The result type of `l op r` for a time operator, `None` when it does not exist.
