@@ -1177,7 +1177,12 @@ fn times_compute_print_and_fault_alike_on_every_path() {
     };
     let cases = [
         (
-            params("2024-03-01T12:00:00.5Z", "1h30m", "2024-03-01T00:00:00Z", "2"),
+            params(
+                "2024-03-01T12:00:00.5Z",
+                "1h30m",
+                "2024-03-01T00:00:00Z",
+                "2",
+            ),
             "2024-03-01T12:00:00.5Z\n1h30m\n1452h0.5s\n\
              [2024-03-01T13:30:00.5Z, 2024-03-01T09:00:00.5Z, 2024-03-01T13:30:00.5Z]\n\
              [-1h30m, 1s, 1h30m]\n1350.0\ntrue\n2024-03-01T00:00:00Z\nnone\n\
@@ -1208,6 +1213,85 @@ fn times_compute_print_and_fault_alike_on_every_path() {
         if !stdout.is_empty() {
             assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
         }
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Issue 15 (the time library): fields, `format_time`, `parse_time` and `date_trunc` in
+/// UTC, at a fixed offset and in a named zone read from the system database at run
+/// time (literal zones resolved once per call site, computed ones per call), and the
+/// faults of a computed zone (E0619), unit (E0622) and a truncation out of range (E0621),
+/// alike under `kiln run` at -O0 and -O2, the interpreter, `lli` and an executable.
+#[test]
+fn time_library_computes_and_faults_alike_on_every_path() {
+    let dir = scratch_dir("time-lib");
+    let program = write(
+        &dir,
+        "time_lib.expr",
+        "param t: timestamp;\nparam zone: string;\nparam unit: string;\n\
+         print([year(t), month(t), day(t), hour(t), minute(t), second(t), weekday(t), day_of_year(t)]);\n\
+         print([hour(t, \"Europe/Berlin\"), hour(t, \"+05:30\"), day(t, \"America/New_York\")]);\n\
+         print(format_time(t, \"%Y-%m-%d %H:%M:%S%.f %Z\", \"Europe/Berlin\"));\n\
+         print(parse_time(\"2024-03-31 02:30\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\"));\n\
+         print(parse_time(\"not a time\", \"%Y-%m-%d\"));\n\
+         print(date_trunc(t, \"week\"));\n\
+         print(hour(t, zone));\n\
+         date_trunc(t, unit, zone)\n",
+    );
+    let params = |t: &str, zone: &str, unit: &str| {
+        vec![
+            format!("--param=t={t}"),
+            format!("--param=zone={zone}"),
+            format!("--param=unit={unit}"),
+        ]
+    };
+    let cases = [
+        (
+            params("2024-03-31T00:30:15.5Z", "Asia/Tokyo", "month"),
+            "[2024, 3, 31, 0, 30, 15, 7, 91]\n[1, 6, 30]\n\
+             2024-03-31 01:30:15.5 CET\n2024-03-31T01:30:00Z\nnone\n2024-03-25T00:00:00Z\n9\n\
+             2024-02-29T15:00:00Z\n",
+            "",
+        ),
+        (
+            params("2024-11-03T06:30:00Z", "America/New_York", "hour"),
+            "[2024, 11, 3, 6, 30, 0, 7, 308]\n[7, 12, 3]\n\
+             2024-11-03 07:30:00 CET\n2024-03-31T01:30:00Z\nnone\n2024-10-28T00:00:00Z\n1\n\
+             2024-11-03T06:00:00Z\n",
+            "",
+        ),
+        (
+            params("2024-03-31T00:30:00Z", "Mars/Olympus", "day"),
+            "[2024, 3, 31, 0, 30, 0, 7, 91]\n[1, 6, 30]\n\
+             2024-03-31 01:30:00 CET\n2024-03-31T01:30:00Z\nnone\n2024-03-25T00:00:00Z\n",
+            "error[E0619]: unknown time zone `Mars/Olympus`",
+        ),
+        (
+            params("2024-03-31T00:30:00Z", "UTC", "fortnight"),
+            "[2024, 3, 31, 0, 30, 0, 7, 91]\n[1, 6, 30]\n\
+             2024-03-31 01:30:00 CET\n2024-03-31T01:30:00Z\nnone\n2024-03-25T00:00:00Z\n0\n",
+            "error[E0622]: unknown date_trunc unit `fortnight`",
+        ),
+        (
+            params("1677-09-21T00:13:00Z", "UTC", "year"),
+            // Berlin's local mean time then (+00:53:28); the week began before the range.
+            "[1677, 9, 21, 0, 13, 0, 2, 264]\n[1, 5, 20]\n\
+             1677-09-21 01:06:28 LMT\n2024-03-31T01:30:00Z\nnone\n",
+            "error[E0621]:",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
         assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
         failures.extend(differences_on_every_path(
             &dir,
