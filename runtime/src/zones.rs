@@ -189,24 +189,48 @@ fn offset_at(id: i64, ts: i64) -> i32 {
     match decode(id) {
         Zone::Utc => 0,
         Zone::Fixed(s) => s,
-        Zone::Named(tz) => tz.to_offset(instant(ts)).seconds(),
+        // Transitions fall on whole seconds: the second is enough (and cheaper).
+        Zone::Named(tz) => {
+            let at = Timestamp::from_second(ts.div_euclid(NS)).unwrap_or(Timestamp::UNIX_EPOCH);
+            tz.to_offset(at).seconds()
+        }
     }
 }
 
 // ---- the civil calendar (proleptic Gregorian), over days since 1970-01-01 --------------
 
-/// (year, month 1–12, day 1–31) of a day number.
+/// (year, month 1–12, day 1–31) of a day number (days since 1970-01-01, within
+/// ±5,800,000 days). Neri and Schneider's Euclidean affine functions: the day is moved
+/// into a computational calendar that starts on 1 March of a year far enough back that
+/// every number is unsigned, where centuries, years, months and days come from
+/// multiplications and shifts of 32-bit values instead of divisions.
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    // 82 cycles of 400 years back: day 0 of the computational calendar.
+    const CYCLES: u32 = 82;
+    const SHIFT: u32 = 719_468 + 146_097 * CYCLES;
+    let n = (z as i32 as u32).wrapping_add(SHIFT);
+    // The century and the day within it.
+    let n1 = 4 * n + 3;
+    let century = n1 / 146_097;
+    let of_century = n1 % 146_097 / 4;
+    // The year within the century and the day within the year (from 1 March).
+    let n2 = 4 * of_century + 3;
+    let p2 = 2_939_745u64 * u64::from(n2);
+    let year_of_century = (p2 >> 32) as u32;
+    let of_year = (p2 as u32) / 2_939_745 / 4;
+    // The month (March = 3 … February = 14) and the day.
+    let n3 = 2_141 * of_year + 197_913;
+    let month = n3 >> 16;
+    let day = (n3 & 0xffff) / 2_141 + 1;
+    let january_or_february = of_year >= 306;
+    let year = (100 * century + year_of_century) as i64 - 400 * i64::from(CYCLES)
+        + i64::from(january_or_february);
+    let month = if january_or_february {
+        month - 12
+    } else {
+        month
+    };
+    (year, i64::from(month), i64::from(day))
 }
 
 /// The day number of a civil date.
@@ -266,8 +290,17 @@ fn trunc_local(unit: i64, secs: i64) -> i64 {
 
 /// The field of a timestamp in a zone.
 pub fn field(field: u32, ts: i64, zone: i64) -> i64 {
-    let secs = ts.div_euclid(NS) + i64::from(offset_at(zone, ts));
-    field_of_local(field, secs)
+    let off = i64::from(offset_at(zone, ts));
+    if field <= 2 {
+        // A date field: one division for the day (two near the ends of the range).
+        let days = match ts.checked_add(off * NS) {
+            Some(local) => local.div_euclid(NS * DAY),
+            None => (ts.div_euclid(NS) + off).div_euclid(DAY),
+        };
+        let (y, m, d) = civil_from_days(days);
+        return [y, m, d][field as usize];
+    }
+    field_of_local(field, ts.div_euclid(NS) + off)
 }
 
 /// `date_trunc`: the instant whose local clock reading is `ts`'s truncated to `unit`, in

@@ -4,8 +4,8 @@
 //!
 //! A zone reaches the runtime as an i64 zone id: UTC and a literal fixed offset are
 //! constants; a literal IANA name is resolved once per call site (a private i64 global,
-//! zero until the first call stores the id `RT_ZONE_ID` gives, with monotonic atomic
-//! loads and stores: every thread stores the same id, so a race is harmless); a
+//! zero until the first call stores the id `RT_ZONE_ID` gives, with acquire loads and
+//! release stores: every thread stores the same id, so a race is harmless); a
 //! computed name is resolved per call. A literal unit is its code, a computed one is
 //! looked up per call (`RT_TIME_UNIT`). A literal format was checked by the checker, so
 //! `parse_time` skips the runtime's check of it.
@@ -161,14 +161,18 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 slot.set_linkage(Linkage::Private);
                 slot.set_initializer(&i64t.const_zero());
                 let slot = slot.as_pointer_value();
-                let atomic = |v: inkwell::values::InstructionValue<'ctx>| -> Res<()> {
+                // Acquire/release: a thread that reads the id also sees the zone the
+                // runtime's table holds for it.
+                let atomic = |v: inkwell::values::InstructionValue<'ctx>,
+                              order: AtomicOrdering|
+                 -> Res<()> {
                     v.set_alignment(8)
-                        .and_then(|_| v.set_atomic_ordering(AtomicOrdering::Monotonic))
+                        .and_then(|_| v.set_atomic_ordering(order))
                         .map_err(|e| super::Error(format!("zone slot: {e:?}")))
                 };
                 let cached = self.b.build_load(i64t, slot, "zone")?.into_int_value();
                 if let Some(load) = cached.as_instruction_value() {
-                    atomic(load)?;
+                    atomic(load, AtomicOrdering::Acquire)?;
                 }
                 let from = self.current_block()?;
                 let empty =
@@ -179,7 +183,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.b.build_conditional_branch(empty, fill, done)?;
                 self.b.position_at_end(fill);
                 let id = resolve(self)?;
-                atomic(self.b.build_store(slot, id)?)?;
+                atomic(self.b.build_store(slot, id)?, AtomicOrdering::Release)?;
                 let filled = self.current_block()?;
                 self.b.build_unconditional_branch(done)?;
                 self.b.position_at_end(done);
