@@ -489,6 +489,33 @@ mod tests {
     }
 
     #[test]
+    fn effects_follow_the_plan() {
+        let i = Ty::Int(IntTy::I64);
+        let fx = |f: LibFn| Builtin::Lib(f).effects(&i);
+        let field = |z| LibFn::TimeField(TimeField::Year, z);
+        // UTC and fixed offsets need nothing at run time: pure, no fault (so a `map`
+        // over them vectorises and fuses); a zone looked up at run time may not exist.
+        assert!(!fx(field(ZoneArg::Utc)).can_fault);
+        assert!(!fx(field(ZoneArg::Fixed(3600))).can_fault);
+        assert!(fx(field(ZoneArg::Named)).can_fault);
+        assert!(fx(field(ZoneArg::Computed)).can_fault);
+        let parse = |literal_fmt, zone| LibFn::ParseTime { literal_fmt, zone };
+        assert!(!fx(parse(true, ZoneArg::Utc)).can_fault);
+        assert!(fx(parse(false, ZoneArg::Utc)).can_fault);
+        assert!(
+            fx(LibFn::DateTrunc(
+                UnitArg::Literal(TimeUnit::Day),
+                ZoneArg::Utc
+            ))
+            .can_fault
+        );
+        // `now` is a side effect: never folded, merged or hoisted.
+        let now = Builtin::Lib(LibFn::Now).effects(&Ty::Timestamp);
+        assert!(!now.pure && !now.can_fault);
+        assert!(fx(field(ZoneArg::Named)).pure);
+    }
+
+    #[test]
     fn zones_are_utc_offsets_or_database_names() {
         assert!(zone_of("UTC").is_ok());
         assert!(zone_of("Europe/Berlin").is_ok());
