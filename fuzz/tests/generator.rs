@@ -545,3 +545,40 @@ fn optional_expressions_of_every_form_are_generated_and_type_check() {
         "{checked} of {programs} programs with optionals check"
     );
 }
+
+/// Issue 15 (time core): timestamps and durations as params (alone, in lists and
+/// optional), literals of every form, their arithmetic and comparisons, and programs that
+/// type-check with them.
+#[test]
+fn times_are_generated_and_type_check() {
+    let mut text = String::new();
+    let mut timed = 0;
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_7133, i));
+        let src = program.source();
+        if src.contains("timestamp") || src.contains("duration") {
+            timed += 1;
+            if let Err(d) = kiln::check_source(&src) {
+                panic!("{src}\n{d:?}");
+            }
+        }
+        text.push_str(&src);
+    }
+    assert!(timed >= 40, "only {timed} of 400 programs use times");
+    let want = [
+        ": timestamp;",
+        ": duration;",
+        ": [timestamp];",
+        ": timestamp?;",
+        "timestamp?(",
+        "duration?(",
+        "seconds(",
+        "days(",
+        "millis(",
+        "timestamp(trim(",
+        "string(sort(",
+        "index_of([",
+    ];
+    let missing: Vec<_> = want.iter().filter(|w| !text.contains(**w)).collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
