@@ -389,7 +389,7 @@ impl Gen {
             return Some(self.time_expr(ty, d));
         }
         if self.rng.chance(4) {
-            if let Some(e) = self.from_time(ty, d) {
+            if let Some(e) = self.computed_from_time(ty, d) {
                 return Some(e);
             }
         }
@@ -2141,10 +2141,14 @@ impl Gen {
                     &format!("{}?", ty.name()),
                     vec![Expr::lit(Ty::Str, string_literal(s))],
                 );
-                let fallback = time_lit(ty, *self.rng.pick(texts));
+                let text = *self.rng.pick(texts);
+                let fallback = time_lit(ty, text);
                 Expr::new(ty.clone(), Kind::Coalesce(vec![conv, fallback]))
             }
-            _ => time_lit(ty, *self.rng.pick(texts)),
+            _ => {
+                let text = *self.rng.pick(texts);
+                time_lit(ty, text)
+            }
         }
     }
 
@@ -2201,7 +2205,8 @@ impl Gen {
                 }
                 1 | 2 => {
                     let (a, b) = (self.expr(&dur, d), self.expr(&dur, d));
-                    Expr::binary(dur, *self.rng.pick(&["+", "-"]), a, b)
+                    let op = *self.rng.pick(&["+", "-"]);
+                    Expr::binary(dur, op, a, b)
                 }
                 3 => {
                     let (a, k) = (self.expr(&dur, d), self.small_i64(-5, 5));
@@ -2246,7 +2251,7 @@ impl Gen {
     }
 
     /// A value of a plain type computed from times, when `ty` has such a form.
-    fn from_time(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+    fn computed_from_time(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
         let t = self.time_ty();
         Some(match ty {
             Ty::Bool => {
