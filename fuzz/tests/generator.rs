@@ -595,3 +595,40 @@ fn time_functions_are_generated_with_every_field_unit_and_kind_of_zone() {
     let missing: Vec<_> = want.iter().filter(|w| !text.contains(w.as_str())).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }
+
+/// Issue 15 (time core): timestamps and durations as params (alone, in lists and
+/// optional), literals of every form, their arithmetic and comparisons, and programs that
+/// type-check with them.
+#[test]
+fn times_are_generated_and_type_check() {
+    let mut text = String::new();
+    let mut timed = 0;
+    for i in 0..400 {
+        let program = gen::program(derive(0x7e57_7133, i));
+        let src = program.source();
+        if src.contains("timestamp") || src.contains("duration") {
+            timed += 1;
+            if let Err(d) = kiln::check_source(&src) {
+                panic!("{src}\n{d:?}");
+            }
+        }
+        text.push_str(&src);
+    }
+    assert!(timed >= 40, "only {timed} of 400 programs use times");
+    let want = [
+        ": timestamp;",
+        ": duration;",
+        ": [timestamp];",
+        ": timestamp?;",
+        "timestamp?(",
+        "duration?(",
+        "seconds(",
+        "days(",
+        "millis(",
+        "timestamp(trim(",
+        "string(sort(",
+        "index_of([",
+    ];
+    let missing: Vec<_> = want.iter().filter(|w| !text.contains(**w)).collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
