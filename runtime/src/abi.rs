@@ -15,7 +15,7 @@
 //!   pointer to a [`RtStr`].
 
 use crate::symbols::{runtime_functions, symbol_table};
-use crate::{lib_fns, libm, rt, structural};
+use crate::{format, lib_fns, libm, rt, structural};
 
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
@@ -156,6 +156,10 @@ pub enum Fault {
     /// `xs[i]` out of bounds with a `u64` index (which may be 2^63 or more). `a` = the
     /// index's bits, `b` = length. The same code as `IndexOutOfBounds`.
     IndexOutOfBoundsU64 = 18,
+    // ---- format (issue 15) ----
+    /// `format` with a computed format string that does not parse or does not fit the
+    /// arguments (v1). The message says what is wrong.
+    BadFormat = 19,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -186,6 +190,7 @@ impl Fault {
             Fault::OutOfMemory => "E0616",
             Fault::IntOverflow => "E0617",
             Fault::IndexOutOfBoundsU64 => "E0603",
+            Fault::BadFormat => "E0618",
         }
     }
 
@@ -208,6 +213,7 @@ impl Fault {
             16 => Fault::OutOfMemory,
             17 => Fault::IntOverflow,
             18 => Fault::IndexOutOfBoundsU64,
+            19 => Fault::BadFormat,
             _ => return None,
         })
     }
@@ -346,6 +352,20 @@ runtime_functions! {
     RT_LIST_COMPACT = lib_fns::kiln_rt_list_compact/6;
     /// `compact(xs)` as a `[T]?`: `none` (length -1) when no value is left.
     RT_LIST_COMPACT_SOME = lib_fns::kiln_rt_list_compact_some/6;
+
+    // ---- format and round (issue 15) ----
+    /// `format(fmt, args...)` with a literal `fmt`: `(ctx, span, plan, plan_len: i64,
+    /// args, n: i64, out)`, the plan constant bytes made when the program compiled,
+    /// the arguments in `n` 16-byte cells in their memory layout (may fault: size,
+    /// memory).
+    RT_FORMAT = format::kiln_rt_format/7;
+    /// `format` with a computed `fmt`: `(ctx, span, fmt, fmt_len: i64, codes: *const
+    /// u32, args, n: i64, out)`, parsed at run time against the arguments' type codes
+    /// (may fault: E0618, size, memory).
+    RT_FORMAT_DYN = format::kiln_rt_format_dyn/8;
+    /// `round(x, digits)`: `fn(kind: u32, x: u64, digits: i64) -> u64`, the float's
+    /// bits.
+    RT_ROUND_TO = format::kiln_rt_round_to/3;
 }
 
 symbol_table! {

@@ -182,6 +182,7 @@ impl RuntimeError {
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
             Fault::IntOverflow => "this operation overflows",
+            Fault::BadFormat => "this format string",
         };
         Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label)
     }
