@@ -158,7 +158,7 @@ pub enum Fault {
     IndexOutOfBoundsU64 = 18,
     // ---- format (issue 15) ----
     /// `format` with a computed format string that does not parse or does not fit the
-    /// arguments (v1). The message says what is wrong.
+    /// arguments (v1). `a`, `b` say what is wrong (`format::BadFormat`).
     BadFormat = 19,
 }
 
@@ -359,10 +359,10 @@ runtime_functions! {
     /// the arguments in `n` 16-byte cells in their memory layout (may fault: size,
     /// memory).
     RT_FORMAT = format::kiln_rt_format/7;
-    /// `format` with a computed `fmt`: `(ctx, span, fmt, fmt_len: i64, codes: *const
-    /// u32, args, n: i64, out)`, parsed at run time against the arguments' type codes
-    /// (may fault: E0618, size, memory).
-    RT_FORMAT_DYN = format::kiln_rt_format_dyn/8;
+    /// `format` with a computed `fmt`: `(ctx, span, fmt_span: u32, fmt, fmt_len: i64,
+    /// codes: *const u32, args, n: i64, out)`, parsed at run time against the
+    /// arguments' type codes (may fault: E0618 at `fmt_span`, size, memory).
+    RT_FORMAT_DYN = format::kiln_rt_format_dyn/9;
     /// `round(x, digits)`: `fn(kind: u32, x: u64, digits: i64) -> u64`, the float's
     /// bits.
     RT_ROUND_TO = format::kiln_rt_round_to/3;

@@ -173,7 +173,7 @@ impl FaultRecord {
                 format!("the run would need more than its memory limit of {b} bytes")
             }
             Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
-            Fault::BadFormat => "bad format string".to_owned(),
+            Fault::BadFormat => crate::format::bad_format_message(a, b),
         }
     }
 }

@@ -120,10 +120,10 @@ impl Category {
     pub fn of(code: TypeCode) -> Category {
         match code.shape() {
             Some(Shape::Opt(inner)) => Category::of(inner),
-            Some(Shape::Scalar(k)) => match k {
-                Kind::Bool => Category::Bool,
-                Kind::F32 | Kind::F64 => Category::Float,
-                Kind::Str => Category::Str,
+            Some(Shape::Scalar(Kind::Bool)) => Category::Bool,
+            Some(Shape::Scalar(Kind::F32 | Kind::F64)) => Category::Float,
+            Some(Shape::Scalar(Kind::Str)) => Category::Str,
+            Some(Shape::Scalar(
                 Kind::I8
                 | Kind::I16
                 | Kind::I32
@@ -131,8 +131,9 @@ impl Category {
                 | Kind::U8
                 | Kind::U16
                 | Kind::U32
-                | Kind::U64 => Category::Int,
-            },
+                | Kind::U64,
+            )) => Category::Int,
+            // Lists, and scalar types with no spec of their own (any added later).
             _ => Category::Other,
         }
     }
@@ -175,11 +176,15 @@ pub struct FormatError {
     pub message: String,
     /// What to write instead, when there is a clear fix.
     pub help: Option<String>,
+    /// The byte a run-time fault names: the brace, or the `{` of the placeholder whose
+    /// spec or name is bad.
+    pub at: usize,
 }
 
 fn error(kind: ErrorKind, range: Range<usize>, message: impl Into<String>) -> FormatError {
     FormatError {
         kind,
+        at: range.start,
         range,
         message: message.into(),
         help: None,
@@ -241,13 +246,15 @@ pub fn parse(fmt: &str) -> Result<Vec<Piece>, FormatError> {
                         r,
                         format!("`{{{name}}}`: {what} are not supported"),
                     );
+                    e.at = i;
                     e.help = Some(
                         "placeholders take the arguments in order: write `{}` (or `{:SPEC}`) and pass the value at that position"
                             .to_string(),
                     );
                     return Err(e);
                 }
-                let spec = parse_spec(spec_text, spec_start)?;
+                let spec =
+                    parse_spec(spec_text, spec_start).map_err(|e| FormatError { at: i, ..e })?;
                 if !lit.is_empty() {
                     pieces.push(Piece::Lit(std::mem::take(&mut lit)));
                 }
@@ -461,22 +468,73 @@ pub enum PlanError {
     Parse(FormatError),
     /// (placeholders, arguments)
     Count(usize, usize),
-    /// (argument index, what does not fit)
-    Fit(usize, String),
+    /// (argument index, its type code, what does not fit)
+    Fit(usize, TypeCode, String),
+}
+
+/// What a bad computed format string is: the `a` operand of fault E0618.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i64)]
+pub enum BadFormat {
+    /// `b`: the byte offset of the `{`.
+    Unclosed = 1,
+    /// `b`: the byte offset of the `}`.
+    LoneClose = 2,
+    /// `b`: the byte offset of the placeholder's `{`.
+    Spec = 3,
+    /// `b`: the byte offset of the placeholder's `{`.
+    Positional = 4,
+    /// `b`: placeholders << 32 | arguments.
+    Count = 5,
+    /// `b`: placeholder index << 32 | the argument's type code.
+    Fit = 6,
 }
 
 impl PlanError {
-    pub fn message(&self) -> String {
+    /// The operands `(a, b)` of fault E0618 (see [`BadFormat`]).
+    pub fn operands(&self) -> (i64, i64) {
         match self {
-            PlanError::Parse(e) => format!("bad format string: {}", e.message),
-            PlanError::Count(p, a) => format!(
-                "the format string has {p} placeholder{} but {a} argument{} {} given",
-                if *p == 1 { "" } else { "s" },
-                if *a == 1 { "" } else { "s" },
-                if *a == 1 { "was" } else { "were" }
-            ),
-            PlanError::Fit(i, why) => format!("placeholder {} of the format string: {why}", i + 1),
+            PlanError::Parse(e) => {
+                let kind = match e.kind {
+                    ErrorKind::Brace if e.message.contains("lone") => BadFormat::LoneClose,
+                    ErrorKind::Brace => BadFormat::Unclosed,
+                    ErrorKind::Spec => BadFormat::Spec,
+                    ErrorKind::Positional => BadFormat::Positional,
+                };
+                (kind as i64, e.at as i64)
+            }
+            PlanError::Count(p, a) => (BadFormat::Count as i64, ((*p as i64) << 32) | *a as i64),
+            PlanError::Fit(i, code, _) => {
+                (BadFormat::Fit as i64, ((*i as i64) << 32) | code.0 as i64)
+            }
         }
+    }
+}
+
+/// The message of fault E0618 with operands `a`, `b` (see [`BadFormat`]).
+pub fn bad_format_message(a: i64, b: i64) -> String {
+    let hi = (b >> 32) as u64;
+    let lo = b as u32 as u64;
+    let plural = |n: u64, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match a {
+        1 => format!("bad format string: the `{{` at byte {b} is never closed (write `{{{{` for a literal brace)"),
+        2 => format!("bad format string: a lone `}}` at byte {b} (write `}}}}` for a literal brace)"),
+        3 => format!("bad format string: the placeholder at byte {b} has a malformed spec"),
+        4 => format!(
+            "bad format string: the placeholder at byte {b} names an argument; placeholders take the arguments in order (`{{}}`)"
+        ),
+        5 => format!(
+            "bad format string: it has {} but {} {} given",
+            plural(hi, "placeholder"),
+            plural(lo, "argument"),
+            if lo == 1 { "was" } else { "were" }
+        ),
+        6 => format!(
+            "bad format string: the spec of placeholder {} does not fit its argument of type {}",
+            hi + 1,
+            TypeCode(lo as u32).name()
+        ),
+        _ => "bad format string".to_string(),
     }
 }
 
@@ -510,7 +568,8 @@ impl Plan {
                 Piece::Arg { spec, .. } => {
                     let i = plan.args.len();
                     let code = codes[i];
-                    check_fit(&spec, Category::of(code)).map_err(|why| PlanError::Fit(i, why))?;
+                    check_fit(&spec, Category::of(code))
+                        .map_err(|why| PlanError::Fit(i, code, why))?;
                     plan.args.push((std::mem::take(&mut text), code, spec));
                 }
             }
@@ -611,43 +670,49 @@ fn word(bytes: &[u8], at: usize) -> Option<u32> {
 
 // ---- formatting -------------------------------------------------------------------------
 
-/// A `String` that refuses to grow over the per-value limit (then `over` is set).
+/// A `String` that stops growing at the per-value limit, counting the bytes the whole
+/// text would need (`needed`), so a fault can name them.
 struct Capped {
     text: String,
-    over: bool,
+    needed: u64,
 }
 
 impl Capped {
-    fn push(&mut self, s: &str) -> bool {
-        if self.over || self.text.len() + s.len() > MAX_STRING_BYTES as usize {
-            self.over = true;
-            return false;
+    fn new() -> Capped {
+        Capped {
+            text: String::new(),
+            needed: 0,
         }
-        self.text.push_str(s);
-        true
     }
 
-    fn fill(&mut self, c: char, n: usize) -> bool {
-        let mut buf = [0u8; 4];
-        let s = c.encode_utf8(&mut buf);
-        if self.over || self.text.len() + n * s.len() > MAX_STRING_BYTES as usize {
-            self.over = true;
-            return false;
-        }
-        for _ in 0..n {
+    fn over(&self) -> bool {
+        self.needed > MAX_STRING_BYTES as u64
+    }
+
+    fn push(&mut self, s: &str) {
+        self.needed = self.needed.saturating_add(s.len() as u64);
+        if !self.over() {
             self.text.push_str(s);
         }
-        true
+    }
+
+    fn fill(&mut self, c: char, n: usize) {
+        let mut buf = [0u8; 4];
+        let s = c.encode_utf8(&mut buf);
+        let bytes = (n as u64).saturating_mul(s.len() as u64);
+        self.needed = self.needed.saturating_add(bytes);
+        if !self.over() {
+            for _ in 0..n {
+                self.text.push_str(s);
+            }
+        }
     }
 }
 
 impl Write for Capped {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if self.push(s) {
-            Ok(())
-        } else {
-            Err(std::fmt::Error)
-        }
+        self.push(s);
+        Ok(())
     }
 }
 
@@ -791,7 +856,7 @@ unsafe fn format_value(out: &mut Capped, code: TypeCode, p: *const u8, spec: &Sp
                 format_value(out, inner, p, spec)
             }
         }
-        Some(Shape::Scalar(k)) => {
+        Some(Shape::Scalar(k)) if Category::of(code) != Category::Other => {
             let bits = match k.layout().0 {
                 1 => p.read() as u64,
                 2 => (p as *const u16).read_unaligned() as u64,
@@ -799,20 +864,17 @@ unsafe fn format_value(out: &mut Capped, code: TypeCode, p: *const u8, spec: &Sp
                 8 => (p as *const u64).read_unaligned(),
                 _ => 0,
             };
-            match k {
-                Kind::F64 => format_float(out, spec, f64::from_bits(bits), None),
-                Kind::F32 => {
+            match Category::of(code) {
+                Category::Float if k == Kind::F32 => {
                     let v = f32::from_bits(bits as u32);
                     format_float(out, spec, v as f64, Some(v))
                 }
-                Kind::Bool => pad(
-                    out,
-                    spec,
-                    "",
-                    if bits & 1 != 0 { "true" } else { "false" },
-                    false,
-                ),
-                Kind::Str => {
+                Category::Float => format_float(out, spec, f64::from_bits(bits), None),
+                Category::Bool => {
+                    let text = if bits & 1 != 0 { "true" } else { "false" };
+                    pad(out, spec, "", text, false)
+                }
+                Category::Str => {
                     let s = (p as *const RtStr).read_unaligned();
                     let text = str_from_raw(s.ptr, s.len);
                     let text = match spec.precision {
@@ -833,13 +895,10 @@ unsafe fn format_value(out: &mut Capped, code: TypeCode, p: *const u8, spec: &Sp
                 let _ = write_value(out, code, p, false);
                 return;
             }
-            let mut text = Capped {
-                text: String::new(),
-                over: false,
-            };
+            let mut text = Capped::new();
             let _ = write_value(&mut text, code, p, false);
-            if text.over {
-                out.over = true;
+            if text.over() {
+                out.needed = out.needed.saturating_add(text.needed);
                 return;
             }
             pad(out, spec, "", &text.text, false);
@@ -867,10 +926,7 @@ unsafe fn run_plan(plan: &[u8], args: *const u8, n: usize) -> Option<Capped> {
         at += len;
         std::str::from_utf8(s).ok()
     };
-    let mut out = Capped {
-        text: String::new(),
-        over: false,
-    };
+    let mut out = Capped::new();
     for i in 0..n {
         let (lit, code, spec) = d.record(i)?;
         out.push(take(lit)?);
@@ -885,7 +941,9 @@ unsafe fn run_plan(plan: &[u8], args: *const u8, n: usize) -> Option<Capped> {
 /// # Safety
 /// `args` must hold `n` cells of the plan's argument types.
 pub unsafe fn format_with_plan(plan: &[u8], args: *const u8, n: usize) -> Option<String> {
-    run_plan(plan, args, n).filter(|c| !c.over).map(|c| c.text)
+    run_plan(plan, args, n)
+        .filter(|c| !c.over())
+        .map(|c| c.text)
 }
 
 unsafe fn finish(c: &mut RunCtx, span: u32, done: Option<Capped>, out: *mut RtStr) {
@@ -904,15 +962,13 @@ unsafe fn finish(c: &mut RunCtx, span: u32, done: Option<Capped>, out: *mut RtSt
         out.write(empty);
         return;
     };
-    if text.over {
+    if text.over() {
         c.record(FaultRecord {
             fault: Fault::TooLarge,
             span,
-            a: MAX_STRING_BYTES + 1,
+            a: text.needed.min(i64::MAX as u64) as i64,
             b: 0,
-            message: Some(format!(
-                "the formatted string would take more than {MAX_STRING_BYTES} bytes; a string is limited to that"
-            )),
+            message: None,
         });
         out.write(empty);
         return;
@@ -949,7 +1005,8 @@ pub unsafe extern "C" fn kiln_rt_format(
 
 /// `format(fmt, args...)` with a computed `fmt` (`fmt_ptr`, `fmt_len`), parsed now
 /// against the arguments' type codes `codes` (`n` of them); a bad one is fault E0618
-/// at `span` (the format string's) with a message saying what is wrong.
+/// at `fmt_span` (the format string's), its operands saying what is wrong
+/// ([`BadFormat`]). Size and memory faults are at `span` (the call's).
 ///
 /// # Safety
 /// As [`kiln_rt_format`]; `codes` points to `n` `u32`s.
@@ -957,6 +1014,7 @@ pub unsafe extern "C" fn kiln_rt_format(
 pub unsafe extern "C" fn kiln_rt_format_dyn(
     ctx: *mut RunCtx,
     span: u32,
+    fmt_span: u32,
     fmt: *const u8,
     fmt_len: i64,
     codes: *const u32,
@@ -975,12 +1033,13 @@ pub unsafe extern "C" fn kiln_rt_format_dyn(
             finish(c, span, done, out);
         }
         Err(e) => {
+            let (a, b) = e.operands();
             c.record(FaultRecord {
                 fault: Fault::BadFormat,
-                span,
-                a: 0,
-                b: 0,
-                message: Some(format!("{} (format string {fmt:?})", e.message())),
+                span: fmt_span,
+                a,
+                b,
+                message: None,
             });
             out.write(RtStr {
                 ptr: std::ptr::null(),

@@ -477,6 +477,7 @@ impl<'a> Machine<'a> {
                 _ => Err(bug("clamp takes three arguments")),
             },
             Builtin::Lib(f) => self.lib(f, vals, e),
+            Builtin::Format => self.format(&vals, args, e),
         }
     }
 }

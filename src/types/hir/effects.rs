@@ -120,6 +120,9 @@ impl Builtin {
             // Builds a string: the memory limit (E0616).
             Builtin::ToString => Effects::FAULTS,
             Builtin::Lib(f) => f.effects(),
+            // Builds a string (E0609, E0616); a computed format string may be bad
+            // (E0618).
+            Builtin::Format => Effects::FAULTS,
         }
     }
 }
@@ -170,6 +173,7 @@ impl LibFn {
             | LibFn::Trim
             | LibFn::ListLen
             | LibFn::Slice => Effects::NONE,
+            LibFn::RoundTo => Effects::NONE,
         }
     }
 }
