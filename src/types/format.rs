@@ -141,7 +141,7 @@ impl<'a> Checker<'a> {
                     ErrorKind::Positional => "an argument name or position",
                 };
                 let mut d = Diagnostic::error(code, at, e.message.clone()).with_label(label);
-                if e.kind == ErrorKind::Spec {
+                if e.kind == ErrorKind::Spec && e.help.is_none() {
                     d = d.with_note(
                         "a spec is `[[fill]align][+][#][0][width][.precision][type]`: align `<` `^` `>`, type `x` `X` `o` `b` (integers) or `e` `E` (floats)",
                     );
