@@ -14,12 +14,18 @@
 //! total `==`, `compact`, `sum`/`len`/`count_distinct` of `[T?]`). A `bool?` only ever
 //! reaches a condition through `?? false`-style chains ending in a `bool`.
 //!
+//! `format` (issue 15, `gen/format.rs`) gets a literal format string with a random spec
+//! that fits each argument's type (lists and optionals included), or now and then a
+//! computed one, some of them bad (fault E0618); `round(x, digits)` varied digits.
+//!
 //! Programs terminate: the only repetition is recursion, and a recursive function's first
 //! parameter `n: i64` decreases by one per call and stops at `n <= 0`, with every outside
 //! call passing `(e % 6)`. `repeat` counts are bounded the same way, so sizes stay small.
 
 use crate::ast::{Expr, FnDef, Input, Kind, Program, Stmt, Ty, FLOATS, INTS, SCALARS};
 use crate::rng::Rng;
+
+mod format;
 
 /// The one-argument float functions (`(F) -> F`).
 pub const MATH1: [&str; 20] = [
@@ -732,6 +738,8 @@ impl Gen {
                 let f = if self.rng.chance(50) { "avg" } else { "median" };
                 Expr::call(t, f, vec![xs])
             }
+            // issue 15: `round(x, digits)`
+            9 => self.round_expr(ty, d),
             _ => return self.num_common(ty, d),
         })
     }
@@ -844,6 +852,8 @@ impl Gen {
                 let n = Expr::new(Ty::I64, Kind::Bounded(Box::new(n), 4));
                 Expr::call(s, "repeat", vec![x, n])
             }
+            // issue 15: `format(fmt, args...)`
+            10 => self.format_expr(d),
             _ => return None,
         })
     }

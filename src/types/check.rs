@@ -425,7 +425,6 @@ impl<'a> Checker<'a> {
     /// The source span of bytes `range` of the text of the string literal `literal` (the
     /// literal expression's span): for reports that point into a literal, such as a
     /// format string's placeholder or a regex pattern's error.
-    #[allow(dead_code)] // issue 15: format strings and regex patterns report into literals
     pub fn string_span(&self, literal: Span, range: std::ops::Range<usize>) -> Span {
         match self.strings {
             Some(map) => map.span_in(literal, range),
