@@ -767,17 +767,12 @@ fn int_parts(kind: Kind, bits: u64) -> (bool, u64, u64) {
 
 fn format_int(out: &mut Capped, spec: &Spec, kind: Kind, bits: u64) {
     let (neg, mag, raw) = int_parts(kind, bits);
-    let (sign, body) = match spec.conv {
-        Conv::LowerHex => ("", format!("{raw:x}")),
-        Conv::UpperHex => ("", format!("{raw:X}")),
-        Conv::Octal => ("", format!("{raw:o}")),
-        Conv::Binary => ("", format!("{raw:b}")),
-        _ => (if neg { "-" } else { "" }, format!("{mag}")),
-    };
-    let sign = if sign.is_empty() && spec.plus {
+    let sign = if neg && spec.conv == Conv::Display {
+        "-"
+    } else if spec.plus {
         "+"
     } else {
-        sign
+        ""
     };
     let radix = match spec.conv {
         Conv::LowerHex | Conv::UpperHex if spec.alt => "0x",
@@ -785,31 +780,46 @@ fn format_int(out: &mut Capped, spec: &Spec, kind: Kind, bits: u64) {
         Conv::Binary if spec.alt => "0b",
         _ => "",
     };
+    let digits_into = |w: &mut dyn Write| {
+        let _ = match spec.conv {
+            Conv::LowerHex => write!(w, "{raw:x}"),
+            Conv::UpperHex => write!(w, "{raw:X}"),
+            Conv::Octal => write!(w, "{raw:o}"),
+            Conv::Binary => write!(w, "{raw:b}"),
+            _ => write!(w, "{mag}"),
+        };
+    };
+    if spec.width == 0 {
+        // Nothing to pad: straight into the result.
+        out.push(sign);
+        out.push(radix);
+        digits_into(out);
+        return;
+    }
+    let mut body = String::new();
+    digits_into(&mut body);
     let prefix = format!("{sign}{radix}");
     pad(out, spec, &prefix, &body, true);
 }
 
-/// A float's text without its sign: `{:?}` (the display format) or fixed digits or
-/// exponent form.
-fn float_body<F: std::fmt::Debug + std::fmt::Display + std::fmt::LowerExp + std::fmt::UpperExp>(
-    x: F,
-    spec: &Spec,
-) -> String {
-    match (spec.conv, spec.precision) {
-        (Conv::LowerExp, Some(p)) => format!("{x:.*e}", p as usize),
-        (Conv::LowerExp, None) => format!("{x:e}"),
-        (Conv::UpperExp, Some(p)) => format!("{x:.*E}", p as usize),
-        (Conv::UpperExp, None) => format!("{x:E}"),
-        (_, Some(p)) => format!("{x:.*}", p as usize),
-        (_, None) => format!("{x:?}"),
-    }
+/// Write a float's text without its sign: `{:?}` (the display format) or fixed digits
+/// or exponent form.
+fn float_body<F, W>(out: &mut W, x: F, spec: &Spec)
+where
+    F: std::fmt::Debug + std::fmt::Display + std::fmt::LowerExp + std::fmt::UpperExp,
+    W: Write + ?Sized,
+{
+    let _ = match (spec.conv, spec.precision) {
+        (Conv::LowerExp, Some(p)) => write!(out, "{x:.*e}", p as usize),
+        (Conv::LowerExp, None) => write!(out, "{x:e}"),
+        (Conv::UpperExp, Some(p)) => write!(out, "{x:.*E}", p as usize),
+        (Conv::UpperExp, None) => write!(out, "{x:E}"),
+        (_, Some(p)) => write!(out, "{x:.*}", p as usize),
+        (_, None) => write!(out, "{x:?}"),
+    };
 }
 
 fn format_float(out: &mut Capped, spec: &Spec, x: f64, f32_text: Option<f32>) {
-    let body = match f32_text {
-        Some(v) => float_body(v.abs(), spec),
-        None => float_body(x.abs(), spec),
-    };
     let sign = if x.is_nan() {
         ""
     } else if x.is_sign_negative() {
@@ -819,6 +829,18 @@ fn format_float(out: &mut Capped, spec: &Spec, x: f64, f32_text: Option<f32>) {
     } else {
         ""
     };
+    let body_into = |w: &mut dyn Write| match f32_text {
+        Some(v) => float_body(w, v.abs(), spec),
+        None => float_body(w, x.abs(), spec),
+    };
+    if spec.width == 0 {
+        // Nothing to pad: straight into the result.
+        out.push(sign);
+        body_into(out);
+        return;
+    }
+    let mut body = String::new();
+    body_into(&mut body);
     if x.is_finite() {
         pad(out, spec, sign, &body, true);
     } else {
@@ -927,6 +949,7 @@ unsafe fn run_plan(plan: &[u8], args: *const u8, n: usize) -> Option<Capped> {
         std::str::from_utf8(s).ok()
     };
     let mut out = Capped::new();
+    out.text.reserve(text.len() + 24 * n);
     for i in 0..n {
         let (lit, code, spec) = d.record(i)?;
         out.push(take(lit)?);

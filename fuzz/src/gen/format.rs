@@ -66,7 +66,8 @@ impl Gen {
             } else {
                 self.any_ty()
             };
-            fmt.push_str(*self.rng.pick(&TEXTS[..]));
+            let text = *self.rng.pick(&TEXTS);
+            fmt.push_str(text);
             let spec = if self.rng.chance(35) {
                 String::new()
             } else {
@@ -86,7 +87,8 @@ impl Gen {
             };
             args.push(a);
         }
-        fmt.push_str(*self.rng.pick(&TEXTS[..]));
+        let text = *self.rng.pick(&TEXTS);
+        fmt.push_str(text);
         let computed = self.rng.chance(20);
         if computed && self.rng.chance(40) {
             // A bad one: a spec for integers on whatever comes first, an extra
