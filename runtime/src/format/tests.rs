@@ -214,3 +214,34 @@ fn round_is_half_away_from_zero_on_the_shown_decimal() {
         2.68f64.to_bits()
     );
 }
+
+#[test]
+fn a_bad_computed_format_is_named_by_its_fault_operands() {
+    let i64c = TypeCode::of_kind(Kind::I64);
+    let f64c = TypeCode::of_kind(Kind::F64);
+    let msg = |fmt: &str, codes: &[TypeCode]| {
+        let (a, b) = Plan::new(fmt, codes).unwrap_err().operands();
+        bad_format_message(a, b)
+    };
+    assert_eq!(
+        msg("ab {", &[]),
+        "bad format string: the `{` at byte 3 is never closed (write `{{` for a literal brace)"
+    );
+    assert_eq!(
+        msg("é}", &[]),
+        "bad format string: a lone `}` at byte 2 (write `}}` for a literal brace)"
+    );
+    assert_eq!(
+        msg("x {:>8q}", &[i64c]),
+        "bad format string: the placeholder at byte 2 has a malformed spec"
+    );
+    assert!(msg("{n}", &[i64c]).contains("at byte 0 names an argument"));
+    assert_eq!(
+        msg("{} {}", &[i64c]),
+        "bad format string: it has 2 placeholders but 1 argument was given"
+    );
+    assert_eq!(
+        msg("{} {:x}", &[i64c, f64c.opt().unwrap()]),
+        "bad format string: the spec of placeholder 2 does not fit its argument of type f64?"
+    );
+}
