@@ -937,6 +937,14 @@ const CELL: usize = 16;
 /// # Safety
 /// `args` must hold `n` cells whose values have the plan's types.
 unsafe fn run_plan(plan: &[u8], args: *const u8, n: usize) -> Option<Capped> {
+    run_plan_into(plan, args, n, String::new())
+}
+
+/// [`run_plan`] into `buf` (cleared first; its capacity reused).
+///
+/// # Safety
+/// As [`run_plan`].
+unsafe fn run_plan_into(plan: &[u8], args: *const u8, n: usize, mut buf: String) -> Option<Capped> {
     let d = Decoded::new(plan)?;
     if d.n != n {
         return None;
@@ -948,8 +956,12 @@ unsafe fn run_plan(plan: &[u8], args: *const u8, n: usize) -> Option<Capped> {
         at += len;
         std::str::from_utf8(s).ok()
     };
-    let mut out = Capped::new();
-    out.text.reserve(text.len() + 24 * n);
+    buf.clear();
+    buf.reserve(text.len() + 24 * n);
+    let mut out = Capped {
+        text: buf,
+        needed: 0,
+    };
     for i in 0..n {
         let (lit, code, spec) = d.record(i)?;
         out.push(take(lit)?);
@@ -969,7 +981,44 @@ pub unsafe fn format_with_plan(plan: &[u8], args: *const u8, n: usize) -> Option
         .map(|c| c.text)
 }
 
-unsafe fn finish(c: &mut RunCtx, span: u32, done: Option<Capped>, out: *mut RtStr) {
+thread_local! {
+    /// The text of the last `format` on this thread, kept for its capacity: a call
+    /// formats into it and copies the result into the arena.
+    static SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// The most capacity [`SCRATCH`] keeps between calls.
+const SCRATCH_KEEP: usize = 1 << 16;
+
+/// Format by `plan` into the thread's scratch buffer, then [`finish`].
+///
+/// # Safety
+/// As [`run_plan`]; `c` the live run context.
+unsafe fn format_and_finish(
+    c: &mut RunCtx,
+    span: u32,
+    plan: &[u8],
+    args: *const u8,
+    n: usize,
+    out: *mut RtStr,
+) {
+    let buf = SCRATCH.with(|b| b.take());
+    let done = run_plan_into(plan, args, n, buf);
+    if let Some(text) = finish(c, span, done, out) {
+        if text.capacity() <= SCRATCH_KEEP {
+            SCRATCH.with(|b| b.set(text));
+        }
+    }
+}
+
+/// Record the outcome of a plan's run in `out` (or its fault); gives back the text's
+/// buffer.
+unsafe fn finish(
+    c: &mut RunCtx,
+    span: u32,
+    done: Option<Capped>,
+    out: *mut RtStr,
+) -> Option<String> {
     let empty = RtStr {
         ptr: std::ptr::null(),
         len: 0,
@@ -983,7 +1032,7 @@ unsafe fn finish(c: &mut RunCtx, span: u32, done: Option<Capped>, out: *mut RtSt
             message: Some("internal error: a malformed format plan".to_string()),
         });
         out.write(empty);
-        return;
+        return None;
     };
     if text.over() {
         c.record(FaultRecord {
@@ -994,9 +1043,10 @@ unsafe fn finish(c: &mut RunCtx, span: u32, done: Option<Capped>, out: *mut RtSt
             message: None,
         });
         out.write(empty);
-        return;
+        return None;
     }
     out.write(c.value_bytes(span, text.text.as_bytes()).unwrap_or(empty));
+    Some(text.text)
 }
 
 /// `format(fmt, args...)` with a literal `fmt`: `plan` is its [`Plan::encode`]d bytes
@@ -1022,8 +1072,7 @@ pub unsafe extern "C" fn kiln_rt_format(
     } else {
         std::slice::from_raw_parts(plan, plan_len as usize)
     };
-    let done = run_plan(plan, args, n.max(0) as usize);
-    finish(c, span, done, out);
+    format_and_finish(c, span, plan, args, n.max(0) as usize, out);
 }
 
 /// `format(fmt, args...)` with a computed `fmt` (`fmt_ptr`, `fmt_len`), parsed now
@@ -1052,8 +1101,7 @@ pub unsafe extern "C" fn kiln_rt_format_dyn(
     match Plan::new(fmt, &codes) {
         Ok(plan) => {
             let bytes = plan.encode();
-            let done = run_plan(&bytes, args, n);
-            finish(c, span, done, out);
+            format_and_finish(c, span, &bytes, args, n, out);
         }
         Err(e) => {
             let (a, b) = e.operands();
