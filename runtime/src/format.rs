@@ -160,8 +160,10 @@ pub enum Piece {
 /// What is wrong with a format string (the checker's code for each is in parentheses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// An unclosed `{` or a lone `}` (E0250).
-    Brace,
+    /// An unclosed `{` (E0250).
+    Unclosed,
+    /// A lone `}` (E0250).
+    LoneClose,
     /// A SPEC that does not parse (E0251).
     Spec,
     /// `{0}` or `{name}`: positional and named arguments are not supported (E0254).
@@ -208,7 +210,7 @@ pub fn parse(fmt: &str) -> Result<Vec<Piece>, FormatError> {
             }
             '}' => {
                 let mut e = error(
-                    ErrorKind::Brace,
+                    ErrorKind::LoneClose,
                     i..i + 1,
                     "a lone `}` in the format string",
                 );
@@ -217,17 +219,16 @@ pub fn parse(fmt: &str) -> Result<Vec<Piece>, FormatError> {
             }
             '{' => {
                 let Some(close) = fmt[i..].find('}').map(|j| i + j) else {
-                    let mut e = error(ErrorKind::Brace, i..i + 1, "this `{` is never closed");
+                    let mut e = error(ErrorKind::Unclosed, i..i + 1, "this `{` is never closed");
                     e.help = Some("close it with `}`, or write `{{` for a literal `{`".to_string());
                     return Err(e);
                 };
                 let inner = &fmt[i + 1..close];
-                if let Some(open) = inner.find('{') {
-                    let at = i + 1 + open;
-                    let mut e = error(ErrorKind::Brace, i..i + 1, "this `{` is never closed");
-                    e.help = Some(format!(
-                        "close it before the `{{` at byte {at}, or write `{{{{` for a literal `{{`"
-                    ));
+                if inner.contains('{') {
+                    let mut e = error(ErrorKind::Unclosed, i..i + 1, "this `{` is never closed");
+                    e.help = Some(
+                        "close it before the next `{`, or write `{{` for a literal `{`".to_string(),
+                    );
                     return Err(e);
                 }
                 let (name, spec_text, spec_start) = match inner.find(':') {
@@ -496,8 +497,8 @@ impl PlanError {
         match self {
             PlanError::Parse(e) => {
                 let kind = match e.kind {
-                    ErrorKind::Brace if e.message.contains("lone") => BadFormat::LoneClose,
-                    ErrorKind::Brace => BadFormat::Unclosed,
+                    ErrorKind::LoneClose => BadFormat::LoneClose,
+                    ErrorKind::Unclosed => BadFormat::Unclosed,
                     ErrorKind::Spec => BadFormat::Spec,
                     ErrorKind::Positional => BadFormat::Positional,
                 };

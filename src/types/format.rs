@@ -130,13 +130,14 @@ impl<'a> Checker<'a> {
             Ok(p) => p,
             Err(e) => {
                 let code = match e.kind {
-                    ErrorKind::Brace => "E0250",
+                    ErrorKind::Unclosed | ErrorKind::LoneClose => "E0250",
                     ErrorKind::Spec => "E0251",
                     ErrorKind::Positional => "E0254",
                 };
                 let at = self.string_span(lit, e.range.clone());
                 let label = match e.kind {
-                    ErrorKind::Brace => "this brace",
+                    ErrorKind::Unclosed => "this brace is never closed",
+                    ErrorKind::LoneClose => "this brace closes nothing",
                     ErrorKind::Spec => "not a valid format spec",
                     ErrorKind::Positional => "an argument name or position",
                 };

@@ -109,9 +109,9 @@ fn optionals_lists_and_bools() {
 fn the_parser_reports_the_exact_characters() {
     let err = |fmt: &str| parse(fmt).unwrap_err();
     let e = err("ab {");
-    assert_eq!((e.kind, e.range), (ErrorKind::Brace, 3..4));
+    assert_eq!((e.kind, e.range), (ErrorKind::Unclosed, 3..4));
     let e = err("a } b");
-    assert_eq!((e.kind, e.range), (ErrorKind::Brace, 2..3));
+    assert_eq!((e.kind, e.range), (ErrorKind::LoneClose, 2..3));
     let e = err("{:>8q}");
     assert_eq!((e.kind, e.range), (ErrorKind::Spec, 4..5));
     let e = err("{:.}");
