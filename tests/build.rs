@@ -1303,3 +1303,80 @@ fn time_library_computes_and_faults_alike_on_every_path() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Issue 15 (format): literal format strings (planned when the program compiles) and
+/// computed ones (parsed at run time) over every kind of argument, and `round`, print
+/// alike under `kiln run` at -O0 and -O2, the interpreter, `lli` and an executable; a
+/// bad computed format string faults (E0618) alike, at the format string.
+#[test]
+fn format_and_round_agree_on_every_path() {
+    let dir = scratch_dir("format");
+    let program = write(
+        &dir,
+        "format.expr",
+        "param f: string;\nparam x: f64;\nparam n: i64;\nparam o: f32?;\n\
+         let words = [\"a\", \"b\\n\"];\n\
+         print(format(\"{} items at {:>8.2}|\", n, x));\n\
+         print(format(\"{:#x} {:+08.3} {:e} {:^9}|{:<8}|{:.1}|{}\", n, x, x, \"héllo\", words, o, [o]));\n\
+         print(format(\"{:b} {:X} {:o} {:08} {{}} {:ñ>5}\", 255u8, -1i8, 8, -12, true));\n\
+         print(format(\"\"));\nprint(format(\"only text\"));\n\
+         print(format(\"{:08.2} {:+} {:>6}\", x / 0.0, 0.0 / 0.0, -x / 0.0));\n\
+         print(round(x, 2));\nprint(round(x, -1));\nprint(round(f32(x), 1));\n\
+         format(f, x, n)\n",
+    );
+    let params = |f: &str, x: &str, n: &str, o: &str| {
+        vec![
+            format!("--param=f={f}"),
+            format!("--param=x={x}"),
+            format!("--param=n={n}"),
+            format!("--param=o={o}"),
+        ]
+    };
+    let cases = [
+        (
+            params("{:>9.3}|{:+}", "2.675", "255", "0.1"),
+            "255 items at     2.67|\n\
+             0xff +002.675 2.675e0   héllo  |[\"a\", \"b\\n\"]|0.1|[0.1]\n\
+             11111111 FF 10 -0000012 {} ñtrue\n\nonly text\n\
+             \x20    inf NaN   -inf\n2.68\n0.0\n2.7\n",
+            "    2.675|+255",
+        ),
+        (
+            params("{:x}{}", "-1234.5", "-7", ""),
+            "-7 items at -1234.50|\n\
+             0xfffffffffffffff9 -1234.500 -1.2345e3   héllo  |[\"a\", \"b\\n\"]|none|[none]\n\
+             11111111 FF 10 -0000012 {} ñtrue\n\nonly text\n\
+             \x20   -inf NaN    inf\n-1234.5\n-1230.0\n-1234.5\n",
+            "error[E0618]: bad format string: the spec of placeholder 1 does not fit its argument of type f64",
+        ),
+        (
+            params("{} {} {}", "1", "2", "3"),
+            "",
+            "error[E0618]: bad format string: it has 3 placeholders but 2 arguments were given",
+        ),
+        (
+            params("{", "1", "2", "3"),
+            "",
+            "error[E0618]: bad format string: the `{` at byte 0 is never closed",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, last) in &cases {
+        let want = kiln_run(&program, args);
+        if !stdout.is_empty() {
+            assert!(want.stdout.starts_with(stdout), "{args:?}: {want:?}");
+        }
+        assert!(
+            want.stdout.contains(last) || want.stderr.contains(last),
+            "{args:?}: {want:?}"
+        );
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

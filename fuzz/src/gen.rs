@@ -14,12 +14,18 @@
 //! total `==`, `compact`, `sum`/`len`/`count_distinct` of `[T?]`). A `bool?` only ever
 //! reaches a condition through `?? false`-style chains ending in a `bool`.
 //!
+//! `format` (issue 15, `gen/format.rs`) gets a literal format string with a random spec
+//! that fits each argument's type (lists and optionals included), or now and then a
+//! computed one, some of them bad (fault E0618); `round(x, digits)` varied digits.
+//!
 //! Programs terminate: the only repetition is recursion, and a recursive function's first
 //! parameter `n: i64` decreases by one per call and stops at `n <= 0`, with every outside
 //! call passing `(e % 6)`. `repeat` counts are bounded the same way, so sizes stay small.
 
 use crate::ast::{Expr, FnDef, Input, Kind, Program, Stmt, Ty, FLOATS, INTS, SCALARS};
 use crate::rng::Rng;
+
+mod format;
 
 /// The one-argument float functions (`(F) -> F`).
 pub const MATH1: [&str; 20] = [
@@ -744,6 +750,8 @@ impl Gen {
                 let f = if self.rng.chance(50) { "avg" } else { "median" };
                 Expr::call(t, f, vec![xs])
             }
+            // issue 15: `round(x, digits)`
+            9 => self.round_expr(ty, d),
             _ => return self.num_common(ty, d),
         })
     }
@@ -818,7 +826,7 @@ impl Gen {
 
     fn str_expr(&mut self, d: usize) -> Option<Expr> {
         let s = Ty::Str;
-        Some(match self.rng.below(12) {
+        Some(match self.rng.below(13) {
             0 | 1 => self.same_binary(&s, "+", d),
             2 => {
                 let a = self.expr(&s, d);
@@ -857,6 +865,8 @@ impl Gen {
                 Expr::call(s, "repeat", vec![x, n])
             }
             10 => self.time_str(d),
+            // issue 15: `format(fmt, args...)`
+            11 => self.format_expr(d),
             _ => return None,
         })
     }

@@ -15,7 +15,7 @@
 //!   pointer to a [`RtStr`].
 
 use crate::symbols::{runtime_functions, symbol_table};
-use crate::{lib_fns, libm, rt, structural, zones};
+use crate::{format, lib_fns, libm, rt, structural, zones};
 
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
@@ -189,6 +189,10 @@ pub enum Fault {
     /// parsing text of an instant outside that range. `a`, `b` = the operands' bits when
     /// an operator overflowed.
     TimeRange = 22,
+    // ---- format (issue 15) ----
+    /// `format` with a computed format string that does not parse or does not fit the
+    /// arguments (v1). `a`, `b` say what is wrong (`format::BadFormat`).
+    BadFormat = 19,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -222,6 +226,7 @@ impl Fault {
             Fault::BadZone => "E0619",
             Fault::BadTimeFormat => "E0622",
             Fault::TimeRange => "E0621",
+            Fault::BadFormat => "E0618",
         }
     }
 
@@ -247,6 +252,7 @@ impl Fault {
             20 => Fault::BadZone,
             23 => Fault::BadTimeFormat,
             22 => Fault::TimeRange,
+            19 => Fault::BadFormat,
             _ => return None,
         })
     }
@@ -404,6 +410,19 @@ runtime_functions! {
     RT_PARSE_TIME = zones::kiln_rt_parse_time/9;
     /// `fn() -> i64`: `now()`, the host clock.
     RT_NOW = zones::kiln_rt_now/0;
+    // ---- format and round (issue 15) ----
+    /// `format(fmt, args...)` with a literal `fmt`: `(ctx, span, plan, plan_len: i64,
+    /// args, n: i64, out)`, the plan constant bytes made when the program compiled,
+    /// the arguments in `n` 16-byte cells in their memory layout (may fault: size,
+    /// memory).
+    RT_FORMAT = format::kiln_rt_format/7;
+    /// `format` with a computed `fmt`: `(ctx, span, fmt_span: u32, fmt, fmt_len: i64,
+    /// codes: *const u32, args, n: i64, out)`, parsed at run time against the
+    /// arguments' type codes (may fault: E0618 at `fmt_span`, size, memory).
+    RT_FORMAT_DYN = format::kiln_rt_format_dyn/9;
+    /// `round(x, digits)`: `fn(kind: u32, x: u64, digits: i64) -> u64`, the float's
+    /// bits.
+    RT_ROUND_TO = format::kiln_rt_round_to/3;
 }
 
 symbol_table! {

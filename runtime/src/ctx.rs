@@ -182,6 +182,7 @@ impl FaultRecord {
             Fault::BadZone => "unknown time zone".to_owned(),
             Fault::BadTimeFormat => "bad time format or unit".to_owned(),
             Fault::TimeRange => crate::time::range_message(a, b),
+            Fault::BadFormat => crate::format::bad_format_message(a, b),
         }
     }
 }

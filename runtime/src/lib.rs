@@ -11,6 +11,7 @@ pub mod abi;
 mod arena;
 mod ctx;
 pub mod display;
+pub mod format;
 mod lib_fns;
 mod libm;
 mod rt;

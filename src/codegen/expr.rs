@@ -636,6 +636,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Builtin::Lib(f) => self.lib_call(f, &vals, args, e),
             Builtin::Clamp => self.clamp(&vals, &e.ty, e.span),
             Builtin::Time(f) => self.time_fn(f, v, e.span),
+            Builtin::Format => self.format(&vals, args, e),
             _ => self.math(op, &vals, &e.ty),
         }
     }

@@ -27,6 +27,7 @@ mod analysis;
 mod batch;
 mod columns;
 mod expr;
+mod format;
 mod hof;
 mod host;
 mod ops;

@@ -547,6 +547,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 };
                 return Ok(self.b.build_int_compare(pred, n, rhs, "")?.into());
             }
+            LibFn::RoundTo => return self.round_to(vals, args, e),
             _ => {}
         }
         let Some(symbol) = abi::lib_symbol(f) else {

@@ -319,6 +319,47 @@ x ?? 0",
             by flattening inner levels with `flatten`.",
         example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
+    // ---- format (issue 15) ----
+    "E0250": "unbalanced brace in a format string" {
+        explanation: "In a format string of `format(fmt, args...)`, `{` starts a \
+            placeholder that `}` must close, and a `}` outside a placeholder has no \
+            meaning. The error points at the brace inside the string. Close the \
+            placeholder, or double the brace (`{{` or `}}`) to write it as text.",
+        example: "format(\"total: {\", 3)",
+    },
+    "E0251": "malformed format spec" {
+        explanation: "A placeholder `{:SPEC}` takes Rust's format spec: \
+            `[[fill]align][+][#][0][width][.precision][type]`, with align one of `<` `^` \
+            `>`, width and precision at most 65535, and type one of `x` `X` `o` `b` \
+            (integers) or `e` `E` (floats). Widths or precisions taken from arguments \
+            (`N$`, `.*`), the `-` flag and `?` are not supported. The error points at \
+            the characters that do not fit the grammar.",
+        example: "format(\"{:>8q}\", 3)",
+    },
+    "E0252": "format placeholders and arguments do not pair up" {
+        explanation: "`format(fmt, args...)` replaces each `{}` or `{:SPEC}` of the \
+            format string with the next argument, in order, so there must be exactly one \
+            argument per placeholder. The error points at the first placeholder without \
+            an argument, or at the first argument without a placeholder. Add or remove \
+            one; write `{{` and `}}` for literal braces.",
+        example: "format(\"{} and {}\", 1)",
+    },
+    "E0253": "format spec does not fit the argument" {
+        explanation: "Part of a placeholder's spec does not apply to the type of its \
+            argument: `x` `X` `o` `b` and `#` format integers only, `e` `E` floats only, \
+            `+` and `0` numbers only, a precision floats (digits after the point) and \
+            strings (characters kept). Lists, bools and other values take only fill, \
+            alignment and width; an optional takes its value's specs. Change the spec, or \
+            convert the argument (`i64(x)`, `f64(n)`).",
+        example: "format(\"{:x}\", 2.5)",
+    },
+    "E0254": "positional or named format argument" {
+        explanation: "Kiln's format strings take their arguments in order: each `{}` or \
+            `{:SPEC}` is the next argument. Rust's `{0}` and `{name}` forms are not \
+            supported. Write `{}` and pass the value at that position (pass it twice to \
+            show it twice).",
+        example: "let n = 3;\nformat(\"{n} items\")",
+    },
     // ---- time core (issue 15, point 4) ----
     "E0260": "time operator on the wrong operand types" {
         explanation: "`timestamp` and `duration` have their own arithmetic: \
@@ -581,6 +622,15 @@ unwrap(x)",
             that does not fit its type. By default these operations wrap around instead. \
             Widen the operands (`i64(x) * y`) or check the range first.",
         example: "",
+    },
+    "E0618": "bad format string" {
+        explanation: "At run time, `format` was given a computed format string (not a \
+            literal, so it could not be checked when the program compiled) that does not \
+            parse or does not fit the arguments: an unbalanced brace, a malformed spec, \
+            a placeholder count different from the argument count, or a spec that does \
+            not fit an argument's type (see E0250 to E0254). Fix the text, or write the \
+            format string as a literal so the compiler checks it.",
+        example: "fn show(f: string) -> string = format(f, 2.5);\nshow(\"{:x}\")",
     },
     // ---- the time library (issue 15) ----
     "E0619": "unknown time zone at run time" {

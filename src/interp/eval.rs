@@ -478,6 +478,7 @@ impl<'a> Machine<'a> {
             },
             Builtin::Lib(f) => self.lib(f, vals, e),
             Builtin::Time(f) => super::time::call(f, first()?, e.span),
+            Builtin::Format => self.format(&vals, args, e),
         }
     }
 }

@@ -306,6 +306,8 @@ impl Machine<'_> {
                 self.alloc_list(inner, kept.len(), span)?;
                 Value::List(inner.clone(), kept)
             }
+            // ---- format (issue 15)
+            LibFn::RoundTo => super::format::round_to(arg(0)?, arg(1)?)?,
             LibFn::ListConcat => {
                 let (elem, a) = list_arg(arg(0)?)?;
                 let (_, b) = list_arg(arg(1)?)?;

@@ -30,6 +30,7 @@
 //!   saying so.
 
 mod eval;
+mod format;
 mod hof;
 mod lib_fns;
 mod ops;

@@ -338,7 +338,35 @@ fn build() -> Vec<BuiltinFn> {
     // The time library (issue 15): its rows are in `zones.rs`.
     v.extend(super::zones::rows());
     v.extend(time_core());
+    v.extend(format_rows());
     v
+}
+
+// ---- format and round (issue 15) ----------------------------------------------------------
+
+/// `format` (checked by `types/format.rs`: its arguments have any types) and
+/// `round(x, digits)`.
+fn format_rows() -> Vec<BuiltinFn> {
+    vec![
+        BuiltinFn {
+            name: "format".to_string(),
+            class: None,
+            params: vec![Pat::Ty(Ty::Str)],
+            ret: Pat::Ty(Ty::Str),
+            variadic: true,
+            lowering: Lowering::Op(Builtin::Format),
+            doc: "format(fmt, args...): the text of `fmt` with each `{}` or `{:SPEC}` replaced by the next argument, of any type (Rust's spec: fill, align `< ^ >`, `+`, `#`, `0`, width, `.precision`, type `x X o b` for integers or `e E` for floats; `{{` and `}}` are braces); a literal `fmt` is checked when the program compiles",
+        },
+        BuiltinFn {
+            name: "round".to_string(),
+            class: Some(Class::Float),
+            params: vec![Pat::T, Pat::Ty(Ty::Int(IntTy::I64))],
+            ret: Pat::T,
+            variadic: false,
+            lowering: Lowering::Op(Builtin::Lib(LibFn::RoundTo)),
+            doc: "round(x, digits): x rounded half away from zero to `digits` decimals (negative: tens, hundreds...), the half judged on the decimal `x` displays as (round(2.675, 2) is 2.68); NaN and infinities unchanged",
+        },
+    ]
 }
 
 /// The math extras (issue 5): (name, function, arity, doc), each `(T, ...) -> T` for

@@ -79,6 +79,9 @@ impl<'a> Checker<'a> {
         if let Some(e) = self.lambda_call(b, callee, args, span) {
             return e;
         }
+        if let Some(e) = self.format_call(b, callee, args, span) {
+            return e;
+        }
         let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
         match self.call_opt(b, callee, args, span) {
             Ok(done) => done,
@@ -107,7 +110,10 @@ impl<'a> Checker<'a> {
             .unwrap_or_default();
         let externs = self.env_fns_named(name);
         let any_defined = self.fn_names.contains_key(name) || !externs.is_empty();
-        let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
+        // `format`'s row documents it; its calls are checked by `format.rs`.
+        let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name)
+            .filter(|b| b.lowering != Lowering::Op(hir::Builtin::Format))
+            .collect();
         let preludes = self.prelude_named(name);
         let hosts: Vec<(usize, &'a hir::HostSig)> = self.host_named(name);
         if users.is_empty()

@@ -343,6 +343,12 @@ pub enum Builtin {
     /// `clamp(x, lo, hi)`, three arguments of the node's numeric type: `lo` when
     /// `x < lo`, else `hi` when `x > hi`, else `x` (so a NaN `x` stays NaN).
     Clamp,
+    // ---- format (issue 15) ----
+    /// `format(fmt, args...)` (v1, `types/format.rs`): `args[0]` is the format string,
+    /// the rest its arguments, of any types. A literal `fmt` (an `ExprKind::Str`) was
+    /// checked against the arguments' types when the program compiled; another one is
+    /// parsed at run time (fault E0618 when bad).
+    Format,
     /// A time function codegen writes inline (v1, see [`TimeFn`]).
     Time(TimeFn),
 }
@@ -544,6 +550,10 @@ pub enum LibFn {
     /// `compact` giving a `[T]?`: `none` when no value is left (how `avg`, `median`,
     /// `min` and `max` of a `[T?]` give none).
     CompactSome,
+    // ---- format (issue 15) ----
+    /// `round(x, digits)` (v1), `x` f32 or f64 and `digits` i64: half away from zero on
+    /// the shortest decimal text of `x` (`runtime/src/format.rs`).
+    RoundTo,
     // ---- the time library (issue 15; planned in `types/zones.rs`) ----
     /// `year(ts)` … `day_of_year(ts)` -> i64, with the zone as an optional second
     /// argument (its plan: `ZoneArg`).

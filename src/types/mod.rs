@@ -6,6 +6,7 @@ mod call;
 mod check;
 mod expr;
 mod fold;
+mod format;
 pub mod hir;
 pub mod lambda;
 mod lint;

@@ -195,6 +195,7 @@ impl RuntimeError {
             Fault::BadZone => "this zone does not exist",
             Fault::BadTimeFormat => "this is not a unit or format the function takes",
             Fault::TimeRange => "this is outside the range of timestamps and durations",
+            Fault::BadFormat => "this format string",
         };
         let d = Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label);
         match self.fault {

@@ -137,6 +137,9 @@ impl Builtin {
             // A unit constructor's result out of range (E0621).
             Builtin::Time(super::TimeFn::Unit(_)) => Effects::FAULTS,
             Builtin::Time(super::TimeFn::Seconds) => Effects::NONE,
+            // Builds a string (E0609, E0616); a computed format string may be bad
+            // (E0618).
+            Builtin::Format => Effects::FAULTS,
         }
     }
 }
@@ -201,6 +204,7 @@ impl LibFn {
             | LibFn::Trim
             | LibFn::ListLen
             | LibFn::Slice => Effects::NONE,
+            LibFn::RoundTo => Effects::NONE,
         }
     }
 }
