@@ -23,6 +23,8 @@ impl KindTy for Kind {
             Ty::Float(FloatTy::F32) => Kind::F32,
             Ty::Float(FloatTy::F64) => Kind::F64,
             Ty::Str => Kind::Str,
+            Ty::Timestamp => Kind::Timestamp,
+            Ty::Duration => Kind::Duration,
             _ => return None,
         })
     }
@@ -33,6 +35,8 @@ impl KindTy for Kind {
             Kind::F32 => Ty::Float(FloatTy::F32),
             Kind::F64 => Ty::Float(FloatTy::F64),
             Kind::Str => Ty::Str,
+            Kind::Timestamp => Ty::Timestamp,
+            Kind::Duration => Ty::Duration,
             k => Ty::Int(IntTy::ALL[k as usize - 1]),
         }
     }

@@ -27,6 +27,9 @@ pub use engine::{
 };
 
 pub use driver::{check_source, compile_source, Options};
+/// The time crate of `timestamp` and `duration` (v1): typed handles take and return its
+/// `Timestamp` and `SignedDuration`.
+pub use jiff;
 pub use jit::Compiled;
 /// What generated code calls: the `kiln-runtime` crate (the run context, the arena, the
 /// display format, every runtime symbol).

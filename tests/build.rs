@@ -1149,6 +1149,238 @@ fn nested_lists_of_optionals_agree_on_every_path() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Issue 15 (time core): timestamps and durations from `--param`, parsed from text,
+/// computed, compared, sorted and printed (alone and in lists), and their faults (a
+/// malformed text E0604, out of range E0621, a duration divided by zero E0601), alike
+/// under `kiln run` at -O0 and -O2, the interpreter, `lli` and an executable.
+#[test]
+fn times_compute_print_and_fault_alike_on_every_path() {
+    let dir = scratch_dir("times");
+    let program = write(
+        &dir,
+        "times.expr",
+        "param t: timestamp;\nparam d: duration;\nparam s: string;\nparam n: i64;\n\
+         let u = timestamp(\"2024-01-01T00:00:00Z\");\n\
+         print(t);\nprint(d);\nprint(t - u);\nprint([t + d, t - d * 2, d + t]);\n\
+         print(sort([d, -d, secs(1)]));\nprint(seconds(d / 4));\nprint(t > u);\n\
+         print(timestamp?(s));\nprint(duration?(s));\nprint(max(t, u + days(n)));\n\
+         print(string(d) + \"|\");\n\
+         (t + days(n)) - timestamp(s) + d / n\n",
+    );
+    let params = |t: &str, d: &str, s: &str, n: &str| {
+        vec![
+            format!("--param=t={t}"),
+            format!("--param=d={d}"),
+            format!("--param=s={s}"),
+            format!("--param=n={n}"),
+        ]
+    };
+    let cases = [
+        (
+            params(
+                "2024-03-01T12:00:00.5Z",
+                "1h30m",
+                "2024-03-01T00:00:00Z",
+                "2",
+            ),
+            "2024-03-01T12:00:00.5Z\n1h30m\n1452h0.5s\n\
+             [2024-03-01T13:30:00.5Z, 2024-03-01T09:00:00.5Z, 2024-03-01T13:30:00.5Z]\n\
+             [-1h30m, 1s, 1h30m]\n1350.0\ntrue\n2024-03-01T00:00:00Z\nnone\n\
+             2024-03-01T12:00:00.5Z\n1h30m|\n60h45m0.5s\n",
+            "",
+        ),
+        (
+            params("2024-03-01T12:00:00Z", "-0.25s", "PT2S", "-1"),
+            "2024-03-01T12:00:00Z\n-0.25s\n1452h\n\
+             [2024-03-01T11:59:59.75Z, 2024-03-01T12:00:00.5Z, 2024-03-01T11:59:59.75Z]\n\
+             [-0.25s, 0.25s, 1s]\n-0.0625\ntrue\nnone\n2s\n2024-03-01T12:00:00Z\n-0.25s|\n",
+            "error[E0604]: cannot parse \"PT2S\" as timestamp",
+        ),
+        (
+            params("2262-04-01T00:00:00Z", "1s", "2262-04-01T00:00:00Z", "20"),
+            "",
+            "error[E0621]:",
+        ),
+        (
+            params("2024-03-01T12:00:00Z", "1s", "2024-03-01T00:00:00Z", "0"),
+            "",
+            "error[E0601]: division by zero: `1s / 0`",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        if !stdout.is_empty() {
+            assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        }
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Issue 15 (the time library): fields, `format_time`, `parse_time` and `date_trunc` in
+/// UTC, at a fixed offset and in a named zone read from the system database at run
+/// time (literal zones resolved once per call site, computed ones per call), and the
+/// faults of a computed zone (E0619), unit (E0622) and a truncation out of range (E0621),
+/// alike under `kiln run` at -O0 and -O2, the interpreter, `lli` and an executable.
+#[test]
+fn time_library_computes_and_faults_alike_on_every_path() {
+    let dir = scratch_dir("time-lib");
+    let program = write(
+        &dir,
+        "time_lib.expr",
+        "param t: timestamp;\nparam zone: string;\nparam unit: string;\n\
+         print([year(t), month(t), day(t), hour(t), minute(t), second(t), weekday(t), day_of_year(t)]);\n\
+         print([hour(t, \"Europe/Berlin\"), hour(t, \"+05:30\"), day(t, \"America/New_York\")]);\n\
+         print(format_time(t, \"%Y-%m-%d %H:%M:%S%.f %Z\", \"Europe/Berlin\"));\n\
+         print(parse_time(\"2024-03-31 02:30\", \"%Y-%m-%d %H:%M\", \"Europe/Berlin\"));\n\
+         print(parse_time(\"not a time\", \"%Y-%m-%d\"));\n\
+         print(date_trunc(t, \"week\"));\n\
+         print(hour(t, zone));\n\
+         date_trunc(t, unit, zone)\n",
+    );
+    let params = |t: &str, zone: &str, unit: &str| {
+        vec![
+            format!("--param=t={t}"),
+            format!("--param=zone={zone}"),
+            format!("--param=unit={unit}"),
+        ]
+    };
+    let cases = [
+        (
+            params("2024-03-31T00:30:15.5Z", "Asia/Tokyo", "month"),
+            "[2024, 3, 31, 0, 30, 15, 7, 91]\n[1, 6, 30]\n\
+             2024-03-31 01:30:15.5 CET\n2024-03-31T01:30:00Z\nnone\n2024-03-25T00:00:00Z\n9\n\
+             2024-02-29T15:00:00Z\n",
+            "",
+        ),
+        (
+            params("2024-11-03T06:30:00Z", "America/New_York", "hour"),
+            "[2024, 11, 3, 6, 30, 0, 7, 308]\n[7, 12, 3]\n\
+             2024-11-03 07:30:00 CET\n2024-03-31T01:30:00Z\nnone\n2024-10-28T00:00:00Z\n1\n\
+             2024-11-03T06:00:00Z\n",
+            "",
+        ),
+        (
+            params("2024-03-31T00:30:00Z", "Mars/Olympus", "day"),
+            "[2024, 3, 31, 0, 30, 0, 7, 91]\n[1, 6, 30]\n\
+             2024-03-31 01:30:00 CET\n2024-03-31T01:30:00Z\nnone\n2024-03-25T00:00:00Z\n",
+            "error[E0619]: unknown time zone `Mars/Olympus`",
+        ),
+        (
+            params("2024-03-31T00:30:00Z", "UTC", "fortnight"),
+            "[2024, 3, 31, 0, 30, 0, 7, 91]\n[1, 6, 30]\n\
+             2024-03-31 01:30:00 CET\n2024-03-31T01:30:00Z\nnone\n2024-03-25T00:00:00Z\n0\n",
+            "error[E0622]: unknown date_trunc unit `fortnight`",
+        ),
+        (
+            params("1677-09-21T00:13:00Z", "UTC", "year"),
+            // Berlin's local mean time then (+00:53:28); the week began before the range.
+            "[1677, 9, 21, 0, 13, 0, 2, 264]\n[1, 5, 20]\n\
+             1677-09-21 01:06:28 LMT\n2024-03-31T01:30:00Z\nnone\n",
+            "error[E0621]:",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in &cases {
+        let want = kiln_run(&program, args);
+        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Issue 15 (format): literal format strings (planned when the program compiles) and
+/// computed ones (parsed at run time) over every kind of argument, and `round`, print
+/// alike under `kiln run` at -O0 and -O2, the interpreter, `lli` and an executable; a
+/// bad computed format string faults (E0618) alike, at the format string.
+#[test]
+fn format_and_round_agree_on_every_path() {
+    let dir = scratch_dir("format");
+    let program = write(
+        &dir,
+        "format.expr",
+        "param f: string;\nparam x: f64;\nparam n: i64;\nparam o: f32?;\n\
+         let words = [\"a\", \"b\\n\"];\n\
+         print(format(\"{} items at {:>8.2}|\", n, x));\n\
+         print(format(\"{:#x} {:+08.3} {:e} {:^9}|{:<8}|{:.1}|{}\", n, x, x, \"héllo\", words, o, [o]));\n\
+         print(format(\"{:b} {:X} {:o} {:08} {{}} {:ñ>5}\", 255u8, -1i8, 8, -12, true));\n\
+         print(format(\"\"));\nprint(format(\"only text\"));\n\
+         print(format(\"{:08.2} {:+} {:>6}\", x / 0.0, 0.0 / 0.0, -x / 0.0));\n\
+         print(round(x, 2));\nprint(round(x, -1));\nprint(round(f32(x), 1));\n\
+         format(f, x, n)\n",
+    );
+    let params = |f: &str, x: &str, n: &str, o: &str| {
+        vec![
+            format!("--param=f={f}"),
+            format!("--param=x={x}"),
+            format!("--param=n={n}"),
+            format!("--param=o={o}"),
+        ]
+    };
+    let cases = [
+        (
+            params("{:>9.3}|{:+}", "2.675", "255", "0.1"),
+            "255 items at     2.67|\n\
+             0xff +002.675 2.675e0   héllo  |[\"a\", \"b\\n\"]|0.1|[0.1]\n\
+             11111111 FF 10 -0000012 {} ñtrue\n\nonly text\n\
+             \x20    inf NaN   -inf\n2.68\n0.0\n2.7\n",
+            "    2.675|+255",
+        ),
+        (
+            params("{:x}{}", "-1234.5", "-7", ""),
+            "-7 items at -1234.50|\n\
+             0xfffffffffffffff9 -1234.500 -1.2345e3   héllo  |[\"a\", \"b\\n\"]|none|[none]\n\
+             11111111 FF 10 -0000012 {} ñtrue\n\nonly text\n\
+             \x20   -inf NaN    inf\n-1234.5\n-1230.0\n-1234.5\n",
+            "error[E0618]: bad format string: the spec of placeholder 1 does not fit its argument of type f64",
+        ),
+        (
+            params("{} {} {}", "1", "2", "3"),
+            "",
+            "error[E0618]: bad format string: it has 3 placeholders but 2 arguments were given",
+        ),
+        (
+            params("{", "1", "2", "3"),
+            "",
+            "error[E0618]: bad format string: the `{` at byte 0 is never closed",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdout, last) in &cases {
+        let want = kiln_run(&program, args);
+        if !stdout.is_empty() {
+            assert!(want.stdout.starts_with(stdout), "{args:?}: {want:?}");
+        }
+        assert!(
+            want.stdout.contains(last) || want.stderr.contains(last),
+            "{args:?}: {want:?}"
+        );
+        failures.extend(differences_on_every_path(
+            &dir,
+            &program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// Issue 15: regular expressions (literal patterns, which a built program compiles once
 /// per process at first use, and computed ones) and characters, alike under `kiln run` at
 /// -O0 and -O2, the interpreter, `lli` and an executable; a bad computed pattern (E0614)

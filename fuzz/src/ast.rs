@@ -26,6 +26,10 @@ pub enum Ty {
     /// `T?` (v1) of a scalar `T`: params, bindings, function types, expressions (`none`,
     /// lifting, `??`, `T?(...)`), and the elements of lists of optionals `[T?]`.
     Opt(Box<Ty>),
+    /// `timestamp` and `duration` (v1): written only by the generator's time
+    /// productions (`Gen::time_expr`), params and results.
+    Timestamp,
+    Duration,
 }
 
 pub const INTS: [Ty; 8] = [
@@ -79,6 +83,8 @@ impl Ty {
             Ty::Str => "string",
             Ty::List(_) => "list",
             Ty::Opt(_) => "optional",
+            Ty::Timestamp => "timestamp",
+            Ty::Duration => "duration",
         }
     }
 
@@ -184,6 +190,8 @@ impl Ty {
             Ty::Str => KTy::Str,
             Ty::List(e) => KTy::List(Box::new(e.kiln())),
             Ty::Opt(t) => KTy::opt(t.kiln()),
+            Ty::Timestamp => KTy::Timestamp,
+            Ty::Duration => KTy::Duration,
         }
     }
 
@@ -204,6 +212,8 @@ impl Ty {
             KTy::Str => Ty::Str,
             KTy::List(e) => Ty::list(Ty::from_kiln(e)?),
             KTy::Opt(t) => Ty::Opt(Box::new(Ty::from_kiln(t)?)),
+            KTy::Timestamp => Ty::Timestamp,
+            KTy::Duration => Ty::Duration,
             _ => return None,
         })
     }
@@ -621,6 +631,14 @@ pub fn parse_value(ty: &Ty, text: &str) -> Result<Value, String> {
         Ty::F64 => Value::F64(p(text)?),
         Ty::Bool => Value::Bool(p(text)?),
         Ty::Str => Value::Str(text.to_string()),
+        Ty::Timestamp => Value::Timestamp(
+            kiln::runtime::time::parse_timestamp(text.trim())
+                .map_err(|e| format!("{text:?}: {e:?}"))?,
+        ),
+        Ty::Duration => Value::Duration(
+            kiln::runtime::time::parse_duration(text.trim())
+                .map_err(|e| format!("{text:?}: {e:?}"))?,
+        ),
         Ty::List(e) => {
             let inner = text
                 .trim()

@@ -14,6 +14,10 @@
 //! total `==`, `compact`, `sum`/`len`/`count_distinct` of `[T?]`). A `bool?` only ever
 //! reaches a condition through `?? false`-style chains ending in a `bool`.
 //!
+//! `format` (issue 15, `gen/format.rs`) gets a literal format string with a random spec
+//! that fits each argument's type (lists and optionals included), or now and then a
+//! computed one, some of them bad (fault E0618); `round(x, digits)` varied digits.
+//!
 //! Programs terminate: the only repetition is recursion, and a recursive function's first
 //! parameter `n: i64` decreases by one per call and stops at `n <= 0`, with every outside
 //! call passing `(e % 6)`. `repeat` counts are bounded the same way, so sizes stay small.
@@ -21,6 +25,7 @@
 use crate::ast::{Expr, FnDef, Input, Kind, Program, Stmt, Ty, FLOATS, INTS, SCALARS};
 use crate::rng::Rng;
 
+mod format;
 mod text;
 
 /// The one-argument float functions (`(F) -> F`).
@@ -183,6 +188,8 @@ pub fn simple(ty: &Ty, which: usize) -> Expr {
             Expr::new(ty.clone(), Kind::List(items))
         }
         Ty::Opt(_) => Expr::lit(ty.clone(), "none"),
+        Ty::Timestamp => time_lit(ty, TIMESTAMPS[which % 3]),
+        Ty::Duration => time_lit(ty, DURATIONS[which % 3]),
         _ => unreachable!(),
     }
 }
@@ -320,6 +327,7 @@ impl Gen {
                 let items = (0..n).map(|_| self.literal(e)).collect();
                 Expr::new(ty.clone(), Kind::List(items))
             }
+            Ty::Timestamp | Ty::Duration => self.time_literal(ty),
             _ => unreachable!(),
         }
     }
@@ -383,6 +391,14 @@ impl Gen {
     fn production(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
         if ty.has_opt() {
             return self.opt_production(ty, d);
+        }
+        if matches!(ty, Ty::Timestamp | Ty::Duration) {
+            return Some(self.time_expr(ty, d));
+        }
+        if self.rng.chance(4) {
+            if let Some(e) = self.computed_from_time(ty, d) {
+                return Some(e);
+            }
         }
         // Forms of every type first, then those of the type's kind.
         match self.rng.below(20) {
@@ -697,6 +713,7 @@ impl Gen {
                 let args = (0..3).map(|_| self.expr(&Ty::I64, d)).collect();
                 Expr::call(i, "median3", args)
             }
+            6 => self.time_field(d),
             _ => return None,
         })
     }
@@ -740,6 +757,8 @@ impl Gen {
                 let f = if self.rng.chance(50) { "avg" } else { "median" };
                 Expr::call(t, f, vec![xs])
             }
+            // issue 15: `round(x, digits)`
+            9 => self.round_expr(ty, d),
             _ => return self.num_common(ty, d),
         })
     }
@@ -814,7 +833,7 @@ impl Gen {
 
     fn str_expr(&mut self, d: usize) -> Option<Expr> {
         let s = Ty::Str;
-        Some(match self.rng.below(12) {
+        Some(match self.rng.below(13) {
             0 | 1 => self.same_binary(&s, "+", d),
             2 => {
                 let a = self.expr(&s, d);
@@ -852,6 +871,9 @@ impl Gen {
                 let n = Expr::new(Ty::I64, Kind::Bounded(Box::new(n), 4));
                 Expr::call(s, "repeat", vec![x, n])
             }
+            10 => self.time_str(d),
+            // issue 15: `format(fmt, args...)`
+            11 => self.format_expr(d),
             _ => return None,
         })
     }
@@ -1206,6 +1228,8 @@ impl Gen {
                 .rng
                 .pick(&["", "abc", "héllo wörld", "42", "a,b", "x y"])
                 .to_string(),
+            Ty::Timestamp => self.rng.pick(&TIMESTAMPS).to_string(),
+            Ty::Duration => self.rng.pick(&DURATIONS).to_string(),
             Ty::List(e) => {
                 // Long enough now and then for the vectorised loops of -O2.
                 let n = if self.rng.chance(40) {
@@ -1221,7 +1245,10 @@ impl Gen {
     }
 
     fn param_ty(&mut self) -> Ty {
-        let t = self.scalar();
+        let t = match self.rng.chance(6) {
+            true => self.time_ty(),
+            false => self.scalar(),
+        };
         if self.rng.chance(35) && t != Ty::Str {
             // Now and then a list of lists (`--param g='[[1, 2], []]'`).
             if self.rng.chance(15) {
@@ -1440,7 +1467,9 @@ impl Gen {
         let mut optionals = Vec::new();
         for i in 0..params {
             let name = format!("p{i}");
-            let ty = if self.columnar {
+            let ty = if self.columnar && self.rng.chance(6) {
+                self.time_ty()
+            } else if self.columnar {
                 self.scalar()
             } else {
                 self.param_ty()
@@ -1508,6 +1537,8 @@ impl Gen {
                 let t = if self.rng.chance(12) {
                     // An optional result: `none` is printed on every path.
                     self.opt_ty()
+                } else if self.rng.chance(6) {
+                    self.time_ty()
                 } else if self.columnar {
                     self.scalar()
                 } else {
@@ -2049,5 +2080,408 @@ impl Gen {
         }
         let x = self.expr(ot, d);
         unwrap(x)
+    }
+}
+
+// ---- timestamps and durations (v1, issue 15 time core) ---------------------------------
+
+/// Timestamp texts: offsets, fractions, and instants near the ends of the range (where
+/// arithmetic faults with E0621).
+const TIMESTAMPS: [&str; 8] = [
+    "2024-03-01T12:00:00Z",
+    "1970-01-01T00:00:00Z",
+    "2024-02-29T23:59:59.5+02:00",
+    "1999-12-31T23:59:59.999999999Z",
+    "2262-04-11T23:47:16Z",
+    "1677-09-21T00:12:44Z",
+    "2000-01-01T00:00:00.000001-05:30",
+    "1969-07-20T20:17:40Z",
+];
+
+/// Duration texts, friendly and ISO 8601.
+const DURATIONS: [&str; 9] = [
+    "1h30m",
+    "0s",
+    "-2h5m",
+    "1.5s",
+    "PT36H",
+    "250ms",
+    "45s",
+    "2 days",
+    "-0.000000001s",
+];
+
+/// `timestamp("...")` / `duration("...")` of `text`.
+fn time_lit(ty: &Ty, text: &str) -> Expr {
+    Expr::call(
+        ty.clone(),
+        &ty.name(),
+        vec![Expr::lit(Ty::Str, string_literal(text))],
+    )
+}
+
+impl Gen {
+    fn time_ty(&mut self) -> Ty {
+        match self.rng.chance(50) {
+            true => Ty::Timestamp,
+            false => Ty::Duration,
+        }
+    }
+
+    /// A small i64 literal (a scale or a unit count).
+    fn small_i64(&mut self, lo: i128, hi: i128) -> Expr {
+        let v = self.rng.range(0, (hi - lo) as usize + 1) as i128 + lo;
+        int_lit(&Ty::I64, v)
+    }
+
+    /// A time literal: parsed text, a unit constructor, or a `?` conversion with a
+    /// fallback.
+    fn time_literal(&mut self, ty: &Ty) -> Expr {
+        let texts: &[&str] = match ty {
+            Ty::Timestamp => &TIMESTAMPS,
+            _ => &DURATIONS,
+        };
+        match self.rng.below(6) {
+            0 if *ty == Ty::Duration => {
+                let unit = *self
+                    .rng
+                    .pick(&["days", "hours", "minutes", "secs", "millis"]);
+                let n = self.small_i64(-400, 400);
+                Expr::call(ty.clone(), unit, vec![n])
+            }
+            1 => {
+                // `T?(s) ?? fallback`, `s` good or bad text.
+                let s = match self.rng.chance(50) {
+                    true => *self.rng.pick(texts),
+                    false => *self.rng.pick(&STRINGS),
+                };
+                let conv = Expr::call(
+                    Ty::opt(ty.clone()),
+                    &format!("{}?", ty.name()),
+                    vec![Expr::lit(Ty::Str, string_literal(s))],
+                );
+                let text = *self.rng.pick(texts);
+                let fallback = time_lit(ty, text);
+                Expr::new(ty.clone(), Kind::Coalesce(vec![conv, fallback]))
+            }
+            _ => {
+                let text = *self.rng.pick(texts);
+                time_lit(ty, text)
+            }
+        }
+    }
+
+    /// An expression of a time type.
+    fn time_expr(&mut self, ty: &Ty, d: usize) -> Expr {
+        let (ts, dur) = (Ty::Timestamp, Ty::Duration);
+        match self.rng.below(12) {
+            0 => {
+                let c = self.expr(&Ty::Bool, d);
+                let a = self.expr(ty, d);
+                let b = self.expr(ty, d);
+                Expr::new(ty.clone(), Kind::If(Box::new(c), Box::new(a), Box::new(b)))
+            }
+            1 => {
+                let f = *self.rng.pick(&["min", "max"]);
+                let (a, b) = (self.expr(ty, d), self.expr(ty, d));
+                match self.rng.chance(50) {
+                    true => Expr::call(ty.clone(), f, vec![a, b]),
+                    false => {
+                        let list = Expr::new(Ty::list(ty.clone()), Kind::List(vec![a, b]));
+                        Expr::call(ty.clone(), f, vec![list])
+                    }
+                }
+            }
+            2 => {
+                let list = self.time_list(ty, d);
+                let sorted = Expr::call(Ty::list(ty.clone()), "sort", vec![list]);
+                let f = *self.rng.pick(&["first", "last"]);
+                Expr::call(ty.clone(), f, vec![sorted])
+            }
+            3 if !self.columnar && !self.no_print && self.rng.chance(30) => {
+                let e = self.expr(ty, d);
+                Expr::call(ty.clone(), "print", vec![e])
+            }
+            // Text only known at run time: mostly E0604, now and then a value.
+            4 if self.rng.chance(10) => {
+                // Through `trim`: a literal would be read at compile time (E0261).
+                let s = self.expr(&Ty::Str, d);
+                let s = Expr::call(Ty::Str, "trim", vec![s]);
+                Expr::call(ty.clone(), &ty.name(), vec![s])
+            }
+            _ if *ty == Ty::Timestamp => {
+                let (a, b) = (self.expr(&ts, d), self.expr(&dur, d));
+                match self.rng.below(3) {
+                    0 => Expr::binary(ts, "+", a, b),
+                    1 => Expr::binary(ts, "+", b, a),
+                    _ => Expr::binary(ts, "-", a, b),
+                }
+            }
+            _ => match self.rng.below(8) {
+                0 => {
+                    let (a, b) = (self.expr(&ts, d), self.expr(&ts, d));
+                    Expr::binary(dur, "-", a, b)
+                }
+                1 | 2 => {
+                    let (a, b) = (self.expr(&dur, d), self.expr(&dur, d));
+                    let op = *self.rng.pick(&["+", "-"]);
+                    Expr::binary(dur, op, a, b)
+                }
+                3 => {
+                    let (a, k) = (self.expr(&dur, d), self.small_i64(-5, 5));
+                    match self.rng.chance(50) {
+                        true => Expr::binary(dur, "*", a, k),
+                        false => Expr::binary(dur, "*", k, a),
+                    }
+                }
+                4 => {
+                    let a = self.expr(&dur, d);
+                    // A computed divisor now and then (zero: E0601).
+                    let k = match self.rng.chance(20) {
+                        true => self.divisor(&Ty::I64, d),
+                        false => self.small_i64(1, 7),
+                    };
+                    Expr::binary(dur, "/", a, k)
+                }
+                5 => {
+                    let a = self.expr(&dur, d);
+                    Expr::new(dur, Kind::Unary("-", Box::new(a)))
+                }
+                6 => {
+                    let unit = *self
+                        .rng
+                        .pick(&["days", "hours", "minutes", "secs", "millis"]);
+                    let n = Expr::new(
+                        Ty::I64,
+                        Kind::Bounded(Box::new(self.expr(&Ty::I64, d)), 1000),
+                    );
+                    Expr::call(dur, unit, vec![n])
+                }
+                _ => self.time_literal(&dur),
+            },
+        }
+    }
+
+    /// A short list literal of times.
+    fn time_list(&mut self, ty: &Ty, d: usize) -> Expr {
+        let n = self.rng.range(1, 4);
+        let items = (0..n).map(|_| self.expr(ty, d)).collect();
+        Expr::new(Ty::list(ty.clone()), Kind::List(items))
+    }
+
+    /// A value of a plain type computed from times, when `ty` has such a form.
+    fn computed_from_time(&mut self, ty: &Ty, d: usize) -> Option<Expr> {
+        let t = self.time_ty();
+        Some(match ty {
+            Ty::Bool => {
+                let op = *self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
+                let (a, b) = (self.expr(&t, d), self.expr(&t, d));
+                Expr::binary(Ty::Bool, op, a, b)
+            }
+            Ty::F64 => {
+                let a = self.expr(&Ty::Duration, d);
+                Expr::call(Ty::F64, "seconds", vec![a])
+            }
+            Ty::Str => {
+                let v = match self.rng.chance(60) {
+                    true => self.expr(&t, d),
+                    false => {
+                        let list = self.time_list(&t, d);
+                        let f = *self.rng.pick(&["sort", "sort_desc", "unique", "reverse"]);
+                        Expr::call(Ty::list(t.clone()), f, vec![list])
+                    }
+                };
+                Expr::call(Ty::Str, "string", vec![v])
+            }
+            Ty::I64 => {
+                let list = self.time_list(&t, d);
+                let x = self.expr(&t, d);
+                Expr::call(Ty::I64, "index_of", vec![list, x])
+            }
+            _ => return None,
+        })
+    }
+}
+
+// ---- the time library (issue 15): accessors, format_time, parse_time, date_trunc -------
+//
+// A timestamp argument is an instant chosen for its edges (daylight saving changes, leap
+// days, the ends of the range), now and then moved by `millis(...)`, or any timestamp
+// expression the generator writes. Zones are UTC, fixed offsets and real zones
+// with daylight saving time (literal, or now and then computed, sometimes unknown:
+// E0619); units are every unit (computed ones sometimes wrong: E0622); formats are ones
+// jiff formats for every timestamp. `now()` is never written (it is not deterministic).
+
+/// Instants around daylight-saving changes, leap days, ISO week-year edges, before the
+/// epoch and near the ends of the range.
+const TIME_LIB_TIMESTAMPS: [&str; 12] = [
+    "2024-03-31T00:59:59Z",
+    "2024-03-31T01:30:00.25Z",
+    "2024-11-03T06:30:00Z",
+    "2018-11-04T03:30:00Z",
+    "2000-02-29T12:00:00Z",
+    "2024-12-30T23:15:00Z",
+    "2021-01-03T10:00:00.000000001Z",
+    "1969-12-31T23:59:59.999999999Z",
+    "1970-01-01T00:00:00Z",
+    "1677-09-21T00:12:44Z",
+    "2262-04-11T23:47:16Z",
+    "2025-06-15T08:45:30.5Z",
+];
+
+/// Zones: UTC, fixed offsets, and IANA zones with gaps and folds (Lord Howe's is 30
+/// minutes; Sao Paulo's midnight once did not exist).
+const ZONES: [&str; 10] = [
+    "UTC",
+    "Z",
+    "+05:30",
+    "-08:00",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "America/Sao_Paulo",
+    "Pacific/Chatham",
+];
+
+const FIELDS: [&str; 8] = [
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "weekday",
+    "day_of_year",
+];
+
+const UNITS: [&str; 8] = [
+    "year", "quarter", "month", "week", "day", "hour", "minute", "second",
+];
+
+/// Formats jiff writes for every timestamp in every zone.
+const TIME_FORMATS: [&str; 9] = [
+    "%Y-%m-%d",
+    "%H:%M:%S%.f",
+    "%A %d %B %Y",
+    "%j %U %W %V %G %u %w",
+    "%s %N",
+    "%z %:z %Z",
+    "%e/%k/%l %p %P",
+    "%y %C %q %D %T",
+    "%-d %_m %^b %3f",
+];
+
+/// Formats with text that matches (for `parse_time`) and text that does not.
+const PARSE_CASES: [(&str, &str); 6] = [
+    ("%Y-%m-%d %H:%M", "2024-03-31 02:30"),
+    ("%Y-%m-%d %H:%M", "2024-11-03 01:30"),
+    ("%d/%m/%Y", "29/02/2024"),
+    ("%Y-%m-%dT%H:%M:%S%z", "2024-03-01T12:00:00+0530"),
+    ("%s", "1700000000"),
+    ("%Y-%m-%d", "2023-02-29"),
+];
+
+impl Gen {
+    /// A timestamp argument: one of the instants above (now and then moved by
+    /// `millis(...)` of a generated i64), or any timestamp expression.
+    fn time_arg(&mut self, d: usize) -> Expr {
+        if self.rng.chance(30) {
+            return self.expr(&Ty::Timestamp, d);
+        }
+        let at = *self.rng.pick(&TIME_LIB_TIMESTAMPS);
+        let ts = time_lit(&Ty::Timestamp, at);
+        if !self.rng.chance(30) {
+            return ts;
+        }
+        let n = self.expr(&Ty::I64, d.min(1));
+        let n = Expr::new(Ty::I64, Kind::Bounded(Box::new(n), 100_000_000_000));
+        let by = Expr::call(Ty::Duration, "millis", vec![n]);
+        Expr::binary(Ty::Timestamp, "+", ts, by)
+    }
+
+    /// A zone argument: mostly a literal, now and then computed (rarely unknown).
+    fn zone_arg(&mut self, d: usize) -> Expr {
+        let zone = *self.rng.pick(&ZONES);
+        match self.rng.below(10) {
+            0 => {
+                // Computed: `trim(" Europe/Berlin ")`, or a misspelt one (E0619).
+                let z = if self.rng.chance(30) {
+                    "Europe/Berln"
+                } else {
+                    zone
+                };
+                let padded = Expr::lit(Ty::Str, string_literal(&format!(" {z} ")));
+                Expr::call(Ty::Str, "trim", vec![padded])
+            }
+            // Any computed string (`trim` keeps a literal from being checked as a zone).
+            1 if self.rng.chance(20) => {
+                let e = self.expr(&Ty::Str, d);
+                Expr::call(Ty::Str, "trim", vec![e])
+            }
+            _ => Expr::lit(Ty::Str, string_literal(zone)),
+        }
+    }
+
+    /// The optional zone of a time function's call.
+    fn maybe_zone(&mut self, args: &mut Vec<Expr>, d: usize) {
+        if self.rng.chance(60) {
+            let z = self.zone_arg(d);
+            args.push(z);
+        }
+    }
+
+    /// `year(ts)` ... `day_of_year(ts, zone)`.
+    fn time_field(&mut self, d: usize) -> Expr {
+        let f = *self.rng.pick(&FIELDS);
+        let mut args = vec![self.time_arg(d)];
+        self.maybe_zone(&mut args, d);
+        Expr::call(Ty::I64, f, args)
+    }
+
+    /// `format_time(...)`, `string(date_trunc(...))`, or `format_time` of a `parse_time`.
+    fn time_str(&mut self, d: usize) -> Expr {
+        let s = Ty::Str;
+        match self.rng.below(3) {
+            0 => {
+                let fmt = *self.rng.pick(&TIME_FORMATS);
+                let fmt = Expr::lit(s.clone(), string_literal(fmt));
+                let mut args = vec![self.time_arg(d), fmt];
+                self.maybe_zone(&mut args, d);
+                Expr::call(s, "format_time", args)
+            }
+            1 => {
+                let unit = *self.rng.pick(&UNITS);
+                let unit = match self.rng.below(8) {
+                    // Computed: `trim(" day ")`, or `upper` of it, which is no unit (E0622).
+                    0 => {
+                        let padded = Expr::lit(s.clone(), string_literal(&format!(" {unit} ")));
+                        let f = if self.rng.chance(30) { "upper" } else { "trim" };
+                        Expr::call(s.clone(), f, vec![padded])
+                    }
+                    _ => Expr::lit(s.clone(), string_literal(unit)),
+                };
+                let mut args = vec![self.time_arg(d), unit];
+                self.maybe_zone(&mut args, d);
+                let t = Expr::call(Ty::Timestamp, "date_trunc", args);
+                Expr::call(s, "string", vec![t])
+            }
+            _ => {
+                let (fmt, text) = *self.rng.pick(&PARSE_CASES);
+                let text = if self.rng.chance(25) {
+                    self.expr(&s, d)
+                } else {
+                    Expr::lit(s.clone(), string_literal(text))
+                };
+                let mut args = vec![text, Expr::lit(s.clone(), string_literal(fmt))];
+                self.maybe_zone(&mut args, d);
+                let opt = Ty::Opt(Box::new(Ty::Timestamp));
+                let parsed = Expr::call(opt, "parse_time", args);
+                let or = self.time_arg(d);
+                let ts = Expr::new(Ty::Timestamp, Kind::Coalesce(vec![parsed, or]));
+                let out = Expr::lit(s.clone(), string_literal("%Y-%m-%dT%H:%M:%S%.f%:z"));
+                Expr::call(s, "format_time", vec![ts, out])
+            }
+        }
     }
 }

@@ -397,6 +397,9 @@ enum OwnedColumn {
     F32(Vec<f32>),
     F64(Vec<f64>),
     Str(Vec<String>),
+    /// i64 nanoseconds (v1).
+    Timestamp(Vec<i64>),
+    Duration(Vec<i64>),
 }
 
 impl OwnedColumn {
@@ -414,6 +417,8 @@ impl OwnedColumn {
             Value::F32(x) => OwnedColumn::F32(vec![*x; rows]),
             Value::F64(x) => OwnedColumn::F64(vec![*x; rows]),
             Value::Str(x) => OwnedColumn::Str(vec![x.clone(); rows]),
+            Value::Timestamp(x) => OwnedColumn::Timestamp(vec![*x; rows]),
+            Value::Duration(x) => OwnedColumn::Duration(vec![*x; rows]),
             Value::List(..) | Value::None => return None,
         })
     }
@@ -489,6 +494,8 @@ fn columns_run(options: EngineOptions, src: &str, inputs: &[Value]) -> Outcome {
             OwnedColumn::F32(v) => Column::from(&v[..]),
             OwnedColumn::F64(v) => Column::from(&v[..]),
             OwnedColumn::Str(_) => Column::from(&s[..]),
+            OwnedColumn::Timestamp(v) => Column::Timestamp(&v[..]),
+            OwnedColumn::Duration(v) => Column::Duration(&v[..]),
         })
         .collect();
     let columns: Vec<Column<'_>> = columns

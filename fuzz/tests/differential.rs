@@ -281,3 +281,49 @@ fn programs_with_optional_expressions_agree_on_every_path() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Whether a generated program calls `format` (issue 15).
+fn calls_format(program: &kiln_fuzz::ast::Program) -> bool {
+    use kiln_fuzz::ast::{Expr, Kind, Stmt};
+    fn any(e: &Expr) -> bool {
+        matches!(&e.kind, Kind::Call(f, _) if f == "format") || e.children().into_iter().any(any)
+    }
+    program.stmts.iter().any(|s| match s {
+        Stmt::Let(_, _, e) | Stmt::Expr(e) => any(e),
+        Stmt::Fn(f) => any(&f.result),
+        _ => false,
+    })
+}
+
+/// Issue 15: generated programs that call `format` (random specs over every argument
+/// type, optionals and lists included; computed format strings, some bad: E0618) agree
+/// on every path.
+#[test]
+fn programs_that_format_agree_on_every_path() {
+    let runner = runner();
+    let mut paths = ExecPath::fast_paths();
+    paths.extend(ExecPath::slow_paths());
+    let (mut ran, mut bad_format, mut failures) = (0, 0, Vec::new());
+    for i in 0..600 {
+        if ran == 25 {
+            break;
+        }
+        let seed = derive(0xf0_0015, i);
+        let program = gen::program(seed);
+        if !calls_format(&program) {
+            continue;
+        }
+        ran += 1;
+        let case = program.case();
+        let results = runner.run_all(&paths, &case);
+        if let kiln_fuzz::runner::Status::CompileError(code) = &results[0].1.status {
+            failures.push(format!("seed {seed:#x}: does not compile ({code})"));
+            continue;
+        }
+        bad_format += results[0].1.render().contains("E0618") as usize;
+        failures.extend(new_disagreement(seed, &case, &results));
+    }
+    assert_eq!(ran, 25, "too few programs that format");
+    eprintln!("{bad_format} of {ran} programs faulted with E0618");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

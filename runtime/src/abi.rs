@@ -15,7 +15,7 @@
 //!   pointer to a [`RtStr`].
 
 use crate::symbols::{runtime_functions, symbol_table};
-use crate::{chars, lib_fns, libm, regex, rt, structural};
+use crate::{chars, format, lib_fns, libm, regex, rt, structural, zones};
 
 /// Offset of the `u32` status word in the run context.
 pub const STATUS_OFFSET: u64 = 0;
@@ -66,10 +66,14 @@ pub enum Kind {
     F32 = 9,
     F64 = 10,
     Str = 11,
+    /// `timestamp` (v1): i64 nanoseconds since the Unix epoch, UTC.
+    Timestamp = 12,
+    /// `duration` (v1): a signed span of i64 nanoseconds.
+    Duration = 13,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Bool,
         Kind::I8,
         Kind::I16,
@@ -82,6 +86,8 @@ impl Kind {
         Kind::F32,
         Kind::F64,
         Kind::Str,
+        Kind::Timestamp,
+        Kind::Duration,
     ];
 
     pub fn from_u32(k: u32) -> Option<Kind> {
@@ -90,8 +96,21 @@ impl Kind {
 
     /// The Kiln type name of this kind (`i64`, `string`, …).
     pub fn name(self) -> &'static str {
-        const NAMES: [&str; 12] = [
-            "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "string",
+        const NAMES: [&str; 14] = [
+            "bool",
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "f32",
+            "f64",
+            "string",
+            "timestamp",
+            "duration",
         ];
         NAMES[self as usize]
     }
@@ -103,7 +122,7 @@ impl Kind {
             Kind::Bool | Kind::I8 | Kind::U8 => (1, 1),
             Kind::I16 | Kind::U16 => (2, 2),
             Kind::I32 | Kind::U32 | Kind::F32 => (4, 4),
-            Kind::I64 | Kind::U64 | Kind::F64 => (8, 8),
+            Kind::I64 | Kind::U64 | Kind::F64 | Kind::Timestamp | Kind::Duration => (8, 8),
             Kind::Str => (16, 8),
         }
     }
@@ -115,7 +134,8 @@ impl Kind {
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// Integer division or remainder by zero. `a` = dividend, `b` = 0 for `/`, 1 for `%`.
+    /// Integer division or remainder by zero. `a` = dividend, `b` = 0 for `/`, 1 for `%`,
+    /// 2 for `/` of a duration (v1).
     DivByZero = 1,
     /// Signed `MIN / -1`. `a` = dividend, `b` = divisor.
     DivOverflow = 2,
@@ -163,6 +183,23 @@ pub enum Fault {
     /// `b` = 1), or `from_char_code` of a number that is no character's code (`a` = it,
     /// `b` = 0).
     BadChar = 21,
+    // ---- the time library (issue 15) ----
+    /// A computed zone argument (`year(ts, zone)`, `format_time`, ...) that is neither
+    /// "UTC"/"Z", a fixed offset `+HH:MM`, nor a zone of the system database. The
+    /// message names it.
+    BadZone = 20,
+    /// A computed `date_trunc` unit not in the list, or a computed strftime format
+    /// (`format_time`, `parse_time`) jiff rejects. The message names it.
+    BadTimeFormat = 23,
+    /// A `timestamp` or `duration` (v1) outside the i64 nanoseconds they hold (years
+    /// 1677 to 2262; durations of about ±292 years): arithmetic, unit constructors,
+    /// parsing text of an instant outside that range. `a`, `b` = the operands' bits when
+    /// an operator overflowed.
+    TimeRange = 22,
+    // ---- format (issue 15) ----
+    /// `format` with a computed format string that does not parse or does not fit the
+    /// arguments (v1). `a`, `b` say what is wrong (`format::BadFormat`).
+    BadFormat = 19,
 }
 
 /// A run's memory limit unless the host sets another (4 GiB).
@@ -195,6 +232,10 @@ impl Fault {
             Fault::IndexOutOfBoundsU64 => "E0603",
             Fault::BadRegex => "E0614",
             Fault::BadChar => "E0620",
+            Fault::BadZone => "E0619",
+            Fault::BadTimeFormat => "E0622",
+            Fault::TimeRange => "E0621",
+            Fault::BadFormat => "E0618",
         }
     }
 
@@ -219,6 +260,10 @@ impl Fault {
             18 => Fault::IndexOutOfBoundsU64,
             14 => Fault::BadRegex,
             21 => Fault::BadChar,
+            20 => Fault::BadZone,
+            23 => Fault::BadTimeFormat,
+            22 => Fault::TimeRange,
+            19 => Fault::BadFormat,
             _ => return None,
         })
     }
@@ -384,6 +429,37 @@ runtime_functions! {
     RT_CHAR_CODE = chars::kiln_rt_char_code/5;
     /// `from_char_code(n) -> string`.
     RT_FROM_CHAR_CODE = chars::kiln_rt_from_char_code/5;
+    // ---- the time library (issue 15; `zones.rs`): zones cross as i64 zone ids ----
+    /// `fn(ctx, span, ptr, len) -> i64`: the zone id of a zone name (0 and E0619 when
+    /// unknown); a literal name's id is kept in a per-call-site global.
+    RT_ZONE_ID = zones::kiln_rt_zone_id/4;
+    /// `fn(ctx, span, ptr, len) -> i64`: the code of a computed `date_trunc` unit (E0622).
+    RT_TIME_UNIT = zones::kiln_rt_time_unit/4;
+    /// `fn(field: u32, ts, zone) -> i64`: `year`, `month`, ... `day_of_year`.
+    RT_TIME_FIELD = zones::kiln_rt_time_field/3;
+    /// `fn(ctx, span, ts, unit, zone) -> i64`: `date_trunc` (E0621 out of range).
+    RT_DATE_TRUNC = zones::kiln_rt_date_trunc/5;
+    /// `fn(ctx, span, fmt_span, ts, fmt_ptr, fmt_len, zone, out)`: `format_time` (E0622
+    /// at `fmt_span`).
+    RT_FORMAT_TIME = zones::kiln_rt_format_time/8;
+    /// `fn(ctx, span, s_ptr, s_len, fmt_ptr, fmt_len, zone, checked: u32, out: *mut i64)
+    /// -> u32`: `parse_time`, 1 with the timestamp in `out` or 0 for none.
+    RT_PARSE_TIME = zones::kiln_rt_parse_time/9;
+    /// `fn() -> i64`: `now()`, the host clock.
+    RT_NOW = zones::kiln_rt_now/0;
+    // ---- format and round (issue 15) ----
+    /// `format(fmt, args...)` with a literal `fmt`: `(ctx, span, plan, plan_len: i64,
+    /// args, n: i64, out)`, the plan constant bytes made when the program compiled,
+    /// the arguments in `n` 16-byte cells in their memory layout (may fault: size,
+    /// memory).
+    RT_FORMAT = format::kiln_rt_format/7;
+    /// `format` with a computed `fmt`: `(ctx, span, fmt_span: u32, fmt, fmt_len: i64,
+    /// codes: *const u32, args, n: i64, out)`, parsed at run time against the
+    /// arguments' type codes (may fault: E0618 at `fmt_span`, size, memory).
+    RT_FORMAT_DYN = format::kiln_rt_format_dyn/9;
+    /// `round(x, digits)`: `fn(kind: u32, x: u64, digits: i64) -> u64`, the float's
+    /// bits.
+    RT_ROUND_TO = format::kiln_rt_round_to/3;
 }
 
 symbol_table! {

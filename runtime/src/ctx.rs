@@ -118,6 +118,11 @@ impl FaultRecord {
         }
         let (a, b) = (self.a, self.b);
         match self.fault {
+            // `b` = 2: a duration divided (v1), shown as one.
+            Fault::DivByZero if b == 2 => format!(
+                "division by zero: `{} / 0`",
+                crate::time::duration_string(a)
+            ),
             Fault::DivByZero => {
                 let op = if b == 1 { '%' } else { '/' };
                 format!("division by zero: `{a} {op} 0`")
@@ -173,6 +178,11 @@ impl FaultRecord {
                 format!("the run would need more than its memory limit of {b} bytes")
             }
             Fault::IntOverflow => "integer overflow: the result does not fit its type".to_owned(),
+            // The time library sets its messages (they name the zone, unit or format).
+            Fault::BadZone => "unknown time zone".to_owned(),
+            Fault::BadTimeFormat => "bad time format or unit".to_owned(),
+            Fault::TimeRange => crate::time::range_message(a, b),
+            Fault::BadFormat => crate::format::bad_format_message(a, b),
             // Issue 15, regular expressions and characters: the runtime and the
             // interpreter build these records with the constructors below.
             Fault::BadRegex => "invalid regular expression".to_owned(),
@@ -569,6 +579,8 @@ pub fn parse_bits(kind: Kind, text: &str) -> Result<u64, String> {
         Kind::F32 => p(text, |v: f32| v.to_bits() as u64),
         Kind::F64 => p(text, |v: f64| v.to_bits()),
         Kind::Str => Err("a string is not parsed".to_owned()),
+        Kind::Timestamp => return crate::time::parse_bits(false, text),
+        Kind::Duration => return crate::time::parse_bits(true, text),
     };
     r.map_err(|why| format!("cannot parse {text:?} as {} ({why})", kind.name()))
 }

@@ -15,6 +15,10 @@ pub enum Scalar<'a> {
     F32(f32),
     F64(f64),
     Str(&'a str),
+    /// A `timestamp` (v1): nanoseconds since the Unix epoch.
+    Timestamp(i64),
+    /// A `duration` (v1): nanoseconds.
+    Duration(i64),
 }
 
 impl Scalar<'static> {
@@ -33,6 +37,8 @@ impl Scalar<'static> {
             Kind::F32 => Scalar::F32(f32::from_bits(bits as u32)),
             Kind::F64 => Scalar::F64(f64::from_bits(bits)),
             Kind::Str => Scalar::Str(""),
+            Kind::Timestamp => Scalar::Timestamp(bits as i64),
+            Kind::Duration => Scalar::Duration(bits as i64),
         }
     }
 }
@@ -50,7 +56,9 @@ impl<'a> Scalar<'a> {
             Kind::Bool | Kind::I8 | Kind::U8 => p.read() as u64,
             Kind::I16 | Kind::U16 => (p as *const u16).read_unaligned() as u64,
             Kind::I32 | Kind::U32 | Kind::F32 => (p as *const u32).read_unaligned() as u64,
-            Kind::I64 | Kind::U64 | Kind::F64 => (p as *const u64).read_unaligned(),
+            Kind::I64 | Kind::U64 | Kind::F64 | Kind::Timestamp | Kind::Duration => {
+                (p as *const u64).read_unaligned()
+            }
             Kind::Str => {
                 let s = (p as *const RtStr).read_unaligned();
                 return Scalar::Str(str_from_raw(s.ptr, s.len));
@@ -85,6 +93,8 @@ pub fn write_scalar(out: &mut dyn Write, s: Scalar<'_>, in_list: bool) -> fmt::R
         Scalar::F64(v) => write!(out, "{v:?}"),
         Scalar::Str(v) if in_list => write!(out, "{v:?}"),
         Scalar::Str(v) => out.write_str(v),
+        Scalar::Timestamp(ns) => crate::time::write_timestamp(out, ns),
+        Scalar::Duration(ns) => crate::time::write_duration(out, ns),
     }
 }
 

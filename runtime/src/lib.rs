@@ -12,6 +12,7 @@ mod arena;
 mod chars;
 mod ctx;
 pub mod display;
+pub mod format;
 mod lib_fns;
 mod libm;
 pub mod regex;
@@ -19,7 +20,9 @@ mod rt;
 pub mod standalone;
 pub mod structural;
 mod symbols;
+pub mod time;
 pub mod typecode;
+pub mod zones;
 
 pub use abi::{libm_address, runtime_address};
 pub use arena::Arena;

@@ -431,6 +431,7 @@ fn bits(s: Scalar<'_>) -> u64 {
         Scalar::F32(f) => f.to_bits() as u64,
         Scalar::F64(f) => f.to_bits(),
         Scalar::Str(_) => 0,
+        Scalar::Timestamp(v) | Scalar::Duration(v) => v as u64,
     }
 }
 
@@ -442,6 +443,7 @@ fn as_f64(s: Scalar<'_>) -> f64 {
         Scalar::F32(f) => f as f64,
         Scalar::F64(f) => f,
         Scalar::Str(_) => f64::NAN,
+        Scalar::Timestamp(v) | Scalar::Duration(v) => v as f64,
     }
 }
 
@@ -470,6 +472,8 @@ fn order(a: &Scalar<'_>, b: &Scalar<'_>) -> Ordering {
         (Scalar::F32(x), Scalar::F32(y)) => x.total_cmp(y),
         (Scalar::F64(x), Scalar::F64(y)) => x.total_cmp(y),
         (Scalar::Str(x), Scalar::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Scalar::Timestamp(x), Scalar::Timestamp(y))
+        | (Scalar::Duration(x), Scalar::Duration(y)) => x.cmp(y),
         _ => Ordering::Equal,
     }
 }

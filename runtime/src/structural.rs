@@ -101,6 +101,7 @@ pub unsafe fn hash(code: TypeCode, p: *const u8, h: &mut impl Hasher) {
             Scalar::Bool(b) => b.hash(h),
             Scalar::Int(v) => v.hash(h),
             Scalar::UInt(v) => v.hash(h),
+            Scalar::Timestamp(v) | Scalar::Duration(v) => v.hash(h),
         },
         Some(Shape::List(elem)) => {
             let x = (p as *const RtStr).read_unaligned();

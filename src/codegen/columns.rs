@@ -52,7 +52,7 @@ pub type ColumnsFn = unsafe extern "C" fn(*mut RunCtx, *const *const u8, *mut u8
 pub fn is_column_type(ty: &Ty) -> bool {
     matches!(
         ty.strip_opt(),
-        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Str | Ty::Timestamp | Ty::Duration
     )
 }
 
@@ -113,6 +113,8 @@ impl<'ctx> Gen<'ctx> {
                 32 => self.cx.i32_type().into(),
                 _ => self.cx.i64_type().into(),
             },
+            // i64 nanoseconds (v1).
+            Ty::Timestamp | Ty::Duration => self.cx.i64_type().into(),
             Ty::Float(FloatTy::F32) => self.cx.f32_type().into(),
             Ty::Float(FloatTy::F64) => self.cx.f64_type().into(),
             _ => self

@@ -51,6 +51,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             ExprKind::Bool(b) => Ok(self.cx.bool_type().const_int(*b as u64, false).into()),
             ExprKind::Int(bits) => match &e.ty {
                 Ty::Int(it) => Ok(self.int_ty(*it).const_int(*bits, false).into()),
+                // A folded `timestamp("...")` / `duration("...")` (v1): its nanoseconds.
+                Ty::Timestamp | Ty::Duration => Ok(self.i64_ty().const_int(*bits, false).into()),
                 t => bug(format!("integer literal of type `{t}`")),
             },
             ExprKind::Float(v) => match &e.ty {
@@ -581,6 +583,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         for a in args {
             vals.push(self.expr(a)?);
         }
+        if op == Builtin::Lib(crate::types::hir::LibFn::Now) {
+            return self.time_call(crate::types::hir::LibFn::Now, &vals, args, e);
+        }
         let Some((&v, arg)) = vals.first().zip(args.first()) else {
             return bug(format!("{op:?} without arguments"));
         };
@@ -630,6 +635,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             }
             Builtin::Lib(f) => self.lib_call(f, &vals, args, e),
             Builtin::Clamp => self.clamp(&vals, &e.ty, e.span),
+            Builtin::Time(f) => self.time_fn(f, v, e.span),
+            Builtin::Format => self.format(&vals, args, e),
             _ => self.math(op, &vals, &e.ty),
         }
     }

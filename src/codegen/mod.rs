@@ -27,12 +27,15 @@ mod analysis;
 mod batch;
 mod columns;
 mod expr;
+mod format;
 mod hof;
 mod host;
 mod ops;
 mod optional;
 mod regex;
 mod standalone;
+mod time;
+mod zones;
 
 #[cfg(test)]
 mod runtime_abi;
@@ -428,6 +431,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             Ty::Float(f) => self.float_ty(*f).into(),
             Ty::Str | Ty::List(_) => self.pair_ty().into(),
             Ty::Opt(t) => return self.opt_llty(t),
+            Ty::Timestamp | Ty::Duration => self.i64_ty().into(),
             t => return bug(format!("unexpected type `{t}` in a checked program")),
         })
     }
@@ -573,6 +577,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.b.build_int_z_extend(i.into_int_value(), i64t, "")?
             }
             Ty::Float(FloatTy::F64) => self.b.build_bit_cast(v, i64t, "")?.into_int_value(),
+            Ty::Timestamp | Ty::Duration => v.into_int_value(),
             t => return bug(format!("`{t}` has no scalar bits")),
         })
     }
@@ -593,6 +598,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 self.b.build_bit_cast(i, self.cx.f32_type(), "")?
             }
             Ty::Float(FloatTy::F64) => self.b.build_bit_cast(bits, self.cx.f64_type(), "")?,
+            Ty::Timestamp | Ty::Duration => bits.into(),
             t => return bug(format!("`{t}` has no scalar bits")),
         })
     }
@@ -695,6 +701,16 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             abi::RT_FAIL => f.add_attribute(AttributeLoc::Function, self.enum_attr("cold")),
             // Fresh arena memory: aliases nothing else.
             abi::RT_ALLOC => f.add_attribute(AttributeLoc::Return, self.enum_attr("noalias")),
+            // A field of a timestamp in a resolved zone: a function of its arguments
+            // (the zone table only grows), so LLVM may merge and hoist it (issue 15).
+            abi::RT_TIME_FIELD => {
+                let memory = Attribute::get_named_enum_kind_id("memory");
+                f.add_attribute(
+                    AttributeLoc::Function,
+                    self.cx.create_enum_attribute(memory, 0),
+                );
+                f.add_attribute(AttributeLoc::Function, self.enum_attr("willreturn"));
+            }
             abi::RT_STR_CMP => {
                 // Only reads memory (`memory(read)`: ref for every location kind), always
                 // returns: calls can be reused or dropped.

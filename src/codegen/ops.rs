@@ -32,7 +32,7 @@ const FLOAT_PREDICATES: [(BinOp, FloatPredicate); 6] = [
     (BinOp::Ge, FloatPredicate::OGE),
 ];
 
-fn int_predicate(op: BinOp, signed: bool) -> Option<IntPredicate> {
+pub(super) fn int_predicate(op: BinOp, signed: bool) -> Option<IntPredicate> {
     INT_PREDICATES
         .iter()
         .find(|r| r.0 == op)
@@ -65,6 +65,8 @@ enum Class {
 fn class(ty: &Ty) -> Option<Class> {
     match ty {
         Ty::Int(i) if i.signed() => Some(Class::Signed),
+        // `timestamp` and `duration` (v1) order as their i64 nanoseconds.
+        Ty::Timestamp | Ty::Duration => Some(Class::Signed),
         Ty::Int(_) => Some(Class::Unsigned),
         Ty::Float(_) => Some(Class::Float),
         _ => None,
@@ -171,6 +173,8 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 let zero = self.int_ty(*it).const_zero();
                 self.checked_arith(BinOp::Sub, zero, v.into_int_value(), *it, span)?
             }
+            // Checked in every mode (v1): E0621.
+            (UnOp::Neg, Ty::Duration) => self.duration_neg(v, span)?,
             // `sub 0, x` without nsw: wraps, so -MIN is MIN.
             (UnOp::Neg, Ty::Int(_)) => self.b.build_int_neg(v.into_int_value(), "")?.into(),
             (UnOp::Neg, Ty::Float(_)) => self.b.build_float_neg(v.into_float_value(), "")?.into(),
@@ -190,6 +194,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         rty: &Ty,
         span: Span,
     ) -> Res<BasicValueEnum<'ctx>> {
+        if super::time::is_time(lty) || super::time::is_time(rty) {
+            return self.time_binary(op, l, r, lty, rty, span);
+        }
         match lty {
             // Elements of optional lists (v1).
             Ty::Opt(inner) => self.opt_binary(op, l, r, inner, span),
@@ -405,7 +412,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         ty: &Ty,
     ) -> Res<IntValue<'ctx>> {
         let v = match ty {
-            Ty::Int(_) | Ty::Bool | Ty::Float(_) | Ty::Str => {
+            Ty::Int(_) | Ty::Bool | Ty::Float(_) | Ty::Str | Ty::Timestamp | Ty::Duration => {
                 self.binary(BinOp::Eq, a, b, ty, ty, Span::default())?
             }
             // A list of lists: the runtime compares the two lists structurally.
@@ -502,6 +509,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
         args: &[Expr],
         e: &Expr,
     ) -> Res<BasicValueEnum<'ctx>> {
+        if f.is_time() {
+            return self.time_call(f, vals, args, e);
+        }
         match f {
             LibFn::ListLen => return Ok(self.split_pair(vals[0])?.1.into()),
             LibFn::First | LibFn::Last => {
@@ -549,6 +559,7 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             | LibFn::IsSpace
             | LibFn::CharCode
             | LibFn::FromCharCode => return self.text_call(f, vals, args, e),
+            LibFn::RoundTo => return self.round_to(vals, args, e),
             _ => {}
         }
         let Some(symbol) = abi::lib_symbol(f) else {

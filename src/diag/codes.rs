@@ -319,6 +319,47 @@ x ?? 0",
             by flattening inner levels with `flatten`.",
         example: "param x: [[[[[[[[[[[[[i64]]]]]]]]]]]]];",
     },
+    // ---- format (issue 15) ----
+    "E0250": "unbalanced brace in a format string" {
+        explanation: "In a format string of `format(fmt, args...)`, `{` starts a \
+            placeholder that `}` must close, and a `}` outside a placeholder has no \
+            meaning. The error points at the brace inside the string. Close the \
+            placeholder, or double the brace (`{{` or `}}`) to write it as text.",
+        example: "format(\"total: {\", 3)",
+    },
+    "E0251": "malformed format spec" {
+        explanation: "A placeholder `{:SPEC}` takes Rust's format spec: \
+            `[[fill]align][+][#][0][width][.precision][type]`, with align one of `<` `^` \
+            `>`, width and precision at most 65535, and type one of `x` `X` `o` `b` \
+            (integers) or `e` `E` (floats). Widths or precisions taken from arguments \
+            (`N$`, `.*`), the `-` flag and `?` are not supported. The error points at \
+            the characters that do not fit the grammar.",
+        example: "format(\"{:>8q}\", 3)",
+    },
+    "E0252": "format placeholders and arguments do not pair up" {
+        explanation: "`format(fmt, args...)` replaces each `{}` or `{:SPEC}` of the \
+            format string with the next argument, in order, so there must be exactly one \
+            argument per placeholder. The error points at the first placeholder without \
+            an argument, or at the first argument without a placeholder. Add or remove \
+            one; write `{{` and `}}` for literal braces.",
+        example: "format(\"{} and {}\", 1)",
+    },
+    "E0253": "format spec does not fit the argument" {
+        explanation: "Part of a placeholder's spec does not apply to the type of its \
+            argument: `x` `X` `o` `b` and `#` format integers only, `e` `E` floats only, \
+            `+` and `0` numbers only, a precision floats (digits after the point) and \
+            strings (characters kept). Lists, bools and other values take only fill, \
+            alignment and width; an optional takes its value's specs. Change the spec, or \
+            convert the argument (`i64(x)`, `f64(n)`).",
+        example: "format(\"{:x}\", 2.5)",
+    },
+    "E0254": "positional or named format argument" {
+        explanation: "Kiln's format strings take their arguments in order: each `{}` or \
+            `{:SPEC}` is the next argument. Rust's `{0}` and `{name}` forms are not \
+            supported. Write `{}` and pass the value at that position (pass it twice to \
+            show it twice).",
+        example: "let n = 3;\nformat(\"{n} items\")",
+    },
     // ---- issue 15: regular expressions and characters ----
     "E0255": "invalid regular expression" {
         explanation: "A literal pattern given to `matches`, `find_match`, `captures`, \
@@ -353,6 +394,56 @@ x ?? 0",
             without the surrogates 0xD800 to 0xDFFF (55296 to 57343). A literal argument is \
             checked when the program compiles, and this one is outside them.",
         example: "from_char_code(1114112)",
+    },
+    // ---- time core (issue 15, point 4) ----
+    "E0260": "time operator on the wrong operand types" {
+        explanation: "`timestamp` and `duration` have their own arithmetic: \
+            `timestamp - timestamp` is a duration, `timestamp + duration` (or \
+            `duration + timestamp`) and `timestamp - duration` are timestamps, \
+            `duration + duration`, `duration - duration`, `duration * i64`, `i64 * duration` \
+            and `duration / i64` are durations, and two values of one time type compare \
+            with `== != < <= > >=`. Anything else (two instants added, a duration scaled by \
+            a float, a timestamp compared with a duration or a number) has no meaning. \
+            Use a unit constructor to make a duration of a number (`secs(5)`, \
+            `millis(1500)`), and `seconds(d)` to make a number of a duration.",
+        example: "let t = timestamp(\"2024-03-01T12:00:00Z\");\nt + t",
+    },
+    "E0261": "malformed timestamp or duration literal" {
+        explanation: "The text given to `timestamp(\"...\")` or `duration(\"...\")` is a \
+            literal, so it is read when the program compiles, and it does not parse. A \
+            timestamp is RFC 3339 with its offset (`2024-03-01T12:00:00Z`, \
+            `2024-03-01T14:00:00+02:00`) between the years 1677 and 2262; a duration is \
+            `1h30m`, `45s`, `1.5s`, `-2h5m`, `2 days` or ISO 8601 `PT1H30M` (a day is 24 \
+            hours; months and years have no fixed length and are refused). Text that is \
+            only known at run time is checked then (runtime error E0604; `timestamp?(s)` \
+            gives `none` instead).",
+        example: "timestamp(\"2024-03-01 noon\")",
+    },
+    // ---- the time library (issue 15) ----
+    "E0265": "unknown time zone" {
+        explanation: "A literal zone argument of a time function (`hour(ts, \"Europe/Berlin\")`, \
+            `format_time`, `parse_time`, `date_trunc`) must name a zone: \"UTC\" or \"Z\", a \
+            fixed offset written `+HH:MM` or `-HH:MM` (hours up to 23), or an IANA name of \
+            the system's time zone database (/usr/share/zoneinfo), such as \
+            \"America/New_York\". The name is checked when the program compiles; the help \
+            suggests close names. Fix the spelling, or use a fixed offset.",
+        example: "hour(now(), \"Europe/Berln\")",
+    },
+    "E0266": "unknown date_trunc unit" {
+        explanation: "`date_trunc(ts, unit)` truncates to the start of a \"year\", \
+            \"quarter\", \"month\", \"week\" (ISO weeks start on Monday), \"day\", \
+            \"hour\", \"minute\" or \"second\", written in the singular and in lower \
+            case. A literal unit is checked when the program compiles. Write one of those.",
+        example: "date_trunc(now(), \"days\")",
+    },
+    "E0267": "bad strftime format" {
+        explanation: "A literal format of `format_time` or `parse_time` is checked when the \
+            program compiles: each `%` directive (with its optional flags `_ - 0 ^ #`, width, \
+            `.precision` and colons) must be one jiff supports (see the list in the \
+            language reference), and `parse_time` also needs directives that can be read \
+            back (not `%c`, `%q`, `%r`, `%X`, `%x` or `%Z`). The error points at the \
+            directive. Write `%%` for a literal percent sign.",
+        example: "format_time(now(), \"%Y-%K\")",
     },
     "E0301": "no matching overload" {
         explanation: "No definition of the function accepts these arguments: none has this \
@@ -576,6 +667,25 @@ unwrap(x)",
             Widen the operands (`i64(x) * y`) or check the range first.",
         example: "",
     },
+    "E0618": "bad format string" {
+        explanation: "At run time, `format` was given a computed format string (not a \
+            literal, so it could not be checked when the program compiled) that does not \
+            parse or does not fit the arguments: an unbalanced brace, a malformed spec, \
+            a placeholder count different from the argument count, or a spec that does \
+            not fit an argument's type (see E0250 to E0254). Fix the text, or write the \
+            format string as a literal so the compiler checks it.",
+        example: "fn show(f: string) -> string = format(f, 2.5);\nshow(\"{:x}\")",
+    },
+    // ---- the time library (issue 15) ----
+    "E0619": "unknown time zone at run time" {
+        explanation: "At run time, a computed zone argument of a time function (`hour(ts, \
+            zone)`, `format_time`, `parse_time`, `date_trunc`) was not \"UTC\"/\"Z\", a \
+            fixed offset `+HH:MM`/`-HH:MM`, nor a name in the system's time zone database; \
+            the message names it. Check the value (a literal zone is checked when the \
+            program compiles, E0265), or make sure the machine has its zone database \
+            (the tzdata package).",
+        example: "fn local_hour(zone: string) -> i64 = hour(now(), zone);\nlocal_hour(\"Mars/Olympus\")",
+    },
     "E0620": "not a character" {
         explanation: "At run time, `char_code(s)` was given a string that is not exactly \
             one character (a character is a Unicode scalar value), or `from_char_code(n)` \
@@ -584,6 +694,23 @@ unwrap(x)",
             (`len(s) == 1`), take the characters one by one with `chars(s)`, or check the \
             range of `n`.",
         example: "fn code(s: string) -> i64 = char_code(s);\ncode(\"\")",
+    },
+    "E0621": "time out of range" {
+        explanation: "At run time, a timestamp or duration left the range it holds: both \
+            are i64 nanoseconds, so timestamps run from 1677-09-21 to 2262-04-11 and \
+            durations about 292 years either way. Time arithmetic (`ts + d`, `ts - ts`, \
+            `d * n`, `-d`) and the unit constructors (`days(n)`, `hours(n)`, ...) check every \
+            result, in every overflow mode; none wraps around. Check the operands' range, \
+            or work in a coarser unit with integers.",
+        example: "let t = timestamp(\"2262-01-01T00:00:00Z\");\nfn later(t: timestamp, n: i64) -> timestamp = t + days(n);\nlater(t, 365)",
+    },
+    "E0622": "bad time unit or format at run time" {
+        explanation: "At run time, a computed `date_trunc` unit was not one of \"year\", \
+            \"quarter\", \"month\", \"week\", \"day\", \"hour\", \"minute\", \"second\", \
+            or a computed `format_time`/`parse_time` format had a directive jiff does not \
+            support; the message names the value and the directive. Literal units and \
+            formats are checked when the program compiles (E0266, E0267).",
+        example: "fn start(unit: string) -> string = format_time(date_trunc(now(), unit), \"%F\");\nstart(\"fortnight\")",
     },
     "E0701": "row with the wrong number of fields" {
         explanation: "`kiln map` reads CSV data: a header row naming the columns, then one \

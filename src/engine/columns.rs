@@ -40,11 +40,23 @@ macro_rules! scalar_columns {
             U64 u64 Ty::Int(IntTy::U64),
             F32 f32 Ty::Float(FloatTy::F32),
             F64 f64 Ty::Float(FloatTy::F64),
+            ;
+            // `timestamp` and `duration` (v1): i64 nanoseconds, with no `From` of a
+            // slice of their own (an `&[i64]` is an `i64` column).
+            Timestamp i64 Ty::Timestamp,
+            Duration i64 Ty::Duration,
         }
     };
 }
 
 macro_rules! define_columns {
+    ($($v:ident $t:ident $ty:expr,)* ; $($tv:ident $tt:ident $tty:expr,)*) => {
+        define_column_types! { $($v $t $ty,)* $($tv $tt $tty,)* }
+        define_conversions! { $($v $t $ty,)* }
+    };
+}
+
+macro_rules! define_column_types {
     ($($v:ident $t:ident $ty:expr,)*) => {
         /// One input column: a borrowed slice of values of one Kiln type, one variant per
         /// scalar type and `Str` for strings. Build one with `Column::from(&slice[..])`.
@@ -248,6 +260,11 @@ macro_rules! define_columns {
             }
         }
 
+    };
+}
+
+macro_rules! define_conversions {
+    ($($v:ident $t:ident $ty:expr,)*) => {
         $(
             impl<'a> From<&'a [$t]> for Column<'a> {
                 fn from(values: &'a [$t]) -> Self {

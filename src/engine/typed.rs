@@ -29,7 +29,8 @@ mod sealed {
 }
 
 /// A Rust type a typed handle can pass as a param: `bool`, the integer types of Kiln's
-/// widths, `f32` and `f64`, and `Option` of those for an optional param (`T?`).
+/// widths, `f32` and `f64`, `jiff::Timestamp` and `jiff::SignedDuration` for a
+/// `timestamp` and a `duration` (v1), and `Option` of those for an optional param (`T?`).
 pub trait Arg: Copy + sealed::Sealed + 'static {
     /// The Kiln type of the param it fills.
     fn ty() -> Ty;
@@ -136,6 +137,81 @@ scalars! {
     u64 => Ty::Int(IntTy::U64), |v: u64| v, |b: u64| b;
     f32 => Ty::Float(FloatTy::F32), |v: f32| v.to_bits() as u64, |b: u64| f32::from_bits(b as u32);
     f64 => Ty::Float(FloatTy::F64), f64::to_bits, f64::from_bits;
+}
+
+// `timestamp` and `duration` (v1) as `jiff::Timestamp` and `jiff::SignedDuration`:
+// i64 nanoseconds in the slot. They are not an i64 in the C ABI, so a handle that passes
+// or returns one calls `kiln_entry` with slots, like an optional. A value outside the
+// i64 nanoseconds (before 1677 or after 2262; a span over about 292 years) saturates to
+// the nearest end: give such values to `Program::run` as `Value`s to see them refused.
+macro_rules! times {
+    ($($rust:ty => $kiln:expr, $to:expr, $from:expr;)*) => {$(
+        impl sealed::Sealed for $rust {}
+        impl Bits for $rust {
+            #[inline(always)]
+            fn slot_bits(self) -> u64 {
+                let ns: i128 = $to(self);
+                ns.clamp(i64::MIN as i128, i64::MAX as i128) as i64 as u64
+            }
+            #[inline(always)]
+            fn from_slot_bits(bits: u64) -> Self {
+                $from(bits as i64)
+            }
+        }
+        impl Arg for $rust {
+            fn ty() -> Ty {
+                $kiln
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn to_slot(self) -> [u64; 2] {
+                [Bits::slot_bits(self), 0]
+            }
+        }
+        impl Ret for $rust {
+            fn ty() -> Option<Ty> {
+                Some($kiln)
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn from_slot(slot: [u64; 2]) -> Self {
+                <$rust as Bits>::from_slot_bits(slot[0])
+            }
+        }
+        impl sealed::Sealed for Option<$rust> {}
+        impl Arg for Option<$rust> {
+            fn ty() -> Ty {
+                Ty::opt($kiln)
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn to_slot(self) -> [u64; 2] {
+                match self {
+                    Some(v) => [Bits::slot_bits(v), 1],
+                    None => [0, 0],
+                }
+            }
+        }
+        impl Ret for Option<$rust> {
+            fn ty() -> Option<Ty> {
+                Some(Ty::opt($kiln))
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn from_slot(slot: [u64; 2]) -> Self {
+                (slot[1] != 0).then(|| <$rust as Bits>::from_slot_bits(slot[0]))
+            }
+        }
+    )*};
+}
+
+times! {
+    jiff::Timestamp => Ty::Timestamp,
+        |t: jiff::Timestamp| t.as_nanosecond(),
+        |ns: i64| jiff::Timestamp::from_nanosecond(ns as i128).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    jiff::SignedDuration => Ty::Duration,
+        |d: jiff::SignedDuration| d.as_nanos(),
+        jiff::SignedDuration::from_nanos;
 }
 
 // `()` is `Sealed` through the arity-0 `Args` impl below.
@@ -407,7 +483,10 @@ impl<A: Args, R: Ret> TypedFn<A, R> {
 }
 
 fn is_scalar(t: &Ty) -> bool {
-    matches!(t, Ty::Bool | Ty::Int(_) | Ty::Float(_))
+    matches!(
+        t,
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Timestamp | Ty::Duration
+    )
 }
 
 impl<A: Args, R: Ret> Clone for TypedFn<A, R> {

@@ -477,6 +477,8 @@ impl<'a> Machine<'a> {
                 _ => Err(bug("clamp takes three arguments")),
             },
             Builtin::Lib(f) => self.lib(f, vals, e),
+            Builtin::Time(f) => super::time::call(f, first()?, e.span),
+            Builtin::Format => self.format(&vals, args, e),
         }
     }
 }
@@ -486,6 +488,9 @@ fn literal(e: &Expr) -> R<Value> {
     Ok(match (&e.kind, &e.ty) {
         (ExprKind::Bool(b), _) => Value::Bool(*b),
         (ExprKind::Int(bits), Ty::Int(t)) => ops::make_int(*t, *bits as i128),
+        // A folded `timestamp("...")` / `duration("...")` (v1).
+        (ExprKind::Int(bits), Ty::Timestamp) => Value::Timestamp(*bits as i64),
+        (ExprKind::Int(bits), Ty::Duration) => Value::Duration(*bits as i64),
         (ExprKind::Float(x), Ty::Float(crate::types::ty::FloatTy::F32)) => Value::F32(*x as f32),
         (ExprKind::Float(x), _) => Value::F64(*x),
         (ExprKind::Str(s), _) => Value::Str(s.clone()),

@@ -126,6 +126,12 @@ impl Machine<'_> {
             | LibFn::IsSpace
             | LibFn::CharCode
             | LibFn::FromCharCode => return self.text_lib(f, vals, e),
+            // ---- the time library (issue 15): `zones.rs`
+            LibFn::TimeField(..)
+            | LibFn::FormatTime { .. }
+            | LibFn::ParseTime { .. }
+            | LibFn::DateTrunc(..)
+            | LibFn::Now => return self.time_lib(f, &vals, e),
             // ---- strings
             LibFn::StrLen => Value::I64(str_arg(arg(0)?)?.chars().count() as i64),
             LibFn::StrConcat => {
@@ -312,6 +318,8 @@ impl Machine<'_> {
                 self.alloc_list(inner, kept.len(), span)?;
                 Value::List(inner.clone(), kept)
             }
+            // ---- format (issue 15)
+            LibFn::RoundTo => super::format::round_to(arg(0)?, arg(1)?)?,
             LibFn::ListConcat => {
                 let (elem, a) = list_arg(arg(0)?)?;
                 let (_, b) = list_arg(arg(1)?)?;

@@ -30,11 +30,14 @@
 //!   saying so.
 
 mod eval;
+mod format;
 mod hof;
 mod lib_fns;
 mod ops;
 mod optional;
 mod regex;
+mod time;
+mod zones;
 
 #[cfg(test)]
 mod tests;

@@ -81,6 +81,8 @@ pub(super) fn zero(ty: &Ty) -> Value {
         Ty::Str => Value::Str(String::new()),
         Ty::List(e) => Value::List((**e).clone(), Vec::new()),
         Ty::Opt(_) => Value::None,
+        Ty::Timestamp => Value::Timestamp(0),
+        Ty::Duration => Value::Duration(0),
         _ => Value::Bool(false),
     }
 }
@@ -97,6 +99,9 @@ pub(super) fn bug(what: impl Into<String>) -> RuntimeError {
 
 /// `l op r` for operands of one type (shift counts of any integer type).
 pub(super) fn binary(op: BinOp, l: &Value, r: &Value, span: Span, ovf: Overflow) -> R<Value> {
+    if let Some(v) = super::time::binary(op, l, r, span)? {
+        return Ok(v);
+    }
     if let (Some((t, a)), Some((_, b))) = (int_of(l), int_of(r)) {
         return int_binary(op, t, a, b, span, ovf);
     }
@@ -210,6 +215,7 @@ pub(super) fn unary(op: UnOp, v: &Value, span: Span, ovf: Overflow) -> R<Value> 
     Ok(match (op, v) {
         (UnOp::Neg, Value::F64(x)) => Value::F64(-x),
         (UnOp::Neg, Value::F32(x)) => Value::F32(-x),
+        (UnOp::Neg, Value::Duration(ns)) => return super::time::neg(*ns, span),
         (UnOp::Not, Value::Bool(b)) => Value::Bool(!b),
         _ => return Err(bug(format!("{op:?} on {}", v.ty()))),
     })
@@ -306,6 +312,7 @@ pub(super) fn parse(text: &str, to: &Ty, span: Span) -> R<Value> {
         Ty::Int(IntTy::U64) => p(text, Value::U64),
         Ty::Float(FloatTy::F32) => p(text, Value::F32),
         Ty::Float(FloatTy::F64) => p(text, Value::F64),
+        Ty::Timestamp | Ty::Duration => return super::time::parse(text, to, span),
         t => return Err(bug(format!("parse to {t}"))),
     };
     r.map_err(|why| RuntimeError {
@@ -455,6 +462,10 @@ pub(super) fn num_order(a: &Value, b: &Value) -> Option<Ordering> {
     let (x, y) = match (a, b) {
         (Value::F64(x), Value::F64(y)) => (*x, *y),
         (Value::F32(x), Value::F32(y)) => (*x as f64, *y as f64),
+        // Times (v1) by their nanoseconds.
+        (Value::Timestamp(x), Value::Timestamp(y)) | (Value::Duration(x), Value::Duration(y)) => {
+            return Some(x.cmp(y))
+        }
         _ => return None,
     };
     match x.partial_cmp(&y)? {
@@ -543,6 +554,14 @@ fn write_value(out: &mut String, v: &Value, in_list: bool) {
         Value::F32(x) => write!(out, "{x:?}"),
         Value::F64(x) => write!(out, "{x:?}"),
         Value::None => write!(out, "none"),
+        Value::Timestamp(ns) => {
+            super::time::show_timestamp(out, *ns);
+            Ok(())
+        }
+        Value::Duration(ns) => {
+            super::time::show_duration(out, *ns);
+            Ok(())
+        }
         Value::Str(s) if in_list => write!(out, "{s:?}"),
         Value::Str(s) => {
             out.push_str(s);

@@ -3,7 +3,7 @@
 //! concrete candidate per call (its `T` found by joining the arguments like the operands
 //! of one operator), then competes with user overloads by the contract's ranking.
 
-use super::hir::{Builtin, LibFn, MathFn};
+use super::hir::{Builtin, LibFn, MathFn, TimeFn};
 use super::ty::{FloatTy, IntTy, Ty};
 use std::sync::OnceLock;
 
@@ -18,6 +18,8 @@ pub enum Class {
     Float,
     /// Every type that is not a list (v1: `sort` and its kin order scalars and strings).
     Ordered,
+    /// `timestamp` and `duration` (v1): `min` and `max` of them.
+    Time,
 }
 
 impl Class {
@@ -28,6 +30,7 @@ impl Class {
             Class::Float => matches!(ty, Ty::Float(_)),
             // A `T?` of such a type too: none sorts after every value.
             Class::Ordered => !matches!(ty.strip_opt(), Ty::List(_)),
+            Class::Time => matches!(ty, Ty::Timestamp | Ty::Duration),
         }
     }
 
@@ -37,6 +40,7 @@ impl Class {
             Class::Num => "any numeric type",
             Class::Float => "f32 or f64",
             Class::Ordered => "a scalar or string (lists have no order)",
+            Class::Time => "timestamp or duration",
         }
     }
 }
@@ -331,8 +335,39 @@ fn build() -> Vec<BuiltinFn> {
         });
     }
     v.extend(math_extras());
+    // The time library (issue 15): its rows are in `zones.rs`.
+    v.extend(super::zones::rows());
+    v.extend(time_core());
+    v.extend(format_rows());
     v.extend(regex_and_chars());
     v
+}
+
+// ---- format and round (issue 15) ----------------------------------------------------------
+
+/// `format` (checked by `types/format.rs`: its arguments have any types) and
+/// `round(x, digits)`.
+fn format_rows() -> Vec<BuiltinFn> {
+    vec![
+        BuiltinFn {
+            name: "format".to_string(),
+            class: None,
+            params: vec![Pat::Ty(Ty::Str)],
+            ret: Pat::Ty(Ty::Str),
+            variadic: true,
+            lowering: Lowering::Op(Builtin::Format),
+            doc: "format(fmt, args...): the text of `fmt` with each `{}` or `{:SPEC}` replaced by the next argument, of any type (Rust's spec: fill, align `< ^ >`, `+`, `#`, `0`, width, `.precision`, type `x X o b` for integers or `e E` for floats; `{{` and `}}` are braces); a literal `fmt` is checked when the program compiles",
+        },
+        BuiltinFn {
+            name: "round".to_string(),
+            class: Some(Class::Float),
+            params: vec![Pat::T, Pat::Ty(Ty::Int(IntTy::I64))],
+            ret: Pat::T,
+            variadic: false,
+            lowering: Lowering::Op(Builtin::Lib(LibFn::RoundTo)),
+            doc: "round(x, digits): x rounded half away from zero to `digits` decimals (negative: tens, hundreds...), the half judged on the decimal `x` displays as (round(2.675, 2) is 2.68); NaN and infinities unchanged",
+        },
+    ]
 }
 
 // ---- issue 15: regular expressions and characters -----------------------------------------
@@ -509,6 +544,90 @@ fn math_extras() -> Vec<BuiltinFn> {
         Lowering::Op(Builtin::Clamp),
         "clamp(x, lo, hi): lo when x < lo, hi when x > hi, else x (a NaN x stays NaN); lo > hi or a NaN bound is a runtime error",
     ));
+    v
+}
+
+// ---- time core (issue 15, point 4: the `timestamp` and `duration` types) -------------
+
+/// Parsing into the time types, `seconds` and the unit constructors.
+fn time_core() -> Vec<BuiltinFn> {
+    let row = |name: &str, param: Ty, ret: Ty, lowering: Lowering, doc: &'static str| BuiltinFn {
+        name: name.to_string(),
+        class: None,
+        params: vec![Pat::Ty(param)],
+        ret: Pat::Ty(ret),
+        variadic: false,
+        lowering,
+        doc,
+    };
+    let mut v = vec![
+        row(
+            "timestamp",
+            Ty::Str,
+            Ty::Timestamp,
+            Lowering::Op(Builtin::Parse),
+            "parses an RFC 3339 instant with its offset (`2024-03-01T12:00:00Z`, `...+02:00`); text without an offset, or outside the years 1677 to 2262, is a runtime error (`timestamp?(s)` gives none)",
+        ),
+        row(
+            "duration",
+            Ty::Str,
+            Ty::Duration,
+            Lowering::Op(Builtin::Parse),
+            "parses `1h30m`, `45s`, `1.5s`, `-2h5m`, `2 days` or ISO 8601 `PT1H30M` (a day is 24 hours; months and years are refused); a runtime error when malformed (`duration?(s)` gives none)",
+        ),
+        row(
+            "seconds",
+            Ty::Duration,
+            Ty::F64,
+            Lowering::Op(Builtin::Time(TimeFn::Seconds)),
+            "the duration in seconds, with its fraction",
+        ),
+    ];
+    // `min` and `max` of two or more times, and of a list of them.
+    for (name, op, list, doc) in [
+        (
+            "min",
+            Builtin::Min,
+            LibFn::ListMin,
+            "the earliest (shortest)",
+        ),
+        ("max", Builtin::Max, LibFn::ListMax, "the latest (longest)"),
+    ] {
+        v.push(variadic(generic(
+            name,
+            Class::Time,
+            2,
+            Pat::T,
+            Lowering::Op(op),
+            doc,
+        )));
+        v.push(BuiltinFn {
+            params: vec![Pat::ListT],
+            lowering: Lowering::Op(Builtin::Lib(list)),
+            doc: if name == "min" {
+                "the earliest (shortest) element; a runtime error for []"
+            } else {
+                "the latest (longest) element; a runtime error for []"
+            },
+            ..generic(name, Class::Time, 1, Pat::T, Lowering::Op(op), doc)
+        });
+    }
+    const UNIT_DOCS: [&str; 5] = [
+        "a duration of n days of 24 hours; outside i64 nanoseconds (about 292 years) is runtime error E0621",
+        "a duration of n hours; outside i64 nanoseconds is runtime error E0621",
+        "a duration of n minutes; outside i64 nanoseconds is runtime error E0621",
+        "a duration of n seconds; outside i64 nanoseconds is runtime error E0621",
+        "a duration of n milliseconds; outside i64 nanoseconds is runtime error E0621",
+    ];
+    for (i, ((name, _), doc)) in kiln_runtime::time::UNITS.iter().zip(UNIT_DOCS).enumerate() {
+        v.push(row(
+            name,
+            Ty::I64,
+            Ty::Duration,
+            Lowering::Op(Builtin::Time(TimeFn::Unit(i as u8))),
+            doc,
+        ));
+    }
     v
 }
 

@@ -79,6 +79,9 @@ impl<'a> Checker<'a> {
         if let Some(e) = self.lambda_call(b, callee, args, span) {
             return e;
         }
+        if let Some(e) = self.format_call(b, callee, args, span) {
+            return e;
+        }
         let args: Vec<hir::Expr> = args.iter().map(|a| self.synth(b, a)).collect();
         match self.call_opt(b, callee, args, span) {
             Ok(done) => done,
@@ -107,7 +110,10 @@ impl<'a> Checker<'a> {
             .unwrap_or_default();
         let externs = self.env_fns_named(name);
         let any_defined = self.fn_names.contains_key(name) || !externs.is_empty();
-        let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name).collect();
+        // `format`'s row documents it; its calls are checked by `format.rs`.
+        let builtin_list: Vec<&'static BuiltinFn> = builtins::named(name)
+            .filter(|b| b.lowering != Lowering::Op(hir::Builtin::Format))
+            .collect();
         let preludes = self.prelude_named(name);
         let hosts: Vec<(usize, &'a hir::HostSig)> = self.host_named(name);
         if users.is_empty()
@@ -287,9 +293,19 @@ impl<'a> Checker<'a> {
                         hir::Expr::new(ExprKind::Cast(Box::new(arg)), c.ret, span)
                     }
                 }
+                // A literal `timestamp("...")` / `duration("...")` (v1) is read now.
+                Lowering::Op(op @ hir::Builtin::Parse)
+                    if matches!(c.ret, Ty::Timestamp | Ty::Duration) =>
+                {
+                    let call = hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span);
+                    self.time_literal(call)
+                }
                 // Issue 15: literal patterns and characters are checked here.
                 Lowering::Op(op) if !self.text_literals_ok(op, &args) => hir::Expr::error(span),
-                Lowering::Op(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
+                Lowering::Op(op) => match self.plan_time(op, &args) {
+                    Some(op) => hir::Expr::new(ExprKind::Builtin { op, args }, c.ret, span),
+                    None => hir::Expr::error(span),
+                },
             },
         }
     }

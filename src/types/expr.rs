@@ -60,8 +60,10 @@ fn defined_for(kind: OpKind, op: BinaryOp, t: &Ty) -> bool {
         OpKind::Arith => t.is_numeric() || (op == BinaryOp::Add && *t == Ty::Str),
         OpKind::Bits => t.is_int() || *t == Ty::Bool,
         OpKind::Shift => t.is_int(),
-        OpKind::Order => t.is_numeric() || *t == Ty::Str,
-        OpKind::Equality => t.is_numeric() || matches!(t, Ty::Str | Ty::Bool),
+        OpKind::Order => t.is_numeric() || matches!(t, Ty::Str | Ty::Timestamp | Ty::Duration),
+        OpKind::Equality => {
+            t.is_numeric() || matches!(t, Ty::Str | Ty::Bool | Ty::Timestamp | Ty::Duration)
+        }
         OpKind::Logic => *t == Ty::Bool,
         OpKind::In => true,
     }
@@ -286,6 +288,8 @@ impl<'a> Checker<'a> {
             );
         }
         let (ok, hop, sym) = match op {
+            // `-d` of a duration (v1).
+            UnaryOp::Neg if inner.ty == Ty::Duration => (true, Some(UnOp::Neg), "-"),
             UnaryOp::Neg => (inner.ty.is_numeric(), Some(UnOp::Neg), "-"),
             UnaryOp::Plus => (inner.ty.is_numeric(), None, "+"),
             UnaryOp::Not => (inner.ty == Ty::Bool, Some(UnOp::Not), "not"),
@@ -364,6 +368,11 @@ impl<'a> Checker<'a> {
         {
             let equality = kind == OpKind::Equality;
             return self.binary_opt(b, op, op_span, equality, l, r, span);
+        }
+        if super::time::involved(&l.ty, &r.ty)
+            && matches!(kind, OpKind::Arith | OpKind::Order | OpKind::Equality)
+        {
+            return self.time_binary(op, hop, op_span, l, r, span);
         }
         match kind {
             OpKind::Logic => {

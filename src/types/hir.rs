@@ -13,6 +13,7 @@
 //! - A `Block` used as a function body has a `value`; `When` blocks have none.
 
 use super::ty::Ty;
+pub use super::zones::{TimeField, TimeUnit, UnitArg, ZoneArg};
 use crate::chain::{Link, Spine};
 use crate::span::Span;
 
@@ -342,6 +343,24 @@ pub enum Builtin {
     /// `clamp(x, lo, hi)`, three arguments of the node's numeric type: `lo` when
     /// `x < lo`, else `hi` when `x > hi`, else `x` (so a NaN `x` stays NaN).
     Clamp,
+    // ---- format (issue 15) ----
+    /// `format(fmt, args...)` (v1, `types/format.rs`): `args[0]` is the format string,
+    /// the rest its arguments, of any types. A literal `fmt` (an `ExprKind::Str`) was
+    /// checked against the arguments' types when the program compiled; another one is
+    /// parsed at run time (fault E0618 when bad).
+    Format,
+    /// A time function codegen writes inline (v1, see [`TimeFn`]).
+    Time(TimeFn),
+}
+
+/// The time functions (v1) that are arithmetic on i64 nanoseconds, written inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimeFn {
+    /// `seconds(d) -> f64`: a duration in seconds.
+    Seconds,
+    /// `days(n) hours(n) minutes(n) secs(n) millis(n) -> duration`: `n` times the unit
+    /// `kiln_runtime::time::UNITS[i]`; a result outside i64 nanoseconds is E0621.
+    Unit(u8),
 }
 
 #[derive(Clone, Debug)]
@@ -559,6 +578,44 @@ pub enum LibFn {
     CharCode,
     /// `from_char_code(n) -> string`: fault E0620 at `n` unless it is a scalar value.
     FromCharCode,
+    // ---- format (issue 15) ----
+    /// `round(x, digits)` (v1), `x` f32 or f64 and `digits` i64: half away from zero on
+    /// the shortest decimal text of `x` (`runtime/src/format.rs`).
+    RoundTo,
+    // ---- the time library (issue 15; planned in `types/zones.rs`) ----
+    /// `year(ts)` … `day_of_year(ts)` -> i64, with the zone as an optional second
+    /// argument (its plan: `ZoneArg`).
+    TimeField(TimeField, ZoneArg),
+    /// `format_time(ts, fmt [, zone])` -> string; `literal_fmt`: the format is a literal,
+    /// checked when the program was compiled.
+    FormatTime {
+        literal_fmt: bool,
+        zone: ZoneArg,
+    },
+    /// `parse_time(s, fmt [, zone])` -> timestamp? (none when the text does not match).
+    ParseTime {
+        literal_fmt: bool,
+        zone: ZoneArg,
+    },
+    /// `date_trunc(ts, unit [, zone])` -> timestamp.
+    DateTrunc(UnitArg, ZoneArg),
+    /// `now()` -> timestamp: the host clock (a side effect: never folded or merged).
+    Now,
+}
+
+impl LibFn {
+    /// Whether it is one of the time library's functions (`types/zones.rs`,
+    /// `codegen/zones.rs`, `interp/zones.rs`).
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            LibFn::TimeField(..)
+                | LibFn::FormatTime { .. }
+                | LibFn::ParseTime { .. }
+                | LibFn::DateTrunc(..)
+                | LibFn::Now
+        )
+    }
 }
 
 // ---- higher-order built-ins (lambdas) -----------------------------------------------------

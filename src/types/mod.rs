@@ -6,6 +6,7 @@ mod call;
 mod check;
 mod expr;
 mod fold;
+mod format;
 pub mod hir;
 pub mod lambda;
 mod lint;
@@ -17,7 +18,9 @@ pub mod prelude;
 pub mod reference;
 mod regex;
 pub(crate) mod suggest;
+mod time;
 pub mod ty;
+pub mod zones;
 
 pub use fold::const_int;
 pub(crate) use outputs::not_an_expression;

@@ -754,7 +754,7 @@ impl<'a> Checker<'a> {
         span: Span,
     ) -> hir::Expr {
         let target = match Ty::from_name(base) {
-            Some(t @ (Ty::Int(_) | Ty::Float(_))) => t,
+            Some(t @ (Ty::Int(_) | Ty::Float(_) | Ty::Timestamp | Ty::Duration)) => t,
             _ => {
                 self.error(
                     Diagnostic::error(
@@ -765,7 +765,8 @@ impl<'a> Checker<'a> {
                     .with_label("no conversion of this name")
                     .with_help(
                         "the conversions that give none instead of failing are the numeric \
-                         type names followed by `?`: `i64?(s)`, `f64?(s)`, `u8?(x)`",
+                         type names followed by `?`: `i64?(s)`, `f64?(s)`, `u8?(x)`, and \
+                         `timestamp?(s)`, `duration?(s)`",
                     ),
                 );
                 return hir::Expr::error(span);
@@ -796,7 +797,9 @@ impl<'a> Checker<'a> {
         if a.ty.is_error() {
             return hir::Expr::error(span);
         }
-        if !(a.ty.is_numeric() || a.ty == Ty::Str) {
+        // A time type (v1) is read from text only.
+        let time = matches!(target, Ty::Timestamp | Ty::Duration);
+        if !((a.ty.is_numeric() && !time) || a.ty == Ty::Str) {
             let ty = a.ty.clone();
             self.error(
                 Diagnostic::error(
@@ -804,7 +807,11 @@ impl<'a> Checker<'a> {
                     callee.span,
                     format!("no matching overload for `{}({ty})`", callee.name),
                 )
-                .with_label("converts a string or a number")
+                .with_label(if time {
+                    "reads a string"
+                } else {
+                    "converts a string or a number"
+                })
                 .with_secondary(a.span, format!("this is {ty}")),
             );
             return hir::Expr::error(span);

@@ -111,6 +111,10 @@ pub enum Ty {
     List(Box<Ty>),
     /// `T?` (v1): a `T` or `none`. `T` is never itself optional.
     Opt(Box<Ty>),
+    /// `timestamp` (v1): an instant, i64 nanoseconds since the Unix epoch (UTC).
+    Timestamp,
+    /// `duration` (v1): a signed span, i64 nanoseconds.
+    Duration,
     IntLit,
     FloatLit,
     EmptyElem,
@@ -139,6 +143,8 @@ impl Ty {
             "f32" => Ty::Float(FloatTy::F32),
             "f64" => Ty::Float(FloatTy::F64),
             "string" => Ty::Str,
+            "timestamp" => Ty::Timestamp,
+            "duration" => Ty::Duration,
             _ => Ty::Int(*IntTy::ALL.iter().find(|i| i.name() == name)?),
         })
     }
@@ -301,6 +307,8 @@ impl fmt::Display for Ty {
             Ty::Str => write!(f, "string"),
             Ty::List(e) => write!(f, "[{e}]"),
             Ty::Opt(e) => write!(f, "{e}?"),
+            Ty::Timestamp => write!(f, "timestamp"),
+            Ty::Duration => write!(f, "duration"),
             Ty::IntLit => write!(f, "{{integer}}"),
             Ty::FloatLit => write!(f, "{{float}}"),
             Ty::EmptyElem => write!(f, "_"),

@@ -162,6 +162,7 @@ fn from_scalar(kind: Kind, s: Scalar<'_>) -> Value {
         Scalar::UInt(v) => v,
         Scalar::F32(v) => v.to_bits() as u64,
         Scalar::F64(v) => v.to_bits(),
+        Scalar::Timestamp(v) | Scalar::Duration(v) => v as u64,
     };
     Value::from_bits(kind, bits)
 }

@@ -35,6 +35,10 @@ pub enum Value {
     /// `none` (v1): the value of any optional type that holds nothing. It has no type of
     /// its own: [`Value::ty`] gives `Ty::Error` for it.
     None,
+    /// A `timestamp` (v1): nanoseconds since the Unix epoch, UTC.
+    Timestamp(i64),
+    /// A `duration` (v1): a signed span of nanoseconds.
+    Duration(i64),
 }
 
 impl Value {
@@ -61,6 +65,8 @@ impl Value {
             Value::F32(_) => Kind::F32,
             Value::F64(_) => Kind::F64,
             Value::Str(_) => Kind::Str,
+            Value::Timestamp(_) => Kind::Timestamp,
+            Value::Duration(_) => Kind::Duration,
             Value::List(..) | Value::None => return None,
         })
     }
@@ -80,6 +86,7 @@ impl Value {
             Value::U64(v) => v,
             Value::F32(v) => v.to_bits() as u64,
             Value::F64(v) => v.to_bits(),
+            Value::Timestamp(v) | Value::Duration(v) => v as u64,
             Value::Str(_) | Value::List(..) | Value::None => return None,
         })
     }
@@ -99,6 +106,8 @@ impl Value {
             Kind::F32 => Value::F32(f32::from_bits(bits as u32)),
             Kind::F64 => Value::F64(f64::from_bits(bits)),
             Kind::Str => Value::Str(String::new()),
+            Kind::Timestamp => Value::Timestamp(bits as i64),
+            Kind::Duration => Value::Duration(bits as i64),
         }
     }
 
@@ -182,12 +191,19 @@ impl RuntimeError {
             Fault::ClampBounds => "these bounds are out of order",
             Fault::OutOfMemory => "this needed more memory than the run may use",
             Fault::IntOverflow => "this operation overflows",
+            // The time library (issue 15).
+            Fault::BadZone => "this zone does not exist",
+            Fault::BadTimeFormat => "this is not a unit or format the function takes",
+            Fault::TimeRange => "this is outside the range of timestamps and durations",
+            Fault::BadFormat => "this format string",
             Fault::BadRegex => "this pattern does not compile",
             Fault::BadChar => "this is not one character",
         };
         let d = Diagnostic::error(self.code(), self.span, self.message.clone()).with_label(label);
-        // Issue 15: what to do about a bad pattern or character.
         match self.fault {
+            Fault::BadZone => d.with_help(
+                "a zone is \"UTC\", a fixed offset such as \"+02:00\", or an IANA name such as \"Europe/Berlin\"",
+            ),
             Fault::BadRegex => d.with_help(
                 "the pattern is computed when the program runs: fix how it is built, or escape text taken literally (a literal pattern is checked when the program compiles)",
             ),

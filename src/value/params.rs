@@ -116,6 +116,12 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
         Ty::Float(FloatTy::F32) => parse_as(text, Value::F32),
         Ty::Float(FloatTy::F64) => parse_as(text, Value::F64),
         Ty::Str => Ok(Value::Str(text.to_owned())),
+        // RFC 3339 (`2024-03-01T12:00:00Z`) and `1h30m` (v1), as `timestamp("...")` reads.
+        Ty::Timestamp | Ty::Duration => {
+            let kind =
+                <crate::abi::Kind as crate::abi::KindTy>::of(ty).ok_or("a time type has a kind")?;
+            kiln_runtime::parse_bits(kind, text.trim()).map(|bits| Value::from_bits(kind, bits))
+        }
         Ty::List(elem) if numeric_leaves(elem) => {
             let inner = text
                 .trim()
@@ -144,7 +150,7 @@ pub fn parse_value(text: &str, ty: &Ty) -> Result<Value, String> {
 /// numbers, their optionals, and lists of them at any depth (`[[1, none], [3]]`).
 fn numeric_leaves(ty: &Ty) -> bool {
     match ty {
-        Ty::Bool | Ty::Int(_) | Ty::Float(_) => true,
+        Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Timestamp | Ty::Duration => true,
         Ty::List(e) | Ty::Opt(e) => numeric_leaves(e),
         _ => false,
     }

@@ -52,6 +52,8 @@ impl UnOp {
             UnOp::Neg if overflow == Overflow::Trap && matches!(operand, Ty::Int(_)) => {
                 Effects::FAULTS
             }
+            // -MIN of a duration (v1), in every mode: E0621.
+            UnOp::Neg if *operand == Ty::Duration => Effects::FAULTS,
             UnOp::Neg | UnOp::Not | UnOp::BitNot => Effects::NONE,
         }
     }
@@ -73,6 +75,13 @@ impl BinOp {
             }
             // String `+` builds a string: the size and memory limits (E0609, E0616).
             BinOp::Add if *operand == Ty::Str => Effects::FAULTS,
+            // Time arithmetic (v1) out of the i64 nanoseconds' range (E0621) in every
+            // mode; `duration / i64` by zero (E0601).
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div
+                if matches!(operand, Ty::Timestamp | Ty::Duration) =>
+            {
+                Effects::FAULTS
+            }
             BinOp::Add
             | BinOp::Sub
             | BinOp::Mul
@@ -96,7 +105,12 @@ impl BinOp {
     /// divisor that is neither 0 nor -1 rules out the faults of `/` and `%`.
     pub fn may_fault(self, lhs: &Expr, rhs: &Expr, overflow: Overflow) -> bool {
         let divides = matches!(self, BinOp::Div | BinOp::Rem);
-        self.effects(&lhs.ty, overflow).can_fault && !(divides && rhs.is_safe_divisor())
+        // `i64 * duration` (v1): the duration's operator, whatever the left operand.
+        let ty = match &rhs.ty {
+            t @ Ty::Duration if matches!(lhs.ty, Ty::Int(_)) => t,
+            _ => &lhs.ty,
+        };
+        self.effects(ty, overflow).can_fault && !(divides && rhs.is_safe_divisor())
     }
 }
 
@@ -120,6 +134,12 @@ impl Builtin {
             // Builds a string: the memory limit (E0616).
             Builtin::ToString => Effects::FAULTS,
             Builtin::Lib(f) => f.effects(),
+            // A unit constructor's result out of range (E0621).
+            Builtin::Time(super::TimeFn::Unit(_)) => Effects::FAULTS,
+            Builtin::Time(super::TimeFn::Seconds) => Effects::NONE,
+            // Builds a string (E0609, E0616); a computed format string may be bad
+            // (E0618).
+            Builtin::Format => Effects::FAULTS,
         }
     }
 }
@@ -174,6 +194,20 @@ impl LibFn {
             // Not one character, not a character's code (E0620); the string it builds.
             LibFn::CharCode | LibFn::FromCharCode => Effects::FAULTS,
             LibFn::IsDigit | LibFn::IsAlpha | LibFn::IsSpace => Effects::NONE,
+            // The time library (issue 15): a zone resolved at run time may not exist
+            // (E0619), a computed unit or format may be wrong (E0622), a truncation may
+            // leave the timestamp range (E0621), a formatted string has the limits of
+            // every string; `now` reads the host clock (a side effect).
+            LibFn::TimeField(_, zone) if !zone.can_fault() => Effects::NONE,
+            LibFn::ParseTime {
+                literal_fmt: true,
+                zone,
+            } if !zone.can_fault() => Effects::NONE,
+            LibFn::TimeField(..)
+            | LibFn::ParseTime { .. }
+            | LibFn::FormatTime { .. }
+            | LibFn::DateTrunc(..) => Effects::FAULTS,
+            LibFn::Now => Effects::SIDE_EFFECT,
             LibFn::StrLen
             | LibFn::StrContains
             | LibFn::StartsWith
@@ -182,6 +216,7 @@ impl LibFn {
             | LibFn::Trim
             | LibFn::ListLen
             | LibFn::Slice => Effects::NONE,
+            LibFn::RoundTo => Effects::NONE,
         }
     }
 }
