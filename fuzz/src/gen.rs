@@ -1228,7 +1228,7 @@ impl Gen {
                 .rng
                 .pick(&["", "abc", "héllo wörld", "42", "a,b", "x y"])
                 .to_string(),
-            Ty::Timestamp => self.rng.pick(&TIMESTAMPS).to_string(),
+            Ty::Timestamp => self.timestamp_text().to_string(),
             Ty::Duration => self.rng.pick(&DURATIONS).to_string(),
             Ty::List(e) => {
                 // Long enough now and then for the vectorised loops of -O2.
@@ -2085,18 +2085,21 @@ impl Gen {
 
 // ---- timestamps and durations (v1, issue 15 time core) ---------------------------------
 
-/// Timestamp texts: offsets, fractions, and instants near the ends of the range (where
-/// arithmetic faults with E0621).
+/// Timestamp texts: offsets, fractions, and (the last [`EDGE_TIMESTAMPS`]) instants near
+/// the ends of the range, where arithmetic faults with E0621.
 const TIMESTAMPS: [&str; 8] = [
     "2024-03-01T12:00:00Z",
     "1970-01-01T00:00:00Z",
     "2024-02-29T23:59:59.5+02:00",
     "1999-12-31T23:59:59.999999999Z",
-    "2262-04-11T23:47:16Z",
-    "1677-09-21T00:12:44Z",
     "2000-01-01T00:00:00.000001-05:30",
     "1969-07-20T20:17:40Z",
+    "2262-04-11T23:47:16Z",
+    "1677-09-21T00:12:44Z",
 ];
+
+/// How many of [`TIMESTAMPS`], at its end, are at the edges of the range.
+const EDGE_TIMESTAMPS: usize = 2;
 
 /// Duration texts, friendly and ISO 8601.
 const DURATIONS: [&str; 9] = [
@@ -2121,6 +2124,16 @@ fn time_lit(ty: &Ty, text: &str) -> Expr {
 }
 
 impl Gen {
+    /// One of [`TIMESTAMPS`]: an edge of the range one time in ten, so that time
+    /// arithmetic faults (E0621) without ending most programs that use times.
+    fn timestamp_text(&mut self) -> &'static str {
+        let plain = TIMESTAMPS.len() - EDGE_TIMESTAMPS;
+        match self.rng.chance(10) {
+            true => TIMESTAMPS[plain + self.rng.below(EDGE_TIMESTAMPS)],
+            false => TIMESTAMPS[self.rng.below(plain)],
+        }
+    }
+
     fn time_ty(&mut self) -> Ty {
         match self.rng.chance(50) {
             true => Ty::Timestamp,
@@ -2136,11 +2149,15 @@ impl Gen {
 
     /// A time literal: parsed text, a unit constructor, or a `?` conversion with a
     /// fallback.
+    /// The text of a timestamp or duration of type `ty`.
+    fn time_text(&mut self, ty: &Ty) -> &'static str {
+        match ty {
+            Ty::Timestamp => self.timestamp_text(),
+            _ => *self.rng.pick(&DURATIONS),
+        }
+    }
+
     fn time_literal(&mut self, ty: &Ty) -> Expr {
-        let texts: &[&str] = match ty {
-            Ty::Timestamp => &TIMESTAMPS,
-            _ => &DURATIONS,
-        };
         match self.rng.below(6) {
             0 if *ty == Ty::Duration => {
                 let unit = *self
@@ -2152,7 +2169,7 @@ impl Gen {
             1 => {
                 // `T?(s) ?? fallback`, `s` good or bad text.
                 let s = match self.rng.chance(50) {
-                    true => *self.rng.pick(texts),
+                    true => self.time_text(ty),
                     false => *self.rng.pick(&STRINGS),
                 };
                 let conv = Expr::call(
@@ -2160,12 +2177,12 @@ impl Gen {
                     &format!("{}?", ty.name()),
                     vec![Expr::lit(Ty::Str, string_literal(s))],
                 );
-                let text = *self.rng.pick(texts);
+                let text = self.time_text(ty);
                 let fallback = time_lit(ty, text);
                 Expr::new(ty.clone(), Kind::Coalesce(vec![conv, fallback]))
             }
             _ => {
-                let text = *self.rng.pick(texts);
+                let text = self.time_text(ty);
                 time_lit(ty, text)
             }
         }
