@@ -2147,16 +2147,16 @@ impl Gen {
         int_lit(&Ty::I64, v)
     }
 
-    /// A time literal: parsed text, a unit constructor, or a `?` conversion with a
-    /// fallback.
     /// The text of a timestamp or duration of type `ty`.
     fn time_text(&mut self, ty: &Ty) -> &'static str {
         match ty {
             Ty::Timestamp => self.timestamp_text(),
-            _ => *self.rng.pick(&DURATIONS),
+            _ => DURATIONS[self.rng.below(DURATIONS.len())],
         }
     }
 
+    /// A time literal: parsed text, a unit constructor, or a `?` conversion with a
+    /// fallback.
     fn time_literal(&mut self, ty: &Ty) -> Expr {
         match self.rng.below(6) {
             0 if *ty == Ty::Duration => {

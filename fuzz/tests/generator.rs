@@ -153,7 +153,7 @@ fn the_generator_makes_masks() {
 #[test]
 fn ranges_of_every_form_are_generated_and_type_check() {
     let mut forms = [0usize; 3];
-    for i in 0..400 {
+    for i in 0..1000 {
         let src = gen::program(derive(0x7e57_0014, i)).source();
         let mut found = false;
         for (at, _) in src.match_indices("range(") {
