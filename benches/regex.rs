@@ -4,7 +4,8 @@
 //!
 //! - literal: `count(xs, s -> matches(s, "^[a-z]+\\d{2}$"))` over a `[string]` (the
 //!   generated `main` called directly), the pattern compiled when the program was and
-//!   reached through its call site's slot;
+//!   reached through its call site's slot; also the runtime function the generated loop
+//!   calls, called from a Rust loop (what the JIT loop itself costs);
 //! - computed: the same with the pattern a `string` param (the runtime's per-thread
 //!   cache), against the crate with the pattern compiled once before the loop;
 //! - columns: `matches(s, "^[a-z]+\\d{2}$")` over a string column (`run_columns`, one
@@ -78,6 +79,20 @@ fn literal(c: &mut Criterion) {
     let mut group = c.benchmark_group("matches with a literal pattern, 100k strings");
     group.bench_function("kiln count(xs, s -> matches(s, lit))", |b| b.iter(kiln));
     group.bench_function("rust regex is_match loop", |b| b.iter(rust));
+    // The runtime function generated code calls, called from a Rust loop: what is left of
+    // the gap once the loop is Rust's (the JIT loop's own share).
+    let literal = kiln_runtime::regex::literal(PATTERN).expect("compiles");
+    let runtime = || {
+        black_box(&elems)
+            .iter()
+            // SAFETY: `literal` is the process's compiled pattern; each pair is a string.
+            .map(|p| unsafe { kiln_runtime::regex::kiln_rt_re_is_match(literal, p.ptr, p.len) })
+            .sum::<i64>()
+    };
+    assert_eq!(runtime(), rust());
+    group.bench_function("rust loop calling the runtime's is_match", |b| {
+        b.iter(runtime)
+    });
     group.finish();
 }
 

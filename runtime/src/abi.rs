@@ -408,6 +408,9 @@ runtime_functions! {
     // computed one (see `regex.rs`).
     /// `matches(s, re) -> bool`.
     RT_RE_MATCHES = regex::kiln_rt_re_matches/8;
+    /// `fn(re, s_ptr, s_len: i64) -> i64`: `matches` of a literal pattern whose call-site
+    /// slot is already filled (`re` the slot's pointer): the hot path, no context.
+    RT_RE_IS_MATCH = regex::kiln_rt_re_is_match/3;
     /// `find_match(s, re) -> string?`.
     RT_RE_FIND = regex::kiln_rt_re_find/9;
     /// `captures(s, re) -> [string?]?`.

@@ -96,19 +96,18 @@ unsafe fn bytes<'a>(p: *const u8, l: i64) -> &'a [u8] {
     std::slice::from_raw_parts(p, l as usize)
 }
 
-/// The string `(p, l)` describes; text that is not UTF-8 (which Kiln never makes) reads
-/// as "". ASCII, the common case, is checked with one quick scan.
+/// The string `(p, l)` describes. Every string that reaches the runtime is UTF-8 (hosts
+/// hand in `&str`, Arrow string arrays are validated, and Kiln cuts strings only at
+/// character boundaries: ARCHITECTURE.md, "runtime"), so it is not checked again here,
+/// where every call of a hot `matches` would pay for the scan.
 ///
 /// # Safety
-/// As [`bytes`].
+/// As [`bytes`], and the bytes are UTF-8.
 unsafe fn text<'a>(p: *const u8, l: i64) -> &'a str {
     let b = bytes(p, l);
-    if b.is_ascii() {
-        // SAFETY: ASCII is UTF-8.
-        std::str::from_utf8_unchecked(b)
-    } else {
-        std::str::from_utf8(b).unwrap_or("")
-    }
+    debug_assert!(std::str::from_utf8(b).is_ok(), "a Kiln string is UTF-8");
+    // SAFETY: the caller's promise, above.
+    std::str::from_utf8_unchecked(b)
 }
 
 struct Cache {
@@ -279,6 +278,21 @@ pub unsafe extern "C" fn kiln_rt_re_matches(
 ) -> i64 {
     let text = text(s, sl);
     with_regex(&mut *c, pspan, slot, p, pl, |re| re.is_match(text)).unwrap_or(false) as i64
+}
+
+/// `matches(s, re)` of a literal pattern once its call site's slot holds the compiled
+/// pattern: generated code loads the slot and calls this when it is not null (the first
+/// call of a site goes through [`kiln_rt_re_matches`], which fills it).
+///
+/// # Safety
+/// `re` is a pointer [`literal`] returned (so it lives as long as the process); the pair
+/// is a string.
+#[no_mangle]
+pub unsafe extern "C" fn kiln_rt_re_is_match(re: *const Regex, s: *const u8, sl: i64) -> i64 {
+    match re.as_ref() {
+        Some(re) => re.is_match(text(s, sl)) as i64,
+        None => 0,
+    }
 }
 
 /// `find_match(s, re) -> string?`: the leftmost match (a view of `s`), or none.

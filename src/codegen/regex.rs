@@ -83,6 +83,9 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
                 t => call.push(self.to_bits(v, t)?.into()),
             }
         }
+        if literal && f == LibFn::Matches {
+            return self.literal_matches(&call);
+        }
         if crate::value::layout::is_pair(&e.ty) {
             let v = self.call_rt_pair(symbol, &call)?;
             if faults {
@@ -97,5 +100,44 @@ impl<'a, 'ctx> Cg<'a, 'ctx> {
             self.check_status()?;
         }
         self.bits_to_value(bits.into_int_value(), &e.ty)
+    }
+
+    /// `matches` of a literal pattern, `call` its general call's arguments (`ctx, span,
+    /// pattern_span, slot, s_ptr, s_len, p_ptr, p_len`): once the site's slot is filled,
+    /// a three-argument call of the compiled pattern; before that (the site's first
+    /// call), the general one, which fills it.
+    fn literal_matches(
+        &mut self,
+        call: &[BasicMetadataValueEnum<'ctx>],
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let (Some(slot), Some(s_ptr), Some(s_len)) = (call.get(3), call.get(4), call.get(5)) else {
+            return bug("matches of a literal pattern without its arguments");
+        };
+        let slot = slot.into_pointer_value();
+        let re = self
+            .b
+            .build_load(self.ptr_ty(), slot, "re")?
+            .into_pointer_value();
+        let filled = self.b.build_is_not_null(re, "")?;
+        let hot = self.block("re.hot")?;
+        let first = self.block("re.first")?;
+        let end = self.block("re.end")?;
+        self.b.build_conditional_branch(filled, hot, first)?;
+        self.b.position_at_end(hot);
+        let Some(fast) = self.call_rt(abi::RT_RE_IS_MATCH, &[re.into(), *s_ptr, *s_len])? else {
+            return bug("is_match returned nothing");
+        };
+        let hot_end = self.current_block()?;
+        self.b.build_unconditional_branch(end)?;
+        self.b.position_at_end(first);
+        let Some(slow) = self.call_rt(abi::RT_RE_MATCHES, call)? else {
+            return bug("matches returned nothing");
+        };
+        let first_end = self.current_block()?;
+        self.b.build_unconditional_branch(end)?;
+        self.b.position_at_end(end);
+        let phi = self.b.build_phi(self.i64_ty(), "")?;
+        phi.add_incoming(&[(&fast, hot_end), (&slow, first_end)]);
+        self.bits_to_value(phi.as_basic_value().into_int_value(), &Ty::Bool)
     }
 }
