@@ -3,69 +3,12 @@
 //! -O2 and -O0 and on the reference interpreter, which must all agree; and the shape of
 //! the code they compile to (inlined, vectorised, fused).
 
+mod common;
+
+use common::agree::{cases, eval};
 use kiln::driver::{compile_with, Options};
 use kiln::jit::JitEngine;
 use kiln::FpMath;
-
-/// What one run shows: the printed lines, then the result in the display format or
-/// `error[CODE]: message`.
-fn shown(printed: &str, result: Result<Option<String>, (String, String)>) -> String {
-    let end = match result {
-        Ok(v) => v.unwrap_or_default(),
-        Err((code, message)) => format!("error[{code}]: {message}"),
-    };
-    format!("{printed}{end}")
-}
-
-/// The same on both JIT engines at -O2, ORC at -O0 and the interpreter.
-fn eval(src: &str) -> String {
-    let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
-    let mut outs = Vec::new();
-    for (engine, opt_level) in [
-        (JitEngine::Orc, 2),
-        (JitEngine::Mcjit, 2),
-        (JitEngine::Orc, 0),
-    ] {
-        let options = Options {
-            opt_level,
-            ..Options::default()
-        };
-        let c = compile_with(&checked.program, &options, engine)
-            .unwrap_or_else(|e| panic!("{src}: {e}"));
-        let mut ctx = kiln::runtime::RunCtx::new();
-        ctx.capture_output();
-        let run = c.run_in(&mut ctx, &[]);
-        let printed = ctx.take_output();
-        let result = run
-            .map(|v| v.map(|v| v.to_string()))
-            .map_err(|e| (e.code().to_string(), e.message.clone()));
-        outs.push(shown(&printed, result));
-    }
-    assert_eq!(outs[0], outs[1], "engines disagree on {src}");
-    assert_eq!(outs[0], outs[2], "-O0 disagrees on {src}");
-    let mut printed = String::new();
-    let interp = kiln::driver::interpret(
-        &checked.program,
-        &[],
-        &kiln::interp::Options::default(),
-        &mut printed,
-    )
-    .map(|v| v.map(|v| kiln::interp::display(&v)))
-    .map_err(|e| (e.code().to_string(), e.message.clone()));
-    assert_eq!(
-        outs[0],
-        shown(&printed, interp),
-        "the interpreter disagrees on {src}"
-    );
-    outs.swap_remove(0)
-}
-
-#[track_caller]
-fn cases(table: &[(&str, &str)]) {
-    for (src, want) in table {
-        assert_eq!(eval(src), *want, "{src}");
-    }
-}
 
 #[test]
 fn map_applies_the_lambda_to_each_element_in_order() {

@@ -4,9 +4,10 @@
 //! the bounded cache; bad patterns and characters, literal and computed; lifting over
 //! optionals; the library API, typed handles, columns, threads and the REPL.
 
-use kiln::driver::{compile_with, Options};
+mod common;
+
+use common::agree;
 use kiln::engine::{Column, ColumnBuf};
-use kiln::jit::JitEngine;
 use kiln::runtime::regex as rt_regex;
 use kiln::{Engine, Value};
 use regex::Regex;
@@ -20,43 +21,10 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The program's result in the display format, or `error[CODE]: message @ start..end`;
-/// both JIT engines and the interpreter, which must agree.
+/// The program's printed lines and result, or `error[CODE]: message @ TEXT` (`TEXT` the
+/// fault's span): the same on every path.
 fn eval(src: &str) -> String {
-    let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
-    let shown = |e: kiln::RuntimeError| {
-        format!(
-            "error[{}]: {} @ {}",
-            e.code(),
-            e.message,
-            &src[e.span.lo as usize..e.span.hi as usize]
-        )
-    };
-    let outs: Vec<String> = [JitEngine::Orc, JitEngine::Mcjit]
-        .into_iter()
-        .map(|engine| {
-            let c = compile_with(&checked.program, &Options::default(), engine)
-                .unwrap_or_else(|e| panic!("{src}: {e}"));
-            match c.run(&[]) {
-                Ok(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-                Err(e) => shown(e),
-            }
-        })
-        .collect();
-    assert_eq!(outs[0], outs[1], "engines disagree on {src}");
-    let mut printed = String::new();
-    let interp = kiln::driver::interpret(
-        &checked.program,
-        &[],
-        &kiln::interp::Options::default(),
-        &mut printed,
-    );
-    let interp = match interp {
-        Ok(v) => v.map(|v| kiln::interp::display(&v)).unwrap_or_default(),
-        Err(e) => shown(e),
-    };
-    assert_eq!(outs[0], interp, "the interpreter disagrees on {src}");
-    outs[0].clone()
+    agree::everywhere(src, agree::Fault::AtSpan)
 }
 
 #[track_caller]

@@ -3,47 +3,12 @@
 //! indices, wrapping sums and NaN. Programs run in-process on both JIT engines and on the
 //! reference interpreter, which must all agree.
 
+mod common;
+
+use common::agree::{cases, eval};
 use kiln::driver::{compile_with, Options};
 use kiln::jit::JitEngine;
 use kiln::runtime::RunCtx;
-
-/// The program's result in the display format, or `error[CODE]: message`; both JIT
-/// engines and the interpreter.
-fn eval(src: &str) -> String {
-    let checked = kiln::check_source(src).unwrap_or_else(|d| panic!("{src}: {d:?}"));
-    let outs: Vec<String> = [JitEngine::Orc, JitEngine::Mcjit]
-        .into_iter()
-        .map(|engine| {
-            let c = compile_with(&checked.program, &Options::default(), engine)
-                .unwrap_or_else(|e| panic!("{src}: {e}"));
-            match c.run(&[]) {
-                Ok(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-                Err(e) => format!("error[{}]: {}", e.code(), e.message),
-            }
-        })
-        .collect();
-    assert_eq!(outs[0], outs[1], "engines disagree on {src}");
-    let mut printed = String::new();
-    let interp = kiln::driver::interpret(
-        &checked.program,
-        &[],
-        &kiln::interp::Options::default(),
-        &mut printed,
-    );
-    let interp = match interp {
-        Ok(v) => v.map(|v| kiln::interp::display(&v)).unwrap_or_default(),
-        Err(e) => format!("error[{}]: {}", e.code(), e.message),
-    };
-    assert_eq!(outs[0], interp, "the interpreter disagrees on {src}");
-    outs[0].clone()
-}
-
-#[track_caller]
-fn cases(table: &[(&str, &str)]) {
-    for (src, want) in table {
-        assert_eq!(eval(src), *want, "{src}");
-    }
-}
 
 /// A compile error whose diagnostics mention `needle`.
 #[track_caller]
@@ -463,25 +428,6 @@ fn fused_element_wise_trees_behave_like_separate_operators() {
 
 // ---- issue 14: boolean masks ---------------------------------------------------------------
 
-/// `eval` (both engines at -O2 and the interpreter), and the same result at -O0.
-#[track_caller]
-fn mask_cases(table: &[(&str, &str)]) {
-    for (src, want) in table {
-        assert_eq!(eval(src), *want, "{src}");
-        let checked = kiln::check_source(src).expect("checks");
-        let o0 = Options {
-            opt_level: 0,
-            ..Options::default()
-        };
-        let c = compile_with(&checked.program, &o0, JitEngine::Orc).expect("compiles");
-        let got = match c.run(&[]) {
-            Ok(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-            Err(e) => format!("error[{}]: {}", e.code(), e.message),
-        };
-        assert_eq!(got, *want, "-O0: {src}");
-    }
-}
-
 #[test]
 fn bitwise_operators_on_bools_evaluate_both_sides() {
     let mut table = Vec::new();
@@ -499,27 +445,17 @@ fn bitwise_operators_on_bools_evaluate_both_sides() {
     for (src, want) in &rows {
         table.push((src.as_str(), want.as_str()));
     }
-    // No short-circuit: both operands run, left to right (`print` shows it).
-    table.push(("print(false) & print(true)", "false"));
-    table.push(("print(true) | print(false)", "true"));
+    // No short-circuit: both operands run, left to right (the printed lines show it,
+    // before the result, on every path).
+    table.push(("print(false) & print(true)", "false\ntrue\nfalse"));
+    table.push(("print(true) | print(false)", "true\nfalse\ntrue"));
     table.push(("not true ^ true", "true"));
-    mask_cases(&table);
-    // The printed output: both sides, in order.
-    let checked = kiln::check_source("print(false) & print(true)").expect("checks");
-    let mut printed = String::new();
-    kiln::driver::interpret(
-        &checked.program,
-        &[],
-        &kiln::interp::Options::default(),
-        &mut printed,
-    )
-    .expect("runs");
-    assert_eq!(printed, "false\ntrue\n");
+    cases(&table);
 }
 
 #[test]
 fn masks_combine_element_wise() {
-    mask_cases(&[
+    cases(&[
         (
             "[true, true, false, false] & [true, false, true, false]",
             "[true, false, false, false]",

@@ -4,8 +4,11 @@
 // Each test crate uses its own subset of these.
 #![allow(dead_code)]
 
+pub mod agree;
+
 use std::fmt;
 use std::io::Write;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 
