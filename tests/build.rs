@@ -813,6 +813,35 @@ fn differences_on_every_path(
     failures
 }
 
+/// Each case (`--param` arguments, the printed lines, a piece of the fault's message or
+/// "") run by `kiln run`, which must print those lines (`check_empty` false: an empty
+/// expectation is not checked) and fault so; then under `kiln run` at -O0 and -O2, the
+/// interpreter, `lli` and an executable, which must do what `kiln run` did.
+#[track_caller]
+fn agree_on_every_path(
+    dir: &Path,
+    program: &Path,
+    cases: &[(Vec<String>, &str, &str)],
+    check_empty: bool,
+) {
+    let mut failures = Vec::new();
+    for (args, stdout, fault) in cases {
+        let want = kiln_run(program, args);
+        if check_empty || !stdout.is_empty() {
+            assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
+        }
+        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
+        failures.extend(differences_on_every_path(
+            dir,
+            program,
+            args,
+            &["0", "2"],
+            &want,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 /// Issue 14: `range` on bounds the optimiser cannot see counts alike, and a zero step
 /// (E0613) and a huge range (E0609) fault alike, under `kiln run` at -O0 and -O2, the
 /// interpreter, `lli` and an executable.
@@ -850,20 +879,7 @@ fn range_counts_and_faults_alike_on_every_path() {
             "error[E0609]: the result would take 9223372036854775807 bytes",
         ),
     ];
-    let mut failures = Vec::new();
-    for (args, stdout, fault) in &cases {
-        let want = kiln_run(&program, args);
-        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
-        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
-        failures.extend(differences_on_every_path(
-            &dir,
-            &program,
-            args,
-            &["0", "2"],
-            &want,
-        ));
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    agree_on_every_path(&dir, &program, &cases, true);
 }
 
 /// Issue 14: nested lists from a `--param`, built, indexed at each level, flattened,
@@ -1207,22 +1223,7 @@ fn times_compute_print_and_fault_alike_on_every_path() {
             "error[E0601]: division by zero: `1s / 0`",
         ),
     ];
-    let mut failures = Vec::new();
-    for (args, stdout, fault) in &cases {
-        let want = kiln_run(&program, args);
-        if !stdout.is_empty() {
-            assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
-        }
-        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
-        failures.extend(differences_on_every_path(
-            &dir,
-            &program,
-            args,
-            &["0", "2"],
-            &want,
-        ));
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    agree_on_every_path(&dir, &program, &cases, false);
 }
 
 /// Issue 15 (the time library): fields, `format_time`, `parse_time` and `date_trunc` in
@@ -1288,20 +1289,7 @@ fn time_library_computes_and_faults_alike_on_every_path() {
             "error[E0621]:",
         ),
     ];
-    let mut failures = Vec::new();
-    for (args, stdout, fault) in &cases {
-        let want = kiln_run(&program, args);
-        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
-        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
-        failures.extend(differences_on_every_path(
-            &dir,
-            &program,
-            args,
-            &["0", "2"],
-            &want,
-        ));
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    agree_on_every_path(&dir, &program, &cases, true);
 }
 
 /// Issue 15 (format): literal format strings (planned when the program compiles) and
@@ -1429,18 +1417,5 @@ fn regex_and_characters_agree_on_every_path() {
             "error[E0620]: 1114112 is not a Unicode scalar value",
         ),
     ];
-    let mut failures = Vec::new();
-    for (args, stdout, fault) in &cases {
-        let want = kiln_run(&program, args);
-        assert_eq!(want.stdout, *stdout, "{args:?}: {want:?}");
-        assert!(want.stderr.contains(fault), "{args:?}: {want:?}");
-        failures.extend(differences_on_every_path(
-            &dir,
-            &program,
-            args,
-            &["0", "2"],
-            &want,
-        ));
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    agree_on_every_path(&dir, &program, &cases, true);
 }
