@@ -19,6 +19,7 @@
 //! );
 //! ```
 
+pub mod arrow;
 mod batch;
 mod columns;
 mod host;
