@@ -98,7 +98,7 @@ probe() { # log-file args...
 }
 
 q() { printf '%q' "$1"; }
-UNSUPPORTED="kiln: unsupported (needs issue 16's kiln map)"
+UNSUPPORTED="unsupported (needs issue 16's kiln map)"
 
 # ---------------------------------------------------------------- 3a. CSV
 step "CSV: 1M rows, $(basename "$PROG"): $(tr '\n' ' ' <"$PROG")"
@@ -107,7 +107,7 @@ if probe "$OUT/probe-csv.log" map "$PROG" "$DATA/probe.csv"; then
     KILN_CSV=1
 else
     echo "  kiln failed on the probe file:"; sed 's/^/    /' "$OUT/probe-csv.log" | head -n 20
-    "$PY" "$HELPER" skip "$RESULTS" csv kiln "kiln: failed on the probe file (see above)"
+    "$PY" "$HELPER" skip "$RESULTS" csv kiln "failed on the probe file (see the log)"
     KILN_CSV=0
 fi
 "$PY" "$HELPER" time "$RESULTS" polars csv "$DATA/data.csv" "$OUT/polars.csv" "$RUNS"
@@ -126,9 +126,9 @@ for variant in "" "--threads 2"; do
         time_kiln parquet "$label" "$(q "$KILN") map $(q "$PROG2") $(q "$DATA/data.parquet") -o $(q "$out") $variant"
         KILN_PQ+=("$out")
     else
-        echo "  $label: $UNSUPPORTED"
-        echo "    (the probe exited non-zero: $(head -n 1 "$OUT/probe-parquet.log"))"
-        "$PY" "$HELPER" skip "$RESULTS" parquet "$label" "$UNSUPPORTED"
+        echo "$label: $UNSUPPORTED"
+        echo "  (the probe on the small file exited non-zero: $(head -n 1 "$OUT/probe-parquet.log"))"
+        "$PY" "$HELPER" skip "$RESULTS" parquet "$label" "$UNSUPPORTED" >/dev/null
     fi
 done
 "$PY" "$HELPER" time "$RESULTS" polars parquet "$DATA/data.parquet" "$OUT/polars.parquet" "$RUNS"
