@@ -26,6 +26,7 @@ mod host;
 mod typed;
 
 pub use crate::driver::{FpMath, Overflow};
+pub use arrow::ArrowError;
 pub use batch::ProgramSet;
 pub use columns::{validity_bitmap, Column, ColumnBuf, RowError, CHUNK_ROWS};
 pub use host::{HostArg, HostFn, HostFnWith, HostOut, HostRegistry, HostRet, InlineCx, Purity};

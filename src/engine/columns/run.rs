@@ -10,7 +10,7 @@ use crate::engine::Program;
 use crate::jit::Compiled;
 use crate::runtime::{display, RunCtx};
 use crate::span::Span;
-use crate::types::hir;
+use crate::types::hir::{self, Walk as _};
 use crate::types::ty::Ty;
 use crate::value::{layout, RunError, RuntimeError};
 use kiln_runtime::typecode::NONE_LEN;
@@ -23,6 +23,8 @@ pub(crate) struct Lazy {
     program: hir::Program,
     options: Options,
     pub(super) compiled: OnceLock<Result<Compiled, InternalError>>,
+    /// [`Lazy::any_row_may_run`], once known.
+    any_row: OnceLock<bool>,
 }
 
 impl Lazy {
@@ -32,7 +34,31 @@ impl Lazy {
             program: program.clone(),
             options,
             compiled: OnceLock::new(),
+            any_row: OnceLock::new(),
         }
+    }
+
+    /// Whether running a row whatever its inputs hold can change nothing but its own
+    /// result: the program cannot fault (no division, loop, host call that may fail...)
+    /// and has no side effect (`print`, host functions). Such a program may run rows
+    /// whose inputs are garbage (an Arrow null's slot) and have their results masked.
+    pub(crate) fn any_row_may_run(&self) -> bool {
+        *self.any_row.get_or_init(|| {
+            let program = &self.program;
+            let impure = |e: &hir::Expr| {
+                matches!(
+                    e.kind,
+                    hir::ExprKind::Builtin {
+                        op: hir::Builtin::Print,
+                        ..
+                    } | hir::ExprKind::CallHost { .. }
+                        | hir::ExprKind::CallExtern { .. }
+                )
+            };
+            let touches = program.main.body.any(impure)
+                || program.functions.iter().any(|f| f.body.any(impure));
+            !touches && !codegen::main_may_fail(program, &self.options.host, self.options.overflow)
+        })
     }
 
     /// The program compiled with its columns entry (compiled now if not yet).
@@ -213,6 +239,21 @@ impl Program {
         rows: usize,
         columns: &[Column<'_>],
     ) -> (ColumnBuf, Option<RowError>) {
+        self.run_rows_only(ctx, host, rows, columns, None)
+    }
+
+    /// [`Program::run_rows`] running only the rows of `runs` (sorted, disjoint ranges
+    /// `start..end` of rows; `None`: every row), each range one call of the columns
+    /// entry: rows outside them are never run, and their results are zero, empty or
+    /// `none` (the Arrow entry's null rule, `engine::arrow`).
+    pub(crate) fn run_rows_only(
+        &self,
+        ctx: &mut RunCtx,
+        host: Option<HostValue>,
+        rows: usize,
+        columns: &[Column<'_>],
+        runs: Option<&[(usize, usize)]>,
+    ) -> (ColumnBuf, Option<RowError>) {
         let ret = self.output_type().cloned().unwrap_or(Ty::Str);
         let mut out = match (&ret, ColumnBuf::zeroed(ret.strip_opt(), rows)) {
             (Ty::Opt(_), Some(buf)) => Out::OptScalar(buf, vec![0; rows]),
@@ -223,7 +264,9 @@ impl Program {
                 t.is_opt().then(|| Vec::with_capacity(rows)),
             ),
         };
-        let error = self.run_rows_into(ctx, host, rows, columns, &mut out).err();
+        let error = self
+            .run_rows_into(ctx, host, rows, columns, runs, &mut out)
+            .err();
         let done = error.as_ref().map_or(rows, |e| e.row.min(rows));
         let buf = match out {
             Out::Scalar(mut buf) => {
@@ -252,6 +295,7 @@ impl Program {
         host: Option<HostValue>,
         rows: usize,
         columns: &[Column<'_>],
+        runs: Option<&[(usize, usize)]>,
         out: &mut Out,
     ) -> Result<(), RowError> {
         let (compiled, entry) = self.columns_entry(rows, columns)?;
@@ -313,30 +357,35 @@ impl Program {
                 // Row `r`'s byte is `bytes[r - start]` (the entry indexes by row).
                 bases[first_validity + k] = bytes.as_ptr().wrapping_sub(start);
             }
-            // SAFETY: `entry` is this program's `kiln_columns`; every base points to
-            // `rows` elements of its param's type in the natural layout (checked above;
-            // strings converted to pairs), `out_base` to `rows` results, and
-            // `start < end <= rows`.
-            let stopped = unsafe { entry(ctx, bases.as_ptr(), out_base, start as i64, end as i64) };
-            let stopped = (stopped.max(start as i64) as usize).min(end);
-            let fault = if ctx.status() != 0 {
-                let error = compiled.fault(ctx);
-                let error = used.finish(ctx, Err(error.clone())).err().unwrap_or(error);
-                Some(RowError {
-                    row: stopped,
-                    error,
-                })
-            } else {
-                used.finish(ctx, Ok(None)).err().map(|error| {
+            let mut fault = None;
+            for (a, b) in ranges_in(runs, start, end) {
+                // SAFETY: `entry` is this program's `kiln_columns`; every base points to
+                // `rows` elements of its param's type in the natural layout (checked
+                // above; strings converted to pairs), `out_base` to `rows` results, and
+                // `start <= a < b <= end <= rows`.
+                let stopped = unsafe { entry(ctx, bases.as_ptr(), out_base, a as i64, b as i64) };
+                if ctx.status() != 0 {
+                    let stopped = (stopped.max(a as i64) as usize).min(b);
+                    let error = compiled.fault(ctx);
+                    let error = used.finish(ctx, Err(error.clone())).err().unwrap_or(error);
+                    fault = Some(RowError {
+                        row: stopped,
+                        error,
+                    });
+                    break;
+                }
+            }
+            if fault.is_none() {
+                fault = used.finish(ctx, Ok(None)).err().map(|error| {
                     let run = Entry {
                         entry,
                         spans,
                         bases: &bases,
                         out: out_base,
                     };
-                    self.locate(ctx, &run, start, end, error)
-                })
-            };
+                    self.locate(ctx, &run, runs, start, end, error)
+                });
+            }
             let done = fault.as_ref().map_or(end, |f| f.row);
             if let Out::Str(pairs, strings, valid) = out {
                 // SAFETY: rows before `done` hold strings alive until `ctx` is reset.
@@ -369,12 +418,13 @@ impl Program {
         &self,
         ctx: &mut RunCtx,
         run: &Entry<'_>,
+        runs: Option<&[(usize, usize)]>,
         start: usize,
         end: usize,
         error: RuntimeError,
     ) -> RowError {
         let used = &self.inner.host;
-        for row in start..end {
+        for row in ranges_in(runs, start, end).flat_map(|(a, b)| a..b) {
             used.begin();
             // SAFETY: as in `run_rows_into`, for the single row `row < end`.
             unsafe { (run.entry)(ctx, run.bases.as_ptr(), run.out, row as i64, row as i64 + 1) };
@@ -388,6 +438,24 @@ impl Program {
         }
         RowError { row: start, error }
     }
+}
+
+/// The parts of `runs` (sorted, disjoint row ranges; `None`: every row) within rows
+/// `start..end`, none of them empty.
+fn ranges_in(
+    runs: Option<&[(usize, usize)]>,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let all = (runs.is_none() && start < end).then_some((start, end));
+    let runs = runs.unwrap_or(&[]);
+    let first = runs.partition_point(|r| r.1 <= start);
+    runs[first..]
+        .iter()
+        .take_while(move |r| r.0 < end)
+        .map(move |&(a, b)| (a.max(start), b.min(end)))
+        .filter(|(a, b)| a < b)
+        .chain(all)
 }
 
 /// The `{ ptr, i64 }` pairs of a column of strings or of `string?` (`none`: the pair of
