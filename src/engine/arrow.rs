@@ -50,12 +50,12 @@ impl Program {
     /// nulls and types are read.
     ///
     /// ```
-    /// use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch};
+    /// use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, UInt32Array};
     /// use kiln::Engine;
     /// use std::sync::Arc;
     ///
     /// let program = Engine::new()
-    ///     .compile("param price: f64; param qty: i64; price * qty")
+    ///     .compile("param price: f64; param qty: i64; price * f64(qty)")
     ///     .unwrap();
     /// let batch = RecordBatch::try_from_iter([
     ///     ("qty", Arc::new(Int64Array::from(vec![Some(4), None, Some(8)])) as ArrayRef),
@@ -64,8 +64,11 @@ impl Program {
     /// .unwrap();
     /// let totals = program.run_arrow(&batch).unwrap();
     /// let totals = totals.as_any().downcast_ref::<Float64Array>().unwrap();
-    /// // A null `qty` makes its row's result null (SQL's rule).
+    /// // A null `qty` makes its row's result null (SQL's rule); the row does not run.
     /// assert_eq!(totals, &Float64Array::from(vec![Some(10.0), None, Some(10.0)]));
+    ///
+    /// let big = Engine::new().compile("param price: f64; price > 2.0").unwrap();
+    /// assert_eq!(big.filter_arrow(&batch).unwrap(), UInt32Array::from(vec![0, 1]));
     /// ```
     pub fn run_arrow(&self, batch: &RecordBatch) -> Result<ArrayRef, ArrowError> {
         let arrays = self.batch_columns(batch)?;
