@@ -643,3 +643,36 @@ fn lists_run_row_by_row() {
         &DataType::List(Arc::new(Field::new("item", DataType::Int64, false)))
     );
 }
+
+#[test]
+fn strings_are_read_through_their_offsets() {
+    let n = CHUNK_ROWS + 300;
+    let s =
+        arr(StringArray::from_iter((0..n).map(|i| {
+            (i % 7 != 3).then(|| "é".repeat(i % 5) + &i.to_string())
+        })));
+    for (off, len) in [(0, n), (5, n - 10), (CHUNK_ROWS - 1, 10), (n, 0)] {
+        let sl = s.slice(off, len);
+        agrees("param s: string; len(s) * 2", std::slice::from_ref(&sl));
+        agrees(
+            "param s: string; s + \"/\" + upper(s)",
+            std::slice::from_ref(&sl),
+        );
+        agrees(
+            "param s: string; param t: string?; param d: i64; s + (t ?? \"-\") + format(\"{}\", 100 / d)",
+            &[sl.clone(), sl.clone(), i64s(len, |i| i % 11 == 0)],
+        );
+    }
+    // The public column of Arrow-laid-out strings is checked when made.
+    use kiln::engine::{Column, ColumnBuf, Utf8Column};
+    assert!(Utf8Column::new(&[0, 2, 1], b"abc").is_none());
+    assert!(Utf8Column::new(&[0, 4], b"abc").is_none());
+    assert!(Utf8Column::new(&[-1, 1], b"abc").is_none());
+    assert!(Utf8Column::new(&[0, 1], &[0xff]).is_none());
+    assert!(Utf8Column::new(&[0, 1], "é".as_bytes()).is_none());
+    let u = Utf8Column::new(&[0, 1, 3], b"abc").unwrap();
+    let out = compile("param s: string; s + \"!\"")
+        .run_columns(&[Column::Utf8(u)])
+        .unwrap();
+    assert_eq!(out, ColumnBuf::Str(vec!["a!".into(), "bc!".into()]));
+}

@@ -1,12 +1,13 @@
 //! Arrow arrays as the columns entry's [`Column`]s: numeric buffers borrowed in place
 //! (sliced arrays included: an array's values slice and its bitmap's bit offset are
 //! already its slice's), the rest converted once per run (booleans unpacked to bytes,
-//! timestamps and durations of coarser units scaled to nanoseconds, strings as `&str`s
-//! into the array's data).
+//! timestamps and durations of coarser units scaled to nanoseconds; a `Utf8` column of a
+//! `string` param is read through its offsets in place, other string columns cut into
+//! `&str`s).
 
 use super::error::ArrowError;
 use super::types::{binds, kiln_type};
-use crate::engine::Column;
+use crate::engine::{Column, Utf8Column};
 use crate::types::ty::Ty;
 use crate::value::Value;
 use arrow_array::cast::AsArray;
@@ -107,6 +108,14 @@ impl<'a> Bound<'a> {
             DataType::Duration(TimeUnit::Nanosecond) => prim!(DurationNanosecondType, Duration),
             DataType::Timestamp(unit, _) => Values::Nanos(self.scaled(*unit, true)?, true),
             DataType::Duration(unit) => Values::Nanos(self.scaled(*unit, false)?, false),
+            DataType::Utf8 if !self.optional() => {
+                let s = a.as_string::<i32>();
+                // SAFETY: an Arrow string array's offsets are in bounds, never decrease
+                // and cut its (UTF-8) text at character boundaries.
+                let column =
+                    unsafe { Utf8Column::new_unchecked(s.value_offsets(), s.value_data()) };
+                Values::Borrowed(Column::Utf8(column))
+            }
             DataType::Utf8 => {
                 let s = a.as_string::<i32>();
                 Values::Str((0..s.len()).map(|i| s.value(i)).collect())

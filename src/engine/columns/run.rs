@@ -328,6 +328,14 @@ impl Program {
         if let Out::OptScalar(_, valid) = out {
             bases.push(valid.as_mut_ptr() as *const u8);
         }
+        // Each `string` column's Arrow offsets and text, or nulls for its pairs.
+        for c in columns.iter().filter(|c| c.ty() == Ty::Str) {
+            let (offsets, data) = match c {
+                Column::Utf8(u) => u.raw(),
+                _ => (std::ptr::null(), std::ptr::null()),
+            };
+            bases.extend([offsets as *const u8, data]);
+        }
         let out_base = match out {
             Out::Scalar(buf) | Out::OptScalar(buf, _) => {
                 buf.scalar_base_mut().unwrap_or(std::ptr::null_mut())
@@ -461,6 +469,10 @@ fn ranges_in(
 /// The `{ ptr, i64 }` pairs of a column of strings or of `string?` (`none`: the pair of
 /// length -1); empty for other columns.
 fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
+    let none = RtStr {
+        ptr: std::ptr::null(),
+        len: NONE_LEN,
+    };
     match c {
         Column::Str(values) => values.iter().map(|s| layout::str_pair(s)).collect(),
         Column::Opt {
@@ -471,12 +483,19 @@ fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
             .enumerate()
             .map(|(row, s)| match c.is_valid(row) {
                 Some(true) => layout::str_pair(s),
-                _ => RtStr {
-                    ptr: std::ptr::null(),
-                    len: NONE_LEN,
-                },
+                _ => none,
             })
             .collect(),
+        Column::Opt {
+            values: Column::Utf8(values),
+            ..
+        } => (0..values.len())
+            .map(|row| match (c.is_valid(row), values.get(row)) {
+                (Some(true), Some(s)) => layout::str_pair(s),
+                _ => none,
+            })
+            .collect(),
+        // A `Column::Utf8` is read through its offsets.
         _ => Vec::new(),
     }
 }
