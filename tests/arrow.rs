@@ -676,3 +676,48 @@ fn strings_are_read_through_their_offsets() {
         .unwrap();
     assert_eq!(out, ColumnBuf::Str(vec!["a!".into(), "bc!".into()]));
 }
+
+#[test]
+fn sliced_booleans_constant_programs_and_optional_results_validity() {
+    let bools = arr(BooleanArray::from_iter(
+        (0..100).map(|i| (i % 6 != 2).then_some(i % 3 == 0)),
+    ));
+    for (off, len) in [(0, 100), (3, 90), (9, 17), (61, 39)] {
+        let sl = bools.slice(off, len);
+        agrees("param b: bool; not b", std::slice::from_ref(&sl));
+        agrees(
+            "param b: bool?; if(b ?? true, 1, 2)",
+            std::slice::from_ref(&sl),
+        );
+    }
+    // A program without params runs once per row of the batch.
+    let batch = RecordBatch::try_from_iter([("x", i64s(5, |_| false))]).unwrap();
+    let out = compile("6 * 7").run_arrow(&batch).unwrap();
+    assert_eq!(
+        out.as_primitive::<Int64Type>(),
+        &Int64Array::from(vec![42; 5])
+    );
+    // An optional result's validity: none where the program says, null where the input is.
+    let x = arr(Int32Array::from(vec![
+        Some(1),
+        Some(-2),
+        None,
+        Some(4),
+        Some(-5),
+    ]));
+    let out = compile("param x: i32; if(x > 0, x, none)")
+        .run_arrow_columns(&[x])
+        .unwrap();
+    assert_eq!(
+        out.as_primitive::<Int32Type>(),
+        &Int32Array::from(vec![Some(1), None, None, Some(4), None])
+    );
+    let field = compile("param x: i32?; x ?? 0")
+        .arrow_output_field("y")
+        .unwrap();
+    assert_eq!((field.name().as_str(), field.is_nullable()), ("y", false));
+    assert_eq!(
+        compile("param x: i32; when x > 0 { print(x) }").arrow_output_field("y"),
+        None
+    );
+}
