@@ -277,7 +277,7 @@ impl Program {
                 values.truncate(done);
                 ColumnBuf::Opt {
                     values: Box::new(values),
-                    validity: super::validity_bitmap(valid[..done].iter().map(|&v| v != 0)),
+                    validity: pack_bytes(&valid[..done]),
                 }
             }
             Out::Str(_, strings, None) => ColumnBuf::Str(strings),
@@ -446,6 +446,19 @@ impl Program {
         }
         RowError { row: start, error }
     }
+}
+
+/// Validity bytes (one per row, 0 or 1) packed into a bitmap, eight rows at a time.
+fn pack_bytes(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .chunks(8)
+        .map(|eight| {
+            eight
+                .iter()
+                .enumerate()
+                .fold(0u8, |bits, (j, &b)| bits | (((b != 0) as u8) << j))
+        })
+        .collect()
 }
 
 /// The parts of `runs` (sorted, disjoint row ranges; `None`: every row) within rows
