@@ -24,7 +24,7 @@
 //! for the chunk's rows only). Their base pointers follow the inputs' in `columns`, one
 //! per scalar optional input in input order; a
 //! scalar optional result is written as its values into `out` (zero for `none`) and one
-//! validity byte per row (0 or 1) into the array whose pointer comes last in `columns`.
+//! validity byte per row (0 or 1) into the array whose pointer comes next in `columns`.
 //! Nothing of this is generated for a program without optional inputs or result, so the
 //! other loops are unchanged.
 //!
