@@ -13,13 +13,18 @@
 //! buffer; Kiln applies its null rule: the expression cannot fault and has no side
 //! effect, so every row runs and the null rows are masked).
 //!
+//! Also `len(s)` over 1 M `Utf8` strings (read through the array's offsets in place)
+//! against a Rust loop over the array.
+//!
 //! Run with `cargo bench --bench arrow`; the whole run takes a few seconds.
 
 use arrow_arith::arity::unary;
 use arrow_arith::numeric::{add, div, mul, sub};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
-use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, Scalar};
+use arrow_array::{
+    Array, ArrayRef, Float64Array, Int64Array, LargeStringArray, RecordBatch, Scalar, StringArray,
+};
 use arrow_buffer::NullBuffer;
 use criterion::{criterion_group, criterion_main, Criterion};
 use kiln::Engine;
@@ -102,12 +107,58 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// `len(s)` (characters) over 1 M `Utf8` strings: the compiled loop reads the array's
+/// offsets and text in place, against `chars().count()` over the array in Rust.
+fn strings(c: &mut Criterion) {
+    let words: ArrayRef = Arc::new(StringArray::from_iter_values((0..N as u64).map(|i| {
+        let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+        "ab\u{e9}cd".repeat(1 + (h % 4) as usize)
+    })));
+    let batch = RecordBatch::try_from_iter([("s", words)]).expect("a batch");
+    let program = Engine::new()
+        .compile("param s: string; len(s)")
+        .expect("compiles");
+    let rust = |batch: &RecordBatch| -> ArrayRef {
+        let s = batch.column(0).as_string::<i32>();
+        let out: Vec<i64> = s
+            .iter()
+            .map(|s| s.map_or(0, |s| s.chars().count() as i64))
+            .collect();
+        Arc::new(Int64Array::new(out.into(), s.nulls().cloned()))
+    };
+    assert_eq!(
+        program.run_arrow(&batch).unwrap().as_ref(),
+        rust(&batch).as_ref()
+    );
+    let mut group = c.benchmark_group("len(s), 1M Utf8 strings");
+    group.bench_function("kiln run_arrow", |b| {
+        b.iter(|| program.run_arrow(black_box(&batch)).unwrap())
+    });
+    // The same strings as `LargeUtf8`: cut into `&str`s and passed as pairs (the path
+    // before offsets were read in place).
+    let large: ArrayRef = Arc::new(LargeStringArray::from_iter_values(
+        batch
+            .column(0)
+            .as_string::<i32>()
+            .iter()
+            .map(|s| s.unwrap_or("")),
+    ));
+    let large = RecordBatch::try_from_iter([("s", large)]).expect("a batch");
+    group.bench_function("kiln run_arrow, LargeUtf8 (as pairs)", |b| {
+        b.iter(|| program.run_arrow(black_box(&large)).unwrap())
+    });
+    group.bench_function("rust loop over the array", |b| {
+        b.iter(|| rust(black_box(&batch)))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = bench
+    targets = bench, strings
 }
 criterion_main!(benches);
