@@ -23,7 +23,7 @@ use arrow_arith::numeric::{add, div, mul, sub};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{
-    Array, ArrayRef, Float64Array, Int64Array, LargeStringArray, RecordBatch, Scalar, StringArray,
+    Array, ArrayRef, Float64Array, Int64Array, RecordBatch, Scalar, StringArray, StringViewArray,
 };
 use arrow_buffer::NullBuffer;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -134,18 +134,18 @@ fn strings(c: &mut Criterion) {
     group.bench_function("kiln run_arrow", |b| {
         b.iter(|| program.run_arrow(black_box(&batch)).unwrap())
     });
-    // The same strings as `LargeUtf8`: cut into `&str`s and passed as pairs (the path
-    // before offsets were read in place).
-    let large: ArrayRef = Arc::new(LargeStringArray::from_iter_values(
+    // The same strings as `Utf8View`: cut into `&str`s and passed as pairs (the path
+    // strings took before offsets were read in place).
+    let view: ArrayRef = Arc::new(StringViewArray::from_iter_values(
         batch
             .column(0)
             .as_string::<i32>()
             .iter()
             .map(|s| s.unwrap_or("")),
     ));
-    let large = RecordBatch::try_from_iter([("s", large)]).expect("a batch");
-    group.bench_function("kiln run_arrow, LargeUtf8 (as pairs)", |b| {
-        b.iter(|| program.run_arrow(black_box(&large)).unwrap())
+    let view = RecordBatch::try_from_iter([("s", view)]).expect("a batch");
+    group.bench_function("kiln run_arrow, Utf8View (as pairs)", |b| {
+        b.iter(|| program.run_arrow(black_box(&view)).unwrap())
     });
     group.bench_function("rust loop over the array", |b| {
         b.iter(|| rust(black_box(&batch)))

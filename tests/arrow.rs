@@ -651,8 +651,17 @@ fn strings_are_read_through_their_offsets() {
         arr(StringArray::from_iter((0..n).map(|i| {
             (i % 7 != 3).then(|| "é".repeat(i % 5) + &i.to_string())
         })));
-    for (off, len) in [(0, n), (5, n - 10), (CHUNK_ROWS - 1, 10), (n, 0)] {
-        let sl = s.slice(off, len);
+    let large = arr(LargeStringArray::from_iter(
+        (0..n).map(|i| value_at(s.as_ref(), i)).map(|v| match v {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }),
+    ));
+    let cases = [(0, n), (5, n - 10), (CHUNK_ROWS - 1, 10), (n, 0)];
+    for (sl, len) in cases
+        .iter()
+        .flat_map(|&(off, len)| [(s.slice(off, len), len), (large.slice(off, len), len)])
+    {
         agrees("param s: string; len(s) * 2", std::slice::from_ref(&sl));
         agrees(
             "param s: string; s + \"/\" + upper(s)",

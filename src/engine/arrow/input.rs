@@ -2,8 +2,8 @@
 //! (sliced arrays included: an array's values slice and its bitmap's bit offset are
 //! already its slice's), the rest converted once per run (booleans unpacked to bytes,
 //! timestamps and durations of coarser units scaled to nanoseconds; a `Utf8` column of a
-//! `string` param is read through its offsets in place, other string columns cut into
-//! `&str`s).
+//! `string` param is read through its offsets in place, a `LargeUtf8` one through its
+//! offsets made `i32`, other string columns cut into `&str`s).
 
 use super::error::ArrowError;
 use super::types::{binds, kiln_type};
@@ -26,6 +26,9 @@ pub(super) enum Values<'a> {
     Nanos(Vec<i64>, bool),
     /// Each row's string (a null row's is whatever its offsets say, unread when null).
     Str(Vec<&'a str>),
+    /// A `LargeUtf8` array's offsets made `i32` (rebased to its first), and its text
+    /// from there, read as a `Utf8` column.
+    Utf8(Vec<i32>, &'a [u8]),
 }
 
 impl<'a> Values<'a> {
@@ -37,6 +40,11 @@ impl<'a> Values<'a> {
             Values::Nanos(v, true) => Column::Timestamp(v),
             Values::Nanos(v, false) => Column::Duration(v),
             Values::Str(v) => Column::Str(v),
+            // SAFETY: rebased from a `LargeUtf8` array's offsets (see `Bound::values`),
+            // which Arrow keeps in bounds, non-decreasing and at character boundaries.
+            Values::Utf8(offsets, data) => {
+                Column::Utf8(unsafe { Utf8Column::new_unchecked(offsets, data) })
+            }
         }
     }
 }
@@ -119,6 +127,18 @@ impl<'a> Bound<'a> {
             DataType::Utf8 => {
                 let s = a.as_string::<i32>();
                 Values::Str((0..s.len()).map(|i| s.value(i)).collect())
+            }
+            DataType::LargeUtf8 if !self.optional() => {
+                let s = a.as_string::<i64>();
+                let offsets = s.value_offsets();
+                let (first, last) = (offsets[0], offsets[offsets.len() - 1]);
+                match i32::try_from(last - first) {
+                    Ok(_) => Values::Utf8(
+                        offsets.iter().map(|&o| (o - first) as i32).collect(),
+                        &s.value_data()[first as usize..last as usize],
+                    ),
+                    Err(_) => Values::Str((0..s.len()).map(|i| s.value(i)).collect()),
+                }
             }
             DataType::LargeUtf8 => {
                 let s = a.as_string::<i64>();
