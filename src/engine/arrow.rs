@@ -7,10 +7,14 @@
 //!
 //! - **Zero-copy reads.** Numeric, timestamp (nanoseconds) and duration (nanoseconds)
 //!   columns are read in place by the compiled columns loop ([`Column`] slices and
-//!   [`Column::Opt`] bitmaps with their bit offset: sliced arrays too); booleans are
-//!   unpacked to bytes, coarser time units scaled to nanoseconds and strings cut into
-//!   `&str`s once per run. Scalar results become the result array's buffer without a
-//!   copy.
+//!   [`Column::Opt`] bitmaps with their bit offset: sliced arrays too), and so is a
+//!   `Utf8` column of a `string` param ([`Column::Utf8`]: the loop reads its offsets and
+//!   text; a `LargeUtf8` one's offsets are made `i32` first). Booleans are unpacked to
+//!   bytes, coarser time units scaled to nanoseconds, and the other string columns cut
+//!   into `&str`s once per run. Scalar results become the result array's buffer without
+//!   a copy.
+//! - **Selections** gather the selected rows of the columns a program reads
+//!   (`arrow_select::take`) and run over those: a copy of the selected inputs.
 //! - **The null rule** (SQL's, Gandiva's "null if null"). A null in a column bound to an
 //!   optional param (`param x: f64?`) is `none`. A null in a column bound to a
 //!   non-optional param makes the row's result null, and the row does not run: its

@@ -25,7 +25,7 @@ pub enum ArrowError {
         data_type: DataType,
         param_type: Ty,
     },
-    /// The columns differ in length (or a selection index is past the batch's end).
+    /// The columns differ in length.
     LengthMismatch {
         column: String,
         expected: usize,
