@@ -560,3 +560,28 @@ const SPREAD: [u64; 256] = {
     }
     table
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{pack_bytes, ranges_in};
+
+    #[test]
+    fn ranges_are_cut_to_the_chunk() {
+        let all = |runs, s, e| ranges_in(runs, s, e).collect::<Vec<_>>();
+        assert_eq!(all(None, 4, 9), [(4, 9)]);
+        assert_eq!(all(None, 4, 4), []);
+        assert_eq!(all(Some(&[]), 0, 9), []);
+        let runs = [(0, 3), (5, 6), (8, 20)];
+        assert_eq!(all(Some(&runs), 0, 10), [(0, 3), (5, 6), (8, 10)]);
+        assert_eq!(all(Some(&runs), 3, 5), []);
+        assert_eq!(all(Some(&runs), 10, 30), [(10, 20)]);
+        assert_eq!(all(Some(&runs), 2, 9), [(2, 3), (5, 6), (8, 9)]);
+    }
+
+    #[test]
+    fn validity_bytes_pack_least_significant_first() {
+        assert_eq!(pack_bytes(&[]), Vec::<u8>::new());
+        assert_eq!(pack_bytes(&[1, 0, 1]), [0b101]);
+        assert_eq!(pack_bytes(&[0, 1, 0, 0, 0, 0, 0, 1, 1]), [0b1000_0010, 1]);
+    }
+}
