@@ -22,8 +22,8 @@ pub mod value;
 
 pub use diag::{Diagnostic, Severity};
 pub use engine::{
-    Backend, Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Interrupt, Overflow,
-    Program, ProgramSet, Purity, TypedFn,
+    ArrowError, Backend, Column, ColumnBuf, CompileError, Engine, EngineOptions, FpMath, Interrupt,
+    Overflow, Program, ProgramSet, Purity, TypedFn,
 };
 
 pub use driver::{check_source, compile_source, Options};

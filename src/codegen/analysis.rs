@@ -89,7 +89,7 @@ pub fn host_calls(program: &Program) -> Vec<(usize, Span)> {
 
 /// Whether the program's top level may record a fault (so a loop over rows must check
 /// the status word after each).
-pub(super) fn main_may_fail(program: &Program, host: &[HostImpl], overflow: Overflow) -> bool {
+pub(crate) fn main_may_fail(program: &Program, host: &[HostImpl], overflow: Overflow) -> bool {
     let fallible = fallible_functions_with(program, host, overflow);
     let host: Vec<bool> = host.iter().map(HostImpl::may_fail).collect();
     program.main.body.may_fault(FallibleCalls {

@@ -24,9 +24,16 @@
 //! for the chunk's rows only). Their base pointers follow the inputs' in `columns`, one
 //! per scalar optional input in input order; a
 //! scalar optional result is written as its values into `out` (zero for `none`) and one
-//! validity byte per row (0 or 1) into the array whose pointer comes last in `columns`.
+//! validity byte per row (0 or 1) into the array whose pointer comes next in `columns`.
 //! Nothing of this is generated for a program without optional inputs or result, so the
 //! other loops are unchanged.
+//!
+//! Strings as Arrow lays them out: after all the above, two pointers per `string` input
+//! (not `string?`), in input order: `offsets` and `data`. When `offsets` is null the
+//! input is its pairs as above; otherwise row `r`'s string is `data[offsets[r] ..
+//! offsets[r + 1]]` (i32 offsets, Arrow's `Utf8`) and the input's base pointer is not
+//! read. The test is loop-invariant (decided once per call). Programs without `string`
+//! inputs have no such slots.
 
 use super::{analysis, Error, Res, MAIN_SYMBOL};
 use crate::runtime::RunCtx;
@@ -193,10 +200,28 @@ impl<'ctx> Gen<'ctx> {
         let ret_valid = match program.main.ret.as_ref().filter(|t| has_validity(t)) {
             Some(_) => {
                 let slot = self.elem_ptr_of(ptr.into(), cols, extra)?;
+                extra += 1;
                 Some(b.build_load(ptr, slot, "ret.valid")?.into_pointer_value())
             }
             None => None,
         };
+        // Each `string` input's Arrow offsets and data (see the module docs): pairs
+        // when the offsets pointer is null, decided once here.
+        let mut offsets = Vec::with_capacity(program.inputs.len());
+        for input in &program.inputs {
+            offsets.push(match input.ty {
+                Ty::Str => {
+                    let slot = self.elem_ptr_of(ptr.into(), cols, extra)?;
+                    let offs = b.build_load(ptr, slot, "offs")?.into_pointer_value();
+                    let slot = self.elem_ptr_of(ptr.into(), cols, extra + 1)?;
+                    let data = b.build_load(ptr, slot, "data")?.into_pointer_value();
+                    extra += 2;
+                    let pairs = b.build_is_null(offs, "pairs")?;
+                    Some((pairs, offs, data))
+                }
+                _ => None,
+            });
+        }
         // One poll of the interrupt flag per call (the host calls once per chunk of
         // rows): a set flag faults (E0611, no span) before any row runs.
         let poll = cx.append_basic_block(func, "poll");
@@ -264,9 +289,20 @@ impl<'ctx> Gen<'ctx> {
         if let (Some(Ty::Str), Some(slot)) = (ret.map(Ty::strip_opt), out_slot) {
             args.push(slot.into());
         }
-        for ((input, base), valid) in program.inputs.iter().zip(&bases).zip(&validity) {
-            let p = self.elem_ptr(&input.ty, *base, r)?;
-            let v = b.build_load(self.elem_ty(&input.ty), p, "")?;
+        for (((input, base), valid), offs) in program
+            .inputs
+            .iter()
+            .zip(&bases)
+            .zip(&validity)
+            .zip(&offsets)
+        {
+            let v = match offs {
+                Some(offs) => self.load_string(func, offs, *base, r)?,
+                None => {
+                    let p = self.elem_ptr(&input.ty, *base, r)?;
+                    b.build_load(self.elem_ty(&input.ty), p, "")?
+                }
+            };
             let v: BasicValueEnum = match input.ty.strip_opt() {
                 Ty::Bool => b
                     .build_int_truncate(v.into_int_value(), cx.bool_type(), "")?
@@ -319,6 +355,51 @@ impl<'ctx> Gen<'ctx> {
         b.position_at_end(empty);
         b.build_return(Some(&start))?;
         Ok(())
+    }
+
+    /// Row `row` of a `string` input: its `{ ptr, i64 }` pair at `pairs[row]`, or, when
+    /// the offsets pointer is not null, `data + offsets[row]` and the length up to
+    /// `offsets[row + 1]` (Arrow's `Utf8`: i32 offsets).
+    fn load_string(
+        &self,
+        func: inkwell::values::FunctionValue<'ctx>,
+        (is_pairs, offs, data): &(IntValue<'ctx>, PointerValue<'ctx>, PointerValue<'ctx>),
+        pairs: PointerValue<'ctx>,
+        row: IntValue<'ctx>,
+    ) -> Res<BasicValueEnum<'ctx>> {
+        let (cx, b) = (self.cx, &self.b);
+        let from_pairs = cx.append_basic_block(func, "str.pairs");
+        let from_offsets = cx.append_basic_block(func, "str.offsets");
+        let merge = cx.append_basic_block(func, "str");
+        b.build_conditional_branch(*is_pairs, from_pairs, from_offsets)?;
+
+        b.position_at_end(from_pairs);
+        let p = self.elem_ptr(&Ty::Str, pairs, row)?;
+        let pair = b.build_load(self.elem_ty(&Ty::Str), p, "")?;
+        b.build_unconditional_branch(merge)?;
+
+        b.position_at_end(from_offsets);
+        let i32t = cx.i32_type();
+        let i64t = cx.i64_type();
+        // SAFETY (IR): the host passes `end + 1` offsets, each within `data`.
+        let p = unsafe { b.build_in_bounds_gep(i32t, *offs, &[row], "")? };
+        let lo = b.build_load(i32t, p, "")?.into_int_value();
+        let next = b.build_int_nsw_add(row, i64t.const_int(1, false), "")?;
+        let p = unsafe { b.build_in_bounds_gep(i32t, *offs, &[next], "")? };
+        let hi = b.build_load(i32t, p, "")?.into_int_value();
+        let lo = b.build_int_s_extend(lo, i64t, "")?;
+        let hi = b.build_int_s_extend(hi, i64t, "")?;
+        let start = unsafe { b.build_in_bounds_gep(cx.i8_type(), *data, &[lo], "")? };
+        let len = b.build_int_nsw_sub(hi, lo, "")?;
+        let ty = self.elem_ty(&Ty::Str).into_struct_type();
+        let v = b.build_insert_value(ty.get_undef(), start, 0, "")?;
+        let v = b.build_insert_value(v, len, 1, "")?.as_basic_value_enum();
+        b.build_unconditional_branch(merge)?;
+
+        b.position_at_end(merge);
+        let phi = b.build_phi(ty, "s")?;
+        phi.add_incoming(&[(&pair, from_pairs), (&v, from_offsets)]);
+        Ok(phi.as_basic_value())
     }
 
     /// `{ v, valid }` (the register type of `T?`), `valid` being byte `row` (0 or 1) of

@@ -58,6 +58,7 @@ use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
 pub use crate::types::hir::Overflow;
+pub(crate) use analysis::main_may_fail;
 pub use analysis::{fallible_functions, fallible_functions_with, host_calls, recursive_functions};
 pub use batch::{SetOneFn, ALL_OUTPUTS, SET_ALL_SYMBOL, SET_ONE_SYMBOL};
 use columns::add_columns_entry;

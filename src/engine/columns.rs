@@ -65,6 +65,9 @@ macro_rules! define_column_types {
             $(#[doc = concat!("`", stringify!($t), "` values.")] $v(&'a [$t]),)*
             /// String values.
             Str(&'a [&'a str]),
+            /// String values as Arrow's `Utf8` lays them out (offsets into one buffer of
+            /// text), read in place by the compiled loop. See [`Utf8Column`].
+            Utf8(Utf8Column<'a>),
             /// Optional values (v1), a column of `T?`: `values`, a column of `T` (what it
             /// holds in a row that is `none` does not matter), and a validity bitmap, as
             /// Arrow lays it out: row `i` holds a value when bit `(offset + i) % 8`
@@ -98,6 +101,7 @@ macro_rules! define_column_types {
                 match self {
                     $(Column::$v(c) => c.len(),)*
                     Column::Str(c) => c.len(),
+                    Column::Utf8(c) => c.len(),
                     Column::Opt { values, .. } => values.len(),
                 }
             }
@@ -106,7 +110,7 @@ macro_rules! define_column_types {
             pub fn ty(&self) -> Ty {
                 match self {
                     $(Column::$v(_) => $ty,)*
-                    Column::Str(_) => Ty::Str,
+                    Column::Str(_) | Column::Utf8(_) => Ty::Str,
                     Column::Opt { values, .. } => Ty::opt(values.ty()),
                 }
             }
@@ -116,6 +120,7 @@ macro_rules! define_column_types {
                 match self {
                     $(Column::$v(c) => c.get(row).map(|v| Value::$v(*v)),)*
                     Column::Str(c) => c.get(row).map(|v| Value::Str((*v).to_owned())),
+                    Column::Utf8(c) => c.get(row).map(|v| Value::Str(v.to_owned())),
                     Column::Opt { values, .. } => match self.is_valid(row) {
                         Some(true) => values.get(row),
                         Some(false) => Some(Value::None),
@@ -128,7 +133,7 @@ macro_rules! define_column_types {
             fn scalar_base(&self) -> Option<*const u8> {
                 match self {
                     $(Column::$v(c) => Some(c.as_ptr() as *const u8),)*
-                    Column::Str(_) | Column::Opt { .. } => None,
+                    Column::Str(_) | Column::Utf8(_) | Column::Opt { .. } => None,
                 }
             }
         }
@@ -417,6 +422,60 @@ fn set_bit(bitmap: &mut Vec<u8>, i: usize, valid: bool) {
     match valid {
         true => bitmap[i / 8] |= mask,
         false => bitmap[i / 8] &= !mask,
+    }
+}
+
+/// A column of strings as Arrow's `Utf8` lays them out: row `i` is `data[offsets[i] ..
+/// offsets[i + 1]]`. Checked when made ([`Utf8Column::new`]): the compiled loop reads
+/// it without further checks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Utf8Column<'a> {
+    offsets: &'a [i32],
+    data: &'a [u8],
+}
+
+impl<'a> Utf8Column<'a> {
+    /// `offsets.len() - 1` strings; `None` unless the offsets are non-negative, never
+    /// decrease, end within `data`, and each string is UTF-8.
+    pub fn new(offsets: &'a [i32], data: &'a [u8]) -> Option<Utf8Column<'a>> {
+        let (first, rest) = offsets.split_first()?;
+        let mut lo = usize::try_from(*first).ok()?;
+        for &hi in rest {
+            let hi = usize::try_from(hi).ok()?;
+            std::str::from_utf8(data.get(lo..hi)?).ok()?;
+            lo = hi;
+        }
+        Some(Utf8Column { offsets, data })
+    }
+
+    /// [`Utf8Column::new`] without its checks, for an Arrow array (which made them).
+    ///
+    /// # Safety
+    /// What `new` checks must hold.
+    pub(crate) unsafe fn new_unchecked(offsets: &'a [i32], data: &'a [u8]) -> Utf8Column<'a> {
+        Utf8Column { offsets, data }
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// String `row`.
+    pub fn get(&self, row: usize) -> Option<&'a str> {
+        let (lo, hi) = (*self.offsets.get(row)?, *self.offsets.get(row + 1)?);
+        // The offsets and the text were checked when the column was made.
+        std::str::from_utf8(self.data.get(lo as usize..hi as usize)?).ok()
+    }
+
+    /// The offsets and the text, for the compiled loop.
+    pub(crate) fn raw(&self) -> (*const i32, *const u8) {
+        (self.offsets.as_ptr(), self.data.as_ptr())
     }
 }
 

@@ -26,8 +26,9 @@ mod host;
 mod typed;
 
 pub use crate::driver::{FpMath, Overflow};
+pub use arrow::ArrowError;
 pub use batch::ProgramSet;
-pub use columns::{validity_bitmap, Column, ColumnBuf, RowError, CHUNK_ROWS};
+pub use columns::{validity_bitmap, Column, ColumnBuf, RowError, Utf8Column, CHUNK_ROWS};
 pub use host::{HostArg, HostFn, HostFnWith, HostOut, HostRegistry, HostRet, InlineCx, Purity};
 pub use typed::{Arg, Args, Ret, SignatureError, TypedFn};
 

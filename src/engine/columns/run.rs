@@ -10,7 +10,7 @@ use crate::engine::Program;
 use crate::jit::Compiled;
 use crate::runtime::{display, RunCtx};
 use crate::span::Span;
-use crate::types::hir;
+use crate::types::hir::{self, Walk as _};
 use crate::types::ty::Ty;
 use crate::value::{layout, RunError, RuntimeError};
 use kiln_runtime::typecode::NONE_LEN;
@@ -23,6 +23,8 @@ pub(crate) struct Lazy {
     program: hir::Program,
     options: Options,
     pub(super) compiled: OnceLock<Result<Compiled, InternalError>>,
+    /// [`Lazy::any_row_may_run`], once known.
+    any_row: OnceLock<bool>,
 }
 
 impl Lazy {
@@ -32,7 +34,31 @@ impl Lazy {
             program: program.clone(),
             options,
             compiled: OnceLock::new(),
+            any_row: OnceLock::new(),
         }
+    }
+
+    /// Whether running a row whatever its inputs hold can change nothing but its own
+    /// result: the program cannot fault (no division, loop, host call that may fail...)
+    /// and has no side effect (`print`, host functions). Such a program may run rows
+    /// whose inputs are garbage (an Arrow null's slot) and have their results masked.
+    pub(crate) fn any_row_may_run(&self) -> bool {
+        *self.any_row.get_or_init(|| {
+            let program = &self.program;
+            let impure = |e: &hir::Expr| {
+                matches!(
+                    e.kind,
+                    hir::ExprKind::Builtin {
+                        op: hir::Builtin::Print,
+                        ..
+                    } | hir::ExprKind::CallHost { .. }
+                        | hir::ExprKind::CallExtern { .. }
+                )
+            };
+            let touches = program.main.body.any(impure)
+                || program.functions.iter().any(|f| f.body.any(impure));
+            !touches && !codegen::main_may_fail(program, &self.options.host, self.options.overflow)
+        })
     }
 
     /// The program compiled with its columns entry (compiled now if not yet).
@@ -213,6 +239,21 @@ impl Program {
         rows: usize,
         columns: &[Column<'_>],
     ) -> (ColumnBuf, Option<RowError>) {
+        self.run_rows_only(ctx, host, rows, columns, None)
+    }
+
+    /// [`Program::run_rows`] running only the rows of `runs` (sorted, disjoint ranges
+    /// `start..end` of rows; `None`: every row), each range one call of the columns
+    /// entry: rows outside them are never run, and their results are zero, empty or
+    /// `none` (the Arrow entry's null rule, `engine::arrow`).
+    pub(crate) fn run_rows_only(
+        &self,
+        ctx: &mut RunCtx,
+        host: Option<HostValue>,
+        rows: usize,
+        columns: &[Column<'_>],
+        runs: Option<&[(usize, usize)]>,
+    ) -> (ColumnBuf, Option<RowError>) {
         let ret = self.output_type().cloned().unwrap_or(Ty::Str);
         let mut out = match (&ret, ColumnBuf::zeroed(ret.strip_opt(), rows)) {
             (Ty::Opt(_), Some(buf)) => Out::OptScalar(buf, vec![0; rows]),
@@ -223,7 +264,9 @@ impl Program {
                 t.is_opt().then(|| Vec::with_capacity(rows)),
             ),
         };
-        let error = self.run_rows_into(ctx, host, rows, columns, &mut out).err();
+        let error = self
+            .run_rows_into(ctx, host, rows, columns, runs, &mut out)
+            .err();
         let done = error.as_ref().map_or(rows, |e| e.row.min(rows));
         let buf = match out {
             Out::Scalar(mut buf) => {
@@ -234,7 +277,7 @@ impl Program {
                 values.truncate(done);
                 ColumnBuf::Opt {
                     values: Box::new(values),
-                    validity: super::validity_bitmap(valid[..done].iter().map(|&v| v != 0)),
+                    validity: pack_bytes(&valid[..done]),
                 }
             }
             Out::Str(_, strings, None) => ColumnBuf::Str(strings),
@@ -252,6 +295,7 @@ impl Program {
         host: Option<HostValue>,
         rows: usize,
         columns: &[Column<'_>],
+        runs: Option<&[(usize, usize)]>,
         out: &mut Out,
     ) -> Result<(), RowError> {
         let (compiled, entry) = self.columns_entry(rows, columns)?;
@@ -284,6 +328,14 @@ impl Program {
         if let Out::OptScalar(_, valid) = out {
             bases.push(valid.as_mut_ptr() as *const u8);
         }
+        // Each `string` column's Arrow offsets and text, or nulls for its pairs.
+        for c in columns.iter().filter(|c| c.ty() == Ty::Str) {
+            let (offsets, data) = match c {
+                Column::Utf8(u) => u.raw(),
+                _ => (std::ptr::null(), std::ptr::null()),
+            };
+            bases.extend([offsets as *const u8, data]);
+        }
         let out_base = match out {
             Out::Scalar(buf) | Out::OptScalar(buf, _) => {
                 buf.scalar_base_mut().unwrap_or(std::ptr::null_mut())
@@ -313,30 +365,35 @@ impl Program {
                 // Row `r`'s byte is `bytes[r - start]` (the entry indexes by row).
                 bases[first_validity + k] = bytes.as_ptr().wrapping_sub(start);
             }
-            // SAFETY: `entry` is this program's `kiln_columns`; every base points to
-            // `rows` elements of its param's type in the natural layout (checked above;
-            // strings converted to pairs), `out_base` to `rows` results, and
-            // `start < end <= rows`.
-            let stopped = unsafe { entry(ctx, bases.as_ptr(), out_base, start as i64, end as i64) };
-            let stopped = (stopped.max(start as i64) as usize).min(end);
-            let fault = if ctx.status() != 0 {
-                let error = compiled.fault(ctx);
-                let error = used.finish(ctx, Err(error.clone())).err().unwrap_or(error);
-                Some(RowError {
-                    row: stopped,
-                    error,
-                })
-            } else {
-                used.finish(ctx, Ok(None)).err().map(|error| {
+            let mut fault = None;
+            for (a, b) in ranges_in(runs, start, end) {
+                // SAFETY: `entry` is this program's `kiln_columns`; every base points to
+                // `rows` elements of its param's type in the natural layout (checked
+                // above; strings converted to pairs), `out_base` to `rows` results, and
+                // `start <= a < b <= end <= rows`.
+                let stopped = unsafe { entry(ctx, bases.as_ptr(), out_base, a as i64, b as i64) };
+                if ctx.status() != 0 {
+                    let stopped = (stopped.max(a as i64) as usize).min(b);
+                    let error = compiled.fault(ctx);
+                    let error = used.finish(ctx, Err(error.clone())).err().unwrap_or(error);
+                    fault = Some(RowError {
+                        row: stopped,
+                        error,
+                    });
+                    break;
+                }
+            }
+            if fault.is_none() {
+                fault = used.finish(ctx, Ok(None)).err().map(|error| {
                     let run = Entry {
                         entry,
                         spans,
                         bases: &bases,
                         out: out_base,
                     };
-                    self.locate(ctx, &run, start, end, error)
-                })
-            };
+                    self.locate(ctx, &run, runs, start, end, error)
+                });
+            }
             let done = fault.as_ref().map_or(end, |f| f.row);
             if let Out::Str(pairs, strings, valid) = out {
                 // SAFETY: rows before `done` hold strings alive until `ctx` is reset.
@@ -369,12 +426,13 @@ impl Program {
         &self,
         ctx: &mut RunCtx,
         run: &Entry<'_>,
+        runs: Option<&[(usize, usize)]>,
         start: usize,
         end: usize,
         error: RuntimeError,
     ) -> RowError {
         let used = &self.inner.host;
-        for row in start..end {
+        for row in ranges_in(runs, start, end).flat_map(|(a, b)| a..b) {
             used.begin();
             // SAFETY: as in `run_rows_into`, for the single row `row < end`.
             unsafe { (run.entry)(ctx, run.bases.as_ptr(), run.out, row as i64, row as i64 + 1) };
@@ -390,9 +448,44 @@ impl Program {
     }
 }
 
+/// Validity bytes (one per row, 0 or 1) packed into a bitmap, eight rows at a time.
+fn pack_bytes(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .chunks(8)
+        .map(|eight| {
+            eight
+                .iter()
+                .enumerate()
+                .fold(0u8, |bits, (j, &b)| bits | (((b != 0) as u8) << j))
+        })
+        .collect()
+}
+
+/// The parts of `runs` (sorted, disjoint row ranges; `None`: every row) within rows
+/// `start..end`, none of them empty.
+fn ranges_in(
+    runs: Option<&[(usize, usize)]>,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let all = (runs.is_none() && start < end).then_some((start, end));
+    let runs = runs.unwrap_or(&[]);
+    let first = runs.partition_point(|r| r.1 <= start);
+    runs[first..]
+        .iter()
+        .take_while(move |r| r.0 < end)
+        .map(move |&(a, b)| (a.max(start), b.min(end)))
+        .filter(|(a, b)| a < b)
+        .chain(all)
+}
+
 /// The `{ ptr, i64 }` pairs of a column of strings or of `string?` (`none`: the pair of
 /// length -1); empty for other columns.
 fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
+    let none = RtStr {
+        ptr: std::ptr::null(),
+        len: NONE_LEN,
+    };
     match c {
         Column::Str(values) => values.iter().map(|s| layout::str_pair(s)).collect(),
         Column::Opt {
@@ -403,12 +496,19 @@ fn string_pairs(c: &Column<'_>) -> Vec<RtStr> {
             .enumerate()
             .map(|(row, s)| match c.is_valid(row) {
                 Some(true) => layout::str_pair(s),
-                _ => RtStr {
-                    ptr: std::ptr::null(),
-                    len: NONE_LEN,
-                },
+                _ => none,
             })
             .collect(),
+        Column::Opt {
+            values: Column::Utf8(values),
+            ..
+        } => (0..values.len())
+            .map(|row| match (c.is_valid(row), values.get(row)) {
+                (Some(true), Some(s)) => layout::str_pair(s),
+                _ => none,
+            })
+            .collect(),
+        // A `Column::Utf8` is read through its offsets.
         _ => Vec::new(),
     }
 }
@@ -460,3 +560,28 @@ const SPREAD: [u64; 256] = {
     }
     table
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{pack_bytes, ranges_in};
+
+    #[test]
+    fn ranges_are_cut_to_the_chunk() {
+        let all = |runs, s, e| ranges_in(runs, s, e).collect::<Vec<_>>();
+        assert_eq!(all(None, 4, 9), [(4, 9)]);
+        assert_eq!(all(None, 4, 4), []);
+        assert_eq!(all(Some(&[]), 0, 9), []);
+        let runs = [(0, 3), (5, 6), (8, 20)];
+        assert_eq!(all(Some(&runs), 0, 10), [(0, 3), (5, 6), (8, 10)]);
+        assert_eq!(all(Some(&runs), 3, 5), []);
+        assert_eq!(all(Some(&runs), 10, 30), [(10, 20)]);
+        assert_eq!(all(Some(&runs), 2, 9), [(2, 3), (5, 6), (8, 9)]);
+    }
+
+    #[test]
+    fn validity_bytes_pack_least_significant_first() {
+        assert_eq!(pack_bytes(&[]), Vec::<u8>::new());
+        assert_eq!(pack_bytes(&[1, 0, 1]), [0b101]);
+        assert_eq!(pack_bytes(&[0, 1, 0, 0, 0, 0, 0, 1, 1]), [0b1000_0010, 1]);
+    }
+}
