@@ -68,17 +68,22 @@ impl<'a> Scalar<'a> {
     }
 }
 
-/// A string from generated code. Strings there are valid UTF-8 by construction; should
-/// one not be, it is shown as empty rather than trusted.
+/// A string from generated code or a host. Every string that reaches the runtime is
+/// UTF-8 (hosts hand in `&str`, Arrow string columns are validated when bound, and Kiln
+/// cuts strings only at character boundaries: ARCHITECTURE.md, "runtime"), so it is not
+/// checked again: hot calls (`len`, `matches`) would pay for the scan every time.
 ///
 /// # Safety
-/// `(ptr, len)` must describe readable memory that outlives `'a` (or `len <= 0`).
+/// `(ptr, len)` must describe readable memory that outlives `'a` (or `len <= 0`), holding
+/// UTF-8.
 pub unsafe fn str_from_raw<'a>(ptr: *const u8, len: i64) -> &'a str {
     if len <= 0 || ptr.is_null() {
         return "";
     }
     let bytes = std::slice::from_raw_parts(ptr, len as usize);
-    std::str::from_utf8(bytes).unwrap_or("")
+    debug_assert!(std::str::from_utf8(bytes).is_ok(), "a Kiln string is UTF-8");
+    // SAFETY: the caller's promise, above.
+    std::str::from_utf8_unchecked(bytes)
 }
 
 /// Write one scalar: strings raw at top level, quoted and escaped inside a list.

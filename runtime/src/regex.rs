@@ -96,18 +96,12 @@ unsafe fn bytes<'a>(p: *const u8, l: i64) -> &'a [u8] {
     std::slice::from_raw_parts(p, l as usize)
 }
 
-/// The string `(p, l)` describes. Every string that reaches the runtime is UTF-8 (hosts
-/// hand in `&str`, Arrow string arrays are validated, and Kiln cuts strings only at
-/// character boundaries: ARCHITECTURE.md, "runtime"), so it is not checked again here,
-/// where every call of a hot `matches` would pay for the scan.
+/// The string `(p, l)` describes (UTF-8 by the runtime's invariant, not checked again).
 ///
 /// # Safety
-/// As [`bytes`], and the bytes are UTF-8.
+/// As [`crate::display::str_from_raw`].
 unsafe fn text<'a>(p: *const u8, l: i64) -> &'a str {
-    let b = bytes(p, l);
-    debug_assert!(std::str::from_utf8(b).is_ok(), "a Kiln string is UTF-8");
-    // SAFETY: the caller's promise, above.
-    std::str::from_utf8_unchecked(b)
+    crate::display::str_from_raw(p, l)
 }
 
 struct Cache {
