@@ -793,7 +793,7 @@ unwrap(x)",
             when the file breaks off in the middle, the rows before have been written and \
             the status is 3. Check that the file was written completely and pass \
             `--input-format` when its extension is not its format.",
-        example: "prog.expr: param a: i64; a\ndata.parquet: the first 100 bytes of a Parquet file",
+        example: "prog.expr: param a: i64; a\ndata.ndjson:\n{\"a\": 1}\n{\"a\": 2",
     },
     "E0712": "null for a param that is not optional" {
         explanation: "A column a param reads holds a null (an Arrow null, or a JSON \

@@ -82,18 +82,22 @@ pub enum Failure {
 
 impl Failure {
     /// E0711: the data file cannot be read (not the format it claims, truncated, corrupt).
+    /// The reader's message is the text the diagnostic is drawn on.
     fn unreadable(name: &str, why: String, code: i32) -> Failure {
-        let d = Diagnostic::error("E0711", Span::new(0, 0), format!("cannot read `{name}`"))
-            .with_label(why.clone())
-            .with_note(format!("the reader said: {why}"))
-            .with_help(
-                "check that the file is complete and of the format its extension (or \
+        let d = Diagnostic::error(
+            "E0711",
+            Span::new(0, why.len()),
+            format!("cannot read `{name}`"),
+        )
+        .with_label("what the reader said")
+        .with_help(
+            "check that the file is complete and of the format its extension (or \
                  `--input-format`) says",
-            );
+        );
         Failure::Diagnostics {
             diags: vec![d],
             name: name.to_owned(),
-            text: String::new(),
+            text: why,
             code,
         }
     }
@@ -207,6 +211,8 @@ struct Plan {
     /// CSV in, another format out: the columns as the output schema has them.
     csv_typed: bool,
     out_schema: SchemaRef,
+    /// The columns as diagnostics draw them.
+    header: Header,
 }
 
 /// A chunk evaluated: the output rows (the input's columns and the results), what
@@ -427,6 +433,7 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         raw_csv,
         csv_typed: matches!(input, Input::Csv(_)) && !raw_csv,
         out_schema,
+        header,
     };
     let threads = args
         .threads
@@ -738,9 +745,10 @@ fn fault(plan: &Plan, chunk: &Chunk, row: usize, e: &EvalError, what: &str) -> F
 
 /// E0712: a null where a param that is not optional reads.
 fn null_failure(plan: &Plan, chunk: &Chunk, row: usize, p: &Param, r: &Read) -> Failure {
+    let span = plan.header.cells.get(r.column).copied().unwrap_or_default();
     let d = Diagnostic::error(
         "E0712",
-        Span::new(0, 0),
+        span,
         format!(
             "{} has a null in column `{}`, but `param {}: {}` is not optional",
             place(plan, chunk, row),
@@ -749,7 +757,7 @@ fn null_failure(plan: &Plan, chunk: &Chunk, row: usize, p: &Param, r: &Read) -> 
             p.ty
         ),
     )
-    .with_label("a null here")
+    .with_label(format!("column `{}` has a null in that row", r.name))
     .with_note("the rows before it were written")
     .with_help(format!(
         "to allow nulls, declare it `param {}: {}?;` (a null is then `none`)",
@@ -758,7 +766,7 @@ fn null_failure(plan: &Plan, chunk: &Chunk, row: usize, p: &Param, r: &Read) -> 
     Failure::Diagnostics {
         diags: vec![d],
         name: plan.data_name.clone(),
-        text: String::new(),
+        text: plan.header.text.clone().unwrap_or_default(),
         code: EXIT_RUNTIME_ERROR,
     }
 }
