@@ -342,8 +342,11 @@ fn check_row(
     reads: &[ReadCol],
     columns: &mut [Typed],
 ) -> Result<(), Box<Diagnostic>> {
-    if let (true, (_, Some(open))) = (at_end, cell_ranges(raw)) {
-        return Err(Box::new(unterminated_quote(open)));
+    // Only the last record can leave a quote open (the reader would have read on).
+    if at_end {
+        if let (_, Some(open)) = cell_ranges(raw) {
+            return Err(Box::new(unterminated_quote(open)));
+        }
     }
     // Where the cells are is worked out only for a diagnostic.
     let cell_span = |column: usize| {
@@ -389,7 +392,7 @@ fn check_row(
         let cell = match (b.ty.is_opt() && empty, inner) {
             (true, _) => Cell::None,
             (false, Ty::Str) => Cell::Str(text),
-            (false, _) => Cell::Value(parse_cell(b, text, cell_span(b.column))?),
+            (false, _) => Cell::Value(parse_cell(b, text, || cell_span(b.column))?),
         };
         match values.get_mut(i) {
             Some(slot) => *slot = Some(cell),
@@ -420,9 +423,9 @@ enum Cell<'a> {
 }
 
 /// The value of a number, bool or time cell (not empty, for an optional param) for
-/// `b`, or E0706 at `span`; for an empty cell and a param that is not optional, the
+/// `b`, or E0706 at `span()` (worked out only then); for an empty cell and a param that is not optional, the
 /// help says to declare it optional.
-fn parse_cell(b: &ReadCol, text: &str, span: Span) -> Result<Value, Box<Diagnostic>> {
+fn parse_cell(b: &ReadCol, text: &str, span: impl Fn() -> Span) -> Result<Value, Box<Diagnostic>> {
     let ty = b.ty.strip_opt();
     let kind = crate::abi::Kind::of(ty).unwrap_or(crate::abi::Kind::I64);
     let bits = parse_bits(kind, text.trim()).map_err(|why| {
@@ -451,7 +454,7 @@ fn parse_cell(b: &ReadCol, text: &str, span: Span) -> Result<Value, Box<Diagnost
             ),
         };
         Box::new(
-            Diagnostic::error("E0706", span, message)
+            Diagnostic::error("E0706", span(), message)
                 .with_label(why)
                 .with_help(help),
         )

@@ -202,24 +202,7 @@ impl Sink {
             RecordBatch::try_new_with_options(schema.clone(), columns, &options).map_err(werr)
         };
         match self {
-            Sink::CsvRaw(out) => {
-                let mut buf = Vec::with_capacity(result.len() * 32);
-                let raw: Vec<&arrow_array::BinaryArray> = batch
-                    .columns()
-                    .iter()
-                    .filter_map(|c| c.as_any().downcast_ref())
-                    .collect();
-                let mut cells = text::Cells::new(result);
-                for row in 0..result.len() {
-                    for c in &raw {
-                        text::field(&mut buf, c.value(row));
-                        buf.push(b',');
-                    }
-                    cells.write(&mut buf, row);
-                    buf.push(b'\n');
-                }
-                out.write_all(&buf).map_err(io_err)
-            }
+            Sink::CsvRaw(out) => out.write_all(&csv_rows(batch, result)).map_err(io_err),
             Sink::Csv(w) => {
                 let mut cells = text::Cells::new(result);
                 let mut buf = Vec::new();
@@ -254,6 +237,16 @@ impl Sink {
         }
     }
 
+    /// Write rows already formatted by [`csv_rows`] (a `CsvRaw` sink only).
+    pub fn write_csv(&mut self, rows: &[u8]) -> Result<(), WriteError> {
+        match self {
+            Sink::CsvRaw(out) => out.write_all(rows).map_err(io_err),
+            _ => Err(Some(
+                "internal error: CSV rows for another format".to_owned(),
+            )),
+        }
+    }
+
     /// End the output (a Parquet footer, an IPC file's end) and flush it.
     pub fn finish(self) -> Result<(), WriteError> {
         match self {
@@ -281,4 +274,25 @@ fn unquote(field: &[u8]) -> std::borrow::Cow<'_, str> {
         [b'"', inner @ .., b'"'] => String::from_utf8_lossy(inner).replace("\"\"", "\"").into(),
         _ => String::from_utf8_lossy(field),
     }
+}
+
+/// The CSV rows of a CSV input's raw cells (`batch`, `Binary` columns) and the result:
+/// formatted where the batch was evaluated, so workers share the work.
+pub fn csv_rows(batch: &RecordBatch, result: &ArrayRef) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(result.len() * 32);
+    let raw: Vec<&arrow_array::BinaryArray> = batch
+        .columns()
+        .iter()
+        .filter_map(|c| c.as_any().downcast_ref())
+        .collect();
+    let mut cells = text::Cells::new(result);
+    for row in 0..result.len() {
+        for c in &raw {
+            text::field(&mut buf, c.value(row));
+            buf.push(b',');
+        }
+        cells.write(&mut buf, row);
+        buf.push(b'\n');
+    }
+    buf
 }

@@ -219,6 +219,8 @@ struct Plan {
 /// `print` wrote, and why the command stops after them.
 struct Done {
     batch: Option<(RecordBatch, ArrayRef)>,
+    /// For CSV in and out, the rows as written.
+    csv: Option<Vec<u8>>,
     printed: String,
     failure: Option<Failure>,
 }
@@ -477,7 +479,10 @@ fn run(
 ) -> Result<Option<Failure>, Stop> {
     let mut write = |done: Done| -> Result<Option<Failure>, Stop> {
         say(&done.printed);
-        if let Some((batch, result)) = &done.batch {
+        if let Some(rows) = &done.csv {
+            sink.write_csv(rows).map_err(output_error)?;
+            sink.flush().map_err(output_error)?;
+        } else if let Some((batch, result)) = &done.batch {
             sink.write(&plan.out_schema, batch, result)
                 .map_err(output_error)?;
             sink.flush().map_err(output_error)?;
@@ -590,6 +595,7 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
                     let failure = fault(plan, &chunk, e.row, &e, "--where");
                     return Done {
                         batch: None,
+                        csv: None,
                         printed: session.ctx.take_output(),
                         failure: Some(failure),
                     };
@@ -660,8 +666,13 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
             None
         }
     };
+    let csv = match (&batch, plan.raw_csv) {
+        (Some((b, r)), true) => Some(formats::csv_rows(b, r)),
+        _ => None,
+    };
     Done {
-        batch,
+        batch: if csv.is_some() { None } else { batch },
+        csv,
         printed,
         failure,
     }
