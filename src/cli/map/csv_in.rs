@@ -12,7 +12,6 @@ use crate::engine::ColumnBuf;
 use crate::runtime::parse_bits;
 use crate::span::Span;
 use crate::types::ty::Ty;
-use crate::value::Value;
 use arrow_array::builder::{BinaryBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
@@ -29,8 +28,9 @@ pub struct CsvInput {
     cells: Vec<Range<usize>>,
     pub names: Vec<String>,
     schema: Arc<Schema>,
-    reads: Vec<ReadCol>,
     record: csv::ByteRecord,
+    /// Whether the last record read ends the data.
+    last_at_end: bool,
     rows_before: u64,
     /// The byte and line of the last record started: lines are counted on from there.
     cursor: (u64, u64),
@@ -86,8 +86,8 @@ impl CsvInput {
             cells,
             names,
             schema,
-            reads: Vec::new(),
             record: csv::ByteRecord::new(),
+            last_at_end: false,
             rows_before: 0,
             cursor: (header_end, line),
             done: false,
@@ -111,11 +111,6 @@ impl CsvInput {
         report(self.reader.get_ref(), &self.name, 0..end, diags, code)
     }
 
-    /// The columns to parse as the params' types.
-    pub fn set_reads(&mut self, reads: &[ReadCol]) {
-        self.reads = reads.to_vec();
-    }
-
     /// The next batch and, when reading stopped early, why (the rows before a bad row
     /// are in the batch).
     pub fn next_chunk(&mut self) -> (Option<Chunk>, Option<Failure>) {
@@ -132,8 +127,9 @@ impl CsvInput {
         let mut raw: Vec<BinaryBuilder> = (0..width)
             .map(|_| BinaryBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8))
             .collect();
-        let mut typed: Vec<Typed> = self.reads.iter().map(|r| Typed::new(&r.ty)).collect();
         let mut lines = Vec::new();
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        let chunk_lo = start;
         let mut failure = None;
         while lines.len() < BATCH_ROWS {
             match self.reader.read_byte_record(&mut self.record) {
@@ -151,22 +147,8 @@ impl CsvInput {
             let kept = self.reader.get_ref();
             let lo = kept.record_start(self.record.position());
             let hi = self.reader.position().byte();
-            let (text, at_end) = (kept.slice(lo..hi), kept.is_end(hi));
-            if let Err(d) = check_row(text, at_end, &self.record, &self.reads, &mut typed) {
-                let row = self.rows_before + lines.len() as u64 + 1;
-                let d = d.with_note(format!(
-                    "in data row {row} (the rows before it were written)"
-                ));
-                failure = Some(report(
-                    kept,
-                    &self.name,
-                    lo..hi,
-                    vec![d],
-                    super::EXIT_RUNTIME_ERROR,
-                ));
-                self.done = true;
-                break;
-            }
+            self.last_at_end = kept.is_end(hi);
+            ranges.push(((lo - chunk_lo) as u32, (hi - chunk_lo) as u32));
             let (byte, line) = self.cursor;
             let line = line + count_newlines(kept.slice(byte..lo));
             self.cursor = (lo, line);
@@ -178,6 +160,14 @@ impl CsvInput {
         if lines.is_empty() {
             return (None, failure);
         }
+        let end = chunk_lo + ranges.last().map_or(0, |r| r.1 as u64);
+        let rows = Rows {
+            text: self.reader.get_ref().slice(chunk_lo..end).to_vec(),
+            base: chunk_lo,
+            ranges,
+            last_at_end: self.last_at_end,
+            name: self.name.clone(),
+        };
         let columns: Vec<ArrayRef> = raw
             .iter_mut()
             .map(|b| Arc::new(b.finish()) as ArrayRef)
@@ -189,11 +179,69 @@ impl CsvInput {
             rows_before: self.rows_before,
             lines: Some(lines),
             batch,
-            reads: typed.into_iter().map(Typed::finish).collect(),
+            reads: Vec::new(),
+            csv: Some(rows),
         };
         self.rows_before += chunk.batch.num_rows() as u64;
         (Some(chunk), failure)
     }
+}
+
+/// The text of a batch's rows, for parsing their cells on a worker and drawing
+/// diagnostics on them there.
+pub struct Rows {
+    /// The bytes of the rows.
+    text: Vec<u8>,
+    /// The offset in the data of `text[0]`.
+    base: u64,
+    /// Each row's bytes in `text`.
+    ranges: Vec<(u32, u32)>,
+    /// Whether the last row ends the data.
+    last_at_end: bool,
+    name: String,
+}
+
+/// Parse the cells of the columns params read (`reads`) of a batch: `raw` its raw
+/// cells, `rows` its text, `lines` the line each row starts on, `rows_before` the data
+/// rows before it. A cell that does not fit stops it: the columns of the rows before,
+/// and the row and report of the one that stopped it.
+pub fn parse_reads(
+    raw: &RecordBatch,
+    rows: &Rows,
+    lines: &[u64],
+    rows_before: u64,
+    reads: &[ReadCol],
+) -> (Vec<ArrayRef>, Option<(usize, Failure)>) {
+    let mut typed: Vec<Typed> = reads.iter().map(|r| Typed::new(&r.ty)).collect();
+    let columns: Vec<&arrow_array::BinaryArray> = raw
+        .columns()
+        .iter()
+        .filter_map(|c| c.as_any().downcast_ref())
+        .collect();
+    let mut cells: Vec<&[u8]> = Vec::with_capacity(columns.len());
+    let mut failure = None;
+    let last = rows.ranges.len().saturating_sub(1);
+    for (row, &(lo, hi)) in rows.ranges.iter().enumerate() {
+        cells.clear();
+        cells.extend(columns.iter().map(|c| c.value(row)));
+        let text = &rows.text[lo as usize..hi as usize];
+        let at_end = row == last && rows.last_at_end;
+        if let Err(d) = check_row(text, at_end, &cells, reads, &mut typed) {
+            let n = rows_before + row as u64 + 1;
+            let d = d.with_note(format!("in data row {n} (the rows before it were written)"));
+            let line = lines.get(row).copied().unwrap_or(1);
+            let (text, at) = excerpt_of(text, rows.base + lo as u64, line);
+            let failure_ = Failure::Diagnostics {
+                diags: vec![shift(d, at)],
+                name: rows.name.clone(),
+                text,
+                code: super::EXIT_RUNTIME_ERROR,
+            };
+            failure = Some((row, failure_));
+            break;
+        }
+    }
+    (typed.into_iter().map(Typed::finish).collect(), failure)
 }
 
 /// One column being parsed as a param's type: strings straight into an Arrow string
@@ -201,26 +249,71 @@ impl CsvInput {
 /// without copying).
 enum Typed {
     Str(StringBuilder),
-    Other(ColumnBuf, Ty),
+    /// Each row's value as ABI bits (see `runtime::parse_bits`), whether it is not
+    /// `none`, and the param's type.
+    Bits(Vec<u64>, Vec<bool>, Ty),
 }
 
 impl Typed {
     fn new(ty: &Ty) -> Typed {
         match ty.strip_opt() {
             Ty::Str => Typed::Str(StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8)),
-            _ => Typed::Other(
-                ColumnBuf::empty(ty).unwrap_or(ColumnBuf::Str(Vec::new())),
-                ty.clone(),
-            ),
+            _ => Typed::Bits(Vec::with_capacity(BATCH_ROWS), Vec::new(), ty.clone()),
         }
     }
 
     fn finish(self) -> ArrayRef {
         match self {
             Typed::Str(mut b) => Arc::new(b.finish()),
-            Typed::Other(buf, ty) => super::eval::to_arrow(buf, &ty),
+            Typed::Bits(bits, valid, ty) => {
+                let kind = crate::abi::Kind::of(ty.strip_opt()).unwrap_or(crate::abi::Kind::I64);
+                let values = from_bits(kind, &bits);
+                let buf = match ty.is_opt() {
+                    true => ColumnBuf::Opt {
+                        values: Box::new(values),
+                        validity: bitmap(&valid),
+                    },
+                    false => values,
+                };
+                super::eval::to_arrow(buf, &ty)
+            }
         }
     }
+}
+
+/// A column of `kind` from ABI bits, one pass per column.
+fn from_bits(kind: crate::abi::Kind, bits: &[u64]) -> ColumnBuf {
+    use crate::abi::Kind as K;
+    macro_rules! col {
+        ($v:ident, $f:expr) => {
+            ColumnBuf::$v(bits.iter().map($f).collect())
+        };
+    }
+    match kind {
+        K::Bool => col!(Bool, |&b| b != 0),
+        K::I8 => col!(I8, |&b| b as i8),
+        K::I16 => col!(I16, |&b| b as i16),
+        K::I32 => col!(I32, |&b| b as i32),
+        K::I64 => col!(I64, |&b| b as i64),
+        K::U8 => col!(U8, |&b| b as u8),
+        K::U16 => col!(U16, |&b| b as u16),
+        K::U32 => col!(U32, |&b| b as u32),
+        K::U64 => col!(U64, |&b| b),
+        K::F32 => col!(F32, |&b| f32::from_bits(b as u32)),
+        K::F64 => col!(F64, |&b| f64::from_bits(b)),
+        K::Timestamp => col!(Timestamp, |&b| b as i64),
+        K::Duration => col!(Duration, |&b| b as i64),
+        K::Str => ColumnBuf::Str(vec![String::new(); bits.len()]),
+    }
+}
+
+/// An Arrow validity bitmap of `valid`.
+fn bitmap(valid: &[bool]) -> Vec<u8> {
+    let mut bytes = vec![0u8; valid.len().div_ceil(8)];
+    for (i, _) in valid.iter().enumerate().filter(|(_, &v)| v) {
+        bytes[i / 8] |= 1 << (i % 8);
+    }
+    bytes
 }
 
 /// The report of `diags`, whose spans are relative to the record at `range` of the data.
@@ -251,14 +344,19 @@ const EXACT_OFFSETS_UP_TO: u64 = 64 << 20;
 /// the text and where the record starts in it.
 fn excerpt(kept: &Kept, range: Range<u64>) -> (String, usize) {
     let line = kept.line_of(range.start);
+    excerpt_of(kept.slice(range.clone()), range.start, line)
+}
+
+/// [`excerpt`] of the record `record`, at byte `start` and line `line` of the data.
+fn excerpt_of(record: &[u8], start: u64, line: u64) -> (String, usize) {
     let newlines = (line - 1) as usize;
     let mut text = String::new();
-    if range.start <= EXACT_OFFSETS_UP_TO {
-        text.push_str(&" ".repeat(range.start as usize - newlines));
+    if start <= EXACT_OFFSETS_UP_TO {
+        text.push_str(&" ".repeat((start as usize).saturating_sub(newlines)));
     }
     text.push_str(&"\n".repeat(newlines));
     let base = text.len();
-    for chunk in kept.slice(range).utf8_chunks() {
+    for chunk in record.utf8_chunks() {
         text.push_str(chunk.valid());
         text.push_str(&"?".repeat(chunk.invalid().len()));
     }
@@ -338,7 +436,7 @@ fn csv_error(reader: &csv::Reader<Kept>, name: &str, e: csv::Error) -> Failure {
 fn check_row(
     raw: &[u8],
     at_end: bool,
-    record: &csv::ByteRecord,
+    record: &[&[u8]],
     reads: &[ReadCol],
     columns: &mut [Typed],
 ) -> Result<(), Box<Diagnostic>> {
@@ -357,7 +455,7 @@ fn check_row(
     let mut values: [Option<Cell<'_>>; 8] = Default::default();
     let mut more = Vec::new();
     for (i, b) in reads.iter().enumerate() {
-        let bytes = record.get(b.column).unwrap_or(b"");
+        let bytes = record.get(b.column).copied().unwrap_or(b"");
         let text = std::str::from_utf8(bytes)
             .map_err(|e| {
                 let span = cell_span(b.column);
@@ -392,7 +490,7 @@ fn check_row(
         let cell = match (b.ty.is_opt() && empty, inner) {
             (true, _) => Cell::None,
             (false, Ty::Str) => Cell::Str(text),
-            (false, _) => Cell::Value(parse_cell(b, text, || cell_span(b.column))?),
+            (false, _) => Cell::Bits(parse_cell(b, text, || cell_span(b.column))?),
         };
         match values.get_mut(i) {
             Some(slot) => *slot = Some(cell),
@@ -404,11 +502,15 @@ fn check_row(
         match (column, cell) {
             (Typed::Str(b), Cell::Str(s)) => b.append_value(s),
             (Typed::Str(b), _) => b.append_null(),
-            (Typed::Other(buf, _), Cell::Value(v)) => {
-                buf.push(v);
-            }
-            (Typed::Other(buf, _), _) => {
-                buf.push(Value::None);
+            (Typed::Bits(bits, valid, ty), cell) => {
+                let v = match cell {
+                    Cell::Bits(v) => Some(v),
+                    _ => None,
+                };
+                bits.push(v.unwrap_or(0));
+                if ty.is_opt() {
+                    valid.push(v.is_some());
+                }
             }
         }
     }
@@ -419,13 +521,13 @@ fn check_row(
 enum Cell<'a> {
     None,
     Str(&'a str),
-    Value(Value),
+    Bits(u64),
 }
 
 /// The value of a number, bool or time cell (not empty, for an optional param) for
 /// `b`, or E0706 at `span()` (worked out only then); for an empty cell and a param that is not optional, the
 /// help says to declare it optional.
-fn parse_cell(b: &ReadCol, text: &str, span: impl Fn() -> Span) -> Result<Value, Box<Diagnostic>> {
+fn parse_cell(b: &ReadCol, text: &str, span: impl Fn() -> Span) -> Result<u64, Box<Diagnostic>> {
     let ty = b.ty.strip_opt();
     let kind = crate::abi::Kind::of(ty).unwrap_or(crate::abi::Kind::I64);
     let bits = parse_bits(kind, text.trim()).map_err(|why| {
@@ -459,7 +561,7 @@ fn parse_cell(b: &ReadCol, text: &str, span: impl Fn() -> Span) -> Result<Value,
                 .with_help(help),
         )
     })?;
-    Ok(Value::from_bits(kind, bits))
+    Ok(bits)
 }
 
 /// E0702 for the quote at `open`.

@@ -91,6 +91,9 @@ impl std::fmt::Write for Adapter<'_> {
 /// format, quoted as CSV fields; a null (`none`) is an empty field.
 pub struct Cells<'a> {
     array: &'a ArrayRef,
+    /// The common results, found once per batch.
+    f64s: Option<&'a arrow_array::Float64Array>,
+    i64s: Option<&'a arrow_array::Int64Array>,
     scratch: String,
 }
 
@@ -98,12 +101,26 @@ impl<'a> Cells<'a> {
     pub fn new(array: &'a ArrayRef) -> Cells<'a> {
         Cells {
             array,
+            f64s: array.as_any().downcast_ref(),
+            i64s: array.as_any().downcast_ref(),
             scratch: String::new(),
         }
     }
 
     /// Append row `row`'s field.
     pub fn write(&mut self, out: &mut Vec<u8>, row: usize) {
+        if let Some(a) = self.f64s {
+            if a.is_valid(row) {
+                f64(out, a.value(row));
+            }
+            return;
+        }
+        if let Some(a) = self.i64s {
+            if a.is_valid(row) {
+                out.extend_from_slice(itoa::Buffer::new().format(a.value(row)).as_bytes());
+            }
+            return;
+        }
         let a = self.array;
         if a.is_null(row) {
             return;
