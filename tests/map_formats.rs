@@ -510,3 +510,119 @@ fn peak_memory_over_parquet_rows(rows: usize, bound_mib: i64) {
         "kiln map over {rows} rows peaked at {peak_mib} MiB (bound {bound_mib} MiB)"
     );
 }
+
+/// A fault after the first batch (65 536 rows) names its row: the CSV line, or the row
+/// of a Parquet file, with one thread or four.
+#[test]
+fn a_fault_in_a_later_batch_names_its_row_with_any_threads() {
+    let dir = scratch_dir("map-formats");
+    let rows = 150_000usize;
+    let bad = 140_000usize;
+    let b: Int64Array = (0..rows).map(|i| Some(i64::from(i != bad))).collect();
+    let a: Int64Array = (0..rows).map(|i| Some(i as i64)).collect();
+    let data = arrow_io::batch(vec![("a", Arc::new(a) as ArrayRef), ("b", Arc::new(b))]);
+    arrow_io::write(
+        &dir.join("d.parquet"),
+        "parquet",
+        std::slice::from_ref(&data),
+    );
+    arrow_io::write(&dir.join("d.csv"), "csv", &[data]);
+    for threads in ["1", "4"] {
+        let r = map_in(
+            &dir,
+            "param a: i64; param b: i64; a / b",
+            "d.csv",
+            &["--threads", threads],
+        );
+        assert_status(&r, 3);
+        assert_eq!(r.stdout.lines().count(), bad + 1, "threads {threads}");
+        let line = format!("while running the row at d.csv:{}", bad + 2);
+        assert!(r.stderr.contains(&line), "threads {threads}: {}", r.stderr);
+        let r = map_in(
+            &dir,
+            "param a: i64; param b: i64; a / b",
+            "d.parquet",
+            &["--threads", threads],
+        );
+        assert_status(&r, 3);
+        assert_eq!(r.stdout.lines().count(), bad + 1, "threads {threads}");
+        let row = format!("while running data row {} of d.parquet", bad + 1);
+        assert!(r.stderr.contains(&row), "threads {threads}: {}", r.stderr);
+    }
+}
+
+/// Bools (bits in Arrow), strings, timestamps in milliseconds, durations in seconds and
+/// small integers bind to their params; a timestamp result is `Timestamp(ns, UTC)`.
+#[test]
+fn every_column_type_binds_from_parquet() {
+    use arrow_array::{BooleanArray, DurationSecondArray, Int32Array, TimestampMillisecondArray};
+    let dir = scratch_dir("map-formats");
+    let data = arrow_io::batch(vec![
+        (
+            "ok",
+            Arc::new(BooleanArray::from(vec![Some(true), None, Some(false)])) as ArrayRef,
+        ),
+        ("s", Arc::new(StringArray::from(vec!["ab", "c", "déf"]))),
+        (
+            "t",
+            Arc::new(TimestampMillisecondArray::from(vec![
+                1_000,
+                86_400_000,
+                1_700_000_000_123,
+            ])),
+        ),
+        ("d", Arc::new(DurationSecondArray::from(vec![60, 3600, 1]))),
+        ("n", Arc::new(Int32Array::from(vec![1, -2, 3]))),
+    ]);
+    arrow_io::write(&dir.join("d.parquet"), "parquet", &[data]);
+    let r = map_in(
+        &dir,
+        "param ok: bool?; param s: string; param n: i32; \
+         if(ok ?? true, len(s) + i64(n), -1)",
+        "d.parquet",
+        &[],
+    );
+    assert_status(&r, 0);
+    let results: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(results, ["3", "-1", "-1"], "{r:?}");
+    let r = map_in(
+        &dir,
+        "param t: timestamp; param d: duration; t + d",
+        "d.parquet",
+        &["-o", "out.arrow"],
+    );
+    assert_status(&r, 0);
+    let back = arrow_io::read(&dir.join("out.arrow"), "arrow", None);
+    let result = back.column_by_name("result").unwrap();
+    assert_eq!(
+        result.data_type(),
+        &DataType::Timestamp(arrow_schema::TimeUnit::Nanosecond, Some("UTC".into()))
+    );
+    let ns = result.as_primitive::<arrow_array::types::TimestampNanosecondType>();
+    assert_eq!(ns.value(0), 61_000_000_000);
+    assert_eq!(ns.value(1), 86_400_000_000_000 + 3_600_000_000_000);
+    assert_eq!(ns.value(2), 1_700_000_000_123_000_000 + 1_000_000_000);
+}
+
+/// An Arrow IPC stream can come from standard input; output to a closed pipe ends
+/// quietly.
+#[test]
+fn an_arrow_stream_may_come_from_standard_input() {
+    let dir = scratch_dir("map-formats");
+    arrow_io::write(&dir.join("d.arrows"), "arrows", &[sample()]);
+    std::fs::write(dir.join("prog.expr"), "param id: i64; id * 3").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .current_dir(&dir)
+        .args(["map", "prog.expr", "-", "--input-format", "arrows"])
+        .stdin(std::fs::File::open(dir.join("d.arrows")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("id,price,name,result\n1,,a,3\n"), "{text}");
+}
