@@ -332,6 +332,16 @@ fn where_keeps_the_rows_where_its_condition_holds() {
         ["id,price,name,result", "3,-1.0,\"d\"\"e\",-10"]
     );
     assert!(r.stderr.contains("data row 4 of d.parquet"), "{r:?}");
+    // A fault in `--where` names its row; the rows before it are written.
+    let r = map_in(&dir, program, "d.csv", &["--where", "100 / (5 - b) > 20"]);
+    assert_status(&r, 3);
+    assert_eq!(r.stdout, "a,b,tag,result\n1.5,1,x,3.0\n2.5,3,y,5.0\n");
+    assert!(r.stderr.contains("error[E0601]"), "{r:?}");
+    assert!(
+        r.stderr.contains("while running the row at d.csv:4"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("in the `--where` expression"), "{r:?}");
     // Not a condition.
     let r = map_in(&dir, program, "d.csv", &["--where", "a + 1.0"]);
     assert_status(&r, 2);

@@ -76,21 +76,29 @@ pub fn evaluate(
 }
 
 /// The rows of `params` (as for [`evaluate`]) where the bool program `program` is true
-/// (`none` counts as false), in order.
+/// (`none` counts as false), in order. On a fault, `partial` holds the rows kept before
+/// it (a `UInt32Array`), when the evaluation can tell them.
 pub fn filter(
     program: &Program,
     session: &mut Session,
     params: &RecordBatch,
 ) -> Result<UInt32Array, EvalError> {
-    let mask = evaluate(program, session, params).map_err(|mut e| {
-        e.partial = None;
-        e
-    })?;
+    match evaluate(program, session, params) {
+        Ok(mask) => Ok(kept(&mask)),
+        Err(mut e) => {
+            e.partial = e.partial.map(|m| Arc::new(kept(&m)) as ArrayRef);
+            Err(e)
+        }
+    }
+}
+
+/// The rows where a bool column is true.
+fn kept(mask: &ArrayRef) -> UInt32Array {
     let mask = mask.as_boolean();
-    let kept = (0..mask.len())
+    let rows = (0..mask.len())
         .filter(|&i| mask.is_valid(i) && mask.value(i))
         .map(|i| i as u32);
-    Ok(UInt32Array::from_iter_values(kept))
+    UInt32Array::from_iter_values(rows)
 }
 
 /// An input column as the engine takes it: Arrow's buffers borrowed where their layout

@@ -623,13 +623,16 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
             match eval::filter(f, session, &batch) {
                 Ok(rows) => Some(rows),
                 Err(e) => {
-                    let failure = fault(plan, &chunk, e.row, &e, "--where");
-                    return Done {
-                        batch: None,
-                        csv: None,
-                        printed: session.ctx.take_output(),
-                        failure: Some(failure),
-                    };
+                    // The rows before the fault still go out, filtered.
+                    failure = Some(fault(plan, &chunk, e.row, &e, "--where"));
+                    let kept = e
+                        .partial
+                        .as_ref()
+                        .and_then(|p| p.as_any().downcast_ref::<UInt32Array>())
+                        .cloned()
+                        .unwrap_or_else(|| UInt32Array::from(Vec::<u32>::new()));
+                    chunk = slice_chunk(chunk, e.row);
+                    Some(kept)
                 }
             }
         }
