@@ -204,19 +204,22 @@ impl Sink {
         match self {
             Sink::CsvRaw(out) => out.write_all(&csv_rows(batch, result)).map_err(io_err),
             Sink::Csv(w) => {
+                // The result as text in the display format (the writer quotes it).
                 let mut cells = text::Cells::new(result);
-                let mut buf = Vec::new();
-                let mut offsets = vec![0i32];
+                cells.quoted = false;
+                let mut buf = Vec::with_capacity(result.len() * 16);
+                let mut offsets = Vec::with_capacity(result.len() + 1);
+                offsets.push(0i32);
                 for row in 0..result.len() {
                     cells.write(&mut buf, row);
-                    offsets.push(buf.len() as i32);
+                    offsets.push(i32::try_from(buf.len()).map_err(werr)?);
                 }
-                // The result as text in the display format, unquoted (the writer quotes).
-                let texts = StringArray::from_iter_values(
-                    offsets
-                        .windows(2)
-                        .map(|w| unquote(&buf[w[0] as usize..w[1] as usize]).into_owned()),
-                );
+                let texts = StringArray::try_new(
+                    arrow_buffer::OffsetBuffer::new(offsets.into()),
+                    arrow_buffer::Buffer::from_vec(buf),
+                    result.nulls().cloned(),
+                )
+                .map_err(werr)?;
                 let mut columns = batch.columns().to_vec();
                 columns.push(Arc::new(texts));
                 let fields: Vec<Arc<Field>> = schema
@@ -224,7 +227,7 @@ impl Sink {
                     .iter()
                     .take(batch.num_columns())
                     .cloned()
-                    .chain([Arc::new(Field::new("result", DataType::Utf8, false))])
+                    .chain([Arc::new(Field::new("result", DataType::Utf8, true))])
                     .collect();
                 let text_batch =
                     RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(werr)?;
@@ -265,14 +268,6 @@ impl Sink {
             Sink::CsvRaw(out) => out.flush().map_err(io_err),
             _ => Ok(()),
         }
-    }
-}
-
-/// A CSV field as written (quoted or not) back to its text.
-fn unquote(field: &[u8]) -> std::borrow::Cow<'_, str> {
-    match field {
-        [b'"', inner @ .., b'"'] => String::from_utf8_lossy(inner).replace("\"\"", "\"").into(),
-        _ => String::from_utf8_lossy(field),
     }
 }
 

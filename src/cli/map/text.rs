@@ -95,6 +95,8 @@ pub struct Cells<'a> {
     f64s: Option<&'a arrow_array::Float64Array>,
     i64s: Option<&'a arrow_array::Int64Array>,
     scratch: String,
+    /// Whether fields are quoted as CSV needs (`false`: the text alone).
+    pub quoted: bool,
 }
 
 impl<'a> Cells<'a> {
@@ -104,6 +106,7 @@ impl<'a> Cells<'a> {
             f64s: array.as_any().downcast_ref(),
             i64s: array.as_any().downcast_ref(),
             scratch: String::new(),
+            quoted: true,
         }
     }
 
@@ -149,7 +152,13 @@ impl<'a> Cells<'a> {
             DataType::UInt64 => int!(at::UInt64Type),
             DataType::Float32 => f32(out, a.as_primitive::<at::Float32Type>().value(row)),
             DataType::Float64 => f64(out, a.as_primitive::<at::Float64Type>().value(row)),
-            DataType::Utf8 => field(out, a.as_string::<i32>().value(row).as_bytes()),
+            DataType::Utf8 => {
+                let text = a.as_string::<i32>().value(row).as_bytes();
+                match self.quoted {
+                    true => field(out, text),
+                    false => out.extend_from_slice(text),
+                }
+            }
             DataType::Timestamp(TimeUnit::Nanosecond, _) => {
                 let ns = a.as_primitive::<at::TimestampNanosecondType>().value(row);
                 self.scalar(out, Scalar::Timestamp(ns));
@@ -166,7 +175,10 @@ impl<'a> Cells<'a> {
     fn scalar(&mut self, out: &mut Vec<u8>, s: Scalar<'_>) {
         self.scratch.clear();
         let _ = write_scalar(&mut self.scratch, s, false);
-        field(out, self.scratch.as_bytes());
+        match self.quoted {
+            true => field(out, self.scratch.as_bytes()),
+            false => out.extend_from_slice(self.scratch.as_bytes()),
+        }
     }
 }
 
