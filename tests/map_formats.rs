@@ -168,7 +168,7 @@ fn csv_columns_are_typed_as_the_params_say_in_arrow_output() {
     );
 }
 
-/// 70 000 rows (more than one batch of 65 536): nulls in the first row, the last row,
+/// 70 000 rows (more than four batches of 16 384): nulls in the first row, the last row,
 /// both sides of the batch boundary; a column of nulls only, one without any.
 #[test]
 fn nulls_in_every_position_and_across_batches() {
@@ -521,7 +521,7 @@ fn peak_memory_over_parquet_rows(rows: usize, bound_mib: i64) {
     );
 }
 
-/// A fault after the first batch (65 536 rows) names its row: the CSV line, or the row
+/// A fault in a later batch (of 16 384 rows) names its row: the CSV line, or the row
 /// of a Parquet file, with one thread or four.
 #[test]
 fn a_fault_in_a_later_batch_names_its_row_with_any_threads() {

@@ -46,7 +46,7 @@ use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
 
 /// Rows per batch: the unit of reading, of parallel evaluation and of writing.
-pub const BATCH_ROWS: usize = 65536;
+pub const BATCH_ROWS: usize = 16384;
 
 /// One column a param reads, and the type it is read as.
 #[derive(Clone, Debug)]
