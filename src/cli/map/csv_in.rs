@@ -218,12 +218,16 @@ pub fn parse_reads(
         .iter()
         .filter_map(|c| c.as_any().downcast_ref())
         .collect();
-    let mut cells: Vec<&[u8]> = Vec::with_capacity(columns.len());
+    // Only the cells params read are looked at.
+    let mut cells: Vec<&[u8]> = vec![b""; columns.len()];
     let mut failure = None;
     let last = rows.ranges.len().saturating_sub(1);
     for (row, &(lo, hi)) in rows.ranges.iter().enumerate() {
-        cells.clear();
-        cells.extend(columns.iter().map(|c| c.value(row)));
+        for r in reads {
+            if let (Some(cell), Some(c)) = (cells.get_mut(r.column), columns.get(r.column)) {
+                *cell = c.value(row);
+            }
+        }
         let text = &rows.text[lo as usize..hi as usize];
         let at_end = row == last && rows.last_at_end;
         if let Err(d) = check_row(text, at_end, &cells, reads, &mut typed) {
