@@ -636,3 +636,45 @@ fn an_arrow_stream_may_come_from_standard_input() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("id,price,name,result\n1,,a,3\n"), "{text}");
 }
+
+/// `--input-format` and `--output-format` override extensions; an output without a
+/// known extension or format is a usage error.
+#[test]
+fn formats_may_be_named_when_extensions_do_not_say_them() {
+    let dir = scratch_dir("map-formats");
+    arrow_io::write(&dir.join("d.bin"), "parquet", &[sample()]);
+    let program = "param id: i64; id + 1";
+    let r = map_in(&dir, program, "d.bin", &["--input-format", "parquet"]);
+    assert_status(&r, 0);
+    assert!(
+        r.stdout.starts_with("id,price,name,result\n1,,a,2\n"),
+        "{r:?}"
+    );
+    let r = map_in(
+        &dir,
+        program,
+        "d.bin",
+        &[
+            "--input-format",
+            "parquet",
+            "-o",
+            "out.data",
+            "--output-format",
+            "arrows",
+        ],
+    );
+    assert_status(&r, 0);
+    let back = arrow_io::read(&dir.join("out.data"), "arrows", None);
+    assert_eq!(
+        back.column_by_name("result").unwrap().data_type(),
+        &DataType::Int64
+    );
+    let r = map_in(
+        &dir,
+        program,
+        "d.bin",
+        &["--input-format", "parquet", "-o", "out.data"],
+    );
+    assert_status(&r, 2);
+    assert!(r.stderr.contains("cannot tell the output format"), "{r:?}");
+}
