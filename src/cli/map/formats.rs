@@ -110,10 +110,12 @@ pub fn open(
 
 /// Where the output goes, in its format.
 pub enum Sink {
-    /// CSV of a CSV input: the input's cells as they were read, then the result.
-    CsvRaw(Box<dyn Write + Send>),
-    /// CSV of an Arrow input: its columns as Arrow writes them, then the result.
-    Csv(arrow_csv::Writer<Box<dyn Write + Send>>),
+    /// CSV: of a CSV input (`raw`), the input's cells as they were read; of an Arrow
+    /// input, its columns as Arrow writes them; then the result.
+    Csv {
+        out: Box<dyn Write + Send>,
+        raw: bool,
+    },
     Parquet(parquet::arrow::ArrowWriter<Box<dyn Write + Send>>),
     IpcFile(arrow_ipc::writer::FileWriter<Box<dyn Write + Send>>),
     IpcStream(arrow_ipc::writer::StreamWriter<Box<dyn Write + Send>>),
@@ -159,14 +161,7 @@ impl Sink {
                 }
                 line.push(b'\n');
                 out.write_all(&line).map_err(io_err)?;
-                match raw_csv {
-                    true => Sink::CsvRaw(out),
-                    false => Sink::Csv(
-                        arrow_csv::WriterBuilder::new()
-                            .with_header(false)
-                            .build(out),
-                    ),
-                }
+                Sink::Csv { out, raw: raw_csv }
             }
             DataFormat::Parquet => {
                 let props = parquet::file::properties::WriterProperties::builder()
@@ -202,36 +197,10 @@ impl Sink {
             RecordBatch::try_new_with_options(schema.clone(), columns, &options).map_err(werr)
         };
         match self {
-            Sink::CsvRaw(out) => out.write_all(&csv_rows(batch, result)).map_err(io_err),
-            Sink::Csv(w) => {
-                // The result as text in the display format (the writer quotes it).
-                let mut cells = text::Cells::new(result);
-                cells.quoted = false;
-                let mut buf = Vec::with_capacity(result.len() * 16);
-                let mut offsets = Vec::with_capacity(result.len() + 1);
-                offsets.push(0i32);
-                for row in 0..result.len() {
-                    cells.write(&mut buf, row);
-                    offsets.push(i32::try_from(buf.len()).map_err(werr)?);
-                }
-                let texts = StringArray::try_new(
-                    arrow_buffer::OffsetBuffer::new(offsets.into()),
-                    arrow_buffer::Buffer::from_vec(buf),
-                    result.nulls().cloned(),
-                )
-                .map_err(werr)?;
-                let mut columns = batch.columns().to_vec();
-                columns.push(Arc::new(texts));
-                let fields: Vec<Arc<Field>> = schema
-                    .fields()
-                    .iter()
-                    .take(batch.num_columns())
-                    .cloned()
-                    .chain([Arc::new(Field::new("result", DataType::Utf8, true))])
-                    .collect();
-                let text_batch =
-                    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(werr)?;
-                w.write(&text_batch).map_err(werr)
+            Sink::Csv { out, raw: true } => out.write_all(&csv_rows(batch, result)).map_err(io_err),
+            Sink::Csv { out, raw: false } => {
+                let rows = csv_of_arrow(schema, batch, result)?;
+                out.write_all(&rows).map_err(io_err)
             }
             Sink::Parquet(w) => w.write(&whole()?).map_err(werr),
             Sink::IpcFile(w) => w.write(&whole()?).map_err(werr),
@@ -240,10 +209,10 @@ impl Sink {
         }
     }
 
-    /// Write rows already formatted by [`csv_rows`] (a `CsvRaw` sink only).
+    /// Write rows already formatted by [`csv_rows`] or [`csv_of_arrow`] (a CSV sink only).
     pub fn write_csv(&mut self, rows: &[u8]) -> Result<(), WriteError> {
         match self {
-            Sink::CsvRaw(out) => out.write_all(rows).map_err(io_err),
+            Sink::Csv { out, .. } => out.write_all(rows).map_err(io_err),
             _ => Err(Some(
                 "internal error: CSV rows for another format".to_owned(),
             )),
@@ -253,8 +222,7 @@ impl Sink {
     /// End the output (a Parquet footer, an IPC file's end) and flush it.
     pub fn finish(self) -> Result<(), WriteError> {
         match self {
-            Sink::CsvRaw(mut out) => out.flush().map_err(io_err),
-            Sink::Csv(w) => w.into_inner().flush().map_err(io_err),
+            Sink::Csv { mut out, .. } => out.flush().map_err(io_err),
             Sink::Parquet(w) => w.close().map(|_| ()).map_err(werr),
             Sink::IpcFile(mut w) => w.finish().map_err(werr),
             Sink::IpcStream(mut w) => w.finish().map_err(werr),
@@ -265,7 +233,7 @@ impl Sink {
     /// Flush what was written so far (CSV to standard output goes out batch by batch).
     pub fn flush(&mut self) -> Result<(), WriteError> {
         match self {
-            Sink::CsvRaw(out) => out.flush().map_err(io_err),
+            Sink::Csv { out, .. } => out.flush().map_err(io_err),
             _ => Ok(()),
         }
     }
@@ -290,4 +258,47 @@ pub fn csv_rows(batch: &RecordBatch, result: &ArrayRef) -> Vec<u8> {
         buf.push(b'\n');
     }
     buf
+}
+
+/// The CSV rows of an Arrow input's columns (`batch`, as Arrow writes them) and the
+/// result (in the display format): formatted where the batch was evaluated.
+pub fn csv_of_arrow(
+    schema: &SchemaRef,
+    batch: &RecordBatch,
+    result: &ArrayRef,
+) -> Result<Vec<u8>, WriteError> {
+    let mut cells = text::Cells::new(result);
+    cells.quoted = false;
+    let mut buf = Vec::with_capacity(result.len() * 16);
+    let mut offsets = Vec::with_capacity(result.len() + 1);
+    offsets.push(0i32);
+    for row in 0..result.len() {
+        cells.write(&mut buf, row);
+        offsets.push(i32::try_from(buf.len()).map_err(werr)?);
+    }
+    // The result as text (the writer quotes it).
+    let texts = StringArray::try_new(
+        arrow_buffer::OffsetBuffer::new(offsets.into()),
+        arrow_buffer::Buffer::from_vec(buf),
+        result.nulls().cloned(),
+    )
+    .map_err(werr)?;
+    let mut columns = batch.columns().to_vec();
+    columns.push(Arc::new(texts));
+    let fields: Vec<Arc<Field>> = schema
+        .fields()
+        .iter()
+        .take(batch.num_columns())
+        .cloned()
+        .chain([Arc::new(Field::new("result", DataType::Utf8, true))])
+        .collect();
+    let options = arrow_array::RecordBatchOptions::new().with_row_count(Some(result.len()));
+    let text_batch =
+        RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), columns, &options)
+            .map_err(werr)?;
+    let mut w = arrow_csv::WriterBuilder::new()
+        .with_header(false)
+        .build(Vec::with_capacity(result.len() * 32));
+    w.write(&text_batch).map_err(werr)?;
+    Ok(w.into_inner())
 }

@@ -211,6 +211,8 @@ struct Plan {
     data_name: String,
     /// CSV in and CSV out: the raw cells are written as read.
     raw_csv: bool,
+    /// CSV out.
+    csv_out: bool,
     /// CSV in, another format out: the columns as the output schema has them.
     csv_typed: bool,
     out_schema: SchemaRef,
@@ -435,6 +437,7 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         src,
         data_name,
         raw_csv,
+        csv_out: out_format == DataFormat::Csv,
         csv_typed: matches!(input, Input::Csv(_)) && !raw_csv,
         out_schema,
         header,
@@ -700,8 +703,17 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
             None
         }
     };
-    let csv = match (&batch, plan.raw_csv) {
-        (Some((b, r)), true) => Some(formats::csv_rows(b, r)),
+    // CSV output is formatted here, on the worker.
+    let csv = match (&batch, plan.raw_csv, plan.csv_out) {
+        (Some((b, r)), true, _) => Some(formats::csv_rows(b, r)),
+        (Some((b, r)), false, true) => match formats::csv_of_arrow(&plan.out_schema, b, r) {
+            Ok(rows) => Some(rows),
+            Err(e) => {
+                let why = e.unwrap_or_else(|| "broken pipe".to_owned());
+                failure = Some(Failure::Usage(format!("cannot write the output: {why}")));
+                None
+            }
+        },
         _ => None,
     };
     Done {
