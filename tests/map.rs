@@ -13,14 +13,19 @@ fn map(program: &str, csv: &str) -> Run {
 }
 
 fn map_with(program: &str, csv: impl AsRef<[u8]>, extra: &[&str]) -> Run {
+    map_file(program, "data.csv", csv, extra)
+}
+
+/// Write the program and the data, as the file `name`, and run `kiln map` on them.
+fn map_file(program: &str, name: &str, data: impl AsRef<[u8]>, extra: &[&str]) -> Run {
     let dir = scratch_dir("map");
-    let (p, d): (PathBuf, PathBuf) = (dir.join("prog.expr"), dir.join("data.csv"));
+    let (p, d): (PathBuf, PathBuf) = (dir.join("prog.expr"), dir.join(name));
     std::fs::write(&p, program).unwrap();
-    std::fs::write(&d, csv).unwrap();
+    std::fs::write(&d, data).unwrap();
     run(
         kiln_command()
             .current_dir(&dir)
-            .args(["map", "prog.expr", "data.csv", "--color", "never"])
+            .args(["map", "prog.expr", name, "--color", "never"])
             .args(extra),
         None,
     )
@@ -506,11 +511,21 @@ fn every_input_data_code_example_reports_its_code() {
             .next()
             .and_then(|l| l.strip_prefix("prog.expr: "))
             .unwrap_or_else(|| panic!("{}: the example starts with the program", c.code));
-        assert!(
-            lines.next().is_some_and(|l| l.starts_with("data.csv")),
-            "{}",
-            c.code
-        );
+        // The data: `data.csv:` or `data.ndjson:` and its lines, or a binary file
+        // described in words (`data.parquet: ...`), which tests/map_formats.rs makes.
+        let data = lines.next().unwrap_or_default();
+        let Some(name) = ["data.csv", "data.ndjson"]
+            .into_iter()
+            .find(|n| data.starts_with(n))
+        else {
+            assert!(data.starts_with("data."), "{}: {data}", c.code);
+            assert!(
+                c.code == "E0710",
+                "{}: only E0710 needs a binary file",
+                c.code
+            );
+            continue;
+        };
         // `\xFF` in an example stands for that byte.
         let mut csv = Vec::new();
         for line in lines {
@@ -522,7 +537,7 @@ fn every_input_data_code_example_reports_its_code() {
             }
             csv.push(b'\n');
         }
-        let r = map_with(program, &csv, &["--error-format", "json"]);
+        let r = map_file(program, name, &csv, &["--error-format", "json"]);
         let codes: Vec<String> = json_diagnostics(&r)
             .iter()
             .map(|d| d["code"].as_str().unwrap_or_default().to_owned())

@@ -86,6 +86,15 @@ const EXEMPT: &[(&str, &str)] = &[
         "E0709",
         "program unfit for rows: only `kiln map` reports it",
     ),
+    (
+        "E0710",
+        "column of the wrong Arrow type: only `kiln map` data can cause it",
+    ),
+    (
+        "E0711",
+        "unreadable data file: only `kiln map` data can cause it",
+    ),
+    ("E0712", "null for a plain param: only `kiln map` data can cause it"),
     // Only a bug in Kiln (LLVM rejecting generated code, …) can cause it.
     (
         "E0999",

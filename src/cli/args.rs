@@ -86,17 +86,44 @@ pub enum Command {
         #[command(flatten)]
         engine: EngineArg,
     },
-    /// Run a program once per row of a CSV file (params bound to the columns of the same
-    /// name) and write the rows with a `result` column to standard output.
+    /// Run a program once per row of a data file (params bound to the columns of the same
+    /// name) and write the rows with a `result` column: CSV to standard output, or the
+    /// format of `-o FILE`.
+    #[command(
+        after_help = "Formats, by extension or --input-format/--output-format: csv, parquet \
+                      (.parquet, .pq), arrow (Arrow IPC file: .arrow, .ipc, .feather), arrows \
+                      (Arrow IPC stream: .arrows), ndjson (.ndjson, .jsonl).\n\
+                      Example: kiln map prog.expr trips.parquet --where 'fare > 0.0' -o out.parquet"
+    )]
     Map {
         /// The program (`.expr`), or `-` for standard input.
         file: PathBuf,
-        /// The CSV data: a header row naming the columns, then one row per run; `-` for
-        /// standard input.
+        /// The data: CSV (a header row naming the columns, then one row per run),
+        /// Parquet, Arrow IPC (file or stream) or NDJSON; `-` for standard input (CSV
+        /// unless `--input-format` says otherwise).
         data: PathBuf,
         /// The name of the column the results go in; the data must not have one already.
         #[arg(long, value_name = "NAME", default_value = "result")]
         output_column: String,
+        /// The data's format, when its extension does not say it.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        input_format: Option<DataFormat>,
+        /// Write the output to FILE, in the format its extension says, instead of CSV to
+        /// standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The output's format, when `-o`'s extension does not say it (or for standard
+        /// output).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        output_format: Option<DataFormat>,
+        /// Batches evaluated at once (default: every core); the output keeps the input's
+        /// order either way.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+        threads: Option<u32>,
+        /// Keep only the rows where this bool expression over the same columns holds
+        /// (its params are the program's unless it declares its own).
+        #[arg(long = "where", value_name = "EXPR")]
+        where_: Option<String>,
         #[command(flatten)]
         opt: Opt,
         #[command(flatten)]
@@ -223,6 +250,18 @@ pub struct EngineArg {
     /// cache), for cross-checking the JIT.
     #[arg(long, value_enum, value_name = "ENGINE", default_value_t = EngineChoice::Jit)]
     pub engine: EngineChoice,
+}
+
+/// `kiln map`'s data formats (`--input-format`, `--output-format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    Csv,
+    Parquet,
+    /// Arrow IPC file.
+    Arrow,
+    /// Arrow IPC stream.
+    Arrows,
+    Ndjson,
 }
 
 /// `--engine`.
@@ -515,8 +554,13 @@ mod tests {
                 output_column,
                 opt,
                 limits,
+                threads,
+                where_,
+                output,
+                ..
             }) => {
                 assert_eq!(output_column, "result", "the default");
+                assert_eq!((threads, where_, output), (None, None, None));
                 assert_eq!(limits.timeout, Some(std::time::Duration::from_millis(1500)));
                 assert_eq!(file, PathBuf::from("f.expr"));
                 assert_eq!(data, PathBuf::from("data.csv"));
@@ -536,6 +580,39 @@ mod tests {
             }) => assert_eq!((file, output_column.as_str()), ("-".into(), "total")),
             other => panic!("unexpected parse: {other:?}"),
         }
+        let args = [
+            "map",
+            "f.expr",
+            "d.txt",
+            "--input-format",
+            "parquet",
+            "-o",
+            "out.bin",
+            "--output-format",
+            "arrows",
+            "--threads",
+            "4",
+            "--where",
+            "a > 1",
+        ];
+        match parse(&args).unwrap().command {
+            Some(Command::Map {
+                input_format,
+                output,
+                output_format,
+                threads,
+                where_,
+                ..
+            }) => {
+                assert_eq!(input_format, Some(DataFormat::Parquet));
+                assert_eq!(output, Some(PathBuf::from("out.bin")));
+                assert_eq!(output_format, Some(DataFormat::Arrows));
+                assert_eq!((threads, where_.as_deref()), (Some(4), Some("a > 1")));
+            }
+            other => panic!("unexpected parse: {other:?}"),
+        }
+        assert!(parse(&["map", "f.expr", "d.csv", "--threads", "0"]).is_err());
+        assert!(parse(&["map", "f.expr", "d.csv", "--input-format", "xls"]).is_err());
     }
 
     #[test]

@@ -773,6 +773,36 @@ unwrap(x)",
             `kiln run` instead.",
         example: "prog.expr: param xs: [i64]; sum(xs)\ndata.csv:\nxs\n1",
     },
+    "E0710": "column of the wrong type for its param" {
+        explanation: "`kiln map` reads a Parquet, Arrow IPC or NDJSON file's columns with \
+            the Arrow types the file gives them, and a param takes only the Arrow type of \
+            its Kiln type (`i64` Int64, `f64` Float64, `string` any UTF-8 layout, \
+            `timestamp` any timestamp unit...; a `T?` the same type, nulls as `none`). \
+            The error names the column, its Arrow type and the param's type; the help \
+            names the Kiln type that reads the column as it is. Declare the param with \
+            that type (and convert in the program, e.g. `f64(n)`), or convert the column. \
+            A program and its `--where` expression reading one column as two types is \
+            this error too.",
+        example: "prog.expr: param qty: f64; qty * 2.0\ndata.parquet: qty is an Int64 column",
+    },
+    "E0711": "the data file cannot be read" {
+        explanation: "The data file is not what its extension (or `--input-format`) \
+            says, or it is damaged: a Parquet file cut short (its footer is at the end), \
+            an Arrow IPC stream or file with a corrupt message, NDJSON that is not JSON. \
+            The note quotes the reader's own message. Before any row ran the status is 2; \
+            when the file breaks off in the middle, the rows before have been written and \
+            the status is 3. Check that the file was written completely and pass \
+            `--input-format` when its extension is not its format.",
+        example: "prog.expr: param a: i64; a\ndata.ndjson:\n{\"a\": 1}\n{\"a\": 2",
+    },
+    "E0712": "null for a param that is not optional" {
+        explanation: "A column a param reads holds a null (an Arrow null, or a JSON \
+            `null` or missing key) in this row, and the param is not optional, so it has \
+            no value to run with. The error names the row and the column; the rows \
+            before it have been written. Declare the param optional (`param x: f64?;`): \
+            a null is then `none`, which `??` or `is_none` can handle.",
+        example: "prog.expr: param x: f64; x * 2.0\ndata.ndjson:\n{\"x\": 1.5}\n{\"x\": null}",
+    },
     "E0999": "internal compiler error" {
         explanation: "Kiln failed after your program was checked, while generating or \
             compiling code. This is a bug in Kiln, not in your program; please report it \

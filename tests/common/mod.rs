@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod agree;
+pub mod arrow_io;
 
 use std::fmt;
 use std::io::Write;
