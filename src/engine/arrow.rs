@@ -38,9 +38,10 @@ pub use error::ArrowError;
 pub use types::{arrow_field, arrow_type, binds, kiln_type};
 
 use super::columns::RowError;
-use super::{Column, Program};
+use super::{Column, ColumnBuf, Program};
 use crate::abi::Fault;
 use crate::codegen::is_column_type;
+use crate::runtime::RunCtx;
 use crate::types::ty::Ty;
 use crate::value::Value;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, UInt32Array};
@@ -81,19 +82,11 @@ impl Program {
 
     /// Like [`Program::run_arrow`], with one array per param, in order.
     pub fn run_arrow_columns(&self, columns: &[ArrayRef]) -> Result<ArrayRef, ArrowError> {
-        let params = self.params();
-        if columns.len() != params.len() {
-            return Err(ArrowError::ColumnCount {
-                expected: params.len(),
-                found: columns.len(),
-            });
+        let rows = columns.first().map_or(0, |c| c.len());
+        match self.run_arrow_in(&mut self.new_ctx(), columns, rows)? {
+            (array, None) => Ok(array),
+            (_, Some(error)) => Err(from_row_error(error)),
         }
-        let arrays: Vec<(&str, &ArrayRef)> = params
-            .iter()
-            .map(|p| p.name.as_str())
-            .zip(columns)
-            .collect();
-        self.arrow_run(&arrays, columns.first().map_or(0, |c| c.len()))
     }
 
     /// Like [`Program::run_arrow`], running only the rows `selection` names (in its
@@ -193,7 +186,45 @@ impl Program {
 
     /// Run over `arrays` (one per param, in order, with its column's name) of `rows` rows.
     fn arrow_run(&self, arrays: &[(&str, &ArrayRef)], rows: usize) -> Result<ArrayRef, ArrowError> {
+        match self.arrow_run_in(&mut self.new_ctx(), arrays, rows)? {
+            (array, None) => Ok(array),
+            (_, Some(error)) => Err(from_row_error(error)),
+        }
+    }
+
+    /// [`Program::run_arrow_columns`] in the caller's run context (`kiln map`'s: its
+    /// `print` output, interrupt and memory limit), a fault given back with the results
+    /// of the rows before it rather than as an error. Only programs whose params and
+    /// result are column types (not lists) run here. `rows` is the batch's length (what
+    /// a program without params runs over).
+    pub(crate) fn run_arrow_in(
+        &self,
+        ctx: &mut RunCtx,
+        columns: &[ArrayRef],
+        rows: usize,
+    ) -> Result<(ArrayRef, Option<RowError>), ArrowError> {
+        let arrays: Vec<(&str, &ArrayRef)> = self
+            .params()
+            .iter()
+            .map(|p| p.name.as_str())
+            .zip(columns)
+            .collect();
+        self.arrow_run_in(ctx, &arrays, rows)
+    }
+
+    fn arrow_run_in(
+        &self,
+        ctx: &mut RunCtx,
+        arrays: &[(&str, &ArrayRef)],
+        rows: usize,
+    ) -> Result<(ArrayRef, Option<RowError>), ArrowError> {
         let params = self.params();
+        if arrays.len() != params.len() {
+            return Err(ArrowError::ColumnCount {
+                expected: params.len(),
+                found: arrays.len(),
+            });
+        }
         let Some(ret) = self.output_type() else {
             return Err(ArrowError::Program(
                 "the program has no result to put in an array".into(),
@@ -220,7 +251,7 @@ impl Program {
             .filter(|m| m.null_count() > 0);
         let columnar = is_column_type(ret) && params.iter().all(|p| is_column_type(&p.ty));
         if !columnar {
-            return self.arrow_rows(&bound, rows, mask.as_ref(), ret);
+            return Ok((self.arrow_rows(&bound, rows, mask.as_ref(), ret)?, None));
         }
         let values = bound
             .iter()
@@ -248,12 +279,13 @@ impl Program {
             Some(m) if !self.inner.columns.any_row_may_run() => Some(m.valid_slices().collect()),
             _ => None,
         };
-        let (buf, error) =
-            self.run_rows_only(&mut self.new_ctx(), None, rows, &columns, runs.as_deref());
-        if let Some(error) = error {
-            return Err(from_row_error(error));
-        }
-        output::column_array(buf, mask.as_ref())
+        let (buf, error) = self.run_rows_only(ctx, None, rows, &columns, runs.as_deref());
+        // After a fault the results stop at its row: so does the null rule's mask.
+        let mask = match (&mask, buf.len() < rows) {
+            (Some(m), true) => Some(m.slice(0, buf.len())),
+            _ => mask,
+        };
+        Ok((output::column_array(buf, mask.as_ref())?, error))
     }
 
     /// The row-by-row path (a list param or result): each row's values through
@@ -292,6 +324,14 @@ impl Program {
             }
         }
         output::values_array(ret, &out)
+    }
+}
+
+impl ColumnBuf {
+    /// The column as an Arrow array of its type's [`arrow_type`]: scalar values handed
+    /// over without copying, an optional column's validity bitmap as the null buffer.
+    pub fn into_arrow(self) -> Result<ArrayRef, ArrowError> {
+        output::column_array(self, None)
     }
 }
 

@@ -279,7 +279,9 @@ impl Typed {
                     },
                     false => values,
                 };
-                super::eval::to_arrow(buf, &ty)
+                // Scalar columns (strings are built above) always convert.
+                buf.into_arrow()
+                    .unwrap_or_else(|_| arrow_array::new_null_array(&DataType::Utf8, 0))
             }
         }
     }

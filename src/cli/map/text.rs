@@ -167,7 +167,7 @@ impl<'a> Cells<'a> {
                 let ns = a.as_primitive::<at::DurationNanosecondType>().value(row);
                 self.scalar(out, Scalar::Duration(ns));
             }
-            // Results are only of the types above (`eval::to_arrow`).
+            // Results are only of the types above (`ColumnBuf::into_arrow`).
             _ => {}
         }
     }
