@@ -730,3 +730,46 @@ fn sliced_booleans_constant_programs_and_optional_results_validity() {
         None
     );
 }
+
+/// Dictionary-encoded columns (categorical strings, as Parquet and pyarrow write them)
+/// bind to what their values bind to, nulls included, and give what the plain column
+/// gives.
+#[test]
+fn dictionary_columns_bind_as_their_values() {
+    let words = [
+        Some("red"),
+        Some("green"),
+        None,
+        Some("red"),
+        Some("blue"),
+        None,
+    ];
+    let plain = arr(StringArray::from(words.to_vec()));
+    let dict = arr(words
+        .iter()
+        .copied()
+        .collect::<DictionaryArray<Int32Type>>());
+    assert!(matches!(dict.data_type(), DataType::Dictionary(..)));
+    for src in [
+        "param s: string?; len(s ?? \"-\")",
+        "param s: string; upper(s) + \"!\"",
+        "param s: string?; s == \"red\"",
+    ] {
+        let p = compile(src);
+        let want = p.run_arrow_columns(&[plain.clone()]).unwrap();
+        let got = p.run_arrow_columns(&[dict.clone()]).unwrap();
+        assert_eq!(&got, &want, "{src}");
+    }
+    // The plain column's result for a non-optional param: the null rule on its rows.
+    let got = compile("param s: string; len(s)")
+        .run_arrow_columns(&[dict.clone()])
+        .unwrap();
+    assert_eq!(got.null_count(), 2);
+    // Integer dictionaries bind to integers; a dictionary of another type is the wrong
+    // type, named as such.
+    let err = compile("param s: i64; s")
+        .run_arrow(&RecordBatch::try_from_iter([("s", dict)]).unwrap())
+        .unwrap_err();
+    assert!(err.to_string().contains("`s`"), "{err}");
+    assert!(!err.is_fault(), "{err}");
+}

@@ -678,3 +678,39 @@ fn formats_may_be_named_when_extensions_do_not_say_them() {
     assert_status(&r, 2);
     assert!(r.stderr.contains("cannot tell the output format"), "{r:?}");
 }
+
+/// A dictionary-encoded string column (as pyarrow writes categorical data) is read by a
+/// string param and passed through to every output as its strings.
+#[test]
+fn dictionary_encoded_strings_are_read_and_passed_through() {
+    use arrow_array::types::Int32Type;
+    use arrow_array::DictionaryArray;
+    let dir = scratch_dir("map-formats");
+    let colour: DictionaryArray<Int32Type> =
+        vec!["red", "green", "red", "blue"].into_iter().collect();
+    let batch = arrow_io::batch(vec![
+        ("colour", Arc::new(colour.clone()) as ArrayRef),
+        ("shade", Arc::new(colour) as ArrayRef),
+    ]);
+    for format in ["parquet", "arrow"] {
+        let data = format!("d.{format}");
+        arrow_io::write(&dir.join(&data), format, std::slice::from_ref(&batch));
+        let r = map_in(&dir, "param colour: string; upper(colour)", &data, &[]);
+        assert_status(&r, 0);
+        assert_eq!(
+            r.stdout,
+            "colour,shade,result\nred,red,RED\ngreen,green,GREEN\nred,red,RED\nblue,blue,BLUE\n",
+            "{format}"
+        );
+        let r = map_in(
+            &dir,
+            "param colour: string; len(colour)",
+            &data,
+            &["-o", "out.parquet"],
+        );
+        assert_status(&r, 0);
+        let out = arrow_io::read(&dir.join("out.parquet"), "parquet", None);
+        let lens = out.column_by_name("result").expect("a result column");
+        assert_eq!(lens.as_primitive::<Int64Type>().values(), &[3, 5, 3, 4]);
+    }
+}

@@ -230,8 +230,15 @@ impl Program {
                 "the program has no result to put in an array".into(),
             ));
         };
+        // Dictionary-encoded columns are decoded to their values' type first (one pass;
+        // the values are what binds to the param).
+        let decoded = arrays
+            .iter()
+            .map(|(name, array)| input::decode_dictionary(name, array))
+            .collect::<Result<Vec<Option<ArrayRef>>, _>>()?;
         let mut bound = Vec::with_capacity(params.len());
-        for (p, (name, array)) in params.iter().zip(arrays) {
+        for ((p, (name, array)), decoded) in params.iter().zip(arrays).zip(&decoded) {
+            let array = decoded.as_ref().unwrap_or(array);
             if array.len() != rows {
                 return Err(ArrowError::LengthMismatch {
                     column: (*name).to_owned(),

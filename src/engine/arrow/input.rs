@@ -60,6 +60,17 @@ pub(super) struct Bound<'a> {
     pub nulls: Option<&'a NullBuffer>,
 }
 
+/// A dictionary-encoded column (`Dictionary(K, V)`, as Parquet and pyarrow write
+/// categorical strings) decoded to a plain array of `V`; `None` for any other column.
+pub fn decode_dictionary(name: &str, array: &ArrayRef) -> Result<Option<ArrayRef>, ArrowError> {
+    let DataType::Dictionary(_, values) = array.data_type() else {
+        return Ok(None);
+    };
+    arrow_cast::cast(array.as_ref(), values)
+        .map(Some)
+        .map_err(|e| ArrowError::Program(format!("column `{name}`: decoding its dictionary: {e}")))
+}
+
 impl<'a> Bound<'a> {
     /// Bind `array` to a param of type `ty`, after checking its type.
     pub fn new(name: &str, array: &'a ArrayRef, ty: &Ty) -> Result<Bound<'a>, ArrowError> {

@@ -68,6 +68,8 @@ pub fn binds(dt: &DataType, ty: &Ty) -> bool {
         (DataType::Timestamp(..), Ty::Timestamp) => true,
         (DataType::Duration(_), Ty::Duration) => true,
         (DataType::List(f) | DataType::LargeList(f), Ty::List(elem)) => binds(f.data_type(), elem),
+        // Decoded to its values when bound (`input::decode_dictionary`).
+        (DataType::Dictionary(_, values), _) => binds(values, ty),
         (dt, t) => arrow_type(t).as_ref() == Some(dt),
     }
 }
@@ -78,6 +80,7 @@ pub fn binds(dt: &DataType, ty: &Ty) -> bool {
 pub fn kiln_type(dt: &DataType) -> Option<Ty> {
     match dt {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Some(Ty::Str),
+        DataType::Dictionary(_, values) => kiln_type(values),
         DataType::Timestamp(..) => Some(Ty::Timestamp),
         DataType::Duration(_) => Some(Ty::Duration),
         DataType::List(f) | DataType::LargeList(f) => {
