@@ -756,13 +756,13 @@ fn dictionary_columns_bind_as_their_values() {
         "param s: string?; s == \"red\"",
     ] {
         let p = compile(src);
-        let want = p.run_arrow_columns(&[plain.clone()]).unwrap();
-        let got = p.run_arrow_columns(&[dict.clone()]).unwrap();
+        let want = p.run_arrow_columns(std::slice::from_ref(&plain)).unwrap();
+        let got = p.run_arrow_columns(std::slice::from_ref(&dict)).unwrap();
         assert_eq!(&got, &want, "{src}");
     }
     // The plain column's result for a non-optional param: the null rule on its rows.
     let got = compile("param s: string; len(s)")
-        .run_arrow_columns(&[dict.clone()])
+        .run_arrow_columns(std::slice::from_ref(&dict))
         .unwrap();
     assert_eq!(got.null_count(), 2);
     // Integer dictionaries bind to integers; a dictionary of another type is the wrong
