@@ -714,3 +714,28 @@ fn dictionary_encoded_strings_are_read_and_passed_through() {
         assert_eq!(lens.as_primitive::<Int64Type>().values(), &[3, 5, 3, 4]);
     }
 }
+
+/// Parquet output uses dictionary pages for text columns only: numbers (inputs passed
+/// through and the result) are written plain, strings with their dictionary.
+#[test]
+fn parquet_output_uses_dictionaries_for_text_only() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let dir = scratch_dir("map-formats");
+    arrow_io::write(&dir.join("d.parquet"), "parquet", &[sample()]);
+    let r = map_in(
+        &dir,
+        "param id: i64; param name: string; f64(id) * 0.5 + f64(len(name))",
+        "d.parquet",
+        &["-o", "out.parquet"],
+    );
+    assert_status(&r, 0);
+    let file = std::fs::File::open(dir.join("out.parquet")).unwrap();
+    let reader = SerializedFileReader::new(file).unwrap();
+    let group = reader.metadata().row_group(0);
+    for column in group.columns() {
+        let name = column.column_path().string();
+        let dictionary = column.dictionary_page_offset().is_some();
+        assert_eq!(dictionary, name == "name", "{name}");
+    }
+    assert_eq!(group.num_columns(), 4);
+}

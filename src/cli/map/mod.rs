@@ -406,7 +406,7 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         }
         _ => unreachable!("one input"),
     };
-    let mut input = match (input, schema_in) {
+    let input = match (input, schema_in) {
         (Some(i), _) => i,
         (None, Some((_, batches))) => Input::Arrow {
             batches,
@@ -464,7 +464,7 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         ctx.capture_output();
         Session { ctx }
     };
-    let outcome = run(&plan, &mut input, &mut sink, threads, &session);
+    let outcome = run(&plan, input, &mut sink, threads, &session);
     let finished = sink.finish();
     let failure = outcome?;
     finished.map_err(output_error)?;
@@ -488,10 +488,12 @@ fn keep_freed_memory() {
 }
 
 /// Read, evaluate (on `threads` workers, in order) and write every chunk; the failure
-/// that stopped it, if one did.
+/// that stopped it, if one did. With more than one thread, reading (decompressing,
+/// splitting CSV records) runs on a thread of its own, so it overlaps with writing
+/// (compressing, formatting) on this one.
 fn run(
     plan: &Plan,
-    input: &mut Input,
+    mut input: Input,
     sink: &mut Sink,
     threads: usize,
     session: &(dyn Fn() -> Session + Sync),
@@ -523,6 +525,21 @@ fn run(
             }
         }
     }
+    // The reader owns the input and is not joined: should this thread stop early, it
+    // ends at its next send (or with the process, if it waits on a slow standard input).
+    let (read_tx, reads) = mpsc::sync_channel::<(Option<Chunk>, Option<Failure>)>(threads);
+    let reader = std::thread::Builder::new()
+        .name("kiln-map-read".to_owned())
+        .spawn(move || loop {
+            let (chunk, failure) = input.next();
+            let end = chunk.is_none() || failure.is_some();
+            if read_tx.send((chunk, failure)).is_err() || end {
+                return;
+            }
+        });
+    if reader.is_err() {
+        return Err(internal());
+    }
     let (jobs, queue) = mpsc::sync_channel::<(Chunk, mpsc::Sender<Done>)>(threads);
     let queue = Mutex::new(queue);
     std::thread::scope(|scope| {
@@ -543,7 +560,7 @@ fn run(
         let mut in_flight: VecDeque<mpsc::Receiver<Done>> = VecDeque::new();
         let result = (|| {
             loop {
-                let (chunk, failure) = input.next();
+                let (chunk, failure) = reads.recv().map_err(|_| internal())?;
                 let more = chunk.is_some();
                 if let Some(chunk) = chunk {
                     let (tx, rx) = mpsc::channel();
