@@ -31,21 +31,41 @@ pub fn field(out: &mut Vec<u8>, field: &[u8]) {
 
 /// `v` as `{:?}` writes it (`2.0`, `0.1`, `1e300`, `NaN`, `inf`): ryu where its output is
 /// the same, `{:?}` elsewhere. Both write the shortest digits that read back as `v`,
-/// but they may break a tie between two such digit strings differently, which only
-/// happens at 16 or more significant digits; and they switch to exponents at other
-/// magnitudes. So ryu's text is kept only for plain decimals (`1e-4 <= |v| < 1e15`, and
-/// zero) of at most 15 significant digits.
+/// closest to `v`; they differ only when two such digit strings are equally close (ryu
+/// rounds that tie to even, `{:?}` up), and they switch to exponents at other
+/// magnitudes. A tie needs `v`'s exact decimal expansion to end one digit after the
+/// shortest digits, so within 18 significant digits: `v` must have few fraction bits
+/// (its expansion has as many digits after the point as it has fraction bits). So ryu's
+/// text is kept for plain decimals (`1e-4 <= |v| < 1e15`, and zero) with more than 22
+/// fraction bits (no tie possible: most measured values) or with at most 15 significant
+/// digits (no tie within them).
 pub fn f64(out: &mut Vec<u8>, v: f64) {
     let a = v.abs();
     if v == 0.0 || (1e-4..1e15).contains(&a) {
         let mut buf = ryu::Buffer::new();
         let text = buf.format_finite(v);
-        if significant_digits(text) <= 15 {
+        if fraction_bits(v) > 22 || significant_digits(text) <= 15 {
             out.extend_from_slice(text.as_bytes());
             return;
         }
     }
     let _ = write!(Adapter(out), "{v:?}");
+}
+
+/// How many binary digits `v` (finite) has after the point, trailing zeros dropped: its
+/// exact decimal expansion has that many digits after the decimal point.
+fn fraction_bits(v: f64) -> u32 {
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mantissa, e) = match exp {
+        0 => (frac, -1074),
+        _ => (frac | (1u64 << 52), exp - 1075),
+    };
+    if mantissa == 0 {
+        return 0;
+    }
+    (-(e + mantissa.trailing_zeros() as i32)).max(0) as u32
 }
 
 /// `v` as `{:?}` writes it; as for [`f64`], ryu for plain decimals (`1e-4 <= |v| < 1e7`,
@@ -209,7 +229,15 @@ mod tests {
             let e = (bits % 22) as i32 - 5;
             check64((bits >> 40) as f64 * 10f64.powi(e) / 1e6);
             check64((bits % 1000) as f64 * 10f64.powi(e));
+            // Few fraction bits: exact expansions that end in a tie for the shortest
+            // digits (`95611892266.015625`), where ryu and `{:?}` round differently.
+            check64((bits % (1 << 50)) as f64 / 2f64.powi((bits % 24) as i32));
+            check64((bits >> 20) as f64 / (1u64 << (bits % 40)) as f64);
         }
+        check64(95_611_892_266.015_625);
+        assert_eq!(fraction_bits(0.5), 1);
+        assert_eq!(fraction_bits(3.0), 0);
+        assert_eq!(fraction_bits(95_611_892_266.015_625), 6);
         for v in [
             0.0,
             -0.0,
