@@ -234,10 +234,10 @@ mod tests {
             check64((bits % (1 << 50)) as f64 / 2f64.powi((bits % 24) as i32));
             check64((bits >> 20) as f64 / (1u64 << (bits % 40)) as f64);
         }
-        check64(95_611_892_266.015_625);
+        check64(95_611_892_266.0 + 1.0 / 64.0);
         assert_eq!(fraction_bits(0.5), 1);
         assert_eq!(fraction_bits(3.0), 0);
-        assert_eq!(fraction_bits(95_611_892_266.015_625), 6);
+        assert_eq!(fraction_bits(95_611_892_266.0 + 1.0 / 64.0), 6);
         for v in [
             0.0,
             -0.0,
