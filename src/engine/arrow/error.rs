@@ -111,11 +111,10 @@ impl fmt::Display for ArrowError {
 
 impl std::error::Error for ArrowError {}
 
-/// The closest of `names` to `name` ("did you mean"), if close enough.
+/// The closest of `names` to `name` ("did you mean"), by the rule every suggestion of
+/// the compiler follows (`types::suggest`).
 pub(super) fn closest<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
-    names
-        .map(|n| (strsim::jaro_winkler(name, n), n))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n.to_owned())
+    crate::types::suggest::closest(name, names, 1)
+        .first()
+        .map(|n| (*n).to_owned())
 }
