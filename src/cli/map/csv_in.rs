@@ -275,7 +275,7 @@ impl Typed {
                 let buf = match ty.is_opt() {
                     true => ColumnBuf::Opt {
                         values: Box::new(values),
-                        validity: bitmap(&valid),
+                        validity: crate::engine::validity_bitmap(valid.iter().copied()),
                     },
                     false => values,
                 };
@@ -311,15 +311,6 @@ fn from_bits(kind: crate::abi::Kind, bits: &[u64]) -> ColumnBuf {
         K::Duration => col!(Duration, |&b| b as i64),
         K::Str => ColumnBuf::Str(vec![String::new(); bits.len()]),
     }
-}
-
-/// An Arrow validity bitmap of `valid`.
-fn bitmap(valid: &[bool]) -> Vec<u8> {
-    let mut bytes = vec![0u8; valid.len().div_ceil(8)];
-    for (i, _) in valid.iter().enumerate().filter(|(_, &v)| v) {
-        bytes[i / 8] |= 1 << (i % 8);
-    }
-    bytes
 }
 
 /// The report of `diags`, whose spans are relative to the record at `range` of the data.
