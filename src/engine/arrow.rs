@@ -385,7 +385,7 @@ fn check_selection(batch: &RecordBatch, selection: &UInt32Array) -> Result<(), A
 
 /// The rows (or, with a selection, its entries at those rows) where `result`, a
 /// Boolean array, is true and not null.
-fn true_rows(result: &ArrayRef, selection: Option<&UInt32Array>) -> UInt32Array {
+pub(crate) fn true_rows(result: &ArrayRef, selection: Option<&UInt32Array>) -> UInt32Array {
     let Some(bools) = result.as_any().downcast_ref::<BooleanArray>() else {
         return UInt32Array::from(Vec::<u32>::new());
     };

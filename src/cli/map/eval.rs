@@ -9,12 +9,12 @@
 //! type (checked by the caller, as are nulls for params that are not optional).
 
 use crate::abi::Fault;
+use crate::engine::arrow::true_rows;
 use crate::engine::Program;
 use crate::runtime::RunCtx;
 use crate::span::Span;
 use crate::value::RuntimeError;
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
 use std::sync::Arc;
 
 /// What one worker thread runs batches in: its run context (output captured; the
@@ -68,19 +68,10 @@ pub fn filter(
     params: &RecordBatch,
 ) -> Result<UInt32Array, EvalError> {
     match evaluate(program, session, params) {
-        Ok(mask) => Ok(kept(&mask)),
+        Ok(mask) => Ok(true_rows(&mask, None)),
         Err(mut e) => {
-            e.partial = e.partial.map(|m| Arc::new(kept(&m)) as ArrayRef);
+            e.partial = e.partial.map(|m| Arc::new(true_rows(&m, None)) as ArrayRef);
             Err(e)
         }
     }
-}
-
-/// The rows where a bool column is true.
-fn kept(mask: &ArrayRef) -> UInt32Array {
-    let mask = mask.as_boolean();
-    let rows = (0..mask.len())
-        .filter(|&i| mask.is_valid(i) && mask.value(i))
-        .map(|i| i as u32);
-    UInt32Array::from_iter_values(rows)
 }
