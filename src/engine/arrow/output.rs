@@ -119,43 +119,19 @@ pub(super) fn values_array(ty: &Ty, values: &[Value]) -> Result<ArrayRef, ArrowE
             .collect();
         return string_array(&strings, nulls);
     }
-    let Some(mut buf) = ColumnBuf::empty(ty) else {
+    // A column of `T?`: a `none` row is pushed as a zero with its validity bit clear.
+    let Some(mut buf) = ColumnBuf::empty(&Ty::Opt(Box::new(ty.clone()))) else {
         return Err(ArrowError::Program(format!(
             "a result of type {ty} has no Arrow array"
         )));
     };
     for v in values {
-        let pushed = match v {
-            Value::None => buf.push(zero_of(ty)),
-            v => buf.push(v.clone()),
-        };
-        if !pushed {
+        if !buf.push(v.clone()) {
             return Err(ArrowError::Program(format!(
                 "internal error: a result of type {} in a column of {ty}",
                 v.ty()
             )));
         }
     }
-    column_array(buf, nulls.as_ref())
-}
-
-/// The zero value of scalar type `ty` (a null row's placeholder).
-fn zero_of(ty: &Ty) -> Value {
-    use crate::types::ty::{FloatTy, IntTy};
-    match ty {
-        Ty::Bool => Value::Bool(false),
-        Ty::Int(IntTy::I8) => Value::I8(0),
-        Ty::Int(IntTy::I16) => Value::I16(0),
-        Ty::Int(IntTy::I32) => Value::I32(0),
-        Ty::Int(IntTy::I64) => Value::I64(0),
-        Ty::Int(IntTy::U8) => Value::U8(0),
-        Ty::Int(IntTy::U16) => Value::U16(0),
-        Ty::Int(IntTy::U32) => Value::U32(0),
-        Ty::Int(IntTy::U64) => Value::U64(0),
-        Ty::Float(FloatTy::F32) => Value::F32(0.0),
-        Ty::Float(FloatTy::F64) => Value::F64(0.0),
-        Ty::Timestamp => Value::Timestamp(0),
-        Ty::Duration => Value::Duration(0),
-        _ => Value::Str(String::new()),
-    }
+    column_array(buf, None)
 }
