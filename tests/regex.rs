@@ -29,9 +29,7 @@ fn eval(src: &str) -> String {
 
 #[track_caller]
 fn cases(table: &[(&str, &str)]) {
-    for (src, want) in table {
-        assert_eq!(eval(src), *want, "{src}");
-    }
+    agree::cases_showing(agree::Fault::AtSpan, table)
 }
 
 /// A Kiln string literal holding `s`.

@@ -73,7 +73,13 @@ pub fn eval(src: &str) -> String {
 /// Each program of `table` shows what its row expects, on every path.
 #[track_caller]
 pub fn cases(table: &[(&str, &str)]) {
+    cases_showing(Fault::Code, table)
+}
+
+/// [`cases`] with faults shown as `how` says.
+#[track_caller]
+pub fn cases_showing(how: Fault, table: &[(&str, &str)]) {
     for (src, want) in table {
-        assert_eq!(eval(src), *want, "{src}");
+        assert_eq!(everywhere(src, how), *want, "{src}");
     }
 }
