@@ -65,6 +65,36 @@ trait Bits: Copy {
     fn from_slot_bits(bits: u64) -> Self;
 }
 
+/// `Option<T>` of a [`Bits`] type `T` as a `T?`: the value's bits and a presence word.
+macro_rules! optional {
+    ($rust:ty => $kiln:expr) => {
+        impl sealed::Sealed for Option<$rust> {}
+        impl Arg for Option<$rust> {
+            fn ty() -> Ty {
+                Ty::opt($kiln)
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn to_slot(self) -> [u64; 2] {
+                match self {
+                    Some(v) => [Bits::slot_bits(v), 1],
+                    None => [0, 0],
+                }
+            }
+        }
+        impl Ret for Option<$rust> {
+            fn ty() -> Option<Ty> {
+                Some(Ty::opt($kiln))
+            }
+            const OPTIONAL: bool = true;
+            #[inline(always)]
+            fn from_slot(slot: [u64; 2]) -> Self {
+                (slot[1] != 0).then(|| <$rust as Bits>::from_slot_bits(slot[0]))
+            }
+        }
+    };
+}
+
 macro_rules! scalars {
     ($($rust:ty => $kiln:expr, $to:expr, $from:expr;)*) => {$(
         impl sealed::Sealed for $rust {}
@@ -96,30 +126,7 @@ macro_rules! scalars {
                 <$rust as Bits>::from_slot_bits(slot[0])
             }
         }
-        impl sealed::Sealed for Option<$rust> {}
-        impl Arg for Option<$rust> {
-            fn ty() -> Ty {
-                Ty::opt($kiln)
-            }
-            const OPTIONAL: bool = true;
-            #[inline(always)]
-            fn to_slot(self) -> [u64; 2] {
-                match self {
-                    Some(v) => [Bits::slot_bits(v), 1],
-                    None => [0, 0],
-                }
-            }
-        }
-        impl Ret for Option<$rust> {
-            fn ty() -> Option<Ty> {
-                Some(Ty::opt($kiln))
-            }
-            const OPTIONAL: bool = true;
-            #[inline(always)]
-            fn from_slot(slot: [u64; 2]) -> Self {
-                (slot[1] != 0).then(|| <$rust as Bits>::from_slot_bits(slot[0]))
-            }
-        }
+        optional! { $rust => $kiln }
     )*};
 }
 
@@ -178,30 +185,7 @@ macro_rules! times {
                 <$rust as Bits>::from_slot_bits(slot[0])
             }
         }
-        impl sealed::Sealed for Option<$rust> {}
-        impl Arg for Option<$rust> {
-            fn ty() -> Ty {
-                Ty::opt($kiln)
-            }
-            const OPTIONAL: bool = true;
-            #[inline(always)]
-            fn to_slot(self) -> [u64; 2] {
-                match self {
-                    Some(v) => [Bits::slot_bits(v), 1],
-                    None => [0, 0],
-                }
-            }
-        }
-        impl Ret for Option<$rust> {
-            fn ty() -> Option<Ty> {
-                Some(Ty::opt($kiln))
-            }
-            const OPTIONAL: bool = true;
-            #[inline(always)]
-            fn from_slot(slot: [u64; 2]) -> Self {
-                (slot[1] != 0).then(|| <$rust as Bits>::from_slot_bits(slot[0]))
-            }
-        }
+        optional! { $rust => $kiln }
     )*};
 }
 
