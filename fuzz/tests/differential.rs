@@ -195,104 +195,112 @@ fn new_disagreement(
     ))
 }
 
+/// What [`agree_on_picked`] saw: how many programs ran, how many of them `note` counted,
+/// and the disagreements (and programs that did not compile).
+struct Picked {
+    ran: usize,
+    noted: usize,
+    failures: Vec<String>,
+}
+
+/// The first `want` programs generated from seeds `derive(base, 0..tries)` that `pick`
+/// accepts, each run on every path; `note` counts the runs that show what the test is
+/// after (a `none` printed, a fault).
+fn agree_on_picked(
+    base: u64,
+    tries: u64,
+    want: usize,
+    pick: impl Fn(&kiln_fuzz::ast::Program) -> bool,
+    note: impl Fn(&[(ExecPath, Outcome)]) -> bool,
+) -> Picked {
+    let runner = runner();
+    let mut paths = ExecPath::fast_paths();
+    paths.extend(ExecPath::slow_paths());
+    let mut seen = Picked {
+        ran: 0,
+        noted: 0,
+        failures: Vec::new(),
+    };
+    for i in 0..tries {
+        if seen.ran == want {
+            break;
+        }
+        let seed = derive(base, i);
+        let program = gen::program(seed);
+        if !pick(&program) {
+            continue;
+        }
+        seen.ran += 1;
+        let case = program.case();
+        let results = runner.run_all(&paths, &case);
+        if let kiln_fuzz::runner::Status::CompileError(code) = &results[0].1.status {
+            seen.failures
+                .push(format!("seed {seed:#x}: does not compile ({code})"));
+            continue;
+        }
+        seen.noted += note(&results) as usize;
+        seen.failures
+            .extend(new_disagreement(seed, &case, &results));
+    }
+    seen
+}
+
+/// Whether some expression of `program` (statements, function bodies, and everything
+/// inside them) is one `is` accepts.
+fn some_expr(program: &kiln_fuzz::ast::Program, is: fn(&kiln_fuzz::ast::Expr) -> bool) -> bool {
+    use kiln_fuzz::ast::{Expr, Stmt};
+    fn any(e: &Expr, is: fn(&Expr) -> bool) -> bool {
+        is(e) || e.children().into_iter().any(|c| any(c, is))
+    }
+    program.stmts.iter().any(|s| match s {
+        Stmt::Let(_, _, e) | Stmt::Expr(e) => any(e, is),
+        Stmt::Fn(f) => any(&f.result, is),
+        _ => false,
+    })
+}
+
 /// Issue 14: generated programs with optional params, `none` or values, agree on every
 /// path: the library's JIT and interpreter (`Value::None`), optional columns (a validity
 /// bitmap), MCJIT, `kiln run --param p=`, a built executable and `lli`.
 #[test]
 fn programs_with_optional_params_agree_on_every_path() {
-    let runner = runner();
-    let mut paths = ExecPath::fast_paths();
-    paths.extend(ExecPath::slow_paths());
-    let (mut ran, mut columns, mut failures) = (0, 0, Vec::new());
-    for i in 0..2000 {
-        if ran == 12 {
-            break;
-        }
-        let seed = derive(0x0b7_0001, i);
-        let program = gen::program(seed);
-        let has_none = program
+    let has_none = |program: &kiln_fuzz::ast::Program| {
+        program
             .inputs
             .iter()
-            .any(|p| matches!(p.ty, kiln_fuzz::ast::Ty::Opt(_)) && p.text.is_empty());
-        if !has_none {
-            continue;
-        }
-        ran += 1;
-        let case = program.case();
-        let results = runner.run_all(&paths, &case);
-        columns += results.iter().any(|(p, o)| {
+            .any(|p| matches!(p.ty, kiln_fuzz::ast::Ty::Opt(_)) && p.text.is_empty())
+    };
+    let columns = |results: &[(ExecPath, Outcome)]| {
+        results.iter().any(|(p, o)| {
             *p == ExecPath::Columns && !matches!(o.status, kiln_fuzz::runner::Status::Unavailable)
-        }) as usize;
-        failures.extend(new_disagreement(seed, &case, &results));
-    }
-    assert_eq!(ran, 12, "too few programs with a none param");
-    assert!(columns >= 1, "no columnar run with an optional column");
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// Whether a generated program computes with optional values (v1) beyond reading its
-/// optional params through `??`: an expression of type `T?` or `[T?]`, or a `??` chain.
-fn computes_with_optionals(program: &kiln_fuzz::ast::Program) -> bool {
-    use kiln_fuzz::ast::{Expr, Kind, Stmt};
-    fn any(e: &Expr) -> bool {
-        (e.ty.has_opt() && !matches!(e.kind, Kind::Var(_)))
-            || matches!(e.kind, Kind::Coalesce(_))
-            || e.children().into_iter().any(any)
-    }
-    program.stmts.iter().any(|s| match s {
-        Stmt::Let(_, _, e) | Stmt::Expr(e) => any(e),
-        Stmt::Fn(f) => any(&f.result),
-        _ => false,
-    })
+        })
+    };
+    let seen = agree_on_picked(0x0b7_0001, 2000, 12, has_none, columns);
+    assert_eq!(seen.ran, 12, "too few programs with a none param");
+    assert!(seen.noted >= 1, "no columnar run with an optional column");
+    assert!(seen.failures.is_empty(), "{}", seen.failures.join("\n\n"));
 }
 
 /// Issue 14: generated programs that compute with optional values (`none`, lifting,
 /// `??`, `unwrap`, `T?(...)`, lists of optionals, optional results) agree on every
-/// path, `none` in their output and E0612 faults included.
+/// path, `none` in their output and E0612 faults included. A program computes with
+/// optionals (v1) beyond reading its optional params through `??` when it has an
+/// expression of type `T?` or `[T?]`, or a `??` chain.
 #[test]
 fn programs_with_optional_expressions_agree_on_every_path() {
-    let runner = runner();
-    let mut paths = ExecPath::fast_paths();
-    paths.extend(ExecPath::slow_paths());
-    let (mut ran, mut printed_none, mut failures) = (0, 0, Vec::new());
-    for i in 0..400 {
-        if ran == 25 {
-            break;
-        }
-        let seed = derive(0x0b7_0002, i);
-        let program = gen::program(seed);
-        if !computes_with_optionals(&program) {
-            continue;
-        }
-        ran += 1;
-        let case = program.case();
-        let results = runner.run_all(&paths, &case);
-        if let kiln_fuzz::runner::Status::CompileError(code) = &results[0].1.status {
-            failures.push(format!("seed {seed:#x}: does not compile ({code})"));
-            continue;
-        }
-        printed_none += results[0].1.stdout.lines().any(|l| l.contains("none")) as usize;
-        failures.extend(new_disagreement(seed, &case, &results));
-    }
-    assert_eq!(ran, 25, "too few programs with optional expressions");
-    assert!(
-        printed_none >= 2,
-        "only {printed_none} programs printed none"
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// Whether a generated program calls `format` (issue 15).
-fn calls_format(program: &kiln_fuzz::ast::Program) -> bool {
-    use kiln_fuzz::ast::{Expr, Kind, Stmt};
-    fn any(e: &Expr) -> bool {
-        matches!(&e.kind, Kind::Call(f, _) if f == "format") || e.children().into_iter().any(any)
-    }
-    program.stmts.iter().any(|s| match s {
-        Stmt::Let(_, _, e) | Stmt::Expr(e) => any(e),
-        Stmt::Fn(f) => any(&f.result),
-        _ => false,
-    })
+    use kiln_fuzz::ast::{Expr, Kind};
+    let computes_with_optionals = |program: &kiln_fuzz::ast::Program| {
+        some_expr(program, |e: &Expr| {
+            (e.ty.has_opt() && !matches!(e.kind, Kind::Var(_)))
+                || matches!(e.kind, Kind::Coalesce(_))
+        })
+    };
+    let printed_none =
+        |results: &[(ExecPath, Outcome)]| results[0].1.stdout.lines().any(|l| l.contains("none"));
+    let seen = agree_on_picked(0x0b7_0002, 400, 25, computes_with_optionals, printed_none);
+    assert_eq!(seen.ran, 25, "too few programs with optional expressions");
+    assert!(seen.noted >= 2, "only {} programs printed none", seen.noted);
+    assert!(seen.failures.is_empty(), "{}", seen.failures.join("\n\n"));
 }
 
 /// Issue 15: generated programs that call `format` (random specs over every argument
@@ -300,30 +308,16 @@ fn calls_format(program: &kiln_fuzz::ast::Program) -> bool {
 /// on every path.
 #[test]
 fn programs_that_format_agree_on_every_path() {
-    let runner = runner();
-    let mut paths = ExecPath::fast_paths();
-    paths.extend(ExecPath::slow_paths());
-    let (mut ran, mut bad_format, mut failures) = (0, 0, Vec::new());
-    for i in 0..600 {
-        if ran == 25 {
-            break;
-        }
-        let seed = derive(0xf0_0015, i);
-        let program = gen::program(seed);
-        if !calls_format(&program) {
-            continue;
-        }
-        ran += 1;
-        let case = program.case();
-        let results = runner.run_all(&paths, &case);
-        if let kiln_fuzz::runner::Status::CompileError(code) = &results[0].1.status {
-            failures.push(format!("seed {seed:#x}: does not compile ({code})"));
-            continue;
-        }
-        bad_format += results[0].1.render().contains("E0618") as usize;
-        failures.extend(new_disagreement(seed, &case, &results));
-    }
-    assert_eq!(ran, 25, "too few programs that format");
-    eprintln!("{bad_format} of {ran} programs faulted with E0618");
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    use kiln_fuzz::ast::{Expr, Kind};
+    let calls_format = |program: &kiln_fuzz::ast::Program| {
+        some_expr(
+            program,
+            |e: &Expr| matches!(&e.kind, Kind::Call(f, _) if f == "format"),
+        )
+    };
+    let bad_format = |results: &[(ExecPath, Outcome)]| results[0].1.render().contains("E0618");
+    let seen = agree_on_picked(0xf0_0015, 600, 25, calls_format, bad_format);
+    assert_eq!(seen.ran, 25, "too few programs that format");
+    eprintln!("{} of {} programs faulted with E0618", seen.noted, seen.ran);
+    assert!(seen.failures.is_empty(), "{}", seen.failures.join("\n\n"));
 }
