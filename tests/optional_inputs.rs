@@ -4,19 +4,11 @@
 
 mod common;
 
-use common::{kiln_command, run, scratch_dir, Run};
+use common::{scratch_dir, Run};
 
 /// `kiln run prog.expr` with `args` after it, on `engine` (`jit` or `interp`).
 fn kiln_run(program: &str, engine: &str, args: &[&str]) -> Run {
-    let dir = scratch_dir("optin");
-    std::fs::write(dir.join("prog.expr"), program).unwrap();
-    run(
-        kiln_command()
-            .current_dir(&dir)
-            .args(["run", "prog.expr", "--color", "never", "--engine", engine])
-            .args(args),
-        None,
-    )
+    common::kiln_run_source("optin", program, engine, args)
 }
 
 #[test]

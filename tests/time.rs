@@ -305,15 +305,7 @@ fn params_come_from_values_typed_handles_and_columns() {
 
 /// `kiln run prog.expr` with `args`, on `engine`.
 fn kiln_run(program: &str, engine: &str, args: &[&str]) -> Run {
-    let dir = scratch_dir("time");
-    std::fs::write(dir.join("prog.expr"), program).unwrap();
-    run(
-        kiln_command()
-            .current_dir(&dir)
-            .args(["run", "prog.expr", "--color", "never", "--engine", engine])
-            .args(args),
-        None,
-    )
+    common::kiln_run_source("time", program, engine, args)
 }
 
 #[test]

@@ -65,6 +65,20 @@ pub fn kiln_command() -> Command {
     command
 }
 
+/// `kiln run prog.expr ARGS...` with `program` written to `prog.expr` in a new scratch
+/// directory (named after `label`), on `engine` (`jit` or `interp`), colour off.
+pub fn kiln_run_source(label: &str, program: &str, engine: &str, args: &[&str]) -> Run {
+    let dir = scratch_dir(label);
+    std::fs::write(dir.join("prog.expr"), program).unwrap();
+    run(
+        kiln_command()
+            .current_dir(&dir)
+            .args(["run", "prog.expr", "--color", "never", "--engine", engine])
+            .args(args),
+        None,
+    )
+}
+
 /// The crate's root directory.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
