@@ -621,3 +621,65 @@ fn an_empty_cell_for_a_plain_param_says_to_declare_it_optional() {
     assert_status(&r, 3);
     assert!(r.stderr.contains("`300` is not a valid u8?"), "{r:?}");
 }
+
+/// A file of many blocks (the reader cuts blocks of whole records; workers parse them):
+/// quoted fields with commas, quotes and line breaks, CRLF and empty lines, and a quote
+/// inside an unquoted field, on every thread count. The output is the same, and a bad
+/// cell far into the file names its line and data row.
+#[test]
+fn many_blocks_with_quotes_line_breaks_and_empty_lines_read_as_one_file() {
+    let rows = 70_000;
+    let mut csv = String::from("n,note\r\n");
+    let mut want = String::from("n,note,result\n");
+    let mut line = 2;
+    for i in 0..rows {
+        let (cell, written) = match i % 7 {
+            0 => ("\"a, \"\"b\"\"\"".to_owned(), "\"a, \"\"b\"\"\"".to_owned()),
+            1 => ("\"two\r\nlines\"".to_owned(), "\"two\r\nlines\"".to_owned()),
+            // A quote inside an unquoted field is text (written quoted).
+            2 => ("5\" disk".to_owned(), "\"5\"\" disk\"".to_owned()),
+            // Quoted without need: written unquoted.
+            3 => ("\"plain\"".to_owned(), "plain".to_owned()),
+            _ => (format!("x{i}"), format!("x{i}")),
+        };
+        csv.push_str(&format!("{i},{cell}\r\n"));
+        line += 1 + cell.matches('\n').count();
+        if i % 1000 == 0 {
+            csv.push_str("\r\n");
+            line += 1;
+        }
+        want.push_str(&format!("{i},{written},{}\n", i * 2));
+    }
+    for threads in ["1", "2", "3"] {
+        let r = map_with("param n: i64; n * 2", &csv, &["--threads", threads]);
+        assert_status(&r, 0);
+        if r.stdout != want {
+            let at = r
+                .stdout
+                .bytes()
+                .zip(want.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            panic!(
+                "{threads} threads: differs at {at}: {:?} vs {:?}",
+                &r.stdout[at.saturating_sub(40)..(at + 40).min(r.stdout.len())],
+                &want[at.saturating_sub(40)..(at + 40).min(want.len())]
+            );
+        }
+    }
+    // A bad cell after all of them.
+    let bad = format!("{csv}oops,x\r\n");
+    let r = map_with("param n: i64; n * 2", &bad, &["--threads", "2"]);
+    assert_status(&r, 3);
+    assert!(r.stdout == want, "the rows before the bad one are written");
+    assert!(
+        r.stderr.contains(&format!("data.csv:{line}:1")),
+        "line {line}: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("in data row {}", rows + 1)),
+        "{}",
+        r.stderr
+    );
+}

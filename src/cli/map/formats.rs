@@ -110,11 +110,10 @@ pub fn open(
 
 /// Where the output goes, in its format.
 pub enum Sink {
-    /// CSV: of a CSV input (`raw`), the input's cells as they were read; of an Arrow
-    /// input, its columns as Arrow writes them; then the result.
+    /// CSV: of a CSV input, its records as they were read (`csv_in::write_rows`); of an
+    /// Arrow input, its columns as Arrow writes them; then the result.
     Csv {
         out: Box<dyn Write + Send>,
-        raw: bool,
     },
     Parquet(parquet::arrow::ArrowWriter<Box<dyn Write + Send>>),
     IpcFile(arrow_ipc::writer::FileWriter<Box<dyn Write + Send>>),
@@ -143,12 +142,11 @@ fn io_err(e: io::Error) -> WriteError {
 
 impl Sink {
     /// A sink of `format` writing batches of `schema` (the output's: the input's columns
-    /// and the result's) to `out`; `raw_csv`: the input is CSV, its cells kept as read.
+    /// and the result's) to `out`.
     pub fn new(
         format: DataFormat,
         mut out: Box<dyn Write + Send>,
         schema: &SchemaRef,
-        raw_csv: bool,
     ) -> Result<Sink, WriteError> {
         Ok(match format {
             DataFormat::Csv => {
@@ -161,7 +159,7 @@ impl Sink {
                 }
                 line.push(b'\n');
                 out.write_all(&line).map_err(io_err)?;
-                Sink::Csv { out, raw: raw_csv }
+                Sink::Csv { out }
             }
             DataFormat::Parquet => {
                 // Dictionary pages only for text: on numbers (measurements, results) the
@@ -192,8 +190,8 @@ impl Sink {
         })
     }
 
-    /// Write one batch: `batch` the output's columns but the result (for `CsvRaw`, the
-    /// input's raw cells), `result` the result column.
+    /// Write one batch: `batch` the output's columns but the result, `result` the result
+    /// column.
     pub fn write(
         &mut self,
         schema: &SchemaRef,
@@ -207,8 +205,7 @@ impl Sink {
             RecordBatch::try_new_with_options(schema.clone(), columns, &options).map_err(werr)
         };
         match self {
-            Sink::Csv { out, raw: true } => out.write_all(&csv_rows(batch, result)).map_err(io_err),
-            Sink::Csv { out, raw: false } => {
+            Sink::Csv { out } => {
                 let rows = csv_of_arrow(schema, batch, result)?;
                 out.write_all(&rows).map_err(io_err)
             }
@@ -219,10 +216,10 @@ impl Sink {
         }
     }
 
-    /// Write rows already formatted by [`csv_rows`] or [`csv_of_arrow`] (a CSV sink only).
+    /// Write rows already formatted by [`csv_of_arrow`] or `csv_in::write_rows` (a CSV sink only).
     pub fn write_csv(&mut self, rows: &[u8]) -> Result<(), WriteError> {
         match self {
-            Sink::Csv { out, .. } => out.write_all(rows).map_err(io_err),
+            Sink::Csv { out } => out.write_all(rows).map_err(io_err),
             _ => Err(Some(
                 "internal error: CSV rows for another format".to_owned(),
             )),
@@ -232,7 +229,7 @@ impl Sink {
     /// End the output (a Parquet footer, an IPC file's end) and flush it.
     pub fn finish(self) -> Result<(), WriteError> {
         match self {
-            Sink::Csv { mut out, .. } => out.flush().map_err(io_err),
+            Sink::Csv { mut out } => out.flush().map_err(io_err),
             Sink::Parquet(w) => w.close().map(|_| ()).map_err(werr),
             Sink::IpcFile(mut w) => w.finish().map_err(werr),
             Sink::IpcStream(mut w) => w.finish().map_err(werr),
@@ -243,31 +240,10 @@ impl Sink {
     /// Flush what was written so far (CSV to standard output goes out batch by batch).
     pub fn flush(&mut self) -> Result<(), WriteError> {
         match self {
-            Sink::Csv { out, .. } => out.flush().map_err(io_err),
+            Sink::Csv { out } => out.flush().map_err(io_err),
             _ => Ok(()),
         }
     }
-}
-
-/// The CSV rows of a CSV input's raw cells (`batch`, `Binary` columns) and the result:
-/// formatted where the batch was evaluated, so workers share the work.
-pub fn csv_rows(batch: &RecordBatch, result: &ArrayRef) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(result.len() * 32);
-    let raw: Vec<&arrow_array::BinaryArray> = batch
-        .columns()
-        .iter()
-        .filter_map(|c| c.as_any().downcast_ref())
-        .collect();
-    let mut cells = text::Cells::new(result);
-    for row in 0..result.len() {
-        for c in &raw {
-            text::field(&mut buf, c.value(row));
-            buf.push(b',');
-        }
-        cells.write(&mut buf, row);
-        buf.push(b'\n');
-    }
-    buf
 }
 
 /// The CSV rows of an Arrow input's columns (`batch`, as Arrow writes them) and the

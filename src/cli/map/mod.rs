@@ -35,7 +35,7 @@ use crate::engine::{Engine, EngineOptions, Param, Program};
 use crate::runtime::{Interrupt, RunCtx};
 use crate::span::Span;
 use crate::types::ty::Ty;
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, UInt32Array};
+use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use csv_in::CsvInput;
 use eval::{EvalError, Session};
@@ -61,8 +61,8 @@ pub struct Read {
 pub struct Chunk {
     /// Data rows before this batch.
     rows_before: u64,
-    /// For CSV, the line each row starts on.
-    lines: Option<Vec<u64>>,
+    /// The columns as read (for CSV, as text, parsed by the worker from `csv`: none for
+    /// CSV output, which writes the records as read).
     batch: RecordBatch,
     /// The read columns (for CSV, parsed by the worker from `csv`).
     reads: Vec<ArrayRef>,
@@ -182,7 +182,6 @@ impl Input {
                 Some(Ok(batch)) => {
                     let chunk = Chunk {
                         rows_before: *rows_before,
-                        lines: None,
                         reads: reads
                             .iter()
                             .map(|r| batch.column(r.column).clone())
@@ -427,7 +426,7 @@ fn map_inner(rep: &Reporter, args: &MapArgs<'_>) -> Result<(), Stop> {
         _ => Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout())),
     };
     let raw_csv = matches!(input, Input::Csv(_)) && out_format == DataFormat::Csv;
-    let mut sink = Sink::new(out_format, out, &out_schema, raw_csv).map_err(output_error)?;
+    let mut sink = Sink::new(out_format, out, &out_schema).map_err(output_error)?;
 
     let plan = Plan {
         program,
@@ -596,10 +595,16 @@ fn internal() -> Stop {
 /// Evaluate one chunk: nulls for params that are not optional, `--where`, the program.
 fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
     let mut failure = None;
-    // CSV cells are parsed here, on the worker.
-    if let (Some(rows), Some(lines)) = (&chunk.csv, &chunk.lines) {
-        let (reads, bad) =
-            csv_in::parse_reads(&chunk.batch, rows, lines, chunk.rows_before, &plan.reads);
+    // CSV records are parsed here, on the worker.
+    if let Some(rows) = chunk.csv.as_mut() {
+        let (batch, reads, bad) = csv_in::parse(
+            rows,
+            chunk.rows_before,
+            &plan.reads,
+            plan.csv_typed,
+            plan.raw_csv,
+        );
+        chunk.batch = batch;
         chunk.reads = reads;
         if let Some((row, f)) = bad {
             failure = Some(f);
@@ -696,7 +701,7 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
             }
             match plan.main.iter().position(|&k| plan.reads[k].column == i) {
                 Some(j) => main_arrays[j].clone(),
-                None => text_column(&c),
+                None => c,
             }
         })
         .map(|c| c.slice(0, n))
@@ -722,7 +727,10 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
     };
     // CSV output is formatted here, on the worker.
     let csv = match (&batch, plan.raw_csv, plan.csv_out) {
-        (Some((b, r)), true, _) => Some(formats::csv_rows(b, r)),
+        (Some((_, r)), true, _) => chunk
+            .csv
+            .as_ref()
+            .map(|rows| csv_in::write_rows(rows, kept.as_ref(), r)),
         (Some((b, r)), false, true) => match formats::csv_of_arrow(&plan.out_schema, b, r) {
             Ok(rows) => Some(rows),
             Err(e) => {
@@ -745,14 +753,13 @@ fn process(plan: &Plan, session: &mut Session, mut chunk: Chunk) -> Done {
 fn slice_chunk(chunk: Chunk, row: usize) -> Chunk {
     Chunk {
         rows_before: chunk.rows_before,
-        lines: chunk.lines,
         batch: chunk.batch.slice(0, row),
         reads: chunk
             .reads
             .iter()
             .map(|a| a.slice(0, row.min(a.len())))
             .collect(),
-        csv: None,
+        csv: chunk.csv,
     }
 }
 
@@ -773,26 +780,10 @@ fn params_batch<'a>(
         .expect("the params' columns are one length")
 }
 
-/// A CSV column's raw cells as text (invalid UTF-8 replaced: only CSV output keeps
-/// bytes as they are).
-fn text_column(raw: &ArrayRef) -> ArrayRef {
-    match raw.as_any().downcast_ref::<arrow_array::BinaryArray>() {
-        Some(b) => Arc::new(StringArray::from_iter_values(
-            b.iter()
-                .map(|v| String::from_utf8_lossy(v.unwrap_or(b"")).into_owned()),
-        )),
-        None => raw.clone(),
-    }
-}
-
 /// Where row `row` of a chunk is, for messages: its CSV line or its data row.
 fn place(plan: &Plan, chunk: &Chunk, row: usize) -> String {
-    match &chunk.lines {
-        Some(lines) => format!(
-            "the row at {}:{}",
-            plan.data_name,
-            lines.get(row).copied().unwrap_or(0)
-        ),
+    match &chunk.csv {
+        Some(rows) => format!("the row at {}:{}", plan.data_name, rows.line_of_row(row)),
         None => format!(
             "data row {} of {}",
             chunk.rows_before + row as u64 + 1,
