@@ -501,6 +501,15 @@ impl Used {
         }
     }
 
+    /// Whether every host function the program calls is free of side effects: native
+    /// ones registered [`Purity::Pure`], and inline ones (their IR is what they do).
+    pub fn all_pure(&self) -> bool {
+        self.fns.iter().all(|u| match &u.imp {
+            HostImpl::Native(n) => n.pure,
+            HostImpl::Inline(_) => true,
+        })
+    }
+
     /// The program calls no host function.
     #[inline]
     pub fn is_empty(&self) -> bool {

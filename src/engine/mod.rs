@@ -171,10 +171,12 @@ impl Engine {
                 Code::Interp(Box::new(checked.program.clone()), self.interp_options())
             }
         };
+        let host = self.host.used_by(&checked.program);
         Ok(Program {
             inner: Arc::new(Inner {
                 params: params_of(code.inputs()),
-                host: self.host.used_by(&checked.program),
+                pure: host.all_pure() && !has_side_effect(&checked.program),
+                host,
                 columns: columns::Lazy::new(&checked.program, self.jit_options(true)),
                 code,
                 warnings: checked.warnings,
@@ -224,6 +226,20 @@ fn params_of(inputs: &[crate::types::hir::Input]) -> Vec<Param> {
         .collect()
 }
 
+/// Whether the program itself (its top level or a function) calls a built-in with a side
+/// effect (`print`, `now()`: `Effects::pure` is false) or a function of another module
+/// (the REPL's, unknown here). Host functions are judged by [`host::Used::all_pure`].
+fn has_side_effect(program: &crate::types::hir::Program) -> bool {
+    use crate::types::hir::{ExprKind, Walk as _};
+    let impure = |e: &crate::types::hir::Expr| match &e.kind {
+        ExprKind::Builtin { op, .. } => !op.effects(&e.ty).pure,
+        ExprKind::Hof { op, .. } => !op.effects().pure,
+        ExprKind::CallExtern { .. } => true,
+        _ => false,
+    };
+    program.main.body.any(impure) || program.functions.iter().any(|f| f.body.any(impure))
+}
+
 /// One input of a program: a `param` declaration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
@@ -244,6 +260,8 @@ struct Inner {
     warnings: Vec<Diagnostic>,
     /// The host functions the program calls (kept alive with it).
     host: host::Used,
+    /// [`Program::is_pure`].
+    pure: bool,
     /// The program compiled again with its columnar entry, on first use.
     columns: columns::Lazy,
     file: String,
@@ -314,6 +332,23 @@ impl Program {
             Code::Jit(_) => Backend::Jit,
             Code::Interp(..) => Backend::Interp,
         }
+    }
+
+    /// Whether a run has no effect but its result (or its fault): the program calls no
+    /// `print`, no `now()`, and no host function registered [`Purity::SideEffect`]. A
+    /// pure program's result depends only on its inputs, so a query engine may run it
+    /// once for constant inputs, or not at all for unused rows.
+    ///
+    /// ```
+    /// use kiln::Engine;
+    ///
+    /// let engine = Engine::new();
+    /// assert!(engine.compile("param a: i64; 10 / a").unwrap().is_pure());
+    /// assert!(!engine.compile("param a: i64; print(a); a").unwrap().is_pure());
+    /// assert!(!engine.compile("now()").unwrap().is_pure());
+    /// ```
+    pub fn is_pure(&self) -> bool {
+        self.inner.pure
     }
 
     /// Warnings found while compiling.

@@ -680,3 +680,31 @@ fn nested_lists_cross_the_library_api() {
     let r = strings.run(&[words]).unwrap().unwrap();
     assert_eq!(r.to_string(), r#"[["a", "b\n"]]"#);
 }
+
+#[test]
+fn purity_follows_print_now_and_host_functions() {
+    let mut engine = Engine::new();
+    engine
+        .host()
+        .register("twice", Purity::Pure, |x: i64| x * 2)
+        .register("logged", Purity::SideEffect, |x: i64| x + 1);
+    let pure = |src: &str| {
+        engine
+            .compile(src)
+            .unwrap_or_else(|e| panic!("{}", e.render()))
+            .is_pure()
+    };
+    assert!(pure("param a: i64; param b: i64; a / b"));
+    assert!(pure("param s: string; upper(s) + format(\"{}\", len(s))"));
+    assert!(pure("param a: i64; twice(a)"));
+    assert!(pure("param xs: [i64]; map(xs, x -> x * 2)"));
+    assert!(!pure("param a: i64; logged(a)"));
+    assert!(!pure("param a: i64; print(a); a"));
+    assert!(!pure("now()"));
+    // Found inside a function, and inside a lambda.
+    assert!(!pure(
+        "fn f(x: i64) -> i64 { print(x); x } param a: i64; f(a)"
+    ));
+    assert!(!pure("param xs: [i64]; map(xs, x -> logged(x))"));
+    assert!(!pure("param xs: [i64]; map(xs, x -> now())"));
+}
