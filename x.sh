@@ -3,6 +3,7 @@
 #
 #   ./x.sh run FILE.expr [ARGS...]   run a program: `kiln run FILE.expr ARGS...`
 #   ./x.sh kiln [ARGS...]            any kiln command: `./x.sh kiln eval '1 + 2'`
+#                                    (`./x.sh kiln sql ...` builds kiln-sql first)
 #   ./x.sh test                      rustfmt check, clippy, every test, benches compile
 #   ./x.sh setup                     only install what is missing
 #
@@ -26,7 +27,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 note() { printf 'x.sh: %s\n' "$*" >&2; }
 
 usage() {
-  sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # Print the first LLVM 19 llvm-config found, or fail.
@@ -129,9 +130,18 @@ ensure_tools() {
   ensure_tzdata
 }
 
-# Build (release) and run kiln with the given arguments.
+# Build (release) and run kiln with the given arguments. `kiln sql` runs the separate
+# kiln-sql program (DataFusion), which is built next to kiln first; without Ballista
+# (--no-default-features), which only the distributed setup needs.
 run_kiln() {
-  if [[ ! -x "${CARGO_TARGET_DIR:-target}/release/kiln" ]]; then
+  local target="${CARGO_TARGET_DIR:-target}/release"
+  if [[ "${1:-}" == sql ]]; then
+    if [[ ! -x "$target/kiln-sql" ]]; then
+      note "building kiln-sql in release mode (the first build takes several minutes)"
+    fi
+    cargo build --release --quiet -p kiln-datafusion --no-default-features --bin kiln-sql
+  fi
+  if [[ ! -x "$target/kiln" ]]; then
     note "building Kiln in release mode (the first build takes a few minutes)"
   fi
   exec cargo run --release --quiet -- "$@"

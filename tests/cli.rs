@@ -1767,3 +1767,54 @@ fn literal_context_joins_indices_and_variadic_min_max_from_the_command_line() {
         "[-0.0, NaN]",
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// kiln sql: the kiln-sql program
+// ---------------------------------------------------------------------------------------
+
+/// `kiln` linked (or copied) alone into a scratch directory, so nothing is beside it.
+#[cfg(unix)]
+fn lone_kiln(label: &str) -> (ScratchDir, PathBuf) {
+    let dir = scratch_dir(label);
+    let exe = dir.join("kiln");
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_kiln"), &exe).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_kiln"), &exe).unwrap();
+    }
+    (dir, exe)
+}
+
+#[cfg(unix)]
+#[test]
+fn kiln_sql_runs_kiln_sql_from_path_with_the_arguments_as_they_are() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, exe) = lone_kiln("sql-on-path");
+    let bin = dir.join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let fake = bin.join("kiln-sql");
+    std::fs::write(&fake, "#!/bin/sh\nprintf '%s|' \"$@\"\nexit 5\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut command = Command::new(&exe);
+    command
+        .args([
+            "sql", "SELECT 1", "--udf", "f=f.expr", "-o", "out.csv", "--help",
+        ])
+        .env("PATH", &bin);
+    run(&mut command, None)
+        .status(5)
+        .stdout("SELECT 1|--udf|f=f.expr|-o|out.csv|--help|");
+}
+
+#[cfg(unix)]
+#[test]
+fn kiln_sql_without_kiln_sql_says_how_to_build_it() {
+    let (dir, exe) = lone_kiln("sql-missing");
+    let mut command = Command::new(&exe);
+    command
+        .args(["sql", "SELECT 1"])
+        .env("PATH", dir.join("nowhere"));
+    run(&mut command, None)
+        .status(2)
+        .stdout("")
+        .stderr_has("`kiln sql` runs the `kiln-sql` program, which was not found")
+        .stderr_has("cargo build --release -p kiln-datafusion --bin kiln-sql");
+}

@@ -181,6 +181,20 @@ pub enum Command {
     /// Print the standard-library reference as Markdown (the text of docs/stdlib.md).
     #[command(name = "stdlib-doc", hide = true)]
     StdlibDoc,
+    /// Run a SQL query over data files with Kiln programs as functions (DataFusion).
+    ///
+    /// `kiln sql QUERY --udf NAME=FILE.expr [-o FILE]` runs the separate `kiln-sql`
+    /// program (found next to `kiln`, else on PATH); `kiln sql --help` shows its options.
+    #[command(disable_help_flag = true)]
+    Sql {
+        /// Everything after `sql`, passed to `kiln-sql` as it is.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 /// `--param NAME=VALUE`, repeatable: values for the program's `param` inputs.

@@ -1,6 +1,7 @@
 //! The `kiln` command line (clap): run, map, check, eval, build, explain, repl, and bare
 //! `kiln` (the REPL on a terminal, the piped program otherwise). `kiln run` goes through
-//! the compiled-program cache (`cache.rs`).
+//! the compiled-program cache (`cache.rs`). `kiln sql` runs the separate `kiln-sql`
+//! program (`external.rs`), which keeps DataFusion out of this binary.
 //!
 //! Exit status: 0 success, 1 compile error, 2 usage error (bad arguments, unreadable
 //! input, unwritable output, an unknown code for `explain`; for `build`, a missing
@@ -12,6 +13,7 @@
 mod args;
 mod build;
 mod cache;
+mod external;
 mod link;
 mod map;
 mod runtime_lib;
@@ -160,6 +162,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
         Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
         Some(Command::StdlibDoc) => write_stdout(&crate::types::reference::markdown()),
         Some(Command::Repl { opt }) => repl(&cli.report, opt.options()),
+        Some(Command::Sql { args }) => external::run("sql", &args),
         None if io::stdin().is_terminal() => repl(&cli.report, Options::default()),
         None => run_stdin(&rep),
     }
