@@ -1,7 +1,7 @@
 //! A Kiln UDF in DataFusion SQL against the same expression written in SQL, over a
 //! Parquet file of 10 M rows (generated once into `target/kiln-datafusion-bench/`):
 //!
-//! - `arith`: `(a * 1.8 + b) / (c + 1.0) - ln(a + 1.0)`, DataFusion's vectorised
+//! - `arith`: `(a * 1.8 + b) / (c + 1.0) - ln(a + 1.0)` (Kiln spells `ln` `log`), DataFusion's vectorised
 //!   kernels against Kiln's compiled loop;
 //! - `branches`: a `switch` on a string column with a prefix test, then an `if` on an
 //!   integer, against the same logic with SQL `CASE`.
@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 
 const ARITH_KILN: &str = "param a: f64; param b: f64; param c: f64;\n\
-                          (a * 1.8 + b) / (c + 1.0) - ln(a + 1.0)";
+                          (a * 1.8 + b) / (c + 1.0) - log(a + 1.0)";
 const ARITH_SQL: &str = "(a * 1.8 + b) / (c + 1.0) - ln(a + 1.0)";
 
 const BRANCHES_KILN: &str = "param amount: f64; param category: string; param qty: i64;\n\

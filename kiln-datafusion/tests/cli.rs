@@ -286,6 +286,18 @@ fn a_runtime_fault_exits_3_with_the_kiln_diagnostic() {
         "the source excerpt: {stderr}"
     );
     assert_eq!(text(&out.stdout), "");
+    // With -o, the same status, and no output file left behind.
+    let csv = s.path("out.csv");
+    let out = kiln_sql(&[
+        &query,
+        "--udf",
+        &s.udf("ratio"),
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("E0601"), "{}", text(&out.stderr));
+    assert!(!csv.exists());
 }
 
 #[test]

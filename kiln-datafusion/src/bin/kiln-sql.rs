@@ -185,14 +185,15 @@ async fn run(args: Args) -> Result<(), Failure> {
                     EXIT_USAGE,
                 )
             })?;
-            let stream = frame
-                .execute_stream()
-                .await
-                .map_err(|e| failure("the query", e, EXIT_RUNTIME_ERROR))?;
-            sql::write_stream(stream, file, format)
-                .await
-                .map_err(|e| failure("the query", e, EXIT_RUNTIME_ERROR))?;
-            Ok(())
+            let written = match frame.execute_stream().await {
+                Ok(stream) => sql::write_stream(stream, file, format).await,
+                Err(e) => Err(e),
+            };
+            written.map(|_| ()).map_err(|e| {
+                // No half-written output is left behind.
+                let _ = std::fs::remove_file(&path);
+                failure("the query", e, EXIT_RUNTIME_ERROR)
+            })
         }
         _ => {
             let batches = frame
