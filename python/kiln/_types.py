@@ -7,7 +7,7 @@ module (``kiln._kiln``) builds and raises them.
 from __future__ import annotations
 
 import builtins
-from typing import List, NamedTuple, Optional
+from typing import List, NamedTuple, Optional, Sequence
 
 
 class Param(NamedTuple):
@@ -53,10 +53,15 @@ class CompileError(KilnError, ValueError):
     report: str
     diagnostics: List[Diagnostic]
 
-    def __init__(self, report: str, diagnostics: List[Diagnostic]) -> None:
+    def __init__(self, report: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        # (Only the report is needed: libraries that re-raise an error from a worker
+        # thread, such as polars, rebuild it from its message.)
         super().__init__(report)
         self.report = report
-        self.diagnostics = diagnostics
+        self.diagnostics = list(diagnostics)
+
+    def __reduce__(self):  # copies and pickles (polars re-raises a UDF's error)
+        return (type(self), (self.report, self.diagnostics))
 
     @property
     def codes(self) -> List[str]:
@@ -84,11 +89,11 @@ class RuntimeError(KilnError, builtins.RuntimeError):
     def __init__(
         self,
         report: str,
-        code: str,
-        message: str,
-        row: Optional[int],
-        line: int,
-        column: int,
+        code: str = "",
+        message: str = "",
+        row: Optional[int] = None,
+        line: int = 0,
+        column: int = 0,
     ) -> None:
         super().__init__(report)
         self.report = report
@@ -97,3 +102,7 @@ class RuntimeError(KilnError, builtins.RuntimeError):
         self.row = row
         self.line = line
         self.column = column
+
+    def __reduce__(self):  # copies and pickles (polars re-raises a UDF's error)
+        args = (self.report, self.code, self.message, self.row, self.line, self.column)
+        return (type(self), args)

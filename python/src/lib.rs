@@ -32,6 +32,7 @@ fn _kiln(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<program::Program>()?;
     m.add_class::<capsule::ArrowArray>()?;
     m.add_class::<capsule::ArrowStream>()?;
+    m.add_function(wrap_pyfunction!(numpy_io::_column_address, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

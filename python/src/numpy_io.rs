@@ -112,6 +112,20 @@ pub fn to_arrow<'py>(
     }
 }
 
+/// For tests (`python/tests/test_numpy.py`): the address of the values Kiln reads for
+/// a numpy array given to `Program.run`, to compare with the array's own data address
+/// (equal: read in place, no copy).
+#[pyfunction]
+pub fn _column_address(array: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let Some(ndarray) = as_ndarray(array) else {
+        return Err(PyTypeError::new_err("not a numpy array"));
+    };
+    let mut borrows = Borrows::new();
+    let column = to_arrow(ndarray, "x", &mut borrows)?;
+    let data = column.to_data();
+    Ok(data.buffers().first().map_or(0, |b| b.as_ptr() as usize))
+}
+
 fn dtype_name(dtype: &Bound<'_, PyArrayDescr>) -> String {
     dtype
         .str()
@@ -161,21 +175,34 @@ fn time_array<'py>(
 ) -> PyResult<ArrayRef> {
     let dtype = array.dtype();
     let text = dtype_name(&dtype);
+    let kind = if timestamp {
+        "datetime64"
+    } else {
+        "timedelta64"
+    };
     let unit = match text.rsplit_once('[').map(|(_, u)| u.trim_end_matches(']')) {
         Some("s") => TimeUnit::Second,
         Some("ms") => TimeUnit::Millisecond,
         Some("us") => TimeUnit::Microsecond,
         Some("ns") => TimeUnit::Nanosecond,
-        _ => {
+        Some("") | None => {
             return Err(PyTypeError::new_err(format!(
-                "the array for `{name}` has dtype {text}; Kiln reads units s, ms, us and ns \
-                 (convert with .astype('{}[ns]'))",
-                if timestamp {
-                    "datetime64"
-                } else {
-                    "timedelta64"
-                }
+                "the array for `{name}` is a generic {kind} without a unit"
             )))
+        }
+        // Days, hours, minutes (and whatever numpy can make seconds of): converted to
+        // seconds by numpy (a copy), exactly.
+        Some(_) => {
+            let seconds = array
+                .call_method1("astype", (format!("{kind}[s]"),))
+                .map_err(|e| {
+                    PyTypeError::new_err(format!(
+                        "the array for `{name}` has dtype {text}, which is not a whole number \
+                         of seconds: {e}"
+                    ))
+                })?;
+            let seconds = seconds.cast::<PyUntypedArray>()?;
+            return time_array(seconds, timestamp, name, borrows);
         }
     };
     let ints = array.call_method1("view", ("int64",))?;
