@@ -126,3 +126,19 @@ def test_kiln_capsule_objects_for_other_consumers():
     # pyarrow, polars and others take them over.
     out = p.run(x=pa.array([1.0, None]))
     assert pa.array(out).to_pylist() == [10.0, None]
+
+
+def test_large_batches_run_in_slices_with_their_nulls_and_types():
+    # More rows than one slice (32 768): results are gathered slice by slice.
+    n = 100_003
+    x = pa.array([None if i % 7 == 3 else float(i) for i in range(n)])
+    out = kiln.compile("param x: f64; x * 0.5").run(x=x)
+    assert out.type == pa.float64() and len(out) == n
+    assert out.to_pylist() == [None if i % 7 == 3 else i * 0.5 for i in range(n)]
+    opt = kiln.compile("param x: f64; if(x > 50000.0, none, x)").run(pa.table({"x": x}))
+    assert opt.null_count == sum(1 for i in range(n) if i % 7 == 3 or i > 50000)
+    base = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    t = pa.array([base + dt.timedelta(seconds=i) for i in range(n)], type=pa.timestamp("us"))
+    later = kiln.compile("param t: timestamp; t + secs(60)").run(t=t)
+    assert later.type == pa.timestamp("ns", tz="UTC")
+    assert later[n - 1].as_py() == base + dt.timedelta(seconds=n - 1 + 60)
