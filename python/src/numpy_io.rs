@@ -84,7 +84,7 @@ pub fn to_arrow<'py>(
     macro_rules! numeric {
         ($($rust:ty => $arrow:ty),* $(,)?) => {
             $(if is(numpy::dtype::<$rust>(py)) {
-                let (values, _) = values::<$rust>(array.as_any(), borrows)?;
+                let values = values::<$rust>(array.as_any(), borrows)?;
                 return Ok(Arc::new(PrimitiveArray::<$arrow>::new(values, None)));
             })*
         };
@@ -97,7 +97,7 @@ pub fn to_arrow<'py>(
     match dtype.kind() {
         b'b' => {
             let bytes = array.call_method1("view", ("uint8",))?;
-            let (values, _) = values::<u8>(&bytes, borrows)?;
+            let values = values::<u8>(&bytes, borrows)?;
             Ok(Arc::new(BooleanArray::from_iter(
                 values.iter().map(|&b| Some(b != 0)),
             )))
@@ -133,12 +133,11 @@ fn dtype_name(dtype: &Bound<'_, PyArrayDescr>) -> String {
 }
 
 /// The values of a numpy array of element type `T`: its own memory when it is
-/// contiguous and aligned (the borrow kept in `borrows`), else a copy; and whether it
-/// was copied.
+/// contiguous and aligned (the borrow kept in `borrows`), else a copy.
 fn values<'py, T>(
     array: &Bound<'py, PyAny>,
     borrows: &mut Borrows<'py>,
-) -> PyResult<(ScalarBuffer<T>, bool)>
+) -> PyResult<ScalarBuffer<T>>
 where
     T: Element + ArrowNativeType,
 {
@@ -158,11 +157,11 @@ where
             // borrow in `borrows` keeps other Rust code from writing it during the run.
             let buffer = unsafe { Buffer::from_custom_allocation(pointer, len, owner) };
             borrows.guards.push(Box::new(view));
-            return Ok((ScalarBuffer::new(buffer, 0, rows), false));
+            return Ok(ScalarBuffer::new(buffer, 0, rows));
         }
     }
     let copied: Vec<T> = view.as_array().iter().copied().collect();
-    Ok((ScalarBuffer::from(copied), true))
+    Ok(ScalarBuffer::from(copied))
 }
 
 /// A `datetime64` (`timestamp`) or `timedelta64` (`duration`) array as an Arrow array of
@@ -206,8 +205,8 @@ fn time_array<'py>(
         }
     };
     let ints = array.call_method1("view", ("int64",))?;
-    let (values, _) = values::<i64>(&ints, borrows)?;
-    let nat = values.iter().any(|&v| v == i64::MIN);
+    let values = values::<i64>(&ints, borrows)?;
+    let nat = values.contains(&i64::MIN);
     let nulls = nat.then(|| NullBuffer::from_iter(values.iter().map(|&v| v != i64::MIN)));
     macro_rules! of_unit {
         ($($unit:ident => $ts:ty, $dur:ty;)*) => {
