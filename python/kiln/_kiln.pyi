@@ -120,3 +120,8 @@ class ArrowStream:
 
 def _column_address(array: Any) -> int:
     """For tests: the address of the values Kiln reads for a numpy array."""
+
+def _compile_again(
+    source: str, name: str, opt_level: int, fast_math: bool, overflow: str
+) -> Program:
+    """``compile`` with positional arguments, for unpickling a :class:`Program`."""

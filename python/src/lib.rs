@@ -27,6 +27,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _kiln(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(program::compile, m)?)?;
+    m.add_function(wrap_pyfunction!(program::_compile_again, m)?)?;
     m.add_function(wrap_pyfunction!(parallel::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(parallel::get_num_threads, m)?)?;
     m.add_class::<program::Program>()?;

@@ -76,15 +76,42 @@ pub fn compile(
     };
     let compiled = py.detach(|| Engine::with_options(options).compile_named(name, source));
     match compiled {
-        Ok(program) => Ok(Program { program }),
+        Ok(program) => Ok(Program {
+            program,
+            name: name.to_owned(),
+            options: (opt_level, fast_math, overflow_name(overflow)),
+        }),
         Err(error) => Err(compile_error(py, &error)),
     }
+}
+
+fn overflow_name(overflow: Overflow) -> &'static str {
+    match overflow {
+        Overflow::Wrap => "wrap",
+        Overflow::Trap => "trap",
+    }
+}
+
+/// `compile` with positional arguments, for unpickling a `Program`.
+#[pyfunction]
+pub fn _compile_again(
+    py: Python<'_>,
+    source: &str,
+    name: &str,
+    opt_level: u8,
+    fast_math: bool,
+    overflow: &str,
+) -> PyResult<Program> {
+    compile(py, source, name, opt_level, fast_math, overflow)
 }
 
 /// A compiled Kiln program. Call it for one row, `run` it over columns.
 #[pyclass(frozen, module = "kiln", name = "Program")]
 pub struct Program {
     program: kiln::Program,
+    /// What `compile` was given besides the source, to compile it again when unpickled.
+    name: String,
+    options: (u8, bool, &'static str),
 }
 
 /// Which library a batch run's result is made for: the one its input came from.
@@ -240,6 +267,24 @@ impl Program {
             Some(table) => self.run_table(py, table, given),
             None => self.run_columns(py, given),
         }
+    }
+
+    /// Pickling (multiprocessing, Dask, Ray): the source and options, compiled again
+    /// when unpickled (native code is not portable between processes).
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let rebuild = py.import("kiln._kiln")?.getattr("_compile_again")?;
+        let (opt_level, fast_math, overflow) = self.options;
+        let args = (
+            self.program.source(),
+            self.name.as_str(),
+            opt_level,
+            fast_math,
+            overflow,
+        );
+        Ok((rebuild, args.into_pyobject(py)?))
     }
 
     fn __repr__(&self) -> String {

@@ -68,3 +68,14 @@ def test_options():
         kiln.compile("1", opt_level=4)
     with pytest.raises(ValueError):
         kiln.compile("1", overflow="saturate")
+
+
+def test_programs_pickle_by_their_source_and_options():
+    import pickle
+
+    p = kiln.compile("param x: i64; x + 1", name="inc.expr", overflow="trap")
+    q = pickle.loads(pickle.dumps(p))
+    assert q(41) == 42 and q.source == p.source
+    with pytest.raises(kiln.RuntimeError) as info:
+        q(2**63 - 1)
+    assert info.value.code == "E0617"
