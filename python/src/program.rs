@@ -30,7 +30,8 @@ use kiln::{Engine, Value};
 use numpy::PyUntypedArrayMethods;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use std::sync::Arc;
 
 /// Compile a Kiln program.
@@ -147,7 +148,8 @@ impl Program {
     /// The params, in order, as `kiln.Param(name, type)`.
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let class = py.import("kiln._types")?.getattr("Param")?;
+        static PARAM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        let class = PARAM.import(py, "kiln._types", "Param")?;
         self.program
             .params()
             .iter()
@@ -214,11 +216,10 @@ impl Program {
         }
         let mut values = Vec::with_capacity(params.len());
         for (p, value) in params.iter().zip(given) {
-            let what = format!("param `{}`", p.name);
             let value = value.ok_or_else(|| {
                 PyTypeError::new_err(format!("missing a value for param `{}` ({})", p.name, p.ty))
             })?;
-            values.push(to_value(&value, &p.ty, &Target { what: &what })?);
+            values.push(to_value(&value, &p.ty, &Target::Param(&p.name))?);
         }
         let program = &self.program;
         match py.detach(|| program.run(&values)) {
@@ -361,11 +362,10 @@ impl Program {
                      (add the column to the table, or pass every column as a keyword argument)"
                 )));
             }
-            let what = format!("param `{name}`");
             values.push((
                 name.clone(),
                 ty.clone(),
-                to_value(obj, ty, &Target { what: &what })?,
+                to_value(obj, ty, &Target::Param(name))?,
             ));
         }
         let flavour = Flavour::of(table);
@@ -442,8 +442,7 @@ impl Program {
         for (name, obj) in &given {
             let index = self.param_index(name)?;
             let ty = &params[index].ty;
-            let what = format!("param `{name}`");
-            let target = Target { what: &what };
+            let target = Target::Param(name);
             if let Some(array) = as_ndarray(obj).filter(|a| a.ndim() > 0) {
                 bound[index] = Some(numpy_io::to_arrow(array, name, &mut borrows)?);
                 flavour.get_or_insert(Flavour::Numpy);

@@ -57,9 +57,21 @@ fn epoch(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     Ok(epoch.bind(py))
 }
 
-/// What a value is for, in messages: "param `x`".
-pub struct Target<'a> {
-    pub what: &'a str,
+/// What a value is for, in messages ("param `x`", "element 2 of param `xs`"): only
+/// written out when there is an error to report.
+#[derive(Clone, Copy)]
+pub enum Target<'a> {
+    Param(&'a str),
+    Element(usize, &'a Target<'a>),
+}
+
+impl std::fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Param(name) => write!(f, "param `{name}`"),
+            Target::Element(i, of) => write!(f, "element {i} of {of}"),
+        }
+    }
 }
 
 impl Target<'_> {
@@ -69,8 +81,7 @@ impl Target<'_> {
             .name()
             .map_or_else(|_| "?".to_owned(), |n| n.to_string());
         PyTypeError::new_err(format!(
-            "{} has type {ty}, but a Python {found} was given{}",
-            self.what,
+            "{self} has type {ty}, but a Python {found} was given{}",
             hint(ty)
         ))
     }
@@ -101,7 +112,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, ty: &Ty, target: &Target<'_>) -> PyResul
     if obj.is_none() {
         return Err(PyTypeError::new_err(format!(
             "{} has type {ty}, which does not take None (an optional param is declared `{ty}?`)",
-            target.what
+            target
         )));
     }
     let is_bool = obj.is_instance_of::<PyBool>();
@@ -117,7 +128,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, ty: &Ty, target: &Target<'_>) -> PyResul
             int_value(int, value).ok_or_else(|| {
                 PyValueError::new_err(format!(
                     "{}: {value} is out of range for {ty} ({} to {})",
-                    target.what,
+                    target,
                     int.min(),
                     int.max()
                 ))
@@ -147,16 +158,13 @@ pub fn to_value(obj: &Bound<'_, PyAny>, ty: &Ty, target: &Target<'_>) -> PyResul
             let items = obj
                 .try_iter()?
                 .enumerate()
-                .map(|(i, item)| {
-                    let what = format!("element {i} of {}", target.what);
-                    to_value(&item?, elem, &Target { what: &what })
-                })
+                .map(|(i, item)| to_value(&item?, elem, &Target::Element(i, target)))
                 .collect::<PyResult<Vec<_>>>()?;
             Ok(Value::List((**elem).clone(), items))
         }
         _ => Err(PyTypeError::new_err(format!(
             "{} has type {ty}, which Python cannot give",
-            target.what
+            target
         ))),
     }
 }
@@ -199,7 +207,7 @@ fn nanos_in_range(nanos: i128, target: &Target<'_>, ty: &str) -> PyResult<i64> {
     i64::try_from(nanos).map_err(|_| {
         PyValueError::new_err(format!(
             "{}: the {ty} is outside the range Kiln's nanoseconds hold (years 1677 to 2262)",
-            target.what
+            target
         ))
     })
 }
@@ -223,7 +231,7 @@ fn timestamp_nanos(obj: &Bound<'_, PyAny>, target: &Target<'_>) -> PyResult<i64>
         return numpy_nanos(obj, "datetime64[ns]")?.ok_or_else(|| {
             PyValueError::new_err(format!(
                 "{} is a timestamp, and NaT is not one (declare it `timestamp?` to take NaT as none)",
-                target.what
+                target
             ))
         });
     }
@@ -251,7 +259,7 @@ fn duration_nanos(obj: &Bound<'_, PyAny>, target: &Target<'_>) -> PyResult<i64> 
         return numpy_nanos(obj, "timedelta64[ns]")?.ok_or_else(|| {
             PyValueError::new_err(format!(
                 "{} is a duration, and NaT is not one (declare it `duration?` to take NaT as none)",
-                target.what
+                target
             ))
         });
     }
