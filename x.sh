@@ -174,17 +174,19 @@ python_tests() {
 run_tests() {
   local failed=() python=1
   step() {
-    local name=$1
+    local name=$1 start=$SECONDS
     shift
     note "== $name: $*"
     if ! "$@"; then
       failed+=("$name")
     fi
+    note "-- $name: $((SECONDS - start)) s"
   }
   # First, so every cargo step below builds pyo3 as maturin does: for the venv's Python,
   # as an extension module (no libpython linked; the crate has no Rust test binary). A
   # different interpreter or setting would rerun pyo3's build script and rebuild pyo3,
   # numpy and kiln-python between the steps.
+  local start=$SECONDS
   note "== python-env: $(py_venv) with python/requirements-test.txt"
   if ensure_py_venv; then
     export PYO3_PYTHON PYO3_BUILD_EXTENSION_MODULE=1
@@ -193,6 +195,7 @@ run_tests() {
     failed+=(python-env)
     python=0
   fi
+  note "-- python-env: $((SECONDS - start)) s"
   if cargo fmt --version >/dev/null 2>&1; then
     step format cargo fmt --all -- --check
   else
