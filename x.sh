@@ -138,19 +138,20 @@ run_kiln() {
 }
 
 # The Python package's virtual environment (python/, the `kiln` module): made by python3
-# (3.9 or newer) under the target directory, with python/requirements-test.txt installed
-# (again only when that file changes).
+# under the target directory, with python/requirements-test.txt installed (again only
+# when that file changes). The package runs on Python 3.9 and later; its pinned test
+# requirements (numpy, pyarrow, polars, DuckDB) need 3.11.
 py_venv() {
+  mkdir -p "${CARGO_TARGET_DIR:-target}"
   printf '%s/py-venv\n' "$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"
 }
 
 ensure_py_venv() {
   local venv stamp
-  if ! command -v python3 >/dev/null 2>&1; then
-    note "python3 (3.9 or newer, with venv and pip) was not found: the Python package's tests need it"
+  if ! python3 -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    note "the Python package's tests need python3 3.11 or newer, with venv and pip"
     return 1
   fi
-  mkdir -p "${CARGO_TARGET_DIR:-target}"
   venv=$(py_venv)
   if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv" || return 1
