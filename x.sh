@@ -4,7 +4,7 @@
 #   ./x.sh run FILE.expr [ARGS...]   run a program: `kiln run FILE.expr ARGS...`
 #   ./x.sh kiln [ARGS...]            any kiln command: `./x.sh kiln eval '1 + 2'`
 #                                    (`./x.sh kiln sql ...` builds kiln-sql first)
-#   ./x.sh test                      rustfmt check, clippy, every test, benches compile
+#   ./x.sh test                      rustfmt check, clippy, every test (Rust and Python), benches compile
 #   ./x.sh setup                     only install what is missing
 #
 # Every command first makes sure cargo and LLVM 19 are there. LLVM 19 counts as
@@ -147,16 +147,66 @@ run_kiln() {
   exec cargo run --release --quiet -- "$@"
 }
 
+# The Python package's virtual environment (python/, the `kiln` module): made by python3
+# under the target directory, with python/requirements-test.txt installed (again only
+# when that file changes). The package runs on Python 3.9 and later; its pinned test
+# requirements (numpy, pyarrow, polars, DuckDB) need 3.11.
+py_venv() {
+  mkdir -p "${CARGO_TARGET_DIR:-target}"
+  printf '%s/py-venv\n' "$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"
+}
+
+ensure_py_venv() {
+  local venv stamp
+  if ! python3 -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    note "the Python package's tests need python3 3.11 or newer, with venv and pip"
+    return 1
+  fi
+  venv=$(py_venv)
+  if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv" || return 1
+  fi
+  stamp="$venv/requirements-test.installed"
+  if ! cmp -s python/requirements-test.txt "$stamp"; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      -r python/requirements-test.txt && cp python/requirements-test.txt "$stamp"
+  fi
+}
+
+# Build the extension into the virtual environment (maturin develop: a debug build in
+# the workspace's target directory, sharing what cargo test built) and run pytest.
+python_tests() {
+  local venv
+  venv=$(py_venv)
+  VIRTUAL_ENV="$venv" "$venv/bin/maturin" develop --manifest-path python/Cargo.toml &&
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
+}
+
 run_tests() {
-  local failed=()
+  local failed=() python=1
   step() {
-    local name=$1
+    local name=$1 start=$SECONDS
     shift
     note "== $name: $*"
     if ! "$@"; then
       failed+=("$name")
     fi
+    note "-- $name: $((SECONDS - start)) s"
   }
+  # First, so every cargo step below builds pyo3 as maturin does: for the venv's Python,
+  # as an extension module (no libpython linked; the crate has no Rust test binary). A
+  # different interpreter or setting would rerun pyo3's build script and rebuild pyo3,
+  # numpy and kiln-python between the steps.
+  local start=$SECONDS
+  note "== python-env: $(py_venv) with python/requirements-test.txt"
+  if ensure_py_venv; then
+    export PYO3_PYTHON PYO3_BUILD_EXTENSION_MODULE=1
+    PYO3_PYTHON="$(py_venv)/bin/python"
+  else
+    failed+=(python-env)
+    python=0
+  fi
+  note "-- python-env: $((SECONDS - start)) s"
   if cargo fmt --version >/dev/null 2>&1; then
     step format cargo fmt --all -- --check
   else
@@ -168,6 +218,9 @@ run_tests() {
     note "== clippy: skipped, clippy is not installed (rustup component add clippy)"
   fi
   step tests cargo test --workspace --no-fail-fast
+  if ((python)); then
+    step python python_tests
+  fi
   step benches cargo bench --no-run
   if ((${#failed[@]} > 0)); then
     note "FAILED: ${failed[*]}"
