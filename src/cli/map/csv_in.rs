@@ -151,14 +151,7 @@ impl CsvInput {
             }
         }
         // At the end of the data, the last record needs no terminator.
-        let whole = self.eof && self.scan.records < BATCH_ROWS && !self.scan.full;
-        let (cut, records) = match whole {
-            true => (
-                self.carry.len(),
-                self.scan.records + self.scan.in_record as usize,
-            ),
-            false => (self.scan.last_end, self.scan.records),
-        };
+        let (cut, records, whole) = self.scan.cut(self.carry.len(), self.eof, BATCH_ROWS);
         self.scan = Scan::default();
         if whole {
             self.done = true;
@@ -262,6 +255,17 @@ impl Scan {
                 self.last_end = i + 1;
             }
             self.pos = i + 1;
+        }
+    }
+
+    /// Where to cut the `len` bytes scanned, how many records come before the cut, and
+    /// whether the cut takes all of them: at the end of the data (`eof`) with fewer than
+    /// `want` records and no full block, every byte (the last record needs no
+    /// terminator); otherwise after the last record that ended.
+    fn cut(&self, len: usize, eof: bool, want: usize) -> (usize, usize, bool) {
+        match eof && self.records < want && !self.full {
+            true => (len, self.records + self.in_record as usize, true),
+            false => (self.last_end, self.records, false),
         }
     }
 }
@@ -372,10 +376,8 @@ pub fn parse(
         }
         for (c, b) in texts.iter_mut().enumerate() {
             let cell = cell(c);
-            match std::str::from_utf8(cell) {
-                Ok(s) => b.append_value(s),
-                Err(_) => b.append_value(String::from_utf8_lossy(cell)),
-            }
+            // Borrowed, not copied, when the cell is UTF-8.
+            b.append_value(String::from_utf8_lossy(cell));
         }
         if as_csv {
             let piece = match in_place {
@@ -1021,11 +1023,7 @@ mod tests {
                 fed = to;
                 continue;
             }
-            let whole = eof && scan.records < want;
-            let (cut, n) = match whole {
-                true => (carry.len(), scan.records + scan.in_record as usize),
-                false => (scan.last_end, scan.records),
-            };
+            let (cut, n, whole) = scan.cut(carry.len(), eof, want);
             scan = Scan::default();
             let rest = carry.split_off(cut);
             out.push((std::mem::replace(&mut carry, rest), n));
