@@ -158,9 +158,14 @@ py_venv() {
 
 ensure_py_venv() {
   local venv stamp
-  if ! python3 -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    note "the Python package's tests need python3 3.11 or newer, with venv and pip"
-    return 1
+  local check='import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))'
+  if ! python3 -c "$check" 2>/dev/null; then
+    # Debian 12's python3 is 3.11; venv and pip come in packages of their own.
+    if ! command -v apt-get >/dev/null 2>&1 || ! apt_install python3 python3-venv python3-pip ||
+      ! python3 -c "$check" 2>/dev/null; then
+      note "the Python package's tests need python3 3.11 or newer, with venv and pip"
+      return 1
+    fi
   fi
   venv=$(py_venv)
   if [[ ! -x "$venv/bin/python" ]]; then

@@ -107,8 +107,9 @@ async fn a_kiln_udf_travels_to_the_executor_as_source_and_agrees_with_datafusion
 
     let stats = codec.stats();
     assert!(stats.encoded >= 2, "{stats:?}");
-    // Decoded by the scheduler and by every task that evaluates a UDF...
-    assert!(stats.decoded >= 2 * FILES as usize, "{stats:?}");
-    // ...but each of the two programs compiled only once in this process.
+    // Each of the two programs compiled once in this process (the scheduler and the
+    // executor share the codec here), however many plans and tasks decoded it: the
+    // scheduler's plan and each task's.
     assert_eq!(stats.compiled, 2, "{stats:?}");
+    assert!(stats.decoded > FILES as usize, "{stats:?}");
 }

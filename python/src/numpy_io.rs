@@ -8,8 +8,9 @@
 //! (Arrow packs booleans into bits), and `str`/`object` arrays (Python strings become one
 //! UTF-8 buffer; `None` is null).
 //!
-//! Out: a numeric, timestamp or duration result's Arrow buffer is the `Vec` the compiled
-//! loop wrote; numpy takes it over as it is ([`PyArray1::from_vec`]). A result with nulls
+//! Out: a numeric, timestamp or duration result's Arrow buffer (the `Vec` the compiled
+//! loop wrote, or the one a large batch's slices were gathered into, `crate::parallel`)
+//! is taken over by numpy as it is ([`PyArray1::from_vec`]). A result with nulls
 //! (an optional result, or `NaT` inputs) is a `numpy.ma.MaskedArray`; strings and lists
 //! are `object` arrays.
 
