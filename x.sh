@@ -178,13 +178,23 @@ ensure_py_venv() {
   fi
 }
 
-# Build the extension into the virtual environment (maturin develop: a debug build in
-# the workspace's target directory, sharing what cargo test built) and run pytest.
-python_tests() {
+# Build the extension into the virtual environment: maturin develop, a debug build in
+# the workspace's target directory, sharing its build of kiln with the cargo steps.
+python_build() {
   local venv
   venv=$(py_venv)
-  VIRTUAL_ENV="$venv" "$venv/bin/maturin" develop --manifest-path python/Cargo.toml &&
-    "$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
+  VIRTUAL_ENV="$venv" "$venv/bin/maturin" develop --manifest-path python/Cargo.toml
+}
+
+# The pyo3 configuration file maturin wrote for the venv's Python (empty if none).
+maturin_pyo3_config() {
+  local version
+  version=$("$(py_venv)/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  compgen -G "$(dirname "$(py_venv)")/maturin/pyo3-config-*-$version-abi3.txt" | head -n 1
+}
+
+python_tests() {
+  "$(py_venv)/bin/python" -m pytest -q -p no:cacheprovider python/tests
 }
 
 run_tests() {
@@ -198,11 +208,12 @@ run_tests() {
     fi
     note "-- $name: $((SECONDS - start)) s"
   }
-  # First, so every cargo step below builds pyo3 as maturin does: for the venv's Python,
-  # as an extension module (no libpython linked; the crate has no Rust test binary). A
-  # different interpreter or setting would rerun pyo3's build script and rebuild pyo3,
-  # numpy and kiln-python between the steps.
-  local start=$SECONDS
+  # The Python package first: its venv, and the extension built by maturin. Then every
+  # cargo step below gets pyo3's settings as maturin gives them (the venv's Python, an
+  # extension module: no libpython linked, and kiln-python has no Rust test binary; the
+  # configuration file maturin wrote). Any difference would rerun pyo3's build script
+  # and rebuild pyo3, numpy and kiln-python between the steps.
+  local start=$SECONDS config
   note "== python-env: $(py_venv) with python/requirements-test.txt"
   if ensure_py_venv; then
     export PYO3_PYTHON PYO3_BUILD_EXTENSION_MODULE=1
@@ -212,6 +223,12 @@ run_tests() {
     python=0
   fi
   note "-- python-env: $((SECONDS - start)) s"
+  if ((python)); then
+    step python-build python_build
+    if config=$(maturin_pyo3_config) && [[ -n "$config" ]]; then
+      export PYO3_CONFIG_FILE="$config"
+    fi
+  fi
   if cargo fmt --version >/dev/null 2>&1; then
     step format cargo fmt --all -- --check
   else

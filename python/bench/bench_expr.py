@@ -4,7 +4,8 @@
 
 Each contender is timed twice: its first call in this process, compile included (Kiln's
 ``kiln.compile`` plus the first ``run``, which compiles the columnar loop; numexpr's
-first ``evaluate``; numba's first call, which JIT-compiles), and its best of REPEAT
+compiler, ``numexpr.NumExpr``, plus one run of what it made; numba's first call, which
+JIT-compiles), and its best of REPEAT
 later calls, compile excluded. Kiln and numexpr run on one thread and on every core;
 numba's ``@njit`` loop runs on one thread. Every result is checked against numpy's.
 
@@ -12,7 +13,7 @@ Not run in CI. Set up once (numexpr and numba go into the test venv only for thi
 
     ./x.sh test                                   # creates target/py-venv
     target/py-venv/bin/pip install -r python/bench/requirements.txt
-    target/py-venv/bin/maturin develop --release -m python/Cargo.toml
+    VIRTUAL_ENV=$PWD/target/py-venv target/py-venv/bin/maturin develop --release -m python/Cargo.toml
     target/py-venv/bin/python python/bench/bench_expr.py [--rows N] [--repeat R]
 """
 

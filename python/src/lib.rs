@@ -9,7 +9,8 @@
 //! - [`capsule`]: the Arrow C data and stream interfaces through Python's Arrow PyCapsule
 //!   protocol (`__arrow_c_array__`, `__arrow_c_stream__`), both ways, with no copy.
 //! - [`errors`]: compile errors, runtime faults and bad input as Python exceptions.
-//! - [`parallel`]: a batch cut into slices that run on several threads.
+//! - [`parallel`]: a batch run in cache-sized slices into one result, on one thread or
+//!   several (`kiln.set_num_threads`).
 //!
 //! Every batch runs through the kiln crate's Arrow entry (`Program::run_arrow_columns`),
 //! with the GIL released.

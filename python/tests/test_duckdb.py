@@ -52,9 +52,10 @@ def test_as_a_vectorised_udf(con):
 
 
 def test_a_fault_in_a_udf_fails_the_query(con):
-    div = kiln.compile("param a: bigint; param b: bigint; a / b".replace("bigint", "i64"))
-    con.create_function("kdiv", lambda a, b: div.run(a=a, b=b), ["BIGINT", "BIGINT"], "BIGINT",
-                        type="arrow")
+    div = kiln.compile("param a: i64; param b: i64; a / b")
+    con.create_function(
+        "kdiv", lambda a, b: div.run(a=a, b=b), ["BIGINT", "BIGINT"], "BIGINT", type="arrow"
+    )
     assert con.sql("select kdiv(7, 2)").fetchall() == [(3,)]
     with pytest.raises(duckdb.Error, match="E0601"):
         con.sql("select kdiv(i, i % 3) from range(10) t(i)").fetchall()
