@@ -4,6 +4,9 @@
 //! entry made by one build of Kiln is never used by another build whose code generation
 //! may differ, even at the same version number. Unlike a git commit, it is also there in
 //! a source tarball, and it changes with uncommitted edits.
+//!
+//! It also compiles the C++ shim `src/jit/shim/emit.cpp` (see `src/jit/emitter.rs`)
+//! against the LLVM that llvm-sys found, with that `llvm-config`'s C++ flags.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,4 +60,30 @@ fn main() {
         hasher.update(&contents);
     }
     println!("cargo:rustc-env=KILN_BUILD_ID={:032x}", hasher.digest128());
+    shim();
+}
+
+/// The C++ shim, built with the flags of the `llvm-config` llvm-sys used.
+fn shim() {
+    const SHIM: &str = "src/jit/shim/emit.cpp";
+    println!("cargo:rerun-if-env-changed=DEP_LLVM_19_CONFIG_PATH");
+    let config = std::env::var("DEP_LLVM_19_CONFIG_PATH")
+        .expect("llvm-sys reports its llvm-config (DEP_LLVM_19_CONFIG_PATH)");
+    let output = std::process::Command::new(&config)
+        .arg("--cxxflags")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {config} --cxxflags: {e}"));
+    let flags = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut build = cc::Build::new();
+    build.cpp(true).file(SHIM).warnings(false);
+    for flag in flags.split_whitespace() {
+        match flag.strip_prefix("-I") {
+            Some(dir) => build.include(dir),
+            // Optimisation and warnings are cc's; the rest (standard, defines, exceptions)
+            // must match how LLVM was built.
+            None if flag.starts_with("-O") || flag.starts_with("-W") => &mut build,
+            None => build.flag(flag),
+        };
+    }
+    build.compile("kiln_llvm_shim");
 }

@@ -26,6 +26,7 @@
 
 mod compiled;
 mod emit;
+mod emitter;
 mod mcjit;
 mod object;
 mod optimise;

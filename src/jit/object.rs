@@ -19,13 +19,12 @@
 
 use super::compiled::{Code, Compiled};
 use super::optimise::{context_free, machine_level, optimised};
-use super::target::with_machine;
+use super::target::emit_object;
 use super::{orc, set, JitEngine, Options};
 use crate::codegen::{self, EntryFn, Generated, Interface, ENTRY_SYMBOL, MAIN_SYMBOL};
 use crate::span::Span;
 use inkwell::context::Context;
 use inkwell::memory_buffer::MemoryBuffer;
-use inkwell::targets::FileType;
 
 /// A compiled program as a relocatable object plus what is needed to run it. Made by
 /// [`compile_object`], linked by [`load_object`] together with the interface of the same
@@ -112,10 +111,7 @@ where
             }
         }
         let level = machine_level(module, options);
-        let object = with_machine(level, |tm, _| {
-            tm.write_to_memory_buffer(module, FileType::Object)
-                .map_err(|e| e.to_string())
-        })??;
+        let object = emit_object(level, module)?;
         Ok(Made {
             object,
             spans: generated.spans,

@@ -2,6 +2,7 @@
 //! machines (one per optimisation level, cached per thread), which give modules their
 //! data layout, the optimiser its cost model, and ahead-of-time output its code.
 
+use super::emitter::Emitter;
 use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
 use inkwell::OptimizationLevel;
 use std::cell::RefCell;
@@ -32,11 +33,18 @@ pub(super) fn host() -> Result<&'static Host, String> {
     .map_err(Clone::clone)
 }
 
+/// A cached host target machine and, made on first use, its object-file pipeline.
+struct Machine {
+    /// Declared first so it is dropped first: it refers to `tm`.
+    emitter: Option<Emitter>,
+    tm: TargetMachine,
+}
+
 thread_local! {
     /// Host target machines, one per optimisation level, built on first use in each
-    /// thread: the module's data layout, the optimiser's cost model, and ahead-of-time
-    /// output (position-independent, default code model).
-    static MACHINES: RefCell<[Option<TargetMachine>; 4]> = const { RefCell::new([None, None, None, None]) };
+    /// thread: the module's data layout, the optimiser's cost model, and machine code
+    /// (position-independent, default code model).
+    static MACHINES: RefCell<[Option<Machine>; 4]> = const { RefCell::new([None, None, None, None]) };
 }
 
 /// Call `f` with this thread's host target machine for `opt_level` (0..=3).
@@ -44,6 +52,28 @@ pub(super) fn with_machine<R>(
     opt_level: u8,
     f: impl FnOnce(&TargetMachine, &Host) -> R,
 ) -> Result<R, String> {
+    with_slot(opt_level, |machine, host| f(&machine.tm, host))
+}
+
+/// The object file of `module` (targeted and optimised by `optimise::optimise`), made by
+/// this thread's kept machine-code pipeline of `opt_level` (see `emitter.rs`).
+pub(super) fn emit_object(
+    opt_level: u8,
+    module: &inkwell::module::Module<'_>,
+) -> Result<inkwell::memory_buffer::MemoryBuffer<'static>, String> {
+    with_slot(opt_level, |machine, _| {
+        if machine.emitter.is_none() {
+            // SAFETY: the emitter sits beside its machine and is dropped first.
+            machine.emitter = unsafe { Emitter::new(&machine.tm) };
+        }
+        match machine.emitter.as_mut() {
+            Some(emitter) => Ok(emitter.emit(module)),
+            None => Err("the host target machine cannot write object files".to_owned()),
+        }
+    })?
+}
+
+fn with_slot<R>(opt_level: u8, f: impl FnOnce(&mut Machine, &Host) -> R) -> Result<R, String> {
     let host = host()?;
     let level = opt_level.min(3);
     MACHINES.with(|cell| {
@@ -61,10 +91,10 @@ pub(super) fn with_machine<R>(
                     CodeModel::Default,
                 )
                 .ok_or("cannot create a target machine for the host")?;
-            *slot = Some(tm);
+            *slot = Some(Machine { emitter: None, tm });
         }
-        match slot.as_ref() {
-            Some(tm) => Ok(f(tm, host)),
+        match slot.as_mut() {
+            Some(machine) => Ok(f(machine, host)),
             None => Err("no target machine".to_owned()),
         }
     })
