@@ -97,3 +97,33 @@ fn every_kind_honours_the_standalone_option() {
     );
     assert!(dump.contains("<main>:"), "{dump}");
 }
+
+/// The body of the function `name` in textual IR.
+fn function_body<'a>(ir: &'a str, name: &str) -> &'a str {
+    let start = ir
+        .find(&format!("@{name}("))
+        .filter(|&i| ir[..i].ends_with(' '))
+        .unwrap_or_else(|| panic!("no @{name} in {ir}"));
+    let body = &ir[start..];
+    &body[..body.find("\n}\n").unwrap_or(body.len())]
+}
+
+#[test]
+fn a_small_straight_line_program_is_optimised_as_fully_as_by_default_o2() {
+    // The lighter pipeline of small straight-line modules (jit::optimise) must still
+    // inline `kiln_main` into the entry, fold, and infer that main leaves its context
+    // alone, as `default<O2>` does.
+    let src = "param a: f64; param b: f64; param c: f64;\n\
+               let k = 2.0 * 0.9;\n(a * k + b) / (c + 1.0) - log(a + 1.0)";
+    let p = crate::check_source(src).expect("checks").program;
+    let ir = emit_ir(&p, &Options::at_level(2)).unwrap();
+    let entry = function_body(&ir, "kiln_entry");
+    assert!(!entry.contains("@kiln_main("), "main not inlined: {entry}");
+    assert!(entry.contains("@kiln_math_log("), "{entry}");
+    let main = function_body(&ir, "kiln_main");
+    assert!(
+        main.contains("1.800000e+00") && !main.contains("alloca"),
+        "{main}"
+    );
+    assert!(ir.contains("@kiln_main(ptr nocapture readnone"), "{ir}");
+}
