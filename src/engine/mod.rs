@@ -187,6 +187,51 @@ impl Engine {
         })
     }
 
+    /// Compile many programs at once, on every core: the result for each source, in
+    /// order, as [`Engine::compile`] would give it.
+    ///
+    /// ```
+    /// use kiln::{Engine, Value};
+    ///
+    /// let rules: Vec<String> = (0..100).map(|i| format!("param x: i64; x > {i}")).collect();
+    /// let texts: Vec<&str> = rules.iter().map(String::as_str).collect();
+    /// let programs = Engine::new().compile_many(&texts);
+    /// let passed = programs
+    ///     .iter()
+    ///     .filter(|p| p.as_ref().unwrap().run(&[Value::I64(42)]) == Ok(Some(Value::Bool(true))))
+    ///     .count();
+    /// assert_eq!(passed, 42);
+    /// ```
+    pub fn compile_many(&self, sources: &[&str]) -> Vec<Result<Program, CompileError>> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sources.len());
+        if workers <= 1 {
+            return sources.iter().map(|s| self.compile(s)).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<Option<Result<Program, CompileError>>> =
+            (0..sources.len()).map(|_| None).collect();
+        let done = std::sync::Mutex::new(&mut results);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(source) = sources.get(i) else { break };
+                    let result = self.compile(source);
+                    if let Ok(mut done) = done.lock() {
+                        done[i] = Some(result);
+                    }
+                });
+            }
+        });
+        results
+            .into_iter()
+            .zip(sources)
+            .map(|(r, s)| r.unwrap_or_else(|| self.compile(s)))
+            .collect()
+    }
+
     /// JIT-compile a checked program (without the columnar entry).
     fn jit(&self, program: &crate::types::hir::Program) -> Result<Compiled, Vec<Diagnostic>> {
         Ok(driver::compile(program, &self.jit_options(false))?)

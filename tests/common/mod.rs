@@ -6,6 +6,7 @@
 
 pub mod agree;
 pub mod arrow_io;
+pub mod latency;
 
 use std::fmt;
 use std::io::Write;
