@@ -124,9 +124,22 @@ ensure_llvm() {
   export LLVM_SYS_191_PREFIX="$prefix"
 }
 
+# A C++ compiler for build.rs's LLVM shim (src/jit/shim/emit.cpp): the cc crate runs
+# `c++` unless CXX names another.
+ensure_cxx() {
+  if [[ -n "${CXX:-}" ]] || command -v c++ >/dev/null 2>&1; then
+    return
+  fi
+  if ! command -v apt-get >/dev/null 2>&1 || ! apt_install g++; then
+    note "no C++ compiler: install g++ (or clang++ and set CXX), then run this again."
+    exit 1
+  fi
+}
+
 ensure_tools() {
   ensure_cargo
   ensure_llvm
+  ensure_cxx
   ensure_tzdata
 }
 

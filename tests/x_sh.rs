@@ -52,6 +52,7 @@ impl Sandbox {
         }
         let sandbox = Sandbox { root };
         sandbox.tool("cargo", "exit 0");
+        sandbox.tool("c++", "exit 0");
         sandbox.tool("id", "echo 0");
         sandbox
     }
@@ -205,6 +206,23 @@ fn with_apt_get_it_installs_llvm_19() {
     assert!(
         text.contains(&format!("({})", sandbox.default_prefix().display())),
         "{text}"
+    );
+}
+
+#[test]
+fn without_a_cxx_compiler_it_installs_g_plus_plus() {
+    // build.rs compiles the LLVM shim with `c++`.
+    let sandbox = Sandbox::new();
+    sandbox.remove_tool("c++");
+    sandbox.apt_get(true);
+    let (status, text) = sandbox.setup();
+    assert_eq!(status, Some(0), "{text}");
+    assert!(
+        sandbox
+            .log()
+            .ends_with("apt-get install -y -q --no-install-recommends g++\n"),
+        "{}",
+        sandbox.log()
     );
 }
 
