@@ -209,26 +209,33 @@ impl Engine {
         if workers <= 1 {
             return sources.iter().map(|s| self.compile(s)).collect();
         }
+        // Each worker takes the next source until none is left and keeps its results
+        // with their indices; a worker's panic (a compiler bug) is the caller's.
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(source) = sources.get(i) else {
+                    return done;
+                };
+                done.push((i, self.compile(source)));
+            }
+        };
         let mut results: Vec<Option<Result<Program, CompileError>>> =
             (0..sources.len()).map(|_| None).collect();
-        let done = std::sync::Mutex::new(&mut results);
         std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(source) = sources.get(i) else { break };
-                    let result = self.compile(source);
-                    if let Ok(mut done) = done.lock() {
-                        done[i] = Some(result);
-                    }
-                });
+            let workers: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+            for worker in workers {
+                match worker.join() {
+                    Ok(done) => done.into_iter().for_each(|(i, r)| results[i] = Some(r)),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
             }
         });
         results
             .into_iter()
-            .zip(sources)
-            .map(|(r, s)| r.unwrap_or_else(|| self.compile(s)))
+            .map(|r| r.expect("the workers took every source"))
             .collect()
     }
 
