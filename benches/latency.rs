@@ -30,6 +30,11 @@ fn compile_one(c: &mut Criterion) {
             b.iter(|| engine.compile(black_box(&src)).expect("compiles"))
         });
     }
+    // One of the rules of `compile_rules`, alone: what a rule costs without the batch.
+    let rule = latency::rules(1).remove(0);
+    group.bench_function("one rule", |b| {
+        b.iter(|| engine.compile(black_box(&rule)).expect("compiles"))
+    });
     group.finish();
 }
 
