@@ -6,7 +6,8 @@
 //! a source tarball, and it changes with uncommitted edits.
 //!
 //! It also compiles the C++ shim `src/jit/shim/emit.cpp` (see `src/jit/emitter.rs`)
-//! against the LLVM that llvm-sys found, with that `llvm-config`'s C++ flags.
+//! against the LLVM that llvm-sys found, with that `llvm-config`'s C++ flags, and links
+//! the `kiln` binary at a fixed address when LLVM is linked statically.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,19 @@ fn main() {
     }
     println!("cargo:rustc-env=KILN_BUILD_ID={:032x}", hasher.digest128());
     shim();
+    static_llvm();
+}
+
+/// With LLVM's static libraries linked in (feature `static-llvm`), the `kiln` binary on
+/// Linux is linked as a fixed-address executable: a position-independent one makes the
+/// dynamic loader apply some 160 000 relocations (LLVM's vtables and tables) at every
+/// start, a quarter of `kiln --version`'s time. The linker takes the last of `-pie` (which
+/// rustc passes) and `-no-pie`.
+fn static_llvm() {
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    if linux && std::env::var_os("CARGO_FEATURE_STATIC_LLVM").is_some() {
+        println!("cargo:rustc-link-arg-bin=kiln=-no-pie");
+    }
 }
 
 /// The C++ shim, built with the flags of the `llvm-config` llvm-sys used.

@@ -32,7 +32,8 @@ fn write_script(path: &Path, body: &str) {
 /// The text of a fake `llvm-config` of `version` living in `prefix`.
 fn llvm_config_body(version: &str, prefix: &Path) -> String {
     format!(
-        "case \"$1\" in --version) echo {version} ;; --prefix) echo {} ;; esac",
+        "case \"$1\" in --version) echo {version} ;; --prefix) echo {0} ;; \
+         --libdir) echo {0}/lib ;; esac",
         prefix.display()
     )
 }
@@ -288,4 +289,81 @@ fn help_and_unknown_commands() {
     let (status, text) = sandbox.run(&["frobnicate"], &[]);
     assert_eq!(status, Some(2), "{text}");
     assert!(text.contains("unknown command: frobnicate"), "{text}");
+}
+
+/// A sandbox with LLVM 19 in the default prefix, its static libraries `static_libs`
+/// (file names under its `lib/`), a `cargo` that logs its arguments, and an `apt-get`
+/// whose install of libpolly-19-dev creates `libPolly.a`.
+fn with_llvm_for_kiln(static_libs: &[&str]) -> Sandbox {
+    let sandbox = Sandbox::new();
+    let prefix = sandbox.default_prefix();
+    write_script(
+        &prefix.join("bin/llvm-config"),
+        &llvm_config_body("19.1.7", &prefix),
+    );
+    let lib = prefix.join("lib");
+    fs::create_dir_all(&lib).expect("mkdir lib");
+    for name in static_libs {
+        fs::write(lib.join(name), "").expect("a static library");
+    }
+    let log = sandbox.root.join("log");
+    sandbox.tool("cargo", &format!("echo \"cargo $*\" >> {}", log.display()));
+    sandbox.tool(
+        "apt-get",
+        &format!(
+            "echo \"apt-get $*\" >> {log}\n\
+             case \"$*\" in *libpolly-19-dev*) : > {polly} ;; esac",
+            log = log.display(),
+            polly = lib.join("libPolly.a").display()
+        ),
+    );
+    sandbox
+}
+
+/// The cargo command `x.sh kiln --version` ran, from the sandbox's log.
+fn cargo_line(log: &str) -> &str {
+    log.lines()
+        .find(|l| l.starts_with("cargo "))
+        .unwrap_or_else(|| panic!("cargo did not run:\n{log}"))
+}
+
+#[test]
+fn the_release_kiln_links_llvm_statically_when_its_libraries_are_there() {
+    let sandbox = with_llvm_for_kiln(&["libLLVMCore.a", "libPolly.a"]);
+    let (status, text) = sandbox.run(&["kiln", "--version"], &[]);
+    assert_eq!(status, Some(0), "{text}");
+    let log = sandbox.log();
+    assert_eq!(
+        cargo_line(&log),
+        "cargo run --release --quiet -p kiln --bin kiln --no-default-features \
+         --features static-llvm -- --version"
+    );
+    assert!(!log.contains("apt-get"), "{log}");
+}
+
+#[test]
+fn a_missing_polly_is_installed_for_the_static_kiln() {
+    let sandbox = with_llvm_for_kiln(&["libLLVMCore.a"]);
+    let (status, text) = sandbox.run(&["kiln", "--version"], &[]);
+    assert_eq!(status, Some(0), "{text}");
+    let log = sandbox.log();
+    assert!(
+        log.contains("apt-get install -y -q --no-install-recommends libpolly-19-dev"),
+        "{log}"
+    );
+    assert!(cargo_line(&log).contains("--features static-llvm"), "{log}");
+}
+
+#[test]
+fn without_static_libraries_kiln_links_the_shared_llvm() {
+    let sandbox = with_llvm_for_kiln(&[]);
+    let (status, text) = sandbox.run(&["kiln", "--version"], &[]);
+    assert_eq!(status, Some(0), "{text}");
+    assert!(text.contains("static libraries"), "{text}");
+    let log = sandbox.log();
+    assert_eq!(
+        cargo_line(&log),
+        "cargo run --release --quiet -p kiln --bin kiln -- --version"
+    );
+    assert!(!log.contains("apt-get"), "nothing to install from: {log}");
 }
