@@ -4,7 +4,7 @@
 mod common;
 
 use common::latency;
-use kiln::{Engine, Value};
+use kiln::{Engine, EngineOptions, Value};
 
 #[test]
 fn the_benchmark_programs_compute_what_they_say() {
@@ -43,7 +43,20 @@ fn kiln_log(x: f64) -> f64 {
 
 #[test]
 fn compile_many_gives_each_sources_program_in_order() {
-    let engine = Engine::new();
+    compile_many_in_order(Engine::new());
+}
+
+#[test]
+fn compile_many_with_quick_machine_code_gives_the_same_programs() {
+    compile_many_in_order(Engine::with_options(EngineOptions {
+        quick_machine_code: true,
+        ..EngineOptions::default()
+    }));
+}
+
+/// 300 rules (compiled in groups) with a broken one among them: every rule computes
+/// what it says, the broken one has its own error.
+fn compile_many_in_order(engine: Engine) {
     let mut rules = latency::rules(300);
     // A broken source in the middle: its own error, the others unaffected.
     rules[150] = "param amount: f64; amount +".to_owned();

@@ -203,7 +203,8 @@ fn encode(udf: &KilnUdf) -> Vec<u8> {
     out.push(o.opt_level);
     out.push(matches!(o.fp_math, FpMath::Fast) as u8);
     out.push(matches!(o.overflow, Overflow::Trap) as u8);
-    out.push(matches!(o.backend, Backend::Interp) as u8);
+    // Bit 0: the interpreter; bit 1: quick machine code.
+    out.push(matches!(o.backend, Backend::Interp) as u8 | (o.quick_machine_code as u8) << 1);
     out.extend_from_slice(&o.max_memory.to_le_bytes());
     out
 }
@@ -234,7 +235,8 @@ fn decode(name: &str, buf: &[u8], engine: &EngineFactory) -> Result<ScalarUDF> {
         } else {
             Overflow::Wrap
         },
-        backend: if flags[3] == 1 {
+        quick_machine_code: flags[3] & 2 != 0,
+        backend: if flags[3] & 1 == 1 {
             Backend::Interp
         } else {
             Backend::Jit
@@ -414,6 +416,7 @@ mod tests {
         let engine = Engine::with_options(EngineOptions {
             opt_level: 1,
             overflow: Overflow::Trap,
+            quick_machine_code: true,
             ..EngineOptions::default()
         });
         let udf =
@@ -435,6 +438,7 @@ mod tests {
         let kiln = any.downcast_ref::<KilnUdf>().unwrap();
         assert_eq!(kiln.options().overflow, Overflow::Trap);
         assert_eq!(kiln.options().opt_level, 1);
+        assert!(kiln.options().quick_machine_code);
         assert_eq!(
             codec.stats(),
             CodecStats {

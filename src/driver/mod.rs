@@ -184,6 +184,15 @@ fn module<'c>(
     codegen::generate(context, program, &options.codegen())
 }
 
+/// [`module`] of `program`, as the JIT's module builder.
+fn builder<'a>(
+    program: &'a hir::Program,
+    options: &'a Options,
+) -> impl for<'c> FnOnce(&'c inkwell::context::Context) -> Result<codegen::Generated<'c>, String> + 'a
+{
+    move |cx| module(cx, program, options)
+}
+
 /// Compile a checked program with the ORC engine (MCJIT if ORC cannot start in this
 /// process).
 pub fn compile(program: &hir::Program, options: &Options) -> Result<Compiled, InternalError> {
@@ -204,6 +213,33 @@ pub fn compile_with(
     on_program_stack(program, || {
         jit::compile(|cx| module(cx, program, options), &options.jit(), engine)
     })
+}
+
+/// Compile checked programs as one group (`jit::compile_group`): one module, one
+/// object, one link for all of them, each program running as if compiled alone. For
+/// each, in order, its program or its error. When the group as a whole fails (or ORC is
+/// not available), each program is compiled on its own instead, so one program never
+/// costs another its result.
+pub fn compile_group(
+    programs: &[&hir::Program],
+    options: &Options,
+) -> Vec<Result<Compiled, InternalError>> {
+    let longest = programs
+        .iter()
+        .map(|p| p.main.span.hi.saturating_sub(p.main.span.lo) as usize)
+        .max()
+        .unwrap_or(0);
+    let builds: Vec<_> = programs
+        .iter()
+        .map(|&program| builder(program, options))
+        .collect();
+    match with_stack(longest, || jit::compile_group(builds, &options.jit())) {
+        Ok(results) => results
+            .into_iter()
+            .map(|r| r.map_err(InternalError))
+            .collect(),
+        Err(_) => programs.iter().map(|p| compile(p, options)).collect(),
+    }
 }
 
 /// Compile a REPL line into the process-wide JITDylib, where it uses the symbols of
@@ -396,6 +432,8 @@ fn on_program_stack<R>(
 
 #[cfg(test)]
 mod emit_tests;
+#[cfg(test)]
+mod group_tests;
 #[cfg(test)]
 mod object_tests;
 #[cfg(test)]

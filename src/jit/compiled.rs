@@ -11,10 +11,16 @@ use crate::types::hir;
 use crate::types::ty::Ty;
 use crate::value::{layout, RunError, RuntimeError, Value};
 
-/// What keeps a program's machine code alive; dropping it frees the code.
+/// What keeps a program's machine code alive; dropping it frees the code. The programs
+/// compiled as one group (`group.rs`) share their object's tracker: its code is freed
+/// when the last of them is dropped.
 pub(super) enum Code {
-    Orc { _tracker: orc::Tracker },
-    Mcjit { _engine: McjitCode },
+    Orc {
+        _tracker: std::sync::Arc<orc::Tracker>,
+    },
+    Mcjit {
+        _engine: McjitCode,
+    },
 }
 
 /// A compiled program, callable many times. Dropping it frees its machine code: function

@@ -6,7 +6,8 @@
 //! Rooms: `target.rs` the host target and its machines; `optimise.rs` targeting and the
 //! pass pipeline; `compiled.rs` a compiled program and running it; `set.rs` running a
 //! program set; `orc.rs` the process-wide ORC LLJIT; `object.rs` programs as relocatable
-//! objects; `mcjit.rs` the MCJIT engine; `emit.rs` ahead-of-time output.
+//! objects; `group.rs` many programs compiled and loaded as one object; `mcjit.rs` the
+//! MCJIT engine; `emit.rs` ahead-of-time output.
 //!
 //! Two engines ([`JitEngine`]), same module, same results:
 //! - **ORC** (the default): the module is turned into an object file by a target machine
@@ -27,6 +28,7 @@
 mod compiled;
 mod emit;
 mod emitter;
+mod group;
 mod mcjit;
 mod object;
 mod optimise;
@@ -36,6 +38,7 @@ mod target;
 
 pub use compiled::Compiled;
 pub use emit::{emit, EmitKind};
+pub use group::compile_group;
 pub use object::{compile_object, load_object, ObjectCode};
 pub use target::target_id;
 

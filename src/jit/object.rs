@@ -102,14 +102,7 @@ where
         let module = &generated.module;
         let columns = module.get_function(codegen::COLUMNS_SYMBOL).is_some();
         let context_free = context_free(module);
-        for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
-            .iter()
-            .chain(generated.interface.set_symbols())
-        {
-            if let Some(f) = module.get_function(symbol) {
-                f.as_global_value().set_name(&format!("{symbol}.{suffix}"));
-            }
-        }
+        rename_entries(module, &generated.interface, suffix);
         let level = machine_level(module, options);
         let object = emit_object(level, module)?;
         Ok(Made {
@@ -122,6 +115,23 @@ where
     })
 }
 
+/// Give the exported entry points of a program's module the names
+/// `<symbol>.<suffix>`.
+pub(super) fn rename_entries(
+    module: &inkwell::module::Module<'_>,
+    interface: &Interface,
+    suffix: &str,
+) {
+    for &symbol in [MAIN_SYMBOL, ENTRY_SYMBOL, codegen::COLUMNS_SYMBOL]
+        .iter()
+        .chain(interface.set_symbols())
+    {
+        if let Some(f) = module.get_function(symbol) {
+            f.as_global_value().set_name(&format!("{symbol}.{suffix}"));
+        }
+    }
+}
+
 /// Link an object (made by [`make_object`] with `suffix`) into the process-wide JITDylib
 /// and look up its entry points and then `symbols` (their addresses are returned).
 pub(super) fn link(
@@ -129,37 +139,69 @@ pub(super) fn link(
     suffix: orc::Suffix,
     symbols: &[String],
 ) -> Result<(Compiled, Vec<usize>), String> {
-    let n = suffix.text();
-    let set_symbols = made.interface.set_symbols();
-    // Addresses wanted, in order: the entry, main, a set's entries, the columns entry,
-    // then the caller's symbols.
-    let mut names = vec![format!("{ENTRY_SYMBOL}.{n}"), format!("{MAIN_SYMBOL}.{n}")];
-    names.extend(set_symbols.iter().map(|s| format!("{s}.{n}")));
-    let set_len = names.len() - 2;
-    if made.columns {
-        names.push(format!("{}.{n}", codegen::COLUMNS_SYMBOL));
-    }
+    let mut names = entry_names(&made.interface, made.columns, &suffix.text());
     let fixed = names.len();
-    let mut wanted: Vec<&str> = names.iter().map(String::as_str).collect();
-    wanted.extend(symbols.iter().map(String::as_str));
-    let (tracker, mut addresses) = orc::load(made.object, suffix, &wanted)?;
+    names.extend(symbols.iter().cloned());
+    let wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (tracker, mut addresses) = orc::load(made.object, vec![suffix], &wanted)?;
     let extra = addresses.split_off(fixed);
+    let parts = Parts {
+        spans: made.spans,
+        columns: made.columns,
+        context_free: made.context_free,
+        interface: made.interface,
+    };
+    let code = Code::Orc {
+        _tracker: std::sync::Arc::new(tracker),
+    };
+    Ok((assemble(parts, &addresses, code), extra))
+}
+
+/// What a program's [`Compiled`] holds besides its addresses and code.
+pub(super) struct Parts {
+    pub spans: Vec<Span>,
+    pub columns: bool,
+    pub context_free: bool,
+    pub interface: Interface,
+}
+
+/// The exported names of a program's entry points, in the order [`assemble`] takes their
+/// addresses: the entry, main, a set's entries, then the columnar entry if there is one.
+pub(super) fn entry_names(interface: &Interface, columns: bool, suffix: &str) -> Vec<String> {
+    let mut names = vec![
+        format!("{ENTRY_SYMBOL}.{suffix}"),
+        format!("{MAIN_SYMBOL}.{suffix}"),
+    ];
+    names.extend(
+        interface
+            .set_symbols()
+            .iter()
+            .map(|s| format!("{s}.{suffix}")),
+    );
+    if columns {
+        names.push(format!("{}.{suffix}", codegen::COLUMNS_SYMBOL));
+    }
+    names
+}
+
+/// A loaded program from the addresses of its [`entry_names`] and what keeps its code.
+pub(super) fn assemble(parts: Parts, addresses: &[usize], code: Code) -> Compiled {
+    let set_len = parts.interface.set_symbols().len();
     // SAFETY: `kiln_entry` was generated with exactly this signature.
     let entry = unsafe { std::mem::transmute::<usize, EntryFn>(addresses[0]) };
     // SAFETY: `kiln_columns` was generated with exactly this signature.
-    let columns = made.columns.then(|| unsafe {
+    let columns = parts.columns.then(|| unsafe {
         std::mem::transmute::<usize, codegen::ColumnsFn>(addresses[2 + set_len])
     });
-    let compiled = Compiled {
+    Compiled {
         entry,
         main: addresses[1],
         columns,
-        spans: made.spans,
-        set: set::code(&made.interface, &addresses[2..2 + set_len]),
-        interface: made.interface,
+        spans: parts.spans,
+        set: set::code(&parts.interface, &addresses[2..2 + set_len]),
+        interface: parts.interface,
         engine: JitEngine::Orc,
-        context_free: made.context_free,
-        _code: Code::Orc { _tracker: tracker },
-    };
-    Ok((compiled, extra))
+        context_free: parts.context_free,
+        _code: code,
+    }
 }

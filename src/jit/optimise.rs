@@ -4,13 +4,14 @@
 //! loaders need (which instruction selector pays off, whether `kiln_main` touches its
 //! context).
 
-use super::target::with_machine;
+use super::target::{with_machine, Host};
 use super::Options;
 use crate::codegen::{Generated, MAIN_SYMBOL};
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::TargetMachine;
 
 /// Generate a module through `build` in a new LLVM context and optimise it; `then` takes
 /// it from there, while the context lives.
@@ -32,42 +33,72 @@ where
 /// defined function) and run the optimisation pipeline of `options.opt_level`.
 pub(super) fn optimise(module: &Module<'_>, options: &Options) -> Result<(), String> {
     with_machine(options.opt_level, |tm, host| {
-        module.set_triple(&host.triple);
-        module.set_data_layout(&tm.get_target_data().get_data_layout());
-        // Code for the host CPU whichever target machine compiles it (MCJIT builds its
-        // own, generic one; these per-function attributes override it).
-        let context = module.get_context();
-        let cpu = context.create_string_attribute("target-cpu", &host.cpu);
-        let features = context.create_string_attribute("target-features", &host.features);
-        for f in module
-            .get_functions()
-            .filter(|f| f.count_basic_blocks() > 0)
-        {
-            f.add_attribute(AttributeLoc::Function, cpu);
-            f.add_attribute(AttributeLoc::Function, features);
+        target(module, tm, host);
+        let pipeline = Pipeline::choose(module, options.opt_level);
+        pipeline.run(module, tm)
+    })?
+}
+
+/// Target `module` at the host: its triple and data layout, and the CPU and its features
+/// on every defined function.
+pub(super) fn target(module: &Module<'_>, tm: &TargetMachine, host: &Host) {
+    module.set_triple(&host.triple);
+    module.set_data_layout(&tm.get_target_data().get_data_layout());
+    // Code for the host CPU whichever target machine compiles it (MCJIT builds its
+    // own, generic one; these per-function attributes override it).
+    let context = module.get_context();
+    let cpu = context.create_string_attribute("target-cpu", &host.cpu);
+    let features = context.create_string_attribute("target-features", &host.features);
+    for f in module
+        .get_functions()
+        .filter(|f| f.count_basic_blocks() > 0)
+    {
+        f.add_attribute(AttributeLoc::Function, cpu);
+        f.add_attribute(AttributeLoc::Function, features);
+    }
+}
+
+/// The optimisation pipeline a module gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pipeline {
+    /// [`STRAIGHT_LINE_PIPELINE`], with `kiln_main` always inlined.
+    StraightLine,
+    /// `default<On>`.
+    Default(u8),
+}
+
+impl Pipeline {
+    /// The pipeline of `module` (targeted, not yet optimised) at `opt_level`; a small
+    /// straight-line module's `kiln_main` is marked `alwaysinline` for it. Codegen
+    /// verified the module; the attribute cannot break it.
+    pub(super) fn choose(module: &Module<'_>, opt_level: u8) -> Pipeline {
+        let level = opt_level.min(3);
+        if level == 0 || !is_small_straight_line(module) {
+            return Pipeline::Default(level);
         }
-        // Codegen verified the module; the attributes cannot break it.
-        let level = options.opt_level.min(3);
-        let default = format!("default<O{level}>");
-        let pipeline = match level > 0 && is_small_straight_line(module) {
-            true => {
-                // The entry points call `kiln_main`; the module inliner of `default<On>`
-                // would inline it there, this pipeline's always-inliner does.
-                if let Some(main) = module.get_function(MAIN_SYMBOL) {
-                    let always = Attribute::get_named_enum_kind_id("alwaysinline");
-                    main.add_attribute(
-                        AttributeLoc::Function,
-                        context.create_enum_attribute(always, 0),
-                    );
-                }
-                STRAIGHT_LINE_PIPELINE
-            }
-            false => &default,
+        // The entry points call `kiln_main`; the module inliner of `default<On>` would
+        // inline it there, this pipeline's always-inliner does.
+        if let Some(main) = module.get_function(MAIN_SYMBOL) {
+            let context = module.get_context();
+            let always = Attribute::get_named_enum_kind_id("alwaysinline");
+            main.add_attribute(
+                AttributeLoc::Function,
+                context.create_enum_attribute(always, 0),
+            );
+        }
+        Pipeline::StraightLine
+    }
+
+    /// Run the pipeline over `module` with the cost model of `tm`.
+    pub(super) fn run(self, module: &Module<'_>, tm: &TargetMachine) -> Result<(), String> {
+        let text = match self {
+            Pipeline::StraightLine => STRAIGHT_LINE_PIPELINE.to_owned(),
+            Pipeline::Default(level) => format!("default<O{level}>"),
         };
         module
-            .run_passes(pipeline, tm, PassBuilderOptions::create())
+            .run_passes(&text, tm, PassBuilderOptions::create())
             .map_err(|e| e.to_string())
-    })?
+    }
 }
 
 /// The optimisation pipeline of a small straight-line module ([`is_small_straight_line`]):
@@ -106,9 +137,14 @@ pub(super) fn machine_level(module: &Module<'_>, options: &Options) -> u8 {
 /// LLVM's attribute inference marks it `readnone` only when no instruction of the
 /// function, and no call it makes, can read or write through it.
 pub(super) fn context_free(module: &Module<'_>) -> bool {
+    context_free_main(module, MAIN_SYMBOL)
+}
+
+/// [`context_free`] of the `kiln_main` named `main` (renamed in a group's module).
+pub(super) fn context_free_main(module: &Module<'_>, main: &str) -> bool {
     let readnone = inkwell::attributes::Attribute::get_named_enum_kind_id("readnone");
     module
-        .get_function(MAIN_SYMBOL)
+        .get_function(main)
         .and_then(|f| f.get_enum_attribute(AttributeLoc::Param(0), readnone))
         .is_some()
 }

@@ -181,8 +181,15 @@ pub(super) fn reserve_named(name: &str) -> Result<Suffix, String> {
 /// The code and data of one loaded object; dropping it frees them.
 pub(super) struct Tracker {
     tracker: LLVMOrcResourceTrackerRef,
-    suffix: Option<Suffix>,
+    /// The suffixes of the programs in the object (one, or a group's).
+    suffixes: Vec<Suffix>,
 }
+
+// SAFETY: a tracker is only ever removed and released, once, by `Drop`, on whichever
+// thread drops the last program using it; ORC's resource trackers are thread-safe (their
+// removal takes the ExecutionSession's lock).
+unsafe impl Send for Tracker {}
+unsafe impl Sync for Tracker {}
 
 impl Drop for Tracker {
     fn drop(&mut self) {
@@ -194,17 +201,17 @@ impl Drop for Tracker {
         };
         // Removal only fails if the session is broken; then the names stay taken.
         if removed.is_err() {
-            std::mem::forget(self.suffix.take());
+            std::mem::forget(std::mem::take(&mut self.suffixes));
         }
     }
 }
 
 /// Link an object file into the process and look up `symbols` (unmangled names) in it.
-/// `suffix` (the one the object's names end with) is released when the returned tracker is
-/// dropped.
+/// `suffixes` (those the object's names end with: one per program in it) are released when
+/// the returned tracker is dropped.
 pub(super) fn load(
     object: MemoryBuffer<'static>,
-    suffix: Suffix,
+    suffixes: Vec<Suffix>,
     symbols: &[&str],
 ) -> Result<(Tracker, Vec<usize>), String> {
     let jit = jit()?;
@@ -212,7 +219,7 @@ pub(super) fn load(
     // ownership passes to LLJIT (hence `forget`).
     let tracker = Tracker {
         tracker: unsafe { LLVMOrcJITDylibCreateResourceTracker(jit.main) },
-        suffix: Some(suffix),
+        suffixes,
     };
     let raw = object.as_mut_ptr();
     std::mem::forget(object);
