@@ -7,7 +7,7 @@
 use super::target::{with_machine, Host};
 use super::Options;
 use crate::codegen::{Generated, MAIN_SYMBOL};
-use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::attributes::AttributeLoc;
 use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
@@ -61,32 +61,20 @@ pub(super) fn target(module: &Module<'_>, tm: &TargetMachine, host: &Host) {
 /// The optimisation pipeline a module gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Pipeline {
-    /// [`STRAIGHT_LINE_PIPELINE`], with `kiln_main` always inlined.
+    /// [`STRAIGHT_LINE_PIPELINE`].
     StraightLine,
     /// `default<On>`.
     Default(u8),
 }
 
 impl Pipeline {
-    /// The pipeline of `module` (targeted, not yet optimised) at `opt_level`; a small
-    /// straight-line module's `kiln_main` is marked `alwaysinline` for it. Codegen
-    /// verified the module; the attribute cannot break it.
+    /// The pipeline of `module` (targeted, not yet optimised) at `opt_level`.
     pub(super) fn choose(module: &Module<'_>, opt_level: u8) -> Pipeline {
         let level = opt_level.min(3);
-        if level == 0 || !is_small_straight_line(module) {
-            return Pipeline::Default(level);
+        match level > 0 && is_small_straight_line(module) {
+            true => Pipeline::StraightLine,
+            false => Pipeline::Default(level),
         }
-        // The entry points call `kiln_main`; the module inliner of `default<On>` would
-        // inline it there, this pipeline's always-inliner does.
-        if let Some(main) = module.get_function(MAIN_SYMBOL) {
-            let context = module.get_context();
-            let always = Attribute::get_named_enum_kind_id("alwaysinline");
-            main.add_attribute(
-                AttributeLoc::Function,
-                context.create_enum_attribute(always, 0),
-            );
-        }
-        Pipeline::StraightLine
     }
 
     /// Run the pipeline over `module` with the cost model of `tm`.
@@ -104,13 +92,20 @@ impl Pipeline {
 /// The optimisation pipeline of a small straight-line module ([`is_small_straight_line`]):
 /// the function simplification passes of `default<O2>` that find work in code without
 /// loops or calls between generated functions, and the attribute inference
-/// [`context_free`] reads. It gives the same IR as `default<O2>` up to names and the
-/// order of independent instructions (checked on a corpus of small programs when it was
-/// chosen), in about half the time: most of `default<O2>`'s cost on a small module is
-/// the set-up and walk of its call-graph (CGSCC) inliner pipeline.
-pub(super) const STRAIGHT_LINE_PIPELINE: &str = "always-inline,\
-    function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg,\
-    correlated-propagation,gvn,instcombine<no-verify-fixpoint>,\
+/// [`context_free`] reads; functions codegen marks `alwaysinline` (a program set's top
+/// level, for instance) are inlined first. Each function comes out as `default<O2>` makes it (checked on
+/// a corpus of small programs when it was chosen: the same IR up to names and the order
+/// of independent instructions), in about half the time; most of `default<O2>`'s cost on
+/// a small module is the set-up and walk of its call-graph (CGSCC) inliner pipeline.
+///
+/// One difference, on purpose: the entry points keep their call of `kiln_main` instead
+/// of a copy of its body. Typed calls go to `kiln_main` directly; a dynamic run through
+/// `kiln_entry` spends far more on its values than on one call, and a second copy of
+/// the body would be optimised and turned into machine code a second time (a fifth of
+/// the instructions of compiling a small rule, a tenth of a REPL line's).
+pub(super) const STRAIGHT_LINE_PIPELINE: &str = "always-inline,function(sroa,early-cse<memssa>,\
+    instcombine<no-verify-fixpoint>,simplifycfg,correlated-propagation,gvn,\
+    instcombine<no-verify-fixpoint>,\
     simplifycfg<hoist-common-insts;sink-common-insts;switch-range-to-icmp;switch-to-lookup;speculate-blocks>,\
     tailcallelim),\
     cgscc(function-attrs)";
