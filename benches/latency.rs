@@ -36,6 +36,14 @@ fn compile_one(c: &mut Criterion) {
     group.bench_function("one rule", |b| {
         b.iter(|| engine.compile(black_box(&rule)).expect("compiles"))
     });
+    // The small straight-line ones again with quick machine code.
+    let quick = quick();
+    let small = latency::programs().into_iter().take(2);
+    for (name, src) in small.chain([("one rule", rule.clone())]) {
+        group.bench_function(format!("{name}, quick machine code"), |b| {
+            b.iter(|| quick.compile(black_box(&src)).expect("compiles"))
+        });
+    }
     group.finish();
 }
 
