@@ -214,9 +214,11 @@ impl Engine {
     ///
     /// The sources are checked on every core, and compiled in groups of up to 64: the
     /// programs of a group are optimised and turned into machine code as one LLVM module
-    /// and linked into the process at once, which saves most of what compiling costs a
-    /// small program alone. A group's machine code is freed when the last of its
-    /// programs is dropped.
+    /// and linked into the process at once, which saves what compiling costs per module
+    /// (10 000 small rules: 0.68× the time of compiling each alone; most of the rest is
+    /// LLVM's machine code for each function, see
+    /// [`EngineOptions::quick_machine_code`]). A group's machine code is freed when the
+    /// last of its programs is dropped.
     ///
     /// ```
     /// use kiln::{Engine, Value};

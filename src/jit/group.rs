@@ -2,10 +2,11 @@
 //! and linked into one module, which is optimised (once per pipeline), turned into one
 //! object and linked into the process once, with one resource tracker the programs share.
 //!
-//! Most of compiling a small program is a fixed cost per module, not per instruction:
-//! building the optimiser's analysis managers, starting the machine-code passes on a
-//! module, writing an object, and ORC's link of it (see `Engine::compile_many`). A group
-//! pays each once.
+//! Part of compiling a small program is a fixed cost per module: building the
+//! optimiser's analysis managers, starting the machine-code passes on a module, writing
+//! an object, and ORC's link of it and its memory. A group pays each once (10 000 small
+//! rules: 0.68× the time of compiling each alone); what remains is mostly LLVM's
+//! machine-code passes, which cost about the same for every function however small.
 //!
 //! **The same code as alone.** Each module is targeted and given its pipeline
 //! ([`Pipeline::choose`]) on its own, as [`super::compile`] would, before linking: small
