@@ -63,11 +63,6 @@ const COMMANDS: [(&str, &str); 12] = [
     (":q", "same as :quit"),
 ];
 
-const KEYWORDS: [&str; 14] = [
-    "let", "fn", "param", "if", "switch", "when", "elif", "else", "in", "and", "or", "not", "true",
-    "false",
-];
-
 /// A string or list copied out of a run's arena, owned by the session (8-byte aligned).
 type Owned = Box<[u64]>;
 
@@ -187,7 +182,8 @@ impl Session {
 
     /// Names for Tab completion: keywords, builtins, user functions, bindings, `:commands`.
     pub fn completion_candidates(&self) -> Vec<String> {
-        let mut out: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+        let keywords = crate::syntax::KEYWORDS.iter();
+        let mut out: Vec<String> = keywords.map(|k| k.to_string()).collect();
         out.extend(types::builtins::all().iter().map(|b| b.name.to_string()));
         out.extend(types::prelude::all().iter().map(|f| f.name.clone()));
         out.extend(self.env.functions.iter().map(|f| f.name.clone()));

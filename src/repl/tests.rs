@@ -398,6 +398,10 @@ fn completion() {
     for want in ["alpha", "beta", "let", "sqrt", ":quit"] {
         assert!(c.iter().any(|x| x == want), "{want} missing");
     }
+    // Every keyword, from the language's one list.
+    for keyword in crate::syntax::KEYWORDS {
+        assert!(c.iter().any(|x| x == keyword), "{keyword} missing");
+    }
 }
 
 #[test]

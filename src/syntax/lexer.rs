@@ -18,7 +18,9 @@ use crate::span::Span;
 /// Deepest allowed bracket nesting, and longest allowed run of prefix operators.
 pub(crate) const MAX_NESTING: usize = 256;
 
-pub(crate) const KEYWORDS: &[&str] = &[
+/// Every keyword of the language, the one list of them: the REPL completes them, and a
+/// test checks that the pest grammar's `keyword` rule has exactly these words.
+pub const KEYWORDS: &[&str] = &[
     "let", "fn", "param", "if", "switch", "when", "elif", "else", "in", "and", "or", "not", "true",
     "false", "none",
 ];

@@ -10,6 +10,7 @@
 
 pub mod ast;
 mod lexer;
+pub use lexer::KEYWORDS;
 mod literal;
 mod parser;
 pub(crate) use parser::foreign_statement;

@@ -1550,3 +1550,34 @@ fn spans_inside_string_literals_account_for_escapes() {
     assert_eq!(text(map.span_in(second, 0..3)), "{y}");
     assert_eq!(text(map.span_in(second, 1..2)), "y");
 }
+
+/// The words of the pest grammar's `keyword` rule: each alternative names a rule whose
+/// text is a quoted word followed by `!ident_char`.
+fn grammar_keywords() -> Vec<String> {
+    let grammar = include_str!("../../grammar/kiln.pest");
+    let rule = |name: &str| {
+        grammar
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name) && l.contains('='))
+            .unwrap_or_else(|| panic!("no rule `{name}` in the grammar"))
+    };
+    let start = grammar.find("keyword = _{").expect("the keyword rule");
+    let body = &grammar[start..];
+    let body = &body[body.find('{').expect("{") + 1..body.find('}').expect("}")];
+    body.split('|')
+        .map(|alt| {
+            let line = rule(alt.trim());
+            let quoted = line.split('"').nth(1).expect("a quoted word");
+            quoted.to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_grammar_has_exactly_the_languages_keywords() {
+    let mut grammar = grammar_keywords();
+    let mut listed: Vec<String> = super::KEYWORDS.iter().map(|k| k.to_string()).collect();
+    grammar.sort();
+    listed.sort();
+    assert_eq!(grammar, listed);
+}
