@@ -1581,3 +1581,28 @@ fn the_grammar_has_exactly_the_languages_keywords() {
     listed.sort();
     assert_eq!(grammar, listed);
 }
+
+#[test]
+fn the_editor_grammar_highlights_exactly_the_languages_keywords() {
+    // editors/vscode's TextMate grammar: its `keywords` patterns are `\b(a|b|...)\b`.
+    let text = include_str!("../../editors/vscode/syntaxes/kiln.tmLanguage.json");
+    let grammar: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    let patterns = grammar["repository"]["keywords"]["patterns"]
+        .as_array()
+        .expect("keyword patterns");
+    let mut words: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| {
+            let regex = p["match"].as_str().expect("a match");
+            let inner = regex
+                .strip_prefix("\\b(")
+                .and_then(|r| r.strip_suffix(")\\b"))
+                .unwrap_or_else(|| panic!("not a word list: {regex}"));
+            inner.split('|').map(str::to_owned).collect::<Vec<_>>()
+        })
+        .collect();
+    let mut listed: Vec<String> = super::KEYWORDS.iter().map(|k| k.to_string()).collect();
+    words.sort();
+    listed.sort();
+    assert_eq!(words, listed);
+}
