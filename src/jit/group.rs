@@ -108,12 +108,15 @@ where
         // No program generated a module: every result is an error.
         return Ok(finish(results));
     };
+    // Each program's entry names, in order, and how many; whether its main is
+    // context-free.
     let mut names = Vec::new();
-    let mut context_free = Vec::new();
+    let mut facts = Vec::new();
     for m in &members {
-        names.extend(entry_names(&m.interface, m.columns, &m.suffix));
+        let own = entry_names(&m.interface, m.columns, &m.suffix);
         let main = format!("{MAIN_SYMBOL}.{}", m.suffix);
-        context_free.push(context_free_main(&module, &main));
+        facts.push((own.len(), context_free_main(&module, &main)));
+        names.extend(own);
     }
     // Quick machine code for a group only of small straight-line programs, when asked
     // for; else what the group's module gets by its own shape.
@@ -127,8 +130,7 @@ where
     let (tracker, addresses) = orc::load(object, suffixes, &wanted)?;
     let tracker = Arc::new(tracker);
     let mut at = 0;
-    for (m, context_free) in members.into_iter().zip(context_free) {
-        let count = entry_names(&m.interface, m.columns, &m.suffix).len();
+    for (m, (count, context_free)) in members.into_iter().zip(facts) {
         let parts = Parts {
             spans: m.spans,
             columns: m.columns,
