@@ -229,6 +229,22 @@ maturin_pyo3_config() {
   compgen -G "$(dirname "$(py_venv)")/maturin/pyo3-config-*-$version-abi3.txt" | head -n 1
 }
 
+# The VS Code extension's tests (editors/vscode/test) run under Node.js, with fakes of
+# the vscode modules: nothing is fetched from npm.
+ensure_node() {
+  if command -v node >/dev/null 2>&1; then
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1 || ! apt_install nodejs; then
+    note "the VS Code extension's tests need Node.js (Debian: nodejs)"
+    return 1
+  fi
+}
+
+editor_tests() {
+  ensure_node && node editors/vscode/test/extension.test.js
+}
+
 python_tests() {
   "$(py_venv)/bin/python" -m pytest -q -p no:cacheprovider python/tests
 }
@@ -279,6 +295,7 @@ run_tests() {
   if ((python)); then
     step python python_tests
   fi
+  step editors editor_tests
   step benches cargo bench --no-run
   if ((${#failed[@]} > 0)); then
     note "FAILED: ${failed[*]}"
