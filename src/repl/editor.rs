@@ -4,20 +4,34 @@
 //! - prompt `kiln> `, continuation prompt `  ... ` while the input is incomplete
 //!   ([`input_is_incomplete`], or a `{` of a `when` or `fn` block still open);
 //! - Tab completes the word under the cursor from [`Session::completion_candidates`];
+//! - with colour on (`--color always`, or `auto` on a terminal without `NO_COLOR`):
+//!   the line is highlighted as it is typed ([`highlight`]: keywords, numbers, strings,
+//!   comments, types, calls of known functions, the bracket matching the one at the
+//!   cursor), and a dimmed hint follows the cursor at the end of the line ([`hint_at`]):
+//!   the rest of the only (or common) completion of the word being typed, which Right
+//!   arrow accepts, or else the signature of the function whose call is open;
+//! - with colour off, none of that: no escape codes, no hints, the line as typed;
 //! - history is kept in [`history_path`], one entry per complete input;
 //! - Ctrl-C drops the input being typed, Ctrl-D on an empty line leaves;
 //! - Ctrl-C while a line runs interrupts it (runtime error E0611; the session keeps its
 //!   earlier definitions): a SIGINT handler is installed only while a line runs.
+//!
+//! [`highlight`]: crate::repl::highlight::highlight
+//! [`input_is_incomplete`]: crate::repl::input_is_incomplete
 
 use crate::driver::Options;
+use crate::repl::highlight::{self, Start, DIM, RESET};
 use crate::repl::{take_inputs, Reply, Session};
 use rustyline::completion::Completer;
 use rustyline::config::{ColorMode, Config};
 use rustyline::error::ReadlineError;
-use rustyline::highlight::Highlighter;
-use rustyline::hint::Hinter;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -115,6 +129,14 @@ pub fn run(options: Options, color: bool) -> i32 {
     session.set_interrupt(Some(interrupt));
     editor.set_helper(Some(KilnHelper {
         candidates: session.completion_candidates(),
+        signatures: if color {
+            session.call_signatures()
+        } else {
+            HashMap::new()
+        },
+        color,
+        start: Start::Code,
+        show_bracket: Cell::new(false),
     }));
     let history = history_path(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"));
     if let Some(path) = &history {
@@ -150,9 +172,18 @@ pub fn run(options: Options, color: bool) -> i32 {
                 }
                 if let Some(helper) = editor.helper_mut() {
                     helper.candidates = session.completion_candidates();
+                    if color {
+                        helper.signatures = session.call_signatures();
+                        helper.start = highlight::state_after(&buffer);
+                    }
                 }
             }
-            Err(ReadlineError::Interrupted) => buffer.clear(),
+            Err(ReadlineError::Interrupted) => {
+                buffer.clear();
+                if let Some(helper) = editor.helper_mut() {
+                    helper.start = Start::Code;
+                }
+            }
             Err(ReadlineError::Eof) => {
                 println!();
                 return 0;
@@ -314,9 +345,93 @@ impl rustyline::Prompt for Styled {
     }
 }
 
-/// Tab completion from the session's names; no hints, no highlighting of the input.
+/// What follows the cursor, dimmed, at the end of the line: the rest of a name
+/// (`completion`, which Right arrow inserts) or a signature (shown only).
+#[derive(Debug, PartialEq, Eq)]
+pub struct KilnHint {
+    pub display: String,
+    pub completion: Option<String>,
+}
+
+impl Hint for KilnHint {
+    fn display(&self) -> &str {
+        &self.display
+    }
+    fn completion(&self) -> Option<&str> {
+        self.completion.as_deref()
+    }
+}
+
+/// The hint at `pos` in `line` (which starts as `start` says): none unless the cursor
+/// is at the end of the line outside strings and comments. Then the rest of the word
+/// being typed when the names of `candidates` it begins have a longer common prefix
+/// (`sqr` → `t`); else, inside a call's brackets, the first signature of that function
+/// in `signatures` and how many more overloads it has (`lerp(1.0, ` →
+/// `  lerp(a: f32, b: f32, t: f32) -> f32 (+1 overload)`).
+pub fn hint_at(
+    candidates: &[String],
+    signatures: &HashMap<String, Vec<String>>,
+    line: &str,
+    pos: usize,
+    start: Start,
+) -> Option<KilnHint> {
+    if pos != line.len() || line.trim().is_empty() {
+        return None;
+    }
+    if highlight::ends_inside_string_or_comment(line, start) {
+        return None;
+    }
+    let command = line.trim_start().starts_with(':');
+    if command && line.trim_start().starts_with(":load") {
+        return None;
+    }
+    let (_, word) = word_before(line, pos);
+    if !word.is_empty() {
+        let found = completions(candidates, word);
+        if let Some(first) = found.first() {
+            let common = found.iter().fold(first.as_str(), |common, c| {
+                let n = common
+                    .char_indices()
+                    .zip(c.chars())
+                    .find(|((_, a), b)| a != b)
+                    .map_or(common.len().min(c.len()), |((i, _), _)| i);
+                &common[..n]
+            });
+            if common.len() > word.len() && common.starts_with(word) {
+                let rest = common[word.len()..].to_string();
+                return Some(KilnHint {
+                    display: rest.clone(),
+                    completion: Some(rest),
+                });
+            }
+        }
+    }
+    let name = highlight::open_call(line, start)?;
+    let overloads = signatures.get(name)?;
+    let first = overloads.first()?;
+    let more = match overloads.len() - 1 {
+        0 => String::new(),
+        1 => " (+1 overload)".to_string(),
+        n => format!(" (+{n} overloads)"),
+    };
+    Some(KilnHint {
+        display: format!("  {first}{more}"),
+        completion: None,
+    })
+}
+
+/// Tab completion from the session's names; with colour on, highlighting and hints.
 struct KilnHelper {
     candidates: Vec<String>,
+    /// The functions a call can reach (empty with colour off).
+    signatures: HashMap<String, Vec<String>>,
+    color: bool,
+    /// Where the line being edited starts: inside a string or comment that an earlier
+    /// line of the same input left open, or in code.
+    start: Start,
+    /// Whether the bracket matching the cursor's is shown: not in the last refresh of
+    /// an accepted line.
+    show_bracket: Cell<bool>,
 }
 
 impl Completer for KilnHelper {
@@ -333,10 +448,55 @@ impl Completer for KilnHelper {
 }
 
 impl Hinter for KilnHelper {
-    type Hint = String;
+    type Hint = KilnHint;
+
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<KilnHint> {
+        if !self.color {
+            return None;
+        }
+        hint_at(&self.candidates, &self.signatures, line, pos, self.start)
+    }
 }
 
-impl Highlighter for KilnHelper {}
+impl Highlighter for KilnHelper {
+    fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
+        if !self.color {
+            return Cow::Borrowed(line);
+        }
+        let cursor = self.show_bracket.get().then_some(pos);
+        let known = |name: &str| self.signatures.contains_key(name);
+        Cow::Owned(highlight::highlight(line, cursor, self.start, &known))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if !self.color {
+            return Cow::Borrowed(hint);
+        }
+        Cow::Owned(format!("{DIM}{hint}{RESET}"))
+    }
+
+    /// Typing may change any word's colour: redraw the line. A cursor move redraws it
+    /// when the cursor comes next to a bracket (rustyline also redraws when it leaves
+    /// one). The final redraw of an accepted line shows no bracket.
+    fn highlight_char(&self, line: &str, pos: usize, kind: CmdKind) -> bool {
+        self.show_bracket.set(kind != CmdKind::ForcedRefresh);
+        if !self.color {
+            return false;
+        }
+        match kind {
+            CmdKind::ForcedRefresh => false,
+            CmdKind::Other => true,
+            CmdKind::MoveCursor => {
+                let bracket = |i: usize| {
+                    line.as_bytes()
+                        .get(i)
+                        .is_some_and(|b| b"()[]{}".contains(b))
+                };
+                bracket(pos) || pos.checked_sub(1).is_some_and(bracket)
+            }
+        }
+    }
+}
 
 impl Validator for KilnHelper {}
 
@@ -424,5 +584,90 @@ mod tests {
         assert_eq!(at_end("1 // sq"), (7, none));
         assert_eq!(at_end("'a' + sq"), (6, vec!["sqrt".to_string()]));
         assert_eq!(at_end("\"x\" + sq"), (6, vec!["sqrt".to_string()]));
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn signatures() -> HashMap<String, Vec<String>> {
+        let mut map = HashMap::new();
+        map.insert(
+            "lerp".to_string(),
+            names(&[
+                "lerp(a: f64, b: f64, t: f64) -> f64",
+                "lerp(a: f32, b: f32, t: f32) -> f32",
+            ]),
+        );
+        map.insert("sqrt".to_string(), names(&["sqrt(x: f64) -> f64"]));
+        map.insert("twice".to_string(), names(&["twice(n: i64) -> i64"]));
+        map
+    }
+
+    fn hint(line: &str) -> Option<KilnHint> {
+        let candidates = names(&["sqrt", "string", "tan", "tanh", "lerp", "let", ":help"]);
+        hint_at(&candidates, &signatures(), line, line.len(), Start::Code)
+    }
+
+    fn completes(rest: &str) -> Option<KilnHint> {
+        Some(KilnHint {
+            display: rest.to_string(),
+            completion: Some(rest.to_string()),
+        })
+    }
+
+    fn shows(text: &str) -> Option<KilnHint> {
+        Some(KilnHint {
+            display: text.to_string(),
+            completion: None,
+        })
+    }
+
+    #[test]
+    fn the_hint_completes_the_word_being_typed() {
+        assert_eq!(hint("sqr"), completes("t"));
+        assert_eq!(hint("1 + sq"), completes("rt"));
+        // Several names: what they have in common.
+        assert_eq!(hint("t"), completes("an"));
+        assert_eq!(hint("st"), completes("ring"));
+        assert_eq!(hint(":he"), completes("lp"));
+        // Complete already, or no name fits, or only the common part is typed.
+        assert_eq!(hint("tan"), None);
+        assert_eq!(hint("s"), None);
+        assert_eq!(hint("zz"), None);
+        assert_eq!(hint(""), None);
+        // Not inside a string or a comment, not after `:load`.
+        assert_eq!(hint("\"sq"), None);
+        assert_eq!(hint("1 // sq"), None);
+        assert_eq!(hint(":load ta"), None);
+        // Only with the cursor at the end of the line.
+        let candidates = names(&["sqrt"]);
+        assert_eq!(
+            hint_at(&candidates, &signatures(), "sq + 1", 2, Start::Code),
+            None
+        );
+        // A line that continues an open string hints nothing.
+        let open = Start::Str(b'"');
+        assert_eq!(hint_at(&candidates, &signatures(), "sq", 2, open), None);
+    }
+
+    #[test]
+    fn inside_a_call_the_hint_is_the_functions_signature() {
+        assert_eq!(
+            hint("lerp(1.0, "),
+            shows("  lerp(a: f64, b: f64, t: f64) -> f64 (+1 overload)")
+        );
+        assert_eq!(hint("1 + sqrt("), shows("  sqrt(x: f64) -> f64"));
+        assert_eq!(hint("twice(sqrt(2.0) + 1"), shows("  twice(n: i64) -> i64"));
+        assert_eq!(hint("lerp(sqrt(2.0), "), hint("lerp("));
+        // A word being typed in the call is completed first.
+        assert_eq!(hint("lerp(sq"), completes("rt"));
+        // Not an open call, an unknown function, a string argument being typed.
+        assert_eq!(hint("sqrt(2)"), None);
+        assert_eq!(hint("nope(1, "), None);
+        assert_eq!(hint("(1 + "), None);
+        assert_eq!(hint("sqrt(\"a"), None);
+        let none = HashMap::new();
+        assert_eq!(hint_at(&[], &none, "lerp(", 5, Start::Code), None);
     }
 }

@@ -7,6 +7,7 @@
 //! The terminal front end (line editing, history) is `editor.rs`; it drives this API.
 
 pub mod editor;
+pub mod highlight;
 mod session;
 
 pub use session::{Reply, Session};

@@ -198,6 +198,28 @@ impl Session {
         out
     }
 
+    /// Every function a call can reach, by name: its overloads as signatures without
+    /// `fn ` (`lerp(a: f64, b: f64, t: f64) -> f64`), the session's own first, as
+    /// `:type NAME` lists them. The REPL's hints and highlighting use it.
+    pub fn call_signatures(&self) -> HashMap<String, Vec<String>> {
+        let mut names: Vec<&str> = types::reference::names();
+        names.extend(self.env.functions.iter().map(|f| f.name.as_str()));
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| {
+                let overloads = self.overloads(name);
+                let shown = overloads
+                    .iter()
+                    .map(|s| s.strip_prefix("fn ").unwrap_or(s).to_string())
+                    .collect();
+                (name.to_string(), shown)
+            })
+            .filter(|(_, o): &(String, Vec<String>)| !o.is_empty())
+            .collect()
+    }
+
     // ----- evaluation -----
 
     fn render(&self, diags: &[Diagnostic], file: &str, src: &str) -> String {

@@ -948,3 +948,27 @@ fn nested_lists_of_optionals_survive_across_lines() {
     assert_eq!(ok(&mut s, "h[0]"), "[1, 2] : [i64]?\n");
     assert_eq!(ok(&mut s, "h[1][0]"), "none : i64?\n");
 }
+
+#[test]
+fn call_signatures_list_the_sessions_functions_first_then_the_librarys() {
+    let mut s = session();
+    ok(&mut s, "fn twice(n: i64) -> i64 = n * 2");
+    ok(
+        &mut s,
+        "fn lerp(a: i64, b: i64, t: i64) -> i64 = a + (b - a) * t",
+    );
+    let sigs = s.call_signatures();
+    assert_eq!(sigs["twice"], ["twice(n: i64) -> i64"]);
+    let lerp = &sigs["lerp"];
+    assert_eq!(lerp[0], "lerp(a: i64, b: i64, t: i64) -> i64");
+    let library: Vec<String> = crate::types::reference::entries("lerp")
+        .into_iter()
+        .map(|e| e.signature)
+        .collect();
+    assert_eq!(lerp[1..], library[..]);
+    assert!(
+        sigs["sqrt"].iter().all(|s| s.starts_with("sqrt(")),
+        "{sigs:?}"
+    );
+    assert!(!sigs.contains_key("let"));
+}

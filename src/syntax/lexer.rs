@@ -238,7 +238,7 @@ pub(crate) fn lex(src: &str) -> Lexed {
 }
 
 /// End of a number token starting at `i` (mirrors the permissive `number` rule).
-fn number_end(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn number_end(bytes: &[u8], mut i: usize) -> usize {
     let hex_or_bin = bytes[i] == b'0' && matches!(bytes.get(i + 1), Some(b'x') | Some(b'b'));
     if hex_or_bin {
         i += 2;

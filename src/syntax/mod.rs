@@ -10,6 +10,7 @@
 
 pub mod ast;
 mod lexer;
+pub(crate) use lexer::number_end;
 pub use lexer::KEYWORDS;
 mod literal;
 mod parser;
