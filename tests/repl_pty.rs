@@ -1,11 +1,12 @@
 //! The REPL end to end: the real `kiln` binary on a pseudo-terminal (rexpect), typed
 //! at like a person would, its screen read back. Each test has its own `HOME` and
-//! `XDG_DATA_HOME` (so its own history file) and `NO_COLOR=1`; every wait gives up
-//! after 10 seconds.
+//! `XDG_DATA_HOME` (so its own history file) and `NO_COLOR=1` (except the tests of
+//! colour, which read the escape codes too); every wait gives up after 10 seconds.
 
 mod common;
 
 use common::{scratch_dir, ScratchDir};
+use kiln::repl::highlight::{style, Class, DIM, RESET};
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{spawn_with_options, PtySession};
@@ -28,17 +29,30 @@ fn start(label: &str, args: &[&str]) -> Repl {
 
 /// Start the REPL with `dir` as its home.
 fn start_in(dir: ScratchDir, args: &[&str]) -> Repl {
+    launch(dir, args, Some("1"), true)
+}
+
+/// Start the REPL with `NO_COLOR` set to `no_color` (or unset), its output read as it
+/// is: escape codes and all.
+fn start_raw(label: &str, args: &[&str], no_color: Option<&str>) -> Repl {
+    launch(scratch_dir(label), args, no_color, false)
+}
+
+fn launch(dir: ScratchDir, args: &[&str], no_color: Option<&str>, strip: bool) -> Repl {
     let data_home = dir.join("data");
     let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
     command
         .args(args)
         .env("HOME", &dir)
         .env("XDG_DATA_HOME", &data_home)
-        .env("NO_COLOR", "1")
         .env("TERM", "xterm");
+    match no_color {
+        Some(value) => command.env("NO_COLOR", value),
+        None => command.env_remove("NO_COLOR"),
+    };
     let options = Options::new()
         .timeout_ms(Some(TIMEOUT_MS))
-        .strip_ansi_escape_codes(true);
+        .strip_ansi_escape_codes(strip);
     let pty = spawn_with_options(command, options).expect("start kiln on a pseudo-terminal");
     let mut repl = Repl {
         pty,
@@ -64,6 +78,23 @@ impl Repl {
     #[track_caller]
     fn line(&mut self, text: &str) {
         self.pty.send_line(text).expect("type a line");
+    }
+
+    /// Type `text` a key at a time, as a person would.
+    #[track_caller]
+    fn type_slowly(&mut self, text: &str) {
+        for c in text.chars() {
+            self.pty.send(&c.to_string()).expect("type");
+            self.pty.flush().expect("flush");
+            std::thread::sleep(std::time::Duration::from_millis(15));
+        }
+    }
+
+    /// Press a key (or send an escape sequence) at once.
+    #[track_caller]
+    fn key(&mut self, key: &str) {
+        self.pty.send(key).expect("press a key");
+        self.pty.flush().expect("flush");
     }
 
     /// Type a line, then wait for the next `kiln> ` prompt; return what was printed.
@@ -334,4 +365,89 @@ fn tab_completes_file_names_after_load() {
     let out = repl.eval("");
     assert!(out.contains("sq : string"), "{out:?}");
     repl.leave();
+}
+
+/// The SGR sequences (colours and styles: `ESC [ … m`) in `text`. Rustyline moves the
+/// cursor and clears the line with other escape sequences whatever the colour.
+fn sgr_sequences(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        let tail = &rest[at + 2..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ';' || c == '?'))
+            .unwrap_or(tail.len());
+        if tail[end..].starts_with('m') {
+            found.push(format!("ESC[{}m", &tail[..end]));
+        }
+        rest = tail;
+    }
+    found
+}
+
+/// Issue 19: with `--color always` (it wins over `NO_COLOR`), the line is highlighted
+/// as it is typed, a dimmed hint completes a name (Right arrow takes it), and inside a
+/// call the function's signature is hinted.
+#[test]
+fn with_colour_on_the_input_is_highlighted_and_hinted_as_typed() {
+    let mut repl = start_raw("repl-colour", &["repl", "--color", "always"], Some("1"));
+    repl.type_slowly("let x = 1 + 2");
+    let number = format!("{}2{RESET}", style(Class::Number));
+    let screen = repl.expect(&number);
+    let keyword = format!("{}let{RESET}", style(Class::Keyword));
+    assert!(screen.contains(&keyword), "{screen:?}");
+    assert!(
+        screen.contains(&format!("{}1{RESET}", style(Class::Number))),
+        "{screen:?}"
+    );
+    // Each key redraws the line, prompt and all: wait for results, not prompts.
+    repl.key("\r");
+    // `sqr`: the rest of `sqrt`, dimmed; Right arrow takes it.
+    repl.type_slowly("sqr");
+    repl.expect(&format!("{DIM}t{RESET}"));
+    repl.key("\x1b[C"); // Right
+    repl.type_slowly("(16)");
+    repl.expect(&format!("{}sqrt{RESET}", style(Class::Function)));
+    repl.key("\r");
+    repl.expect("4.0");
+    // Inside a call, the signature of the function.
+    repl.type_slowly("lerp(1.0, ");
+    repl.expect(&format!("{DIM}  lerp("));
+    // The bracket that matches the one just typed is marked.
+    repl.type_slowly("2.0, 0.5)");
+    repl.expect(&format!("{}({RESET}", style(Class::Bracket)));
+    repl.key("\r");
+    repl.expect("1.5");
+    repl.leave();
+}
+
+/// With colour off, `--color never` or `NO_COLOR` (on a terminal), the REPL writes no
+/// colour at all: no highlighting, no hints (Right arrow completes nothing), plain
+/// prompts and diagnostics.
+#[test]
+fn with_colour_off_nothing_is_coloured_or_hinted() {
+    for (label, args, no_color) in [
+        ("repl-color-never", &["repl", "--color", "never"][..], None),
+        ("repl-no-color", &["repl"][..], Some("1")),
+    ] {
+        let mut repl = start_raw(label, args, no_color);
+        repl.type_slowly("let x = 1 + 2");
+        let mut screen = repl.eval("");
+        repl.type_slowly("sqr");
+        repl.key("\x1b[C"); // Right
+        repl.type_slowly("(16)");
+        let out = repl.eval("");
+        assert!(
+            out.contains("unknown function `sqr`"),
+            "no hint was taken: {out:?}"
+        );
+        screen += &out;
+        repl.type_slowly("lerp(1.0, 2.0, 0.5)");
+        let out = repl.eval("");
+        assert!(out.contains("1.5"), "{out:?}");
+        assert!(!out.contains("a: f"), "no signature is hinted: {out:?}");
+        screen += &out;
+        assert_eq!(sgr_sequences(&screen), Vec::<String>::new(), "{label}");
+        repl.leave();
+    }
 }

@@ -108,9 +108,11 @@ mod sigint {
 /// Run the interactive loop on the terminal until Ctrl-D or `:quit`; returns the exit
 /// status (0, or 2 when the terminal cannot be used).
 pub fn run(options: Options, color: bool) -> i32 {
+    // The CLI has decided (`--color`, `NO_COLOR`, a terminal or not): `Forced`, since
+    // rustyline's `Enabled` would also give way to `NO_COLOR` under `--color always`.
     let config = Config::builder()
         .color_mode(if color {
-            ColorMode::Enabled
+            ColorMode::Forced
         } else {
             ColorMode::Disabled
         })
