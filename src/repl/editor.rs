@@ -672,4 +672,46 @@ mod tests {
         let none = HashMap::new();
         assert_eq!(hint_at(&[], &none, "lerp(", 5, Start::Code), None);
     }
+
+    fn helper(color: bool) -> KilnHelper {
+        KilnHelper {
+            candidates: names(&["sqrt", "lerp", "let"]),
+            signatures: signatures(),
+            color,
+            start: Start::Code,
+            show_bracket: Cell::new(true),
+        }
+    }
+
+    #[test]
+    fn without_colour_the_helper_leaves_the_line_alone_and_hints_nothing() {
+        let history = rustyline::history::DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let plain = helper(false);
+        for line in ["let x = sqrt(2.0)", "lerp(1.0, ", "sqr", "(\"a\" // b"] {
+            assert_eq!(plain.highlight(line, line.len()), line);
+            assert_eq!(plain.hint(line, line.len(), &ctx), None);
+            for kind in [CmdKind::Other, CmdKind::MoveCursor, CmdKind::ForcedRefresh] {
+                assert!(!plain.highlight_char(line, 0, kind));
+            }
+        }
+        assert_eq!(plain.highlight_hint("t"), "t");
+        // With colour, the same lines are styled and hinted.
+        let colour = helper(true);
+        let line = "let x = sqrt(2.0)";
+        let shown = colour.highlight(line, line.len());
+        assert_ne!(shown, line);
+        assert_eq!(highlight::strip_ansi(&shown), line);
+        assert_eq!(colour.hint("sqr", 3, &ctx), completes("t"));
+        assert_eq!(colour.highlight_hint("t"), format!("{DIM}t{RESET}"));
+        assert!(colour.highlight_char("sq", 2, CmdKind::Other));
+        assert!(colour.highlight_char("f(1)", 4, CmdKind::MoveCursor));
+        assert!(!colour.highlight_char("abc", 1, CmdKind::MoveCursor));
+        // The last redraw of an accepted line marks no bracket.
+        assert!(!colour.highlight_char("f(1)", 4, CmdKind::ForcedRefresh));
+        let bracket = highlight::style(highlight::Class::Bracket);
+        assert!(!colour.highlight("f(1)", 4).contains(bracket));
+        colour.highlight_char("f(1)", 4, CmdKind::Other);
+        assert!(colour.highlight("f(1)", 4).contains(bracket));
+    }
 }
