@@ -383,7 +383,7 @@ pub fn hint_at(
     if highlight::ends_inside_string_or_comment(line, start) {
         return None;
     }
-    let command = line.trim_start().starts_with(':');
+    let command = start == Start::Code && line.trim_start().starts_with(':');
     if command && line.trim_start().starts_with(":load") {
         return None;
     }

@@ -62,12 +62,14 @@ pub fn style(class: Class) -> &'static str {
         .map_or("", |(_, s)| s)
 }
 
-/// Where a line starts: in code, or inside a block comment or a string (opened with the
-/// quote byte) that an earlier line of the same input left open.
+/// Where a line starts: as an input (where a `:command` may be), in code that an earlier
+/// line of the same input began, or inside a block comment or a string (opened with the
+/// quote byte) that an earlier line left open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Start {
     #[default]
     Code,
+    Continued,
     Comment,
     Str(u8),
 }
@@ -169,7 +171,7 @@ fn scan(s: &str, start: Start, known_fns: &dyn Fn(&str) -> bool) -> Scan {
     let mut out = Scan::default();
     let mut i = 0;
     match start {
-        Start::Code => {}
+        Start::Code | Start::Continued => {}
         Start::Comment => match scan_block_comment(s, 0, 0, &mut out.pieces) {
             Some(end) => i = end,
             None => {
@@ -373,9 +375,13 @@ pub fn highlight(
     out
 }
 
-/// Where a line that follows `text` (the earlier lines of the same input) starts.
+/// Where a line that follows `text` (the earlier lines of the same input, none when it
+/// is empty) starts.
 pub fn state_after(text: &str) -> Start {
-    scan(text, Start::Code, &|_| false).end
+    match scan(text, Start::Code, &|_| false).end {
+        Start::Code if !text.is_empty() => Start::Continued,
+        start => start,
+    }
 }
 
 /// Whether the end of `line` is inside a string or a comment.
@@ -608,8 +614,14 @@ mod tests {
         assert_eq!(state_after("let s = \"abc"), Start::Str(b'"'));
         assert_eq!(state_after("let s = 'a\\'"), Start::Str(b'\''));
         assert_eq!(state_after("1 /* x\ny"), Start::Comment);
-        assert_eq!(state_after("1 /* x */ + 2 // y /*"), Start::Code);
-        assert_eq!(state_after("\"a\nb\" + 1"), Start::Code);
+        assert_eq!(state_after("1 /* x */ + 2 // y /*"), Start::Continued);
+        assert_eq!(state_after("\"a\nb\" + 1"), Start::Continued);
+        assert_eq!(state_after(""), Start::Code);
+        // Only the first line of an input can be a `:command`.
+        let out = highlight(":x", None, Start::Continued, &known);
+        assert_eq!(out, ":x");
+        let out = highlight(":x", None, Start::Code, &known);
+        assert_eq!(out, styled(Class::Command, ":x"));
         let out = highlight("def\" + 1", None, Start::Str(b'"'), &known);
         assert_eq!(
             out,
@@ -664,6 +676,7 @@ mod tests {
         let cursors = [0, text.len() / 2, text.len(), text.len() + 3];
         for start in [
             Start::Code,
+            Start::Continued,
             Start::Comment,
             Start::Str(b'"'),
             Start::Str(b'\''),
