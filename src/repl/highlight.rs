@@ -152,7 +152,8 @@ fn scan_string(
     None
 }
 
-/// Scan the end of a block comment from `i`; where it ends (`None`: still open).
+/// A block comment that starts at `lo` (its `/*`, or the start of a line that continues
+/// it), its end searched from `from`: its piece, and where it ends (`None`: still open).
 fn scan_block_comment(s: &str, lo: usize, from: usize, pieces: &mut Vec<Piece>) -> Option<usize> {
     let end = s[from..].find("*/").map(|off| from + off + 2);
     let hi = end.unwrap_or(s.len());
