@@ -3,7 +3,8 @@
 //! Pipeline: [`syntax`] (text → AST) → [`types`] (AST → typed HIR) → [`codegen`]
 //! (HIR → LLVM module) → [`jit`] (optimise, load, call) → [`runtime`] (what generated code
 //! calls), put together in one place, [`driver`]. The library API ([`engine`]), the
-//! [`cli`] and the interactive [`repl`] sit on top of the driver. See ARCHITECTURE.md.
+//! [`cli`], the interactive [`repl`] and the language server ([`lsp`]) sit on top of the
+//! driver. See ARCHITECTURE.md.
 
 pub mod abi;
 pub mod chain;
@@ -14,6 +15,7 @@ pub mod driver;
 pub mod engine;
 pub mod interp;
 pub mod jit;
+pub mod lsp;
 pub mod repl;
 pub mod span;
 pub mod syntax;

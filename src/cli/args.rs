@@ -169,6 +169,9 @@ pub enum Command {
         #[command(flatten)]
         opt: Opt,
     },
+    /// Run the language server: LSP over standard input and output, for editors
+    /// (diagnostics, hover, completion, go to definition, ...; see docs/lsp.md).
+    Lsp,
     /// Explain a diagnostic code (such as E0203) with an example; without a code, list
     /// every code with its title.
     Explain {

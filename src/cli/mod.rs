@@ -162,6 +162,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
         Some(Command::Explain { code, markdown }) => explain(code.as_deref(), markdown),
         Some(Command::StdlibDoc) => write_stdout(&crate::types::reference::markdown()),
         Some(Command::Repl { opt }) => repl(&cli.report, opt.options()),
+        Some(Command::Lsp) => lsp(),
         Some(Command::Sql { args }) => external::run("sql", &args),
         None if io::stdin().is_terminal() => repl(&cli.report, Options::default()),
         None => run_stdin(&rep),
@@ -303,6 +304,18 @@ fn repl(args: &ReportArgs, options: Options) -> i32 {
         std::env::var_os("NO_COLOR"),
     );
     crate::repl::editor::run(options, color)
+}
+
+/// `kiln lsp`: the language server on standard input and output until the client
+/// exits. 0 after a clean shutdown, 1 on a protocol error (reported on stderr).
+fn lsp() -> i32 {
+    match crate::lsp::run_stdio() {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("kiln lsp: {e}");
+            1
+        }
+    }
 }
 
 /// The program on standard input, named `<stdin>`.

@@ -175,6 +175,12 @@ impl Engine {
         Ok(self.program(name, source, checked, code))
     }
 
+    /// The signatures of the host functions registered so far, in registration order
+    /// (what programs are checked against; the language server completes them).
+    pub fn host_signatures(&self) -> Vec<crate::types::hir::HostSig> {
+        self.host.signatures()
+    }
+
     /// Parse and check `source` (from the file `name`) with this engine's host functions.
     fn check_named(&self, name: &str, source: &str) -> Result<crate::types::Checked, CompileError> {
         let sigs = self.host.signatures();

@@ -1,0 +1,637 @@
+//! The answers to requests, each from one document's [`Analysis`]: hover, completion,
+//! signature help, definition, references, rename, document symbols (and the place for
+//! formatting). Each works on any text: what does not parse or check narrows the
+//! answer, never fails it.
+
+use super::analysis::Analysis;
+use super::index::{Def, DefKind};
+use super::scan::{self, Kind};
+use crate::span::Span;
+use crate::syntax::KEYWORDS;
+use crate::types::hir::{self, Walk};
+use crate::types::ty::Ty;
+use crate::types::{builtins, reference};
+use ls_types::{
+    CompletionItem, CompletionItemKind, DocumentSymbol, Documentation, Hover, HoverContents,
+    MarkupContent, MarkupKind, ParameterInformation, ParameterLabel, SignatureHelp,
+    SignatureInformation, SymbolKind, TextEdit,
+};
+
+/// The `///` comment right before byte `pos` (lines joined with a space), as the
+/// prelude reads its functions' docs (`types/prelude.rs`).
+pub(crate) fn doc_comment(text: &str, pos: usize) -> String {
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    let mut lines: Vec<&str> = text[..pos]
+        .lines()
+        .rev()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| l.trim_start().starts_with("///"))
+        .map(|l| l.trim_start().trim_start_matches("///").trim())
+        .collect();
+    lines.reverse();
+    lines.join(" ")
+}
+
+fn holds(s: Span, offset: usize) -> bool {
+    s.lo as usize <= offset && offset <= s.hi as usize
+}
+
+fn markdown(value: String) -> MarkupContent {
+    MarkupContent {
+        kind: MarkupKind::Markdown,
+        value,
+    }
+}
+
+fn code(sig: &str, doc: &str) -> String {
+    let mut s = format!("```kiln\n{sig}\n```");
+    if !doc.is_empty() {
+        s += "\n\n";
+        s += doc;
+    }
+    s
+}
+
+/// The signature of a user function as written (`f(a: i64) -> i64`).
+fn fn_signature(def: &Def) -> String {
+    def.ty
+        .as_deref()
+        .unwrap_or(&def.name)
+        .trim_start_matches("fn ")
+        .to_string()
+}
+
+fn host_signature(h: &hir::HostSig) -> String {
+    let params: Vec<String> = h.params.iter().map(|t| t.to_string()).collect();
+    format!("{}({}) -> {}", h.name, params.join(", "), h.ret)
+}
+
+impl Analysis {
+    /// The HIR functions written in this document (prelude functions a program calls are
+    /// appended to its functions; their spans point into the prelude): (function id,
+    /// its definition in the index).
+    fn own_functions(&self) -> Vec<(usize, usize)> {
+        let Some(hir) = &self.hir else {
+            return Vec::new();
+        };
+        hir.functions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let def =
+                    self.index.defs.iter().position(|d| {
+                        d.kind == DefKind::Fn && d.span == f.span && d.name == f.name
+                    })?;
+                Some((i, def))
+            })
+            .collect()
+    }
+
+    /// Every HIR expression of this document's code, parents before children.
+    fn hir_exprs(&self) -> Vec<&hir::Expr> {
+        let mut out = Vec::new();
+        if let Some(hir) = &self.hir {
+            hir.main.body.walk(&mut |e| out.push(e));
+            for (i, _) in self.own_functions() {
+                hir.functions[i].body.walk(&mut |e| out.push(e));
+            }
+        }
+        out
+    }
+
+    /// The innermost HIR expression whose span holds `offset`.
+    fn innermost(&self, offset: usize) -> Option<&hir::Expr> {
+        let mut best: Option<&hir::Expr> = None;
+        for e in self.hir_exprs() {
+            if !holds(e.span, offset) || e.span.hi > self.text.len() as u32 {
+                continue;
+            }
+            let width = e.span.hi - e.span.lo;
+            if best.is_none_or(|b| width <= b.span.hi - b.span.lo) {
+                best = Some(e);
+            }
+        }
+        best
+    }
+
+    /// The outermost HIR expression with exactly span `span` (after its conversions).
+    fn outermost_at(&self, span: Span) -> Option<&hir::Expr> {
+        self.hir_exprs().into_iter().find(|e| e.span == span)
+    }
+
+    /// The HIR call at `call` (an AST call's span), if it checked.
+    fn hir_call(&self, call: Span) -> Option<&hir::Expr> {
+        self.hir_exprs().into_iter().find(|e| {
+            e.span == call
+                && matches!(
+                    e.kind,
+                    hir::ExprKind::Call { .. }
+                        | hir::ExprKind::Builtin { .. }
+                        | hir::ExprKind::CallHost { .. }
+                        | hir::ExprKind::Hof { .. }
+                        | hir::ExprKind::CallExtern { .. }
+                )
+        })
+    }
+
+    /// The type of a variable's definition, as checked, else as written.
+    fn def_type(&self, def: &Def) -> Option<String> {
+        if let Some(v) = def.value {
+            if let Some(e) = self.outermost_at(v) {
+                return Some(e.ty.to_string());
+            }
+        }
+        def.ty.clone()
+    }
+
+    /// The definitions a use or definition at `offset` names, narrowed to the chosen
+    /// overload when the call checked.
+    fn defs_at(&self, offset: usize) -> Vec<usize> {
+        let Some((use_, defs)) = self.index.at(offset) else {
+            return Vec::new();
+        };
+        if let Some(call) = use_.and_then(|u| self.index.uses[u].call) {
+            if defs.len() > 1 {
+                if let Some(hir::ExprKind::Call { func, .. }) = self.hir_call(call).map(|e| &e.kind)
+                {
+                    let own = self.own_functions();
+                    if let Some(&(_, def)) = own.iter().find(|(f, _)| f == func) {
+                        return vec![def];
+                    }
+                }
+            }
+        }
+        defs
+    }
+}
+
+// ---- hover --------------------------------------------------------------------------------
+
+pub(crate) fn hover(a: &Analysis, host: &[hir::HostSig], offset: usize) -> Option<Hover> {
+    let value = hover_text(a, host, offset)?;
+    Some(Hover {
+        contents: HoverContents::Markup(markdown(value)),
+        range: None,
+    })
+}
+
+fn hover_text(a: &Analysis, host: &[hir::HostSig], offset: usize) -> Option<String> {
+    if let Some((use_, defs)) = a.index.at(offset) {
+        let call = use_.and_then(|u| a.index.uses[u].call);
+        if let Some(call) = call {
+            let name = use_.map(|u| &a.text[a.index.uses[u].span.range()])?;
+            return call_hover(a, host, name, call, &defs);
+        }
+        if let Some(&d) = defs.first() {
+            let def = &a.index.defs[d];
+            if def.kind == DefKind::Fn {
+                return Some(code(
+                    &fn_signature(def),
+                    &doc_comment(&a.text, def.full.lo as usize),
+                ));
+            }
+            // A use's own type (as checked there), else its definition's.
+            let ty = use_
+                .and_then(|u| a.outermost_at(a.index.uses[u].span))
+                .map(|e| e.ty.to_string())
+                .or_else(|| a.def_type(def));
+            let what = match def.kind {
+                DefKind::Let => "let ",
+                DefKind::Param => "param ",
+                _ => "",
+            };
+            let text = match ty {
+                Some(t) => format!("{what}{}: {t}", def.name),
+                None => format!("{what}{}", def.name),
+            };
+            return Some(code(&text, ""));
+        }
+    }
+    if let Some(e) = a.innermost(offset) {
+        return Some(code(&e.ty.to_string(), ""));
+    }
+    // A standard-library name the program does not (yet) call correctly.
+    let (lo, hi) = scan::word_at(&a.text, offset)?;
+    let entries = reference::entries(&a.text[lo..hi]);
+    (!entries.is_empty()).then(|| {
+        entries
+            .iter()
+            .map(|e| code(&e.signature, &e.doc))
+            .collect::<Vec<_>>()
+            .join("\n\n---\n\n")
+    })
+}
+
+/// A call's hover: the overload the checker chose with its documentation, or every
+/// candidate when the call did not check.
+fn call_hover(
+    a: &Analysis,
+    host: &[hir::HostSig],
+    name: &str,
+    call: Span,
+    defs: &[usize],
+) -> Option<String> {
+    if let Some(e) = a.hir_call(call) {
+        let args = match &e.kind {
+            hir::ExprKind::Call { args, .. }
+            | hir::ExprKind::Builtin { args, .. }
+            | hir::ExprKind::CallHost { args, .. }
+            | hir::ExprKind::CallExtern { args, .. }
+            | hir::ExprKind::Hof { args, .. } => args,
+            _ => return None,
+        };
+        let types: Vec<Ty> = args.iter().map(|x| x.ty.clone()).collect();
+        let shown: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+        let chosen = format!("{name}({}) -> {}", shown.join(", "), e.ty);
+        match &e.kind {
+            hir::ExprKind::Call { func, .. } => {
+                let own = a.own_functions();
+                if let Some(&(_, def)) = own.iter().find(|(f, _)| f == func) {
+                    let def = &a.index.defs[def];
+                    let doc = doc_comment(&a.text, def.full.lo as usize);
+                    return Some(code(&fn_signature(def), &doc));
+                }
+                // A prelude function.
+                if let Some((_, f)) =
+                    crate::types::prelude::named(name).find(|(_, f)| f.params == types)
+                {
+                    return Some(code(&f.signature(), &f.doc));
+                }
+                return Some(code(&chosen, ""));
+            }
+            hir::ExprKind::CallHost { func, .. } => {
+                let sig = host.get(*func).map_or(chosen, host_signature);
+                return Some(code(&sig, "host function"));
+            }
+            hir::ExprKind::Builtin { .. } => {
+                // The built-in row that takes exactly these types, else any of its arity.
+                let row = builtins::named(name)
+                    .find(|b| b.accepts_exactly(&types))
+                    .or_else(|| builtins::named(name).find(|b| b.takes(types.len())));
+                if let Some(b) = row {
+                    let generic = b.signature();
+                    let mut text = code(&chosen, b.doc);
+                    if generic != chosen {
+                        text += &format!("\n\n(overload `{generic}`)");
+                    }
+                    return Some(text);
+                }
+            }
+            _ => {}
+        }
+        let doc = reference::entries(name)
+            .first()
+            .map(|e| e.doc.clone())
+            .unwrap_or_default();
+        return Some(code(&chosen, &doc));
+    }
+    // Unchecked: every candidate.
+    let mut parts: Vec<String> = defs
+        .iter()
+        .map(|&d| {
+            let def = &a.index.defs[d];
+            code(
+                &fn_signature(def),
+                &doc_comment(&a.text, def.full.lo as usize),
+            )
+        })
+        .collect();
+    parts.extend(
+        reference::entries(name)
+            .iter()
+            .map(|e| code(&e.signature, &e.doc)),
+    );
+    parts.extend(
+        host.iter()
+            .filter(|h| h.name == name)
+            .map(|h| code(&host_signature(h), "host function")),
+    );
+    (!parts.is_empty()).then(|| parts.join("\n\n---\n\n"))
+}
+
+// ---- completion ---------------------------------------------------------------------------
+
+pub(crate) fn completion(
+    a: &Analysis,
+    host: &[hir::HostSig],
+    offset: usize,
+) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = Vec::new();
+    let add = |items: &mut Vec<CompletionItem>, item: CompletionItem| {
+        if !items
+            .iter()
+            .any(|i| i.label == item.label && i.kind == item.kind && i.detail == item.detail)
+        {
+            items.push(item);
+        }
+    };
+    for d in a.index.visible_at(offset) {
+        let item = if d.kind == DefKind::Fn {
+            let doc = doc_comment(&a.text, d.full.lo as usize);
+            CompletionItem {
+                label: d.name.clone(),
+                kind: Some(CompletionItemKind::FUNCTION),
+                detail: Some(fn_signature(d)),
+                documentation: (!doc.is_empty()).then_some(Documentation::String(doc)),
+                ..CompletionItem::default()
+            }
+        } else {
+            CompletionItem {
+                label: d.name.clone(),
+                kind: Some(CompletionItemKind::VARIABLE),
+                detail: a.def_type(d),
+                ..CompletionItem::default()
+            }
+        };
+        add(&mut items, item);
+    }
+    // Names declared before the cursor in a statement that does not parse.
+    if let Some((lo, _)) = a.in_broken(offset) {
+        for name in declared_in(&a.text, lo, offset) {
+            let item = CompletionItem {
+                label: name,
+                kind: Some(CompletionItemKind::VARIABLE),
+                ..CompletionItem::default()
+            };
+            add(&mut items, item);
+        }
+    }
+    for h in host {
+        let item = CompletionItem {
+            label: h.name.clone(),
+            kind: Some(CompletionItemKind::FUNCTION),
+            detail: Some(host_signature(h)),
+            documentation: Some(Documentation::String("host function".to_string())),
+            ..CompletionItem::default()
+        };
+        add(&mut items, item);
+    }
+    for name in reference::names() {
+        let entries = reference::entries(name);
+        let Some(first) = entries.first() else {
+            continue;
+        };
+        let mut detail = first.signature.clone();
+        if entries.len() > 1 {
+            detail += &format!(" (+{} overloads)", entries.len() - 1);
+        }
+        let doc = entries
+            .iter()
+            .map(|e| code(&e.signature, &e.doc))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let item = CompletionItem {
+            label: name.to_string(),
+            kind: Some(CompletionItemKind::FUNCTION),
+            detail: Some(detail),
+            documentation: Some(Documentation::MarkupContent(markdown(doc))),
+            ..CompletionItem::default()
+        };
+        add(&mut items, item);
+    }
+    for k in KEYWORDS {
+        let item = CompletionItem {
+            label: k.to_string(),
+            kind: Some(CompletionItemKind::KEYWORD),
+            ..CompletionItem::default()
+        };
+        add(&mut items, item);
+    }
+    items
+}
+
+/// Names a broken statement declares in `text[lo..offset]`: after `let`, `param`, `fn`,
+/// a parameter's `name:`, a lambda's `x ->`, an assignment's `name =`.
+fn declared_in(text: &str, lo: usize, offset: usize) -> Vec<String> {
+    let toks: Vec<scan::Tok> = scan::tokens(&text[lo..offset.min(text.len()).max(lo)]);
+    let part = &text[lo..offset.min(text.len()).max(lo)];
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind != Kind::Ident || KEYWORDS.contains(&t.text(part)) {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| toks[j].text(part));
+        let next = toks.get(i + 1).map(|n| n.text(part));
+        let after = toks.get(i + 2).map(|n| n.text(part));
+        // A `let` or an assignment binds once its statement ends.
+        let ended = || toks[i..].iter().any(|t| t.text(part) == ";");
+        let declares = matches!(prev, Some("param" | "fn"))
+            || (prev == Some("let") && ended())
+            || next == Some(":")
+            || next == Some("->")
+            || (next == Some("=")
+                && after != Some("=")
+                && matches!(prev, None | Some(";" | "{"))
+                && ended());
+        if declares && !out.iter().any(|n| n == t.text(part)) {
+            out.push(t.text(part).to_string());
+        }
+    }
+    out
+}
+
+// ---- signature help -----------------------------------------------------------------------
+
+pub(crate) fn signature_help(
+    a: &Analysis,
+    host: &[hir::HostSig],
+    offset: usize,
+) -> Option<SignatureHelp> {
+    let (name, _, _, active) = scan::call_at(&a.text, offset)?;
+    let mut sigs: Vec<(String, String)> = a
+        .index
+        .defs
+        .iter()
+        .filter(|d| d.kind == DefKind::Fn && d.name == name)
+        .map(|d| (fn_signature(d), doc_comment(&a.text, d.full.lo as usize)))
+        .collect();
+    sigs.extend(
+        reference::entries(&name)
+            .into_iter()
+            .map(|e| (e.signature, e.doc)),
+    );
+    sigs.extend(
+        host.iter()
+            .filter(|h| h.name == name)
+            .map(|h| (host_signature(h), "host function".to_string())),
+    );
+    if sigs.is_empty() {
+        return None;
+    }
+    let signatures: Vec<SignatureInformation> = sigs
+        .into_iter()
+        .map(|(label, doc)| {
+            let parameters = param_offsets(&label)
+                .into_iter()
+                .map(|(lo, hi)| ParameterInformation {
+                    label: ParameterLabel::LabelOffsets([
+                        utf16_len(&label[..lo]),
+                        utf16_len(&label[..hi]),
+                    ]),
+                    documentation: None,
+                })
+                .collect();
+            SignatureInformation {
+                label,
+                documentation: (!doc.is_empty()).then_some(Documentation::String(doc)),
+                parameters: Some(parameters),
+                active_parameter: None,
+            }
+        })
+        .collect();
+    // The first overload with enough parameters (or a variadic one).
+    let fits = signatures.iter().position(|s| {
+        let n = s.parameters.as_ref().map_or(0, Vec::len);
+        n > active || s.label.contains("...")
+    });
+    Some(SignatureHelp {
+        signatures,
+        active_signature: Some(fits.unwrap_or(0) as u32),
+        active_parameter: Some(active as u32),
+    })
+}
+
+fn utf16_len(s: &str) -> u32 {
+    s.chars().map(char::len_utf16).sum::<usize>() as u32
+}
+
+/// The byte ranges of the parameters in a signature `name(a: T, [U], ...) -> R`.
+fn param_offsets(label: &str) -> Vec<(usize, usize)> {
+    let Some(open) = label.find('(') else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, open + 1);
+    for (i, c) in label[open..].char_indices().map(|(i, c)| (i + open, c)) {
+        match c {
+            '(' | '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if i > start {
+                        out.push((start, i));
+                    }
+                    break;
+                }
+            }
+            ',' if depth == 1 => {
+                out.push((start, i));
+                start = i + 2;
+            }
+            _ => {}
+        }
+    }
+    out.retain(|&(lo, hi)| lo < hi && hi <= label.len());
+    out
+}
+
+// ---- definition, references, rename -------------------------------------------------------
+
+/// The definitions the name at `offset` names.
+pub(crate) fn definition(a: &Analysis, offset: usize) -> Vec<Span> {
+    a.defs_at(offset)
+        .into_iter()
+        .map(|d| a.index.defs[d].span)
+        .collect()
+}
+
+/// Every occurrence of what the name at `offset` names (a function: all its overloads and
+/// their calls), definitions included when `declarations`.
+pub(crate) fn references(a: &Analysis, offset: usize, declarations: bool) -> Vec<Span> {
+    let defs = a.defs_at(offset);
+    let Some(&first) = defs.first() else {
+        return Vec::new();
+    };
+    let def = &a.index.defs[first];
+    let targets: Vec<usize> = if def.kind == DefKind::Fn {
+        (0..a.index.defs.len())
+            .filter(|&d| a.index.defs[d].kind == DefKind::Fn && a.index.defs[d].name == def.name)
+            .collect()
+    } else {
+        vec![first]
+    };
+    let mut out: Vec<Span> = Vec::new();
+    for &t in &targets {
+        for s in a.index.occurrences(t) {
+            let is_def = a.index.defs[t].span == s;
+            if (declarations || !is_def) && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out.sort_by_key(|s| s.lo);
+    out
+}
+
+/// The edits renaming what the name at `offset` names to `new_name`: `Err` with the
+/// reason when `new_name` is no name or there is nothing to rename.
+pub(crate) fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, String> {
+    let valid = scan::tokens(new_name).len() == 1
+        && scan::tokens(new_name)[0].kind == Kind::Ident
+        && scan::tokens(new_name)[0].hi == new_name.len()
+        && !KEYWORDS.contains(&new_name);
+    if !valid {
+        return Err(format!("`{new_name}` is not a name"));
+    }
+    let spans = references(a, offset, true);
+    if spans.is_empty() {
+        return Err("no binding, parameter or function here".to_string());
+    }
+    Ok(spans
+        .into_iter()
+        .map(|s| TextEdit {
+            range: a.lines.range(&a.text, s),
+            new_text: new_name.to_string(),
+        })
+        .collect())
+}
+
+// ---- document symbols ---------------------------------------------------------------------
+
+pub(crate) fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
+    let mut out = Vec::new();
+    for d in &a.index.defs {
+        if !d.top {
+            continue;
+        }
+        let (kind, detail) = match d.kind {
+            DefKind::Fn => (SymbolKind::FUNCTION, Some(fn_signature(d))),
+            DefKind::Let => (SymbolKind::VARIABLE, a.def_type(d)),
+            DefKind::Var => (
+                SymbolKind::VARIABLE,
+                a.def_type(d).map(|t| format!("mut {t}")),
+            ),
+            DefKind::Param => (
+                SymbolKind::FIELD,
+                d.ty.as_ref().map(|t| format!("param {t}")),
+            ),
+            DefKind::FnParam | DefKind::LambdaParam => continue,
+        };
+        #[allow(deprecated)]
+        out.push(DocumentSymbol {
+            name: d.name.clone(),
+            detail,
+            kind,
+            tags: None,
+            deprecated: None,
+            range: a.lines.range(&a.text, d.full.to(d.span)),
+            selection_range: a.lines.range(&a.text, d.span),
+            children: None,
+        });
+    }
+    out.sort_by_key(|s| (s.range.start.line, s.range.start.character));
+    out
+}
+
+// ---- formatting ---------------------------------------------------------------------------
+
+/// Formatting of a whole document: the one place it will go. Not advertised yet; after
+/// `kiln::fmt` is merged this calls `crate::fmt::format_source(&a.text)` and answers
+/// with one edit replacing the whole text (and `None` when the text does not parse).
+pub(crate) fn formatting(_a: &Analysis) -> Option<Vec<TextEdit>> {
+    None
+}
