@@ -1818,3 +1818,74 @@ fn kiln_sql_without_kiln_sql_says_how_to_build_it() {
         .stderr_has("`kiln sql` runs the `kiln-sql` program, which was not found")
         .stderr_has("cargo build --release -p kiln-datafusion --bin kiln-sql");
 }
+
+/// `kiln lsp` speaks LSP on standard input and output: the handshake, diagnostics of an
+/// opened document, a hover, then `shutdown` and `exit` end it with status 0.
+#[test]
+fn lsp_serves_over_stdio_until_shutdown_and_exit() {
+    use lsp_server::{Message, Notification, Request};
+    use std::io::BufReader;
+    let mut child = kiln_command()
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |m: Message| m.write(&mut stdin).unwrap();
+    let json = |s: &str| -> serde_json::Value { serde_json::from_str(s).unwrap() };
+    send(
+        Request::new(
+            1.into(),
+            "initialize".into(),
+            json(r#"{"capabilities":{}}"#),
+        )
+        .into(),
+    );
+    send(Notification::new("initialized".into(), json("{}")).into());
+    let open = r#"{"textDocument":{"uri":"file:///t.expr","languageId":"kiln","version":1,
+                   "text":"let x = 1;\nx + true"}}"#;
+    send(Notification::new("textDocument/didOpen".into(), json(open)).into());
+    let hover = r#"{"textDocument":{"uri":"file:///t.expr"},"position":{"line":1,"character":0}}"#;
+    send(Request::new(2.into(), "textDocument/hover".into(), json(hover)).into());
+    send(Request::new(3.into(), "shutdown".into(), serde_json::Value::Null).into());
+    send(Notification::new("exit".into(), serde_json::Value::Null).into());
+    drop(stdin);
+    let mut seen = Vec::new();
+    while let Some(msg) = Message::read(&mut stdout).unwrap() {
+        seen.push(msg);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{seen:?}");
+    let response = |id: i32| {
+        seen.iter()
+            .find_map(|m| match m {
+                Message::Response(r) if r.id == id.into() => Some(r.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no response {id}: {seen:?}"))
+    };
+    let init = response(1).response_result.unwrap();
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    let hover = response(2).response_result.unwrap();
+    assert!(
+        hover["contents"]["value"].as_str().unwrap().contains("i64"),
+        "{hover}"
+    );
+    assert!(response(3).response_result.is_ok());
+    let diags = seen
+        .iter()
+        .find_map(|m| match m {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                Some(n.params.clone())
+            }
+            _ => None,
+        })
+        .expect("diagnostics");
+    assert!(
+        !diags["diagnostics"].as_array().unwrap().is_empty(),
+        "{diags}"
+    );
+}
