@@ -16,6 +16,8 @@ use ls_types::{
     MarkupContent, MarkupKind, ParameterInformation, ParameterLabel, SignatureHelp,
     SignatureInformation, SymbolKind, TextEdit,
 };
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The `///` comment right before byte `pos` (lines joined with a space), as the
 /// prelude reads its functions' docs (`types/prelude.rs`).
@@ -139,12 +141,24 @@ impl Analysis {
 
     /// The type of a variable's definition, as checked, else as written.
     fn def_type(&self, def: &Def) -> Option<String> {
-        if let Some(v) = def.value {
-            if let Some(e) = self.outermost_at(v) {
-                return Some(e.ty.to_string());
-            }
+        self.def_types(std::slice::from_ref(def)).pop().flatten()
+    }
+
+    /// [`Analysis::def_type`] of each of `defs`, with one walk of the HIR.
+    fn def_types<'d>(&self, defs: impl IntoIterator<Item = &'d Def>) -> Vec<Option<String>> {
+        let mut checked: HashMap<Span, &hir::Expr> = HashMap::new();
+        for e in self.hir_exprs() {
+            // The first (outermost) expression of each span: after its conversions.
+            checked.entry(e.span).or_insert(e);
         }
-        def.ty.clone()
+        defs.into_iter()
+            .map(|d| {
+                d.value
+                    .and_then(|v| checked.get(&v))
+                    .map(|e| e.ty.to_string())
+                    .or_else(|| d.ty.clone())
+            })
+            .collect()
     }
 
     /// The definitions a use or definition at `offset` names, narrowed to the chosen
@@ -320,15 +334,10 @@ pub(crate) fn completion(
     offset: usize,
 ) -> Vec<CompletionItem> {
     let mut items: Vec<CompletionItem> = Vec::new();
-    let add = |items: &mut Vec<CompletionItem>, item: CompletionItem| {
-        if !items
-            .iter()
-            .any(|i| i.label == item.label && i.kind == item.kind && i.detail == item.detail)
-        {
-            items.push(item);
-        }
-    };
-    for d in a.index.visible_at(offset) {
+    let add = |items: &mut Vec<CompletionItem>, item: CompletionItem| items.push(item);
+    let visible = a.index.visible_at(offset);
+    let types = a.def_types(visible.iter().copied());
+    for (d, ty) in visible.into_iter().zip(types) {
         let item = if d.kind == DefKind::Fn {
             let doc = doc_comment(&a.text, d.full.lo as usize);
             CompletionItem {
@@ -342,7 +351,7 @@ pub(crate) fn completion(
             CompletionItem {
                 label: d.name.clone(),
                 kind: Some(CompletionItemKind::VARIABLE),
-                detail: a.def_type(d),
+                detail: ty,
                 ..CompletionItem::default()
             }
         };
@@ -369,28 +378,8 @@ pub(crate) fn completion(
         };
         add(&mut items, item);
     }
-    for name in reference::names() {
-        let entries = reference::entries(name);
-        let Some(first) = entries.first() else {
-            continue;
-        };
-        let mut detail = first.signature.clone();
-        if entries.len() > 1 {
-            detail += &format!(" (+{} overloads)", entries.len() - 1);
-        }
-        let doc = entries
-            .iter()
-            .map(|e| code(&e.signature, &e.doc))
-            .collect::<Vec<_>>()
-            .join("\n\n");
-        let item = CompletionItem {
-            label: name.to_string(),
-            kind: Some(CompletionItemKind::FUNCTION),
-            detail: Some(detail),
-            documentation: Some(Documentation::MarkupContent(markdown(doc))),
-            ..CompletionItem::default()
-        };
-        add(&mut items, item);
+    for item in library_items() {
+        add(&mut items, item.clone());
     }
     for k in KEYWORDS {
         let item = CompletionItem {
@@ -400,7 +389,62 @@ pub(crate) fn completion(
         };
         add(&mut items, item);
     }
+    // The first of each label, kind and detail (a name both a local and in the broken
+    // statement is one item).
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(format!("{}\0{:?}\0{:?}", i.label, i.kind, i.detail)));
     items
+}
+
+/// The completions of the standard library (built-ins and prelude functions), made once
+/// per process: each name with its first signature (and how many more overloads it
+/// has); [`resolve`] adds every overload's signature and doc.
+fn library_items() -> &'static [CompletionItem] {
+    static ITEMS: OnceLock<Vec<CompletionItem>> = OnceLock::new();
+    ITEMS.get_or_init(|| {
+        let mut items = Vec::new();
+        for name in reference::names() {
+            let entries = reference::entries(name);
+            let Some(first) = entries.first() else {
+                continue;
+            };
+            let mut detail = first.signature.clone();
+            if entries.len() > 1 {
+                detail += &format!(" (+{} overloads)", entries.len() - 1);
+            }
+            items.push(CompletionItem {
+                label: name.to_string(),
+                kind: Some(CompletionItemKind::FUNCTION),
+                detail: Some(detail),
+                // The docs come with `completionItem/resolve` (see `resolve`): all of
+                // them in every list would be most of its bytes.
+                data: Some(serde_json::json!({ "library": name })),
+                ..CompletionItem::default()
+            });
+        }
+        items
+    })
+}
+
+/// `completionItem/resolve`: a library item's documentation (every overload's signature
+/// and doc); any other item as it is.
+pub(crate) fn resolve(mut item: CompletionItem) -> CompletionItem {
+    let name = item
+        .data
+        .as_ref()
+        .and_then(|d| d.get("library"))
+        .and_then(|n| n.as_str());
+    if let Some(name) = name {
+        let doc = reference::entries(name)
+            .iter()
+            .map(|e| code(&e.signature, &e.doc))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        if !doc.is_empty() {
+            item.documentation = Some(Documentation::MarkupContent(markdown(doc)));
+        }
+    }
+    item
 }
 
 /// Names a broken statement declares in `text[lo..offset]`: after `let`, `param`, `fn`,
@@ -594,17 +638,13 @@ pub(crate) fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
 
 pub(crate) fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
     let mut out = Vec::new();
-    for d in &a.index.defs {
-        if !d.top {
-            continue;
-        }
+    let top: Vec<&Def> = a.index.defs.iter().filter(|d| d.top).collect();
+    let types = a.def_types(top.iter().copied());
+    for (d, ty) in top.into_iter().zip(types) {
         let (kind, detail) = match d.kind {
             DefKind::Fn => (SymbolKind::FUNCTION, Some(fn_signature(d))),
-            DefKind::Let => (SymbolKind::VARIABLE, a.def_type(d)),
-            DefKind::Var => (
-                SymbolKind::VARIABLE,
-                a.def_type(d).map(|t| format!("mut {t}")),
-            ),
+            DefKind::Let => (SymbolKind::VARIABLE, ty),
+            DefKind::Var => (SymbolKind::VARIABLE, ty.map(|t| format!("mut {t}"))),
             DefKind::Param => (
                 SymbolKind::FIELD,
                 d.ty.as_ref().map(|t| format!("param {t}")),

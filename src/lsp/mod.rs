@@ -38,7 +38,7 @@ use ls_types::notification::{
 };
 use ls_types::request::{
     Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
-    Rename, Request as _, SignatureHelpRequest,
+    Rename, Request as _, ResolveCompletionItem, SignatureHelpRequest,
 };
 use ls_types::{
     CompletionOptions, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
@@ -50,6 +50,7 @@ use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What a server knows besides the language, and how it behaves.
@@ -129,7 +130,8 @@ pub fn serve(connection: Connection, config: Config) -> Result<(), Error> {
     };
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
     Server {
-        config,
+        host: config.host.into(),
+        debounce: config.debounce,
         docs: HashMap::new(),
         due: None,
     }
@@ -141,7 +143,10 @@ pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         hover_provider: Some(ls_types::HoverProviderCapability::Simple(true)),
-        completion_provider: Some(CompletionOptions::default()),
+        completion_provider: Some(CompletionOptions {
+            resolve_provider: Some(true),
+            ..CompletionOptions::default()
+        }),
         signature_help_provider: Some(SignatureHelpOptions {
             trigger_characters: Some(vec!["(".to_string(), ",".to_string()]),
             retrigger_characters: None,
@@ -169,7 +174,9 @@ struct Doc {
 }
 
 struct Server {
-    config: Config,
+    /// [`Config::host`], shared with each request's answer.
+    host: Arc<[HostSig]>,
+    debounce: Duration,
     docs: HashMap<String, Doc>,
     /// When the dirty documents' diagnostics are due.
     due: Option<Instant>,
@@ -267,8 +274,8 @@ impl Server {
                 doc.version = p.text_document.version;
                 doc.analysis = None;
                 doc.dirty = true;
-                self.due = Some(Instant::now() + self.config.debounce);
-                if self.config.debounce.is_zero() {
+                self.due = Some(Instant::now() + self.debounce);
+                if self.debounce.is_zero() {
                     self.publish_dirty(connection);
                 }
             }
@@ -289,7 +296,7 @@ impl Server {
     /// Analyse the changed documents and publish their diagnostics.
     fn publish_dirty(&mut self, connection: &Connection) {
         self.due = None;
-        let host = &self.config.host;
+        let host = &self.host;
         for doc in self.docs.values_mut().filter(|d| d.dirty) {
             doc.dirty = false;
             let uri = doc.uri.clone();
@@ -317,7 +324,16 @@ impl Server {
     }
 
     fn dispatch(&mut self, method: &str, params: Value) -> Result<Value, Failure> {
-        let host = self.config.host.clone();
+        let host = self.host.clone();
+        self.dispatch_with(&host, method, params)
+    }
+
+    fn dispatch_with(
+        &mut self,
+        host: &[HostSig],
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Failure> {
         let json = |v: serde_json::Result<Value>| v.map_err(invalid);
         match method {
             HoverRequest::METHOD => {
@@ -325,7 +341,7 @@ impl Server {
                 let Some((a, _, at)) = self.at(&p.text_document_position_params) else {
                     return Ok(Value::Null);
                 };
-                json(serde_json::to_value(features::hover(a, &host, at)))
+                json(serde_json::to_value(features::hover(a, host, at)))
             }
             Completion::METHOD => {
                 let p: ls_types::CompletionParams =
@@ -333,10 +349,15 @@ impl Server {
                 let Some((a, _, at)) = self.at(&p.text_document_position) else {
                     return Ok(Value::Null);
                 };
-                let items = features::completion(a, &host, at);
+                let items = features::completion(a, host, at);
                 json(serde_json::to_value(ls_types::CompletionResponse::Array(
                     items,
                 )))
+            }
+            ResolveCompletionItem::METHOD => {
+                let item: ls_types::CompletionItem =
+                    serde_json::from_value(params).map_err(invalid)?;
+                json(serde_json::to_value(features::resolve(item)))
             }
             SignatureHelpRequest::METHOD => {
                 let p: ls_types::SignatureHelpParams =
@@ -344,7 +365,7 @@ impl Server {
                 let Some((a, _, at)) = self.at(&p.text_document_position_params) else {
                     return Ok(Value::Null);
                 };
-                json(serde_json::to_value(features::signature_help(a, &host, at)))
+                json(serde_json::to_value(features::signature_help(a, host, at)))
             }
             GotoDefinition::METHOD => {
                 let p: ls_types::GotoDefinitionParams =
@@ -381,7 +402,7 @@ impl Server {
                 let Some(doc) = self.docs.get_mut(p.text_document.uri.as_str()) else {
                     return Ok(Value::Null);
                 };
-                let a = analysed(doc, &host);
+                let a = analysed(doc, host);
                 json(serde_json::to_value(
                     ls_types::DocumentSymbolResponse::Nested(features::symbols(a)),
                 ))
@@ -393,7 +414,7 @@ impl Server {
                     return Ok(Value::Null);
                 };
                 json(serde_json::to_value(features::formatting(analysed(
-                    doc, &host,
+                    doc, host,
                 ))))
             }
             _ => Err((
@@ -406,7 +427,7 @@ impl Server {
     /// The analysis of the document a position is in, its URI and the position's byte
     /// offset.
     fn at(&mut self, p: &ls_types::TextDocumentPositionParams) -> Option<(&Analysis, Uri, usize)> {
-        let host = &self.config.host;
+        let host = &self.host;
         let doc = self.docs.get_mut(p.text_document.uri.as_str())?;
         let uri = doc.uri.clone();
         let a = analysed(doc, host);

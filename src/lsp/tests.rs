@@ -156,7 +156,7 @@ fn initialize_advertises_the_features_and_shutdown_ends_the_server() {
     ] {
         assert_eq!(caps[cap], true, "{cap}");
     }
-    assert!(caps["completionProvider"].is_object());
+    assert_eq!(caps["completionProvider"]["resolveProvider"], true);
     assert_eq!(
         caps["signatureHelpProvider"]["triggerCharacters"],
         json!(["(", ","])
@@ -338,10 +338,16 @@ fn completion_offers_keywords_names_in_scope_functions_builtins_and_host_functio
     assert_eq!(item(&items, "total")["detail"], "i64");
     assert_eq!(item(&items, "add")["detail"], "add(a: i64, b: i64) -> i64");
     assert_eq!(item(&items, "add")["documentation"], "Adds.");
-    assert!(item(&items, "sqrt")["detail"]
-        .as_str()
-        .unwrap()
-        .starts_with("sqrt("));
+    let sqrt = item(&items, "sqrt");
+    assert!(sqrt["detail"].as_str().unwrap().starts_with("sqrt("));
+    // Its documentation on resolve.
+    let sqrt = c.request("completionItem/resolve", sqrt.clone());
+    let doc = sqrt["documentation"]["value"].as_str().unwrap();
+    let row = crate::types::builtins::named("sqrt").next().unwrap();
+    assert!(
+        doc.contains(&row.signature()) && doc.contains(row.doc),
+        "{doc}"
+    );
     assert_eq!(
         item(&items, "host_twice")["detail"],
         "host_twice(i64) -> i64"
@@ -511,6 +517,25 @@ fn document_symbols_list_the_top_level_definitions() {
 }
 
 #[test]
+fn positions_count_utf16_units() {
+    let mut c = Client::start(Config::default());
+    let text = "let s = \"日本😀\"; let u = len(s);\nlet _t = \"😀\" + \"x\"; u + 1";
+    let d = c.open(text);
+    assert_eq!(d["diagnostics"], json!([]), "{d}");
+    // `u` on line 1: after `let _t = "😀" + "x"; ` (the emoji is 2 units).
+    let at = json!({ "line": 1, "character": 21 });
+    let h = c.at("textDocument/hover", at.clone());
+    assert!(hover_text(&h).contains("u: i64"), "{h}");
+    let def = c.at("textDocument/definition", at);
+    // `let s = "日本😀"; let ` is 20 units (日, 本: 1 each; 😀: 2).
+    assert_eq!(
+        def[0]["range"],
+        json!({ "start": { "line": 0, "character": 20 }, "end": { "line": 0, "character": 21 } })
+    );
+    c.shutdown();
+}
+
+#[test]
 fn unknown_documents_and_methods_get_answers() {
     let mut c = Client::start(Config::default());
     let h = c.request(
@@ -562,7 +587,12 @@ fn every_request_on_broken_text_gets_an_answer() {
         }
         texts.push(src);
     }
-    texts.push("let é = \"😀\"; é + ".to_string());
+    // Cut at every byte, inside its multi-byte characters too.
+    let wide =
+        "/// Größe 😀\nfn größe(s: string) -> i64 = len(s);\nlet ü = größe(\"日本😀\");\nü + 1";
+    for cut in 0..=wide.len() {
+        texts.push(String::from_utf8_lossy(&wide.as_bytes()[..cut]).into_owned());
+    }
     texts.push("fn f(x: i64 { x".to_string());
     texts.push("when (( { let".to_string());
     let mut c = Client::start(Config::default());
@@ -581,9 +611,22 @@ fn every_request_on_broken_text_gets_an_answer() {
         let step = (text.len() / 8).max(1);
         let mut offsets: Vec<usize> = (0..=text.len()).step_by(step).collect();
         offsets.push(text.len());
-        for at in offsets {
-            let p = lines.position(text, at);
-            let p = json!({ "line": p.line, "character": p.character });
+        let mut positions: Vec<Value> = offsets
+            .into_iter()
+            .map(|at| {
+                let p = lines.position(text, at);
+                json!({ "line": p.line, "character": p.character })
+            })
+            .collect();
+        // Every UTF-16 unit of a text with wide characters (inside surrogate pairs too).
+        if !text.is_ascii() && text.len() < 120 {
+            for (line, l) in text.split('\n').enumerate() {
+                for character in 0..=l.encode_utf16().count() + 1 {
+                    positions.push(json!({ "line": line, "character": character }));
+                }
+            }
+        }
+        for p in positions {
             for m in methods {
                 let r = c.respond(m, at_params(m, p.clone()));
                 assert!(
