@@ -119,9 +119,10 @@ impl Analysis {
         best
     }
 
-    /// The outermost HIR expression with exactly span `span` (after its conversions).
-    fn outermost_at(&self, span: Span) -> Option<&hir::Expr> {
-        self.hir_exprs().into_iter().find(|e| e.span == span)
+    /// The innermost HIR expression with exactly span `span` (a variable before its
+    /// conversions).
+    fn innermost_at(&self, span: Span) -> Option<&hir::Expr> {
+        self.hir_exprs().into_iter().rev().find(|e| e.span == span)
     }
 
     /// The HIR call at `call` (an AST call's span), if it checked.
@@ -207,9 +208,10 @@ fn hover_text(a: &Analysis, host: &[hir::HostSig], offset: usize) -> Option<Stri
                     &doc_comment(&a.text, def.full.lo as usize),
                 ));
             }
-            // A use's own type (as checked there), else its definition's.
+            // A use's own type (the variable's, before any widening), else its
+            // definition's.
             let ty = use_
-                .and_then(|u| a.outermost_at(a.index.uses[u].span))
+                .and_then(|u| a.innermost_at(a.index.uses[u].span))
                 .map(|e| e.ty.to_string())
                 .or_else(|| a.def_type(def));
             let what = match def.kind {

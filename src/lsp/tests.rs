@@ -262,10 +262,13 @@ fn hover_shows_types_and_the_chosen_overload_with_its_documentation() {
     let mut c = Client::start(Config::default());
     let text = "/// Doubles a number.\n/// Exactly.\nfn twice(x: i64) -> i64 = x * 2;\n\
                 fn twice(x: f64) -> f64 = x * 2.0;\n\
-                let total = twice(3) + 1;\nlet r = abs(-2.5);\nlet s = lerp(1.0, 2.0, 0.5);\ntotal * 2";
+                let total = twice(3) + 1;\nlet r = abs(-2.5);\nlet s = lerp(1.0, 2.0, 0.5);\nlet small: i32 = 3;\nlet w = small + total;\ntotal * 2";
     c.open(text);
     let h = c.at("textDocument/hover", pos(text, "total", 1, 2));
     assert!(hover_text(&h).contains("total: i64"), "{h}");
+    // A variable widened where it is used: its own type.
+    let h = c.at("textDocument/hover", pos(text, "small + total", 0, 0));
+    assert!(hover_text(&h).contains("small: i32"), "{h}");
     // At the definition.
     let h = c.at("textDocument/hover", pos(text, "total", 0, 0));
     assert!(hover_text(&h).contains("let total: i64"), "{h}");
