@@ -551,6 +551,15 @@ mod tests {
     }
 
     #[test]
+    fn lsp_takes_no_arguments() {
+        assert!(matches!(
+            parse(&["lsp"]).unwrap().command,
+            Some(Command::Lsp)
+        ));
+        assert!(parse(&["lsp", "f.expr"]).is_err());
+    }
+
+    #[test]
     fn repl_takes_an_optimisation_level() {
         match parse(&["repl", "-O1"]).unwrap().command {
             Some(Command::Repl { opt }) => assert_eq!(opt.level, 1),

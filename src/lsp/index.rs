@@ -315,6 +315,11 @@ impl Builder {
     }
 
     fn expr(&mut self, e: &Expr) {
+        // Nesting is bounded by the parser (E0010), not by the caller's stack.
+        stacker::maybe_grow(64 << 10, 1 << 20, || self.expr_here(e));
+    }
+
+    fn expr_here(&mut self, e: &Expr) {
         // A chain's left spine with a loop (it may be any length).
         let (leaf, nodes) = chain::spine(e);
         self.leaf(leaf);

@@ -597,6 +597,15 @@ fn every_request_on_broken_text_gets_an_answer() {
         texts.push(String::from_utf8_lossy(&wide.as_bytes()[..cut]).into_owned());
     }
     texts.push("fn f(x: i64 { x".to_string());
+    // Deep nesting (at the parser's limit and past it) and a long chain.
+    for depth in [250, 300] {
+        texts.push(format!(
+            "let d = {}1{};\nd",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        ));
+    }
+    texts.push(format!("let c = 0{};\nc", " + 1".repeat(20_000)));
     texts.push("when (( { let".to_string());
     let mut c = Client::start(Config::default());
     c.open("");
