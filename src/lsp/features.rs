@@ -189,8 +189,22 @@ pub(crate) fn hover(a: &Analysis, host: &[hir::HostSig], offset: usize) -> Optio
     let value = hover_text(a, host, offset)?;
     Some(Hover {
         contents: HoverContents::Markup(markdown(value)),
-        range: None,
+        range: hover_span(a, offset).map(|s| a.lines.range(&a.text, s)),
     })
+}
+
+/// What a hover at `offset` is about: the name there, else the innermost expression,
+/// else the word.
+fn hover_span(a: &Analysis, offset: usize) -> Option<Span> {
+    if let Some((use_, defs)) = a.index.at(offset) {
+        return match use_ {
+            Some(u) => Some(a.index.uses[u].span),
+            None => defs.first().map(|&d| a.index.defs[d].span),
+        };
+    }
+    a.innermost(offset)
+        .map(|e| e.span)
+        .or_else(|| scan::word_at(&a.text, offset).map(|(lo, hi)| Span::new(lo, hi)))
 }
 
 fn hover_text(a: &Analysis, host: &[hir::HostSig], offset: usize) -> Option<String> {
@@ -330,6 +344,8 @@ fn call_hover(
 
 // ---- completion ---------------------------------------------------------------------------
 
+/// Everything that may be written at `offset`, the nearest first (`sortText`): names in
+/// scope, the document's functions, host functions, the standard library, keywords.
 pub(crate) fn completion(
     a: &Analysis,
     host: &[hir::HostSig],
@@ -347,6 +363,7 @@ pub(crate) fn completion(
                 kind: Some(CompletionItemKind::FUNCTION),
                 detail: Some(fn_signature(d)),
                 documentation: (!doc.is_empty()).then_some(Documentation::String(doc)),
+                sort_text: Some(format!("1{}", d.name)),
                 ..CompletionItem::default()
             }
         } else {
@@ -354,6 +371,7 @@ pub(crate) fn completion(
                 label: d.name.clone(),
                 kind: Some(CompletionItemKind::VARIABLE),
                 detail: ty,
+                sort_text: Some(format!("0{}", d.name)),
                 ..CompletionItem::default()
             }
         };
@@ -363,6 +381,7 @@ pub(crate) fn completion(
     if let Some((lo, _)) = a.in_broken(offset) {
         for name in declared_in(&a.text, lo, offset) {
             let item = CompletionItem {
+                sort_text: Some(format!("0{name}")),
                 label: name,
                 kind: Some(CompletionItemKind::VARIABLE),
                 ..CompletionItem::default()
@@ -376,6 +395,7 @@ pub(crate) fn completion(
             kind: Some(CompletionItemKind::FUNCTION),
             detail: Some(host_signature(h)),
             documentation: Some(Documentation::String("host function".to_string())),
+            sort_text: Some(format!("2{}", h.name)),
             ..CompletionItem::default()
         };
         add(&mut items, item);
@@ -387,6 +407,7 @@ pub(crate) fn completion(
         let item = CompletionItem {
             label: k.to_string(),
             kind: Some(CompletionItemKind::KEYWORD),
+            sort_text: Some(format!("4{k}")),
             ..CompletionItem::default()
         };
         add(&mut items, item);
@@ -421,6 +442,7 @@ fn library_items() -> &'static [CompletionItem] {
                 // The docs come with `completionItem/resolve` (see `resolve`): all of
                 // them in every list would be most of its bytes.
                 data: Some(serde_json::json!({ "library": name })),
+                sort_text: Some(format!("3{name}")),
                 ..CompletionItem::default()
             });
         }

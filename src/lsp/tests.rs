@@ -266,6 +266,7 @@ fn hover_shows_types_and_the_chosen_overload_with_its_documentation() {
     c.open(text);
     let h = c.at("textDocument/hover", pos(text, "total", 1, 2));
     assert!(hover_text(&h).contains("total: i64"), "{h}");
+    assert_eq!(h["range"], name_range_nth(text, "total", 1));
     // A variable widened where it is used: its own type.
     let h = c.at("textDocument/hover", pos(text, "small + total", 0, 0));
     assert!(hover_text(&h).contains("small: i32"), "{h}");
@@ -338,6 +339,10 @@ fn completion_offers_keywords_names_in_scope_functions_builtins_and_host_functio
         assert!(all.contains(&l.to_string()), "{l} in {all:?}");
     }
     assert_eq!(item(&items, "let")["kind"], 14);
+    // Nearest first: locals, the document's functions, host, library, keywords.
+    let sort = |l: &str| item(&items, l)["sortText"].as_str().unwrap().to_string();
+    assert!(sort("total") < sort("add") && sort("add") < sort("host_twice"));
+    assert!(sort("host_twice") < sort("sqrt") && sort("sqrt") < sort("let"));
     assert_eq!(item(&items, "total")["detail"], "i64");
     assert_eq!(item(&items, "add")["detail"], "add(a: i64, b: i64) -> i64");
     assert_eq!(item(&items, "add")["documentation"], "Adds.");
@@ -425,6 +430,11 @@ fn range_of(text: &str, needle: &str, nth: usize) -> Value {
     let start = pos(text, needle, nth, 0);
     let end = pos(text, needle, nth, needle.len());
     json!({ "start": start, "end": end })
+}
+
+/// The range of the `nth` `needle`.
+fn name_range_nth(text: &str, needle: &str, nth: usize) -> Value {
+    json!({ "start": pos(text, needle, nth, 0), "end": pos(text, needle, nth, needle.len()) })
 }
 
 /// The range of the name `needle` starts with.
