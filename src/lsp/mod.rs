@@ -417,6 +417,9 @@ impl Server {
                     doc, host,
                 ))))
             }
+            // A request that panics, for the test that the server survives one.
+            #[cfg(test)]
+            "kiln/panic" => panic!("kiln/panic asked for it"),
             _ => Err((
                 ErrorCode::MethodNotFound as i32,
                 format!("kiln lsp does not answer {method}"),

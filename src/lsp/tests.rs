@@ -209,6 +209,25 @@ fn diagnostics_on_open_and_change_with_codes_ranges_and_related_information() {
     );
     assert_eq!(d["diagnostics"][0]["code"], "W0001");
     assert_eq!(d["diagnostics"][0]["severity"], 2);
+    // An incremental change (a range) applies too: `1 +` becomes `1 + 2`.
+    c.change(4, "let a = 1 +;\na");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 5 },
+                "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 },
+                                                "end": { "line": 0, "character": 11 } },
+                                     "text": " 2" }] }),
+    );
+    assert_eq!(c.diagnostics()["diagnostics"], json!([]));
+    // Closing clears the document's diagnostics.
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let d = c.diagnostics();
+    assert_eq!(d["diagnostics"], json!([]));
+    assert!(d.get("version").is_none_or(|v| v.is_null()));
+    c.open("");
     let d = c.change(4, "let a = 1 +;\nlet b = ;\na");
     let codes: Vec<&str> = d["diagnostics"]
         .as_array()
@@ -567,6 +586,11 @@ fn unknown_documents_and_methods_get_answers() {
         r.response_result.unwrap_err().code,
         ErrorCode::InvalidParams as i32
     );
+    // A panic while answering is an error response; the server goes on.
+    let r = c.respond("kiln/panic", Value::Null);
+    let e = r.response_result.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InternalError as i32);
+    assert!(e.message.contains("kiln/panic"), "{}", e.message);
     // Formatting: no edits until `kiln::fmt` is wired in.
     c.open("1");
     let f = c.request(
