@@ -117,7 +117,9 @@ pub fn serve_with_engine(connection: Connection, engine: &Engine) -> Result<(), 
 }
 
 /// Run the server on `connection`: the `initialize` handshake, then every message until
-/// `shutdown` and `exit` (`Ok`) or until the connection closes (`Ok` too).
+/// `shutdown` and `exit` (`Ok`) or until the connection closes (`Ok` too). An `exit`
+/// without `shutdown` first is an `Err` (`kiln lsp` then exits with status 1, as the
+/// protocol says).
 pub fn serve(connection: Connection, config: Config) -> Result<(), Error> {
     let (id, _params) = connection.initialize_start()?;
     let result = ls_types::InitializeResult {
@@ -222,7 +224,8 @@ impl Server {
                 }
                 Message::Notification(n) => {
                     if n.method == "exit" {
-                        return Ok(());
+                        // Without `shutdown` first: the protocol's exit status 1.
+                        return Err("exit without shutdown".into());
                     }
                     self.notified(connection, n);
                 }

@@ -168,6 +168,14 @@ fn initialize_advertises_the_features_and_shutdown_ends_the_server() {
 }
 
 #[test]
+fn exit_without_shutdown_is_an_error() {
+    let mut c = Client::start(Config::default());
+    c.notify("exit", Value::Null);
+    let server = c.server.take().unwrap();
+    assert!(server.join().unwrap().is_err());
+}
+
+#[test]
 fn diagnostics_on_open_and_change_with_codes_ranges_and_related_information() {
     let mut c = Client::start(Config::default());
     let text = "fn f(x: i64) -> i64 = x;\nfn f(y: i64) -> i64 = y + 1;\nf(1)";
