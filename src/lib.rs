@@ -13,6 +13,7 @@ pub mod codegen;
 pub mod diag;
 pub mod driver;
 pub mod engine;
+pub mod fmt;
 pub mod interp;
 pub mod jit;
 pub mod lsp;

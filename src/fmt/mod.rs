@@ -1,0 +1,618 @@
+//! `kiln fmt`: source text → the same program, laid out one way.
+//!
+//! The formatter reads the AST (`syntax::parse`) and the source text beside it, never the
+//! parser's internals. What the AST does not keep comes from the text (`scan.rs`):
+//! comments, the parentheses the user wrote (a parenthesised expression's span includes
+//! them: they are printed iff they were written, so precedence never changes), literals
+//! as written (`0xff`, `1_000`, `1e3`, either quote kind and its escapes), and the
+//! spelling of `and`/`&&`, `or`/`||`, `not`/`!`.
+//!
+//! Invariants (tested over every example, ui case, the prelude and generated programs,
+//! see `tests.rs` and `fuzz/tests/fmt.rs`):
+//! * idempotent: `format_source(format_source(x)) == format_source(x)`;
+//! * meaning kept: the formatted program checks to the same HIR (spans aside);
+//! * comments kept: the same comment texts, each where it was relative to the statements
+//!   (before a statement at its indentation, trailing at the end of its line, at the end
+//!   of a block). A comment inside a statement's expressions (or between a `when`'s
+//!   blocks, or in a `fn`'s header) makes that statement print verbatim from the source.
+//!
+//! Layout: 4-space indentation; blank lines between statements kept, at most one, none at
+//! the start or end of a block or file; `;` after every simple statement except the last
+//! of a block or program when the source had none there; one newline at the end. What
+//! does not fit in [`WIDTH`] columns is broken: a call, `if`, `switch` or list one
+//! argument per line (a `switch` one condition/value pair per line) with a trailing
+//! comma, a binary chain before its loosest operators, the value of `let`/`fn ... =` on
+//! the next line when that makes it fit. Operator chains are walked with loops (a chain
+//! may have millions of terms); nesting recurses, on a stack grown by `stacker` as the
+//! parser's is.
+
+mod scan;
+#[cfg(test)]
+mod tests;
+
+use crate::diag::Diagnostic;
+use crate::syntax::ast::{
+    BinaryOp, Block, Expr, ExprKind, FnBody, Stmt, StmtKind, TypeExpr, TypeExprKind, UnaryOp,
+};
+use crate::syntax::parse;
+pub use scan::Comment;
+
+/// The column a formatted line should not pass.
+pub const WIDTH: usize = 100;
+
+const INDENT: usize = 4;
+
+/// Format a whole program. A program that does not parse gives the parser's diagnostics.
+pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
+    let program = parse(src)?;
+    let out = stacker::maybe_grow(8 << 20, 64 << 20, || {
+        let p = Printer {
+            src,
+            comments: scan::comments(src),
+        };
+        let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let body = p.region(&program.stmts, start, src.len(), 0, false);
+        match body.strip_prefix('\n') {
+            Some(text) => format!("{text}\n"),
+            None => body,
+        }
+    });
+    Ok(out)
+}
+
+/// The comments of `src` (their texts, in order): what formatting must keep.
+pub fn comment_texts(src: &str) -> Vec<&str> {
+    scan::comments(src).iter().map(|c| c.text(src)).collect()
+}
+
+struct Printer<'s> {
+    src: &'s str,
+    comments: Vec<Comment>,
+}
+
+enum Item<'a> {
+    Stmt(&'a Stmt),
+    Comment(&'a Comment),
+}
+
+fn spaces(n: usize) -> String {
+    " ".repeat(n)
+}
+
+/// The column after writing `text` starting at `col`.
+fn end_col(text: &str, col: usize) -> usize {
+    match text.rfind('\n') {
+        Some(n) => text[n + 1..].chars().count(),
+        None => col + text.chars().count(),
+    }
+}
+
+fn fits(text: &str, col: usize, tail: usize) -> bool {
+    !text.contains('\n') && col + text.chars().count() + tail <= WIDTH
+}
+
+/// Binding strength of a binary operator (LANGUAGE.md: loosest first).
+fn level(op: BinaryOp) -> u8 {
+    use BinaryOp::*;
+    match op {
+        Or => 1,
+        And => 2,
+        Eq | Ne | Lt | Le | Gt | Ge | In => 3,
+        BitOr => 4,
+        BitXor => 5,
+        BitAnd => 6,
+        Shl | Shr => 7,
+        Add | Sub => 8,
+        Mul | Div | Rem => 9,
+    }
+}
+
+impl<'s> Printer<'s> {
+    fn text(&self, lo: u32, hi: u32) -> &'s str {
+        &self.src[lo as usize..hi as usize]
+    }
+
+    /// Comments in `lo..hi`.
+    fn comments_in(&self, lo: usize, hi: usize) -> impl Iterator<Item = &Comment> {
+        self.comments
+            .iter()
+            .filter(move |c| c.lo >= lo && c.hi <= hi)
+    }
+
+    /// The statements (and comments) of a block's inside or the program, `lo..hi` of the
+    /// source, each line indented by `indent`. `open_line`: a `{` line is open, so a
+    /// comment on it stays there.
+    fn region(
+        &self,
+        stmts: &[Stmt],
+        lo: usize,
+        hi: usize,
+        indent: usize,
+        open_line: bool,
+    ) -> String {
+        let mut items: Vec<(usize, Item)> = stmts
+            .iter()
+            .map(|s| (s.span.lo as usize, Item::Stmt(s)))
+            .collect();
+        for c in self.comments_in(lo, hi) {
+            if !stmts
+                .iter()
+                .any(|s| c.lo >= s.span.lo as usize && c.hi <= s.span.hi as usize)
+            {
+                items.push((c.lo, Item::Comment(c)));
+            }
+        }
+        items.sort_by_key(|i| i.0);
+        let last_stmt = stmts.len().checked_sub(1);
+        let mut out = String::new();
+        let mut prev_end: Option<usize> = if open_line { Some(lo) } else { None };
+        let mut first = true;
+        let mut stmt_no = 0;
+        for (start, item) in &items {
+            let gap = prev_end.map(|p| &self.src[p..*start]);
+            match item {
+                Item::Comment(c) => {
+                    let text = c.text(self.src);
+                    match gap {
+                        Some(g) if !g.contains('\n') => {
+                            // Trailing: keep the spaces written before it (at least one).
+                            let n = g.len() - g.trim_end_matches([' ', '\t']).len();
+                            out.push_str(&spaces(n.max(1)));
+                            out.push_str(text);
+                        }
+                        _ => {
+                            self.new_line(&mut out, gap, first, indent);
+                            out.push_str(text);
+                        }
+                    }
+                    first = false;
+                    prev_end = Some(c.hi);
+                }
+                Item::Stmt(s) => {
+                    self.new_line(&mut out, gap, first, indent);
+                    first = false;
+                    out.push_str(&self.stmt(s, indent));
+                    let braced = matches!(
+                        s.kind,
+                        StmtKind::When { .. }
+                            | StmtKind::Fn(crate::syntax::ast::FnDecl {
+                                body: FnBody::Block(_),
+                                ..
+                            })
+                    );
+                    let hi_stmt = s.span.hi as usize;
+                    if !braced
+                        && (Some(stmt_no) != last_stmt || scan::semi_follows(self.src, hi_stmt))
+                    {
+                        out.push(';');
+                    }
+                    // Past the statement and the `;`s right after it.
+                    let rest = &self.src[hi_stmt..hi];
+                    let skip = rest.len() - rest.trim_start_matches([';', ' ', '\t']).len();
+                    let skipped = rest[..skip].trim_end_matches([' ', '\t']);
+                    prev_end = Some(hi_stmt + skipped.len());
+                    stmt_no += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Start a line: a blank one first when the source had one (not at the start).
+    fn new_line(&self, out: &mut String, gap: Option<&str>, first: bool, indent: usize) {
+        if !first && gap.is_some_and(|g| g.matches('\n').count() >= 2) {
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&spaces(indent));
+    }
+
+    /// Whether a comment sits inside `s` outside its blocks: then `s` prints verbatim.
+    fn has_inner_comment(&self, s: &Stmt) -> bool {
+        let (lo, hi) = (s.span.lo as usize, s.span.hi as usize);
+        let blocks: Vec<&Block> = match &s.kind {
+            StmtKind::When { arms, else_block } => arms
+                .iter()
+                .map(|a| &a.block)
+                .chain(else_block.iter())
+                .collect(),
+            StmtKind::Fn(f) => match &f.body {
+                FnBody::Block(b) => vec![b],
+                FnBody::Expr(_) => vec![],
+            },
+            _ => vec![],
+        };
+        self.comments_in(lo, hi).any(|c| {
+            !blocks
+                .iter()
+                .any(|b| c.lo > b.span.lo as usize && c.hi < b.span.hi as usize)
+        })
+    }
+
+    fn stmt(&self, s: &Stmt, indent: usize) -> String {
+        if self.has_inner_comment(s) {
+            return self.text(s.span.lo, s.span.hi).to_owned();
+        }
+        match &s.kind {
+            StmtKind::Let { name, ty, value } => {
+                let mut head = format!("let {}", name.name);
+                if let Some(t) = ty {
+                    head.push_str(": ");
+                    head.push_str(&type_expr(t));
+                }
+                self.binding(head, value, indent)
+            }
+            StmtKind::Assign { name, value } => self.binding(name.name.clone(), value, indent),
+            StmtKind::Param { name, ty } => format!("param {}: {}", name.name, type_expr(ty)),
+            StmtKind::Expr(e) => self.expr(e, indent, indent, 1),
+            StmtKind::Fn(f) => {
+                let params: Vec<String> = f
+                    .params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.name.name, type_expr(&p.ty)))
+                    .collect();
+                let ret = f
+                    .ret
+                    .as_ref()
+                    .map(|t| format!(" -> {}", type_expr(t)))
+                    .unwrap_or_default();
+                let flat = format!("fn {}({}){}", f.name.name, params.join(", "), ret);
+                let head = if fits(&flat, indent, 2) {
+                    flat
+                } else {
+                    let inner = spaces(indent + INDENT);
+                    let mut h = format!("fn {}(\n", f.name.name);
+                    for p in &params {
+                        h.push_str(&format!("{inner}{p},\n"));
+                    }
+                    h.push_str(&format!("{}){}", spaces(indent), ret));
+                    h
+                };
+                match &f.body {
+                    FnBody::Expr(e) => self.binding(head, e, indent),
+                    FnBody::Block(b) => format!("{head} {}", self.block(b, indent)),
+                }
+            }
+            StmtKind::When { arms, else_block } => {
+                let mut out = String::new();
+                for (i, arm) in arms.iter().enumerate() {
+                    let kw = if i == 0 { "when " } else { " elif " };
+                    out.push_str(kw);
+                    let col = end_col(&out, indent);
+                    out.push_str(&self.expr(&arm.cond, col, indent, 2));
+                    out.push(' ');
+                    out.push_str(&self.block(&arm.block, indent));
+                }
+                if let Some(b) = else_block {
+                    out.push_str(" else ");
+                    out.push_str(&self.block(b, indent));
+                }
+                out
+            }
+        }
+    }
+
+    /// `head = value`: on one line, else the value alone on the next line (indented) if
+    /// it fits there, else the value broken after `head = `.
+    fn binding(&self, head: String, value: &Expr, indent: usize) -> String {
+        let col = end_col(&head, indent) + 3;
+        let flat = self.flat(value);
+        if fits(&flat, col, 1) {
+            return format!("{head} = {flat}");
+        }
+        if fits(&flat, indent + INDENT, 1) && !head.contains('\n') {
+            return format!("{head} =\n{}{flat}", spaces(indent + INDENT));
+        }
+        format!("{head} = {}", self.broken(value, col, indent, 1))
+    }
+
+    fn block(&self, b: &Block, indent: usize) -> String {
+        let (lo, hi) = (b.span.lo as usize + 1, b.span.hi as usize - 1);
+        if b.stmts.is_empty() && self.comments_in(lo, hi).next().is_none() {
+            return "{}".to_owned();
+        }
+        // Every line of `body` starts with a line break; a comment on the `{` line does not.
+        let body = self.region(&b.stmts, lo, hi, indent + INDENT, true);
+        format!("{{{body}\n{}}}", spaces(indent))
+    }
+
+    /// `e` starting at column `col` on a line indented by `indent`, with `tail` columns
+    /// of text after it on its last line.
+    fn expr(&self, e: &Expr, col: usize, indent: usize, tail: usize) -> String {
+        let flat = self.flat(e);
+        if fits(&flat, col, tail) {
+            flat
+        } else {
+            self.broken(e, col, indent, tail)
+        }
+    }
+
+    /// How many parentheses the source wrapped `e` in.
+    fn parens(&self, e: &Expr) -> usize {
+        scan::paren_layers(self.src, e.span.lo as usize, e.span.hi as usize)
+    }
+
+    /// The source text of `e` inside its parentheses.
+    fn inner_text(&self, e: &Expr) -> &'s str {
+        let mut t = self.text(e.span.lo, e.span.hi).trim();
+        for _ in 0..self.parens(e) {
+            t = t[1..t.len() - 1].trim();
+        }
+        t
+    }
+
+    /// `e` on one line (a multi-line string literal aside).
+    fn flat(&self, e: &Expr) -> String {
+        let n = self.parens(e);
+        let core = self.flat_core(e);
+        if n == 0 {
+            core
+        } else {
+            format!("{}{core}{}", "(".repeat(n), ")".repeat(n))
+        }
+    }
+
+    fn flat_list(&self, args: &[Expr]) -> String {
+        args.iter()
+            .map(|a| self.flat(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn flat_core(&self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Int { .. }
+            | ExprKind::Float { .. }
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Name(_) => self.inner_text(e).to_owned(),
+            ExprKind::List(items) => format!("[{}]", self.flat_list(items)),
+            ExprKind::Unary { .. } => {
+                let (ops, operand) = self.unary_run(e);
+                format!("{ops}{}", self.flat(operand))
+            }
+            ExprKind::Binary { .. } => {
+                let (leaf, links) = self.chain(e);
+                let mut out = self.flat(leaf);
+                for (op, rhs) in links {
+                    out.push(' ');
+                    out.push_str(op);
+                    out.push(' ');
+                    out.push_str(&self.flat(rhs));
+                }
+                out
+            }
+            ExprKind::Call { callee, args } => format!("{}({})", callee.name, self.flat_list(args)),
+            ExprKind::Index { target, index } => {
+                format!("{}[{}]", self.flat(target), self.flat(index))
+            }
+            ExprKind::If { args, .. } => format!("if({})", self.flat_list(args)),
+            ExprKind::Switch { args, .. } => format!("switch({})", self.flat_list(args)),
+            ExprKind::Coalesce { operands, .. } => operands
+                .iter()
+                .map(|o| self.flat(o))
+                .collect::<Vec<_>>()
+                .join(" ?? "),
+            ExprKind::Lambda { params, body } => {
+                format!("{} -> {}", lambda_params(params), self.flat(body))
+            }
+        }
+    }
+
+    /// A run of prefix operators as written (spelling kept) and the operand after them.
+    fn unary_run<'e>(&self, e: &'e Expr) -> (String, &'e Expr) {
+        let mut ops = String::new();
+        let mut cur = e;
+        while let ExprKind::Unary {
+            op,
+            op_span,
+            operand,
+        } = &cur.kind
+        {
+            if !std::ptr::eq(cur, e) && self.parens(cur) > 0 {
+                break;
+            }
+            let written = self.text(op_span.lo, op_span.hi);
+            let sym = match op {
+                UnaryOp::Not if written.starts_with('n') => "not ",
+                UnaryOp::Not => "!",
+                UnaryOp::Neg => "-",
+                UnaryOp::Plus => "+",
+                UnaryOp::BitNot => "~",
+            };
+            // `- -x`, not `--x`.
+            if (sym == "-" || sym == "+") && (ops.ends_with('-') || ops.ends_with('+')) {
+                ops.push(' ');
+            }
+            ops.push_str(sym);
+            cur = operand;
+        }
+        (ops, cur)
+    }
+
+    /// The chain `e` heads, walked with a loop down its left operands (stopping at one
+    /// the source parenthesised): the leaf, then each operator (as written) and right
+    /// operand in source order.
+    fn chain<'e>(&self, e: &'e Expr) -> (&'e Expr, Vec<(&'s str, &'e Expr)>) {
+        let mut links = Vec::new();
+        let mut cur = e;
+        while let ExprKind::Binary {
+            op_span, lhs, rhs, ..
+        } = &cur.kind
+        {
+            if !std::ptr::eq(cur, e) && self.parens(cur) > 0 {
+                break;
+            }
+            links.push((self.text(op_span.lo, op_span.hi), &**rhs));
+            cur = lhs;
+        }
+        links.reverse();
+        (cur, links)
+    }
+
+    /// `e` broken over lines (it did not fit on one).
+    fn broken(&self, e: &Expr, col: usize, indent: usize, tail: usize) -> String {
+        let n = self.parens(e);
+        let core = self.broken_core(e, col + n, indent, tail + n);
+        format!("{}{core}{}", "(".repeat(n), ")".repeat(n))
+    }
+
+    fn broken_core(&self, e: &Expr, col: usize, indent: usize, tail: usize) -> String {
+        match &e.kind {
+            ExprKind::List(items) if !items.is_empty() => self.args("[", items, "]", indent, false),
+            ExprKind::Call { callee, args } if !args.is_empty() => {
+                self.args(&format!("{}(", callee.name), args, ")", indent, false)
+            }
+            ExprKind::If { args, .. } if !args.is_empty() => {
+                self.args("if(", args, ")", indent, false)
+            }
+            ExprKind::Switch { args, .. } if !args.is_empty() => {
+                self.args("switch(", args, ")", indent, true)
+            }
+            ExprKind::Unary { .. } => {
+                let (ops, operand) = self.unary_run(e);
+                let c = col + ops.chars().count();
+                format!("{ops}{}", self.expr(operand, c, indent, tail))
+            }
+            ExprKind::Index { target, index } => {
+                let t = self.expr(target, col, indent, 1);
+                let c = end_col(&t, col) + 1;
+                format!("{t}[{}]", self.expr(index, c, indent, tail + 1))
+            }
+            ExprKind::Lambda { params, body } => {
+                let head = format!("{} -> ", lambda_params(params));
+                let c = col + head.chars().count();
+                format!("{head}{}", self.expr(body, c, indent, tail))
+            }
+            ExprKind::Binary { op, .. } => {
+                let (leaf, links) = self.chain(e);
+                let loosest = level(*op);
+                let next = indent + INDENT;
+                // Segments: the leaf and the tighter links after it, then one per loosest
+                // operator with the tighter links after it.
+                let mut segments: Vec<(Option<&str>, Vec<&Expr>, Vec<&str>)> =
+                    vec![(None, vec![leaf], vec![])];
+                for (text, rhs) in links {
+                    let l = chain_level(text);
+                    if l == loosest {
+                        segments.push((Some(text), vec![rhs], vec![]));
+                    } else if let Some(last) = segments.last_mut() {
+                        last.1.push(rhs);
+                        last.2.push(text);
+                    }
+                }
+                let count = segments.len();
+                let mut out = String::new();
+                for (i, (op_text, operands, ops)) in segments.into_iter().enumerate() {
+                    let t = if i + 1 == count { tail } else { 0 };
+                    let c = match op_text {
+                        None => col,
+                        Some(op) => {
+                            out.push('\n');
+                            out.push_str(&spaces(next));
+                            out.push_str(op);
+                            out.push(' ');
+                            next + op.chars().count() + 1
+                        }
+                    };
+                    let ind = if op_text.is_some() { next } else { indent };
+                    if operands.len() == 1 {
+                        out.push_str(&self.expr(operands[0], c, ind, t));
+                    } else {
+                        let mut seg = self.flat(operands[0]);
+                        for (op, o) in ops.iter().zip(&operands[1..]) {
+                            seg.push_str(&format!(" {op} {}", self.flat(o)));
+                        }
+                        out.push_str(&seg);
+                    }
+                }
+                out
+            }
+            ExprKind::Coalesce { operands, .. } => {
+                let next = indent + INDENT;
+                let mut out = String::new();
+                for (i, o) in operands.iter().enumerate() {
+                    let t = if i + 1 == operands.len() { tail } else { 0 };
+                    if i == 0 {
+                        out.push_str(&self.expr(o, col, indent, t));
+                    } else {
+                        out.push('\n');
+                        out.push_str(&spaces(next));
+                        out.push_str("?? ");
+                        out.push_str(&self.expr(o, next + 3, next, t));
+                    }
+                }
+                out
+            }
+            _ => self.flat_core(e),
+        }
+    }
+
+    /// `open` args `close`, one argument per line (a `switch`: one pair per line when
+    /// the pair fits), a comma after each.
+    fn args(&self, open: &str, args: &[Expr], close: &str, indent: usize, pairs: bool) -> String {
+        let inner = indent + INDENT;
+        let pad = spaces(inner);
+        let mut out = open.to_owned();
+        let mut i = 0;
+        while i < args.len() {
+            out.push('\n');
+            out.push_str(&pad);
+            if pairs && i + 1 < args.len() {
+                let pair = format!("{}, {}", self.flat(&args[i]), self.flat(&args[i + 1]));
+                if fits(&pair, inner, 1) {
+                    out.push_str(&pair);
+                    out.push(',');
+                    i += 2;
+                    continue;
+                }
+            }
+            out.push_str(&self.expr(&args[i], inner, inner, 1));
+            out.push(',');
+            i += 1;
+        }
+        out.push('\n');
+        out.push_str(&spaces(indent));
+        out.push_str(close);
+        out
+    }
+}
+
+/// The level of a binary operator by its text as written.
+fn chain_level(text: &str) -> u8 {
+    use BinaryOp::*;
+    level(match text {
+        "or" | "||" => Or,
+        "and" | "&&" => And,
+        "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" => Eq,
+        "|" => BitOr,
+        "^" => BitXor,
+        "&" => BitAnd,
+        "<<" | ">>" => Shl,
+        "+" | "-" => Add,
+        _ => Mul,
+    })
+}
+
+fn lambda_params(params: &[crate::syntax::ast::Ident]) -> String {
+    match params {
+        [p] => p.name.clone(),
+        _ => format!(
+            "({})",
+            params
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn type_expr(t: &TypeExpr) -> String {
+    match &t.kind {
+        TypeExprKind::Named(n) => n.clone(),
+        TypeExprKind::List(inner) => format!("[{}]", type_expr(inner)),
+        TypeExprKind::Opt(inner) => format!("{}?", type_expr(inner)),
+    }
+}
