@@ -1889,3 +1889,60 @@ fn lsp_serves_over_stdio_until_shutdown_and_exit() {
         "{diags}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// kiln fmt
+// ---------------------------------------------------------------------------------------
+
+const UNFORMATTED: &str = "// sum\nlet x=1+2 ;  // three\n\n\n\nx*2";
+const FORMATTED: &str = "// sum\nlet x = 1 + 2;  // three\n\nx * 2\n";
+
+#[test]
+fn fmt_check_lists_a_file_that_would_change_and_leaves_it() {
+    let file = temp_file("messy.expr", UNFORMATTED);
+    let path = file.path.to_str().unwrap();
+    kiln(&["fmt", "--check", path])
+        .status(1)
+        .stdout(&format!("{path}\n"));
+    assert_eq!(std::fs::read_to_string(&file.path).unwrap(), UNFORMATTED);
+}
+
+#[test]
+fn fmt_check_passes_a_formatted_file() {
+    let file = temp_file("tidy.expr", FORMATTED);
+    kiln(&["fmt", "--check", file.path.to_str().unwrap()])
+        .status(0)
+        .stdout("");
+}
+
+#[test]
+fn fmt_rewrites_a_file_in_place() {
+    let file = temp_file("messy.expr", UNFORMATTED);
+    kiln(&["fmt", file.path.to_str().unwrap()])
+        .status(0)
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&file.path).unwrap(), FORMATTED);
+    // The second time there is nothing to do.
+    kiln(&["fmt", "--check", file.path.to_str().unwrap()]).status(0);
+}
+
+#[test]
+fn fmt_formats_standard_input_to_standard_output() {
+    kiln_with_stdin(&["fmt"], Some(UNFORMATTED))
+        .status(0)
+        .stdout(FORMATTED);
+    kiln_with_stdin(&["fmt", "--check"], Some(UNFORMATTED))
+        .status(1)
+        .stdout("<stdin>\n");
+}
+
+#[test]
+fn fmt_reports_a_file_that_does_not_parse_and_leaves_it() {
+    let broken = "let = 1;\n";
+    let file = temp_file("broken.expr", broken);
+    kiln(&["fmt", "--color", "never", file.path.to_str().unwrap()])
+        .status(1)
+        .stdout("")
+        .stderr_has("broken.expr:1:");
+    assert_eq!(std::fs::read_to_string(&file.path).unwrap(), broken);
+}

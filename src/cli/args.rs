@@ -134,6 +134,20 @@ pub enum Command {
         /// The program (`.expr`), or `-` for standard input.
         file: PathBuf,
     },
+    /// Format programs: rewrite each FILE in place (standard input to standard output
+    /// without files); `--check` lists the files that would change instead.
+    #[command(
+        after_help = "Comments, parentheses, literals and blank lines (up to one) are kept; \
+                      what does not fit in 100 columns is broken over lines. A file that does \
+                      not parse is reported and left as it is (exit 1)."
+    )]
+    Fmt {
+        /// The programs (`.expr`); `-` or none for standard input.
+        files: Vec<PathBuf>,
+        /// Change nothing: print each file that would change and exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Compile and run a snippet given on the command line; print its result.
     Eval {
         /// The program text, e.g. '1 + 2' (after `--` when it starts with `-`).

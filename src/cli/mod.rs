@@ -1,4 +1,4 @@
-//! The `kiln` command line (clap): run, map, check, eval, build, explain, repl, and bare
+//! The `kiln` command line (clap): run, map, check, fmt, eval, build, explain, repl, and bare
 //! `kiln` (the REPL on a terminal, the piped program otherwise). `kiln run` goes through
 //! the compiled-program cache (`cache.rs`). `kiln sql` runs the separate `kiln-sql`
 //! program (`external.rs`), which keeps DataFusion out of this binary.
@@ -14,6 +14,7 @@ mod args;
 mod build;
 mod cache;
 mod external;
+mod fmt;
 mod link;
 mod map;
 mod runtime_lib;
@@ -132,6 +133,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
             Ok(src) => check_program(&rep, &src),
             Err(code) => code,
         },
+        Some(Command::Fmt { files, check }) => fmt::fmt(&rep, &files, check),
         Some(Command::Eval {
             code,
             params,
