@@ -300,8 +300,18 @@ impl<'s> Printer<'s> {
         if fits(&flat, col, 1) {
             return format!("{head} = {flat}");
         }
-        if fits(&flat, indent + INDENT, 1) && !head.contains('\n') {
-            return format!("{head} =\n{}{flat}", spaces(indent + INDENT));
+        let next = indent + INDENT;
+        if fits(&flat, next, 1) && !head.contains('\n') {
+            return format!("{head} =\n{}{flat}", spaces(next));
+        }
+        // A broken operator chain starts on a line of its own, its operators further in.
+        let chain = matches!(
+            value.kind,
+            ExprKind::Binary { .. } | ExprKind::Coalesce { .. }
+        ) && self.parens(value) == 0;
+        if chain {
+            let text = self.broken(value, next, next, 1);
+            return format!("{head} =\n{}{text}", spaces(next));
         }
         format!("{head} = {}", self.broken(value, col, indent, 1))
     }

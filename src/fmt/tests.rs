@@ -257,13 +257,19 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every example, ui case and the prelude: formatting is stable, keeps every comment and
+/// Every example, ui case, fuzz regression case, benchmark program and the prelude: formatting is stable, keeps every comment and
 /// the checked HIR (spans erased; or, for a ui case that does not check, its errors).
 #[test]
 fn every_program_in_the_repository_formats_stably_and_keeps_its_meaning() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
-    for dir in ["examples", "tests/ui", "stdlib"] {
+    for dir in [
+        "examples",
+        "tests/ui",
+        "tests/fuzz_cases",
+        "stdlib",
+        "benches/compare",
+    ] {
         files(&root.join(dir), "expr", &mut paths);
     }
     paths.sort();
