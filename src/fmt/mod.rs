@@ -231,7 +231,7 @@ impl<'s> Printer<'s> {
 
     fn stmt(&self, s: &Stmt, indent: usize) -> String {
         if self.has_inner_comment(s) {
-            return self.text(s.span.lo, s.span.hi).to_owned();
+            return scan::trim_line_ends(self.text(s.span.lo, s.span.hi));
         }
         match &s.kind {
             StmtKind::Let { name, ty, value } => {

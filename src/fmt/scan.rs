@@ -140,3 +140,33 @@ pub fn semi_follows(src: &str, mut pos: usize) -> bool {
     }
     false
 }
+
+/// `text` (whole statements) with the spaces and tabs at the ends of its lines removed,
+/// where a line ends in code: inside a string literal or a block comment they are kept.
+pub fn trim_line_ends(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(end) = skip_comment(text, i) {
+            i = end;
+            continue;
+        }
+        match b[i] {
+            q @ (b'"' | b'\'') => {
+                i = skip_string(b, i, q);
+                continue;
+            }
+            b'\n' => {
+                out.push_str(text[from..i].trim_end_matches([' ', '\t', '\r']));
+                out.push('\n');
+                from = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(text[from..].trim_end_matches([' ', '\t', '\r']));
+    out
+}
