@@ -13,8 +13,11 @@
 //! * meaning kept: the formatted program checks to the same HIR (spans aside);
 //! * comments kept: the same comment texts, each where it was relative to the statements
 //!   (before a statement at its indentation, trailing at the end of its line, at the end
-//!   of a block). A comment inside a statement's expressions (or between a `when`'s
-//!   blocks, or in a `fn`'s header) makes that statement print verbatim from the source.
+//!   of a block). A comment between the arguments of a call, `if`, `switch` or list
+//!   breaks it over lines, the comment at the end of the line of the argument it followed
+//!   or on a line of its own; a comment anywhere else inside a statement (in an operator
+//!   chain, between a `when`'s blocks, in a `fn`'s header) makes that statement print
+//!   verbatim from the source (trailing spaces of its code lines aside).
 //!
 //! Layout: 4-space indentation; blank lines between statements kept, at most one, none at
 //! the start or end of a block or file; `;` after every simple statement except the last
@@ -207,26 +210,97 @@ impl<'s> Printer<'s> {
         out.push_str(&spaces(indent));
     }
 
-    /// Whether a comment sits inside `s` outside its blocks: then `s` prints verbatim.
+    /// Whether a comment sits inside `s`, outside its blocks, where the printer cannot
+    /// place it (anywhere but between the arguments of a call, `if`, `switch` or list):
+    /// then `s` prints verbatim.
     fn has_inner_comment(&self, s: &Stmt) -> bool {
         let (lo, hi) = (s.span.lo as usize, s.span.hi as usize);
-        let blocks: Vec<&Block> = match &s.kind {
-            StmtKind::When { arms, else_block } => arms
-                .iter()
-                .map(|a| &a.block)
-                .chain(else_block.iter())
-                .collect(),
+        let (blocks, exprs): (Vec<&Block>, Vec<&Expr>) = match &s.kind {
+            StmtKind::When { arms, else_block } => (
+                arms.iter()
+                    .map(|a| &a.block)
+                    .chain(else_block.iter())
+                    .collect(),
+                arms.iter().map(|a| &a.cond).collect(),
+            ),
             StmtKind::Fn(f) => match &f.body {
-                FnBody::Block(b) => vec![b],
-                FnBody::Expr(_) => vec![],
+                FnBody::Block(b) => (vec![b], vec![]),
+                FnBody::Expr(e) => (vec![], vec![e]),
             },
-            _ => vec![],
+            StmtKind::Let { value, .. } | StmtKind::Assign { value, .. } => (vec![], vec![value]),
+            StmtKind::Expr(e) => (vec![], vec![e]),
+            StmtKind::Param { .. } => (vec![], vec![]),
         };
         self.comments_in(lo, hi).any(|c| {
-            !blocks
+            let in_block = blocks
                 .iter()
-                .any(|b| c.lo > b.span.lo as usize && c.hi < b.span.hi as usize)
+                .any(|b| c.lo > b.span.lo as usize && c.hi < b.span.hi as usize);
+            !in_block && !exprs.iter().any(|e| self.placeable(e, c))
         })
+    }
+
+    /// Whether `c` is inside `e`, between the arguments of the innermost expression
+    /// holding it, a call, `if`, `switch` or list with arguments.
+    fn placeable(&self, e: &Expr, c: &Comment) -> bool {
+        let holds = |x: &Expr| c.lo >= x.span.lo as usize && c.hi <= x.span.hi as usize;
+        if !holds(e) {
+            return false;
+        }
+        let mut cur = e;
+        loop {
+            let children: Vec<&Expr> = match &cur.kind {
+                ExprKind::List(args)
+                | ExprKind::Call { args, .. }
+                | ExprKind::If { args, .. }
+                | ExprKind::Switch { args, .. } => args.iter().collect(),
+                ExprKind::Unary { operand, .. } => vec![operand],
+                ExprKind::Binary { lhs, rhs, .. } => vec![&**lhs, &**rhs],
+                ExprKind::Index { target, index } => vec![target, index],
+                ExprKind::Coalesce { operands, .. } => operands.iter().collect(),
+                ExprKind::Lambda { body, .. } => vec![body],
+                _ => vec![],
+            };
+            match children.into_iter().find(|x| holds(x)) {
+                Some(child) => cur = child,
+                None => {
+                    return match self.brackets(cur) {
+                        Some((open, close)) => open < c.lo && c.hi <= close,
+                        None => false,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The offsets of the opening and closing bracket of a call, `if`, `switch` or list
+    /// with arguments.
+    fn brackets(&self, e: &Expr) -> Option<(usize, usize)> {
+        let has_args = match &e.kind {
+            ExprKind::List(args)
+            | ExprKind::Call { args, .. }
+            | ExprKind::If { args, .. }
+            | ExprKind::Switch { args, .. } => !args.is_empty(),
+            _ => false,
+        };
+        if !has_args {
+            return None;
+        }
+        let text = self.inner_text(e);
+        let lo = text.as_ptr() as usize - self.src.as_ptr() as usize;
+        let want = if matches!(e.kind, ExprKind::List(_)) {
+            b'['
+        } else {
+            b'('
+        };
+        let open = scan::next_code_byte(self.src, lo, want)?;
+        Some((open, lo + text.len() - 1))
+    }
+
+    /// Whether a comment lies inside `e`.
+    fn has_comment(&self, e: &Expr) -> bool {
+        let (lo, hi) = (e.span.lo as usize, e.span.hi as usize);
+        let first = self.comments.partition_point(|c| c.lo < lo);
+        self.comments.get(first).is_some_and(|c| c.hi <= hi)
     }
 
     fn stmt(&self, s: &Stmt, indent: usize) -> String {
@@ -296,7 +370,12 @@ impl<'s> Printer<'s> {
     /// it fits there, else the value broken after `head = `.
     fn binding(&self, head: String, value: &Expr, indent: usize) -> String {
         let col = end_col(&head, indent) + 3;
-        let flat = self.flat(value);
+        let commented = self.has_comment(value);
+        let flat = if commented {
+            String::from("\n")
+        } else {
+            self.flat(value)
+        };
         if fits(&flat, col, 1) {
             return format!("{head} = {flat}");
         }
@@ -329,6 +408,9 @@ impl<'s> Printer<'s> {
     /// `e` starting at column `col` on a line indented by `indent`, with `tail` columns
     /// of text after it on its last line.
     fn expr(&self, e: &Expr, col: usize, indent: usize, tail: usize) -> String {
+        if self.has_comment(e) {
+            return self.broken(e, col, indent, tail);
+        }
         let flat = self.flat(e);
         if fits(&flat, col, tail) {
             flat
@@ -470,15 +552,17 @@ impl<'s> Printer<'s> {
 
     fn broken_core(&self, e: &Expr, col: usize, indent: usize, tail: usize) -> String {
         match &e.kind {
-            ExprKind::List(items) if !items.is_empty() => self.args("[", items, "]", indent, false),
+            ExprKind::List(items) if !items.is_empty() => {
+                self.args(e, "[", items, "]", indent, false)
+            }
             ExprKind::Call { callee, args } if !args.is_empty() => {
-                self.args(&format!("{}(", callee.name), args, ")", indent, false)
+                self.args(e, &format!("{}(", callee.name), args, ")", indent, false)
             }
             ExprKind::If { args, .. } if !args.is_empty() => {
-                self.args("if(", args, ")", indent, false)
+                self.args(e, "if(", args, ")", indent, false)
             }
             ExprKind::Switch { args, .. } if !args.is_empty() => {
-                self.args("switch(", args, ")", indent, true)
+                self.args(e, "switch(", args, ")", indent, true)
             }
             ExprKind::Unary { .. } => {
                 let (ops, operand) = self.unary_run(e);
@@ -497,6 +581,8 @@ impl<'s> Printer<'s> {
             }
             ExprKind::Binary { op, .. } => {
                 let (leaf, links) = self.chain(e);
+                // With a comment inside, every operand is printed on its own terms.
+                let every = self.has_comment(e);
                 let loosest = level(*op);
                 let next = indent + INDENT;
                 // Segments: the leaf and the tighter links after it, then one per loosest
@@ -505,7 +591,7 @@ impl<'s> Printer<'s> {
                     vec![(None, vec![leaf], vec![])];
                 for (text, rhs) in links {
                     let l = chain_level(text);
-                    if l == loosest {
+                    if l == loosest || every {
                         segments.push((Some(text), vec![rhs], vec![]));
                     } else if let Some(last) = segments.last_mut() {
                         last.1.push(rhs);
@@ -560,28 +646,79 @@ impl<'s> Printer<'s> {
     }
 
     /// `open` args `close`, one argument per line (a `switch`: one pair per line when
-    /// the pair fits), a comma after each.
-    fn args(&self, open: &str, args: &[Expr], close: &str, indent: usize, pairs: bool) -> String {
+    /// the pair fits), a comma after each. `e` holds them: comments between its
+    /// arguments stay there, at the end of the line of what they followed or on lines of
+    /// their own.
+    fn args(
+        &self,
+        e: &Expr,
+        open: &str,
+        args: &[Expr],
+        close: &str,
+        indent: usize,
+        pairs: bool,
+    ) -> String {
         let inner = indent + INDENT;
         let pad = spaces(inner);
+        let (lo, hi) = self.brackets(e).map_or((0, 0), |(o, c)| (o + 1, c));
+        // The comments between the arguments, not inside one.
+        let between: Vec<&Comment> = self
+            .comments_in(lo, hi)
+            .filter(|c| {
+                !args
+                    .iter()
+                    .any(|a| c.lo >= a.span.lo as usize && c.hi <= a.span.hi as usize)
+            })
+            .collect();
         let mut out = open.to_owned();
+        let mut prev_end = lo;
+        let mut next_comment = 0;
+        // Comments before `until`: trailing on the open line, or lines of their own.
+        let place = |out: &mut String, prev_end: usize, next: &mut usize, until: usize| {
+            let mut at = prev_end;
+            while let Some(c) = between.get(*next).filter(|c| c.lo < until) {
+                if self.src[at..c.lo].contains('\n') {
+                    out.push('\n');
+                    out.push_str(&pad);
+                } else {
+                    out.push(' ');
+                }
+                out.push_str(c.text(self.src));
+                at = c.hi;
+                *next += 1;
+            }
+        };
         let mut i = 0;
         while i < args.len() {
+            place(
+                &mut out,
+                prev_end,
+                &mut next_comment,
+                args[i].span.lo as usize,
+            );
             out.push('\n');
             out.push_str(&pad);
             if pairs && i + 1 < args.len() {
-                let pair = format!("{}, {}", self.flat(&args[i]), self.flat(&args[i + 1]));
-                if fits(&pair, inner, 1) {
+                let (a, b) = (&args[i], &args[i + 1]);
+                let quiet = self
+                    .comments_in(a.span.lo as usize, b.span.hi as usize)
+                    .next()
+                    .is_none();
+                let pair = format!("{}, {}", self.flat(a), self.flat(b));
+                if quiet && fits(&pair, inner, 1) {
                     out.push_str(&pair);
                     out.push(',');
+                    prev_end = b.span.hi as usize;
                     i += 2;
                     continue;
                 }
             }
             out.push_str(&self.expr(&args[i], inner, inner, 1));
             out.push(',');
+            prev_end = args[i].span.hi as usize;
             i += 1;
         }
+        place(&mut out, prev_end, &mut next_comment, usize::MAX);
         out.push('\n');
         out.push_str(&spaces(indent));
         out.push_str(close);

@@ -170,3 +170,18 @@ pub fn trim_line_ends(text: &str) -> String {
     out.push_str(text[from..].trim_end_matches([' ', '\t', '\r']));
     out
 }
+
+/// The offset of the first `want` at or after `from` that is code (not in a comment).
+pub fn next_code_byte(src: &str, mut from: usize, want: u8) -> Option<usize> {
+    let b = src.as_bytes();
+    while from < b.len() {
+        if let Some(end) = skip_comment(src, from) {
+            from = end;
+        } else if b[from] == want {
+            return Some(from);
+        } else {
+            from += 1;
+        }
+    }
+    None
+}

@@ -122,16 +122,35 @@ fn a_comment_inside_an_expression_keeps_its_statement_verbatim() {
         "let x = 1 +   // one\n    2;\nx",
         "let x = 1 +   // one\n    2;\nx\n",
     );
-    formats("f(a, /* b */ b)", "f(a, /* b */ b)\n");
     // Verbatim lines lose their trailing spaces, but not inside a string or a comment.
     formats(
-        "let x = [1,   \n /* a  \n b */ 2, \"s  \n\"];",
-        "let x = [1,\n /* a  \n b */ 2, \"s  \n\"];\n",
+        "let x = 1 +   \n /* a  \n b */ 2 + \"s  \n\";",
+        "let x = 1 +\n /* a  \n b */ 2 + \"s  \n\";\n",
     );
     formats(
         "when a {x=1} // x\nelse {x=2}",
         "when a {x=1} // x\nelse {x=2}\n",
     );
+}
+
+#[test]
+fn comments_between_arguments_break_the_call_and_stay_put() {
+    formats("f(a, /* b */ b)", "f(\n    a, /* b */\n    b,\n)\n");
+    formats(
+        "let xs = [1, // one\n  2, // two\n  // more\n  3];",
+        "let xs = [\n    1, // one\n    2, // two\n    // more\n    3,\n];\n",
+    );
+    formats(
+        "print(g( // why\n x) + 1)",
+        "print(\n    g( // why\n        x,\n    )\n        + 1,\n)\n",
+    );
+    formats(
+        "switch(a, 1, /* b */ b, 2, 3)",
+        "switch(\n    a, 1, /* b */\n    b, 2,\n    3,\n)\n",
+    );
+    formats("f(x /* after */)", "f(\n    x, /* after */\n)\n");
+    // Anywhere else in an expression: the statement is kept as written.
+    formats("f(x[/* i */ 0])", "f(x[/* i */ 0])\n");
 }
 
 #[test]
