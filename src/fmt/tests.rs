@@ -374,3 +374,14 @@ fn comments_anywhere_are_kept_and_change_nothing_else() {
     }
     assert!(tried > 200, "only {tried} placements");
 }
+
+#[test]
+fn a_long_fn_header_puts_each_parameter_on_a_line() {
+    let p = "p".repeat(30);
+    formats(
+        &format!("fn f({p}1: i64, {p}2: [f64], {p}3: string?) -> i64 {{ 1 }}"),
+        &format!(
+            "fn f(\n    {p}1: i64,\n    {p}2: [f64],\n    {p}3: string?,\n) -> i64 {{\n    1\n}}\n"
+        ),
+    );
+}
