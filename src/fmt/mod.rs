@@ -353,7 +353,8 @@ impl<'s> Printer<'s> {
                     let kw = if i == 0 { "when " } else { " elif " };
                     out.push_str(kw);
                     let col = end_col(&out, indent);
-                    out.push_str(&self.expr(&arm.cond, col, indent, 2));
+                    // A broken condition goes further in than the block.
+                    out.push_str(&self.expr(&arm.cond, col, indent + INDENT, 2));
                     out.push(' ');
                     out.push_str(&self.block(&arm.block, indent));
                 }

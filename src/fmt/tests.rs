@@ -385,3 +385,12 @@ fn a_long_fn_header_puts_each_parameter_on_a_line() {
         ),
     );
 }
+
+#[test]
+fn a_long_when_condition_goes_further_in_than_its_block() {
+    let c = "c".repeat(45);
+    formats(
+        &format!("when {c} > 1 and {c} < 9 {{ x = 1; }}"),
+        &format!("when {c} > 1\n        and {c} < 9 {{\n    x = 1;\n}}\n"),
+    );
+}
