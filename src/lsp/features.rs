@@ -693,9 +693,37 @@ pub(crate) fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
 
 // ---- formatting ---------------------------------------------------------------------------
 
-/// Formatting of a whole document: the one place it will go. Not advertised yet; after
-/// `kiln::fmt` is merged this calls `crate::fmt::format_source(&a.text)` and answers
-/// with one edit replacing the whole text (and `None` when the text does not parse).
-pub(crate) fn formatting(_a: &Analysis) -> Option<Vec<TextEdit>> {
-    None
+/// Formatting of a whole document: `kiln fmt`'s output (`crate::fmt::format_source`;
+/// its layout is fixed, so the request's options are not read), as one edit that
+/// replaces only what changed between the common beginning and end of the two texts,
+/// so the editor keeps the cursor and folds outside it. No edits when the text is
+/// formatted already; `None` when it does not parse (its diagnostics say why).
+pub(crate) fn formatting(a: &Analysis) -> Option<Vec<TextEdit>> {
+    let formatted = crate::fmt::format_source(&a.text).ok()?;
+    let (old, new) = (a.text.as_bytes(), formatted.as_bytes());
+    let mut lo = old.iter().zip(new).take_while(|(x, y)| x == y).count();
+    while !a.text.is_char_boundary(lo) || !formatted.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let room = old.len().min(new.len()) - lo;
+    let mut tail = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !a.text.is_char_boundary(old.len() - tail)
+        || !formatted.is_char_boundary(new.len() - tail)
+    {
+        tail -= 1;
+    }
+    if lo == old.len() && lo == new.len() {
+        return Some(Vec::new());
+    }
+    let span = Span::new(lo, old.len() - tail);
+    Some(vec![TextEdit {
+        range: a.lines.range(&a.text, span),
+        new_text: formatted[lo..new.len() - tail].to_string(),
+    }])
 }

@@ -153,6 +153,7 @@ fn initialize_advertises_the_features_and_shutdown_ends_the_server() {
         "referencesProvider",
         "documentSymbolProvider",
         "renameProvider",
+        "documentFormattingProvider",
     ] {
         assert_eq!(caps[cap], true, "{cap}");
     }
@@ -161,8 +162,6 @@ fn initialize_advertises_the_features_and_shutdown_ends_the_server() {
         caps["signatureHelpProvider"]["triggerCharacters"],
         json!(["(", ","])
     );
-    // Not yet: formatting waits for `kiln::fmt`.
-    assert!(caps.get("documentFormattingProvider").is_none());
     assert_eq!(c.init["serverInfo"]["name"], "kiln");
     c.shutdown();
 }
@@ -599,13 +598,6 @@ fn unknown_documents_and_methods_get_answers() {
     let e = r.response_result.unwrap_err();
     assert_eq!(e.code, ErrorCode::InternalError as i32);
     assert!(e.message.contains("kiln/panic"), "{}", e.message);
-    // Formatting: no edits until `kiln::fmt` is wired in.
-    c.open("1");
-    let f = c.request(
-        "textDocument/formatting",
-        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
-    );
-    assert!(f.is_null());
     c.shutdown();
 }
 
@@ -705,5 +697,59 @@ fn every_request_on_broken_text_gets_an_answer() {
         assert!(r.response_result.is_ok(), "{text:?}");
     }
     assert!(asked > 1000, "{asked}");
+    c.shutdown();
+}
+
+/// Apply LSP text edits (non-overlapping) to `text`.
+fn apply_edits(text: &str, edits: &Value) -> String {
+    let lines = Lines::new(text);
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .as_array()
+        .expect("a list of edits")
+        .iter()
+        .map(|e| {
+            let range: ls_types::Range = serde_json::from_value(e["range"].clone()).unwrap();
+            (
+                lines.offset(text, range.start),
+                lines.offset(text, range.end),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (lo, hi, new) in edits {
+        out.replace_range(lo..hi, &new);
+    }
+    out
+}
+
+#[test]
+fn formatting_gives_kiln_fmts_text_as_edits() {
+    let mut c = Client::start(Config::default());
+    let format = |c: &mut Client| {
+        c.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+    };
+    // Non-ASCII text before and after the change: the edit's range is in UTF-16 units.
+    let messy = "// résumé ✓\nlet  s = \"ü\";fn f(x:i64)->i64=x*2;\n\n\n\nlen(s)+f( 1 ) // ✓\n";
+    c.open(messy);
+    let edits = format(&mut c);
+    let expected = crate::fmt::format_source(messy).unwrap();
+    assert_ne!(expected, messy);
+    assert_eq!(apply_edits(messy, &edits), expected);
+    // One edit, of only what changed: the first line and the end stay out of it.
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 1, "character": 4 })
+    );
+    // Formatted text needs no edits; text that does not parse gets none (null).
+    c.change(2, &expected);
+    assert_eq!(format(&mut c), json!([]));
+    c.change(3, "let x = (1 +;\n");
+    assert!(format(&mut c).is_null());
     c.shutdown();
 }
