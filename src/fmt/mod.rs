@@ -25,7 +25,8 @@
 //! does not fit in [`WIDTH`] columns is broken: a call, `if`, `switch` or list one
 //! argument per line (a `switch` one condition/value pair per line) with a trailing
 //! comma, a binary chain before its loosest operators, the value of `let`/`fn ... =` on
-//! the next line when that makes it fit. Operator chains are walked with loops (a chain
+//! the next line when that makes it fit. A `switch` of two or more pairs written over
+//! several lines stays broken ([`kept_broken`]). Operator chains are walked with loops (a chain
 //! may have millions of terms); nesting recurses, on a stack grown by `stacker` as the
 //! parser's is.
 
@@ -49,9 +50,11 @@ const INDENT: usize = 4;
 pub fn format_source(src: &str) -> Result<String, Vec<Diagnostic>> {
     let program = parse(src)?;
     let out = stacker::maybe_grow(8 << 20, 64 << 20, || {
+        let kept = kept_broken(src, &program.stmts);
         let p = Printer {
             src,
             comments: scan::comments(src),
+            kept,
         };
         let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
         let body = p.region(&program.stmts, start, src.len(), 0, false);
@@ -71,6 +74,72 @@ pub fn comment_texts(src: &str) -> Vec<&str> {
 struct Printer<'s> {
     src: &'s str,
     comments: Vec<Comment>,
+    /// The spans of the `switch`es that stay broken (see [`kept_broken`]), by start.
+    kept: Vec<(usize, usize)>,
+}
+
+/// The spans, sorted, of every `switch` of two or more condition/value pairs that the
+/// source wrote over several lines (a line break between two of its arguments). Such a
+/// `switch` stays broken, one pair per line, even where it would fit on one line: arms
+/// laid out as a table read better. Its broken form has such line breaks again, so
+/// formatting stays idempotent. One walk of the whole program, with a stack of its own.
+fn kept_broken(src: &str, stmts: &[Stmt]) -> Vec<(usize, usize)> {
+    let mut kept = Vec::new();
+    let mut exprs: Vec<&Expr> = Vec::new();
+    let mut blocks: Vec<&[Stmt]> = vec![stmts];
+    while let Some(stmts) = blocks.pop() {
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Fn(f) => match &f.body {
+                    FnBody::Expr(e) => exprs.push(e),
+                    FnBody::Block(b) => blocks.push(&b.stmts),
+                },
+                StmtKind::Let { value, .. } | StmtKind::Assign { value, .. } => exprs.push(value),
+                StmtKind::Expr(e) => exprs.push(e),
+                StmtKind::Param { .. } => {}
+                StmtKind::When { arms, else_block } => {
+                    for arm in arms {
+                        exprs.push(&arm.cond);
+                        blocks.push(&arm.block.stmts);
+                    }
+                    if let Some(b) = else_block {
+                        blocks.push(&b.stmts);
+                    }
+                }
+            }
+        }
+        while let Some(e) = exprs.pop() {
+            match &e.kind {
+                ExprKind::Switch { args, .. } => {
+                    let broken = args.len() >= 4
+                        && args.windows(2).any(|w| {
+                            src[w[0].span.hi as usize..w[1].span.lo as usize].contains('\n')
+                        });
+                    if broken {
+                        kept.push((e.span.lo as usize, e.span.hi as usize));
+                    }
+                    exprs.extend(args);
+                }
+                ExprKind::List(args) | ExprKind::Call { args, .. } | ExprKind::If { args, .. } => {
+                    exprs.extend(args)
+                }
+                ExprKind::Coalesce { operands, .. } => exprs.extend(operands),
+                ExprKind::Unary { operand, .. } => exprs.push(operand),
+                ExprKind::Binary { lhs, rhs, .. } => {
+                    exprs.push(&**lhs);
+                    exprs.push(rhs);
+                }
+                ExprKind::Index { target, index } => {
+                    exprs.push(target);
+                    exprs.push(index);
+                }
+                ExprKind::Lambda { body, .. } => exprs.push(body),
+                _ => {}
+            }
+        }
+    }
+    kept.sort_unstable();
+    kept
 }
 
 enum Item<'a> {
@@ -371,7 +440,7 @@ impl<'s> Printer<'s> {
     /// it fits there, else the value broken after `head = `.
     fn binding(&self, head: String, value: &Expr, indent: usize) -> String {
         let col = end_col(&head, indent) + 3;
-        let commented = self.has_comment(value);
+        let commented = self.has_comment(value) || self.kept_broken(value);
         let flat = if commented {
             String::from("\n")
         } else {
@@ -409,7 +478,7 @@ impl<'s> Printer<'s> {
     /// `e` starting at column `col` on a line indented by `indent`, with `tail` columns
     /// of text after it on its last line.
     fn expr(&self, e: &Expr, col: usize, indent: usize, tail: usize) -> String {
-        if self.has_comment(e) {
+        if self.has_comment(e) || self.kept_broken(e) {
             return self.broken(e, col, indent, tail);
         }
         let flat = self.flat(e);
@@ -418,6 +487,14 @@ impl<'s> Printer<'s> {
         } else {
             self.broken(e, col, indent, tail)
         }
+    }
+
+    /// Whether `e` is or holds a `switch` that stays broken ([`kept_broken`]), so `e`
+    /// cannot be written on one line either.
+    fn kept_broken(&self, e: &Expr) -> bool {
+        let (lo, hi) = (e.span.lo as usize, e.span.hi as usize);
+        let first = self.kept.partition_point(|k| k.0 < lo);
+        self.kept.get(first).is_some_and(|k| k.1 <= hi)
     }
 
     /// How many parentheses the source wrapped `e` in.
@@ -582,8 +659,9 @@ impl<'s> Printer<'s> {
             }
             ExprKind::Binary { op, .. } => {
                 let (leaf, links) = self.chain(e);
-                // With a comment inside, every operand is printed on its own terms.
-                let every = self.has_comment(e);
+                // With a comment or a kept-broken `switch` inside, every operand is
+                // printed on its own terms.
+                let every = self.has_comment(e) || self.kept_broken(e);
                 let loosest = level(*op);
                 let next = indent + INDENT;
                 // Segments: the leaf and the tighter links after it, then one per loosest
@@ -706,7 +784,8 @@ impl<'s> Printer<'s> {
                     .next()
                     .is_none();
                 let pair = format!("{}, {}", self.flat(a), self.flat(b));
-                if quiet && fits(&pair, inner, 1) {
+                let flat = !self.kept_broken(a) && !self.kept_broken(b);
+                if quiet && flat && fits(&pair, inner, 1) {
                     out.push_str(&pair);
                     out.push(',');
                     prev_end = b.span.hi as usize;

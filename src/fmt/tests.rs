@@ -189,6 +189,36 @@ fn long_switches_put_each_pair_on_a_line() {
 }
 
 #[test]
+fn a_switch_written_over_lines_stays_broken_one_pair_per_line() {
+    // Short enough for one line, but its arms were on lines of their own.
+    let table = "switch(n > 9, \"big\",\n  n > 0, \"small\", \"none\")";
+    let broken = "switch(\n    n > 9, \"big\",\n    n > 0, \"small\",\n    \"none\",\n)";
+    formats(table, &format!("{broken}\n"));
+    // Also inside a binding, a call and an operator chain, which then break around it.
+    formats(
+        &format!("let s = {table};"),
+        &format!("let s = {broken};\n"),
+    );
+    formats(
+        &format!("print({table})"),
+        "print(\n    switch(\n        n > 9, \"big\",\n        n > 0, \"small\",\n        \"none\",\n    ),\n)\n",
+    );
+    formats(
+        &format!("\"x\" + {table}"),
+        &format!("\"x\"\n    + {}\n", broken.replace('\n', "\n    ")),
+    );
+    // One written on one line stays there, and so does a one-pair `switch` over lines.
+    formats(
+        "switch(n > 9, \"big\", n > 0, \"small\", \"none\")",
+        "switch(n > 9, \"big\", n > 0, \"small\", \"none\")\n",
+    );
+    formats(
+        "switch(n > 9,\n \"big\",\n \"none\")",
+        "switch(n > 9, \"big\", \"none\")\n",
+    );
+}
+
+#[test]
 fn long_chains_are_broken_before_their_loosest_operators() {
     let a = "a".repeat(30);
     formats(
@@ -280,8 +310,8 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every example, ui case, fuzz regression case, benchmark program and the prelude: formatting is stable, keeps every comment and
-/// the checked HIR (spans erased; or, for a ui case that does not check, its errors).
+/// Every example, ui case, fuzz regression case, benchmark program and the prelude:
+/// formatting is stable, keeps every comment and the checked HIR (spans erased; or, for a ui case that does not check, its errors).
 #[test]
 fn every_program_in_the_repository_formats_stably_and_keeps_its_meaning() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -310,6 +340,31 @@ fn every_program_in_the_repository_formats_stably_and_keeps_its_meaning() {
     }
     eprintln!("formatted {formatted} of {} programs", paths.len());
     assert!(formatted >= 200, "only {formatted} programs parsed");
+}
+
+/// The repository's own programs are written as `kiln fmt` writes them (what
+/// `kiln fmt --check examples stdlib benches/compare` would say), so they show the
+/// one layout: an example that is edited by hand must be formatted again.
+#[test]
+fn the_examples_the_prelude_and_the_benchmark_programs_are_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    for dir in ["examples", "stdlib", "benches/compare"] {
+        files(&root.join(dir), "expr", &mut paths);
+    }
+    assert!(paths.len() >= 20, "{paths:?}");
+    let unformatted: Vec<String> = paths
+        .iter()
+        .filter(|p| {
+            let src = std::fs::read_to_string(p).expect("a readable program");
+            fmt(&src) != src
+        })
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    assert!(
+        unformatted.is_empty(),
+        "not formatted (run `kiln fmt` on them): {unformatted:?}"
+    );
 }
 
 #[test]
