@@ -68,10 +68,24 @@ fn stdin(rep: &Reporter, check: bool) -> i32 {
     }
 }
 
-/// The formatted text, or `None` after reporting why `src` does not parse.
+/// The formatted text, or `None` after reporting why `src` does not parse. A text
+/// that would change is verified first (`fmt::verify`: it parses, keeps the comments
+/// and checks to the same program); one that fails is reported as a bug in the
+/// formatter, and nothing is written.
 fn format(rep: &Reporter, src: &Source) -> Option<String> {
     match crate::fmt::format_source(&src.text) {
-        Ok(text) => Some(text),
+        Ok(text) if text == src.text => Some(text),
+        Ok(text) => match crate::fmt::verify(&src.text, &text) {
+            Ok(()) => Some(text),
+            Err(broken) => {
+                say(&format!(
+                    "error: `kiln fmt` would change `{}`: {broken}; it is left as it is.\n\
+                     This is a bug in `kiln fmt`: please report it with the program.\n",
+                    src.name
+                ));
+                None
+            }
+        },
         Err(diags) => {
             rep.report(&diags, src, EXIT_COMPILE_ERROR);
             None

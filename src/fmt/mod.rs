@@ -33,6 +33,8 @@
 mod scan;
 #[cfg(test)]
 mod tests;
+mod verify;
+pub use verify::{meaning, verify, Broken};
 
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{

@@ -11,7 +11,6 @@
 
 use super::convert::Lines;
 use super::index::Index;
-use super::scan::{self, Kind};
 use crate::diag::Diagnostic;
 use crate::driver;
 use crate::span::Span;
@@ -85,49 +84,9 @@ impl Analysis {
     }
 }
 
-/// The top-level statement chunks of `text` (as `syntax/recover.rs` cuts them).
-pub(crate) fn chunks(text: &str) -> Vec<(usize, usize)> {
-    let toks = scan::tokens(text);
-    let mut out = Vec::new();
-    let (mut start, mut depth) = (0usize, 0usize);
-    for (i, t) in toks.iter().enumerate() {
-        if t.kind != Kind::Punct {
-            continue;
-        }
-        let ends = match t.text(text) {
-            "(" | "[" | "{" => {
-                depth += 1;
-                false
-            }
-            ")" | "]" => {
-                depth = depth.saturating_sub(1);
-                false
-            }
-            "}" => {
-                let closes_top = depth == 1;
-                depth = depth.saturating_sub(1);
-                closes_top
-                    && !toks
-                        .get(i + 1)
-                        .is_some_and(|n| matches!(n.text(text), "elif" | "else"))
-            }
-            ";" => depth == 0,
-            _ => false,
-        };
-        if ends {
-            out.push((start, t.hi));
-            start = t.hi;
-        }
-    }
-    if start < text.len() || out.is_empty() {
-        out.push((start, text.len()));
-    }
-    out
-}
-
 /// The AST of the statements of `text` that parse, and the ranges blanked out.
 fn parse_partially(text: &str, first: &[Diagnostic]) -> (ast::Program, Vec<(usize, usize)>) {
-    let chunks = chunks(text);
+    let chunks = crate::syntax::statement_chunks(text);
     let mut blank = vec![false; chunks.len()];
     let mut diags = first.to_vec();
     for _ in 0..ROUNDS {

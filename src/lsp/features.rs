@@ -7,7 +7,7 @@ use super::analysis::Analysis;
 use super::index::{Def, DefKind};
 use super::scan::{self, Kind};
 use crate::span::Span;
-use crate::syntax::KEYWORDS;
+use crate::syntax::{doc_comment, KEYWORDS};
 use crate::types::hir::{self, Walk};
 use crate::types::ty::Ty;
 use crate::types::{builtins, reference};
@@ -18,24 +18,6 @@ use ls_types::{
 };
 use std::collections::HashMap;
 use std::sync::OnceLock;
-
-/// The `///` comment right before byte `pos` (lines joined with a space), as the
-/// prelude reads its functions' docs (`types/prelude.rs`).
-pub(crate) fn doc_comment(text: &str, pos: usize) -> String {
-    let mut pos = pos.min(text.len());
-    while !text.is_char_boundary(pos) {
-        pos -= 1;
-    }
-    let mut lines: Vec<&str> = text[..pos]
-        .lines()
-        .rev()
-        .skip_while(|l| l.trim().is_empty())
-        .take_while(|l| l.trim_start().starts_with("///"))
-        .map(|l| l.trim_start().trim_start_matches("///").trim())
-        .collect();
-    lines.reverse();
-    lines.join(" ")
-}
 
 fn holds(s: Span, offset: usize) -> bool {
     s.lo as usize <= offset && offset <= s.hi as usize

@@ -21,6 +21,33 @@ mod tests;
 
 use crate::diag::Diagnostic;
 
+/// The byte ranges of the top-level statements of `src`, in order, cut as the parser's
+/// error recovery cuts them (see `recover.rs`): at each `;` and statement-ending `}`
+/// outside brackets. They cover the whole text, whether or not it parses, so tools can
+/// treat each statement of broken text on its own (the language server does).
+pub fn statement_chunks(src: &str) -> Vec<(usize, usize)> {
+    recover::chunks(&lexer::lex(src).tokens, src)
+}
+
+/// The `///` documentation comment right before byte `pos` of `src` (a function's
+/// start), its lines joined with a space; empty when there is none. The prelude's docs
+/// and the language server's hovers both read user functions' docs with it.
+pub fn doc_comment(src: &str, pos: usize) -> String {
+    let mut pos = pos.min(src.len());
+    while !src.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    let mut lines: Vec<&str> = src[..pos]
+        .lines()
+        .rev()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| l.trim_start().starts_with("///"))
+        .map(|l| l.trim_start().trim_start_matches("///").trim())
+        .collect();
+    lines.reverse();
+    lines.join(" ")
+}
+
 /// pest and the AST builder recurse once per bracket level. At the deepest input the
 /// parser accepts (256 levels) a release build was measured to need under 1.1 MiB, a
 /// debug build a few MiB. When less than `PARSER_RED_ZONE` of the caller's stack is

@@ -97,24 +97,11 @@ pub fn load(file: &'static str, src: &str) -> Result<Vec<PreludeFn>, String> {
             params: f.params.iter().map(|&p| f.locals[p].ty.clone()).collect(),
             param_names: decl.params.iter().map(|p| p.name.name.clone()).collect(),
             ret: f.ret.clone().unwrap_or(Ty::Error),
-            doc: doc_comment(src, span.lo as usize),
+            doc: crate::syntax::doc_comment(src, span.lo as usize),
             file,
             hir: f,
         })
         .collect())
-}
-
-/// The `///` lines right before byte `pos`.
-fn doc_comment(src: &str, pos: usize) -> String {
-    let mut lines: Vec<&str> = src[..pos]
-        .lines()
-        .rev()
-        .skip_while(|l| l.trim().is_empty())
-        .take_while(|l| l.trim_start().starts_with("///"))
-        .map(|l| l.trim_start().trim_start_matches("///").trim())
-        .collect();
-    lines.reverse();
-    lines.join(" ")
 }
 
 #[cfg(test)]
