@@ -74,14 +74,30 @@ impl LineIndex {
 
     /// Exactly [`line_col`] of the source this index was built from.
     pub fn line_col(&self, src: &str, pos: u32) -> (usize, usize) {
-        let mut pos = (pos as usize).min(src.len());
+        let (line, start, pos) = self.locate(src, pos as usize);
+        (line + 1, src[start..pos].chars().count() + 1)
+    }
+
+    /// Where byte `pos` is: its 0-based line, that line's first byte, and `pos` itself
+    /// clamped to the source and moved back to the start of the character it is in.
+    pub fn locate(&self, src: &str, pos: usize) -> (usize, usize, usize) {
+        let mut pos = pos.min(src.len());
         while !src.is_char_boundary(pos) {
             pos -= 1;
         }
         // The number of line starts at or before `pos` is its 1-based line.
-        let line = self.starts.partition_point(|&s| s <= pos);
-        let start = self.starts[line - 1];
-        (line, src[start..pos].chars().count() + 1)
+        let line = self.starts.partition_point(|&s| s <= pos) - 1;
+        (line, self.starts[line], pos)
+    }
+
+    /// The bytes of 0-based line `line` without its `\n`; `None` past the last line.
+    pub fn line_bytes(&self, src: &str, line: usize) -> Option<(usize, usize)> {
+        let start = *self.starts.get(line)?;
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(src.len(), |&next| next - 1);
+        Some((start, end))
     }
 }
 

@@ -3,47 +3,33 @@
 //! the text is clamped to it, an offset inside a multi-byte character counts as that
 //! character's start.
 
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 use ls_types::{Position, Range};
 
 /// The line starts of one text.
 pub(crate) struct Lines {
-    starts: Vec<usize>,
+    index: LineIndex,
 }
 
 impl Lines {
     pub(crate) fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Lines { starts }
+        Lines {
+            index: LineIndex::new(text),
+        }
     }
 
     /// The position of byte `offset` of `text`.
     pub(crate) fn position(&self, text: &str, offset: usize) -> Position {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        let (line, start, offset) = self.index.locate(text, offset);
         let character: usize = text[start..offset].chars().map(char::len_utf16).sum();
         Position::new(line as u32, character as u32)
     }
 
     /// The byte offset of `pos` in `text` (clamped to its line and to the text).
     pub(crate) fn offset(&self, text: &str, pos: Position) -> usize {
-        let Some(&start) = self.starts.get(pos.line as usize) else {
+        let Some((start, end)) = self.index.line_bytes(text, pos.line as usize) else {
             return text.len();
         };
-        let end = self
-            .starts
-            .get(pos.line as usize + 1)
-            .map_or(text.len(), |&next| next - 1);
         let mut units = 0usize;
         for (i, c) in text[start..end].char_indices() {
             if units >= pos.character as usize {
