@@ -631,6 +631,7 @@ pub(crate) fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
     if spans.is_empty() {
         return Err("no binding, parameter or function here".to_string());
     }
+    keeps_every_name(a, &spans, new_name)?;
     Ok(spans
         .into_iter()
         .map(|s| TextEdit {
@@ -638,6 +639,57 @@ pub(crate) fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
             new_text: new_name.to_string(),
         })
         .collect())
+}
+
+/// A rename must not change what any name refers to: renaming `x` to `y` where a `y`
+/// is in scope would capture `x`'s uses or `y`'s. The renamed text is indexed again
+/// and every name's definitions are compared, each position moved by the edits before
+/// it; the first name that would change is the error.
+fn keeps_every_name(a: &Analysis, spans: &[Span], new_name: &str) -> Result<(), String> {
+    let old_len = spans.first().map_or(0, |s| (s.hi - s.lo) as usize);
+    let grow = new_name.len() as isize - old_len as isize;
+    let mut text = a.text.clone();
+    for s in spans.iter().rev() {
+        text.replace_range(s.lo as usize..s.hi as usize, new_name);
+    }
+    // Where byte `p` of the old text is in the new one (never inside a renamed name).
+    let moved = |p: u32| {
+        let before = spans.partition_point(|s| s.lo < p) as isize;
+        (p as isize + grow * before) as usize
+    };
+    let renamed = Analysis::new(text, &[]);
+    let new = &renamed.index;
+    let new_uses: HashMap<usize, &super::index::Use> =
+        new.uses.iter().map(|u| (u.span.lo as usize, u)).collect();
+    for u in &a.index.uses {
+        let mut want: Vec<usize> = u
+            .defs
+            .iter()
+            .map(|&d| moved(a.index.defs[d].span.lo))
+            .collect();
+        let mut got: Vec<usize> = new_uses
+            .get(&moved(u.span.lo))
+            .map(|n| {
+                n.defs
+                    .iter()
+                    .map(|&d| new.defs[d].span.lo as usize)
+                    .collect()
+            })
+            .unwrap_or_default();
+        want.sort_unstable();
+        got.sort_unstable();
+        if want != got {
+            let at = a.lines.position(&a.text, u.span.lo as usize);
+            let name = &a.text[u.span.lo as usize..u.span.hi as usize];
+            return Err(format!(
+                "renaming to `{new_name}` would change what `{name}` at line {}, column {} \
+                 refers to; choose another name",
+                at.line + 1,
+                at.character + 1
+            ));
+        }
+    }
+    Ok(())
 }
 
 // ---- document symbols ---------------------------------------------------------------------

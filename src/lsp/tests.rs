@@ -534,6 +534,50 @@ fn definition_references_and_rename_follow_the_scoping_rules() {
 }
 
 #[test]
+fn a_rename_that_would_change_what_a_name_means_is_refused() {
+    let mut c = Client::start(Config::default());
+    let text = "let x = 1;\nlet y = 2;\nfn f(a: i64) -> i64 = a + x;\nx + y + f(y)";
+    c.open(text);
+    let rename = |c: &mut Client, needle: &str, nth: usize, to: &str| {
+        c.respond(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": URI }, "position": pos(text, needle, nth, 0),
+                    "newName": to }),
+        )
+        .response_result
+    };
+    // `x` → `y`: the `x` in `f` would then name the later `let y`.
+    let e = rename(&mut c, "x", 0, "y").unwrap_err();
+    assert!(
+        e.message
+            .contains("would change what `x` at line 3, column 27"),
+        "{}",
+        e.message
+    );
+    // `a` → `x`: inside `f`, the program-level `x` would be captured by the parameter.
+    let e = rename(&mut c, "a:", 0, "x").unwrap_err();
+    assert!(e.message.contains("`x` at line 3"), "{}", e.message);
+    // `y` → `f`: a variable and a function live side by side, as does a fresh name.
+    for to in ["z", "longer_name", "f"] {
+        let edit = rename(&mut c, "y", 0, to).unwrap();
+        let edits = edit["changes"][URI].as_array().unwrap().clone();
+        assert_eq!(edits.len(), 3, "{to}: {edit}");
+        let renamed = apply_edits(text, &json!(edits));
+        assert_eq!(renamed.matches(to).count() - text.matches(to).count(), 3);
+    }
+    // A function renamed to another function's name would merge their overloads.
+    let text2 = "fn f(a: i64) -> i64 = a;\nfn g(a: f64) -> f64 = a;\nf(1) + i64(g(2.0))";
+    c.change(2, text2);
+    let r = c.respond(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": pos(text2, "f", 0, 3),
+                "newName": "g" }),
+    );
+    assert!(r.response_result.is_err());
+    c.shutdown();
+}
+
+#[test]
 fn document_symbols_list_the_top_level_definitions() {
     let mut c = Client::start(Config::default());
     let text =
