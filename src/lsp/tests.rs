@@ -726,8 +726,25 @@ fn every_request_on_broken_text_gets_an_answer() {
                 );
                 asked += 1;
             }
+            // A rename may be refused (an error response), but never by a panic.
+            let mut params = at_params("textDocument/rename", p.clone());
+            params["newName"] = json!("renamed");
+            let r = c.respond("textDocument/rename", params);
+            if let Err(e) = &r.response_result {
+                assert_ne!(
+                    e.code,
+                    ErrorCode::InternalError as i32,
+                    "rename at {p} of {text:?}: {e:?}"
+                );
+            }
+            asked += 1;
         }
-        // Past the end of the text, and a symbol list.
+        // Formatting, past the end of the text, and a symbol list.
+        let r = c.respond(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        );
+        assert!(r.response_result.is_ok(), "{text:?}");
         let r = c.respond(
             "textDocument/hover",
             json!({ "textDocument": { "uri": URI },
