@@ -75,21 +75,34 @@ fn skip_comment(src: &str, i: usize) -> Option<usize> {
         .map(|body| body.find("*/").map_or(src.len(), |n| i + 2 + n + 2))
 }
 
-/// The offset of the `)` that closes the `(` at `open`, if it is in `src[..hi]`.
-fn matching_paren(src: &str, open: usize, hi: usize) -> Option<usize> {
+/// The offsets of the bytes of code in `src[from..]`, in order: every byte outside
+/// comments and string literals, and the opening quote of each literal (a line
+/// comment's `\n` is code).
+fn code_bytes(src: &str, from: usize) -> impl Iterator<Item = usize> + '_ {
     let b = src.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < hi {
+    let mut i = from;
+    std::iter::from_fn(move || loop {
+        if i >= b.len() {
+            return None;
+        }
         if let Some(end) = skip_comment(src, i) {
             i = end;
             continue;
         }
-        match b[i] {
-            q @ (b'"' | b'\'') => {
-                i = skip_string(b, i, q);
-                continue;
-            }
+        let at = i;
+        i = match b[i] {
+            q @ (b'"' | b'\'') => skip_string(b, i, q),
+            _ => i + 1,
+        };
+        return Some(at);
+    })
+}
+
+/// The offset of the `)` that closes the `(` at `open`, if it is in `src[..hi]`.
+fn matching_paren(src: &str, open: usize, hi: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in code_bytes(src, open).take_while(|&i| i < hi) {
+        match src.as_bytes()[i] {
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
@@ -99,7 +112,6 @@ fn matching_paren(src: &str, open: usize, hi: usize) -> Option<usize> {
             }
             _ => {}
         }
-        i += 1;
     }
     None
 }
@@ -127,61 +139,29 @@ pub fn paren_layers(src: &str, mut lo: usize, mut hi: usize) -> usize {
 }
 
 /// Whether a `;` comes next after `pos`, past whitespace and comments.
-pub fn semi_follows(src: &str, mut pos: usize) -> bool {
-    let b = src.as_bytes();
-    while pos < b.len() {
-        if b[pos].is_ascii_whitespace() {
-            pos += 1;
-        } else if let Some(end) = skip_comment(src, pos) {
-            pos = end;
-        } else {
-            return b[pos] == b';';
-        }
-    }
-    false
+pub fn semi_follows(src: &str, pos: usize) -> bool {
+    code_bytes(src, pos)
+        .map(|i| src.as_bytes()[i])
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(b';')
 }
 
 /// `text` (whole statements) with the spaces and tabs at the ends of its lines removed,
 /// where a line ends in code: inside a string literal or a block comment they are kept.
 pub fn trim_line_ends(text: &str) -> String {
-    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if let Some(end) = skip_comment(text, i) {
-            i = end;
-            continue;
-        }
-        match b[i] {
-            q @ (b'"' | b'\'') => {
-                i = skip_string(b, i, q);
-                continue;
-            }
-            b'\n' => {
-                out.push_str(text[from..i].trim_end_matches([' ', '\t', '\r']));
-                out.push('\n');
-                from = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
+    for i in code_bytes(text, 0).filter(|&i| text.as_bytes()[i] == b'\n') {
+        out.push_str(text[from..i].trim_end_matches([' ', '\t', '\r']));
+        out.push('\n');
+        from = i + 1;
     }
     out.push_str(text[from..].trim_end_matches([' ', '\t', '\r']));
     out
 }
 
-/// The offset of the first `want` at or after `from` that is code (not in a comment).
-pub fn next_code_byte(src: &str, mut from: usize, want: u8) -> Option<usize> {
-    let b = src.as_bytes();
-    while from < b.len() {
-        if let Some(end) = skip_comment(src, from) {
-            from = end;
-        } else if b[from] == want {
-            return Some(from);
-        } else {
-            from += 1;
-        }
-    }
-    None
+/// The offset of the first `want` at or after `from` that is code (not in a comment or
+/// a string literal).
+pub fn next_code_byte(src: &str, from: usize, want: u8) -> Option<usize> {
+    code_bytes(src, from).find(|&i| src.as_bytes()[i] == want)
 }

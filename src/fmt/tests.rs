@@ -84,6 +84,11 @@ fn when_blocks_are_indented() {
         "when x<0{y=1;}elif x<5{y=2}else{y=3;when z{w=1;}}",
         "when x < 0 {\n    y = 1;\n} elif x < 5 {\n    y = 2\n} else {\n    y = 3;\n    when z {\n        w = 1;\n    }\n}\n",
     );
+    // A `when` needs no `;`: the one after the string ends the string's statement.
+    formats(
+        "when true { 1 } \"a;\" /* ; */ ;\nx",
+        "when true {\n    1\n}\n\"a;\"; /* ; */\nx\n",
+    );
 }
 
 #[test]
