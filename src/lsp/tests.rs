@@ -126,6 +126,15 @@ fn at_params(method: &str, pos: Value) -> Value {
     p
 }
 
+/// Ask to rename what is at `at` to `to`: the workspace edit, or the error response.
+fn rename(c: &mut Client, at: Value, to: &str) -> Result<Value, lsp_server::ResponseError> {
+    c.respond(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": at, "newName": to }),
+    )
+    .response_result
+}
+
 /// The position of the `nth` occurrence of `needle` in `text`, plus `plus` bytes.
 fn pos(text: &str, needle: &str, nth: usize, plus: usize) -> Value {
     let at = text
@@ -515,21 +524,12 @@ fn definition_references_and_rename_follow_the_scoping_rules() {
     assert_eq!(refs.as_array().unwrap().len(), 3, "{refs}");
 
     // Rename the function.
-    let edit = c.request(
-        "textDocument/rename",
-        json!({ "textDocument": { "uri": URI }, "position": pos(text, "scale", 2, 1),
-                "newName": "grow" }),
-    );
+    let edit = rename(&mut c, pos(text, "scale", 2, 1), "grow").unwrap();
     let edits = edit["changes"][URI].as_array().unwrap();
     assert_eq!(edits.len(), 3);
     assert!(edits.iter().all(|e| e["newText"] == "grow"));
     // Not a name: an error, not a panic.
-    let r = c.respond(
-        "textDocument/rename",
-        json!({ "textDocument": { "uri": URI }, "position": pos(text, "p)", 0, 0),
-                "newName": "let" }),
-    );
-    assert!(r.response_result.is_err());
+    assert!(rename(&mut c, pos(text, "p)", 0, 0), "let").is_err());
     c.shutdown();
 }
 
@@ -538,16 +538,8 @@ fn a_rename_that_would_change_what_a_name_means_is_refused() {
     let mut c = Client::start(Config::default());
     let text = "let x = 1;\nlet y = 2;\nfn f(a: i64) -> i64 = a + x;\nx + y + f(y)";
     c.open(text);
-    let rename = |c: &mut Client, needle: &str, nth: usize, to: &str| {
-        c.respond(
-            "textDocument/rename",
-            json!({ "textDocument": { "uri": URI }, "position": pos(text, needle, nth, 0),
-                    "newName": to }),
-        )
-        .response_result
-    };
     // `x` → `y`: the `x` in `f` would then name the later `let y`.
-    let e = rename(&mut c, "x", 0, "y").unwrap_err();
+    let e = rename(&mut c, pos(text, "x", 0, 0), "y").unwrap_err();
     assert!(
         e.message
             .contains("would change what `x` at line 3, column 27"),
@@ -555,11 +547,11 @@ fn a_rename_that_would_change_what_a_name_means_is_refused() {
         e.message
     );
     // `a` → `x`: inside `f`, the program-level `x` would be captured by the parameter.
-    let e = rename(&mut c, "a:", 0, "x").unwrap_err();
+    let e = rename(&mut c, pos(text, "a:", 0, 0), "x").unwrap_err();
     assert!(e.message.contains("`x` at line 3"), "{}", e.message);
     // `y` → `f`: a variable and a function live side by side, as does a fresh name.
     for to in ["z", "longer_name", "f"] {
-        let edit = rename(&mut c, "y", 0, to).unwrap();
+        let edit = rename(&mut c, pos(text, "y", 0, 0), to).unwrap();
         let edits = edit["changes"][URI].as_array().unwrap().clone();
         assert_eq!(edits.len(), 3, "{to}: {edit}");
         let renamed = apply_edits(text, &json!(edits));
@@ -568,12 +560,7 @@ fn a_rename_that_would_change_what_a_name_means_is_refused() {
     // A function renamed to another function's name would merge their overloads.
     let text2 = "fn f(a: i64) -> i64 = a;\nfn g(a: f64) -> f64 = a;\nf(1) + i64(g(2.0))";
     c.change(2, text2);
-    let r = c.respond(
-        "textDocument/rename",
-        json!({ "textDocument": { "uri": URI }, "position": pos(text2, "f", 0, 3),
-                "newName": "g" }),
-    );
-    assert!(r.response_result.is_err());
+    assert!(rename(&mut c, pos(text2, "f", 0, 3), "g").is_err());
     c.shutdown();
 }
 
